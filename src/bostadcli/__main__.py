@@ -1,0 +1,3 @@
+from bostadcli.cli import main
+
+main()

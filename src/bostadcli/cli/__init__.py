@@ -1,0 +1,50 @@
+"""The command-line face of bostadcli: thin Typer modules over the plain core.
+
+Importing this package does no work; ``main`` picks the language first (help texts are
+translated when the command modules are imported), then builds and runs the app.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _config_language(argv: list[str]) -> str | None:
+    """The language set in the config file, read cheaply before anything else."""
+    import tomllib
+    from pathlib import Path
+
+    path: str | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--config" and i + 1 < len(argv):
+            path = argv[i + 1]
+        elif arg.startswith("--config="):
+            path = arg.split("=", 1)[1]
+    if path is None:
+        path = os.environ.get("BOSTAD_CONFIG")
+    if path is None:
+        from bostadcli.config import default_config_path
+
+        candidate = default_config_path()
+    else:
+        candidate = Path(path)
+    try:
+        with candidate.open("rb") as fh:
+            value = tomllib.load(fh).get("general", {}).get("language")
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+    return str(value) if value else None
+
+
+def main() -> None:
+    from bostadcli import i18n
+
+    argv = sys.argv[1:]
+    language = i18n.detect_language(argv, os.environ, None)
+    if "--lang" not in " ".join(argv) and "BOSTAD_LANG" not in os.environ:
+        language = i18n.detect_language(argv, os.environ, _config_language(argv))
+    i18n.setup(language)
+    from bostadcli.cli.app import app
+
+    app(prog_name="bostad")

@@ -1,0 +1,176 @@
+"""The root command: global options, the noun groups, and the one error translator."""
+
+import re
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from bostadcli import __version__
+from bostadcli.cli import (
+    consents,
+    contacts,
+    database,
+    households,
+    landlords,
+    members,
+    notices,
+)
+from bostadcli.cli.context import AppState
+from bostadcli.errors import BostadError
+from bostadcli.i18n import _
+
+# Usage errors come from Typer's Click in English; these are the common ones.
+_CLICK_MESSAGES = [
+    (re.compile(r"^No such option: (.+?)(?: Did you mean (.+)\?)?$"), "no_option"),
+    (re.compile(r"^Invalid value for (.+?): (.+?) is not a valid integer\.?$"), "not_integer"),
+    (re.compile(r"^Invalid value for (.+?): (.+?) is not one of (.+?)\.?$"), "not_choice"),
+    (re.compile(r"^Invalid value for (.+?): (.+)$"), "invalid"),
+    (re.compile(r"^Missing argument (.+?)\.?$"), "missing_argument"),
+    (re.compile(r"^Missing option (.+?)\.?$"), "missing_option"),
+    (re.compile(r"^No such command (.+?)\.?$"), "no_command"),
+    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "extra"),
+    (re.compile(r"^Option (.+?) requires an argument\.?$"), "needs_value"),
+]
+
+
+def translate_usage_message(message: str) -> str:
+    for pattern, key in _CLICK_MESSAGES:
+        m = pattern.match(message.strip())
+        if not m:
+            continue
+        g = m.groups()
+        if key == "no_option":
+            text = _("no such option: {option}").format(option=g[0])
+            return text + (_(" (did you mean {option}?)").format(option=g[1]) if g[1] else "")
+        if key == "not_integer":
+            return _("{option}: not a whole number: {value}").format(option=g[0], value=g[1])
+        if key == "not_choice":
+            return _("{option}: {value} is not one of {choices}").format(
+                option=g[0], value=g[1], choices=g[2]
+            )
+        if key == "invalid":
+            return _("invalid value for {option}: {reason}").format(option=g[0], reason=g[1])
+        if key == "missing_argument":
+            return _("missing argument {name}").format(name=g[0])
+        if key == "missing_option":
+            return _("missing option {name}").format(name=g[0])
+        if key == "no_command":
+            return _("no such command {name}").format(name=g[0])
+        if key == "extra":
+            return _("unexpected extra argument: {args}").format(args=g[0])
+        if key == "needs_value":
+            return _("option {option} needs a value").format(option=g[0])
+    return message
+
+
+class BostadGroup(TyperGroup):
+    """Turns every error into one line on stderr and the documented exit code."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        from typer import _click
+
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except _click.exceptions.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "bostad"
+            typer.echo(f"{command}: {translate_usage_message(exc.format_message())}", err=True)
+            typer.echo(_("Try '{command} --help' for help.").format(command=command), err=True)
+            sys.exit(2)
+        except _click.exceptions.ClickException as exc:
+            typer.echo(f"bostad: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except _click.exceptions.Abort:
+            typer.echo(_("interrupted"), err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except BostadError as exc:
+            typer.echo(_("error: {message}").format(message=exc.message), err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except sqlite3.OperationalError as exc:
+            typer.echo(_("database error: {error}").format(error=exc), err=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo(_("interrupted"), err=True)
+            raise typer.Exit(130) from None
+        finally:
+            if isinstance(ctx.obj, AppState):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=BostadGroup,
+    name="bostad",
+    help=_(
+        "Eviction prevention casework: households at risk, repayment plans, letters."
+        "\n\nExample: bostad household list --with-children"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    pretty_exceptions_short=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bostadcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="BOSTAD_DB",
+            metavar="PATH",
+            help=_("The database file (default: in your data folder)."),
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            envvar="BOSTAD_CONFIG",
+            metavar="PATH",
+            help=_("The config file (default: in your config folder)."),
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", envvar="BOSTAD_LANG", metavar="sv|en",
+            help=_("Language of screens and messages."), show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True,
+                     help=_("Show the version and exit.")),
+    ] = False,
+) -> None:
+    ctx.obj = AppState(db_path=db, config_path=config)
+
+
+app.command("init", help=database.INIT_HELP)(database.init)
+app.add_typer(households.app, name="household", help=_("Households at risk: the cases."))
+app.add_typer(members.app, name="member", help=_("Adults and children of a household."))
+app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing companies."))
+app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden, eviction dates."))
+app.add_typer(contacts.app, name="contact", help=_("The contact log."))
+app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
+app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))

@@ -1,0 +1,99 @@
+"""bostad consent add|revoke|list."""
+
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import as_of, optional_date, state
+from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.output import Column, Format, emit
+from bostadcli.i18n import _
+from bostadcli.vocab import Recipient, label
+
+app = typer.Typer(no_args_is_help=True)
+
+RefArg = Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))]
+RecipientOpt = Annotated[Recipient, typer.Option("--recipient", help=_("Who may receive data."))]
+
+
+def _columns() -> list[Column]:
+    return [
+        Column("ref", _("Case")),
+        Column("recipient", _("Recipient"), show=lambda v, r: label(Recipient, v)),
+        Column("recipient_name", _("Name")),
+        Column("given_on", _("Given")),
+        Column("expires_on", _("Expires")),
+        Column("revoked_on", _("Revoked")),
+        Column("valid", _("Valid"), kind="bool"),
+        Column("note", _("Note"), in_table=False),
+    ]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    ref: RefArg,
+    recipient: RecipientOpt,
+    given: Annotated[
+        str | None, typer.Option("--given", metavar="YYYY-MM-DD", help=_("Day given (today)."))
+    ] = None,
+    expires: Annotated[
+        str | None, typer.Option("--expires", metavar="YYYY-MM-DD", help=_("Day it expires."))
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help=_("The recipient's name, e.g. the company."))
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    """Record the household's consent to share data with a recipient.
+
+    Example: bostad consent add 2026-0042 --recipient landlord --expires 2027-06-30
+    """
+    from bostadcli.consents import add_consent
+
+    today = as_of(as_of_)
+    add_consent(state(ctx).database(), ref, recipient=recipient.value,
+                given_on=optional_date(given, field="--given") or today,
+                expires_on=optional_date(expires, field="--expires"),
+                recipient_name=name, note=note, as_of=today)
+    typer.echo(_("Recorded consent for {recipient}.").format(recipient=recipient.label), err=True)
+
+
+@app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    ref: RefArg,
+    recipient: RecipientOpt,
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Day revoked (today)."))
+    ] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    """Revoke the household's consent for a recipient.
+
+    Example: bostad consent revoke 2026-0042 --recipient landlord
+    """
+    from bostadcli.consents import revoke_consent
+
+    today = as_of(as_of_)
+    revoke_consent(state(ctx).database(), ref, recipient=recipient.value,
+                   revoked_on=optional_date(on, field="--date") or today, as_of=today)
+    typer.echo(_("Revoked consent for {recipient}.").format(recipient=recipient.label), err=True)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
+    fmt: FormatOpt = Format.table,
+    as_of_: AsOfOpt = None,
+) -> None:
+    """List consents and whether each is valid.
+
+    Example: bostad consent list 2026-0042
+    """
+    from bostadcli.consents import list_consents
+
+    emit(list_consents(state(ctx).database(), ref=ref, as_of=as_of(as_of_)), _columns(), fmt,
+         empty=_("No consents recorded."))

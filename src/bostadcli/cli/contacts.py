@@ -1,0 +1,86 @@
+"""bostad contact add|list."""
+
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import as_of, optional_date, state
+from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.output import Column, Format, emit
+from bostadcli.i18n import _
+from bostadcli.vocab import ContactKind, ReferralTarget, label
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _kind(value: str, row: dict[str, object]) -> str:
+    text = label(ContactKind, value) if value in ContactKind.__members__ else value
+    if row.get("referral_to"):
+        text += " → " + label(ReferralTarget, str(row["referral_to"]))
+    return text
+
+
+def _columns() -> list[Column]:
+    return [
+        Column("ref", _("Case")),
+        Column("contact_on", _("Date")),
+        Column("kind", _("Contact"), show=_kind),
+        Column("referral_to", _("Referred to"), in_table=False),
+        Column("text", _("Text")),
+        Column("caseworker", _("Caseworker")),
+        Column("automatic", _("Automatic"), kind="bool", in_table=False),
+    ]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))],
+    kind: Annotated[ContactKind, typer.Option("--kind", help=_("What kind of contact."))],
+    text: Annotated[str | None, typer.Option("--text", help=_("What was said or done."))] = None,
+    to: Annotated[
+        ReferralTarget | None, typer.Option("--to", help=_("The service a referral went to."))
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Date (today)."))
+    ] = None,
+    caseworker: Annotated[str | None, typer.Option("--caseworker", help=_("Caseworker."))] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    """Log a letter, call, text, meeting, home visit, referral or note.
+
+    Example: bostad contact add 2026-0042 --kind home_visit --text "Met the family"
+    """
+    from bostadcli.contacts import add_contact
+
+    app_state = state(ctx)
+    today = as_of(as_of_)
+    add_contact(
+        app_state.database(), ref, kind=kind.value, on=optional_date(on, field="--date") or today,
+        text=text, referral_to=to.value if to else None,
+        caseworker=caseworker or app_state.config().letterhead.default_caseworker or None,
+        as_of=today,
+    )
+    typer.echo(_("Logged {kind} for {ref}.").format(kind=kind.label, ref=ref), err=True)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help=_("From this date."))
+    ] = None,
+    kind: Annotated[ContactKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List contacts, newest first.
+
+    Example: bostad contact list 2026-0042
+    """
+    from bostadcli.contacts import list_contacts
+
+    rows = list_contacts(state(ctx).database(), ref=ref,
+                         since=optional_date(since, field="--since"),
+                         kind=kind.value if kind else None)
+    emit(rows, _columns(), fmt, empty=_("No contacts."))

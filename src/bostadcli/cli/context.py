@@ -1,0 +1,94 @@
+"""The small state a command needs: where the database and config are, opened lazily."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.config import Config
+
+
+@dataclass
+class AppState:
+    db_path: Path | None = None
+    config_path: Path | None = None
+    _db: Database | None = field(default=None, repr=False)
+    _config: Config | None = field(default=None, repr=False)
+
+    def resolved_db_path(self) -> Path:
+        if self.db_path is not None:
+            return self.db_path
+        from bostadcli.db import default_db_path
+
+        return default_db_path()
+
+    def config(self) -> Config:
+        if self._config is None:
+            from bostadcli.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def database(self, *, create: bool = False) -> Database:
+        if self._db is None:
+            from bostadcli.db import open_database, readable_by_others
+
+            path = self.resolved_db_path()
+            self._db = open_database(path, create=create)
+            if readable_by_others(path):
+                from bostadcli.i18n import _
+
+                typer.echo(
+                    _("warning: {path} can be read by other users; run: chmod 600 {path}")
+                    .format(path=path),
+                    err=True,
+                )
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState(
+            db_path=Path(os.environ["BOSTAD_DB"]) if os.environ.get("BOSTAD_DB") else None
+        )
+    return root.obj
+
+
+def as_of(value: str | None) -> date:
+    """The --as-of option: a date, or today."""
+    if value is None:
+        return date.today()
+    from bostadcli.dates import parse_date
+
+    return parse_date(value, field="--as-of")
+
+
+def optional_date(value: str | None, *, field: str) -> date | None:
+    if value is None:
+        return None
+    from bostadcli.dates import parse_date
+
+    return parse_date(value, field=field)
+
+
+def money(value: str | None, *, field: str, allow_zero: bool = True) -> object:
+    """Parse an amount option (returns bostadcli.money.Money or None)."""
+    if value is None:
+        return None
+    from bostadcli.money import parse_money
+
+    return parse_money(value, field=field, allow_zero=allow_zero)

@@ -1,0 +1,72 @@
+"""bostad init, bostad db status|check."""
+
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import state
+from bostadcli.cli.options import FormatOpt
+from bostadcli.cli.output import Column, Format, emit, write_document
+from bostadcli.i18n import _
+
+INIT_HELP = _(
+    "Create the database and a config file to edit. Running it again changes nothing."
+    "\n\nExample: bostad init"
+)
+
+db_app = typer.Typer(no_args_is_help=True)
+
+
+def init(ctx: typer.Context) -> None:
+    from bostadcli.config import config_path_from_env, write_default_config
+    from bostadcli.db import open_database
+    from bostadcli.setup import init_database
+
+    app_state = state(ctx)
+    db_path = app_state.resolved_db_path()
+    config_path = config_path_from_env(app_state.config_path)
+    created_db = init_database(db_path, open_database)
+    created_config = write_default_config(config_path)
+    for created, what, path in (
+        (created_db, _("database"), db_path),
+        (created_config, _("config file"), config_path),
+    ):
+        if created:
+            typer.echo(_("Created the {what}: {path}").format(what=what, path=path), err=True)
+        else:
+            typer.echo(
+                _("The {what} exists already, unchanged: {path}").format(what=what, path=path),
+                err=True,
+            )
+
+
+@db_app.command("status", help=_("List the migrations and whether each is applied."))
+def status(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    from bostadcli.setup import migration_status
+
+    app_state = state(ctx)
+    rows = migration_status(app_state.database())
+    columns = [
+        Column("name", _("Migration")),
+        Column("applied_at", _("Applied")),
+    ]
+    emit(rows, columns, fmt, title=str(app_state.resolved_db_path()))
+
+
+@db_app.command("check", help=_("Run SQLite's integrity and foreign-key checks."))
+def check(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print the result as JSON."))] = False,
+) -> None:
+    from bostadcli.setup import integrity_check
+
+    result = integrity_check(state(ctx).database())
+    if as_json:
+        write_document(result)
+    elif result["ok"]:
+        typer.echo(_("The database is intact: {n} households.").format(n=result["counts"].get("households", 0)))
+    else:
+        for problem in result["problems"]:
+            typer.echo(problem, err=True)
+    if not result["ok"]:
+        raise typer.Exit(1)

@@ -1,0 +1,109 @@
+"""bostad notice add|list."""
+
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import as_of, money, optional_date, state
+from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.output import Column, Format, emit
+from bostadcli.cli.views import days_text
+from bostadcli.i18n import _
+from bostadcli.vocab import NoticeKind, Reason, label
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _columns() -> list[Column]:
+    return [
+        Column("ref", _("Case")),
+        Column("kind", _("Notice"), show=lambda v, r: label(NoticeKind, v)),
+        Column("ground", _("Ground"), show=lambda v, r: label(Reason, v)),
+        Column("received_on", _("Received")),
+        Column("served_on", _("Served")),
+        Column("amount_ore", _("Amount"), kind="money", justify="right"),
+        Column("recovery_deadline", _("Recovery deadline"), in_table=False),
+        Column("eviction_at", _("Eviction"), in_table=False),
+        Column("deadline", _("Deadline"), kind="deadline",
+               show=lambda v, r: f"{v} ({days_text(r['days_left'])})" if v else ""),
+        Column("days_left", _("Days left"), in_table=False),
+        Column("enforcement_case", _("Kronofogden case"), in_table=False),
+        Column("note", _("Note"), in_table=False),
+    ]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))],
+    kind: Annotated[NoticeKind, typer.Option("--kind", help=_("What kind of notice."))],
+    ground: Annotated[
+        Reason | None, typer.Option("--ground", help=_("Ground (termination: unpaid rent)."))
+    ] = None,
+    served: Annotated[
+        str | None,
+        typer.Option("--served", metavar="YYYY-MM-DD",
+                     help=_("Day the tenant was served; starts the three-week recovery period.")),
+    ] = None,
+    received: Annotated[
+        str | None, typer.Option("--received", metavar="YYYY-MM-DD",
+                                 help=_("Day social services received it (today)."))
+    ] = None,
+    amount: Annotated[
+        str | None, typer.Option("--amount", help=_("Amount to pay to keep the home."))
+    ] = None,
+    eviction_at: Annotated[
+        str | None, typer.Option("--eviction-at", metavar="'YYYY-MM-DD HH:MM'",
+                                 help=_("Day and time of the eviction (Kronofogden)."))
+    ] = None,
+    case_number: Annotated[
+        str | None, typer.Option("--case-number", help=_("Kronofogden's case number."))
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    """Record a notice; a termination for unpaid rent gets its recovery deadline.
+
+    Example: bostad notice add 2026-0042 --kind termination --served 2026-12-04 --amount 14900
+    """
+    from bostadcli.notices import NewNotice, add_notice
+
+    notice = add_notice(
+        state(ctx).database(), ref,
+        NewNotice(kind=kind.value, ground=ground.value if ground else None,
+                  received_on=optional_date(received, field="--received"),
+                  served_on=optional_date(served, field="--served"),
+                  amount=money(amount, field="--amount"),  # type: ignore[arg-type]
+                  eviction_at=eviction_at, enforcement_case=case_number, note=note),
+        as_of=as_of(as_of_),
+    )
+    if notice["recovery_deadline"]:
+        typer.echo(
+            _("Recovery deadline {date} ({left}).").format(
+                date=notice["recovery_deadline"], left=days_text(notice["days_left"])
+            )
+        )
+    else:
+        typer.echo(_("Recorded the notice for {ref}.").format(ref=ref), err=True)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
+    upcoming: Annotated[
+        int | None, typer.Option("--upcoming", metavar="DAYS",
+                                 help=_("Only deadlines within this many days."))
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    as_of_: AsOfOpt = None,
+) -> None:
+    """List notices with their deadlines and the days left.
+
+    Example: bostad notice list --upcoming 14
+    """
+    from bostadcli.notices import list_notices
+
+    rows = list_notices(state(ctx).database(), ref=ref, as_of=as_of(as_of_),
+                        upcoming_within=upcoming)
+    emit(rows, _columns(), fmt, empty=_("No notices."))

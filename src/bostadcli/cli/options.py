@@ -1,0 +1,29 @@
+"""Options shared by several commands, as Annotated aliases."""
+
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.output import Format
+from bostadcli.i18n import _
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help=_("Output: table for a terminal, csv/json/jsonl for pipes.")),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help=_("Answer as on this date instead of today."),
+        show_default=False,
+    ),
+]
+RefArg = Annotated[
+    str, typer.Argument(metavar="REF", help=_("Case reference, e.g. 2026-0042."), show_default=False)
+]
+IncludePnrOpt = Annotated[
+    bool,
+    typer.Option("--include-pnr", help=_("Show full personal identity numbers (masked otherwise).")),
+]

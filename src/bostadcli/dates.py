@@ -1,0 +1,121 @@
+"""Dates typed by people and dates shown to them.
+
+The command line takes ISO dates only, so a date means the same thing to everyone;
+imported spreadsheets get a more forgiving parser (``parse_swedish_date``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bostadcli.errors import InvalidInput
+from bostadcli.i18n import _, current_language
+from bostadcli.rules import CHILD_AGE_LIMIT
+
+# A typo guard: a year outside this range is a slip of the keyboard, not a case date.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+DATE_STYLES = ("long", "short", "iso")
+
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_DAY_FIRST_DATE = re.compile(r"([0-9]{1,2})([/.])([0-9]{1,2})\2([0-9]{4})")
+
+_BABEL_FORMATS = {"long": "d MMMM y", "short": "EEE d MMM"}
+
+
+def _build(text: str, field: str, year: int, month: int, day: int) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput(
+            field,
+            text,
+            _("year must be between {low} and {high}").format(low=MIN_YEAR, high=MAX_YEAR),
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidInput(field, text, _("no such date")) from None
+
+
+def parse_date(text: str, *, field: str = "date") -> date:
+    """Parse a strict ISO date, ``YYYY-MM-DD``."""
+    match = _ISO_DATE.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput(field, text, _("expected YYYY-MM-DD"))
+    year, month, day = (int(g) for g in match.groups())
+    return _build(text, field, year, month, day)
+
+
+def parse_month(text: str, *, field: str = "month") -> date:
+    """Parse ``YYYY-MM`` and return the first day of that month."""
+    match = _ISO_MONTH.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput(field, text, _("expected YYYY-MM"))
+    year, month = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        raise InvalidInput(field, text, _("no such month"))
+    return _build(text, field, year, month, 1)
+
+
+def parse_swedish_date(text: str, *, field: str = "date") -> date:
+    """Parse a date from an imported spreadsheet.
+
+    Accepted: ISO ``2026-03-05``, compact ``20260305``, and day first with slashes or
+    points, ``5/3/2026`` or ``05.03.2026``, as Swedish Excel writes dates. Day first is
+    never guessed from the numbers: ``3/5/2026`` is 3 May, not 5 March.
+    """
+    s = text.strip()
+    for pattern in (_ISO_DATE, _COMPACT_DATE):
+        match = pattern.fullmatch(s)
+        if match is not None:
+            year, month, day = (int(g) for g in match.groups())
+            return _build(text, field, year, month, day)
+    match = _DAY_FIRST_DATE.fullmatch(s)
+    if match is not None:
+        day_text, _sep, month_text, year_text = match.groups()
+        return _build(text, field, int(year_text), int(month_text), int(day_text))
+    raise InvalidInput(field, text, _("expected YYYY-MM-DD, YYYYMMDD or D/M/YYYY"))
+
+
+def age_on(birth: date, on: date) -> int:
+    """Age in whole years on ``on``; someone born on 29 February turns a year older
+    on 1 March in other years."""
+    if on < birth:
+        raise ValueError("age_on: the date is before the birth date")
+    # Tuple comparison puts (2, 28) before (2, 29) and (3, 1) after it, which gives
+    # the 1 March rule for leap-day births without a special case.
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def is_child(birth: date, on: date) -> bool:
+    """Under the age limit on ``on`` (rules.CHILD_AGE_LIMIT)."""
+    return age_on(birth, on) < CHILD_AGE_LIMIT
+
+
+def format_date(d: date, style: str = "long", locale: str | None = None) -> str:
+    """Format ``d`` for people: ``21 november 2026`` (long), ``lör 26 dec.`` (short),
+    or ``2026-11-21`` (iso).
+
+    Without ``locale``, the interface language decides (English → en_GB, otherwise
+    sv_SE). Letters pass ``locale="sv_SE"`` since they always go out in Swedish.
+    """
+    if style == "iso":
+        return d.isoformat()
+    if style not in _BABEL_FORMATS:
+        raise ValueError(f"unknown date style {style!r}; expected one of {DATE_STYLES}")
+    from babel.dates import format_date as babel_format_date
+
+    if locale is None:
+        locale = "en_GB" if current_language() == "en" else "sv_SE"
+    return str(babel_format_date(d, format=_BABEL_FORMATS[style], locale=locale))
+
+
+def add_months(d: date, n: int) -> date:
+    """``d`` moved by ``n`` calendar months; the 31st becomes the month's last day."""
+    from dateutil.relativedelta import relativedelta
+
+    result: date = d + relativedelta(months=n)
+    return result

@@ -1,0 +1,145 @@
+"""The one door to the database.
+
+``open_database`` is the only place that builds a ``sqlite_utils.Database``. It creates
+the file owner-only, turns on foreign keys and WAL, sets a busy timeout, and applies the
+migrations. ``transaction`` is how every command writes: one ``BEGIN IMMEDIATE`` per
+command, so a command either happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bostadcli.errors import BostadError, NotFound
+from bostadcli.i18n import _
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+MEMORY = ":memory:"
+BUSY_TIMEOUT_SECONDS = 30.0
+DB_FILENAME = "bostad.sqlite"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path("bostadcli", appauthor=False) / DB_FILENAME
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty file readable by the owner only (before SQLite writes to it)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def open_database(path: str | Path, *, create: bool = False, migrate: bool = True) -> Database:
+    """Open (or with ``create``, create) the database at ``path`` and migrate it."""
+    from sqlite_utils import Database
+
+    from bostadcli.migrations import migrations
+
+    if str(path) == MEMORY:
+        conn = sqlite3.connect(MEMORY, timeout=BUSY_TIMEOUT_SECONDS)
+    else:
+        path = Path(path)
+        if path.is_dir():
+            raise BostadError(_("the database path is a folder: {path}").format(path=path))
+        if not path.exists():
+            if not create:
+                raise NotFound(
+                    _("no database at {path}: run 'bostad init' first").format(path=path)
+                )
+            try:
+                _create_private_file(path)
+            except OSError as exc:
+                raise BostadError(
+                    _("cannot create the database {path}: {error}").format(
+                        path=path, error=exc.strerror
+                    )
+                ) from None
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+    db = Database(conn)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        if str(path) != MEMORY:
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a committed case survives a power cut, not only a crash.
+            conn.execute("PRAGMA synchronous = FULL")
+        if migrate:
+            migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise BostadError(
+            _("{path} is not a bostadcli database or is damaged: {error}").format(
+                path=path, error=exc
+            )
+        ) from None
+    return db
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One write transaction: taken immediately, so concurrent writers queue politely."""
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def now_utc() -> str:
+    """A timestamp for created/updated columns: ISO 8601, UTC, seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def readable_by_others(path: str | Path) -> bool:
+    """True when group or others may read the file (the CLI warns about it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return bool(mode & (stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def next_counter(db: Database, name: str) -> int:
+    """Allocate the next number of a named sequence inside the current transaction.
+
+    Numbers are never reused, even when the record that took one is later deleted.
+    """
+    row = db.execute(
+        "INSERT INTO counters (name, value) VALUES (?, 1) "
+        "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        [name],
+    ).fetchone()
+    return int(row[0])
+
+
+def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """Run a query and return its rows as dicts."""
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def one(db: Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
+    found = rows(db, sql, params)
+    return found[0] if found else None

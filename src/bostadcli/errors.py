@@ -1,0 +1,71 @@
+"""Errors as values: every failure a user can cause is a BostadError with an exit code.
+
+The CLI turns these into one line on stderr (see ``cli/app.py``); nothing else in the
+program prints an error or exits.
+"""
+
+from __future__ import annotations
+
+
+class BostadError(Exception):
+    """A domain error: not found, invalid input, refused. Exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(BostadError):
+    """A reference that names nothing in the database."""
+
+
+class InvalidInput(BostadError):
+    """A value that cannot be accepted; names the field and the value."""
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        from bostadcli.i18n import _
+
+        self.field = field
+        self.value = value
+        self.reason = reason
+        shown = _shorten(str(value))
+        super().__init__(
+            _("{field}: {reason}: '{value}'").format(field=field, reason=reason, value=shown)
+        )
+
+    def located(self, where: str) -> InvalidInput:
+        """The same error, prefixed with where it happened (file, line)."""
+        err = InvalidInput(self.field, self.value, self.reason)
+        err.message = f"{where}: {self.message}"
+        return err
+
+
+class ConsentRequired(BostadError):
+    """Personal data would go to a recipient without valid consent."""
+
+
+class Conflict(BostadError):
+    """The request contradicts the state of the record (e.g. paying a cancelled plan)."""
+
+
+class UsageError(BostadError):
+    """The command line itself is wrong. Exit code 2, like Click's usage errors."""
+
+    exit_code = 2
+
+
+class BatchFailed(BostadError):
+    """A batch finished, but some items failed. Exit code 3."""
+
+    exit_code = 3
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    # Keep error lines to one line and a readable length, whatever was typed.
+    text = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

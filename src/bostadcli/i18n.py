@@ -1,0 +1,97 @@
+"""One gettext function for everything a person reads.
+
+Source strings are English; the Swedish catalog lives in ``locale/sv``. The language
+is chosen once per process, before the command modules are imported (help texts are
+translated at import time): ``--lang``, ``BOSTAD_LANG``, the config file, the locale
+variables, else Swedish.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+DOMAIN = "bostadcli"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+
+_state: dict[str, gettext.NullTranslations | str] = {
+    "translation": gettext.NullTranslations(),
+    "language": "en",
+}
+
+
+def setup(language: str) -> None:
+    """Make ``language`` the language of every later ``_()`` call."""
+    if language == "en":
+        translation: gettext.NullTranslations = gettext.NullTranslations()
+    else:
+        translation = gettext.translation(
+            DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
+        )
+    _state["translation"] = translation
+    _state["language"] = language
+
+
+def current_language() -> str:
+    return str(_state["language"])
+
+
+def _(message: str) -> str:
+    translation = _state["translation"]
+    assert isinstance(translation, gettext.NullTranslations)
+    return translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    translation = _state["translation"]
+    assert isinstance(translation, gettext.NullTranslations)
+    return translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it yet."""
+    return message
+
+
+def _normalise(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = value.strip().lower().replace("-", "_")
+    for lang in LANGUAGES:
+        if code == lang or code.startswith(lang + "_") or code.startswith(lang + "."):
+            return lang
+    return None
+
+
+def detect_language(
+    argv: Sequence[str],
+    environ: Mapping[str, str] | None = None,
+    config_language: str | None = None,
+) -> str:
+    """Pick the interface language from the command line, environment and config."""
+    env = os.environ if environ is None else environ
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            found = _normalise(argv[i + 1])
+            if found:
+                return found
+        elif arg.startswith("--lang="):
+            found = _normalise(arg.split("=", 1)[1])
+            if found:
+                return found
+    for candidate in (env.get("BOSTAD_LANG"), config_language):
+        found = _normalise(candidate)
+        if found:
+            return found
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var)
+        if value:
+            # The first locale variable that is set decides, as in POSIX.
+            return _normalise(value) or DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE

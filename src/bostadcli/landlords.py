@@ -1,0 +1,108 @@
+"""Landlords: the housing companies and private landlords who report tenants at risk."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import validate
+from bostadcli.db import now_utc, one, rows
+from bostadcli.errors import BostadError, Conflict, NotFound
+from bostadcli.i18n import _
+from bostadcli.vocab import LandlordKind
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+EDITABLE = (
+    "name",
+    "org_number",
+    "kind",
+    "contact_person",
+    "phone",
+    "email",
+    "street",
+    "postal_code",
+    "city",
+)
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    cleaners = {
+        "name": lambda v: validate.required_text(v, field="name"),
+        "org_number": lambda v: validate.org_number(v),
+        "kind": lambda v: validate.choice(LandlordKind, v, field="kind").value,
+        "contact_person": lambda v: validate.clean_text(v, field="contact_person"),
+        "phone": lambda v: validate.phone(v),
+        "email": lambda v: validate.email(v),
+        "street": lambda v: validate.clean_text(v, field="street"),
+        "postal_code": lambda v: validate.postal_code(v),
+        "city": lambda v: validate.clean_text(v, field="city"),
+    }
+    return {k: cleaners[k](v) for k, v in values.items()}
+
+
+def find_landlord(db: Database, name: str) -> dict[str, Any] | None:
+    return one(db, "SELECT * FROM landlords WHERE name = ? COLLATE NOCASE", [name.strip()])
+
+
+def get_landlord(db: Database, name: str) -> dict[str, Any]:
+    found = find_landlord(db, name)
+    if found is None:
+        raise NotFound(
+            _("no landlord '{name}': add it with: bostad landlord add \"{name}\"").format(
+                name=name.strip()
+            )
+        )
+    return found
+
+
+def add_landlord(db: Database, **values: Any) -> dict[str, Any]:
+    """Add a landlord; the name must be new (case-insensitive)."""
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise BostadError(f"unknown landlord fields: {sorted(unknown)}")
+    values.setdefault("kind", LandlordKind.other.value)
+    record = _clean(values)
+    if find_landlord(db, record["name"]) is not None:
+        raise Conflict(_("a landlord named '{name}' exists already").format(name=record["name"]))
+    now = now_utc()
+    record.update(created_at=now, updated_at=now)
+    db["landlords"].insert(record)
+    return get_landlord(db, record["name"])
+
+
+def edit_landlord(
+    db: Database, name: str, **changes: Any
+) -> tuple[dict[str, Any], dict[str, tuple[Any, Any]]]:
+    """Change the given fields; returns the new record and {field: (old, new)}."""
+    current = get_landlord(db, name)
+    cleaned = _clean({k: v for k, v in changes.items() if k in EDITABLE})
+    if "name" in cleaned and cleaned["name"].lower() != current["name"].lower():
+        if find_landlord(db, cleaned["name"]) is not None:
+            raise Conflict(
+                _("a landlord named '{name}' exists already").format(name=cleaned["name"])
+            )
+    diff = {k: (current[k], v) for k, v in cleaned.items() if current[k] != v}
+    if diff:
+        db["landlords"].update(
+            current["id"], {k: new for k, (_old, new) in diff.items()} | {"updated_at": now_utc()}
+        )
+    return get_landlord(db, cleaned.get("name", current["name"])), diff
+
+
+def list_landlords(db: Database, *, name: str | None = None) -> list[dict[str, Any]]:
+    """Landlords with their case counts; with ``name``, just that one (or NotFound)."""
+    where, params = "", []
+    if name is not None:
+        where, params = "WHERE l.id = ?", [get_landlord(db, name)["id"]]
+    return rows(
+        db,
+        f"""
+        SELECT l.*,
+            (SELECT count(*) FROM households h
+             WHERE h.landlord_id = l.id AND h.status = 'open') AS open_cases,
+            (SELECT count(*) FROM households h WHERE h.landlord_id = l.id) AS all_cases
+        FROM landlords l {where} ORDER BY l.name COLLATE NOCASE
+        """,
+        params,
+    )

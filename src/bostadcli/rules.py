@@ -1,0 +1,64 @@
+"""Legal and policy numbers, in one place.
+
+Each constant names its source. Values that a municipality decides (or that change by
+year) can be overridden in ``config.toml``; see ``config.py``.
+"""
+
+from __future__ import annotations
+
+# Lag (1930:173) om beräkning av lagstadgad tid: a statutory deadline that falls on a
+# non-working day moves to the next working day. Lag (1989:253) om allmänna helgdagar
+# defines the public holidays; midsommarafton, julafton and nyårsafton are treated as
+# holidays by 1930:173 as well. python-holidays calls those three "de_facto".
+HOLIDAY_CATEGORIES = ("public", "de_facto")
+
+# Jordabalken 12 kap. 44 §: the tenant keeps the lease if the rent is paid within three
+# weeks from the day the termination notice was served (delgiven).
+RECOVERY_PERIOD_DAYS = 21
+
+# Jordabalken 12 kap. 42 § 1 p.: rent paid more than one week after the due date is
+# ground for forfeiture. Also the default grace before a plan installment is "behind".
+LATE_PAYMENT_DAYS = 7
+
+# Repayment plans: how many missed installments make a plan "broken" (policy).
+PLAN_BROKEN_AFTER_MISSED = 2
+
+# Children: household members under 18 on the reference date (barnkonventionen art. 1).
+CHILD_AGE_LIMIT = 18
+
+# Socialtjänstlagen / lag (2025:400) and förordning: a case file is deleted five years
+# after its last entry, by the end of the following calendar year; files of people born
+# on these days of the month are kept for research (SFS 2003:135 and successors).
+RETENTION_YEARS = 5
+RESEARCH_BIRTH_DAYS = (5, 15, 25)
+
+# Emergency housing ("tak över huvudet"): nights granted at a time (municipal practice).
+EMERGENCY_HOUSING_MAX_NIGHTS = 7
+
+# Deadline view: supports ending, households without contact (policy).
+SUPPORT_ENDING_WARNING_DAYS = 30
+NO_CONTACT_WARNING_DAYS = 30
+CONSENT_EXPIRY_WARNING_DAYS = 30
+
+# Kronofogden's normalbelopp (living-cost norm), kronor per month, by year.
+# Keys: single adult, couple (two adults), children by age band.
+NORMALBELOPP: dict[int, dict[str, int]] = {
+    2024: {
+        "single": 6_090,
+        "couple": 10_061,
+        "child_0_6": 3_255,
+        "child_7_10": 3_906,
+        "child_11_14": 4_558,
+        "child_15_plus": 5_208,
+    },
+}
+
+# Prisbasbelopp (socialförsäkringsbalken 2 kap. 7 §), kronor, by year.
+PRISBASBELOPP: dict[int, int] = {2025: 58_800, 2026: 59_200}
+
+# Case references: YYYY-NNNN; plan references: P-NNNN.
+CASE_NUMBER_DIGITS = 4
+
+# How long a passed deadline still counts as the household's "next deadline" (shown as
+# overdue, sorted first) before it becomes history. Policy.
+DEADLINE_OVERDUE_VISIBLE_DAYS = 14

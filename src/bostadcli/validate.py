@@ -1,0 +1,125 @@
+"""Checks for free text, references and enumerations typed by a user or read from a file."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import Enum
+from typing import TypeVar
+
+from bostadcli.errors import InvalidInput
+from bostadcli.i18n import _
+
+E = TypeVar("E", bound=Enum)
+
+NAME_MAX = 200
+TEXT_MAX = 10_000
+CASE_REF = re.compile(r"^(\d{4})-(\d{4,6})$")
+PLAN_REF = re.compile(r"^P-(\d{4,6})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()\-/]{5,30}$")
+
+
+def clean_text(
+    value: str | None, *, field: str, max_length: int = NAME_MAX, multiline: bool = False
+) -> str | None:
+    """Trimmed text, or None when empty. Control characters are refused, not stripped.
+
+    Everything else (any script, right-to-left marks, quotes, braces) is kept exactly as
+    typed: names are rendered as text everywhere, never evaluated.
+    """
+    if value is None:
+        return None
+    allowed = {"\n", "\t"} if multiline else set()
+    for ch in value:
+        if ch in allowed:
+            continue
+        if unicodedata.category(ch) == "Cc":
+            raise InvalidInput(field, value, _("contains a control character"))
+    text = value.strip()
+    if multiline:
+        text = text.replace("\r\n", "\n")
+    if len(text) > max_length:
+        raise InvalidInput(
+            field, value, _("longer than {n} characters").format(n=max_length)
+        )
+    return text or None
+
+
+def required_text(value: str | None, *, field: str, max_length: int = NAME_MAX) -> str:
+    text = clean_text(value, field=field, max_length=max_length)
+    if text is None:
+        raise InvalidInput(field, value or "", _("must not be empty"))
+    return text
+
+
+def email(value: str | None, *, field: str = "email") -> str | None:
+    text = clean_text(value, field=field)
+    if text is not None and not _EMAIL.match(text):
+        raise InvalidInput(field, value, _("not an e-mail address"))
+    return text
+
+
+def phone(value: str | None, *, field: str = "phone") -> str | None:
+    text = clean_text(value, field=field)
+    if text is not None and not _PHONE.match(text):
+        raise InvalidInput(field, value, _("not a phone number"))
+    return text
+
+
+def postal_code(value: str | None, *, field: str = "postal_code") -> str | None:
+    """Swedish postal codes are five digits, written 'NNN NN'."""
+    text = clean_text(value, field=field)
+    if text is None:
+        return None
+    digits = text.replace(" ", "")
+    if not (len(digits) == 5 and digits.isdigit()):
+        raise InvalidInput(field, value, _("a postal code has five digits"))
+    return f"{digits[:3]} {digits[3:]}"
+
+
+def case_ref(value: str, *, field: str = "reference") -> str:
+    text = value.strip()
+    if not CASE_REF.match(text):
+        raise InvalidInput(field, value, _("a case reference looks like 2026-0042"))
+    return text
+
+
+def plan_ref(value: str, *, field: str = "plan") -> str:
+    text = value.strip().upper()
+    if not PLAN_REF.match(text):
+        raise InvalidInput(field, value, _("a plan reference looks like P-0001"))
+    return text
+
+
+def choice(enum: type[E], value: str | E, *, field: str) -> E:
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(str(value).strip())
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in enum)
+        raise InvalidInput(
+            field, value, _("must be one of: {allowed}").format(allowed=allowed)
+        ) from None
+
+
+def org_number(value: str | None, *, field: str = "org_number") -> str | None:
+    """A Swedish organisation number (or a sole trader's personnummer), as NNNNNN-NNNN."""
+    text = clean_text(value, field=field)
+    if text is None:
+        return None
+    from stdnum.exceptions import ValidationError
+    from stdnum.se import orgnr, personnummer
+
+    try:
+        return str(orgnr.format(orgnr.validate(text)))
+    except ValidationError:
+        pass
+    try:
+        # A sole trader (enskild firma) uses the owner's personnummer.
+        digits = personnummer.compact(text)[-10:]
+        personnummer.validate(digits)
+        return f"{digits[:6]}-{digits[6:]}"
+    except ValidationError:
+        raise InvalidInput(field, value, _("not a valid organisation number")) from None

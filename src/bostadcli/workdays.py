@@ -1,0 +1,83 @@
+"""Swedish working days (vardagar), for deadlines and due dates.
+
+A working day is not a Saturday, Sunday or public holiday (lag 1989:253), and not
+midsommarafton, julafton or nyårsafton; see ``rules.HOLIDAY_CATEGORIES``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import date, timedelta
+from types import MappingProxyType
+
+from bostadcli.i18n import _
+from bostadcli.rules import HOLIDAY_CATEGORIES, RECOVERY_PERIOD_DAYS
+
+_SATURDAY = 5
+_SUNDAY = 6
+_ONE_DAY = timedelta(days=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays(year: int) -> Mapping[date, str]:
+    import holidays
+
+    calendar = holidays.country_holidays(
+        "SE", years=year, categories=HOLIDAY_CATEGORIES, language="sv"
+    )
+    # A read-only copy: the cached value is shared by every caller.
+    return MappingProxyType(dict(calendar))
+
+
+def non_working_reason(d: date) -> str | None:
+    """Why ``d`` is not a working day: the holiday's Swedish name, or the weekday."""
+    name = _holidays(d.year).get(d)
+    if name is not None:
+        return name
+    if d.weekday() == _SATURDAY:
+        return _("Saturday")
+    if d.weekday() == _SUNDAY:
+        return _("Sunday")
+    return None
+
+
+def is_working_day(d: date) -> bool:
+    return non_working_reason(d) is None
+
+
+def next_working_day(d: date) -> date:
+    """``d`` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(d):
+        d += _ONE_DAY
+    return d
+
+
+def previous_working_day(d: date) -> date:
+    """``d`` itself if it is a working day, else the last working day before it."""
+    while not is_working_day(d):
+        d -= _ONE_DAY
+    return d
+
+
+def last_working_day_before(d: date) -> date:
+    """The last working day strictly before ``d``.
+
+    With ``d`` the first of a month, this is the default rent due date for that month
+    (jordabalken 12 kap. 20 §).
+    """
+    return previous_working_day(d - _ONE_DAY)
+
+
+def statutory_deadline(start: date, days: int) -> date:
+    """``start`` plus ``days``, moved to the next working day (lag 1930:173)."""
+    return next_working_day(start + timedelta(days=days))
+
+
+def recovery_deadline(served_on: date) -> date:
+    """Last day to pay and keep the lease after termination for unpaid rent.
+
+    Three weeks from service of the notice (jordabalken 12 kap. 44 §), moved to the
+    next working day.
+    """
+    return statutory_deadline(served_on, RECOVERY_PERIOD_DAYS)
