@@ -73,9 +73,7 @@ def config_path_from_env(explicit: str | Path | None) -> Path:
 def _section(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise BostadError(
-            _("{path}: [{section}] must be a table").format(path=path, section=name)
-        )
+        raise BostadError(_("{path}: [{section}] must be a table").format(path=path, section=name))
     return value
 
 
@@ -131,15 +129,14 @@ def load_config(path: str | Path | None = None) -> Config:
     for year, table in _section(data, "normalbelopp", resolved).items():
         if not str(year).isdigit() or not isinstance(table, dict):
             raise BostadError(
-                _("{path}: [normalbelopp] needs tables named by year, e.g. [normalbelopp.2025]")
-                .format(path=resolved)
+                _(
+                    "{path}: [normalbelopp] needs tables named by year, e.g. [normalbelopp.2025]"
+                ).format(path=resolved)
             )
         base = dict(normalbelopp.get(int(year), {}))
         base.update({str(k): int(v) for k, v in table.items()})
         normalbelopp[int(year)] = base
-    quota = {
-        str(k): int(v) for k, v in _section(data, "priority_quota", resolved).items()
-    }
+    quota = {str(k): int(v) for k, v in _section(data, "priority_quota", resolved).items()}
     general = _section(data, "general", resolved)
     templates = general.get("templates_dir")
     language = general.get("language")

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.db import now_utc, one, rows, transaction
+from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
 from bostadcli.households import household_id
 from bostadcli.i18n import _
@@ -43,23 +43,22 @@ def add_consent(
         raise InvalidInput("given", given_on.isoformat(), _("is in the future"))
     if expires_on is not None and expires_on < given_on:
         raise InvalidInput("expires", expires_on.isoformat(), _("is before the consent was given"))
-    record = {
+    record: dict[str, Any] = {
         "recipient": who.value,
         "recipient_name": validate.clean_text(recipient_name, field="name"),
         "given_on": given_on.isoformat(),
         "expires_on": expires_on.isoformat() if expires_on else None,
-        "note": validate.clean_text(note, field="note", max_length=validate.TEXT_MAX,
-                                    multiline=True),
+        "note": validate.clean_text(
+            note, field="note", max_length=validate.TEXT_MAX, multiline=True
+        ),
         "created_at": now_utc(),
     }
     with transaction(db):
         record["household_id"] = household_id(db, ref)
-        return int(db["consents"].insert(record).last_pk)  # type: ignore[arg-type]
+        return insert(db, "consents", record)
 
 
-def revoke_consent(
-    db: Database, ref: str, *, recipient: str, revoked_on: date, as_of: date
-) -> int:
+def revoke_consent(db: Database, ref: str, *, recipient: str, revoked_on: date, as_of: date) -> int:
     """Revoke every consent for the recipient that is valid on ``revoked_on``."""
     who = validate.choice(Recipient, recipient, field="recipient")
     if revoked_on > as_of:
@@ -80,9 +79,7 @@ def revoke_consent(
         return int(cursor.rowcount)
 
 
-def valid_consent(
-    db: Database, hid: int, recipient: Recipient, on: date
-) -> dict[str, Any] | None:
+def valid_consent(db: Database, hid: int, recipient: Recipient, on: date) -> dict[str, Any] | None:
     return one(
         db,
         f"SELECT * FROM consents AS c WHERE c.household_id = :hid AND c.recipient = :who"
@@ -99,17 +96,17 @@ def require_consent(db: Database, ref: str, recipient: Recipient, on: date) -> d
             _(
                 "{ref} has no valid consent for {recipient} on {date}: record it with"
                 " 'bostad consent add {ref} --recipient {code} --given DATE'"
-            ).format(ref=ref, recipient=recipient.label, date=on.isoformat(),
-                     code=recipient.value)
+            ).format(ref=ref, recipient=recipient.label, date=on.isoformat(), code=recipient.value)
         )
     return found
 
 
 def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[dict[str, Any]]:
-    where, params = ["1 = 1"], {"on": as_of.isoformat()}
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {"on": as_of.isoformat()}
     if ref is not None:
         where.append("c.household_id = :hid")
-        params["hid"] = household_id(db, ref)  # type: ignore[assignment]
+        params["hid"] = household_id(db, ref)
     return [
         row | {"valid": bool(row["valid"])}
         for row in rows(

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.db import now_utc, rows, transaction
+from bostadcli.db import insert, now_utc, rows, transaction
 from bostadcli.errors import InvalidInput
 from bostadcli.households import household_id
 from bostadcli.i18n import _
@@ -42,8 +42,10 @@ def add_contact(
     record = {
         "kind": kind_.value,
         "contact_on": on.isoformat(),
-        "text": validate.clean_text(text, field="text", max_length=validate.TEXT_MAX,
-                                    multiline=True) or "",
+        "text": validate.clean_text(
+            text, field="text", max_length=validate.TEXT_MAX, multiline=True
+        )
+        or "",
         "referral_to": target,
         "caseworker": validate.clean_text(caseworker, field="caseworker"),
         "automatic": int(automatic),
@@ -52,7 +54,7 @@ def add_contact(
     with transaction(db):
         hid = household_id(db, ref)
         record["household_id"] = hid
-        contact_id = int(db["contacts"].insert(record).last_pk)  # type: ignore[arg-type]
+        contact_id = insert(db, "contacts", record)
         db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
     return contact_id
 
@@ -65,7 +67,8 @@ def list_contacts(
     kind: str | None = None,
 ) -> list[dict[str, Any]]:
     """Contacts, newest first."""
-    where, params = ["1 = 1"], {}
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if ref is not None:
         where.append("c.household_id = :hid")
         params["hid"] = household_id(db, ref)

@@ -99,11 +99,10 @@ def transaction(db: Database) -> Iterator[Database]:
     try:
         yield db
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        conn.rollback()  # a no-op when the failing statement already ended it
         raise
     else:
-        conn.execute("COMMIT")
+        conn.commit()
 
 
 def now_utc() -> str:
@@ -143,3 +142,8 @@ def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
 def one(db: Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
     found = rows(db, sql, params)
     return found[0] if found else None
+
+
+def insert(db: Database, table: str, record: dict[str, Any]) -> int:
+    """Insert one row and return its id."""
+    return int(db.table(table).insert(record).last_pk)  # type: ignore[arg-type]

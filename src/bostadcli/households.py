@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
 from bostadcli.dates import age_on, parse_date
-from bostadcli.db import next_counter, now_utc, one, rows, transaction
+from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
 from bostadcli.landlords import find_landlord, get_landlord
@@ -146,8 +146,9 @@ def add_household(
         "housing_situation": situation.value,
         "caseworker": validate.clean_text(new.caseworker, field="caseworker")
         or (default_caseworker or None),
-        "note": validate.clean_text(new.note, field="note", max_length=validate.TEXT_MAX,
-                                    multiline=True),
+        "note": validate.clean_text(
+            new.note, field="note", max_length=validate.TEXT_MAX, multiline=True
+        ),
     }
     if new.rent is not None and new.rent.ore < 0:
         raise InvalidInput("rent", str(new.rent), _("cannot be negative"))
@@ -172,26 +173,46 @@ def add_household(
         ref = f"{opened_on.year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)
-        hid = int(db["households"].insert(record).last_pk)  # type: ignore[arg-type]
-        db["household_reasons"].insert_all(
+        hid = insert(db, "households", record)
+        db.table("household_reasons").insert_all(
             [{"household_id": hid, "reason": r} for r in reasons]
         )
         members = [
-            _member_record(household=hid, name=tenant_name, pnr=tenant_pnr, birth_date=None,
-                           role=Role.tenant, part_time=False, as_of=as_of)
+            _member_record(
+                household=hid,
+                name=tenant_name,
+                pnr=tenant_pnr,
+                birth_date=None,
+                role=Role.tenant,
+                part_time=False,
+                as_of=as_of,
+            )
         ]
         if co_name is not None:
             members.append(
-                _member_record(household=hid, name=co_name, pnr=co_pnr, birth_date=None,
-                               role=Role.co_tenant, part_time=False, as_of=as_of)
+                _member_record(
+                    household=hid,
+                    name=co_name,
+                    pnr=co_pnr,
+                    birth_date=None,
+                    role=Role.co_tenant,
+                    part_time=False,
+                    as_of=as_of,
+                )
             )
         for child in new.children:
             members.append(
-                _member_record(household=hid, name=child.name, pnr=None,
-                               birth_date=child.birth_date, role=Role.child,
-                               part_time=child.part_time, as_of=as_of)
+                _member_record(
+                    household=hid,
+                    name=child.name,
+                    pnr=None,
+                    birth_date=child.birth_date,
+                    role=Role.child,
+                    part_time=child.part_time,
+                    as_of=as_of,
+                )
             )
-        db["members"].insert_all(members)
+        db.table("members").insert_all(members)
     return ref
 
 
@@ -220,10 +241,16 @@ def add_member(
             raise Conflict(
                 _("{pnr} is already a member of {ref}").format(pnr=number.masked(), ref=ref)
             )
-        record = _member_record(household=hid, name=clean_name, pnr=number,
-                                birth_date=birth_date, role=role_, part_time=part_time,
-                                as_of=as_of)
-        member_id = int(db["members"].insert(record).last_pk)  # type: ignore[arg-type]
+        record = _member_record(
+            household=hid,
+            name=clean_name,
+            pnr=number,
+            birth_date=birth_date,
+            role=role_,
+            part_time=part_time,
+            as_of=as_of,
+        )
+        member_id = insert(db, "members", record)
         _touch(db, hid)
     return member_id
 
@@ -238,7 +265,7 @@ def remove_member(db: Database, ref: str, member_id: int) -> dict[str, Any]:
             raise NotFound(_("no member {id} in {ref}").format(id=member_id, ref=ref))
         if member["role"] == Role.tenant.value:
             raise Conflict(_("the tenant cannot be removed; close the case instead"))
-        db["members"].delete(member_id)
+        db.table("members").delete(member_id)
         _touch(db, hid)
     return member
 
@@ -251,7 +278,8 @@ def child_cutoff(as_of: date) -> str:
     """Members born after this date are children on ``as_of`` (under 18)."""
     from dateutil.relativedelta import relativedelta
 
-    return (as_of - relativedelta(years=rules.CHILD_AGE_LIMIT)).isoformat()
+    cutoff: date = as_of - relativedelta(years=rules.CHILD_AGE_LIMIT)
+    return cutoff.isoformat()
 
 
 _LIST_SQL = """
@@ -349,10 +377,15 @@ def show_household(
     from bostadcli import consents, contacts, notices
 
     hid = household_id(db, ref)
-    found = rows(db, f"SELECT * FROM ({_LIST_SQL}) AS x WHERE id = :id",
-                 {"id": hid, "cutoff": child_cutoff(as_of),
-                  "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS))
-                  .isoformat()})
+    found = rows(
+        db,
+        f"SELECT * FROM ({_LIST_SQL}) AS x WHERE id = :id",
+        {
+            "id": hid,
+            "cutoff": child_cutoff(as_of),
+            "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
+        },
+    )
     case = found[0]
     _decorate(case, as_of=as_of, include_pnr=include_pnr)
     detail = one(db, "SELECT note, created_at, updated_at FROM households WHERE id = ?", [hid])
@@ -394,8 +427,17 @@ def list_members(
 
 
 EDITABLE = {
-    "street", "postal_code", "city", "landlord", "contract_number", "rent", "arrears",
-    "source", "housing_situation", "caseworker", "note",
+    "street",
+    "postal_code",
+    "city",
+    "landlord",
+    "contract_number",
+    "rent",
+    "arrears",
+    "source",
+    "housing_situation",
+    "caseworker",
+    "note",
 }
 
 
@@ -415,8 +457,9 @@ def edit_household(
         if key == "postal_code":
             cleaned[key] = validate.postal_code(value)
         elif key == "note":
-            cleaned[key] = validate.clean_text(value, field=key, max_length=validate.TEXT_MAX,
-                                               multiline=True)
+            cleaned[key] = validate.clean_text(
+                value, field=key, max_length=validate.TEXT_MAX, multiline=True
+            )
         elif key in ("rent", "arrears"):
             money: Money = value
             if money.ore < 0:
@@ -440,24 +483,22 @@ def edit_household(
         diff = {k: (current[k], v) for k, v in cleaned.items() if current[k] != v}
         old_reasons = {
             r["reason"]
-            for r in rows(db, "SELECT reason FROM household_reasons WHERE household_id = ?",
-                          [hid])
+            for r in rows(db, "SELECT reason FROM household_reasons WHERE household_id = ?", [hid])
         }
         new_reasons = (old_reasons | set(added)) - set(removed)
         if new_reasons != old_reasons:
             diff["reasons"] = (",".join(sorted(old_reasons)), ",".join(sorted(new_reasons)))
             db.execute("DELETE FROM household_reasons WHERE household_id = ?", [hid])
-            db["household_reasons"].insert_all(
+            db.table("household_reasons").insert_all(
                 [{"household_id": hid, "reason": r} for r in sorted(new_reasons)]
             )
         updates = {k: new for k, (_old, new) in diff.items() if k != "reasons"}
         if diff:
-            db["households"].update(hid, updates | {"updated_at": now_utc()})
+            db.table("households").update(hid, updates | {"updated_at": now_utc()})
     return diff
 
 
-def close_household(db: Database, ref: str, *, outcome: str, closed_on: date,
-                    as_of: date) -> None:
+def close_household(db: Database, ref: str, *, outcome: str, closed_on: date, as_of: date) -> None:
     result = validate.choice(Outcome, outcome, field="outcome")
     if closed_on > as_of:
         raise InvalidInput("date", closed_on.isoformat(), _("is in the future"))
@@ -469,10 +510,14 @@ def close_household(db: Database, ref: str, *, outcome: str, closed_on: date,
             raise Conflict(_("{ref} is already closed").format(ref=ref))
         if closed_on.isoformat() < case["opened_on"]:
             raise InvalidInput("date", closed_on.isoformat(), _("is before the case was opened"))
-        db["households"].update(
+        db.table("households").update(
             hid,
-            {"status": CaseStatus.closed.value, "closed_on": closed_on.isoformat(),
-             "outcome": result.value, "updated_at": now_utc()},
+            {
+                "status": CaseStatus.closed.value,
+                "closed_on": closed_on.isoformat(),
+                "outcome": result.value,
+                "updated_at": now_utc(),
+            },
         )
 
 
@@ -483,7 +528,12 @@ def reopen_household(db: Database, ref: str) -> None:
         assert case is not None
         if case["status"] == CaseStatus.open.value:
             raise Conflict(_("{ref} is already open").format(ref=ref))
-        db["households"].update(
-            hid, {"status": CaseStatus.open.value, "closed_on": None, "outcome": None,
-                  "updated_at": now_utc()},
+        db.table("households").update(
+            hid,
+            {
+                "status": CaseStatus.open.value,
+                "closed_on": None,
+                "outcome": None,
+                "updated_at": now_utc(),
+            },
         )

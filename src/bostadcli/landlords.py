@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
@@ -27,7 +28,7 @@ EDITABLE = (
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    cleaners = {
+    cleaners: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: validate.required_text(v, field="name"),
         "org_number": lambda v: validate.org_number(v),
         "kind": lambda v: validate.choice(LandlordKind, v, field="kind").value,
@@ -67,7 +68,7 @@ def add_landlord(db: Database, **values: Any) -> dict[str, Any]:
         raise Conflict(_("a landlord named '{name}' exists already").format(name=record["name"]))
     now = now_utc()
     record.update(created_at=now, updated_at=now)
-    db["landlords"].insert(record)
+    db.table("landlords").insert(record)
     return get_landlord(db, record["name"])
 
 
@@ -77,14 +78,12 @@ def edit_landlord(
     """Change the given fields; returns the new record and {field: (old, new)}."""
     current = get_landlord(db, name)
     cleaned = _clean({k: v for k, v in changes.items() if k in EDITABLE})
-    if "name" in cleaned and cleaned["name"].lower() != current["name"].lower():
-        if find_landlord(db, cleaned["name"]) is not None:
-            raise Conflict(
-                _("a landlord named '{name}' exists already").format(name=cleaned["name"])
-            )
+    renamed = "name" in cleaned and cleaned["name"].lower() != current["name"].lower()
+    if renamed and find_landlord(db, cleaned["name"]) is not None:
+        raise Conflict(_("a landlord named '{name}' exists already").format(name=cleaned["name"]))
     diff = {k: (current[k], v) for k, v in cleaned.items() if current[k] != v}
     if diff:
-        db["landlords"].update(
+        db.table("landlords").update(
             current["id"], {k: new for k, (_old, new) in diff.items()} | {"updated_at": now_utc()}
         )
     return get_landlord(db, cleaned.get("name", current["name"])), diff

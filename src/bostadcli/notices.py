@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.db import now_utc, rows, transaction
+from bostadcli.db import insert, now_utc, rows, transaction
 from bostadcli.errors import InvalidInput
 from bostadcli.households import household_id
 from bostadcli.i18n import _
@@ -65,8 +65,9 @@ def add_notice(db: Database, ref: str, notice: NewNotice, *, as_of: date) -> dic
     if kind is NoticeKind.eviction and not notice.eviction_at:
         raise InvalidInput("eviction_at", "", _("an eviction notice needs the date (and time)"))
     if kind is not NoticeKind.eviction and notice.eviction_at:
-        raise InvalidInput("eviction_at", notice.eviction_at,
-                           _("only an eviction notice has an eviction date"))
+        raise InvalidInput(
+            "eviction_at", notice.eviction_at, _("only an eviction notice has an eviction date")
+        )
     eviction_at = parse_eviction_at(notice.eviction_at) if notice.eviction_at else None
     deadline = None
     if kind is NoticeKind.termination and ground is Reason.unpaid_rent and notice.served_on:
@@ -80,21 +81,22 @@ def add_notice(db: Database, ref: str, notice: NewNotice, *, as_of: date) -> dic
         "recovery_deadline": deadline,
         "eviction_at": eviction_at,
         "enforcement_case": validate.clean_text(notice.enforcement_case, field="case_number"),
-        "note": validate.clean_text(notice.note, field="note", max_length=validate.TEXT_MAX,
-                                    multiline=True),
+        "note": validate.clean_text(
+            notice.note, field="note", max_length=validate.TEXT_MAX, multiline=True
+        ),
         "created_at": now_utc(),
     }
     with transaction(db):
         hid = household_id(db, ref)
         record["household_id"] = hid
-        notice_id = db["notices"].insert(record).last_pk
+        notice_id = insert(db, "notices", record)
         if ground is not None:
             db.execute(
                 "INSERT OR IGNORE INTO household_reasons (household_id, reason) VALUES (?, ?)",
                 [hid, ground.value],
             )
         db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
-    found = list_notices(db, ref=ref, as_of=as_of, notice_id=int(notice_id))  # type: ignore[arg-type]
+    found = list_notices(db, ref=ref, as_of=as_of, notice_id=notice_id)
     return found[0]
 
 
@@ -107,7 +109,8 @@ def list_notices(
     upcoming_within: int | None = None,
 ) -> list[dict[str, Any]]:
     """Notices with their deadline and days left (negative when passed)."""
-    where, params = ["1 = 1"], {}
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if ref is not None:
         where.append("n.household_id = :hid")
         params["hid"] = household_id(db, ref)

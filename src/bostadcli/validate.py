@@ -40,9 +40,7 @@ def clean_text(
     if multiline:
         text = text.replace("\r\n", "\n")
     if len(text) > max_length:
-        raise InvalidInput(
-            field, value, _("longer than {n} characters").format(n=max_length)
-        )
+        raise InvalidInput(field, value, _("longer than {n} characters").format(n=max_length))
     return text or None
 
 

@@ -6,12 +6,12 @@ Labels are translated at the moment they are shown.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from bostadcli.i18n import N_, _
 
 
-class Vocab(str, Enum):
+class Vocab(StrEnum):
     @property
     def label(self) -> str:
         return _(_LABELS[(type(self).__name__, self.value)])

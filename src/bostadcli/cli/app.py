@@ -70,7 +70,7 @@ def translate_usage_message(message: str) -> str:
 class BostadGroup(TyperGroup):
     """Turns every error into one line on stderr and the documented exit code."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         from typer import _click
 
         kwargs["standalone_mode"] = False
@@ -84,7 +84,7 @@ class BostadGroup(TyperGroup):
         except _click.exceptions.ClickException as exc:
             typer.echo(f"bostad: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
-        except _click.exceptions.Abort:
+        except typer.Abort:
             typer.echo(_("interrupted"), err=True)
             sys.exit(130)
         sys.exit(result if isinstance(result, int) else 0)
@@ -153,14 +153,18 @@ def root(
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", envvar="BOSTAD_LANG", metavar="sv|en",
-            help=_("Language of screens and messages."), show_default=False,
+            "--lang",
+            envvar="BOSTAD_LANG",
+            metavar="sv|en",
+            help=_("Language of screens and messages."),
+            show_default=False,
         ),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True,
-                     help=_("Show the version and exit.")),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
+        ),
     ] = False,
 ) -> None:
     ctx.obj = AppState(db_path=db, config_path=config)

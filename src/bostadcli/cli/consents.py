@@ -29,7 +29,13 @@ def _columns() -> list[Column]:
     ]
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Record the household's consent to share data with a recipient.\n\n"
+        "Example: bostad consent add 2026-0042 --recipient landlord --expires 2027-06-30"
+    ),
+)
 def add(
     ctx: typer.Context,
     ref: RefArg,
@@ -46,21 +52,29 @@ def add(
     note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """Record the household's consent to share data with a recipient.
-
-    Example: bostad consent add 2026-0042 --recipient landlord --expires 2027-06-30
-    """
     from bostadcli.consents import add_consent
 
     today = as_of(as_of_)
-    add_consent(state(ctx).database(), ref, recipient=recipient.value,
-                given_on=optional_date(given, field="--given") or today,
-                expires_on=optional_date(expires, field="--expires"),
-                recipient_name=name, note=note, as_of=today)
+    add_consent(
+        state(ctx).database(),
+        ref,
+        recipient=recipient.value,
+        given_on=optional_date(given, field="--given") or today,
+        expires_on=optional_date(expires, field="--expires"),
+        recipient_name=name,
+        note=note,
+        as_of=today,
+    )
     typer.echo(_("Recorded consent for {recipient}.").format(recipient=recipient.label), err=True)
 
 
-@app.command("revoke")
+@app.command(
+    "revoke",
+    help=_(
+        "Revoke the household's consent for a recipient.\n\n"
+        "Example: bostad consent revoke 2026-0042 --recipient landlord"
+    ),
+)
 def revoke(
     ctx: typer.Context,
     ref: RefArg,
@@ -70,30 +84,34 @@ def revoke(
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """Revoke the household's consent for a recipient.
-
-    Example: bostad consent revoke 2026-0042 --recipient landlord
-    """
     from bostadcli.consents import revoke_consent
 
     today = as_of(as_of_)
-    revoke_consent(state(ctx).database(), ref, recipient=recipient.value,
-                   revoked_on=optional_date(on, field="--date") or today, as_of=today)
+    revoke_consent(
+        state(ctx).database(),
+        ref,
+        recipient=recipient.value,
+        revoked_on=optional_date(on, field="--date") or today,
+        as_of=today,
+    )
     typer.echo(_("Revoked consent for {recipient}.").format(recipient=recipient.label), err=True)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_("List consents and whether each is valid.\n\nExample: bostad consent list 2026-0042"),
+)
 def list_(
     ctx: typer.Context,
     ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """List consents and whether each is valid.
-
-    Example: bostad consent list 2026-0042
-    """
     from bostadcli.consents import list_consents
 
-    emit(list_consents(state(ctx).database(), ref=ref, as_of=as_of(as_of_)), _columns(), fmt,
-         empty=_("No consents recorded."))
+    emit(
+        list_consents(state(ctx).database(), ref=ref, as_of=as_of(as_of_)),
+        _columns(),
+        fmt,
+        empty=_("No consents recorded."),
+    )

@@ -32,7 +32,13 @@ def _columns() -> list[Column]:
     ]
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Log a letter, call, text, meeting, home visit, referral or note.\n\n"
+        'Example: bostad contact add 2026-0042 --kind home_visit --text "Met the family"'
+    ),
+)
 def add(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))],
@@ -47,24 +53,27 @@ def add(
     caseworker: Annotated[str | None, typer.Option("--caseworker", help=_("Caseworker."))] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """Log a letter, call, text, meeting, home visit, referral or note.
-
-    Example: bostad contact add 2026-0042 --kind home_visit --text "Met the family"
-    """
     from bostadcli.contacts import add_contact
 
     app_state = state(ctx)
     today = as_of(as_of_)
     add_contact(
-        app_state.database(), ref, kind=kind.value, on=optional_date(on, field="--date") or today,
-        text=text, referral_to=to.value if to else None,
+        app_state.database(),
+        ref,
+        kind=kind.value,
+        on=optional_date(on, field="--date") or today,
+        text=text,
+        referral_to=to.value if to else None,
         caseworker=caseworker or app_state.config().letterhead.default_caseworker or None,
         as_of=today,
     )
     typer.echo(_("Logged {kind} for {ref}.").format(kind=kind.label, ref=ref), err=True)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_("List contacts, newest first.\n\nExample: bostad contact list 2026-0042"),
+)
 def list_(
     ctx: typer.Context,
     ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
@@ -74,13 +83,12 @@ def list_(
     kind: Annotated[ContactKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """List contacts, newest first.
-
-    Example: bostad contact list 2026-0042
-    """
     from bostadcli.contacts import list_contacts
 
-    rows = list_contacts(state(ctx).database(), ref=ref,
-                         since=optional_date(since, field="--since"),
-                         kind=kind.value if kind else None)
+    rows = list_contacts(
+        state(ctx).database(),
+        ref=ref,
+        since=optional_date(since, field="--since"),
+        kind=kind.value if kind else None,
+    )
     emit(rows, _columns(), fmt, empty=_("No contacts."))

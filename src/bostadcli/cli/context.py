@@ -47,8 +47,9 @@ class AppState:
                 from bostadcli.i18n import _
 
                 typer.echo(
-                    _("warning: {path} can be read by other users; run: chmod 600 {path}")
-                    .format(path=path),
+                    _("warning: {path} can be read by other users; run: chmod 600 {path}").format(
+                        path=path
+                    ),
                     err=True,
                 )
         return self._db

@@ -64,7 +64,11 @@ def check(
     if as_json:
         write_document(result)
     elif result["ok"]:
-        typer.echo(_("The database is intact: {n} households.").format(n=result["counts"].get("households", 0)))
+        typer.echo(
+            _("The database is intact: {n} households.").format(
+                n=result["counts"].get("households", 0)
+            )
+        )
     else:
         for problem in result["problems"]:
             typer.echo(problem, err=True)

@@ -13,7 +13,9 @@ from bostadcli.vocab import HousingSituation, Outcome, Reason, Source
 app = typer.Typer(no_args_is_help=True)
 
 StreetOpt = Annotated[str | None, typer.Option("--street", help=_("Street address."))]
-PostalOpt = Annotated[str | None, typer.Option("--postal-code", help=_("Postal code, e.g. 441 30."))]
+PostalOpt = Annotated[
+    str | None, typer.Option("--postal-code", help=_("Postal code, e.g. 441 30."))
+]
 CityOpt = Annotated[str | None, typer.Option("--city", help=_("City."))]
 LandlordOpt = Annotated[str | None, typer.Option("--landlord", help=_("The landlord's name."))]
 RentOpt = Annotated[str | None, typer.Option("--rent", help=_("Monthly rent, e.g. 7 450."))]
@@ -32,7 +34,15 @@ SituationOpt = Annotated[
 ]
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Open a case for a household; prints the new reference.\n\n"
+        'Example: bostad household add "Anna Andersson" --pnr 811218-9876'
+        " --landlord Alingsåshem --rent 7450 --arrears 14900"
+        " --child 2015-03-02 --part-time-child 2019-06-10"
+    ),
+)
 def add(
     ctx: typer.Context,
     tenant: Annotated[str, typer.Argument(metavar="NAME", help=_("The tenant's name."))],
@@ -48,7 +58,8 @@ def add(
     rent: RentOpt = None,
     arrears: ArrearsOpt = None,
     reason: Annotated[
-        list[Reason] | None, typer.Option("--reason", help=_("Why the home is at risk (repeatable)."))
+        list[Reason] | None,
+        typer.Option("--reason", help=_("Why the home is at risk (repeatable).")),
     ] = None,
     source: SourceOpt = None,
     situation: SituationOpt = None,
@@ -60,13 +71,19 @@ def add(
     ] = None,
     child: Annotated[
         list[str] | None,
-        typer.Option("--child", metavar="YYYY-MM-DD [NAME]",
-                     help=_("A child living here: birth date, optionally a name (repeatable).")),
+        typer.Option(
+            "--child",
+            metavar="YYYY-MM-DD [NAME]",
+            help=_("A child living here: birth date, optionally a name (repeatable)."),
+        ),
     ] = None,
     part_time_child: Annotated[
         list[str] | None,
-        typer.Option("--part-time-child", metavar="YYYY-MM-DD [NAME]",
-                     help=_("A child living here part of the time (repeatable).")),
+        typer.Option(
+            "--part-time-child",
+            metavar="YYYY-MM-DD [NAME]",
+            help=_("A child living here part of the time (repeatable)."),
+        ),
     ] = None,
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
@@ -75,37 +92,51 @@ def add(
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """Open a case for a household; prints the new reference.
-
-    Example: bostad household add "Anna Andersson" --pnr 19850612-2389 --landlord Alingsåshem
-    --rent 7450 --arrears 14900 --child 2015-03-02 --part-time-child 2019-06-10
-    """
     from bostadcli.households import NewHousehold, add_household, parse_child
 
     app_state = state(ctx)
     today = as_of(as_of_)
     new = NewHousehold(
-        tenant_name=tenant, tenant_pnr=pnr, street=street, postal_code=postal_code, city=city,
-        landlord=landlord, contract_number=contract,
+        tenant_name=tenant,
+        tenant_pnr=pnr,
+        street=street,
+        postal_code=postal_code,
+        city=city,
+        landlord=landlord,
+        contract_number=contract,
         rent=money(rent, field="--rent"),  # type: ignore[arg-type]
         arrears=money(arrears, field="--arrears") or money("0", field="--arrears"),  # type: ignore[arg-type]
         reasons=[r.value for r in reason or []],
         source=(source or Source.landlord).value,
         housing_situation=(situation or HousingSituation.tenancy_at_risk).value,
-        co_tenant_name=co_tenant, co_tenant_pnr=co_tenant_pnr,
+        co_tenant_name=co_tenant,
+        co_tenant_pnr=co_tenant_pnr,
         children=[parse_child(c, field="--child") for c in child or []]
-        + [parse_child(c, part_time=True, field="--part-time-child") for c in part_time_child or []],
-        caseworker=caseworker, note=note, opened_on=optional_date(opened, field="--opened"),
+        + [
+            parse_child(c, part_time=True, field="--part-time-child") for c in part_time_child or []
+        ],
+        caseworker=caseworker,
+        note=note,
+        opened_on=optional_date(opened, field="--opened"),
     )
     ref = add_household(
-        app_state.database(), new, as_of=today, create_landlord=create_landlord,
+        app_state.database(),
+        new,
+        as_of=today,
+        create_landlord=create_landlord,
         default_caseworker=app_state.config().letterhead.default_caseworker or None,
     )
     typer.echo(ref)
     typer.echo(_("Opened case {ref}.").format(ref=ref), err=True)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_(
+        "List households, most urgent first: nearest deadline, then families with children.\n\n"
+        "Example: bostad household list --with-children --format csv"
+    ),
+)
 def list_(
     ctx: typer.Context,
     status: Annotated[
@@ -114,37 +145,50 @@ def list_(
     landlord: LandlordOpt = None,
     with_children: Annotated[
         bool | None,
-        typer.Option("--with-children/--without-children",
-                     help=_("Only households with (or without) children."), show_default=False),
+        typer.Option(
+            "--with-children/--without-children",
+            help=_("Only households with (or without) children."),
+            show_default=False,
+        ),
     ] = None,
     reason: Annotated[Reason | None, typer.Option("--reason", help=_("Only this reason."))] = None,
     within: Annotated[
         int | None,
-        typer.Option("--within", metavar="DAYS",
-                     help=_("Only households with a deadline within this many days.")),
+        typer.Option(
+            "--within",
+            metavar="DAYS",
+            help=_("Only households with a deadline within this many days."),
+        ),
     ] = None,
     caseworker: CaseworkerOpt = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
 ) -> None:
-    """List households, most urgent first: nearest deadline, then families with children.
-
-    Example: bostad household list --with-children --format csv
-    """
     from bostadcli.cli.views import household_columns
     from bostadcli.households import list_households
 
     rows = list_households(
-        state(ctx).database(), as_of=as_of(as_of_),
-        status=None if status == "all" else status, landlord=landlord,
-        with_children=with_children, reason=reason.value if reason else None,
-        within_days=within, caseworker=caseworker, include_pnr=include_pnr,
+        state(ctx).database(),
+        as_of=as_of(as_of_),
+        status=None if status == "all" else status,
+        landlord=landlord,
+        with_children=with_children,
+        reason=reason.value if reason else None,
+        within_days=within,
+        caseworker=caseworker,
+        include_pnr=include_pnr,
     )
     emit(rows, household_columns(), fmt, empty=_("No households match."))
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=_(
+        "Show one case: members, landlord, notices and deadlines, consent, recent contacts.\n\n"
+        "Example: bostad household show 2026-0042"
+    ),
+)
 def show(
     ctx: typer.Context,
     ref: RefArg,
@@ -154,22 +198,23 @@ def show(
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
 ) -> None:
-    """Show one case: members, landlord, notices and deadlines, consent, recent contacts.
-
-    Example: bostad household show 2026-0042
-    """
     from bostadcli.cli.views import print_household
     from bostadcli.households import show_household
 
-    case = show_household(state(ctx).database(), ref, as_of=as_of(as_of_),
-                          include_pnr=include_pnr)
+    case = show_household(state(ctx).database(), ref, as_of=as_of(as_of_), include_pnr=include_pnr)
     if fmt is Format.table:
         print_household(case)
     else:
         write_document(case)
 
 
-@app.command("edit")
+@app.command(
+    "edit",
+    help=_(
+        "Change details of a case; only the options given change.\n\n"
+        "Example: bostad household edit 2026-0042 --arrears 9900 --add-reason disturbance"
+    ),
+)
 def edit(
     ctx: typer.Context,
     ref: RefArg,
@@ -187,30 +232,43 @@ def edit(
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
 ) -> None:
-    """Change details of a case; only the options given change.
-
-    Example: bostad household edit 2026-0042 --arrears 9900 --add-reason disturbance
-    """
     from bostadcli.households import edit_household
 
     given = {
-        "street": street, "postal_code": postal_code, "city": city, "landlord": landlord,
-        "contract_number": contract, "source": source, "housing_situation": situation,
-        "caseworker": caseworker, "note": note,
-        "rent": money(rent, field="--rent"), "arrears": money(arrears, field="--arrears"),
+        "street": street,
+        "postal_code": postal_code,
+        "city": city,
+        "landlord": landlord,
+        "contract_number": contract,
+        "source": source,
+        "housing_situation": situation,
+        "caseworker": caseworker,
+        "note": note,
+        "rent": money(rent, field="--rent"),
+        "arrears": money(arrears, field="--arrears"),
     }
     diff = edit_household(
-        state(ctx).database(), ref, changes={k: v for k, v in given.items() if v is not None},
+        state(ctx).database(),
+        ref,
+        changes={k: v for k, v in given.items() if v is not None},
         add_reasons=[r.value for r in add_reason or []],
         remove_reasons=[r.value for r in remove_reason or []],
     )
     if diff:
-        typer.echo(_("Changed {fields} of {ref}.").format(fields=", ".join(diff), ref=ref), err=True)
+        typer.echo(
+            _("Changed {fields} of {ref}.").format(fields=", ".join(diff), ref=ref), err=True
+        )
     else:
         typer.echo(_("Nothing changed."), err=True)
 
 
-@app.command("close")
+@app.command(
+    "close",
+    help=_(
+        "Close a case with its outcome.\n\n"
+        "Example: bostad household close 2026-0042 --outcome stays"
+    ),
+)
 def close(
     ctx: typer.Context,
     ref: RefArg,
@@ -220,25 +278,21 @@ def close(
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """Close a case with its outcome.
-
-    Example: bostad household close 2026-0042 --outcome stays
-    """
     from bostadcli.households import close_household
 
     today = as_of(as_of_)
     closed_on = optional_date(on, field="--date") or today
-    close_household(state(ctx).database(), ref, outcome=outcome.value, closed_on=closed_on,
-                    as_of=today)
+    close_household(
+        state(ctx).database(), ref, outcome=outcome.value, closed_on=closed_on, as_of=today
+    )
     typer.echo(_("Closed {ref}: {outcome}.").format(ref=ref, outcome=outcome.label), err=True)
 
 
-@app.command("reopen")
+@app.command(
+    "reopen",
+    help=_("Reopen a closed case.\n\nExample: bostad household reopen 2026-0042"),
+)
 def reopen(ctx: typer.Context, ref: RefArg) -> None:
-    """Reopen a closed case.
-
-    Example: bostad household reopen 2026-0042
-    """
     from bostadcli.households import reopen_household
 
     reopen_household(state(ctx).database(), ref)

@@ -40,49 +40,75 @@ def _columns() -> list[Column]:
 
 
 def _values(**given: Any) -> dict[str, Any]:
-    return {k: (v.value if isinstance(v, LandlordKind) else v)
-            for k, v in given.items() if v is not None}
+    return {
+        k: (v.value if isinstance(v, LandlordKind) else v)
+        for k, v in given.items()
+        if v is not None
+    }
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Add a landlord.\n\n"
+        "Example: bostad landlord add Alingsåshem --kind municipal --org-number 556035-6930"
+    ),
+)
 def add(
-    ctx: typer.Context, name: NameArg, org_number: OrgOpt = None, kind: KindOpt = None,
-    contact: ContactOpt = None, phone: PhoneOpt = None, email: EmailOpt = None,
-    street: StreetOpt = None, postal_code: PostalOpt = None, city: CityOpt = None,
+    ctx: typer.Context,
+    name: NameArg,
+    org_number: OrgOpt = None,
+    kind: KindOpt = None,
+    contact: ContactOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    street: StreetOpt = None,
+    postal_code: PostalOpt = None,
+    city: CityOpt = None,
 ) -> None:
-    """Add a landlord.
-
-    Example: bostad landlord add Alingsåshem --kind municipal --org-number 556035-6930
-    """
     from bostadcli.landlords import add_landlord
 
-    added = add_landlord(state(ctx).database(), **_values(
-        name=name, org_number=org_number, kind=kind, contact_person=contact, phone=phone,
-        email=email, street=street, postal_code=postal_code, city=city))
+    added = add_landlord(
+        state(ctx).database(),
+        **_values(
+            name=name,
+            org_number=org_number,
+            kind=kind,
+            contact_person=contact,
+            phone=phone,
+            email=email,
+            street=street,
+            postal_code=postal_code,
+            city=city,
+        ),
+    )
     typer.echo(_("Added landlord {name}.").format(name=added["name"]), err=True)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_("List landlords with their open cases.\n\nExample: bostad landlord list --format csv"),
+)
 def list_(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
-    """List landlords with their open cases.
-
-    Example: bostad landlord list --format csv
-    """
     from bostadcli.landlords import list_landlords
 
-    emit(list_landlords(state(ctx).database()), _columns(), fmt,
-         empty=_("No landlords yet: add one with 'bostad landlord add NAME'."))
+    emit(
+        list_landlords(state(ctx).database()),
+        _columns(),
+        fmt,
+        empty=_("No landlords yet: add one with 'bostad landlord add NAME'."),
+    )
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=_("Show one landlord.\n\nExample: bostad landlord show Alingsåshem"),
+)
 def show(
-    ctx: typer.Context, name: NameArg,
+    ctx: typer.Context,
+    name: NameArg,
     fmt: Annotated[Format, typer.Option("--format", "-f", help=_("table or json."))] = Format.table,
 ) -> None:
-    """Show one landlord.
-
-    Example: bostad landlord show Alingsåshem
-    """
     from bostadcli.cli.output import cell_text
     from bostadcli.landlords import list_landlords
 
@@ -94,22 +120,44 @@ def show(
         write_document(row)
 
 
-@app.command("edit")
+@app.command(
+    "edit",
+    help=_(
+        "Change a landlord's details; only the options given change.\n\n"
+        'Example: bostad landlord edit Alingsåshem --phone "0322-61 71 00"'
+    ),
+)
 def edit(
-    ctx: typer.Context, name: NameArg,
+    ctx: typer.Context,
+    name: NameArg,
     new_name: Annotated[str | None, typer.Option("--name", help=_("A new name."))] = None,
-    org_number: OrgOpt = None, kind: KindOpt = None, contact: ContactOpt = None,
-    phone: PhoneOpt = None, email: EmailOpt = None, street: StreetOpt = None,
-    postal_code: PostalOpt = None, city: CityOpt = None,
+    org_number: OrgOpt = None,
+    kind: KindOpt = None,
+    contact: ContactOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    street: StreetOpt = None,
+    postal_code: PostalOpt = None,
+    city: CityOpt = None,
 ) -> None:
-    """Change a landlord's details; only the options given change.
-
-    Example: bostad landlord edit Alingsåshem --phone "0322-61 71 00"
-    """
     from bostadcli.landlords import edit_landlord
 
-    _record, diff = edit_landlord(state(ctx).database(), name, **_values(
-        name=new_name, org_number=org_number, kind=kind, contact_person=contact, phone=phone,
-        email=email, street=street, postal_code=postal_code, city=city))
-    typer.echo(_("Changed {fields}.").format(fields=", ".join(diff)) if diff
-               else _("Nothing changed."), err=True)
+    _record, diff = edit_landlord(
+        state(ctx).database(),
+        name,
+        **_values(
+            name=new_name,
+            org_number=org_number,
+            kind=kind,
+            contact_person=contact,
+            phone=phone,
+            email=email,
+            street=street,
+            postal_code=postal_code,
+            city=city,
+        ),
+    )
+    typer.echo(
+        _("Changed {fields}.").format(fields=", ".join(diff)) if diff else _("Nothing changed."),
+        err=True,
+    )

@@ -12,7 +12,14 @@ from bostadcli.vocab import Role
 app = typer.Typer(no_args_is_help=True)
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Add an adult or a child to a household.\n\n"
+        'Example: bostad member add 2026-0042 --name "Alva Andersson"'
+        " --born 2015-03-02 --role child"
+    ),
+)
 def add(
     ctx: typer.Context,
     ref: RefArg,
@@ -30,33 +37,37 @@ def add(
     ] = False,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """Add an adult or a child to a household.
-
-    Example: bostad member add 2026-0042 --name "Alva Andersson" --born 2015-03-02 --role child
-    """
     from bostadcli.households import add_member
 
     member_id = add_member(
-        state(ctx).database(), ref, name=name, pnr=pnr,
-        birth_date=optional_date(born, field="--born"), role=role.value, part_time=part_time,
+        state(ctx).database(),
+        ref,
+        name=name,
+        pnr=pnr,
+        birth_date=optional_date(born, field="--born"),
+        role=role.value,
+        part_time=part_time,
         as_of=as_of(as_of_),
     )
     typer.echo(member_id)
     typer.echo(_("Added member {id} to {ref}.").format(id=member_id, ref=ref), err=True)
 
 
-@app.command("remove")
+@app.command(
+    "remove",
+    help=_(
+        "Remove a member who no longer lives in the household.\n\n"
+        "Example: bostad member remove 2026-0042 3"
+    ),
+)
 def remove(
     ctx: typer.Context,
     ref: RefArg,
     member: Annotated[int, typer.Argument(metavar="MEMBER", help=_("The member's number."))],
 ) -> None:
-    """Remove a member who no longer lives in the household.
-
-    Example: bostad member remove 2026-0042 3
-    """
     from bostadcli.households import remove_member
 
     removed = remove_member(state(ctx).database(), ref, member)
-    typer.echo(_("Removed {name} from {ref}.").format(name=removed["name"] or member, ref=ref),
-               err=True)
+    typer.echo(
+        _("Removed {name} from {ref}.").format(name=removed["name"] or member, ref=ref), err=True
+    )

@@ -24,15 +24,25 @@ def _columns() -> list[Column]:
         Column("amount_ore", _("Amount"), kind="money", justify="right"),
         Column("recovery_deadline", _("Recovery deadline"), in_table=False),
         Column("eviction_at", _("Eviction"), in_table=False),
-        Column("deadline", _("Deadline"), kind="deadline",
-               show=lambda v, r: f"{v} ({days_text(r['days_left'])})" if v else ""),
+        Column(
+            "deadline",
+            _("Deadline"),
+            kind="deadline",
+            show=lambda v, r: f"{v} ({days_text(r['days_left'])})" if v else "",
+        ),
         Column("days_left", _("Days left"), in_table=False),
         Column("enforcement_case", _("Kronofogden case"), in_table=False),
         Column("note", _("Note"), in_table=False),
     ]
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Record a notice; a termination for unpaid rent gets its recovery deadline.\n\n"
+        "Example: bostad notice add 2026-0042 --kind termination --served 2026-12-04 --amount 14900"
+    ),
+)
 def add(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))],
@@ -42,19 +52,28 @@ def add(
     ] = None,
     served: Annotated[
         str | None,
-        typer.Option("--served", metavar="YYYY-MM-DD",
-                     help=_("Day the tenant was served; starts the three-week recovery period.")),
+        typer.Option(
+            "--served",
+            metavar="YYYY-MM-DD",
+            help=_("Day the tenant was served; starts the three-week recovery period."),
+        ),
     ] = None,
     received: Annotated[
-        str | None, typer.Option("--received", metavar="YYYY-MM-DD",
-                                 help=_("Day social services received it (today)."))
+        str | None,
+        typer.Option(
+            "--received", metavar="YYYY-MM-DD", help=_("Day social services received it (today).")
+        ),
     ] = None,
     amount: Annotated[
         str | None, typer.Option("--amount", help=_("Amount to pay to keep the home."))
     ] = None,
     eviction_at: Annotated[
-        str | None, typer.Option("--eviction-at", metavar="'YYYY-MM-DD HH:MM'",
-                                 help=_("Day and time of the eviction (Kronofogden)."))
+        str | None,
+        typer.Option(
+            "--eviction-at",
+            metavar="'YYYY-MM-DD HH:MM'",
+            help=_("Day and time of the eviction (Kronofogden)."),
+        ),
     ] = None,
     case_number: Annotated[
         str | None, typer.Option("--case-number", help=_("Kronofogden's case number."))
@@ -62,19 +81,21 @@ def add(
     note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """Record a notice; a termination for unpaid rent gets its recovery deadline.
-
-    Example: bostad notice add 2026-0042 --kind termination --served 2026-12-04 --amount 14900
-    """
     from bostadcli.notices import NewNotice, add_notice
 
     notice = add_notice(
-        state(ctx).database(), ref,
-        NewNotice(kind=kind.value, ground=ground.value if ground else None,
-                  received_on=optional_date(received, field="--received"),
-                  served_on=optional_date(served, field="--served"),
-                  amount=money(amount, field="--amount"),  # type: ignore[arg-type]
-                  eviction_at=eviction_at, enforcement_case=case_number, note=note),
+        state(ctx).database(),
+        ref,
+        NewNotice(
+            kind=kind.value,
+            ground=ground.value if ground else None,
+            received_on=optional_date(received, field="--received"),
+            served_on=optional_date(served, field="--served"),
+            amount=money(amount, field="--amount"),  # type: ignore[arg-type]
+            eviction_at=eviction_at,
+            enforcement_case=case_number,
+            note=note,
+        ),
         as_of=as_of(as_of_),
     )
     if notice["recovery_deadline"]:
@@ -87,23 +108,26 @@ def add(
         typer.echo(_("Recorded the notice for {ref}.").format(ref=ref), err=True)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_(
+        "List notices with their deadlines and the days left.\n\n"
+        "Example: bostad notice list --upcoming 14"
+    ),
+)
 def list_(
     ctx: typer.Context,
     ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
     upcoming: Annotated[
-        int | None, typer.Option("--upcoming", metavar="DAYS",
-                                 help=_("Only deadlines within this many days."))
+        int | None,
+        typer.Option("--upcoming", metavar="DAYS", help=_("Only deadlines within this many days.")),
     ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
-    """List notices with their deadlines and the days left.
-
-    Example: bostad notice list --upcoming 14
-    """
     from bostadcli.notices import list_notices
 
-    rows = list_notices(state(ctx).database(), ref=ref, as_of=as_of(as_of_),
-                        upcoming_within=upcoming)
+    rows = list_notices(
+        state(ctx).database(), ref=ref, as_of=as_of(as_of_), upcoming_within=upcoming
+    )
     emit(rows, _columns(), fmt, empty=_("No notices."))

@@ -9,7 +9,9 @@ from bostadcli.i18n import _
 
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help=_("Output: table for a terminal, csv/json/jsonl for pipes.")),
+    typer.Option(
+        "--format", "-f", help=_("Output: table for a terminal, csv/json/jsonl for pipes.")
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
@@ -21,9 +23,12 @@ AsOfOpt = Annotated[
     ),
 ]
 RefArg = Annotated[
-    str, typer.Argument(metavar="REF", help=_("Case reference, e.g. 2026-0042."), show_default=False)
+    str,
+    typer.Argument(metavar="REF", help=_("Case reference, e.g. 2026-0042."), show_default=False),
 ]
 IncludePnrOpt = Annotated[
     bool,
-    typer.Option("--include-pnr", help=_("Show full personal identity numbers (masked otherwise).")),
+    typer.Option(
+        "--include-pnr", help=_("Show full personal identity numbers (masked otherwise).")
+    ),
 ]

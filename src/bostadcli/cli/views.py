@@ -58,8 +58,7 @@ def household_columns() -> list[Column]:
         Column("contract_number", _("Contract"), in_table=False),
         Column("rent_ore", _("Rent"), kind="money", in_table=False),
         Column("arrears_ore", _("Arrears"), kind="money", justify="right"),
-        Column("reasons", _("Reasons"),
-               show=lambda v, r: ", ".join(label(Reason, x) for x in v)),
+        Column("reasons", _("Reasons"), show=lambda v, r: ", ".join(label(Reason, x) for x in v)),
         Column("source", _("Source"), in_table=False),
         Column("housing_situation", _("Situation"), in_table=False),
         Column("caseworker", _("Caseworker"), in_table=False),
@@ -87,8 +86,10 @@ def print_household(case: dict[str, Any]) -> None:
     head.add_column(style="bold")
     head.add_column()
     address = ", ".join(x for x in (case["street"], case["postal_code"], case["city"]) if x)
-    head.add_row(_("Status"), esc(status + (f" ({case['outcome']}, {case['closed_on']})"
-                                            if case["closed_on"] else "")))
+    head.add_row(
+        _("Status"),
+        esc(status + (f" ({case['outcome']}, {case['closed_on']})" if case["closed_on"] else "")),
+    )
     head.add_row(_("Opened"), case["opened_on"])
     head.add_row(_("Situation"), esc(label(HousingSituation, case["housing_situation"])))
     if address:
@@ -113,16 +114,25 @@ def print_household(case: dict[str, Any]) -> None:
             role = f"[bold magenta]{esc(role)}[/]"
         else:
             role = esc(role)
-        members.add_row(esc(m["name"] or _("(no name)")), m["pnr"] or "", m["birth_date"] or "",
-                        "" if m["age"] is None else str(m["age"]), role)
+        members.add_row(
+            esc(m["name"] or _("(no name)")),
+            m["pnr"] or "",
+            m["birth_date"] or "",
+            "" if m["age"] is None else str(m["age"]),
+            role,
+        )
 
     parts: list[Any] = [head, "", f"[bold]{_('Members')}[/]", members]
     landlord = case["landlord_detail"]
     if landlord:
-        contact = ", ".join(x for x in (landlord["contact_person"], landlord["phone"],
-                                         landlord["email"]) if x)
-        parts += ["", f"[bold]{_('Landlord')}[/] {esc(landlord['name'])}"
-                  + (f" – {esc(contact)}" if contact else "")]
+        contact = ", ".join(
+            x for x in (landlord["contact_person"], landlord["phone"], landlord["email"]) if x
+        )
+        parts += [
+            "",
+            f"[bold]{_('Landlord')}[/] {esc(landlord['name'])}"
+            + (f" – {esc(contact)}" if contact else ""),
+        ]
     if case["notices"]:
         table = Table(box=None, pad_edge=False, header_style="bold")
         for heading in (_("Notice"), _("Received"), _("Served"), _("Amount"), _("Deadline")):
@@ -132,7 +142,9 @@ def print_household(case: dict[str, Any]) -> None:
             style = deadline_style(n["days_left"])
             text = f"{deadline} ({days_text(n['days_left'])})" if deadline else ""
             table.add_row(
-                esc(label(NoticeKind, n["kind"])), n["received_on"] or "", n["served_on"] or "",
+                esc(label(NoticeKind, n["kind"])),
+                n["received_on"] or "",
+                n["served_on"] or "",
                 format_money(Money(n["amount_ore"])) if n["amount_ore"] is not None else "",
                 f"[{style}]{text}[/]" if style and text else text,
             )
@@ -144,14 +156,19 @@ def print_household(case: dict[str, Any]) -> None:
         + (_("valid") if c["valid"] else _("not valid"))
         for c in case["consents"]
     ]
-    parts += ["", f"[bold]{_('Consent')}[/] "
-              + ("; ".join(consent_lines) if consent_lines else _("none recorded"))]
+    parts += [
+        "",
+        f"[bold]{_('Consent')}[/] "
+        + ("; ".join(consent_lines) if consent_lines else _("none recorded")),
+    ]
     if case["contacts"]:
         table = Table(box=None, pad_edge=False, header_style="bold")
         for heading in (_("Date"), _("Contact"), _("Text")):
             table.add_column(heading)
         for c in case["contacts"][:10]:
-            kind = label(ContactKind, c["kind"]) if c["kind"] in ContactKind.__members__ else c["kind"]
+            kind = (
+                label(ContactKind, c["kind"]) if c["kind"] in ContactKind.__members__ else c["kind"]
+            )
             if c["referral_to"]:
                 kind += " → " + label(ReferralTarget, c["referral_to"])
             table.add_row(c["contact_on"], esc(kind), esc(c["text"]))
