@@ -153,3 +153,32 @@ CREATE VIEW household_deadlines AS
     FROM notices WHERE kind = 'eviction' AND eviction_at IS NOT NULL
 """,
     )
+
+
+# Letters stand alone: other branches add 0002_plans and 0003_export_log, and this
+# migration must apply whichever of them a database has already seen.
+@migrations(name="0004_letters")
+def m0004_letters(db: Database) -> None:
+    _run(
+        db,
+        """
+CREATE TABLE letters (
+    id INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    -- YYYY-MM for the monthly batch; NULL for a one-off letter (NULLs never collide).
+    period TEXT CHECK (period IS NULL OR period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    dated_on TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    format TEXT NOT NULL CHECK (format IN ('pdf', 'html', 'txt')),
+    file TEXT,
+    template_version TEXT NOT NULL,
+    params TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (household_id, kind, period)
+) STRICT;
+CREATE INDEX letters_period ON letters (period);
+CREATE INDEX letters_household ON letters (household_id, dated_on)
+""",
+    )

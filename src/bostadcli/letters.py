@@ -1,0 +1,913 @@
+"""Letters to households: context from the database, rendering, recording, the month's batch.
+
+A letter is rendered from a template (see ``templating``) with a context built from the
+case: the household and its members, the landlord, the nearest recovery deadline, the
+caseworker and the letterhead. Letters of the monthly batch are keyed by
+(household, kind, period) and recorded only after their file exists, one transaction
+per letter, so a run that is repeated or killed halfway sends nothing twice and misses
+nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import templating
+from bostadcli.config import Config
+from bostadcli.db import insert, now_utc, one, rows, transaction
+from bostadcli.errors import BostadError, Conflict, InvalidInput
+from bostadcli.households import household_id
+from bostadcli.i18n import N_, _
+from bostadcli.money import Money
+from bostadcli.vocab import ContactKind, Source
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from sqlite_utils import Database
+
+LETTER_FORMATS = ("pdf", "html", "txt")
+EXTENSIONS = {"pdf": "pdf", "html": "html", "txt": "txt"}
+
+
+@dataclass(frozen=True)
+class LetterKind:
+    code: str
+    label: str
+    required_params: tuple[str, ...] = ()
+    in_monthly_batch: bool = False
+
+
+KINDS: dict[str, LetterKind] = {
+    "outreach": LetterKind("outreach", N_("first letter: how we can help"), in_monthly_batch=True),
+    "meeting": LetterKind("meeting", N_("invitation to a meeting"), ("date", "time")),
+}
+
+
+def kind_label(code: str) -> str:
+    found = KINDS.get(code)
+    return _(found.label) if found else code
+
+
+def letter_kind(code: str, *, field: str = "KIND") -> LetterKind:
+    found = KINDS.get(code.strip())
+    if found is None:
+        raise InvalidInput(
+            field, code, _("must be one of: {allowed}").format(allowed=", ".join(KINDS))
+        )
+    return found
+
+
+def letter_format(value: str, *, field: str = "--format") -> str:
+    if value not in LETTER_FORMATS:
+        raise InvalidInput(
+            field, value, _("must be one of: {allowed}").format(allowed=", ".join(LETTER_FORMATS))
+        )
+    return value
+
+
+# Parameters ------------------------------------------------------------------------
+
+_PARAM_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_TIME = re.compile(r"([01][0-9]|2[0-3])[:.]([0-5][0-9])")
+
+
+def parse_params(items: Iterable[str]) -> dict[str, str]:
+    """``key=value`` pairs from the command line."""
+    params: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not _PARAM_KEY.fullmatch(key):
+            raise InvalidInput("--param", item, _("expected key=value, e.g. place=Storgatan 1"))
+        if key in params:
+            raise InvalidInput("--param", item, _("given twice"))
+        params[key] = value.strip()
+    return params
+
+
+def _meeting_params(
+    params: dict[str, str], *, as_of: date, caseworker: str | None
+) -> dict[str, Any]:
+    from bostadcli.dates import parse_date
+
+    on = parse_date(params["date"], field="--param date")
+    if on < as_of:
+        raise InvalidInput("--param date", params["date"], _("is in the past"))
+    match = _TIME.fullmatch(params["time"])
+    if match is None:
+        raise InvalidInput("--param time", params["time"], _("expected a time as HH:MM"))
+    visit = params.get("visit", "no").lower() in ("yes", "ja", "1", "true")
+    if not visit and not params.get("place"):
+        raise InvalidInput(
+            "--param place", "", _("say where: place=..., or visit=yes for a home visit")
+        )
+    with_whom = params.get("with") or caseworker
+    if not with_whom:
+        raise InvalidInput("--param with", "", _("say whom they will meet: with=..."))
+    return params | {
+        "date": on,
+        "time": f"{match.group(1)}:{match.group(2)}",
+        "visit": visit,
+        "place": params.get("place", ""),
+        "with": with_whom,
+    }
+
+
+def check_params(
+    kind: LetterKind, params: dict[str, str], *, as_of: date, caseworker: str | None
+) -> dict[str, Any]:
+    missing = [p for p in kind.required_params if not params.get(p)]
+    if missing:
+        raise InvalidInput(
+            "--param",
+            ", ".join(missing),
+            _("the {kind} letter needs: {needed}").format(
+                kind=kind.code,
+                needed=" ".join(f"--param {p}=..." for p in kind.required_params),
+            ),
+        )
+    if kind.code == "meeting":
+        return _meeting_params(params, as_of=as_of, caseworker=caseworker)
+    return dict(params)
+
+
+# Context ----------------------------------------------------------------------------
+
+_LETTERHEAD_REQUIRED = ("organisation", "phone", "socialjouren_phone")
+
+
+def check_letterhead(config: Config) -> None:
+    """Letters must say how to reach the unit and Socialjouren; refuse without them."""
+    lh = config.letterhead
+    missing = [name for name in _LETTERHEAD_REQUIRED if not getattr(lh, name).strip()]
+    if missing:
+        raise BostadError(
+            _(
+                "the letterhead has no {settings}: every letter says how to reach you and"
+                " Socialjouren; set it under [letterhead] in {path}"
+            ).format(
+                settings=", ".join(missing),
+                path=config.path or _("the config file (bostad init makes one)"),
+            )
+        )
+
+
+def _money(ore: int | None) -> Money | None:
+    return Money(ore) if ore is not None else None
+
+
+def letter_context(
+    db: Database,
+    ref: str,
+    *,
+    config: Config,
+    as_of: date,
+    params: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything a template may use, from the case as it is on ``as_of``."""
+    from bostadcli.households import show_household
+
+    case = show_household(db, ref, as_of=as_of)
+    lh = config.letterhead
+    members = case["member_list"]
+    adults = [m for m in members if not m["is_child"] and m["name"]]
+    tenant = next((m for m in members if m["role"] == "tenant"), adults[0] if adults else None)
+    co_tenants = [m for m in members if m["role"] == "co_tenant"]
+    names = [m["name"] for m in [tenant, *co_tenants] if m is not None and m["name"]]
+    address_lines = [
+        line
+        for line in (
+            case["street"],
+            " ".join(x for x in (case["postal_code"], case["city"]) if x),
+        )
+        if line
+    ]
+    upcoming = [n for n in case["notices"] if n["days_left"] is not None and n["days_left"] >= 0]
+    recovery = next((n for n in upcoming if n["recovery_deadline"]), None)
+    eviction = next((n for n in upcoming if n["kind"] == "eviction"), None)
+    landlord = case["landlord_detail"]
+    caseworker = case["caseworker"] or lh.default_caseworker or None
+    children = [m for m in members if m["is_child"]]
+    return {
+        "ref": case["ref"],
+        "today": as_of,
+        "letterhead": {
+            "organisation": lh.organisation,
+            "unit": lh.unit,
+            "street": lh.street,
+            "postal_code": lh.postal_code,
+            "city": lh.city,
+            "phone": lh.phone,
+            "email": lh.email,
+            "socialjouren_phone": lh.socialjouren_phone,
+        },
+        "caseworker": {"name": caseworker, "phone": lh.phone, "email": lh.email},
+        "household": {
+            "ref": case["ref"],
+            "street": case["street"],
+            "postal_code": case["postal_code"],
+            "city": case["city"],
+            "rent": _money(case["rent_ore"]),
+            "arrears": Money(case["arrears_ore"]),
+            "reasons": list(case["reasons"]),
+            "source": case["source"],
+            "reported_by_enforcement": case["source"] == Source.enforcement.value,
+            "contract_number": case["contract_number"],
+        },
+        "tenant": {"name": tenant["name"], "pnr": tenant["pnr"]} if tenant else None,
+        "co_tenants": [{"name": m["name"], "pnr": m["pnr"]} for m in co_tenants],
+        "children": [
+            {"name": m["name"], "age": m["age"], "part_time": m["part_time"]} for m in children
+        ],
+        "landlord": (
+            {
+                "name": landlord["name"],
+                "contact_person": landlord["contact_person"],
+                "phone": landlord["phone"],
+                "email": landlord["email"],
+                "street": landlord["street"],
+                "postal_code": landlord["postal_code"],
+                "city": landlord["city"],
+            }
+            if landlord
+            else None
+        ),
+        "deadline": (
+            {
+                "date": date.fromisoformat(recovery["recovery_deadline"]),
+                "amount": _money(recovery["amount_ore"]),
+                "days_left": recovery["days_left"],
+            }
+            if recovery
+            else None
+        ),
+        "eviction": (
+            {
+                "date": date.fromisoformat(eviction["eviction_at"][:10]),
+                "time": eviction["eviction_at"][11:16] or None,
+            }
+            if eviction
+            else None
+        ),
+        "recipient": {"names": names, "lines": names + address_lines},
+        "has_address": bool(case["street"] and case["postal_code"]),
+        "params": params or {},
+        "multipage": False,
+    }
+
+
+# Rendering --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    ref: str
+    kind: str
+    format: str
+    content: bytes
+    recipient: str
+    address: str
+    template_version: str
+    dated_on: date
+    pages: int | None = None
+
+
+def _template_for(fmt: str) -> str:
+    return "txt" if fmt == "txt" else "html"
+
+
+def prepare_templates(env: Environment, kinds: Iterable[str], fmt: str) -> dict[str, str]:
+    """Compile the templates a run needs before anything is written: a broken template
+    stops the run with its file and line. Returns the version of each kind's template."""
+    versions = {}
+    for kind in kinds:
+        name = templating.template_name(kind, _template_for(fmt))
+        templating.load_template(env, name)
+        versions[kind] = templating.template_version(env, [name])
+    return versions
+
+
+def _base_url(user_dir: Path | None) -> str | None:
+    if user_dir is not None:
+        return str(user_dir.resolve()) + os.sep
+    root = templating.packaged_templates()
+    return str(root) + os.sep if isinstance(root, Path) else None
+
+
+def render_context(
+    env: Environment,
+    kind: str,
+    fmt: str,
+    context: dict[str, Any],
+    *,
+    base_url: str | None = None,
+) -> tuple[bytes, int | None]:
+    """Render a built context to the bytes of a file, and the number of pages of a PDF."""
+    name = templating.template_name(kind, _template_for(fmt))
+    if fmt != "txt" and not context["has_address"]:
+        raise InvalidInput(
+            "address",
+            context["ref"],
+            _("a letter on paper needs the household's street and postal code"),
+        )
+    text = templating.render_template(env, name, context)
+    if fmt != "pdf":
+        return text.encode("utf-8"), None
+    from bostadcli.pdf import html_to_pdf
+
+    data, pages = html_to_pdf(text, base_url=base_url)
+    if pages > 1:
+        # Page numbers only on letters that need them; the layout decides on a second pass.
+        text = templating.render_template(env, name, context | {"multipage": True})
+        data, pages = html_to_pdf(text, base_url=base_url)
+    return data, pages
+
+
+def render_letter(
+    db: Database,
+    ref: str,
+    kind: str,
+    *,
+    config: Config,
+    as_of: date,
+    fmt: str,
+    params: dict[str, str] | None = None,
+    user_dir: Path | None = None,
+    env: Environment | None = None,
+) -> Rendered:
+    """Render one letter for a case (nothing is written or recorded)."""
+    kind_ = letter_kind(kind)
+    fmt = letter_format(fmt)
+    check_letterhead(config)
+    env = env or templating.environment(user_dir)
+    version = prepare_templates(env, [kind_.code], fmt)[kind_.code]
+    household_id(db, ref)
+    context = letter_context(db, ref, config=config, as_of=as_of)
+    context["params"] = check_params(
+        kind_, params or {}, as_of=as_of, caseworker=context["caseworker"]["name"]
+    )
+    content, pages = render_context(env, kind_.code, fmt, context, base_url=_base_url(user_dir))
+    return Rendered(
+        ref=context["ref"],
+        kind=kind_.code,
+        format=fmt,
+        content=content,
+        recipient=" och ".join(context["recipient"]["names"]),
+        address="\n".join(context["recipient"]["lines"]),
+        template_version=version,
+        dated_on=as_of,
+        pages=pages,
+    )
+
+
+# Files ------------------------------------------------------------------------------
+
+_TMP_SUFFIX = ".bostad-tmp"
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write owner-only, atomically: a temporary name in the same folder, fsync, rename.
+
+    A reader (or a rerun after a crash) sees the whole file or none of it.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP_SUFFIX}")
+    try:
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BostadError(
+            _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from None
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename itself is durable only once the folder is synced.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of runs that were killed (their process is gone): personal data."""
+    for path in folder.glob(f".*{_TMP_SUFFIX}"):
+        pid_text = path.name.removesuffix(_TMP_SUFFIX).rsplit(".", 1)[-1]
+        if pid_text.isdigit() and _process_alive(int(pid_text)):
+            continue
+        path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def prepare_out_dir(folder: Path) -> Path:
+    """Create the output folder owner-only and prove it is writable, before any letter."""
+    folder = folder.expanduser()
+    try:
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+            os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+        elif not folder.is_dir():
+            raise BostadError(_("--out-dir is not a folder: {path}").format(path=folder))
+        probe = folder / f".probe.{os.getpid()}{_TMP_SUFFIX}"
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        probe.unlink()
+    except OSError as exc:
+        raise BostadError(
+            _("cannot write letters to {path}: {error}").format(
+                path=folder, error=exc.strerror or exc
+            )
+        ) from None
+    _remove_stale_temporaries(folder)
+    return folder.resolve()
+
+
+# Recording --------------------------------------------------------------------------
+
+
+def record_letter(
+    db: Database,
+    letter: Rendered,
+    *,
+    period: str | None,
+    file: Path,
+    params: dict[str, str] | None,
+    caseworker: str | None,
+    as_of: date,
+) -> int:
+    """Record a letter whose file exists, and log it in the household's contacts."""
+    import json
+
+    from bostadcli.contacts import add_contact
+
+    if not file.exists():
+        raise BostadError(f"record_letter: {file} does not exist")
+    with transaction(db):
+        letter_id = insert(
+            db,
+            "letters",
+            {
+                "household_id": household_id(db, letter.ref),
+                "kind": letter.kind,
+                "period": period,
+                "dated_on": letter.dated_on.isoformat(),
+                "recipient": letter.recipient,
+                "address": letter.address,
+                "format": letter.format,
+                "file": str(file),
+                "template_version": letter.template_version,
+                "params": json.dumps(params, ensure_ascii=False) if params else None,
+                "created_at": now_utc(),
+            },
+        )
+        add_contact(
+            db,
+            letter.ref,
+            kind=ContactKind.letter.value,
+            on=letter.dated_on,
+            text=_("Letter: {kind} ({file})").format(kind=kind_label(letter.kind), file=file.name),
+            caseworker=caseworker,
+            as_of=max(as_of, letter.dated_on),
+            automatic=True,
+        )
+    return letter_id
+
+
+@dataclass(frozen=True)
+class OneOff:
+    letter: Rendered
+    file: Path | None
+    letter_id: int | None
+
+
+def default_file_name(ref: str, kind: str, fmt: str) -> str:
+    return f"{ref}-{kind}.{EXTENSIONS[fmt]}"
+
+
+def make_letter(
+    db: Database,
+    ref: str,
+    kind: str,
+    *,
+    config: Config,
+    as_of: date,
+    fmt: str,
+    out: Path | None,
+    record: bool,
+    overwrite: bool = False,
+    params: dict[str, str] | None = None,
+    user_dir: Path | None = None,
+) -> OneOff:
+    """Render one letter; with ``out``, write it (owner-only) and, with ``record``,
+    record it and log it. Without ``out`` the caller shows the content (a preview)."""
+    if record and out is None:
+        raise InvalidInput("--record", "-", _("only a letter written to a file is recorded"))
+    if out is not None and out.exists() and not overwrite:
+        raise Conflict(
+            _("{path} exists already; choose another --out or add --force").format(path=out)
+        )
+    letter = render_letter(
+        db, ref, kind, config=config, as_of=as_of, fmt=fmt, params=params, user_dir=user_dir
+    )
+    if out is None:
+        return OneOff(letter, None, None)
+    write_private_file(out, letter.content)
+    letter_id = None
+    if record:
+        case = one(db, "SELECT caseworker FROM households WHERE ref = ?", [letter.ref])
+        letter_id = record_letter(
+            db,
+            letter,
+            period=None,
+            file=out.resolve(),
+            params=params,
+            caseworker=(case or {}).get("caseworker") or config.letterhead.default_caseworker,
+            as_of=as_of,
+        )
+    return OneOff(letter, out, letter_id)
+
+
+def list_letters(
+    db: Database, *, ref: str | None = None, month: date | None = None
+) -> list[dict[str, Any]]:
+    """The letter history, newest first: with template version and file."""
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
+    if ref is not None:
+        where.append("l.household_id = :hid")
+        params["hid"] = household_id(db, ref)
+    if month is not None:
+        where.append("coalesce(l.period, substr(l.dated_on, 1, 7)) = :month")
+        params["month"] = month.strftime("%Y-%m")
+    result = rows(
+        db,
+        f"""
+        SELECT l.id, h.ref, l.kind, l.period, l.dated_on, l.recipient, l.format, l.file,
+            l.template_version, l.created_at
+        FROM letters l JOIN households h ON h.id = l.household_id
+        WHERE {" AND ".join(where)}
+        ORDER BY l.dated_on DESC, l.id DESC
+        """,
+        params,
+    )
+    for row in result:
+        row["file_exists"] = bool(row["file"]) and Path(row["file"]).exists()
+    return result
+
+
+# The monthly batch -------------------------------------------------------------------
+
+
+@dataclass
+class BatchItem:
+    ref: str
+    household_id: int
+    kind: str
+    period: str
+    file: Path
+    format: str
+    state: str  # "new", "missing_file" (recorded, file gone) or "done" (recorded, file there)
+    recipient: str = ""
+    address: str = ""
+    letter_id: int | None = None
+    dated_on: date | None = None
+
+
+@dataclass
+class BatchResult:
+    period: str
+    out_dir: Path
+    items: list[BatchItem]
+    made: list[BatchItem] = field(default_factory=list)
+    recreated: list[BatchItem] = field(default_factory=list)
+    already: list[BatchItem] = field(default_factory=list)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # ref, kind, message
+    manifest: Path | None = None
+    combined: Path | None = None
+
+
+Selector = Callable[["Database", date, str], list[tuple[int, str]]]
+
+
+def _outreach_candidates(db: Database, as_of: date, period: str) -> list[tuple[int, str]]:
+    # Once per household, ever: a one-off outreach letter counts as well.
+    found = rows(
+        db,
+        """
+        SELECT h.id, h.ref FROM households h
+        WHERE h.status = 'open' AND h.source IN ('landlord', 'enforcement')
+            AND h.opened_on <= :as_of
+            AND NOT EXISTS (SELECT 1 FROM letters l
+                            WHERE l.household_id = h.id AND l.kind = 'outreach')
+        ORDER BY h.ref
+        """,
+        {"as_of": as_of.isoformat()},
+    )
+    return [(r["id"], r["ref"]) for r in found]
+
+
+SELECTORS: dict[str, Selector] = {"outreach": _outreach_candidates}
+
+
+def monthly_kinds(only: str | None) -> list[str]:
+    if only is None:
+        return list(SELECTORS)
+    kind = letter_kind(only, field="--only")
+    if kind.code not in SELECTORS:
+        raise InvalidInput(
+            "--only",
+            only,
+            _("not a letter of the monthly batch; these are: {kinds}").format(
+                kinds=", ".join(SELECTORS)
+            ),
+        )
+    return [kind.code]
+
+
+def default_out_dir(period: str) -> Path:
+    return Path(f"brev-{period}")
+
+
+def plan_monthly(
+    db: Database,
+    *,
+    month: date,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None = None,
+) -> list[BatchItem]:
+    """Who gets which letter this month: new ones, and recorded ones (with or without
+    their file)."""
+    fmt = letter_format(fmt)
+    period = month.strftime("%Y-%m")
+    if (month.year, month.month) > (as_of.year, as_of.month):
+        raise InvalidInput("--month", period, _("is after the --as-of date"))
+    kinds = monthly_kinds(only)
+    items: list[BatchItem] = []
+    for kind in kinds:
+        for hid, ref in SELECTORS[kind](db, as_of, period):
+            items.append(
+                BatchItem(
+                    ref=ref,
+                    household_id=hid,
+                    kind=kind,
+                    period=period,
+                    file=out_dir / default_file_name(ref, kind, fmt),
+                    format=fmt,
+                    state="new",
+                )
+            )
+    marks = ", ".join("?" for _k in kinds)
+    for row in rows(
+        db,
+        f"""
+        SELECT l.*, h.ref FROM letters l JOIN households h ON h.id = l.household_id
+        WHERE l.period = ? AND l.kind IN ({marks}) ORDER BY h.ref, l.kind
+        """,
+        [period, *kinds],
+    ):
+        file = Path(row["file"])
+        items.append(
+            BatchItem(
+                ref=row["ref"],
+                household_id=row["household_id"],
+                kind=row["kind"],
+                period=period,
+                file=file,
+                format=row["format"],
+                state="done" if file.exists() else "missing_file",
+                recipient=row["recipient"],
+                address=row["address"],
+                letter_id=row["id"],
+                dated_on=date.fromisoformat(row["dated_on"]),
+            )
+        )
+    items.sort(key=lambda i: (i.ref, i.kind))
+    return items
+
+
+Progress = Callable[[int, int, BatchItem | None], None]
+
+
+def run_monthly(
+    db: Database,
+    *,
+    config: Config,
+    month: date,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None = None,
+    user_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Make the month's letters: one file each, recorded one at a time, then the
+    manifest and (for PDF) one combined file for printing.
+
+    Problems with single letters are collected in the result and the rest go on; a
+    problem that would spoil every letter (a broken template, no letterhead, a folder
+    that cannot be written, no WeasyPrint) stops the run before anything is written.
+    """
+    fmt = letter_format(fmt)
+    check_letterhead(config)
+    env = templating.environment(user_dir)
+    kinds = monthly_kinds(only)
+    versions = prepare_templates(env, kinds, fmt)
+    if fmt == "pdf":
+        from bostadcli.pdf import pdf_problem
+
+        problem = pdf_problem()
+        if problem:
+            from bostadcli.pdf import PdfUnavailable
+
+            raise PdfUnavailable(problem)
+    folder = prepare_out_dir(out_dir)
+    items = plan_monthly(db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only)
+    period = month.strftime("%Y-%m")
+    result = BatchResult(period=period, out_dir=folder, items=items)
+    base_url = _base_url(user_dir)
+    todo = [i for i in items if i.state != "done"]
+    result.already = [i for i in items if i.state == "done"]
+    if progress:
+        progress(0, len(todo), None)
+    for done, item in enumerate(todo, start=1):
+        try:
+            if item.state == "new":
+                _make_batch_letter(
+                    db,
+                    env,
+                    item,
+                    config=config,
+                    as_of=as_of,
+                    base_url=base_url,
+                    version=versions[item.kind],
+                )
+                if item.letter_id is None:
+                    result.already.append(item)
+                else:
+                    result.made.append(item)
+            else:
+                _recreate_batch_letter(db, env, item, config=config, base_url=base_url)
+                result.recreated.append(item)
+        except BostadError as exc:
+            result.failed.append((item.ref, item.kind, exc.message))
+        if progress:
+            progress(done, len(todo), item)
+    _finish_batch(db, result)
+    return result
+
+
+def _make_batch_letter(
+    db: Database,
+    env: Environment,
+    item: BatchItem,
+    *,
+    config: Config,
+    as_of: date,
+    base_url: str | None,
+    version: str,
+) -> None:
+    import sqlite3
+
+    context = letter_context(db, item.ref, config=config, as_of=as_of)
+    content, _pages = render_context(env, item.kind, item.format, context, base_url=base_url)
+    letter = Rendered(
+        ref=item.ref,
+        kind=item.kind,
+        format=item.format,
+        content=content,
+        recipient=" och ".join(context["recipient"]["names"]),
+        address="\n".join(context["recipient"]["lines"]),
+        template_version=version,
+        dated_on=as_of,
+    )
+    write_private_file(item.file, content)
+    try:
+        item.letter_id = record_letter(
+            db,
+            letter,
+            period=item.period,
+            file=item.file,
+            params=None,
+            caseworker=context["caseworker"]["name"],
+            as_of=as_of,
+        )
+    except sqlite3.IntegrityError:
+        # Another run recorded this key meanwhile; its file is the same letter.
+        item.letter_id = None
+        return
+    item.recipient, item.address, item.dated_on = letter.recipient, letter.address, as_of
+
+
+def _recreate_batch_letter(
+    db: Database, env: Environment, item: BatchItem, *, config: Config, base_url: str | None
+) -> None:
+    """A recorded letter whose file is gone: make it again as it was dated."""
+    assert item.dated_on is not None and item.letter_id is not None
+    context = letter_context(db, item.ref, config=config, as_of=item.dated_on)
+    content, _pages = render_context(env, item.kind, item.format, context, base_url=base_url)
+    item.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_private_file(item.file, content)
+    version = templating.template_version(
+        env, [templating.template_name(item.kind, _template_for(item.format))]
+    )
+    with transaction(db):
+        db.execute(
+            "UPDATE letters SET template_version = ? WHERE id = ?", [version, item.letter_id]
+        )
+
+
+MANIFEST_FIELDS = ("reference", "kind", "recipient", "address", "file", "format", "pages")
+
+
+def _neutralise(value: str) -> str:
+    # A spreadsheet runs cells that start like a formula (OWASP "CSV injection").
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
+def _finish_batch(db: Database, result: BatchResult) -> None:
+    """The manifest and the combined PDF describe the whole month, so that a rerun
+    after a crash gives the post room the complete set."""
+    from bostadcli import pdf
+
+    letters = rows(
+        db,
+        """
+        SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format
+        FROM letters l JOIN households h ON h.id = l.household_id
+        WHERE l.period = ? ORDER BY h.ref, l.kind
+        """,
+        [result.period],
+    )
+    present = [r for r in letters if r["file"] and Path(r["file"]).exists()]
+    if not present:
+        return
+    pdfs = [Path(r["file"]) for r in present if r["format"] == "pdf"]
+    pages: dict[str, int] = {}
+    if pdfs:
+        try:
+            for path in pdfs:
+                pages[str(path)] = pdf.page_count(path)
+            combined = result.out_dir / f"utskrift-{result.period}.pdf"
+            write_private_file(combined, pdf.combine(pdfs))
+            result.combined = combined
+        except BostadError as exc:
+            result.failed.append(("", "combined PDF", exc.message))
+        except Exception as exc:  # pypdf's errors on a damaged letter file
+            result.failed.append(("", "combined PDF", f"{type(exc).__name__}: {exc}"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(MANIFEST_FIELDS)
+    for r in present:
+        path = Path(r["file"])
+        shown = path.name if path.parent == result.out_dir else str(path)
+        writer.writerow(
+            [
+                r["ref"],
+                r["kind"],
+                _neutralise(r["recipient"]),
+                _neutralise(", ".join(r["address"].splitlines())),
+                shown,
+                r["format"],
+                pages.get(str(path), ""),
+            ]
+        )
+    manifest = result.out_dir / f"manifest-{result.period}.csv"
+    write_private_file(manifest, buffer.getvalue().encode("utf-8"))
+    result.manifest = manifest

@@ -1,0 +1,105 @@
+"""PDF through WeasyPrint, an optional extra (``pip install 'bostadcli[pdf]'``).
+
+WeasyPrint needs the system's Pango library as well as the Python package; either one
+missing is a BostadError that says what to install, and HTML letters still work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bostadcli.errors import BostadError
+from bostadcli.i18n import _
+
+INSTALL_HINT = "pip install 'bostadcli[pdf]'"
+
+
+class PdfUnavailable(BostadError):
+    """WeasyPrint (or pypdf, or the Pango library) is not installed."""
+
+
+def weasyprint() -> ModuleType:
+    try:
+        import weasyprint as module
+    except ImportError:
+        raise PdfUnavailable(
+            _("PDF letters need WeasyPrint: {command} (or choose --format html)").format(
+                command=INSTALL_HINT
+            )
+        ) from None
+    except OSError as exc:
+        # WeasyPrint loads Pango with ctypes when it is imported.
+        raise PdfUnavailable(
+            _(
+                "WeasyPrint cannot load the Pango library ({error}): install Pango, e.g."
+                " 'apt-get install libpango-1.0-0 libpangoft2-1.0-0' (or choose --format html)"
+            ).format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        ) from None
+    result: ModuleType = module
+    return result
+
+
+def pdf_problem() -> str | None:
+    """Why PDF cannot be made here, or None when it can."""
+    try:
+        weasyprint()
+        pypdf()
+    except PdfUnavailable as exc:
+        return exc.message
+    return None
+
+
+def pypdf() -> ModuleType:
+    try:
+        import pypdf as module
+    except ImportError:
+        raise PdfUnavailable(
+            _("combining PDF letters needs pypdf: {command}").format(command=INSTALL_HINT)
+        ) from None
+    return module
+
+
+def _url_fetcher(module: ModuleType) -> Any:
+    # A template may show a logo from its own folder, but a letter must never make the
+    # program fetch a web address: the address itself could carry a resident's name.
+    allowed = ("file", "data")
+    if hasattr(module, "URLFetcher"):
+        return module.URLFetcher(allowed_protocols=allowed)
+
+    def fetch(url: str) -> Any:  # WeasyPrint before version 66
+        if url.split(":", 1)[0].lower() not in allowed:
+            raise ValueError(f"not fetched: {url}")
+        return module.default_url_fetcher(url)
+
+    return fetch
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes, int]:
+    """The PDF of an HTML document, and its number of pages."""
+    module = weasyprint()
+    document = module.HTML(
+        string=html, base_url=base_url, url_fetcher=_url_fetcher(module)
+    ).render()
+    data = document.write_pdf()
+    assert isinstance(data, bytes)
+    return data, len(document.pages)
+
+
+def page_count(path: Path) -> int:
+    return len(pypdf().PdfReader(str(path)).pages)
+
+
+def combine(paths: Sequence[Path]) -> bytes:
+    """One PDF of several, page by page, without rendering anything again."""
+    from io import BytesIO
+
+    module = pypdf()
+    writer = module.PdfWriter()
+    for path in paths:
+        writer.append(str(path))
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,384 @@
+"""The letter templates: where they are, the sandboxed Jinja environment, and its errors.
+
+Templates are ``<kind>.html.j2`` (HTML, and PDF through WeasyPrint) and
+``<kind>.txt.j2`` (plain text). The built-in ones ship inside the package
+(``bostadcli/templates``; in a source checkout they are the repository's top-level
+``templates/``). A municipality's own folder (``--templates`` / ``BOSTAD_TEMPLATES`` /
+``templates_dir`` in config.toml) is searched first, so a copied and edited template
+replaces the built-in one of the same name.
+
+User-edited templates are code from outside the program: they run in Jinja's sandbox,
+a missing variable is an error rather than a blank in a letter to a family, and every
+error names the template file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bostadcli.errors import BostadError, Conflict, NotFound
+from bostadcli.i18n import _
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
+
+TEMPLATE_SUFFIX = ".j2"
+FORMATS = ("html", "txt")
+BASE_TEMPLATES = ("base",)
+VERSION_LENGTH = 12
+
+# Letters go out in Swedish whatever language the screens use.
+LETTER_LOCALE = "sv_SE"
+
+
+class TemplateProblem(BostadError):
+    """A template that cannot be compiled or rendered; the message names file and line."""
+
+
+def template_name(kind: str, fmt: str) -> str:
+    return f"{kind}.{fmt}{TEMPLATE_SUFFIX}"
+
+
+def packaged_templates() -> Traversable:
+    """The built-in templates: inside the installed package, else the source checkout's."""
+    inside = resources.files("bostadcli").joinpath("templates")
+    if inside.is_dir():
+        return inside
+    # An editable install or PYTHONPATH=src: the package is src/bostadcli, and hatch's
+    # force-include only happens when a wheel is built.
+    checkout = Path(__file__).resolve().parent.parent.parent / "templates"
+    if checkout.is_dir():
+        return checkout
+    raise BostadError(
+        _("the built-in letter templates are missing from this installation: reinstall bostadcli")
+    )
+
+
+def user_templates_dir(explicit: Path | None, configured: Path | None) -> Path | None:
+    """The user's template folder: the option (or BOSTAD_TEMPLATES), else config.toml."""
+    folder = explicit or configured
+    if folder is None:
+        return None
+    if not folder.is_dir():
+        raise NotFound(_("the template folder does not exist: {path}").format(path=folder))
+    return folder
+
+
+def _traversable_loader() -> Any:
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class TraversableLoader(BaseLoader):
+        """Loads from an importlib.resources folder, so a zipped install works too."""
+
+        def __init__(self, root: Traversable) -> None:
+            self.root = root
+
+        def get_source(
+            self, environment: Environment, template: str
+        ) -> tuple[str, str | None, Callable[[], bool] | None]:
+            parts = template.split("/")
+            if any(p in ("", ".", "..") for p in parts):
+                raise TemplateNotFound(template)
+            node = self.root.joinpath(*parts)
+            if not node.is_file():
+                raise TemplateNotFound(template)
+            return node.read_text(encoding="utf-8"), str(node), lambda: True
+
+        def list_templates(self) -> list[str]:
+            return sorted(
+                n.name
+                for n in self.root.iterdir()
+                if n.is_file() and n.name.endswith(TEMPLATE_SUFFIX)
+            )
+
+    return TraversableLoader
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is not None and name.removesuffix(TEMPLATE_SUFFIX).endswith((".html", ".htm"))
+
+
+# Filters --------------------------------------------------------------------------
+
+
+def _sek(value: Any) -> str:
+    from bostadcli.money import Money, format_money
+
+    if isinstance(value, Money):
+        return format_money(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_money(Money(value))  # an int is öre, as in the database
+    raise ValueError(f"sek: expected an amount, got {type(value).__name__}")
+
+
+def _datum(value: Any, style: str = "long") -> str:
+    from bostadcli.dates import format_date
+
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if not isinstance(value, date):
+        raise ValueError(f"datum: expected a date, got {type(value).__name__}")
+    return format_date(value, style, locale=LETTER_LOCALE)
+
+
+def _pnr_masked(value: Any) -> str:
+    from bostadcli.pnr import IdentityNumber
+
+    if isinstance(value, IdentityNumber):
+        return value.masked()
+    if isinstance(value, str):
+        digits = value.replace("-", "").replace("+", "")
+        if len(digits) == 12 and digits.isdigit():
+            return IdentityNumber(digits).masked()
+    raise ValueError("pnr_masked: expected a 12-digit personnummer")
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "sek": _sek,
+    "datum": _datum,
+    "pnr_masked": _pnr_masked,
+}
+
+
+# The environment -------------------------------------------------------------------
+
+
+def environment(user_dir: Path | None = None) -> Environment:
+    """A sandboxed Jinja environment: the user's folder first, then the built-in one."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loaders: list[Any] = []
+    if user_dir is not None:
+        loaders.append(FileSystemLoader(str(user_dir)))
+    loaders.append(_traversable_loader()(packaged_templates()))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=_autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def _where(filename: str | None, name: str | None, lineno: int | None) -> str:
+    place = filename or name or "?"
+    return f"{place}:{lineno}" if lineno else place
+
+
+def load_template(env: Environment, name: str) -> Template:
+    """Compile a template (and what it extends), or say where it is broken."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    try:
+        template = env.get_template(name)
+        for other in referenced_templates(env, name):
+            env.get_template(other)
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(
+            _("{where}: template syntax error: {message}").format(
+                where=_where(exc.filename, exc.name, exc.lineno), message=exc.message
+            )
+        ) from None
+    except TemplateNotFound as exc:
+        raise NotFound(_("no template named {name}").format(name=exc.name)) from None
+    return template
+
+
+_UNDEFINED = (
+    re.compile(r"^'([^']+)' is undefined$"),
+    re.compile(r"has no attribute '([^']+)'$"),
+    re.compile(r"^'[^']+' has no attribute '([^']+)'$"),
+)
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    # Jinja rewrites the traceback so that frames of template code carry the template's
+    # file name and line; the innermost such frame is where the error happened.
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(TEMPLATE_SUFFIX):
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def render_template(env: Environment, name: str, context: dict[str, Any]) -> str:
+    """Render ``name``; every failure becomes a TemplateProblem naming file and line."""
+    from jinja2 import TemplateError, UndefinedError
+
+    template = load_template(env, name)
+    try:
+        return template.render(context)
+    except UndefinedError as exc:
+        filename, lineno = _template_frame(exc)
+        message = str(exc.message or exc)
+        variable = next(
+            (m.group(1) for p in _UNDEFINED if (m := p.search(message)) is not None), message
+        )
+        raise TemplateProblem(
+            _("{where}: the template uses '{name}', which this letter does not have").format(
+                where=_where(filename, name, lineno), name=variable
+            )
+        ) from None
+    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        filename, lineno = _template_frame(exc)
+        raise TemplateProblem(
+            _("{where}: the template failed: {error}").format(
+                where=_where(filename, name, lineno), error=exc
+            )
+        ) from None
+
+
+def referenced_templates(env: Environment, name: str) -> list[str]:
+    """Every template that ``name`` extends, includes or imports, transitively."""
+    from jinja2 import meta
+
+    assert env.loader is not None
+    seen: list[str] = []
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        source, _filename, _uptodate = env.loader.get_source(env, current)
+        for other in meta.find_referenced_templates(env.parse(source)):
+            if other is not None and other not in seen and other != name:
+                seen.append(other)
+                todo.append(other)
+    return sorted(seen)
+
+
+def template_version(env: Environment, names: Iterable[str]) -> str:
+    """A short hash of the sources of ``names`` and everything they use.
+
+    Stored with each letter, so a letter can be traced to the exact template text.
+    """
+    assert env.loader is not None
+    closure: set[str] = set()
+    for name in names:
+        closure.add(name)
+        closure.update(referenced_templates(env, name))
+    digest = hashlib.sha256()
+    for name in sorted(closure):
+        source, _filename, _uptodate = env.loader.get_source(env, name)
+        digest.update(name.encode() + b"\0" + source.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:VERSION_LENGTH]
+
+
+# Listing, showing and copying ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    kind: str
+    format: str
+    name: str
+    origin: str
+    file: str
+    version: str
+
+
+def _split(name: str) -> tuple[str, str] | None:
+    stem = name.removesuffix(TEMPLATE_SUFFIX)
+    if stem == name or stem.count(".") != 1:
+        return None
+    kind, fmt = stem.split(".")
+    return (kind, fmt) if fmt in FORMATS else None
+
+
+def list_templates(user_dir: Path | None = None) -> list[TemplateInfo]:
+    """The templates in effect: a user's copy shadows the built-in one of the same name."""
+    env = environment(user_dir)
+    builtin = packaged_templates()
+    names: dict[str, tuple[str, str]] = {}
+    for node in builtin.iterdir():
+        if node.is_file() and _split(node.name):
+            names[node.name] = ("built-in", str(node))
+    if user_dir is not None:
+        for path in user_dir.iterdir():
+            if path.is_file() and _split(path.name):
+                names[path.name] = ("user", str(path))
+    result = []
+    for name in sorted(names):
+        kind, fmt = _split(name) or ("", "")
+        origin, file = names[name]
+        load_template(env, name)
+        result.append(
+            TemplateInfo(
+                kind=kind,
+                format=fmt,
+                name=name,
+                origin=origin,
+                file=file,
+                version=template_version(env, [name]),
+            )
+        )
+    return result
+
+
+def _known(user_dir: Path | None) -> list[TemplateInfo]:
+    return list_templates(user_dir)
+
+
+def template_source(kind: str, fmt: str, user_dir: Path | None = None) -> tuple[str, str]:
+    """The source text of the template in effect for ``kind`` and its file."""
+    env = environment(user_dir)
+    assert env.loader is not None
+    name = template_name(kind, fmt)
+    from jinja2 import TemplateNotFound
+
+    try:
+        source, filename, _uptodate = env.loader.get_source(env, name)
+    except TemplateNotFound:
+        raise NotFound(_unknown_template(kind, user_dir)) from None
+    return source, filename or name
+
+
+def _unknown_template(kind: str, user_dir: Path | None) -> str:
+    kinds = sorted({t.kind for t in _known(user_dir)})
+    return _("no template for '{kind}'; there are: {kinds}").format(
+        kind=kind, kinds=", ".join(kinds)
+    )
+
+
+def copy_template(kind: str, dest: Path) -> list[Path]:
+    """Copy the built-in templates of ``kind`` (both formats) into ``dest`` to edit.
+
+    Refuses to overwrite: nothing is copied when any target exists.
+    """
+    builtin = packaged_templates()
+    sources = [
+        builtin.joinpath(template_name(kind, fmt))
+        for fmt in FORMATS
+        if builtin.joinpath(template_name(kind, fmt)).is_file()
+    ]
+    if not sources:
+        raise NotFound(_unknown_template(kind, None))
+    if dest.exists() and not dest.is_dir():
+        raise BostadError(_("not a folder: {path}").format(path=dest))
+    targets = [dest / s.name for s in sources]
+    existing = [t for t in targets if t.exists()]
+    if existing:
+        raise Conflict(_("{path} exists already; it was not overwritten").format(path=existing[0]))
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        for source, target in zip(sources, targets, strict=True):
+            with source.open("rb") as fin, target.open("xb") as fout:
+                shutil.copyfileobj(fin, fout)
+    except OSError as exc:
+        raise BostadError(
+            _("cannot copy into {path}: {error}").format(path=dest, error=exc.strerror)
+        ) from None
+    return targets
