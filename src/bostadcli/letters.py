@@ -42,11 +42,11 @@ class LetterKind:
     code: str
     label: str
     required_params: tuple[str, ...] = ()
-    in_monthly_batch: bool = False
+    uses_plan: bool = False
 
 
 KINDS: dict[str, LetterKind] = {
-    "outreach": LetterKind("outreach", N_("first letter: how we can help"), in_monthly_batch=True),
+    "outreach": LetterKind("outreach", N_("first letter: how we can help")),
     "meeting": LetterKind("meeting", N_("invitation to a meeting"), ("date", "time")),
 }
 
@@ -340,12 +340,15 @@ def render_letter(
     as_of: date,
     fmt: str,
     params: dict[str, str] | None = None,
+    plan: str | None = None,
     user_dir: Path | None = None,
     env: Environment | None = None,
 ) -> Rendered:
     """Render one letter for a case (nothing is written or recorded)."""
     kind_ = letter_kind(kind)
     fmt = letter_format(fmt)
+    if plan is not None and not kind_.uses_plan:
+        raise InvalidInput("--plan", plan, _("only a plan letter takes --plan"))
     check_letterhead(config)
     env = env or templating.environment(user_dir)
     version = prepare_templates(env, [kind_.code], fmt)[kind_.code]
@@ -531,6 +534,7 @@ def make_letter(
     record: bool,
     overwrite: bool = False,
     params: dict[str, str] | None = None,
+    plan: str | None = None,
     user_dir: Path | None = None,
 ) -> OneOff:
     """Render one letter; with ``out``, write it (owner-only) and, with ``record``,
@@ -542,7 +546,15 @@ def make_letter(
             _("{path} exists already; choose another --out or add --force").format(path=out)
         )
     letter = render_letter(
-        db, ref, kind, config=config, as_of=as_of, fmt=fmt, params=params, user_dir=user_dir
+        db,
+        ref,
+        kind,
+        config=config,
+        as_of=as_of,
+        fmt=fmt,
+        params=params,
+        plan=plan,
+        user_dir=user_dir,
     )
     if out is None:
         return OneOff(letter, None, None)
@@ -720,6 +732,32 @@ def plan_monthly(
         )
     items.sort(key=lambda i: (i.ref, i.kind))
     return items
+
+
+def preview_monthly(
+    db: Database,
+    *,
+    config: Config,
+    month: date,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None = None,
+    user_dir: Path | None = None,
+) -> list[BatchItem]:
+    """What a run would make (``--dry-run``), writing nothing: the letterhead and the
+    templates are checked as in a real run."""
+    fmt = letter_format(fmt)
+    check_letterhead(config)
+    prepare_templates(templating.environment(user_dir), monthly_kinds(only), fmt)
+    folder = out_dir.expanduser().absolute()
+    items = plan_monthly(db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only)
+    for item in items:
+        if item.state == "new":
+            context = letter_context(db, item.ref, config=config, as_of=as_of)
+            item.recipient = " och ".join(context["recipient"]["names"])
+            item.address = "\n".join(context["recipient"]["lines"])
+    return [i for i in items if i.state != "done"]
 
 
 Progress = Callable[[int, int, BatchItem | None], None]

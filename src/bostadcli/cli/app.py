@@ -14,10 +14,13 @@ from bostadcli.cli import (
     consents,
     contacts,
     database,
+    demo,
     households,
     landlords,
+    letters,
     members,
     notices,
+    templates,
 )
 from bostadcli.cli.context import AppState
 from bostadcli.errors import BostadError
@@ -178,3 +181,6 @@ app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
+app.command("demo", help=demo.DEMO_HELP)(demo.demo)
+app.add_typer(letters.app, name="letter", help=_("Letters from templates; the monthly batch."))
+app.add_typer(templates.app, name="template", help=_("The letter templates, and your own."))

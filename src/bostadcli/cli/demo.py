@@ -1,0 +1,63 @@
+"""bostad demo."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import as_of
+from bostadcli.cli.options import AsOfOpt
+from bostadcli.i18n import _
+
+DEMO_HELP = _(
+    "Make a demo: a fictional caseload and this month's letters in a folder of its own."
+    "\n\nYour own database and config are not touched.\n\nExample: bostad demo --out ./bostad-demo"
+)
+
+
+def demo(
+    out: Annotated[
+        Path,
+        typer.Option("--out", metavar="DIR", help=_("The folder to make (default ./bostad-demo).")),
+    ] = Path("bostad-demo"),
+    as_of_: AsOfOpt = None,
+) -> None:
+    import shlex
+
+    from bostadcli.demo import build_demo
+
+    result = build_demo(out, as_of=as_of(as_of_))
+    batch = result.batch
+    assert batch is not None
+    typer.echo(_("Demo in {folder}").format(folder=result.folder))
+    typer.echo(_("  database: {path}").format(path=result.db_path))
+    typer.echo(_("  config:   {path}").format(path=result.config_path))
+    typer.echo(_("Households:"))
+    for h in result.households:
+        typer.echo(f"  {h['ref']}  {h['name']}: {h['about']}")
+    typer.echo(
+        _("Letters for {period} in {folder}:").format(period=batch.period, folder=batch.out_dir)
+    )
+    for item in batch.made:
+        typer.echo(f"  {item.file.name}  ({item.ref}, {item.kind})")
+    if batch.combined:
+        typer.echo(_("  to print: {path}").format(path=batch.combined.name))
+    if batch.manifest:
+        typer.echo(_("  for the post room: {path}").format(path=batch.manifest.name))
+    for ref, kind, message in batch.failed:
+        typer.echo(f"  {ref} {kind}: {message}", err=True)
+    if result.pdf_note:
+        typer.echo(
+            _("Note: HTML letters instead of PDF. {reason}").format(reason=result.pdf_note),
+            err=True,
+        )
+    db, config = shlex.quote(str(result.db_path)), shlex.quote(str(result.config_path))
+    typer.echo(
+        _("Look around: bostad --db {db} --config {config} household list").format(
+            db=db, config=config
+        )
+    )
+    if batch.failed:
+        from bostadcli.errors import BatchFailed
+
+        raise BatchFailed(_("{n} letters failed").format(n=len(batch.failed)))

@@ -1,0 +1,262 @@
+"""bostad letter render|monthly|list."""
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bostadcli.cli.context import as_of, state
+from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
+from bostadcli.cli.output import Column, Format, emit
+from bostadcli.cli.templates import TemplatesOpt, user_dir
+from bostadcli.i18n import _
+
+app = typer.Typer(no_args_is_help=True)
+
+
+class LetterFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    txt = "txt"
+
+
+LetterFormatOpt = Annotated[
+    LetterFormat,
+    typer.Option(
+        "--format", "-f", help=_("PDF to print, HTML for a browser, text for e-mail or SMS.")
+    ),
+]
+
+
+@app.command(
+    "render",
+    help=_(
+        "Write one letter for a case; a letter written to a file is recorded and logged.\n\n"
+        "Example: bostad letter render 2026-0042 meeting --param date=2026-12-03"
+        ' --param time=10:00 --param "place=Storgatan 1" --format pdf'
+    ),
+)
+def render(
+    ctx: typer.Context,
+    ref: RefArg,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=_("outreach or meeting."))],
+    plan: Annotated[
+        str | None, typer.Option("--plan", metavar="P", help=_("The plan, for plan letters."))
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", metavar="KEY=VALUE", help=_("A value for the letter.")),
+    ] = None,
+    fmt: LetterFormatOpt = LetterFormat.pdf,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE|-",
+            help=_("The file (default REF-KIND.pdf here); - prints it, unrecorded."),
+            show_default=False,
+        ),
+    ] = None,
+    record: Annotated[
+        bool | None,
+        typer.Option(
+            "--record/--no-record",
+            help=_("Record the letter and log it (default: when written to a file)."),
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file."))] = False,
+    as_of_: AsOfOpt = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    from bostadcli.letters import default_file_name, make_letter, parse_params
+
+    app_state = state(ctx)
+    target = None if out == "-" else Path(out or default_file_name(ref, kind, fmt.value))
+    made = make_letter(
+        app_state.database(),
+        ref,
+        kind,
+        config=app_state.config(),
+        as_of=as_of(as_of_),
+        fmt=fmt.value,
+        out=target,
+        record=(target is not None) if record is None else record,
+        overwrite=force,
+        params=parse_params(param or []),
+        plan=plan,
+        user_dir=user_dir(ctx, templates),
+    )
+    if made.file is None:
+        sys.stdout.buffer.write(made.letter.content)
+        sys.stdout.flush()
+        return
+    typer.echo(str(made.file))
+    message = _("Recorded the letter.") if made.letter_id else _("Not recorded.")
+    typer.echo(_("Wrote {file}. {recorded}").format(file=made.file, recorded=message), err=True)
+
+
+def _progress(enabled: bool) -> Any:
+    """A rich progress bar on a terminal; nothing otherwise (cron mails stay short)."""
+    if not enabled:
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task(_("Letters"), total=None)
+
+    def update(done: int, total: int, item: Any) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+@app.command(
+    "monthly",
+    help=_(
+        "Make the month's letters, each once: files, a manifest and one PDF to print.\n\n"
+        "Exit code 3 when some letters failed (the rest are made; rerun to retry)."
+        "\n\nExample: bostad letter monthly --out-dir /srv/brev/2026-11"
+    ),
+)
+def monthly(
+    ctx: typer.Context,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", metavar="YYYY-MM", help=_("The month (default: this month).")),
+    ] = None,
+    as_of_: AsOfOpt = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir", metavar="DIR", help=_("Where the letters go (default ./brev-YYYY-MM).")
+        ),
+    ] = None,
+    fmt: LetterFormatOpt = LetterFormat.pdf,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("List what would be made; write nothing."))
+    ] = False,
+    only: Annotated[
+        str | None, typer.Option("--only", metavar="KIND", help=_("Only this kind of letter."))
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    from bostadcli.dates import parse_month
+    from bostadcli.errors import BatchFailed
+    from bostadcli.letters import default_out_dir, preview_monthly, run_monthly
+
+    app_state = state(ctx)
+    today = as_of(as_of_)
+    first = parse_month(month, field="--month") if month else today.replace(day=1)
+    folder = out_dir or default_out_dir(first.strftime("%Y-%m"))
+    options: dict[str, Any] = {
+        "config": app_state.config(),
+        "month": first,
+        "as_of": today,
+        "out_dir": folder,
+        "fmt": fmt.value,
+        "only": only,
+        "user_dir": user_dir(ctx, templates),
+    }
+    if dry_run:
+        items = preview_monthly(app_state.database(), **options)
+        _emit_plan(items)
+        return
+    bar, update = _progress(sys.stderr.isatty())
+    if bar is not None:
+        with bar:
+            result = run_monthly(app_state.database(), progress=update, **options)
+    else:
+        result = run_monthly(app_state.database(), **options)
+    for ref, kind, message in result.failed:
+        typer.echo(f"{ref} {kind}: {message}".strip(), err=True)
+    typer.echo(
+        _(
+            "{period}: {made} new, {recreated} re-created, {already} already made,"
+            " {failed} failed; in {folder}"
+        ).format(
+            period=result.period,
+            made=len(result.made),
+            recreated=len(result.recreated),
+            already=len(result.already),
+            failed=len(result.failed),
+            folder=result.out_dir,
+        ),
+        err=True,
+    )
+    if result.failed:
+        raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+
+
+def _emit_plan(items: list[Any]) -> None:
+    rows = [
+        {
+            "reference": i.ref,
+            "kind": i.kind,
+            "state": i.state,
+            "recipient": i.recipient,
+            "address": ", ".join(i.address.splitlines()),
+            "file": str(i.file),
+        }
+        for i in items
+    ]
+    columns = [
+        Column("reference", _("Case")),
+        Column("kind", _("Letter")),
+        Column("state", _("State")),
+        Column("recipient", _("Recipient")),
+        Column("address", _("Address")),
+        Column("file", _("File")),
+    ]
+    fmt = Format.table if sys.stdout.isatty() else Format.csv
+    emit(rows, columns, fmt, empty=_("No letters to make."))
+
+
+@app.command(
+    "list",
+    help=_(
+        "List the letters made, newest first, with template version and file.\n\n"
+        "Example: bostad letter list --month 2026-11 --format csv"
+    ),
+)
+def list_(
+    ctx: typer.Context,
+    household: Annotated[
+        str | None, typer.Option("--household", metavar="REF", help=_("Only this case."))
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", metavar="YYYY-MM", help=_("Only this month."))
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    from bostadcli.dates import parse_month
+    from bostadcli.letters import list_letters
+
+    rows = list_letters(
+        state(ctx).database(),
+        ref=household,
+        month=parse_month(month, field="--month") if month else None,
+    )
+    columns = [
+        Column("ref", _("Case")),
+        Column("kind", _("Letter")),
+        Column("period", _("Period")),
+        Column("dated_on", _("Dated")),
+        Column("recipient", _("Recipient")),
+        Column("format", _("Format")),
+        Column("template_version", _("Template")),
+        Column("file", _("File"), show=lambda v, r: Path(v).name if v else ""),
+        Column("file_exists", _("File exists"), kind="bool", in_table=False),
+        Column("created_at", _("Created"), in_table=False),
+    ]
+    emit(rows, columns, fmt, empty=_("No letters."))

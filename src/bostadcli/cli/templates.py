@@ -1,0 +1,109 @@
+"""bostad template list|show|copy."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import state
+from bostadcli.cli.options import FormatOpt
+from bostadcli.cli.output import Column, Format, emit
+from bostadcli.i18n import _
+
+app = typer.Typer(no_args_is_help=True)
+
+TemplatesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        envvar="BOSTAD_TEMPLATES",
+        metavar="DIR",
+        help=_("A folder of your own templates, used before the built-in ones."),
+        show_default=False,
+    ),
+]
+
+
+class TemplateFormat(StrEnum):
+    html = "html"
+    txt = "txt"
+
+
+def user_dir(ctx: typer.Context, explicit: Path | None) -> Path | None:
+    """--templates / BOSTAD_TEMPLATES, else templates_dir from the config file."""
+    from bostadcli.templating import user_templates_dir
+
+    return user_templates_dir(explicit, state(ctx).config().templates_dir)
+
+
+@app.command(
+    "list",
+    help=_(
+        "List the letter templates in effect: yours first, then the built-in ones.\n\n"
+        "Example: bostad template list --templates ./mallar"
+    ),
+)
+def list_(
+    ctx: typer.Context, templates: TemplatesOpt = None, fmt: FormatOpt = Format.table
+) -> None:
+    from dataclasses import asdict
+
+    from bostadcli.templating import list_templates
+
+    rows = [asdict(t) for t in list_templates(user_dir(ctx, templates))]
+    columns = [
+        Column("kind", _("Kind")),
+        Column("format", _("Format")),
+        Column("origin", _("Origin")),
+        Column("version", _("Version")),
+        Column("name", _("Name"), in_table=False),
+        Column("file", _("File")),
+    ]
+    emit(rows, columns, fmt, empty=_("No templates."))
+
+
+@app.command(
+    "show",
+    help=_(
+        "Print the source of the template in effect for a kind.\n\n"
+        "Example: bostad template show outreach --format txt"
+    ),
+)
+def show(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=_("outreach, meeting, base, …"))],
+    fmt: Annotated[
+        TemplateFormat, typer.Option("--format", "-f", help=_("The HTML or the text version."))
+    ] = TemplateFormat.html,
+    templates: TemplatesOpt = None,
+) -> None:
+    from bostadcli.templating import template_source
+
+    source, filename = template_source(kind, fmt.value, user_dir(ctx, templates))
+    typer.echo(source, nl=False)
+    typer.echo(filename, err=True)
+
+
+@app.command(
+    "copy",
+    help=_(
+        "Copy a built-in template (HTML and text) into a folder to edit; never overwrites.\n\n"
+        "Example: bostad template copy outreach ./mallar"
+    ),
+)
+def copy(
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=_("outreach, meeting, base, …"))],
+    dest: Annotated[Path, typer.Argument(metavar="DIR", help=_("The folder to copy into."))],
+) -> None:
+    from bostadcli.templating import copy_template
+
+    for path in copy_template(kind, dest):
+        typer.echo(str(path))
+    typer.echo(
+        _(
+            "Edit the copies, then use them with --templates {dir}, BOSTAD_TEMPLATES={dir},"
+            " or templates_dir in config.toml."
+        ).format(dir=dest),
+        err=True,
+    )

@@ -1,0 +1,271 @@
+"""``bostad demo``: a small, realistic, entirely fictional caseload in a folder of its own.
+
+It never touches the user's database or config: both are made inside the folder. Names
+are invented, personnummer are made up with a valid check digit, and phone numbers are
+from the series that PTS keeps for fiction (08-465 004 00–99, 070-174 06 05–99).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from bostadcli.errors import Conflict
+from bostadcli.i18n import _
+from bostadcli.letters import BatchResult
+
+DEMO_DB = "bostad.sqlite"
+DEMO_CONFIG = "config.toml"
+
+DEMO_CONFIG_TEXT = """\
+# The demo's own settings (fictional). 'bostad init' makes a real one to edit.
+[letterhead]
+organisation = "Exempelby kommun"
+unit = "Socialförvaltningen, Boendeenheten"
+street = "Stora torget 1"
+postal_code = "441 81"
+city = "Exempelby"
+phone = "08-465 004 00"
+email = "boendeenheten@exempelby.example"
+socialjouren_phone = "08-465 004 01"
+default_caseworker = "Karin Ek"
+"""
+
+
+@dataclass
+class DemoResult:
+    folder: Path
+    db_path: Path
+    config_path: Path
+    households: list[dict[str, str]] = field(default_factory=list)
+    batch: BatchResult | None = None
+    format: str = "pdf"
+    pdf_note: str | None = None
+
+
+def fictional_pnr(born: date, serial: str) -> str:
+    """A personnummer for an invented person: the birth date, a serial, a Luhn digit."""
+    from stdnum import luhn
+
+    body = f"{born:%y%m%d}{serial}"
+    return f"{born:%Y%m%d}-{serial}{luhn.calc_check_digit(body)}"
+
+
+def _years_ago(as_of: date, years: int, days: int = 0) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    born: date = as_of - relativedelta(years=years) - timedelta(days=days)
+    return born
+
+
+def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
+    from bostadcli.consents import add_consent
+    from bostadcli.contacts import add_contact
+    from bostadcli.households import ChildSpec, NewHousehold, add_household
+    from bostadcli.landlords import add_landlord
+    from bostadcli.money import Money
+    from bostadcli.notices import NewNotice, add_notice
+
+    add_landlord(
+        db,
+        name="Exempelhem AB",
+        kind="municipal",
+        contact_person="Lars Hyresson",
+        phone="08-465 004 10",
+        email="kundtjanst@exempelhem.example",
+        street="Box 101",
+        postal_code="441 21",
+        city="Exempelby",
+    )
+    add_landlord(
+        db,
+        name="Fastighets AB Lärkan",
+        kind="private",
+        contact_person="Eva Lärk",
+        phone="08-465 004 20",
+        street="Lärkvägen 2",
+        postal_code="441 40",
+        city="Exempelby",
+    )
+    made: list[dict[str, str]] = []
+
+    # A family of four, two weeks after the notice was served: the recovery deadline is
+    # next week, and 14 900 kr keeps the home.
+    served = as_of - timedelta(days=14)
+    ref = add_household(
+        db,
+        NewHousehold(
+            tenant_name="Amira Hassan",
+            tenant_pnr=fictional_pnr(_years_ago(as_of, 38, 40), "238"),
+            co_tenant_name="Yusuf Hassan",
+            co_tenant_pnr=fictional_pnr(_years_ago(as_of, 41, 100), "251"),
+            street="Björkvägen 12 lgh 1102",
+            postal_code="441 30",
+            city="Exempelby",
+            landlord="Exempelhem AB",
+            contract_number="12-1102",
+            rent=Money.kronor(8_450),
+            arrears=Money.kronor(14_900),
+            children=[
+                ChildSpec(_years_ago(as_of, 11, 20), "Sara Hassan"),
+                ChildSpec(_years_ago(as_of, 6, 200), "Adam Hassan"),
+            ],
+            caseworker="Karin Ek",
+            opened_on=served,
+        ),
+        as_of=as_of,
+    )
+    add_notice(
+        db,
+        ref,
+        NewNotice(
+            kind="termination", received_on=served, served_on=served, amount=Money(1_490_000)
+        ),
+        as_of=as_of,
+    )
+    add_consent(db, ref, recipient="landlord", given_on=as_of, as_of=as_of)
+    made.append(
+        {
+            "ref": ref,
+            "name": "Amira och Yusuf Hassan",
+            "about": _("two children; recovery deadline next week, 14 900 kr"),
+        }
+    )
+
+    # A father with a child every other week, warned for disturbance by a private landlord.
+    ref = add_household(
+        db,
+        NewHousehold(
+            tenant_name="Johan Lindqvist",
+            tenant_pnr=fictional_pnr(_years_ago(as_of, 45, 10), "416"),
+            street="Lärkvägen 7 B",
+            postal_code="441 40",
+            city="Exempelby",
+            landlord="Fastighets AB Lärkan",
+            rent=Money.kronor(6_200),
+            reasons=["disturbance"],
+            children=[ChildSpec(_years_ago(as_of, 9, 30), "Elsa Lindqvist", part_time=True)],
+            caseworker="Karin Ek",
+            opened_on=as_of - timedelta(days=5),
+        ),
+        as_of=as_of,
+    )
+    add_notice(
+        db,
+        ref,
+        NewNotice(kind="warning", ground="disturbance", received_on=as_of - timedelta(days=5)),
+        as_of=as_of,
+    )
+    made.append(
+        {
+            "ref": ref,
+            "name": "Johan Lindqvist",
+            "about": _("a part-time child; warning for disturbance"),
+        }
+    )
+
+    # Reported by Kronofogden: an eviction date is set.
+    ref = add_household(
+        db,
+        NewHousehold(
+            tenant_name="Maria Svensson",
+            tenant_pnr=fictional_pnr(_years_ago(as_of, 29, 150), "622"),
+            street="Ekgatan 3",
+            postal_code="441 31",
+            city="Exempelby",
+            landlord="Exempelhem AB",
+            rent=Money.kronor(7_100),
+            arrears=Money(3_125_050),
+            source="enforcement",
+            children=[ChildSpec(_years_ago(as_of, 3, 60), "Liam Svensson")],
+            caseworker="Omar Berg",
+            opened_on=as_of - timedelta(days=3),
+        ),
+        as_of=as_of,
+    )
+    eviction = as_of + timedelta(days=30)
+    add_notice(
+        db,
+        ref,
+        NewNotice(kind="eviction", eviction_at=f"{eviction.isoformat()} 09:00"),
+        as_of=as_of,
+    )
+    add_contact(
+        db,
+        ref,
+        kind="phone",
+        on=as_of,
+        text="Ingen svarade; försöker igen.",
+        caseworker="Omar Berg",
+        as_of=as_of,
+    )
+    made.append(
+        {"ref": ref, "name": "Maria Svensson", "about": _("reported by Kronofogden; eviction set")}
+    )
+
+    # Someone who asked for help himself: no letter, since he is already in touch.
+    ref = add_household(
+        db,
+        NewHousehold(
+            tenant_name="Erik Johansson",
+            tenant_pnr=fictional_pnr(_years_ago(as_of, 52, 5), "137"),
+            source="self_referral",
+            housing_situation="homeless_short_term",
+            caseworker="Omar Berg",
+            opened_on=as_of - timedelta(days=20),
+        ),
+        as_of=as_of,
+    )
+    made.append(
+        {
+            "ref": ref,
+            "name": "Erik Johansson",
+            "about": _("self-referral, staying with friends: no letter"),
+        }
+    )
+    return made
+
+
+def build_demo(folder: Path, *, as_of: date) -> DemoResult:
+    """Make the folder, its database and config, the caseload, and the month's letters."""
+    import os
+
+    from bostadcli.config import load_config
+    from bostadcli.db import open_database
+    from bostadcli.letters import run_monthly
+    from bostadcli.pdf import pdf_problem
+
+    folder = folder.expanduser()
+    db_path, config_path = folder / DEMO_DB, folder / DEMO_CONFIG
+    for path in (db_path, config_path):
+        if path.exists():
+            raise Conflict(
+                _("{path} exists already: remove the folder or choose another --out").format(
+                    path=path
+                )
+            )
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(DEMO_CONFIG_TEXT)
+    config = load_config(config_path)
+    db = open_database(db_path, create=True)
+    try:
+        result = DemoResult(folder=folder, db_path=db_path, config_path=config_path)
+        result.households = _caseload(db, as_of)
+        result.pdf_note = pdf_problem()
+        result.format = "html" if result.pdf_note else "pdf"
+        month = as_of.replace(day=1)
+        result.batch = run_monthly(
+            db,
+            config=config,
+            month=month,
+            as_of=as_of,
+            out_dir=folder / f"brev-{month:%Y-%m}",
+            fmt=result.format,
+        )
+    finally:
+        db.close()
+    return result
