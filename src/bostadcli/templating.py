@@ -252,8 +252,9 @@ def referenced_templates(env: Environment, name: str) -> list[str]:
     todo = [name]
     while todo:
         current = todo.pop()
-        source, _filename, _uptodate = env.loader.get_source(env, current)
-        for other in meta.find_referenced_templates(env.parse(source)):
+        source, filename, _uptodate = env.loader.get_source(env, current)
+        parsed = env.parse(source, name=current, filename=filename)
+        for other in meta.find_referenced_templates(parsed):
             if other is not None and other not in seen and other != name:
                 seen.append(other)
                 todo.append(other)

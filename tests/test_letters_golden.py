@@ -1,0 +1,90 @@
+"""Every template, in HTML and text, against golden files made by scripts/regen_golden.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bostadcli import i18n
+from bostadcli.letters import KINDS
+from golden_letters import CASES, GOLDEN_DIR, TRICKY_NAME, render_all
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    previous = i18n.current_language()
+    i18n.setup("en")
+    yield
+    i18n.setup(previous)
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    return render_all()
+
+
+def test_golden_files_match(rendered: dict[str, str]) -> None:
+    on_disk = {p.name for p in GOLDEN_DIR.iterdir()}
+    assert on_disk == set(rendered), "run: PYTHONPATH=src python scripts/regen_golden.py"
+    for name, text in rendered.items():
+        expected = (GOLDEN_DIR / name).read_text(encoding="utf-8")
+        assert text == expected, f"{name} differs; regenerate with scripts/regen_golden.py"
+
+
+def test_every_kind_has_a_golden_case() -> None:
+    assert {c.kind for c in CASES} == set(KINDS)
+
+
+def test_html_escapes_the_name(rendered: dict[str, str]) -> None:
+    html = rendered["outreach-deadline.html"]
+    assert "Åsa &#34;Ösa&#34; &lt;Öberg&gt; &amp; {{ 7*7 }}" in html
+    assert TRICKY_NAME not in html
+    assert "<Öberg>" not in html
+    assert "Bostäder i Ängby &amp; Co &#34;Hem&#34; &lt;AB&gt;" in html
+    assert "rum &#34;Ek&#34; &amp; &lt;2&gt;" in rendered["meeting-office.html"]
+
+
+def test_text_keeps_the_name_as_typed(rendered: dict[str, str]) -> None:
+    text = rendered["outreach-deadline.txt"]
+    assert f"Till {TRICKY_NAME} och Örjan Öberg" in text
+    assert "&lt;" not in text and "&amp;" not in text
+
+
+def test_a_jinja_expression_in_data_stays_literal(rendered: dict[str, str]) -> None:
+    for text in rendered.values():
+        assert "49" not in text.replace("2026-0049", "")
+    assert "{{ 7*7 }}" in rendered["outreach-deadline.txt"]
+
+
+def test_the_letters_say_what_matters(rendered: dict[str, str]) -> None:
+    text = " ".join(rendered["outreach-deadline.txt"].split())
+    assert (
+        "Om ni betalar 14 900 kr till hyresvärden senast den 1 december 2026, får ni ändå bo kvar."
+        in text
+    )
+    for needed in (
+        "Avbetalningsplan",
+        "Ekonomiskt bistånd",
+        "Budget- och skuldrådgivning",
+        "Samtal",
+        "frivillig",
+        "Socialjouren på 08-465 004 01",
+        "08-465 004 00",
+        "16 november 2026",
+    ):
+        assert needed in text, needed
+    eviction = " ".join(rendered["outreach-eviction.txt"].split())
+    assert "Kronofogden har berättat" in eviction
+    assert "15 december 2026 klockan 09:00" in eviction
+    assert "VIKTIGT DATUM" not in eviction
+    plain = rendered["outreach-plain.txt"]
+    assert "VIKTIGT DATUM" not in plain and "barn" not in plain.split("NI BESTÄMMER")[0]
+
+
+def test_html_letter_has_print_layout(rendered: dict[str, str]) -> None:
+    html = rendered["outreach-deadline.html"]
+    assert '<html lang="sv">' in html
+    assert "size: A4" in html
+    assert "Sida " not in html  # page numbers only on a letter that needs a second page
+    assert '<div class="address">' in html
