@@ -339,7 +339,8 @@ LIGHT = """
 import json, sys
 import bostadcli.cli.letters, bostadcli.cli.templates, bostadcli.cli.demo
 heavy = ("sqlite_utils", "jinja2", "babel", "holidays", "weasyprint", "pypdf", "rich.table")
-print(json.dumps(sorted({h for h in heavy for m in sys.modules if m == h or m.startswith(h + ".")})))
+found = {h for h in heavy for m in sys.modules if m == h or m.startswith(h + ".")}
+print(json.dumps(sorted(found)))
 """
 
 
