@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from bostadcli import __version__
 from bostadcli.cli import (
+    backup,
     consents,
     contacts,
     database,
@@ -178,3 +179,4 @@ app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
+app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
