@@ -33,9 +33,13 @@ class ChildSpec:
 
 def parse_child(text: str, *, part_time: bool = False, field: str = "child") -> ChildSpec:
     """``2015-03-02`` or ``2015-03-02 Alva Andersson``: birth date, then optionally a name."""
-    value = text.strip()
-    birth = parse_date(value[:10], field=field)
-    name = validate.clean_text(value[10:], field=field)
+    parts = text.strip().split(maxsplit=1)
+    try:
+        birth = parse_date(parts[0] if parts else "", field=field)
+    except InvalidInput as err:
+        # Name the whole value the user typed, not the slice that failed.
+        raise InvalidInput(field, text, err.reason) from None
+    name = validate.clean_text(parts[1] if len(parts) > 1 else None, field=field)
     return ChildSpec(birth_date=birth, name=name, part_time=part_time)
 
 
@@ -334,8 +338,8 @@ def list_households(
         params["reason"] = validate.choice(Reason, reason, field="reason").value
         where.append("(',' || reasons || ',') LIKE '%,' || :reason || ',%'")
     if caseworker:
-        params["caseworker"] = caseworker.strip()
-        where.append("caseworker = :caseworker COLLATE NOCASE")
+        params["caseworker"] = caseworker.strip().casefold()
+        where.append("casefold(caseworker) = :caseworker")
     if with_children is True:
         where.append("children + children_part_time > 0")
     elif with_children is False:
