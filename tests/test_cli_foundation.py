@@ -237,6 +237,13 @@ def test_show_table(family: str, initialised: Cli) -> None:
     assert "9876" not in shown
 
 
+def test_show_as_of_a_day_before_the_children_were_born(family: str, initialised: Cli) -> None:
+    shown = initialised.ok("household", "show", family, "--format", "json", "--as-of", "2010-01-01")
+    case = json.loads(shown.stdout)
+    assert (case["children"], case["children_part_time"]) == (0, 0)
+    assert family in initialised.ok("household", "show", family, "--as-of", "2010-01-01").stdout
+
+
 def test_edit_and_reopen(family: str, initialised: Cli) -> None:
     edited = initialised.ok(
         "household", "edit", family, "--arrears", "9 900", "--add-reason", "disturbance"

@@ -229,6 +229,16 @@ def test_listing_and_member_view_agree_around_leap_days(db: Database) -> None:
         assert case["children"] == flagged, on
 
 
+def test_asked_about_a_day_before_the_birth(db: Database) -> None:
+    ref = _with_child(db, date(2019, 6, 10), part_time=True)
+    case = show_household(db, ref, as_of=date(2019, 6, 9))
+    assert (case["children"], case["children_part_time"]) == (0, 0)
+    child = case["member_list"][-1]
+    assert (child["age"], child["is_child"]) == (None, False)
+    assert refs(list_households(db, as_of=date(2019, 6, 9), with_children=True)) == []
+    assert _counts(db, ref, date(2019, 6, 10)) == (0, 1)
+
+
 def test_part_time_children_counted_separately(db: Database) -> None:
     ref = add_household(
         db,

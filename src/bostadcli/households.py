@@ -299,9 +299,10 @@ SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     h.source, h.housing_situation, h.caseworker,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id) AS members,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id
-     AND m.birth_date > :cutoff AND m.part_time = 0) AS children,
+     AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 0) AS children,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id
-     AND m.birth_date > :cutoff AND m.part_time = 1) AS children_part_time,
+     AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 1)
+        AS children_part_time,
     (SELECT d.due_on FROM household_deadlines d WHERE d.household_id = h.id
      AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline,
     (SELECT d.kind FROM household_deadlines d WHERE d.household_id = h.id
@@ -326,6 +327,7 @@ def list_households(
     where: list[str] = []
     params: dict[str, Any] = {
         "cutoff": child_cutoff(as_of),
+        "as_of": as_of.isoformat(),
         "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
     }
     if status:
@@ -387,6 +389,7 @@ def show_household(
         {
             "id": hid,
             "cutoff": child_cutoff(as_of),
+            "as_of": as_of.isoformat(),
             "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
         },
     )
@@ -421,7 +424,8 @@ def list_members(
     )
     for m in members:
         birth = date.fromisoformat(m["birth_date"]) if m["birth_date"] else None
-        m["age"] = age_on(birth, as_of) if birth else None
+        # Asked about a day before someone was born: no age, and not yet a child here.
+        m["age"] = age_on(birth, as_of) if birth and birth <= as_of else None
         m["is_child"] = bool(birth and m["age"] is not None and m["age"] < rules.CHILD_AGE_LIMIT)
         m["part_time"] = bool(m["part_time"])
         if m["pnr"]:
