@@ -25,11 +25,6 @@ DateOpt = Annotated[
 ]
 
 
-def _echo_lines(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-
-
 @app.command(
     "create",
     help=_(
@@ -86,7 +81,7 @@ def create(
     fmt: DocFormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.cli.views import affordability_lines, plan_summary_text, print_plan
+    from bostadcli.cli.views import report_new_plan
     from bostadcli.dates import parse_month
     from bostadcli.errors import UsageError
     from bostadcli.plans import NewPlan, create_plan
@@ -116,25 +111,7 @@ def create(
         policy=config.policy,
         normalbelopp=config.normalbelopp,
     )
-    if fmt is not Format.table:
-        write_document(plan)
-    elif dry_run:
-        print_plan(plan)
-    else:
-        typer.echo(plan["ref"])
-        typer.echo(
-            _("Agreed plan {plan} for {ref}: {summary}, first due {first}.").format(
-                plan=plan["ref"],
-                ref=plan["household"],
-                summary=plan_summary_text(plan),
-                first=plan["installments"][0]["due_on"],
-            ),
-            err=True,
-        )
-    if plan["affordability"] and not (fmt is Format.table and dry_run):
-        _echo_lines(affordability_lines(plan["affordability"]))
-    if dry_run:
-        typer.echo(_("Dry run: nothing was saved."), err=True)
+    report_new_plan(plan, dry_run=dry_run, as_document=fmt is not Format.table)
 
 
 @app.command(

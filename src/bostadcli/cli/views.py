@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from bostadcli.cli.output import Column, deadline_style
+import typer
+
+from bostadcli.cli.output import Column, deadline_style, write_document
 from bostadcli.i18n import _, ngettext
 from bostadcli.vocab import (
     CaseStatus,
@@ -358,3 +360,28 @@ def print_plan(plan: dict[str, Any]) -> None:
         parts += [esc(line) for line in affordability_lines(plan["affordability"])]
     title = plan["ref"] or _("New plan (not saved)")
     Console().print(Panel(Group(*parts), title=esc(title), title_align="left"))
+
+
+def report_new_plan(plan: dict[str, Any], *, dry_run: bool, as_document: bool) -> None:
+    """What 'plan create' prints: the reference (or the whole preview) on stdout, the
+    summary and the affordability hint on stderr."""
+    if as_document:
+        write_document(plan)
+    elif dry_run:
+        print_plan(plan)  # the preview panel carries the affordability hint itself
+    else:
+        typer.echo(plan["ref"])
+        typer.echo(
+            _("Agreed plan {plan} for {ref}: {summary}, first due {first}.").format(
+                plan=plan["ref"],
+                ref=plan["household"],
+                summary=plan_summary_text(plan),
+                first=plan["installments"][0]["due_on"],
+            ),
+            err=True,
+        )
+    if plan["affordability"] and (as_document or not dry_run):
+        for line in affordability_lines(plan["affordability"]):
+            typer.echo(line, err=True)
+    if dry_run:
+        typer.echo(_("Dry run: nothing was saved."), err=True)
