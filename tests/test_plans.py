@@ -365,6 +365,10 @@ def test_cancel(db: Database, case: str) -> None:
     doc = plans.show_plan(db, "P-0001", as_of=day)
     assert doc["status"] == "cancelled" and doc["state"] == "cancelled"
     assert doc["cancelled_on"] == "2027-01-15"
+    # Nothing falls due in a cancelled plan.
+    later = plans.show_plan(db, "P-0001", as_of=date(2027, 6, 1))
+    assert (later["overdue_ore"], later["missed"], later["next_due_on"]) == (0, 0, None)
+    assert {i["status"] for i in later["installments"]} == {"paid", "unpaid"}
     # Before the cancellation, the plan was running.
     assert plans.show_plan(db, "P-0001", as_of=date(2027, 1, 1))["state"] == "on_track"
     assert any("cancelled" in line and "Moved out" in line for line in _plan_contacts(db, case))

@@ -102,6 +102,9 @@ def standing(
     """The state of a plan on ``as_of`` from its installments and payments (pure)."""
     rules = _policy(policy)
     day = as_of.isoformat()
+    cancelled_on = plan.get("cancelled_on")
+    # A cancelled or replaced plan no longer falls due: nothing in it is overdue.
+    closed = plan["status"] in _CLOSED and cancelled_on is not None and cancelled_on <= day
     items = sorted(installments, key=lambda i: int(i["seq"]))
     paid_total = sum(int(p["applied_ore"]) for p in payments if p["paid_on"] <= day)
     shares = allocate([int(i["amount_ore"]) for i in items], paid_total)
@@ -114,7 +117,7 @@ def standing(
         days_overdue: int | None = None
         if paid >= amount:
             status = InstallmentStatus.paid
-        elif item["due_on"] < day:
+        elif item["due_on"] < day and not closed:
             status = InstallmentStatus.overdue
             days_overdue = (as_of - date.fromisoformat(item["due_on"])).days
             overdue += amount - paid
@@ -122,7 +125,7 @@ def standing(
                 missed += 1
         else:
             status = InstallmentStatus.unpaid
-        if paid < amount and next_due_on is None:
+        if paid < amount and next_due_on is None and not closed:
             next_due_on, next_due_ore = item["due_on"], amount - paid
         out.append(
             {
@@ -137,8 +140,7 @@ def standing(
         )
     paid_ore = sum(shares)
     remaining = int(plan["debt_ore"]) - paid_ore
-    cancelled_on = plan.get("cancelled_on")
-    if plan["status"] in _CLOSED and cancelled_on is not None and cancelled_on <= day:
+    if closed:
         state = PlanState(plan["status"])
     elif remaining <= 0:
         state = PlanState.completed
