@@ -196,24 +196,24 @@ def _children(
     return installments, payments
 
 
-def _summary(plan: Mapping[str, Any], where: Standing) -> dict[str, Any]:
+def _summary(plan: Mapping[str, Any], position: Standing) -> dict[str, Any]:
     return {
         "ref": plan["ref"],
         "household": plan["household"],
         "tenant": plan["tenant"],
         "landlord": plan["landlord"],
         "status": plan["status"],
-        "state": where.state.value,
+        "state": position.state.value,
         "debt_ore": plan["debt_ore"],
         "installment_ore": plan["installment_ore"],
         "months": plan["months"],
         "start_month": plan["start_month"],
-        "paid_ore": where.paid_ore,
-        "remaining_ore": where.remaining_ore,
-        "overdue_ore": where.overdue_ore,
-        "missed": where.missed,
-        "next_due_on": where.next_due_on,
-        "next_due_ore": where.next_due_ore,
+        "paid_ore": position.paid_ore,
+        "remaining_ore": position.remaining_ore,
+        "overdue_ore": position.overdue_ore,
+        "missed": position.missed,
+        "next_due_on": position.next_due_on,
+        "next_due_ore": position.next_due_ore,
         "created_on": plan["created_on"],
         "replaces": plan["replaces"],
         "replaced_by": plan["replaced_by"],
@@ -230,8 +230,8 @@ def _document(
     policy: Policy | None,
     normalbelopp: Mapping[int, Mapping[str, int]] | None,
 ) -> dict[str, Any]:
-    where = standing(plan, installments, payments, as_of=as_of, policy=policy)
-    doc = _summary(plan, where)
+    position = standing(plan, installments, payments, as_of=as_of, policy=policy)
+    doc = _summary(plan, position)
     doc.update(
         last_installment_ore=installments[-1]["amount_ore"],
         due_rule=plan["due_rule"],
@@ -240,7 +240,7 @@ def _document(
         completed_on=plan["completed_on"],
         income_ore=plan["income_ore"],
         note=plan["note"],
-        installments=where.installments,
+        installments=position.installments,
         payments=[
             {
                 "paid_on": p["paid_on"],
@@ -673,12 +673,12 @@ def _summaries(
     installments, payments = _children(db, [p["id"] for p in plans])
     out = []
     for plan in plans:
-        where_now = standing(
+        position = standing(
             plan, installments[plan["id"]], payments[plan["id"]], as_of=as_of, policy=policy
         )
-        if state is not None and where_now.state is not state:
+        if state is not None and position.state is not state:
             continue
-        out.append(_summary(plan, where_now))
+        out.append(_summary(plan, position))
     out.sort(
         key=lambda r: (_STATE_ORDER[PlanState(r["state"])], r["next_due_on"] or "9999", r["ref"])
     )
