@@ -491,3 +491,22 @@ def test_deleting_a_household_removes_its_plans(db: Database, case: str) -> None
     for table in ("plans", "installments", "payments"):
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_migration_upgrades_a_foundation_database(tmp_path: Path) -> None:
+    from bostadcli.migrations import migrations
+
+    path = tmp_path / "old.sqlite"
+    old = open_database(path, create=True, migrate=False)
+    migrations.apply(old, stop_before="0002_plans")
+    assert "plans" not in old.table_names()
+    ref = _setup(old)
+    old.close()
+    db = open_database(path)
+    assert {"plans", "installments", "payments"} <= set(db.table_names())
+    assert plans.create_plan(db, ref, _example(), as_of=CREATED)["ref"] == "P-0001"
+    strict = {
+        row[0]
+        for row in db.execute("SELECT name FROM pragma_table_list WHERE strict = 1").fetchall()
+    }
+    assert {"plans", "installments", "payments"} <= strict
