@@ -23,6 +23,8 @@ from bostadcli.vocab import CaseStatus, HousingSituation, Outcome, Reason, Role,
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from bostadcli.config import Policy
+
 
 @dataclass(frozen=True)
 class ChildSpec:
@@ -377,10 +379,16 @@ def _decorate(row: dict[str, Any], *, as_of: date, include_pnr: bool) -> None:
 
 
 def show_household(
-    db: Database, ref: str, *, as_of: date, include_pnr: bool = False
+    db: Database,
+    ref: str,
+    *,
+    as_of: date,
+    include_pnr: bool = False,
+    policy: Policy | None = None,
 ) -> dict[str, Any]:
-    """Everything about one case: members with ages, landlord, notices, consent, contacts."""
-    from bostadcli import consents, contacts, notices
+    """Everything about one case: members with ages, landlord, notices, consent, contacts,
+    repayment plans (their state judged by ``policy``, the defaults when None)."""
+    from bostadcli import consents, contacts, notices, plans
 
     hid = household_id(db, ref)
     found = rows(
@@ -410,6 +418,7 @@ def show_household(
     case["notices"] = notices.list_notices(db, ref=ref, as_of=as_of)
     case["consents"] = consents.list_consents(db, ref=ref, as_of=as_of)
     case["contacts"] = contacts.list_contacts(db, ref=ref)
+    case["plans"] = plans.household_plans(db, hid, as_of=as_of, policy=policy)
     return case
 
 

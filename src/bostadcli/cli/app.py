@@ -19,6 +19,7 @@ from bostadcli.cli import (
     landlords,
     members,
     notices,
+    plans,
 )
 from bostadcli.cli.context import AppState
 from bostadcli.errors import BostadError
@@ -197,5 +198,6 @@ app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing comp
 app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden, eviction dates."))
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
+app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
 app.command("backup", help=backup.BACKUP_HELP)(backup.backup)

@@ -209,7 +209,14 @@ def show(
     from bostadcli.cli.views import print_household
     from bostadcli.households import show_household
 
-    case = show_household(state(ctx).database(), ref, as_of=as_of(as_of_), include_pnr=include_pnr)
+    app_state = state(ctx)
+    case = show_household(
+        app_state.database(),
+        ref,
+        as_of=as_of(as_of_),
+        include_pnr=include_pnr,
+        policy=app_state.config().policy,
+    )
     if fmt is Format.table:
         print_household(case)
     else:
