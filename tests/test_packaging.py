@@ -1,0 +1,86 @@
+"""The built wheel works on its own: installed into a fresh virtual environment."""
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel built from this checkout (not an editable install)."""
+    work = tmp_path_factory.mktemp("wheel")
+    built = _run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(work / "dist"),
+            str(ROOT),
+        ]
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next((work / "dist").glob("bostadcli-*.whl"))
+    env_dir = work / "venv"
+    venv.create(env_dir, with_pip=True)
+    pip = _run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)])
+    assert pip.returncode == 0, pip.stderr[-2000:]
+    return env_dir
+
+
+def test_wheel_installs_and_records_a_household(installed: Path, tmp_path: Path) -> None:
+    bostad = str(installed / "bin" / "bostad")
+    env = {
+        **os.environ,
+        "BOSTAD_DB": str(tmp_path / "b.sqlite"),
+        "BOSTAD_CONFIG": str(tmp_path / "config.toml"),
+        "BOSTAD_LANG": "sv",
+    }
+    env.pop("PYTHONPATH", None)
+    init = _run([bostad, "init"], env=env, cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    assert "Skapade databasen" in init.stderr  # the Swedish catalog is in the wheel
+    added = _run(
+        [
+            bostad,
+            "household",
+            "add",
+            "Anna Andersson",
+            "--pnr",
+            "811218-9876",
+            "--landlord",
+            "Exempelhem AB",
+            "--create-landlord",
+            "--arrears",
+            "14 900",
+            "--child",
+            "2015-03-02",
+            "--as-of",
+            "2026-12-05",
+        ],
+        env=env,
+        cwd=tmp_path,
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "2026-0001"
+    listed = _run(
+        [bostad, "household", "list", "--format", "csv", "--as-of", "2026-12-05"],
+        env=env,
+        cwd=tmp_path,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "811218" not in listed.stdout and "19811218-****" in listed.stdout
