@@ -41,6 +41,7 @@ class Case:
     household: str
     kind: str
     params: dict[str, str] = field(default_factory=dict)
+    as_of: date = AS_OF
 
 
 CASES = [
@@ -61,17 +62,30 @@ CASES = [
     Case(
         "meeting-visit", "plain", "meeting", {"date": "2026-11-24", "time": "09:00", "visit": "yes"}
     ),
+    Case("plan_agreement", "tricky", "plan_agreement"),
+    # Two months on: one installment half paid, the next not at all (the plan is broken).
+    Case("plan_reminder", "tricky", "plan_reminder", as_of=date(2027, 1, 20)),
 ]
 
 
 def build_households(db: Database) -> dict[str, str]:
     """Three households; returns their references by case name."""
+    from bostadcli.consents import add_consent
     from bostadcli.households import ChildSpec, NewHousehold, add_household
     from bostadcli.landlords import add_landlord
     from bostadcli.money import Money
     from bostadcli.notices import NewNotice, add_notice
+    from bostadcli.plans import NewPlan, create_plan, record_payment
 
-    add_landlord(db, name='Bostäder i Ängby & Co "Hem" <AB>', kind="municipal")
+    add_landlord(
+        db,
+        name='Bostäder i Ängby & Co "Hem" <AB>',
+        kind="municipal",
+        contact_person="Lars Hyresson",
+        street="Box 5",
+        postal_code="44121",
+        city="Ängby",
+    )
     refs: dict[str, str] = {}
     refs["tricky"] = add_household(
         db,
@@ -99,6 +113,22 @@ def build_households(db: Database) -> dict[str, str]:
         refs["tricky"],
         NewNotice(kind="termination", served_on=date(2026, 11, 10), amount=Money.kronor(14_900)),
         as_of=AS_OF,
+    )
+    add_consent(db, refs["tricky"], recipient="landlord", given_on=AS_OF, as_of=AS_OF)
+    plan = create_plan(
+        db,
+        refs["tricky"],
+        NewPlan(
+            debt=Money.kronor(14_900), installment=Money.kronor(1_500), start=date(2026, 12, 1)
+        ),
+        as_of=AS_OF,
+    )
+    record_payment(
+        db,
+        plan["ref"],
+        amount=Money.kronor(1_000),
+        paid_on=date(2026, 11, 30),
+        as_of=date(2027, 1, 20),
     )
     refs["enforcement"] = add_household(
         db,
@@ -149,7 +179,7 @@ def render_all() -> dict[str, str]:
                     refs[case.household],
                     case.kind,
                     config=CONFIG,
-                    as_of=AS_OF,
+                    as_of=case.as_of,
                     fmt=fmt,
                     params=case.params,
                 )

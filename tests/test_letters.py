@@ -221,7 +221,9 @@ def test_make_letter_writes_records_and_logs(
     assert len(listed) == 1
     assert listed[0]["period"] is None and listed[0]["file_exists"] is True
     assert listed[0]["template_version"] == made.letter.template_version
-    contacts = rows(letter_db, "SELECT kind, text, automatic FROM contacts")
+    contacts = rows(
+        letter_db, "SELECT kind, text, automatic FROM contacts WHERE kind = 'letter'"
+    )
     assert contacts == [
         {
             "kind": "letter",

@@ -43,11 +43,20 @@ class LetterKind:
     label: str
     required_params: tuple[str, ...] = ()
     uses_plan: bool = False
+    # Addressed to the landlord as well: personal data goes there only with consent
+    # (offentlighets- och sekretesslagen 26 kap. 1 §).
+    to_landlord: bool = False
 
 
 KINDS: dict[str, LetterKind] = {
     "outreach": LetterKind("outreach", N_("first letter: how we can help")),
     "meeting": LetterKind("meeting", N_("invitation to a meeting"), ("date", "time")),
+    "plan_agreement": LetterKind(
+        "plan_agreement", N_("repayment plan agreement"), uses_plan=True, to_landlord=True
+    ),
+    "plan_reminder": LetterKind(
+        "plan_reminder", N_("reminder: a plan installment is overdue"), uses_plan=True
+    ),
 }
 
 
@@ -257,11 +266,130 @@ def letter_context(
             if eviction
             else None
         ),
-        "recipient": {"names": names, "lines": names + address_lines},
-        "has_address": bool(case["street"] and case["postal_code"]),
+        "recipient": {"names": list(names), "lines": names + address_lines},
+        "tenant_names": names,
+        "address_problem": (
+            None
+            if case["street"] and case["postal_code"]
+            else _("a letter on paper needs the household's street and postal code")
+        ),
         "params": params or {},
         "multipage": False,
     }
+
+
+def _plan_for(db: Database, ref: str, plan: str | None, *, as_of: date) -> dict[str, Any]:
+    """The plan a plan letter is about: the one named, else the household's active
+    plan (the most urgent when there are several)."""
+    from bostadcli import plans
+
+    if plan is not None:
+        found = plans.show_plan(db, plan, as_of=as_of)
+        if found["household"] != ref:
+            raise InvalidInput(
+                "--plan",
+                plan,
+                _("belongs to {other}, not to {ref}").format(other=found["household"], ref=ref),
+            )
+        return found
+    active = plans.list_plans(db, as_of=as_of, household=ref)
+    if not active:
+        raise InvalidInput("--plan", ref, _("{ref} has no active repayment plan").format(ref=ref))
+    return plans.show_plan(db, active[0]["ref"], as_of=as_of)
+
+
+def _plan_context(found: dict[str, Any]) -> dict[str, Any]:
+    installments = [
+        {
+            "seq": i["seq"],
+            "month": date.fromisoformat(i["month"] + "-01"),
+            "due_on": date.fromisoformat(i["due_on"]),
+            "amount": Money(i["amount_ore"]),
+            "paid": Money(i["paid_ore"]),
+            "left": Money(i["amount_ore"] - i["paid_ore"]),
+            "status": i["status"],
+            "days_overdue": i["days_overdue"],
+        }
+        for i in found["installments"]
+    ]
+    return {
+        "ref": found["ref"],
+        "state": found["state"],
+        "landlord": found["landlord"],
+        "debt": Money(found["debt_ore"]),
+        "installment": Money(found["installment_ore"]),
+        "last_installment": Money(found["last_installment_ore"]),
+        "months": found["months"],
+        "first_due_on": installments[0]["due_on"],
+        "last_due_on": installments[-1]["due_on"],
+        "paid": Money(found["paid_ore"]),
+        "remaining": Money(found["remaining_ore"]),
+        "overdue": Money(found["overdue_ore"]),
+        "missed": found["missed"],
+        "next_due_on": date.fromisoformat(found["next_due_on"]) if found["next_due_on"] else None,
+        "next_due": _money(found["next_due_ore"]),
+        "agreed_on": date.fromisoformat(found["created_on"]),
+        "installments": installments,
+        "overdue_installments": [i for i in installments if i["status"] == "overdue"],
+    }
+
+
+def _landlord_lines(landlord: dict[str, Any] | None) -> list[str]:
+    if landlord is None:
+        return []
+    lines = [landlord["name"]]
+    if landlord["contact_person"]:
+        lines.append(f"Att: {landlord['contact_person']}")
+    if landlord["street"]:
+        lines.append(landlord["street"])
+    place = " ".join(x for x in (landlord["postal_code"], landlord["city"]) if x)
+    if place:
+        lines.append(place)
+    return lines
+
+
+def build_context(
+    db: Database,
+    ref: str,
+    kind: LetterKind,
+    *,
+    config: Config,
+    as_of: date,
+    params: dict[str, str] | None = None,
+    plan: str | None = None,
+) -> dict[str, Any]:
+    """The context of one letter of ``kind``: the case, the checked parameters, and for
+    a plan letter the plan (refused without the landlord's consent where it goes there)."""
+    from bostadcli.consents import require_consent
+    from bostadcli.vocab import Recipient
+
+    if plan is not None and not kind.uses_plan:
+        raise InvalidInput("--plan", plan, _("only a plan letter takes --plan"))
+    context = letter_context(db, ref, config=config, as_of=as_of)
+    context["params"] = check_params(
+        kind, params or {}, as_of=as_of, caseworker=context["caseworker"]["name"]
+    )
+    context["copies"] = [{"label": None, "lines": context["recipient"]["lines"]}]
+    context["plan"] = None
+    if kind.uses_plan:
+        context["plan"] = _plan_context(_plan_for(db, context["ref"], plan, as_of=as_of))
+    if kind.to_landlord:
+        require_consent(db, context["ref"], Recipient.landlord, as_of)
+        landlord_lines = _landlord_lines(context["landlord"])
+        context["copies"] = [
+            {"label": "Hyresgästens", "lines": context["recipient"]["lines"]},
+            {"label": "Hyresvärdens", "lines": landlord_lines},
+        ]
+        if len(landlord_lines) < 3:
+            context["address_problem"] = _(
+                "the landlord's postal address is missing: add it with 'bostad landlord edit'"
+            )
+        if context["landlord"]:
+            context["recipient"]["names"] = [
+                *context["recipient"]["names"],
+                context["landlord"]["name"],
+            ]
+    return context
 
 
 # Rendering --------------------------------------------------------------------------
@@ -278,6 +406,7 @@ class Rendered:
     template_version: str
     dated_on: date
     pages: int | None = None
+    plan: str | None = None
 
 
 def _template_for(fmt: str) -> str:
@@ -312,12 +441,8 @@ def render_context(
 ) -> tuple[bytes, int | None]:
     """Render a built context to the bytes of a file, and the number of pages of a PDF."""
     name = templating.template_name(kind, _template_for(fmt))
-    if fmt != "txt" and not context["has_address"]:
-        raise InvalidInput(
-            "address",
-            context["ref"],
-            _("a letter on paper needs the household's street and postal code"),
-        )
+    if fmt != "txt" and context["address_problem"]:
+        raise InvalidInput("address", context["ref"], context["address_problem"])
     text = templating.render_template(env, name, context)
     if fmt != "pdf":
         return text.encode("utf-8"), None
@@ -352,11 +477,7 @@ def render_letter(
     check_letterhead(config)
     env = env or templating.environment(user_dir)
     version = prepare_templates(env, [kind_.code], fmt)[kind_.code]
-    household_id(db, ref)
-    context = letter_context(db, ref, config=config, as_of=as_of)
-    context["params"] = check_params(
-        kind_, params or {}, as_of=as_of, caseworker=context["caseworker"]["name"]
-    )
+    context = build_context(db, ref, kind_, config=config, as_of=as_of, params=params, plan=plan)
     content, pages = render_context(env, kind_.code, fmt, context, base_url=_base_url(user_dir))
     return Rendered(
         ref=context["ref"],
@@ -368,6 +489,7 @@ def render_letter(
         template_version=version,
         dated_on=as_of,
         pages=pages,
+        plan=context["plan"]["ref"] if context["plan"] else None,
     )
 
 
@@ -567,7 +689,7 @@ def make_letter(
             letter,
             period=None,
             file=out.resolve(),
-            params=params,
+            params=(params or {}) | ({"plan": letter.plan} if letter.plan else {}),
             caseworker=(case or {}).get("caseworker") or config.letterhead.default_caseworker,
             as_of=as_of,
         )
@@ -618,6 +740,7 @@ class BatchItem:
     address: str = ""
     letter_id: int | None = None
     dated_on: date | None = None
+    plan: str | None = None
 
 
 @dataclass
@@ -633,10 +756,14 @@ class BatchResult:
     combined: Path | None = None
 
 
-Selector = Callable[["Database", date, str], list[tuple[int, str]]]
+# A selector gives (household id, case reference, plan reference or None) for each
+# household that should get its kind of letter this period and has not had it.
+Selector = Callable[["Database", date, str], list[tuple[int, str, str | None]]]
 
 
-def _outreach_candidates(db: Database, as_of: date, period: str) -> list[tuple[int, str]]:
+def _outreach_candidates(
+    db: Database, as_of: date, period: str
+) -> list[tuple[int, str, str | None]]:
     # Once per household, ever: a one-off outreach letter counts as well.
     found = rows(
         db,
@@ -650,10 +777,44 @@ def _outreach_candidates(db: Database, as_of: date, period: str) -> list[tuple[i
         """,
         {"as_of": as_of.isoformat()},
     )
-    return [(r["id"], r["ref"]) for r in found]
+    return [(r["id"], r["ref"], None) for r in found]
 
 
-SELECTORS: dict[str, Selector] = {"outreach": _outreach_candidates}
+def _reminder_candidates(
+    db: Database, as_of: date, period: str
+) -> list[tuple[int, str, str | None]]:
+    """Open households with a plan behind or broken on ``as_of``: one reminder a month."""
+    from bostadcli.plans import list_plans
+    from bostadcli.vocab import PlanState
+
+    open_households = {
+        r["ref"]: r["id"] for r in rows(db, "SELECT id, ref FROM households WHERE status = 'open'")
+    }
+    reminded = {
+        r["household_id"]
+        for r in rows(
+            db,
+            "SELECT household_id FROM letters WHERE kind = 'plan_reminder' AND period = ?",
+            [period],
+        )
+    }
+    found: dict[str, tuple[int, str, str | None]] = {}
+    # list_plans puts broken before behind: a household with two plans is reminded of
+    # the more urgent one.
+    for plan in list_plans(db, as_of=as_of):
+        if plan["state"] not in (PlanState.behind.value, PlanState.broken.value):
+            continue
+        hid = open_households.get(plan["household"])
+        if hid is None or hid in reminded or plan["household"] in found:
+            continue
+        found[plan["household"]] = (hid, plan["household"], plan["ref"])
+    return [found[ref] for ref in sorted(found)]
+
+
+SELECTORS: dict[str, Selector] = {
+    "outreach": _outreach_candidates,
+    "plan_reminder": _reminder_candidates,
+}
 
 
 def monthly_kinds(only: str | None) -> list[str]:
@@ -686,6 +847,8 @@ def plan_monthly(
 ) -> list[BatchItem]:
     """Who gets which letter this month: new ones, and recorded ones (with or without
     their file)."""
+    import json
+
     fmt = letter_format(fmt)
     period = month.strftime("%Y-%m")
     if (month.year, month.month) > (as_of.year, as_of.month):
@@ -693,7 +856,7 @@ def plan_monthly(
     kinds = monthly_kinds(only)
     items: list[BatchItem] = []
     for kind in kinds:
-        for hid, ref in SELECTORS[kind](db, as_of, period):
+        for hid, ref, plan in SELECTORS[kind](db, as_of, period):
             items.append(
                 BatchItem(
                     ref=ref,
@@ -703,6 +866,7 @@ def plan_monthly(
                     file=out_dir / default_file_name(ref, kind, fmt),
                     format=fmt,
                     state="new",
+                    plan=plan,
                 )
             )
     marks = ", ".join("?" for _k in kinds)
@@ -728,6 +892,7 @@ def plan_monthly(
                 address=row["address"],
                 letter_id=row["id"],
                 dated_on=date.fromisoformat(row["dated_on"]),
+                plan=json.loads(row["params"]).get("plan") if row["params"] else None,
             )
         )
     items.sort(key=lambda i: (i.ref, i.kind))
@@ -754,7 +919,9 @@ def preview_monthly(
     items = plan_monthly(db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only)
     for item in items:
         if item.state == "new":
-            context = letter_context(db, item.ref, config=config, as_of=as_of)
+            context = build_context(
+                db, item.ref, KINDS[item.kind], config=config, as_of=as_of, plan=item.plan
+            )
             item.recipient = " och ".join(context["recipient"]["names"])
             item.address = "\n".join(context["recipient"]["lines"])
     return [i for i in items if i.state != "done"]
@@ -843,7 +1010,9 @@ def _make_batch_letter(
 ) -> None:
     import sqlite3
 
-    context = letter_context(db, item.ref, config=config, as_of=as_of)
+    context = build_context(
+        db, item.ref, KINDS[item.kind], config=config, as_of=as_of, plan=item.plan
+    )
     content, _pages = render_context(env, item.kind, item.format, context, base_url=base_url)
     letter = Rendered(
         ref=item.ref,
@@ -862,7 +1031,7 @@ def _make_batch_letter(
             letter,
             period=item.period,
             file=item.file,
-            params=None,
+            params={"plan": item.plan} if item.plan else None,
             caseworker=context["caseworker"]["name"],
             as_of=as_of,
         )
@@ -878,7 +1047,9 @@ def _recreate_batch_letter(
 ) -> None:
     """A recorded letter whose file is gone: make it again as it was dated."""
     assert item.dated_on is not None and item.letter_id is not None
-    context = letter_context(db, item.ref, config=config, as_of=item.dated_on)
+    context = build_context(
+        db, item.ref, KINDS[item.kind], config=config, as_of=item.dated_on, plan=item.plan
+    )
     content, _pages = render_context(env, item.kind, item.format, context, base_url=base_url)
     item.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_private_file(item.file, content)

@@ -122,12 +122,17 @@ def _sek(value: Any) -> str:
 
 
 def _datum(value: Any, style: str = "long") -> str:
+    """``21 november 2026``; style "month" gives ``november 2026``, "short", "iso"."""
     from bostadcli.dates import format_date
 
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if not isinstance(value, date):
         raise ValueError(f"datum: expected a date, got {type(value).__name__}")
+    if style == "month":
+        from babel.dates import format_date as babel_format_date
+
+        return str(babel_format_date(value, format="LLLL y", locale=LETTER_LOCALE))
     return format_date(value, style, locale=LETTER_LOCALE)
 
 
@@ -137,6 +142,8 @@ def _pnr_masked(value: Any) -> str:
     if isinstance(value, IdentityNumber):
         return value.masked()
     if isinstance(value, str):
+        if re.fullmatch(r"[0-9]{8}-\*{4}", value):
+            return value  # masked already, as in the letter context
         digits = value.replace("-", "").replace("+", "")
         if len(digits) == 12 and digits.isdigit():
             return IdentityNumber(digits).masked()
