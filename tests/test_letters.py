@@ -221,9 +221,7 @@ def test_make_letter_writes_records_and_logs(
     assert len(listed) == 1
     assert listed[0]["period"] is None and listed[0]["file_exists"] is True
     assert listed[0]["template_version"] == made.letter.template_version
-    contacts = rows(
-        letter_db, "SELECT kind, text, automatic FROM contacts WHERE kind = 'letter'"
-    )
+    contacts = rows(letter_db, "SELECT kind, text, automatic FROM contacts WHERE kind = 'letter'")
     assert contacts == [
         {
             "kind": "letter",
@@ -537,3 +535,155 @@ def test_sigkill_mid_run_then_rerun(tmp_path: Path) -> None:
         assert not list(out.glob(".*bostad-tmp"))  # the killed run's temporary file is gone
     finally:
         db.close()
+
+
+# Plan letters -------------------------------------------------------------------------
+
+
+def add_plan(db: Database, ref: str, *, start: date = date(2026, 12, 1)) -> str:
+    from bostadcli.money import Money
+    from bostadcli.plans import NewPlan, create_plan
+
+    plan = create_plan(
+        db,
+        ref,
+        NewPlan(debt=Money.kronor(3_000), installment=Money.kronor(1_000), start=start),
+        as_of=AS_OF,
+    )
+    return str(plan["ref"])
+
+
+def test_plan_agreement_needs_the_landlords_consent(letter_db: Database) -> None:
+    from bostadcli.consents import revoke_consent
+    from bostadcli.errors import ConsentRequired
+
+    refs = build_households(letter_db)
+    revoke_consent(letter_db, refs["tricky"], recipient="landlord", revoked_on=AS_OF, as_of=AS_OF)
+    with pytest.raises(ConsentRequired, match="consent add"):
+        letters.render_letter(
+            letter_db, refs["tricky"], "plan_agreement", config=CONFIG, as_of=AS_OF, fmt="txt"
+        )
+    assert letter_rows(letter_db) == []
+
+
+def test_plan_agreement_has_a_sheet_for_each_party(letter_db: Database) -> None:
+    refs = build_households(letter_db)
+    letter = letters.render_letter(
+        letter_db, refs["tricky"], "plan_agreement", config=CONFIG, as_of=AS_OF, fmt="html"
+    )
+    html = letter.content.decode()
+    assert html.count('<section class="sheet">') == 2
+    assert "Hyresgästens exemplar" in html and "Hyresvärdens exemplar" in html
+    assert '<div class="line">Att: Lars Hyresson</div>' in html
+    assert letter.recipient.endswith('och Bostäder i Ängby & Co "Hem" <AB>')
+    assert letter.plan == "P-0001"
+
+
+def test_plan_letters_find_the_plan(letter_db: Database) -> None:
+    refs = build_households(letter_db)
+    with pytest.raises(InvalidInput, match="no active repayment plan"):
+        letters.render_letter(
+            letter_db, refs["plain"], "plan_reminder", config=CONFIG, as_of=AS_OF, fmt="txt"
+        )
+    with pytest.raises(InvalidInput, match="belongs to"):
+        letters.render_letter(
+            letter_db,
+            refs["plain"],
+            "plan_reminder",
+            config=CONFIG,
+            as_of=AS_OF,
+            fmt="txt",
+            plan="P-0001",
+        )
+    with pytest.raises(NotFound):
+        letters.render_letter(
+            letter_db,
+            refs["tricky"],
+            "plan_reminder",
+            config=CONFIG,
+            as_of=AS_OF,
+            fmt="txt",
+            plan="P-0042",
+        )
+
+
+def test_plan_agreement_needs_the_landlords_address_on_paper(letter_db: Database) -> None:
+    from bostadcli.consents import add_consent
+    from bostadcli.landlords import add_landlord
+
+    add_landlord(letter_db, name="Utan Adress AB")
+    ref = add_household(
+        letter_db,
+        NewHousehold(
+            tenant_name="Hyresgäst",
+            street="Gatan 1",
+            postal_code="44130",
+            landlord="Utan Adress AB",
+        ),
+        as_of=AS_OF,
+    )
+    add_plan(letter_db, ref)
+    add_consent(letter_db, ref, recipient="landlord", given_on=AS_OF, as_of=AS_OF)
+    with pytest.raises(InvalidInput, match="landlord's postal address"):
+        letters.render_letter(
+            letter_db, ref, "plan_agreement", config=CONFIG, as_of=AS_OF, fmt="html"
+        )
+    text = letters.render_letter(
+        letter_db, ref, "plan_agreement", config=CONFIG, as_of=AS_OF, fmt="txt"
+    )
+    assert "Utan Adress AB" in text.content.decode()
+
+
+def test_monthly_reminds_plans_behind_once_a_month(letter_db: Database, tmp_path: Path) -> None:
+    from bostadcli.money import Money
+    from bostadcli.plans import record_payment
+
+    from bostadcli.households import edit_household
+    from bostadcli.landlords import add_landlord
+
+    behind, on_track = add_reported(letter_db, 2)
+    add_landlord(letter_db, name="Exempelhem AB", street="Box 1", postal_code="44121")
+    for ref in (behind, on_track):
+        edit_household(letter_db, ref, changes={"landlord": "Exempelhem AB"})
+    late = add_plan(letter_db, behind)
+    fine = add_plan(letter_db, on_track)
+    record_payment(
+        letter_db,
+        fine,
+        amount=Money.kronor(3_000),
+        paid_on=date(2026, 11, 27),
+        as_of=date(2027, 1, 1),
+    )
+    jan = date(2027, 1, 15)  # 2026-11-30 and 2026-12-30 have passed unpaid for one plan
+    first = run(letter_db, tmp_path / "jan", month=date(2027, 1, 1), as_of=jan)
+    reminders = [i for i in first.made if i.kind == "plan_reminder"]
+    assert [(i.ref, i.plan) for i in reminders] == [(behind, late)]
+    again = run(letter_db, tmp_path / "jan", month=date(2027, 1, 1), as_of=jan)
+    assert again.made == []
+    feb = run(
+        letter_db,
+        tmp_path / "feb",
+        month=date(2027, 2, 1),
+        as_of=date(2027, 2, 10),
+        only="plan_reminder",
+    )
+    assert [(i.ref, i.kind) for i in feb.made] == [(behind, "plan_reminder")]
+    recorded = rows(
+        letter_db,
+        "SELECT period, params FROM letters WHERE kind = 'plan_reminder' ORDER BY period",
+    )
+    assert recorded == [
+        {"period": "2027-01", "params": f'{{"plan": "{late}"}}'},
+        {"period": "2027-02", "params": f'{{"plan": "{late}"}}'},
+    ]
+    # A lost reminder file is made again for the same plan.
+    lost = tmp_path / "feb" / f"{behind}-plan_reminder.html"
+    lost.unlink()
+    rerun = run(
+        letter_db,
+        tmp_path / "feb",
+        month=date(2027, 2, 1),
+        as_of=date(2027, 2, 10),
+        only="plan_reminder",
+    )
+    assert [i.plan for i in rerun.recreated] == [late] and lost.exists()

@@ -354,3 +354,53 @@ def test_letter_cli_modules_import_nothing_heavy() -> None:
         env={"PYTHONPATH": src},
     )
     assert json.loads(result.stdout) == []
+
+
+def test_plan_agreement_refused_without_consent(bostad: Bostad) -> None:
+    from bostadcli.consents import revoke_consent
+
+    db = open_database(bostad.db_path)
+    revoke_consent(
+        db,
+        "2026-0001",
+        recipient="landlord",
+        revoked_on=date.fromisoformat(AS_OF),
+        as_of=date.fromisoformat(AS_OF),
+    )
+    db.close()
+    out = bostad.tmp / "avtal.pdf"
+    result = bostad(
+        "letter",
+        "render",
+        "2026-0001",
+        "plan_agreement",
+        "--plan",
+        "P-0001",
+        "-o",
+        str(out),
+        "--as-of",
+        AS_OF,
+    )
+    assert result.exit_code == 1
+    assert "no valid consent for landlord" in result.stderr
+    assert not out.exists() and bostad.letters() == []
+
+
+def test_plan_agreement_render(bostad: Bostad) -> None:
+    out = bostad.tmp / "avtal.txt"
+    result = bostad(
+        "letter",
+        "render",
+        "2026-0001",
+        "plan_agreement",
+        "-f",
+        "txt",
+        "-o",
+        str(out),
+        "--as-of",
+        AS_OF,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "31 augusti 2027" in out.read_text(encoding="utf-8")
+    listed = json.loads(bostad("letter", "list", "--format", "json").stdout)
+    assert [(r["kind"], r["ref"]) for r in listed] == [("plan_agreement", "2026-0001")]

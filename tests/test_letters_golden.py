@@ -88,3 +88,18 @@ def test_html_letter_has_print_layout(rendered: dict[str, str]) -> None:
     assert "size: A4" in html
     assert "Sida " not in html  # page numbers only on a letter that needs a second page
     assert '<div class="address">' in html
+
+
+def test_plan_letters_carry_the_schedule(rendered: dict[str, str]) -> None:
+    agreement = " ".join(rendered["plan_agreement.txt"].split())
+    assert "Skuld: 14 900 kr" in agreement
+    assert "1 500 kr i månaden (den sista 1 400 kr), 10 gånger" in agreement
+    assert "10 31 augusti 2027 1 400 kr" in agreement
+    assert "Hyresgäst: ____" in agreement
+    html = rendered["plan_agreement.html"]
+    assert html.count('<section class="sheet">') == 2
+    assert "<td>december 2026</td>" in html
+    reminder = " ".join(rendered["plan_reminder.txt"].split())
+    assert "500 kr kvar av 1 500 kr, skulle betalas senast den 30 november 2026" in reminder
+    assert "Betala det som är kvar, 2 000 kr" in reminder
+    assert "kan hyresvärden säga upp hyresavtalet" in reminder  # two missed: broken
