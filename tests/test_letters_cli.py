@@ -329,6 +329,8 @@ def test_demo(tmp_path: Path) -> None:
     ext = "pdf" if (letters_dir / "2026-0001-outreach.pdf").exists() else "html"
     assert made[:3] == [f"2026-000{i}-outreach.{ext}" for i in (1, 2, 3)]
     assert "manifest-2026-11.csv" in made
+    assert f"2026-0006-plan_reminder.{ext}" in made  # the plan that is behind
+    assert "P-0001 on track" in result.stdout
     assert "2026-0004" in result.stdout and "no letter" in result.stdout
     assert str(letters_dir) in result.stdout
     again = CliRunner().invoke(app, ["demo", "--out", str(out), "--as-of", AS_OF], env=env)

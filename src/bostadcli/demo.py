@@ -225,6 +225,86 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
             "about": _("self-referral, staying with friends: no letter"),
         }
     )
+    made += _plans(db, as_of)
+    return made
+
+
+def _plans(db: Any, as_of: date) -> list[dict[str, str]]:
+    """Two households with repayment plans agreed months ago: one paid as agreed, one
+    that has missed its latest installment (it gets a reminder)."""
+    from bostadcli.consents import add_consent
+    from bostadcli.households import NewHousehold, add_household
+    from bostadcli.money import Money
+    from bostadcli.plans import NewPlan, create_plan, record_payment, show_plan
+
+    made: list[dict[str, str]] = []
+    for name, pnr, landlord, street, keep_up in (
+        (
+            "Lena Berg",
+            fictional_pnr(_years_ago(as_of, 34, 77), "845"),
+            "Exempelhem AB",
+            "Granvägen 4",
+            True,
+        ),
+        (
+            "Ali Karimi",
+            fictional_pnr(_years_ago(as_of, 47, 210), "319"),
+            "Fastighets AB Lärkan",
+            "Lärkvägen 9 A",
+            False,
+        ),
+    ):
+        agreed = as_of - timedelta(days=120)
+        ref = add_household(
+            db,
+            NewHousehold(
+                tenant_name=name,
+                tenant_pnr=pnr,
+                street=street,
+                postal_code="441 40",
+                city="Exempelby",
+                landlord=landlord,
+                rent=Money.kronor(6_900),
+                arrears=Money.kronor(9_600),
+                source="self_referral",
+                caseworker="Karin Ek",
+                opened_on=agreed - timedelta(days=10),
+            ),
+            as_of=as_of,
+        )
+        add_consent(db, ref, recipient="landlord", given_on=agreed, as_of=as_of)
+        plan = create_plan(
+            db,
+            ref,
+            NewPlan(debt=Money.kronor(9_600), installment=Money.kronor(1_200)),
+            as_of=agreed,
+        )
+        # Paid on the due day, up to what is due: all of it, or all but the latest
+        # installment that is more than a week late.
+        due = [
+            i
+            for i in show_plan(db, plan["ref"], as_of=as_of)["installments"]
+            if date.fromisoformat(i["due_on"]) < as_of - timedelta(days=8)
+        ]
+        for item in due if keep_up else due[:-1]:
+            record_payment(
+                db,
+                plan["ref"],
+                amount=Money(item["amount_ore"]),
+                paid_on=date.fromisoformat(item["due_on"]),
+                as_of=as_of,
+            )
+        made.append(
+            {
+                "ref": ref,
+                "name": name,
+                "about": (
+                    _("repayment plan {plan} on track")
+                    if keep_up
+                    else _("repayment plan {plan} behind: gets a reminder")
+                ).format(plan=plan["ref"]),
+            }
+        )
     return made
 
 
