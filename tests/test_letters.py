@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bostadcli import i18n, letters
+from bostadcli import letters
 from bostadcli.config import Letterhead
 from bostadcli.db import open_database, rows
 from bostadcli.errors import BostadError, Conflict, InvalidInput, NotFound
@@ -28,14 +28,6 @@ if TYPE_CHECKING:
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 MONTH = date(2026, 11, 1)
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.setup("en")
-    yield
-    i18n.setup(previous)
 
 
 @pytest.fixture
@@ -635,11 +627,10 @@ def test_plan_agreement_needs_the_landlords_address_on_paper(letter_db: Database
 
 
 def test_monthly_reminds_plans_behind_once_a_month(letter_db: Database, tmp_path: Path) -> None:
-    from bostadcli.money import Money
-    from bostadcli.plans import record_payment
-
     from bostadcli.households import edit_household
     from bostadcli.landlords import add_landlord
+    from bostadcli.money import Money
+    from bostadcli.plans import record_payment
 
     behind, on_track = add_reported(letter_db, 2)
     add_landlord(letter_db, name="Exempelhem AB", street="Box 1", postal_code="44121")

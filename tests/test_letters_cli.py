@@ -7,14 +7,12 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from bostadcli import i18n
 from bostadcli.db import open_database, rows
 from bostadcli.households import NewHousehold, add_household
 from golden_letters import build_households
@@ -32,14 +30,6 @@ email = "boende@angby.example"
 socialjouren_phone = "08-465 004 01"
 default_caseworker = "Karin Ek"
 """
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.setup("en")
-    yield
-    i18n.setup(previous)
 
 
 class Bostad:

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from bostadcli import i18n
 from bostadcli.letters import KINDS
 from golden_letters import CASES, GOLDEN_DIR, TRICKY_NAME, render_all
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.setup("en")
-    yield
-    i18n.setup(previous)
 
 
 @pytest.fixture(scope="module")

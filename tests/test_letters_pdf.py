@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bostadcli import i18n, letters
+from bostadcli import letters
 from bostadcli.db import open_database
 from bostadcli.households import NewHousehold, add_household
 from bostadcli.pdf import PdfUnavailable, pdf_problem
@@ -21,14 +21,6 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 needs_pdf = pytest.mark.skipif(pdf_problem() is not None, reason=str(pdf_problem()))
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.setup("en")
-    yield
-    i18n.setup(previous)
 
 
 @pytest.fixture

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bostadcli import i18n, templating
+from bostadcli import templating
 from bostadcli.errors import Conflict, NotFound
 from bostadcli.money import Money
 from bostadcli.pnr import IdentityNumber
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.setup("en")
-    yield
-    i18n.setup(previous)
 
 
 def test_packaged_templates_are_found() -> None:
