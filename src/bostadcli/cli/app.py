@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from bostadcli import __version__
 from bostadcli.cli import (
+    audit,
     backup,
     consents,
     contacts,
@@ -201,3 +202,4 @@ app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
 app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
+app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
