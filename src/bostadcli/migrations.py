@@ -262,3 +262,25 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
 """,
     )
+
+
+@migrations(name="0007_purge_log")
+def m0007_purge_log(db: Database) -> None:
+    # What each retention run deleted: counts and case references, never names or numbers.
+    # files_pending lists letter files still to remove, so an interrupted purge finishes.
+    _run(
+        db,
+        """
+CREATE TABLE purge_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    os_user TEXT,
+    as_of TEXT NOT NULL,
+    retention_years INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    refs TEXT NOT NULL,
+    kept_for_research INTEGER NOT NULL,
+    files_pending TEXT NOT NULL DEFAULT '[]'
+) STRICT
+""",
+    )

@@ -21,6 +21,7 @@ from bostadcli.cli import (
     members,
     notices,
     plans,
+    purge,
 )
 from bostadcli.cli.context import AppState
 from bostadcli.errors import BostadError
@@ -203,3 +204,4 @@ app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
 app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
 app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
+app.command("purge", help=purge.PURGE_HELP)(purge.purge)
