@@ -522,6 +522,12 @@ def test_edit_returns_the_diff(db: Database) -> None:
     assert case["updated_at"] >= before
 
 
+def test_note_pasted_with_windows_line_breaks(db: Database) -> None:
+    ref = add_household(db, new(note="Brev från värden:\r\nbetala senast"), as_of=AS_OF)
+    assert show_household(db, ref, as_of=AS_OF)["note"] == "Brev från värden:\nbetala senast"
+    assert edit_household(db, ref, changes={"note": "a\r\nb"})["note"][1] == "a\nb"
+
+
 def test_edit_without_change(db: Database, dump: Dump) -> None:
     ref = add_household(db, new(street="Storgatan 1"), as_of=AS_OF)
     before = dump(db_path(db))

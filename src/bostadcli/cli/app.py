@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from bostadcli import __version__
 from bostadcli.cli import (
+    audit,
     backup,
     consents,
     contacts,
@@ -22,6 +23,7 @@ from bostadcli.cli import (
     members,
     notices,
     plans,
+    purge,
     templates,
 )
 from bostadcli.cli.context import AppState
@@ -204,6 +206,8 @@ app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
 app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
+app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
+app.command("purge", help=purge.PURGE_HELP)(purge.purge)
 app.command("demo", help=demo.DEMO_HELP)(demo.demo)
 app.add_typer(letters.app, name="letter", help=_("Letters from templates; the monthly batch."))
 app.add_typer(templates.app, name="template", help=_("The letter templates, and your own."))

@@ -115,7 +115,9 @@ def write_csv(
             elif isinstance(value, list):
                 cells.append(neutralise(",".join(str(v) for v in value)))
             elif isinstance(value, str):
-                cells.append(neutralise(value))
+                # csv quotes a cell with "\n" but not one with a bare "\r", which a
+                # reader would take for the end of the row.
+                cells.append(neutralise(value.replace("\r\n", "\n").replace("\r", "\n")))
             else:
                 cells.append(str(value))
         writer.writerow(cells)
