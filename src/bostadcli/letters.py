@@ -331,6 +331,8 @@ def _plan_context(found: dict[str, Any]) -> dict[str, Any]:
         "agreed_on": date.fromisoformat(found["created_on"]),
         "installments": installments,
         "overdue_installments": [i for i in installments if i["status"] == "overdue"],
+        # The next installment not yet due (what to pay with the coming rent).
+        "upcoming": next((i for i in installments if i["status"] == "unpaid"), None),
     }
 
 
