@@ -97,6 +97,20 @@ class ReferralTarget(Vocab):
     other = "other"
 
 
+class SupportKind(Vocab):
+    """Support measures (insatser) the unit grants or arranges."""
+
+    rent_guarantee = "rent_guarantee"
+    priority_allocation = "priority_allocation"
+    emergency_housing = "emergency_housing"
+    housing_first = "housing_first"
+    housing_support = "housing_support"
+    financial_aid = "financial_aid"
+    debt_counselling = "debt_counselling"
+    family_unit = "family_unit"
+    other = "other"
+
+
 class Recipient(Vocab):
     landlord = "landlord"
     enforcement = "enforcement"
@@ -156,6 +170,15 @@ _LABELS: dict[tuple[str, str], str] = {
     ("ReferralTarget", "financial_aid"): N_("financial aid"),
     ("ReferralTarget", "housing_support"): N_("housing support"),
     ("ReferralTarget", "other"): N_("other service"),
+    ("SupportKind", "rent_guarantee"): N_("rent guarantee"),
+    ("SupportKind", "priority_allocation"): N_("priority allocation"),
+    ("SupportKind", "emergency_housing"): N_("emergency housing"),
+    ("SupportKind", "housing_first"): N_("Housing First"),
+    ("SupportKind", "housing_support"): N_("housing support"),
+    ("SupportKind", "financial_aid"): N_("financial aid"),
+    ("SupportKind", "debt_counselling"): N_("debt counselling"),
+    ("SupportKind", "family_unit"): N_("the family unit"),
+    ("SupportKind", "other"): N_("other support"),
     ("Recipient", "landlord"): N_("landlord"),
     ("Recipient", "enforcement"): N_("Kronofogden"),
     ("Recipient", "debt_collector"): N_("debt collector"),
