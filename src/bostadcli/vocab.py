@@ -111,6 +111,17 @@ class SupportKind(Vocab):
     other = "other"
 
 
+class DeadlineKind(Vocab):
+    """What an entry of the deadline view is about (``bostad report deadlines``)."""
+
+    eviction = "eviction"
+    recovery_deadline = "recovery_deadline"
+    installment_overdue = "installment_overdue"
+    support_ending = "support_ending"
+    consent_expiring = "consent_expiring"
+    no_contact = "no_contact"
+
+
 class Recipient(Vocab):
     landlord = "landlord"
     enforcement = "enforcement"
@@ -179,6 +190,12 @@ _LABELS: dict[tuple[str, str], str] = {
     ("SupportKind", "debt_counselling"): N_("debt counselling"),
     ("SupportKind", "family_unit"): N_("the family unit"),
     ("SupportKind", "other"): N_("other support"),
+    ("DeadlineKind", "eviction"): N_("eviction"),
+    ("DeadlineKind", "recovery_deadline"): N_("recovery deadline"),
+    ("DeadlineKind", "installment_overdue"): N_("installment overdue"),
+    ("DeadlineKind", "support_ending"): N_("support ending"),
+    ("DeadlineKind", "consent_expiring"): N_("consent expiring"),
+    ("DeadlineKind", "no_contact"): N_("no contact"),
     ("Recipient", "landlord"): N_("landlord"),
     ("Recipient", "enforcement"): N_("Kronofogden"),
     ("Recipient", "debt_collector"): N_("debt collector"),
