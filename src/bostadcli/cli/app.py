@@ -18,6 +18,7 @@ from bostadcli.cli import (
     landlords,
     members,
     notices,
+    supports,
 )
 from bostadcli.cli.context import AppState
 from bostadcli.errors import BostadError
@@ -177,4 +178,5 @@ app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing comp
 app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden, eviction dates."))
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
+app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
