@@ -144,7 +144,11 @@ def test_every_entry_has_the_same_fields(db: Any) -> None:
     recovery_on(db, ref, date(2026, 3, 5))
     found = deadlines(db, as_of=AS_OF)
     assert {tuple(e) for e in found} == {tuple(found[0])}
-    assert {e["kind"] for e in found} == {"recovery_deadline", "no_contact"}
+    # A case gone quiet is a call to make: it comes after every dated entry.
+    assert [(e["kind"], e["band"]) for e in found] == [
+        ("recovery_deadline", "this_week"),
+        ("no_contact", "no_contact"),
+    ]
 
 
 def test_supports_ending_and_consents_expiring(db: Any) -> None:
@@ -188,11 +192,11 @@ def test_no_contact_counts_from_the_last_real_contact_or_the_opening(db: Any) ->
     add_contact(db, silent, kind="letter", on=date(2026, 2, 27), as_of=AS_OF, automatic=True)
     talked(db, fresh, date(2026, 2, 27))
     found = deadlines(db, as_of=AS_OF, windows=DeadlineWindows(no_contact=30))
-    assert [(e["ref"], e["due_on"], e["last_contact_on"]) for e in found] == [
-        (never, "2026-02-09", None),
-        (silent, "2026-02-19", "2026-01-20"),
+    assert [(e["ref"], e["due_on"], e["last_contact_on"], e["quiet_days"]) for e in found] == [
+        (never, "2026-02-09", None, 51),
+        (silent, "2026-02-19", "2026-01-20", 41),
     ]
-    assert all(e["kind"] == "no_contact" and e["band"] == "overdue" for e in found)
+    assert all(e["kind"] == "no_contact" and e["band"] == "no_contact" for e in found)
 
 
 def test_windows_from_policy() -> None:

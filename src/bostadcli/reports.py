@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 # The deadline view
 # ---------------------------------------------------------------------------------------
 
-BANDS = ("overdue", "this_week", "later")
+# Dated entries fall in the first three by their date; cases that have gone quiet are a
+# list of calls to make, not a date, and come last (longest silence first).
+BANDS = ("overdue", "this_week", "later", "no_contact")
 
 # At equal date and equal children, the entry that costs a home first comes first.
 _SEVERITY = {
@@ -74,6 +76,7 @@ DEADLINE_FIELDS = (
     "support_kind",
     "recipient",
     "last_contact_on",
+    "quiet_days",
 )
 
 
@@ -118,7 +121,8 @@ def _entry(kind: DeadlineKind, due_on: str, row: dict[str, Any], as_of: date) ->
     days_left = (date.fromisoformat(due_on[:10]) - as_of).days
     entry: dict[str, Any] = dict.fromkeys(DEADLINE_FIELDS)
     entry.update({k: v for k, v in row.items() if k in DEADLINE_FIELDS})
-    entry.update(kind=kind.value, due_on=due_on[:10], days_left=days_left, band=band(days_left))
+    in_band = "no_contact" if kind is DeadlineKind.no_contact else band(days_left)
+    entry.update(kind=kind.value, due_on=due_on[:10], days_left=days_left, band=in_band)
     return entry
 
 
@@ -133,11 +137,13 @@ def deadlines(
     consents that expire within ``windows.consent`` days or expired lately, unless a
     later consent for the same recipient takes over; households whose last contact
     (or, without any, the opening of the case) is ``windows.no_contact`` days old or
-    more; their due date is the day a contact became due. Letters sent by the
-    monthly batch (``automatic``) do not count as contact: nobody spoke to the family.
+    more; their due date is the day a contact became due, and they form their own band,
+    ``no_contact``, after the dated ones. Letters sent by the monthly batch
+    (``automatic``) do not count as contact: nobody spoke to the family.
 
-    Order: band (overdue, this week, later), then date, then households with children
-    first, then eviction before recovery deadline before the rest, then case reference.
+    Order: band (overdue, this week, later, no contact), then date, then households with
+    children first, then eviction before recovery deadline before the rest, then case
+    reference.
     """
     w = windows or DeadlineWindows()
     visible_from = (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat()
@@ -213,6 +219,7 @@ def deadlines(
     ):
         since = date.fromisoformat(row["last_contact_on"] or row["opened_on"])
         due = (since + timedelta(days=w.no_contact)).isoformat()
+        row["quiet_days"] = (as_of - since).days
         entries.append(_entry(DeadlineKind.no_contact, due, row, as_of))
     entries.sort(
         key=lambda e: (

@@ -18,6 +18,7 @@ from bostadcli.cli import (
     landlords,
     members,
     notices,
+    reports,
     supports,
 )
 from bostadcli.cli.context import AppState
@@ -179,4 +180,5 @@ app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))
+app.add_typer(reports.app, name="report", help=_("Deadlines, caseload, the year, homelessness."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
