@@ -152,7 +152,11 @@ def problems() -> list[str]:
         compiled_map = {
             _key(m.id): _key(m.string) for m in compiled if m.id and _key(m.string) != _key(m.id)
         }
-        source_map = {_key(m.id): _key(m.string) for m in catalog if m.id and _translated(m)}
+        source_map = {
+            _key(m.id): _key(m.string)
+            for m in catalog
+            if m.id and _translated(m) and _key(m.string) != _key(m.id)
+        }
         if compiled_map != source_map:
             found.append(
                 f"{lang}: the compiled catalog is out of date (run scripts/i18n.py compile)"

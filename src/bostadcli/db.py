@@ -68,6 +68,8 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
                 ) from None
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
     db = Database(conn)
+    # SQLite's NOCASE folds ASCII letters only; names here have Å, Ä and Ö.
+    conn.create_function("casefold", 1, _casefold, deterministic=True)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
@@ -85,6 +87,10 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
             )
         ) from None
     return db
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value
 
 
 @contextmanager

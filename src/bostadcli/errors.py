@@ -67,5 +67,14 @@ class BatchFailed(BostadError):
 
 def _shorten(text: str, limit: int = 80) -> str:
     # Keep error lines to one line and a readable length, whatever was typed.
-    text = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
+    # Spaces other than " " (babel's no-break spaces in "14 900 kr") read as spaces;
+    # other unprintable characters (newlines, escapes) as a visible placeholder.
+    text = "".join(
+        ch
+        if ch.isprintable()
+        else " "
+        if ch.isspace() and ch not in "\n\r\t\v\f"
+        else "\N{REPLACEMENT CHARACTER}"
+        for ch in text
+    )
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -23,6 +23,8 @@ from bostadcli.vocab import CaseStatus, HousingSituation, Outcome, Reason, Role,
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from bostadcli.config import Policy
+
 
 @dataclass(frozen=True)
 class ChildSpec:
@@ -33,9 +35,13 @@ class ChildSpec:
 
 def parse_child(text: str, *, part_time: bool = False, field: str = "child") -> ChildSpec:
     """``2015-03-02`` or ``2015-03-02 Alva Andersson``: birth date, then optionally a name."""
-    value = text.strip()
-    birth = parse_date(value[:10], field=field)
-    name = validate.clean_text(value[10:], field=field)
+    parts = text.strip().split(maxsplit=1)
+    try:
+        birth = parse_date(parts[0] if parts else "", field=field)
+    except InvalidInput as err:
+        # Name the whole value the user typed, not the slice that failed.
+        raise InvalidInput(field, text, err.reason) from None
+    name = validate.clean_text(parts[1] if len(parts) > 1 else None, field=field)
     return ChildSpec(birth_date=birth, name=name, part_time=part_time)
 
 
@@ -295,9 +301,10 @@ SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     h.source, h.housing_situation, h.caseworker,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id) AS members,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id
-     AND m.birth_date > :cutoff AND m.part_time = 0) AS children,
+     AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 0) AS children,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id
-     AND m.birth_date > :cutoff AND m.part_time = 1) AS children_part_time,
+     AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 1)
+        AS children_part_time,
     (SELECT d.due_on FROM household_deadlines d WHERE d.household_id = h.id
      AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline,
     (SELECT d.kind FROM household_deadlines d WHERE d.household_id = h.id
@@ -322,6 +329,7 @@ def list_households(
     where: list[str] = []
     params: dict[str, Any] = {
         "cutoff": child_cutoff(as_of),
+        "as_of": as_of.isoformat(),
         "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
     }
     if status:
@@ -334,8 +342,8 @@ def list_households(
         params["reason"] = validate.choice(Reason, reason, field="reason").value
         where.append("(',' || reasons || ',') LIKE '%,' || :reason || ',%'")
     if caseworker:
-        params["caseworker"] = caseworker.strip()
-        where.append("caseworker = :caseworker COLLATE NOCASE")
+        params["caseworker"] = caseworker.strip().casefold()
+        where.append("casefold(caseworker) = :caseworker")
     if with_children is True:
         where.append("children + children_part_time > 0")
     elif with_children is False:
@@ -371,10 +379,16 @@ def _decorate(row: dict[str, Any], *, as_of: date, include_pnr: bool) -> None:
 
 
 def show_household(
-    db: Database, ref: str, *, as_of: date, include_pnr: bool = False
+    db: Database,
+    ref: str,
+    *,
+    as_of: date,
+    include_pnr: bool = False,
+    policy: Policy | None = None,
 ) -> dict[str, Any]:
-    """Everything about one case: members with ages, landlord, notices, consent, contacts."""
-    from bostadcli import consents, contacts, notices
+    """Everything about one case: members with ages, landlord, notices, consent, contacts,
+    repayment plans (their state judged by ``policy``, the defaults when None)."""
+    from bostadcli import consents, contacts, notices, plans
 
     hid = household_id(db, ref)
     found = rows(
@@ -383,6 +397,7 @@ def show_household(
         {
             "id": hid,
             "cutoff": child_cutoff(as_of),
+            "as_of": as_of.isoformat(),
             "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
         },
     )
@@ -403,6 +418,7 @@ def show_household(
     case["notices"] = notices.list_notices(db, ref=ref, as_of=as_of)
     case["consents"] = consents.list_consents(db, ref=ref, as_of=as_of)
     case["contacts"] = contacts.list_contacts(db, ref=ref)
+    case["plans"] = plans.household_plans(db, hid, as_of=as_of, policy=policy)
     return case
 
 
@@ -417,7 +433,8 @@ def list_members(
     )
     for m in members:
         birth = date.fromisoformat(m["birth_date"]) if m["birth_date"] else None
-        m["age"] = age_on(birth, as_of) if birth else None
+        # Asked about a day before someone was born: no age, and not yet a child here.
+        m["age"] = age_on(birth, as_of) if birth and birth <= as_of else None
         m["is_child"] = bool(birth and m["age"] is not None and m["age"] < rules.CHILD_AGE_LIMIT)
         m["part_time"] = bool(m["part_time"])
         if m["pnr"]:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.db import now_utc, one, rows
+from bostadcli.db import now_utc, one, rows, transaction
 from bostadcli.errors import BostadError, Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
 from bostadcli.vocab import LandlordKind
@@ -55,7 +55,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def find_landlord(db: Database, name: str) -> dict[str, Any] | None:
-    return one(db, "SELECT * FROM landlords WHERE name = ? COLLATE NOCASE", [name.strip()])
+    return one(
+        db,
+        "SELECT * FROM landlords WHERE casefold(name) = ? ORDER BY id",
+        [name.strip().casefold()],
+    )
 
 
 def get_landlord(db: Database, name: str) -> dict[str, Any]:
@@ -76,29 +80,39 @@ def add_landlord(db: Database, **values: Any) -> dict[str, Any]:
         raise BostadError(f"unknown landlord fields: {sorted(unknown)}")
     values.setdefault("kind", LandlordKind.other.value)
     record = _clean(values)
-    if find_landlord(db, record["name"]) is not None:
-        raise Conflict(_("a landlord named '{name}' exists already").format(name=record["name"]))
-    now = now_utc()
-    record.update(created_at=now, updated_at=now)
-    db.table("landlords").insert(record)
-    return get_landlord(db, record["name"])
+    with transaction(db):
+        if find_landlord(db, record["name"]) is not None:
+            raise Conflict(
+                _("a landlord named '{name}' exists already").format(name=record["name"])
+            )
+        now = now_utc()
+        record.update(created_at=now, updated_at=now)
+        db.table("landlords").insert(record)
+        return get_landlord(db, record["name"])
 
 
 def edit_landlord(
-    db: Database, name: str, **changes: Any
+    db: Database, name: str, /, **changes: Any
 ) -> tuple[dict[str, Any], dict[str, tuple[Any, Any]]]:
-    """Change the given fields; returns the new record and {field: (old, new)}."""
-    current = get_landlord(db, name)
+    """Change the given fields; returns the new record and {field: (old, new)}.
+
+    ``name`` is positional-only so that ``name=`` among the changes renames.
+    """
     cleaned = _clean({k: v for k, v in changes.items() if k in EDITABLE})
-    renamed = "name" in cleaned and cleaned["name"].lower() != current["name"].lower()
-    if renamed and find_landlord(db, cleaned["name"]) is not None:
-        raise Conflict(_("a landlord named '{name}' exists already").format(name=cleaned["name"]))
-    diff = {k: (current[k], v) for k, v in cleaned.items() if current[k] != v}
-    if diff:
-        db.table("landlords").update(
-            current["id"], {k: new for k, (_old, new) in diff.items()} | {"updated_at": now_utc()}
-        )
-    return get_landlord(db, cleaned.get("name", current["name"])), diff
+    with transaction(db):
+        current = get_landlord(db, name)
+        renamed = "name" in cleaned and cleaned["name"].casefold() != current["name"].casefold()
+        if renamed and find_landlord(db, cleaned["name"]) is not None:
+            raise Conflict(
+                _("a landlord named '{name}' exists already").format(name=cleaned["name"])
+            )
+        diff = {k: (current[k], v) for k, v in cleaned.items() if current[k] != v}
+        if diff:
+            db.table("landlords").update(
+                current["id"],
+                {k: new for k, (_old, new) in diff.items()} | {"updated_at": now_utc()},
+            )
+        return get_landlord(db, cleaned.get("name", current["name"])), diff
 
 
 def list_landlords(db: Database, *, name: str | None = None) -> list[dict[str, Any]]:

@@ -155,6 +155,78 @@ CREATE VIEW household_deadlines AS
     )
 
 
+@migrations(name="0002_plans")
+def m0002_plans(db: Database) -> None:
+    # status is what was done to a plan; checked_state is the computed state (on track,
+    # behind, broken, ...) that 'plan check' saw last, so the next check can report
+    # what changed since. cancelled_on is also the day a plan was replaced.
+    _run(
+        db,
+        """
+CREATE TABLE plans (
+    id INTEGER PRIMARY KEY,
+    ref TEXT NOT NULL UNIQUE,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    landlord_id INTEGER NOT NULL REFERENCES landlords (id),
+    debt_ore INTEGER NOT NULL CHECK (debt_ore > 0),
+    installment_ore INTEGER NOT NULL CHECK (installment_ore > 0),
+    months INTEGER NOT NULL CHECK (months >= 1),
+    start_month TEXT NOT NULL CHECK (start_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    due_rule TEXT NOT NULL CHECK (
+        due_rule = 'last_working_day'
+        OR (due_rule GLOB '[1-9]' OR due_rule GLOB '[1-2][0-9]' OR due_rule GLOB '3[0-1]')
+    ),
+    whole_kronor INTEGER NOT NULL DEFAULT 1 CHECK (whole_kronor IN (0, 1)),
+    status TEXT NOT NULL DEFAULT 'active'
+        CHECK (status IN ('active', 'completed', 'cancelled', 'replaced')),
+    checked_state TEXT NOT NULL CHECK (
+        checked_state IN ('on_track', 'behind', 'broken', 'completed', 'cancelled', 'replaced')
+    ),
+    checked_on TEXT NOT NULL,
+    replaces_plan_id INTEGER REFERENCES plans (id) ON DELETE CASCADE,
+    created_on TEXT NOT NULL,
+    cancelled_on TEXT,
+    completed_on TEXT,
+    note TEXT,
+    income_ore INTEGER CHECK (income_ore >= 0),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((status IN ('cancelled', 'replaced')) = (cancelled_on IS NOT NULL)),
+    CHECK ((status = 'completed') = (completed_on IS NOT NULL))
+) STRICT;
+CREATE INDEX plans_status ON plans (status);
+CREATE INDEX plans_household ON plans (household_id);
+CREATE INDEX plans_landlord ON plans (landlord_id);
+CREATE INDEX plans_replaces ON plans (replaces_plan_id);
+
+CREATE TABLE installments (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CHECK (seq >= 1),
+    month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    due_on TEXT NOT NULL,
+    amount_ore INTEGER NOT NULL CHECK (amount_ore > 0),
+    paid_ore INTEGER NOT NULL DEFAULT 0 CHECK (paid_ore >= 0 AND paid_ore <= amount_ore),
+    UNIQUE (plan_id, seq),
+    UNIQUE (plan_id, month)
+) STRICT;
+CREATE INDEX installments_due_on ON installments (due_on);
+
+CREATE TABLE payments (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+    paid_on TEXT NOT NULL,
+    amount_ore INTEGER NOT NULL CHECK (amount_ore > 0),
+    -- What went to the installments; the rest (only with --allow-overpay) is excess.
+    applied_ore INTEGER NOT NULL CHECK (applied_ore >= 0 AND applied_ore <= amount_ore),
+    note TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX payments_plan ON payments (plan_id, paid_on)
+""",
+    )
+
+
 @migrations(name="0005_supports")
 def m0005_supports(db: Database) -> None:
     # One table for every kind of support; the kind-specific columns stay NULL for the

@@ -109,6 +109,8 @@ def list_notices(
     upcoming_within: int | None = None,
 ) -> list[dict[str, Any]]:
     """Notices with their deadline and days left (negative when passed)."""
+    if upcoming_within is not None and upcoming_within < 0:
+        raise InvalidInput("upcoming", str(upcoming_within), _("cannot be negative"))
     where: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     if ref is not None:

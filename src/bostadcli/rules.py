@@ -23,6 +23,10 @@ LATE_PAYMENT_DAYS = 7
 # Repayment plans: how many missed installments make a plan "broken" (policy).
 PLAN_BROKEN_AFTER_MISSED = 2
 
+# A typo guard, not a legal limit: a plan of more than thirty years of monthly
+# installments is a slip of the keyboard (an installment of 1 kr on a large debt).
+PLAN_MAX_INSTALLMENTS = 360
+
 # Children: household members under 18 on the reference date (barnkonventionen art. 1).
 CHILD_AGE_LIMIT = 18
 

@@ -29,7 +29,7 @@ from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
 from bostadcli.i18n import _
-from bostadcli.landlords import get_landlord
+from bostadcli.landlords import find_landlord, get_landlord
 from bostadcli.money import Money, format_money
 from bostadcli.vocab import SupportKind
 
@@ -263,8 +263,8 @@ def _cap_warnings(support: dict[str, Any]) -> list[str]:
 
 
 def _quota_warnings(db: Database, company: str, year: int, quota: Mapping[str, int]) -> list[str]:
-    usage = {row["company"].lower(): row for row in quota_usage(db, year, quota=quota)}
-    row = usage[company.lower()]
+    usage = {row["company"].casefold(): row for row in quota_usage(db, year, quota=quota)}
+    row = usage[company.casefold()]
     if row["quota"] is None:
         return [
             _(
@@ -289,7 +289,8 @@ def quota_usage(
 
     One row per company that has a quota in the config or an allocation in the year:
     ``company``, ``quota`` (None when the config has none), ``used``, ``left`` (None
-    without a quota; negative when exceeded). Company names match case-insensitively.
+    without a quota; negative when exceeded). Company names match as landlord names do
+    (``landlords.find_landlord``: case and Å/Ä/Ö folded).
     """
     counted = rows(
         db,
@@ -303,15 +304,15 @@ def quota_usage(
     )
     by_name: dict[str, dict[str, Any]] = {}
     for name, allowed in (quota or {}).items():
-        landlord = one(db, "SELECT name FROM landlords WHERE name = ? COLLATE NOCASE", [name])
+        landlord = find_landlord(db, name)
         company = landlord["name"] if landlord else name
-        by_name[company.lower()] = {"company": company, "quota": int(allowed), "used": 0}
+        by_name[company.casefold()] = {"company": company, "quota": int(allowed), "used": 0}
     for row in counted:
         entry = by_name.setdefault(
-            row["company"].lower(), {"company": row["company"], "quota": None, "used": 0}
+            row["company"].casefold(), {"company": row["company"], "quota": None, "used": 0}
         )
         entry["used"] = int(row["used"])
-    result = sorted(by_name.values(), key=lambda r: r["company"].lower())
+    result = sorted(by_name.values(), key=lambda r: r["company"].casefold())
     for row in result:
         row["year"] = year
         row["left"] = None if row["quota"] is None else row["quota"] - row["used"]

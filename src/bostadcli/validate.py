@@ -31,14 +31,14 @@ def clean_text(
     if value is None:
         return None
     allowed = {"\n", "\t"} if multiline else set()
-    for ch in value:
+    # Windows line breaks are line breaks, not control characters to refuse.
+    text = value.replace("\r\n", "\n") if multiline else value
+    for ch in text:
         if ch in allowed:
             continue
         if unicodedata.category(ch) == "Cc":
             raise InvalidInput(field, value, _("contains a control character"))
-    text = value.strip()
-    if multiline:
-        text = text.replace("\r\n", "\n")
+    text = text.strip()
     if len(text) > max_length:
         raise InvalidInput(field, value, _("longer than {n} characters").format(n=max_length))
     return text or None

@@ -86,6 +86,33 @@ class ContactKind(Vocab):
     home_visit = "home_visit"
     referral = "referral"
     note = "note"
+    plan = "plan"
+
+
+class PlanStatus(Vocab):
+    """What has been done to a plan (stored)."""
+
+    active = "active"
+    completed = "completed"
+    cancelled = "cancelled"
+    replaced = "replaced"
+
+
+class PlanState(Vocab):
+    """How a plan stands on a given day (computed from the schedule and the payments)."""
+
+    on_track = "on_track"
+    behind = "behind"
+    broken = "broken"
+    completed = "completed"
+    cancelled = "cancelled"
+    replaced = "replaced"
+
+
+class InstallmentStatus(Vocab):
+    paid = "paid"
+    unpaid = "unpaid"
+    overdue = "overdue"
 
 
 class ReferralTarget(Vocab):
@@ -175,6 +202,20 @@ _LABELS: dict[tuple[str, str], str] = {
     ("ContactKind", "home_visit"): N_("home visit"),
     ("ContactKind", "referral"): N_("referral"),
     ("ContactKind", "note"): N_("note"),
+    ("ContactKind", "plan"): N_("repayment plan"),
+    ("PlanStatus", "active"): N_("active"),
+    ("PlanStatus", "completed"): N_("completed"),
+    ("PlanStatus", "cancelled"): N_("cancelled"),
+    ("PlanStatus", "replaced"): N_("replaced"),
+    ("PlanState", "on_track"): N_("on track"),
+    ("PlanState", "behind"): N_("behind"),
+    ("PlanState", "broken"): N_("broken"),
+    ("PlanState", "completed"): N_("completed"),
+    ("PlanState", "cancelled"): N_("cancelled"),
+    ("PlanState", "replaced"): N_("replaced"),
+    ("InstallmentStatus", "paid"): N_("paid"),
+    ("InstallmentStatus", "unpaid"): N_("unpaid"),
+    ("InstallmentStatus", "overdue"): N_("overdue"),
     ("ReferralTarget", "debt_counselling"): N_("debt counselling"),
     ("ReferralTarget", "family_unit"): N_("the family unit"),
     ("ReferralTarget", "socialjouren"): N_("Socialjouren"),

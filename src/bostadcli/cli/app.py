@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from bostadcli import __version__
 from bostadcli.cli import (
+    backup,
     consents,
     contacts,
     database,
@@ -18,6 +19,7 @@ from bostadcli.cli import (
     landlords,
     members,
     notices,
+    plans,
     reports,
     supports,
 )
@@ -32,9 +34,9 @@ _CLICK_MESSAGES = [
     (re.compile(r"^Invalid value for (.+?): (.+?) is not one of (.+?)\.?$"), "not_choice"),
     (re.compile(r"^Invalid value for (.+?): (.+)$"), "invalid"),
     (re.compile(r"^Missing argument (.+?)\.?$"), "missing_argument"),
-    (re.compile(r"^Missing option (.+?)\.?$"), "missing_option"),
-    (re.compile(r"^No such command (.+?)\.?$"), "no_command"),
-    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "extra"),
+    (re.compile(r"^Missing option (\S+?)(?:\. Choose from: (.+?))?\.?$"), "missing_option"),
+    (re.compile(r"^No such command (.+?)(?:\. Did you mean (.+?)\?)?\.?$"), "no_command"),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "extra"),
     (re.compile(r"^Option (.+?) requires an argument\.?$"), "needs_value"),
 ]
 
@@ -59,14 +61,33 @@ def translate_usage_message(message: str) -> str:
         if key == "missing_argument":
             return _("missing argument {name}").format(name=g[0])
         if key == "missing_option":
-            return _("missing option {name}").format(name=g[0])
+            return _("missing option {name}").format(name=g[0]) + (f" ({g[1]})" if g[1] else "")
         if key == "no_command":
-            return _("no such command {name}").format(name=g[0])
+            text = _("no such command {name}").format(name=g[0])
+            return text + (_(" (did you mean {option}?)").format(option=g[1]) if g[1] else "")
         if key == "extra":
             return _("unexpected extra argument: {args}").format(args=g[0])
         if key == "needs_value":
             return _("option {option} needs a value").format(option=g[0])
     return message
+
+
+def usage_message(exc: Exception) -> str:
+    """A usage error as one line, worded the way the patterns above expect.
+
+    Newer Typer validates values with pydantic, whose messages leave out what was
+    typed; put it back in Click's wording so every version reads the same.
+    """
+    message = str(getattr(exc, "format_message", exc.__str__)())
+    errors = getattr(exc.__cause__, "errors", None)
+    if callable(errors):
+        first = (errors() or [{}])[0]
+        if first.get("type") == "int_parsing":
+            head = message.partition(": ")[0]
+            message = f"{head}: {first.get('input')!r} is not a valid integer."
+    message = message.replace(": Value error, ", ": ", 1)
+    # Click lists choices one per line; an error stays on one line.
+    return " ".join(message.split())
 
 
 class BostadGroup(TyperGroup):
@@ -80,7 +101,7 @@ class BostadGroup(TyperGroup):
             result = super().main(*args, **kwargs)
         except _click.exceptions.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "bostad"
-            typer.echo(f"{command}: {translate_usage_message(exc.format_message())}", err=True)
+            typer.echo(f"{command}: {translate_usage_message(usage_message(exc))}", err=True)
             typer.echo(_("Try '{command} --help' for help.").format(command=command), err=True)
             sys.exit(2)
         except _click.exceptions.ClickException as exc:
@@ -180,5 +201,7 @@ app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))
+app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
 app.add_typer(reports.app, name="report", help=_("Deadlines, caseload, the year, homelessness."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
+app.command("backup", help=backup.BACKUP_HELP)(backup.backup)

@@ -1,5 +1,6 @@
 """bostad household add|list|show|edit|close|reopen."""
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -11,6 +12,13 @@ from bostadcli.i18n import _
 from bostadcli.vocab import HousingSituation, Outcome, Reason, Source
 
 app = typer.Typer(no_args_is_help=True)
+
+
+class StatusFilter(StrEnum):
+    open = "open"
+    closed = "closed"
+    all = "all"
+
 
 StreetOpt = Annotated[str | None, typer.Option("--street", help=_("Street address."))]
 PostalOpt = Annotated[
@@ -140,8 +148,8 @@ def add(
 def list_(
     ctx: typer.Context,
     status: Annotated[
-        str, typer.Option("--status", metavar="open|closed|all", help=_("Which cases."))
-    ] = "open",
+        StatusFilter, typer.Option("--status", metavar="open|closed|all", help=_("Which cases."))
+    ] = StatusFilter.open,
     landlord: LandlordOpt = None,
     with_children: Annotated[
         bool | None,
@@ -171,7 +179,7 @@ def list_(
     rows = list_households(
         state(ctx).database(),
         as_of=as_of(as_of_),
-        status=None if status == "all" else status,
+        status=None if status is StatusFilter.all else status.value,
         landlord=landlord,
         with_children=with_children,
         reason=reason.value if reason else None,
@@ -201,7 +209,14 @@ def show(
     from bostadcli.cli.views import print_household
     from bostadcli.households import show_household
 
-    case = show_household(state(ctx).database(), ref, as_of=as_of(as_of_), include_pnr=include_pnr)
+    app_state = state(ctx)
+    case = show_household(
+        app_state.database(),
+        ref,
+        as_of=as_of(as_of_),
+        include_pnr=include_pnr,
+        policy=app_state.config().policy,
+    )
     if fmt is Format.table:
         print_household(case)
     else:

@@ -39,6 +39,7 @@ class Column:
     show: Callable[[Any, dict[str, Any]], str] | None = None
     in_table: bool = True
     justify: str = "left"
+    no_wrap: bool = False
 
     @property
     def formatted_name(self) -> str:
@@ -114,7 +115,9 @@ def write_csv(
             elif isinstance(value, list):
                 cells.append(neutralise(",".join(str(v) for v in value)))
             elif isinstance(value, str):
-                cells.append(neutralise(value))
+                # csv quotes a cell with "\n" but not one with a bare "\r", which a
+                # reader would take for the end of the row.
+                cells.append(neutralise(value.replace("\r\n", "\n").replace("\r", "\n")))
             else:
                 cells.append(str(value))
         writer.writerow(cells)
@@ -191,11 +194,14 @@ def write_table(
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(soft_wrap=False)
+    # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
+    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
     table = Table(title=title, header_style="bold", title_justify="left", pad_edge=False)
     shown = [c for c in columns if c.in_table]
     for c in shown:
-        table.add_column(c.heading, justify=c.justify)  # type: ignore[arg-type]
+        # References and dates are never wrapped or cut: they are what people copy.
+        no_wrap = c.no_wrap or c.key in ("ref", "plan", "plan_ref") or c.key.endswith("_on")
+        table.add_column(c.heading, justify=c.justify, no_wrap=no_wrap)  # type: ignore[arg-type]
     count = 0
     for row in rows:
         cells = []

@@ -1,0 +1,36 @@
+"""bostad backup DEST."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import state
+from bostadcli.i18n import _
+
+BACKUP_HELP = _(
+    "Make a consistent, verified copy of the database, even while others use it.\n\n"
+    "Example: bostad backup /mnt/backup/bostad-2026-11-21.sqlite"
+)
+
+
+def backup(
+    ctx: typer.Context,
+    dest: Annotated[
+        Path, typer.Argument(metavar="DEST", help=_("File (or folder) to write the copy to."))
+    ],
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help=_("Replace DEST if it exists."))
+    ] = False,
+) -> None:
+    from bostadcli.backup import backup_database
+
+    result = backup_database(state(ctx).database(), dest, overwrite=overwrite)
+    total = sum(result["counts"].values())
+    typer.echo(result["path"])
+    typer.echo(
+        _("Backup verified: {rows} rows in {tables} tables, {size} bytes.").format(
+            rows=total, tables=len(result["counts"]), size=result["bytes"]
+        ),
+        err=True,
+    )

@@ -1,0 +1,279 @@
+"""bostad plan create|show|list|pay|check|cancel."""
+
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import as_of, money, optional_date, state
+from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
+from bostadcli.cli.output import Format, emit, write_document
+from bostadcli.i18n import _
+from bostadcli.vocab import PlanState
+
+app = typer.Typer(no_args_is_help=True)
+
+PlanArg = Annotated[
+    str,
+    typer.Argument(metavar="PLAN", help=_("Plan reference, e.g. P-0001."), show_default=False),
+]
+DocFormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help=_("table, or json for everything."))
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
+DateOpt = Annotated[
+    str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Date (today)."))
+]
+
+
+@app.command(
+    "create",
+    help=_(
+        "Agree a repayment plan between a household and its landlord.\n\n"
+        "Installments are whole kronor (--ore allows öre); the last takes the remainder. "
+        "Each is due with the rent, on the last working day before the month it pays for, "
+        "unless --due gives a day of the month. --dry-run shows the schedule without saving.\n\n"
+        "Example: bostad plan create 2026-0042 --debt 14900 --installment 1500"
+        " --start 2027-01 --dry-run"
+    ),
+)
+def create(
+    ctx: typer.Context,
+    ref: RefArg,
+    debt: Annotated[
+        str | None,
+        typer.Option("--debt", help=_("The debt to repay (with --replaces: the unpaid rest).")),
+    ] = None,
+    installment: Annotated[
+        str | None, typer.Option("--installment", help=_("The monthly installment."))
+    ] = None,
+    months: Annotated[
+        int | None, typer.Option("--months", metavar="N", help=_("Or: the number of months."))
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", metavar="YYYY-MM", help=_("First month paid for (next month).")),
+    ] = None,
+    due: Annotated[
+        str,
+        typer.Option(
+            "--due",
+            metavar="last-working-day|DAY",
+            help=_("Due date: with the rent, or a day of the month."),
+        ),
+    ] = "last-working-day",
+    first_due: Annotated[
+        str | None,
+        typer.Option("--first-due", metavar="YYYY-MM-DD", help=_("Another first due date.")),
+    ] = None,
+    ore: Annotated[bool, typer.Option("--ore", help=_("Allow öre in installments."))] = False,
+    income: Annotated[
+        str | None,
+        typer.Option("--income", help=_("Monthly income: shows what is left after the norm.")),
+    ] = None,
+    replaces: Annotated[
+        str | None,
+        typer.Option("--replaces", metavar="PLAN", help=_("Renegotiate: close this plan.")),
+    ] = None,
+    note: NoteOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Show the plan; save nothing."))
+    ] = False,
+    fmt: DocFormatOpt = Format.table,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.cli.views import report_new_plan
+    from bostadcli.dates import parse_month
+    from bostadcli.errors import UsageError
+    from bostadcli.plans import NewPlan, create_plan
+
+    if (installment is None) == (months is None):
+        raise UsageError(_("give either --installment or --months (one of them)"))
+    app_state = state(ctx)
+    new = NewPlan(
+        debt=money(debt, field="--debt", allow_zero=False),  # type: ignore[arg-type]
+        installment=money(installment, field="--installment", allow_zero=False),  # type: ignore[arg-type]
+        months=months,
+        start=parse_month(start, field="--start") if start else None,
+        due=due,
+        first_due=optional_date(first_due, field="--first-due"),
+        whole_kronor=not ore,
+        income=money(income, field="--income"),  # type: ignore[arg-type]
+        replaces=replaces,
+        note=note,
+    )
+    config = app_state.config()
+    plan = create_plan(
+        app_state.database(),
+        ref,
+        new,
+        as_of=as_of(as_of_),
+        dry_run=dry_run,
+        policy=config.policy,
+        normalbelopp=config.normalbelopp,
+    )
+    report_new_plan(plan, dry_run=dry_run, as_document=fmt is not Format.table)
+
+
+@app.command(
+    "show",
+    help=_(
+        "Show a plan: its schedule with paid, unpaid and overdue installments, the payments "
+        "and the remaining debt.\n\nExample: bostad plan show P-0001"
+    ),
+)
+def show(
+    ctx: typer.Context, plan: PlanArg, fmt: DocFormatOpt = Format.table, as_of_: AsOfOpt = None
+) -> None:
+    from bostadcli.cli.views import print_plan
+    from bostadcli.plans import show_plan
+
+    config = state(ctx).config()
+    found = show_plan(
+        state(ctx).database(),
+        plan,
+        as_of=as_of(as_of_),
+        policy=config.policy,
+        normalbelopp=config.normalbelopp,
+    )
+    if fmt is Format.table:
+        print_plan(found)
+    else:
+        write_document(found)
+
+
+@app.command(
+    "list",
+    help=_(
+        "List plans as they stand, broken and behind first (active plans unless --all or "
+        "--state).\n\nExample: bostad plan list --state behind --format csv"
+    ),
+)
+def list_(
+    ctx: typer.Context,
+    plan_state: Annotated[
+        PlanState | None, typer.Option("--state", help=_("Only plans in this state."))
+    ] = None,
+    include_finished: Annotated[
+        bool, typer.Option("--all", help=_("Completed, cancelled and replaced plans too."))
+    ] = False,
+    landlord: Annotated[
+        str | None, typer.Option("--landlord", help=_("Only this landlord's plans."))
+    ] = None,
+    household: Annotated[
+        str | None, typer.Option("--household", metavar="REF", help=_("Only this case."))
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.cli.views import plan_columns
+    from bostadcli.plans import list_plans
+
+    found = list_plans(
+        state(ctx).database(),
+        as_of=as_of(as_of_),
+        state=plan_state.value if plan_state else None,
+        include_finished=include_finished,
+        landlord=landlord,
+        household=household,
+        policy=state(ctx).config().policy,
+    )
+    emit(found, plan_columns(), fmt, empty=_("No plans match."))
+
+
+@app.command(
+    "pay",
+    help=_(
+        "Record a payment; it pays the oldest installments first and carries forward.\n\n"
+        "Example: bostad plan pay P-0001 --amount 1500 --date 2026-12-30"
+    ),
+)
+def pay(
+    ctx: typer.Context,
+    plan: PlanArg,
+    amount: Annotated[str, typer.Option("--amount", help=_("The amount paid."))],
+    on: DateOpt = None,
+    allow_overpay: Annotated[
+        bool,
+        typer.Option("--allow-overpay", help=_("Accept more than what remains (kept as excess).")),
+    ] = False,
+    note: NoteOpt = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.money import Money, format_money
+    from bostadcli.plans import record_payment
+
+    today = as_of(as_of_)
+    result = record_payment(
+        state(ctx).database(),
+        plan,
+        amount=money(amount, field="--amount", allow_zero=False),  # type: ignore[arg-type]
+        paid_on=optional_date(on, field="--date") or today,
+        as_of=today,
+        allow_overpay=allow_overpay,
+        note=note,
+    )
+    typer.echo(
+        _("Recorded {amount} for {plan}; {remaining} remains.").format(
+            amount=format_money(Money(result["amount_ore"])),
+            plan=result["plan"],
+            remaining=format_money(Money(result["remaining_ore"])),
+        ),
+        err=True,
+    )
+    if result["excess_ore"]:
+        excess = format_money(Money(result["excess_ore"]))
+        typer.echo(_("{excess} was more than the debt.").format(excess=excess), err=True)
+    if result["completed"]:
+        typer.echo(_("{plan} is paid in full.").format(plan=result["plan"]), err=True)
+
+
+@app.command(
+    "check",
+    help=_(
+        "Work out every plan's state (on track, behind, broken, completed) and list those "
+        "that changed since the last check; they are logged in the case. For cron: "
+        "--format json.\n\nExample: bostad plan check --format json"
+    ),
+)
+def check(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt = None) -> None:
+    from bostadcli.cli.views import plan_columns
+    from bostadcli.plans import check_plans
+
+    app_state = state(ctx)
+    changed = check_plans(
+        app_state.database(), as_of=as_of(as_of_), policy=app_state.config().policy
+    )
+    emit(changed, plan_columns(changes=True), fmt, empty=_("No plan changed state."))
+
+
+@app.command(
+    "cancel",
+    help=_(
+        "Cancel a plan without a new one; the unpaid rest stays owed.\n\n"
+        'Example: bostad plan cancel P-0001 --note "Moved out"'
+    ),
+)
+def cancel(
+    ctx: typer.Context,
+    plan: PlanArg,
+    on: DateOpt = None,
+    note: NoteOpt = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.money import Money, format_money
+    from bostadcli.plans import cancel_plan
+
+    today = as_of(as_of_)
+    result = cancel_plan(
+        state(ctx).database(),
+        plan,
+        cancelled_on=optional_date(on, field="--date") or today,
+        as_of=today,
+        note=note,
+    )
+    typer.echo(
+        _("Cancelled {plan}; {unpaid} unpaid.").format(
+            plan=result["plan"], unpaid=format_money(Money(result["unpaid_ore"]))
+        ),
+        err=True,
+    )

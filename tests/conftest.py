@@ -1,0 +1,101 @@
+"""Shared fixtures: a migrated database, a CLI runner on a private database, a dump."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from bostadcli import i18n
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from typer.testing import Result
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages in English, so assertions on their text are stable."""
+    previous = i18n.current_language()
+    i18n.setup("en")
+    yield
+    i18n.setup(previous)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    from bostadcli.db import open_database
+
+    database = open_database(tmp_path / "t.sqlite", create=True)
+    yield database
+    database.close()
+
+
+def sql_dump(path: str | Path) -> list[str]:
+    """The database as SQL statements, for "nothing was written" checks."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@dataclass
+class Cli:
+    """Runs ``bostad`` in-process against a database and config under tmp_path."""
+
+    db_path: Path
+    config_path: Path
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        from typer.testing import CliRunner
+
+        # Imported here: help texts are translated when the command modules load.
+        from bostadcli.cli.app import app
+
+        runner = CliRunner()
+        result = runner.invoke(
+            app,
+            list(args),
+            env={
+                "BOSTAD_DB": str(self.db_path),
+                "BOSTAD_CONFIG": str(self.config_path),
+                "COLUMNS": "200",
+            }
+            | (env or {}),
+            prog_name="bostad",
+        )
+        # Anything but a clean exit would have been a traceback for a real user.
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    def ok(self, *args: str) -> Result:
+        """Run a command that must succeed."""
+        result = self(*args)
+        assert result.exit_code == 0, result.stderr
+        return result
+
+    def dump(self) -> list[str]:
+        return sql_dump(self.db_path)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(db_path=tmp_path / "bostad.sqlite", config_path=tmp_path / "config.toml")
+
+
+@pytest.fixture
+def initialised(cli: Cli) -> Cli:
+    cli.ok("init")
+    return cli
+
+
+@pytest.fixture
+def dump() -> Callable[[str | Path], list[str]]:
+    """``dump(path)``: the full SQL dump of the database at ``path``."""
+    return sql_dump
