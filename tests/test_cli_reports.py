@@ -211,6 +211,36 @@ def test_deadlines_on_the_terminal(bostad: Bostad) -> None:
     assert "Nothing needs action" not in quiet.stdout  # the overdue eviction is still there
 
 
+def test_overdue_plan_installments_in_the_deadlines_and_plans_in_the_year(
+    bostad: Bostad, tmp_path: Path
+) -> None:
+    # 1 000 kr due 2026-01-30, 2026-02-27 and 2026-03-30, none paid.
+    bostad(
+        "plan", "create", "2026-0002", "--debt", "3000", "--installment", "1000",
+        "--start", "2026-02", "--as-of", "2026-01-12",
+    )  # fmt: skip
+    bostad("contact", "add", "2026-0002", "--kind", "phone", "--date", AS_OF, "--as-of", AS_OF)
+    found = json.loads(bostad("report", "deadlines", "--format", "json", "--as-of", AS_OF).stdout)
+    overdue = [e for e in found if e["kind"] == "installment_overdue"]
+    assert [(e["ref"], e["plan_ref"], e["due_on"], e["amount_ore"]) for e in overdue] == [
+        ("2026-0002", "P-0001", "2026-01-30", 200_000)
+    ]
+    assert (
+        "P-0001 behind, 2\u00a0000\u00a0kr overdue"
+        in bostad("report", "deadlines", "--as-of", AS_OF).stdout
+    )
+    figures = {
+        r["figure"]: r["value"]
+        for r in csv.DictReader(
+            io.StringIO(bostad("report", "year", "--format", "csv", "--as-of", AS_OF).stdout)
+        )
+    }
+    assert (figures["plans.made"], figures["helped.with_plan"]) == ("1", "1")
+    out = tmp_path / "y.html"
+    bostad("report", "year", "--format", "html", "--out", str(out), "--as-of", AS_OF)
+    assert "<b>1</b> nya" in out.read_text(encoding="utf-8")
+
+
 def test_year_in_the_future_is_refused(bostad: Bostad) -> None:
     result = bostad("report", "year", "--year", "2027", "--as-of", AS_OF, code=1)
     assert result.stdout == "" and "2027" in result.stderr and "future" in result.stderr

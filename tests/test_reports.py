@@ -21,6 +21,7 @@ from bostadcli.households import (
 from bostadcli.landlords import add_landlord
 from bostadcli.money import Money
 from bostadcli.notices import NewNotice, add_notice
+from bostadcli.plans import NewPlan, cancel_plan, create_plan, record_payment
 from bostadcli.reports import (
     DeadlineWindows,
     band,
@@ -211,6 +212,67 @@ def test_windows_from_policy() -> None:
         DeadlineWindows.from_policy(policy, days=-1)
 
 
+def plan(db: Any, ref: str, agreed: date, debt: int, start: date, **extra: Any) -> str:
+    """A plan of 1 000 kr a month agreed on ``agreed``, first paying for ``start``'s month."""
+    new = NewPlan(debt=Money.kronor(debt), installment=Money.kronor(1_000), start=start, **extra)
+    created = create_plan(db, ref, new, as_of=agreed)
+    return str(created["ref"])
+
+
+def test_overdue_installments_appear_once_per_plan(db: Any) -> None:
+    behind = household(db, "Skuld", opened=date(2025, 11, 1), as_of=date(2025, 11, 1))
+    paying = household(db, "Betalar", opened=date(2025, 11, 1), as_of=date(2025, 11, 1))
+    for ref in (behind, paying):
+        talked(db, ref)
+    # Due 2025-12-30, 2026-01-30 and 2026-02-27 (the last working day before each month).
+    late = plan(db, behind, date(2025, 12, 1), 3_000, date(2026, 1, 1))
+    on_time = plan(db, paying, date(2025, 12, 1), 3_000, date(2026, 1, 1))
+    record_payment(db, late, amount=Money.kronor(1_000), paid_on=date(2026, 1, 5), as_of=AS_OF)
+    record_payment(db, on_time, amount=Money.kronor(3_000), paid_on=date(2025, 12, 20), as_of=AS_OF)
+    found = deadlines(db, as_of=AS_OF)
+    assert [(e["kind"], e["ref"], e["plan_ref"], e["due_on"]) for e in found] == [
+        ("installment_overdue", behind, late, "2026-01-30"),
+    ]
+    assert found[0]["amount_ore"] == 200_000
+    assert found[0]["plan_state"] == "behind"  # 2026-02-27 is not yet a week late
+    assert found[0]["band"] == "overdue"
+
+
+def test_plans_in_the_year(db: Any) -> None:
+    teen = household(
+        db, "Tonåring", opened=date(2025, 10, 1), children=(date(2008, 6, 1),), as_of=LATER
+    )
+    # Agreed 2025-11-15 paying from December: due 2025-11-28, 2025-12-30, 2026-01-30, ...
+    first = plan(db, teen, date(2025, 11, 15), 6_000, date(2025, 12, 1))
+    # Renegotiated on 2026-02-01 after two missed installments: the old plan was broken.
+    plan(db, teen, date(2026, 2, 1), 6_000, date(2026, 3, 1), replaces=first)
+    paid = household(db, "Betald", opened=date(2026, 1, 5), as_of=LATER)
+    done = plan(db, paid, date(2026, 1, 10), 2_000, date(2026, 2, 1))
+    record_payment(db, done, amount=Money.kronor(2_000), paid_on=date(2026, 2, 20), as_of=LATER)
+    dropped = household(db, "Avbruten", opened=date(2026, 1, 5), as_of=LATER)
+    stopped = plan(db, dropped, date(2026, 1, 10), 2_000, date(2026, 2, 1))
+    cancel_plan(db, stopped, cancelled_on=date(2026, 2, 10), as_of=LATER)
+    old = household(db, "Förra året", opened=date(2024, 1, 1), as_of=LATER)
+    finished = plan(db, old, date(2024, 2, 1), 1_000, date(2024, 3, 1))
+    record_payment(db, finished, amount=Money.kronor(1_000), paid_on=date(2024, 3, 1), as_of=LATER)
+
+    r = year_report(db, year=2026, as_of=LATER)
+    # Broken: the first plan the day before it was replaced, and the new one, never
+    # paid, at the end of the year.
+    assert r["plans"] == {
+        "made": 3,
+        "replacing": 1,
+        "completed": 1,
+        "cancelled": 1,
+        "broken": 2,
+        "households": 3,
+    }
+    assert r["helped"]["with_plan"] == 3 and r["helped"]["households"] == 3
+    # The plan from November helped the household on 1 January, when the child was 17.
+    assert r["children"] == {"children": 1, "children_part_time": 0, "households": 1}
+    assert year_report(db, year=2024, as_of=LATER)["plans"]["completed"] == 1
+
+
 # --- caseload ----------------------------------------------------------------------------
 
 
@@ -316,7 +378,12 @@ def test_children_of_households_without_support_are_not_counted(db: Any) -> None
     ref = household(db, children=(date(2015, 1, 1),))
     close_household(db, ref, outcome="stays", closed_on=date(2026, 2, 1), as_of=AS_OF)
     report = year_report(db, year=2026, as_of=LATER)
-    assert report["helped"] == {"households": 1, "with_support": 0, "closed_housed_only": 1}
+    assert report["helped"] == {
+        "households": 1,
+        "with_support": 0,
+        "with_plan": 0,
+        "closed_housed_only": 1,
+    }
     assert report["children"]["children"] == 0
 
 
@@ -402,7 +469,12 @@ def test_year_figures(db: Any) -> None:
     }
     assert (r["outcomes"]["stayed_share"], r["outcomes"]["housed_share"]) == (0.333, 0.667)
     # a and c by support, b by its outcome.
-    assert r["helped"] == {"households": 3, "with_support": 2, "closed_housed_only": 1}
+    assert r["helped"] == {
+        "households": 3,
+        "with_support": 2,
+        "with_plan": 0,
+        "closed_housed_only": 1,
+    }
     assert r["supports"]["by_kind"]["emergency_housing"] == {
         "started": 2,
         "active": 3,

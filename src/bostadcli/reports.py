@@ -17,13 +17,23 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules
+from bostadcli.config import Policy
 from bostadcli.dates import MIN_YEAR, age_on
 from bostadcli.db import rows
 from bostadcli.errors import InvalidInput
 from bostadcli.households import child_cutoff
 from bostadcli.i18n import _
+from bostadcli.plans import list_plans, standing
 from bostadcli.supports import EFFECTIVE_END, stay_nights, support_ending_candidates
-from bostadcli.vocab import DeadlineKind, HousingSituation, Outcome, Reason, Source, SupportKind
+from bostadcli.vocab import (
+    DeadlineKind,
+    HousingSituation,
+    Outcome,
+    PlanState,
+    Reason,
+    Source,
+    SupportKind,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -77,6 +87,8 @@ DEADLINE_FIELDS = (
     "recipient",
     "last_contact_on",
     "quiet_days",
+    "plan_ref",
+    "plan_state",
 )
 
 
@@ -127,12 +139,18 @@ def _entry(kind: DeadlineKind, due_on: str, row: dict[str, Any], as_of: date) ->
 
 
 def deadlines(
-    db: Database, *, as_of: date, windows: DeadlineWindows | None = None
+    db: Database,
+    *,
+    as_of: date,
+    windows: DeadlineWindows | None = None,
+    policy: Policy | None = None,
 ) -> list[dict[str, Any]]:
     """What needs action, most urgent first.
 
     Open cases only. Entries: recovery deadlines and eviction dates (from ``windows.legal``
-    days ahead back to ``DEADLINE_OVERDUE_VISIBLE_DAYS`` ago); supports whose planned end
+    days ahead back to ``DEADLINE_OVERDUE_VISIBLE_DAYS`` ago); active repayment plans with
+    an installment overdue (one entry per plan, dated by its oldest unpaid installment,
+    with the amount overdue and the plan's state under ``policy``); supports whose planned end
     falls within ``windows.support`` days (``supports.support_ending_candidates``);
     consents that expire within ``windows.consent`` days or expired lately, unless a
     later consent for the same recipient takes over; households whose last contact
@@ -181,6 +199,18 @@ def deadlines(
         r["household_id"]: r
         for r in rows(db, f"SELECT {_HOUSEHOLD} FROM households h WHERE {_OPEN}", params)
     }
+    by_ref = {case["ref"]: case for case in households.values()}
+    for plan in list_plans(db, as_of=as_of, policy=policy):
+        case = by_ref.get(plan["household"])
+        if case is not None and plan["overdue_ore"] and plan["next_due_on"]:
+            extra = {
+                "plan_ref": plan["ref"],
+                "plan_state": plan["state"],
+                "amount_ore": plan["overdue_ore"],
+            }
+            entries.append(
+                _entry(DeadlineKind.installment_overdue, plan["next_due_on"], case | extra, as_of)
+            )
     for support in support_ending_candidates(db, as_of, w.support):
         case = households.get(support["household_id"])
         if case is not None:
@@ -326,11 +356,26 @@ def _check_year(year: int, as_of: date) -> tuple[date, date]:
     return start, end
 
 
-def _help_dates(db: Database, start: date, end: date) -> dict[int, list[date]]:
-    """Per household, the days in the period it was helped by a support.
+def _plans_in_period(db: Database, start: date, end: date) -> list[dict[str, Any]]:
+    """Repayment plans in force at some time in the period: agreed on or before its end,
+    and not completed, cancelled or replaced before its start."""
+    return rows(
+        db,
+        """
+        SELECT p.* FROM plans p
+        WHERE p.created_on <= :end
+            AND coalesce(p.completed_on, p.cancelled_on, :start) >= :start
+        ORDER BY p.id
+        """,
+        {"start": start.isoformat(), "end": end.isoformat()},
+    )
 
-    A support helps on its start date, or on the first day of the period if it started
-    before and was still active then.
+
+def _help_dates(db: Database, start: date, end: date) -> dict[int, list[date]]:
+    """Per household, the days in the period it was helped by a support or a plan.
+
+    A support helps on its start date and a repayment plan on the day it was agreed, or
+    either on the first day of the period if it began before and was still in force then.
     """
     found: dict[int, list[date]] = {}
     for s in rows(
@@ -343,6 +388,9 @@ def _help_dates(db: Database, start: date, end: date) -> dict[int, list[date]]:
     ):
         day = max(date.fromisoformat(s["start_on"]), start)
         found.setdefault(s["household_id"], []).append(day)
+    for p in _plans_in_period(db, start, end):
+        day = max(date.fromisoformat(p["created_on"]), start)
+        found.setdefault(p["household_id"], []).append(day)
     return found
 
 
@@ -402,7 +450,9 @@ def _counts(values: Iterable[str | None], codes: Iterable[str]) -> dict[str, int
     return out
 
 
-def year_report(db: Database, *, year: int, as_of: date) -> dict[str, Any]:
+def year_report(
+    db: Database, *, year: int, as_of: date, policy: Policy | None = None
+) -> dict[str, Any]:
     """The year's figures. The period is the calendar year, cut at ``as_of`` for the
     current year (``complete`` is then false); a year after ``as_of`` is an error.
 
@@ -411,14 +461,16 @@ def year_report(db: Database, *, year: int, as_of: date) -> dict[str, Any]:
     - **reported**: households whose case was opened in the period, by ``source``, by
       ``reason`` (a case with two reasons counts under both), by ``situation`` and by
       month; ``with_children``: with a member under 18 on the day the case opened.
-    - **helped**: households with a support active at some time in the period, or
-      whose case closed in the period with the outcome *stays* or *rehoused*. Each
-      household once.
+    - **helped**: households with a support active or a repayment plan in force at some
+      time in the period, or whose case closed in the period with the outcome *stays*
+      or *rehoused*. Each household once; ``with_support`` and ``with_plan`` overlap,
+      ``closed_housed_only`` are those helped by neither.
     - **outcomes**: cases closed in the period, by outcome; ``stayed_share`` is
       stays / closed and ``housed_share`` (stays + rehoused) / closed (None when
       nothing closed).
-    - **children**: ``children_reached`` over the households helped by a support in the
-      period, each support helping on its start date clamped to the period.
+    - **children**: ``children_reached`` over the households helped by a support or a
+      plan in the period, each support helping on its start date and each plan on the day
+      it was agreed, clamped to the period.
     - **supports**: per kind, ``started`` in the period, ``active`` at some time in it,
       and distinct ``households`` with an active one.
     - **emergency_housing**: stays with a night in the period; ``nights`` counts only the
@@ -427,6 +479,7 @@ def year_report(db: Database, *, year: int, as_of: date) -> dict[str, Any]:
       ``cost_granted_ore`` the part of it that was granted.
     - **evictions**: cases closed in the period with the outcome *evicted*, with the
       children under 18 on the closing day (full-time and part-time apart).
+    - **plans**: see ``_plan_figures``.
     """
     start, end = _check_year(year, as_of)
     p = {"start": start.isoformat(), "end": end.isoformat()}
@@ -479,12 +532,15 @@ def year_report(db: Database, *, year: int, as_of: date) -> dict[str, Any]:
     }
 
     help_dates = _help_dates(db, start, end)
-    supported = set(help_dates)
+    plans = _plan_figures(db, start, end, policy=policy)
+    with_plan = set(plans.pop("household_ids"))
+    supported = _supported(db, start, end)
     housed = {c["id"] for c in closed if c["outcome"] in HOUSED_OUTCOMES}
     helped = {
-        "households": len(supported | housed),
+        "households": len(supported | with_plan | housed),
         "with_support": len(supported),
-        "closed_housed_only": len(housed - supported),
+        "with_plan": len(with_plan),
+        "closed_housed_only": len(housed - supported - with_plan),
     }
 
     supports = _support_figures(db, p)
@@ -516,6 +572,66 @@ def year_report(db: Database, *, year: int, as_of: date) -> dict[str, Any]:
         "supports": supports,
         "emergency_housing": emergency,
         "evictions": {"households": len(evicted_ids), **evicted_children},
+        "plans": plans,
+    }
+
+
+def _supported(db: Database, start: date, end: date) -> set[int]:
+    return {
+        r["household_id"]
+        for r in rows(
+            db,
+            f"""
+            SELECT DISTINCT s.household_id FROM supports s
+            WHERE s.start_on <= :end AND coalesce({EFFECTIVE_END}, :start) >= :start
+            """,
+            {"start": start.isoformat(), "end": end.isoformat()},
+        )
+    }
+
+
+def _plan_figures(db: Database, start: date, end: date, *, policy: Policy | None) -> dict[str, Any]:
+    """Repayment plans in the period.
+
+    ``made``: agreed in the period, ``replacing`` of them a new plan in place of an
+    earlier one; ``completed``: paid off in the period; ``cancelled``: cancelled (not
+    replaced) in the period; ``broken``: plans in force in the period that stood broken
+    (``plans.standing`` under ``policy``) on its last day, or on the day before they were
+    cancelled or replaced if that happened in the period; ``households``: with a plan in
+    force at some time in the period. ``household_ids`` is for the caller.
+    """
+    p = {"start": start.isoformat(), "end": end.isoformat()}
+    in_force = _plans_in_period(db, start, end)
+    ids = [plan["id"] for plan in in_force]
+    installments: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    payments: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for row in rows(db, f"SELECT * FROM installments WHERE plan_id IN ({marks})", ids):
+            installments[row["plan_id"]].append(row)
+        for row in rows(db, f"SELECT * FROM payments WHERE plan_id IN ({marks})", ids):
+            payments[row["plan_id"]].append(row)
+    broken = 0
+    for plan in in_force:
+        day = end
+        if plan["cancelled_on"] and plan["cancelled_on"] <= p["end"]:
+            day = date.fromisoformat(plan["cancelled_on"]) - timedelta(days=1)
+        position = standing(
+            plan, installments[plan["id"]], payments[plan["id"]], as_of=day, policy=policy
+        )
+        broken += position.state is PlanState.broken
+
+    def count(where: str) -> int:
+        return int(rows(db, f"SELECT count(*) AS n FROM plans WHERE {where}", p)[0]["n"])
+
+    return {
+        "made": count("created_on BETWEEN :start AND :end"),
+        "replacing": count("created_on BETWEEN :start AND :end AND replaces_plan_id IS NOT NULL"),
+        "completed": count("completed_on BETWEEN :start AND :end"),
+        "cancelled": count("status = 'cancelled' AND cancelled_on BETWEEN :start AND :end"),
+        "broken": broken,
+        "households": len({plan["household_id"] for plan in in_force}),
+        "household_ids": sorted({plan["household_id"] for plan in in_force}),
     }
 
 

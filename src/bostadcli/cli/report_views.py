@@ -10,6 +10,7 @@ from bostadcli.vocab import (
     DeadlineKind,
     HousingSituation,
     Outcome,
+    PlanState,
     Reason,
     Recipient,
     Source,
@@ -63,6 +64,12 @@ def what_text(entry: dict[str, Any]) -> str:
         return _("recovery deadline, {amount}").format(
             amount=format_money(Money(entry["amount_ore"]))
         )
+    if kind == "installment_overdue":
+        return _("{plan} {state}, {amount} overdue").format(
+            plan=entry["plan_ref"],
+            state=label(PlanState, entry["plan_state"]),
+            amount=format_money(Money(entry["amount_ore"])),
+        )
     if kind == "support_ending":
         return _("#{id} {support} ends").format(
             id=entry["support_id"], support=label(SupportKind, entry["support_kind"])
@@ -104,6 +111,8 @@ def deadline_columns() -> list[Column]:
         Column("recipient", _("Recipient")),
         Column("last_contact_on", _("Last contact")),
         Column("quiet_days", _("Days without contact")),
+        Column("plan_ref", _("Plan")),
+        Column("plan_state", _("Plan state")),
     ]
 
 
@@ -283,6 +292,7 @@ def print_year(report: dict[str, Any]) -> None:
                 (_("  with children"), r["reported"]["with_children"]),
                 (_("helped"), r["helped"]["households"]),
                 (_("  with a support"), r["helped"]["with_support"]),
+                (_("  with a repayment plan"), r["helped"]["with_plan"]),
                 (_("  closed staying or rehoused"), r["helped"]["closed_housed_only"]),
             ],
         ),
@@ -313,6 +323,17 @@ def print_year(report: dict[str, Any]) -> None:
                 (_("closed"), o["closed"]),
                 (_("share that stayed"), share(o["stayed_share"])),
                 (_("share with a home"), share(o["housed_share"])),
+            ],
+        ),
+        grid(
+            _("Repayment plans"),
+            [
+                (_("agreed"), r["plans"]["made"]),
+                (_("  replacing an earlier plan"), r["plans"]["replacing"]),
+                (_("paid off"), r["plans"]["completed"]),
+                (_("broken"), r["plans"]["broken"]),
+                (_("cancelled"), r["plans"]["cancelled"]),
+                (_("households with a plan"), r["plans"]["households"]),
             ],
         ),
         grid(

@@ -51,8 +51,8 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
     "deadlines",
     help=_(
         "What needs action, most urgent first: the Monday-morning screen.\n\n"
-        "Recovery deadlines, eviction dates, supports ending, consents expiring and cases"
-        " without contact; households with children marked.\n\n"
+        "Recovery deadlines, eviction dates, overdue plan installments, supports ending,"
+        " consents expiring and cases without contact; households with children marked.\n\n"
         "Example: bostad report deadlines --days 14"
     ),
 )
@@ -72,7 +72,9 @@ def deadlines(
     app_state = state(ctx)
     today = as_of(as_of_)
     windows = DeadlineWindows.from_policy(app_state.config().policy, days)
-    entries = find_deadlines(app_state.database(), as_of=today, windows=windows)
+    entries = find_deadlines(
+        app_state.database(), as_of=today, windows=windows, policy=app_state.config().policy
+    )
     if fmt is Format.table:
         print_deadlines(entries, as_of=today, days=windows.legal)
     else:
@@ -101,7 +103,7 @@ def caseload(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt 
     "year",
     help=_(
         "The year's figures: households reported and helped, outcomes, children reached,"
-        " supports, emergency housing, evictions.\n\n"
+        " repayment plans, supports, emergency housing, evictions.\n\n"
         "--format html writes a one-page report for the social welfare committee.\n\n"
         "Example: bostad report year --year 2025 --format html --out arsrapport-2025.html"
     ),
@@ -120,7 +122,12 @@ def year(
 
     app_state = state(ctx)
     today = as_of(as_of_)
-    report = year_report(app_state.database(), year=year_ or today.year, as_of=today)
+    report = year_report(
+        app_state.database(),
+        year=year_ or today.year,
+        as_of=today,
+        policy=app_state.config().policy,
+    )
     with _output(out) as stream:
         if fmt is YearFormat.html:
             from bostadcli.report_html import render_year_html
