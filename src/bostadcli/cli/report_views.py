@@ -53,6 +53,13 @@ def children_text(full: int, part: int) -> str:
     return f"{full} + {extra}" if full else extra
 
 
+def children_count(full: int, part: int) -> str:
+    """``2``, ``2 + 1``: children living there, plus those living there part-time."""
+    if not full and not part:
+        return ""
+    return f"{full} + {part}" if part else str(full)
+
+
 def what_text(entry: dict[str, Any]) -> str:
     """The entry in a few words: what it is and the one fact that matters for it."""
     from bostadcli.money import Money, format_money
@@ -136,6 +143,8 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
             for b in BAND_STYLE
         )
     )
+    if any(e["children"] or e["children_part_time"] for e in entries):
+        console.print(_("Children: living there + part-time."), style="magenta")
     if not entries:
         console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
         return
@@ -148,14 +157,35 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     )
     titles = {b: band_label(b) for b in BAND_STYLE}
     dates = [format_date(date.fromisoformat(e["due_on"]), "short") for e in entries]
-    # Dates, days and case numbers keep their width in a narrow terminal; text gives way.
-    table.add_column(_("Date"), no_wrap=True, width=max(map(len, [*dates, *titles.values()])))
-    table.add_column(_("When"), no_wrap=True)
-    table.add_column(_("What"), max_width=34, overflow="ellipsis")
-    table.add_column(_("Case"), no_wrap=True)
-    table.add_column(_("Tenant"), max_width=24, overflow="ellipsis")
-    table.add_column(_("Children"), no_wrap=True, style="bold magenta")
-    table.add_column(_("Caseworker"), max_width=16, overflow="ellipsis", style="dim")
+    headings = [_("Date"), _("When"), _("What"), _("Case"), _("Tenant"), _("Children")]
+    headings.append(_("Caseworker"))
+    texts = [
+        [*dates, *titles.values()],
+        [when_text(e) for e in entries],
+        [what_text(e) for e in entries],
+        [e["ref"] for e in entries],
+        [e["tenant"] or "" for e in entries],
+        [children_count(e["children"], e["children_part_time"]) for e in entries],
+        [e["caseworker"] or "" for e in entries],
+    ]
+    widths = [max(len(h), *map(len, t)) for h, t in zip(headings, texts, strict=True)]
+    widths[2] = min(widths[2], 34)
+    # In a narrow terminal the caseworker's and tenant's names give way first (cut
+    # with an ellipsis), then what the entry is about wraps; dates and cases never do.
+    excess = sum(widths) + 2 * (len(widths) - 1) - console.width
+    for column, floor in ((6, 8), (4, 12)):
+        cut = max(0, min(excess, widths[column] - floor))
+        widths[column] -= cut
+        excess -= cut
+    for i, heading in enumerate(headings):
+        if i == 2:
+            table.add_column(heading, max_width=widths[i])
+        elif i in (4, 6):
+            table.add_column(heading, width=widths[i], no_wrap=True, overflow="ellipsis")
+        else:
+            table.add_column(heading, no_wrap=True, min_width=widths[i])
+    table.columns[5].style = "bold magenta"
+    table.columns[6].style = "dim"
     for i, (entry, day) in enumerate(zip(entries, dates, strict=True)):
         band = entry["band"]
         style = BAND_STYLE[band]
@@ -168,7 +198,7 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
             Text(what_text(entry), style=KIND_STYLE[entry["kind"]]),
             entry["ref"],
             Text(entry["tenant"] or ""),
-            children_text(entry["children"], entry["children_part_time"]),
+            children_count(entry["children"], entry["children_part_time"]),
             Text(entry["caseworker"] or ""),
             end_section=last,
         )
