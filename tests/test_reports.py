@@ -555,3 +555,25 @@ def test_homeless_count_per_situation(db: Any) -> None:
         "homeless_short_term",
         "total",
     ]
+
+
+# --- the committee's page ----------------------------------------------------------------
+
+
+def test_the_year_page_is_found_and_escapes_what_it_is_given(db: Any) -> None:
+    from bostadcli.report_html import TEMPLATE, render_year_html
+    from bostadcli.resources import templates_dir
+
+    assert (templates_dir() / TEMPLATE).is_file()
+    ref = household(db, children=(date(2016, 5, 5),))
+    support(db, ref, date(2026, 2, 1), kind="financial_aid")
+    html = render_year_html(
+        year_report(db, year=2026, as_of=AS_OF),
+        organisation="Öst & Väst <kommun>",
+        unit="Boendeenheten",
+        generated_on=AS_OF,
+    )
+    assert "Öst &amp; Väst &lt;kommun&gt;" in html
+    assert "Upprättad 2 mars 2026" in html
+    assert "1 januari 2026 – 2 mars 2026" in html
+    assert '<div class="siffra">1</div>\n      <div class="rubrik">barn som nåtts' in html
