@@ -83,4 +83,4 @@ def test_wheel_installs_and_records_a_household(installed: Path, tmp_path: Path)
         cwd=tmp_path,
     )
     assert listed.returncode == 0, listed.stderr
-    assert "811218" not in listed.stdout and "19811218-****" in listed.stdout
+    assert "19811218-****" in listed.stdout and "9876" not in listed.stdout

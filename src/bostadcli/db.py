@@ -77,8 +77,13 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
             conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed case survives a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
-        if migrate:
+        from bostadcli import audit
+
+        if migrate and migrations.pending(db):
             migrations.apply(db)
+            with db.atomic():
+                audit.refresh_triggers(db)
+        audit.set_actor(db, command="bostadcli")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise BostadError(
@@ -101,9 +106,13 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
+    from bostadcli import audit
+
     conn.execute("BEGIN IMMEDIATE")
     try:
+        audit.begin(db)
         yield db
+        audit.end(db)
     except BaseException:
         conn.rollback()  # a no-op when the failing statement already ended it
         raise

@@ -272,3 +272,62 @@ CREATE INDEX supports_landlord ON supports (landlord_id);
 ALTER TABLE landlords ADD COLUMN cooperation_agreement_on TEXT
 """,
     )
+
+
+@migrations(name="0006_audit")
+def m0006_audit(db: Database) -> None:
+    # The per-table triggers are made by audit.refresh_triggers after every migration run,
+    # so they always match the tables' current columns.
+    _run(
+        db,
+        """
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    os_user TEXT,
+    command TEXT,
+    action TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    row_id INTEGER,
+    household_id INTEGER,
+    changes TEXT
+) STRICT;
+CREATE INDEX audit_log_household ON audit_log (household_id);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE TABLE audit_context (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    os_user TEXT,
+    command TEXT
+) STRICT;
+INSERT INTO audit_context (id) VALUES (1);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    WHEN coalesce((SELECT command FROM audit_context WHERE id = 1), '') != 'purge'
+    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
+""",
+    )
+
+
+@migrations(name="0007_purge_log")
+def m0007_purge_log(db: Database) -> None:
+    # What each retention run deleted: counts and case references, never names or numbers.
+    # files_pending lists letter files still to remove, so an interrupted purge finishes.
+    _run(
+        db,
+        """
+CREATE TABLE purge_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    os_user TEXT,
+    as_of TEXT NOT NULL,
+    retention_years INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    refs TEXT NOT NULL,
+    kept_for_research INTEGER NOT NULL,
+    files_pending TEXT NOT NULL DEFAULT '[]'
+) STRICT
+""",
+    )

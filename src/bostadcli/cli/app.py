@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from bostadcli import __version__
 from bostadcli.cli import (
+    audit,
     backup,
     consents,
     contacts,
@@ -20,6 +21,7 @@ from bostadcli.cli import (
     members,
     notices,
     plans,
+    purge,
     reports,
     supports,
 )
@@ -205,3 +207,5 @@ app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
 app.add_typer(reports.app, name="report", help=_("Deadlines, caseload, the year, homelessness."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
 app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
+app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
+app.command("purge", help=purge.PURGE_HELP)(purge.purge)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class AppState:
     db_path: Path | None = None
     config_path: Path | None = None
+    command: str = "bostad"
     _db: Database | None = field(default=None, repr=False)
     _config: Config | None = field(default=None, repr=False)
 
@@ -42,7 +43,10 @@ class AppState:
             from bostadcli.db import open_database, readable_by_others
 
             path = self.resolved_db_path()
+            from bostadcli.audit import set_actor
+
             self._db = open_database(path, create=create)
+            set_actor(self._db, command=self.command)
             if readable_by_others(path):
                 from bostadcli.i18n import _
 
@@ -66,6 +70,8 @@ def state(ctx: typer.Context) -> AppState:
         root.obj = AppState(
             db_path=Path(os.environ["BOSTAD_DB"]) if os.environ.get("BOSTAD_DB") else None
         )
+    # The audit log names the command that wrote ("bostad household add").
+    root.obj.command = ctx.command_path
     return root.obj
 
 

@@ -60,7 +60,7 @@ def _values(**given: Any) -> dict[str, Any]:
     "add",
     help=_(
         "Add a landlord.\n\n"
-        "Example: bostad landlord add Alingsåshem --kind municipal --org-number 556035-6930"
+        "Example: bostad landlord add Alingsåshem --kind municipal --org-number 556035-6932"
     ),
 )
 def add(

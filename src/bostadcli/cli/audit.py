@@ -1,0 +1,44 @@
+"""bostad audit."""
+
+from typing import Annotated
+
+import typer
+
+from bostadcli.cli.context import optional_date, state
+from bostadcli.cli.options import FormatOpt
+from bostadcli.cli.output import Column, Format, emit
+from bostadcli.i18n import _
+
+AUDIT_HELP = _(
+    "Show who changed or exported what, and when. Nobody can edit the log.\n\n"
+    "Example: bostad audit --household 2026-0042 --since 2026-11-01"
+)
+
+
+def audit(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help=_("From this date."))
+    ] = None,
+    household: Annotated[
+        str | None, typer.Option("--household", metavar="REF", help=_("Only this case."))
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    from bostadcli.audit import list_audit
+    from bostadcli.households import household_id
+
+    db = state(ctx).database()
+    hid = household_id(db, household) if household else None
+    rows = list_audit(db, since=optional_date(since, field="--since"), household_id=hid)
+    columns = [
+        Column("at", _("Time (UTC)"), no_wrap=True),
+        Column("os_user", _("User")),
+        Column("command", _("Command")),
+        Column("action", _("Action")),
+        Column("table_name", _("Table")),
+        Column("row_id", _("Row")),
+        Column("ref", _("Case")),
+        Column("changes", _("Changes")),
+    ]
+    emit(rows, columns, fmt, empty=_("Nothing in the audit log."))
