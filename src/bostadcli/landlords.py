@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
 from bostadcli.db import now_utc, one, rows, transaction
-from bostadcli.errors import BostadError, Conflict, NotFound
+from bostadcli.errors import BostadError, Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
 from bostadcli.vocab import LandlordKind
 
@@ -24,7 +25,17 @@ EDITABLE = (
     "street",
     "postal_code",
     "city",
+    "cooperation_agreement_on",
 )
+
+
+def _iso_date(value: Any) -> str | None:
+    # The Housing First cooperation agreement: a date the caller has parsed already.
+    if value is None:
+        return None
+    if not isinstance(value, date):
+        raise InvalidInput("cooperation_agreement", value, _("expected YYYY-MM-DD"))
+    return value.isoformat()
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +49,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         "street": lambda v: validate.clean_text(v, field="street"),
         "postal_code": lambda v: validate.postal_code(v),
         "city": lambda v: validate.clean_text(v, field="city"),
+        "cooperation_agreement_on": _iso_date,
     }
     return {k: cleaners[k](v) for k, v in values.items()}
 

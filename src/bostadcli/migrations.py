@@ -256,6 +256,53 @@ CREATE INDEX letters_household ON letters (household_id, dated_on)
     )
 
 
+@migrations(name="0005_supports")
+def m0005_supports(db: Database) -> None:
+    # One table for every kind of support; the kind-specific columns stay NULL for the
+    # other kinds (supports.py checks which belong to which). end_on is the planned end of
+    # a time-limited support, ended_on the day it actually ended.
+    _run(
+        db,
+        """
+CREATE TABLE supports (
+    id INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    start_on TEXT NOT NULL,
+    end_on TEXT,
+    landlord_id INTEGER REFERENCES landlords (id),
+    note TEXT,
+    cap_ore INTEGER CHECK (cap_ore >= 0),
+    cap_months INTEGER CHECK (cap_months > 0),
+    claimed_ore INTEGER CHECK (claimed_ore >= 0),
+    reclaimed_ore INTEGER CHECK (reclaimed_ore >= 0),
+    granted_on TEXT,
+    flat_offered TEXT,
+    place TEXT,
+    nights_from TEXT,
+    nights_to TEXT,
+    cost_ore INTEGER CHECK (cost_ore >= 0),
+    cost_granted INTEGER CHECK (cost_granted IN (0, 1)),
+    support_person TEXT,
+    ended_on TEXT,
+    end_reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (end_on IS NULL OR end_on >= start_on),
+    CHECK (ended_on IS NULL OR ended_on >= start_on),
+    CHECK (nights_to IS NULL OR nights_to >= nights_from)
+) STRICT;
+CREATE INDEX supports_household ON supports (household_id);
+CREATE INDEX supports_kind ON supports (kind, start_on);
+CREATE INDEX supports_end ON supports (end_on) WHERE ended_on IS NULL;
+CREATE INDEX supports_landlord ON supports (landlord_id);
+
+-- Housing First: the day the landlord signed the cooperation agreement.
+ALTER TABLE landlords ADD COLUMN cooperation_agreement_on TEXT
+""",
+    )
+
+
 @migrations(name="0006_audit")
 def m0006_audit(db: Database) -> None:
     # The per-table triggers are made by audit.refresh_triggers after every migration run,

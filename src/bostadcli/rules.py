@@ -43,6 +43,10 @@ EMERGENCY_HOUSING_MAX_NIGHTS = 7
 SUPPORT_ENDING_WARNING_DAYS = 30
 NO_CONTACT_WARNING_DAYS = 30
 CONSENT_EXPIRY_WARNING_DAYS = 30
+# The deadline view's window for legal deadlines (recovery, eviction) when --days is not
+# given; "this week" is the band of the next seven days.
+DEADLINE_VIEW_DAYS = 14
+DEADLINE_THIS_WEEK_DAYS = 7
 
 # Kronofogden's normalbelopp (living-cost norm), kronor per month, by year.
 # Keys: single adult, couple (two adults), children by age band.

@@ -150,10 +150,26 @@ def _pnr_masked(value: Any) -> str:
     raise ValueError("pnr_masked: expected a 12-digit personnummer")
 
 
+def _tal(value: Any) -> str:
+    """A whole number the Swedish way: ``1 234``."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=LETTER_LOCALE))
+
+
+def _procent(share: Any) -> str:
+    """A share (0.25) as ``25 %``; a missing share as a dash."""
+    from babel.numbers import format_percent
+
+    return "–" if share is None else str(format_percent(share, locale=LETTER_LOCALE))
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "sek": _sek,
     "datum": _datum,
     "pnr_masked": _pnr_masked,
+    "tal": _tal,
+    "procent": _procent,
 }
 
 

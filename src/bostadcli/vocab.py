@@ -124,6 +124,31 @@ class ReferralTarget(Vocab):
     other = "other"
 
 
+class SupportKind(Vocab):
+    """Support measures (insatser) the unit grants or arranges."""
+
+    rent_guarantee = "rent_guarantee"
+    priority_allocation = "priority_allocation"
+    emergency_housing = "emergency_housing"
+    housing_first = "housing_first"
+    housing_support = "housing_support"
+    financial_aid = "financial_aid"
+    debt_counselling = "debt_counselling"
+    family_unit = "family_unit"
+    other = "other"
+
+
+class DeadlineKind(Vocab):
+    """What an entry of the deadline view is about (``bostad report deadlines``)."""
+
+    eviction = "eviction"
+    recovery_deadline = "recovery_deadline"
+    installment_overdue = "installment_overdue"
+    support_ending = "support_ending"
+    consent_expiring = "consent_expiring"
+    no_contact = "no_contact"
+
+
 class Recipient(Vocab):
     landlord = "landlord"
     enforcement = "enforcement"
@@ -197,6 +222,21 @@ _LABELS: dict[tuple[str, str], str] = {
     ("ReferralTarget", "financial_aid"): N_("financial aid"),
     ("ReferralTarget", "housing_support"): N_("housing support"),
     ("ReferralTarget", "other"): N_("other service"),
+    ("SupportKind", "rent_guarantee"): N_("rent guarantee"),
+    ("SupportKind", "priority_allocation"): N_("priority allocation"),
+    ("SupportKind", "emergency_housing"): N_("emergency housing"),
+    ("SupportKind", "housing_first"): N_("Housing First"),
+    ("SupportKind", "housing_support"): N_("housing support"),
+    ("SupportKind", "financial_aid"): N_("financial aid"),
+    ("SupportKind", "debt_counselling"): N_("debt counselling"),
+    ("SupportKind", "family_unit"): N_("the family unit"),
+    ("SupportKind", "other"): N_("other support"),
+    ("DeadlineKind", "eviction"): N_("eviction"),
+    ("DeadlineKind", "recovery_deadline"): N_("recovery deadline"),
+    ("DeadlineKind", "installment_overdue"): N_("installment overdue"),
+    ("DeadlineKind", "support_ending"): N_("support ending"),
+    ("DeadlineKind", "consent_expiring"): N_("consent expiring"),
+    ("DeadlineKind", "no_contact"): N_("no contact"),
     ("Recipient", "landlord"): N_("landlord"),
     ("Recipient", "enforcement"): N_("Kronofogden"),
     ("Recipient", "debt_collector"): N_("debt collector"),

@@ -24,6 +24,8 @@ from bostadcli.cli import (
     notices,
     plans,
     purge,
+    reports,
+    supports,
     templates,
 )
 from bostadcli.cli.context import AppState
@@ -203,7 +205,9 @@ app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing comp
 app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden, eviction dates."))
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
+app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))
 app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
+app.add_typer(reports.app, name="report", help=_("Deadlines, caseload, the year, homelessness."))
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
 app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
 app.command("audit", help=audit.AUDIT_HELP)(audit.audit)

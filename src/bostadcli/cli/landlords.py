@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bostadcli.cli.context import state
+from bostadcli.cli.context import optional_date, state
 from bostadcli.cli.options import FormatOpt
 from bostadcli.cli.output import Column, Format, emit, write_document
 from bostadcli.i18n import _
@@ -21,6 +21,14 @@ EmailOpt = Annotated[str | None, typer.Option("--email", help=_("E-mail address.
 StreetOpt = Annotated[str | None, typer.Option("--street", help=_("Street address."))]
 PostalOpt = Annotated[str | None, typer.Option("--postal-code", help=_("Postal code."))]
 CityOpt = Annotated[str | None, typer.Option("--city", help=_("City."))]
+AgreementOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cooperation-agreement",
+        metavar="YYYY-MM-DD",
+        help=_("Day the landlord signed the Housing First cooperation agreement."),
+    ),
+]
 
 
 def _columns() -> list[Column]:
@@ -34,6 +42,7 @@ def _columns() -> list[Column]:
         Column("street", _("Street"), in_table=False),
         Column("postal_code", _("Postal code"), in_table=False),
         Column("city", _("City"), in_table=False),
+        Column("cooperation_agreement_on", _("Housing First agreement")),
         Column("open_cases", _("Open cases"), justify="right"),
         Column("all_cases", _("All cases"), in_table=False),
     ]
@@ -65,6 +74,7 @@ def add(
     street: StreetOpt = None,
     postal_code: PostalOpt = None,
     city: CityOpt = None,
+    cooperation_agreement: AgreementOpt = None,
 ) -> None:
     from bostadcli.landlords import add_landlord
 
@@ -80,6 +90,9 @@ def add(
             street=street,
             postal_code=postal_code,
             city=city,
+            cooperation_agreement_on=optional_date(
+                cooperation_agreement, field="--cooperation-agreement"
+            ),
         ),
     )
     typer.echo(_("Added landlord {name}.").format(name=added["name"]), err=True)
@@ -139,6 +152,7 @@ def edit(
     street: StreetOpt = None,
     postal_code: PostalOpt = None,
     city: CityOpt = None,
+    cooperation_agreement: AgreementOpt = None,
 ) -> None:
     from bostadcli.landlords import edit_landlord
 
@@ -155,6 +169,9 @@ def edit(
             street=street,
             postal_code=postal_code,
             city=city,
+            cooperation_agreement_on=optional_date(
+                cooperation_agreement, field="--cooperation-agreement"
+            ),
         ),
     )
     typer.echo(

@@ -1,0 +1,416 @@
+"""How the reports look: the deadline screen, caseload and year tables, CSV rows."""
+
+from datetime import date
+from typing import Any
+
+from bostadcli.cli.output import Column
+from bostadcli.cli.views import days_text
+from bostadcli.i18n import _, ngettext
+from bostadcli.vocab import (
+    DeadlineKind,
+    HousingSituation,
+    Outcome,
+    PlanState,
+    Reason,
+    Recipient,
+    Source,
+    SupportKind,
+    label,
+)
+
+BAND_STYLE = {
+    "overdue": "bold red",
+    "this_week": "bold yellow",
+    "later": "bold green",
+    "no_contact": "bold blue",
+}
+KIND_STYLE = {
+    "eviction": "bold red",
+    "recovery_deadline": "red",
+    "installment_overdue": "magenta",
+    "support_ending": "cyan",
+    "consent_expiring": "yellow",
+    "no_contact": "blue",
+}
+
+
+def band_label(band: str) -> str:
+    return {
+        "overdue": _("Overdue"),
+        "this_week": _("This week"),
+        "later": _("Later"),
+        "no_contact": _("No contact"),
+    }[band]
+
+
+def children_text(full: int, part: int) -> str:
+    """``2 children``, ``2 + 1 part-time``, ``1 part-time``; empty without children."""
+    if not full and not part:
+        return ""
+    if not part:
+        return ngettext("{n} child", "{n} children", full).format(n=full)
+    extra = _("{n} part-time").format(n=part)
+    return f"{full} + {extra}" if full else extra
+
+
+def children_count(full: int, part: int) -> str:
+    """``2``, ``2 + 1``: children living there, plus those living there part-time."""
+    if not full and not part:
+        return ""
+    return f"{full} + {part}" if part else str(full)
+
+
+def what_text(entry: dict[str, Any]) -> str:
+    """The entry in a few words: what it is and the one fact that matters for it."""
+    from bostadcli.money import Money, format_money
+
+    kind = entry["kind"]
+    if kind == "eviction" and entry["eviction_at"] and "T" in entry["eviction_at"]:
+        return _("eviction at {time}").format(time=entry["eviction_at"][11:16])
+    if kind == "recovery_deadline" and entry["amount_ore"]:
+        return _("recovery deadline, {amount}").format(
+            amount=format_money(Money(entry["amount_ore"]))
+        )
+    if kind == "installment_overdue":
+        return _("{plan} {state}, {amount} overdue").format(
+            plan=entry["plan_ref"],
+            state=label(PlanState, entry["plan_state"]),
+            amount=format_money(Money(entry["amount_ore"])),
+        )
+    if kind == "support_ending":
+        return _("#{id} {support} ends").format(
+            id=entry["support_id"], support=label(SupportKind, entry["support_kind"])
+        )
+    if kind == "consent_expiring":
+        return _("consent to {recipient} expires").format(
+            recipient=label(Recipient, entry["recipient"])
+        )
+    if kind == "no_contact":
+        if entry["last_contact_on"]:
+            return _("last contact {date}").format(date=entry["last_contact_on"])
+        return _("no contact since the case opened")
+    return label(DeadlineKind, kind)
+
+
+def when_text(entry: dict[str, Any]) -> str:
+    if entry["kind"] == "no_contact":
+        n = entry["quiet_days"]
+        return ngettext("{n} day quiet", "{n} days quiet", n).format(n=n)
+    return days_text(entry["days_left"])
+
+
+def deadline_columns() -> list[Column]:
+    return [
+        Column("band", _("Band")),
+        Column("due_on", _("Date")),
+        Column("days_left", _("Days left")),
+        Column("kind", _("What")),
+        Column("ref", _("Case")),
+        Column("tenant", _("Tenant")),
+        Column("children", _("Children")),
+        Column("children_part_time", _("Part-time children")),
+        Column("caseworker", _("Caseworker")),
+        Column("arrears_ore", _("Arrears"), kind="money"),
+        Column("eviction_at", _("Eviction")),
+        Column("amount_ore", _("Amount"), kind="money"),
+        Column("support_id", _("Support")),
+        Column("support_kind", _("Support kind")),
+        Column("recipient", _("Recipient")),
+        Column("last_contact_on", _("Last contact")),
+        Column("quiet_days", _("Days without contact")),
+        Column("plan_ref", _("Plan")),
+        Column("plan_state", _("Plan state")),
+    ]
+
+
+def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) -> None:
+    """The Monday-morning screen: one table, a section per urgency band."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from bostadcli.dates import format_date
+
+    console = Console()
+    counts = {b: sum(1 for e in entries if e["band"] == b) for b in BAND_STYLE}
+    console.print(
+        Text.assemble((_("What needs action"), "bold"), "  ", (format_date(as_of, "long"), "dim"))
+    )
+    console.print(
+        Text("  ·  ").join(
+            Text(f"{band_label(b)} {counts[b]}", style=BAND_STYLE[b] if counts[b] else "dim")
+            for b in BAND_STYLE
+        )
+    )
+    if any(e["children"] or e["children_part_time"] for e in entries):
+        console.print(_("Children: living there + part-time."), style="magenta")
+    if not entries:
+        console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
+        return
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    titles = {b: band_label(b) for b in BAND_STYLE}
+    dates = [format_date(date.fromisoformat(e["due_on"]), "short") for e in entries]
+    headings = [_("Date"), _("When"), _("What"), _("Case"), _("Tenant"), _("Children")]
+    headings.append(_("Caseworker"))
+    texts = [
+        [*dates, *titles.values()],
+        [when_text(e) for e in entries],
+        [what_text(e) for e in entries],
+        [e["ref"] for e in entries],
+        [e["tenant"] or "" for e in entries],
+        [children_count(e["children"], e["children_part_time"]) for e in entries],
+        [e["caseworker"] or "" for e in entries],
+    ]
+    widths = [max(len(h), *map(len, t)) for h, t in zip(headings, texts, strict=True)]
+    widths[2] = min(widths[2], 34)
+    # In a narrow terminal the caseworker's and tenant's names give way first (cut
+    # with an ellipsis), then what the entry is about wraps; dates and cases never do.
+    excess = sum(widths) + 2 * (len(widths) - 1) - console.width
+    for column, floor in ((6, 8), (4, 12)):
+        cut = max(0, min(excess, widths[column] - floor))
+        widths[column] -= cut
+        excess -= cut
+    for i, heading in enumerate(headings):
+        if i == 2:
+            table.add_column(heading, max_width=widths[i])
+        elif i in (4, 6):
+            table.add_column(heading, width=widths[i], no_wrap=True, overflow="ellipsis")
+        else:
+            table.add_column(heading, no_wrap=True, min_width=widths[i])
+    table.columns[5].style = "bold magenta"
+    table.columns[6].style = "dim"
+    for i, (entry, day) in enumerate(zip(entries, dates, strict=True)):
+        band = entry["band"]
+        style = BAND_STYLE[band]
+        if i == 0 or entries[i - 1]["band"] != band:
+            table.add_row(Text(titles[band], style=style))
+        last = i + 1 == len(entries) or entries[i + 1]["band"] != band
+        table.add_row(
+            day,
+            Text(when_text(entry), style=style.replace("bold ", "")),
+            Text(what_text(entry), style=KIND_STYLE[entry["kind"]]),
+            entry["ref"],
+            Text(entry["tenant"] or ""),
+            children_count(entry["children"], entry["children_part_time"]),
+            Text(entry["caseworker"] or ""),
+            end_section=last,
+        )
+    console.print(table)
+
+
+# --- caseload ----------------------------------------------------------------------------
+
+CASELOAD_DIMENSIONS = ("by_caseworker", "by_landlord", "by_reason")
+
+
+def caseload_rows(load: dict[str, Any]) -> list[dict[str, Any]]:
+    """One flat row per group, for CSV and JSON."""
+    return [
+        {"dimension": dim.removeprefix("by_"), **row}
+        for dim in CASELOAD_DIMENSIONS
+        for row in load[dim]
+    ]
+
+
+def caseload_columns() -> list[Column]:
+    return [
+        Column("dimension", _("By")),
+        Column("key", _("Group")),
+        Column("open_cases", _("Open cases"), justify="right"),
+        Column("with_children", _("With children"), justify="right"),
+        Column("children", _("Children"), justify="right"),
+        Column("children_part_time", _("Part-time children"), justify="right"),
+        Column("arrears_ore", _("Arrears"), kind="money", justify="right"),
+        Column("urgent", _("Deadline within 14 days"), justify="right"),
+    ]
+
+
+def print_caseload(load: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from bostadcli.money import Money, format_money
+
+    console = Console()
+    console.print(f"[bold]{_('Open cases')}[/] {load['total']}  [dim]{escape(load['as_of'])}[/]")
+    headings = {
+        "by_caseworker": _("Caseworker"),
+        "by_landlord": _("Landlord"),
+        "by_reason": _("Reason"),
+    }
+
+    def name(dim: str, key: str | None) -> str:
+        if key is None:
+            return _("(none)")
+        return label(Reason, key) if dim == "by_reason" else key
+
+    for dim in CASELOAD_DIMENSIONS:
+        heading = headings[dim]
+        table = Table(header_style="bold", title_justify="left", pad_edge=False)
+        table.add_column(heading)
+        for h in (_("Open"), _("With children"), _("Children"), _("Arrears"), _("Urgent")):
+            table.add_column(h, justify="right")
+        for row in load[dim]:
+            table.add_row(
+                escape(name(dim, row["key"])),
+                str(row["open_cases"]),
+                str(row["with_children"]),
+                children_text(row["children"], row["children_part_time"]),
+                format_money(Money(row["arrears_ore"])),
+                str(row["urgent"]) if row["urgent"] else "",
+            )
+        console.print(table)
+
+
+# --- the year report ---------------------------------------------------------------------
+
+
+def flatten(data: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """A nested report as ``figure``/``value`` rows: ``reported.by_source.landlord``."""
+    if isinstance(data, dict):
+        out: list[dict[str, Any]] = []
+        for key, value in data.items():
+            out += flatten(value, f"{prefix}.{key}" if prefix else str(key))
+        return out
+    if isinstance(data, list):
+        return [
+            row for i, value in enumerate(data, 1) for row in flatten(value, f"{prefix}.{i:02d}")
+        ]
+    return [{"figure": prefix, "value": data}]
+
+
+def year_columns() -> list[Column]:
+    return [Column("figure", _("Figure")), Column("value", _("Value"), justify="right")]
+
+
+def print_year(report: dict[str, Any]) -> None:
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from bostadcli.money import Money, format_money
+
+    def grid(title: str, pairs: list[tuple[str, Any]]) -> Table:
+        table = Table(title=title, title_justify="left", title_style="bold", box=None)
+        table.add_column()
+        table.add_column(justify="right")
+        for name, value in pairs:
+            table.add_row(name, "–" if value is None else str(value))
+        return table
+
+    def share(value: float | None) -> str | None:
+        return None if value is None else f"{round(value * 100)} %"
+
+    r, o, c = report, report["outcomes"], report["children"]
+    e = r["emergency_housing"]
+    period = f"{r['period_start']} – {r['period_end']}"
+    if not r["complete"]:
+        period += "  " + _("(the year is not over)")
+    parts = [
+        grid(
+            _("Households"),
+            [
+                (_("reported"), r["reported"]["households"]),
+                (_("  with children"), r["reported"]["with_children"]),
+                (_("helped"), r["helped"]["households"]),
+                (_("  with a support"), r["helped"]["with_support"]),
+                (_("  with a repayment plan"), r["helped"]["with_plan"]),
+                (_("  closed staying or rehoused"), r["helped"]["closed_housed_only"]),
+            ],
+        ),
+        grid(
+            _("Children reached"),
+            [
+                (_("children"), c["children"]),
+                (_("part-time children"), c["children_part_time"]),
+                (_("in households"), c["households"]),
+            ],
+        ),
+        grid(
+            _("Reported by source"),
+            [(label(Source, k), v) for k, v in r["reported"]["by_source"].items()],
+        ),
+        grid(
+            _("Reported by reason"),
+            [(label(Reason, k), v) for k, v in r["reported"]["by_reason"].items()],
+        ),
+        grid(
+            _("Reported by situation"),
+            [(label(HousingSituation, k), v) for k, v in r["reported"]["by_situation"].items()],
+        ),
+        grid(
+            _("Outcomes of closed cases"),
+            [(label(Outcome, k), v) for k, v in o["by_outcome"].items()]
+            + [
+                (_("closed"), o["closed"]),
+                (_("share that stayed"), share(o["stayed_share"])),
+                (_("share with a home"), share(o["housed_share"])),
+            ],
+        ),
+        grid(
+            _("Repayment plans"),
+            [
+                (_("agreed"), r["plans"]["made"]),
+                (_("  replacing an earlier plan"), r["plans"]["replacing"]),
+                (_("paid off"), r["plans"]["completed"]),
+                (_("broken"), r["plans"]["broken"]),
+                (_("cancelled"), r["plans"]["cancelled"]),
+                (_("households with a plan"), r["plans"]["households"]),
+            ],
+        ),
+        grid(
+            _("Supports (new / active / households)"),
+            [
+                (label(SupportKind, k), f"{v['started']} / {v['active']} / {v['households']}")
+                for k, v in r["supports"]["by_kind"].items()
+            ],
+        ),
+        grid(
+            _("Emergency housing"),
+            [
+                (_("stays"), e["stays"]),
+                (_("households"), e["households"]),
+                (_("nights"), e["nights"]),
+                (_("cost applied for"), format_money(Money(e["cost_ore"]))),
+                (_("cost granted"), format_money(Money(e["cost_granted_ore"]))),
+            ],
+        ),
+        grid(
+            _("Evictions carried out"),
+            [
+                (_("households"), r["evictions"]["households"]),
+                (_("children"), r["evictions"]["children"]),
+                (_("part-time children"), r["evictions"]["children_part_time"]),
+            ],
+        ),
+    ]
+    Console().print(
+        Panel(
+            Group(*parts),
+            title=_("Year report {year}").format(year=r["year"]),
+            subtitle=period,
+            title_align="left",
+        )
+    )
+
+
+def homeless_columns() -> list[Column]:
+    def situation(value: str, _row: dict[str, Any]) -> str:
+        return _("Total") if value == "total" else label(HousingSituation, value)
+
+    return [
+        Column("situation", _("Situation"), show=situation),
+        Column("households", _("Households"), justify="right"),
+        Column("adults", _("Adults"), justify="right"),
+        Column("children", _("Children"), justify="right"),
+        Column("children_part_time", _("Part-time children"), justify="right"),
+        Column("persons", _("Persons"), justify="right"),
+    ]

@@ -1,0 +1,176 @@
+"""bostad report deadlines|caseload|year|homeless."""
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+
+from bostadcli.cli.context import as_of, optional_date, state
+from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.output import Format, emit, write_document
+from bostadcli.i18n import _
+
+app = typer.Typer(no_args_is_help=True)
+
+
+class YearFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", metavar="FILE", help=_("Write to this file instead of stdout.")),
+]
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """stdout, or the --out file (stdout is redirected so every renderer follows)."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        fh = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        from bostadcli.errors import InvalidInput
+
+        raise InvalidInput("--out", str(path), exc.strerror or str(exc)) from None
+    with fh, contextlib.redirect_stdout(fh):
+        yield fh
+    typer.echo(_("Wrote {path}.").format(path=path), err=True)
+
+
+@app.command(
+    "deadlines",
+    help=_(
+        "What needs action, most urgent first: the Monday-morning screen.\n\n"
+        "Recovery deadlines, eviction dates, overdue plan installments, supports ending,"
+        " consents expiring and cases without contact; households with children marked.\n\n"
+        "Example: bostad report deadlines --days 14"
+    ),
+)
+def deadlines(
+    ctx: typer.Context,
+    days: Annotated[
+        int | None,
+        typer.Option("--days", help=_("Look this many days ahead (default: the policy's).")),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.cli.report_views import deadline_columns, print_deadlines
+    from bostadcli.reports import DeadlineWindows
+    from bostadcli.reports import deadlines as find_deadlines
+
+    app_state = state(ctx)
+    today = as_of(as_of_)
+    windows = DeadlineWindows.from_policy(app_state.config().policy, days)
+    entries = find_deadlines(
+        app_state.database(), as_of=today, windows=windows, policy=app_state.config().policy
+    )
+    if fmt is Format.table:
+        print_deadlines(entries, as_of=today, days=windows.legal)
+    else:
+        emit(entries, deadline_columns(), fmt)
+
+
+@app.command(
+    "caseload",
+    help=_(
+        "Open cases per caseworker, landlord and reason.\n\n"
+        "Example: bostad report caseload --format csv"
+    ),
+)
+def caseload(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt = None) -> None:
+    from bostadcli.cli.report_views import caseload_columns, caseload_rows, print_caseload
+    from bostadcli.reports import caseload as count_caseload
+
+    load = count_caseload(state(ctx).database(), as_of=as_of(as_of_))
+    if fmt is Format.table:
+        print_caseload(load)
+    else:
+        emit(caseload_rows(load), caseload_columns(), fmt)
+
+
+@app.command(
+    "year",
+    help=_(
+        "The year's figures: households reported and helped, outcomes, children reached,"
+        " repayment plans, supports, emergency housing, evictions.\n\n"
+        "--format html writes a one-page report for the social welfare committee.\n\n"
+        "Example: bostad report year --year 2025 --format html --out arsrapport-2025.html"
+    ),
+)
+def year(
+    ctx: typer.Context,
+    year_: Annotated[int | None, typer.Option("--year", help=_("The year (this year)."))] = None,
+    fmt: Annotated[
+        YearFormat, typer.Option("--format", "-f", help=_("table, csv, json or html."))
+    ] = YearFormat.table,
+    out: OutOpt = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.cli.report_views import flatten, print_year, year_columns
+    from bostadcli.reports import year_report
+
+    app_state = state(ctx)
+    today = as_of(as_of_)
+    report = year_report(
+        app_state.database(),
+        year=year_ or today.year,
+        as_of=today,
+        policy=app_state.config().policy,
+    )
+    with _output(out) as stream:
+        if fmt is YearFormat.html:
+            from bostadcli.cli.templates import user_dir
+            from bostadcli.report_html import render_year_html
+
+            letterhead = app_state.config().letterhead
+            env_dir = os.environ.get("BOSTAD_TEMPLATES")
+            stream.write(
+                render_year_html(
+                    report,
+                    organisation=letterhead.organisation,
+                    unit=letterhead.unit,
+                    generated_on=today,
+                    user_dir=user_dir(ctx, Path(env_dir) if env_dir else None),
+                )
+            )
+        elif fmt is YearFormat.json:
+            write_document(report, stream)
+        elif fmt is YearFormat.csv:
+            emit(flatten(report), year_columns(), Format.csv)
+        else:
+            print_year(report)
+
+
+@app.command(
+    "homeless",
+    help=_(
+        "Homeless persons on a date per Socialstyrelsen situation, adults and children.\n\n"
+        "Example: bostad report homeless --date 2026-04-20 --format csv"
+    ),
+)
+def homeless(
+    ctx: typer.Context,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help=_("The mapping's date (today).")),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    from bostadcli.cli.report_views import homeless_columns
+    from bostadcli.reports import homeless_count
+
+    day = optional_date(on, field="--date") or as_of(None)
+    found = homeless_count(state(ctx).database(), on=day)
+    emit(found, homeless_columns(), fmt, title=_("Homeless persons on {date}").format(date=day))
