@@ -106,6 +106,12 @@ def _reasons(values: list[str]) -> list[str]:
     return sorted({validate.choice(Reason, v, field="reason").value for v in values})
 
 
+def allocate_ref(db: Database, opened_on: date) -> str:
+    """The next case reference of the year the case opened, inside the caller's transaction."""
+    number = next_counter(db, f"case:{opened_on.year}")
+    return f"{opened_on.year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
+
+
 def add_household(
     db: Database,
     new: NewHousehold,
@@ -169,8 +175,7 @@ def add_household(
 
                 landlord = add_landlord(db, name=new.landlord)
             record["landlord_id"] = landlord["id"]
-        number = next_counter(db, f"case:{opened_on.year}")
-        ref = f"{opened_on.year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
+        ref = allocate_ref(db, opened_on)
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)
         hid = insert(db, "households", record)
