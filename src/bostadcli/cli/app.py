@@ -17,6 +17,7 @@ from bostadcli.cli import (
     database,
     exporting,
     households,
+    importing,
     landlords,
     members,
     notices,
@@ -205,5 +206,8 @@ app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(
     exporting.app, name="export", help=_("Tables as CSV or JSON; one case as a JSON document.")
+)
+app.add_typer(
+    importing.app, name="import", help=_("Landlords' lists of tenants at risk; moved cases.")
 )
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
