@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
 from bostadcli.dates import age_on, parse_date
-from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
+from bostadcli.db import insert, insert_many, next_counter, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
 from bostadcli.landlords import find_landlord, get_landlord
@@ -179,9 +179,7 @@ def add_household(
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)
         hid = insert(db, "households", record)
-        db.table("household_reasons").insert_all(
-            [{"household_id": hid, "reason": r} for r in reasons]
-        )
+        insert_many(db, "household_reasons", [{"household_id": hid, "reason": r} for r in reasons])
         members = [
             _member_record(
                 household=hid,
@@ -217,7 +215,7 @@ def add_household(
                     as_of=as_of,
                 )
             )
-        db.table("members").insert_all(members)
+        insert_many(db, "members", members)
     return ref
 
 
