@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum import luhn
 
 from bostadcli import exporting
@@ -23,8 +25,9 @@ from bostadcli.exporting import ExportTable, col, export_household, export_table
 from bostadcli.households import ChildSpec, NewHousehold, add_household, add_member
 from bostadcli.importing import import_household
 from bostadcli.landlords import add_landlord
-from bostadcli.money import Money
+from bostadcli.money import MAX_AMOUNT_ORE, Money, format_money
 from bostadcli.notices import NewNotice, add_notice
+from bostadcli.tabular import format_ore
 
 AS_OF = date(2026, 11, 2)
 
@@ -359,3 +362,8 @@ def test_schema_lists_every_column(db: Any) -> None:
         for c in table.columns:
             assert f"| `{c.key}` |" in text
     assert "| `rent` |" in text
+
+
+@given(st.integers(min_value=-MAX_AMOUNT_ORE, max_value=MAX_AMOUNT_ORE))
+def test_fast_money_text_is_format_money(ore: int) -> None:
+    assert format_ore(ore) == format_money(Money(ore))

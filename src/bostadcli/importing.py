@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict, InvalidInput
-from bostadcli.i18n import _
+from bostadcli.i18n import N_, _
 from bostadcli.vocab import NoticeKind, Reason, Source
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "vaxelvisbarn",
         "barndeltid",
         "umgangesbarn",
-        "barnvaxelvistboende",
+        "barnvaxelvisboende",
     ),
     "landlord": ("hyresvard", "vard", "fastighetsagare", "bolag", "landlord"),
     "note": ("anteckning", "kommentar", "ovrigt", "notering", "meddelande", "note"),
@@ -152,6 +152,28 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "ignore": (),
 }
 FIELDS = tuple(HEADINGS)
+MEANINGS: dict[str, str] = {
+    "tenant_name": N_("the tenant's name (required, or first_name and last_name)"),
+    "first_name": N_("the tenant's first name, joined with last_name"),
+    "last_name": N_("the tenant's last name"),
+    "pnr": N_("the tenant's personnummer or samordningsnummer"),
+    "co_tenant_name": N_("a co-tenant's name"),
+    "co_tenant_pnr": N_("the co-tenant's personnummer"),
+    "street": N_("street address; lines in one cell are joined with ', '"),
+    "postal_code": N_("postal code, five digits"),
+    "city": N_("city"),
+    "rent": N_("monthly rent"),
+    "amount": N_("the debt to pay to keep the home: the notice's amount and the arrears"),
+    "terminated_on": N_("date of the termination; recorded as the day the notice was received"),
+    "served_on": N_("the day the tenant was served; gives the recovery deadline"),
+    "contract_number": N_("the landlord's contract or object number"),
+    "ground": N_("unpaid rent, disturbance, neglect (free text is recognised and kept)"),
+    "children": N_("birth dates of children living there; a number or 'ja' goes to the note"),
+    "children_part_time": N_("birth dates of children living there part of the time"),
+    "landlord": N_("the landlord's name, if it differs per row (else --landlord)"),
+    "note": N_("a note, kept on the notice"),
+    "ignore": N_("a column to skip without a warning (only with --map)"),
+}
 _ALIASES = {alias: name for name, aliases in HEADINGS.items() for alias in aliases}
 
 # Excel writes a date cell as "2026-11-03 00:00:00" when the column is a date-time.
@@ -159,6 +181,24 @@ _TRAILING_TIME = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)$")
 _CHILD_SEPARATORS = re.compile(r"[,;\s]+")
 _NO_CHILDREN = {"", "0", "nej", "no", "-", "inga"}
 _SOME_CHILDREN = {"ja", "yes", "x"}
+
+
+def headings_markdown() -> str:
+    """The fields of a landlord's list and the headings recognised for each, as Markdown."""
+    lines = [
+        "| "
+        + _("field (for --map)")
+        + " | "
+        + _("headings recognised")
+        + " | "
+        + _("meaning")
+        + " |",
+        "|---|---|---|",
+    ]
+    for name, aliases in HEADINGS.items():
+        shown = ", ".join(aliases) if aliases else "—"
+        lines.append(f"| `{name}` | {shown} | {_(MEANINGS[name])} |")
+    return "\n".join(lines) + "\n"
 
 
 def normalise_heading(text: str) -> str:
