@@ -129,7 +129,10 @@ def test_export_to_a_file_readable_by_the_owner_only(db_path: Path, tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_export_errors_are_one_line(db_path: Path) -> None:
+def test_export_errors_are_one_line(db_path: Path, tmp_path: Path) -> None:
+    result = bostad(db_path, "export", "households", "--out", str(tmp_path / "no" / "x.csv"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write")
     result = bostad(db_path, "export", "landlords", "--status", "open")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: --status: this table has no case status")

@@ -182,6 +182,19 @@ def test_address_and_name_find_the_case_without_personnummer(db: Any, tmp_path: 
     assert (summary.new_households, summary.notices_on_known) == (0, 1)
 
 
+def test_a_row_without_personnummer_finds_the_case_that_has_one(db: Any, tmp_path: Path) -> None:
+    add_household(
+        db,
+        NewHousehold(tenant_name="Bo Ek", tenant_pnr=pnr("800101", "456"), street="Ekv 1"),
+        as_of=AS_OF,
+    )
+    records = [["Bo Ek", "", "Ekv 1", "", "", "", "1 200", "", ""]]
+    assert run(db, landlord_file(tmp_path / "l.csv", records)).notices_on_known == 1
+    # Another personnummer at the same address under the same name is another person.
+    records = [["Bo Ek", pnr("020202", "111"), "Ekv 1", "", "", "", "1 200", "", ""]]
+    assert run(db, landlord_file(tmp_path / "l.csv", records)).new_households == 1
+
+
 def test_a_closed_case_is_not_reused(db: Any, tmp_path: Path) -> None:
     from bostadcli.households import close_household
 

@@ -450,13 +450,13 @@ def _find_household(
             return int(found["id"]), str(found["ref"])
     if street is None:
         return None
-    # The same name at the same address, unless that person has another personnummer.
+    # The same name at the same address, unless both rows name different personnummer.
     found = one(
         db,
         "SELECT h.id, h.ref FROM households h JOIN members m ON m.household_id = h.id"
         " WHERE h.street = :street COLLATE NOCASE AND h.status = 'open'"
         " AND m.name = :name COLLATE NOCASE AND m.role IN ('tenant', 'co_tenant')"
-        " AND (m.pnr IS NULL OR m.pnr = :pnr) ORDER BY h.id LIMIT 1",
+        " AND (:pnr IS NULL OR m.pnr IS NULL OR m.pnr = :pnr) ORDER BY h.id LIMIT 1",
         {"street": street, "name": name, "pnr": pnr},
     )
     return (int(found["id"]), str(found["ref"])) if found is not None else None

@@ -83,7 +83,14 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
         yield sys.stdout
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        from bostadcli.errors import BostadError
+
+        raise BostadError(
+            _("cannot write {path}: {error}").format(path=path, error=exc.strerror)
+        ) from None
     try:
         with open(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
