@@ -242,7 +242,7 @@ def test_a_broken_personnummer_names_file_line_and_column_and_writes_nothing(
     [
         (6, "14.900,50", "Skuld: Swedish amounts use a decimal comma"),
         (7, "31/11/2026", "Delgiven: no such date"),
-        (7, "2027-01-01", "served: is in the future"),
+        (7, "2027-01-01", "Delgiven: is in the future"),
         (3, "4413", "Postnr: a postal code has five digits"),
         (0, "", "Namn: must not be empty"),
     ],

@@ -506,6 +506,9 @@ def _import_row(
     amount = _money(row.text("amount"), row.heading("amount"))
     terminated_on = _date(row.text("terminated_on"), row.heading("terminated_on"))
     served_on = _date(row.text("served_on"), row.heading("served_on"))
+    for key, day in (("terminated_on", terminated_on), ("served_on", served_on)):
+        if day is not None and day > as_of:
+            raise InvalidInput(row.heading(key), row.text(key), _("is in the future"))
     ground_text = _one_line(row.text("ground"))
     ground = _ground(ground_text)
     children, reported = _children(row.text("children"), row.heading("children"), part_time=False)
@@ -842,6 +845,13 @@ def import_household(
                     if k not in ("created_at", "updated_at") and landlord.get(k) is not None
                 }
                 found = add_landlord(db, **fields)
+                stamps = {k: landlord.get(k) for k in ("created_at", "updated_at")}
+                if all(stamps.values()):
+                    # Moved, not new: keep when the landlord was first recorded.
+                    db.execute(
+                        "UPDATE landlords SET created_at = ?, updated_at = ? WHERE id = ?",
+                        [stamps["created_at"], stamps["updated_at"], found["id"]],
+                    )
                 counts["landlords"] = 1
             record["landlord_id"] = found["id"]
         record["ref"] = allocate_ref(db, opened)
