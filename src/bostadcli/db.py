@@ -160,5 +160,27 @@ def one(db: Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
 
 
 def insert(db: Database, table: str, record: dict[str, Any]) -> int:
-    """Insert one row and return its id."""
-    return int(db.table(table).insert(record).last_pk)  # type: ignore[arg-type]
+    """Insert one row and return its id.
+
+    Plain SQL rather than ``Table.insert``: that one inspects the schema on every call,
+    which dominates a bulk import of a landlord's list.
+    """
+    names = list(record)
+    cursor = db.execute(
+        f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)})"
+        f" VALUES ({', '.join('?' for _n in names)})",
+        [record[n] for n in names],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def insert_many(db: Database, table: str, records: list[dict[str, Any]]) -> None:
+    """Insert rows that all have the same fields."""
+    if not records:
+        return
+    names = list(records[0])
+    db.conn.executemany(
+        f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)})"
+        f" VALUES ({', '.join('?' for _n in names)})",
+        [[record[n] for n in names] for record in records],
+    )

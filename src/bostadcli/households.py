@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
 from bostadcli.dates import age_on, parse_date
-from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
+from bostadcli.db import insert, insert_many, next_counter, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
 from bostadcli.landlords import find_landlord, get_landlord
@@ -112,6 +112,12 @@ def _reasons(values: list[str]) -> list[str]:
     return sorted({validate.choice(Reason, v, field="reason").value for v in values})
 
 
+def allocate_ref(db: Database, opened_on: date) -> str:
+    """The next case reference of the year the case opened, inside the caller's transaction."""
+    number = next_counter(db, f"case:{opened_on.year}")
+    return f"{opened_on.year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
+
+
 def add_household(
     db: Database,
     new: NewHousehold,
@@ -175,14 +181,11 @@ def add_household(
 
                 landlord = add_landlord(db, name=new.landlord)
             record["landlord_id"] = landlord["id"]
-        number = next_counter(db, f"case:{opened_on.year}")
-        ref = f"{opened_on.year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
+        ref = allocate_ref(db, opened_on)
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)
         hid = insert(db, "households", record)
-        db.table("household_reasons").insert_all(
-            [{"household_id": hid, "reason": r} for r in reasons]
-        )
+        insert_many(db, "household_reasons", [{"household_id": hid, "reason": r} for r in reasons])
         members = [
             _member_record(
                 household=hid,
@@ -218,7 +221,7 @@ def add_household(
                     as_of=as_of,
                 )
             )
-        db.table("members").insert_all(members)
+        insert_many(db, "members", members)
     return ref
 
 

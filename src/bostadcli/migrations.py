@@ -227,6 +227,26 @@ CREATE INDEX payments_plan ON payments (plan_id, paid_on)
     )
 
 
+@migrations(name="0003_export_log")
+def m0003_export_log(db: Database) -> None:
+    # Who took personal data out of the database, and how much: the audit log reads it.
+    _run(
+        db,
+        """
+CREATE TABLE export_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    command TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    row_count INTEGER NOT NULL CHECK (row_count >= 0),
+    include_pnr INTEGER NOT NULL CHECK (include_pnr IN (0, 1))
+) STRICT;
+CREATE INDEX export_log_at ON export_log (at)
+""",
+    )
+
+
 # Letters stand alone: other branches add 0002_plans and 0003_export_log, and this
 # migration must apply whichever of them a database has already seen.
 @migrations(name="0004_letters")
@@ -358,5 +378,18 @@ CREATE TABLE purge_log (
     kept_for_research INTEGER NOT NULL,
     files_pending TEXT NOT NULL DEFAULT '[]'
 ) STRICT
+""",
+    )
+
+
+@migrations(name="0008_household_origin")
+def m0008_household_origin(db: Database) -> None:
+    # origin_ref: the case reference in the installation a moved case came from.
+    # The street index keeps matching a landlord's list by address fast on a large file.
+    _run(
+        db,
+        """
+ALTER TABLE households ADD COLUMN origin_ref TEXT;
+CREATE INDEX households_street ON households (street COLLATE NOCASE)
 """,
     )

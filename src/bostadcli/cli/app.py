@@ -1,5 +1,6 @@
 """The root command: global options, the noun groups, and the one error translator."""
 
+import os
 import re
 import sqlite3
 import sys
@@ -17,7 +18,9 @@ from bostadcli.cli import (
     contacts,
     database,
     demo,
+    exporting,
     households,
+    importing,
     landlords,
     letters,
     members,
@@ -31,6 +34,22 @@ from bostadcli.cli import (
 from bostadcli.cli.context import AppState
 from bostadcli.errors import BostadError
 from bostadcli.i18n import _
+
+# A reader that stopped reading (`bostad export households | head`) is not an error: end
+# quietly with the status a process killed by SIGPIPE has in the shell, 128 + 13.
+EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        # No real file descriptor (a test runner's buffer): nothing will flush to a pipe.
+        pass
+
 
 # Usage errors come from Typer's Click in English; these are the common ones.
 _CLICK_MESSAGES = [
@@ -115,6 +134,11 @@ class BostadGroup(TyperGroup):
         except typer.Abort:
             typer.echo(_("interrupted"), err=True)
             sys.exit(130)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
         sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
@@ -129,6 +153,9 @@ class BostadGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo(_("interrupted"), err=True)
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         finally:
             if isinstance(ctx.obj, AppState):
                 ctx.obj.close()
@@ -208,6 +235,12 @@ app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))
 app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
 app.add_typer(reports.app, name="report", help=_("Deadlines, caseload, the year, homelessness."))
+app.add_typer(
+    exporting.app, name="export", help=_("Tables as CSV or JSON; one case as a JSON document.")
+)
+app.add_typer(
+    importing.app, name="import", help=_("Landlords' lists of tenants at risk; moved cases.")
+)
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
 app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
 app.command("audit", help=audit.AUDIT_HELP)(audit.audit)

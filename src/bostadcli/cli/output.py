@@ -6,14 +6,36 @@ as integer öre plus a formatted field, and never colour codes.
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date
-from enum import Enum, StrEnum
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import IO, Any
+
+from bostadcli.tabular import (
+    Column,
+    data_fields,
+    format_ore,
+    neutralise,
+    write_csv,
+    write_json,
+    write_json_document,
+    write_jsonl,
+)
+
+__all__ = [
+    "Column",
+    "Format",
+    "cell_text",
+    "data_fields",
+    "deadline_style",
+    "emit",
+    "neutralise",
+    "write_csv",
+    "write_document",
+    "write_json",
+    "write_jsonl",
+    "write_table",
+]
 
 
 class Format(StrEnum):
@@ -23,137 +45,9 @@ class Format(StrEnum):
     jsonl = "jsonl"
 
 
-@dataclass(frozen=True)
-class Column:
-    """A field of a listing. ``kind`` decides how it is shown and exported.
-
-    money: the row holds ``<key>`` in öre; CSV/JSON get ``<key>`` (öre, named as in the
-    row, e.g. ``rent_ore``) and ``<name>`` formatted. deadline: an ISO date coloured by
-    how near it is (needs ``days_left`` in the row).
-    """
-
-    key: str
-    heading: str
-    kind: str = "text"
-    name: str | None = None
-    show: Callable[[Any, dict[str, Any]], str] | None = None
-    in_table: bool = True
-    justify: str = "left"
-    no_wrap: bool = False
-
-    @property
-    def formatted_name(self) -> str:
-        return self.name or self.key.removesuffix("_ore")
-
-
-# A spreadsheet treats these leading characters as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _money(ore: int | None) -> str:
-    if ore is None:
-        return ""
-    from bostadcli.money import Money, format_money
-
-    return format_money(Money(int(ore)))
-
-
-def _flat(column: Column, row: dict[str, Any]) -> dict[str, Any]:
-    value = row.get(column.key)
-    if column.kind == "money":
-        return {column.key: value, column.formatted_name: None if value is None else _money(value)}
-    if isinstance(value, Enum):
-        value = value.value
-    return {column.key: value}
-
-
-def data_fields(columns: list[Column]) -> list[str]:
-    names: list[str] = []
-    for c in columns:
-        names.append(c.key)
-        if c.kind == "money":
-            names.append(c.formatted_name)
-    return names
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    raise TypeError(type(value).__name__)
-
-
-def write_csv(
-    rows: Iterable[dict[str, Any]],
-    columns: list[Column],
-    out: IO[str],
-    *,
-    delimiter: str = ",",
-    bom: bool = False,
-) -> int:
-    """Stream rows as CSV; returns how many were written."""
-    if bom:
-        out.write("\ufeff")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(data_fields(columns))
-    count = 0
-    for row in rows:
-        flat: dict[str, Any] = {}
-        for c in columns:
-            flat.update(_flat(c, row))
-        cells = []
-        for value in flat.values():
-            if value is None:
-                cells.append("")
-            elif isinstance(value, bool):
-                cells.append("true" if value else "false")
-            elif isinstance(value, list):
-                cells.append(neutralise(",".join(str(v) for v in value)))
-            elif isinstance(value, str):
-                # csv quotes a cell with "\n" but not one with a bare "\r", which a
-                # reader would take for the end of the row.
-                cells.append(neutralise(value.replace("\r\n", "\n").replace("\r", "\n")))
-            else:
-                cells.append(str(value))
-        writer.writerow(cells)
-        count += 1
-    return count
-
-
-def _json_rows(rows: Iterable[dict[str, Any]], columns: list[Column]) -> Iterator[dict[str, Any]]:
-    for row in rows:
-        flat: dict[str, Any] = {}
-        for c in columns:
-            flat.update(_flat(c, row))
-        yield flat
-
-
-def write_json(rows: Iterable[dict[str, Any]], columns: list[Column], out: IO[str]) -> None:
-    """A JSON array, streamed one element at a time."""
-    out.write("[")
-    first = True
-    for flat in _json_rows(rows, columns):
-        out.write("\n  " if first else ",\n  ")
-        out.write(json.dumps(flat, ensure_ascii=False, default=_json_default))
-        first = False
-    out.write("\n]\n" if not first else "]\n")
-
-
-def write_jsonl(rows: Iterable[dict[str, Any]], columns: list[Column], out: IO[str]) -> None:
-    for flat in _json_rows(rows, columns):
-        out.write(json.dumps(flat, ensure_ascii=False, default=_json_default) + "\n")
-
-
 def write_document(data: Any, out: IO[str] | None = None) -> None:
     """One JSON document (``show --format json``)."""
-    stream = out or sys.stdout
-    json.dump(data, stream, ensure_ascii=False, indent=2, default=_json_default)
-    stream.write("\n")
+    write_json_document(data, out or sys.stdout)
 
 
 def deadline_style(days_left: int | None) -> str:
@@ -173,7 +67,7 @@ def cell_text(column: Column, row: dict[str, Any]) -> str:
     if value is None:
         return ""
     if column.kind == "money":
-        return _money(value)
+        return format_ore(value)
     if column.kind == "bool":
         from bostadcli.i18n import _
 

@@ -1,0 +1,210 @@
+"""bostad export TABLE | household REF | schema.
+
+One command per table in the core registry (``bostadcli.exporting.TABLES``), so a table
+added there is exportable here without a change.
+"""
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+
+from bostadcli.cli.context import as_of, optional_date, state
+from bostadcli.cli.options import AsOfOpt, IncludePnrOpt
+from bostadcli.exporting import TABLES
+from bostadcli.i18n import _
+
+app = typer.Typer(no_args_is_help=True)
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class DocumentFormat(StrEnum):
+    json = "json"
+
+
+ExportFormatOpt = Annotated[
+    ExportFormat, typer.Option("--format", "-f", help=_("csv (with a header row), json or jsonl."))
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help=_("Only rows from this date on (see 'bostad export schema')."),
+        show_default=False,
+    ),
+]
+StatusOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        metavar="open|closed|all",
+        help=_("Only rows of open or closed cases (default: all)."),
+        show_default=False,
+    ),
+]
+BomOpt = Annotated[
+    bool, typer.Option("--bom", help=_("Start the CSV with a byte-order mark (for Excel)."))
+]
+DelimiterOpt = Annotated[
+    str,
+    typer.Option(
+        "--delimiter", metavar="','|';'", help=_("CSV field separator; ';' for Swedish Excel.")
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="FILE",
+        help=_("Write to FILE (readable by you only) instead of standard output."),
+        show_default=False,
+    ),
+]
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """stdout, or a new owner-only file that appears complete or not at all."""
+    if path is None:
+        if (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        yield sys.stdout
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        from bostadcli.errors import BostadError
+
+        raise BostadError(
+            _("cannot write {path}: {error}").format(path=path, error=exc.strerror)
+        ) from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The command as typed, near enough for the export log (options that were set)."""
+    parts = [ctx.command_path]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if value is None or value == param.default or value is False:
+            continue
+        value = value.value if isinstance(value, Enum) else value
+        if param.param_type_name == "argument":
+            parts.append(str(value))
+        elif value is True:
+            parts.append(param.opts[0])
+        else:
+            parts.append(f"{param.opts[0]} {value}")
+    return " ".join(parts)
+
+
+def _table_command(name: str) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        fmt: ExportFormatOpt = ExportFormat.csv,
+        as_of_: AsOfOpt = None,
+        include_pnr: IncludePnrOpt = False,
+        since: SinceOpt = None,
+        status: StatusOpt = None,
+        bom: BomOpt = False,
+        delimiter: DelimiterOpt = ",",
+        out: OutOpt = None,
+    ) -> None:
+        from bostadcli.exporting import export_table
+
+        db = state(ctx).database()
+        with _output(out) as stream:
+            count = export_table(
+                db,
+                name,
+                stream,
+                fmt=fmt.value,
+                as_of=as_of(as_of_),
+                include_pnr=include_pnr,
+                since=optional_date(since, field="--since"),
+                status=status,
+                bom=bom,
+                delimiter="\t" if delimiter in ("\\t", "tab") else delimiter,
+                command=_command_line(ctx),
+            )
+        if out is not None:
+            typer.echo(_("Wrote {n} rows to {path}.").format(n=count, path=out), err=True)
+
+    return command
+
+
+for _name, _table in TABLES.items():
+    app.command(
+        _name,
+        help=_(_table.description)
+        + "\n\n"
+        + _(
+            "Example: bostad export {name} --format csv --bom --delimiter ';' --out {name}.csv"
+        ).format(name=_name),
+    )(_table_command(_name))
+
+
+@app.command(
+    "household",
+    help=_(
+        "Export one case with everything about it as one JSON document,"
+        " for 'bostad import household' in another installation.\n\n"
+        "Example: bostad export household 2026-0042 --include-pnr --out 2026-0042.json"
+    ),
+)
+def household(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference, e.g. 2026-0042."))],
+    fmt: Annotated[
+        DocumentFormat, typer.Option("--format", "-f", help=_("Always json."))
+    ] = DocumentFormat.json,
+    include_pnr: IncludePnrOpt = False,
+    out: OutOpt = None,
+) -> None:
+    from bostadcli.exporting import export_household
+    from bostadcli.tabular import write_json_document
+
+    db = state(ctx).database()
+    with _output(out) as stream:
+        document = export_household(db, ref, include_pnr=include_pnr, command=_command_line(ctx))
+        write_json_document(document, stream)
+    if not include_pnr:
+        typer.echo(
+            _(
+                "Personnummer are masked in the document; to move the case without loss,"
+                " export with --include-pnr."
+            ),
+            err=True,
+        )
+
+
+@app.command(
+    "schema",
+    help=_(
+        "Print the columns of every export table and what they mean (Markdown).\n\n"
+        "Example: bostad export schema"
+    ),
+)
+def schema() -> None:
+    from bostadcli.exporting import schema_markdown
+
+    typer.echo(schema_markdown())

@@ -1,0 +1,181 @@
+"""bostad import notices FILE|- and bostad import household FILE."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated
+
+import typer
+
+from bostadcli.cli.context import as_of, state
+from bostadcli.cli.options import AsOfOpt
+from bostadcli.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from bostadcli.importing import ImportSummary
+
+app = typer.Typer(no_args_is_help=True)
+
+FileArg = Annotated[
+    str,
+    typer.Argument(metavar="FILE|-", help=_("The file to read; - for standard input.")),
+]
+
+
+@contextmanager
+def _input(name: str) -> Iterator[tuple[IO[bytes], str]]:
+    if name == "-":
+        yield sys.stdin.buffer, _("standard input")
+        return
+    path = Path(name)
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        from bostadcli.errors import BostadError
+
+        raise BostadError(
+            _("cannot read {path}: {error}").format(path=path, error=exc.strerror)
+        ) from None
+    with fh:
+        yield fh, path.name
+
+
+def _report(summary: "ImportSummary") -> None:
+    say = typer.echo
+    head = _("Dry run, nothing written: ") if summary.dry_run else ""
+    if summary.rows == 0:
+        say(head + _("{file}: no rows.").format(file=summary.source), err=True)
+    else:
+        refs = ""
+        if summary.first_ref:
+            refs = f" ({summary.first_ref}–{summary.last_ref})"
+            if summary.first_ref == summary.last_ref:
+                refs = f" ({summary.first_ref})"
+        say(
+            head
+            + _(
+                "{file}: {rows} rows: {households} new households{refs}, {notices} new notices"
+                " ({known} on households already known), {unchanged} unchanged."
+            ).format(
+                file=summary.source,
+                rows=summary.rows,
+                households=summary.new_households,
+                refs=refs,
+                notices=summary.new_notices,
+                known=summary.notices_on_known,
+                unchanged=summary.unchanged,
+            ),
+            err=True,
+        )
+    if summary.new_landlords:
+        say(_("New landlords: {names}.").format(names=", ".join(summary.new_landlords)), err=True)
+    if summary.ignored_columns:
+        say(
+            _("warning: ignored columns: {names} (use --map COLUMN=FIELD to read one)").format(
+                names=", ".join(summary.ignored_columns)
+            ),
+            err=True,
+        )
+    if summary.children_without_birth_dates:
+        n = summary.children_without_birth_dates
+        say(
+            ngettext(
+                "warning: {n} row reports children without birth dates; add them with"
+                " 'bostad member add'",
+                "warning: {n} rows report children without birth dates; add them with"
+                " 'bostad member add'",
+                n,
+            ).format(n=n),
+            err=True,
+        )
+
+
+@app.command(
+    "notices",
+    help=_(
+        "Import a landlord's list of tenants at risk: a new case with its termination notice"
+        " per row, or a new notice on the open case already known for that person. All rows"
+        " or none; importing the same list again adds nothing.\n\n"
+        "Example: bostad import notices uppsagda-mars.csv --landlord Alingsåshem --dry-run"
+    ),
+)
+def notices(
+    ctx: typer.Context,
+    file: FileArg,
+    landlord: Annotated[
+        str | None,
+        typer.Option("--landlord", help=_("The landlord of every row without its own column.")),
+    ] = None,
+    create_landlord: Annotated[
+        bool, typer.Option("--create-landlord", help=_("Add landlords that are new."))
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Show what would happen; write nothing."))
+    ] = False,
+    encoding: Annotated[
+        str,
+        typer.Option(
+            "--encoding", metavar="auto|utf-8|cp1252", help=_("The file's character encoding.")
+        ),
+    ] = "auto",
+    delimiter: Annotated[
+        str,
+        typer.Option("--delimiter", metavar="auto|';'|','", help=_("The field separator.")),
+    ] = "auto",
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="COLUMN=FIELD",
+            help=_("Read a column as a field, e.g. --map 'Kund nr=contract_number' (repeatable)."),
+        ),
+    ] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.importing import import_notices
+
+    db = state(ctx).database()
+    with _input(file) as (raw, source):
+        summary = import_notices(
+            db,
+            raw,
+            source=source,
+            as_of=as_of(as_of_),
+            landlord=landlord,
+            create_landlord=create_landlord,
+            dry_run=dry_run,
+            encoding=encoding,
+            delimiter="\t" if delimiter in ("\\t", "tab") else delimiter,
+            mapping=mapping or [],
+        )
+    _report(summary)
+
+
+@app.command(
+    "household",
+    help=_(
+        "Import one case from the JSON document of 'bostad export household', under a new"
+        " reference; the old one is kept as origin_ref.\n\n"
+        "Example: bostad import household 2026-0042.json"
+    ),
+)
+def household(ctx: typer.Context, file: FileArg, as_of_: AsOfOpt = None) -> None:
+    from bostadcli.importing import import_household, read_document
+
+    db = state(ctx).database()
+    with _input(file) as (raw, source):
+        document = read_document(raw, source=source)
+    result = import_household(db, document, source=source, as_of=as_of(as_of_))
+    typer.echo(result["ref"])
+    typer.echo(
+        _("Imported case {origin} as {ref}.").format(
+            origin=result["origin_ref"], ref=result["ref"]
+        ),
+        err=True,
+    )
+    if not result["pnr_included"]:
+        typer.echo(
+            _("warning: the document had no personnummer (exported without --include-pnr)."),
+            err=True,
+        )

@@ -1,0 +1,710 @@
+"""Exports: every table as a stream of rows, and one household as one JSON document.
+
+A table is exportable when it has an entry in the registry (``register(ExportTable(…))``
+below): a query, the columns it yields with their meaning, which of its dates
+``--since`` compares with, and how its rows travel inside a household document. The
+CLI makes one ``bostad export TABLE`` command per entry, and ``bostad export schema``
+prints the columns, so a new table is one entry here and nothing else.
+
+Rows come straight from the database cursor, one at a time: an export of any size
+runs in constant memory. Personnummer are masked unless asked for, and every export
+is written to ``export_log`` (who, when, which command, how many rows, with or
+without personnummer) for the audit log.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import IO, TYPE_CHECKING, Any
+
+from bostadcli import rules
+from bostadcli.errors import InvalidInput, NotFound
+from bostadcli.i18n import N_, _
+from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
+from bostadcli.vocab import (
+    CaseStatus,
+    ContactKind,
+    HousingSituation,
+    LandlordKind,
+    NoticeKind,
+    Outcome,
+    Reason,
+    Recipient,
+    ReferralTarget,
+    Role,
+    Source,
+    Vocab,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+FORMATS = ("csv", "json", "jsonl")
+CSV_DELIMITERS = (",", ";", "\t")
+
+# The household document: bump the version when a change would make an older
+# bostadcli misread a newer file; importing refuses versions it does not know.
+DOCUMENT_FORMAT = "bostadcli-household"
+DOCUMENT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Part:
+    """How a table's rows travel inside a household document.
+
+    ``where`` selects the household's rows (``:hid`` is the household's id); ``refs``
+    names columns that hold ids of another part's rows, renumbered on import;
+    ``vocab`` names columns whose codes must be known to the importing installation;
+    ``pnr_columns`` are masked unless personnummer are included.
+    """
+
+    table: str
+    where: str = "household_id = :hid"
+    order_by: str = "id"
+    refs: Mapping[str, str] = field(default_factory=dict)
+    vocab: Mapping[str, type[Vocab]] = field(default_factory=dict)
+    pnr_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """One exportable table.
+
+    ``sql`` has a ``{where}`` slot and may use ``:as_of``, ``:cutoff`` (children are born
+    after it) and ``:window`` (the oldest passed deadline still shown as next).
+    ``since`` and ``status`` are SQL expressions for ``--since`` and ``--status``
+    (None: the table has no such filter). ``derive`` adds fields computed in Python.
+    Column kinds: text, int, date, money (öre + formatted), pnr (masked unless asked),
+    bool (0/1 → true/false), list (comma-separated → list).
+    """
+
+    name: str
+    description: str
+    sql: str
+    columns: tuple[Column, ...]
+    since: str | None = None
+    since_meaning: str = ""
+    status: str | None = None
+    derive: Callable[[dict[str, Any], date], None] | None = None
+    part: Part | None = None
+
+    @property
+    def has_pnr(self) -> bool:
+        return any(c.kind == "pnr" for c in self.columns)
+
+
+TABLES: dict[str, ExportTable] = {}
+
+
+def register(table: ExportTable) -> ExportTable:
+    if table.name in TABLES:
+        raise ValueError(f"export table {table.name!r} registered twice")
+    TABLES[table.name] = table
+    return table
+
+
+def col(key: str, meaning: str, kind: str = "text", *, name: str | None = None) -> Column:
+    """An export column; ``meaning`` is English source text, translated when shown."""
+    return Column(key=key, heading=key, kind=kind, name=name, description=meaning)
+
+
+def _days_left(row: dict[str, Any], as_of: date, key: str) -> None:
+    value = row.get(key)
+    row["days_left"] = (date.fromisoformat(value[:10]) - as_of).days if value else None
+
+
+def _derive_household(row: dict[str, Any], as_of: date) -> None:
+    _days_left(row, as_of, "next_deadline")
+
+
+def _derive_member(row: dict[str, Any], as_of: date) -> None:
+    from bostadcli.dates import age_on
+
+    birth = row.get("birth_date")
+    age = age_on(date.fromisoformat(birth), as_of) if birth and birth <= as_of.isoformat() else None
+    row["age"] = age
+    row["is_child"] = age is not None and age < rules.CHILD_AGE_LIMIT
+
+
+def _derive_notice(row: dict[str, Any], as_of: date) -> None:
+    eviction = row.get("eviction_at")
+    row["deadline"] = row.get("recovery_deadline") or (eviction[:10] if eviction else None)
+    _days_left(row, as_of, "deadline")
+
+
+register(
+    ExportTable(
+        name="households",
+        description=N_("One row per case, with member and child counts and the next deadline."),
+        sql="""
+SELECT h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
+    t.name AS tenant, t.pnr AS tenant_pnr,
+    h.street, h.postal_code, h.city, l.name AS landlord, h.contract_number,
+    h.rent_ore, h.arrears_ore,
+    (SELECT group_concat(reason, ',') FROM (SELECT r.reason FROM household_reasons r
+     WHERE r.household_id = h.id ORDER BY r.reason)) AS reasons,
+    h.source, h.housing_situation, h.caseworker,
+    (SELECT count(*) FROM members m WHERE m.household_id = h.id) AS members,
+    (SELECT count(*) FROM members m WHERE m.household_id = h.id
+     AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 0) AS children,
+    (SELECT count(*) FROM members m WHERE m.household_id = h.id
+     AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 1)
+     AS children_part_time,
+    (SELECT d.due_on FROM household_deadlines d WHERE d.household_id = h.id
+     AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline,
+    (SELECT d.kind FROM household_deadlines d WHERE d.household_id = h.id
+     AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline_kind,
+    h.note, h.origin_ref, h.created_at, h.updated_at
+FROM households h
+LEFT JOIN landlords l ON l.id = h.landlord_id
+LEFT JOIN members t ON t.id = (SELECT m.id FROM members m WHERE m.household_id = h.id
+    ORDER BY m.role != 'tenant', m.id LIMIT 1)
+WHERE {where}
+ORDER BY h.ref
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("status", N_("open or closed")),
+            col("opened_on", N_("the day the case was opened"), "date"),
+            col("closed_on", N_("the day the case was closed (empty while open)"), "date"),
+            col("outcome", N_("how a closed case ended: stays, rehoused, evicted, moved, unknown")),
+            col("tenant", N_("the tenant's name")),
+            col("tenant_pnr", N_("the tenant's personnummer, masked unless --include-pnr"), "pnr"),
+            col("street", N_("street address of the home")),
+            col("postal_code", N_("postal code, NNN NN")),
+            col("city", N_("city")),
+            col("landlord", N_("the landlord's name")),
+            col("contract_number", N_("the landlord's contract or object number")),
+            col("rent_ore", N_("monthly rent in öre"), "money"),
+            col("arrears_ore", N_("rent arrears in öre"), "money"),
+            col(
+                "reasons",
+                N_("why the home is at risk: unpaid_rent, disturbance, neglect, other"),
+                "list",
+            ),
+            col("source", N_("who reported the case: landlord, enforcement, self_referral, …")),
+            col("housing_situation", N_("tenancy_at_risk or a homelessness situation")),
+            col("caseworker", N_("the caseworker responsible")),
+            col("members", N_("how many people the household has, children included"), "int"),
+            col("children", N_("children under 18 on --as-of living here full-time"), "int"),
+            col(
+                "children_part_time",
+                N_("children under 18 on --as-of living here part of the time"),
+                "int",
+            ),
+            col(
+                "next_deadline",
+                N_("the nearest recovery deadline or eviction date (passed ones for 14 days)"),
+                "date",
+            ),
+            col("next_deadline_kind", N_("recovery_deadline or eviction")),
+            col("days_left", N_("days from --as-of to next_deadline (negative: passed)"), "int"),
+            col("note", N_("free-text note")),
+            col("origin_ref", N_("the case reference in the installation it was moved from")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+            col("updated_at", N_("when the case last changed (UTC timestamp)")),
+        ),
+        since="h.opened_on",
+        since_meaning=N_("opened on or after"),
+        status="h.status",
+        derive=_derive_household,
+    )
+)
+
+register(
+    ExportTable(
+        name="members",
+        description=N_("Adults and children of each household, with age on --as-of."),
+        sql="""
+SELECT h.ref, m.id, m.name, m.pnr, m.birth_date, m.role, m.part_time, m.created_at
+FROM members m JOIN households h ON h.id = m.household_id
+WHERE {where}
+ORDER BY h.ref, m.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("id", N_("the member's number in this database (bostad member remove)"), "int"),
+            col("name", N_("name (may be empty for a child)")),
+            col("pnr", N_("personnummer, masked unless --include-pnr"), "pnr"),
+            col("birth_date", N_("birth date"), "date"),
+            col("role", N_("tenant, co_tenant, adult or child")),
+            col("part_time", N_("true for a child living here part of the time"), "bool"),
+            col("age", N_("age in whole years on --as-of"), "int"),
+            col("is_child", N_("true when under 18 on --as-of"), "bool"),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+        ),
+        since="substr(m.created_at, 1, 10)",
+        since_meaning=N_("recorded on or after"),
+        status="h.status",
+        derive=_derive_member,
+        part=Part(table="members", vocab={"role": Role}, pnr_columns=("pnr",)),
+    )
+)
+
+register(
+    ExportTable(
+        name="landlords",
+        description=N_("Landlords and housing companies, with their case counts."),
+        sql="""
+SELECT l.id, l.name, l.kind, l.org_number, l.contact_person, l.phone, l.email,
+    l.street, l.postal_code, l.city,
+    (SELECT count(*) FROM households h
+     WHERE h.landlord_id = l.id AND h.status = 'open') AS open_cases,
+    (SELECT count(*) FROM households h WHERE h.landlord_id = l.id) AS all_cases,
+    l.created_at, l.updated_at
+FROM landlords l
+WHERE {where}
+ORDER BY l.name COLLATE NOCASE
+""",
+        columns=(
+            col("id", N_("the landlord's number in this database"), "int"),
+            col("name", N_("name")),
+            col("kind", N_("municipal, private or other")),
+            col("org_number", N_("organisation number, NNNNNN-NNNN")),
+            col("contact_person", N_("contact person")),
+            col("phone", N_("phone number")),
+            col("email", N_("e-mail address")),
+            col("street", N_("street address")),
+            col("postal_code", N_("postal code")),
+            col("city", N_("city")),
+            col("open_cases", N_("open cases with this landlord"), "int"),
+            col("all_cases", N_("all cases with this landlord"), "int"),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+            col("updated_at", N_("when the landlord last changed (UTC timestamp)")),
+        ),
+        since="substr(l.created_at, 1, 10)",
+        since_meaning=N_("added on or after"),
+    )
+)
+
+register(
+    ExportTable(
+        name="notices",
+        description=N_("Notices, warnings, Kronofogden applications and eviction dates."),
+        sql="""
+SELECT h.ref, n.id, n.kind, n.ground, n.received_on, n.served_on, n.amount_ore,
+    n.recovery_deadline, n.eviction_at, n.enforcement_case, n.note, n.created_at
+FROM notices n JOIN households h ON h.id = n.household_id
+WHERE {where}
+ORDER BY h.ref, n.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("id", N_("the notice's number in this database"), "int"),
+            col("kind", N_("termination, warning, enforcement_application or eviction")),
+            col("ground", N_("unpaid_rent, disturbance, neglect or other")),
+            col("received_on", N_("the day social services received it"), "date"),
+            col("served_on", N_("the day the tenant was served (delgiven)"), "date"),
+            col("amount_ore", N_("amount to pay to keep the home, in öre"), "money"),
+            col(
+                "recovery_deadline",
+                N_("last day to pay and keep the home (served + 21 days, next working day)"),
+                "date",
+            ),
+            col("eviction_at", N_("eviction day, with time when known: YYYY-MM-DDTHH:MM")),
+            col("enforcement_case", N_("Kronofogden's case number")),
+            col("note", N_("free-text note")),
+            col("deadline", N_("recovery_deadline, or the eviction day"), "date"),
+            col("days_left", N_("days from --as-of to the deadline (negative: passed)"), "int"),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+        ),
+        since="n.received_on",
+        since_meaning=N_("received on or after"),
+        status="h.status",
+        derive=_derive_notice,
+        part=Part(table="notices", vocab={"kind": NoticeKind, "ground": Reason}),
+    )
+)
+
+register(
+    ExportTable(
+        name="contacts",
+        description=N_("The contact log: letters, calls, meetings, home visits, referrals."),
+        sql="""
+SELECT h.ref, c.id, c.contact_on, c.kind, c.referral_to, c.text, c.caseworker, c.automatic,
+    c.created_at
+FROM contacts c JOIN households h ON h.id = c.household_id
+WHERE {where}
+ORDER BY h.ref, c.contact_on, c.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("id", N_("the contact's number in this database"), "int"),
+            col("contact_on", N_("the day of the contact"), "date"),
+            col("kind", N_("letter, phone, sms, email, meeting, home_visit, referral or note")),
+            col("referral_to", N_("the service a referral went to")),
+            col("text", N_("what happened")),
+            col("caseworker", N_("who made the contact")),
+            col("automatic", N_("true when logged by the program (e.g. a letter batch)"), "bool"),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+        ),
+        since="c.contact_on",
+        since_meaning=N_("on or after"),
+        status="h.status",
+        part=Part(
+            table="contacts",
+            order_by="contact_on, id",
+            vocab={"kind": ContactKind, "referral_to": ReferralTarget},
+        ),
+    )
+)
+
+register(
+    ExportTable(
+        name="consents",
+        description=N_("Consent per recipient, and whether it is valid on --as-of."),
+        sql="""
+SELECT h.ref, c.id, c.recipient, c.recipient_name, c.given_on, c.expires_on, c.revoked_on,
+    (c.given_on <= :as_of AND (c.expires_on IS NULL OR c.expires_on >= :as_of)
+     AND (c.revoked_on IS NULL OR c.revoked_on > :as_of)) AS valid,
+    c.note, c.created_at
+FROM consents c JOIN households h ON h.id = c.household_id
+WHERE {where}
+ORDER BY h.ref, c.given_on, c.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("id", N_("the consent's number in this database"), "int"),
+            col("recipient", N_("landlord, enforcement, debt_collector or other")),
+            col("recipient_name", N_("the recipient's name, e.g. the landlord")),
+            col("given_on", N_("the day consent was given"), "date"),
+            col("expires_on", N_("the last day it is valid (empty: until revoked)"), "date"),
+            col("revoked_on", N_("the day it was revoked"), "date"),
+            col("valid", N_("true when valid on --as-of"), "bool"),
+            col("note", N_("free-text note")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+        ),
+        since="c.given_on",
+        since_meaning=N_("given on or after"),
+        status="h.status",
+        part=Part(table="consents", order_by="given_on, id", vocab={"recipient": Recipient}),
+    )
+)
+
+
+def get_table(name: str) -> ExportTable:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise InvalidInput(
+            "table", name, _("must be one of: {allowed}").format(allowed=", ".join(TABLES))
+        ) from None
+
+
+def show_pnr(digits: str, *, include_pnr: bool) -> str:
+    from bostadcli.pnr import IdentityNumber
+
+    number = IdentityNumber(digits)
+    return number.formatted() if include_pnr else number.masked()
+
+
+def _params(as_of: date) -> dict[str, Any]:
+    from bostadcli.households import child_cutoff
+
+    return {
+        "as_of": as_of.isoformat(),
+        "cutoff": child_cutoff(as_of),
+        "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
+    }
+
+
+def iter_rows(
+    db: Database,
+    name: str,
+    *,
+    as_of: date,
+    include_pnr: bool = False,
+    since: date | None = None,
+    status: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The rows of an export table, one at a time from the cursor.
+
+    ``status`` is open, closed or all (None: all); ``since`` keeps rows whose date
+    (the table's ``since_meaning``) is on or after it.
+    """
+    table = get_table(name)
+    where = ["1 = 1"]
+    params = _params(as_of)
+    if since is not None:
+        if table.since is None:
+            raise InvalidInput("--since", since.isoformat(), _("this table has no date to filter"))
+        where.append(f"{table.since} >= :since")
+        params["since"] = since.isoformat()
+    if status is not None and status != "all":
+        if table.status is None:
+            raise InvalidInput("--status", status, _("this table has no case status to filter"))
+        code = _status_choice(status)
+        where.append(f"{table.status} = :status")
+        params["status"] = code
+    return _stream(
+        db, table, table.sql.format(where=" AND ".join(where)), params, as_of, include_pnr
+    )
+
+
+def _status_choice(status: str) -> str:
+    allowed = [s.value for s in CaseStatus] + ["all"]
+    if status not in allowed:
+        raise InvalidInput(
+            "--status", status, _("must be one of: {allowed}").format(allowed=", ".join(allowed))
+        )
+    return status
+
+
+def _stream(
+    db: Database,
+    table: ExportTable,
+    sql: str,
+    params: dict[str, Any],
+    as_of: date,
+    include_pnr: bool,
+) -> Iterator[dict[str, Any]]:
+    # Validation above runs when iter_rows is called; only the reading is lazy.
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    pnr_keys = [c.key for c in table.columns if c.kind == "pnr" and c.key in names]
+    bool_keys = [c.key for c in table.columns if c.kind == "bool" and c.key in names]
+    list_keys = [c.key for c in table.columns if c.kind == "list" and c.key in names]
+
+    def generate() -> Iterator[dict[str, Any]]:
+        try:
+            for values in cursor:
+                row = dict(zip(names, values, strict=True))
+                for key in pnr_keys:
+                    if row[key]:
+                        row[key] = show_pnr(row[key], include_pnr=include_pnr)
+                for key in bool_keys:
+                    if row[key] is not None:
+                        row[key] = bool(row[key])
+                for key in list_keys:
+                    row[key] = row[key].split(",") if row[key] else []
+                if table.derive is not None:
+                    table.derive(row, as_of)
+                yield row
+        finally:
+            cursor.close()
+
+    return generate()
+
+
+class _Counted:
+    """Counts the rows that pass through, so a cut-short export is logged truthfully."""
+
+    def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+    def close(self) -> None:
+        # Ends the cursor now, not whenever the generator is collected (the database
+        # may be closed by then).
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
+
+def export_table(
+    db: Database,
+    name: str,
+    out: IO[str],
+    *,
+    fmt: str = "csv",
+    as_of: date,
+    include_pnr: bool = False,
+    since: date | None = None,
+    status: str | None = None,
+    bom: bool = False,
+    delimiter: str = ",",
+    command: str,
+) -> int:
+    """Write one table to ``out`` as CSV, JSON or JSON Lines; returns the row count.
+
+    The export is logged even when writing stops half-way (a closed pipe): the log
+    says how many rows left the database.
+    """
+    if fmt not in FORMATS:
+        raise InvalidInput(
+            "--format", fmt, _("must be one of: {allowed}").format(allowed="csv, json, jsonl")
+        )
+    if fmt != "csv" and (bom or delimiter != ","):
+        raise InvalidInput("--format", fmt, _("--bom and --delimiter apply to CSV only"))
+    if delimiter not in CSV_DELIMITERS:
+        raise InvalidInput("--delimiter", delimiter, _("use ',', ';' or a tab"))
+    table = get_table(name)
+    columns = list(table.columns)
+    rows = _Counted(
+        iter_rows(db, name, as_of=as_of, include_pnr=include_pnr, since=since, status=status)
+    )
+    try:
+        if fmt == "csv":
+            write_csv(rows, columns, out, delimiter=delimiter, bom=bom)
+        elif fmt == "json":
+            write_json(rows, columns, out)
+        else:
+            write_jsonl(rows, columns, out)
+        out.flush()
+    finally:
+        rows.close()
+        record_export(
+            db,
+            command=command,
+            table_name=name,
+            row_count=rows.count,
+            include_pnr=include_pnr and table.has_pnr,
+        )
+    return rows.count
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        # A container user without a passwd entry or LOGNAME still needs a name in the log.
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def record_export(
+    db: Database, *, command: str, table_name: str, row_count: int, include_pnr: bool
+) -> None:
+    from bostadcli.db import now_utc, transaction
+
+    with transaction(db):
+        db.execute(
+            "INSERT INTO export_log (at, os_user, command, table_name, row_count, include_pnr)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [now_utc(), os_user(), command, table_name, row_count, int(include_pnr)],
+        )
+
+
+# The columns of a household row that a document carries (everything but the ids).
+HOUSEHOLD_FIELDS = (
+    "ref",
+    "status",
+    "opened_on",
+    "closed_on",
+    "outcome",
+    "street",
+    "postal_code",
+    "city",
+    "contract_number",
+    "rent_ore",
+    "arrears_ore",
+    "source",
+    "housing_situation",
+    "caseworker",
+    "note",
+    "origin_ref",
+    "created_at",
+    "updated_at",
+)
+HOUSEHOLD_VOCAB: dict[str, type[Vocab]] = {
+    "status": CaseStatus,
+    "outcome": Outcome,
+    "source": Source,
+    "housing_situation": HousingSituation,
+}
+LANDLORD_FIELDS = (
+    "name",
+    "org_number",
+    "kind",
+    "contact_person",
+    "phone",
+    "email",
+    "street",
+    "postal_code",
+    "city",
+    "created_at",
+    "updated_at",
+)
+LANDLORD_VOCAB: dict[str, type[Vocab]] = {"kind": LandlordKind}
+
+
+def document_parts() -> dict[str, Part]:
+    """The parts of a household document, by name, in the order they are imported."""
+    return {name: t.part for name, t in TABLES.items() if t.part is not None}
+
+
+def export_household(
+    db: Database, ref: str, *, include_pnr: bool = False, command: str
+) -> dict[str, Any]:
+    """One case with everything recorded about it, as one JSON-ready document.
+
+    The document keeps the stored values (money in öre, ISO dates, timestamps, ids for
+    rows that point at each other) so ``import_household`` rebuilds the case as it was.
+    """
+    from bostadcli.db import now_utc, one, rows
+    from bostadcli.households import household_id
+
+    hid = household_id(db, ref)
+    stored = one(db, "SELECT * FROM households WHERE id = ?", [hid])
+    if stored is None:
+        raise NotFound(_("no household {ref}").format(ref=ref))
+    household = {k: stored[k] for k in HOUSEHOLD_FIELDS}
+    household["reasons"] = [
+        r["reason"]
+        for r in rows(
+            db,
+            "SELECT reason FROM household_reasons WHERE household_id = ? ORDER BY reason",
+            [hid],
+        )
+    ]
+    landlord = None
+    if stored["landlord_id"] is not None:
+        found = one(db, "SELECT * FROM landlords WHERE id = ?", [stored["landlord_id"]])
+        assert found is not None
+        landlord = {k: found[k] for k in LANDLORD_FIELDS}
+    document: dict[str, Any] = {
+        "format": DOCUMENT_FORMAT,
+        "format_version": DOCUMENT_VERSION,
+        "exported_at": now_utc(),
+        "pnr_included": include_pnr,
+        "household": household,
+        "landlord": landlord,
+    }
+    count = 1
+    for name, part in document_parts().items():
+        part_rows = rows(
+            db,
+            f"SELECT * FROM {part.table} WHERE {part.where} ORDER BY {part.order_by}",
+            {"hid": hid},
+        )
+        for row in part_rows:
+            row.pop("household_id", None)
+            for key in part.pnr_columns:
+                if row.get(key):
+                    row[key] = show_pnr(row[key], include_pnr=include_pnr)
+        document[name] = part_rows
+        count += len(part_rows)
+    record_export(
+        db, command=command, table_name="household", row_count=count, include_pnr=include_pnr
+    )
+    return document
+
+
+def schema_markdown() -> str:
+    """The columns of every export table and what they mean, as Markdown."""
+    lines: list[str] = []
+    for table in TABLES.values():
+        lines += [f"### `{table.name}`", "", _(table.description), ""]
+        if table.since:
+            lines += [_("`--since DATE`: {meaning} DATE.").format(meaning=_(table.since_meaning))]
+        if table.status:
+            lines += [_("`--status open|closed|all`: the status of the case.")]
+        lines += ["", "| " + _("column") + " | " + _("meaning") + " |", "|---|---|"]
+        for c in table.columns:
+            lines.append(f"| `{c.key}` | {_(c.description)} |")
+            if c.kind == "money":
+                lines.append(
+                    f"| `{c.formatted_name}` | "
+                    + _("{key} formatted, e.g. 14 900 kr").format(key=c.key)
+                    + " |"
+                )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,896 @@
+"""Imports: landlords' lists of tenants at risk, and a case moved from another installation.
+
+A landlord's list is whatever their system or Excel wrote: semicolons or commas,
+Windows-1252 or UTF-8 with or without a byte-order mark, decimal commas, Swedish
+headings in many spellings. Each row becomes a new case with its termination notice,
+or a new notice on the open case already known for that person; a row already
+recorded changes nothing, so importing the same list twice adds nothing.
+
+All or nothing: the whole file is one transaction, and the first bad row stops it
+with the file, line and column named. A dry run does the same work and rolls back.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import json
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+
+from bostadcli import validate
+from bostadcli.errors import BostadError, Conflict, InvalidInput
+from bostadcli.i18n import N_, _
+from bostadcli.vocab import NoticeKind, Reason, Source
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.households import ChildSpec
+    from bostadcli.money import Money
+
+ENCODINGS = ("auto", "utf-8", "cp1252")
+DELIMITERS = ("auto", ";", ",", "\t")
+
+# Headings as landlords write them, after normalising (see normalise_heading): lower
+# case, å/ä/ö without their dots and rings, no spaces or punctuation.
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "tenant_name": (
+        "namn",
+        "hyresgast",
+        "hyresgastnamn",
+        "hyresgastensnamn",
+        "kund",
+        "kundnamn",
+        "fulltnamn",
+        "name",
+        "tenant",
+    ),
+    "first_name": ("fornamn", "firstname"),
+    "last_name": ("efternamn", "lastname"),
+    "pnr": (
+        "personnummer",
+        "pnr",
+        "personnr",
+        "persnr",
+        "pernr",
+        "samordningsnummer",
+        "personsamordningsnummer",
+        "personnummersamordningsnummer",
+        "idnummer",
+        "personid",
+    ),
+    "co_tenant_name": ("medhyresgast", "namn2", "hyresgast2", "cotenant"),
+    "co_tenant_pnr": (
+        "personnummer2",
+        "pnr2",
+        "personnr2",
+        "medhyresgastpersonnummer",
+        "personnummermedhyresgast",
+        "medhyresgastpnr",
+    ),
+    "street": (
+        "adress",
+        "gatuadress",
+        "gata",
+        "utdelningsadress",
+        "lagenhetsadress",
+        "bostadsadress",
+        "address",
+        "street",
+    ),
+    "postal_code": ("postnr", "postnummer", "postalcode"),
+    "city": ("ort", "postort", "stad", "city"),
+    "rent": (
+        "hyra",
+        "manadshyra",
+        "hyraman",
+        "hyrapermanad",
+        "hyrakr",
+        "manadshyrakr",
+        "aktuellhyra",
+        "rent",
+    ),
+    "amount": (
+        "skuld",
+        "hyresskuld",
+        "belopp",
+        "skuldkr",
+        "beloppkr",
+        "hyresskuldkr",
+        "obetaldhyra",
+        "utestaende",
+        "utestaendebelopp",
+        "restskuld",
+        "fordran",
+        "attbetala",
+        "amount",
+        "arrears",
+    ),
+    "terminated_on": ("uppsagning", "uppsagningsdatum", "uppsagd", "uppsagtdatum", "uppsagden"),
+    "served_on": (
+        "delgiven",
+        "delgivningsdatum",
+        "delgivning",
+        "delgivendatum",
+        "delgivningsdag",
+        "delgivet",
+        "served",
+    ),
+    "contract_number": (
+        "kontrakt",
+        "kontraktsnummer",
+        "kontraktsnr",
+        "kontraktnr",
+        "objektnr",
+        "objektnummer",
+        "objekt",
+        "lagenhetsnummer",
+        "lghnr",
+        "avtalsnummer",
+    ),
+    "ground": ("orsak", "skal", "grund", "uppsagningsgrund", "anledning", "ground"),
+    "children": ("barn", "antalbarn", "barnunder18", "hemmavarandebarn", "children"),
+    "children_part_time": (
+        "barnvaxelvis",
+        "vaxelvisbarn",
+        "barndeltid",
+        "umgangesbarn",
+        "barnvaxelvisboende",
+    ),
+    "landlord": ("hyresvard", "vard", "fastighetsagare", "bolag", "landlord"),
+    "note": ("anteckning", "kommentar", "ovrigt", "notering", "meddelande", "note"),
+    # Named with --map COLUMN=ignore: a known column to skip without a warning.
+    "ignore": (),
+}
+FIELDS = tuple(HEADINGS)
+MEANINGS: dict[str, str] = {
+    "tenant_name": N_("the tenant's name (required, or first_name and last_name)"),
+    "first_name": N_("the tenant's first name, joined with last_name"),
+    "last_name": N_("the tenant's last name"),
+    "pnr": N_("the tenant's personnummer or samordningsnummer"),
+    "co_tenant_name": N_("a co-tenant's name"),
+    "co_tenant_pnr": N_("the co-tenant's personnummer"),
+    "street": N_("street address; lines in one cell are joined with ', '"),
+    "postal_code": N_("postal code, five digits"),
+    "city": N_("city"),
+    "rent": N_("monthly rent"),
+    "amount": N_("the debt to pay to keep the home: the notice's amount and the arrears"),
+    "terminated_on": N_("date of the termination; recorded as the day the notice was received"),
+    "served_on": N_("the day the tenant was served; gives the recovery deadline"),
+    "contract_number": N_("the landlord's contract or object number"),
+    "ground": N_("unpaid rent, disturbance, neglect (free text is recognised and kept)"),
+    "children": N_("birth dates of children living there; a number or 'ja' goes to the note"),
+    "children_part_time": N_("birth dates of children living there part of the time"),
+    "landlord": N_("the landlord's name, if it differs per row (else --landlord)"),
+    "note": N_("a note, kept on the notice"),
+    "ignore": N_("a column to skip without a warning (only with --map)"),
+}
+_ALIASES = {alias: name for name, aliases in HEADINGS.items() for alias in aliases}
+
+# Excel writes a date cell as "2026-11-03 00:00:00" when the column is a date-time.
+_TRAILING_TIME = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)$")
+_CHILD_SEPARATORS = re.compile(r"[,;\s]+")
+_NO_CHILDREN = {"", "0", "nej", "no", "-", "inga"}
+_SOME_CHILDREN = {"ja", "yes", "x"}
+
+
+def headings_markdown() -> str:
+    """The fields of a landlord's list and the headings recognised for each, as Markdown."""
+    lines = [
+        "| "
+        + _("field (for --map)")
+        + " | "
+        + _("headings recognised")
+        + " | "
+        + _("meaning")
+        + " |",
+        "|---|---|---|",
+    ]
+    for name, aliases in HEADINGS.items():
+        shown = ", ".join(aliases) if aliases else "—"
+        lines.append(f"| `{name}` | {shown} | {_(MEANINGS[name])} |")
+    return "\n".join(lines) + "\n"
+
+
+def normalise_heading(text: str) -> str:
+    """``Uppsägnings-datum`` → ``uppsagningsdatum``: what headings are compared as."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, in a dry run, would do)."""
+
+    source: str
+    encoding: str = ""
+    delimiter: str = ""
+    dry_run: bool = False
+    rows: int = 0
+    new_households: int = 0
+    notices_on_known: int = 0
+    unchanged: int = 0
+    blank_rows: int = 0
+    children_without_birth_dates: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    new_landlords: list[str] = field(default_factory=list)
+    first_ref: str | None = None
+    last_ref: str | None = None
+
+    @property
+    def new_notices(self) -> int:
+        return self.new_households + self.notices_on_known
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so the transaction rolls back."""
+
+
+def _is_seekable(raw: IO[bytes]) -> bool:
+    try:
+        return bool(raw.seekable())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _is_utf8(raw: IO[bytes]) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := raw.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        raw.seek(0)
+    return True
+
+
+def detect_encoding(raw: IO[bytes], encoding: str = "auto") -> str:
+    """auto: a BOM means UTF-8; a file that is valid UTF-8 is UTF-8; else Windows-1252."""
+    if encoding not in ENCODINGS:
+        raise InvalidInput(
+            "--encoding",
+            encoding,
+            _("must be one of: {allowed}").format(allowed="auto, utf-8, cp1252"),
+        )
+    if encoding == "cp1252":
+        return "cp1252"
+    if encoding == "utf-8":
+        return "utf-8-sig"  # tolerates a BOM, and does not need one
+    head = raw.read(3)
+    raw.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    return "utf-8" if _is_utf8(raw) else "cp1252"
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    # Headings rarely contain separators, while data has decimal commas: decide on the
+    # heading row alone.
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+@dataclass
+class _Column:
+    index: int
+    heading: str
+    field: str
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, tuple[str, str]]  # field -> (text, heading as in the file)
+
+    def text(self, name: str) -> str:
+        return self.values[name][0].strip() if name in self.values else ""
+
+    def heading(self, name: str) -> str:
+        return self.values[name][1] if name in self.values else name
+
+
+def _columns(
+    header: list[str], mapping: Mapping[str, str], summary: ImportSummary, where: str
+) -> list[_Column]:
+    mapped = {normalise_heading(k): v for k, v in mapping.items()}
+    found_mapped: set[str] = set()
+    columns: list[_Column] = []
+    seen: dict[str, str] = {}
+    for index, heading in enumerate(header):
+        key = normalise_heading(heading)
+        if not key:
+            continue
+        name = mapped.get(key) or _ALIASES.get(key)
+        if key in mapped:
+            found_mapped.add(key)
+        if name is None:
+            summary.ignored_columns.append(heading.strip())
+            continue
+        if name == "ignore":
+            continue
+        if name in seen:
+            raise InvalidInput(
+                _("heading"),
+                heading,
+                _("'{a}' and '{b}' both mean {field}; skip one with --map '{b}=ignore'").format(
+                    a=seen[name], b=heading.strip(), field=name
+                ),
+            ).located(where)
+        seen[name] = heading.strip()
+        columns.append(_Column(index=index, heading=heading.strip(), field=name))
+    for key, name in mapped.items():
+        if key not in found_mapped:
+            raise InvalidInput("--map", f"{key}={name}", _("the file has no such column"))
+    names = {c.field for c in columns}
+    if "tenant_name" not in names and not {"first_name", "last_name"} & names:
+        raise InvalidInput(
+            _("heading"),
+            ", ".join(h.strip() for h in header),
+            _(
+                "no column with the tenant's name (Namn, Hyresgäst);"
+                " name it with --map COLUMN=tenant_name"
+            ),
+        ).located(where)
+    return columns
+
+
+def _parse_map(items: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in items:
+        column, sep, name = item.rpartition("=")
+        if not sep or not column.strip():
+            raise InvalidInput("--map", item, _("expected COLUMN=FIELD"))
+        name = name.strip()
+        if name not in FIELDS:
+            raise InvalidInput(
+                "--map",
+                item,
+                _("unknown field; one of: {allowed}").format(allowed=", ".join(FIELDS)),
+            )
+        mapping[column.strip()] = name
+    return mapping
+
+
+def _records(
+    text: IO[str], delimiter: str, first_line: int, source: str
+) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the physical line each starts on (quoted fields may span lines)."""
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    start = first_line
+    try:
+        for record in reader:
+            yield start, record
+            start = first_line + reader.line_num
+    except csv.Error as exc:
+        where = _("{file}, line {line}").format(file=source, line=start)
+        raise InvalidInput("CSV", "", str(exc)).located(where) from None
+
+
+def _one_line(text: str, joiner: str = " ") -> str:
+    # A name or address split over lines in a spreadsheet cell is one line here.
+    return joiner.join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def _date(text: str, heading: str) -> date | None:
+    from bostadcli.dates import parse_swedish_date
+
+    value = text.strip()
+    if not value:
+        return None
+    match = _TRAILING_TIME.match(value)
+    if match is not None:
+        value = match.group(1)
+    return parse_swedish_date(value, field=heading)
+
+
+def _money(text: str, heading: str) -> Money | None:
+    from bostadcli.money import parse_money
+
+    return parse_money(text, field=heading) if text.strip() else None
+
+
+def _ground(text: str) -> Reason | None:
+    value = text.strip()
+    if not value:
+        return None
+    if value in {r.value for r in Reason}:
+        return Reason(value)
+    key = normalise_heading(value)
+    if any(word in key for word in ("hyr", "skuld", "obetal", "betalning")):
+        return Reason.unpaid_rent
+    if "storning" in key or "stor" in key[:4]:
+        return Reason.disturbance
+    if any(word in key for word in ("misskot", "vanvard", "skick", "skotsel")):
+        return Reason.neglect
+    return Reason.other
+
+
+def _children(text: str, heading: str, *, part_time: bool) -> tuple[list[ChildSpec], bool]:
+    """Birth dates of children, and whether children were reported without them."""
+    from bostadcli.households import ChildSpec
+
+    value = text.strip().casefold()
+    if value in _NO_CHILDREN:
+        return [], False
+    if value.isdigit() or value in _SOME_CHILDREN:
+        return [], True
+    return [
+        ChildSpec(birth_date=birth, part_time=part_time)
+        for part in _CHILD_SEPARATORS.split(value)
+        if part and (birth := _date(part, heading)) is not None
+    ], False
+
+
+def _find_household(
+    db: Database, *, pnr: str | None, name: str, street: str | None
+) -> tuple[int, str] | None:
+    """The open case already known for this person: by personnummer, else address + name."""
+    from bostadcli.db import one
+
+    if pnr is not None:
+        found = one(
+            db,
+            "SELECT h.id, h.ref FROM members m JOIN households h ON h.id = m.household_id"
+            " WHERE m.pnr = ? AND h.status = 'open' ORDER BY h.id LIMIT 1",
+            [pnr],
+        )
+        if found is not None:
+            return int(found["id"]), str(found["ref"])
+    if street is None:
+        return None
+    # The same name at the same address, unless both rows name different personnummer.
+    found = one(
+        db,
+        "SELECT h.id, h.ref FROM households h JOIN members m ON m.household_id = h.id"
+        " WHERE h.street = :street COLLATE NOCASE AND h.status = 'open'"
+        " AND m.name = :name COLLATE NOCASE AND m.role IN ('tenant', 'co_tenant')"
+        " AND (:pnr IS NULL OR m.pnr IS NULL OR m.pnr = :pnr) ORDER BY h.id LIMIT 1",
+        {"street": street, "name": name, "pnr": pnr},
+    )
+    return (int(found["id"]), str(found["ref"])) if found is not None else None
+
+
+def _notice_recorded(db: Database, hid: int, served_on: date | None, amount: Money | None) -> bool:
+    from bostadcli.db import one
+
+    return (
+        one(
+            db,
+            "SELECT 1 FROM notices WHERE household_id = ? AND kind = 'termination'"
+            " AND served_on IS ? AND amount_ore IS ?",
+            [hid, served_on.isoformat() if served_on else None, amount.ore if amount else None],
+        )
+        is not None
+    )
+
+
+def _import_row(
+    db: Database,
+    row: _Row,
+    *,
+    landlord: str | None,
+    create_landlord: bool,
+    as_of: date,
+    summary: ImportSummary,
+) -> None:
+    from bostadcli.households import NewHousehold, add_household, edit_household
+    from bostadcli.landlords import find_landlord
+    from bostadcli.notices import NewNotice, add_notice
+    from bostadcli.pnr import parse_pnr
+
+    name = _one_line(row.text("tenant_name")) or _one_line(
+        f"{row.text('first_name')} {row.text('last_name')}"
+    )
+    name_heading = row.heading("tenant_name" if "tenant_name" in row.values else "last_name")
+    name = validate.required_text(name, field=name_heading)
+    pnr_text = row.text("pnr")
+    pnr = parse_pnr(pnr_text, as_of=as_of, field=row.heading("pnr")) if pnr_text else None
+    co_pnr_text = row.text("co_tenant_pnr")
+    if co_pnr_text:
+        parse_pnr(co_pnr_text, as_of=as_of, field=row.heading("co_tenant_pnr"))
+    street = validate.clean_text(_one_line(row.text("street"), ", "), field=row.heading("street"))
+    postal_code = validate.postal_code(row.text("postal_code"), field=row.heading("postal_code"))
+    rent = _money(row.text("rent"), row.heading("rent"))
+    amount = _money(row.text("amount"), row.heading("amount"))
+    terminated_on = _date(row.text("terminated_on"), row.heading("terminated_on"))
+    served_on = _date(row.text("served_on"), row.heading("served_on"))
+    for key, day in (("terminated_on", terminated_on), ("served_on", served_on)):
+        if day is not None and day > as_of:
+            raise InvalidInput(row.heading(key), row.text(key), _("is in the future"))
+    ground_text = _one_line(row.text("ground"))
+    ground = _ground(ground_text)
+    children, reported = _children(row.text("children"), row.heading("children"), part_time=False)
+    part_time, reported_pt = _children(
+        row.text("children_part_time"), row.heading("children_part_time"), part_time=True
+    )
+    note_lines = [row.text("note")] if row.text("note") else []
+    if ground_text and ground_text != (ground.value if ground else ""):
+        note_lines.append(f"{row.heading('ground')}: {ground_text}")
+    if reported or reported_pt:
+        summary.children_without_birth_dates += 1
+        for key, flag in (("children", reported), ("children_part_time", reported_pt)):
+            if flag:
+                note_lines.append(f"{row.heading(key)}: {row.text(key)}")
+    landlord_name = _one_line(row.text("landlord")) or landlord
+    if landlord_name and find_landlord(db, landlord_name) is None:
+        if not create_landlord:
+            raise InvalidInput(
+                row.heading("landlord") if row.text("landlord") else "--landlord",
+                landlord_name,
+                _("no such landlord: add it with 'bostad landlord add', or use --create-landlord"),
+            )
+        summary.new_landlords.append(landlord_name)
+
+    notice = NewNotice(
+        kind=NoticeKind.termination.value,
+        ground=ground.value if ground else None,
+        received_on=terminated_on,
+        served_on=served_on,
+        amount=amount,
+        note="\n".join(note_lines) or None,
+    )
+    known = _find_household(db, pnr=pnr.digits if pnr else None, name=name, street=street)
+    if known is not None:
+        hid, ref = known
+        if _notice_recorded(db, hid, served_on, amount):
+            summary.unchanged += 1
+            return
+        add_notice(db, ref, notice, as_of=as_of)
+        if amount is not None:
+            edit_household(db, ref, changes={"arrears": amount})
+        summary.notices_on_known += 1
+        return
+    from bostadcli.money import Money
+
+    ref = add_household(
+        db,
+        NewHousehold(
+            tenant_name=name,
+            tenant_pnr=pnr_text or None,
+            street=street,
+            postal_code=postal_code,
+            city=validate.clean_text(_one_line(row.text("city")), field=row.heading("city")),
+            landlord=landlord_name,
+            contract_number=_one_line(row.text("contract_number")) or None,
+            rent=rent,
+            arrears=amount or Money.zero(),
+            reasons=[ground.value] if ground else [],
+            source=Source.landlord.value,
+            co_tenant_name=_one_line(row.text("co_tenant_name")) or None,
+            co_tenant_pnr=co_pnr_text or None,
+            children=children + part_time,
+        ),
+        as_of=as_of,
+        create_landlord=create_landlord,
+    )
+    add_notice(db, ref, notice, as_of=as_of)
+    summary.new_households += 1
+    summary.first_ref = summary.first_ref or ref
+    summary.last_ref = ref
+
+
+def import_notices(
+    db: Database,
+    raw: IO[bytes],
+    *,
+    source: str,
+    as_of: date,
+    landlord: str | None = None,
+    create_landlord: bool = False,
+    dry_run: bool = False,
+    encoding: str = "auto",
+    delimiter: str = "auto",
+    mapping: list[str] | None = None,
+) -> ImportSummary:
+    """Import a landlord's list; all rows or none. See the module docstring."""
+    if delimiter not in DELIMITERS:
+        raise InvalidInput("--delimiter", delimiter, _("use auto, ';', ',' or a tab"))
+    columns_map = _parse_map(mapping or [])
+    summary = ImportSummary(source=source, dry_run=dry_run)
+    with contextlib.ExitStack() as stack:
+        stream = raw
+        if not _is_seekable(raw):
+            # Detecting the encoding reads the whole file once; standard input cannot be
+            # rewound, so it goes to a temporary file first (on disk, not in memory).
+            stream = stack.enter_context(tempfile.TemporaryFile())
+            shutil.copyfileobj(raw, stream, 1 << 20)
+            stream.seek(0)
+        summary.encoding = detect_encoding(stream, encoding)
+        text = io.TextIOWrapper(stream, encoding=summary.encoding, newline="")
+        stack.callback(text.detach)
+        _read(db, text, summary, columns_map, delimiter, landlord, create_landlord, as_of)
+    return summary
+
+
+def _read(
+    db: Database,
+    text: IO[str],
+    summary: ImportSummary,
+    columns_map: dict[str, str],
+    delimiter: str,
+    landlord: str | None,
+    create_landlord: bool,
+    as_of: date,
+) -> None:
+    source = summary.source
+    try:
+        first = text.readline()
+        while first and not first.strip():
+            first = text.readline()
+    except UnicodeDecodeError as exc:
+        raise _decode_error(source, summary.encoding, exc) from None
+    if not first:
+        raise BostadError(
+            _("{file} is empty: expected a heading row and one row per tenant").format(file=source)
+        )
+    skipped = 0
+    match = re.fullmatch(r"sep=(.)\r?\n?", first)
+    if match is not None:
+        # Excel's own hint on the first line: "sep=;".
+        summary.delimiter = match.group(1)
+        skipped = 1
+    else:
+        summary.delimiter = _sniff_delimiter(first)
+        text.seek(0)
+    if delimiter != "auto":
+        summary.delimiter = delimiter
+    _run(db, text, columns_map, summary, skipped, landlord, create_landlord, as_of)
+
+
+def _decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> InvalidInput:
+    return InvalidInput(
+        "--encoding",
+        encoding,
+        _("{file} cannot be read as this encoding: {error}").format(file=source, error=exc.reason),
+    )
+
+
+def _run(
+    db: Database,
+    text: IO[str],
+    columns_map: dict[str, str],
+    summary: ImportSummary,
+    skipped: int,
+    landlord: str | None,
+    create_landlord: bool,
+    as_of: date,
+) -> None:
+    from bostadcli.db import transaction
+
+    records = _records(text, summary.delimiter, skipped + 1, summary.source)
+    try:
+        try:
+            while True:
+                header_line, header = next(records)
+                if any(cell.strip() for cell in header):
+                    break
+        except StopIteration:
+            raise BostadError(
+                _("{file} is empty: expected a heading row and one row per tenant").format(
+                    file=summary.source
+                )
+            ) from None
+        columns = _columns(
+            header,
+            columns_map,
+            summary,
+            _("{file}, line {line}").format(file=summary.source, line=header_line),
+        )
+        with transaction(db):
+            for line, record in records:
+                if not any(cell.strip() for cell in record):
+                    summary.blank_rows += 1
+                    continue
+                row = _Row(
+                    line=line,
+                    values={
+                        c.field: (record[c.index] if c.index < len(record) else "", c.heading)
+                        for c in columns
+                    },
+                )
+                try:
+                    _import_row(
+                        db,
+                        row,
+                        landlord=landlord,
+                        create_landlord=create_landlord,
+                        as_of=as_of,
+                        summary=summary,
+                    )
+                except InvalidInput as exc:
+                    raise exc.located(
+                        _("{file}, line {line}").format(file=summary.source, line=line)
+                    ) from None
+                summary.rows += 1
+            if summary.dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except UnicodeDecodeError as exc:
+        raise _decode_error(summary.source, summary.encoding, exc) from None
+
+
+# ---------------------------------------------------------------------------------------
+# A household moved from another installation (the document of 'bostad export household')
+
+
+def read_document(stream: IO[bytes], *, source: str) -> dict[str, Any]:
+    try:
+        document = json.load(stream)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            source, f"line {exc.lineno}", _("not a JSON document: {error}").format(error=exc.msg)
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(source, "", _("not UTF-8 text")) from None
+    if not isinstance(document, dict):
+        raise InvalidInput(source, type(document).__name__, _("expected a JSON object"))
+    return document
+
+
+def _check_vocab(values: dict[str, Any], vocab: Mapping[str, Any], where: str) -> None:
+    for key, enum in vocab.items():
+        value = values.get(key)
+        if value is not None:
+            try:
+                validate.choice(enum, value, field=key)
+            except InvalidInput as exc:
+                raise exc.located(where) from None
+
+
+def _table_columns(db: Database, table: str) -> set[str]:
+    return {str(r[1]) for r in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+
+
+def _insert(db: Database, table: str, record: dict[str, Any], where: str) -> int:
+    import sqlite3
+
+    unknown = set(record) - _table_columns(db, table)
+    if unknown:
+        raise InvalidInput(
+            where,
+            ", ".join(sorted(unknown)),
+            _("fields this installation does not know; upgrade bostadcli"),
+        )
+    names = list(record)
+    try:
+        cursor = db.execute(
+            f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)})"
+            f" VALUES ({', '.join('?' for _n in names)})",
+            [record[n] for n in names],
+        )
+    except sqlite3.IntegrityError as exc:
+        raise InvalidInput(
+            where, "", _("not accepted by the database: {error}").format(error=exc)
+        ) from None
+    return int(cursor.lastrowid or 0)
+
+
+def import_household(
+    db: Database, document: Mapping[str, Any], *, source: str, as_of: date
+) -> dict[str, Any]:
+    """Rebuild a case from its document under a new reference; returns what was made.
+
+    The reference it had is kept in ``origin_ref``. Importing the same document twice
+    is refused (a Conflict naming the case it became).
+    """
+    from bostadcli import exporting
+    from bostadcli.dates import parse_date
+    from bostadcli.db import now_utc, one, transaction
+    from bostadcli.households import allocate_ref
+    from bostadcli.landlords import add_landlord, find_landlord
+    from bostadcli.pnr import parse_pnr
+
+    if document.get("format") != exporting.DOCUMENT_FORMAT:
+        raise InvalidInput(source, str(document.get("format")), _("not a household document"))
+    version = document.get("format_version")
+    if not isinstance(version, int) or version > exporting.DOCUMENT_VERSION or version < 1:
+        raise InvalidInput(source, str(version), _("a document version this bostadcli cannot read"))
+    parts = exporting.document_parts()
+    known = {"format", "format_version", "exported_at", "pnr_included", "household", "landlord"}
+    extra = set(document) - known - set(parts)
+    if extra:
+        raise InvalidInput(
+            source, ", ".join(sorted(extra)), _("parts this installation does not know")
+        )
+    household = document.get("household")
+    if not isinstance(household, dict):
+        raise InvalidInput(source, "household", _("missing"))
+    where = f"{source}: household"
+    _check_vocab(household, exporting.HOUSEHOLD_VOCAB, where)
+    origin = household.get("ref")
+    if not isinstance(origin, str) or not origin:
+        raise InvalidInput(where, "ref", _("missing"))
+    opened = parse_date(str(household.get("opened_on") or ""), field=f"{where}.opened_on")
+    pnr_included = bool(document.get("pnr_included"))
+    counts: dict[str, int] = {}
+    with transaction(db):
+        earlier = one(
+            db,
+            "SELECT ref FROM households WHERE origin_ref = ? AND opened_on = ?",
+            [origin, opened.isoformat()],
+        )
+        if earlier is not None:
+            raise Conflict(
+                _("{file}: case {origin} was imported already, as {ref}").format(
+                    file=source, origin=origin, ref=earlier["ref"]
+                )
+            )
+        record = {k: household.get(k) for k in exporting.HOUSEHOLD_FIELDS if k != "ref"}
+        record["postal_code"] = validate.postal_code(record.get("postal_code"))
+        record["origin_ref"] = origin
+        now = now_utc()
+        record["created_at"] = record.get("created_at") or now
+        record["updated_at"] = record.get("updated_at") or now
+        landlord = document.get("landlord")
+        if landlord:
+            _check_vocab(landlord, exporting.LANDLORD_VOCAB, f"{source}: landlord")
+            found = find_landlord(db, str(landlord.get("name") or ""))
+            if found is None:
+                fields = {
+                    k: landlord.get(k)
+                    for k in exporting.LANDLORD_FIELDS
+                    if k not in ("created_at", "updated_at") and landlord.get(k) is not None
+                }
+                found = add_landlord(db, **fields)
+                stamps = {k: landlord.get(k) for k in ("created_at", "updated_at")}
+                if all(stamps.values()):
+                    # Moved, not new: keep when the landlord was first recorded.
+                    db.execute(
+                        "UPDATE landlords SET created_at = ?, updated_at = ? WHERE id = ?",
+                        [stamps["created_at"], stamps["updated_at"], found["id"]],
+                    )
+                counts["landlords"] = 1
+            record["landlord_id"] = found["id"]
+        record["ref"] = allocate_ref(db, opened)
+        hid = _insert(db, "households", record, where)
+        for reason in household.get("reasons") or []:
+            validate.choice(Reason, reason, field=f"{where}.reasons")
+            _insert(db, "household_reasons", {"household_id": hid, "reason": reason}, where)
+        ids: dict[str, dict[int, int]] = {}
+        for name, part in parts.items():
+            ids[name] = {}
+            items = document.get(name) or []
+            if not isinstance(items, list):
+                raise InvalidInput(source, name, _("expected a list"))
+            columns = _table_columns(db, part.table)
+            for i, item in enumerate(items):
+                at = f"{source}: {name}[{i}]"
+                if not isinstance(item, dict):
+                    raise InvalidInput(at, type(item).__name__, _("expected a JSON object"))
+                _check_vocab(item, part.vocab, at)
+                row = dict(item)
+                old_id = row.pop("id", None)
+                if "household_id" in columns:
+                    row["household_id"] = hid
+                for key, target in part.refs.items():
+                    if row.get(key) is not None:
+                        if row[key] not in ids.get(target, {}):
+                            raise InvalidInput(at, f"{key}={row[key]}", _("points at nothing"))
+                        row[key] = ids[target][row[key]]
+                for key in part.pnr_columns:
+                    value = row.get(key)
+                    if value and pnr_included:
+                        row[key] = parse_pnr(str(value), as_of=as_of, field=f"{at}.{key}").digits
+                    else:
+                        # A masked number ("19800101-****") is no number; the birth date
+                        # is carried separately.
+                        row[key] = None
+                new_id = _insert(db, part.table, row, at)
+                if isinstance(old_id, int):
+                    ids[name][old_id] = new_id
+            counts[name] = len(items)
+        ref = str(record["ref"])
+    return {"ref": ref, "origin_ref": origin, "counts": counts, "pnr_included": pnr_included}
