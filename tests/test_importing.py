@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -472,7 +471,8 @@ _MEASURE = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_a_100_000_row_file_in_reasonable_time_and_constant_memory(tmp_path: Path) -> None:
+def test_a_100_000_row_file_in_constant_memory(tmp_path: Path) -> None:
+    # Speed is measured by benchmarks/, not asserted here: a slow machine is not a bug.
     results = {}
     for n in (10_000, 100_000):
         path = big_file(tmp_path / f"big{n}.csv", n)
@@ -486,15 +486,12 @@ def test_a_100_000_row_file_in_reasonable_time_and_constant_memory(tmp_path: Pat
         rows_done, households, seconds, max_rss_kib = done.stdout.split()
         assert int(rows_done) == int(households) == n
         results[n] = (float(seconds), int(max_rss_kib))
-    seconds, rss_big = results[100_000]
+    _, rss_big = results[100_000]
     _, rss_small = results[10_000]
-    assert seconds < 60, f"100 000 rows took {seconds:.1f} s"
     # Ten times the rows, about the same memory: the file is read as a stream.
     assert rss_big < rss_small * 1.25 + 16 * 1024, (rss_small, rss_big)
 
 
 def test_the_big_file_generator_makes_valid_rows(db: Any, tmp_path: Path) -> None:
-    start = time.perf_counter()
     summary = run(db, big_file(tmp_path / "b.csv", 300))
     assert summary.new_households == 300
-    assert time.perf_counter() - start < 30
