@@ -149,8 +149,8 @@ def test_export_schema_matches_the_documentation(db_path: Path) -> None:
 
     result = bostad(db_path, "export", "schema")
     assert result.stdout.strip() == schema_markdown().strip()
-    docs = (ROOT / "docs" / "io.md").read_text(encoding="utf-8")
-    assert schema_markdown().strip() in docs, "regenerate docs/io.md: bostad export schema"
+    docs = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert schema_markdown().strip() in docs, "update the README from: bostad export schema"
 
 
 def test_household_moves_between_installations(db_path: Path, tmp_path: Path) -> None:

@@ -692,7 +692,7 @@ def schema_markdown() -> str:
     """The columns of every export table and what they mean, as Markdown."""
     lines: list[str] = []
     for table in TABLES.values():
-        lines += [f"### `{table.name}`", "", _(table.description), ""]
+        lines += [f"#### `{table.name}`", "", _(table.description), ""]
         if table.since:
             lines += [_("`--since DATE`: {meaning} DATE.").format(meaning=_(table.since_meaning))]
         if table.status:
