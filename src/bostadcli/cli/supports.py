@@ -7,7 +7,7 @@ import typer
 from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.i18n import _
+from bostadcli.i18n import _, ngettext
 from bostadcli.vocab import SupportKind, label
 
 app = typer.Typer(no_args_is_help=True)
@@ -83,7 +83,7 @@ def _details(_value: Any, row: dict[str, Any]) -> str:
     if row["place"]:
         parts.append(row["place"])
     if row["nights"] is not None:
-        parts.append(_("{n} nights").format(n=row["nights"]))
+        parts.append(ngettext("{n} night", "{n} nights", row["nights"]).format(n=row["nights"]))
     if row["cost_ore"] is not None:
         decision = {True: _("granted"), False: _("refused"), None: _("not decided")}
         parts.append(f"{sek(row['cost_ore'])} ({decision[row['cost_granted']]})")
