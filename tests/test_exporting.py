@@ -282,7 +282,7 @@ def test_household_document_round_trip_into_an_empty_database(db: Any, tmp_path:
     ref = rich_case(db)
     # Recorded long ago: the moved copy must keep these, not the time of the import.
     db.execute("UPDATE landlords SET created_at = '2020-01-01T00:00:00+00:00'")
-    document = export_household(db, ref, include_pnr=True, command="t")
+    document = export_household(db, ref, include_pnr=True, as_of=AS_OF, command="t")
     assert document["format"] == "bostadcli-household"
     assert document["format_version"] == exporting.DOCUMENT_VERSION
     assert document["landlord"]["name"] == "Alingsåshem"
@@ -314,7 +314,7 @@ def test_household_document_round_trip_into_an_empty_database(db: Any, tmp_path:
 
 def test_a_masked_document_moves_without_personnummer(db: Any, tmp_path: Path) -> None:
     ref = rich_case(db)
-    document = json.loads(json.dumps(export_household(db, ref, command="t")))
+    document = json.loads(json.dumps(export_household(db, ref, as_of=AS_OF, command="t")))
     assert document["members"][0]["pnr"] == "19811218-****"
     target = open_database(tmp_path / "target.sqlite", create=True)
     import_household(target, document, source="doc.json", as_of=AS_OF)
@@ -336,7 +336,7 @@ def test_documents_this_version_cannot_read_are_refused(
     db: Any, tmp_path: Path, change: dict[str, Any], message: str
 ) -> None:
     ref = rich_case(db)
-    document = json.loads(json.dumps(export_household(db, ref, command="t"))) | change
+    document = json.loads(json.dumps(export_household(db, ref, as_of=AS_OF, command="t"))) | change
     target = open_database(tmp_path / "target.sqlite", create=True)
     dump = "\n".join(target.conn.iterdump())
     with pytest.raises(InvalidInput, match=message):
@@ -347,7 +347,7 @@ def test_documents_this_version_cannot_read_are_refused(
 
 def test_a_bad_row_in_a_document_writes_nothing(db: Any, tmp_path: Path) -> None:
     ref = rich_case(db)
-    document = json.loads(json.dumps(export_household(db, ref, command="t")))
+    document = json.loads(json.dumps(export_household(db, ref, as_of=AS_OF, command="t")))
     document["contacts"][1]["kind"] = "telepathy"
     target = open_database(tmp_path / "target.sqlite", create=True)
     dump = "\n".join(target.conn.iterdump())

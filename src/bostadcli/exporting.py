@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
-from bostadcli import rules
-from bostadcli.errors import InvalidInput, NotFound
-from bostadcli.i18n import N_, _
+from bostadcli import rules, validate
+from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
+from bostadcli.i18n import N_, _, ngettext
 from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
 from bostadcli.vocab import (
     CaseStatus,
@@ -95,6 +95,11 @@ class ExportTable:
     @property
     def has_pnr(self) -> bool:
         return any(c.kind == "pnr" for c in self.columns)
+
+    @property
+    def has_cases(self) -> bool:
+        """Whether rows belong to cases (they carry the case reference, ``ref``)."""
+        return any(c.key == "ref" for c in self.columns)
 
 
 TABLES: dict[str, ExportTable] = {}
@@ -412,6 +417,26 @@ def _params(as_of: date) -> dict[str, Any]:
     }
 
 
+def _query(
+    table: ExportTable, *, as_of: date, since: date | None, status: str | None
+) -> tuple[str, dict[str, Any]]:
+    """The table's SQL with the ``--since`` and ``--status`` filters, and its parameters."""
+    where = ["1 = 1"]
+    params = _params(as_of)
+    if since is not None:
+        if table.since is None:
+            raise InvalidInput("--since", since.isoformat(), _("this table has no date to filter"))
+        where.append(f"{table.since} >= :since")
+        params["since"] = since.isoformat()
+    if status is not None and status != "all":
+        if table.status is None:
+            raise InvalidInput("--status", status, _("this table has no case status to filter"))
+        code = _status_choice(status)
+        where.append(f"{table.status} = :status")
+        params["status"] = code
+    return table.sql.format(where=" AND ".join(where)), params
+
+
 def iter_rows(
     db: Database,
     name: str,
@@ -427,22 +452,72 @@ def iter_rows(
     (the table's ``since_meaning``) is on or after it.
     """
     table = get_table(name)
-    where = ["1 = 1"]
-    params = _params(as_of)
-    if since is not None:
-        if table.since is None:
-            raise InvalidInput("--since", since.isoformat(), _("this table has no date to filter"))
-        where.append(f"{table.since} >= :since")
-        params["since"] = since.isoformat()
-    if status is not None and status != "all":
-        if table.status is None:
-            raise InvalidInput("--status", status, _("this table has no case status to filter"))
-        code = _status_choice(status)
-        where.append(f"{table.status} = :status")
-        params["status"] = code
-    return _stream(
-        db, table, table.sql.format(where=" AND ".join(where)), params, as_of, include_pnr
+    sql, params = _query(table, as_of=as_of, since=since, status=status)
+    return _stream(db, table, sql, params, as_of, include_pnr)
+
+
+def recipient_choice(value: str | None) -> Recipient | None:
+    """The ``--recipient`` option: None when the data stays with social services."""
+    return None if value is None else validate.choice(Recipient, value, field="--recipient")
+
+
+# A refusal names this many cases and counts the rest, so it stays one line.
+_REFUSAL_REFS_SHOWN = 10
+
+
+def _refuse_without_consent(missing: list[str], recipient: Recipient, as_of: date) -> None:
+    if not missing:
+        return
+    shown = ", ".join(missing[:_REFUSAL_REFS_SHOWN])
+    if len(missing) > _REFUSAL_REFS_SHOWN:
+        shown += " " + _("and {n} more").format(n=len(missing) - _REFUSAL_REFS_SHOWN)
+    raise ConsentRequired(
+        ngettext(
+            "{n} case has no valid consent for {recipient} on {date}: {refs};"
+            " record it with 'bostad consent add REF --recipient {code} --given DATE'",
+            "{n} cases have no valid consent for {recipient} on {date}: {refs};"
+            " record it with 'bostad consent add REF --recipient {code} --given DATE'",
+            len(missing),
+        ).format(
+            n=len(missing),
+            recipient=recipient.label,
+            date=as_of.isoformat(),
+            refs=shown,
+            code=recipient.value,
+        )
     )
+
+
+def cases_without_consent(
+    db: Database,
+    name: str,
+    recipient: Recipient,
+    *,
+    as_of: date,
+    since: date | None = None,
+    status: str | None = None,
+) -> list[str]:
+    """The cases an export would include that have no valid consent for ``recipient``.
+
+    A table without cases (landlords) carries nobody's circumstances: nothing to consent to.
+    """
+    from bostadcli.consents import VALID_ON
+
+    table = get_table(name)
+    if not table.has_cases:
+        return []
+    sql, params = _query(table, as_of=as_of, since=since, status=status)
+    params |= {"who": recipient.value, "on": as_of.isoformat()}
+    cursor = db.execute(
+        f"""
+        SELECT DISTINCT x.ref FROM ({sql}) AS x
+        WHERE NOT EXISTS (SELECT 1 FROM consents c JOIN households ch ON ch.id = c.household_id
+                          WHERE ch.ref = x.ref AND c.recipient = :who AND {VALID_ON})
+        ORDER BY x.ref
+        """,
+        params,
+    )
+    return [str(r[0]) for r in cursor.fetchall()]
 
 
 def _status_choice(status: str) -> str:
@@ -522,12 +597,16 @@ def export_table(
     status: str | None = None,
     bom: bool = False,
     delimiter: str = ",",
+    recipient: str | None = None,
     command: str,
 ) -> int:
     """Write one table to ``out`` as CSV, JSON or JSON Lines; returns the row count.
 
+    With a ``recipient`` outside social services (a landlord, Kronofogden, a debt
+    collector), every case in the export must have valid consent for that recipient on
+    ``as_of``, or nothing is written (ConsentRequired names the cases without it).
     The export is logged even when writing stops half-way (a closed pipe): the log
-    says how many rows left the database.
+    says how many rows left the database, and for whom.
     """
     if fmt not in FORMATS:
         raise InvalidInput(
@@ -538,6 +617,13 @@ def export_table(
     if delimiter not in CSV_DELIMITERS:
         raise InvalidInput("--delimiter", delimiter, _("use ',', ';' or a tab"))
     table = get_table(name)
+    who = recipient_choice(recipient)
+    if who is not None:
+        _refuse_without_consent(
+            cases_without_consent(db, name, who, as_of=as_of, since=since, status=status),
+            who,
+            as_of,
+        )
     columns = list(table.columns)
     rows = _Counted(
         iter_rows(db, name, as_of=as_of, include_pnr=include_pnr, since=since, status=status)
@@ -558,6 +644,7 @@ def export_table(
             table_name=name,
             row_count=rows.count,
             include_pnr=include_pnr and table.has_pnr,
+            recipient=who,
         )
     return rows.count
 
@@ -571,15 +658,30 @@ def os_user() -> str:
 
 
 def record_export(
-    db: Database, *, command: str, table_name: str, row_count: int, include_pnr: bool
+    db: Database,
+    *,
+    command: str,
+    table_name: str,
+    row_count: int,
+    include_pnr: bool,
+    recipient: Recipient | None = None,
 ) -> None:
     from bostadcli.db import now_utc, transaction
 
     with transaction(db):
         db.execute(
-            "INSERT INTO export_log (at, os_user, command, table_name, row_count, include_pnr)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [now_utc(), os_user(), command, table_name, row_count, int(include_pnr)],
+            "INSERT INTO export_log"
+            " (at, os_user, command, table_name, row_count, include_pnr, recipient)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                now_utc(),
+                os_user(),
+                command,
+                table_name,
+                row_count,
+                int(include_pnr),
+                recipient.value if recipient else None,
+            ],
         )
 
 
@@ -632,17 +734,29 @@ def document_parts() -> dict[str, Part]:
 
 
 def export_household(
-    db: Database, ref: str, *, include_pnr: bool = False, command: str
+    db: Database,
+    ref: str,
+    *,
+    include_pnr: bool = False,
+    recipient: str | None = None,
+    as_of: date,
+    command: str,
 ) -> dict[str, Any]:
     """One case with everything recorded about it, as one JSON-ready document.
 
     The document keeps the stored values (money in öre, ISO dates, timestamps, ids for
     rows that point at each other) so ``import_household`` rebuilds the case as it was.
+    With a ``recipient`` outside social services the case needs valid consent for it on
+    ``as_of``.
     """
+    from bostadcli.consents import require_consent
     from bostadcli.db import now_utc, one, rows
     from bostadcli.households import household_id
 
     hid = household_id(db, ref)
+    who = recipient_choice(recipient)
+    if who is not None:
+        require_consent(db, ref, who, as_of)
     stored = one(db, "SELECT * FROM households WHERE id = ?", [hid])
     if stored is None:
         raise NotFound(_("no household {ref}").format(ref=ref))
@@ -683,7 +797,12 @@ def export_household(
         document[name] = part_rows
         count += len(part_rows)
     record_export(
-        db, command=command, table_name="household", row_count=count, include_pnr=include_pnr
+        db,
+        command=command,
+        table_name="household",
+        row_count=count,
+        include_pnr=include_pnr,
+        recipient=who,
     )
     return document
 

@@ -393,3 +393,10 @@ ALTER TABLE households ADD COLUMN origin_ref TEXT;
 CREATE INDEX households_street ON households (street COLLATE NOCASE)
 """,
     )
+
+
+@migrations(name="0009_export_recipient")
+def m0009_export_recipient(db: Database) -> None:
+    # Whom an export was for (landlord, enforcement, …), when it was made for someone
+    # outside social services; NULL for the caseworkers' own use.
+    _run(db, "ALTER TABLE export_log ADD COLUMN recipient TEXT")

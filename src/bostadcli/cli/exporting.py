@@ -18,6 +18,7 @@ from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, IncludePnrOpt
 from bostadcli.exporting import TABLES
 from bostadcli.i18n import _
+from bostadcli.vocab import Recipient
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -60,6 +61,17 @@ DelimiterOpt = Annotated[
     str,
     typer.Option(
         "--delimiter", metavar="','|';'", help=_("CSV field separator; ';' for Swedish Excel.")
+    ),
+]
+RecipientOpt = Annotated[
+    Recipient | None,
+    typer.Option(
+        "--recipient",
+        help=_(
+            "Who the data is for, outside social services: refused unless every case"
+            " exported has valid consent for them on --as-of."
+        ),
+        show_default=False,
     ),
 ]
 OutOpt = Annotated[
@@ -127,6 +139,7 @@ def _table_command(name: str) -> Callable[..., None]:
         status: StatusOpt = None,
         bom: BomOpt = False,
         delimiter: DelimiterOpt = ",",
+        recipient: RecipientOpt = None,
         out: OutOpt = None,
     ) -> None:
         from bostadcli.exporting import export_table
@@ -144,6 +157,7 @@ def _table_command(name: str) -> Callable[..., None]:
                 status=status,
                 bom=bom,
                 delimiter="\t" if delimiter in ("\\t", "tab") else delimiter,
+                recipient=recipient.value if recipient else None,
                 command=_command_line(ctx),
             )
         if out is not None:
@@ -178,6 +192,8 @@ def household(
         DocumentFormat, typer.Option("--format", "-f", help=_("Always json."))
     ] = DocumentFormat.json,
     include_pnr: IncludePnrOpt = False,
+    recipient: RecipientOpt = None,
+    as_of_: AsOfOpt = None,
     out: OutOpt = None,
 ) -> None:
     from bostadcli.exporting import export_household
@@ -185,7 +201,14 @@ def household(
 
     db = state(ctx).database()
     with _output(out) as stream:
-        document = export_household(db, ref, include_pnr=include_pnr, command=_command_line(ctx))
+        document = export_household(
+            db,
+            ref,
+            include_pnr=include_pnr,
+            recipient=recipient.value if recipient else None,
+            as_of=as_of(as_of_),
+            command=_command_line(ctx),
+        )
         write_json_document(document, stream)
     if not include_pnr:
         typer.echo(
