@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -60,6 +61,8 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
                 )
             try:
                 _create_private_file(path)
+            except FileExistsError:
+                pass  # another command created it a moment ago: open that one
             except OSError as exc:
                 raise BostadError(
                     _("cannot create the database {path}: {error}").format(
@@ -74,15 +77,13 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         if str(path) != MEMORY:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             # FULL: a committed case survives a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
         from bostadcli import audit
 
         if migrate and migrations.pending(db):
-            migrations.apply(db)
-            with db.atomic():
-                audit.refresh_triggers(db)
+            _migrate(db)
         audit.set_actor(db, command="bostadcli")
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -92,6 +93,50 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
             )
         ) from None
     return db
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to write-ahead logging (readers and one writer at a time, no waiting).
+
+    Switching a new file needs it to itself, and SQLite does not wait for that with the
+    busy timeout: a command that opens the file while another is still creating it
+    tries again for as long as it would wait for any other lock.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _migrate(db: Database) -> None:
+    """Apply the pending migrations and refresh the audit triggers, as one writer.
+
+    The first commands after an upgrade may start together (a cron job and two
+    caseworkers): the write lock is taken before looking again at what is pending, so
+    the others wait and then find nothing left to do, instead of applying the same
+    migration twice.
+    """
+    from bostadcli import audit
+    from bostadcli.migrations import migrations
+
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if migrations.pending(db):
+            # Inside this transaction each migration becomes a savepoint: all or none.
+            migrations.apply(db)
+            audit.refresh_triggers(db)
+    except BaseException:
+        conn.rollback()
+        raise
+    else:
+        conn.commit()
 
 
 def _casefold(value: str | None) -> str | None:
