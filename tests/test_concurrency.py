@@ -107,6 +107,23 @@ def _prepare(tmp_path: Path) -> tuple[Path, Path]:
     return db_path, config
 
 
+def _wait_for_contacts(db_path: Path, n: int) -> None:
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        conn = sqlite3.connect(db_path, timeout=30)
+        try:
+            found = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+        finally:
+            conn.close()
+        if found >= n:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the caseworkers did not start")
+
+
 @pytest.mark.slow
 def test_caseworkers_and_the_monthly_batch_at_once(tmp_path: Path) -> None:
     db_path, config = _prepare(tmp_path)
@@ -144,6 +161,7 @@ def test_caseworkers_and_the_monthly_batch_at_once(tmp_path: Path) -> None:
                 ),
             )
         )
+    _wait_for_contacts(db_path, 30)  # the batch starts while the caseworkers are busy
     for n in range(2):
         procs.append(
             (
