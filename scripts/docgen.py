@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -80,8 +81,8 @@ def command_helps(lang: str) -> list[tuple[str, str]]:
     return [(path, text) for path, text in json.loads(result.stdout)]
 
 
-def _walk(command: Any, ctx: Any) -> list[tuple[str, str]]:
-    found = [(ctx.command_path, command.get_help(ctx))]
+def _command_paths(command: Any, ctx: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
     # Typer ships its own copy of Click: a group is whatever has subcommands.
     if hasattr(command, "list_commands"):
         for name in command.list_commands(ctx):
@@ -89,12 +90,19 @@ def _walk(command: Any, ctx: Any) -> list[tuple[str, str]]:
             if sub is None or sub.hidden:
                 continue
             sub_ctx = sub.make_context(name, [], parent=ctx, resilient_parsing=True)
-            found.extend(_walk(sub, sub_ctx))
+            found.extend(_command_paths(sub, sub_ctx, (*path, name)))
     return found
 
 
 def _dump_helps(lang: str) -> None:
-    """Runs in the child process: the language first, then the app (see the module doc)."""
+    """Runs in the child process: the language first, then the app (see the module doc).
+
+    Each help screen comes from the program's own entry point, ``bostad … --help``, so it
+    has whatever the program adds to Click's help on the way (translated frame words).
+    """
+    import io
+    from contextlib import redirect_stdout
+
     import typer
 
     from bostadcli import i18n
@@ -103,14 +111,18 @@ def _dump_helps(lang: str) -> None:
     from bostadcli.cli.app import app
 
     root = typer.main.get_command(app)
-    ctx = root.make_context(
-        "bostad",
-        [],
-        resilient_parsing=True,
-        terminal_width=HELP_WIDTH,
-        max_content_width=HELP_WIDTH,
-    )
-    json.dump(_walk(root, ctx), sys.stdout, ensure_ascii=False)
+    ctx = root.make_context("bostad", [], resilient_parsing=True)
+    helps = []
+    for path in _command_paths(root, ctx):
+        screen = io.StringIO()
+        with redirect_stdout(screen):
+            try:
+                root.main(args=[*path, "--help"], prog_name="bostad")
+            except SystemExit as exc:
+                if exc.code not in (0, None):
+                    raise
+        helps.append((" ".join(("bostad", *path)), screen.getvalue()))
+    json.dump(helps, sys.stdout, ensure_ascii=False)
 
 
 def _anchor(heading: str) -> str:
@@ -144,25 +156,44 @@ def cli_reference(lang: str) -> str:
 class _Snapshot:
     tables: dict[str, list[str]]
     views: list[str]
+    indexes: dict[str, tuple[str, str]]  # name: (table, SQL)
+
+
+@dataclass
+class _Step:
+    """What one migration changed."""
+
+    name: str
+    tables: list[str]
+    views: list[str]
+    columns: list[tuple[str, str]]
+    indexes: list[str]
+    dropped: list[str]
 
 
 def _snapshot(db: Database) -> _Snapshot:
     tables: dict[str, list[str]] = {}
     views: list[str] = []
-    for name, kind in db.execute(
-        "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY rowid"
+    indexes: dict[str, tuple[str, str]] = {}
+    for name, kind, table, sql in db.execute(
+        "SELECT name, type, tbl_name, sql FROM sqlite_master"
+        " WHERE type IN ('table', 'view', 'index') ORDER BY rowid"
     ).fetchall():
-        if name.startswith("sqlite_") or name == MIGRATIONS_TABLE:
+        if name.startswith("sqlite_") or MIGRATIONS_TABLE in (name, table):
             continue
         if kind == "view":
             views.append(name)
+        elif kind == "index":
+            # Indexes made by UNIQUE and PRIMARY KEY constraints have no SQL of their own.
+            if sql:
+                indexes[name] = (table, " ".join(sql.split()))
         else:
             tables[name] = [row[1] for row in db.execute(f"PRAGMA table_info([{name}])")]
-    return _Snapshot(tables, views)
+    return _Snapshot(tables, views, indexes)
 
 
-def _history() -> list[tuple[str, list[str], list[str], list[tuple[str, str]]]]:
-    """Per migration, in order: the tables, views and (table, column)s it added."""
+def _history() -> list[_Step]:
+    """What each migration added (and which indexes it dropped), in order."""
     from bostadcli.db import MEMORY, open_database
     from bostadcli.migrations import migrations
 
@@ -174,16 +205,22 @@ def _history() -> list[tuple[str, list[str], list[str], list[tuple[str, str]]]]:
         for i, name in enumerate(names):
             migrations.apply(db, stop_before=names[i + 1 :])
             after = _snapshot(db)
-            new_tables = [t for t in after.tables if t not in before.tables]
-            new_views = [v for v in after.views if v not in before.views]
-            new_columns = [
-                (table, column)
-                for table, columns in after.tables.items()
-                if table in before.tables
-                for column in columns
-                if column not in before.tables[table]
-            ]
-            history.append((name, new_tables, new_views, new_columns))
+            history.append(
+                _Step(
+                    name=name,
+                    tables=[t for t in after.tables if t not in before.tables],
+                    views=[v for v in after.views if v not in before.views],
+                    columns=[
+                        (table, column)
+                        for table, columns in after.tables.items()
+                        if table in before.tables
+                        for column in columns
+                        if column not in before.tables[table]
+                    ],
+                    indexes=[x for x in after.indexes if x not in before.indexes],
+                    dropped=[x for x in before.indexes if x not in after.indexes],
+                )
+            )
             before = after
         return history
     finally:
@@ -206,24 +243,24 @@ def database_schema() -> str:
     created_by: dict[str, str] = {}
     added_later: dict[str, list[tuple[str, str]]] = {}
     out = ["| migration | adds |", "|---|---|"]
-    for name, tables, views, columns in history:
-        parts = []
-        if tables:
-            parts.append(
-                ("tables " if len(tables) > 1 else "table ") + ", ".join(map(_code, tables))
+    for step in history:
+        parts = [
+            _names(kind, names)
+            for kind, names in (
+                ("table", step.tables),
+                ("view", step.views),
+                ("column", [f"{t}.{c}" for t, c in step.columns]),
+                ("index", step.indexes),
             )
-        if views:
-            parts.append(("views " if len(views) > 1 else "view ") + ", ".join(map(_code, views)))
-        if columns:
-            parts.append(
-                ("columns " if len(columns) > 1 else "column ")
-                + ", ".join(_code(f"{t}.{c}") for t, c in columns)
-            )
-        out.append(f"| `{name}` | {'; '.join(parts) or '—'} |")
-        for table in tables + views:
-            created_by[table] = name
-        for table, column in columns:
-            added_later.setdefault(table, []).append((column, name))
+            if names
+        ]
+        if step.dropped:
+            parts.append("drops " + _names("index", step.dropped))
+        out.append(f"| `{step.name}` | {'; '.join(parts) or '—'} |")
+        for table in step.tables + step.views:
+            created_by[table] = step.name
+        for table, column in step.columns:
+            added_later.setdefault(table, []).append((column, step.name))
     out.append("")
 
     db = open_database(MEMORY)
@@ -242,11 +279,28 @@ def database_schema() -> str:
                     + "."
                 )
                 out.append("")
+            indexes = [(n, sql) for n, (t, sql) in final.indexes.items() if t == table]
+            if indexes:
+                out.append("Indexes: " + ", ".join(_index(n, sql) for n, sql in indexes) + ".")
+                out.append("")
         for view in final.views:
             out.extend(_view_section(db, view, created_by.get(view)))
     finally:
         db.close()
     return "\n".join(out)
+
+
+def _names(kind: str, names: list[str]) -> str:
+    plural = {"index": "indexes"}.get(kind, kind + "s")
+    return f"{plural if len(names) > 1 else kind} " + ", ".join(map(_code, names))
+
+
+def _index(name: str, sql: str) -> str:
+    """`name` (columns) from CREATE [UNIQUE] INDEX name ON table (columns) [WHERE …]."""
+    on = re.search(r"\bON\s+\S+?\s*(\(.*)$", sql, re.IGNORECASE)
+    what = on.group(1) if on else sql
+    unique = "unique " if sql.upper().startswith("CREATE UNIQUE") else ""
+    return f"{_code(name)} {unique}{_code(what)}"
 
 
 def _table_section(db: Database, table: str, listing: Any, migration: str | None) -> list[str]:
