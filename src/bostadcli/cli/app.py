@@ -30,6 +30,7 @@ from bostadcli.cli import (
     reports,
     supports,
     templates,
+    typer_i18n,
 )
 from bostadcli.cli.context import AppState
 from bostadcli.errors import BostadError
@@ -121,6 +122,7 @@ class BostadGroup(TyperGroup):
         from typer import _click
 
         kwargs["standalone_mode"] = False
+        typer_i18n.translate_root_options(self)
         try:
             result = super().main(*args, **kwargs)
         except _click.exceptions.UsageError as exc:
@@ -160,6 +162,8 @@ class BostadGroup(TyperGroup):
             if isinstance(ctx.obj, AppState):
                 ctx.obj.close()
 
+
+typer_i18n.install()
 
 app = typer.Typer(
     cls=BostadGroup,

@@ -103,7 +103,7 @@ def revoke(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
+    ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:

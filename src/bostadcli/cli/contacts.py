@@ -76,7 +76,7 @@ def add(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
+    ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
     since: Annotated[
         str | None, typer.Option("--since", metavar="YYYY-MM-DD", help=_("From this date."))
     ] = None,

@@ -117,7 +117,7 @@ def add(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
+    ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
     upcoming: Annotated[
         int | None,
         typer.Option("--upcoming", metavar="DAYS", help=_("Only deadlines within this many days.")),

@@ -335,7 +335,7 @@ def edit(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar="[REF]", help=_("Only this case."))] = None,
+    ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
     kind: Annotated[SupportKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
     year: Annotated[
         int | None, typer.Option("--year", help=_("Those active at some time in this year."))
