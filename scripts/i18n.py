@@ -12,6 +12,7 @@ The source language is English; every string a person reads is wrapped in ``_()`
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import sys
@@ -121,9 +122,37 @@ def _key(value: object) -> object:
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
+def hidden_in_fstrings() -> list[str]:
+    """Literal ``_("…")`` calls inside f-strings: the extractor cannot see them.
+
+    Python 3.11 tokenises an f-string as one string, so babel never extracts the calls
+    in it and the text stays English in every language.
+    """
+    found: list[tuple[str, int, str]] = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in KEYWORDS
+                    and inner.args
+                    and isinstance(inner.args[0], ast.Constant)
+                ):
+                    message = (
+                        f"{inner.func.id}() inside an f-string is never extracted; "
+                        f"move it out: {inner.args[0].value!r}"
+                    )
+                    found.append((str(path.relative_to(ROOT)), inner.lineno, message))
+    return [f"{path}:{line}: {message}" for path, line, message in sorted(found)]
+
+
 def problems() -> list[str]:
     """Everything that is wrong with the catalogs, as lines for a person to read."""
-    found: list[str] = []
+    found: list[str] = hidden_in_fstrings()
     template_ids = {m.id for m in extract() if m.id}
     for lang in LANGUAGES:
         catalog = load(lang)

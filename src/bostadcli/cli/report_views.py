@@ -240,7 +240,8 @@ def print_caseload(load: dict[str, Any]) -> None:
     from bostadcli.money import Money, format_money
 
     console = Console()
-    console.print(f"[bold]{_('Open cases')}[/] {load['total']}  [dim]{escape(load['as_of'])}[/]")
+    heading = _("Open cases")
+    console.print(f"[bold]{heading}[/] {load['total']}  [dim]{escape(load['as_of'])}[/]")
     headings = {
         "by_caseworker": _("Caseworker"),
         "by_landlord": _("Landlord"),

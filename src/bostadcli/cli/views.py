@@ -21,6 +21,10 @@ from bostadcli.vocab import (
 )
 
 
+def _bold(text: str) -> str:
+    return f"[bold]{text}[/]"
+
+
 def days_text(days: int | None) -> str:
     if days is None:
         return ""
@@ -126,7 +130,7 @@ def print_household(case: dict[str, Any]) -> None:
             role,
         )
 
-    parts: list[Any] = [head, "", f"[bold]{_('Members')}[/]", members]
+    parts: list[Any] = [head, "", _bold(_("Members")), members]
     landlord = case["landlord_detail"]
     if landlord:
         contact = ", ".join(
@@ -134,7 +138,8 @@ def print_household(case: dict[str, Any]) -> None:
         )
         parts += [
             "",
-            f"[bold]{_('Landlord')}[/] {esc(landlord['name'])}"
+            _bold(_("Landlord"))
+            + f" {esc(landlord['name'])}"
             + (f" – {esc(contact)}" if contact else ""),
         ]
     if case["notices"]:
@@ -152,7 +157,7 @@ def print_household(case: dict[str, Any]) -> None:
                 format_money(Money(n["amount_ore"])) if n["amount_ore"] is not None else "",
                 f"[{style}]{text}[/]" if style and text else text,
             )
-        parts += ["", f"[bold]{_('Notices and deadlines')}[/]", table]
+        parts += ["", _bold(_("Notices and deadlines")), table]
     consent_lines = [
         f"{esc(label(Recipient, c['recipient']))}"
         + (f" ({esc(c['recipient_name'])})" if c["recipient_name"] else "")
@@ -162,7 +167,8 @@ def print_household(case: dict[str, Any]) -> None:
     ]
     parts += [
         "",
-        f"[bold]{_('Consent')}[/] "
+        _bold(_("Consent"))
+        + " "
         + ("; ".join(consent_lines) if consent_lines else _("none recorded")),
     ]
     if case.get("plans"):
@@ -174,7 +180,7 @@ def print_household(case: dict[str, Any]) -> None:
             )
             for p in case["plans"]
         ]
-        parts += ["", f"[bold]{_('Repayment plans')}[/] " + "; ".join(plan_lines)]
+        parts += ["", _bold(_("Repayment plans")) + " " + "; ".join(plan_lines)]
     if case["contacts"]:
         table = Table(box=None, pad_edge=False, header_style="bold")
         for heading in (_("Date"), _("Contact"), _("Text")):
@@ -186,7 +192,7 @@ def print_household(case: dict[str, Any]) -> None:
             if c["referral_to"]:
                 kind += " → " + label(ReferralTarget, c["referral_to"])
             table.add_row(c["contact_on"], esc(kind), esc(c["text"]))
-        parts += ["", f"[bold]{_('Latest contacts')}[/]", table]
+        parts += ["", _bold(_("Latest contacts")), table]
     title = f"{case['ref']}  {esc(case['tenant'] or '')}"
     console.print(Panel(Group(*parts), title=title, title_align="left"))
 
@@ -342,7 +348,7 @@ def print_plan(plan: dict[str, Any]) -> None:
             _kr(row["paid_ore"]),
             _installment_status(row),
         )
-    parts: list[Any] = [head, "", f"[bold]{_('Schedule')}[/]", schedule]
+    parts: list[Any] = [head, "", _bold(_("Schedule")), schedule]
     if plan["payments"]:
         payments = Table(box=None, pad_edge=False, header_style="bold")
         for heading in (_("Date"), _("Amount"), _("Excess"), _("Note")):
@@ -354,9 +360,9 @@ def print_plan(plan: dict[str, Any]) -> None:
                 _kr(p["excess_ore"]) if p["excess_ore"] else "",
                 esc(p["note"] or ""),
             )
-        parts += ["", f"[bold]{_('Payments')}[/]", payments]
+        parts += ["", _bold(_("Payments")), payments]
     if plan.get("affordability"):
-        parts += ["", f"[bold]{_('Affordability')}[/]"]
+        parts += ["", _bold(_("Affordability"))]
         parts += [esc(line) for line in affordability_lines(plan["affordability"])]
     title = plan["ref"] or _("New plan (not saved)")
     Console().print(Panel(Group(*parts), title=esc(title), title_align="left"))
