@@ -7,7 +7,8 @@
     python scripts/i18n.py apply F   take the translations from F (JSON) into the catalog
 
 The source language is English; every string a person reads is wrapped in ``_()``,
-``ngettext()`` or ``N_()`` (see ``src/bostadcli/i18n.py``).
+``ngettext()``, ``pgettext()`` or ``N_()`` (see ``src/bostadcli/i18n.py``). In the JSON of
+``todo``/``apply`` a message with a context is keyed ``context|message``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
@@ -28,7 +29,7 @@ SOURCE = ROOT / "src" / "bostadcli"
 LOCALE = SOURCE / "locale"
 DOMAIN = "bostadcli"
 LANGUAGES = ("sv",)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
 
 
@@ -122,6 +123,22 @@ def _key(value: object) -> object:
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
+def _context(value: object) -> str | None:
+    # babel's read_mo hands back a message context as bytes.
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return value if isinstance(value, str) else None
+
+
+def _shown(context: str, text: str) -> str:
+    return f"{text!r} (context {context!r})" if context else repr(text)
+
+
+def _json_key(message: Message) -> str:
+    text = message.id[0] if isinstance(message.id, tuple) else message.id
+    return f"{message.context}|{text}" if message.context else str(text)
+
+
 def hidden_in_fstrings() -> list[str]:
     """Literal ``_("…")`` calls inside f-strings: the extractor cannot see them.
 
@@ -153,14 +170,20 @@ def hidden_in_fstrings() -> list[str]:
 def problems() -> list[str]:
     """Everything that is wrong with the catalogs, as lines for a person to read."""
     found: list[str] = hidden_in_fstrings()
-    template_ids = {m.id for m in extract() if m.id}
+    template_ids = {(m.context or "", str(m.id)) for m in extract() if m.id}
     for lang in LANGUAGES:
         catalog = load(lang)
-        catalog_ids = {m.id for m in catalog if m.id}
-        for missing in sorted(map(str, template_ids - catalog_ids)):
-            found.append(f"{lang}: not in the catalog (run scripts/i18n.py update): {missing!r}")
-        for stale in sorted(map(str, catalog_ids - template_ids)):
-            found.append(f"{lang}: no longer in the source (run scripts/i18n.py update): {stale!r}")
+        catalog_ids = {(m.context or "", str(m.id)) for m in catalog if m.id}
+        for context, missing in sorted(template_ids - catalog_ids):
+            found.append(
+                f"{lang}: not in the catalog (run scripts/i18n.py update): "
+                f"{_shown(context, missing)}"
+            )
+        for context, stale in sorted(catalog_ids - template_ids):
+            found.append(
+                f"{lang}: no longer in the source (run scripts/i18n.py update): "
+                f"{_shown(context, stale)}"
+            )
         for message in catalog:
             if not message.id:
                 continue
@@ -179,10 +202,12 @@ def problems() -> list[str]:
         with mo_path(lang).open("rb") as fh:
             compiled = read_mo(fh)
         compiled_map = {
-            _key(m.id): _key(m.string) for m in compiled if m.id and _key(m.string) != _key(m.id)
+            (_context(m.context), _key(m.id)): _key(m.string)
+            for m in compiled
+            if m.id and _key(m.string) != _key(m.id)
         }
         source_map = {
-            _key(m.id): _key(m.string)
+            (m.context, _key(m.id)): _key(m.string)
             for m in catalog
             if m.id and _translated(m) and _key(m.string) != _key(m.id)
         }
@@ -202,9 +227,9 @@ def todo(path: Path) -> None:
     for message in catalog:
         if message.id and not _translated(message):
             if isinstance(message.id, tuple):
-                pending[message.id[0]] = {"plural": message.id[1], "sv": ["", ""]}
+                pending[_json_key(message)] = {"plural": message.id[1], "sv": ["", ""]}
             else:
-                pending[message.id] = ""
+                pending[_json_key(message)] = ""
     path.write_text(json.dumps(pending, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"{len(pending)} messages to translate in {path}")
 
@@ -218,8 +243,7 @@ def apply(path: Path) -> None:
     for message in catalog:
         if not message.id:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
-        value = done.get(key)
+        value = done.get(_json_key(message))
         if isinstance(value, dict):
             value = tuple(value["sv"])
         if value and (all(value) if isinstance(value, tuple) else True):

@@ -265,7 +265,7 @@ def test_year_csv_json_and_table(bostad: Bostad) -> None:
     report = json.loads(bostad("report", "year", "--format", "json", "--as-of", AS_OF).stdout)
     assert report["year"] == 2026 and report["complete"] is False
     table = bostad("report", "year", "--as-of", AS_OF).stdout
-    assert "Year report 2026" in table and "Children reached" in table
+    assert "Annual report 2026" in table and "Children reached" in table
 
 
 def test_year_html_for_the_committee(bostad: Bostad, tmp_path: Path) -> None:
@@ -313,7 +313,7 @@ def test_homeless_report(bostad: Bostad) -> None:
     assert (found["homeless_acute"]["adults"], found["homeless_acute"]["children"]) == ("1", "1")
     assert found["total"]["persons"] == "2"
     table = bostad("report", "homeless", "--date", AS_OF).stdout
-    assert "Homeless persons on 2026-03-02" in table and "Total" in table
+    assert "Homeless persons on 2 March 2026" in table and "Total" in table
 
 
 def test_caseload_report(bostad: Bostad) -> None:

@@ -52,6 +52,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``_()`` for an English word that needs two translations, told apart by ``context``
+    (a count row "broken" in a report is plural in Swedish, a plan's state is not)."""
+    translation = _state["translation"]
+    assert isinstance(translation, gettext.NullTranslations)
+    return translation.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message

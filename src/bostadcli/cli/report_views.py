@@ -5,7 +5,7 @@ from typing import Any
 
 from bostadcli.cli.output import Column
 from bostadcli.cli.views import days_text
-from bostadcli.i18n import _, ngettext
+from bostadcli.i18n import _, ngettext, pgettext
 from bostadcli.vocab import (
     DeadlineKind,
     HousingSituation,
@@ -87,7 +87,10 @@ def what_text(entry: dict[str, Any]) -> str:
         )
     if kind == "no_contact":
         if entry["last_contact_on"]:
-            return _("last contact {date}").format(date=entry["last_contact_on"])
+            from bostadcli.dates import format_date
+
+            last = format_date(date.fromisoformat(entry["last_contact_on"]), "long")
+            return _("last contact {date}").format(date=last)
         return _("no contact since the case opened")
     return label(DeadlineKind, kind)
 
@@ -95,7 +98,7 @@ def what_text(entry: dict[str, Any]) -> str:
 def when_text(entry: dict[str, Any]) -> str:
     if entry["kind"] == "no_contact":
         n = entry["quiet_days"]
-        return ngettext("{n} day quiet", "{n} days quiet", n).format(n=n)
+        return ngettext("{n} day without contact", "{n} days without contact", n).format(n=n)
     return days_text(entry["days_left"])
 
 
@@ -144,7 +147,7 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
         )
     )
     if any(e["children"] or e["children_part_time"] for e in entries):
-        console.print(_("Children: living there + part-time."), style="magenta")
+        console.print(_("Children: full-time + part-time."), style="magenta")
     if not entries:
         console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
         return
@@ -297,6 +300,7 @@ def print_year(report: dict[str, Any]) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
+    from bostadcli.dates import format_date
     from bostadcli.money import Money, format_money
 
     def grid(title: str, pairs: list[tuple[str, Any]]) -> Table:
@@ -312,7 +316,9 @@ def print_year(report: dict[str, Any]) -> None:
 
     r, o, c = report, report["outcomes"], report["children"]
     e = r["emergency_housing"]
-    period = f"{r['period_start']} – {r['period_end']}"
+    period = " – ".join(
+        format_date(date.fromisoformat(r[key]), "long") for key in ("period_start", "period_end")
+    )
     if not r["complete"]:
         period += "  " + _("(the year is not over)")
     parts = [
@@ -324,7 +330,7 @@ def print_year(report: dict[str, Any]) -> None:
                 (_("helped"), r["helped"]["households"]),
                 (_("  with a support"), r["helped"]["with_support"]),
                 (_("  with a repayment plan"), r["helped"]["with_plan"]),
-                (_("  closed staying or rehoused"), r["helped"]["closed_housed_only"]),
+                (_("  closed: stayed or rehoused"), r["helped"]["closed_housed_only"]),
             ],
         ),
         grid(
@@ -351,7 +357,7 @@ def print_year(report: dict[str, Any]) -> None:
             _("Outcomes of closed cases"),
             [(label(Outcome, k), v) for k, v in o["by_outcome"].items()]
             + [
-                (_("closed"), o["closed"]),
+                (_("all closed cases"), o["closed"]),
                 (_("share that stayed"), share(o["stayed_share"])),
                 (_("share with a home"), share(o["housed_share"])),
             ],
@@ -362,8 +368,9 @@ def print_year(report: dict[str, Any]) -> None:
                 (_("agreed"), r["plans"]["made"]),
                 (_("  replacing an earlier plan"), r["plans"]["replacing"]),
                 (_("paid off"), r["plans"]["completed"]),
-                (_("broken"), r["plans"]["broken"]),
-                (_("cancelled"), r["plans"]["cancelled"]),
+                # TRANSLATORS: counts of plans in the year report (plural where it matters).
+                (pgettext("plans counted", "broken"), r["plans"]["broken"]),
+                (pgettext("plans counted", "cancelled"), r["plans"]["cancelled"]),
                 (_("households with a plan"), r["plans"]["households"]),
             ],
         ),
@@ -396,7 +403,7 @@ def print_year(report: dict[str, Any]) -> None:
     Console().print(
         Panel(
             Group(*parts),
-            title=_("Year report {year}").format(year=r["year"]),
+            title=_("Annual report {year}").format(year=r["year"]),
             subtitle=period,
             title_align="left",
         )

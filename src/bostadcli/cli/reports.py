@@ -169,8 +169,10 @@ def homeless(
     fmt: FormatOpt = Format.table,
 ) -> None:
     from bostadcli.cli.report_views import homeless_columns
+    from bostadcli.dates import format_date
     from bostadcli.reports import homeless_count
 
     day = optional_date(on, field="--date") or as_of(None)
     found = homeless_count(state(ctx).database(), on=day)
-    emit(found, homeless_columns(), fmt, title=_("Homeless persons on {date}").format(date=day))
+    title = _("Homeless persons on {date}").format(date=format_date(day, "long"))
+    emit(found, homeless_columns(), fmt, title=title)
