@@ -238,12 +238,16 @@ app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))
 app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
-app.add_typer(reports.app, name="report", help=_("Deadlines, caseload, the year, homelessness."))
+app.add_typer(
+    reports.app, name="report", help=_("Deadlines, caseload, the annual figures, homelessness.")
+)
 app.add_typer(
     exporting.app, name="export", help=_("Tables as CSV or JSON; one case as a JSON document.")
 )
 app.add_typer(
-    importing.app, name="import", help=_("Landlords' lists of tenants at risk; moved cases.")
+    importing.app,
+    name="import",
+    help=_("Landlords' lists of tenants at risk; cases moved from another installation."),
 )
 app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
 app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
@@ -251,4 +255,6 @@ app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
 app.command("purge", help=purge.PURGE_HELP)(purge.purge)
 app.command("demo", help=demo.DEMO_HELP)(demo.demo)
 app.add_typer(letters.app, name="letter", help=_("Letters from templates; the monthly batch."))
-app.add_typer(templates.app, name="template", help=_("The letter templates, and your own."))
+app.add_typer(
+    templates.app, name="template", help=_("The built-in letter templates, and your own.")
+)

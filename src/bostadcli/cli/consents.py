@@ -13,7 +13,9 @@ from bostadcli.vocab import Recipient, label
 app = typer.Typer(no_args_is_help=True)
 
 RefArg = Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))]
-RecipientOpt = Annotated[Recipient, typer.Option("--recipient", help=_("Who may receive data."))]
+RecipientOpt = Annotated[
+    Recipient, typer.Option("--recipient", help=_("Who may receive the data."))
+]
 
 
 def _columns() -> list[Column]:
@@ -41,10 +43,14 @@ def add(
     ref: RefArg,
     recipient: RecipientOpt,
     given: Annotated[
-        str | None, typer.Option("--given", metavar="YYYY-MM-DD", help=_("Day given (today)."))
+        str | None,
+        typer.Option(
+            "--given", metavar="YYYY-MM-DD", help=_("The day consent was given (default: today).")
+        ),
     ] = None,
     expires: Annotated[
-        str | None, typer.Option("--expires", metavar="YYYY-MM-DD", help=_("Day it expires."))
+        str | None,
+        typer.Option("--expires", metavar="YYYY-MM-DD", help=_("The day consent expires.")),
     ] = None,
     name: Annotated[
         str | None, typer.Option("--name", help=_("The recipient's name, e.g. the company."))
@@ -80,7 +86,10 @@ def revoke(
     ref: RefArg,
     recipient: RecipientOpt,
     on: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Day revoked (today)."))
+        str | None,
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help=_("The day consent was revoked (default: today).")
+        ),
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:

@@ -48,9 +48,11 @@ def add(
         ReferralTarget | None, typer.Option("--to", help=_("The service a referral went to."))
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Date (today)."))
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Date (default: today)."))
     ] = None,
-    caseworker: Annotated[str | None, typer.Option("--caseworker", help=_("Caseworker."))] = None,
+    caseworker: Annotated[
+        str | None, typer.Option("--caseworker", help=_("Who made the contact."))
+    ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.contacts import add_contact

@@ -30,7 +30,9 @@ RentOpt = Annotated[str | None, typer.Option("--rent", help=_("Monthly rent, e.g
 ArrearsOpt = Annotated[
     str | None, typer.Option("--arrears", help=_("Current rent arrears, e.g. 14 900,50."))
 ]
-CaseworkerOpt = Annotated[str | None, typer.Option("--caseworker", help=_("Caseworker."))]
+CaseworkerOpt = Annotated[
+    str | None, typer.Option("--caseworker", help=_("The caseworker responsible."))
+]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
 ContractOpt = Annotated[
     str | None, typer.Option("--contract", help=_("The landlord's contract or object number."))
@@ -150,7 +152,9 @@ def list_(
     status: Annotated[
         StatusFilter, typer.Option("--status", metavar="open|closed|all", help=_("Which cases."))
     ] = StatusFilter.open,
-    landlord: LandlordOpt = None,
+    landlord: Annotated[
+        str | None, typer.Option("--landlord", help=_("Only this landlord's cases."))
+    ] = None,
     with_children: Annotated[
         bool | None,
         typer.Option(
@@ -168,7 +172,9 @@ def list_(
             help=_("Only households with a deadline within this many days."),
         ),
     ] = None,
-    caseworker: CaseworkerOpt = None,
+    caseworker: Annotated[
+        str | None, typer.Option("--caseworker", help=_("Only this caseworker's cases."))
+    ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
@@ -240,8 +246,13 @@ def edit(
     contract: ContractOpt = None,
     rent: RentOpt = None,
     arrears: ArrearsOpt = None,
-    add_reason: Annotated[list[Reason] | None, typer.Option("--add-reason")] = None,
-    remove_reason: Annotated[list[Reason] | None, typer.Option("--remove-reason")] = None,
+    add_reason: Annotated[
+        list[Reason] | None, typer.Option("--add-reason", help=_("Add a reason (repeatable)."))
+    ] = None,
+    remove_reason: Annotated[
+        list[Reason] | None,
+        typer.Option("--remove-reason", help=_("Remove a reason (repeatable).")),
+    ] = None,
     source: SourceOpt = None,
     situation: SituationOpt = None,
     caseworker: CaseworkerOpt = None,
@@ -280,7 +291,7 @@ def edit(
 @app.command(
     "close",
     help=_(
-        "Close a case with its outcome.\n\n"
+        "Close a case and record its outcome.\n\n"
         "Example: bostad household close 2026-0042 --outcome stays"
     ),
 )
@@ -289,7 +300,10 @@ def close(
     ref: RefArg,
     outcome: Annotated[Outcome, typer.Option("--outcome", help=_("How the case ended."))],
     on: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Closing date (today)."))
+        str | None,
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help=_("The day the case closed (default: today).")
+        ),
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:

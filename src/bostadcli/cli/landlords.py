@@ -100,7 +100,10 @@ def add(
 
 @app.command(
     "list",
-    help=_("List landlords with their open cases.\n\nExample: bostad landlord list --format csv"),
+    help=_(
+        "List landlords with their number of open cases.\n\n"
+        "Example: bostad landlord list --format csv"
+    ),
 )
 def list_(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     from bostadcli.landlords import list_landlords

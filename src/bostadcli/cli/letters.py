@@ -41,13 +41,23 @@ LetterFormatOpt = Annotated[
 def render(
     ctx: typer.Context,
     ref: RefArg,
-    kind: Annotated[str, typer.Argument(metavar="KIND", help=_("outreach or meeting."))],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help=_("The kind of letter: outreach, meeting, plan_agreement or plan_reminder."),
+        ),
+    ],
     plan: Annotated[
         str | None, typer.Option("--plan", metavar="P", help=_("The plan, for plan letters."))
     ] = None,
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", metavar="KEY=VALUE", help=_("A value for the letter.")),
+        typer.Option(
+            "--param",
+            metavar="KEY=VALUE",
+            help=_("A value for the letter, e.g. date=2026-12-03 (repeatable)."),
+        ),
     ] = None,
     fmt: LetterFormatOpt = LetterFormat.pdf,
     out: Annotated[
@@ -56,7 +66,10 @@ def render(
             "--out",
             "-o",
             metavar="FILE|-",
-            help=_("The file (default REF-KIND.pdf here); - prints it, unrecorded."),
+            help=_(
+                "The file to write (default: REF-KIND.pdf in this folder);"
+                " - prints the letter without recording it."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -139,7 +152,7 @@ def monthly(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out-dir", metavar="DIR", help=_("Where the letters go (default ./brev-YYYY-MM).")
+            "--out-dir", metavar="DIR", help=_("Where the letters go (default: ./brev-YYYY-MM).")
         ),
     ] = None,
     fmt: LetterFormatOpt = LetterFormat.pdf,

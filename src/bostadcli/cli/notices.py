@@ -48,7 +48,8 @@ def add(
     ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))],
     kind: Annotated[NoticeKind, typer.Option("--kind", help=_("What kind of notice."))],
     ground: Annotated[
-        Reason | None, typer.Option("--ground", help=_("Ground (termination: unpaid rent)."))
+        Reason | None,
+        typer.Option("--ground", help=_("Ground (for a termination, default: unpaid rent).")),
     ] = None,
     served: Annotated[
         str | None,
@@ -61,7 +62,9 @@ def add(
     received: Annotated[
         str | None,
         typer.Option(
-            "--received", metavar="YYYY-MM-DD", help=_("Day social services received it (today).")
+            "--received",
+            metavar="YYYY-MM-DD",
+            help=_("The day social services received it (default: today)."),
         ),
     ] = None,
     amount: Annotated[

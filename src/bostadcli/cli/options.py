@@ -18,7 +18,7 @@ AsOfOpt = Annotated[
     typer.Option(
         "--as-of",
         metavar="YYYY-MM-DD",
-        help=_("Answer as on this date instead of today."),
+        help=_("Treat this date as today."),
         show_default=False,
     ),
 ]

@@ -21,7 +21,7 @@ DocFormatOpt = Annotated[
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
 DateOpt = Annotated[
-    str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Date (today)."))
+    str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Date (default: today)."))
 ]
 
 
@@ -51,7 +51,9 @@ def create(
     ] = None,
     start: Annotated[
         str | None,
-        typer.Option("--start", metavar="YYYY-MM", help=_("First month paid for (next month).")),
+        typer.Option(
+            "--start", metavar="YYYY-MM", help=_("The first month paid for (default: next month).")
+        ),
     ] = None,
     due: Annotated[
         str,
@@ -63,7 +65,11 @@ def create(
     ] = "last-working-day",
     first_due: Annotated[
         str | None,
-        typer.Option("--first-due", metavar="YYYY-MM-DD", help=_("Another first due date.")),
+        typer.Option(
+            "--first-due",
+            metavar="YYYY-MM-DD",
+            help=_("A different due date for the first installment."),
+        ),
     ] = None,
     ore: Annotated[bool, typer.Option("--ore", help=_("Allow öre in installments."))] = False,
     income: Annotated[
@@ -183,7 +189,7 @@ def list_(
 @app.command(
     "pay",
     help=_(
-        "Record a payment; it pays the oldest installments first and carries forward.\n\n"
+        "Record a payment; it pays the oldest installments first and the rest goes to the next.\n\n"
         "Example: bostad plan pay P-0001 --amount 1500 --date 2026-12-30"
     ),
 )
@@ -249,7 +255,7 @@ def check(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt = N
 @app.command(
     "cancel",
     help=_(
-        "Cancel a plan without a new one; the unpaid rest stays owed.\n\n"
+        "Cancel a plan without replacing it; what is unpaid is still owed.\n\n"
         'Example: bostad plan cancel P-0001 --note "Moved out"'
     ),
 )

@@ -27,7 +27,9 @@ class YearFormat(StrEnum):
 
 OutOpt = Annotated[
     Path | None,
-    typer.Option("--out", "-o", metavar="FILE", help=_("Write to this file instead of stdout.")),
+    typer.Option(
+        "--out", "-o", metavar="FILE", help=_("Write to this file instead of standard output.")
+    ),
 ]
 
 
@@ -61,7 +63,9 @@ def deadlines(
     ctx: typer.Context,
     days: Annotated[
         int | None,
-        typer.Option("--days", help=_("Look this many days ahead (default: the policy's).")),
+        typer.Option(
+            "--days", help=_("How many days to look ahead (default: from the config file).")
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
@@ -111,7 +115,9 @@ def caseload(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt 
 )
 def year(
     ctx: typer.Context,
-    year_: Annotated[int | None, typer.Option("--year", help=_("The year (this year)."))] = None,
+    year_: Annotated[
+        int | None, typer.Option("--year", help=_("The year (default: this year)."))
+    ] = None,
     fmt: Annotated[
         YearFormat, typer.Option("--format", "-f", help=_("table, csv, json or html."))
     ] = YearFormat.table,
@@ -156,7 +162,7 @@ def year(
 @app.command(
     "homeless",
     help=_(
-        "Homeless persons on a date per Socialstyrelsen situation, adults and children.\n\n"
+        "Homeless people on a given day, by Socialstyrelsen's situations: adults and children.\n\n"
         "Example: bostad report homeless --date 2026-04-20 --format csv"
     ),
 )
@@ -164,7 +170,9 @@ def homeless(
     ctx: typer.Context,
     on: Annotated[
         str | None,
-        typer.Option("--date", metavar="YYYY-MM-DD", help=_("The mapping's date (today).")),
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help=_("The day of the count (default: today).")
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:

@@ -157,7 +157,8 @@ def add(
     ref: RefArg,
     kind: Annotated[SupportKind, typer.Option("--kind", help=_("What kind of support."))],
     start: Annotated[
-        str | None, typer.Option("--start", metavar="YYYY-MM-DD", help=_("First day (today)."))
+        str | None,
+        typer.Option("--start", metavar="YYYY-MM-DD", help=_("First day (default: today).")),
     ] = None,
     end: EndOpt = None,
     landlord: Annotated[
@@ -247,7 +248,7 @@ def end(
     support_id: IdArg,
     on: Annotated[
         str | None,
-        typer.Option("--date", metavar="YYYY-MM-DD", help=_("The day it ended (today).")),
+        typer.Option("--date", metavar="YYYY-MM-DD", help=_("The day it ended (default: today).")),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help=_("Why it ended."))] = None,
     as_of_: AsOfOpt = None,
@@ -338,7 +339,8 @@ def list_(
     ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
     kind: Annotated[SupportKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help=_("Those active at some time in this year."))
+        int | None,
+        typer.Option("--year", help=_("Only supports active at some time in this year.")),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help=_("Ended supports too."))] = False,
     fmt: FormatOpt = Format.table,
@@ -367,7 +369,9 @@ def list_(
 )
 def quota(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help=_("The year (this year)."))] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help=_("The year (default: this year)."))
+    ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
