@@ -121,3 +121,30 @@ def test_cli_needs_yes_off_a_terminal_and_dry_run_changes_nothing(
     done = initialised("purge", "--yes", "--as-of", "2026-11-21")
     assert done.exit_code == 0, done.stderr
     assert initialised("household", "show", ref).exit_code == 1
+
+
+def test_a_purge_interrupted_before_its_files_is_finished_by_the_next(
+    initialised: Cli, tmp_path: Path
+) -> None:
+    # The cases went, the process died before removing their letter files: the record
+    # still lists them, and the next purge removes them though no case is due.
+    left = tmp_path / "2019-0001-outreach.html"
+    left.write_text("<p>brev</p>", encoding="utf-8")
+    db = open_database(initialised.db_path)
+    with db.conn:
+        db.execute(
+            "INSERT INTO purge_log (as_of, retention_years, deleted, refs, kept_for_research,"
+            " files_pending) VALUES ('2026-11-21', 5, 1, '[\"2019-0001\"]', 0, ?)",
+            [json.dumps([str(left), str(tmp_path / "already-gone.html")])],
+        )
+    db.close()
+    dry = initialised("purge", "--dry-run", "--as-of", "2026-11-21")
+    assert dry.exit_code == 0 and left.exists()
+    done = initialised("purge", "--as-of", "2026-11-21")  # nothing to confirm
+    assert done.exit_code == 0, done.stderr
+    assert "Finished an interrupted purge: removed 1 letter file." in done.stderr
+    assert not left.exists()
+    db = open_database(initialised.db_path)
+    [entry] = db.execute("SELECT files_pending FROM purge_log").fetchall()
+    db.close()
+    assert entry == ("[]",)

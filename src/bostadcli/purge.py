@@ -34,6 +34,8 @@ class PurgePlan:
     retention_years: int
     delete: list[dict[str, Any]] = field(default_factory=list)
     kept_for_research: list[str] = field(default_factory=list)
+    # Letter files an earlier, interrupted purge deleted the cases of but not the files.
+    files_pending: int = 0
 
 
 def _date_columns(db: Database, table: str) -> list[str]:
@@ -96,6 +98,10 @@ def plan_purge(
         {"cutoff": cutoff.isoformat()},
     )
     plan = PurgePlan(as_of=as_of, retention_years=retention_years)
+    plan.files_pending = sum(
+        len(json.loads(r["files_pending"]))
+        for r in rows(db, "SELECT files_pending FROM purge_log WHERE files_pending != '[]'")
+    )
     for c in candidates:
         if c["research"]:
             plan.kept_for_research.append(c["ref"])
@@ -124,7 +130,15 @@ def _letter_files(db: Database, ids: list[int]) -> list[str]:
 
 
 def run_purge(db: Database, plan: PurgePlan) -> dict[str, Any]:
-    """Delete what ``plan`` lists; returns the purge record (no names, no numbers)."""
+    """Delete what ``plan`` lists; returns the purge record (no names, no numbers) with
+    ``files_removed``, the letter files removed.
+
+    The letter files go after the cases are deleted, and the record lists them until
+    they are gone: a purge that is interrupted in between is finished by the next one,
+    even when that one has no case to delete (it then writes no record of its own).
+    """
+    if not plan.delete:
+        return {"deleted": 0, "files_removed": finish_pending_files(db)}
     ids = [c["id"] for c in plan.delete]
     refs = [c["ref"] for c in plan.delete]
     previous = rows(db, "SELECT command FROM temp.actor")
@@ -150,13 +164,12 @@ def run_purge(db: Database, plan: PurgePlan) -> dict[str, Any]:
             purge_id = db.table("purge_log").insert(record).last_pk
     finally:
         audit.set_actor(db, command=previous[0]["command"] if previous else "bostadcli")
-    finish_pending_files(db)
-    if ids:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.conn.execute("VACUUM")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    removed = finish_pending_files(db)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.execute("VACUUM")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     found = rows(db, "SELECT * FROM purge_log WHERE id = ?", [purge_id])
-    return found[0]
+    return found[0] | {"files_removed": removed}
 
 
 def finish_pending_files(db: Database) -> int:

@@ -48,9 +48,9 @@ def purge(
             ),
             err=True,
         )
-    if dry_run or not plan.delete:
+    if dry_run or not (plan.delete or plan.files_pending):
         return
-    if not yes:
+    if plan.delete and not yes:
         if not sys.stdin.isatty():
             raise UsageError(_("purge deletes cases: confirm with --yes"))
         question = ngettext(
@@ -62,9 +62,19 @@ def purge(
             typer.echo(_("Nothing was deleted."), err=True)
             return
     record = run_purge(db, plan)
-    typer.echo(
-        ngettext("Deleted {n} case.", "Deleted {n} cases.", record["deleted"]).format(
-            n=record["deleted"]
-        ),
-        err=True,
-    )
+    if record["deleted"]:
+        typer.echo(
+            ngettext("Deleted {n} case.", "Deleted {n} cases.", record["deleted"]).format(
+                n=record["deleted"]
+            ),
+            err=True,
+        )
+    if plan.files_pending and not plan.delete:
+        typer.echo(
+            ngettext(
+                "Finished an interrupted purge: removed {n} letter file.",
+                "Finished an interrupted purge: removed {n} letter files.",
+                record["files_removed"],
+            ).format(n=record["files_removed"]),
+            err=True,
+        )
