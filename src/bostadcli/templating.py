@@ -25,6 +25,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from bostadcli.errors import BostadError, Conflict, NotFound
 from bostadcli.i18n import _
@@ -203,10 +204,23 @@ def _where(filename: str | None, name: str | None, lineno: int | None) -> str:
     return f"{place}:{lineno}" if lineno else place
 
 
+# Templates whose whole family (what they extend, include, import) compiled, per
+# environment: a batch of letters then reuses the compiled template instead of parsing
+# the sources again for every letter.
+_CHECKED: WeakKeyDictionary[Environment, set[str]] = WeakKeyDictionary()
+
+
 def load_template(env: Environment, name: str) -> Template:
-    """Compile a template (and what it extends), or say where it is broken."""
+    """Compile a template (and what it extends), or say where it is broken.
+
+    The environment keeps what it compiled (``auto_reload`` is off), so asking again
+    for the same template costs nothing.
+    """
     from jinja2 import TemplateNotFound, TemplateSyntaxError
 
+    checked = _CHECKED.setdefault(env, set())
+    if name in checked:
+        return env.get_template(name)
     try:
         template = env.get_template(name)
         for other in referenced_templates(env, name):
@@ -219,6 +233,7 @@ def load_template(env: Environment, name: str) -> Template:
         ) from None
     except TemplateNotFound as exc:
         raise NotFound(_("no template named {name}").format(name=exc.name)) from None
+    checked.add(name)
     return template
 
 
