@@ -30,8 +30,12 @@ from bostadcli.money import Money
 from bostadcli.vocab import ContactKind, Source
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from jinja2 import Environment
     from sqlite_utils import Database
+
+    from bostadcli.pdf import RenderPool
 
 LETTER_FORMATS = ("pdf", "html", "txt")
 EXTENSIONS = {"pdf": "pdf", "html": "html", "txt": "txt"}
@@ -433,6 +437,18 @@ def _base_url(user_dir: Path | None) -> str | None:
     return str(root) + os.sep if isinstance(root, Path) else None
 
 
+def render_text(
+    env: Environment, kind: str, fmt: str, context: dict[str, Any], *, multipage: bool = False
+) -> str:
+    """The letter's text: plain text, or the HTML that a PDF is made from."""
+    name = templating.template_name(kind, _template_for(fmt))
+    if fmt != "txt" and context["address_problem"]:
+        raise InvalidInput("address", context["ref"], context["address_problem"])
+    return templating.render_template(
+        env, name, context | {"multipage": True} if multipage else context
+    )
+
+
 def render_context(
     env: Environment,
     kind: str,
@@ -442,10 +458,7 @@ def render_context(
     base_url: str | None = None,
 ) -> tuple[bytes, int | None]:
     """Render a built context to the bytes of a file, and the number of pages of a PDF."""
-    name = templating.template_name(kind, _template_for(fmt))
-    if fmt != "txt" and context["address_problem"]:
-        raise InvalidInput("address", context["ref"], context["address_problem"])
-    text = templating.render_template(env, name, context)
+    text = render_text(env, kind, fmt, context)
     if fmt != "pdf":
         return text.encode("utf-8"), None
     from bostadcli.pdf import html_to_pdf
@@ -453,7 +466,7 @@ def render_context(
     data, pages = html_to_pdf(text, base_url=base_url)
     if pages > 1:
         # Page numbers only on letters that need them; the layout decides on a second pass.
-        text = templating.render_template(env, name, context | {"multipage": True})
+        text = render_text(env, kind, fmt, context, multipage=True)
         data, pages = html_to_pdf(text, base_url=base_url)
     return data, pages
 
@@ -950,20 +963,24 @@ def run_monthly(
     Problems with single letters are collected in the result and the rest go on; a
     problem that would spoil every letter (a broken template, no letterhead, a folder
     that cannot be written, no WeasyPrint) stops the run before anything is written.
+    PDF letters are laid out in worker processes, one per core; this process builds
+    each letter's text from the database and writes and records the letters, in order.
     """
     fmt = letter_format(fmt)
     check_letterhead(config)
     env = templating.environment(user_dir)
     kinds = monthly_kinds(only)
     versions = prepare_templates(env, kinds, fmt)
+    workers = 1
     if fmt == "pdf":
-        from bostadcli.pdf import pdf_problem
+        from bostadcli.pdf import pdf_problem, worker_count
 
         problem = pdf_problem()
         if problem:
             from bostadcli.pdf import PdfUnavailable
 
             raise PdfUnavailable(problem)
+        workers = worker_count()
     folder = prepare_out_dir(out_dir)
     items = plan_monthly(db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only)
     period = month.strftime("%Y-%m")
@@ -971,33 +988,179 @@ def run_monthly(
     base_url = _base_url(user_dir)
     todo = [i for i in items if i.state != "done"]
     result.already = [i for i in items if i.state == "done"]
+    batch = _Batch(
+        db,
+        env,
+        result,
+        config=config,
+        as_of=as_of,
+        base_url=base_url,
+        versions=versions,
+        progress=progress,
+        total=len(todo),
+    )
     if progress:
         progress(0, len(todo), None)
-    for done, item in enumerate(todo, start=1):
+    if workers > 1 and sum(1 for i in todo if i.format == "pdf") > 1:
+        batch.run_parallel(todo, min(workers, len(todo)))
+    else:
+        for item in todo:
+            batch.run_one(item)
+    _finish_batch(db, result, batch.pages)
+    return result
+
+
+@dataclass
+class _Draft:
+    """A batch letter as far as this process takes it: its context and its text."""
+
+    item: BatchItem
+    context: dict[str, Any]
+    text: str
+    dated_on: date
+
+
+class _Batch:
+    """The letters of one monthly run, made, written and recorded one at a time."""
+
+    def __init__(
+        self,
+        db: Database,
+        env: Environment,
+        result: BatchResult,
+        *,
+        config: Config,
+        as_of: date,
+        base_url: str | None,
+        versions: dict[str, str],
+        progress: Progress | None,
+        total: int,
+    ) -> None:
+        self.db, self.env, self.result = db, env, result
+        self.config, self.as_of, self.base_url = config, as_of, base_url
+        self.versions, self.progress, self.total = versions, progress, total
+        self.done = 0
+        # Pages of the PDF letters made in this run, for the manifest: no need to read
+        # the files again.
+        self.pages: dict[str, int] = {}
+
+    def run_one(self, item: BatchItem) -> None:
         try:
             if item.state == "new":
                 _make_batch_letter(
-                    db,
-                    env,
+                    self.db,
+                    self.env,
                     item,
-                    config=config,
-                    as_of=as_of,
-                    base_url=base_url,
-                    version=versions[item.kind],
+                    config=self.config,
+                    as_of=self.as_of,
+                    base_url=self.base_url,
+                    version=self.versions[item.kind],
+                    pages=self.pages,
                 )
-                if item.letter_id is None:
-                    result.already.append(item)
-                else:
-                    result.made.append(item)
             else:
-                _recreate_batch_letter(db, env, item, config=config, base_url=base_url)
-                result.recreated.append(item)
+                _recreate_batch_letter(
+                    self.db,
+                    self.env,
+                    item,
+                    config=self.config,
+                    base_url=self.base_url,
+                    pages=self.pages,
+                )
+            self._sort(item)
         except BostadError as exc:
-            result.failed.append((item.ref, item.kind, exc.message))
-        if progress:
-            progress(done, len(todo), item)
-    _finish_batch(db, result)
-    return result
+            self.result.failed.append((item.ref, item.kind, exc.message))
+        self._tick(item)
+
+    def run_parallel(self, todo: list[BatchItem], workers: int) -> None:
+        """PDF layout in ``workers`` processes while this one drafts the next letters.
+
+        A few letters per worker wait in line, so no worker idles; each letter is
+        written and recorded here, in the order of the batch, once its PDF is back.
+        """
+        from collections import deque
+
+        from bostadcli.pdf import RenderPool
+
+        window = 2 * workers
+        with RenderPool(workers) as pool:
+            waiting: deque[tuple[_Draft, Future[tuple[bytes, int]] | None]] = deque()
+            for item in todo:
+                try:
+                    draft = _draft(self.db, self.env, item, config=self.config, as_of=self.as_of)
+                except BostadError as exc:
+                    self.result.failed.append((item.ref, item.kind, exc.message))
+                    self._tick(item)
+                    continue
+                job = pool.submit(draft.text, self.base_url) if item.format == "pdf" else None
+                waiting.append((draft, job))
+                while len(waiting) >= window:
+                    self._complete(pool, *waiting.popleft())
+            while waiting:
+                self._complete(pool, *waiting.popleft())
+
+    def _complete(
+        self, pool: RenderPool, draft: _Draft, job: Future[tuple[bytes, int]] | None
+    ) -> None:
+        item = draft.item
+        try:
+            if job is None:
+                content = draft.text.encode("utf-8")
+            else:
+                content, pages = job.result()
+                if pages > 1:
+                    # Page numbers only on letters that need them, as in render_context.
+                    draft.text = render_text(
+                        self.env, item.kind, item.format, draft.context, multipage=True
+                    )
+                    content, pages = pool.submit(draft.text, self.base_url).result()
+                self.pages[str(item.file)] = pages
+            if item.state == "new":
+                _store_new_letter(
+                    self.db, draft, content, version=self.versions[item.kind], as_of=self.as_of
+                )
+            else:
+                _store_recreated_letter(self.db, self.env, draft, content)
+            self._sort(item)
+        except BostadError as exc:
+            self.result.failed.append((item.ref, item.kind, exc.message))
+        self._tick(item)
+
+    def _sort(self, item: BatchItem) -> None:
+        if item.state != "new":
+            self.result.recreated.append(item)
+        elif item.letter_id is None:
+            self.result.already.append(item)
+        else:
+            self.result.made.append(item)
+
+    def _tick(self, item: BatchItem) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, item)
+
+
+def _draft(
+    db: Database, env: Environment, item: BatchItem, *, config: Config, as_of: date
+) -> _Draft:
+    """Context and text of a batch letter: a new one dated ``as_of``, a lost one as it
+    was first dated."""
+    if item.state == "new":
+        dated_on = as_of
+    else:
+        assert item.dated_on is not None and item.letter_id is not None
+        dated_on = item.dated_on
+    context = build_context(
+        db, item.ref, KINDS[item.kind], config=config, as_of=dated_on, plan=item.plan
+    )
+    return _Draft(item, context, render_text(env, item.kind, item.format, context), dated_on)
+
+
+def _content(draft: _Draft, env: Environment, base_url: str | None) -> tuple[bytes, int | None]:
+    """The file's bytes, made here (a PDF in this process)."""
+    item = draft.item
+    if item.format != "pdf":
+        return draft.text.encode("utf-8"), None
+    return render_context(env, item.kind, item.format, draft.context, base_url=base_url)
 
 
 def _make_batch_letter(
@@ -1009,13 +1172,22 @@ def _make_batch_letter(
     as_of: date,
     base_url: str | None,
     version: str,
+    pages: dict[str, int],
 ) -> None:
+    draft = _draft(db, env, item, config=config, as_of=as_of)
+    content, count = _content(draft, env, base_url)
+    if count is not None:
+        pages[str(item.file)] = count
+    _store_new_letter(db, draft, content, version=version, as_of=as_of)
+
+
+def _store_new_letter(
+    db: Database, draft: _Draft, content: bytes, *, version: str, as_of: date
+) -> None:
+    """Write the file, then record it (one transaction): never a record without a file."""
     import sqlite3
 
-    context = build_context(
-        db, item.ref, KINDS[item.kind], config=config, as_of=as_of, plan=item.plan
-    )
-    content, _pages = render_context(env, item.kind, item.format, context, base_url=base_url)
+    item, context = draft.item, draft.context
     letter = Rendered(
         ref=item.ref,
         kind=item.kind,
@@ -1045,14 +1217,25 @@ def _make_batch_letter(
 
 
 def _recreate_batch_letter(
-    db: Database, env: Environment, item: BatchItem, *, config: Config, base_url: str | None
+    db: Database,
+    env: Environment,
+    item: BatchItem,
+    *,
+    config: Config,
+    base_url: str | None,
+    pages: dict[str, int],
 ) -> None:
     """A recorded letter whose file is gone: make it again as it was dated."""
-    assert item.dated_on is not None and item.letter_id is not None
-    context = build_context(
-        db, item.ref, KINDS[item.kind], config=config, as_of=item.dated_on, plan=item.plan
-    )
-    content, _pages = render_context(env, item.kind, item.format, context, base_url=base_url)
+    assert item.dated_on is not None
+    draft = _draft(db, env, item, config=config, as_of=item.dated_on)
+    content, count = _content(draft, env, base_url)
+    if count is not None:
+        pages[str(item.file)] = count
+    _store_recreated_letter(db, env, draft, content)
+
+
+def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, content: bytes) -> None:
+    item = draft.item
     item.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_private_file(item.file, content)
     version = templating.template_version(
@@ -1072,7 +1255,7 @@ def _neutralise(value: str) -> str:
     return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
-def _finish_batch(db: Database, result: BatchResult) -> None:
+def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int]) -> None:
     """The manifest and the combined PDF describe the whole month, so that a rerun
     after a crash gives the post room the complete set."""
     from bostadcli import pdf
@@ -1094,7 +1277,8 @@ def _finish_batch(db: Database, result: BatchResult) -> None:
     if pdfs:
         try:
             for path in pdfs:
-                pages[str(path)] = pdf.page_count(path)
+                known = pages_made.get(str(path))
+                pages[str(path)] = known if known is not None else pdf.page_count(path)
             combined = result.out_dir / f"utskrift-{result.period}.pdf"
             write_private_file(combined, pdf.combine(pdfs))
             result.combined = combined
