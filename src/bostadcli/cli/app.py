@@ -194,7 +194,7 @@ def root(
         typer.Option(
             "--db",
             envvar="BOSTAD_DB",
-            metavar="PATH",
+            metavar=_("PATH"),
             help=_("The database file (default: in your data folder)."),
             show_default=False,
         ),
@@ -204,7 +204,7 @@ def root(
         typer.Option(
             "--config",
             envvar="BOSTAD_CONFIG",
-            metavar="PATH",
+            metavar=_("PATH"),
             help=_("The config file (default: in your config folder)."),
             show_default=False,
         ),

@@ -18,10 +18,10 @@ AUDIT_HELP = _(
 def audit(
     ctx: typer.Context,
     since: Annotated[
-        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help=_("From this date."))
+        str | None, typer.Option("--since", metavar=_("YYYY-MM-DD"), help=_("From this date."))
     ] = None,
     household: Annotated[
-        str | None, typer.Option("--household", metavar="REF", help=_("Only this case."))
+        str | None, typer.Option("--household", metavar=_("REF"), help=_("Only this case."))
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:

@@ -17,7 +17,7 @@ BACKUP_HELP = _(
 def backup(
     ctx: typer.Context,
     dest: Annotated[
-        Path, typer.Argument(metavar="DEST", help=_("File (or folder) to write the copy to."))
+        Path, typer.Argument(metavar=_("DEST"), help=_("File (or folder) to write the copy to."))
     ],
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help=_("Replace DEST if it exists."))

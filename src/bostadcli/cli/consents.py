@@ -12,7 +12,7 @@ from bostadcli.vocab import Recipient, label
 
 app = typer.Typer(no_args_is_help=True)
 
-RefArg = Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))]
+RefArg = Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))]
 RecipientOpt = Annotated[
     Recipient, typer.Option("--recipient", help=_("Who may receive the data."))
 ]
@@ -45,12 +45,14 @@ def add(
     given: Annotated[
         str | None,
         typer.Option(
-            "--given", metavar="YYYY-MM-DD", help=_("The day consent was given (default: today).")
+            "--given",
+            metavar=_("YYYY-MM-DD"),
+            help=_("The day consent was given (default: today)."),
         ),
     ] = None,
     expires: Annotated[
         str | None,
-        typer.Option("--expires", metavar="YYYY-MM-DD", help=_("The day consent expires.")),
+        typer.Option("--expires", metavar=_("YYYY-MM-DD"), help=_("The day consent expires.")),
     ] = None,
     name: Annotated[
         str | None, typer.Option("--name", help=_("The recipient's name, e.g. the company."))
@@ -88,7 +90,9 @@ def revoke(
     on: Annotated[
         str | None,
         typer.Option(
-            "--date", metavar="YYYY-MM-DD", help=_("The day consent was revoked (default: today).")
+            "--date",
+            metavar=_("YYYY-MM-DD"),
+            help=_("The day consent was revoked (default: today)."),
         ),
     ] = None,
     as_of_: AsOfOpt = None,
@@ -112,7 +116,7 @@ def revoke(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
+    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:

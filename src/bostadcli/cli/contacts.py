@@ -41,14 +41,15 @@ def _columns() -> list[Column]:
 )
 def add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))],
+    ref: Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))],
     kind: Annotated[ContactKind, typer.Option("--kind", help=_("What kind of contact."))],
     text: Annotated[str | None, typer.Option("--text", help=_("What was said or done."))] = None,
     to: Annotated[
         ReferralTarget | None, typer.Option("--to", help=_("The service a referral went to."))
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Date (default: today)."))
+        str | None,
+        typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date (default: today).")),
     ] = None,
     caseworker: Annotated[
         str | None, typer.Option("--caseworker", help=_("Who made the contact."))
@@ -78,9 +79,9 @@ def add(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
+    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
     since: Annotated[
-        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help=_("From this date."))
+        str | None, typer.Option("--since", metavar=_("YYYY-MM-DD"), help=_("From this date."))
     ] = None,
     kind: Annotated[ContactKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
     fmt: FormatOpt = Format.table,

@@ -18,7 +18,7 @@ DEMO_HELP = _(
 def demo(
     out: Annotated[
         Path,
-        typer.Option("--out", metavar="DIR", help=_("The folder to make.")),
+        typer.Option("--out", metavar=_("DIR"), help=_("The folder to make.")),
     ] = Path("bostad-demo"),
     as_of_: AsOfOpt = None,
 ) -> None:

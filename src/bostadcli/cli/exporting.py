@@ -40,7 +40,7 @@ SinceOpt = Annotated[
     str | None,
     typer.Option(
         "--since",
-        metavar="YYYY-MM-DD",
+        metavar=_("YYYY-MM-DD"),
         help=_("Only rows from this date on (see 'bostad export schema')."),
         show_default=False,
     ),
@@ -79,7 +79,7 @@ OutOpt = Annotated[
     typer.Option(
         "--out",
         "-o",
-        metavar="FILE",
+        metavar=_("FILE"),
         help=_("Write to FILE (readable by you only) instead of standard output."),
         show_default=False,
     ),
@@ -187,7 +187,9 @@ for _name, _table in TABLES.items():
 )
 def household(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference, e.g. 2026-0042."))],
+    ref: Annotated[
+        str, typer.Argument(metavar=_("REF"), help=_("Case reference, e.g. 2026-0042."))
+    ],
     fmt: Annotated[
         DocumentFormat, typer.Option("--format", "-f", help=_("Always json."))
     ] = DocumentFormat.json,

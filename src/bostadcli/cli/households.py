@@ -26,9 +26,12 @@ PostalOpt = Annotated[
 ]
 CityOpt = Annotated[str | None, typer.Option("--city", help=_("City."))]
 LandlordOpt = Annotated[str | None, typer.Option("--landlord", help=_("The landlord's name."))]
-RentOpt = Annotated[str | None, typer.Option("--rent", help=_("Monthly rent, e.g. 7 450."))]
+RentOpt = Annotated[
+    str | None, typer.Option("--rent", metavar=_("AMOUNT"), help=_("Monthly rent, e.g. 7 450."))
+]
 ArrearsOpt = Annotated[
-    str | None, typer.Option("--arrears", help=_("Current rent arrears, e.g. 14 900,50."))
+    str | None,
+    typer.Option("--arrears", metavar=_("AMOUNT"), help=_("Current rent arrears, e.g. 14 900,50.")),
 ]
 CaseworkerOpt = Annotated[
     str | None, typer.Option("--caseworker", help=_("The caseworker responsible."))
@@ -55,7 +58,7 @@ SituationOpt = Annotated[
 )
 def add(
     ctx: typer.Context,
-    tenant: Annotated[str, typer.Argument(metavar="NAME", help=_("The tenant's name."))],
+    tenant: Annotated[str, typer.Argument(metavar=_("NAME"), help=_("The tenant's name."))],
     pnr: Annotated[str | None, typer.Option("--pnr", help=_("The tenant's personnummer."))] = None,
     street: StreetOpt = None,
     postal_code: PostalOpt = None,
@@ -83,7 +86,7 @@ def add(
         list[str] | None,
         typer.Option(
             "--child",
-            metavar="YYYY-MM-DD [NAME]",
+            metavar=_("YYYY-MM-DD [NAME]"),
             help=_("A child living here: birth date, optionally a name (repeatable)."),
         ),
     ] = None,
@@ -91,14 +94,15 @@ def add(
         list[str] | None,
         typer.Option(
             "--part-time-child",
-            metavar="YYYY-MM-DD [NAME]",
+            metavar=_("YYYY-MM-DD [NAME]"),
             help=_("A child living here part of the time (repeatable)."),
         ),
     ] = None,
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
     opened: Annotated[
-        str | None, typer.Option("--opened", metavar="YYYY-MM-DD", help=_("Date the case opened."))
+        str | None,
+        typer.Option("--opened", metavar=_("YYYY-MM-DD"), help=_("Date the case opened.")),
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
@@ -168,7 +172,7 @@ def list_(
         int | None,
         typer.Option(
             "--within",
-            metavar="DAYS",
+            metavar=_("DAYS"),
             help=_("Only households with a deadline within this many days."),
         ),
     ] = None,
@@ -302,7 +306,7 @@ def close(
     on: Annotated[
         str | None,
         typer.Option(
-            "--date", metavar="YYYY-MM-DD", help=_("The day the case closed (default: today).")
+            "--date", metavar=_("YYYY-MM-DD"), help=_("The day the case closed (default: today).")
         ),
     ] = None,
     as_of_: AsOfOpt = None,

@@ -19,7 +19,7 @@ app = typer.Typer(no_args_is_help=True)
 
 FileArg = Annotated[
     str,
-    typer.Argument(metavar="FILE|-", help=_("The file to read; - for standard input.")),
+    typer.Argument(metavar=_("FILE|-"), help=_("The file to read; - for standard input.")),
 ]
 
 
@@ -127,7 +127,7 @@ def notices(
         list[str] | None,
         typer.Option(
             "--map",
-            metavar="COLUMN=FIELD",
+            metavar=_("COLUMN=FIELD"),
             help=_("Read a column as a field, e.g. --map 'Kund nr=contract_number' (repeatable)."),
         ),
     ] = None,

@@ -12,7 +12,7 @@ from bostadcli.vocab import LandlordKind, label
 
 app = typer.Typer(no_args_is_help=True)
 
-NameArg = Annotated[str, typer.Argument(metavar="NAME", help=_("The landlord's name."))]
+NameArg = Annotated[str, typer.Argument(metavar=_("NAME"), help=_("The landlord's name."))]
 OrgOpt = Annotated[str | None, typer.Option("--org-number", help=_("Organisation number."))]
 KindOpt = Annotated[LandlordKind | None, typer.Option("--kind", help=_("Kind of landlord."))]
 ContactOpt = Annotated[str | None, typer.Option("--contact", help=_("Contact person."))]
@@ -25,7 +25,7 @@ AgreementOpt = Annotated[
     str | None,
     typer.Option(
         "--cooperation-agreement",
-        metavar="YYYY-MM-DD",
+        metavar=_("YYYY-MM-DD"),
         help=_("Day the landlord signed the Housing First cooperation agreement."),
     ),
 ]

@@ -44,18 +44,18 @@ def render(
     kind: Annotated[
         str,
         typer.Argument(
-            metavar="KIND",
+            metavar=_("KIND"),
             help=_("The kind of letter: outreach, meeting, plan_agreement or plan_reminder."),
         ),
     ],
     plan: Annotated[
-        str | None, typer.Option("--plan", metavar="P", help=_("The plan, for plan letters."))
+        str | None, typer.Option("--plan", metavar=_("PLAN"), help=_("The plan, for plan letters."))
     ] = None,
     param: Annotated[
         list[str] | None,
         typer.Option(
             "--param",
-            metavar="KEY=VALUE",
+            metavar=_("KEY=VALUE"),
             help=_("A value for the letter, e.g. date=2026-12-03 (repeatable)."),
         ),
     ] = None,
@@ -65,7 +65,7 @@ def render(
         typer.Option(
             "--out",
             "-o",
-            metavar="FILE|-",
+            metavar=_("FILE|-"),
             help=_(
                 "The file to write (default: REF-KIND.pdf in this folder);"
                 " - prints the letter without recording it."
@@ -146,13 +146,13 @@ def monthly(
     ctx: typer.Context,
     month: Annotated[
         str | None,
-        typer.Option("--month", metavar="YYYY-MM", help=_("The month (default: this month).")),
+        typer.Option("--month", metavar=_("YYYY-MM"), help=_("The month (default: this month).")),
     ] = None,
     as_of_: AsOfOpt = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out-dir", metavar="DIR", help=_("Where the letters go (default: ./brev-YYYY-MM).")
+            "--out-dir", metavar=_("DIR"), help=_("Where the letters go (default: ./brev-YYYY-MM).")
         ),
     ] = None,
     fmt: LetterFormatOpt = LetterFormat.pdf,
@@ -160,7 +160,7 @@ def monthly(
         bool, typer.Option("--dry-run", help=_("List what would be made; write nothing."))
     ] = False,
     only: Annotated[
-        str | None, typer.Option("--only", metavar="KIND", help=_("Only this kind of letter."))
+        str | None, typer.Option("--only", metavar=_("KIND"), help=_("Only this kind of letter."))
     ] = None,
     templates: TemplatesOpt = None,
 ) -> None:
@@ -245,10 +245,10 @@ def _emit_plan(items: list[Any]) -> None:
 def list_(
     ctx: typer.Context,
     household: Annotated[
-        str | None, typer.Option("--household", metavar="REF", help=_("Only this case."))
+        str | None, typer.Option("--household", metavar=_("REF"), help=_("Only this case."))
     ] = None,
     month: Annotated[
-        str | None, typer.Option("--month", metavar="YYYY-MM", help=_("Only this month."))
+        str | None, typer.Option("--month", metavar=_("YYYY-MM"), help=_("Only this month."))
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:

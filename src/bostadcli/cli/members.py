@@ -29,7 +29,7 @@ def add(
     ] = None,
     born: Annotated[
         str | None,
-        typer.Option("--born", metavar="YYYY-MM-DD", help=_("Birth date (taken from --pnr).")),
+        typer.Option("--born", metavar=_("YYYY-MM-DD"), help=_("Birth date (taken from --pnr).")),
     ] = None,
     role: Annotated[Role, typer.Option("--role", help=_("Role in the household."))] = Role.adult,
     part_time: Annotated[
@@ -63,7 +63,7 @@ def add(
 def remove(
     ctx: typer.Context,
     ref: RefArg,
-    member: Annotated[int, typer.Argument(metavar="MEMBER", help=_("The member's number."))],
+    member: Annotated[int, typer.Argument(metavar=_("MEMBER"), help=_("The member's number."))],
 ) -> None:
     from bostadcli.households import remove_member
 

@@ -45,7 +45,7 @@ def _columns() -> list[Column]:
 )
 def add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help=_("Case reference."))],
+    ref: Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))],
     kind: Annotated[NoticeKind, typer.Option("--kind", help=_("What kind of notice."))],
     ground: Annotated[
         Reason | None,
@@ -55,7 +55,7 @@ def add(
         str | None,
         typer.Option(
             "--served",
-            metavar="YYYY-MM-DD",
+            metavar=_("YYYY-MM-DD"),
             help=_("Day the tenant was served; starts the three-week recovery period."),
         ),
     ] = None,
@@ -63,18 +63,19 @@ def add(
         str | None,
         typer.Option(
             "--received",
-            metavar="YYYY-MM-DD",
+            metavar=_("YYYY-MM-DD"),
             help=_("The day social services received it (default: today)."),
         ),
     ] = None,
     amount: Annotated[
-        str | None, typer.Option("--amount", help=_("Amount to pay to keep the home."))
+        str | None,
+        typer.Option("--amount", metavar=_("AMOUNT"), help=_("Amount to pay to keep the home.")),
     ] = None,
     eviction_at: Annotated[
         str | None,
         typer.Option(
             "--eviction-at",
-            metavar="'YYYY-MM-DD HH:MM'",
+            metavar=_("'YYYY-MM-DD HH:MM'"),
             help=_("Day and time of the eviction (Kronofogden)."),
         ),
     ] = None,
@@ -120,10 +121,12 @@ def add(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
+    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
     upcoming: Annotated[
         int | None,
-        typer.Option("--upcoming", metavar="DAYS", help=_("Only deadlines within this many days.")),
+        typer.Option(
+            "--upcoming", metavar=_("DAYS"), help=_("Only deadlines within this many days.")
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,

@@ -17,14 +17,14 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        metavar="YYYY-MM-DD",
+        metavar=_("YYYY-MM-DD"),
         help=_("Treat this date as today."),
         show_default=False,
     ),
 ]
 RefArg = Annotated[
     str,
-    typer.Argument(metavar="REF", help=_("Case reference, e.g. 2026-0042."), show_default=False),
+    typer.Argument(metavar=_("REF"), help=_("Case reference, e.g. 2026-0042."), show_default=False),
 ]
 IncludePnrOpt = Annotated[
     bool,

@@ -14,14 +14,14 @@ app = typer.Typer(no_args_is_help=True)
 
 PlanArg = Annotated[
     str,
-    typer.Argument(metavar="PLAN", help=_("Plan reference, e.g. P-0001."), show_default=False),
+    typer.Argument(metavar=_("PLAN"), help=_("Plan reference, e.g. P-0001."), show_default=False),
 ]
 DocFormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help=_("table, or json for everything."))
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
 DateOpt = Annotated[
-    str | None, typer.Option("--date", metavar="YYYY-MM-DD", help=_("Date (default: today)."))
+    str | None, typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date (default: today)."))
 ]
 
 
@@ -41,25 +41,32 @@ def create(
     ref: RefArg,
     debt: Annotated[
         str | None,
-        typer.Option("--debt", help=_("The debt to repay (with --replaces: the unpaid rest).")),
+        typer.Option(
+            "--debt",
+            metavar=_("AMOUNT"),
+            help=_("The debt to repay (with --replaces: the unpaid rest)."),
+        ),
     ] = None,
     installment: Annotated[
-        str | None, typer.Option("--installment", help=_("The monthly installment."))
+        str | None,
+        typer.Option("--installment", metavar=_("AMOUNT"), help=_("The monthly installment.")),
     ] = None,
     months: Annotated[
-        int | None, typer.Option("--months", metavar="N", help=_("Or: the number of months."))
+        int | None, typer.Option("--months", metavar=_("N"), help=_("Or: the number of months."))
     ] = None,
     start: Annotated[
         str | None,
         typer.Option(
-            "--start", metavar="YYYY-MM", help=_("The first month paid for (default: next month).")
+            "--start",
+            metavar=_("YYYY-MM"),
+            help=_("The first month paid for (default: next month)."),
         ),
     ] = None,
     due: Annotated[
         str,
         typer.Option(
             "--due",
-            metavar="last-working-day|DAY",
+            metavar=_("last-working-day|DAY"),
             help=_("Due date: with the rent, or a day of the month."),
         ),
     ] = "last-working-day",
@@ -67,18 +74,22 @@ def create(
         str | None,
         typer.Option(
             "--first-due",
-            metavar="YYYY-MM-DD",
+            metavar=_("YYYY-MM-DD"),
             help=_("A different due date for the first installment."),
         ),
     ] = None,
     ore: Annotated[bool, typer.Option("--ore", help=_("Allow öre in installments."))] = False,
     income: Annotated[
         str | None,
-        typer.Option("--income", help=_("Monthly income: shows what is left after the norm.")),
+        typer.Option(
+            "--income",
+            metavar=_("AMOUNT"),
+            help=_("Monthly income: shows what is left after the norm."),
+        ),
     ] = None,
     replaces: Annotated[
         str | None,
-        typer.Option("--replaces", metavar="PLAN", help=_("Renegotiate: close this plan.")),
+        typer.Option("--replaces", metavar=_("PLAN"), help=_("Renegotiate: close this plan.")),
     ] = None,
     note: NoteOpt = None,
     dry_run: Annotated[
@@ -166,7 +177,7 @@ def list_(
         str | None, typer.Option("--landlord", help=_("Only this landlord's plans."))
     ] = None,
     household: Annotated[
-        str | None, typer.Option("--household", metavar="REF", help=_("Only this case."))
+        str | None, typer.Option("--household", metavar=_("REF"), help=_("Only this case."))
     ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
@@ -196,7 +207,9 @@ def list_(
 def pay(
     ctx: typer.Context,
     plan: PlanArg,
-    amount: Annotated[str, typer.Option("--amount", help=_("The amount paid."))],
+    amount: Annotated[
+        str, typer.Option("--amount", metavar=_("AMOUNT"), help=_("The amount paid."))
+    ],
     on: DateOpt = None,
     allow_overpay: Annotated[
         bool,

@@ -28,7 +28,7 @@ class YearFormat(StrEnum):
 OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "--out", "-o", metavar="FILE", help=_("Write to this file instead of standard output.")
+        "--out", "-o", metavar=_("FILE"), help=_("Write to this file instead of standard output.")
     ),
 ]
 
@@ -64,7 +64,9 @@ def deadlines(
     days: Annotated[
         int | None,
         typer.Option(
-            "--days", help=_("How many days to look ahead (default: from the config file).")
+            "--days",
+            metavar=_("DAYS"),
+            help=_("How many days to look ahead (default: from the config file)."),
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
@@ -116,7 +118,8 @@ def caseload(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt 
 def year(
     ctx: typer.Context,
     year_: Annotated[
-        int | None, typer.Option("--year", help=_("The year (default: this year)."))
+        int | None,
+        typer.Option("--year", metavar=_("YEAR"), help=_("The year (default: this year).")),
     ] = None,
     fmt: Annotated[
         YearFormat, typer.Option("--format", "-f", help=_("table, csv, json or html."))
@@ -171,7 +174,7 @@ def homeless(
     on: Annotated[
         str | None,
         typer.Option(
-            "--date", metavar="YYYY-MM-DD", help=_("The day of the count (default: today).")
+            "--date", metavar=_("YYYY-MM-DD"), help=_("The day of the count (default: today).")
         ),
     ] = None,
     fmt: FormatOpt = Format.table,

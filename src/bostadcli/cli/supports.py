@@ -12,26 +12,41 @@ from bostadcli.vocab import SupportKind, label
 
 app = typer.Typer(no_args_is_help=True)
 
-IdArg = Annotated[int, typer.Argument(metavar="ID", help=_("The support's number."))]
+IdArg = Annotated[int, typer.Argument(metavar=_("ID"), help=_("The support's number."))]
 EndOpt = Annotated[
     str | None,
-    typer.Option("--end", metavar="YYYY-MM-DD", help=_("Planned last day (time-limited).")),
+    typer.Option("--end", metavar=_("YYYY-MM-DD"), help=_("Planned last day (time-limited).")),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
 CapOpt = Annotated[
-    str | None, typer.Option("--cap", help=_("Rent guarantee: the most it covers, in kronor."))
+    str | None,
+    typer.Option(
+        "--cap", metavar=_("AMOUNT"), help=_("Rent guarantee: the most it covers, in kronor.")
+    ),
 ]
 CapMonthsOpt = Annotated[
     int | None,
-    typer.Option("--cap-months", help=_("Rent guarantee: the most it covers, in months of rent.")),
+    typer.Option(
+        "--cap-months",
+        metavar=_("MONTHS"),
+        help=_("Rent guarantee: the most it covers, in months of rent."),
+    ),
 ]
 ClaimedOpt = Annotated[
     str | None,
-    typer.Option("--claimed", help=_("Rent guarantee: amount the landlord has claimed so far.")),
+    typer.Option(
+        "--claimed",
+        metavar=_("AMOUNT"),
+        help=_("Rent guarantee: amount the landlord has claimed so far."),
+    ),
 ]
 ReclaimedOpt = Annotated[
     str | None,
-    typer.Option("--reclaimed", help=_("Rent guarantee: amount claimed back from the tenant.")),
+    typer.Option(
+        "--reclaimed",
+        metavar=_("AMOUNT"),
+        help=_("Rent guarantee: amount claimed back from the tenant."),
+    ),
 ]
 FlatOpt = Annotated[
     str | None, typer.Option("--flat", help=_("Priority allocation: the flat offered."))
@@ -40,7 +55,8 @@ PlaceOpt = Annotated[
     str | None, typer.Option("--place", help=_("Emergency housing: where the person stays."))
 ]
 CostOpt = Annotated[
-    str | None, typer.Option("--cost", help=_("Emergency housing: the cost applied for."))
+    str | None,
+    typer.Option("--cost", metavar=_("AMOUNT"), help=_("Emergency housing: the cost applied for.")),
 ]
 CostGrantedOpt = Annotated[
     bool | None,
@@ -158,7 +174,7 @@ def add(
     kind: Annotated[SupportKind, typer.Option("--kind", help=_("What kind of support."))],
     start: Annotated[
         str | None,
-        typer.Option("--start", metavar="YYYY-MM-DD", help=_("First day (default: today).")),
+        typer.Option("--start", metavar=_("YYYY-MM-DD"), help=_("First day (default: today).")),
     ] = None,
     end: EndOpt = None,
     landlord: Annotated[
@@ -172,7 +188,9 @@ def add(
     granted: Annotated[
         str | None,
         typer.Option(
-            "--granted", metavar="YYYY-MM-DD", help=_("Priority allocation: day granted (start).")
+            "--granted",
+            metavar=_("YYYY-MM-DD"),
+            help=_("Priority allocation: day granted (start)."),
         ),
     ] = None,
     flat: FlatOpt = None,
@@ -180,13 +198,17 @@ def add(
     nights_from: Annotated[
         str | None,
         typer.Option(
-            "--nights-from", metavar="YYYY-MM-DD", help=_("Emergency housing: first night (start).")
+            "--nights-from",
+            metavar=_("YYYY-MM-DD"),
+            help=_("Emergency housing: first night (start)."),
         ),
     ] = None,
     nights_to: Annotated[
         str | None,
         typer.Option(
-            "--nights-to", metavar="YYYY-MM-DD", help=_("Emergency housing: the day the stay ends.")
+            "--nights-to",
+            metavar=_("YYYY-MM-DD"),
+            help=_("Emergency housing: the day the stay ends."),
         ),
     ] = None,
     cost: CostOpt = None,
@@ -248,7 +270,9 @@ def end(
     support_id: IdArg,
     on: Annotated[
         str | None,
-        typer.Option("--date", metavar="YYYY-MM-DD", help=_("The day it ended (default: today).")),
+        typer.Option(
+            "--date", metavar=_("YYYY-MM-DD"), help=_("The day it ended (default: today).")
+        ),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help=_("Why it ended."))] = None,
     as_of_: AsOfOpt = None,
@@ -336,11 +360,13 @@ def edit(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar="REF", help=_("Only this case."))] = None,
+    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
     kind: Annotated[SupportKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", help=_("Only supports active at some time in this year.")),
+        typer.Option(
+            "--year", metavar=_("YEAR"), help=_("Only supports active at some time in this year.")
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help=_("Ended supports too."))] = False,
     fmt: FormatOpt = Format.table,
@@ -370,7 +396,8 @@ def list_(
 def quota(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", help=_("The year (default: this year)."))
+        int | None,
+        typer.Option("--year", metavar=_("YEAR"), help=_("The year (default: this year).")),
     ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,

@@ -18,7 +18,7 @@ TemplatesOpt = Annotated[
     typer.Option(
         "--templates",
         envvar="BOSTAD_TEMPLATES",
-        metavar="DIR",
+        metavar=_("DIR"),
         help=_("A folder of your own templates, used before the built-in ones."),
         show_default=False,
     ),
@@ -72,7 +72,7 @@ def list_(
 )
 def show(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(metavar="KIND", help=_("outreach, meeting, base, …"))],
+    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=_("outreach, meeting, base, …"))],
     fmt: Annotated[
         TemplateFormat, typer.Option("--format", "-f", help=_("The HTML or the text version."))
     ] = TemplateFormat.html,
@@ -93,8 +93,8 @@ def show(
     ),
 )
 def copy(
-    kind: Annotated[str, typer.Argument(metavar="KIND", help=_("outreach, meeting, base, …"))],
-    dest: Annotated[Path, typer.Argument(metavar="DIR", help=_("The folder to copy into."))],
+    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=_("outreach, meeting, base, …"))],
+    dest: Annotated[Path, typer.Argument(metavar=_("DIR"), help=_("The folder to copy into."))],
 ) -> None:
     from bostadcli.templating import copy_template
 

@@ -86,16 +86,17 @@ def _typer_gettext(message: str) -> str:
     return _typer_messages().get(message, message)
 
 
-def type_label(shown: str | None, *, is_flag: bool) -> str | None:
+def type_label(shown: str | None, *, is_flag: bool, named: bool = False) -> str | None:
     """The type column of an option or argument as it should read.
 
     A switch shows no type: ``<bool>`` next to ``--dry-run`` invites ``--dry-run true``.
-    ``<list[a|b]>`` (a repeatable option) becomes ``<a|b>...``, the way Click marks
+    Nor does an argument with a name of its own (``REF``) that takes text: the name says
+    it. ``<list[a|b]>`` (a repeatable option) becomes ``<a|b>...``, the way Click marks
     repetition.
     """
     if shown is None:
         return None
-    if is_flag and shown == "<bool>":
+    if (is_flag and shown == "<bool>") or (named and shown == "<str>"):
         return None
     if shown.startswith("<list[") and shown.endswith("]>"):
         return "<" + shown[len("<list[") : -len("]>")] + ">..."
@@ -147,7 +148,8 @@ def _with_usage_prefix(original: Callable[..., Any]) -> Callable[..., Any]:
 def _with_type_label(original: Callable[..., Any]) -> Callable[..., Any]:
     def display_type_rich(self: Any, ctx: Any) -> str | None:
         shown = original(self, ctx)
-        return type_label(shown, is_flag=bool(getattr(self, "is_flag", False)))
+        named = getattr(self, "param_type_name", "") == "argument" and self.metavar is not None
+        return type_label(shown, is_flag=bool(getattr(self, "is_flag", False)), named=named)
 
     return display_type_rich
 
