@@ -137,12 +137,41 @@ def write_csv(
         out.write("\ufeff")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(data_fields(columns))
-    flat = _flattener(columns)
+    cells = _csv_cells(columns)
     count = 0
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in flat(row).values()])
+        writer.writerow(cells(row))
         count += 1
     return count
+
+
+def _csv_cells(columns: list[Column]) -> Callable[[dict[str, Any]], list[Any]]:
+    """A function from a row to its CSV cells, prepared once per table.
+
+    The cells are those of ``_csv_cell`` applied to the flattened row, but without a
+    flattened copy of every row, and with the values that need no care (text that
+    cannot be read as a formula, whole numbers, None) handed to the csv module as they
+    are: an export of 100 000 rows spent most of its time here.
+    """
+    plan = [(c.key, c.kind == "money") for c in columns]
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        out: list[Any] = []
+        for key, money in plan:
+            value: Any = row.get(key)
+            kind = type(value)
+            if kind is str:
+                if value.startswith(_FORMULA_START) or "\r" in value:
+                    value = _csv_cell(value)
+            elif kind is not int and value is not None:
+                value = _csv_cell(value.value if isinstance(value, Enum) else value)
+            out.append(value)
+            if money:
+                # A negative amount reads like a formula too.
+                out.append("" if value is None else _csv_cell(format_ore(value)))
+        return out
+
+    return cells
 
 
 def _json_rows(rows: Iterable[dict[str, Any]], columns: list[Column]) -> Iterator[dict[str, Any]]:
