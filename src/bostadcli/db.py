@@ -70,7 +70,10 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
                     )
                 ) from None
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
-    db = Database(conn)
+    # No sqlite-utils plugins: a plugin installed beside bostadcli would run its code on
+    # every connection to the case files, and finding plugins reads the metadata of
+    # every installed package, a good part of a command's start.
+    db = Database(conn, execute_plugins=False)
     # SQLite's NOCASE folds ASCII letters only; names here have Å, Ä and Ö.
     conn.create_function("casefold", 1, _casefold, deterministic=True)
     try:
