@@ -36,5 +36,7 @@ def test_cli_import_is_light(module: str) -> None:
 
 
 def test_the_probe_notices_a_heavy_import() -> None:
-    imports = "import bostadcli.money\nbostadcli.money.format_money(bostadcli.money.Money(100))"
+    imports = (
+        "import datetime, bostadcli.dates\nbostadcli.dates.format_date(datetime.date(2026, 11, 21))"
+    )
     assert loaded_after(imports) == ["babel"]

@@ -162,3 +162,16 @@ def test_sums_are_exact(ores: list[int]) -> None:
         total += Money(ore)
     assert total == Money(sum(ores))
     assert sum((Money(o) for o in ores), Money.zero()) == Money(sum(ores))
+
+
+@given(amounts, st.booleans())
+def test_format_is_babels_swedish_number_format(ore: int, always_ore: bool) -> None:
+    # format_money builds the text itself so that a command need not load babel; babel
+    # stays the reference for what Swedish money looks like.
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" if ore % 100 == 0 and not always_ore else "#,##0.00"
+    number = format_decimal(Decimal(ore).scaleb(-2), format=pattern, locale="sv_SE")
+    assert format_money(Money(ore), always_ore=always_ore) == f"{number}{NBSP}kr"

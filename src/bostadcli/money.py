@@ -152,12 +152,15 @@ def _too_large() -> str:
 
 
 def format_money(m: Money, *, always_ore: bool = False) -> str:
-    """Format as Swedish text: ``12 345,50 kr``, ``14 900 kr`` (no-break spaces)."""
-    from decimal import Decimal
+    """Format as Swedish text: ``12 345,50 kr``, ``14 900 kr`` (no-break spaces).
 
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" if m.is_whole_kronor and not always_ore else "#,##0.00"
-    # Decimal(int).scaleb is exact; going through a float would not be.
-    number = format_decimal(Decimal(m.ore).scaleb(-2), format=pattern, locale="sv_SE")
-    return f"{number}\u00a0kr"
+    Babel's Swedish number format, built with integer arithmetic: babel would load its
+    locale data on first use, a noticeable part of a command's start (a test checks that
+    both give the same text).
+    """
+    kronor, ore = divmod(abs(m.ore), ORE_PER_KRONA)
+    sign = "-" if m.ore < 0 else ""
+    grouped = f"{kronor:,}".replace(",", "\u00a0")
+    if ore or always_ore:
+        return f"{sign}{grouped},{ore:02d}\u00a0kr"
+    return f"{sign}{grouped}\u00a0kr"
