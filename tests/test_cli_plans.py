@@ -85,7 +85,7 @@ def test_worked_example(run: Run, db_path: Path) -> None:
     created = ok(run("plan", "create", "2026-0001", *EXAMPLE, "--as-of", CREATED))
     assert created.stdout == "P-0001\n"
     assert "10 installments of 1\u00a0500\u00a0kr (the last 1\u00a0400\u00a0kr)" in created.stderr
-    assert "first due 2026-12-30" in created.stderr
+    assert "first due 30 December 2026" in created.stderr
 
     shown = as_json(run("plan", "show", "P-0001", "-f", "json", "--as-of", CREATED))
     assert len(shown["installments"]) == 10

@@ -215,7 +215,7 @@ def test_cli_refuses_without_consent(
     assert result.exit_code == 1
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
-    assert line.startswith("error: 4 cases have no valid consent for landlord on 2026-11-02: ")
+    assert line.startswith("error: 4 cases have no valid consent for landlord on 2 November 2026: ")
     assert refs["none"] in line and refs["valid"] not in line
     assert not out.exists() and list(tmp_path.glob(".to-landlord*")) == []
     assert consent_cli.dump() == before
@@ -224,7 +224,7 @@ def test_cli_refuses_without_consent(
         "export", "household", refs["expired"], "--recipient", "landlord", "--as-of", "2026-11-02"
     )
     assert result.exit_code == 1 and result.stdout == ""
-    assert f"{refs['expired']} has no valid consent for landlord on 2026-11-02" in result.stderr
+    assert f"{refs['expired']} has no valid consent for landlord on 2 November 2026" in result.stderr
     assert consent_cli.dump() == before
 
     result = consent_cli("export", "households", "--recipient", "bank")

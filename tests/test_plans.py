@@ -98,7 +98,7 @@ def test_create_stores_schedule_and_logs_agreement(db: Database, case: str) -> N
     assert stored[0]["due_on"] == "2026-12-30"
     assert sum(i["amount_ore"] for i in stored) == 1_490_000
     [line] = _plan_contacts(db, case)
-    assert "P-0001" in line and "Alingsåshem" in line and "2026-12-30" in line
+    assert "P-0001" in line and "Alingsåshem" in line and "30 December 2026" in line
     assert list_contacts(db, ref=case)[0]["automatic"] is True
 
 

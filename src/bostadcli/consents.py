@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
+from bostadcli.dates import format_date
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
 from bostadcli.households import household_id
@@ -73,7 +74,7 @@ def revoke_consent(db: Database, ref: str, *, recipient: str, revoked_on: date, 
         if cursor.rowcount == 0:
             raise NotFound(
                 _("{ref} has no valid consent for {recipient} on {date}").format(
-                    ref=ref, recipient=who.label, date=revoked_on.isoformat()
+                    ref=ref, recipient=who.label, date=format_date(revoked_on, "long")
                 )
             )
         return int(cursor.rowcount)
@@ -96,7 +97,12 @@ def require_consent(db: Database, ref: str, recipient: Recipient, on: date) -> d
             _(
                 "{ref} has no valid consent for {recipient} on {date}: record it with"
                 " 'bostad consent add {ref} --recipient {code} --given DATE'"
-            ).format(ref=ref, recipient=recipient.label, date=on.isoformat(), code=recipient.value)
+            ).format(
+                ref=ref,
+                recipient=recipient.label,
+                date=format_date(on, "long"),
+                code=recipient.value,
+            )
         )
     return found
 

@@ -468,6 +468,8 @@ _REFUSAL_REFS_SHOWN = 10
 def _refuse_without_consent(missing: list[str], recipient: Recipient, as_of: date) -> None:
     if not missing:
         return
+    from bostadcli.dates import format_date
+
     shown = ", ".join(missing[:_REFUSAL_REFS_SHOWN])
     if len(missing) > _REFUSAL_REFS_SHOWN:
         shown += " " + _("and {n} more").format(n=len(missing) - _REFUSAL_REFS_SHOWN)
@@ -481,7 +483,7 @@ def _refuse_without_consent(missing: list[str], recipient: Recipient, as_of: dat
         ).format(
             n=len(missing),
             recipient=recipient.label,
-            date=as_of.isoformat(),
+            date=format_date(as_of, "long"),
             refs=shown,
             code=recipient.value,
         )

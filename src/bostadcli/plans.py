@@ -28,7 +28,7 @@ from bostadcli import validate
 from bostadcli.affordability import household_affordability
 from bostadcli.config import Policy
 from bostadcli.contacts import add_contact
-from bostadcli.dates import add_months
+from bostadcli.dates import add_months, format_date
 from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
@@ -476,7 +476,7 @@ def create_plan(
             landlord=record["landlord"],
             debt=format_money(schedule.debt),
             installments=_describe_schedule(schedule),
-            first_due=schedule.installments[0].due_on.isoformat(),
+            first_due=format_date(schedule.installments[0].due_on, "long"),
         )
         if old is not None:
             db.table("plans").update(

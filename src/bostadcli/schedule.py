@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bostadcli.dates import add_months
+from bostadcli.dates import add_months, format_date
 from bostadcli.errors import InvalidInput
 from bostadcli.i18n import _
 from bostadcli.money import ORE_PER_KRONA, Money, format_money
@@ -215,7 +215,7 @@ def build_schedule(
                 "first_due",
                 first_due.isoformat(),
                 _("must come before the second installment's due date, {date}").format(
-                    date=items[1].due_on.isoformat()
+                    date=format_date(items[1].due_on, "long")
                 ),
             )
         first = items[0]

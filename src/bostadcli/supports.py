@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
+from bostadcli.dates import format_date
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
@@ -108,7 +109,9 @@ def _amount(value: Money | None, name: str) -> int | None:
 def _check_order(start: date, end: date | None, name: str) -> None:
     if end is not None and end < start:
         raise InvalidInput(
-            name, end.isoformat(), _("is before the start {date}").format(date=start.isoformat())
+            name,
+            end.isoformat(),
+            _("is before the start ({date})").format(date=format_date(start, "long")),
         )
 
 
@@ -425,7 +428,7 @@ def end_support(
         if current["ended_on"] is not None:
             raise Conflict(
                 _("support {id} ended already on {date}").format(
-                    id=support_id, date=current["ended_on"]
+                    id=support_id, date=format_date(date.fromisoformat(current["ended_on"]), "long")
                 )
             )
         _check_order(date.fromisoformat(current["start_on"]), ended_on, "date")

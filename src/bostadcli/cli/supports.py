@@ -1,5 +1,6 @@
 """bostad support add|end|edit|list|quota."""
 
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -277,6 +278,7 @@ def end(
     reason: Annotated[str | None, typer.Option("--reason", help=_("Why it ended."))] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
+    from bostadcli.dates import format_date
     from bostadcli.supports import end_support
 
     today = as_of(as_of_)
@@ -292,7 +294,7 @@ def end(
             id=support_id,
             kind=label(SupportKind, ended["kind"]),
             ref=ended["ref"],
-            date=ended["ended_on"],
+            date=format_date(date.fromisoformat(ended["ended_on"]), "long"),
         ),
         err=True,
     )

@@ -1,5 +1,6 @@
 """How cases look in a terminal: column sets and the one-screen case view."""
 
+from datetime import date
 from typing import Any
 
 import typer
@@ -376,13 +377,15 @@ def report_new_plan(plan: dict[str, Any], *, dry_run: bool, as_document: bool) -
     elif dry_run:
         print_plan(plan)  # the preview panel carries the affordability hint itself
     else:
+        from bostadcli.dates import format_date
+
         typer.echo(plan["ref"])
         typer.echo(
             _("Agreed plan {plan} for {ref}: {summary}, first due {first}.").format(
                 plan=plan["ref"],
                 ref=plan["household"],
                 summary=plan_summary_text(plan),
-                first=plan["installments"][0]["due_on"],
+                first=format_date(date.fromisoformat(plan["installments"][0]["due_on"]), "long"),
             ),
             err=True,
         )
