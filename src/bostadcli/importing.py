@@ -487,7 +487,7 @@ def _import_row(
 ) -> None:
     from bostadcli.households import NewHousehold, add_household, edit_household
     from bostadcli.landlords import find_landlord
-    from bostadcli.notices import NewNotice, add_notice
+    from bostadcli.notices import NewNotice, record_notice
     from bostadcli.pnr import parse_pnr
 
     name = _one_line(row.text("tenant_name")) or _one_line(
@@ -547,7 +547,7 @@ def _import_row(
         if _notice_recorded(db, hid, served_on, amount):
             summary.unchanged += 1
             return
-        add_notice(db, ref, notice, as_of=as_of)
+        record_notice(db, ref, notice, as_of=as_of)
         if amount is not None:
             edit_household(db, ref, changes={"arrears": amount})
         summary.notices_on_known += 1
@@ -575,7 +575,7 @@ def _import_row(
         as_of=as_of,
         create_landlord=create_landlord,
     )
-    add_notice(db, ref, notice, as_of=as_of)
+    record_notice(db, ref, notice, as_of=as_of, new_case=True)
     summary.new_households += 1
     summary.first_ref = summary.first_ref or ref
     summary.last_ref = ref

@@ -53,6 +53,18 @@ class NewNotice:
 
 def add_notice(db: Database, ref: str, notice: NewNotice, *, as_of: date) -> dict[str, Any]:
     """Record a milestone; computes the recovery deadline of a rent termination."""
+    notice_id = record_notice(db, ref, notice, as_of=as_of)
+    return list_notices(db, ref=ref, as_of=as_of, notice_id=notice_id)[0]
+
+
+def record_notice(
+    db: Database, ref: str, notice: NewNotice, *, as_of: date, new_case: bool = False
+) -> int:
+    """``add_notice`` without reading the notice back, for a landlord's list of many.
+
+    ``new_case``: the household was opened in this same transaction, so its
+    ``updated_at`` is this moment already and is not written (and audited) again.
+    """
     kind = validate.choice(NoticeKind, notice.kind, field="kind")
     ground = validate.choice(Reason, notice.ground, field="ground") if notice.ground else None
     if kind is NoticeKind.termination and ground is None:
@@ -95,9 +107,9 @@ def add_notice(db: Database, ref: str, notice: NewNotice, *, as_of: date) -> dic
                 "INSERT OR IGNORE INTO household_reasons (household_id, reason) VALUES (?, ?)",
                 [hid, ground.value],
             )
-        db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
-    found = list_notices(db, ref=ref, as_of=as_of, notice_id=notice_id)
-    return found[0]
+        if not new_case:
+            db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
+    return notice_id
 
 
 def list_notices(
