@@ -196,18 +196,18 @@ def test_import_notices_summary_dry_run_and_twice(db_path: Path, tmp_path: Path)
                  "--as-of", AS_OF, "--dry-run")  # fmt: skip
     assert dry.exit_code == 0
     assert dry.stdout == ""
-    assert dry.stderr.startswith("Dry run, nothing written: lista.csv: 2 rows: 1 new households")
-    assert "2 new notices (1 on households already known), 0 unchanged" in dry.stderr
+    assert dry.stderr.startswith("Dry run, nothing written: lista.csv: 2 rows; new households: 1")
+    assert "new notices: 2 (1 on households already known); unchanged: 0" in dry.stderr
     assert bostad(db_path, "export", "notices").stdout.count("\n") == 2
 
     done = bostad(db_path, "import", "notices", str(path), "--landlord", "Alingsåshem",
                   "--as-of", AS_OF)  # fmt: skip
     assert done.exit_code == 0
-    assert "1 new households (2026-0003)" in done.stderr
+    assert "new households: 1 (2026-0003)" in done.stderr
     again = bostad(db_path, "import", "notices", "-", "--landlord", "Alingsåshem",
                    "--as-of", AS_OF, input=path.read_bytes())  # fmt: skip
     assert again.exit_code == 0
-    assert "0 new households, 0 new notices (0 on households already known), 2 unchanged" in (
+    assert "new households: 0; new notices: 0 (0 on households already known); unchanged: 2" in (
         again.stderr
     )
 

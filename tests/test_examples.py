@@ -319,7 +319,7 @@ def test_landlord_list_imports(initialised: Cli) -> None:
     before = initialised.dump()
     dry = initialised(*args, "--dry-run", "--as-of", "2026-11-20")
     assert dry.exit_code == 0, dry.stderr
-    assert "7 rows: 7 new households (2026-0001–2026-0007), 7 new notices" in dry.stderr
+    assert "7 rows; new households: 7 (2026-0001–2026-0007); new notices: 7" in dry.stderr
     assert "ignored columns: Telefon" in dry.stderr
     assert initialised.dump() == before
 
@@ -341,7 +341,7 @@ def test_landlord_list_imports(initialised: Cli) -> None:
 
     again = initialised(*args, "--as-of", "2026-11-20")
     assert again.exit_code == 0
-    assert "0 new households, 0 new notices (0 on households already known), 7 unchanged" in (
+    assert "new households: 0; new notices: 0 (0 on households already known); unchanged: 7" in (
         again.stderr
     )
 

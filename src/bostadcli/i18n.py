@@ -60,6 +60,13 @@ def pgettext(context: str, message: str) -> str:
     return translation.pgettext(context, message)
 
 
+def format_number(n: int) -> str:
+    """A count in a sentence: ``323 584`` in Swedish (no-break space), ``323,584`` in
+    English. Money has its own formatter (``money.format_money``)."""
+    text = f"{n:,}"
+    return text if current_language() == "en" else text.replace(",", "\u00a0")
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message

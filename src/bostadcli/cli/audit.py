@@ -1,6 +1,6 @@
 """bostad audit."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,6 +13,12 @@ AUDIT_HELP = _(
     "Show who changed or exported what, and when. Nobody can edit the log.\n\n"
     "Example: bostad audit --household 2026-0042 --since 2026-11-01"
 )
+
+
+def _action_text(value: object, _row: dict[str, Any]) -> str:
+    """The trigger's SQL verb as a word; CSV and JSON keep the code."""
+    words = {"insert": _("added"), "update": _("changed"), "delete": _("deleted")}
+    return words.get(str(value), str(value))
 
 
 def audit(
@@ -35,7 +41,7 @@ def audit(
         Column("at", _("Time (UTC)"), no_wrap=True),
         Column("os_user", _("User")),
         Column("command", _("Command")),
-        Column("action", _("Action")),
+        Column("action", _("Action"), show=_action_text),
         Column("table_name", _("Table")),
         Column("row_id", _("Row")),
         Column("ref", _("Case")),

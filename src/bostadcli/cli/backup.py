@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import state
-from bostadcli.i18n import _
+from bostadcli.i18n import _, format_number
 
 BACKUP_HELP = _(
     "Make a consistent, verified copy of the database, even while others use it.\n\n"
@@ -30,7 +30,9 @@ def backup(
     typer.echo(result["path"])
     typer.echo(
         _("Backup verified: {rows} rows in {tables} tables, {size} bytes.").format(
-            rows=total, tables=len(result["counts"]), size=result["bytes"]
+            rows=format_number(total),
+            tables=len(result["counts"]),
+            size=format_number(result["bytes"]),
         ),
         err=True,
     )

@@ -17,7 +17,7 @@ import typer
 from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, IncludePnrOpt
 from bostadcli.exporting import TABLES
-from bostadcli.i18n import _
+from bostadcli.i18n import _, format_number, ngettext
 from bostadcli.vocab import Recipient
 
 app = typer.Typer(no_args_is_help=True)
@@ -161,7 +161,12 @@ def _table_command(name: str) -> Callable[..., None]:
                 command=_command_line(ctx),
             )
         if out is not None:
-            typer.echo(_("Wrote {n} rows to {path}.").format(n=count, path=out), err=True)
+            typer.echo(
+                ngettext("Wrote {n} row to {path}.", "Wrote {n} rows to {path}.", count).format(
+                    n=format_number(count), path=out
+                ),
+                err=True,
+            )
 
     return command
 

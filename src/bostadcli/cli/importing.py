@@ -10,7 +10,7 @@ import typer
 
 from bostadcli.cli.context import as_of, state
 from bostadcli.cli.options import AsOfOpt
-from bostadcli.i18n import _, ngettext
+from bostadcli.i18n import _, format_number, ngettext
 
 if TYPE_CHECKING:
     from bostadcli.importing import ImportSummary
@@ -54,17 +54,20 @@ def _report(summary: "ImportSummary") -> None:
                 refs = f" ({summary.first_ref})"
         say(
             head
+            + ngettext("{file}: {n} row", "{file}: {n} rows", summary.rows).format(
+                file=summary.source, n=format_number(summary.rows)
+            )
+            + "; "
+            # Counts as "label: n" read right whatever the number; no "1 new households".
             + _(
-                "{file}: {rows} rows: {households} new households{refs}, {notices} new notices"
-                " ({known} on households already known), {unchanged} unchanged."
+                "new households: {households}{refs}; new notices: {notices}"
+                " ({known} on households already known); unchanged: {unchanged}."
             ).format(
-                file=summary.source,
-                rows=summary.rows,
-                households=summary.new_households,
+                households=format_number(summary.new_households),
                 refs=refs,
-                notices=summary.new_notices,
-                known=summary.notices_on_known,
-                unchanged=summary.unchanged,
+                notices=format_number(summary.new_notices),
+                known=format_number(summary.notices_on_known),
+                unchanged=format_number(summary.unchanged),
             ),
             err=True,
         )

@@ -232,7 +232,7 @@ def plan_columns(*, changes: bool = False) -> list[Column]:
         Column("debt_ore", _("Debt"), kind="money", in_table=False),
         Column("installment_ore", _("Installment"), kind="money", in_table=False),
         Column("months", _("Months"), in_table=False),
-        Column("start_month", _("Start"), in_table=False),
+        Column("start_month", _("Start month"), in_table=False),
         Column("paid_ore", _("Paid"), kind="money", in_table=False),
         Column("remaining_ore", _("Remaining"), kind="money", justify="right"),
         Column("overdue_ore", _("Overdue"), kind="money", justify="right"),
