@@ -248,8 +248,7 @@ def test_edit_and_reopen(family: str, initialised: Cli) -> None:
     edited = initialised.ok(
         "household", "edit", family, "--arrears", "9 900", "--add-reason", "disturbance"
     )
-    assert "arrears_ore" in edited.stderr
-    assert "reasons" in edited.stderr
+    assert "Changed arrears, reasons of" in edited.stderr
     unchanged = initialised.ok("household", "edit", family, "--arrears", "9900")
     assert "Nothing changed." in unchanged.stderr
     initialised.ok("household", "close", family, "--outcome", "moved", "--as-of", AS_OF)
@@ -352,7 +351,7 @@ BAD_INPUT = [
     pytest.param(
         ["household", "list", "--as-of", "2026-13-01"], 1, ("--as-of", "2026-13-01"), id="as-of"
     ),
-    pytest.param(["household", "add", "Anna\x07Andersson"], 1, ("tenant", "control"), id="control"),
+    pytest.param(["household", "add", "Anna\x07Andersson"], 1, ("NAME", "control"), id="control"),
     pytest.param(
         ["household", "add", "Anna", "--child", "2015-3-2 Alva"],
         1,
@@ -388,7 +387,7 @@ BAD_INPUT = [
     pytest.param(
         ["landlord", "add", "X", "--org-number", "556035-6930"],
         1,
-        ("org_number", "556035-6930"),
+        ("--org-number", "556035-6930"),
         id="org-number",
     ),
 ]

@@ -162,7 +162,7 @@ def test_bad_create_changes_nothing(
 def test_installment_larger_than_debt_says_so(run: Run) -> None:
     result = run("plan", "create", "2026-0001", "--debt", "500", "--installment", "600")
     assert result.exit_code == 1
-    assert result.stderr == "error: installment: larger than the debt (500\u00a0kr): '600 kr'\n"
+    assert result.stderr == "error: --installment: larger than the debt (500\u00a0kr): '600 kr'\n"
 
 
 def test_unknown_plan(run: Run, db_path: Path) -> None:

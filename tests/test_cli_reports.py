@@ -150,7 +150,7 @@ def test_support_edit_records_the_cost_decision(bostad: Bostad) -> None:
         "--nights-to", "2026-03-04", "--cost", "1350", "--as-of", AS_OF,
     )  # fmt: skip
     result = bostad("support", "edit", "1", "--cost-granted", "--as-of", AS_OF)
-    assert "cost_granted" in result.stderr
+    assert "Changed cost decision." in result.stderr
     listed = json.loads(bostad("support", "list", "--format", "json", "--as-of", AS_OF).stdout)
     assert listed[0]["cost_granted"] is True and listed[0]["cost"] == "1\u00a0350\u00a0kr"
     bostad("support", "edit", "1", "--flat", "Storgatan 1", "--as-of", AS_OF, code=1)

@@ -17,14 +17,14 @@ from bostadcli.rules import CHILD_AGE_LIMIT
 MIN_YEAR = 1900
 MAX_YEAR = 2200
 
-DATE_STYLES = ("long", "short", "iso")
+DATE_STYLES = ("long", "short", "month", "iso")
 
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 _DAY_FIRST_DATE = re.compile(r"([0-9]{1,2})([/.])([0-9]{1,2})\2([0-9]{4})")
 
-_BABEL_FORMATS = {"long": "d MMMM y", "short": "EEE d MMM"}
+_BABEL_FORMATS = {"long": "d MMMM y", "short": "EEE d MMM", "month": "LLLL y"}
 
 
 def _build(text: str, field: str, year: int, month: int, day: int) -> date:
@@ -97,7 +97,7 @@ def is_child(birth: date, on: date) -> bool:
 
 def format_date(d: date, style: str = "long", locale: str | None = None) -> str:
     """Format ``d`` for people: ``21 november 2026`` (long), ``lör 26 dec.`` (short),
-    or ``2026-11-21`` (iso).
+    ``november 2026`` (month) or ``2026-11-21`` (iso).
 
     Without ``locale``, the interface language decides (English → en_GB, otherwise
     sv_SE). Letters pass ``locale="sv_SE"`` since they always go out in Swedish.

@@ -115,6 +115,50 @@ def usage_message(exc: Exception) -> str:
     return " ".join(message.split())
 
 
+def _field_labels() -> dict[str, str]:
+    """Fields that are not an option of their own: a positional argument by the name the
+    help gives it, a value with an option of another name in words."""
+    return {
+        "name": _("NAME"),
+        "tenant": _("NAME"),
+        "reference": _("REF"),
+        "plan": _("PLAN"),
+        "kind": _("KIND"),
+        "ID": _("ID"),
+        "address": _("address"),
+        "birth_date": _("birth date"),
+        "contact_person": _("contact person"),
+    }
+
+
+def _option_names(command: Any) -> set[str]:
+    names: set[str] = set()
+    for param in getattr(command, "params", []):
+        names.update(opt for opt in getattr(param, "opts", []) if opt.startswith("--"))
+    for sub in getattr(command, "commands", {}).values():
+        names |= _option_names(sub)
+    return names
+
+
+def name_the_field(exc: BostadError, root: Any) -> str:
+    """The message of an InvalidInput with its field as the user knows it.
+
+    The core names a field as it knows it (``postal_code``); say it as it was typed
+    (``--postal-code``), or in words for a value that has no option of that name. A
+    message that starts with a place (file, line) names a column of that file: kept.
+    """
+    field = getattr(exc, "field", None)
+    prefix = f"{field}: "
+    if not isinstance(field, str) or field.startswith("-") or not exc.message.startswith(prefix):
+        return exc.message
+    rest = exc.message[len(prefix) :]
+    labels = _field_labels()
+    if field in labels:
+        return f"{labels[field]}: {rest}"
+    option = "--" + field.replace("_", "-")
+    return f"{option}: {rest}" if option in _option_names(root) else exc.message
+
+
 class BostadGroup(TyperGroup):
     """Turns every error into one line on stderr and the documented exit code."""
 
@@ -126,6 +170,12 @@ class BostadGroup(TyperGroup):
         try:
             result = super().main(*args, **kwargs)
         except _click.exceptions.UsageError as exc:
+            no_args = getattr(_click.exceptions, "NoArgsIsHelpError", None)
+            if no_args is not None and isinstance(exc, no_args):
+                # A group run without a command: its help is the answer, already shown.
+                if exc.format_message().strip():
+                    typer.echo(exc.format_message())
+                sys.exit(2)
             command = exc.ctx.command_path if exc.ctx else "bostad"
             typer.echo(f"{command}: {translate_usage_message(usage_message(exc))}", err=True)
             typer.echo(_("Try '{command} --help' for help.").format(command=command), err=True)
@@ -147,6 +197,7 @@ class BostadGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except BostadError as exc:
+            exc.message = name_the_field(exc, ctx.command)
             typer.echo(_("error: {message}").format(message=exc.message), err=True)
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.OperationalError as exc:

@@ -7,7 +7,7 @@ import typer
 from bostadcli.cli.context import state
 from bostadcli.cli.options import FormatOpt
 from bostadcli.cli.output import Column, Format, emit, write_document
-from bostadcli.i18n import _
+from bostadcli.i18n import _, format_number, ngettext
 
 INIT_HELP = _(
     "Create the database and a config file to edit. Running it again changes nothing."
@@ -65,9 +65,11 @@ def check(
         write_document(result)
     elif result["ok"]:
         typer.echo(
-            _("The database is intact: {n} households.").format(
-                n=result["counts"].get("households", 0)
-            )
+            ngettext(
+                "The database is intact: {n} household.",
+                "The database is intact: {n} households.",
+                result["counts"].get("households", 0),
+            ).format(n=format_number(result["counts"].get("households", 0)))
         )
     else:
         for problem in result["problems"]:

@@ -8,6 +8,7 @@ import typer
 from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, RefArg
 from bostadcli.cli.output import Format, emit, write_document
+from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
 from bostadcli.vocab import HousingSituation, Outcome, Reason, Source
 
@@ -286,7 +287,7 @@ def edit(
     )
     if diff:
         typer.echo(
-            _("Changed {fields} of {ref}.").format(fields=", ".join(diff), ref=ref), err=True
+            _("Changed {fields} of {ref}.").format(fields=changed_fields(diff), ref=ref), err=True
         )
     else:
         typer.echo(_("Nothing changed."), err=True)

@@ -7,6 +7,7 @@ import typer
 from bostadcli.cli.context import optional_date, state
 from bostadcli.cli.options import FormatOpt
 from bostadcli.cli.output import Column, Format, emit, write_document
+from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
 from bostadcli.vocab import LandlordKind, label
 
@@ -178,6 +179,8 @@ def edit(
         ),
     )
     typer.echo(
-        _("Changed {fields}.").format(fields=", ".join(diff)) if diff else _("Nothing changed."),
+        _("Changed {fields}.").format(fields=changed_fields(diff))
+        if diff
+        else _("Nothing changed."),
         err=True,
     )

@@ -69,5 +69,8 @@ def remove(
 
     removed = remove_member(state(ctx).database(), ref, member)
     typer.echo(
-        _("Removed {name} from {ref}.").format(name=removed["name"] or member, ref=ref), err=True
+        _("Removed {name} from {ref}.").format(
+            name=removed["name"] or _("member {id}").format(id=member), ref=ref
+        ),
+        err=True,
     )

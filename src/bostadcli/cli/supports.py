@@ -8,6 +8,7 @@ import typer
 from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
 from bostadcli.cli.output import Column, Format, emit
+from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _, ngettext
 from bostadcli.vocab import SupportKind, label
 
@@ -346,7 +347,9 @@ def edit(
     )
     _warn(warnings)
     typer.echo(
-        _("Changed {fields}.").format(fields=", ".join(diff)) if diff else _("Nothing changed."),
+        _("Changed {fields}.").format(fields=changed_fields(diff))
+        if diff
+        else _("Nothing changed."),
         err=True,
     )
 

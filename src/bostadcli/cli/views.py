@@ -26,6 +26,43 @@ def _bold(text: str) -> str:
     return f"[bold]{text}[/]"
 
 
+def changed_fields(keys: Any) -> str:
+    """What an edit changed, in words: ``arrears_ore`` is "arrears" to the reader."""
+    words = {
+        "street": _("street address"),
+        "postal_code": _("postal code"),
+        "city": _("city"),
+        "landlord": _("landlord"),
+        "landlord_id": _("landlord"),
+        "contract_number": _("contract"),
+        "rent_ore": _("rent"),
+        "arrears_ore": _("arrears"),
+        "reasons": _("reasons"),
+        "source": _("source"),
+        "housing_situation": _("situation"),
+        "caseworker": _("caseworker"),
+        "note": _("note"),
+        "name": _("name"),
+        "org_number": _("organisation number"),
+        "kind": _("kind"),
+        "contact_person": _("contact person"),
+        "phone": _("phone number"),
+        "email": _("e-mail address"),
+        "cooperation_agreement_on": _("date of the Housing First agreement"),
+        "end_on": _("end date"),
+        "claimed_ore": _("amount claimed"),
+        "reclaimed_ore": _("amount claimed back"),
+        "cap_ore": _("cap"),
+        "cap_months": _("cap in months"),
+        "flat_offered": _("flat offered"),
+        "cost_ore": _("cost"),
+        "cost_granted": _("cost decision"),
+        "support_person": _("support person"),
+        "place": _("place"),
+    }
+    return ", ".join(words.get(key, key.removesuffix("_ore").replace("_", " ")) for key in keys)
+
+
 def days_text(days: int | None) -> str:
     if days is None:
         return ""
@@ -283,7 +320,10 @@ def plan_summary_text(plan: dict[str, Any]) -> str:
     )
     if n > 1 and plan["last_installment_ore"] != plan["installment_ore"]:
         text += _(" (the last {amount})").format(amount=_kr(plan["last_installment_ore"]))
-    return text + _(" from {month}").format(month=plan["start_month"])
+    from bostadcli.dates import format_date, parse_month
+
+    start = format_date(parse_month(plan["start_month"]), "month")
+    return text + _(" from {month}").format(month=start)
 
 
 def _installment_status(row: dict[str, Any]) -> str:
@@ -323,7 +363,7 @@ def print_plan(plan: dict[str, Any]) -> None:
     for key, heading in (
         ("replaces", _("Replaces")),
         ("replaced_by", _("Replaced by")),
-        ("cancelled_on", _("Closed")),
+        ("cancelled_on", _("Ended")),
         ("completed_on", _("Completed")),
         ("note", _("Note")),
     ):
