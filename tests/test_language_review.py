@@ -155,3 +155,15 @@ def test_screens_check_the_whole_frame() -> None:
     english = CliRunner().invoke(app, ["household", "list", "--help"], env={"COLUMNS": COLUMNS})
     found = leftovers(english.stdout, ENGLISH_LEFTOVERS)
     assert {"Usage", "Options", "default", "YYYY"} <= set(found), english.stdout
+
+
+def test_a_question_is_answered_in_the_interface_language() -> None:
+    """purge asks "[j/N]" in Swedish, so "ja" must mean yes (English answers work too)."""
+    from bostadcli import i18n
+    from bostadcli.cli.purge import is_yes
+
+    i18n.setup("sv")
+    assert all(is_yes(answer) for answer in ("j", "ja", "Ja ", "y", "yes"))
+    assert not any(is_yes(answer) for answer in ("", "n", "nej", "no", "jo"))
+    i18n.setup("en")
+    assert is_yes("y") and is_yes("YES") and not is_yes("ja")

@@ -17,6 +17,19 @@ PURGE_HELP = _(
 )
 
 
+def is_yes(answer: str) -> bool:
+    """A yes in the interface language or in English; anything else is a no."""
+    return answer.strip().lower() in {"y", "yes", _("y"), _("yes")}
+
+
+def confirm(question: str) -> bool:
+    """Ask on the terminal, default no. (``typer.confirm`` asks "[y/N]" and takes only y
+    or yes, whatever language the question is in.)"""
+    choices = _("y/N")
+    answer = typer.prompt(f"{question} [{choices}]", default="", show_default=False, err=True)
+    return is_yes(answer)
+
+
 def purge(
     ctx: typer.Context,
     dry_run: Annotated[
@@ -58,7 +71,7 @@ def purge(
             "Delete {n} cases and everything in them?",
             len(plan.delete),
         ).format(n=len(plan.delete))
-        if not typer.confirm(question, default=False, err=True):
+        if not confirm(question):
             typer.echo(_("Nothing was deleted."), err=True)
             return
     record = run_purge(db, plan)
