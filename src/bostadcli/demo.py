@@ -129,7 +129,7 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
     made.append(
         {
             "ref": ref,
-            "name": "Amira och Yusuf Hassan",
+            "name": _("Amira and Yusuf Hassan"),
             "about": _("two children; recovery deadline next week, 14 900 kr"),
         }
     )
@@ -202,7 +202,11 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         as_of=as_of,
     )
     made.append(
-        {"ref": ref, "name": "Maria Svensson", "about": _("reported by Kronofogden; eviction set")}
+        {
+            "ref": ref,
+            "name": "Maria Svensson",
+            "about": _("reported by Kronofogden; eviction date set"),
+        }
     )
 
     # Someone who asked for help himself: no letter, since he is already in touch.

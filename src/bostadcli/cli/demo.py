@@ -24,6 +24,7 @@ def demo(
 ) -> None:
     import shlex
 
+    from bostadcli.dates import format_date, parse_month
     from bostadcli.demo import build_demo
 
     result = build_demo(out, as_of=as_of(as_of_))
@@ -36,7 +37,9 @@ def demo(
     for h in result.households:
         typer.echo(f"  {h['ref']}  {h['name']}: {h['about']}")
     typer.echo(
-        _("Letters for {period} in {folder}:").format(period=batch.period, folder=batch.out_dir)
+        _("Letters for {period} in {folder}:").format(
+            period=format_date(parse_month(batch.period), "month"), folder=batch.out_dir
+        )
     )
     for item in batch.made:
         typer.echo(f"  {item.file.name}  ({item.ref}, {item.kind})")
