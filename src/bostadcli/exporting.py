@@ -478,7 +478,7 @@ def _refuse_without_consent(missing: list[str], recipient: Recipient, as_of: dat
             "{n} case has no valid consent for {recipient} on {date}: {refs};"
             " record it with 'bostad consent add REF --recipient {code} --given DATE'",
             "{n} cases have no valid consent for {recipient} on {date}: {refs};"
-            " record it with 'bostad consent add REF --recipient {code} --given DATE'",
+            " record them with 'bostad consent add REF --recipient {code} --given DATE'",
             len(missing),
         ).format(
             n=len(missing),
