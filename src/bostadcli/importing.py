@@ -610,7 +610,11 @@ def import_notices(
         summary.encoding = detect_encoding(stream, encoding)
         text = io.TextIOWrapper(stream, encoding=summary.encoding, newline="")
         stack.callback(text.detach)
-        _read(db, text, summary, columns_map, delimiter, landlord, create_landlord, as_of)
+        try:
+            _read(db, text, summary, columns_map, delimiter, landlord, create_landlord, as_of)
+        except UnicodeDecodeError:
+            # The reader decodes ahead in blocks; find the line in the bytes themselves.
+            raise _decode_error(stream, summary.source, summary.encoding) from None
     return summary
 
 
@@ -625,12 +629,9 @@ def _read(
     as_of: date,
 ) -> None:
     source = summary.source
-    try:
+    first = text.readline()
+    while first and not first.strip():
         first = text.readline()
-        while first and not first.strip():
-            first = text.readline()
-    except UnicodeDecodeError as exc:
-        raise _decode_error(source, summary.encoding, exc) from None
     if not first:
         raise BostadError(
             _("{file} is empty: expected a heading row and one row per tenant").format(file=source)
@@ -649,11 +650,31 @@ def _read(
     _run(db, text, columns_map, summary, skipped, landlord, create_landlord, as_of)
 
 
-def _decode_error(source: str, encoding: str, exc: UnicodeDecodeError) -> InvalidInput:
+def _decode_error(raw: IO[bytes], source: str, encoding: str) -> InvalidInput:
+    """The first line of ``raw`` that is not text in ``encoding``, named with its byte."""
+    shown = "utf-8" if encoding.startswith("utf-8") else encoding
+    hint = (
+        _("a file saved by Excel on Windows is usually --encoding cp1252")
+        if shown == "utf-8"
+        else _("the file is neither UTF-8 nor Windows-1252 text")
+    )
+    raw.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    # A line break byte is never part of a multi-byte character in either encoding.
+    for line, data in enumerate(iter(raw.readline, b""), start=1):
+        try:
+            decoder.decode(data, final=not data.endswith(b"\n"))
+        except UnicodeDecodeError as exc:
+            reason = _("byte 0x{byte:02x} at position {column} is not {encoding} text; {hint}")
+            return InvalidInput(
+                "--encoding",
+                shown,
+                reason.format(
+                    byte=data[exc.start], column=exc.start + 1, encoding=shown, hint=hint
+                ),
+            ).located(_("{file}, line {line}").format(file=source, line=line))
     return InvalidInput(
-        "--encoding",
-        encoding,
-        _("{file} cannot be read as this encoding: {error}").format(file=source, error=exc.reason),
+        "--encoding", shown, _("{file} cannot be read as this encoding").format(file=source)
     )
 
 
@@ -718,8 +739,6 @@ def _run(
                 raise _DryRun
     except _DryRun:
         pass
-    except UnicodeDecodeError as exc:
-        raise _decode_error(summary.source, summary.encoding, exc) from None
 
 
 # ---------------------------------------------------------------------------------------
