@@ -224,7 +224,8 @@ def test_cli_refuses_without_consent(
         "export", "household", refs["expired"], "--recipient", "landlord", "--as-of", "2026-11-02"
     )
     assert result.exit_code == 1 and result.stdout == ""
-    assert f"{refs['expired']} has no valid consent for landlord on 2 November 2026" in result.stderr
+    refusal = f"{refs['expired']} has no valid consent for landlord on 2 November 2026"
+    assert refusal in result.stderr
     assert consent_cli.dump() == before
 
     result = consent_cli("export", "households", "--recipient", "bank")
