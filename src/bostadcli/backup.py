@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict
 from bostadcli.i18n import _
 
@@ -33,7 +34,7 @@ def backup_database(db: Database, dest: Path, *, overwrite: bool = False) -> dic
     moment even while other processes write; the row counts of that moment are compared
     with the copy's, and the copy must pass SQLite's integrity check.
     """
-    dest = Path(dest)
+    dest = validate.path(Path(dest), field="DEST")
     if dest.is_dir():
         # A folder gets a timestamped file, so nightly backups sort and never collide.
         dest = dest / f"bostad-{datetime.now():%Y%m%d-%H%M%S}.sqlite"

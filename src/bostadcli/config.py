@@ -109,7 +109,9 @@ def _typed(cls: type[Any], values: dict[str, Any], section: str, path: Path) -> 
 
 def load_config(path: str | Path | None = None) -> Config:
     """Read the config file; defaults where it is missing or silent."""
-    resolved = config_path_from_env(path)
+    from bostadcli.validate import path as checked_path
+
+    resolved = checked_path(config_path_from_env(path), field="--config")
     if not resolved.exists():
         return Config(path=None)
     try:

@@ -51,7 +51,9 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
     if str(path) == MEMORY:
         conn = sqlite3.connect(MEMORY, timeout=BUSY_TIMEOUT_SECONDS)
     else:
-        path = Path(path)
+        from bostadcli.validate import path as checked_path
+
+        path = checked_path(Path(path), field="--db")
         if path.is_dir():
             raise BostadError(_("the database path is a folder: {path}").format(path=path))
         if not path.exists():

@@ -6,6 +6,8 @@ program prints an error or exits.
 
 from __future__ import annotations
 
+import re
+
 
 class BostadError(Exception):
     """A domain error: not found, invalid input, refused. Exit code 1."""
@@ -63,6 +65,25 @@ class BatchFailed(BostadError):
     """A batch finished, but some items failed. Exit code 3."""
 
     exit_code = 3
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value typed by someone, fit to quote in a one-line message."""
+    return _shorten(str(value), limit)
+
+
+# Line breaks, control characters and the marks that reorder the rest of a line
+# (U+202A–U+202E, U+2066–U+2069): a quoted value could otherwise forge a second line or
+# turn the message around on the screen.
+_UNSAFE_IN_A_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def one_line(message: str, limit: int = 500) -> str:
+    """A whole message on one line of a readable length, whatever it quotes."""
+    text = _UNSAFE_IN_A_LINE.sub("\N{REPLACEMENT CHARACTER}", message)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _shorten(text: str, limit: int = 80) -> str:

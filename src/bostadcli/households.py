@@ -265,6 +265,7 @@ def add_member(
 
 
 def remove_member(db: Database, ref: str, member_id: int) -> dict[str, Any]:
+    validate.row_id(member_id, field="MEMBER")
     with transaction(db):
         hid = household_id(db, ref)
         member = one(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
 from bostadcli.db import now_utc, one, rows, transaction
-from bostadcli.errors import BostadError, Conflict, InvalidInput, NotFound
+from bostadcli.errors import BostadError, Conflict, InvalidInput, NotFound, shown
 from bostadcli.i18n import _
 from bostadcli.vocab import LandlordKind
 
@@ -67,7 +67,7 @@ def get_landlord(db: Database, name: str) -> dict[str, Any]:
     if found is None:
         raise NotFound(
             _("no landlord '{name}': add it with: bostad landlord add \"{name}\"").format(
-                name=name.strip()
+                name=shown(name.strip())
             )
         )
     return found

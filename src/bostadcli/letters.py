@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bostadcli import templating
+from bostadcli import templating, validate
 from bostadcli.config import Config
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import BostadError, Conflict, InvalidInput
@@ -576,7 +576,7 @@ def _process_alive(pid: int) -> bool:
 
 def prepare_out_dir(folder: Path) -> Path:
     """Create the output folder owner-only and prove it is writable, before any letter."""
-    folder = folder.expanduser()
+    folder = validate.path(folder.expanduser(), field="--out-dir")
     try:
         if not folder.exists():
             folder.mkdir(parents=True, mode=0o700)
@@ -678,7 +678,7 @@ def make_letter(
     record it and log it. Without ``out`` the caller shows the content (a preview)."""
     if record and out is None:
         raise InvalidInput("--record", "-", _("only a letter written to a file is recorded"))
-    if out is not None and out.exists() and not overwrite:
+    if out is not None and validate.file_path(out, field="--out").exists() and not overwrite:
         raise Conflict(
             _("{path} exists already; choose another --out or add --force").format(path=out)
         )

@@ -520,7 +520,9 @@ def record_payment(
         raise InvalidInput("amount", format_money(amount), _("must be more than zero"))
     if paid_on > as_of:
         raise InvalidInput("date", paid_on.isoformat(), _("is in the future"))
-    clean_note = validate.clean_text(note, field="note", max_length=validate.TEXT_MAX)
+    clean_note = validate.clean_text(
+        note, field="note", max_length=validate.TEXT_MAX, multiline=True
+    )
     with transaction(db):
         plan = _plan_row(db, plan_ref)
         if plan["status"] != PlanStatus.active.value:
@@ -603,7 +605,7 @@ def cancel_plan(
     """Close an active plan without replacing it; its unpaid remainder stays owed."""
     if cancelled_on > as_of:
         raise InvalidInput("date", cancelled_on.isoformat(), _("is in the future"))
-    reason = validate.clean_text(note, field="note", max_length=validate.TEXT_MAX)
+    reason = validate.clean_text(note, field="note", max_length=validate.TEXT_MAX, multiline=True)
     with transaction(db):
         plan = _plan_row(db, plan_ref)
         if plan["status"] != PlanStatus.active.value:

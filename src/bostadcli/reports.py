@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bostadcli import rules
+from bostadcli import rules, validate
 from bostadcli.config import Policy
 from bostadcli.dates import MIN_YEAR, age_on
 from bostadcli.db import rows
@@ -110,8 +110,8 @@ class DeadlineWindows:
     @classmethod
     def from_policy(cls, policy: Any, days: int | None = None) -> DeadlineWindows:
         """The policy's windows; ``days`` (the --days option) overrides all look-aheads."""
-        if days is not None and days < 0:
-            raise InvalidInput("days", str(days), _("cannot be negative"))
+        if days is not None:
+            validate.whole_number(days, field="days", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS)
         return cls(
             legal=rules.DEADLINE_VIEW_DAYS if days is None else days,
             support=policy.support_ending_warning_days if days is None else days,

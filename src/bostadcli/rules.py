@@ -47,6 +47,13 @@ CONSENT_EXPIRY_WARNING_DAYS = 30
 # given; "this week" is the band of the next seven days.
 DEADLINE_VIEW_DAYS = 14
 DEADLINE_THIS_WEEK_DAYS = 7
+# A typo guard for --days: ten years ahead is further than any deadline is planned.
+DEADLINE_VIEW_MAX_DAYS = 3653
+
+# Rent guarantee (hyresgaranti): a typo guard for the cap in months of rent. Guarantees
+# run two to three years (Boverket's grant asks for at least six months' rent over two
+# years); ten years of rent is a slip of the keyboard.
+RENT_GUARANTEE_MAX_MONTHS = 120
 
 # Kronofogden's normalbelopp (living-cost norm), kronor per month, by year.
 # Keys: single adult, couple (two adults), children by age band.

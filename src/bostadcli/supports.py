@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
-from bostadcli.dates import format_date
+from bostadcli.dates import MAX_YEAR, MIN_YEAR, format_date
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
@@ -154,8 +154,10 @@ def add_support(
         "support_person": validate.clean_text(new.support_person, field="support-person"),
         "cost_granted": None if new.cost_granted is None else int(new.cost_granted),
     }
-    if new.cap_months is not None and new.cap_months <= 0:
-        raise InvalidInput("cap-months", str(new.cap_months), _("must be at least 1"))
+    if new.cap_months is not None:
+        validate.whole_number(
+            new.cap_months, field="cap-months", low=1, high=rules.RENT_GUARANTEE_MAX_MONTHS
+        )
 
     if kind is SupportKind.emergency_housing:
         nights_from = new.nights_from or start or as_of
@@ -295,6 +297,7 @@ def quota_usage(
     without a quota; negative when exceeded). Company names match as landlord names do
     (``landlords.find_landlord``: case and Å/Ä/Ö folded).
     """
+    validate.whole_number(year, field="year", low=MIN_YEAR, high=MAX_YEAR)
     counted = rows(
         db,
         """
@@ -365,6 +368,7 @@ def _decorate(row: dict[str, Any], as_of: date) -> dict[str, Any]:
 
 
 def get_support(db: Database, support_id: int, *, as_of: date) -> dict[str, Any]:
+    validate.row_id(support_id, field="ID")
     found = rows(db, _SELECT + " WHERE s.id = ?", [support_id])
     if not found:
         raise NotFound(_("no support {id}").format(id=support_id))
@@ -394,6 +398,7 @@ def list_supports(
         where.append("s.kind = :kind")
         params["kind"] = validate.choice(SupportKind, kind, field="kind").value
     if year is not None:
+        validate.whole_number(year, field="year", low=MIN_YEAR, high=MAX_YEAR)
         where.append(
             f"s.start_on <= :year_end AND coalesce({EFFECTIVE_END}, :year_start) >= :year_start"
         )
@@ -422,7 +427,9 @@ def end_support(
     """Record that a support ended (earlier or later than planned)."""
     if ended_on > as_of:
         raise InvalidInput("date", ended_on.isoformat(), _("is in the future"))
-    clean_reason = validate.clean_text(reason, field="reason", max_length=validate.TEXT_MAX)
+    clean_reason = validate.clean_text(
+        reason, field="reason", max_length=validate.TEXT_MAX, multiline=True
+    )
     with transaction(db):
         current = get_support(db, support_id, as_of=as_of)
         if current["ended_on"] is not None:

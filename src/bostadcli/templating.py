@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict, NotFound
 from bostadcli.i18n import _
 
@@ -70,7 +71,7 @@ def user_templates_dir(explicit: Path | None, configured: Path | None) -> Path |
     folder = explicit or configured
     if folder is None:
         return None
-    if not folder.is_dir():
+    if not validate.path(folder, field="--templates").is_dir():
         raise NotFound(_("the template folder does not exist: {path}").format(path=folder))
     return folder
 
@@ -405,7 +406,7 @@ def copy_template(kind: str, dest: Path) -> list[Path]:
     ]
     if not sources:
         raise NotFound(_unknown_template(kind, None))
-    if dest.exists() and not dest.is_dir():
+    if validate.path(dest, field="DIR").exists() and not dest.is_dir():
         raise BostadError(_("not a folder: {path}").format(path=dest))
     targets = [dest / s.name for s in sources]
     existing = [t for t in targets if t.exists()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import Enum
+from pathlib import Path
 from typing import TypeVar
 
 from bostadcli.errors import InvalidInput
@@ -36,8 +37,12 @@ def clean_text(
     for ch in text:
         if ch in allowed:
             continue
-        if unicodedata.category(ch) == "Cc":
+        category = unicodedata.category(ch)
+        if category == "Cc":
             raise InvalidInput(field, value, _("contains a control character"))
+        if category == "Cs":
+            # What Python makes of bytes that are not UTF-8 (a mis-set terminal).
+            raise InvalidInput(field, value, _("is not valid UTF-8 text"))
     text = text.strip()
     if len(text) > max_length:
         raise InvalidInput(field, value, _("longer than {n} characters").format(n=max_length))
@@ -88,6 +93,45 @@ def plan_ref(value: str, *, field: str = "plan") -> str:
     if not PLAN_REF.match(text):
         raise InvalidInput(field, value, _("a plan reference looks like P-0001"))
     return text
+
+
+def path(value: Path, *, field: str) -> Path:
+    """A path someone typed that the system can look up: no NUL byte, no name longer
+    than the file system takes. Where it leads (``..`` included) is the user's choice."""
+    text = str(value)
+    if "\x00" in text:
+        raise InvalidInput(field, text, _("contains a NUL byte"))
+    try:
+        value.exists()
+    except OSError as exc:  # a name too long, a loop of links
+        raise InvalidInput(field, text, exc.strerror or str(exc)) from None
+    return value
+
+
+def file_path(value: Path, *, field: str) -> Path:
+    """A path to write a file to: as ``path``, and not a folder."""
+    path(value, field=field)
+    if value.is_dir():
+        raise InvalidInput(field, str(value), _("is a folder; give a file name"))
+    return value
+
+
+# The largest number a SQLite INTEGER holds: a number beyond it names no row.
+ROW_ID_MAX = 2**63 - 1
+
+
+def whole_number(value: int, *, field: str, low: int, high: int) -> int:
+    """A whole number typed by someone, within what makes sense for ``field``."""
+    if not low <= value <= high:
+        raise InvalidInput(
+            field, str(value), _("must be between {low} and {high}").format(low=low, high=high)
+        )
+    return value
+
+
+def row_id(value: int, *, field: str) -> int:
+    """A record's number (a member, a support): positive, and one SQLite can hold."""
+    return whole_number(value, field=field, low=1, high=ROW_ID_MAX)
 
 
 def choice(enum: type[E], value: str | E, *, field: str) -> E:

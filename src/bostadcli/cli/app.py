@@ -33,7 +33,7 @@ from bostadcli.cli import (
     typer_i18n,
 )
 from bostadcli.cli.context import AppState
-from bostadcli.errors import BostadError
+from bostadcli.errors import BostadError, one_line, shown
 from bostadcli.i18n import _
 
 # A reader that stopped reading (`bostad export households | head`) is not an error: end
@@ -115,6 +115,22 @@ def usage_message(exc: Exception) -> str:
     return " ".join(message.split())
 
 
+def _refuse_undecodable_arguments(args: Any) -> None:
+    """Arguments must be text: the database stores them as UTF-8.
+
+    Bytes that are not UTF-8 (a terminal set to another encoding, a file named in
+    Latin-1) reach Python as lone surrogates, which no command can store or print.
+    """
+    for arg in sys.argv[1:] if args is None else args:
+        if isinstance(arg, str) and any("\ud800" <= ch <= "\udfff" for ch in arg):
+            typer.echo(
+                "bostad: "
+                + _("an argument is not valid UTF-8 text: '{value}'").format(value=shown(arg)),
+                err=True,
+            )
+            sys.exit(2)
+
+
 def _field_labels() -> dict[str, str]:
     """Fields that are not an option of their own: a positional argument by the name the
     help gives it, a value with an option of another name in words."""
@@ -166,6 +182,7 @@ class BostadGroup(TyperGroup):
         from typer import _click
 
         kwargs["standalone_mode"] = False
+        _refuse_undecodable_arguments(kwargs.get("args", args[0] if args else None))
         typer_i18n.translate_root_options(self)
         try:
             result = super().main(*args, **kwargs)
@@ -198,7 +215,7 @@ class BostadGroup(TyperGroup):
             return super().invoke(ctx)
         except BostadError as exc:
             exc.message = name_the_field(exc, ctx.command)
-            typer.echo(_("error: {message}").format(message=exc.message), err=True)
+            typer.echo(_("error: {message}").format(message=one_line(exc.message)), err=True)
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.OperationalError as exc:
             typer.echo(_("database error: {error}").format(error=exc), err=True)
@@ -209,6 +226,13 @@ class BostadGroup(TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
+        except OSError as exc:
+            # The system refused a file no check could foresee (a full disk, a folder
+            # made read-only meanwhile): one line, not a traceback.
+            where = f"{exc.filename}: " if exc.filename else ""
+            message = where + (exc.strerror or str(exc))
+            typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
+            raise typer.Exit(1) from None
         finally:
             if isinstance(ctx.obj, AppState):
                 ctx.obj.close()

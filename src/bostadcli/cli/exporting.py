@@ -94,6 +94,9 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
             sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         yield sys.stdout
         return
+    from bostadcli.validate import file_path
+
+    file_path(path, field="--out")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

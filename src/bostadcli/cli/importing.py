@@ -28,7 +28,9 @@ def _input(name: str) -> Iterator[tuple[IO[bytes], str]]:
     if name == "-":
         yield sys.stdin.buffer, _("standard input")
         return
-    path = Path(name)
+    from bostadcli.validate import path as checked_path
+
+    path = checked_path(Path(name), field=_("FILE"))
     try:
         fh = path.open("rb")
     except OSError as exc:

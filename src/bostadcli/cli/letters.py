@@ -170,7 +170,7 @@ def monthly(
 
     app_state = state(ctx)
     today = as_of(as_of_)
-    first = parse_month(month, field="--month") if month else today.replace(day=1)
+    first = parse_month(month, field="--month") if month is not None else today.replace(day=1)
     folder = out_dir or default_out_dir(first.strftime("%Y-%m"))
     options: dict[str, Any] = {
         "config": app_state.config(),
@@ -258,7 +258,7 @@ def list_(
     rows = list_letters(
         state(ctx).database(),
         ref=household,
-        month=parse_month(month, field="--month") if month else None,
+        month=parse_month(month, field="--month") if month is not None else None,
     )
     columns = [
         Column("ref", _("Case")),

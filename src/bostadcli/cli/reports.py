@@ -39,11 +39,12 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
     if path is None:
         yield sys.stdout
         return
-    try:
-        fh = path.open("w", encoding="utf-8")
-    except OSError as exc:
-        from bostadcli.errors import InvalidInput
+    from bostadcli.errors import InvalidInput
+    from bostadcli.validate import file_path
 
+    try:
+        fh = file_path(path, field="--out").open("w", encoding="utf-8")
+    except OSError as exc:
         raise InvalidInput("--out", str(path), exc.strerror or str(exc)) from None
     with fh, contextlib.redirect_stdout(fh):
         yield fh
@@ -134,7 +135,7 @@ def year(
     today = as_of(as_of_)
     report = year_report(
         app_state.database(),
-        year=year_ or today.year,
+        year=year_ if year_ is not None else today.year,
         as_of=today,
         policy=app_state.config().policy,
     )

@@ -386,7 +386,7 @@ def list_(
     )
     emit(found, _columns(), fmt, empty=_("No supports."))
     if kind is SupportKind.priority_allocation and fmt is Format.table:
-        quota_year = year or today.year
+        quota_year = year if year is not None else today.year
         usage = quota_usage(db, quota_year, quota=app_state.config().priority_quota)
         emit(usage, _quota_columns(), fmt, title=_("Priority quota {year}").format(year=quota_year))
 
@@ -410,7 +410,7 @@ def quota(
     from bostadcli.supports import quota_usage
 
     app_state = state(ctx)
-    chosen = year or as_of(as_of_).year
+    chosen = year if year is not None else as_of(as_of_).year
     usage = quota_usage(app_state.database(), chosen, quota=app_state.config().priority_quota)
     emit(
         usage,
