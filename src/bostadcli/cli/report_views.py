@@ -98,7 +98,9 @@ def what_text(entry: dict[str, Any]) -> str:
 def when_text(entry: dict[str, Any]) -> str:
     if entry["kind"] == "no_contact":
         n = entry["quiet_days"]
-        return ngettext("{n} day without contact", "{n} days without contact", n).format(n=n)
+        # Under the band "No contact" this reads "no contact … for 130 days"; short, so
+        # the column stays narrow and leaves room for what the entry is about.
+        return ngettext("for {n} day", "for {n} days", n).format(n=n)
     return days_text(entry["days_left"])
 
 
