@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict
+from bostadcli.files import private_folder
 from bostadcli.i18n import _
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def backup_database(db: Database, dest: Path, *, overwrite: bool = False) -> dic
         raise Conflict(_("{path} exists already; choose a new name").format(path=dest))
     tmp = dest.with_name(dest.name + ".part")
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(dest.parent)
         if tmp.exists():
             tmp.unlink()
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -212,9 +212,11 @@ default_caseworker = ""
 
 def write_default_config(path: Path) -> bool:
     """Write the commented default config unless a file exists. True when written."""
+    from bostadcli.files import private_folder
+
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(CONFIG_TEMPLATE)

@@ -37,7 +37,9 @@ def default_db_path() -> Path:
 
 def _create_private_file(path: Path) -> None:
     """Create an empty file readable by the owner only (before SQLite writes to it)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from bostadcli.files import private_folder
+
+    private_folder(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
 

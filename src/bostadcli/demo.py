@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bostadcli.errors import Conflict
+from bostadcli.files import private_folder
 from bostadcli.i18n import _
 from bostadcli.letters import BatchResult
 
@@ -330,7 +331,7 @@ def build_demo(folder: Path, *, as_of: date) -> DemoResult:
                     path=path
                 )
             )
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(folder)
     fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(DEMO_CONFIG_TEXT)

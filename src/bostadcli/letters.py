@@ -24,6 +24,7 @@ from bostadcli import templating, validate
 from bostadcli.config import Config
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import BostadError, Conflict, InvalidInput
+from bostadcli.files import private_folder
 from bostadcli.households import household_id
 from bostadcli.i18n import N_, _
 from bostadcli.money import Money
@@ -579,8 +580,7 @@ def prepare_out_dir(folder: Path) -> Path:
     folder = validate.path(folder.expanduser(), field="--out-dir")
     try:
         if not folder.exists():
-            folder.mkdir(parents=True, mode=0o700)
-            os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+            private_folder(folder)
         elif not folder.is_dir():
             raise BostadError(_("--out-dir is not a folder: {path}").format(path=folder))
         probe = folder / f".probe.{os.getpid()}{_TMP_SUFFIX}"
@@ -1236,7 +1236,7 @@ def _recreate_batch_letter(
 
 def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, content: bytes) -> None:
     item = draft.item
-    item.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(item.file.parent)
     write_private_file(item.file, content)
     version = templating.template_version(
         env, [templating.template_name(item.kind, _template_for(item.format))]

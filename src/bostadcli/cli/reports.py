@@ -43,7 +43,9 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
     from bostadcli.validate import file_path
 
     try:
-        fh = file_path(path, field="--out").open("w", encoding="utf-8")
+        # Owner-only like every file the tool writes; a file that exists keeps its mode.
+        fd = os.open(file_path(path, field="--out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fh = os.fdopen(fd, "w", encoding="utf-8")
     except OSError as exc:
         raise InvalidInput("--out", str(path), exc.strerror or str(exc)) from None
     with fh, contextlib.redirect_stdout(fh):
