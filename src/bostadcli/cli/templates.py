@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -37,6 +37,11 @@ def user_dir(ctx: typer.Context, explicit: Path | None) -> Path | None:
     return user_templates_dir(explicit, state(ctx).config().templates_dir)
 
 
+def _origin_text(value: object, _row: dict[str, Any]) -> str:
+    """Where a template comes from, in words; CSV and JSON keep the code."""
+    return {"built-in": _("built-in"), "user": _("yours")}.get(str(value), str(value))
+
+
 @app.command(
     "list",
     help=_(
@@ -55,7 +60,7 @@ def list_(
     columns = [
         Column("kind", _("Kind")),
         Column("format", _("Format")),
-        Column("origin", _("Origin")),
+        Column("origin", _("Origin"), show=_origin_text),
         Column("version", _("Version")),
         Column("name", _("Name"), in_table=False),
         Column("file", _("File")),
