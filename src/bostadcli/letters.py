@@ -799,12 +799,9 @@ def _reminder_candidates(
     db: Database, as_of: date, period: str
 ) -> list[tuple[int, str, str | None]]:
     """Open households with a plan behind or broken on ``as_of``: one reminder a month."""
-    from bostadcli.plans import list_plans
+    from bostadcli.plans import iter_open_case_plans, urgency
     from bostadcli.vocab import PlanState
 
-    open_households = {
-        r["ref"]: r["id"] for r in rows(db, "SELECT id, ref FROM households WHERE status = 'open'")
-    }
     reminded = {
         r["household_id"]
         for r in rows(
@@ -813,17 +810,20 @@ def _reminder_candidates(
             [period],
         )
     }
-    found: dict[str, tuple[int, str, str | None]] = {}
-    # list_plans puts broken before behind: a household with two plans is reminded of
-    # the more urgent one.
-    for plan in list_plans(db, as_of=as_of):
+    # A household with two plans is reminded of the more urgent one (broken before
+    # behind, as plans are listed).
+    found: dict[str, dict[str, Any]] = {}
+    for plan in iter_open_case_plans(db, as_of=as_of):
         if plan["state"] not in (PlanState.behind.value, PlanState.broken.value):
             continue
-        hid = open_households.get(plan["household"])
-        if hid is None or hid in reminded or plan["household"] in found:
-            continue
-        found[plan["household"]] = (hid, plan["household"], plan["ref"])
-    return [found[ref] for ref in sorted(found)]
+        known = found.get(plan["household"])
+        if known is None or urgency(plan) < urgency(known):
+            found[plan["household"]] = plan
+    return [
+        (found[ref]["household_id"], ref, found[ref]["ref"])
+        for ref in sorted(found)
+        if found[ref]["household_id"] not in reminded
+    ]
 
 
 SELECTORS: dict[str, Selector] = {
