@@ -145,3 +145,57 @@ def test_without_pango_pdf_says_what_to_install(
             letter_db, refs["plain"], "outreach", config=CONFIG, as_of=AS_OF, fmt="pdf"
         )
     assert "libpango" in info.value.message
+
+
+@needs_pdf
+def test_monthly_pdf_in_workers_numbers_only_the_long_letters(
+    letter_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two workers even on a one-core machine: the batch's parallel path, where a letter
+    # longer than a page goes back to a worker for its page numbers.
+    from bostadcli import pdf
+
+    monkeypatch.setattr(pdf, "worker_count", lambda: 2)
+    mine = tmp_path / "mallar"
+    mine.mkdir()
+    (mine / "outreach.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block body %}'
+        "{% if household.street.endswith('1') %}"
+        "{% for i in range(60) %}<p>Stycke {{ i }} om hur vi kan hjälpa till.</p>{% endfor %}"
+        "{% endif %}<p>Hej.</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    for i in range(4):
+        add_household(
+            letter_db,
+            NewHousehold(
+                tenant_name=f"Person {i}", street=f"Gatan {i}", postal_code="44130", city="Ängby"
+            ),
+            as_of=AS_OF,
+        )
+    out = tmp_path / "brev"
+    result = letters.run_monthly(
+        letter_db,
+        config=CONFIG,
+        month=date(2026, 11, 1),
+        as_of=AS_OF,
+        out_dir=out,
+        fmt="pdf",
+        user_dir=mine,
+    )
+    assert not result.failed and len(result.made) == 4
+    by_ref = {i.ref: pdf_text(i.file) for i in result.made}
+    long_letters = [pages for pages in by_ref.values() if len(pages) > 1]
+    assert len(long_letters) == 1
+    pages = long_letters[0]
+    for number, text in enumerate(pages, start=1):
+        assert f"Sida {number} av {len(pages)}" in text
+    assert all("Sida" not in pages[0] for pages in by_ref.values() if len(pages) == 1)
+    manifest = (out / "manifest-2026-11.csv").read_text(encoding="utf-8").splitlines()
+    assert sorted(line.rsplit(",", 1)[1] for line in manifest[1:]) == [
+        "1",
+        "1",
+        "1",
+        str(len(pages)),
+    ]
+    assert len(pdf_text(out / "utskrift-2026-11.pdf")) == 3 + len(pages)

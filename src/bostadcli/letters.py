@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from sqlite_utils import Database
 
-    from bostadcli.pdf import RenderPool
-
 LETTER_FORMATS = ("pdf", "html", "txt")
 EXTENSIONS = {"pdf": "pdf", "html": "html", "txt": "txt"}
 
@@ -462,10 +460,10 @@ def render_context(
     text = render_text(env, kind, fmt, context)
     if fmt != "pdf":
         return text.encode("utf-8"), None
-    from bostadcli.pdf import html_to_pdf
+    from bostadcli.pdf import html_to_pdf, one_page_pdf
 
-    data, pages = html_to_pdf(text, base_url=base_url)
-    if pages > 1:
+    data, pages = one_page_pdf(text, base_url=base_url)
+    if data is None:
         # Page numbers only on letters that need them; the layout decides on a second pass.
         text = render_text(env, kind, fmt, context, multipage=True)
         data, pages = html_to_pdf(text, base_url=base_url)
@@ -1075,45 +1073,60 @@ class _Batch:
         """PDF layout in ``workers`` processes while this one drafts the next letters.
 
         A few letters per worker wait in line, so no worker idles; each letter is
-        written and recorded here, in the order of the batch, once its PDF is back.
+        written and recorded here as soon as its PDF is back.
         """
-        from collections import deque
+        from concurrent.futures import FIRST_COMPLETED, wait
 
         from bostadcli.pdf import RenderPool
 
         window = 2 * workers
+        pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
+        queue = iter(todo)
         with RenderPool(workers) as pool:
-            waiting: deque[tuple[_Draft, Future[tuple[bytes, int]] | None]] = deque()
-            for item in todo:
-                try:
-                    draft = _draft(self.db, self.env, item, config=self.config, as_of=self.as_of)
-                except BostadError as exc:
-                    self.result.failed.append((item.ref, item.kind, exc.message))
-                    self._tick(item)
-                    continue
-                job = pool.submit(draft.text, self.base_url) if item.format == "pdf" else None
-                waiting.append((draft, job))
-                while len(waiting) >= window:
-                    self._complete(pool, *waiting.popleft())
-            while waiting:
-                self._complete(pool, *waiting.popleft())
 
-    def _complete(
-        self, pool: RenderPool, draft: _Draft, job: Future[tuple[bytes, int]] | None
-    ) -> None:
+            def fill() -> None:
+                while len(pending) < window and (item := next(queue, None)) is not None:
+                    try:
+                        draft = _draft(
+                            self.db, self.env, item, config=self.config, as_of=self.as_of
+                        )
+                    except BostadError as exc:
+                        self._fail(item, exc)
+                        continue
+                    if item.format == "pdf":
+                        pending[pool.submit(draft.text, self.base_url, one_page=True)] = draft
+                    else:  # a lost HTML or text letter of an earlier run
+                        self._store(draft, draft.text.encode("utf-8"))
+
+            fill()
+            while pending:
+                done, _running = wait(pending, return_when=FIRST_COMPLETED)
+                for job in done:
+                    draft = pending.pop(job)
+                    item = draft.item
+                    try:
+                        content, pages = job.result()
+                    except BostadError as exc:
+                        self._fail(item, exc)
+                        continue
+                    if content is not None:
+                        self.pages[str(item.file)] = pages
+                        self._store(draft, content)
+                        continue
+                    # Longer than a page: again with page numbers, as in render_context.
+                    try:
+                        draft.text = render_text(
+                            self.env, item.kind, item.format, draft.context, multipage=True
+                        )
+                    except BostadError as exc:
+                        self._fail(item, exc)
+                        continue
+                    pending[pool.submit(draft.text, self.base_url)] = draft
+                fill()
+
+    def _store(self, draft: _Draft, content: bytes) -> None:
         item = draft.item
         try:
-            if job is None:
-                content = draft.text.encode("utf-8")
-            else:
-                content, pages = job.result()
-                if pages > 1:
-                    # Page numbers only on letters that need them, as in render_context.
-                    draft.text = render_text(
-                        self.env, item.kind, item.format, draft.context, multipage=True
-                    )
-                    content, pages = pool.submit(draft.text, self.base_url).result()
-                self.pages[str(item.file)] = pages
             if item.state == "new":
                 _store_new_letter(
                     self.db, draft, content, version=self.versions[item.kind], as_of=self.as_of
@@ -1123,6 +1136,10 @@ class _Batch:
             self._sort(item)
         except BostadError as exc:
             self.result.failed.append((item.ref, item.kind, exc.message))
+        self._tick(item)
+
+    def _fail(self, item: BatchItem, exc: BostadError) -> None:
+        self.result.failed.append((item.ref, item.kind, exc.message))
         self._tick(item)
 
     def _sort(self, item: BatchItem) -> None:

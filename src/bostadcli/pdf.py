@@ -92,15 +92,35 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes, int]:
-    """The PDF of an HTML document, and its number of pages."""
+def _layout(html: str, base_url: str | None) -> Any:
     module = weasyprint()
-    document = module.HTML(string=html, base_url=base_url, url_fetcher=_url_fetcher(module)).render(
+    return module.HTML(string=html, base_url=base_url, url_fetcher=_url_fetcher(module)).render(
         font_config=_font_config()
     )
+
+
+def _write(document: Any) -> bytes:
     data = document.write_pdf()
     assert isinstance(data, bytes)
-    return data, len(document.pages)
+    return data
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes, int]:
+    """The PDF of an HTML document, and its number of pages."""
+    document = _layout(html, base_url)
+    return _write(document), len(document.pages)
+
+
+def one_page_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes | None, int]:
+    """The PDF of a document that fits on one page, and its number of pages; for a
+    longer document only the number of pages.
+
+    A letter of several pages is laid out again with page numbers, so its first PDF
+    would be thrown away: writing it is a third of the time of a one-page letter.
+    """
+    document = _layout(html, base_url)
+    pages = len(document.pages)
+    return (_write(document) if pages == 1 else None), pages
 
 
 def page_count(path: Path) -> int:
@@ -138,7 +158,7 @@ def _start_worker() -> None:
 
 
 class RenderPool:
-    """Worker processes that turn HTML into PDF (``html_to_pdf``), for a batch.
+    """Worker processes that turn HTML into PDF, for a batch.
 
     Only HTML goes in and only the PDF and its page count come out: the workers never
     touch the database or the letter files.
@@ -151,8 +171,13 @@ class RenderPool:
             max_workers=workers, initializer=_start_worker
         )
 
-    def submit(self, html: str, base_url: str | None) -> Future[tuple[bytes, int]]:
-        return self._executor.submit(html_to_pdf, html, base_url=base_url)
+    def submit(
+        self, html: str, base_url: str | None, *, one_page: bool = False
+    ) -> Future[tuple[bytes | None, int]]:
+        """``html_to_pdf`` in a worker; with ``one_page``, ``one_page_pdf``."""
+        return self._executor.submit(
+            one_page_pdf if one_page else html_to_pdf, html, base_url=base_url
+        )
 
     def __enter__(self) -> RenderPool:
         return self
