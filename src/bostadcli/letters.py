@@ -962,7 +962,8 @@ def run_monthly(
     problem that would spoil every letter (a broken template, no letterhead, a folder
     that cannot be written, no WeasyPrint) stops the run before anything is written.
     PDF letters are laid out in worker processes, one per core; this process builds
-    each letter's text from the database and writes and records the letters, in order.
+    each letter's text from the database, and writes and records each letter (one
+    transaction, after its file exists) when its PDF comes back.
     """
     fmt = letter_format(fmt)
     check_letterhead(config)
