@@ -22,6 +22,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +36,6 @@ from bostadcli.db import open_database, rows
 pytestmark = pytest.mark.slow
 
 SEED = 20261121
-TRIALS = 6
 
 # Runs `bostad ARGS…` (the installed entry point's code) and kills itself with SIGKILL
 # on reaching point number KILL_AT (0: never); the kill happens as the statement or file
@@ -83,6 +83,12 @@ KILLABLE = textwrap.dedent(
 
     for name in ("replace", "remove", "unlink", "write", "fsync"):
         setattr(os, name, counted(getattr(os, name)))
+
+    if os.environ.get("KILLABLE_PDF_WORKERS"):
+        # Lay PDF out in worker processes however many cores this machine has.
+        import bostadcli.pdf
+
+        bostadcli.pdf.worker_count = lambda: int(os.environ["KILLABLE_PDF_WORKERS"])
 
     from bostadcli.cli import main
 
@@ -139,17 +145,28 @@ class Setup:
             "BOSTAD_LANG": "en",
         }
 
-    def run(self, args: list[str], *, kill_at: int = 0) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-c", KILLABLE, str(kill_at), *args],
-            env=self.env(),
-            cwd=self.folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+    def run(
+        self, args: list[str], *, kill_at: int = 0, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        # Output to files, not pipes: a child the killed process left behind would keep a
+        # pipe open, and reading it would wait for that child instead of the command.
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", KILLABLE, str(kill_at), *args],
+                env=self.env() | (env or {}),
+                cwd=self.folder,
+                stdout=out,
+                stderr=err,
+                text=True,
+            )
+            code = proc.wait(timeout=300)
+            out.seek(0)
+            err.seek(0)
+            return subprocess.CompletedProcess(proc.args, code, out.read(), err.read())
 
-    def kill_points(self, args: list[str]) -> list[int]:
+    def kill_points(
+        self, args: list[str], trials: int = 6, env: dict[str, str] | None = None
+    ) -> list[int]:
         """Where to kill: seeded points over a clean run of ``args`` on a copy.
 
         One point before the first write (a kill there must leave no trace) and the
@@ -157,7 +174,7 @@ class Setup:
         """
         probe = self.copy(self.folder.with_name(self.folder.name + "-probe"))
         try:
-            done = probe.run(args)
+            done = probe.run(args, env=env)
             assert done.returncode == 0, done.stderr
         finally:
             shutil.rmtree(probe.folder)
@@ -166,7 +183,7 @@ class Setup:
         total, first = int(counts["points"]), int(counts["first_write"])
         assert 1 < first <= total, last
         rng = random.Random(SEED + total)
-        edges = [first + (total + 1 - first) * i // (TRIALS - 1) for i in range(TRIALS)]
+        edges = [first + (total + 1 - first) * i // (trials - 1) for i in range(trials)]
         return [rng.randrange(1, first)] + [
             rng.randrange(lo, max(hi, lo + 1)) for lo, hi in itertools.pairwise(edges)
         ]
@@ -493,3 +510,50 @@ def test_purge_killed_anywhere_then_rerun_deletes_once(tmp_path: Path) -> None:
             " AND household_id NOT IN (SELECT id FROM households)"
         )
         assert purged_log == [{"n": 0}]
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Processes whose command line contains ``marker`` (forked workers keep it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue  # gone meanwhile
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+def test_monthly_pdf_killed_leaves_no_worker_behind(tmp_path: Path) -> None:
+    from bostadcli.pdf import pdf_problem
+
+    if pdf_problem() is not None:
+        pytest.skip(str(pdf_problem()))
+    import time
+
+    base = _letter_setup(tmp_path)
+    workers = {"KILLABLE_PDF_WORKERS": "2"}
+
+    def monthly(setup: Setup) -> list[str]:
+        # The absolute folder is in the command line, so the workers can be found by it.
+        out = str(setup.folder / "brev")
+        return ["letter", "monthly", "-f", "pdf", "--out-dir", out, "--as-of", "2026-11-16"]
+
+    for trial, point in enumerate(base.kill_points(monthly(base), trials=3, env=workers)[1:]):
+        setup = base.copy(tmp_path / f"trial{trial}")
+        assert_killed(setup.run(monthly(setup), kill_at=point, env=workers))
+        deadline = time.monotonic() + 10
+        while _processes_with(str(setup.folder)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = _processes_with(str(setup.folder))
+        for pid in left:  # not to leave them to the rest of the run
+            os.kill(pid, signal.SIGKILL)
+        assert left == [], "a worker outlived its batch"
+        assert_sound(setup)
+        assert _assert_letters_recorded_with_files(setup) < REPORTED
+        rerun = setup.run(monthly(setup), env=workers)
+        assert rerun.returncode == 0, rerun.stderr
+        assert _assert_letters_recorded_with_files(setup) == REPORTED
+        assert (setup.folder / "brev" / "utskrift-2026-11.pdf").is_file()

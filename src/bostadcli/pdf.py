@@ -155,6 +155,31 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A worker forked from a process that made PDF itself sets up its own fonts.
     _font_config.cache_clear()
+    _exit_with_parent()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the batch that started it dies.
+
+    A batch killed outright (SIGKILL, the out-of-memory killer) cannot stop its workers,
+    and they would wait for work forever, each holding a WeasyPrint's worth of memory,
+    one set more after every such crash. The parent's sentinel becomes readable when it
+    exits, however it exits.
+    """
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class RenderPool:
