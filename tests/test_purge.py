@@ -148,3 +148,61 @@ def test_a_purge_interrupted_before_its_files_is_finished_by_the_next(
     [entry] = db.execute("SELECT files_pending FROM purge_log").fetchall()
     db.close()
     assert entry == ("[]",)
+
+
+def test_purge_removes_the_cases_letters_and_the_months_post_room_files(
+    initialised: Cli, tmp_path: Path
+) -> None:
+    config = initialised.config_path.read_text(encoding="utf-8")
+    config = config.replace('phone = ""', 'phone = "08-465 004 00"', 1).replace(
+        'socialjouren_phone = ""', 'socialjouren_phone = "08-465 004 01"'
+    )
+    initialised.config_path.write_text(config, encoding="utf-8")
+    initialised.ok(
+        "household",
+        "add",
+        SECRET_NAME,
+        "--street",
+        "Storgatan 1",
+        "--postal-code",
+        "44130",
+        "--city",
+        "Alingsås",
+        "--landlord",
+        "Exempelhem AB",
+        "--create-landlord",
+        "--arrears",
+        "5000",
+        "--opened",
+        "2019-02-01",
+        "--as-of",
+        "2019-02-01",
+    )
+    out = tmp_path / "brev"
+    initialised.ok(
+        "letter", "monthly", "--format", "html", "--out-dir", str(out), "--as-of", "2019-02-04"
+    )
+    initialised.ok(
+        "household",
+        "close",
+        "2019-0001",
+        "--outcome",
+        "stays",
+        "--date",
+        "2019-05-02",
+        "--as-of",
+        "2019-05-02",
+    )
+    written = sorted(p.name for p in out.rglob("*") if p.is_file())
+    assert any(name.startswith("manifest-2019-02") for name in written), written
+    db = open_database(initialised.db_path)
+    stamp = "2019-05-02T10:00:00+00:00"
+    for table in ("households", "members", "contacts", "notices", "letters"):
+        columns = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+        for column in ("created_at", "updated_at"):
+            if column in columns:
+                db.execute(f"UPDATE {table} SET {column} = ?", [stamp])
+    db.conn.commit()
+    db.close()
+    initialised.ok("purge", "--yes", "--as-of", "2026-11-21")
+    assert [p for p in out.rglob("*") if p.is_file()] == []

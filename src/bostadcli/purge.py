@@ -122,11 +122,21 @@ def _letter_files(db: Database, ids: list[int]) -> list[str]:
     if column is None:
         return []
     marks = ",".join("?" * len(ids))
-    return [
-        r["f"]
-        for r in rows(db, f"SELECT {column} AS f FROM letters WHERE household_id IN ({marks})", ids)
-        if r["f"]
-    ]
+    found = rows(
+        db,
+        f"SELECT {column} AS f, period FROM letters WHERE household_id IN ({marks})",
+        ids,
+    )
+    files = [r["f"] for r in found if r["f"]]
+    # The month's list for the post room and its print file name the purged cases too
+    # (they also name others, but that post went out years ago): they go with them.
+    for r in found:
+        if r["f"] and r["period"]:
+            folder = Path(r["f"]).parent
+            for sibling in (f"manifest-{r['period']}.csv", f"utskrift-{r['period']}.pdf"):
+                if str(folder / sibling) not in files:
+                    files.append(str(folder / sibling))
+    return files
 
 
 def run_purge(db: Database, plan: PurgePlan) -> dict[str, Any]:

@@ -218,7 +218,17 @@ class BostadGroup(TyperGroup):
             typer.echo(_("error: {message}").format(message=one_line(exc.message)), err=True)
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.OperationalError as exc:
-            typer.echo(_("database error: {error}").format(error=exc), err=True)
+            if "locked" in str(exc) or "busy" in str(exc):
+                # Waited the whole busy timeout: someone holds a long write (a big import).
+                typer.echo(
+                    _(
+                        "error: the database is busy with another command (a large import"
+                        " or letter run?); nothing was changed, try again in a minute"
+                    ),
+                    err=True,
+                )
+            else:
+                typer.echo(_("database error: {error}").format(error=exc), err=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo(_("interrupted"), err=True)
