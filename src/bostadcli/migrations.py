@@ -443,3 +443,10 @@ CREATE VIEW household_deadlines AS
     WHERE recovery_deadline IS NOT NULL OR (kind = 'eviction' AND eviction_at IS NOT NULL)
 """,
     )
+
+
+@migrations(name="0012_plan_origin")
+def m0012_plan_origin(db: Database) -> None:
+    # origin_ref: the plan reference (P-NNNN) in the installation a moved case came from;
+    # the importing installation gives the plan a new one from its own sequence.
+    _run(db, "ALTER TABLE plans ADD COLUMN origin_ref TEXT")

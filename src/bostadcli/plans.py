@@ -297,6 +297,11 @@ def _describe_schedule(schedule: Schedule) -> str:
     return text
 
 
+def allocate_plan_ref(db: Database) -> str:
+    """The next plan reference, P-NNNN, inside the caller's transaction."""
+    return f"P-{next_counter(db, 'plan'):0{CASE_NUMBER_DIGITS}d}"
+
+
 def _unpaid(db: Database, plan_id: int, debt_ore: int) -> int:
     paid = one(
         db,
@@ -448,8 +453,7 @@ def create_plan(
 
     with transaction(db):
         record, schedule, old, unpaid = prepare()
-        number = next_counter(db, "plan")
-        plan_ref = f"P-{number:0{CASE_NUMBER_DIGITS}d}"
+        plan_ref = allocate_plan_ref(db)
         first = standing(record, installment_rows(schedule), [], as_of=as_of, policy=policy)
         now = now_utc()
         stored = {
