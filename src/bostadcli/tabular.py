@@ -110,9 +110,10 @@ def _csv_cell(value: Any) -> str:
     if type(value) is str:
         # The common case first: an export is mostly text. csv quotes a cell with "\n"
         # but not one with a bare "\r", which a reader would take for the end of the row.
-        if "\r" in value:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        return "'" + value if value.startswith(_FORMULA_START) else value
+        text: str = value
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return "'" + text if text.startswith(_FORMULA_START) else text
     if value is None:
         return ""
     if isinstance(value, bool):
