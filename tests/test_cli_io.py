@@ -23,10 +23,12 @@ from typer.testing import CliRunner
 from bostadcli import i18n
 from bostadcli.cli.app import app
 from bostadcli.db import open_database, rows
+from bostadcli.exporting import DOCUMENT_VERSION
 from bostadcli.households import ChildSpec, NewHousehold, add_household
 from bostadcli.landlords import add_landlord
 from bostadcli.money import Money
 from bostadcli.notices import NewNotice, add_notice
+from bostadcli.plans import NewPlan, create_plan, record_payment
 
 AS_OF = "2026-11-02"
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,7 +142,7 @@ def test_export_errors_are_one_line(db_path: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     result = bostad(db_path, "export", "households", "--since", "1/1/2026")
     assert result.exit_code == 1 and "--since" in result.stderr
-    result = bostad(db_path, "export", "plans")
+    result = bostad(db_path, "export", "nonsense")
     assert result.exit_code == 2
 
 
@@ -158,18 +160,53 @@ def test_household_moves_between_installations(db_path: Path, tmp_path: Path) ->
     result = bostad(db_path, "export", "household", "2026-0001", "--include-pnr", "--out", str(doc))
     assert result.exit_code == 0
     document = json.loads(doc.read_text(encoding="utf-8"))
-    assert document["format_version"] == 1
+    assert document["format_version"] == DOCUMENT_VERSION
     target = tmp_path / "target.sqlite"
     open_database(target, create=True).close()
     result = bostad(target, "import", "household", str(doc))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "2026-0001\n"
     assert "Imported case 2026-0001 as 2026-0001" in result.stderr
+    assert "Plans renumbered" not in result.stderr
     before = bostad(db_path, "export", "members", "--include-pnr").stdout
     after = bostad(target, "export", "members", "--include-pnr").stdout
     assert after.splitlines()[1:] == before.splitlines()[1:3]
     again = bostad(target, "import", "household", str(doc))
     assert again.exit_code == 1 and "imported already" in again.stderr
+
+
+def test_a_case_with_plans_moves_and_says_how_they_were_renumbered(
+    db_path: Path, tmp_path: Path
+) -> None:
+    db = open_database(db_path)
+    plan = NewPlan(debt=Money(600000), installment=Money(200000), start=date(2026, 12, 1))
+    create_plan(db, "2026-0001", plan, as_of=date(2026, 11, 2))
+    record_payment(
+        db, "P-0001", amount=Money(200000), paid_on=date(2026, 11, 2), as_of=date(2026, 11, 2)
+    )
+    db.close()
+    target = tmp_path / "target.sqlite"
+    other = open_database(target, create=True)
+    add_landlord(other, name="Egen Värd AB", kind="private")
+    own = add_household(
+        other, NewHousehold(tenant_name="Här", landlord="Egen Värd AB"), as_of=date(2026, 11, 2)
+    )
+    create_plan(other, own, plan, as_of=date(2026, 11, 2))
+    other.close()
+    doc = tmp_path / "case.json"
+    assert bostad(db_path, "export", "household", "2026-0001", "--out", str(doc)).exit_code == 0
+    result = bostad(target, "import", "household", str(doc))
+    assert result.exit_code == 0, result.stderr
+    assert "Plans renumbered: P-0001 → P-0002." in result.stderr
+    exported = bostad(target, "export", "payments", "--format", "jsonl", "--since", "2026-11-01")
+    [payment] = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert (payment["ref"], payment["plan"], payment["amount_ore"]) == (
+        "2026-0002",
+        "P-0002",
+        200000,
+    )
+    plans = bostad(target, "export", "plans", "--status", "open", "--as-of", AS_OF)
+    assert [r["origin_plan"] for r in csv.DictReader(io.StringIO(plans.stdout))] == ["", "P-0001"]
 
 
 def test_export_household_without_pnr_warns(db_path: Path) -> None:

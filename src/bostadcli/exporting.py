@@ -32,11 +32,14 @@ from bostadcli.vocab import (
     LandlordKind,
     NoticeKind,
     Outcome,
+    PlanState,
+    PlanStatus,
     Reason,
     Recipient,
     ReferralTarget,
     Role,
     Source,
+    SupportKind,
     Vocab,
 )
 
@@ -48,8 +51,10 @@ CSV_DELIMITERS = (",", ";", "\t")
 
 # The household document: bump the version when a change would make an older
 # bostadcli misread a newer file; importing refuses versions it does not know.
+# Version 2 added plans (with installments and payments), letters, supports, and the
+# landlords those name besides the household's own; version 1 documents still import.
 DOCUMENT_FORMAT = "bostadcli-household"
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,19 @@ class Part:
     """How a table's rows travel inside a household document.
 
     ``where`` selects the household's rows (``:hid`` is the household's id); ``refs``
-    names columns that hold ids of another part's rows, renumbered on import;
-    ``vocab`` names columns whose codes must be known to the importing installation;
-    ``pnr_columns`` are masked unless personnummer are included.
+    names columns that hold ids of another part's rows, renumbered on import (a part
+    may point at itself: rows are imported in ``order_by`` order, so the row pointed
+    at must come first); ``vocab`` names columns whose codes must be known to the
+    importing installation; ``pnr_columns`` are masked unless personnummer are included.
+
+    ``landlords`` maps a column holding a landlord's id to the document field that
+    carries the landlord's name instead: ids mean nothing in another installation,
+    names are matched there (the landlord's details travel in the document's
+    ``landlord`` or ``landlords``). ``renumber`` gives a row that has its own
+    reference (``ref``, e.g. a plan's P-NNNN) a new one from the importing
+    installation's sequence; the old one is kept in ``origin_ref``. ``adapt`` changes
+    a row for the importing installation, given the references renumbered so far
+    (old → new).
     """
 
     table: str
@@ -68,6 +83,9 @@ class Part:
     refs: Mapping[str, str] = field(default_factory=dict)
     vocab: Mapping[str, type[Vocab]] = field(default_factory=dict)
     pnr_columns: tuple[str, ...] = ()
+    landlords: Mapping[str, str] = field(default_factory=dict)
+    renumber: Callable[[Database], str] | None = None
+    adapt: Callable[[dict[str, Any], Mapping[str, str]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -387,6 +405,345 @@ ORDER BY h.ref, c.given_on, c.id
         since_meaning=N_("given on or after"),
         status="h.status",
         part=Part(table="consents", order_by="given_on, id", vocab={"recipient": Recipient}),
+    )
+)
+
+
+def _new_plan_ref(db: Database) -> str:
+    from bostadcli.plans import allocate_plan_ref
+
+    return allocate_plan_ref(db)
+
+
+def _derive_plan(row: dict[str, Any], as_of: date) -> None:
+    row["remaining_ore"] = row["debt_ore"] - row["paid_ore"]
+
+
+def _derive_installment(row: dict[str, Any], as_of: date) -> None:
+    # As plans.standing has it: a cancelled or replaced plan no longer falls due.
+    day = as_of.isoformat()
+    closed = row.pop("plan_closed_on")
+    if row["paid_ore"] >= row["amount_ore"]:
+        row["status"], row["days_overdue"] = "paid", None
+    elif row["due_on"] < day and (closed is None or closed > day):
+        row["status"] = "overdue"
+        row["days_overdue"] = (as_of - date.fromisoformat(row["due_on"])).days
+    else:
+        row["status"], row["days_overdue"] = "unpaid", None
+
+
+def _letter_moved(row: dict[str, Any], renumbered: Mapping[str, str]) -> None:
+    """A letter record arriving with a moved case: the file stays behind, and the plan
+    it is about has a new reference."""
+    import json
+
+    # A path means nothing here, and a path from a file must never be written to or
+    # deleted (a monthly rerun re-creates missing letter files, purge deletes them).
+    # Empty, not NULL: 'no file in this installation' to every reader of the column.
+    row["file"] = ""
+    params = row.get("params")
+    if params is None:
+        return
+    try:
+        values = json.loads(params) if isinstance(params, str) else None
+    except json.JSONDecodeError:
+        values = None
+    if not isinstance(values, dict):
+        raise InvalidInput("params", str(params), _("expected a JSON object"))
+    plan = values.get("plan")
+    if plan is not None:
+        if plan not in renumbered:
+            raise InvalidInput("params", f"plan={plan}", _("points at nothing"))
+        values["plan"] = renumbered[plan]
+    row["params"] = json.dumps(values, ensure_ascii=False)
+
+
+def _derive_support(row: dict[str, Any], as_of: date) -> None:
+    day = as_of.isoformat()
+    end = row["effective_end"]
+    if row["start_on"] > day:
+        row["status"] = "planned"
+    elif end is not None and end < day:
+        row["status"] = "ended"
+    else:
+        row["status"] = "active"
+    _days_left(row, as_of, "effective_end")
+
+
+# What of a case's plans has been paid on --as-of: payments dated up to that day,
+# applied oldest installment first (plans.standing does the same in Python).
+_PLAN_PAID = """(SELECT coalesce(sum(y.applied_ore), 0) FROM payments y
+     WHERE y.plan_id = p.id AND y.paid_on <= :as_of)"""
+
+register(
+    ExportTable(
+        name="plans",
+        description=N_("Repayment plans, with what is paid and what remains on --as-of."),
+        sql=f"""
+SELECT h.ref, p.ref AS plan, p.status, l.name AS landlord,
+    p.debt_ore, p.installment_ore, p.months, p.start_month, p.due_rule, p.whole_kronor,
+    {_PLAN_PAID} AS paid_ore,
+    p.income_ore, p.created_on, p.cancelled_on, p.completed_on,
+    (SELECT o.ref FROM plans o WHERE o.id = p.replaces_plan_id) AS replaces,
+    (SELECT n.ref FROM plans n WHERE n.replaces_plan_id = p.id
+     ORDER BY n.id DESC LIMIT 1) AS replaced_by,
+    p.checked_state, p.checked_on, p.note, p.origin_ref AS origin_plan,
+    p.created_at, p.updated_at
+FROM plans p
+JOIN households h ON h.id = p.household_id
+JOIN landlords l ON l.id = p.landlord_id
+WHERE {{where}}
+ORDER BY h.ref, p.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("plan", N_("the plan reference, P-NNNN")),
+            col("status", N_("active, completed, cancelled or replaced")),
+            col("landlord", N_("the landlord the debt is owed to")),
+            col("debt_ore", N_("the debt the plan repays, in öre"), "money"),
+            col("installment_ore", N_("the monthly installment, in öre"), "money"),
+            col("months", N_("how many installments"), "int"),
+            col("start_month", N_("the month of the first installment, YYYY-MM")),
+            col(
+                "due_rule", N_("when in the month an installment is due: last_working_day or a day")
+            ),
+            col("whole_kronor", N_("true when installments are whole kronor"), "bool"),
+            col("paid_ore", N_("paid towards the debt by payments up to --as-of, in öre"), "money"),
+            col("remaining_ore", N_("debt less paid_ore, in öre"), "money"),
+            col(
+                "income_ore",
+                N_("the household's monthly income when the plan was agreed, in öre"),
+                "money",
+            ),
+            col("created_on", N_("the day the plan was agreed"), "date"),
+            col("cancelled_on", N_("the day it was cancelled or replaced"), "date"),
+            col("completed_on", N_("the day of the payment that completed it"), "date"),
+            col("replaces", N_("the plan this one replaces, P-NNNN")),
+            col("replaced_by", N_("the plan that replaced this one, P-NNNN")),
+            col(
+                "checked_state",
+                N_("on_track, behind, broken, … as 'bostad plan check' last saw it"),
+            ),
+            col("checked_on", N_("the day of that check"), "date"),
+            col("note", N_("free-text note")),
+            col("origin_plan", N_("the plan reference in the installation it was moved from")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+            col("updated_at", N_("when the plan last changed (UTC timestamp)")),
+        ),
+        since="p.created_on",
+        since_meaning=N_("agreed on or after"),
+        status="h.status",
+        derive=_derive_plan,
+        part=Part(
+            table="plans",
+            refs={"replaces_plan_id": "plans"},
+            vocab={"status": PlanStatus, "checked_state": PlanState},
+            landlords={"landlord_id": "landlord"},
+            renumber=_new_plan_ref,
+        ),
+    )
+)
+
+_HOUSEHOLD_PLANS = "plan_id IN (SELECT id FROM plans WHERE household_id = :hid)"
+
+register(
+    ExportTable(
+        name="installments",
+        description=N_("The schedule of each plan: one row per monthly installment."),
+        sql=f"""
+SELECT h.ref, p.ref AS plan, i.seq, i.month, i.due_on, i.amount_ore,
+    max(0, min(i.amount_ore, {_PLAN_PAID}
+        - (SELECT coalesce(sum(e.amount_ore), 0) FROM installments e
+           WHERE e.plan_id = i.plan_id AND e.seq < i.seq))) AS paid_ore,
+    p.cancelled_on AS plan_closed_on
+FROM installments i
+JOIN plans p ON p.id = i.plan_id
+JOIN households h ON h.id = p.household_id
+WHERE {{where}}
+ORDER BY h.ref, p.id, i.seq
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("plan", N_("the plan reference, P-NNNN")),
+            col("seq", N_("the installment's number in the plan, from 1"), "int"),
+            col("month", N_("the month it belongs to, YYYY-MM")),
+            col("due_on", N_("the day it is due (a working day)"), "date"),
+            col("amount_ore", N_("the amount due, in öre"), "money"),
+            col(
+                "paid_ore",
+                N_("paid towards it by payments up to --as-of (oldest first), in öre"),
+                "money",
+            ),
+            col("status", N_("paid, unpaid or overdue on --as-of")),
+            col("days_overdue", N_("days past the due day on --as-of, when overdue"), "int"),
+        ),
+        since="i.due_on",
+        since_meaning=N_("due on or after"),
+        status="h.status",
+        derive=_derive_installment,
+        part=Part(
+            table="installments",
+            where=_HOUSEHOLD_PLANS,
+            order_by="plan_id, seq",
+            refs={"plan_id": "plans"},
+        ),
+    )
+)
+
+register(
+    ExportTable(
+        name="payments",
+        description=N_("Payments towards repayment plans."),
+        sql="""
+SELECT h.ref, p.ref AS plan, y.id, y.paid_on, y.amount_ore, y.applied_ore,
+    y.amount_ore - y.applied_ore AS excess_ore, y.note, y.created_at
+FROM payments y
+JOIN plans p ON p.id = y.plan_id
+JOIN households h ON h.id = p.household_id
+WHERE {where}
+ORDER BY h.ref, y.paid_on, y.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("plan", N_("the plan reference, P-NNNN")),
+            col("id", N_("the payment's number in this database"), "int"),
+            col("paid_on", N_("the day it was paid"), "date"),
+            col("amount_ore", N_("the amount paid, in öre"), "money"),
+            col("applied_ore", N_("the part that went to the installments, in öre"), "money"),
+            col(
+                "excess_ore",
+                N_("paid beyond the whole debt (recorded with --allow-overpay), in öre"),
+                "money",
+            ),
+            col("note", N_("free-text note")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+        ),
+        since="y.paid_on",
+        since_meaning=N_("paid on or after"),
+        status="h.status",
+        part=Part(table="payments", where=_HOUSEHOLD_PLANS, refs={"plan_id": "plans"}),
+    )
+)
+
+register(
+    ExportTable(
+        name="letters",
+        description=N_("Letters sent, one row per letter (the record, not the file)."),
+        sql="""
+SELECT h.ref, l.id, l.kind, l.period, l.dated_on, l.recipient, l.address, l.format,
+    json_extract(l.params, '$.plan') AS plan, l.params, l.template_version, l.file,
+    l.created_at
+FROM letters l JOIN households h ON h.id = l.household_id
+WHERE {where}
+ORDER BY h.ref, l.dated_on, l.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("id", N_("the letter's number in this database"), "int"),
+            col("kind", N_("outreach, meeting, plan_agreement, plan_reminder, …")),
+            col(
+                "period",
+                N_("the month of the monthly batch that sent it, YYYY-MM (empty: one-off)"),
+            ),
+            col("dated_on", N_("the date on the letter"), "date"),
+            col("recipient", N_("whom it was addressed to")),
+            col("address", N_("the address it was sent to (lines)")),
+            col("format", N_("pdf, html or txt")),
+            col("plan", N_("the plan it is about, P-NNNN")),
+            col(
+                "params",
+                N_(
+                    "the letter's parameters as a JSON object (a meeting's date and time, the plan)"
+                ),
+            ),
+            col("template_version", N_("the version of the template it was made from")),
+            col(
+                "file",
+                N_(
+                    "the letter's file (empty if it came with a moved case: the file stayed behind)"
+                ),
+            ),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+        ),
+        since="l.dated_on",
+        since_meaning=N_("dated on or after"),
+        status="h.status",
+        part=Part(table="letters", adapt=_letter_moved),
+    )
+)
+
+register(
+    ExportTable(
+        name="supports",
+        description=N_("Support measures: rent guarantees, priority allocations, stays, …"),
+        sql="""
+SELECT h.ref, s.id, s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason,
+    coalesce(min(s.ended_on, s.end_on), s.ended_on, s.end_on) AS effective_end,
+    l.name AS landlord, s.cap_ore, s.cap_months,
+    CASE WHEN s.cap_ore IS NOT NULL THEN s.cap_ore
+         WHEN s.cap_months IS NOT NULL AND h.rent_ore IS NOT NULL
+         THEN s.cap_months * h.rent_ore END AS cap_effective_ore,
+    s.claimed_ore, s.reclaimed_ore, s.granted_on, s.flat_offered,
+    s.place, s.nights_from, s.nights_to,
+    CAST(julianday(CASE WHEN s.ended_on < s.nights_to THEN s.ended_on ELSE s.nights_to END)
+         - julianday(s.nights_from) AS INTEGER) AS nights,
+    s.cost_ore, s.cost_granted, s.support_person, s.note, s.created_at, s.updated_at
+FROM supports s
+JOIN households h ON h.id = s.household_id
+LEFT JOIN landlords l ON l.id = s.landlord_id
+WHERE {where}
+ORDER BY h.ref, s.start_on, s.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("id", N_("the support's number in this database (bostad support end)"), "int"),
+            col(
+                "kind",
+                N_("rent_guarantee, priority_allocation, emergency_housing, housing_first, …"),
+            ),
+            col("start_on", N_("the first day of the support"), "date"),
+            col("end_on", N_("its planned last day"), "date"),
+            col("ended_on", N_("the day it actually ended"), "date"),
+            col("end_reason", N_("why it ended")),
+            col("effective_end", N_("the earlier of end_on and ended_on"), "date"),
+            col("status", N_("planned, active or ended on --as-of")),
+            col("days_left", N_("days from --as-of to effective_end (negative: passed)"), "int"),
+            col("landlord", N_("the landlord or housing company it concerns")),
+            col("cap_ore", N_("a rent guarantee's cap in öre"), "money"),
+            col("cap_months", N_("a rent guarantee's cap in months of rent"), "int"),
+            col(
+                "cap_effective_ore",
+                N_("the cap in öre: cap_ore, or cap_months times the household's rent"),
+                "money",
+            ),
+            col(
+                "claimed_ore",
+                N_("what the landlord has claimed under the guarantee, in öre"),
+                "money",
+            ),
+            col("reclaimed_ore", N_("what has been reclaimed from the tenant, in öre"), "money"),
+            col("granted_on", N_("the day a priority allocation was granted"), "date"),
+            col("flat_offered", N_("the flat offered under a priority allocation")),
+            col("place", N_("where an emergency stay is")),
+            col("nights_from", N_("the first night of an emergency stay"), "date"),
+            col("nights_to", N_("the morning the person leaves"), "date"),
+            col("nights", N_("nights of the stay, up to the day it ended"), "int"),
+            col("cost_ore", N_("the cost of an emergency stay, in öre"), "money"),
+            col("cost_granted", N_("true when the cost was granted"), "bool"),
+            col("support_person", N_("a Housing First support person")),
+            col("note", N_("free-text note")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+            col("updated_at", N_("when the support last changed (UTC timestamp)")),
+        ),
+        since="s.start_on",
+        since_meaning=N_("starting on or after"),
+        status="h.status",
+        derive=_derive_support,
+        part=Part(
+            table="supports",
+            vocab={"kind": SupportKind},
+            landlords={"landlord_id": "landlord"},
+        ),
     )
 )
 
@@ -724,6 +1081,7 @@ LANDLORD_FIELDS = (
     "street",
     "postal_code",
     "city",
+    "cooperation_agreement_on",
     "created_at",
     "updated_at",
 )
@@ -748,8 +1106,10 @@ def export_household(
 
     The document keeps the stored values (money in öre, ISO dates, timestamps, ids for
     rows that point at each other) so ``import_household`` rebuilds the case as it was.
-    With a ``recipient`` outside social services the case needs valid consent for it on
-    ``as_of``.
+    Landlords are named, not numbered: the household's own in ``landlord``, the others
+    its plans and supports name in ``landlords``. Letters travel as records; their
+    files stay where they were written. With a ``recipient`` outside social services
+    the case needs valid consent for it on ``as_of``.
     """
     from bostadcli.consents import require_consent
     from bostadcli.db import now_utc, one, rows
@@ -771,18 +1131,25 @@ def export_household(
             [hid],
         )
     ]
-    landlord = None
+    landlords: dict[int, dict[str, Any]] = {}
+
+    def landlord_named(landlord_id: int) -> str:
+        if landlord_id not in landlords:
+            found = one(db, "SELECT * FROM landlords WHERE id = ?", [landlord_id])
+            assert found is not None
+            landlords[landlord_id] = {k: found[k] for k in LANDLORD_FIELDS}
+        return str(landlords[landlord_id]["name"])
+
     if stored["landlord_id"] is not None:
-        found = one(db, "SELECT * FROM landlords WHERE id = ?", [stored["landlord_id"]])
-        assert found is not None
-        landlord = {k: found[k] for k in LANDLORD_FIELDS}
+        landlord_named(stored["landlord_id"])
     document: dict[str, Any] = {
         "format": DOCUMENT_FORMAT,
         "format_version": DOCUMENT_VERSION,
         "exported_at": now_utc(),
         "pnr_included": include_pnr,
         "household": household,
-        "landlord": landlord,
+        "landlord": None if stored["landlord_id"] is None else landlords[stored["landlord_id"]],
+        "landlords": [],
     }
     count = 1
     for name, part in document_parts().items():
@@ -796,8 +1163,17 @@ def export_household(
             for key in part.pnr_columns:
                 if row.get(key):
                     row[key] = show_pnr(row[key], include_pnr=include_pnr)
+            for column, named in part.landlords.items():
+                landlord_id = row.pop(column)
+                row[named] = None if landlord_id is None else landlord_named(landlord_id)
         document[name] = part_rows
         count += len(part_rows)
+    # The other landlords the case's rows name (a plan's creditor, a guarantee's
+    # landlord), so the importing installation can add those it does not know.
+    document["landlords"] = sorted(
+        (v for k, v in landlords.items() if k != stored["landlord_id"]),
+        key=lambda v: str(v["name"]).casefold(),
+    )
     record_export(
         db,
         command=command,

@@ -797,19 +797,84 @@ def _insert(db: Database, table: str, record: dict[str, Any], where: str) -> int
     return int(cursor.lastrowid or 0)
 
 
+def _landlord_details(document: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
+    """The landlords a document describes, by folded name."""
+    from bostadcli import exporting
+
+    found: dict[str, dict[str, Any]] = {}
+    others = document.get("landlords") or []
+    if not isinstance(others, list):
+        raise InvalidInput(source, "landlords", _("expected a list"))
+    main = document.get("landlord")
+    described = ([("landlord", main)] if main else []) + [
+        (f"landlords[{i}]", item) for i, item in enumerate(others)
+    ]
+    for where, item in described:
+        at = f"{source}: {where}"
+        if not isinstance(item, dict):
+            raise InvalidInput(at, type(item).__name__, _("expected a JSON object"))
+        _check_vocab(item, exporting.LANDLORD_VOCAB, at)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput(at, "name", _("missing"))
+        found[name.strip().casefold()] = item | {"_where": at}
+    return found
+
+
+def _landlord_id(
+    db: Database, name: str, details: Mapping[str, dict[str, Any]], where: str
+) -> tuple[int, bool]:
+    """The id of the landlord named ``name`` here, added from the document's details
+    when this installation does not know it; and whether it was added."""
+    from bostadcli import exporting
+    from bostadcli.dates import parse_date
+    from bostadcli.landlords import add_landlord, find_landlord
+
+    found = find_landlord(db, name)
+    if found is not None:
+        return int(found["id"]), False
+    landlord = details.get(name.strip().casefold())
+    if landlord is None:
+        raise InvalidInput(where, name, _("a landlord the document does not describe"))
+    at = landlord["_where"]
+    fields = {
+        k: landlord.get(k)
+        for k in exporting.LANDLORD_FIELDS
+        if k not in ("created_at", "updated_at") and landlord.get(k) is not None
+    }
+    if "cooperation_agreement_on" in fields:
+        fields["cooperation_agreement_on"] = parse_date(
+            str(fields["cooperation_agreement_on"]), field=f"{at}.cooperation_agreement_on"
+        )
+    try:
+        added = add_landlord(db, **fields)
+    except InvalidInput as exc:
+        raise exc.located(at) from None
+    stamps = {k: landlord.get(k) for k in ("created_at", "updated_at")}
+    if all(stamps.values()):
+        # Moved, not new: keep when the landlord was first recorded.
+        db.execute(
+            "UPDATE landlords SET created_at = ?, updated_at = ? WHERE id = ?",
+            [stamps["created_at"], stamps["updated_at"], added["id"]],
+        )
+    return int(added["id"]), True
+
+
 def import_household(
     db: Database, document: Mapping[str, Any], *, source: str, as_of: date
 ) -> dict[str, Any]:
     """Rebuild a case from its document under a new reference; returns what was made.
 
-    The reference it had is kept in ``origin_ref``. Importing the same document twice
-    is refused (a Conflict naming the case it became).
+    The reference it had is kept in ``origin_ref``; so are the references of its plans,
+    which get new ones here too (``renumbered``: old → new). Landlords are matched by
+    name, or added from the document. Letter records arrive without their files, which
+    stay in the installation that wrote them. Importing the same document twice is
+    refused (a Conflict naming the case it became).
     """
     from bostadcli import exporting
     from bostadcli.dates import parse_date
     from bostadcli.db import now_utc, one, transaction
     from bostadcli.households import allocate_ref
-    from bostadcli.landlords import add_landlord, find_landlord
     from bostadcli.pnr import parse_pnr
 
     if document.get("format") != exporting.DOCUMENT_FORMAT:
@@ -818,7 +883,15 @@ def import_household(
     if not isinstance(version, int) or version > exporting.DOCUMENT_VERSION or version < 1:
         raise InvalidInput(source, str(version), _("a document version this bostadcli cannot read"))
     parts = exporting.document_parts()
-    known = {"format", "format_version", "exported_at", "pnr_included", "household", "landlord"}
+    known = {
+        "format",
+        "format_version",
+        "exported_at",
+        "pnr_included",
+        "household",
+        "landlord",
+        "landlords",
+    }
     extra = set(document) - known - set(parts)
     if extra:
         raise InvalidInput(
@@ -834,7 +907,9 @@ def import_household(
         raise InvalidInput(where, "ref", _("missing"))
     opened = parse_date(str(household.get("opened_on") or ""), field=f"{where}.opened_on")
     pnr_included = bool(document.get("pnr_included"))
+    details = _landlord_details(document, source)
     counts: dict[str, int] = {}
+    renumbered: dict[str, str] = {}
     with transaction(db):
         earlier = one(
             db,
@@ -853,26 +928,17 @@ def import_household(
         now = now_utc()
         record["created_at"] = record.get("created_at") or now
         record["updated_at"] = record.get("updated_at") or now
+        added_landlords = 0
+
+        def landlord_id(name: str, at: str) -> int:
+            nonlocal added_landlords
+            found, added = _landlord_id(db, name, details, at)
+            added_landlords += added
+            return found
+
         landlord = document.get("landlord")
         if landlord:
-            _check_vocab(landlord, exporting.LANDLORD_VOCAB, f"{source}: landlord")
-            found = find_landlord(db, str(landlord.get("name") or ""))
-            if found is None:
-                fields = {
-                    k: landlord.get(k)
-                    for k in exporting.LANDLORD_FIELDS
-                    if k not in ("created_at", "updated_at") and landlord.get(k) is not None
-                }
-                found = add_landlord(db, **fields)
-                stamps = {k: landlord.get(k) for k in ("created_at", "updated_at")}
-                if all(stamps.values()):
-                    # Moved, not new: keep when the landlord was first recorded.
-                    db.execute(
-                        "UPDATE landlords SET created_at = ?, updated_at = ? WHERE id = ?",
-                        [stamps["created_at"], stamps["updated_at"], found["id"]],
-                    )
-                counts["landlords"] = 1
-            record["landlord_id"] = found["id"]
+            record["landlord_id"] = landlord_id(str(landlord["name"]), f"{source}: landlord")
         record["ref"] = allocate_ref(db, opened)
         hid = _insert(db, "households", record, where)
         for reason in household.get("reasons") or []:
@@ -899,6 +965,24 @@ def import_household(
                         if row[key] not in ids.get(target, {}):
                             raise InvalidInput(at, f"{key}={row[key]}", _("points at nothing"))
                         row[key] = ids[target][row[key]]
+                for column, named in part.landlords.items():
+                    # Only the name travels: an id from the document would point at
+                    # whichever landlord has that number here.
+                    row.pop(column, None)
+                    landlord_name = row.pop(named, None)
+                    if landlord_name is not None:
+                        row[column] = landlord_id(str(landlord_name), f"{at}.{named}")
+                if part.renumber is not None:
+                    old_ref = row.get("ref")
+                    row["origin_ref"] = old_ref
+                    row["ref"] = part.renumber(db)
+                    if isinstance(old_ref, str):
+                        renumbered[old_ref] = row["ref"]
+                if part.adapt is not None:
+                    try:
+                        part.adapt(row, renumbered)
+                    except InvalidInput as exc:
+                        raise exc.located(at) from None
                 for key in part.pnr_columns:
                     value = row.get(key)
                     if value and pnr_included:
@@ -911,5 +995,13 @@ def import_household(
                 if isinstance(old_id, int):
                     ids[name][old_id] = new_id
             counts[name] = len(items)
+        if added_landlords:
+            counts["landlords"] = added_landlords
         ref = str(record["ref"])
-    return {"ref": ref, "origin_ref": origin, "counts": counts, "pnr_included": pnr_included}
+    return {
+        "ref": ref,
+        "origin_ref": origin,
+        "counts": counts,
+        "pnr_included": pnr_included,
+        "renumbered": renumbered,
+    }

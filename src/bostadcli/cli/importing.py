@@ -179,6 +179,9 @@ def household(ctx: typer.Context, file: FileArg, as_of_: AsOfOpt = None) -> None
         ),
         err=True,
     )
+    if result["renumbered"]:
+        pairs = ", ".join(f"{old} → {new}" for old, new in result["renumbered"].items())
+        typer.echo(_("Plans renumbered: {pairs}.").format(pairs=pairs), err=True)
     if not result["pnr_included"]:
         typer.echo(
             _("warning: the document had no personnummer (exported without --include-pnr)."),
