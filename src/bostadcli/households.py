@@ -18,7 +18,15 @@ from bostadcli.i18n import _
 from bostadcli.landlords import find_landlord, get_landlord
 from bostadcli.money import Money
 from bostadcli.pnr import IdentityNumber, parse_pnr
-from bostadcli.vocab import CaseStatus, HousingSituation, Outcome, Reason, Role, Source
+from bostadcli.vocab import (
+    CaseStatus,
+    HousingSituation,
+    LetterLanguage,
+    Outcome,
+    Reason,
+    Role,
+    Source,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -65,6 +73,7 @@ class NewHousehold:
     caseworker: str | None = None
     note: str | None = None
     opened_on: date | None = None
+    letter_language: str = LetterLanguage.sv.value
 
 
 def household_id(db: Database, ref: str) -> int:
@@ -129,6 +138,7 @@ def add_household(
     """Record a new case with its tenant, co-tenant and children. Returns the reference."""
     situation = validate.choice(HousingSituation, new.housing_situation, field="situation")
     source = validate.choice(Source, new.source, field="source")
+    language = validate.choice(LetterLanguage, new.letter_language, field="letter_language")
     reasons = _reasons(new.reasons)
     opened_on = new.opened_on or as_of
     if opened_on > as_of:
@@ -162,6 +172,9 @@ def add_household(
             new.note, field="note", max_length=validate.TEXT_MAX, multiline=True
         ),
     }
+    if language is not LetterLanguage.sv:
+        # Swedish is the column's default (migration 0013_letter_language).
+        record["letter_language"] = language.value
     if new.rent is not None and new.rent.ore < 0:
         raise InvalidInput("rent", str(new.rent), _("cannot be negative"))
     if new.arrears.ore < 0:
@@ -407,7 +420,11 @@ def show_household(
     )
     case = found[0]
     _decorate(case, as_of=as_of, include_pnr=include_pnr)
-    detail = one(db, "SELECT note, created_at, updated_at FROM households WHERE id = ?", [hid])
+    detail = one(
+        db,
+        "SELECT note, letter_language, created_at, updated_at FROM households WHERE id = ?",
+        [hid],
+    )
     assert detail is not None
     case.update(detail)
     landlord = one(
@@ -459,6 +476,7 @@ EDITABLE = {
     "housing_situation",
     "caseworker",
     "note",
+    "letter_language",
 }
 
 
@@ -490,6 +508,8 @@ def edit_household(
             cleaned[key] = validate.choice(Source, value, field=key).value
         elif key == "housing_situation":
             cleaned[key] = validate.choice(HousingSituation, value, field="situation").value
+        elif key == "letter_language":
+            cleaned[key] = validate.choice(LetterLanguage, value, field=key).value
         elif key != "landlord":
             cleaned[key] = validate.clean_text(value, field=key)
     added = _reasons(add_reasons or [])

@@ -450,3 +450,14 @@ def m0012_plan_origin(db: Database) -> None:
     # origin_ref: the plan reference (P-NNNN) in the installation a moved case came from;
     # the importing installation gives the plan a new one from its own sequence.
     _run(db, "ALTER TABLE plans ADD COLUMN origin_ref TEXT")
+
+
+@migrations(name="0013_letter_language")
+def m0013_letter_language(db: Database) -> None:
+    # The language a household's letters go out in: Swedish, or English where a
+    # template has an English variant (outreach.en.html.j2); Swedish otherwise.
+    _run(
+        db,
+        "ALTER TABLE households ADD COLUMN letter_language TEXT NOT NULL DEFAULT 'sv'"
+        " CHECK (letter_language IN ('sv', 'en'))",
+    )

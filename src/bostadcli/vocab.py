@@ -149,6 +149,13 @@ class DeadlineKind(Vocab):
     no_contact = "no_contact"
 
 
+class LetterLanguage(Vocab):
+    """The language a household's letters go out in, where a template has a variant."""
+
+    sv = "sv"
+    en = "en"
+
+
 class Recipient(Vocab):
     landlord = "landlord"
     enforcement = "enforcement"
@@ -237,6 +244,8 @@ _LABELS: dict[tuple[str, str], str] = {
     ("DeadlineKind", "support_ending"): N_("support ending"),
     ("DeadlineKind", "consent_expiring"): N_("consent expiring"),
     ("DeadlineKind", "no_contact"): N_("no contact"),
+    ("LetterLanguage", "sv"): N_("Swedish"),
+    ("LetterLanguage", "en"): N_("English"),
     ("Recipient", "landlord"): N_("landlord"),
     ("Recipient", "enforcement"): N_("Kronofogden"),
     ("Recipient", "debt_collector"): N_("debt collector"),

@@ -10,7 +10,7 @@ from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, RefArg
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
-from bostadcli.vocab import HousingSituation, Outcome, Reason, Source
+from bostadcli.vocab import HousingSituation, LetterLanguage, Outcome, Reason, Source
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -45,6 +45,17 @@ SourceOpt = Annotated[Source | None, typer.Option("--source", help=_("Who report
 SituationOpt = Annotated[
     HousingSituation | None,
     typer.Option("--situation", help=_("Own tenancy at risk, or a homelessness situation.")),
+]
+LetterLanguageOpt = Annotated[
+    LetterLanguage | None,
+    typer.Option(
+        "--letter-language",
+        help=_(
+            "The language of the household's letters: sv, or en where a template has"
+            " an English version (Swedish otherwise)."
+        ),
+        show_default=False,
+    ),
 ]
 
 
@@ -101,6 +112,7 @@ def add(
     ] = None,
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
+    letter_language: LetterLanguageOpt = None,
     opened: Annotated[
         str | None,
         typer.Option("--opened", metavar=_("YYYY-MM-DD"), help=_("Date the case opened.")),
@@ -133,6 +145,7 @@ def add(
         caseworker=caseworker,
         note=note,
         opened_on=optional_date(opened, field="--opened"),
+        letter_language=(letter_language or LetterLanguage.sv).value,
     )
     ref = add_household(
         app_state.database(),
@@ -262,6 +275,7 @@ def edit(
     situation: SituationOpt = None,
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
+    letter_language: LetterLanguageOpt = None,
 ) -> None:
     from bostadcli.households import edit_household
 
@@ -275,6 +289,7 @@ def edit(
         "housing_situation": situation,
         "caseworker": caseworker,
         "note": note,
+        "letter_language": letter_language,
         "rent": money(rent, field="--rent"),
         "arrears": money(arrears, field="--arrears"),
     }

@@ -12,6 +12,7 @@ from bostadcli.vocab import (
     ContactKind,
     HousingSituation,
     InstallmentStatus,
+    LetterLanguage,
     NoticeKind,
     PlanState,
     Reason,
@@ -42,6 +43,7 @@ def changed_fields(keys: Any) -> str:
         "housing_situation": _("situation"),
         "caseworker": _("caseworker"),
         "note": _("note"),
+        "letter_language": _("letter language"),
         "name": _("name"),
         "org_number": _("organisation number"),
         "kind": _("kind"),
@@ -147,6 +149,7 @@ def print_household(case: dict[str, Any]) -> None:
         head.add_row(_("Reasons"), esc(", ".join(label(Reason, r) for r in case["reasons"])))
     if case["caseworker"]:
         head.add_row(_("Caseworker"), esc(case["caseworker"]))
+    head.add_row(_("Letter language"), esc(label(LetterLanguage, case["letter_language"])))
     if case["note"]:
         head.add_row(_("Note"), esc(case["note"]))
 
