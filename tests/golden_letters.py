@@ -1,7 +1,9 @@
 """The cases behind the golden letters, shared by the tests and scripts/regen_golden.py.
 
 The tenant's name has Swedish letters, ``<``, ``&``, quotes and a Jinja expression: in
-HTML it must come out escaped, and nowhere may the expression be evaluated.
+HTML it must come out escaped, and nowhere may the expression be evaluated. A case with a
+``language`` renders its household's letter as it goes out when the household's letters
+are in that language (the household is switched for that case only).
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ CONFIG = Config(
 )
 
 
+# The supports end more than the policy's 30 days after AS_OF: a monthly batch on AS_OF
+# has no support_ending letter to make.
+SUPPORT_AS_OF = date(2027, 1, 20)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -42,6 +49,7 @@ class Case:
     kind: str
     params: dict[str, str] = field(default_factory=dict)
     as_of: date = AS_OF
+    language: str = "sv"
 
 
 CASES = [
@@ -65,17 +73,34 @@ CASES = [
     Case("plan_agreement", "tricky", "plan_agreement"),
     # Two months on: one installment half paid, the next not at all (the plan is broken).
     Case("plan_reminder", "tricky", "plan_reminder", as_of=date(2027, 1, 20)),
+    # The rent guarantee ends first; named together with the housing support.
+    Case("support_ending-rent_guarantee", "tricky", "support_ending", as_of=SUPPORT_AS_OF),
+    Case(
+        "support_ending-two",
+        "tricky",
+        "support_ending",
+        {"support": "1,2"},
+        as_of=SUPPORT_AS_OF,
+    ),
+    Case("support_ending-emergency", "plain", "support_ending", as_of=SUPPORT_AS_OF),
+    Case("outreach.en-deadline", "tricky", "outreach", language="en"),
+    Case("outreach.en-eviction", "enforcement", "outreach", language="en"),
 ]
 
 
 def build_households(db: Database) -> dict[str, str]:
-    """Three households; returns their references by case name."""
+    """Three households; returns their references by case name.
+
+    The tricky one has a rent guarantee (support 1) and housing support (support 2)
+    ending early in 2027, the plain one an emergency stay then (support 3).
+    """
     from bostadcli.consents import add_consent
     from bostadcli.households import ChildSpec, NewHousehold, add_household
     from bostadcli.landlords import add_landlord
     from bostadcli.money import Money
     from bostadcli.notices import NewNotice, add_notice
     from bostadcli.plans import NewPlan, create_plan, record_payment
+    from bostadcli.supports import NewSupport, add_support
 
     add_landlord(
         db,
@@ -130,6 +155,23 @@ def build_households(db: Database) -> dict[str, str]:
         paid_on=date(2026, 11, 30),
         as_of=date(2027, 1, 20),
     )
+    add_support(
+        db,
+        refs["tricky"],
+        NewSupport(
+            kind="rent_guarantee",
+            start_on=date(2025, 2, 1),
+            end_on=date(2027, 1, 31),
+            cap_months=6,
+        ),
+        as_of=AS_OF,
+    )
+    add_support(
+        db,
+        refs["tricky"],
+        NewSupport(kind="housing_support", start_on=date(2026, 3, 1), end_on=date(2027, 2, 28)),
+        as_of=AS_OF,
+    )
     refs["enforcement"] = add_household(
         db,
         NewHousehold(
@@ -160,12 +202,24 @@ def build_households(db: Database) -> dict[str, str]:
         ),
         as_of=AS_OF,
     )
+    add_support(
+        db,
+        refs["plain"],
+        NewSupport(
+            kind="emergency_housing",
+            place='Vandrarhemmet "Gläntan" & <Co>',
+            nights_from=date(2027, 1, 18),
+            nights_to=date(2027, 1, 25),
+        ),
+        as_of=AS_OF,
+    )
     return refs
 
 
 def render_all() -> dict[str, str]:
     """Every case in HTML and text: {file name: text}."""
     from bostadcli.db import open_database
+    from bostadcli.households import edit_household
     from bostadcli.letters import render_letter
 
     db = open_database(":memory:")
@@ -173,6 +227,7 @@ def render_all() -> dict[str, str]:
         refs = build_households(db)
         out: dict[str, str] = {}
         for case in CASES:
+            edit_household(db, refs[case.household], changes={"letter_language": case.language})
             for fmt in ("html", "txt"):
                 letter = render_letter(
                     db,
@@ -183,7 +238,9 @@ def render_all() -> dict[str, str]:
                     fmt=fmt,
                     params=case.params,
                 )
+                assert letter.language == case.language, case.name
                 out[f"{case.name}.{fmt}"] = letter.content.decode("utf-8")
+            edit_household(db, refs[case.household], changes={"letter_language": "sv"})
         return out
     finally:
         db.close()

@@ -92,3 +92,38 @@ def test_plan_letters_carry_the_schedule(rendered: dict[str, str]) -> None:
     assert "500 kr kvar av 1 500 kr, skulle betalas senast den 30 november 2026" in reminder
     assert "Betala det som är kvar, 2 000 kr" in reminder
     assert "kan hyresvärden säga upp hyresavtalet" in reminder  # two missed: broken
+
+
+def test_support_ending_says_what_ends_and_what_to_do(rendered: dict[str, str]) -> None:
+    guarantee = " ".join(rendered["support_ending-rent_guarantee.txt"].split())
+    assert "Kommunens hyresgaranti upphör den 31 januari 2027" in guarantee
+    for needed in (
+        "hyran betalas direkt till hyresvärden",
+        "Hör av er till oss före den 31 januari 2027",
+        "frivillig",
+        "Socialjouren på 08-465 004 01",
+        "barnens behov",
+    ):
+        assert needed in guarantee, needed
+    assert "Boendestödet" not in guarantee  # the soonest ending support only
+    two = " ".join(rendered["support_ending-two.txt"].split())
+    assert "Två insatser upphör snart" in two
+    assert "Boendestödet som ni har fått gäller till och med den 28 februari 2027." in two
+    emergency = " ".join(rendered["support_ending-emergency.txt"].split())
+    assert "gäller till den 25 januari 2027" in emergency and "ansöka igen" in emergency
+    assert "Gläntan&#34; &amp; &lt;Co&gt;" in rendered["support_ending-emergency.html"]
+    assert "Bostäder i Ängby &amp; Co" in rendered["support_ending-rent_guarantee.html"]
+
+
+def test_english_outreach(rendered: dict[str, str]) -> None:
+    text = " ".join(rendered["outreach.en-deadline.txt"].split())
+    assert "If you pay 14 900 kr to your landlord by 1 December 2026, you can still keep" in text
+    assert f"To {TRICKY_NAME} and Örjan Öberg" in text
+    assert "16 November 2026 · Our reference" in text
+    eviction = " ".join(rendered["outreach.en-eviction.txt"].split())
+    assert "The eviction is planned for 15 December 2026 at 09:00." in eviction
+    html = rendered["outreach.en-deadline.html"]
+    assert '<html lang="en">' in html
+    assert "Åsa &#34;Ösa&#34; &lt;Öberg&gt; &amp; {{ 7*7 }}" in html
+    for swedish in ("Vårt ärende", "Så når ni oss", "hälsningar", "november"):
+        assert swedish not in html, swedish

@@ -2,7 +2,9 @@
 
 A letter is rendered from a template (see ``templating``) with a context built from the
 case: the household and its members, the landlord, the nearest recovery deadline, the
-caseworker and the letterhead. Letters of the monthly batch are keyed by
+caseworker and the letterhead. Letters go out in Swedish; a household whose
+``letter_language`` is English gets a kind's English variant where there is one
+(``letter_template``). Letters of the monthly batch are keyed by
 (household, kind, period) and recorded only after their file exists, one transaction
 per letter, so a run that is repeated or killed halfway sends nothing twice and misses
 nothing.
@@ -14,14 +16,14 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import templating, validate
-from bostadcli.config import Config
+from bostadcli.config import Config, Policy
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import BostadError, Conflict, InvalidInput
 from bostadcli.files import private_folder
@@ -46,6 +48,9 @@ class LetterKind:
     label: str
     required_params: tuple[str, ...] = ()
     uses_plan: bool = False
+    # About supports that end soon: the household's soonest, one named by
+    # --param support=ID, or those the monthly batch chose.
+    uses_supports: bool = False
     # Addressed to the landlord as well: personal data goes there only with consent
     # (offentlighets- och sekretesslagen 26 kap. 1 §).
     to_landlord: bool = False
@@ -60,6 +65,7 @@ KINDS: dict[str, LetterKind] = {
     "plan_reminder": LetterKind(
         "plan_reminder", N_("reminder: a plan installment is overdue"), uses_plan=True
     ),
+    "support_ending": LetterKind("support_ending", N_("a support ends soon"), uses_supports=True),
 }
 
 
@@ -233,6 +239,7 @@ def letter_context(
             "source": case["source"],
             "reported_by_enforcement": case["source"] == Source.enforcement.value,
             "contract_number": case["contract_number"],
+            "letter_language": case["letter_language"],
         },
         "tenant": {"name": tenant["name"], "pnr": tenant["pnr"]} if tenant else None,
         "co_tenants": [{"name": m["name"], "pnr": m["pnr"]} for m in co_tenants],
@@ -339,6 +346,92 @@ def _plan_context(found: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _support_param(db: Database, ref: str, text: str, *, as_of: date) -> dict[str, Any]:
+    """A support named with --param support=ID: the household's, time-limited, not over."""
+    from bostadcli.dates import format_date
+    from bostadcli.supports import get_support
+
+    field = "--param support"
+    if not text.strip().isdigit():
+        raise InvalidInput(field, text, _("expected the support's number (bostad support list)"))
+    found = get_support(db, int(text), as_of=as_of)
+    if found["ref"] != ref:
+        raise InvalidInput(
+            field, text, _("belongs to {other}, not to {ref}").format(other=found["ref"], ref=ref)
+        )
+    if found["end_on"] is None:
+        raise InvalidInput(field, text, _("has no end date"))
+    if found["ended_on"] is not None:
+        raise InvalidInput(
+            field,
+            text,
+            _("ended already on {date}").format(
+                date=format_date(date.fromisoformat(found["ended_on"]), "long")
+            ),
+        )
+    if found["end_on"] < as_of.isoformat():
+        raise InvalidInput(
+            field,
+            text,
+            _("ended on {date}").format(
+                date=format_date(date.fromisoformat(found["end_on"]), "long")
+            ),
+        )
+    return found
+
+
+def _supports_for(
+    db: Database,
+    ref: str,
+    *,
+    as_of: date,
+    ids: Sequence[int] | None,
+    param: str | None,
+) -> list[dict[str, Any]]:
+    """The supports a support_ending letter is about, soonest ending first: those the
+    batch chose (``ids``), those named with --param support=ID[,ID], else the
+    household's time-limited support that ends soonest."""
+    from bostadcli.supports import get_support, list_supports
+
+    if ids:
+        # Chosen by the batch, or named by a recorded letter made again: as they are.
+        found = [get_support(db, i, as_of=as_of) for i in ids]
+    elif param:
+        found = [
+            _support_param(db, ref, text, as_of=as_of)
+            for text in dict.fromkeys(t.strip() for t in param.split(","))
+        ]
+    else:
+        ahead = [
+            s
+            for s in list_supports(db, as_of=as_of, ref=ref)
+            if s["end_on"] is not None
+            and s["ended_on"] is None
+            and s["end_on"] >= as_of.isoformat()
+        ]
+        if not ahead:
+            raise InvalidInput(
+                "--param support",
+                ref,
+                _("{ref} has no support with an end date ahead").format(ref=ref),
+            )
+        found = ahead[:1]
+    found.sort(key=lambda s: (s["end_on"], s["id"]))
+    return [
+        {
+            "id": s["id"],
+            "kind": s["kind"],
+            "start": date.fromisoformat(s["start_on"]),
+            "end": date.fromisoformat(s["end_on"]),
+            "days_left": (date.fromisoformat(s["end_on"]) - as_of).days,
+            "landlord": s["landlord"],
+            "place": s["place"],
+            "support_person": s["support_person"],
+        }
+        for s in found
+    ]
+
+
 def _landlord_lines(landlord: dict[str, Any] | None) -> list[str]:
     if landlord is None:
         return []
@@ -362,9 +455,11 @@ def build_context(
     as_of: date,
     params: dict[str, str] | None = None,
     plan: str | None = None,
+    supports: Sequence[int] | None = None,
 ) -> dict[str, Any]:
-    """The context of one letter of ``kind``: the case, the checked parameters, and for
-    a plan letter the plan (refused without the landlord's consent where it goes there)."""
+    """The context of one letter of ``kind``: the case, the checked parameters, for
+    a plan letter the plan (refused without the landlord's consent where it goes there),
+    and for a support_ending letter the supports it is about."""
     from bostadcli.consents import require_consent
     from bostadcli.vocab import Recipient
 
@@ -378,6 +473,15 @@ def build_context(
     context["plan"] = None
     if kind.uses_plan:
         context["plan"] = _plan_context(_plan_for(db, context["ref"], plan, as_of=as_of))
+    context["supports"] = []
+    if kind.uses_supports:
+        context["supports"] = _supports_for(
+            db,
+            context["ref"],
+            as_of=as_of,
+            ids=supports,
+            param=context["params"].get("support"),
+        )
     if kind.to_landlord:
         require_consent(db, context["ref"], Recipient.landlord, as_of)
         landlord_lines = _landlord_lines(context["landlord"])
@@ -412,20 +516,40 @@ class Rendered:
     dated_on: date
     pages: int | None = None
     plan: str | None = None
+    supports: tuple[int, ...] = ()
+    # The language of the template used, and whether it is Swedish although the
+    # household's letters go out in another language (the kind has no variant for it).
+    language: str = templating.DEFAULT_LANGUAGE
+    swedish_instead: bool = False
 
 
 def _template_for(fmt: str) -> str:
     return "txt" if fmt == "txt" else "html"
 
 
+def letter_template(env: Environment, kind: str, fmt: str, language: str) -> tuple[str, str]:
+    """The template of a ``kind`` letter in ``fmt`` for a household whose letters go out
+    in ``language``: the kind's variant in that language when the user's folder or the
+    built-in templates have one, else the Swedish template. Returns (name, language)."""
+    return templating.variant_template(env, kind, _template_for(fmt), language)
+
+
+def _chosen(env: Environment, kind: str, fmt: str, context: dict[str, Any]) -> tuple[str, str]:
+    return letter_template(env, kind, fmt, context["household"]["letter_language"])
+
+
 def prepare_templates(env: Environment, kinds: Iterable[str], fmt: str) -> dict[str, str]:
     """Compile the templates a run needs before anything is written: a broken template
-    stops the run with its file and line. Returns the version of each kind's template."""
+    stops the run with its file and line. Returns the version of each template by name:
+    each kind's, and its variants in other languages where there are any."""
     versions = {}
     for kind in kinds:
-        name = templating.template_name(kind, _template_for(fmt))
-        templating.load_template(env, name)
-        versions[kind] = templating.template_version(env, [name])
+        for language in (templating.DEFAULT_LANGUAGE, *templating.VARIANT_LANGUAGES):
+            name, found = letter_template(env, kind, fmt, language)
+            if found != language or name in versions:
+                continue
+            templating.load_template(env, name)
+            versions[name] = templating.template_version(env, [name])
     return versions
 
 
@@ -440,12 +564,13 @@ def render_text(
     env: Environment, kind: str, fmt: str, context: dict[str, Any], *, multipage: bool = False
 ) -> str:
     """The letter's text: plain text, or the HTML that a PDF is made from."""
-    name = templating.template_name(kind, _template_for(fmt))
+    name, language = _chosen(env, kind, fmt, context)
     if fmt != "txt" and context["address_problem"]:
         raise InvalidInput("address", context["ref"], context["address_problem"])
-    return templating.render_template(
-        env, name, context | {"multipage": True} if multipage else context
-    )
+    extra: dict[str, Any] = {"language": language}
+    if multipage:
+        extra["multipage"] = True
+    return templating.render_template(env, name, context | extra)
 
 
 def render_context(
@@ -490,8 +615,9 @@ def render_letter(
         raise InvalidInput("--plan", plan, _("only a plan letter takes --plan"))
     check_letterhead(config)
     env = env or templating.environment(user_dir)
-    version = prepare_templates(env, [kind_.code], fmt)[kind_.code]
+    versions = prepare_templates(env, [kind_.code], fmt)
     context = build_context(db, ref, kind_, config=config, as_of=as_of, params=params, plan=plan)
+    name, language = _chosen(env, kind_.code, fmt, context)
     content, pages = render_context(env, kind_.code, fmt, context, base_url=_base_url(user_dir))
     return Rendered(
         ref=context["ref"],
@@ -500,10 +626,13 @@ def render_letter(
         content=content,
         recipient=" och ".join(context["recipient"]["names"]),
         address="\n".join(context["recipient"]["lines"]),
-        template_version=version,
+        template_version=versions[name],
         dated_on=as_of,
         pages=pages,
         plan=context["plan"]["ref"] if context["plan"] else None,
+        supports=tuple(s["id"] for s in context["supports"]),
+        language=language,
+        swedish_instead=language != context["household"]["letter_language"],
     )
 
 
@@ -604,7 +733,7 @@ def record_letter(
     *,
     period: str | None,
     file: Path,
-    params: dict[str, str] | None,
+    params: dict[str, Any] | None,
     caseworker: str | None,
     as_of: date,
 ) -> int:
@@ -702,7 +831,9 @@ def make_letter(
             letter,
             period=None,
             file=out.resolve(),
-            params=(params or {}) | ({"plan": letter.plan} if letter.plan else {}),
+            params=(params or {})
+            | ({"plan": letter.plan} if letter.plan else {})
+            | ({"supports": list(letter.supports)} if letter.supports else {}),
             caseworker=(case or {}).get("caseworker") or config.letterhead.default_caseworker,
             as_of=as_of,
         )
@@ -754,6 +885,18 @@ class BatchItem:
     letter_id: int | None = None
     dated_on: date | None = None
     plan: str | None = None
+    supports: tuple[int, ...] = ()
+    # Made in Swedish for a household whose letters go out in another language.
+    swedish_instead: bool = False
+
+    def params(self) -> dict[str, Any] | None:
+        """What the letter is about beyond its key, as recorded with it."""
+        found: dict[str, Any] = {}
+        if self.plan:
+            found["plan"] = self.plan
+        if self.supports:
+            found["supports"] = list(self.supports)
+        return found or None
 
 
 @dataclass
@@ -767,16 +910,26 @@ class BatchResult:
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # ref, kind, message
     manifest: Path | None = None
     combined: Path | None = None
+    # Letters made in Swedish, by kind, for households whose letters go out in another
+    # language: the kind has no template in it.
+    swedish_instead: dict[str, int] = field(default_factory=dict)
 
 
-# A selector gives (household id, case reference, plan reference or None) for each
-# household that should get its kind of letter this period and has not had it.
-Selector = Callable[["Database", date, str], list[tuple[int, str, str | None]]]
+@dataclass(frozen=True)
+class Candidate:
+    """A household that should get a kind of letter this period and has not had it,
+    with what the letter is about: a plan, or supports."""
+
+    household_id: int
+    ref: str
+    plan: str | None = None
+    supports: tuple[int, ...] = ()
 
 
-def _outreach_candidates(
-    db: Database, as_of: date, period: str
-) -> list[tuple[int, str, str | None]]:
+Selector = Callable[["Database", date, str, Policy], list[Candidate]]
+
+
+def _outreach_candidates(db: Database, as_of: date, period: str, policy: Policy) -> list[Candidate]:
     # Once per household, ever: a one-off outreach letter counts as well.
     found = rows(
         db,
@@ -790,12 +943,10 @@ def _outreach_candidates(
         """,
         {"as_of": as_of.isoformat()},
     )
-    return [(r["id"], r["ref"], None) for r in found]
+    return [Candidate(r["id"], r["ref"]) for r in found]
 
 
-def _reminder_candidates(
-    db: Database, as_of: date, period: str
-) -> list[tuple[int, str, str | None]]:
+def _reminder_candidates(db: Database, as_of: date, period: str, policy: Policy) -> list[Candidate]:
     """Open households with a plan behind or broken on ``as_of``: one reminder a month."""
     from bostadcli.plans import iter_open_case_plans, urgency
     from bostadcli.vocab import PlanState
@@ -818,15 +969,58 @@ def _reminder_candidates(
         if known is None or urgency(plan) < urgency(known):
             found[plan["household"]] = plan
     return [
-        (found[ref]["household_id"], ref, found[ref]["ref"])
+        Candidate(found[ref]["household_id"], ref, plan=found[ref]["ref"])
         for ref in sorted(found)
         if found[ref]["household_id"] not in reminded
+    ]
+
+
+def _support_ending_candidates(
+    db: Database, as_of: date, period: str, policy: Policy
+) -> list[Candidate]:
+    """Open households with a time-limited support that ends within the policy's
+    ``support_ending_warning_days`` of ``as_of``: one letter per support, ever.
+
+    A household whose supports end close together gets one letter naming all of them
+    that have had none. The key is (household, kind, month): a household that has had
+    its letter this month waits until next month for a support that came into the
+    window since (if the support has not ended by then).
+    """
+    from bostadcli.supports import support_ending_candidates
+
+    told = {
+        int(r["value"])
+        for r in rows(
+            db,
+            """
+            SELECT DISTINCT j.value FROM letters l, json_each(l.params, '$.supports') j
+            WHERE l.kind = 'support_ending' AND json_valid(l.params)
+            """,
+        )
+    }
+    this_month = {
+        r["household_id"]
+        for r in rows(
+            db,
+            "SELECT household_id FROM letters WHERE kind = 'support_ending' AND period = ?",
+            [period],
+        )
+    }
+    by_household: dict[str, list[dict[str, Any]]] = {}
+    for support in support_ending_candidates(db, as_of, policy.support_ending_warning_days):
+        if support["id"] in told or support["household_id"] in this_month:
+            continue
+        by_household.setdefault(support["ref"], []).append(support)
+    return [
+        Candidate(found[0]["household_id"], ref, supports=tuple(s["id"] for s in found))
+        for ref, found in sorted(by_household.items())
     ]
 
 
 SELECTORS: dict[str, Selector] = {
     "outreach": _outreach_candidates,
     "plan_reminder": _reminder_candidates,
+    "support_ending": _support_ending_candidates,
 }
 
 
@@ -857,29 +1051,32 @@ def plan_monthly(
     out_dir: Path,
     fmt: str,
     only: str | None = None,
+    policy: Policy | None = None,
 ) -> list[BatchItem]:
     """Who gets which letter this month: new ones, and recorded ones (with or without
-    their file)."""
+    their file). ``policy`` decides how far ahead a support's end is announced."""
     import json
 
     fmt = letter_format(fmt)
+    policy = policy or Policy()
     period = month.strftime("%Y-%m")
     if (month.year, month.month) > (as_of.year, as_of.month):
         raise InvalidInput("--month", period, _("is after the --as-of date"))
     kinds = monthly_kinds(only)
     items: list[BatchItem] = []
     for kind in kinds:
-        for hid, ref, plan in SELECTORS[kind](db, as_of, period):
+        for found in SELECTORS[kind](db, as_of, period, policy):
             items.append(
                 BatchItem(
-                    ref=ref,
-                    household_id=hid,
+                    ref=found.ref,
+                    household_id=found.household_id,
                     kind=kind,
                     period=period,
-                    file=out_dir / default_file_name(ref, kind, fmt),
+                    file=out_dir / default_file_name(found.ref, kind, fmt),
                     format=fmt,
                     state="new",
-                    plan=plan,
+                    plan=found.plan,
+                    supports=found.supports,
                 )
             )
     marks = ", ".join("?" for _k in kinds)
@@ -892,6 +1089,7 @@ def plan_monthly(
         [period, *kinds],
     ):
         file = Path(row["file"])
+        recorded = json.loads(row["params"]) if row["params"] else {}
         items.append(
             BatchItem(
                 ref=row["ref"],
@@ -905,7 +1103,8 @@ def plan_monthly(
                 address=row["address"],
                 letter_id=row["id"],
                 dated_on=date.fromisoformat(row["dated_on"]),
-                plan=json.loads(row["params"]).get("plan") if row["params"] else None,
+                plan=recorded.get("plan"),
+                supports=tuple(recorded.get("supports", ())),
             )
         )
     items.sort(key=lambda i: (i.ref, i.kind))
@@ -929,11 +1128,19 @@ def preview_monthly(
     check_letterhead(config)
     prepare_templates(templating.environment(user_dir), monthly_kinds(only), fmt)
     folder = out_dir.expanduser().absolute()
-    items = plan_monthly(db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only)
+    items = plan_monthly(
+        db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only, policy=config.policy
+    )
     for item in items:
         if item.state == "new":
             context = build_context(
-                db, item.ref, KINDS[item.kind], config=config, as_of=as_of, plan=item.plan
+                db,
+                item.ref,
+                KINDS[item.kind],
+                config=config,
+                as_of=as_of,
+                plan=item.plan,
+                supports=item.supports,
             )
             item.recipient = " och ".join(context["recipient"]["names"])
             item.address = "\n".join(context["recipient"]["lines"])
@@ -981,7 +1188,9 @@ def run_monthly(
             raise PdfUnavailable(problem)
         workers = worker_count()
     folder = prepare_out_dir(out_dir)
-    items = plan_monthly(db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only)
+    items = plan_monthly(
+        db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only, policy=config.policy
+    )
     period = month.strftime("%Y-%m")
     result = BatchResult(period=period, out_dir=folder, items=items)
     base_url = _base_url(user_dir)
@@ -1017,6 +1226,7 @@ class _Draft:
     context: dict[str, Any]
     text: str
     dated_on: date
+    template: str
 
 
 class _Batch:
@@ -1053,7 +1263,7 @@ class _Batch:
                     config=self.config,
                     as_of=self.as_of,
                     base_url=self.base_url,
-                    version=self.versions[item.kind],
+                    versions=self.versions,
                     pages=self.pages,
                 )
             else:
@@ -1130,7 +1340,7 @@ class _Batch:
         try:
             if item.state == "new":
                 _store_new_letter(
-                    self.db, draft, content, version=self.versions[item.kind], as_of=self.as_of
+                    self.db, draft, content, version=self.versions[draft.template], as_of=self.as_of
                 )
             else:
                 _store_recreated_letter(self.db, self.env, draft, content)
@@ -1144,6 +1354,9 @@ class _Batch:
         self._tick(item)
 
     def _sort(self, item: BatchItem) -> None:
+        if item.swedish_instead:
+            counts = self.result.swedish_instead
+            counts[item.kind] = counts.get(item.kind, 0) + 1
         if item.state != "new":
             self.result.recreated.append(item)
         elif item.letter_id is None:
@@ -1168,9 +1381,18 @@ def _draft(
         assert item.dated_on is not None and item.letter_id is not None
         dated_on = item.dated_on
     context = build_context(
-        db, item.ref, KINDS[item.kind], config=config, as_of=dated_on, plan=item.plan
+        db,
+        item.ref,
+        KINDS[item.kind],
+        config=config,
+        as_of=dated_on,
+        plan=item.plan,
+        supports=item.supports,
     )
-    return _Draft(item, context, render_text(env, item.kind, item.format, context), dated_on)
+    name, language = _chosen(env, item.kind, item.format, context)
+    item.swedish_instead = language != context["household"]["letter_language"]
+    text = render_text(env, item.kind, item.format, context)
+    return _Draft(item, context, text, dated_on, name)
 
 
 def _content(draft: _Draft, env: Environment, base_url: str | None) -> tuple[bytes, int | None]:
@@ -1189,14 +1411,14 @@ def _make_batch_letter(
     config: Config,
     as_of: date,
     base_url: str | None,
-    version: str,
+    versions: dict[str, str],
     pages: dict[str, int],
 ) -> None:
     draft = _draft(db, env, item, config=config, as_of=as_of)
     content, count = _content(draft, env, base_url)
     if count is not None:
         pages[str(item.file)] = count
-    _store_new_letter(db, draft, content, version=version, as_of=as_of)
+    _store_new_letter(db, draft, content, version=versions[draft.template], as_of=as_of)
 
 
 def _store_new_letter(
@@ -1223,7 +1445,7 @@ def _store_new_letter(
             letter,
             period=item.period,
             file=item.file,
-            params={"plan": item.plan} if item.plan else None,
+            params=item.params(),
             caseworker=context["caseworker"]["name"],
             as_of=as_of,
         )
@@ -1256,9 +1478,7 @@ def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, conte
     item = draft.item
     private_folder(item.file.parent)
     write_private_file(item.file, content)
-    version = templating.template_version(
-        env, [templating.template_name(item.kind, _template_for(item.format))]
-    )
+    version = templating.template_version(env, [draft.template])
     with transaction(db):
         db.execute(
             "UPDATE letters SET template_version = ? WHERE id = ?", [version, item.letter_id]

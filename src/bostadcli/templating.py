@@ -1,7 +1,9 @@
 """The letter templates: where they are, the sandboxed Jinja environment, and its errors.
 
 Templates are ``<kind>.html.j2`` (HTML, and PDF through WeasyPrint) and
-``<kind>.txt.j2`` (plain text). The built-in ones ship inside the package
+``<kind>.txt.j2`` (plain text), in Swedish. A kind may also have an English variant,
+``<kind>.en.html.j2`` and ``<kind>.en.txt.j2``, used for households whose letters go out
+in English (see ``letters.letter_template``). The built-in ones ship inside the package
 (``bostadcli/templates``; in a source checkout they are the repository's top-level
 ``templates/``). A municipality's own folder (``--templates`` / ``BOSTAD_TEMPLATES`` /
 ``templates_dir`` in config.toml) is searched first, so a copied and edited template
@@ -39,16 +41,56 @@ FORMATS = ("html", "txt")
 BASE_TEMPLATES = ("base",)
 VERSION_LENGTH = 12
 
-# Letters go out in Swedish whatever language the screens use.
+# Letters go out in Swedish whatever language the screens use; a letter rendered from an
+# English variant of a template (``language`` "en" in its context) in English.
 LETTER_LOCALE = "sv_SE"
+DEFAULT_LANGUAGE = "sv"
+VARIANT_LANGUAGES = ("en",)
+_LOCALES = {"sv": LETTER_LOCALE, "en": "en_GB"}
 
 
 class TemplateProblem(BostadError):
     """A template that cannot be compiled or rendered; the message names file and line."""
 
 
-def template_name(kind: str, fmt: str) -> str:
-    return f"{kind}.{fmt}{TEMPLATE_SUFFIX}"
+def template_name(kind: str, fmt: str, language: str | None = None) -> str:
+    """``outreach.html.j2``; with a variant language, ``outreach.en.html.j2``."""
+    if language is None or language == DEFAULT_LANGUAGE:
+        return f"{kind}.{fmt}{TEMPLATE_SUFFIX}"
+    return f"{kind}.{language}.{fmt}{TEMPLATE_SUFFIX}"
+
+
+# Which template serves (kind, format, language), per environment: a batch asks for
+# every letter, and the answer cannot change while the environment lives (the loaders
+# read each folder as it is, and auto_reload is off).
+_VARIANTS: WeakKeyDictionary[Environment, dict[tuple[str, str, str], tuple[str, str]]] = (
+    WeakKeyDictionary()
+)
+
+
+def variant_template(env: Environment, kind: str, fmt: str, language: str) -> tuple[str, str]:
+    """``kind``'s template in ``language`` when there is one (the user's folder first,
+    then the built-in ones), else the Swedish one. Returns (name, language of it)."""
+    known = _VARIANTS.setdefault(env, {})
+    key = (kind, fmt, language)
+    if key not in known:
+        name = template_name(kind, fmt, language)
+        if language != DEFAULT_LANGUAGE and not has_template(env, name):
+            name, language = template_name(kind, fmt), DEFAULT_LANGUAGE
+        known[key] = (name, language)
+    return known[key]
+
+
+def has_template(env: Environment, name: str) -> bool:
+    """Whether the user's folder or the built-in ones have ``name``."""
+    from jinja2 import TemplateNotFound
+
+    assert env.loader is not None
+    try:
+        env.loader.get_source(env, name)
+    except TemplateNotFound:
+        return False
+    return True
 
 
 def packaged_templates() -> Traversable:
@@ -123,19 +165,29 @@ def _sek(value: Any) -> str:
     raise ValueError(f"sek: expected an amount, got {type(value).__name__}")
 
 
-def _datum(value: Any, style: str = "long") -> str:
-    """``21 november 2026``; style "month" gives ``november 2026``, "short", "iso"."""
+def _letter_locale(context: Any) -> str:
+    # The language of the template being rendered, not of the screens.
+    language = context.get("language") if context is not None else None
+    return _LOCALES.get(language, LETTER_LOCALE) if isinstance(language, str) else LETTER_LOCALE
+
+
+def _datum(context: Any, value: Any, style: str = "long") -> str:
+    """``21 november 2026``; style "month" gives ``november 2026``, "short", "iso".
+
+    In an English letter ``21 November 2026`` and ``November 2026``.
+    """
     from bostadcli.dates import format_date
 
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if not isinstance(value, date):
         raise ValueError(f"datum: expected a date, got {type(value).__name__}")
+    locale = _letter_locale(context)
     if style == "month":
         from babel.dates import format_date as babel_format_date
 
-        return str(babel_format_date(value, format="LLLL y", locale=LETTER_LOCALE))
-    return format_date(value, style, locale=LETTER_LOCALE)
+        return str(babel_format_date(value, format="LLLL y", locale=locale))
+    return format_date(value, style, locale=locale)
 
 
 def _pnr_masked(value: Any) -> str:
@@ -180,7 +232,7 @@ FILTERS: dict[str, Callable[..., str]] = {
 
 def environment(user_dir: Path | None = None) -> Environment:
     """A sandboxed Jinja environment: the user's folder first, then the built-in one."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, pass_context
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders: list[Any] = []
@@ -197,6 +249,8 @@ def environment(user_dir: Path | None = None) -> Environment:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    # datum follows the language of the template being rendered (see _letter_locale).
+    env.filters["datum"] = pass_context(_datum)
     return env
 
 
@@ -328,14 +382,37 @@ class TemplateInfo:
     origin: str
     file: str
     version: str
+    language: str = DEFAULT_LANGUAGE
 
 
-def _split(name: str) -> tuple[str, str] | None:
+def _split(name: str) -> tuple[str, str, str] | None:
+    """(kind, language, format) of a template's file name, or None for another file."""
     stem = name.removesuffix(TEMPLATE_SUFFIX)
-    if stem == name or stem.count(".") != 1:
+    if stem == name:
         return None
-    kind, fmt = stem.split(".")
-    return (kind, fmt) if fmt in FORMATS else None
+    parts = stem.split(".")
+    if len(parts) == 2 and parts[1] in FORMATS:
+        return parts[0], DEFAULT_LANGUAGE, parts[1]
+    if len(parts) == 3 and parts[1] in VARIANT_LANGUAGES and parts[2] in FORMATS:
+        return parts[0], parts[1], parts[2]
+    return None
+
+
+def split_kind(text: str) -> tuple[str, str]:
+    """``outreach`` is the Swedish template of a kind, ``outreach.en`` its English variant."""
+    kind, dot, language = text.partition(".")
+    if dot and language in VARIANT_LANGUAGES:
+        return kind, language
+    return text, DEFAULT_LANGUAGE
+
+
+def _kind_text(kind: str, language: str) -> str:
+    return kind if language == DEFAULT_LANGUAGE else f"{kind}.{language}"
+
+
+def _name_of(kind_text: str, fmt: str) -> str:
+    kind, language = split_kind(kind_text)
+    return template_name(kind, fmt, language)
 
 
 def list_templates(user_dir: Path | None = None) -> list[TemplateInfo]:
@@ -352,7 +429,7 @@ def list_templates(user_dir: Path | None = None) -> list[TemplateInfo]:
                 names[path.name] = ("user", str(path))
     result = []
     for name in sorted(names):
-        kind, fmt = _split(name) or ("", "")
+        kind, language, fmt = _split(name) or ("", DEFAULT_LANGUAGE, "")
         origin, file = names[name]
         load_template(env, name)
         result.append(
@@ -363,8 +440,11 @@ def list_templates(user_dir: Path | None = None) -> list[TemplateInfo]:
                 origin=origin,
                 file=file,
                 version=template_version(env, [name]),
+                language=language,
             )
         )
+    # A kind's Swedish templates, then its variants.
+    result.sort(key=lambda t: (t.kind, t.language != DEFAULT_LANGUAGE, t.language, t.format))
     return result
 
 
@@ -373,10 +453,11 @@ def _known(user_dir: Path | None) -> list[TemplateInfo]:
 
 
 def template_source(kind: str, fmt: str, user_dir: Path | None = None) -> tuple[str, str]:
-    """The source text of the template in effect for ``kind`` and its file."""
+    """The source text of the template in effect for ``kind`` (``outreach``, or
+    ``outreach.en`` for its English variant) and its file."""
     env = environment(user_dir)
     assert env.loader is not None
-    name = template_name(kind, fmt)
+    name = _name_of(kind, fmt)
     from jinja2 import TemplateNotFound
 
     try:
@@ -387,22 +468,23 @@ def template_source(kind: str, fmt: str, user_dir: Path | None = None) -> tuple[
 
 
 def _unknown_template(kind: str, user_dir: Path | None) -> str:
-    kinds = sorted({t.kind for t in _known(user_dir)})
+    kinds = sorted({_kind_text(t.kind, t.language) for t in _known(user_dir)})
     return _("no template for '{kind}'; there are: {kinds}").format(
         kind=kind, kinds=", ".join(kinds)
     )
 
 
 def copy_template(kind: str, dest: Path) -> list[Path]:
-    """Copy the built-in templates of ``kind`` (both formats) into ``dest`` to edit.
+    """Copy the built-in templates of ``kind`` (both formats) into ``dest`` to edit;
+    ``outreach.en`` copies the English variant.
 
     Refuses to overwrite: nothing is copied when any target exists.
     """
     builtin = packaged_templates()
     sources = [
-        builtin.joinpath(template_name(kind, fmt))
+        builtin.joinpath(_name_of(kind, fmt))
         for fmt in FORMATS
-        if builtin.joinpath(template_name(kind, fmt)).is_file()
+        if builtin.joinpath(_name_of(kind, fmt)).is_file()
     ]
     if not sources:
         raise NotFound(_unknown_template(kind, None))

@@ -11,7 +11,7 @@ from bostadcli.cli.context import as_of, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.templates import TemplatesOpt, user_dir
-from bostadcli.i18n import _
+from bostadcli.i18n import _, ngettext
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -45,7 +45,10 @@ def render(
         str,
         typer.Argument(
             metavar=_("KIND"),
-            help=_("The kind of letter: outreach, meeting, plan_agreement or plan_reminder."),
+            help=_(
+                "The kind of letter: outreach, meeting, plan_agreement, plan_reminder or"
+                " support_ending."
+            ),
         ),
     ],
     plan: Annotated[
@@ -56,7 +59,10 @@ def render(
         typer.Option(
             "--param",
             metavar=_("KEY=VALUE"),
-            help=_("A value for the letter, e.g. date=2026-12-03 (repeatable)."),
+            help=_(
+                "A value for the letter, e.g. date=2026-12-03, or support=ID for"
+                " support_ending (repeatable)."
+            ),
         ),
     ] = None,
     fmt: LetterFormatOpt = LetterFormat.pdf,
@@ -103,6 +109,13 @@ def render(
         plan=plan,
         user_dir=user_dir(ctx, templates),
     )
+    if made.letter.swedish_instead:
+        typer.echo(
+            _("Note: there is no English {kind} template, so this letter is in Swedish.").format(
+                kind=made.letter.kind
+            ),
+            err=True,
+        )
     if made.file is None:
         sys.stdout.buffer.write(made.letter.content)
         sys.stdout.flush()
@@ -110,6 +123,18 @@ def render(
     typer.echo(str(made.file))
     message = _("Recorded the letter.") if made.letter_id else _("Not recorded.")
     typer.echo(_("Wrote {file}. {recorded}").format(file=made.file, recorded=message), err=True)
+
+
+def _swedish_instead_note(kinds: dict[str, int]) -> str:
+    """Said once per run: households asked for English, a kind has no English template."""
+    count = sum(kinds.values())
+    return ngettext(
+        "Note: there is no English template for {kinds}, so {n} letter to a household"
+        " that asked for English is in Swedish.",
+        "Note: there is no English template for {kinds}, so {n} letters to households"
+        " that asked for English are in Swedish.",
+        count,
+    ).format(kinds=", ".join(sorted(kinds)), n=count)
 
 
 def _progress(enabled: bool) -> Any:
@@ -193,6 +218,8 @@ def monthly(
         result = run_monthly(app_state.database(), **options)
     for ref, kind, message in result.failed:
         typer.echo(f"{ref} {kind}: {message}".strip(), err=True)
+    if result.swedish_instead:
+        typer.echo(_swedish_instead_note(result.swedish_instead), err=True)
     typer.echo(
         _(
             "{period}: {made} new, {recreated} re-created, {already} already made,"

@@ -25,6 +25,9 @@ TemplatesOpt = Annotated[
 ]
 
 
+KIND_HELP = _("outreach, meeting, base, …; outreach.en for the English version.")
+
+
 class TemplateFormat(StrEnum):
     html = "html"
     txt = "txt"
@@ -40,6 +43,12 @@ def user_dir(ctx: typer.Context, explicit: Path | None) -> Path | None:
 def _origin_text(value: object, _row: dict[str, Any]) -> str:
     """Where a template comes from, in words; CSV and JSON keep the code."""
     return {"built-in": _("built-in"), "user": _("yours")}.get(str(value), str(value))
+
+
+def _language_text(value: object, _row: dict[str, Any]) -> str:
+    from bostadcli.vocab import LetterLanguage, label
+
+    return label(LetterLanguage, str(value))
 
 
 @app.command(
@@ -59,6 +68,7 @@ def list_(
     rows = [asdict(t) for t in list_templates(user_dir(ctx, templates))]
     columns = [
         Column("kind", _("Kind")),
+        Column("language", _("Language"), show=_language_text),
         Column("format", _("Format")),
         Column("origin", _("Origin"), show=_origin_text),
         Column("version", _("Version")),
@@ -77,7 +87,7 @@ def list_(
 )
 def show(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=_("outreach, meeting, base, …"))],
+    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=KIND_HELP)],
     fmt: Annotated[
         TemplateFormat, typer.Option("--format", "-f", help=_("The HTML or the text version."))
     ] = TemplateFormat.html,
@@ -98,7 +108,7 @@ def show(
     ),
 )
 def copy(
-    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=_("outreach, meeting, base, …"))],
+    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=KIND_HELP)],
     dest: Annotated[Path, typer.Argument(metavar=_("DIR"), help=_("The folder to copy into."))],
 ) -> None:
     from bostadcli.templating import copy_template
