@@ -317,9 +317,12 @@ def test_demo(tmp_path: Path) -> None:
     letters_dir = out / "brev-2026-11"
     made = sorted(p.name for p in letters_dir.iterdir())
     ext = "pdf" if (letters_dir / "2026-0001-outreach.pdf").exists() else "html"
-    assert made[:3] == [f"2026-000{i}-outreach.{ext}" for i in (1, 2, 3)]
+    assert made[1:4] == [f"2026-000{i}-outreach.{ext}" for i in (1, 2, 3)]
     assert "manifest-2026-11.csv" in made
     assert f"2026-0006-plan_reminder.{ext}" in made  # the plan that is behind
+    # The rent guarantee that ends within the month (the case opened two years ago).
+    assert made[0] == f"2024-0001-support_ending.{ext}"
+    assert "rent guarantee ends on 7 December 2026" in result.stdout
     assert "P-0001 on track" in result.stdout
     assert "2026-0004" in result.stdout and "no letter" in result.stdout
     assert str(letters_dir) in result.stdout

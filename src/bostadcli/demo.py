@@ -231,7 +231,54 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         }
     )
     made += _plans(db, as_of)
+    made.append(_rent_guarantee(db, as_of))
     return made
+
+
+def _rent_guarantee(db: Any, as_of: date) -> dict[str, str]:
+    """A mother whose two-year rent guarantee ends in three weeks: she gets the
+    support_ending letter (and no outreach letter, since she asked for help herself)."""
+    from bostadcli.dates import format_date
+    from bostadcli.households import ChildSpec, NewHousehold, add_household
+    from bostadcli.money import Money
+    from bostadcli.supports import NewSupport, add_support
+
+    ends = as_of + timedelta(days=21)
+    ref = add_household(
+        db,
+        NewHousehold(
+            tenant_name="Sofia Nilsson",
+            tenant_pnr=fictional_pnr(_years_ago(as_of, 31, 120), "462"),
+            street="Granvägen 8",
+            postal_code="441 40",
+            city="Exempelby",
+            landlord="Exempelhem AB",
+            rent=Money.kronor(7_200),
+            source="self_referral",
+            children=[ChildSpec(_years_ago(as_of, 4, 45), "Noah Nilsson")],
+            caseworker="Karin Ek",
+            opened_on=ends - timedelta(days=2 * 365 + 20),
+        ),
+        as_of=as_of,
+    )
+    add_support(
+        db,
+        ref,
+        NewSupport(
+            kind="rent_guarantee",
+            start_on=ends - timedelta(days=2 * 365),
+            end_on=ends,
+            cap_months=6,
+        ),
+        as_of=as_of,
+    )
+    return {
+        "ref": ref,
+        "name": "Sofia Nilsson",
+        "about": _("a child; rent guarantee ends on {date}: gets a letter").format(
+            date=format_date(ends, "long")
+        ),
+    }
 
 
 def _plans(db: Any, as_of: date) -> list[dict[str, str]]:
