@@ -584,6 +584,7 @@ if GNU_TIME and not Path(GNU_TIME).exists():
 @dataclass
 class Sample:
     seconds: float
+    cpu_seconds: float
     peak_mib: float
 
 
@@ -594,6 +595,10 @@ class Measured:
     @property
     def seconds(self) -> float:
         return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return statistics.median(s.cpu_seconds for s in self.samples)
 
     @property
     def peak_mib(self) -> float:
@@ -625,11 +630,14 @@ def run_once(argv: Sequence[str], *, env: dict[str, str], stdout: Path | None = 
                 err.seek(0)
                 message = err.read().decode(errors="replace")
                 raise SystemExit(f"failed ({process.returncode}): {' '.join(argv)}\n{message}")
+        # CPU time of the command and of the processes it started and waited for (the
+        # PDF workers); time itself uses next to none.
+        cpu = usage.ru_utime + usage.ru_stime
         if GNU_TIME:
-            return Sample(seconds, int(memory.read_text().split()[-1]) / 1024)
+            return Sample(seconds, cpu, int(memory.read_text().split()[-1]) / 1024)
     # ru_maxrss is in KiB on Linux, in bytes on macOS.
     divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return Sample(seconds, usage.ru_maxrss / divisor)
+    return Sample(seconds, cpu, usage.ru_maxrss / divisor)
 
 
 def measure(
@@ -658,6 +666,25 @@ def measure(
             before()
         samples.append(run_once(argv, env=env, stdout=stdout))
     return Measured(samples)
+
+
+SPIN = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
+
+
+def cores_free() -> float:
+    """How many cores this run actually has: as many processes as there are CPUs, each
+    needing half a second of CPU, against one of them alone. Other work on the machine
+    shows here, and in the PDF ratio, which needs every core."""
+    n = os.cpu_count() or 1
+
+    def spin(count: int) -> float:
+        start = time.perf_counter()
+        processes = [subprocess.Popen([sys.executable, "-c", SPIN]) for _i in range(count)]
+        for process in processes:
+            process.wait()
+        return time.perf_counter() - start
+
+    return n * spin(1) / spin(n)
 
 
 def log(message: str) -> None:
@@ -721,16 +748,16 @@ def verdict(value: float | None, limit: float, *, below: bool = False) -> str:
 def print_table(rows: list[Row], header: str) -> None:
     print(header)
     print()
-    print("| task | what | median s | runs | peak MiB | ratio | target |")
-    print("|---|---|---:|---:|---:|---|---|")
+    print("| task | what | median s | CPU s | runs | peak MiB | ratio | target |")
+    print("|---|---|---:|---:|---:|---:|---|---|")
     for r in rows:
         m = r.measured
         if m is None:
-            print(f"| {r.task} | {r.tool} | – | – | – | {r.ratio} | {r.target} |")
+            print(f"| {r.task} | {r.tool} | – | – | – | – | {r.ratio} | {r.target} |")
             continue
         print(
-            f"| {r.task} | {r.tool} | {seconds_text(m.seconds)} | {len(m.samples)}"
-            f" | {m.peak_mib:.0f} | {r.ratio} | {r.target} |"
+            f"| {r.task} | {r.tool} | {seconds_text(m.seconds)} | {seconds_text(m.cpu_seconds)}"
+            f" | {len(m.samples)} | {m.peak_mib:.0f} | {r.ratio} | {r.target} |"
         )
 
 
@@ -767,16 +794,21 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    cores_before = cores_free()
     try:
         rows = run(plan, folder.resolve())
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
+    cores_after = cores_free()
     quick = " --quick (a smoke run: its figures mean nothing)" if args.quick else ""
     header = (
         f"bostadcli benchmark{quick}:"
         f" Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version},"
         f" {os.cpu_count()} CPUs, {time.perf_counter() - started:.0f} s in all"
+    )
+    header += (
+        f"; cores free for this run: {cores_before:.1f} at the start, {cores_after:.1f} at the end"
     )
     if load is not None:
         header += f"; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
