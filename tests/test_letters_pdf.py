@@ -57,6 +57,32 @@ def test_outreach_pdf_has_name_amount_and_deadline(letter_db: Database) -> None:
 
 
 @needs_pdf
+def test_english_and_support_letters_fit_on_one_page(letter_db: Database) -> None:
+    from bostadcli.households import edit_household
+
+    refs = build_households(letter_db)
+    edit_household(letter_db, refs["tricky"], changes={"letter_language": "en"})
+    english = letters.render_letter(
+        letter_db, refs["tricky"], "outreach", config=CONFIG, as_of=AS_OF, fmt="pdf"
+    )
+    assert english.pages == 1
+    (text,) = pdf_text(english.content)
+    assert "by 1 December 2026" in text and "Page" not in text
+    two = letters.render_letter(
+        letter_db,
+        refs["tricky"],
+        "support_ending",
+        config=CONFIG,
+        as_of=date(2027, 1, 20),
+        fmt="pdf",
+        params={"support": "1,2"},
+    )
+    assert two.pages == 1
+    (text,) = pdf_text(two.content)
+    assert "Två insatser upphör snart" in text and "31 januari 2027" in text
+
+
+@needs_pdf
 def test_a_long_letter_gets_page_numbers(letter_db: Database, tmp_path: Path) -> None:
     refs = build_households(letter_db)
     mine = tmp_path / "mallar"
