@@ -192,7 +192,7 @@ def test_one_letter_names_supports_ending_close_together(
     ref = household(letter_db)
     guarantee = support(letter_db, ref, "rent_guarantee", date(2026, 12, 5))
     housing = support(letter_db, ref, "housing_support", date(2026, 12, 10))
-    later = support(letter_db, ref, "debt_counselling", date(2026, 12, 20))  # 34 days: not yet
+    later = support(letter_db, ref, "debt_counselling", date(2027, 1, 8))  # 53 days: not yet
     first = run(letter_db, tmp_path / "nov")
     assert [(i.ref, i.supports) for i in first.made] == [(ref, (guarantee, housing))]
     text = " ".join((tmp_path / "nov" / f"{ref}-support_ending.txt").read_text().split())
@@ -316,6 +316,9 @@ organisation = "Ängby kommun"
 phone = "08-465 004 00"
 socialjouren_phone = "08-465 004 01"
 default_caseworker = "Karin Ek"
+
+[policy]
+support_ending_warning_days = 30
 """
 
 

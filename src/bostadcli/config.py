@@ -190,7 +190,7 @@ default_caseworker = ""
 # Varna när ett öppet ärende inte haft kontakt på så här många dagar.
 # no_contact_warning_days = 30
 # Varna så här många dagar innan en insats upphör.
-# support_ending_warning_days = 30
+# support_ending_warning_days = 45
 # Varna så här många dagar innan ett samtycke går ut.
 # consent_expiry_warning_days = 30
 

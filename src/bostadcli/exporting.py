@@ -30,6 +30,7 @@ from bostadcli.vocab import (
     ContactKind,
     HousingSituation,
     LandlordKind,
+    LetterLanguage,
     NoticeKind,
     Outcome,
     PlanState,
@@ -85,7 +86,9 @@ class Part:
     pnr_columns: tuple[str, ...] = ()
     landlords: Mapping[str, str] = field(default_factory=dict)
     renumber: Callable[[Database], str] | None = None
-    adapt: Callable[[dict[str, Any], Mapping[str, str]], None] | None = None
+    adapt: (
+        Callable[[dict[str, Any], Mapping[str, str], Mapping[str, Mapping[int, int]]], None] | None
+    ) = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ SELECT h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
      AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline,
     (SELECT d.kind FROM household_deadlines d WHERE d.household_id = h.id
      AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline_kind,
-    h.note, h.origin_ref, h.created_at, h.updated_at
+    h.note, h.origin_ref, h.letter_language, h.created_at, h.updated_at
 FROM households h
 LEFT JOIN landlords l ON l.id = h.landlord_id
 LEFT JOIN members t ON t.id = (SELECT m.id FROM members m WHERE m.household_id = h.id
@@ -228,6 +231,7 @@ ORDER BY h.ref
             col("days_left", N_("days from --as-of to next_deadline (negative: passed)"), "int"),
             col("note", N_("free-text note")),
             col("origin_ref", N_("the case reference in the installation it was moved from")),
+            col("letter_language", N_("the language of the household's letters: sv or en")),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
             col("updated_at", N_("when the case last changed (UTC timestamp)")),
         ),
@@ -278,7 +282,7 @@ SELECT l.id, l.name, l.kind, l.org_number, l.contact_person, l.phone, l.email,
     (SELECT count(*) FROM households h
      WHERE h.landlord_id = l.id AND h.status = 'open') AS open_cases,
     (SELECT count(*) FROM households h WHERE h.landlord_id = l.id) AS all_cases,
-    l.created_at, l.updated_at
+    l.cooperation_agreement_on, l.created_at, l.updated_at
 FROM landlords l
 WHERE {where}
 ORDER BY l.name COLLATE NOCASE
@@ -296,6 +300,11 @@ ORDER BY l.name COLLATE NOCASE
             col("city", N_("city")),
             col("open_cases", N_("open cases with this landlord"), "int"),
             col("all_cases", N_("all cases with this landlord"), "int"),
+            col(
+                "cooperation_agreement_on",
+                N_("the day the landlord signed a Housing First cooperation agreement"),
+                "date",
+            ),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
             col("updated_at", N_("when the landlord last changed (UTC timestamp)")),
         ),
@@ -432,9 +441,11 @@ def _derive_installment(row: dict[str, Any], as_of: date) -> None:
         row["status"], row["days_overdue"] = "unpaid", None
 
 
-def _letter_moved(row: dict[str, Any], renumbered: Mapping[str, str]) -> None:
+def _letter_moved(
+    row: dict[str, Any], renumbered: Mapping[str, str], ids: Mapping[str, Mapping[int, int]]
+) -> None:
     """A letter record arriving with a moved case: the file stays behind, and the plan
-    it is about has a new reference."""
+    and the supports it is about have a new reference and new numbers."""
     import json
 
     # A path means nothing here, and a path from a file must never be written to or
@@ -455,6 +466,25 @@ def _letter_moved(row: dict[str, Any], renumbered: Mapping[str, str]) -> None:
         if plan not in renumbered:
             raise InvalidInput("params", f"plan={plan}", _("points at nothing"))
         values["plan"] = renumbered[plan]
+    moved = ids.get("supports", {})
+
+    def support_id(old: object) -> int:
+        try:
+            number = int(str(old).strip())
+        except ValueError:
+            number = -1
+        if number not in moved:
+            raise InvalidInput("params", f"support={old}", _("points at nothing"))
+        return moved[number]
+
+    # The batch records the supports a support_ending letter named (so each gets one
+    # letter); --param support=ID[,ID] names them by hand. Both follow the move.
+    if isinstance(values.get("supports"), list):
+        values["supports"] = [support_id(v) for v in values["supports"]]
+    if values.get("support") is not None:
+        values["support"] = ",".join(
+            str(support_id(v)) for v in str(values["support"]).split(",") if v.strip()
+        )
     row["params"] = json.dumps(values, ensure_ascii=False)
 
 
@@ -1062,10 +1092,12 @@ HOUSEHOLD_FIELDS = (
     "caseworker",
     "note",
     "origin_ref",
+    "letter_language",
     "created_at",
     "updated_at",
 )
 HOUSEHOLD_VOCAB: dict[str, type[Vocab]] = {
+    "letter_language": LetterLanguage,
     "status": CaseStatus,
     "outcome": Outcome,
     "source": Source,

@@ -29,7 +29,7 @@ from typing import IO, TYPE_CHECKING, Any
 from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict, InvalidInput
 from bostadcli.i18n import N_, _
-from bostadcli.vocab import NoticeKind, Reason, Source
+from bostadcli.vocab import LetterLanguage, NoticeKind, Reason, Source
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -925,6 +925,8 @@ def import_household(
         record = {k: household.get(k) for k in exporting.HOUSEHOLD_FIELDS if k != "ref"}
         record["postal_code"] = validate.postal_code(record.get("postal_code"))
         record["origin_ref"] = origin
+        # Documents from before letter languages carry none: Swedish, as everywhere else.
+        record["letter_language"] = record.get("letter_language") or LetterLanguage.sv.value
         now = now_utc()
         record["created_at"] = record.get("created_at") or now
         record["updated_at"] = record.get("updated_at") or now
@@ -945,7 +947,9 @@ def import_household(
             validate.choice(Reason, reason, field=f"{where}.reasons")
             _insert(db, "household_reasons", {"household_id": hid, "reason": reason}, where)
         ids: dict[str, dict[int, int]] = {}
-        for name, part in parts.items():
+        # Parts that point into others' numbers by value (a letter naming its supports)
+        # come after everything else, so the numbers they name are known.
+        for name, part in sorted(parts.items(), key=lambda item: item[1].adapt is not None):
             ids[name] = {}
             items = document.get(name) or []
             if not isinstance(items, list):
@@ -980,7 +984,7 @@ def import_household(
                         renumbered[old_ref] = row["ref"]
                 if part.adapt is not None:
                     try:
-                        part.adapt(row, renumbered)
+                        part.adapt(row, renumbered, ids)
                     except InvalidInput as exc:
                         raise exc.located(at) from None
                 for key in part.pnr_columns:

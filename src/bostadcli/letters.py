@@ -962,7 +962,7 @@ def _reminder_candidates(db: Database, as_of: date, period: str, policy: Policy)
     # A household with two plans is reminded of the more urgent one (broken before
     # behind, as plans are listed).
     found: dict[str, dict[str, Any]] = {}
-    for plan in iter_open_case_plans(db, as_of=as_of):
+    for plan in iter_open_case_plans(db, as_of=as_of, policy=policy):
         if plan["state"] not in (PlanState.behind.value, PlanState.broken.value):
             continue
         known = found.get(plan["household"])

@@ -40,7 +40,9 @@ RESEARCH_BIRTH_DAYS = (5, 15, 25)
 EMERGENCY_HOUSING_MAX_NIGHTS = 7
 
 # Deadline view: supports ending, households without contact (policy).
-SUPPORT_ENDING_WARNING_DAYS = 30
+# A monthly letter run must announce every support that ends before the next run with
+# time to act, so the window is a month plus two weeks.
+SUPPORT_ENDING_WARNING_DAYS = 45
 NO_CONTACT_WARNING_DAYS = 30
 CONSENT_EXPIRY_WARNING_DAYS = 30
 # The deadline view's window for legal deadlines (recovery, eviction) when --days is not
