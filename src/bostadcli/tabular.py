@@ -168,8 +168,8 @@ def _csv_cells(columns: list[Column]) -> Callable[[dict[str, Any]], list[Any]]:
                 value = _csv_cell(value.value if isinstance(value, Enum) else value)
             out.append(value)
             if money:
-                # A negative amount reads like a formula too.
-                out.append("" if value is None else _csv_cell(format_ore(value)))
+                # A negative amount reads like a formula too; the others start with a digit.
+                out.append("" if value is None else ("'" if value < 0 else "") + format_ore(value))
         return out
 
     return cells
