@@ -37,7 +37,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel = next((work / "dist").glob("bostadcli-*.whl"))
     env_dir = work / "venv"
     venv.create(env_dir, with_pip=True)
-    pip = _run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)])
+    # With the pdf extra, as the README's first command installs it.
+    pip = _run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", f"{wheel}[pdf]"])
     assert pip.returncode == 0, pip.stderr[-2000:]
     return env_dir
 
@@ -84,3 +85,19 @@ def test_wheel_installs_and_records_a_household(installed: Path, tmp_path: Path)
     )
     assert listed.returncode == 0, listed.stderr
     assert "19811218-****" in listed.stdout and "9876" not in listed.stdout
+
+
+def test_wheel_with_the_pdf_extra_makes_the_demo_as_pdf(installed: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "BOSTAD_LANG": "sv"}
+    env.pop("PYTHONPATH", None)
+    out = tmp_path / "demo"
+    demo = _run(
+        [str(installed / "bin" / "bostad"), "demo", "--out", str(out), "--as-of", "2026-11-16"],
+        env=env,
+        cwd=tmp_path,
+    )
+    assert demo.returncode == 0, demo.stderr
+    assert "HTML" not in demo.stderr, demo.stderr
+    letters = sorted(p.name for p in (out / "brev-2026-11").iterdir())
+    assert "utskrift-2026-11.pdf" in letters
+    assert any(name.endswith("-outreach.pdf") for name in letters)

@@ -50,10 +50,9 @@ def demo(
     for ref, kind, message in batch.failed:
         typer.echo(f"  {ref} {kind}: {message}", err=True)
     if result.pdf_note:
-        typer.echo(
-            _("Note: HTML letters instead of PDF. {reason}").format(reason=result.pdf_note),
-            err=True,
-        )
+        # The reason is an error fragment ("combining PDF letters needs …"): a sentence here.
+        reason = result.pdf_note[:1].upper() + result.pdf_note[1:]
+        typer.echo(_("Note: HTML letters instead of PDF. {reason}").format(reason=reason), err=True)
     db, config = shlex.quote(str(result.db_path)), shlex.quote(str(result.config_path))
     typer.echo(
         _("Look around: bostad --db {db} --config {config} household list").format(
