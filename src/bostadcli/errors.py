@@ -89,7 +89,7 @@ def one_line(message: str, limit: int = 500) -> str:
 def _shorten(text: str, limit: int = 80) -> str:
     # Keep error lines to one line and a readable length, whatever was typed.
     # Spaces other than " " (babel's no-break spaces in "14 900 kr") read as spaces;
-    # other unprintable characters (newlines, escapes) as a visible placeholder.
+    # other unprintable characters (newlines, escapes) as U+FFFD, so they stay visible.
     text = "".join(
         ch
         if ch.isprintable()

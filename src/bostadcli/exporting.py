@@ -18,11 +18,12 @@ import getpass
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
 from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
+from bostadcli.households import HOUSEHOLD_FIGURES, TENANT_JOIN
 from bostadcli.i18n import N_, _, ngettext
 from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
 from bostadcli.vocab import (
@@ -166,30 +167,18 @@ register(
     ExportTable(
         name="households",
         description=N_("One row per case, with member and child counts and the next deadline."),
-        sql="""
+        sql=f"""
 SELECT h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     t.name AS tenant, t.pnr AS tenant_pnr,
     h.street, h.postal_code, h.city, l.name AS landlord, h.contract_number,
     h.rent_ore, h.arrears_ore,
-    (SELECT group_concat(reason, ',') FROM (SELECT r.reason FROM household_reasons r
-     WHERE r.household_id = h.id ORDER BY r.reason)) AS reasons,
     h.source, h.housing_situation, h.caseworker,
-    (SELECT count(*) FROM members m WHERE m.household_id = h.id) AS members,
-    (SELECT count(*) FROM members m WHERE m.household_id = h.id
-     AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 0) AS children,
-    (SELECT count(*) FROM members m WHERE m.household_id = h.id
-     AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 1)
-     AS children_part_time,
-    (SELECT d.due_on FROM household_deadlines d WHERE d.household_id = h.id
-     AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline,
-    (SELECT d.kind FROM household_deadlines d WHERE d.household_id = h.id
-     AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline_kind,
+    {HOUSEHOLD_FIGURES},
     h.note, h.origin_ref, h.letter_language, h.created_at, h.updated_at
 FROM households h
 LEFT JOIN landlords l ON l.id = h.landlord_id
-LEFT JOIN members t ON t.id = (SELECT m.id FROM members m WHERE m.household_id = h.id
-    ORDER BY m.role != 'tenant', m.id LIMIT 1)
-WHERE {where}
+{TENANT_JOIN}
+WHERE {{where}}
 ORDER BY h.ref
 """,
         columns=(
@@ -795,13 +784,9 @@ def show_pnr(digits: str, *, include_pnr: bool) -> str:
 
 
 def _params(as_of: date) -> dict[str, Any]:
-    from bostadcli.households import child_cutoff
+    from bostadcli.households import figure_params
 
-    return {
-        "as_of": as_of.isoformat(),
-        "cutoff": child_cutoff(as_of),
-        "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
-    }
+    return figure_params(as_of)
 
 
 def _query(

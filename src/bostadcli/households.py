@@ -305,17 +305,22 @@ def child_cutoff(as_of: date) -> str:
     return cutoff.isoformat()
 
 
-_LIST_SQL = """
-SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
-    (SELECT m.name FROM members m WHERE m.household_id = h.id
-     ORDER BY m.role != 'tenant', m.id LIMIT 1) AS tenant,
-    (SELECT m.pnr FROM members m WHERE m.household_id = h.id
-     ORDER BY m.role != 'tenant', m.id LIMIT 1) AS tenant_pnr,
-    h.street, h.postal_code, h.city, h.landlord_id, l.name AS landlord, h.contract_number,
-    h.rent_ore, h.arrears_ore,
-    (SELECT group_concat(r.reason, ',') FROM household_reasons r
-     WHERE r.household_id = h.id) AS reasons,
-    h.source, h.housing_situation, h.caseworker,
+def figure_params(as_of: date) -> dict[str, Any]:
+    """The parameters of ``HOUSEHOLD_FIGURES`` for a day."""
+    return {
+        "as_of": as_of.isoformat(),
+        "cutoff": child_cutoff(as_of),
+        "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
+    }
+
+
+# What every listing of households shows about each one, computed in one place (the list,
+# `household show` and the households export), with the parameters of ``figure_params``:
+# children are members under 18 on :as_of (born after :cutoff, and born by then), the next
+# deadline is the first one not passed more than DEADLINE_OVERDUE_VISIBLE_DAYS ago.
+HOUSEHOLD_FIGURES = """
+    (SELECT group_concat(reason, ',') FROM (SELECT r.reason FROM household_reasons r
+     WHERE r.household_id = h.id ORDER BY r.reason)) AS reasons,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id) AS members,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id
      AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 0) AS children,
@@ -325,8 +330,20 @@ SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     (SELECT d.due_on FROM household_deadlines d WHERE d.household_id = h.id
      AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline,
     (SELECT d.kind FROM household_deadlines d WHERE d.household_id = h.id
-     AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline_kind
+     AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline_kind"""
+
+# The tenant (or, failing one, the first member) as ``t``.
+TENANT_JOIN = """LEFT JOIN members t ON t.id = (SELECT m.id FROM members m
+    WHERE m.household_id = h.id ORDER BY m.role != 'tenant', m.id LIMIT 1)"""
+
+_LIST_SQL = f"""
+SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
+    t.name AS tenant, t.pnr AS tenant_pnr,
+    h.street, h.postal_code, h.city, h.landlord_id, l.name AS landlord, h.contract_number,
+    h.rent_ore, h.arrears_ore, h.source, h.housing_situation, h.caseworker,
+    {HOUSEHOLD_FIGURES}
 FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id
+{TENANT_JOIN}
 """
 
 
@@ -344,11 +361,7 @@ def list_households(
 ) -> list[dict[str, Any]]:
     """Households, most urgent first: nearest deadline, then families with children."""
     where: list[str] = []
-    params: dict[str, Any] = {
-        "cutoff": child_cutoff(as_of),
-        "as_of": as_of.isoformat(),
-        "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
-    }
+    params: dict[str, Any] = figure_params(as_of)
     if status:
         params["status"] = validate.choice(CaseStatus, status, field="status").value
         where.append("status = :status")
@@ -411,12 +424,7 @@ def show_household(
     found = rows(
         db,
         f"SELECT * FROM ({_LIST_SQL}) AS x WHERE id = :id",
-        {
-            "id": hid,
-            "cutoff": child_cutoff(as_of),
-            "as_of": as_of.isoformat(),
-            "window": (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat(),
-        },
+        {"id": hid, **figure_params(as_of)},
     )
     case = found[0]
     _decorate(case, as_of=as_of, include_pnr=include_pnr)

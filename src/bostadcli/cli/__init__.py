@@ -41,10 +41,7 @@ def main() -> None:
     from bostadcli import i18n
 
     argv = sys.argv[1:]
-    language = i18n.detect_language(argv, os.environ, None)
-    if "--lang" not in " ".join(argv) and "BOSTAD_LANG" not in os.environ:
-        language = i18n.detect_language(argv, os.environ, _config_language(argv))
-    i18n.setup(language)
+    i18n.setup(i18n.detect_language(argv, os.environ, _config_language(argv)))
     from bostadcli.cli.app import app
 
     app(prog_name="bostad")

@@ -7,24 +7,18 @@ import typer
 from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt
 from bostadcli.cli.output import Column, Format, emit
+from bostadcli.cli.views import contact_kind_text
 from bostadcli.i18n import _
-from bostadcli.vocab import ContactKind, ReferralTarget, label
+from bostadcli.vocab import ContactKind, ReferralTarget
 
 app = typer.Typer(no_args_is_help=True)
-
-
-def _kind(value: str, row: dict[str, object]) -> str:
-    text = label(ContactKind, value) if value in ContactKind.__members__ else value
-    if row.get("referral_to"):
-        text += " → " + label(ReferralTarget, str(row["referral_to"]))
-    return text
 
 
 def _columns() -> list[Column]:
     return [
         Column("ref", _("Case")),
         Column("contact_on", _("Date")),
-        Column("kind", _("Contact"), show=_kind),
+        Column("kind", _("Contact"), show=contact_kind_text),
         Column("referral_to", _("Referred to"), in_table=False),
         Column("text", _("Text")),
         Column("caseworker", _("Caseworker")),

@@ -90,6 +90,14 @@ def _children(value: Any, row: dict[str, Any]) -> str:
     return f"{full}" + (_(" + {n} part-time").format(n=part) if part else "")
 
 
+def contact_kind_text(kind: str, row: dict[str, Any]) -> str:
+    """'phone call', or 'referral → debt counselling'; a code from a newer version as is."""
+    text = label(ContactKind, kind) if kind in ContactKind.__members__ else kind
+    if row.get("referral_to"):
+        text += " → " + label(ReferralTarget, str(row["referral_to"]))
+    return text
+
+
 def household_columns() -> list[Column]:
     return [
         Column("ref", _("Case")),
@@ -227,12 +235,7 @@ def print_household(case: dict[str, Any]) -> None:
         for heading in (_("Date"), _("Contact"), _("Text")):
             table.add_column(heading)
         for c in case["contacts"][:10]:
-            kind = (
-                label(ContactKind, c["kind"]) if c["kind"] in ContactKind.__members__ else c["kind"]
-            )
-            if c["referral_to"]:
-                kind += " → " + label(ReferralTarget, c["referral_to"])
-            table.add_row(c["contact_on"], esc(kind), esc(c["text"]))
+            table.add_row(c["contact_on"], esc(contact_kind_text(c["kind"], c)), esc(c["text"]))
         parts += ["", _bold(_("Latest contacts")), table]
     title = f"{case['ref']}  {esc(case['tenant'] or '')}"
     console.print(Panel(Group(*parts), title=title, title_align="left"))
