@@ -213,7 +213,7 @@ def test_one_letter_names_supports_ending_close_together(
 def test_who_gets_no_letter(letter_db: Database, tmp_path: Path) -> None:
     closed = household(letter_db, "Stängt Ärende")
     support(letter_db, closed, "rent_guarantee", date(2026, 12, 1))
-    close_household(letter_db, closed, outcome="stays", closed_on=AS_OF, as_of=AS_OF)
+    close_household(letter_db, closed, outcome="stays", closed_on=AS_OF, as_of=AS_OF, running="end")
     ended = household(letter_db, "Redan Avslutad")
     early = support(letter_db, ended, "housing_support", date(2026, 12, 1))
     end_support(letter_db, early, ended_on=AS_OF, as_of=AS_OF)

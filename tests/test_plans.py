@@ -204,6 +204,7 @@ def test_overpayment_is_refused_unless_allowed(db: Database, case: str) -> None:
     assert result == {
         "plan": "P-0001",
         "household": case,
+        "payment": 1,
         "paid_on": "2026-12-29",
         "amount_ore": 1_500_000,
         "applied_ore": 1_490_000,

@@ -521,7 +521,14 @@ def test_homeless_count_per_situation(db: Any) -> None:
         children=(date(2008, 2, 1),),
     )  # 18 on the day: an adult
     # The same person recorded in a second household is counted once, where it is worse.
-    household(db, "A again", tenant_pnr=shared_pnr, housing_situation="homeless_long_term")
+    household(
+        db,
+        "A again",
+        tenant_pnr=shared_pnr,
+        housing_situation="homeless_long_term",
+        allow_duplicate=True,
+        duplicate_reason="Recorded in two situations on purpose",
+    )
     closed = household(db, "D", housing_situation="homeless_acute")
     close_household(db, closed, outcome="rehoused", closed_on=on, as_of=AS_OF)
     household(db, "E", housing_situation="homeless_acute", opened=date(2026, 3, 2))

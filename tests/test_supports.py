@@ -294,7 +294,7 @@ def test_support_ending_candidates(db: Any) -> None:
     ended = add(soon, date(2026, 3, 10))
     end_support(db, ended, ended_on=date(2026, 3, 2), as_of=AS_OF)
     add(closed, date(2026, 3, 15))
-    close_household(db, closed, outcome="moved", closed_on=AS_OF, as_of=AS_OF)
+    close_household(db, closed, outcome="moved", closed_on=AS_OF, as_of=AS_OF, running="end")
     found = support_ending_candidates(db, AS_OF, 30)
     assert [(s["id"], s["ref"], s["days_left"]) for s in found] == [(inside, soon, 18)]
     with pytest.raises(InvalidInput):

@@ -120,7 +120,7 @@ def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[
             f"""
             SELECT c.id, h.ref, c.recipient, c.recipient_name, c.given_on, c.expires_on,
                 c.revoked_on, ({VALID_ON}) AS valid, c.note
-            FROM consents c JOIN households h ON h.id = c.household_id
+            FROM consents c JOIN live_households h ON h.id = c.household_id
             WHERE {" AND ".join(where)}
             ORDER BY h.ref, c.given_on, c.id
             """,

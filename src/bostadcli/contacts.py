@@ -66,7 +66,8 @@ def list_contacts(
     since: date | None = None,
     kind: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Contacts, newest first."""
+    """Contacts, newest first. A corrected entry stays, with the entry that corrects it
+    (``corrected_by``), as in a journal."""
     where: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     if ref is not None:
@@ -82,8 +83,9 @@ def list_contacts(
         db,
         f"""
         SELECT c.id, h.ref, c.contact_on, c.kind, c.referral_to, c.text, c.caseworker,
-            c.automatic
-        FROM contacts c JOIN households h ON h.id = c.household_id
+            c.automatic, c.corrects_id,
+            (SELECT x.id FROM contacts x WHERE x.corrects_id = c.id) AS corrected_by
+        FROM contacts c JOIN live_households h ON h.id = c.household_id
         WHERE {" AND ".join(where)}
         ORDER BY c.contact_on DESC, c.id DESC
         """,

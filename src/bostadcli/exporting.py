@@ -175,7 +175,7 @@ SELECT h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     h.source, h.housing_situation, h.caseworker,
     {HOUSEHOLD_FIGURES},
     h.note, h.origin_ref, h.letter_language, h.created_at, h.updated_at
-FROM households h
+FROM live_households h
 LEFT JOIN landlords l ON l.id = h.landlord_id
 {TENANT_JOIN}
 WHERE {{where}}
@@ -237,7 +237,7 @@ register(
         description=N_("Adults and children of each household, with age on --as-of."),
         sql="""
 SELECT h.ref, m.id, m.name, m.pnr, m.birth_date, m.role, m.part_time, m.created_at
-FROM members m JOIN households h ON h.id = m.household_id
+FROM members m JOIN live_households h ON h.id = m.household_id
 WHERE {where}
 ORDER BY h.ref, m.id
 """,
@@ -268,9 +268,9 @@ register(
         sql="""
 SELECT l.id, l.name, l.kind, l.org_number, l.contact_person, l.phone, l.email,
     l.street, l.postal_code, l.city,
-    (SELECT count(*) FROM households h
+    (SELECT count(*) FROM live_households h
      WHERE h.landlord_id = l.id AND h.status = 'open') AS open_cases,
-    (SELECT count(*) FROM households h WHERE h.landlord_id = l.id) AS all_cases,
+    (SELECT count(*) FROM live_households h WHERE h.landlord_id = l.id) AS all_cases,
     l.cooperation_agreement_on, l.created_at, l.updated_at
 FROM landlords l
 WHERE {where}
@@ -309,7 +309,7 @@ register(
         sql="""
 SELECT h.ref, n.id, n.kind, n.ground, n.received_on, n.served_on, n.amount_ore,
     n.recovery_deadline, n.eviction_at, n.enforcement_case, n.note, n.created_at
-FROM notices n JOIN households h ON h.id = n.household_id
+FROM live_notices n JOIN live_households h ON h.id = n.household_id
 WHERE {where}
 ORDER BY h.ref, n.id
 """,
@@ -347,8 +347,8 @@ register(
         description=N_("The contact log: letters, calls, meetings, home visits, referrals."),
         sql="""
 SELECT h.ref, c.id, c.contact_on, c.kind, c.referral_to, c.text, c.caseworker, c.automatic,
-    c.created_at
-FROM contacts c JOIN households h ON h.id = c.household_id
+    c.corrects_id, c.created_at
+FROM contacts c JOIN live_households h ON h.id = c.household_id
 WHERE {where}
 ORDER BY h.ref, c.contact_on, c.id
 """,
@@ -361,6 +361,11 @@ ORDER BY h.ref, c.contact_on, c.id
             col("text", N_("what happened")),
             col("caseworker", N_("who made the contact")),
             col("automatic", N_("true when logged by the program (e.g. a letter batch)"), "bool"),
+            col(
+                "corrects_id",
+                N_("the entry this one corrects (the corrected entry stays in the log)"),
+                "int",
+            ),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
         ),
         since="c.contact_on",
@@ -368,7 +373,9 @@ ORDER BY h.ref, c.contact_on, c.id
         status="h.status",
         part=Part(
             table="contacts",
-            order_by="contact_on, id",
+            # By id: a correction points at the entry it corrects, which comes first.
+            order_by="id",
+            refs={"corrects_id": "contacts"},
             vocab={"kind": ContactKind, "referral_to": ReferralTarget},
         ),
     )
@@ -383,7 +390,7 @@ SELECT h.ref, c.id, c.recipient, c.recipient_name, c.given_on, c.expires_on, c.r
     (c.given_on <= :as_of AND (c.expires_on IS NULL OR c.expires_on >= :as_of)
      AND (c.revoked_on IS NULL OR c.revoked_on > :as_of)) AS valid,
     c.note, c.created_at
-FROM consents c JOIN households h ON h.id = c.household_id
+FROM consents c JOIN live_households h ON h.id = c.household_id
 WHERE {where}
 ORDER BY h.ref, c.given_on, c.id
 """,
@@ -491,7 +498,7 @@ def _derive_support(row: dict[str, Any], as_of: date) -> None:
 
 # What of a case's plans has been paid on --as-of: payments dated up to that day,
 # applied oldest installment first (plans.standing does the same in Python).
-_PLAN_PAID = """(SELECT coalesce(sum(y.applied_ore), 0) FROM payments y
+_PLAN_PAID = """(SELECT coalesce(sum(y.applied_ore), 0) FROM live_payments y
      WHERE y.plan_id = p.id AND y.paid_on <= :as_of)"""
 
 register(
@@ -509,7 +516,7 @@ SELECT h.ref, p.ref AS plan, p.status, l.name AS landlord,
     p.checked_state, p.checked_on, p.note, p.origin_ref AS origin_plan,
     p.created_at, p.updated_at
 FROM plans p
-JOIN households h ON h.id = p.household_id
+JOIN live_households h ON h.id = p.household_id
 JOIN landlords l ON l.id = p.landlord_id
 WHERE {{where}}
 ORDER BY h.ref, p.id
@@ -577,7 +584,7 @@ SELECT h.ref, p.ref AS plan, i.seq, i.month, i.due_on, i.amount_ore,
     p.cancelled_on AS plan_closed_on
 FROM installments i
 JOIN plans p ON p.id = i.plan_id
-JOIN households h ON h.id = p.household_id
+JOIN live_households h ON h.id = p.household_id
 WHERE {{where}}
 ORDER BY h.ref, p.id, i.seq
 """,
@@ -616,9 +623,9 @@ register(
         sql="""
 SELECT h.ref, p.ref AS plan, y.id, y.paid_on, y.amount_ore, y.applied_ore,
     y.amount_ore - y.applied_ore AS excess_ore, y.note, y.created_at
-FROM payments y
+FROM live_payments y
 JOIN plans p ON p.id = y.plan_id
-JOIN households h ON h.id = p.household_id
+JOIN live_households h ON h.id = p.household_id
 WHERE {where}
 ORDER BY h.ref, y.paid_on, y.id
 """,
@@ -652,7 +659,7 @@ register(
 SELECT h.ref, l.id, l.kind, l.period, l.dated_on, l.recipient, l.address, l.format,
     json_extract(l.params, '$.plan') AS plan, l.params, l.template_version, l.file,
     l.created_at
-FROM letters l JOIN households h ON h.id = l.household_id
+FROM letters l JOIN live_households h ON h.id = l.household_id
 WHERE {where}
 ORDER BY h.ref, l.dated_on, l.id
 """,
@@ -708,7 +715,7 @@ SELECT h.ref, s.id, s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason,
          - julianday(s.nights_from) AS INTEGER) AS nights,
     s.cost_ore, s.cost_granted, s.support_person, s.note, s.created_at, s.updated_at
 FROM supports s
-JOIN households h ON h.id = s.household_id
+JOIN live_households h ON h.id = s.household_id
 LEFT JOIN landlords l ON l.id = s.landlord_id
 WHERE {where}
 ORDER BY h.ref, s.start_on, s.id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
@@ -74,13 +75,43 @@ class NewHousehold:
     note: str | None = None
     opened_on: date | None = None
     letter_language: str = LetterLanguage.sv.value
+    # A personnummer already in another open case is refused unless allowed, with a reason.
+    allow_duplicate: bool = False
+    duplicate_reason: str | None = None
 
 
-def household_id(db: Database, ref: str) -> int:
+def other_open_cases(
+    db: Database, number: IdentityNumber, *, exclude: int | None = None
+) -> list[str]:
+    """The open cases (not voided) with an adult member who has this personnummer.
+
+    A child may belong to two open cases (living with each parent in turn): only adults
+    are checked, so one person does not get two cases by mistake."""
+    return [
+        r["ref"]
+        for r in rows(
+            db,
+            "SELECT DISTINCT h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
+            " WHERE m.pnr = ? AND m.role != 'child' AND h.status = 'open' AND h.id IS NOT ?"
+            " ORDER BY h.ref",
+            [number.digits, exclude],
+        )
+    ]
+
+
+def household_id(db: Database, ref: str, *, voided_ok: bool = False) -> int:
+    """The row id of a case. A case voided as opened by mistake is refused (it has left
+    every list and cannot be written to) unless ``voided_ok``: show and history."""
     ref = validate.case_ref(ref)
-    found = one(db, "SELECT id FROM households WHERE ref = ?", [ref])
+    found = one(db, "SELECT id, voided_at FROM households WHERE ref = ?", [ref])
     if found is None:
         raise NotFound(_("no household {ref}").format(ref=ref))
+    if found["voided_at"] is not None and not voided_ok:
+        raise Conflict(
+            _("{ref} was voided as opened by mistake; see: bostad household history {ref}").format(
+                ref=ref
+            )
+        )
     return int(found["id"])
 
 
@@ -194,10 +225,33 @@ def add_household(
 
                 landlord = add_landlord(db, name=new.landlord)
             record["landlord_id"] = landlord["id"]
+        from bostadcli.corrections import check_duplicate, log_allowed_duplicate
+
+        duplicates: list[tuple[IdentityNumber, list[str]]] = []
+        for number, flag in ((tenant_pnr, "--pnr"), (co_pnr, "--co-tenant-pnr")):
+            if number is None:
+                continue
+            others = other_open_cases(db, number)
+            check_duplicate(
+                db,
+                number,
+                household=None,
+                allow=new.allow_duplicate,
+                field=flag,
+                reason=new.duplicate_reason,
+                others=others,
+            )
+            if others:
+                duplicates.append((number, others))
         ref = allocate_ref(db, opened_on)
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)
         hid = insert(db, "households", record)
+        for number, others in duplicates:
+            assert new.duplicate_reason is not None
+            log_allowed_duplicate(
+                db, household=hid, number=number, others=others, reason=new.duplicate_reason
+            )
         insert_many(db, "household_reasons", [{"household_id": hid, "reason": r} for r in reasons])
         members = [
             _member_record(
@@ -248,8 +302,11 @@ def add_member(
     role: str = Role.adult.value,
     part_time: bool = False,
     as_of: date,
+    allow_duplicate: bool = False,
+    reason: str | None = None,
 ) -> int:
-    """Add a person to a household; returns the member's id."""
+    """Add a person to a household; returns the member's id. A personnummer already in
+    another open case is refused unless ``allow_duplicate`` with a ``reason``."""
     role_ = validate.choice(Role, role, field="role")
     clean_name = validate.clean_text(name, field="name")
     if clean_name is None and role_ is not Role.child:
@@ -262,6 +319,18 @@ def add_member(
         ):
             raise Conflict(
                 _("{pnr} is already a member of {ref}").format(pnr=number.masked(), ref=ref)
+            )
+        if number is not None and role_ is not Role.child:
+            from bostadcli.corrections import check_duplicate
+
+            check_duplicate(
+                db,
+                number,
+                household=hid,
+                allow=allow_duplicate,
+                field="--pnr",
+                reason=reason,
+                others=other_open_cases(db, number, exclude=hid),
             )
         record = _member_record(
             household=hid,
@@ -342,7 +411,7 @@ SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     h.street, h.postal_code, h.city, h.landlord_id, l.name AS landlord, h.contract_number,
     h.rent_ore, h.arrears_ore, h.source, h.housing_situation, h.caseworker,
     {HOUSEHOLD_FIGURES}
-FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id
+FROM live_households h LEFT JOIN landlords l ON l.id = h.landlord_id
 {TENANT_JOIN}
 """
 
@@ -417,8 +486,9 @@ def show_household(
     policy: Policy | None = None,
 ) -> dict[str, Any]:
     """Everything about one case: members with ages, landlord, notices, consent, contacts,
-    repayment plans (their state judged by ``policy``, the defaults when None)."""
-    from bostadcli import consents, contacts, notices, plans
+    repayment plans (their state judged by ``policy``, the defaults when None), supports
+    (ended ones too) and letters."""
+    from bostadcli import consents, contacts, letters, notices, plans, supports
 
     hid = household_id(db, ref)
     found = rows(
@@ -448,6 +518,8 @@ def show_household(
     case["consents"] = consents.list_consents(db, ref=ref, as_of=as_of)
     case["contacts"] = contacts.list_contacts(db, ref=ref)
     case["plans"] = plans.household_plans(db, hid, as_of=as_of, policy=policy)
+    case["supports"] = supports.list_supports(db, ref=ref, as_of=as_of, include_ended=True)
+    case["letters"] = letters.list_letters(db, ref=ref)
     return case
 
 
@@ -547,10 +619,80 @@ def edit_household(
     return diff
 
 
-def close_household(db: Database, ref: str, *, outcome: str, closed_on: date, as_of: date) -> None:
+class RunningOnClose(Conflict):
+    """A case to close still has active plans or supports, and no choice was given."""
+
+    def __init__(self, ref: str, running: list[dict[str, Any]]) -> None:
+        self.running = running
+        super().__init__(
+            _(
+                "{ref} still has {items} running: say what to do with --end-running"
+                " (end them on the close date) or --keep-running (they go on after the case"
+                " is closed)"
+            ).format(ref=ref, items=", ".join(r["label"] for r in running))
+        )
+
+
+class Running(StrEnum):
+    """What closing a case does with its active plans and supports."""
+
+    end = "end"
+    keep = "keep"
+
+
+def running_items(db: Database, hid: int, *, on: date) -> list[dict[str, Any]]:
+    """The active repayment plans and the supports not ended (nor ended by ``on``) of a
+    case: what keeps going when it closes, or is still going when it reopens."""
+    from bostadcli.vocab import SupportKind
+
+    found: list[dict[str, Any]] = [
+        {"type": "plan", "id": r["id"], "ref": r["ref"], "label": r["ref"]}
+        for r in rows(
+            db,
+            "SELECT id, ref FROM plans WHERE household_id = ? AND status = 'active' ORDER BY id",
+            [hid],
+        )
+    ]
+    for r in rows(
+        db,
+        "SELECT id, kind, start_on FROM supports WHERE household_id = ? AND ended_on IS NULL"
+        " AND (end_on IS NULL OR end_on >= ?) ORDER BY id",
+        [hid, on.isoformat()],
+    ):
+        label = _("support {id} ({kind})").format(id=r["id"], kind=SupportKind(r["kind"]).label)
+        found.append(
+            {
+                "type": "support",
+                "id": r["id"],
+                "ref": str(r["id"]),
+                "label": label,
+                "start_on": r["start_on"],
+            }
+        )
+    return found
+
+
+def close_household(
+    db: Database,
+    ref: str,
+    *,
+    outcome: str,
+    closed_on: date,
+    as_of: date,
+    running: Running | str | None = None,
+    reason: str | None = None,
+) -> list[dict[str, Any]]:
+    """Close a case. Its active plans and supports are ended on the close date
+    (``running="end"``) or go on (``"keep"``); without a choice, a case with any is
+    refused (``RunningOnClose``, which lists them). The choice is recorded in the
+    case's corrections. Returns the plans and supports that were running."""
+    from bostadcli import corrections
+
     result = validate.choice(Outcome, outcome, field="outcome")
+    choice = validate.choice(Running, running, field="running") if running else None
     if closed_on > as_of:
         raise InvalidInput("date", closed_on.isoformat(), _("is in the future"))
+    why = corrections.reason_text(reason) if reason is not None else None
     with transaction(db):
         hid = household_id(db, ref)
         case = one(db, "SELECT status, opened_on FROM households WHERE id = ?", [hid])
@@ -559,6 +701,9 @@ def close_household(db: Database, ref: str, *, outcome: str, closed_on: date, as
             raise Conflict(_("{ref} is already closed").format(ref=ref))
         if closed_on.isoformat() < case["opened_on"]:
             raise InvalidInput("date", closed_on.isoformat(), _("is before the case was opened"))
+        items = running_items(db, hid, on=closed_on)
+        if items and choice is None:
+            raise RunningOnClose(ref, items)
         db.table("households").update(
             hid,
             {
@@ -568,9 +713,57 @@ def close_household(db: Database, ref: str, *, outcome: str, closed_on: date, as
                 "updated_at": now_utc(),
             },
         )
+        if items:
+            assert choice is not None
+            if choice is Running.end:
+                _end_running(db, items, on=closed_on, as_of=as_of, ref=ref)
+            corrections.log(
+                db,
+                household=hid,
+                action=corrections.Action.end_running
+                if choice is Running.end
+                else corrections.Action.keep_running,
+                table="households",
+                row_id=hid,
+                reason=why
+                or _("Case closed on {day}: {outcome}").format(
+                    day=closed_on.isoformat(), outcome=result.label
+                ),
+                changes={"running": [r["label"] for r in items]},
+            )
+    return items
 
 
-def reopen_household(db: Database, ref: str) -> None:
+def _end_running(
+    db: Database, items: list[dict[str, Any]], *, on: date, as_of: date, ref: str
+) -> None:
+    from bostadcli.plans import cancel_plan
+
+    for item in items:
+        if item["type"] == "plan":
+            cancel_plan(
+                db,
+                item["ref"],
+                cancelled_on=on,
+                as_of=as_of,
+                note=_("The case {ref} was closed.").format(ref=ref),
+            )
+        else:
+            # A support planned to start after the close ends the day it was to start.
+            day = max(on.isoformat(), item["start_on"])
+            db.table("supports").update(
+                item["id"],
+                {
+                    "ended_on": day,
+                    "end_reason": _("The case {ref} was closed.").format(ref=ref),
+                    "updated_at": now_utc(),
+                },
+            )
+
+
+def reopen_household(db: Database, ref: str, *, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Reopen a closed case; returns the plans and supports still running on ``as_of``
+    (every one not ended, without it)."""
     with transaction(db):
         hid = household_id(db, ref)
         case = one(db, "SELECT status FROM households WHERE id = ?", [hid])
@@ -586,3 +779,4 @@ def reopen_household(db: Database, ref: str) -> None:
                 "updated_at": now_utc(),
             },
         )
+        return running_items(db, hid, on=as_of or date.min)

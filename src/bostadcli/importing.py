@@ -442,7 +442,7 @@ def _find_household(
     if pnr is not None:
         found = one(
             db,
-            "SELECT h.id, h.ref FROM members m JOIN households h ON h.id = m.household_id"
+            "SELECT h.id, h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
             " WHERE m.pnr = ? AND h.status = 'open' ORDER BY h.id LIMIT 1",
             [pnr],
         )
@@ -453,7 +453,7 @@ def _find_household(
     # The same name at the same address, unless both rows name different personnummer.
     found = one(
         db,
-        "SELECT h.id, h.ref FROM households h JOIN members m ON m.household_id = h.id"
+        "SELECT h.id, h.ref FROM live_households h JOIN members m ON m.household_id = h.id"
         " WHERE h.street = :street COLLATE NOCASE AND h.status = 'open'"
         " AND m.name = :name COLLATE NOCASE AND m.role IN ('tenant', 'co_tenant')"
         " AND (:pnr IS NULL OR m.pnr IS NULL OR m.pnr = :pnr) ORDER BY h.id LIMIT 1",
@@ -468,7 +468,7 @@ def _notice_recorded(db: Database, hid: int, served_on: date | None, amount: Mon
     return (
         one(
             db,
-            "SELECT 1 FROM notices WHERE household_id = ? AND kind = 'termination'"
+            "SELECT 1 FROM live_notices WHERE household_id = ? AND kind = 'termination'"
             " AND served_on IS ? AND amount_ore IS ?",
             [hid, served_on.isoformat() if served_on else None, amount.ore if amount else None],
         )

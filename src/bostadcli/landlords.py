@@ -124,9 +124,9 @@ def list_landlords(db: Database, *, name: str | None = None) -> list[dict[str, A
         db,
         f"""
         SELECT l.*,
-            (SELECT count(*) FROM households h
+            (SELECT count(*) FROM live_households h
              WHERE h.landlord_id = l.id AND h.status = 'open') AS open_cases,
-            (SELECT count(*) FROM households h WHERE h.landlord_id = l.id) AS all_cases
+            (SELECT count(*) FROM live_households h WHERE h.landlord_id = l.id) AS all_cases
         FROM landlords l {where} ORDER BY l.name COLLATE NOCASE
         """,
         params,

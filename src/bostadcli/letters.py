@@ -857,7 +857,7 @@ def list_letters(
         f"""
         SELECT l.id, h.ref, l.kind, l.period, l.dated_on, l.recipient, l.format, l.file,
             l.template_version, l.created_at
-        FROM letters l JOIN households h ON h.id = l.household_id
+        FROM letters l JOIN live_households h ON h.id = l.household_id
         WHERE {" AND ".join(where)}
         ORDER BY l.dated_on DESC, l.id DESC
         """,
@@ -934,7 +934,7 @@ def _outreach_candidates(db: Database, as_of: date, period: str, policy: Policy)
     found = rows(
         db,
         """
-        SELECT h.id, h.ref FROM households h
+        SELECT h.id, h.ref FROM live_households h
         WHERE h.status = 'open' AND h.source IN ('landlord', 'enforcement')
             AND h.opened_on <= :as_of
             AND NOT EXISTS (SELECT 1 FROM letters l
@@ -1083,7 +1083,7 @@ def plan_monthly(
     for row in rows(
         db,
         f"""
-        SELECT l.*, h.ref FROM letters l JOIN households h ON h.id = l.household_id
+        SELECT l.*, h.ref FROM letters l JOIN live_households h ON h.id = l.household_id
         WHERE l.period = ? AND l.kind IN ({marks}) ORDER BY h.ref, l.kind
         """,
         [period, *kinds],
@@ -1502,7 +1502,7 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
         db,
         """
         SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format
-        FROM letters l JOIN households h ON h.id = l.household_id
+        FROM letters l JOIN live_households h ON h.id = l.household_id
         WHERE l.period = ? ORDER BY h.ref, l.kind
         """,
         [result.period],

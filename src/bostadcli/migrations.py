@@ -461,3 +461,59 @@ def m0013_letter_language(db: Database) -> None:
         "ALTER TABLE households ADD COLUMN letter_language TEXT NOT NULL DEFAULT 'sv'"
         " CHECK (letter_language IN ('sv', 'en'))",
     )
+
+
+@migrations(name="0019_corrections")
+def m0019_corrections(db: Database) -> None:
+    # Corrections, the way a case file is corrected: nothing is deleted. A voided case,
+    # notice or payment keeps its row with the moment it was voided (voided_at); a
+    # corrected contact entry stays, and the entry that corrects it points at it
+    # (corrects_id). Who, when and why of every correction is one row of `corrections`.
+    # The live_* views are the one place that leaves voided and corrected rows out:
+    # every list, export, letter batch and statistic reads them, not the tables.
+    _run(
+        db,
+        """
+ALTER TABLE households ADD COLUMN voided_at TEXT;
+ALTER TABLE notices ADD COLUMN voided_at TEXT;
+ALTER TABLE payments ADD COLUMN voided_at TEXT;
+ALTER TABLE contacts ADD COLUMN corrects_id INTEGER REFERENCES contacts (id) ON DELETE CASCADE;
+CREATE UNIQUE INDEX contacts_corrects ON contacts (corrects_id);
+
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    os_user TEXT,
+    action TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    row_id INTEGER,
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    -- {"field": [old, new], ...}; personnummer masked.
+    changes TEXT
+) STRICT;
+CREATE INDEX corrections_household ON corrections (household_id, at);
+
+CREATE VIEW live_households AS SELECT * FROM households WHERE voided_at IS NULL;
+CREATE VIEW live_notices AS SELECT * FROM notices WHERE voided_at IS NULL;
+CREATE VIEW live_payments AS SELECT * FROM payments WHERE voided_at IS NULL;
+CREATE VIEW live_contacts AS SELECT * FROM contacts c
+    WHERE NOT EXISTS (SELECT 1 FROM contacts x WHERE x.corrects_id = c.id);
+CREATE VIEW live_plans AS SELECT * FROM plans
+    WHERE household_id IN (SELECT id FROM households WHERE voided_at IS NULL);
+CREATE VIEW live_supports AS SELECT * FROM supports
+    WHERE household_id IN (SELECT id FROM households WHERE voided_at IS NULL);
+
+DROP VIEW household_deadlines;
+CREATE VIEW household_deadlines AS
+    SELECT household_id,
+        CASE WHEN recovery_deadline IS NOT NULL THEN recovery_deadline
+            ELSE substr(eviction_at, 1, 10) END AS due_on,
+        CASE WHEN recovery_deadline IS NOT NULL THEN 'recovery_deadline'
+            ELSE 'eviction' END AS kind,
+        id AS notice_id
+    FROM notices
+    WHERE voided_at IS NULL
+        AND (recovery_deadline IS NOT NULL OR (kind = 'eviction' AND eviction_at IS NOT NULL))
+""",
+    )

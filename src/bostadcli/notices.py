@@ -65,6 +65,24 @@ def record_notice(
     ``new_case``: the household was opened in this same transaction, so its
     ``updated_at`` is this moment already and is not written (and audited) again.
     """
+    record = notice_record(notice, as_of=as_of)
+    ground = record["ground"]
+    with transaction(db):
+        hid = household_id(db, ref)
+        record["household_id"] = hid
+        notice_id = insert(db, "notices", record)
+        if ground is not None:
+            db.execute(
+                "INSERT OR IGNORE INTO household_reasons (household_id, reason) VALUES (?, ?)",
+                [hid, ground],
+            )
+        if not new_case:
+            db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
+    return notice_id
+
+
+def notice_record(notice: NewNotice, *, as_of: date) -> dict[str, Any]:
+    """The columns of a notice, checked, with its recovery deadline computed."""
     kind = validate.choice(NoticeKind, notice.kind, field="kind")
     ground = validate.choice(Reason, notice.ground, field="ground") if notice.ground else None
     if kind is NoticeKind.termination and ground is None:
@@ -98,18 +116,7 @@ def record_notice(
         ),
         "created_at": now_utc(),
     }
-    with transaction(db):
-        hid = household_id(db, ref)
-        record["household_id"] = hid
-        notice_id = insert(db, "notices", record)
-        if ground is not None:
-            db.execute(
-                "INSERT OR IGNORE INTO household_reasons (household_id, reason) VALUES (?, ?)",
-                [hid, ground.value],
-            )
-        if not new_case:
-            db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
-    return notice_id
+    return record
 
 
 def list_notices(
@@ -136,7 +143,7 @@ def list_notices(
         f"""
         SELECT n.id, h.ref, n.kind, n.ground, n.received_on, n.served_on, n.amount_ore,
             n.recovery_deadline, n.eviction_at, n.enforcement_case, n.note
-        FROM notices n JOIN households h ON h.id = n.household_id
+        FROM live_notices n JOIN live_households h ON h.id = n.household_id
         WHERE {" AND ".join(where)}
         ORDER BY coalesce(n.recovery_deadline, substr(n.eviction_at, 1, 10), n.received_on),
             n.id

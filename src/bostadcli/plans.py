@@ -161,7 +161,7 @@ SELECT p.*, h.ref AS household, l.name AS landlord,
     (SELECT n.ref FROM plans n WHERE n.replaces_plan_id = p.id
      ORDER BY n.id DESC LIMIT 1) AS replaced_by
 FROM plans p
-JOIN households h ON h.id = p.household_id
+JOIN live_households h ON h.id = p.household_id
 JOIN landlords l ON l.id = p.landlord_id
 """
 
@@ -189,7 +189,7 @@ def _children(
             installments[row["plan_id"]].append(row)
         for row in rows(
             db,
-            f"SELECT * FROM payments WHERE plan_id IN ({marks}) ORDER BY paid_on, id",
+            f"SELECT * FROM live_payments WHERE plan_id IN ({marks}) ORDER BY paid_on, id",
             chunk,
         ):
             payments[row["plan_id"]].append(row)
@@ -243,6 +243,7 @@ def _document(
         installments=position.installments,
         payments=[
             {
+                "id": p["id"],
                 "paid_on": p["paid_on"],
                 "amount_ore": p["amount_ore"],
                 "applied_ore": p["applied_ore"],
@@ -556,7 +557,7 @@ def record_payment(
         for item, share in zip(items, shares, strict=True):
             if share != item["paid_ore"]:
                 db.execute("UPDATE installments SET paid_ore = ? WHERE id = ?", [share, item["id"]])
-        insert(
+        payment_id = insert(
             db,
             "payments",
             {
@@ -572,7 +573,7 @@ def record_payment(
         changes: dict[str, Any] = {"updated_at": now_utc()}
         if completed:
             last_paid = one(
-                db, "SELECT max(paid_on) AS d FROM payments WHERE plan_id = ?", [plan["id"]]
+                db, "SELECT max(paid_on) AS d FROM live_payments WHERE plan_id = ?", [plan["id"]]
             )
             assert last_paid is not None
             changes.update(status=PlanStatus.completed.value, completed_on=last_paid["d"])
@@ -589,6 +590,7 @@ def record_payment(
     return {
         "plan": plan["ref"],
         "household": plan["household"],
+        "payment": payment_id,
         "paid_on": paid_on.isoformat(),
         "amount_ore": amount.ore,
         "applied_ore": applied,
@@ -698,9 +700,7 @@ def iter_open_case_plans(
     Read a chunk of plans at a time, so a run over every plan (the monthly reminders)
     needs the same memory for a hundred cases as for a hundred thousand.
     """
-    cursor = db.execute(
-        f"{_PLAN_SQL} WHERE p.status = 'active' AND h.status = 'open' ORDER BY p.id"
-    )
+    cursor = db.execute(f"{_PLAN_SQL} WHERE p.status = 'active' ORDER BY p.id")
     names = [d[0] for d in cursor.description]
     try:
         # A hundred plans' installments and payments at a time: a few megabytes.

@@ -178,7 +178,7 @@ def deadlines(
         db,
         f"""
         SELECT {_HOUSEHOLD}, n.recovery_deadline AS due_on, n.amount_ore
-        FROM notices n JOIN households h ON h.id = n.household_id
+        FROM live_notices n JOIN live_households h ON h.id = n.household_id
         WHERE {_OPEN} AND n.recovery_deadline BETWEEN :from AND :legal_to
         """,
         params,
@@ -188,7 +188,7 @@ def deadlines(
         db,
         f"""
         SELECT {_HOUSEHOLD}, n.eviction_at, n.amount_ore
-        FROM notices n JOIN households h ON h.id = n.household_id
+        FROM live_notices n JOIN live_households h ON h.id = n.household_id
         WHERE {_OPEN} AND n.kind = 'eviction'
             AND substr(n.eviction_at, 1, 10) BETWEEN :from AND :legal_to
         """,
@@ -197,7 +197,7 @@ def deadlines(
         entries.append(_entry(DeadlineKind.eviction, row["eviction_at"], row, as_of))
     households = {
         r["household_id"]: r
-        for r in rows(db, f"SELECT {_HOUSEHOLD} FROM households h WHERE {_OPEN}", params)
+        for r in rows(db, f"SELECT {_HOUSEHOLD} FROM live_households h WHERE {_OPEN}", params)
     }
     by_ref = {case["ref"]: case for case in households.values()}
     for plan in list_plans(db, as_of=as_of, policy=policy):
@@ -222,7 +222,7 @@ def deadlines(
         db,
         f"""
         SELECT {_HOUSEHOLD}, c.expires_on AS due_on, c.recipient
-        FROM consents c JOIN households h ON h.id = c.household_id
+        FROM consents c JOIN live_households h ON h.id = c.household_id
         WHERE {_OPEN} AND c.revoked_on IS NULL
             AND c.expires_on BETWEEN :from AND :consent_to
             AND NOT EXISTS (
@@ -240,9 +240,9 @@ def deadlines(
         f"""
         SELECT * FROM (
             SELECT {_HOUSEHOLD}, h.opened_on,
-                (SELECT max(c.contact_on) FROM contacts c WHERE c.household_id = h.id
+                (SELECT max(c.contact_on) FROM live_contacts c WHERE c.household_id = h.id
                  AND c.automatic = 0 AND c.contact_on <= :as_of) AS last_contact_on
-            FROM households h WHERE {_OPEN})
+            FROM live_households h WHERE {_OPEN})
         WHERE coalesce(last_contact_on, opened_on) <= :silent_since
         """,
         params,
@@ -294,7 +294,7 @@ def caseload(db: Database, *, as_of: date) -> dict[str, Any]:
              AND m.birth_date > :cutoff AND m.birth_date <= :as_of) AS children_part_time,
             EXISTS (SELECT 1 FROM household_deadlines d WHERE d.household_id = h.id
                 AND d.due_on BETWEEN :as_of AND :urgent_to) AS urgent
-        FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id
+        FROM live_households h LEFT JOIN landlords l ON l.id = h.landlord_id
         WHERE h.opened_on <= :as_of AND (h.closed_on IS NULL OR h.closed_on > :as_of)
         """,
         params,
@@ -362,7 +362,7 @@ def _plans_in_period(db: Database, start: date, end: date) -> list[dict[str, Any
     return rows(
         db,
         """
-        SELECT p.* FROM plans p
+        SELECT p.* FROM live_plans p
         WHERE p.created_on <= :end
             AND coalesce(p.completed_on, p.cancelled_on, :start) >= :start
         ORDER BY p.id
@@ -381,7 +381,7 @@ def _help_dates(db: Database, start: date, end: date) -> dict[int, list[date]]:
     for s in rows(
         db,
         f"""
-        SELECT s.household_id, s.start_on FROM supports s
+        SELECT s.household_id, s.start_on FROM live_supports s
         WHERE s.start_on <= :end AND coalesce({EFFECTIVE_END}, :start) >= :start
         """,
         {"start": start.isoformat(), "end": end.isoformat()},
@@ -493,7 +493,7 @@ def year_report(
                 AND m.birth_date <= h.opened_on
                 AND date(m.birth_date, '+{rules.CHILD_AGE_LIMIT} years') > h.opened_on)
                 AS with_children
-        FROM households h WHERE h.opened_on {in_period}
+        FROM live_households h WHERE h.opened_on {in_period}
         """,
         p,
     )
@@ -518,7 +518,7 @@ def year_report(
     }
 
     closed = rows(
-        db, f"SELECT id, outcome, closed_on FROM households WHERE closed_on {in_period}", p
+        db, f"SELECT id, outcome, closed_on FROM live_households WHERE closed_on {in_period}", p
     )
     by_outcome = _counts((c["outcome"] for c in closed), [o.value for o in Outcome])
     n_closed = len(closed)
@@ -582,7 +582,7 @@ def _supported(db: Database, start: date, end: date) -> set[int]:
         for r in rows(
             db,
             f"""
-            SELECT DISTINCT s.household_id FROM supports s
+            SELECT DISTINCT s.household_id FROM live_supports s
             WHERE s.start_on <= :end AND coalesce({EFFECTIVE_END}, :start) >= :start
             """,
             {"start": start.isoformat(), "end": end.isoformat()},
@@ -609,7 +609,7 @@ def _plan_figures(db: Database, start: date, end: date, *, policy: Policy | None
         marks = ",".join("?" * len(ids))
         for row in rows(db, f"SELECT * FROM installments WHERE plan_id IN ({marks})", ids):
             installments[row["plan_id"]].append(row)
-        for row in rows(db, f"SELECT * FROM payments WHERE plan_id IN ({marks})", ids):
+        for row in rows(db, f"SELECT * FROM live_payments WHERE plan_id IN ({marks})", ids):
             payments[row["plan_id"]].append(row)
     broken = 0
     for plan in in_force:
@@ -622,7 +622,7 @@ def _plan_figures(db: Database, start: date, end: date, *, policy: Policy | None
         broken += position.state is PlanState.broken
 
     def count(where: str) -> int:
-        return int(rows(db, f"SELECT count(*) AS n FROM plans WHERE {where}", p)[0]["n"])
+        return int(rows(db, f"SELECT count(*) AS n FROM live_plans WHERE {where}", p)[0]["n"])
 
     return {
         "made": count("created_on BETWEEN :start AND :end"),
@@ -646,7 +646,7 @@ def _support_figures(db: Database, p: dict[str, str]) -> dict[str, Any]:
             sum(s.start_on BETWEEN :start AND :end) AS started,
             count(*) AS active,
             count(DISTINCT s.household_id) AS households
-        FROM supports s
+        FROM live_supports s
         WHERE s.start_on <= :end AND coalesce({EFFECTIVE_END}, :start) >= :start
         GROUP BY s.kind
         """,
@@ -665,7 +665,7 @@ def _emergency_figures(db: Database, start: date, end: date) -> dict[str, int]:
         db,
         """
         SELECT household_id, nights_from, nights_to, ended_on, cost_ore, cost_granted
-        FROM supports
+        FROM live_supports
         WHERE kind = 'emergency_housing' AND nights_from <= :end AND nights_to > :start
         """,
         {"start": start.isoformat(), "end": end.isoformat()},
@@ -722,7 +722,7 @@ def homeless_count(db: Database, *, on: date) -> list[dict[str, Any]]:
         SELECT m.id, m.household_id, m.name, m.pnr, m.birth_date, m.part_time,
             h.housing_situation,
             (m.birth_date IS NOT NULL AND m.birth_date > :cutoff) AS is_child
-        FROM members m JOIN households h ON h.id = m.household_id
+        FROM members m JOIN live_households h ON h.id = m.household_id
         WHERE h.housing_situation LIKE 'homeless_%'
             AND h.opened_on <= :on AND (h.closed_on IS NULL OR h.closed_on > :on)
             AND (m.birth_date IS NULL OR m.birth_date <= :on)

@@ -302,7 +302,7 @@ def quota_usage(
         db,
         """
         SELECT l.name AS company, count(*) AS used
-        FROM supports s JOIN landlords l ON l.id = s.landlord_id
+        FROM live_supports s JOIN landlords l ON l.id = s.landlord_id
         WHERE s.kind = 'priority_allocation' AND substr(s.granted_on, 1, 4) = ?
         GROUP BY l.id
         """,
@@ -339,7 +339,7 @@ SELECT s.id, h.ref, s.household_id,
     s.place, s.nights_from, s.nights_to, s.cost_ore, s.cost_granted,
     s.support_person, s.note, h.status AS case_status
 FROM supports s
-JOIN households h ON h.id = s.household_id
+JOIN live_households h ON h.id = s.household_id
 LEFT JOIN landlords l ON l.id = s.landlord_id
 """
 
@@ -529,7 +529,7 @@ def support_ending_candidates(db: Database, as_of: date, days: int) -> list[dict
         _SELECT
         + """
         WHERE s.ended_on IS NULL AND s.end_on IS NOT NULL
-            AND s.end_on BETWEEN :from AND :to AND h.status = 'open'
+            AND s.end_on BETWEEN :from AND :to
         ORDER BY s.end_on, h.ref, s.id
         """,
         {"from": as_of.isoformat(), "to": (as_of + timedelta(days=days)).isoformat()},

@@ -1,4 +1,4 @@
-"""bostad household add|list|show|edit|close|reopen."""
+"""bostad household add|list|show|edit|close|reopen|void|history."""
 
 from enum import StrEnum
 from typing import Annotated
@@ -6,8 +6,8 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, RefArg
-from bostadcli.cli.output import Format, emit, write_document
+from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, ReasonOpt, RefArg
+from bostadcli.cli.output import Column, Format, emit, write_document
 from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
 from bostadcli.vocab import HousingSituation, LetterLanguage, Outcome, Reason, Source
@@ -117,6 +117,16 @@ def add(
         str | None,
         typer.Option("--opened", metavar=_("YYYY-MM-DD"), help=_("Date the case opened.")),
     ] = None,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help=_("Open it although the personnummer is in another open case (needs --reason)."),
+        ),
+    ] = False,
+    reason_text: Annotated[
+        str | None, typer.Option("--duplicate-reason", help=_("Why the duplicate is accepted."))
+    ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.households import NewHousehold, add_household, parse_child
@@ -146,6 +156,8 @@ def add(
         note=note,
         opened_on=optional_date(opened, field="--opened"),
         letter_language=(letter_language or LetterLanguage.sv).value,
+        allow_duplicate=allow_duplicate,
+        duplicate_reason=reason_text,
     )
     ref = add_household(
         app_state.database(),
@@ -217,7 +229,8 @@ def list_(
 @app.command(
     "show",
     help=_(
-        "Show one case: members, landlord, notices and deadlines, consent, recent contacts.\n\n"
+        "Show the whole case: members, landlord, notices and deadlines, consent, contacts,"
+        " repayment plans, supports and letters.\n\n"
         "Example: bostad household show 2026-0042"
     ),
 )
@@ -311,8 +324,10 @@ def edit(
 @app.command(
     "close",
     help=_(
-        "Close a case and record its outcome.\n\n"
-        "Example: bostad household close 2026-0042 --outcome stays"
+        "Close a case and record its outcome. Active repayment plans and supports end on"
+        " the close date (--end-running) or go on (--keep-running); at a terminal you are"
+        " asked.\n\n"
+        "Example: bostad household close 2026-0042 --outcome stays --end-running"
     ),
 )
 def close(
@@ -325,24 +340,135 @@ def close(
             "--date", metavar=_("YYYY-MM-DD"), help=_("The day the case closed (default: today).")
         ),
     ] = None,
+    end_running: Annotated[
+        bool,
+        typer.Option("--end-running", help=_("End active plans and supports on the close date.")),
+    ] = False,
+    keep_running: Annotated[
+        bool,
+        typer.Option(
+            "--keep-running",
+            help=_("Keep active plans and supports going; they stay on the deadline screen."),
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help=_("Why (recorded with the choice)."))
+    ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.households import close_household
+    import sys
 
+    from bostadcli.errors import UsageError
+    from bostadcli.households import RunningOnClose, close_household
+
+    if end_running and keep_running:
+        raise UsageError(_("--end-running and --keep-running: give one of them, not both"))
+    choice = "end" if end_running else "keep" if keep_running else None
     today = as_of(as_of_)
     closed_on = optional_date(on, field="--date") or today
-    close_household(
-        state(ctx).database(), ref, outcome=outcome.value, closed_on=closed_on, as_of=today
-    )
+    db = state(ctx).database()
+    try:
+        running = close_household(
+            db,
+            ref,
+            outcome=outcome.value,
+            closed_on=closed_on,
+            as_of=today,
+            running=choice,
+            reason=reason,
+        )
+    except RunningOnClose as refused:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise
+        typer.echo(
+            _("Still running: {items}.").format(
+                items=", ".join(r["label"] for r in refused.running)
+            ),
+            err=True,
+        )
+        end = typer.confirm(
+            _("End them on {day}? (No: they go on after the case is closed)").format(
+                day=closed_on.isoformat()
+            ),
+            err=True,
+        )
+        choice = "end" if end else "keep"
+        running = close_household(
+            db,
+            ref,
+            outcome=outcome.value,
+            closed_on=closed_on,
+            as_of=today,
+            running=choice,
+            reason=reason,
+        )
     typer.echo(_("Closed {ref}: {outcome}.").format(ref=ref, outcome=outcome.label), err=True)
+    if running:
+        items = ", ".join(r["label"] for r in running)
+        message = _("Ended on {day}: {items}.") if choice == "end" else _("Still running: {items}.")
+        typer.echo(message.format(day=closed_on.isoformat(), items=items), err=True)
 
 
 @app.command(
     "reopen",
-    help=_("Reopen a closed case.\n\nExample: bostad household reopen 2026-0042"),
+    help=_(
+        "Reopen a closed case; says which plans and supports are still running.\n\n"
+        "Example: bostad household reopen 2026-0042"
+    ),
 )
-def reopen(ctx: typer.Context, ref: RefArg) -> None:
+def reopen(ctx: typer.Context, ref: RefArg, as_of_: AsOfOpt = None) -> None:
     from bostadcli.households import reopen_household
 
-    reopen_household(state(ctx).database(), ref)
+    running = reopen_household(state(ctx).database(), ref, as_of=as_of(as_of_))
     typer.echo(_("Reopened {ref}.").format(ref=ref), err=True)
+    if running:
+        typer.echo(
+            _("Still running: {items}.").format(items=", ".join(r["label"] for r in running)),
+            err=True,
+        )
+    else:
+        typer.echo(_("No plan or support is running."), err=True)
+
+
+@app.command(
+    "void",
+    help=_(
+        "Void a case opened by mistake: it leaves every list, export, letter batch and"
+        " statistic, and stays in the audit log and the case's history until retention"
+        " deletes it. Not for a case that ended: close that one.\n\n"
+        'Example: bostad household void 2026-0043 --reason "Opened twice for the same family"'
+    ),
+)
+def void(ctx: typer.Context, ref: RefArg, reason: ReasonOpt) -> None:
+    from bostadcli.corrections import void_household
+
+    void_household(state(ctx).database(), ref, reason=reason)
+    typer.echo(_("Voided {ref}.").format(ref=ref), err=True)
+
+
+def _history_columns() -> list[Column]:
+    return [
+        Column("on", _("Date")),
+        Column("event", _("Event")),
+        Column("table", _("Table"), in_table=False),
+        Column("record", _("No.")),
+        Column("text", _("What")),
+        Column("status", _("Status")),
+        Column("by", _("By")),
+        Column("at", _("Recorded"), in_table=False),
+    ]
+
+
+@app.command(
+    "history",
+    help=_(
+        "The case's timeline, oldest first: what was recorded, by whom, and every"
+        " correction (voided, edited, corrected) with its reason. Works for a voided case"
+        " too.\n\n"
+        "Example: bostad household history 2026-0042 --format csv"
+    ),
+)
+def history(ctx: typer.Context, ref: RefArg, fmt: FormatOpt = Format.table) -> None:
+    from bostadcli.corrections import case_history
+
+    emit(case_history(state(ctx).database(), ref), _history_columns(), fmt, empty=_("No events."))

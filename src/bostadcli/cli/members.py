@@ -1,15 +1,30 @@
-"""bostad member add|remove."""
+"""bostad member add|edit|remove."""
 
 from typing import Annotated
 
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, ReasonOpt, RefArg
+from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
 from bostadcli.vocab import Role
 
 app = typer.Typer(no_args_is_help=True)
+
+AllowDuplicateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-duplicate",
+        help=_("Accept a personnummer that is already in another open case (needs --reason)."),
+    ),
+]
+DuplicateReasonOpt = Annotated[
+    str | None, typer.Option("--reason", help=_("Why the duplicate is accepted."))
+]
+MemberArg = Annotated[
+    int, typer.Argument(metavar=_("MEMBER"), help=_("The member's number (household show)."))
+]
 
 
 @app.command(
@@ -35,6 +50,8 @@ def add(
     part_time: Annotated[
         bool, typer.Option("--part-time", help=_("A child who lives here part of the time."))
     ] = False,
+    allow_duplicate: AllowDuplicateOpt = False,
+    reason: DuplicateReasonOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.households import add_member
@@ -48,6 +65,8 @@ def add(
         role=role.value,
         part_time=part_time,
         as_of=as_of(as_of_),
+        allow_duplicate=allow_duplicate,
+        reason=reason,
     )
     typer.echo(member_id)
     typer.echo(_("Added member {id} to {ref}.").format(id=member_id, ref=ref), err=True)
@@ -74,3 +93,66 @@ def remove(
         ),
         err=True,
     )
+
+
+@app.command(
+    "edit",
+    help=_(
+        "Correct a member: name, personnummer, birth date, role or part-time. The old"
+        " values are kept in the case's history with who, when and why; letters after"
+        " it use the new values.\n\n"
+        'Example: bostad member edit 2026-0042 1 --name "Anna Andersson"'
+        ' --reason "Name misspelled"'
+    ),
+)
+def edit(
+    ctx: typer.Context,
+    ref: RefArg,
+    member: MemberArg,
+    reason: ReasonOpt,
+    name: Annotated[str | None, typer.Option("--name", help=_("The person's name."))] = None,
+    pnr: Annotated[
+        str | None, typer.Option("--pnr", help=_("Personnummer or samordningsnummer."))
+    ] = None,
+    born: Annotated[
+        str | None, typer.Option("--born", metavar=_("YYYY-MM-DD"), help=_("Birth date."))
+    ] = None,
+    role: Annotated[Role | None, typer.Option("--role", help=_("Role in the household."))] = None,
+    part_time: Annotated[
+        bool | None,
+        typer.Option(
+            "--part-time/--full-time",
+            help=_("A child who lives here part of the time, or all of it."),
+            show_default=False,
+        ),
+    ] = None,
+    allow_duplicate: AllowDuplicateOpt = False,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.corrections import edit_member
+
+    given = {
+        "name": name,
+        "pnr": pnr,
+        "birth_date": optional_date(born, field="--born"),
+        "role": role.value if role else None,
+        "part_time": part_time,
+    }
+    diff = edit_member(
+        state(ctx).database(),
+        ref,
+        member,
+        changes={k: v for k, v in given.items() if v is not None},
+        reason=reason,
+        as_of=as_of(as_of_),
+        allow_duplicate=allow_duplicate,
+    )
+    if diff:
+        typer.echo(
+            _("Corrected {fields} of member {id} in {ref}.").format(
+                fields=changed_fields(diff), id=member, ref=ref
+            ),
+            err=True,
+        )
+    else:
+        typer.echo(_("Nothing changed."), err=True)

@@ -1,13 +1,13 @@
-"""bostad notice add|list."""
+"""bostad notice add|list|edit|void."""
 
 from typing import Annotated
 
 import typer
 
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import days_text
+from bostadcli.cli.views import changed_fields, days_text
 from bostadcli.i18n import _
 from bostadcli.vocab import NoticeKind, Reason, label
 
@@ -16,6 +16,7 @@ app = typer.Typer(no_args_is_help=True)
 
 def _columns() -> list[Column]:
     return [
+        Column("id", _("No.")),
         Column("ref", _("Case")),
         Column("kind", _("Notice"), show=lambda v, r: label(NoticeKind, v)),
         Column("ground", _("Ground"), show=lambda v, r: label(Reason, v)),
@@ -137,3 +138,101 @@ def list_(
         state(ctx).database(), ref=ref, as_of=as_of(as_of_), upcoming_within=upcoming
     )
     emit(rows, _columns(), fmt, empty=_("No notices."))
+
+
+NoticeIdArg = Annotated[
+    int,
+    typer.Argument(metavar=_("NOTICE"), help=_("The notice's number (bostad notice list).")),
+]
+
+
+@app.command(
+    "edit",
+    help=_(
+        "Correct a notice: its kind, ground, dates, amount, case number or note. The"
+        " recovery deadline is computed again; the old values are kept in the case's"
+        " history with who, when and why.\n\n"
+        'Example: bostad notice edit 12 --served 2026-11-30 --reason "Wrong date typed"'
+    ),
+)
+def edit(
+    ctx: typer.Context,
+    notice_id: NoticeIdArg,
+    reason: ReasonOpt,
+    kind: Annotated[
+        NoticeKind | None, typer.Option("--kind", help=_("What kind of notice."))
+    ] = None,
+    ground: Annotated[Reason | None, typer.Option("--ground", help=_("Ground."))] = None,
+    served: Annotated[
+        str | None,
+        typer.Option("--served", metavar=_("YYYY-MM-DD"), help=_("Day the tenant was served.")),
+    ] = None,
+    received: Annotated[
+        str | None,
+        typer.Option(
+            "--received",
+            metavar=_("YYYY-MM-DD"),
+            help=_("The day social services received it."),
+        ),
+    ] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", metavar=_("AMOUNT"), help=_("Amount to pay to keep the home.")),
+    ] = None,
+    eviction_at: Annotated[
+        str | None,
+        typer.Option(
+            "--eviction-at",
+            metavar=_("'YYYY-MM-DD HH:MM'"),
+            help=_("Day and time of the eviction (Kronofogden)."),
+        ),
+    ] = None,
+    case_number: Annotated[
+        str | None, typer.Option("--case-number", help=_("Kronofogden's case number."))
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.corrections import edit_notice
+
+    given = {
+        "kind": kind.value if kind else None,
+        "ground": ground.value if ground else None,
+        "served_on": optional_date(served, field="--served"),
+        "received_on": optional_date(received, field="--received"),
+        "amount": money(amount, field="--amount"),
+        "eviction_at": eviction_at,
+        "enforcement_case": case_number,
+        "note": note,
+    }
+    diff = edit_notice(
+        state(ctx).database(),
+        notice_id,
+        changes={k: v for k, v in given.items() if v is not None},
+        reason=reason,
+        as_of=as_of(as_of_),
+    )
+    if diff:
+        typer.echo(
+            _("Corrected {fields} of notice {id}.").format(
+                fields=changed_fields(diff), id=notice_id
+            ),
+            err=True,
+        )
+    else:
+        typer.echo(_("Nothing changed."), err=True)
+
+
+@app.command(
+    "void",
+    help=_(
+        "Void a notice recorded by mistake (a duplicate): it leaves the lists, the"
+        " deadlines and the letters, and stays in the case's history.\n\n"
+        'Example: bostad notice void 12 --reason "Entered twice"'
+    ),
+)
+def void(ctx: typer.Context, notice_id: NoticeIdArg, reason: ReasonOpt) -> None:
+    from bostadcli.corrections import void_notice
+
+    done = void_notice(state(ctx).database(), notice_id, reason=reason)
+    typer.echo(_("Voided notice {id} of {ref}.").format(id=notice_id, ref=done["ref"]), err=True)

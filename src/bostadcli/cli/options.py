@@ -32,3 +32,11 @@ IncludePnrOpt = Annotated[
         "--include-pnr", help=_("Show full personal identity numbers (masked otherwise).")
     ),
 ]
+ReasonOpt = Annotated[
+    str,
+    typer.Option(
+        "--reason",
+        help=_("Why the record is corrected (required; kept with who and when)."),
+        show_default=False,
+    ),
+]

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, RefArg
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.i18n import _
 from bostadcli.vocab import PlanState
@@ -232,7 +232,8 @@ def pay(
         note=note,
     )
     typer.echo(
-        _("Recorded {amount} for {plan}; {remaining} remains.").format(
+        _("Recorded payment {id}, {amount}, for {plan}; {remaining} remains.").format(
+            id=result["payment"],
             amount=format_money(Money(result["amount_ore"])),
             plan=result["plan"],
             remaining=format_money(Money(result["remaining_ore"])),
@@ -296,3 +297,41 @@ def cancel(
         ),
         err=True,
     )
+
+
+@app.command(
+    "void-payment",
+    help=_(
+        "Void a payment recorded by mistake (a wrong amount, the wrong plan); the plan's"
+        " installments are worked out again from the payments that stand. Record the right"
+        " payment with plan pay.\n\n"
+        'Example: bostad plan void-payment P-0001 7 --reason "1 500 typed as 15 000"'
+    ),
+)
+def void_payment(
+    ctx: typer.Context,
+    plan: PlanArg,
+    payment: Annotated[
+        int,
+        typer.Argument(metavar=_("PAYMENT"), help=_("The payment's number (bostad plan show).")),
+    ],
+    reason: ReasonOpt,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.corrections import void_payment as void
+    from bostadcli.money import Money, format_money
+
+    result = void(state(ctx).database(), plan, payment, reason=reason, as_of=as_of(as_of_))
+    typer.echo(
+        _("Voided payment {id} of {plan}; {remaining} remains.").format(
+            id=payment,
+            plan=result["plan"],
+            remaining=format_money(Money(result["remaining_ore"])),
+        ),
+        err=True,
+    )
+    if result["reopened"]:
+        typer.echo(
+            _("{plan} is no longer paid in full: it is active again.").format(plan=result["plan"]),
+            err=True,
+        )

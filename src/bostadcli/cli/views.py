@@ -19,6 +19,7 @@ from bostadcli.vocab import (
     Recipient,
     ReferralTarget,
     Role,
+    SupportKind,
     label,
 )
 
@@ -230,12 +231,39 @@ def print_household(case: dict[str, Any]) -> None:
             for p in case["plans"]
         ]
         parts += ["", _bold(_("Repayment plans")) + " " + "; ".join(plan_lines)]
+    if case.get("supports"):
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        for heading in (_("No."), _("Support"), _("From"), _("To"), _("Status")):
+            table.add_column(heading)
+        for s in case["supports"]:
+            table.add_row(
+                str(s["id"]),
+                esc(label(SupportKind, s["kind"])),
+                s["start_on"],
+                s["effective_end"] or "",
+                esc(
+                    {"planned": _("planned"), "active": _("active"), "ended": _("ended")}.get(
+                        s["status"], s["status"]
+                    )
+                ),
+            )
+        parts += ["", _bold(_("Supports")), table]
+    if case.get("letters"):
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        for heading in (_("Date"), _("Letter"), _("Recipient")):
+            table.add_column(heading)
+        for lt in case["letters"][:10]:
+            table.add_row(lt["dated_on"], esc(lt["kind"]), esc(lt["recipient"]))
+        parts += ["", _bold(_("Latest letters")), table]
     if case["contacts"]:
         table = Table(box=None, pad_edge=False, header_style="bold")
         for heading in (_("Date"), _("Contact"), _("Text")):
             table.add_column(heading)
         for c in case["contacts"][:10]:
-            table.add_row(c["contact_on"], esc(contact_kind_text(c["kind"], c)), esc(c["text"]))
+            text = c["text"]
+            if c.get("corrected_by"):
+                text = _("[corrected by {id}]").format(id=c["corrected_by"]) + " " + text
+            table.add_row(c["contact_on"], esc(contact_kind_text(c["kind"], c)), esc(text))
         parts += ["", _bold(_("Latest contacts")), table]
     title = f"{case['ref']}  {esc(case['tenant'] or '')}"
     console.print(Panel(Group(*parts), title=title, title_align="left"))
@@ -398,10 +426,11 @@ def print_plan(plan: dict[str, Any]) -> None:
     parts: list[Any] = [head, "", _bold(_("Schedule")), schedule]
     if plan["payments"]:
         payments = Table(box=None, pad_edge=False, header_style="bold")
-        for heading in (_("Date"), _("Amount"), _("Excess"), _("Note")):
+        for heading in (_("No."), _("Date"), _("Amount"), _("Excess"), _("Note")):
             payments.add_column(heading)
         for p in plan["payments"]:
             payments.add_row(
+                str(p["id"]),
                 p["paid_on"],
                 _kr(p["amount_ore"]),
                 _kr(p["excess_ore"]) if p["excess_ore"] else "",
