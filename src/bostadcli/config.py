@@ -40,6 +40,7 @@ class Policy:
     emergency_housing_max_nights: int = rules.EMERGENCY_HOUSING_MAX_NIGHTS
     retention_years: int = rules.RETENTION_YEARS
     no_contact_warning_days: int = rules.NO_CONTACT_WARNING_DAYS
+    recently_closed_months: int = rules.RECENTLY_CLOSED_MONTHS
     support_ending_warning_days: int = rules.SUPPORT_ENDING_WARNING_DAYS
     consent_expiry_warning_days: int = rules.CONSENT_EXPIRY_WARNING_DAYS
 
@@ -189,6 +190,8 @@ default_caseworker = ""
 # retention_years = 5
 # Varna när ett öppet ärende inte haft kontakt på så här många dagar.
 # no_contact_warning_days = 30
+# Vid import: visa ett ärende som avslutades för högst så här många månader sedan.
+# recently_closed_months = 12
 # Varna så här många dagar innan en insats upphör.
 # support_ending_warning_days = 45
 # Varna så här många dagar innan ett samtycke går ut.

@@ -271,6 +271,14 @@ def void_notice(db: Database, notice_id: int, *, reason: str) -> dict[str, Any]:
     """Void a notice entered by mistake (a duplicate): it leaves the deadlines and lists."""
     why = reason_text(reason)
     with transaction(db):
+        validate.row_id(notice_id, field="NOTICE")
+        done = one(db, "SELECT voided_at FROM notices WHERE id = ?", [notice_id])
+        if done is not None and done["voided_at"] is not None:
+            raise Conflict(
+                _("NOTICE: notice {id} was voided already ({at})").format(
+                    id=notice_id, at=done["voided_at"][:10]
+                )
+            )
         old = _live_notice(db, notice_id)
         db.execute("UPDATE notices SET voided_at = ? WHERE id = ?", [now_utc(), notice_id])
         log(
@@ -427,6 +435,8 @@ def edit_member(
                 raise InvalidInput("--name", changes["name"] or "", _("must not be empty"))
         else:
             name = old["name"]
+        if name is None and role is not Role.child:
+            raise InvalidInput("--name", "", _("an adult needs a name: give --name too"))
         number: IdentityNumber | None
         if "pnr" in changes:
             number = (
@@ -522,6 +532,7 @@ def check_duplicate(
     field: str,
     reason: str | None,
     others: list[str],
+    reason_option: str = "--reason",
 ) -> None:
     """Refuse a personnummer found in another open case, or record why it is allowed.
 
@@ -533,11 +544,11 @@ def check_duplicate(
         raise Conflict(
             _(
                 "{field}: {pnr} is already in open case {refs}; add it anyway with"
-                " --allow-duplicate --reason TEXT"
-            ).format(field=field, pnr=number.masked(), refs=", ".join(others))
+                " --allow-duplicate {option} TEXT"
+            ).format(field=field, pnr=number.masked(), refs=", ".join(others), option=reason_option)
         )
     if reason is None or not reason.strip():
-        raise InvalidInput("--reason", reason or "", _("--allow-duplicate needs a reason"))
+        raise InvalidInput(reason_option, reason or "", _("--allow-duplicate needs a reason"))
     if household is not None:
         log_allowed_duplicate(db, household=household, number=number, others=others, reason=reason)
 

@@ -240,6 +240,7 @@ def add_household(
                 field=flag,
                 reason=new.duplicate_reason,
                 others=others,
+                reason_option="--duplicate-reason",
             )
             if others:
                 duplicates.append((number, others))

@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any
 from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict, InvalidInput
 from bostadcli.i18n import N_, _
+from bostadcli.rules import RECENTLY_CLOSED_MONTHS
 from bostadcli.vocab import LetterLanguage, NoticeKind, Reason, Source
 
 if TYPE_CHECKING:
@@ -225,6 +226,15 @@ class ImportSummary:
     new_landlords: list[str] = field(default_factory=list)
     first_ref: str | None = None
     last_ref: str | None = None
+    # The rows behind each count: (line, case reference).
+    new_household_rows: list[tuple[int, str]] = field(default_factory=list)
+    known_rows: list[tuple[int, str]] = field(default_factory=list)
+    unchanged_rows: list[tuple[int, str]] = field(default_factory=list)
+    blank_lines: list[int] = field(default_factory=list)
+    children_lines: list[int] = field(default_factory=list)
+    # Rows for a person whose case closed lately: line, the closed case, the day it
+    # closed, and the new case opened for the row.
+    recently_closed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def new_notices(self) -> int:
@@ -462,6 +472,37 @@ def _find_household(
     return (int(found["id"]), str(found["ref"])) if found is not None else None
 
 
+def _recently_closed(
+    db: Database, *, pnr: str | None, name: str, street: str | None, since: date
+) -> dict[str, Any] | None:
+    """The latest case of this person (by personnummer, else address + name) closed on or
+    after ``since``."""
+    from bostadcli.db import one
+
+    if pnr is not None:
+        found = one(
+            db,
+            "SELECT h.ref, h.closed_on FROM members m JOIN live_households h"
+            " ON h.id = m.household_id WHERE m.pnr = ? AND h.status = 'closed'"
+            " AND h.closed_on >= ? ORDER BY h.closed_on DESC, h.id DESC LIMIT 1",
+            [pnr, since.isoformat()],
+        )
+        if found is not None:
+            return found
+    if street is None:
+        return None
+    return one(
+        db,
+        "SELECT h.ref, h.closed_on FROM live_households h JOIN members m"
+        " ON m.household_id = h.id WHERE h.street = :street COLLATE NOCASE"
+        " AND h.status = 'closed' AND h.closed_on >= :since"
+        " AND m.name = :name COLLATE NOCASE AND m.role IN ('tenant', 'co_tenant')"
+        " AND (:pnr IS NULL OR m.pnr IS NULL OR m.pnr = :pnr)"
+        " ORDER BY h.closed_on DESC, h.id DESC LIMIT 1",
+        {"street": street, "name": name, "pnr": pnr, "since": since.isoformat()},
+    )
+
+
 def _notice_recorded(db: Database, hid: int, served_on: date | None, amount: Money | None) -> bool:
     from bostadcli.db import one
 
@@ -484,7 +525,11 @@ def _import_row(
     create_landlord: bool,
     as_of: date,
     summary: ImportSummary,
+    recently_closed_months: int,
+    line: int,
 ) -> None:
+    from dateutil.relativedelta import relativedelta
+
     from bostadcli.households import NewHousehold, add_household, edit_household
     from bostadcli.landlords import find_landlord
     from bostadcli.notices import NewNotice, record_notice
@@ -520,6 +565,7 @@ def _import_row(
         note_lines.append(f"{row.heading('ground')}: {ground_text}")
     if reported or reported_pt:
         summary.children_without_birth_dates += 1
+        summary.children_lines.append(line)
         for key, flag in (("children", reported), ("children_part_time", reported_pt)):
             if flag:
                 note_lines.append(f"{row.heading(key)}: {row.text(key)}")
@@ -546,37 +592,76 @@ def _import_row(
         hid, ref = known
         if _notice_recorded(db, hid, served_on, amount):
             summary.unchanged += 1
+            summary.unchanged_rows.append((line, ref))
             return
         record_notice(db, ref, notice, as_of=as_of)
         if amount is not None:
             edit_household(db, ref, changes={"arrears": amount})
         summary.notices_on_known += 1
+        summary.known_rows.append((line, ref))
         return
     from bostadcli.money import Money
 
-    ref = add_household(
+    closed = _recently_closed(
         db,
-        NewHousehold(
-            tenant_name=name,
-            tenant_pnr=pnr_text or None,
-            street=street,
-            postal_code=postal_code,
-            city=validate.clean_text(_one_line(row.text("city")), field=row.heading("city")),
-            landlord=landlord_name,
-            contract_number=_one_line(row.text("contract_number")) or None,
-            rent=rent,
-            arrears=amount or Money.zero(),
-            reasons=[ground.value] if ground else [],
-            source=Source.landlord.value,
-            co_tenant_name=_one_line(row.text("co_tenant_name")) or None,
-            co_tenant_pnr=co_pnr_text or None,
-            children=children + part_time,
-        ),
-        as_of=as_of,
-        create_landlord=create_landlord,
+        pnr=pnr.digits if pnr else None,
+        name=name,
+        street=street,
+        since=as_of - relativedelta(months=max(recently_closed_months, 0)),
     )
+    if closed is not None:
+        # A new case, with the earlier one named in its note and in the summary: the
+        # caseworker decides whether to reopen that one instead.
+        notice.note = "\n".join(
+            [
+                *([notice.note] if notice.note else []),
+                _("Earlier case {ref}, closed {day}.").format(
+                    ref=closed["ref"], day=closed["closed_on"]
+                ),
+            ]
+        )
+    try:
+        ref = add_household(
+            db,
+            NewHousehold(
+                tenant_name=name,
+                tenant_pnr=pnr_text or None,
+                street=street,
+                postal_code=postal_code,
+                city=validate.clean_text(_one_line(row.text("city")), field=row.heading("city")),
+                landlord=landlord_name,
+                contract_number=_one_line(row.text("contract_number")) or None,
+                rent=rent,
+                arrears=amount or Money.zero(),
+                reasons=[ground.value] if ground else [],
+                source=Source.landlord.value,
+                co_tenant_name=_one_line(row.text("co_tenant_name")) or None,
+                co_tenant_pnr=co_pnr_text or None,
+                children=children + part_time,
+            ),
+            as_of=as_of,
+            create_landlord=create_landlord,
+        )
+    except Conflict:
+        # A co-tenant's personnummer already in another open case (the tenant's would
+        # have found that case above).
+        raise InvalidInput(
+            row.heading("co_tenant_pnr"),
+            parse_pnr(co_pnr_text, as_of=as_of).masked(),
+            _("already in another open case: add this row by hand"),
+        ) from None
     record_notice(db, ref, notice, as_of=as_of, new_case=True)
+    if closed is not None:
+        summary.recently_closed.append(
+            {
+                "line": line,
+                "closed_ref": closed["ref"],
+                "closed_on": closed["closed_on"],
+                "ref": ref,
+            }
+        )
     summary.new_households += 1
+    summary.new_household_rows.append((line, ref))
     summary.first_ref = summary.first_ref or ref
     summary.last_ref = ref
 
@@ -593,6 +678,7 @@ def import_notices(
     encoding: str = "auto",
     delimiter: str = "auto",
     mapping: list[str] | None = None,
+    recently_closed_months: int = RECENTLY_CLOSED_MONTHS,
 ) -> ImportSummary:
     """Import a landlord's list; all rows or none. See the module docstring."""
     if delimiter not in DELIMITERS:
@@ -611,7 +697,17 @@ def import_notices(
         text = io.TextIOWrapper(stream, encoding=summary.encoding, newline="")
         stack.callback(text.detach)
         try:
-            _read(db, text, summary, columns_map, delimiter, landlord, create_landlord, as_of)
+            _read(
+                db,
+                text,
+                summary,
+                columns_map,
+                delimiter,
+                landlord,
+                create_landlord,
+                as_of,
+                recently_closed_months,
+            )
         except UnicodeDecodeError:
             # The reader decodes ahead in blocks; find the line in the bytes themselves.
             raise _decode_error(stream, summary.source, summary.encoding) from None
@@ -627,6 +723,7 @@ def _read(
     landlord: str | None,
     create_landlord: bool,
     as_of: date,
+    recently_closed_months: int,
 ) -> None:
     source = summary.source
     first = text.readline()
@@ -647,7 +744,17 @@ def _read(
         text.seek(0)
     if delimiter != "auto":
         summary.delimiter = delimiter
-    _run(db, text, columns_map, summary, skipped, landlord, create_landlord, as_of)
+    _run(
+        db,
+        text,
+        columns_map,
+        summary,
+        skipped,
+        landlord,
+        create_landlord,
+        as_of,
+        recently_closed_months,
+    )
 
 
 def _decode_error(raw: IO[bytes], source: str, encoding: str) -> InvalidInput:
@@ -687,6 +794,7 @@ def _run(
     landlord: str | None,
     create_landlord: bool,
     as_of: date,
+    recently_closed_months: int,
 ) -> None:
     from bostadcli.db import transaction
 
@@ -713,6 +821,7 @@ def _run(
             for line, record in records:
                 if not any(cell.strip() for cell in record):
                     summary.blank_rows += 1
+                    summary.blank_lines.append(line)
                     continue
                 row = _Row(
                     line=line,
@@ -729,6 +838,8 @@ def _run(
                         create_landlord=create_landlord,
                         as_of=as_of,
                         summary=summary,
+                        recently_closed_months=recently_closed_months,
+                        line=line,
                     )
                 except InvalidInput as exc:
                     raise exc.located(

@@ -147,7 +147,8 @@ def deadlines(
 ) -> list[dict[str, Any]]:
     """What needs action, most urgent first.
 
-    Open cases only. Entries: recovery deadlines and eviction dates (from ``windows.legal``
+    Open cases only, except that a plan or support kept running when its case was
+    closed still shows. Entries: recovery deadlines and eviction dates (from ``windows.legal``
     days ahead back to ``DEADLINE_OVERDUE_VISIBLE_DAYS`` ago); active repayment plans with
     an installment overdue (one entry per plan, dated by its oldest unpaid installment,
     with the amount overdue and the plan's state under ``policy``); supports whose planned end
@@ -195,9 +196,21 @@ def deadlines(
         params,
     ):
         entries.append(_entry(DeadlineKind.eviction, row["eviction_at"], row, as_of))
+    # Open cases, and closed ones whose plan or support was kept running at closing.
     households = {
         r["household_id"]: r
-        for r in rows(db, f"SELECT {_HOUSEHOLD} FROM live_households h WHERE {_OPEN}", params)
+        for r in rows(
+            db,
+            f"""
+            SELECT {_HOUSEHOLD} FROM live_households h
+            WHERE ({_OPEN}) OR (h.opened_on <= :as_of AND (
+                EXISTS (SELECT 1 FROM plans p WHERE p.household_id = h.id
+                    AND p.status = 'active')
+                OR EXISTS (SELECT 1 FROM supports s WHERE s.household_id = h.id
+                    AND s.ended_on IS NULL)))
+            """,
+            params,
+        )
     }
     by_ref = {case["ref"]: case for case in households.values()}
     for plan in list_plans(db, as_of=as_of, policy=policy):

@@ -44,6 +44,9 @@ EMERGENCY_HOUSING_MAX_NIGHTS = 7
 # time to act, so the window is a month plus two weeks.
 SUPPORT_ENDING_WARNING_DAYS = 45
 NO_CONTACT_WARNING_DAYS = 30
+# Import: a landlord's row for a person whose case closed within this many months is
+# reported with that case, so the caseworker sees the history (policy, not law).
+RECENTLY_CLOSED_MONTHS = 12
 CONSENT_EXPIRY_WARNING_DAYS = 30
 # The deadline view's window for legal deadlines (recovery, eviction) when --days is not
 # given; "this week" is the band of the next seven days.

@@ -454,8 +454,8 @@ def _history_columns() -> list[Column]:
         Column("record", _("No.")),
         Column("text", _("What")),
         Column("status", _("Status")),
-        Column("by", _("By")),
-        Column("at", _("Recorded"), in_table=False),
+        Column("by", _("Recorded by")),
+        Column("at", _("Recorded at"), in_table=False),
     ]
 
 

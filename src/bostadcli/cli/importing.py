@@ -73,6 +73,7 @@ def _report(summary: "ImportSummary") -> None:
             ),
             err=True,
         )
+    _report_rows(summary)
     if summary.new_landlords:
         say(_("New landlords: {names}.").format(names=", ".join(summary.new_landlords)), err=True)
     if summary.ignored_columns:
@@ -86,12 +87,46 @@ def _report(summary: "ImportSummary") -> None:
         n = summary.children_without_birth_dates
         say(
             ngettext(
-                "warning: {n} row reports children without birth dates; add them with"
-                " 'bostad member add'",
-                "warning: {n} rows report children without birth dates; add them with"
-                " 'bostad member add'",
+                "warning: {n} row reports children without birth dates (line {lines}); add"
+                " them with 'bostad member add'",
+                "warning: {n} rows report children without birth dates (lines {lines}); add"
+                " them with 'bostad member add'",
                 n,
-            ).format(n=n),
+            ).format(n=n, lines=", ".join(str(x) for x in summary.children_lines)),
+            err=True,
+        )
+
+
+def _report_rows(summary: "ImportSummary") -> None:
+    """The rows behind each count, by line, with the case each went to."""
+    say = typer.echo
+    for heading, pairs in (
+        (_("New households"), summary.new_household_rows),
+        (_("New notices on households already known"), summary.known_rows),
+        (_("Unchanged"), summary.unchanged_rows),
+    ):
+        if pairs:
+            lines = ", ".join(
+                _("line {line}: {ref}").format(line=line, ref=ref) for line, ref in pairs
+            )
+            say(f"  {heading}: {lines}.", err=True)
+    if summary.blank_lines:
+        say(
+            "  "
+            + _("Blank lines skipped: {lines}.").format(
+                lines=", ".join(str(n) for n in summary.blank_lines)
+            ),
+            err=True,
+        )
+    for item in summary.recently_closed:
+        say(
+            _(
+                "note: line {line} is for the person of case {closed}, closed {day}: a new"
+                " case {ref} was opened, with {closed} named in its notice; reopen {closed}"
+                " instead if it is the same matter"
+            ).format(
+                line=item["line"], closed=item["closed_ref"], day=item["closed_on"], ref=item["ref"]
+            ),
             err=True,
         )
 
@@ -153,6 +188,7 @@ def notices(
             encoding=encoding,
             delimiter="\t" if delimiter in ("\\t", "tab") else delimiter,
             mapping=mapping or [],
+            recently_closed_months=state(ctx).config().policy.recently_closed_months,
         )
     _report(summary)
 
