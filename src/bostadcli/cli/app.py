@@ -315,14 +315,50 @@ def root(
 
 
 app.command("init", help=database.INIT_HELP)(database.init)
-app.add_typer(households.app, name="household", help=_("Households at risk: the cases."))
-app.add_typer(members.app, name="member", help=_("Adults and children of a household."))
+app.add_typer(
+    households.app,
+    name="household",
+    help=_(
+        "Households at risk: the cases.\n\nCorrections: household edit changes details;"
+        " a case opened by mistake is voided with household void --reason; household"
+        " history shows every correction."
+    ),
+)
+app.add_typer(
+    members.app,
+    name="member",
+    help=_(
+        "Adults and children of a household.\n\nCorrections: member edit REF MEMBER"
+        " --reason (name, personnummer, birth date, role, part-time)."
+    ),
+)
 app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing companies."))
-app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden, eviction dates."))
-app.add_typer(contacts.app, name="contact", help=_("The contact log."))
+app.add_typer(
+    notices.app,
+    name="notice",
+    help=_(
+        "Notices, warnings, Kronofogden, eviction dates.\n\nCorrections: notice edit"
+        " NOTICE --reason (dates, amount, kind); notice void NOTICE --reason (a duplicate)."
+    ),
+)
+app.add_typer(
+    contacts.app,
+    name="contact",
+    help=_(
+        "The contact log.\n\nCorrections: contact correct CONTACT --reason adds an entry"
+        " that corrects the old one, which stays, marked as corrected."
+    ),
+)
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))
-app.add_typer(plans.app, name="plan", help=_("Repayment plans and payments."))
+app.add_typer(
+    plans.app,
+    name="plan",
+    help=_(
+        "Repayment plans and payments.\n\nCorrections: plan void-payment PLAN PAYMENT"
+        " --reason, then plan pay with the right amount; plan cancel ends a plan."
+    ),
+)
 app.add_typer(
     reports.app, name="report", help=_("Deadlines, caseload, the annual figures, homelessness.")
 )

@@ -121,7 +121,10 @@ def add(
         bool,
         typer.Option(
             "--allow-duplicate",
-            help=_("Open it although the personnummer is in another open case (needs --reason)."),
+            help=_(
+                "Open it although the personnummer is in another open case"
+                " (needs --duplicate-reason)."
+            ),
         ),
     ] = False,
     reason_text: Annotated[
