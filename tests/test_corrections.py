@@ -177,6 +177,8 @@ def test_the_month(month: Cli) -> None:
     line = refused(cli, "household", "show", mistake)
     assert "history" in line
     refused(cli, "contact", "add", mistake, "--kind", "phone")
+    # It stays in the audit log.
+    assert j(cli, "audit", "--household", mistake)
     # The voided case no longer blocks its personnummer.
     cli.ok("household", "add", "Bo Berg", "--pnr", BO, "--as-of", "2026-12-02")
 
@@ -310,3 +312,38 @@ def test_the_migration_carries_data_across(tmp_path: Any) -> None:
         assert rows(db, "SELECT voided_at FROM households")[0]["voided_at"] is None
     finally:
         db.close()
+
+
+def test_import_names_rows_and_recently_closed_cases(month: Cli, tmp_path: Any) -> None:
+    cli = month
+    cli.ok("household", "add", "Bo Berg", "--pnr", BO, "--as-of", START)
+    cli.ok("household", "close", "2026-0002", "--outcome", "stays", "--as-of", "2026-11-10")
+    listing = tmp_path / "list.csv"
+    listing.write_text(
+        "Namn;Personnummer;Skuld;Delgiven\n"
+        f"Ana Östlund;{ANNA};9 000;2026-11-20\n"
+        "\n"
+        f"Bo Berg;{BO};4 000;2026-11-20\n"
+        "Cai Dahl;;3 000;2026-11-20\n",
+        encoding="utf-8",
+    )
+    result = cli.ok(
+        "import", "notices", str(listing), "--landlord", "Alingsåshem", "--as-of", "2026-12-01"
+    )
+    talk = result.stderr
+    assert "line 2: 2026-0001" in talk  # a notice on the open case
+    assert "line 4: 2026-0003" in talk and "line 5: 2026-0004" in talk
+    assert "Blank lines skipped: 3" in talk
+    assert "line 4 is for the person of case 2026-0002, closed 2026-11-10" in talk
+    notes = [n["note"] for n in j(cli, "notice", "list", "2026-0003", "--as-of", "2026-12-01")]
+    assert notes == ["Earlier case 2026-0002, closed 2026-11-10."]
+    # Beyond the configured window the closed case is not named.
+    cli.config_path.write_text("[policy]\nrecently_closed_months = 0\n", encoding="utf-8")
+    listing.write_text(
+        f"Namn;Personnummer;Skuld;Delgiven\nBo Berg;{BO};5 000;2026-11-21\n", encoding="utf-8"
+    )
+    cli.ok("household", "void", "2026-0003", "--reason", "Reopened the old case instead")
+    result = cli.ok(
+        "import", "notices", str(listing), "--landlord", "Alingsåshem", "--as-of", "2026-12-01"
+    )
+    assert "2026-0002" not in result.stderr

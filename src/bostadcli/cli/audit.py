@@ -35,7 +35,7 @@ def audit(
     from bostadcli.households import household_id
 
     db = state(ctx).database()
-    hid = household_id(db, household) if household else None
+    hid = household_id(db, household, voided_ok=True) if household else None
     rows = list_audit(db, since=optional_date(since, field="--since"), household_id=hid)
     columns = [
         Column("at", _("Time (UTC)"), no_wrap=True),
