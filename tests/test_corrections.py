@@ -207,6 +207,16 @@ def test_the_month(month: Cli) -> None:
     # Kept running: on the deadline screen once an installment is overdue.
     deadlines = j(cli, "report", "deadlines", "--as-of", "2027-01-10")
     assert any(d["ref"] == ref and d["kind"] == "installment_overdue" for d in deadlines)
+    # ... and still gets its reminder: the monthly batch reads these plans.
+    from bostadcli.config import Policy
+    from bostadcli.letters import _reminder_candidates
+
+    db = open_database(cli.db_path)
+    try:
+        found = _reminder_candidates(db, date(2027, 1, 10), "2027-01", Policy())
+    finally:
+        db.close()
+    assert [(c.ref, c.plan) for c in found] == [(ref, "P-0001")]
     result = cli.ok("household", "reopen", ref, "--as-of", "2027-01-10")
     assert "P-0001" in result.stderr
     cli.ok(

@@ -694,8 +694,9 @@ def _summaries(
 def iter_open_case_plans(
     db: Database, *, as_of: date, policy: Policy | None = None
 ) -> Iterator[dict[str, Any]]:
-    """The active plans of open cases as they stand on ``as_of`` (with the household's
-    id), in no useful order.
+    """The active plans as they stand on ``as_of`` (with the household's id), in no
+    useful order: those of open cases, and those kept running when their case closed
+    (``household close --keep-running``); never those of a voided case.
 
     Read a chunk of plans at a time, so a run over every plan (the monthly reminders)
     needs the same memory for a hundred cases as for a hundred thousand.
