@@ -683,19 +683,14 @@ def case_history(db: Database, ref: str) -> list[dict[str, Any]]:
         [hid],
     ):
         status = ""
+        text = f"{ContactKind(c['kind']).label}: {c['text']}".rstrip(": ")
         if c["corrected_by"] is not None:
-            status = _("corrected by {id}").format(id=c["corrected_by"])
+            status = "corrected"
+            text += " [" + _("corrected by {id}").format(id=c["corrected_by"]) + "]"
         elif c["corrects_id"] is not None:
-            status = _("corrects {id}").format(id=c["corrects_id"])
-        add(
-            c["contact_on"],
-            c["created_at"],
-            "contact",
-            "contacts",
-            c["id"],
-            f"{ContactKind(c['kind']).label}: {c['text']}".rstrip(": "),
-            status,
-        )
+            status = "correction"
+            text += " [" + _("corrects {id}").format(id=c["corrects_id"]) + "]"
+        add(c["contact_on"], c["created_at"], "contact", "contacts", c["id"], text, status)
     for p in rows(db, "SELECT * FROM plans WHERE household_id = ?", [hid]):
         add(
             p["created_on"],
@@ -706,7 +701,7 @@ def case_history(db: Database, ref: str) -> list[dict[str, Any]]:
             _("Repayment plan {plan}: {debt}").format(
                 plan=p["ref"], debt=format_money(Money(p["debt_ore"]))
             ),
-            PlanStatus(p["status"]).label,
+            p["status"],
         )
     for y in rows(
         db,

@@ -449,14 +449,52 @@ def void(ctx: typer.Context, ref: RefArg, reason: ReasonOpt) -> None:
     typer.echo(_("Voided {ref}.").format(ref=ref), err=True)
 
 
+def _history_status(code: str) -> str:
+    """The stable codes of history's status field, in words for the table."""
+    from bostadcli.vocab import PlanStatus
+
+    words = {
+        "voided": _("voided"),
+        "corrected": _("corrected"),
+        "correction": _("correction"),
+        "void": _("voided"),
+        "edit": _("edited"),
+        "correct": _("corrected"),
+        "allow_duplicate": _("duplicate allowed"),
+        "end_running": _("ended at closing"),
+        "keep_running": _("kept running at closing"),
+    }
+    if code in words:
+        return words[code]
+    if code in {s.value for s in PlanStatus}:
+        return PlanStatus(code).label
+    return code
+
+
+def _history_event(code: str) -> str:
+    words = {
+        "opened": _("opened"),
+        "closed": _("closed"),
+        "member": _("member"),
+        "notice": _("notice"),
+        "contact": _("contact"),
+        "plan": _("plan"),
+        "payment": _("payment"),
+        "support": _("support"),
+        "letter": _("letter"),
+        "correction": _("correction"),
+    }
+    return words.get(code, code)
+
+
 def _history_columns() -> list[Column]:
     return [
         Column("on", _("Date")),
-        Column("event", _("Event")),
+        Column("event", _("Event"), show=lambda v, r: _history_event(v)),
         Column("table", _("Table"), in_table=False),
         Column("record", _("No.")),
         Column("text", _("What")),
-        Column("status", _("Status")),
+        Column("status", _("Status"), show=lambda v, r: _history_status(v)),
         Column("by", _("Recorded by")),
         Column("at", _("Recorded at"), in_table=False),
     ]
