@@ -197,6 +197,7 @@ def test_the_month(month: Cli) -> None:
     # Closing with the plan still running: refused without a choice (no terminal).
     line = refused(cli, "household", "close", ref, "--outcome", "stays", "--as-of", "2026-12-20")
     assert "--end-running" in line and "--keep-running" in line and "P-0001" in line
+    assert f"bostad household close {ref} --outcome stays --end-running" in line
     refused(
         cli, "household", "close", ref, "--outcome", "stays", "--end-running",
         "--keep-running", code=2,

@@ -382,6 +382,8 @@ def close(
         )
     except RunningOnClose as refused:
         if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            command = f"bostad household close {ref} --outcome {outcome.value}"
+            refused.message += "; " + _("e.g. {command} --end-running").format(command=command)
             raise
         typer.echo(
             _("Still running: {items}.").format(
