@@ -358,3 +358,12 @@ def test_import_names_rows_and_recently_closed_cases(month: Cli, tmp_path: Any) 
         "import", "notices", str(listing), "--landlord", "Alingsåshem", "--as-of", "2026-12-01"
     )
     assert "2026-0002" not in result.stderr
+
+
+def test_reopening_refuses_a_second_open_case_for_the_same_adult(month: Cli) -> None:
+    cli = month
+    cli.ok("household", "close", "2026-0001", "--outcome", "moved", "--as-of", "2026-11-10")
+    cli.ok("household", "add", "Anna Östlund", "--pnr", ANNA, "--as-of", "2026-11-20")
+    line = refused(cli, "household", "reopen", "2026-0001")
+    assert "2026-0002" in line and "--allow-duplicate" in line
+    cli.ok("household", "reopen", "2026-0001", "--allow-duplicate", "--reason", "Two homes")

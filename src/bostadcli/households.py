@@ -762,15 +762,41 @@ def _end_running(
             )
 
 
-def reopen_household(db: Database, ref: str, *, as_of: date | None = None) -> list[dict[str, Any]]:
+def reopen_household(
+    db: Database,
+    ref: str,
+    *,
+    as_of: date | None = None,
+    allow_duplicate: bool = False,
+    reason: str | None = None,
+) -> list[dict[str, Any]]:
     """Reopen a closed case; returns the plans and supports still running on ``as_of``
-    (every one not ended, without it)."""
+    (every one not ended, without it). An adult of the case who has another open case
+    by now is refused unless ``allow_duplicate`` with a ``reason``."""
+    from bostadcli.corrections import check_duplicate
+
     with transaction(db):
         hid = household_id(db, ref)
         case = one(db, "SELECT status FROM households WHERE id = ?", [hid])
         assert case is not None
         if case["status"] == CaseStatus.open.value:
             raise Conflict(_("{ref} is already open").format(ref=ref))
+        for member in rows(
+            db,
+            "SELECT pnr FROM members WHERE household_id = ? AND pnr IS NOT NULL"
+            " AND role != 'child' ORDER BY id",
+            [hid],
+        ):
+            number = IdentityNumber(member["pnr"])
+            check_duplicate(
+                db,
+                number,
+                household=hid,
+                allow=allow_duplicate,
+                field=ref,
+                reason=reason,
+                others=other_open_cases(db, number, exclude=hid),
+            )
         db.table("households").update(
             hid,
             {

@@ -421,10 +421,30 @@ def close(
         "Example: bostad household reopen 2026-0042"
     ),
 )
-def reopen(ctx: typer.Context, ref: RefArg, as_of_: AsOfOpt = None) -> None:
+def reopen(
+    ctx: typer.Context,
+    ref: RefArg,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help=_("Reopen it although an adult of the case has another open case by now."),
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help=_("Why the duplicate is accepted."))
+    ] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
     from bostadcli.households import reopen_household
 
-    running = reopen_household(state(ctx).database(), ref, as_of=as_of(as_of_))
+    running = reopen_household(
+        state(ctx).database(),
+        ref,
+        as_of=as_of(as_of_),
+        allow_duplicate=allow_duplicate,
+        reason=reason,
+    )
     typer.echo(_("Reopened {ref}.").format(ref=ref), err=True)
     if running:
         typer.echo(
