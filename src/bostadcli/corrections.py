@@ -611,7 +611,7 @@ def list_corrections(db: Database, hid: int) -> list[dict[str, Any]]:
 def case_history(db: Database, ref: str) -> list[dict[str, Any]]:
     """The case's timeline, oldest first: what was recorded, on which day, by whom, and
     every correction (with why). Voided and corrected records stay in it, marked."""
-    from bostadcli.vocab import NoticeKind, SupportKind
+    from bostadcli.vocab import NoticeKind, Outcome, SupportKind
 
     hid = household_id(db, ref, voided_ok=True)
     who = {
@@ -651,7 +651,7 @@ def case_history(db: Database, ref: str) -> list[dict[str, Any]]:
             "closed",
             "households",
             None,
-            _("Case closed: {outcome}").format(outcome=case["outcome"]),
+            _("Case closed: {outcome}").format(outcome=Outcome(case["outcome"]).label),
         )
     for m in rows(db, "SELECT * FROM members WHERE household_id = ?", [hid]):
         add(
