@@ -163,7 +163,7 @@ def print_household(case: dict[str, Any]) -> None:
         head.add_row(_("Note"), esc(case["note"]))
 
     members = Table(box=None, pad_edge=False, header_style="bold")
-    for heading in (_("Name"), _("Personnummer"), _("Born"), _("Age"), _("Role")):
+    for heading in (_("No."), _("Name"), _("Personnummer"), _("Born"), _("Age"), _("Role")):
         members.add_column(heading)
     for m in case["member_list"]:
         role = label(Role, m["role"])
@@ -173,6 +173,7 @@ def print_household(case: dict[str, Any]) -> None:
         else:
             role = esc(role)
         members.add_row(
+            str(m["id"]),
             esc(m["name"] or _("(no name)")),
             m["pnr"] or "",
             m["birth_date"] or "",
