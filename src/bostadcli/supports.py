@@ -516,7 +516,9 @@ def edit_support(
 
 
 def support_ending_candidates(db: Database, as_of: date, days: int) -> list[dict[str, Any]]:
-    """Supports of open cases whose planned end falls within ``days`` from ``as_of``.
+    """Supports whose planned end falls within ``days`` from ``as_of``: of open cases,
+    and of closed ones where the support was kept running (``household close
+    --keep-running``); never of a voided case.
 
     Supports that have been ended already are left out. Each row has the support's
     fields (as ``list_supports``) plus ``days_left`` to its end; soonest first. This is
