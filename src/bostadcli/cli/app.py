@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from bostadcli import __version__
 from bostadcli.cli import (
+    aliases,
     audit,
     backup,
     consents,
@@ -249,6 +250,7 @@ class BostadGroup(TyperGroup):
 
 
 typer_i18n.install()
+aliases.install()
 
 app = typer.Typer(
     cls=BostadGroup,
