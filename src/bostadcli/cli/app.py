@@ -29,6 +29,7 @@ from bostadcli.cli import (
     plans,
     purge,
     reports,
+    search,
     supports,
     templates,
     typer_i18n,
@@ -341,6 +342,7 @@ app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
 app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
 app.command("purge", help=purge.PURGE_HELP)(purge.purge)
 app.command("demo", help=demo.DEMO_HELP)(demo.demo)
+app.command("search", help=search.SEARCH_HELP)(search.search)
 app.add_typer(letters.app, name="letter", help=_("Letters from templates; the monthly batch."))
 app.add_typer(
     templates.app, name="template", help=_("The built-in letter templates, and your own.")

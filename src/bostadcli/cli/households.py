@@ -217,13 +217,21 @@ def list_(
 @app.command(
     "show",
     help=_(
-        "Show one case: members, landlord, notices and deadlines, consent, recent contacts.\n\n"
+        "Show one case: members, landlord, notices and deadlines, consent, recent contacts."
+        " The case may be named by the personnummer of someone in it.\n\n"
         "Example: bostad household show 2026-0042"
     ),
 )
 def show(
     ctx: typer.Context,
-    ref: RefArg,
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar=_("REF|PNR"),
+            help=_("Case reference, or the personnummer of someone in one case only."),
+            show_default=False,
+        ),
+    ],
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=_("table, or json for everything."))
     ] = Format.table,
@@ -232,12 +240,15 @@ def show(
 ) -> None:
     from bostadcli.cli.views import print_household
     from bostadcli.households import show_household
+    from bostadcli.search import resolve_case
 
     app_state = state(ctx)
+    today = as_of(as_of_)
+    db = app_state.database()
     case = show_household(
-        app_state.database(),
-        ref,
-        as_of=as_of(as_of_),
+        db,
+        resolve_case(db, ref, as_of=today),
+        as_of=today,
         include_pnr=include_pnr,
         policy=app_state.config().policy,
     )
