@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.db import insert, now_utc, rows, transaction
+from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import InvalidInput
 from bostadcli.households import household_id
 from bostadcli.i18n import _
@@ -54,6 +54,17 @@ def add_contact(
     with transaction(db):
         hid = household_id(db, ref)
         record["household_id"] = hid
+        who = record["caseworker"]
+        if isinstance(who, str):
+            # Initials or a login stand for the caseworker's name; other text is kept.
+            named = one(
+                db,
+                "SELECT name FROM caseworkers WHERE initials = :upper OR login = :c"
+                " ORDER BY retired_on IS NOT NULL, id LIMIT 1",
+                {"c": who, "upper": who.upper()},
+            )
+            if named is not None:
+                record["caseworker"] = named["name"]
         contact_id = insert(db, "contacts", record)
         db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
     return contact_id

@@ -117,6 +117,17 @@ def _member_record(
     }
 
 
+def _caseworker_id(
+    db: Database, named: str | None, *, login: str | None, configured: str | None
+) -> int | None:
+    from bostadcli import caseworkers
+
+    if validate.clean_text(named, field="caseworker"):
+        return int(caseworkers.active_caseworker(db, str(named), field="caseworker")["id"])
+    found = caseworkers.default_caseworker(db, login=login, configured=configured)
+    return int(found["id"]) if found else None
+
+
 def _reasons(values: list[str]) -> list[str]:
     return sorted({validate.choice(Reason, v, field="reason").value for v in values})
 
@@ -134,8 +145,14 @@ def add_household(
     as_of: date,
     create_landlord: bool = False,
     default_caseworker: str | None = None,
+    login: str | None = None,
 ) -> str:
-    """Record a new case with its tenant, co-tenant and children. Returns the reference."""
+    """Record a new case with its tenant, co-tenant and children. Returns the reference.
+
+    ``new.caseworker`` names a working caseworker by initials or login (an error
+    otherwise); without it the case goes to the caseworker of ``login``, else to
+    ``default_caseworker`` (the config's) if that names one (``caseworkers.default_caseworker``).
+    """
     situation = validate.choice(HousingSituation, new.housing_situation, field="situation")
     source = validate.choice(Source, new.source, field="source")
     language = validate.choice(LetterLanguage, new.letter_language, field="letter_language")
@@ -166,8 +183,6 @@ def add_household(
         "arrears_ore": new.arrears.ore,
         "source": source.value,
         "housing_situation": situation.value,
-        "caseworker": validate.clean_text(new.caseworker, field="caseworker")
-        or (default_caseworker or None),
         "note": validate.clean_text(
             new.note, field="note", max_length=validate.TEXT_MAX, multiline=True
         ),
@@ -194,6 +209,9 @@ def add_household(
 
                 landlord = add_landlord(db, name=new.landlord)
             record["landlord_id"] = landlord["id"]
+        record["caseworker_id"] = _caseworker_id(
+            db, new.caseworker, login=login, configured=default_caseworker
+        )
         ref = allocate_ref(db, opened_on)
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)
@@ -340,7 +358,7 @@ _LIST_SQL = f"""
 SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     t.name AS tenant, t.pnr AS tenant_pnr,
     h.street, h.postal_code, h.city, h.landlord_id, l.name AS landlord, h.contract_number,
-    h.rent_ore, h.arrears_ore, h.source, h.housing_situation, h.caseworker,
+    h.rent_ore, h.arrears_ore, h.source, h.housing_situation, h.caseworker, h.caseworker_id,
     {HOUSEHOLD_FIGURES}
 FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id
 {TENANT_JOIN}
@@ -372,8 +390,10 @@ def list_households(
         params["reason"] = validate.choice(Reason, reason, field="reason").value
         where.append("(',' || reasons || ',') LIKE '%,' || :reason || ',%'")
     if caseworker:
-        params["caseworker"] = caseworker.strip().casefold()
-        where.append("casefold(caseworker) = :caseworker")
+        from bostadcli.caseworkers import find_caseworker
+
+        params["caseworker_id"] = find_caseworker(db, caseworker, field="caseworker")["id"]
+        where.append("caseworker_id = :caseworker_id")
     if with_children is True:
         where.append("children + children_part_time > 0")
     elif with_children is False:
@@ -399,6 +419,7 @@ def list_households(
 def _decorate(row: dict[str, Any], *, as_of: date, include_pnr: bool) -> None:
     row.pop("id", None)
     row.pop("landlord_id", None)
+    row.pop("caseworker_id", None)
     pnr = row.get("tenant_pnr")
     if pnr:
         number = IdentityNumber(pnr)
@@ -518,7 +539,7 @@ def edit_household(
             cleaned[key] = validate.choice(HousingSituation, value, field="situation").value
         elif key == "letter_language":
             cleaned[key] = validate.choice(LetterLanguage, value, field=key).value
-        elif key != "landlord":
+        elif key not in ("landlord", "caseworker"):
             cleaned[key] = validate.clean_text(value, field=key)
     added = _reasons(add_reasons or [])
     removed = _reasons(remove_reasons or [])
@@ -529,7 +550,15 @@ def edit_household(
         if "landlord" in changes:
             name = changes["landlord"]
             cleaned["landlord_id"] = get_landlord(db, name)["id"] if name else None
+        if "caseworker" in changes:
+            from bostadcli.caseworkers import active_caseworker
+
+            chosen = active_caseworker(db, changes["caseworker"], field="caseworker")
+            cleaned["caseworker_id"] = chosen["id"]
         diff = {k: (current[k], v) for k, v in cleaned.items() if current[k] != v}
+        if "caseworker_id" in diff:
+            # Said by name: the id means nothing to the reader (the trigger sets the name).
+            diff["caseworker"] = (current["caseworker"], chosen["name"])
         old_reasons = {
             r["reason"]
             for r in rows(db, "SELECT reason FROM household_reasons WHERE household_id = ?", [hid])
@@ -541,9 +570,10 @@ def edit_household(
             db.table("household_reasons").insert_all(
                 [{"household_id": hid, "reason": r} for r in sorted(new_reasons)]
             )
-        updates = {k: new for k, (_old, new) in diff.items() if k != "reasons"}
+        updates = {k: new for k, (_old, new) in diff.items() if k not in ("reasons", "caseworker")}
         if diff:
             db.table("households").update(hid, updates | {"updated_at": now_utc()})
+    diff.pop("caseworker_id", None)
     return diff
 
 

@@ -213,6 +213,15 @@ def letter_context(
     eviction = next((n for n in upcoming if n["kind"] == "eviction"), None)
     landlord = case["landlord_detail"]
     caseworker = case["caseworker"] or lh.default_caseworker or None
+    # The assigned caseworker's direct phone and e-mail; the unit's where they have none.
+    assigned = one(
+        db,
+        "SELECT c.phone, c.email FROM caseworkers c JOIN households h"
+        " ON h.caseworker_id = c.id WHERE h.ref = ?",
+        [case["ref"]],
+    )
+    direct_phone = (assigned or {}).get("phone") or lh.phone
+    direct_email = (assigned or {}).get("email") or lh.email
     children = [m for m in members if m["is_child"]]
     return {
         "ref": case["ref"],
@@ -227,7 +236,7 @@ def letter_context(
             "email": lh.email,
             "socialjouren_phone": lh.socialjouren_phone,
         },
-        "caseworker": {"name": caseworker, "phone": lh.phone, "email": lh.email},
+        "caseworker": {"name": caseworker, "phone": direct_phone, "email": direct_email},
         "household": {
             "ref": case["ref"],
             "street": case["street"],

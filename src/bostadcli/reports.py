@@ -144,8 +144,9 @@ def deadlines(
     as_of: date,
     windows: DeadlineWindows | None = None,
     policy: Policy | None = None,
+    caseworker_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """What needs action, most urgent first.
+    """What needs action, most urgent first (only the cases of ``caseworker_id`` if given).
 
     Open cases only. Entries: recovery deadlines and eviction dates (from ``windows.legal``
     days ahead back to ``DEADLINE_OVERDUE_VISIBLE_DAYS`` ago); active repayment plans with
@@ -251,6 +252,12 @@ def deadlines(
         due = (since + timedelta(days=w.no_contact)).isoformat()
         row["quiet_days"] = (as_of - since).days
         entries.append(_entry(DeadlineKind.no_contact, due, row, as_of))
+    if caseworker_id is not None:
+        theirs = {
+            r["ref"]
+            for r in rows(db, "SELECT ref FROM households WHERE caseworker_id = ?", [caseworker_id])
+        }
+        entries = [e for e in entries if e["ref"] in theirs]
     entries.sort(
         key=lambda e: (
             BANDS.index(e["band"]),

@@ -15,6 +15,7 @@ from bostadcli.cli import (
     aliases,
     audit,
     backup,
+    caseworkers,
     consents,
     contacts,
     database,
@@ -320,6 +321,9 @@ def root(
 app.command("init", help=database.INIT_HELP)(database.init)
 app.add_typer(households.app, name="household", help=_("Households at risk: the cases."))
 app.add_typer(members.app, name="member", help=_("Adults and children of a household."))
+app.add_typer(
+    caseworkers.app, name="caseworker", help=_("The unit's caseworkers: initials, login, phone.")
+)
 app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing companies."))
 app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden, eviction dates."))
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))

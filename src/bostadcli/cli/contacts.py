@@ -1,6 +1,6 @@
 """bostad contact add|list."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,6 +26,15 @@ def _columns() -> list[Column]:
     ]
 
 
+def _me(app_state: Any) -> str:
+    """Who makes a contact unless told: the login's caseworker, else the config's default."""
+    from bostadcli.audit import os_user
+    from bostadcli.caseworkers import caseworker_of_login
+
+    found = caseworker_of_login(app_state.database(), os_user())
+    return str(found["name"]) if found else app_state.config().letterhead.default_caseworker
+
+
 @app.command(
     "add",
     help=_(
@@ -46,7 +55,11 @@ def add(
         typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date (default: today).")),
     ] = None,
     caseworker: Annotated[
-        str | None, typer.Option("--caseworker", help=_("Who made the contact."))
+        str | None,
+        typer.Option(
+            "--caseworker",
+            help=_("Who made the contact: initials, login or a name (default: you)."),
+        ),
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
@@ -61,7 +74,7 @@ def add(
         on=optional_date(on, field="--date") or today,
         text=text,
         referral_to=to.value if to else None,
-        caseworker=caseworker or app_state.config().letterhead.default_caseworker or None,
+        caseworker=caseworker or _me(app_state) or None,
         as_of=today,
     )
     typer.echo(_("Logged {kind} for {ref}.").format(kind=kind.label, ref=ref), err=True)

@@ -6,9 +6,10 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, MineOpt, RefArg
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.cli.views import changed_fields
+from bostadcli.errors import UsageError
 from bostadcli.i18n import _
 from bostadcli.vocab import HousingSituation, LetterLanguage, Outcome, Reason, Source
 
@@ -35,7 +36,15 @@ ArrearsOpt = Annotated[
     typer.Option("--arrears", metavar=_("AMOUNT"), help=_("Current rent arrears, e.g. 14 900,50.")),
 ]
 CaseworkerOpt = Annotated[
-    str | None, typer.Option("--caseworker", help=_("The caseworker responsible."))
+    str | None,
+    typer.Option(
+        "--caseworker",
+        metavar=_("INITIALS|LOGIN"),
+        help=_(
+            "The caseworker responsible, by initials or login (bostad caseworker list);"
+            " default: yours."
+        ),
+    ),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
 ContractOpt = Annotated[
@@ -119,6 +128,7 @@ def add(
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
+    from bostadcli.audit import os_user
     from bostadcli.households import NewHousehold, add_household, parse_child
 
     app_state = state(ctx)
@@ -153,6 +163,7 @@ def add(
         as_of=today,
         create_landlord=create_landlord,
         default_caseworker=app_state.config().letterhead.default_caseworker or None,
+        login=os_user(),
     )
     typer.echo(ref)
     typer.echo(_("Opened case {ref}.").format(ref=ref), err=True)
@@ -191,8 +202,14 @@ def list_(
         ),
     ] = None,
     caseworker: Annotated[
-        str | None, typer.Option("--caseworker", help=_("Only this caseworker's cases."))
+        str | None,
+        typer.Option(
+            "--caseworker",
+            metavar=_("INITIALS|LOGIN"),
+            help=_("Only this caseworker's cases."),
+        ),
     ] = None,
+    mine: MineOpt = False,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
@@ -200,8 +217,16 @@ def list_(
     from bostadcli.cli.views import household_columns
     from bostadcli.households import list_households
 
+    db = state(ctx).database()
+    if mine:
+        from bostadcli.audit import os_user
+        from bostadcli.caseworkers import me
+
+        if caseworker is not None:
+            raise UsageError(_("give --mine or --caseworker, not both"))
+        caseworker = me(db, os_user())["initials"]
     rows = list_households(
-        state(ctx).database(),
+        db,
         as_of=as_of(as_of_),
         status=None if status is StatusFilter.all else status.value,
         landlord=landlord,
@@ -357,3 +382,33 @@ def reopen(ctx: typer.Context, ref: RefArg) -> None:
 
     reopen_household(state(ctx).database(), ref)
     typer.echo(_("Reopened {ref}.").format(ref=ref), err=True)
+
+
+@app.command(
+    "assign",
+    help=_(
+        "Assign a case to a caseworker, by initials or login.\n\n"
+        "Example: bostad household assign 2026-0042 --to KE"
+    ),
+)
+def assign(
+    ctx: typer.Context,
+    ref: RefArg,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar=_("INITIALS|LOGIN"),
+            help=_("The caseworker who takes the case (bostad caseworker list)."),
+        ),
+    ],
+) -> None:
+    from bostadcli.caseworkers import assign as assign_case
+
+    caseworker = assign_case(state(ctx).database(), ref, to)
+    typer.echo(
+        _("{ref} is now {name}'s ({initials}).").format(
+            ref=ref, name=caseworker["name"], initials=caseworker["initials"]
+        ),
+        err=True,
+    )
