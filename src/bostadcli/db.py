@@ -40,8 +40,10 @@ def _create_private_file(path: Path) -> None:
     from bostadcli.files import private_folder
 
     private_folder(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+    from bostadcli.files import claim, file_mode
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode())
+    os.close(claim(fd))
 
 
 def open_database(path: str | Path, *, create: bool = False, migrate: bool = True) -> Database:

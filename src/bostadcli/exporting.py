@@ -29,6 +29,7 @@ from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
 from bostadcli.vocab import (
     CaseStatus,
     ContactKind,
+    ContactStatus,
     HousingSituation,
     LandlordKind,
     LetterLanguage,
@@ -347,7 +348,7 @@ register(
         description=N_("The contact log: letters, calls, meetings, home visits, referrals."),
         sql="""
 SELECT h.ref, c.id, c.contact_on, c.kind, c.referral_to, c.text, c.caseworker, c.automatic,
-    c.created_at
+    c.status, c.at_time, c.created_at
 FROM contacts c JOIN households h ON h.id = c.household_id
 WHERE {where}
 ORDER BY h.ref, c.contact_on, c.id
@@ -361,6 +362,8 @@ ORDER BY h.ref, c.contact_on, c.id
             col("text", N_("what happened")),
             col("caseworker", N_("who made the contact")),
             col("automatic", N_("true when logged by the program (e.g. a letter batch)"), "bool"),
+            col("status", N_("held, planned (booked for contact_on) or cancelled")),
+            col("at_time", N_("the booked time of day, HH:MM, if any")),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
         ),
         since="c.contact_on",
@@ -369,7 +372,7 @@ ORDER BY h.ref, c.contact_on, c.id
         part=Part(
             table="contacts",
             order_by="contact_on, id",
-            vocab={"kind": ContactKind, "referral_to": ReferralTarget},
+            vocab={"kind": ContactKind, "referral_to": ReferralTarget, "status": ContactStatus},
         ),
     )
 )

@@ -74,6 +74,12 @@ class NewHousehold:
     note: str | None = None
     opened_on: date | None = None
     letter_language: str = LetterLanguage.sv.value
+    phone: str | None = None
+    email: str | None = None
+    care_of: str | None = None
+    care_of_street: str | None = None
+    care_of_postal_code: str | None = None
+    care_of_city: str | None = None
 
 
 def household_id(db: Database, ref: str) -> int:
@@ -115,6 +121,29 @@ def _member_record(
         "part_time": int(part_time),
         "created_at": now_utc(),
     }
+
+
+CONTACT_DETAILS = (
+    "phone",
+    "email",
+    "care_of",
+    "care_of_street",
+    "care_of_postal_code",
+    "care_of_city",
+)
+
+
+def _contact_details(values: dict[str, Any]) -> dict[str, Any]:
+    """Phone, e-mail and the c/o address, checked; only the keys given."""
+    cleaners = {
+        "phone": lambda v: validate.phone(v, field="phone"),
+        "email": lambda v: validate.email(v, field="email"),
+        "care_of": lambda v: validate.clean_text(v, field="care_of"),
+        "care_of_street": lambda v: validate.clean_text(v, field="care_of_street"),
+        "care_of_postal_code": lambda v: validate.postal_code(v, field="care_of_postal_code"),
+        "care_of_city": lambda v: validate.clean_text(v, field="care_of_city"),
+    }
+    return {k: cleaners[k](v) for k, v in values.items() if v is not None}
 
 
 def _caseworker_id(
@@ -187,6 +216,18 @@ def add_household(
             new.note, field="note", max_length=validate.TEXT_MAX, multiline=True
         ),
     }
+    record.update(
+        _contact_details(
+            {
+                "phone": new.phone,
+                "email": new.email,
+                "care_of": new.care_of,
+                "care_of_street": new.care_of_street,
+                "care_of_postal_code": new.care_of_postal_code,
+                "care_of_city": new.care_of_city,
+            }
+        )
+    )
     if language is not LetterLanguage.sv:
         # Swedish is the column's default (migration 0013_letter_language).
         record["letter_language"] = language.value
@@ -451,7 +492,8 @@ def show_household(
     _decorate(case, as_of=as_of, include_pnr=include_pnr)
     detail = one(
         db,
-        "SELECT note, letter_language, created_at, updated_at FROM households WHERE id = ?",
+        "SELECT note, letter_language, phone, email, care_of, care_of_street,"
+        " care_of_postal_code, care_of_city, created_at, updated_at FROM households WHERE id = ?",
         [hid],
     )
     assert detail is not None
@@ -506,6 +548,7 @@ EDITABLE = {
     "caseworker",
     "note",
     "letter_language",
+    *CONTACT_DETAILS,
 }
 
 
@@ -539,6 +582,9 @@ def edit_household(
             cleaned[key] = validate.choice(HousingSituation, value, field="situation").value
         elif key == "letter_language":
             cleaned[key] = validate.choice(LetterLanguage, value, field=key).value
+        elif key in CONTACT_DETAILS:
+            # An empty value removes a detail (a phone number that no longer works).
+            cleaned[key] = _contact_details({key: value}).get(key)
         elif key not in ("landlord", "caseworker"):
             cleaned[key] = validate.clean_text(value, field=key)
     added = _reasons(add_reasons or [])

@@ -549,3 +549,44 @@ CREATE TRIGGER caseworker_name_on_rename AFTER UPDATE OF name ON caseworkers
     BEGIN UPDATE households SET caseworker = NEW.name WHERE caseworker_id = NEW.id; END
 """,
     )
+
+
+@migrations(name="0020b_contact_details")
+def m0020b_contact_details(db: Database) -> None:
+    # How to reach a household: phone, e-mail, and a c/o address (care_of is the name on
+    # the "c/o" line) where letters reach a homeless person. A contact can be planned: a
+    # booked meeting or home visit on contact_on (at_time HH:MM, if booked to the
+    # minute), later marked held or cancelled. Contacts recorded so far were held.
+    _run(
+        db,
+        """
+ALTER TABLE households ADD COLUMN phone TEXT;
+ALTER TABLE households ADD COLUMN email TEXT;
+ALTER TABLE households ADD COLUMN care_of TEXT;
+ALTER TABLE households ADD COLUMN care_of_street TEXT;
+ALTER TABLE households ADD COLUMN care_of_postal_code TEXT;
+ALTER TABLE households ADD COLUMN care_of_city TEXT;
+ALTER TABLE contacts ADD COLUMN status TEXT NOT NULL DEFAULT 'held'
+    CHECK (status IN ('held', 'planned', 'cancelled'));
+ALTER TABLE contacts ADD COLUMN at_time TEXT
+    CHECK (at_time IS NULL OR at_time GLOB '[0-2][0-9]:[0-5][0-9]');
+ALTER TABLE contacts ADD COLUMN settled_note TEXT;
+CREATE INDEX contacts_planned ON contacts (contact_on) WHERE status = 'planned'
+""",
+    )
+
+
+@migrations(name="0020c_settings")
+def m0020c_settings(db: Database) -> None:
+    # Settings that belong to the database rather than to one user's config file:
+    # 'shared_group' is the operating-system group of a caseload shared on one server
+    # (bostad init --shared GROUP); every command then makes its files for that group.
+    _run(
+        db,
+        """
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT
+""",
+    )

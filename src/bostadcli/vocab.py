@@ -172,6 +172,15 @@ class DeadlineKind(Vocab):
     support_ending = "support_ending"
     consent_expiring = "consent_expiring"
     no_contact = "no_contact"
+    planned_contact = "planned_contact"
+
+
+class ContactStatus(Vocab):
+    """Whether a contact took place, is booked, or was called off."""
+
+    held = "held"
+    planned = "planned"
+    cancelled = "cancelled"
 
 
 class LetterLanguage(Vocab):
@@ -269,6 +278,10 @@ _LABELS: dict[tuple[str, str], str] = {
     ("DeadlineKind", "support_ending"): N_("support ending"),
     ("DeadlineKind", "consent_expiring"): N_("consent expiring"),
     ("DeadlineKind", "no_contact"): N_("no contact"),
+    ("DeadlineKind", "planned_contact"): N_("booked contact"),
+    ("ContactStatus", "held"): N_("held"),
+    ("ContactStatus", "planned"): N_("booked"),
+    ("ContactStatus", "cancelled"): N_("called off"),
     ("LetterLanguage", "sv"): N_("Swedish"),
     ("LetterLanguage", "en"): N_("English"),
     ("Recipient", "landlord"): N_("landlord"),
@@ -383,6 +396,12 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "support_ending": ("insats-upphör",),
         "consent_expiring": ("samtycke-går-ut",),
         "no_contact": ("ingen-kontakt",),
+        "planned_contact": ("bokad-kontakt", "bokat-besök"),
+    },
+    "ContactStatus": {
+        "held": ("genomförd", "hållen"),
+        "planned": ("bokad", "planerad"),
+        "cancelled": ("inställd", "avbokad"),
     },
     "LetterLanguage": {"sv": ("svenska",), "en": ("engelska",)},
     "Recipient": {

@@ -55,6 +55,25 @@ SituationOpt = Annotated[
     HousingSituation | None,
     typer.Option("--situation", help=_("Own tenancy at risk, or a homelessness situation.")),
 ]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", help=_("The household's phone number."))]
+EmailOpt = Annotated[str | None, typer.Option("--email", help=_("The household's e-mail address."))]
+CareOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--care-of",
+        metavar=_("NAME"),
+        help=_("c/o: the person or office letters go through (for someone without a home)."),
+    ),
+]
+CareOfStreetOpt = Annotated[
+    str | None, typer.Option("--care-of-street", help=_("Street of the c/o address."))
+]
+CareOfPostalOpt = Annotated[
+    str | None, typer.Option("--care-of-postal-code", help=_("Postal code of the c/o address."))
+]
+CareOfCityOpt = Annotated[
+    str | None, typer.Option("--care-of-city", help=_("City of the c/o address."))
+]
 LetterLanguageOpt = Annotated[
     LetterLanguage | None,
     typer.Option(
@@ -122,6 +141,12 @@ def add(
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
     letter_language: LetterLanguageOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    care_of: CareOfOpt = None,
+    care_of_street: CareOfStreetOpt = None,
+    care_of_postal_code: CareOfPostalOpt = None,
+    care_of_city: CareOfCityOpt = None,
     opened: Annotated[
         str | None,
         typer.Option("--opened", metavar=_("YYYY-MM-DD"), help=_("Date the case opened.")),
@@ -156,6 +181,12 @@ def add(
         note=note,
         opened_on=optional_date(opened, field="--opened"),
         letter_language=(letter_language or LetterLanguage.sv).value,
+        phone=phone,
+        email=email,
+        care_of=care_of,
+        care_of_street=care_of_street,
+        care_of_postal_code=care_of_postal_code,
+        care_of_city=care_of_city,
     )
     ref = add_household(
         app_state.database(),
@@ -312,6 +343,12 @@ def edit(
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
     letter_language: LetterLanguageOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    care_of: CareOfOpt = None,
+    care_of_street: CareOfStreetOpt = None,
+    care_of_postal_code: CareOfPostalOpt = None,
+    care_of_city: CareOfCityOpt = None,
 ) -> None:
     from bostadcli.households import edit_household
 
@@ -326,6 +363,12 @@ def edit(
         "caseworker": caseworker,
         "note": note,
         "letter_language": letter_language,
+        "phone": phone,
+        "email": email,
+        "care_of": care_of,
+        "care_of_street": care_of_street,
+        "care_of_postal_code": care_of_postal_code,
+        "care_of_city": care_of_city,
         "rent": money(rent, field="--rent"),
         "arrears": money(arrears, field="--arrears"),
     }

@@ -44,7 +44,10 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
 
     try:
         # Owner-only like every file the tool writes; a file that exists keeps its mode.
-        fd = os.open(file_path(path, field="--out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        from bostadcli.files import claim, file_mode
+
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        fd = claim(os.open(file_path(path, field="--out"), flags, file_mode()))
         fh = os.fdopen(fd, "w", encoding="utf-8")
     except OSError as exc:
         raise InvalidInput("--out", str(path), exc.strerror or str(exc)) from None
