@@ -14,8 +14,6 @@ without personnummer) for the audit log.
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -1027,11 +1025,10 @@ def export_table(
 
 
 def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        # A container user without a passwd entry or LOGNAME still needs a name in the log.
-        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    # The same login as the audit log names: the process's own, not $USER.
+    from bostadcli.audit import os_user as login
+
+    return login()
 
 
 def record_export(
