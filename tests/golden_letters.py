@@ -94,6 +94,7 @@ def build_households(db: Database) -> dict[str, str]:
     The tricky one has a rent guarantee (support 1) and housing support (support 2)
     ending early in 2027, the plain one an emergency stay then (support 3).
     """
+    from bostadcli.caseworkers import add_caseworker
     from bostadcli.consents import add_consent
     from bostadcli.households import ChildSpec, NewHousehold, add_household
     from bostadcli.landlords import add_landlord
@@ -102,6 +103,9 @@ def build_households(db: Database) -> dict[str, str]:
     from bostadcli.plans import NewPlan, create_plan, record_payment
     from bostadcli.supports import NewSupport, add_support
 
+    # No phone or e-mail of their own: the letters give the unit's.
+    add_caseworker(db, name="Karin Ek", initials="KE")
+    add_caseworker(db, name="Omar Berg", initials="OB")
     add_landlord(
         db,
         name='Bostäder i Ängby & Co "Hem" <AB>',
@@ -128,7 +132,7 @@ def build_households(db: Database) -> dict[str, str]:
                 ChildSpec(date(2015, 3, 2), "Alva"),
                 ChildSpec(date(2019, 6, 10), None, True),
             ],
-            caseworker="Karin Ek",
+            caseworker="KE",
             opened_on=date(2026, 11, 12),
         ),
         as_of=AS_OF,
@@ -180,7 +184,7 @@ def build_households(db: Database) -> dict[str, str]:
             postal_code="441 31",
             city="Ängby",
             source="enforcement",
-            caseworker="Omar Berg",
+            caseworker="OB",
             opened_on=date(2026, 11, 13),
         ),
         as_of=AS_OF,

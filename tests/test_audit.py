@@ -8,6 +8,7 @@ import pytest
 from sqlite_utils import Database
 
 from bostadcli.audit import list_audit, set_actor
+from bostadcli.caseworkers import add_caseworker
 from bostadcli.households import (
     NewHousehold,
     add_household,
@@ -27,8 +28,10 @@ def test_insert_update_delete_are_recorded_without_personnummer(db: Database) ->
     )
     set_actor(db, command="bostad member add", user="lisa")
     member = add_member(db, ref, name="Erik", pnr="19800101-0027", role="adult", as_of=AS_OF)
+    set_actor(db, command="bostad caseworker add", user="olle")
+    add_caseworker(db, name="Olle", initials="OL")
     set_actor(db, command="bostad household edit", user="olle")
-    edit_household(db, ref, changes={"caseworker": "Olle"})
+    edit_household(db, ref, changes={"caseworker": "OL"})
     set_actor(db, command="bostad member remove", user="olle")
     remove_member(db, ref, member)
 
@@ -41,12 +44,17 @@ def test_insert_update_delete_are_recorded_without_personnummer(db: Database) ->
         ("update", "households"),
         ("delete", "members"),
     }
-    assert all(r["ref"] == ref for r in log)
-    update = next(
-        r for r in log if r["action"] == "update" and "caseworker" in (r["changes"] or "")
-    )
-    assert (update["os_user"], update["command"]) == ("olle", "bostad household edit")
-    assert json.loads(update["changes"]) == {"caseworker": [None, "Olle"]}
+    assert all(r["ref"] == ref for r in log if r["table_name"] != "caseworkers")
+    updates = [
+        json.loads(r["changes"])
+        for r in log
+        if r["action"] == "update"
+        and r["table_name"] == "households"
+        and (r["os_user"], r["command"]) == ("olle", "bostad household edit")
+    ]
+    # The assignment, and the name the trigger writes beside it.
+    assert {"caseworker": [None, "Olle"]} in updates
+    assert any(u.get("caseworker_id", [0])[0] is None for u in updates)
     inserted = next(r for r in log if r["action"] == "insert" and r["table_name"] == "members")
     assert json.loads(inserted["changes"])["pnr"] == "recorded"
     deleted = next(r for r in log if r["action"] == "delete")

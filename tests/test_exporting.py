@@ -58,6 +58,10 @@ def db(tmp_path: Path) -> Any:
 
 def rich_case(db: Any) -> str:
     """A case with something in every table: the round trip must carry all of it."""
+    from bostadcli.caseworkers import add_caseworker
+
+    if not db.execute("SELECT 1 FROM caseworkers WHERE initials = 'KARIN'").fetchone():
+        add_caseworker(db, name="Karin", initials="KARIN")
     add_landlord(
         db,
         name="Alingsåshem",

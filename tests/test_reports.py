@@ -277,6 +277,10 @@ def test_plans_in_the_year(db: Any) -> None:
 
 
 def test_caseload_by_caseworker_landlord_and_reason(db: Any) -> None:
+    from bostadcli.caseworkers import add_caseworker
+
+    add_caseworker(db, name="Karin", initials="KARIN")
+    add_caseworker(db, name="Olle", initials="OLLE")
     a = household(
         db, "A", caseworker="Karin", children=(date(2016, 1, 1),), reasons=["disturbance"]
     )

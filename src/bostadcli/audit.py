@@ -13,6 +13,7 @@ the cases it deletes.
 from __future__ import annotations
 
 import getpass
+import os
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +31,22 @@ PURGE_COMMAND = "purge"
 
 
 def os_user() -> str:
+    """The login running the command, from the process's own user id.
+
+    Not from $USER or $LOGNAME: on a shared server those are the caller's to set, and the
+    audit log must name each caseworker's own login. Only where the system has no user
+    database (or no entry for the id) does the environment say, as before.
+    """
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, OSError, AttributeError):
+        pass
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        return "?"
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "?"
 
 
 def set_actor(db: Database, *, command: str, user: str | None = None) -> None:

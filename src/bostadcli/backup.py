@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict
-from bostadcli.files import private_folder
+from bostadcli.files import claim, file_mode, private_folder
 from bostadcli.i18n import _
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def backup_database(db: Database, dest: Path, *, overwrite: bool = False) -> dic
         private_folder(dest.parent)
         if tmp.exists():
             tmp.unlink()
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.close(claim(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode())))
     except OSError as exc:
         raise BostadError(
             _("cannot write {path}: {error}").format(path=dest, error=exc.strerror)

@@ -220,7 +220,9 @@ def write_default_config(path: Path) -> bool:
     if path.exists():
         return False
     private_folder(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    from bostadcli.files import claim, file_mode
+
+    fd = claim(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()))
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(CONFIG_TEMPLATE)
     return True

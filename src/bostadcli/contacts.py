@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.db import insert, now_utc, rows, transaction
-from bostadcli.errors import InvalidInput
+from bostadcli.db import insert, now_utc, one, rows, transaction
+from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
 from bostadcli.i18n import _
-from bostadcli.vocab import ContactKind, ReferralTarget
+from bostadcli.vocab import ContactKind, ContactStatus, ReferralTarget
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+
+# What can be booked ahead: a meeting, a home visit, a phone call at an agreed time.
+PLANNABLE = (ContactKind.meeting, ContactKind.home_visit, ContactKind.phone)
+_AT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
+
+
+def parse_at(text: str, *, field: str = "at") -> tuple[date, str | None]:
+    """``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``: the day and the time (or None)."""
+    from bostadcli.dates import parse_date
+
+    m = _AT.fullmatch(text.strip())
+    if m is None:
+        raise InvalidInput(field, text, _("expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM'"))
+    day = parse_date(m.group(1), field=field)
+    if m.group(2) is None:
+        return day, None
+    hour, minute = int(m.group(2)), int(m.group(3))
+    if hour > 23 or minute > 59:
+        raise InvalidInput(field, text, _("not a time of day"))
+    return day, f"{hour:02d}:{minute:02d}"
 
 
 def add_contact(
@@ -27,11 +49,35 @@ def add_contact(
     caseworker: str | None = None,
     as_of: date,
     automatic: bool = False,
+    planned: bool = False,
+    at_time: str | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """Log a contact; a referral names the service it went to."""
+    """Log a contact; a referral names the service it went to.
+
+    With ``planned`` the contact is booked for ``on`` (and ``at_time``), which must not
+    have passed on ``as_of`` (nor, on today's date, at ``now``); it is marked held or
+    cancelled later (``settle_contact``).
+    """
     kind_ = validate.choice(ContactKind, kind, field="kind")
-    if on > as_of:
-        raise InvalidInput("date", on.isoformat(), _("is in the future"))
+    if planned:
+        if kind_ not in PLANNABLE:
+            raise InvalidInput(
+                "kind",
+                kind_.value,
+                _("only a meeting, a home visit or a phone call can be booked"),
+            )
+        shown_at = on.isoformat() + (f" {at_time}" if at_time else "")
+        if on < as_of:
+            raise InvalidInput("at", shown_at, _("is in the past; a booked contact lies ahead"))
+        current = now or datetime.now()
+        if at_time and on == current.date() and at_time < current.strftime("%H:%M"):
+            raise InvalidInput("at", shown_at, _("is in the past; a booked contact lies ahead"))
+    else:
+        if at_time is not None:
+            raise InvalidInput("at", at_time, _("only a booked contact has a time"))
+        if on > as_of:
+            raise InvalidInput("date", on.isoformat(), _("is in the future"))
     target = None
     if referral_to:
         target = validate.choice(ReferralTarget, referral_to, field="to").value
@@ -49,14 +95,78 @@ def add_contact(
         "referral_to": target,
         "caseworker": validate.clean_text(caseworker, field="caseworker"),
         "automatic": int(automatic),
+        "status": ContactStatus.planned.value if planned else ContactStatus.held.value,
+        "at_time": at_time,
         "created_at": now_utc(),
     }
     with transaction(db):
         hid = household_id(db, ref)
         record["household_id"] = hid
+        who = record["caseworker"]
+        if isinstance(who, str):
+            # Initials or a login stand for the caseworker's name; other text is kept.
+            named = one(
+                db,
+                "SELECT name FROM caseworkers WHERE initials = :upper OR login = :c"
+                " ORDER BY retired_on IS NOT NULL, id LIMIT 1",
+                {"c": who, "upper": who.upper()},
+            )
+            if named is not None:
+                record["caseworker"] = named["name"]
         contact_id = insert(db, "contacts", record)
         db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
     return contact_id
+
+
+def settle_contact(
+    db: Database,
+    contact_id: int,
+    *,
+    status: str,
+    on: date | None = None,
+    note: str | None = None,
+    as_of: date,
+) -> dict[str, Any]:
+    """Mark a booked contact held (on ``on``, default its booked day) or cancelled."""
+    validate.row_id(contact_id, field="ID")
+    outcome = validate.choice(ContactStatus, status, field="status")
+    if outcome is ContactStatus.planned:
+        raise InvalidInput("status", outcome.value, _("a contact is booked with contact add"))
+    cleaned_note = validate.clean_text(
+        note, field="text", max_length=validate.TEXT_MAX, multiline=True
+    )
+    with transaction(db):
+        contact = one(
+            db,
+            "SELECT c.*, h.ref FROM contacts c JOIN households h ON h.id = c.household_id"
+            " WHERE c.id = ?",
+            [contact_id],
+        )
+        if contact is None:
+            raise NotFound(_("no contact {id}").format(id=contact_id))
+        if contact["status"] != ContactStatus.planned.value:
+            raise Conflict(
+                _("contact {id} is not booked: it is {status}").format(
+                    id=contact_id, status=ContactStatus(contact["status"]).label
+                )
+            )
+        changes: dict[str, Any] = {"status": outcome.value, "settled_note": cleaned_note}
+        if outcome is ContactStatus.held:
+            held_on = on or date.fromisoformat(contact["contact_on"])
+            if held_on > as_of:
+                raise InvalidInput(
+                    "date", held_on.isoformat(), _("is in the future; give --date of the contact")
+                )
+            if on is not None:
+                changes["contact_on"] = held_on.isoformat()
+        elif on is not None:
+            raise InvalidInput("date", on.isoformat(), _("only a held contact has a date"))
+        db.table("contacts").update(contact_id, changes)
+        db.execute(
+            "UPDATE households SET updated_at = ? WHERE id = ?",
+            [now_utc(), contact["household_id"]],
+        )
+    return contact
 
 
 def list_contacts(
@@ -65,11 +175,16 @@ def list_contacts(
     ref: str | None = None,
     since: date | None = None,
     kind: str | None = None,
+    status: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Contacts, newest first. A corrected entry stays, with the entry that corrects it
-    (``corrected_by``), as in a journal."""
+    """Contacts, newest first (booked ones by their day, the furthest ahead first). A
+    corrected entry stays, with the entry that corrects it (``corrected_by``), as in a
+    journal."""
     where: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
+    if status is not None:
+        where.append("c.status = :status")
+        params["status"] = validate.choice(ContactStatus, status, field="status").value
     if ref is not None:
         where.append("c.household_id = :hid")
         params["hid"] = household_id(db, ref)
@@ -82,8 +197,8 @@ def list_contacts(
     result = rows(
         db,
         f"""
-        SELECT c.id, h.ref, c.contact_on, c.kind, c.referral_to, c.text, c.caseworker,
-            c.automatic, c.corrects_id,
+        SELECT c.id, h.ref, c.contact_on, c.at_time, c.status, c.kind, c.referral_to, c.text,
+            c.caseworker, c.automatic, c.settled_note, c.corrects_id,
             (SELECT x.id FROM contacts x WHERE x.corrects_id = c.id) AS corrected_by
         FROM contacts c JOIN live_households h ON h.id = c.household_id
         WHERE {" AND ".join(where)}

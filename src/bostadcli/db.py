@@ -40,8 +40,10 @@ def _create_private_file(path: Path) -> None:
     from bostadcli.files import private_folder
 
     private_folder(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+    from bostadcli.files import claim, file_mode
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode())
+    os.close(claim(fd))
 
 
 def open_database(path: str | Path, *, create: bool = False, migrate: bool = True) -> Database:
@@ -80,6 +82,11 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
     db = Database(conn, execute_plugins=False)
     # SQLite's NOCASE folds ASCII letters only; names here have Å, Ä and Ö.
     conn.create_function("casefold", 1, _casefold, deterministic=True)
+    from bostadcli.search import COMPACT_FUNCTION, FOLD_FUNCTION, compact_text, fold_text
+
+    # Text as a search compares it ("ostlund" finds "Östlund"); used only when reading.
+    conn.create_function(FOLD_FUNCTION, 1, fold_text, deterministic=True)
+    conn.create_function(COMPACT_FUNCTION, 1, compact_text, deterministic=True)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")

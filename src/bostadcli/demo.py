@@ -90,6 +90,22 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         postal_code="441 40",
         city="Exempelby",
     )
+    from bostadcli.caseworkers import add_caseworker
+
+    add_caseworker(
+        db,
+        name="Karin Ek",
+        initials="KE",
+        phone="08-465 004 05",
+        email="karin.ek@exempelby.example",
+    )
+    add_caseworker(
+        db,
+        name="Omar Berg",
+        initials="OB",
+        phone="08-465 004 06",
+        email="omar.berg@exempelby.example",
+    )
     made: list[dict[str, str]] = []
 
     # A family of four, two weeks after the notice was served: the recovery deadline is
@@ -113,7 +129,7 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
                 ChildSpec(_years_ago(as_of, 11, 20), "Sara Hassan"),
                 ChildSpec(_years_ago(as_of, 6, 200), "Adam Hassan"),
             ],
-            caseworker="Karin Ek",
+            caseworker="KE",
             opened_on=served,
         ),
         as_of=as_of,
@@ -148,7 +164,7 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
             rent=Money.kronor(6_200),
             reasons=["disturbance"],
             children=[ChildSpec(_years_ago(as_of, 9, 30), "Elsa Lindqvist", part_time=True)],
-            caseworker="Karin Ek",
+            caseworker="KE",
             opened_on=as_of - timedelta(days=5),
         ),
         as_of=as_of,
@@ -181,7 +197,7 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
             arrears=Money(3_125_050),
             source="enforcement",
             children=[ChildSpec(_years_ago(as_of, 3, 60), "Liam Svensson")],
-            caseworker="Omar Berg",
+            caseworker="OB",
             opened_on=as_of - timedelta(days=3),
         ),
         as_of=as_of,
@@ -199,7 +215,7 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         kind="phone",
         on=as_of,
         text="Ingen svarade; försöker igen.",
-        caseworker="Omar Berg",
+        caseworker="OB",
         as_of=as_of,
     )
     made.append(
@@ -218,7 +234,7 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
             tenant_pnr=fictional_pnr(_years_ago(as_of, 52, 5), "137"),
             source="self_referral",
             housing_situation="homeless_short_term",
-            caseworker="Omar Berg",
+            caseworker="OB",
             opened_on=as_of - timedelta(days=20),
         ),
         as_of=as_of,
@@ -256,7 +272,7 @@ def _rent_guarantee(db: Any, as_of: date) -> dict[str, str]:
             rent=Money.kronor(7_200),
             source="self_referral",
             children=[ChildSpec(_years_ago(as_of, 4, 45), "Noah Nilsson")],
-            caseworker="Karin Ek",
+            caseworker="KE",
             opened_on=ends - timedelta(days=2 * 365 + 20),
         ),
         as_of=as_of,
@@ -319,7 +335,7 @@ def _plans(db: Any, as_of: date) -> list[dict[str, str]]:
                 rent=Money.kronor(6_900),
                 arrears=Money.kronor(9_600),
                 source="self_referral",
-                caseworker="Karin Ek",
+                caseworker="KE",
                 opened_on=agreed - timedelta(days=10),
             ),
             as_of=as_of,

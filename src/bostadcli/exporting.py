@@ -14,8 +14,6 @@ without personnummer) for the audit log.
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +27,7 @@ from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
 from bostadcli.vocab import (
     CaseStatus,
     ContactKind,
+    ContactStatus,
     HousingSituation,
     LandlordKind,
     LetterLanguage,
@@ -347,7 +346,7 @@ register(
         description=N_("The contact log: letters, calls, meetings, home visits, referrals."),
         sql="""
 SELECT h.ref, c.id, c.contact_on, c.kind, c.referral_to, c.text, c.caseworker, c.automatic,
-    c.corrects_id, c.created_at
+    c.corrects_id, c.status, c.at_time, c.created_at
 FROM contacts c JOIN live_households h ON h.id = c.household_id
 WHERE {where}
 ORDER BY h.ref, c.contact_on, c.id
@@ -366,6 +365,8 @@ ORDER BY h.ref, c.contact_on, c.id
                 N_("the entry this one corrects (the corrected entry stays in the log)"),
                 "int",
             ),
+            col("status", N_("held, planned (booked for contact_on) or cancelled")),
+            col("at_time", N_("the booked time of day, HH:MM, if any")),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
         ),
         since="c.contact_on",
@@ -376,7 +377,7 @@ ORDER BY h.ref, c.contact_on, c.id
             # By id: a correction points at the entry it corrects, which comes first.
             order_by="id",
             refs={"corrects_id": "contacts"},
-            vocab={"kind": ContactKind, "referral_to": ReferralTarget},
+            vocab={"kind": ContactKind, "referral_to": ReferralTarget, "status": ContactStatus},
         ),
     )
 )
@@ -1031,11 +1032,10 @@ def export_table(
 
 
 def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        # A container user without a passwd entry or LOGNAME still needs a name in the log.
-        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    # The same login as the audit log names: the process's own, not $USER.
+    from bostadcli.audit import os_user as login
+
+    return login()
 
 
 def record_export(

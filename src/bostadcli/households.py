@@ -78,6 +78,12 @@ class NewHousehold:
     # A personnummer already in another open case is refused unless allowed, with a reason.
     allow_duplicate: bool = False
     duplicate_reason: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    care_of: str | None = None
+    care_of_street: str | None = None
+    care_of_postal_code: str | None = None
+    care_of_city: str | None = None
 
 
 def other_open_cases(
@@ -148,6 +154,40 @@ def _member_record(
     }
 
 
+CONTACT_DETAILS = (
+    "phone",
+    "email",
+    "care_of",
+    "care_of_street",
+    "care_of_postal_code",
+    "care_of_city",
+)
+
+
+def _contact_details(values: dict[str, Any]) -> dict[str, Any]:
+    """Phone, e-mail and the c/o address, checked; only the keys given."""
+    cleaners = {
+        "phone": lambda v: validate.phone(v, field="phone"),
+        "email": lambda v: validate.email(v, field="email"),
+        "care_of": lambda v: validate.clean_text(v, field="care_of"),
+        "care_of_street": lambda v: validate.clean_text(v, field="care_of_street"),
+        "care_of_postal_code": lambda v: validate.postal_code(v, field="care_of_postal_code"),
+        "care_of_city": lambda v: validate.clean_text(v, field="care_of_city"),
+    }
+    return {k: cleaners[k](v) for k, v in values.items() if v is not None}
+
+
+def _caseworker_id(
+    db: Database, named: str | None, *, login: str | None, configured: str | None
+) -> int | None:
+    from bostadcli import caseworkers
+
+    if validate.clean_text(named, field="caseworker"):
+        return int(caseworkers.active_caseworker(db, str(named), field="caseworker")["id"])
+    found = caseworkers.default_caseworker(db, login=login, configured=configured)
+    return int(found["id"]) if found else None
+
+
 def _reasons(values: list[str]) -> list[str]:
     return sorted({validate.choice(Reason, v, field="reason").value for v in values})
 
@@ -165,8 +205,14 @@ def add_household(
     as_of: date,
     create_landlord: bool = False,
     default_caseworker: str | None = None,
+    login: str | None = None,
 ) -> str:
-    """Record a new case with its tenant, co-tenant and children. Returns the reference."""
+    """Record a new case with its tenant, co-tenant and children. Returns the reference.
+
+    ``new.caseworker`` names a working caseworker by initials or login (an error
+    otherwise); without it the case goes to the caseworker of ``login``, else to
+    ``default_caseworker`` (the config's) if that names one (``caseworkers.default_caseworker``).
+    """
     situation = validate.choice(HousingSituation, new.housing_situation, field="situation")
     source = validate.choice(Source, new.source, field="source")
     language = validate.choice(LetterLanguage, new.letter_language, field="letter_language")
@@ -197,12 +243,22 @@ def add_household(
         "arrears_ore": new.arrears.ore,
         "source": source.value,
         "housing_situation": situation.value,
-        "caseworker": validate.clean_text(new.caseworker, field="caseworker")
-        or (default_caseworker or None),
         "note": validate.clean_text(
             new.note, field="note", max_length=validate.TEXT_MAX, multiline=True
         ),
     }
+    record.update(
+        _contact_details(
+            {
+                "phone": new.phone,
+                "email": new.email,
+                "care_of": new.care_of,
+                "care_of_street": new.care_of_street,
+                "care_of_postal_code": new.care_of_postal_code,
+                "care_of_city": new.care_of_city,
+            }
+        )
+    )
     if language is not LetterLanguage.sv:
         # Swedish is the column's default (migration 0013_letter_language).
         record["letter_language"] = language.value
@@ -244,6 +300,9 @@ def add_household(
             )
             if others:
                 duplicates.append((number, others))
+        record["caseworker_id"] = _caseworker_id(
+            db, new.caseworker, login=login, configured=default_caseworker
+        )
         ref = allocate_ref(db, opened_on)
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)
@@ -410,7 +469,7 @@ _LIST_SQL = f"""
 SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     t.name AS tenant, t.pnr AS tenant_pnr,
     h.street, h.postal_code, h.city, h.landlord_id, l.name AS landlord, h.contract_number,
-    h.rent_ore, h.arrears_ore, h.source, h.housing_situation, h.caseworker,
+    h.rent_ore, h.arrears_ore, h.source, h.housing_situation, h.caseworker, h.caseworker_id,
     {HOUSEHOLD_FIGURES}
 FROM live_households h LEFT JOIN landlords l ON l.id = h.landlord_id
 {TENANT_JOIN}
@@ -442,8 +501,10 @@ def list_households(
         params["reason"] = validate.choice(Reason, reason, field="reason").value
         where.append("(',' || reasons || ',') LIKE '%,' || :reason || ',%'")
     if caseworker:
-        params["caseworker"] = caseworker.strip().casefold()
-        where.append("casefold(caseworker) = :caseworker")
+        from bostadcli.caseworkers import find_caseworker
+
+        params["caseworker_id"] = find_caseworker(db, caseworker, field="caseworker")["id"]
+        where.append("caseworker_id = :caseworker_id")
     if with_children is True:
         where.append("children + children_part_time > 0")
     elif with_children is False:
@@ -469,6 +530,7 @@ def list_households(
 def _decorate(row: dict[str, Any], *, as_of: date, include_pnr: bool) -> None:
     row.pop("id", None)
     row.pop("landlord_id", None)
+    row.pop("caseworker_id", None)
     pnr = row.get("tenant_pnr")
     if pnr:
         number = IdentityNumber(pnr)
@@ -501,7 +563,8 @@ def show_household(
     _decorate(case, as_of=as_of, include_pnr=include_pnr)
     detail = one(
         db,
-        "SELECT note, letter_language, created_at, updated_at FROM households WHERE id = ?",
+        "SELECT note, letter_language, phone, email, care_of, care_of_street,"
+        " care_of_postal_code, care_of_city, created_at, updated_at FROM households WHERE id = ?",
         [hid],
     )
     assert detail is not None
@@ -558,6 +621,7 @@ EDITABLE = {
     "caseworker",
     "note",
     "letter_language",
+    *CONTACT_DETAILS,
 }
 
 
@@ -591,7 +655,10 @@ def edit_household(
             cleaned[key] = validate.choice(HousingSituation, value, field="situation").value
         elif key == "letter_language":
             cleaned[key] = validate.choice(LetterLanguage, value, field=key).value
-        elif key != "landlord":
+        elif key in CONTACT_DETAILS:
+            # An empty value removes a detail (a phone number that no longer works).
+            cleaned[key] = _contact_details({key: value}).get(key)
+        elif key not in ("landlord", "caseworker"):
             cleaned[key] = validate.clean_text(value, field=key)
     added = _reasons(add_reasons or [])
     removed = _reasons(remove_reasons or [])
@@ -602,7 +669,15 @@ def edit_household(
         if "landlord" in changes:
             name = changes["landlord"]
             cleaned["landlord_id"] = get_landlord(db, name)["id"] if name else None
+        if "caseworker" in changes:
+            from bostadcli.caseworkers import active_caseworker
+
+            chosen = active_caseworker(db, changes["caseworker"], field="caseworker")
+            cleaned["caseworker_id"] = chosen["id"]
         diff = {k: (current[k], v) for k, v in cleaned.items() if current[k] != v}
+        if "caseworker_id" in diff:
+            # Said by name: the id means nothing to the reader (the trigger sets the name).
+            diff["caseworker"] = (current["caseworker"], chosen["name"])
         old_reasons = {
             r["reason"]
             for r in rows(db, "SELECT reason FROM household_reasons WHERE household_id = ?", [hid])
@@ -614,9 +689,10 @@ def edit_household(
             db.table("household_reasons").insert_all(
                 [{"household_id": hid, "reason": r} for r in sorted(new_reasons)]
             )
-        updates = {k: new for k, (_old, new) in diff.items() if k != "reasons"}
+        updates = {k: new for k, (_old, new) in diff.items() if k not in ("reasons", "caseworker")}
         if diff:
             db.table("households").update(hid, updates | {"updated_at": now_utc()})
+    diff.pop("caseworker_id", None)
     return diff
 
 

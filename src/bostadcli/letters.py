@@ -26,11 +26,11 @@ from bostadcli import templating, validate
 from bostadcli.config import Config, Policy
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import BostadError, Conflict, InvalidInput
-from bostadcli.files import private_folder
+from bostadcli.files import claim, file_mode, private_folder
 from bostadcli.households import household_id
 from bostadcli.i18n import N_, _
 from bostadcli.money import Money
-from bostadcli.vocab import ContactKind, Source
+from bostadcli.vocab import ContactKind, HousingSituation, Source
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -208,11 +208,34 @@ def letter_context(
         )
         if line
     ]
+    homeless = case["housing_situation"] != HousingSituation.tenancy_at_risk.value
+    postable = bool(case["street"] and case["postal_code"])
+    if case.get("care_of_street") and (homeless or not case["street"]):
+        postable = bool(case["care_of_postal_code"])
+        # Someone without a home of their own is written to at their c/o address.
+        address_lines = [
+            line
+            for line in (
+                f"c/o {case['care_of']}" if case.get("care_of") else None,
+                case["care_of_street"],
+                " ".join(x for x in (case["care_of_postal_code"], case["care_of_city"]) if x),
+            )
+            if line
+        ]
     upcoming = [n for n in case["notices"] if n["days_left"] is not None and n["days_left"] >= 0]
     recovery = next((n for n in upcoming if n["recovery_deadline"]), None)
     eviction = next((n for n in upcoming if n["kind"] == "eviction"), None)
     landlord = case["landlord_detail"]
     caseworker = case["caseworker"] or lh.default_caseworker or None
+    # The assigned caseworker's direct phone and e-mail; the unit's where they have none.
+    assigned = one(
+        db,
+        "SELECT c.phone, c.email FROM caseworkers c JOIN households h"
+        " ON h.caseworker_id = c.id WHERE h.ref = ?",
+        [case["ref"]],
+    )
+    direct_phone = (assigned or {}).get("phone") or lh.phone
+    direct_email = (assigned or {}).get("email") or lh.email
     children = [m for m in members if m["is_child"]]
     return {
         "ref": case["ref"],
@@ -227,7 +250,7 @@ def letter_context(
             "email": lh.email,
             "socialjouren_phone": lh.socialjouren_phone,
         },
-        "caseworker": {"name": caseworker, "phone": lh.phone, "email": lh.email},
+        "caseworker": {"name": caseworker, "phone": direct_phone, "email": direct_email},
         "household": {
             "ref": case["ref"],
             "street": case["street"],
@@ -280,7 +303,7 @@ def letter_context(
         "tenant_names": names,
         "address_problem": (
             None
-            if case["street"] and case["postal_code"]
+            if postable
             else _("a letter on paper needs the household's street and postal code")
         ),
         "params": params or {},
@@ -649,7 +672,7 @@ def write_private_file(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP_SUFFIX}")
     try:
         tmp.unlink(missing_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = claim(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()))
         try:
             view = memoryview(data)
             while view:
@@ -711,7 +734,7 @@ def prepare_out_dir(folder: Path) -> Path:
         elif not folder.is_dir():
             raise BostadError(_("--out-dir is not a folder: {path}").format(path=folder))
         probe = folder / f".probe.{os.getpid()}{_TMP_SUFFIX}"
-        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = claim(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode()))
         os.close(fd)
         probe.unlink()
     except OSError as exc:

@@ -517,3 +517,132 @@ CREATE VIEW household_deadlines AS
         AND (recovery_deadline IS NOT NULL OR (kind = 'eviction' AND eviction_at IS NOT NULL))
 """,
     )
+
+
+def _initials_of(name: str, taken: set[str]) -> str:
+    """Initials for a caseworker known only by name: "Karin Ek" → "KE", then "KE2", …"""
+    letters = "".join(word[0] for word in name.replace("-", " ").split() if word[0].isalnum())
+    base = (letters or "X").upper()[:6]
+    initials, n = base, 1
+    while initials.casefold() in taken:
+        n += 1
+        initials = f"{base}{n}"
+    taken.add(initials.casefold())
+    return initials
+
+
+@migrations(name="0020_caseworkers")
+def m0020_caseworkers(db: Database) -> None:
+    # Caseworkers as records: a case is assigned to one (caseworker_id), by initials or
+    # login, never by free text a typo turns into a new person. Initials and logins are
+    # unique among those still working; a retired caseworker keeps their cases' history.
+    # Initials are stored in upper case (folded by the program, which knows Å, Ä, Ö).
+    # households.caseworker stays as the assigned caseworker's name, kept by the triggers
+    # below, so every report, export and letter that reads it reads the current name.
+    # The free-text names already recorded become records (same name, same caseworker
+    # folded for case), with initials made from the name.
+    _run(
+        db,
+        """
+CREATE TABLE caseworkers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    initials TEXT NOT NULL CHECK (length(initials) BETWEEN 1 AND 8),
+    login TEXT CHECK (login IS NULL OR length(login) > 0),
+    phone TEXT,
+    email TEXT,
+    retired_on TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX caseworkers_initials ON caseworkers (initials) WHERE retired_on IS NULL;
+CREATE UNIQUE INDEX caseworkers_login ON caseworkers (login) WHERE retired_on IS NULL;
+ALTER TABLE households ADD COLUMN caseworker_id INTEGER REFERENCES caseworkers (id);
+CREATE INDEX households_caseworker_id ON households (caseworker_id, status)
+""",
+    )
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    names = [
+        str(r[0])
+        for r in db.execute(
+            "SELECT DISTINCT trim(caseworker) FROM households"
+            " WHERE caseworker IS NOT NULL AND trim(caseworker) != '' ORDER BY 1"
+        ).fetchall()
+    ]
+    ids: dict[str, int] = {}
+    taken: set[str] = set()
+    for name in names:
+        key = name.casefold()
+        if key in ids:
+            continue
+        cursor = db.execute(
+            "INSERT INTO caseworkers (name, initials, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            [name, _initials_of(name, taken), now, now],
+        )
+        ids[key] = int(cursor.lastrowid or 0)
+    for row in db.execute(
+        "SELECT id, trim(caseworker) FROM households WHERE caseworker IS NOT NULL"
+    ).fetchall():
+        found = ids.get(str(row[1]).casefold())
+        if found is not None:
+            db.execute(
+                "UPDATE households SET caseworker_id = ?, caseworker = ? WHERE id = ?",
+                [found, next(n for n in names if n.casefold() == str(row[1]).casefold()), row[0]],
+            )
+    _run(
+        db,
+        """
+CREATE TRIGGER caseworker_name_on_insert AFTER INSERT ON households
+    WHEN NEW.caseworker_id IS NOT NULL
+    BEGIN UPDATE households SET caseworker = (SELECT name FROM caseworkers
+        WHERE id = NEW.caseworker_id) WHERE id = NEW.id; END;
+CREATE TRIGGER caseworker_name_on_assign AFTER UPDATE OF caseworker_id ON households
+    BEGIN UPDATE households SET caseworker = (SELECT name FROM caseworkers
+        WHERE id = NEW.caseworker_id) WHERE id = NEW.id; END;
+CREATE TRIGGER caseworker_name_on_rename AFTER UPDATE OF name ON caseworkers
+    BEGIN UPDATE households SET caseworker = NEW.name WHERE caseworker_id = NEW.id; END
+""",
+    )
+
+
+@migrations(name="0020b_contact_details")
+def m0020b_contact_details(db: Database) -> None:
+    # How to reach a household: phone, e-mail, and a c/o address (care_of is the name on
+    # the "c/o" line) where letters reach a homeless person. A contact can be planned: a
+    # booked meeting or home visit on contact_on (at_time HH:MM, if booked to the
+    # minute), later marked held or cancelled. Contacts recorded so far were held.
+    _run(
+        db,
+        """
+ALTER TABLE households ADD COLUMN phone TEXT;
+ALTER TABLE households ADD COLUMN email TEXT;
+ALTER TABLE households ADD COLUMN care_of TEXT;
+ALTER TABLE households ADD COLUMN care_of_street TEXT;
+ALTER TABLE households ADD COLUMN care_of_postal_code TEXT;
+ALTER TABLE households ADD COLUMN care_of_city TEXT;
+ALTER TABLE contacts ADD COLUMN status TEXT NOT NULL DEFAULT 'held'
+    CHECK (status IN ('held', 'planned', 'cancelled'));
+ALTER TABLE contacts ADD COLUMN at_time TEXT
+    CHECK (at_time IS NULL OR at_time GLOB '[0-2][0-9]:[0-5][0-9]');
+ALTER TABLE contacts ADD COLUMN settled_note TEXT;
+CREATE INDEX contacts_planned ON contacts (contact_on) WHERE status = 'planned'
+""",
+    )
+
+
+@migrations(name="0020c_settings")
+def m0020c_settings(db: Database) -> None:
+    # Settings that belong to the database rather than to one user's config file:
+    # 'shared_group' is the operating-system group of a caseload shared on one server
+    # (bostad init --shared GROUP); every command then makes its files for that group.
+    _run(
+        db,
+        """
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT
+""",
+    )

@@ -53,7 +53,8 @@ _SEVERITY = {
     DeadlineKind.installment_overdue: 2,
     DeadlineKind.support_ending: 3,
     DeadlineKind.consent_expiring: 4,
-    DeadlineKind.no_contact: 5,
+    DeadlineKind.planned_contact: 5,
+    DeadlineKind.no_contact: 6,
 }
 
 # The household columns every entry carries.
@@ -89,6 +90,9 @@ DEADLINE_FIELDS = (
     "quiet_days",
     "plan_ref",
     "plan_state",
+    "contact_id",
+    "contact_kind",
+    "at_time",
 )
 
 
@@ -144,8 +148,9 @@ def deadlines(
     as_of: date,
     windows: DeadlineWindows | None = None,
     policy: Policy | None = None,
+    caseworker_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """What needs action, most urgent first.
+    """What needs action, most urgent first (only the cases of ``caseworker_id`` if given).
 
     Open cases only, except that a plan or support kept running when its case was
     closed still shows. Entries: recovery deadlines and eviction dates (from ``windows.legal``
@@ -158,7 +163,10 @@ def deadlines(
     (or, without any, the opening of the case) is ``windows.no_contact`` days old or
     more; their due date is the day a contact became due, and they form their own band,
     ``no_contact``, after the dated ones. Letters sent by the monthly batch
-    (``automatic``) do not count as contact: nobody spoke to the family.
+    (``automatic``) do not count as contact: nobody spoke to the family; nor do booked
+    or cancelled contacts. Booked contacts (meetings, home visits, calls) within
+    ``windows.legal`` days show on their day; one whose day passed without being marked
+    held or cancelled stays, as overdue, for ``DEADLINE_OVERDUE_VISIBLE_DAYS``.
 
     Order: band (overdue, this week, later, no contact), then date, then households with
     children first, then eviction before recovery deadline before the rest, then case
@@ -254,7 +262,8 @@ def deadlines(
         SELECT * FROM (
             SELECT {_HOUSEHOLD}, h.opened_on,
                 (SELECT max(c.contact_on) FROM live_contacts c WHERE c.household_id = h.id
-                 AND c.automatic = 0 AND c.contact_on <= :as_of) AS last_contact_on
+                 AND c.automatic = 0 AND c.status = 'held' AND c.contact_on <= :as_of)
+                 AS last_contact_on
             FROM live_households h WHERE {_OPEN})
         WHERE coalesce(last_contact_on, opened_on) <= :silent_since
         """,
@@ -264,6 +273,23 @@ def deadlines(
         due = (since + timedelta(days=w.no_contact)).isoformat()
         row["quiet_days"] = (as_of - since).days
         entries.append(_entry(DeadlineKind.no_contact, due, row, as_of))
+    for row in rows(
+        db,
+        f"""
+        SELECT {_HOUSEHOLD}, c.contact_on AS due_on, c.id AS contact_id,
+            c.kind AS contact_kind, c.at_time
+        FROM contacts c JOIN households h ON h.id = c.household_id
+        WHERE {_OPEN} AND c.status = 'planned' AND c.contact_on BETWEEN :from AND :legal_to
+        """,
+        params,
+    ):
+        entries.append(_entry(DeadlineKind.planned_contact, row["due_on"], row, as_of))
+    if caseworker_id is not None:
+        theirs = {
+            r["ref"]
+            for r in rows(db, "SELECT ref FROM households WHERE caseworker_id = ?", [caseworker_id])
+        }
+        entries = [e for e in entries if e["ref"] in theirs]
     entries.sort(
         key=lambda e: (
             BANDS.index(e["band"]),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bostadcli.db import rows
+from bostadcli.db import one, rows, transaction
+from bostadcli.errors import BostadError, InvalidInput
+from bostadcli.i18n import _
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -42,3 +45,115 @@ def integrity_check(db: Database) -> dict[str, Any]:
         if not table.startswith(("_", "sqlite_"))
     }
     return {"ok": not problems, "problems": problems, "counts": counts}
+
+
+SHARED_GROUP = "shared_group"
+
+
+def group_id(name: str, *, field: str = "--shared") -> int:
+    """The id of an operating-system group, by name."""
+    import grp
+
+    try:
+        return grp.getgrnam(name.strip()).gr_gid
+    except (KeyError, ValueError):
+        raise InvalidInput(field, name, _("no such group on this machine")) from None
+
+
+def shared_group(db: Database) -> str | None:
+    """The group the database is shared with (``init --shared``), or None."""
+    if not one(db, "SELECT 1 AS x FROM sqlite_master WHERE name = 'settings'"):
+        return None
+    found = one(db, "SELECT value FROM settings WHERE name = ?", [SHARED_GROUP])
+    return str(found["value"]) if found else None
+
+
+def apply_sharing(db: Database, path: Path) -> tuple[str, int] | None:
+    """Make this process write for the database's group, if it has one.
+
+    Returns (group, gid). A group that no longer exists on the machine is taken from the
+    database file itself, so files keep going to the group that has the data.
+    """
+    from bostadcli.files import share_with_group
+
+    group = shared_group(db)
+    if group is None:
+        share_with_group(None)
+        return None
+    try:
+        gid = group_id(group)
+    except InvalidInput:
+        gid = os.stat(path).st_gid
+    share_with_group(gid)
+    return group, gid
+
+
+def init_shared(path: Path, group: str, opener: Callable[..., Database]) -> bool:
+    """Create (or convert) the database at ``path`` for a group of caseworkers.
+
+    The folder becomes the group's (setgid, rwx for owner and group, nothing for
+    others); the database, its -wal and -shm and the config made beside it rw for both;
+    the group is recorded in the database, so every later command, whoever runs it and
+    whatever their umask, makes its files for the group. Returns True when the database
+    was created.
+    """
+    from bostadcli.files import give_to_group, private_folder, share_with_group
+
+    gid = group_id(group)
+    folder = path.parent
+    share_with_group(gid)
+    try:
+        private_folder(folder)
+        give_to_group(folder, folder=True)
+        existed = path.exists()
+        db = opener(path, create=True)
+        try:
+            with transaction(db):
+                db.execute(
+                    "INSERT INTO settings (name, value) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    [SHARED_GROUP, group.strip()],
+                )
+        finally:
+            db.close()
+        for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+            if (folder / name).exists():
+                give_to_group(folder / name, folder=False)
+    except PermissionError as exc:
+        raise BostadError(
+            _(
+                "cannot give {path} to the group {group}: {error}; run this as the"
+                " folder's owner (a member of the group) or as root"
+            ).format(path=exc.filename or folder, group=group, error=exc.strerror)
+        ) from None
+    return not existed
+
+
+def sharing_problem(path: Path, shared: tuple[str, int] | None) -> str | None:
+    """What is wrong with who may read the database file, in words (None: nothing)."""
+    import stat
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    mode = info.st_mode
+    others = stat.S_IROTH | stat.S_IWOTH
+    group_bits = stat.S_IRGRP | stat.S_IWGRP
+    if shared is None:
+        if mode & (others | group_bits):
+            return _("warning: {path} can be read by other users; run: chmod 600 {path}").format(
+                path=path
+            )
+        return None
+    group, gid = shared
+    if mode & others or info.st_gid != gid:
+        return _(
+            "warning: {path} is not the group {group}'s alone; run:"
+            " chgrp {group} {path} && chmod 660 {path}"
+        ).format(path=path, group=group)
+    if mode & group_bits != group_bits:
+        return _("warning: the group {group} cannot write {path}; run: chmod 660 {path}").format(
+            path=path, group=group
+        )
+    return None

@@ -1,14 +1,33 @@
 """The fixed vocabularies of a case, with the words a person reads for each code.
 
 Codes are English snake_case and stable: they are what CSV/JSON and scripts see.
-Labels are translated at the moment they are shown.
+Labels are translated at the moment they are shown. Where a person types a code, the
+Swedish words in ``ALIASES`` are accepted too (``störning`` for ``disturbance``),
+folded the way ``fold`` does: case, accents (å/ä/ö), hyphens and spaces do not matter.
+What is stored is always the English code.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+import unicodedata
+from enum import Enum, StrEnum
+from functools import cache
+from typing import Any, TypeVar
 
 from bostadcli.i18n import N_, _
+
+E = TypeVar("E", bound=Enum)
+
+
+def fold(text: str) -> str:
+    """Text as it is compared when typed: lower case, no accents, '_' for '-' and ' '.
+
+    "Östlund" and "ostlund" fold alike, as Swedish readers expect of a search; so do
+    "Bor-kvar", "bor kvar" and "bor_kvar".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "_".join(plain.replace("-", " ").replace("_", " ").split())
 
 
 class Vocab(StrEnum):
@@ -18,6 +37,12 @@ class Vocab(StrEnum):
 
     def __str__(self) -> str:
         return self.value
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        # Vocab("störning") is Reason.disturbance: every parse of a typed code (the CLI's
+        # options, validate.choice, a landlord's file) accepts the Swedish words.
+        return lookup(cls, value) if isinstance(value, str) else None
 
 
 class CaseStatus(Vocab):
@@ -147,6 +172,15 @@ class DeadlineKind(Vocab):
     support_ending = "support_ending"
     consent_expiring = "consent_expiring"
     no_contact = "no_contact"
+    planned_contact = "planned_contact"
+
+
+class ContactStatus(Vocab):
+    """Whether a contact took place, is booked, or was called off."""
+
+    held = "held"
+    planned = "planned"
+    cancelled = "cancelled"
 
 
 class LetterLanguage(Vocab):
@@ -244,6 +278,10 @@ _LABELS: dict[tuple[str, str], str] = {
     ("DeadlineKind", "support_ending"): N_("support ending"),
     ("DeadlineKind", "consent_expiring"): N_("consent expiring"),
     ("DeadlineKind", "no_contact"): N_("no contact"),
+    ("DeadlineKind", "planned_contact"): N_("booked contact"),
+    ("ContactStatus", "held"): N_("held"),
+    ("ContactStatus", "planned"): N_("booked"),
+    ("ContactStatus", "cancelled"): N_("called off"),
     ("LetterLanguage", "sv"): N_("Swedish"),
     ("LetterLanguage", "en"): N_("English"),
     ("Recipient", "landlord"): N_("landlord"),
@@ -251,6 +289,150 @@ _LABELS: dict[tuple[str, str], str] = {
     ("Recipient", "debt_collector"): N_("debt collector"),
     ("Recipient", "other"): N_("other recipient"),
 }
+
+
+# The Swedish words accepted for each code, by vocabulary (the class name) and code: what
+# a caseworker would say. Each word names one code of its vocabulary (a test checks it);
+# the same word may mean different codes in different vocabularies ("kronofogden" is a
+# source, a notice kind and a recipient). The first word is the one --help shows.
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "CaseStatus": {"open": ("öppet", "öppen"), "closed": ("avslutat", "avslutad", "stängt")},
+    "StatusFilter": {"open": ("öppna",), "closed": ("avslutade", "stängda"), "all": ("alla",)},
+    "LandlordKind": {
+        "municipal": ("allmännyttan", "kommunal", "allmännyttig"),
+        "private": ("privat",),
+        "other": ("annan", "övrig"),
+    },
+    "Reason": {
+        "unpaid_rent": ("hyresskuld", "obetald-hyra"),
+        "disturbance": ("störning", "störningar"),
+        "neglect": ("vanvård",),
+        "other": ("annat", "annan"),
+    },
+    "Source": {
+        "landlord": ("hyresvärd", "hyresvärden"),
+        "enforcement": ("kronofogden", "kfm"),
+        "self_referral": ("egen-ansökan", "självmant"),
+        "other_service": ("annan-verksamhet",),
+    },
+    "HousingSituation": {
+        "tenancy_at_risk": ("hotat-boende", "egen-bostad"),
+        "homeless_acute": ("akut-hemlös", "situation-1"),
+        "homeless_institution": ("institution", "situation-2"),
+        "homeless_long_term": ("långsiktig-boendelösning", "situation-3"),
+        "homeless_short_term": ("kortsiktig-boendelösning", "situation-4"),
+    },
+    "Outcome": {
+        "stays": ("bor-kvar",),
+        "rehoused": ("ny-bostad",),
+        "evicted": ("vräkt", "avhyst"),
+        "moved": ("flyttat", "flyttade"),
+        "unknown": ("okänt", "okänd"),
+    },
+    "Role": {
+        "tenant": ("hyresgäst",),
+        "co_tenant": ("medhyresgäst",),
+        "adult": ("vuxen",),
+        "child": ("barn",),
+    },
+    "NoticeKind": {
+        "termination": ("uppsägning",),
+        "warning": ("varning", "rättelseanmaning"),
+        "enforcement_application": ("kronofogden", "ansökan-kronofogden", "avhysningsansökan"),
+        "eviction": ("avhysning", "vräkning"),
+    },
+    "ContactKind": {
+        "letter": ("brev",),
+        "phone": ("telefon", "samtal"),
+        "sms": ("textmeddelande",),
+        "email": ("e-post", "epost", "mejl"),
+        "meeting": ("möte", "besök"),
+        "home_visit": ("hembesök",),
+        "referral": ("remiss", "hänvisning"),
+        "note": ("anteckning",),
+        "plan": ("avbetalningsplan",),
+    },
+    "PlanStatus": {
+        "active": ("aktiv",),
+        "completed": ("klar", "slutförd"),
+        "cancelled": ("avbruten",),
+        "replaced": ("ersatt",),
+    },
+    "PlanState": {
+        "on_track": ("följs",),
+        "behind": ("efter", "sen"),
+        "broken": ("bruten",),
+        "completed": ("klar", "slutförd"),
+        "cancelled": ("avbruten",),
+        "replaced": ("ersatt",),
+    },
+    "InstallmentStatus": {
+        "paid": ("betald",),
+        "unpaid": ("obetald",),
+        "overdue": ("förfallen", "försenad"),
+    },
+    "ReferralTarget": {
+        "debt_counselling": ("skuldrådgivning", "budget-och-skuldrådgivning"),
+        "family_unit": ("familjeenheten",),
+        "financial_aid": ("ekonomiskt-bistånd", "försörjningsstöd"),
+        "housing_support": ("boendestöd",),
+        "other": ("annan", "annat"),
+    },
+    "SupportKind": {
+        "rent_guarantee": ("hyresgaranti",),
+        "priority_allocation": ("förtur", "social-förtur"),
+        "emergency_housing": ("akutboende", "tillfälligt-boende"),
+        "housing_first": ("bostad-först",),
+        "housing_support": ("boendestöd",),
+        "financial_aid": ("ekonomiskt-bistånd", "försörjningsstöd"),
+        "debt_counselling": ("skuldrådgivning",),
+        "family_unit": ("familjeenheten",),
+        "other": ("annat", "annan"),
+    },
+    "DeadlineKind": {
+        "eviction": ("avhysning", "vräkning"),
+        "recovery_deadline": ("återvinningsfrist",),
+        "installment_overdue": ("förfallen-avbetalning",),
+        "support_ending": ("insats-upphör",),
+        "consent_expiring": ("samtycke-går-ut",),
+        "no_contact": ("ingen-kontakt",),
+        "planned_contact": ("bokad-kontakt", "bokat-besök"),
+    },
+    "ContactStatus": {
+        "held": ("genomförd", "hållen"),
+        "planned": ("bokad", "planerad"),
+        "cancelled": ("inställd", "avbokad"),
+    },
+    "LetterLanguage": {"sv": ("svenska",), "en": ("engelska",)},
+    "Recipient": {
+        "landlord": ("hyresvärd", "hyresvärden"),
+        "enforcement": ("kronofogden", "kfm"),
+        "debt_collector": ("inkasso", "inkassobolag"),
+        "other": ("annan", "annat"),
+    },
+}
+
+
+@cache
+def _folded_table(enum: type[Enum]) -> dict[str, Enum]:
+    table: dict[str, Enum] = {}
+    aliases = ALIASES.get(enum.__name__, {})
+    for member in enum:
+        code = str(member.value)
+        for word in (code, *aliases.get(code, ())):
+            table.setdefault(fold(word), member)
+    return table
+
+
+def lookup(enum: type[E], text: str) -> E | None:
+    """The member a typed word names: its code or a Swedish word, folded; else None."""
+    found = _folded_table(enum).get(fold(text))
+    return found if isinstance(found, enum) else None
+
+
+def aliases_of(enum: type[Enum]) -> dict[str, tuple[str, ...]]:
+    """The Swedish words of each code of ``enum`` (empty when it has none)."""
+    return ALIASES.get(enum.__name__, {})
 
 
 def label(vocab: type[Vocab], code: str | None) -> str:

@@ -12,8 +12,10 @@ from typer.core import TyperGroup
 
 from bostadcli import __version__
 from bostadcli.cli import (
+    aliases,
     audit,
     backup,
+    caseworkers,
     consents,
     contacts,
     database,
@@ -28,6 +30,7 @@ from bostadcli.cli import (
     plans,
     purge,
     reports,
+    search,
     supports,
     templates,
     typer_i18n,
@@ -249,6 +252,7 @@ class BostadGroup(TyperGroup):
 
 
 typer_i18n.install()
+aliases.install()
 
 app = typer.Typer(
     cls=BostadGroup,
@@ -332,6 +336,9 @@ app.add_typer(
         " --reason (name, personnummer, birth date, role, part-time)."
     ),
 )
+app.add_typer(
+    caseworkers.app, name="caseworker", help=_("The unit's caseworkers: initials, login, phone.")
+)
 app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing companies."))
 app.add_typer(
     notices.app,
@@ -375,6 +382,7 @@ app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
 app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
 app.command("purge", help=purge.PURGE_HELP)(purge.purge)
 app.command("demo", help=demo.DEMO_HELP)(demo.demo)
+app.command("search", help=search.SEARCH_HELP)(search.search)
 app.add_typer(letters.app, name="letter", help=_("Letters from templates; the monthly batch."))
 app.add_typer(
     templates.app, name="template", help=_("The built-in letter templates, and your own.")

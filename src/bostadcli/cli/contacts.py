@@ -1,6 +1,6 @@
-"""bostad contact add|list|correct."""
+"""bostad contact add|list|held|cancel|correct."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -9,16 +9,26 @@ from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.views import contact_kind_text
 from bostadcli.i18n import _
-from bostadcli.vocab import ContactKind, ReferralTarget
+from bostadcli.vocab import ContactKind, ContactStatus, ReferralTarget
 
 app = typer.Typer(no_args_is_help=True)
 
 
+def _status_text(value: Any, row: dict[str, Any]) -> str:
+    from bostadcli.vocab import label
+
+    if value == ContactStatus.held.value:
+        return ""  # the usual case: said only when a contact is booked or called off
+    return label(ContactStatus, value)
+
+
 def _columns() -> list[Column]:
     return [
-        Column("id", _("No.")),
+        Column("id", _("No."), justify="right"),
         Column("ref", _("Case")),
         Column("contact_on", _("Date")),
+        Column("at_time", _("Time")),
+        Column("status", _("Status"), show=_status_text),
         Column("kind", _("Contact"), show=contact_kind_text),
         Column("referral_to", _("Referred to"), in_table=False),
         Column("text", _("Text")),
@@ -30,14 +40,27 @@ def _columns() -> list[Column]:
             _("Corrected"),
             show=lambda v, r: _("corrected by {id}").format(id=v) if v else "",
         ),
+        Column("settled_note", _("Held or cancelled: note"), in_table=False),
     ]
+
+
+def _me(app_state: Any) -> str:
+    """Who makes a contact unless told: the login's caseworker, else the config's default."""
+    from bostadcli.audit import os_user
+    from bostadcli.caseworkers import caseworker_of_login
+
+    found = caseworker_of_login(app_state.database(), os_user())
+    return str(found["name"]) if found else app_state.config().letterhead.default_caseworker
 
 
 @app.command(
     "add",
     help=_(
-        "Log a letter, call, text, meeting, home visit, referral or note.\n\n"
-        'Example: bostad contact add 2026-0042 --kind home_visit --text "Met the family"'
+        "Log a letter, call, text, meeting, home visit, referral or note; or book a"
+        " meeting, home visit or call ahead with --planned --at, and later mark it held or"
+        " cancelled.\n\n"
+        'Example: bostad contact add 2026-0042 --kind home_visit --text "Met the family"\n\n'
+        'Example: bostad contact add 2026-0042 --kind hembesök --planned --at "2026-12-15 10:00"'
     ),
 )
 def add(
@@ -53,25 +76,122 @@ def add(
         typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date (default: today).")),
     ] = None,
     caseworker: Annotated[
-        str | None, typer.Option("--caseworker", help=_("Who made the contact."))
+        str | None,
+        typer.Option(
+            "--caseworker",
+            help=_("Who made the contact: initials, login or a name (default: you)."),
+        ),
+    ] = None,
+    planned: Annotated[
+        bool, typer.Option("--planned", help=_("Book it ahead (give --at) instead of logging it."))
+    ] = False,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar=_("'YYYY-MM-DD[ HH:MM]'"),
+            help=_("When a booked contact takes place (with --planned)."),
+        ),
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.contacts import add_contact
+    from bostadcli.contacts import add_contact, parse_at
+    from bostadcli.errors import UsageError
 
     app_state = state(ctx)
     today = as_of(as_of_)
-    add_contact(
+    if planned != (at is not None):
+        raise UsageError(_("--planned and --at go together"))
+    if planned and on is not None:
+        raise UsageError(_("a booked contact takes --at, not --date"))
+    day, time = parse_at(at, field="--at") if at is not None else (None, None)
+    contact_id = add_contact(
         app_state.database(),
         ref,
         kind=kind.value,
-        on=optional_date(on, field="--date") or today,
+        on=day or optional_date(on, field="--date") or today,
         text=text,
         referral_to=to.value if to else None,
-        caseworker=caseworker or app_state.config().letterhead.default_caseworker or None,
+        caseworker=caseworker or _me(app_state) or None,
         as_of=today,
+        planned=planned,
+        at_time=time,
     )
-    typer.echo(_("Logged {kind} for {ref}.").format(kind=kind.label, ref=ref), err=True)
+    if planned:
+        typer.echo(str(contact_id))
+        typer.echo(
+            _("Booked {kind} for {ref} on {at} (contact {id}).").format(
+                kind=kind.label, ref=ref, at=at, id=contact_id
+            ),
+            err=True,
+        )
+    else:
+        typer.echo(_("Logged {kind} for {ref}.").format(kind=kind.label, ref=ref), err=True)
+
+
+IdArg = Annotated[
+    int, typer.Argument(metavar="ID", help=_("The booked contact's number (contact list)."))
+]
+
+
+@app.command(
+    "held",
+    help=_(
+        "Mark a booked contact held, on its day or on --date.\n\n"
+        'Example: bostad contact held 17 --text "The whole family was there"'
+    ),
+)
+def held(
+    ctx: typer.Context,
+    contact_id: IdArg,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("The day it was held.")),
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help=_("What came of it."))] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.contacts import settle_contact
+
+    contact = settle_contact(
+        state(ctx).database(),
+        contact_id,
+        status=ContactStatus.held.value,
+        on=optional_date(on, field="--date"),
+        note=text,
+        as_of=as_of(as_of_),
+    )
+    typer.echo(
+        _("Contact {id} of {ref} was held.").format(id=contact_id, ref=contact["ref"]), err=True
+    )
+
+
+@app.command(
+    "cancel",
+    help=_(
+        "Mark a booked contact cancelled.\n\n"
+        'Example: bostad contact cancel 17 --text "Moved to next week by phone"'
+    ),
+)
+def cancel(
+    ctx: typer.Context,
+    contact_id: IdArg,
+    text: Annotated[str | None, typer.Option("--text", help=_("Why it was cancelled."))] = None,
+    as_of_: AsOfOpt = None,
+) -> None:
+    from bostadcli.contacts import settle_contact
+
+    contact = settle_contact(
+        state(ctx).database(),
+        contact_id,
+        status=ContactStatus.cancelled.value,
+        note=text,
+        as_of=as_of(as_of_),
+    )
+    typer.echo(
+        _("Contact {id} of {ref} was cancelled.").format(id=contact_id, ref=contact["ref"]),
+        err=True,
+    )
 
 
 @app.command(
@@ -85,6 +205,10 @@ def list_(
         str | None, typer.Option("--since", metavar=_("YYYY-MM-DD"), help=_("From this date."))
     ] = None,
     kind: Annotated[ContactKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
+    status: Annotated[
+        ContactStatus | None,
+        typer.Option("--status", help=_("Only held, booked (planned) or cancelled contacts.")),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     from bostadcli.contacts import list_contacts
@@ -94,6 +218,7 @@ def list_(
         ref=ref,
         since=optional_date(since, field="--since"),
         kind=kind.value if kind else None,
+        status=status.value if status else None,
     )
     emit(rows, _columns(), fmt, empty=_("No contacts."))
 

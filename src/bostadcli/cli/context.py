@@ -40,22 +40,20 @@ class AppState:
 
     def database(self, *, create: bool = False) -> Database:
         if self._db is None:
-            from bostadcli.db import open_database, readable_by_others
+            from bostadcli.db import MEMORY, open_database
 
             path = self.resolved_db_path()
             from bostadcli.audit import set_actor
 
             self._db = open_database(path, create=create)
             set_actor(self._db, command=self.command)
-            if readable_by_others(path):
-                from bostadcli.i18n import _
+            if str(path) != MEMORY:
+                from bostadcli.setup import apply_sharing, sharing_problem
 
-                typer.echo(
-                    _("warning: {path} can be read by other users; run: chmod 600 {path}").format(
-                        path=path
-                    ),
-                    err=True,
-                )
+                # A shared caseload: this command's files are the group's too.
+                problem = sharing_problem(path, apply_sharing(self._db, path))
+                if problem:
+                    typer.echo(problem, err=True)
         return self._db
 
     def close(self) -> None:

@@ -11,21 +11,47 @@ from bostadcli.i18n import _, format_number, ngettext
 
 INIT_HELP = _(
     "Create the database and a config file to edit. Running it again changes nothing."
+    " With --shared GROUP the database folder is set up for the caseworkers of that group"
+    " on one server: theirs and nobody else's."
     "\n\nExample: bostad init"
+    "\n\nExample: BOSTAD_DB=/srv/bostad/bostad.sqlite bostad init --shared bostad"
 )
 
 db_app = typer.Typer(no_args_is_help=True)
 
 
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    shared: Annotated[
+        str | None,
+        typer.Option(
+            "--shared",
+            metavar=_("GROUP"),
+            help=_(
+                "Share the database with this operating-system group: the folder, the"
+                " database and every file the tool makes are the group's to read and"
+                " write, and no one else's."
+            ),
+        ),
+    ] = None,
+) -> None:
     from bostadcli.config import config_path_from_env, write_default_config
     from bostadcli.db import open_database
-    from bostadcli.setup import init_database
+    from bostadcli.setup import init_database, init_shared
 
     app_state = state(ctx)
     db_path = app_state.resolved_db_path()
     config_path = config_path_from_env(app_state.config_path)
-    created_db = init_database(db_path, open_database)
+    if shared is not None:
+        created_db = init_shared(db_path, shared, open_database)
+        typer.echo(
+            _("The folder {folder} and the database are shared with the group {group}.").format(
+                folder=db_path.parent, group=shared
+            ),
+            err=True,
+        )
+    else:
+        created_db = init_database(db_path, open_database)
     created_config = write_default_config(config_path)
     for created, what, path in (
         (created_db, _("database"), db_path),

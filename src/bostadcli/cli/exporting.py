@@ -99,7 +99,9 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
     file_path(path, field="--out")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        from bostadcli.files import claim, file_mode
+
+        fd = claim(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()))
     except OSError as exc:
         from bostadcli.errors import BostadError
 

@@ -6,9 +6,10 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, ReasonOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, MineOpt, ReasonOpt, RefArg
 from bostadcli.cli.output import Column, Format, emit, write_document
 from bostadcli.cli.views import changed_fields
+from bostadcli.errors import UsageError
 from bostadcli.i18n import _
 from bostadcli.vocab import HousingSituation, LetterLanguage, Outcome, Reason, Source
 
@@ -35,7 +36,15 @@ ArrearsOpt = Annotated[
     typer.Option("--arrears", metavar=_("AMOUNT"), help=_("Current rent arrears, e.g. 14 900,50.")),
 ]
 CaseworkerOpt = Annotated[
-    str | None, typer.Option("--caseworker", help=_("The caseworker responsible."))
+    str | None,
+    typer.Option(
+        "--caseworker",
+        metavar=_("INITIALS|LOGIN"),
+        help=_(
+            "The caseworker responsible, by initials or login (bostad caseworker list);"
+            " default: yours."
+        ),
+    ),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
 ContractOpt = Annotated[
@@ -45,6 +54,25 @@ SourceOpt = Annotated[Source | None, typer.Option("--source", help=_("Who report
 SituationOpt = Annotated[
     HousingSituation | None,
     typer.Option("--situation", help=_("Own tenancy at risk, or a homelessness situation.")),
+]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", help=_("The household's phone number."))]
+EmailOpt = Annotated[str | None, typer.Option("--email", help=_("The household's e-mail address."))]
+CareOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--care-of",
+        metavar=_("NAME"),
+        help=_("c/o: the person or office letters go through (for someone without a home)."),
+    ),
+]
+CareOfStreetOpt = Annotated[
+    str | None, typer.Option("--care-of-street", help=_("Street of the c/o address."))
+]
+CareOfPostalOpt = Annotated[
+    str | None, typer.Option("--care-of-postal-code", help=_("Postal code of the c/o address."))
+]
+CareOfCityOpt = Annotated[
+    str | None, typer.Option("--care-of-city", help=_("City of the c/o address."))
 ]
 LetterLanguageOpt = Annotated[
     LetterLanguage | None,
@@ -113,6 +141,12 @@ def add(
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
     letter_language: LetterLanguageOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    care_of: CareOfOpt = None,
+    care_of_street: CareOfStreetOpt = None,
+    care_of_postal_code: CareOfPostalOpt = None,
+    care_of_city: CareOfCityOpt = None,
     opened: Annotated[
         str | None,
         typer.Option("--opened", metavar=_("YYYY-MM-DD"), help=_("Date the case opened.")),
@@ -132,6 +166,7 @@ def add(
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
+    from bostadcli.audit import os_user
     from bostadcli.households import NewHousehold, add_household, parse_child
 
     app_state = state(ctx)
@@ -161,6 +196,12 @@ def add(
         letter_language=(letter_language or LetterLanguage.sv).value,
         allow_duplicate=allow_duplicate,
         duplicate_reason=reason_text,
+        phone=phone,
+        email=email,
+        care_of=care_of,
+        care_of_street=care_of_street,
+        care_of_postal_code=care_of_postal_code,
+        care_of_city=care_of_city,
     )
     ref = add_household(
         app_state.database(),
@@ -168,6 +209,7 @@ def add(
         as_of=today,
         create_landlord=create_landlord,
         default_caseworker=app_state.config().letterhead.default_caseworker or None,
+        login=os_user(),
     )
     typer.echo(ref)
     typer.echo(_("Opened case {ref}.").format(ref=ref), err=True)
@@ -206,8 +248,14 @@ def list_(
         ),
     ] = None,
     caseworker: Annotated[
-        str | None, typer.Option("--caseworker", help=_("Only this caseworker's cases."))
+        str | None,
+        typer.Option(
+            "--caseworker",
+            metavar=_("INITIALS|LOGIN"),
+            help=_("Only this caseworker's cases."),
+        ),
     ] = None,
+    mine: MineOpt = False,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
@@ -215,8 +263,16 @@ def list_(
     from bostadcli.cli.views import household_columns
     from bostadcli.households import list_households
 
+    db = state(ctx).database()
+    if mine:
+        from bostadcli.audit import os_user
+        from bostadcli.caseworkers import me
+
+        if caseworker is not None:
+            raise UsageError(_("give --mine or --caseworker, not both"))
+        caseworker = me(db, os_user())["initials"]
     rows = list_households(
-        state(ctx).database(),
+        db,
         as_of=as_of(as_of_),
         status=None if status is StatusFilter.all else status.value,
         landlord=landlord,
@@ -233,13 +289,21 @@ def list_(
     "show",
     help=_(
         "Show the whole case: members, landlord, notices and deadlines, consent, contacts,"
-        " repayment plans, supports and letters.\n\n"
+        " repayment plans, supports and letters. The case may be named by the personnummer"
+        " of someone in it.\n\n"
         "Example: bostad household show 2026-0042"
     ),
 )
 def show(
     ctx: typer.Context,
-    ref: RefArg,
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar=_("REF|PNR"),
+            help=_("Case reference, or the personnummer of someone in one case only."),
+            show_default=False,
+        ),
+    ],
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help=_("table, or json for everything."))
     ] = Format.table,
@@ -248,12 +312,15 @@ def show(
 ) -> None:
     from bostadcli.cli.views import print_household
     from bostadcli.households import show_household
+    from bostadcli.search import resolve_case
 
     app_state = state(ctx)
+    today = as_of(as_of_)
+    db = app_state.database()
     case = show_household(
-        app_state.database(),
-        ref,
-        as_of=as_of(as_of_),
+        db,
+        resolve_case(db, ref, as_of=today),
+        as_of=today,
         include_pnr=include_pnr,
         policy=app_state.config().policy,
     )
@@ -292,6 +359,12 @@ def edit(
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
     letter_language: LetterLanguageOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    care_of: CareOfOpt = None,
+    care_of_street: CareOfStreetOpt = None,
+    care_of_postal_code: CareOfPostalOpt = None,
+    care_of_city: CareOfCityOpt = None,
 ) -> None:
     from bostadcli.households import edit_household
 
@@ -306,6 +379,12 @@ def edit(
         "caseworker": caseworker,
         "note": note,
         "letter_language": letter_language,
+        "phone": phone,
+        "email": email,
+        "care_of": care_of,
+        "care_of_street": care_of_street,
+        "care_of_postal_code": care_of_postal_code,
+        "care_of_city": care_of_city,
         "rent": money(rent, field="--rent"),
         "arrears": money(arrears, field="--arrears"),
     }
@@ -535,3 +614,33 @@ def history(ctx: typer.Context, ref: RefArg, fmt: FormatOpt = Format.table) -> N
     from bostadcli.corrections import case_history
 
     emit(case_history(state(ctx).database(), ref), _history_columns(), fmt, empty=_("No events."))
+
+
+@app.command(
+    "assign",
+    help=_(
+        "Assign a case to a caseworker, by initials or login.\n\n"
+        "Example: bostad household assign 2026-0042 --to KE"
+    ),
+)
+def assign(
+    ctx: typer.Context,
+    ref: RefArg,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar=_("INITIALS|LOGIN"),
+            help=_("The caseworker who takes the case (bostad caseworker list)."),
+        ),
+    ],
+) -> None:
+    from bostadcli.caseworkers import assign as assign_case
+
+    caseworker = assign_case(state(ctx).database(), ref, to)
+    typer.echo(
+        _("{ref} is now {name}'s ({initials}).").format(
+            ref=ref, name=caseworker["name"], initials=caseworker["initials"]
+        ),
+        err=True,
+    )

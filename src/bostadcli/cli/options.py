@@ -1,11 +1,14 @@
 """Options shared by several commands, as Annotated aliases."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bostadcli.cli.output import Format
 from bostadcli.i18n import _
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FormatOpt = Annotated[
     Format,
@@ -40,3 +43,18 @@ ReasonOpt = Annotated[
         show_default=False,
     ),
 ]
+MineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--mine",
+        help=_("Only the cases of the caseworker whose login runs the command."),
+    ),
+]
+
+
+def my_caseworker_id(db: "Database") -> int:
+    """The caseworker record of the login running the command (for ``--mine``)."""
+    from bostadcli.audit import os_user
+    from bostadcli.caseworkers import me
+
+    return int(me(db, os_user())["id"])

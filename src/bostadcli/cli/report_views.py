@@ -7,6 +7,7 @@ from bostadcli.cli.output import Column
 from bostadcli.cli.views import days_text
 from bostadcli.i18n import _, ngettext, pgettext
 from bostadcli.vocab import (
+    ContactKind,
     DeadlineKind,
     HousingSituation,
     Outcome,
@@ -30,6 +31,7 @@ KIND_STYLE = {
     "installment_overdue": "magenta",
     "support_ending": "cyan",
     "consent_expiring": "yellow",
+    "planned_contact": "green",
     "no_contact": "blue",
 }
 
@@ -85,6 +87,13 @@ def what_text(entry: dict[str, Any]) -> str:
         return _("consent to {recipient} expires").format(
             recipient=label(Recipient, entry["recipient"])
         )
+    if kind == "planned_contact":
+        what = label(ContactKind, entry["contact_kind"])
+        if entry["at_time"]:
+            return _("#{id} {contact} at {time}").format(
+                id=entry["contact_id"], contact=what, time=entry["at_time"]
+            )
+        return _("#{id} {contact} booked").format(id=entry["contact_id"], contact=what)
     if kind == "no_contact":
         if entry["last_contact_on"]:
             from bostadcli.dates import format_date
@@ -125,6 +134,9 @@ def deadline_columns() -> list[Column]:
         Column("quiet_days", _("Days without contact")),
         Column("plan_ref", _("Plan")),
         Column("plan_state", _("Plan state")),
+        Column("contact_id", _("Contact")),
+        Column("contact_kind", _("Contact kind")),
+        Column("at_time", _("Time")),
     ]
 
 

@@ -11,7 +11,7 @@ from typing import IO, Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.options import AsOfOpt, FormatOpt, MineOpt, my_caseworker_id
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.i18n import _
 
@@ -44,7 +44,10 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
 
     try:
         # Owner-only like every file the tool writes; a file that exists keeps its mode.
-        fd = os.open(file_path(path, field="--out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        from bostadcli.files import claim, file_mode
+
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        fd = claim(os.open(file_path(path, field="--out"), flags, file_mode()))
         fh = os.fdopen(fd, "w", encoding="utf-8")
     except OSError as exc:
         raise InvalidInput("--out", str(path), exc.strerror or str(exc)) from None
@@ -72,6 +75,7 @@ def deadlines(
             help=_("How many days to look ahead (default: from the config file)."),
         ),
     ] = None,
+    mine: MineOpt = False,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
@@ -82,8 +86,13 @@ def deadlines(
     app_state = state(ctx)
     today = as_of(as_of_)
     windows = DeadlineWindows.from_policy(app_state.config().policy, days)
+    db = app_state.database()
     entries = find_deadlines(
-        app_state.database(), as_of=today, windows=windows, policy=app_state.config().policy
+        db,
+        as_of=today,
+        windows=windows,
+        policy=app_state.config().policy,
+        caseworker_id=my_caseworker_id(db) if mine else None,
     )
     if fmt is Format.table:
         print_deadlines(entries, as_of=today, days=windows.legal)

@@ -45,6 +45,10 @@ def changed_fields(keys: Any) -> str:
         "caseworker": _("caseworker"),
         "note": _("note"),
         "letter_language": _("letter language"),
+        "care_of": _("c/o name"),
+        "care_of_street": _("c/o street"),
+        "care_of_postal_code": _("c/o postal code"),
+        "care_of_city": _("c/o city"),
         "name": _("name"),
         "org_number": _("organisation number"),
         "kind": _("kind"),
@@ -151,6 +155,21 @@ def print_household(case: dict[str, Any]) -> None:
     head.add_row(_("Situation"), esc(label(HousingSituation, case["housing_situation"])))
     if address:
         head.add_row(_("Address"), esc(address))
+    care_of = ", ".join(
+        x
+        for x in (
+            f"c/o {case['care_of']}" if case.get("care_of") else None,
+            case.get("care_of_street"),
+            case.get("care_of_postal_code"),
+            case.get("care_of_city"),
+        )
+        if x
+    )
+    if care_of:
+        head.add_row(_("Post to"), esc(care_of))
+    reach = ", ".join(x for x in (case.get("phone"), case.get("email")) if x)
+    if reach:
+        head.add_row(_("Phone, e-mail"), esc(reach))
     if case["rent_ore"] is not None:
         head.add_row(_("Rent"), format_money(Money(case["rent_ore"])))
     head.add_row(_("Arrears"), format_money(Money(case["arrears_ore"])))

@@ -1,0 +1,235 @@
+"""Finding a case without its reference: by name, personnummer, address, contract, reference.
+
+Names and addresses are compared folded (``fold_text``): case does not matter and
+neither do accents, so "ostlund" finds "Östlund" and "angstrom" "Ångström", the way a
+Swedish caseworker expects a search to behave even though å, ä and ö are letters of
+their own in a dictionary. The folding is a function registered on every connection
+(``db.open_database``) and used only when reading: nothing folded is stored, so a name
+corrected anywhere is found by its new spelling at once.
+
+A search reads every member and household once (there is no index a substring search
+could use); on 10 000 households that takes a few hundredths of a second
+(``tests/test_search.py`` checks it stays well under a second).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import validate
+from bostadcli.db import rows
+from bostadcli.errors import Conflict, InvalidInput, NotFound
+from bostadcli.i18n import _
+from bostadcli.pnr import IdentityNumber, parse_pnr
+from bostadcli.vocab import CaseStatus
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+SEARCH_MIN = 2
+SEARCH_MAX = 200
+FOLD_FUNCTION = "bostad_fold"
+COMPACT_FUNCTION = "bostad_compact"
+
+# What a result matched on, in the order they are listed.
+MATCH_KINDS = ("reference", "pnr", "name", "address", "contract")
+
+_PNR_FULL = re.compile(r"(\d{8})[-+]?(\d{4})")
+_PNR_SHORT = re.compile(r"(\d{6})[-+]?(\d{4})")
+_LAST_FOUR = re.compile(r"\d{4}")
+_REF_PART = re.compile(r"[0-9-]+")
+
+
+@cache
+def _latin_table() -> dict[int, str]:
+    # The accented Latin letters, folded once: str.translate is several times faster
+    # than decomposing every name of a large caseload on each search.
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        decomposed = unicodedata.normalize("NFKD", chr(code).casefold())
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if plain != chr(code):
+            table[code] = plain
+    return table
+
+
+def fold_text(value: str | None) -> str | None:
+    """Lower case without accents, hyphens as spaces, spaces collapsed ('' stays '')."""
+    if not isinstance(value, str):
+        return value
+    text = value.casefold()
+    if not text.isascii():
+        text = text.translate(_latin_table())
+        if not text.isascii():
+            decomposed = unicodedata.normalize("NFKD", text)
+            text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(text.replace("-", " ").split())
+
+
+def compact_text(value: str | None) -> str | None:
+    """Folded, and letters and digits only: "A-1234/5" and "a12345" compare alike."""
+    folded = fold_text(value)
+    if not isinstance(folded, str):
+        return folded
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def _query(text: str) -> str:
+    cleaned = validate.clean_text(text, field="TEXT", max_length=SEARCH_MAX) or ""
+    if len(cleaned) < SEARCH_MIN:
+        raise InvalidInput(
+            "TEXT",
+            text,
+            _("a search needs at least {n} characters").format(n=SEARCH_MIN),
+        )
+    return cleaned
+
+
+def _pnr_condition(compact: str) -> tuple[str, list[Any]] | None:
+    """SQL matching members by a personnummer in any form, or its last four digits."""
+    if m := _PNR_FULL.fullmatch(compact):
+        return "m.pnr = ?", [m.group(1) + m.group(2)]
+    if m := _PNR_SHORT.fullmatch(compact):
+        ten = m.group(1) + m.group(2)
+        # The century is not typed: any century matches (the index is used for each).
+        return "m.pnr IN (?, ?, ?)", [f"18{ten}", f"19{ten}", f"20{ten}"]
+    if _LAST_FOUR.fullmatch(compact):
+        return "substr(m.pnr, 9) = ?", [compact]
+    return None
+
+
+def search(
+    db: Database,
+    text: str,
+    *,
+    status: str | None = None,
+    include_pnr: bool = False,
+) -> list[dict[str, Any]]:
+    """Cases matching ``text``: open ones first, then the newest.
+
+    ``text`` matches a member's name (every word of it, folded), a personnummer (10 or
+    12 digits, with or without the separator) or its last four digits, the address (street,
+    postal code, city), the landlord's contract number, or the case reference. Each case
+    is listed once, with ``matched`` saying what matched and ``member`` whose name or
+    number it was.
+    """
+    query = _query(text)
+    folded = fold_text(query) or ""
+    words = folded.split()
+    compact = "".join(query.split())
+    wanted_status = validate.choice(CaseStatus, status, field="status").value if status else None
+    found: dict[int, dict[str, Any]] = {}
+
+    def hit(household_id: int, kind: str, member: str | None = None) -> None:
+        entry = found.setdefault(household_id, {"kinds": set(), "members": []})
+        entry["kinds"].add(kind)
+        if member and member not in entry["members"]:
+            entry["members"].append(member)
+
+    f = FOLD_FUNCTION
+    if words:
+        name_sql = " AND ".join(f"instr({f}(m.name), ?) > 0" for _w in words)
+        for row in rows(
+            db, f"SELECT m.household_id, m.name FROM members m WHERE {name_sql}", list(words)
+        ):
+            hit(row["household_id"], "name", row["name"])
+    pnr = _pnr_condition(compact)
+    if pnr is not None:
+        sql, params = pnr
+        for row in rows(db, f"SELECT m.household_id, m.name FROM members m WHERE {sql}", params):
+            hit(row["household_id"], "pnr", row["name"])
+    if folded:
+        for row in rows(
+            db,
+            f"""SELECT id FROM households WHERE instr({f}(coalesce(street, '') || ' '
+                || coalesce(postal_code, '') || ' ' || coalesce(city, '')), ?) > 0""",
+            [folded],
+        ):
+            hit(row["id"], "address")
+    squeezed = compact_text(query) or ""
+    if squeezed:
+        # Contract numbers are typed with or without their dashes, slashes and spaces.
+        for row in rows(
+            db,
+            f"SELECT id FROM households WHERE instr({COMPACT_FUNCTION}(contract_number), ?) > 0",
+            [squeezed],
+        ):
+            hit(row["id"], "contract")
+    if _REF_PART.fullmatch(compact):
+        for row in rows(
+            db,
+            "SELECT id FROM households WHERE instr(ref, ?) > 0 OR instr(origin_ref, ?) > 0",
+            [compact, compact],
+        ):
+            hit(row["id"], "reference")
+    if not found:
+        return []
+    ids = sorted(found)
+    placeholders = ", ".join("?" for _i in ids)
+    result = rows(
+        db,
+        f"""
+        SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, t.name AS tenant,
+            t.pnr AS tenant_pnr, h.street, h.postal_code, h.city, h.contract_number,
+            h.caseworker
+        FROM households h
+        LEFT JOIN members t ON t.id = (SELECT m.id FROM members m
+            WHERE m.household_id = h.id ORDER BY m.role != 'tenant', m.id LIMIT 1)
+        WHERE h.id IN ({placeholders})
+        ORDER BY h.status != 'open', h.opened_on DESC, h.ref DESC
+        """,
+        ids,
+    )
+    out: list[dict[str, Any]] = []
+    for row in result:
+        if wanted_status and row["status"] != wanted_status:
+            continue
+        entry = found[row.pop("id")]
+        if row["tenant_pnr"]:
+            number = IdentityNumber(row["tenant_pnr"])
+            row["tenant_pnr"] = number.formatted() if include_pnr else number.masked()
+        row["matched"] = [k for k in MATCH_KINDS if k in entry["kinds"]]
+        row["members"] = entry["members"]
+        out.append(row)
+    return out
+
+
+def resolve_case(db: Database, text: str, *, as_of: date) -> str:
+    """The case reference ``text`` names: a reference, or a personnummer in one case only.
+
+    A personnummer found in several cases is an error that lists them, so the
+    caseworker picks one by its reference.
+    """
+    stripped = text.strip()
+    if validate.CASE_REF.match(stripped):
+        return stripped
+    compact = "".join(stripped.split())
+    if not (_PNR_FULL.fullmatch(compact) or _PNR_SHORT.fullmatch(compact)):
+        raise InvalidInput(
+            "reference",
+            text,
+            _("a case reference looks like 2026-0042; a personnummer like 811218-9876"),
+        )
+    number = parse_pnr(compact, as_of=as_of, field="reference")
+    refs = [
+        r["ref"]
+        for r in rows(
+            db,
+            "SELECT DISTINCT h.ref FROM members m JOIN households h ON h.id = m.household_id"
+            " WHERE m.pnr = ? ORDER BY h.status != 'open', h.ref",
+            [number.digits],
+        )
+    ]
+    if not refs:
+        raise NotFound(_("no case has the personnummer {pnr}").format(pnr=number.masked()))
+    if len(refs) > 1:
+        raise Conflict(
+            _("the personnummer {pnr} is in {n} cases: {refs}; give the case reference").format(
+                pnr=number.masked(), n=len(refs), refs=", ".join(refs)
+            )
+        )
+    return str(refs[0])
