@@ -116,7 +116,18 @@ def test_resolve_case_by_personnummer(db: Database, cases: dict[str, str]) -> No
         resolve_case(db, "19900101-0017", as_of=AS_OF)
     with pytest.raises(InvalidInput):
         resolve_case(db, "Anna", as_of=AS_OF)
-    add_household(db, NewHousehold("Anna Östlund", tenant_pnr=PNR), as_of=AS_OF)
+    # Two open cases for one person need a reason (the identity check), and then a
+    # personnummer no longer names one case.
+    add_household(
+        db,
+        NewHousehold(
+            "Anna Östlund",
+            tenant_pnr=PNR,
+            allow_duplicate=True,
+            duplicate_reason="Two flats during a move",
+        ),
+        as_of=AS_OF,
+    )
     with pytest.raises(Conflict, match=cases["ostlund"]):
         resolve_case(db, PNR, as_of=AS_OF)
 
@@ -198,3 +209,14 @@ def test_fast_on_ten_thousand_households(db: Database) -> None:
         assert search(db, typed)
     elapsed = (time.perf_counter() - started) / 4
     assert elapsed < 0.5, f"{elapsed:.3f} s a search"
+
+
+def test_a_voided_case_is_not_found(db: Database, cases: dict[str, str]) -> None:
+    from bostadcli.corrections import void_household
+
+    void_household(db, cases["ostlund"], reason="Opened twice for the same family")
+    assert search(db, "ostlund") == []
+    assert search(db, "9876") == []
+    assert search(db, "AH-2231") == []
+    with pytest.raises(NotFound):
+        resolve_case(db, PNR, as_of=AS_OF)

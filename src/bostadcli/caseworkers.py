@@ -173,9 +173,9 @@ def list_caseworkers(db: Database, *, include_retired: bool = False) -> list[dic
         db,
         f"""
         SELECT c.id, c.initials, c.name, c.login, c.phone, c.email, c.retired_on,
-            (SELECT count(*) FROM households h WHERE h.caseworker_id = c.id
+            (SELECT count(*) FROM live_households h WHERE h.caseworker_id = c.id
              AND h.status = 'open') AS open_cases,
-            (SELECT count(*) FROM households h WHERE h.caseworker_id = c.id) AS all_cases
+            (SELECT count(*) FROM live_households h WHERE h.caseworker_id = c.id) AS all_cases
         FROM caseworkers c {where}
         ORDER BY c.retired_on IS NOT NULL, c.name, c.id
         """,
@@ -208,7 +208,8 @@ def _move(db: Database, from_id: int, to_id: int) -> list[str]:
         str(r["ref"])
         for r in rows(
             db,
-            "SELECT ref FROM households WHERE caseworker_id = ? AND status = 'open' ORDER BY ref",
+            "SELECT ref FROM live_households WHERE caseworker_id = ? AND status = 'open'"
+            " ORDER BY ref",
             [from_id],
         )
     ]
@@ -248,7 +249,8 @@ def retire_caseworker(
         else:
             count = one(
                 db,
-                "SELECT count(*) AS n FROM households WHERE caseworker_id = ? AND status = 'open'",
+                "SELECT count(*) AS n FROM live_households"
+                " WHERE caseworker_id = ? AND status = 'open'",
                 [leaving["id"]],
             )
             if count and count["n"]:

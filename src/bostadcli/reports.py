@@ -278,7 +278,7 @@ def deadlines(
         f"""
         SELECT {_HOUSEHOLD}, c.contact_on AS due_on, c.id AS contact_id,
             c.kind AS contact_kind, c.at_time
-        FROM contacts c JOIN households h ON h.id = c.household_id
+        FROM live_contacts c JOIN live_households h ON h.id = c.household_id
         WHERE {_OPEN} AND c.status = 'planned' AND c.contact_on BETWEEN :from AND :legal_to
         """,
         params,

@@ -145,7 +145,7 @@ def search(
     if folded:
         for row in rows(
             db,
-            f"""SELECT id FROM households WHERE instr({f}(coalesce(street, '') || ' '
+            f"""SELECT id FROM live_households WHERE instr({f}(coalesce(street, '') || ' '
                 || coalesce(postal_code, '') || ' ' || coalesce(city, '')), ?) > 0""",
             [folded],
         ):
@@ -155,14 +155,15 @@ def search(
         # Contract numbers are typed with or without their dashes, slashes and spaces.
         for row in rows(
             db,
-            f"SELECT id FROM households WHERE instr({COMPACT_FUNCTION}(contract_number), ?) > 0",
+            f"SELECT id FROM live_households"
+            f" WHERE instr({COMPACT_FUNCTION}(contract_number), ?) > 0",
             [squeezed],
         ):
             hit(row["id"], "contract")
     if _REF_PART.fullmatch(compact):
         for row in rows(
             db,
-            "SELECT id FROM households WHERE instr(ref, ?) > 0 OR instr(origin_ref, ?) > 0",
+            "SELECT id FROM live_households WHERE instr(ref, ?) > 0 OR instr(origin_ref, ?) > 0",
             [compact, compact],
         ):
             hit(row["id"], "reference")
@@ -176,7 +177,7 @@ def search(
         SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, t.name AS tenant,
             t.pnr AS tenant_pnr, h.street, h.postal_code, h.city, h.contract_number,
             h.caseworker
-        FROM households h
+        FROM live_households h
         LEFT JOIN members t ON t.id = (SELECT m.id FROM members m
             WHERE m.household_id = h.id ORDER BY m.role != 'tenant', m.id LIMIT 1)
         WHERE h.id IN ({placeholders})
@@ -219,7 +220,7 @@ def resolve_case(db: Database, text: str, *, as_of: date) -> str:
         r["ref"]
         for r in rows(
             db,
-            "SELECT DISTINCT h.ref FROM members m JOIN households h ON h.id = m.household_id"
+            "SELECT DISTINCT h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
             " WHERE m.pnr = ? ORDER BY h.status != 'open', h.ref",
             [number.digits],
         )
