@@ -250,9 +250,9 @@ def add_household(
 
                 landlord = add_landlord(db, name=new.landlord)
             record["landlord_id"] = landlord["id"]
-        record["caseworker_id"] = _caseworker_id(
-            db, new.caseworker, login=login, configured=default_caseworker
-        )
+        assigned = _caseworker_id(db, new.caseworker, login=login, configured=default_caseworker)
+        if assigned is not None:
+            record["caseworker_id"] = assigned
         ref = allocate_ref(db, opened_on)
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)
