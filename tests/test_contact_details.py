@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -236,3 +237,35 @@ def test_cli(initialised: Cli) -> None:
     assert listed[0]["status"] == "held" and listed[0]["settled_note"] == "Bra"
     exported = json.loads(cli.ok("export", "contacts", "-f", "json").stdout)
     assert exported[0]["status"] == "held" and exported[0]["at_time"] == "10:00"
+
+
+def test_a_moved_case_carries_its_contact_details(initialised: Cli, tmp_path: Path) -> None:
+    ref = initialised.ok(
+        "household",
+        "add",
+        "Kim Lund",
+        "--situation",
+        "homeless_acute",
+        "--care-of",
+        "Stadsmissionen",
+        "--care-of-street",
+        "Box 5",
+        "--care-of-postal-code",
+        "44130",
+        "--phone",
+        "070-1234567",
+        "--email",
+        "kim@example.se",
+    ).stdout.strip()
+    document = tmp_path / "case.json"
+    initialised.ok("export", "household", ref, "--out", str(document))
+    other = Cli(db_path=tmp_path / "other" / "b.sqlite", config_path=tmp_path / "other" / "c.toml")
+    other.ok("init")
+    moved = other.ok("import", "household", str(document)).stdout.split()[-1]
+    shown = json.loads(other.ok("household", "show", moved, "-f", "json").stdout)
+    assert (shown["care_of"], shown["care_of_postal_code"], shown["phone"], shown["email"]) == (
+        "Stadsmissionen",
+        "441 30",
+        "070-1234567",
+        "kim@example.se",
+    )

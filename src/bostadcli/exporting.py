@@ -1085,6 +1085,12 @@ HOUSEHOLD_FIELDS = (
     "note",
     "origin_ref",
     "letter_language",
+    "phone",
+    "email",
+    "care_of",
+    "care_of_street",
+    "care_of_postal_code",
+    "care_of_city",
     "created_at",
     "updated_at",
 )

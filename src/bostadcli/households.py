@@ -300,9 +300,9 @@ def add_household(
             )
             if others:
                 duplicates.append((number, others))
-        record["caseworker_id"] = _caseworker_id(
-            db, new.caseworker, login=login, configured=default_caseworker
-        )
+        assigned = _caseworker_id(db, new.caseworker, login=login, configured=default_caseworker)
+        if assigned is not None:
+            record["caseworker_id"] = assigned
         ref = allocate_ref(db, opened_on)
         now = now_utc()
         record.update(ref=ref, created_at=now, updated_at=now)

@@ -1035,6 +1035,9 @@ def import_household(
             )
         record = {k: household.get(k) for k in exporting.HOUSEHOLD_FIELDS if k != "ref"}
         record["postal_code"] = validate.postal_code(record.get("postal_code"))
+        record["care_of_postal_code"] = validate.postal_code(
+            record.get("care_of_postal_code"), field="care_of_postal_code"
+        )
         record["origin_ref"] = origin
         # Documents from before letter languages carry none: Swedish, as everywhere else.
         record["letter_language"] = record.get("letter_language") or LetterLanguage.sv.value
