@@ -30,6 +30,7 @@ from bostadcli.vocab import (
     CaseStatus,
     ContactKind,
     HousingSituation,
+    IdentityLevel,
     LandlordKind,
     LetterLanguage,
     NoticeKind,
@@ -42,6 +43,7 @@ from bostadcli.vocab import (
     Role,
     Source,
     SupportKind,
+    TenancyType,
     Vocab,
 )
 
@@ -174,7 +176,8 @@ SELECT h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     h.rent_ore, h.arrears_ore,
     h.source, h.housing_situation, h.caseworker,
     {HOUSEHOLD_FIGURES},
-    h.note, h.origin_ref, h.letter_language, h.created_at, h.updated_at
+    h.note, h.origin_ref, h.letter_language, h.tenancy_type, h.housing_allowance_ore,
+    h.created_at, h.updated_at
 FROM households h
 LEFT JOIN landlords l ON l.id = h.landlord_id
 {TENANT_JOIN}
@@ -221,6 +224,18 @@ ORDER BY h.ref
             col("note", N_("free-text note")),
             col("origin_ref", N_("the case reference in the installation it was moved from")),
             col("letter_language", N_("the language of the household's letters: sv or en")),
+            col(
+                "tenancy_type",
+                N_(
+                    "the household's contract: first_hand, social_contract, municipal_sublet,"
+                    " training_flat, sublet, lodger, none (empty: not recorded)"
+                ),
+            ),
+            col(
+                "housing_allowance_ore",
+                N_("housing allowance (bostadsbidrag) per month in öre"),
+                "money",
+            ),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
             col("updated_at", N_("when the case last changed (UTC timestamp)")),
         ),
@@ -236,7 +251,8 @@ register(
         name="members",
         description=N_("Adults and children of each household, with age on --as-of."),
         sql="""
-SELECT h.ref, m.id, m.name, m.pnr, m.birth_date, m.role, m.part_time, m.created_at
+SELECT h.ref, m.id, m.name, m.pnr, m.birth_date, m.role, m.part_time, m.identity_level,
+    m.created_at
 FROM members m JOIN households h ON h.id = m.household_id
 WHERE {where}
 ORDER BY h.ref, m.id
@@ -247,8 +263,15 @@ ORDER BY h.ref, m.id
             col("name", N_("name (may be empty for a child)")),
             col("pnr", N_("personnummer, masked unless --include-pnr"), "pnr"),
             col("birth_date", N_("birth date"), "date"),
-            col("role", N_("tenant, co_tenant, adult or child")),
+            col("role", N_("tenant, co_tenant, partner, adult or child")),
             col("part_time", N_("true for a child living here part of the time"), "bool"),
+            col(
+                "identity_level",
+                N_(
+                    "a samordningsnummer's identity level: confirmed (styrkt), probable"
+                    " (sannolik), uncertain (osäker); empty when not known"
+                ),
+            ),
             col("age", N_("age in whole years on --as-of"), "int"),
             col("is_child", N_("true when under 18 on --as-of"), "bool"),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
@@ -257,7 +280,11 @@ ORDER BY h.ref, m.id
         since_meaning=N_("recorded on or after"),
         status="h.status",
         derive=_derive_member,
-        part=Part(table="members", vocab={"role": Role}, pnr_columns=("pnr",)),
+        part=Part(
+            table="members",
+            vocab={"role": Role, "identity_level": IdentityLevel},
+            pnr_columns=("pnr",),
+        ),
     )
 )
 
@@ -1078,11 +1105,14 @@ HOUSEHOLD_FIELDS = (
     "note",
     "origin_ref",
     "letter_language",
+    "tenancy_type",
+    "housing_allowance_ore",
     "created_at",
     "updated_at",
 )
 HOUSEHOLD_VOCAB: dict[str, type[Vocab]] = {
     "letter_language": LetterLanguage,
+    "tenancy_type": TenancyType,
     "status": CaseStatus,
     "outcome": Outcome,
     "source": Source,

@@ -36,6 +36,10 @@ CHILD_AGE_LIMIT = 18
 RETENTION_YEARS = 5
 RESEARCH_BIRTH_DAYS = (5, 15, 25)
 
+# Folkbokföringslagen (1991:481) 18 §: in the 10-digit form of a personnummer, '+'
+# replaces '-' from the calendar year in which the person turns this age.
+CENTURY_SEPARATOR_AGE = 100
+
 # Emergency housing ("tak över huvudet"): nights granted at a time (municipal practice).
 EMERGENCY_HOUSING_MAX_NIGHTS = 7
 

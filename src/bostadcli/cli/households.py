@@ -10,7 +10,15 @@ from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, RefArg
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
-from bostadcli.vocab import HousingSituation, LetterLanguage, Outcome, Reason, Source
+from bostadcli.vocab import (
+    HousingSituation,
+    IdentityLevel,
+    LetterLanguage,
+    Outcome,
+    Reason,
+    Source,
+    TenancyType,
+)
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -57,6 +65,36 @@ LetterLanguageOpt = Annotated[
         show_default=False,
     ),
 ]
+TenancyOpt = Annotated[
+    TenancyType | None,
+    typer.Option(
+        "--tenancy",
+        help=_(
+            "The household's contract: first_hand, social_contract, municipal_sublet,"
+            " training_flat, sublet, lodger or none."
+        ),
+        show_default=False,
+    ),
+]
+AllowanceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--housing-allowance",
+        metavar=_("AMOUNT"),
+        help=_("Housing allowance (bostadsbidrag) per month, e.g. 1 800."),
+    ),
+]
+IdentityLevelOpt = Annotated[
+    IdentityLevel | None,
+    typer.Option(
+        "--identity-level",
+        help=_(
+            "For a samordningsnummer: how sure the identity is (confirmed = styrkt,"
+            " probable = sannolik, uncertain = osäker)."
+        ),
+        show_default=False,
+    ),
+]
 
 
 @app.command(
@@ -94,6 +132,17 @@ def add(
     co_tenant_pnr: Annotated[
         str | None, typer.Option("--co-tenant-pnr", help=_("The co-tenant's personnummer."))
     ] = None,
+    identity_level: IdentityLevelOpt = None,
+    co_tenant_identity_level: Annotated[
+        IdentityLevel | None,
+        typer.Option(
+            "--co-tenant-identity-level",
+            help=_("The same for the co-tenant's samordningsnummer."),
+            show_default=False,
+        ),
+    ] = None,
+    tenancy: TenancyOpt = None,
+    housing_allowance: AllowanceOpt = None,
     child: Annotated[
         list[str] | None,
         typer.Option(
@@ -146,6 +195,12 @@ def add(
         note=note,
         opened_on=optional_date(opened, field="--opened"),
         letter_language=(letter_language or LetterLanguage.sv).value,
+        tenant_identity_level=identity_level.value if identity_level else None,
+        co_tenant_identity_level=co_tenant_identity_level.value
+        if co_tenant_identity_level
+        else None,
+        tenancy_type=tenancy.value if tenancy else None,
+        housing_allowance=money(housing_allowance, field="--housing-allowance"),  # type: ignore[arg-type]
     )
     ref = add_household(
         app_state.database(),
@@ -276,6 +331,8 @@ def edit(
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
     letter_language: LetterLanguageOpt = None,
+    tenancy: TenancyOpt = None,
+    housing_allowance: AllowanceOpt = None,
 ) -> None:
     from bostadcli.households import edit_household
 
@@ -292,6 +349,8 @@ def edit(
         "letter_language": letter_language,
         "rent": money(rent, field="--rent"),
         "arrears": money(arrears, field="--arrears"),
+        "tenancy_type": tenancy,
+        "housing_allowance": money(housing_allowance, field="--housing-allowance"),
     }
     diff = edit_household(
         state(ctx).database(),

@@ -1,4 +1,4 @@
-"""bostad member add|remove."""
+"""bostad member add|remove|fix-century."""
 
 from typing import Annotated
 
@@ -7,7 +7,7 @@ import typer
 from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, RefArg
 from bostadcli.i18n import _
-from bostadcli.vocab import Role
+from bostadcli.vocab import IdentityLevel, Role
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -35,6 +35,17 @@ def add(
     part_time: Annotated[
         bool, typer.Option("--part-time", help=_("A child who lives here part of the time."))
     ] = False,
+    identity_level: Annotated[
+        IdentityLevel | None,
+        typer.Option(
+            "--identity-level",
+            help=_(
+                "For a samordningsnummer: how sure the identity is (confirmed = styrkt,"
+                " probable = sannolik, uncertain = osäker)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.households import add_member
@@ -47,6 +58,7 @@ def add(
         birth_date=optional_date(born, field="--born"),
         role=role.value,
         part_time=part_time,
+        identity_level=identity_level.value if identity_level else None,
         as_of=as_of(as_of_),
     )
     typer.echo(member_id)
@@ -71,6 +83,30 @@ def remove(
     typer.echo(
         _("Removed {name} from {ref}.").format(
             name=removed["name"] or _("member {id}").format(id=member), ref=ref
+        ),
+        err=True,
+    )
+
+
+@app.command(
+    "fix-century",
+    help=_(
+        "Correct the century of a member's personnummer by the rule ('+' from the year the"
+        " person turns 100), as 'bostad db check' proposes.\n\n"
+        "Example: bostad member fix-century 2026-0042 3"
+    ),
+)
+def fix_century(
+    ctx: typer.Context,
+    ref: RefArg,
+    member: Annotated[int, typer.Argument(metavar=_("MEMBER"), help=_("The member's number."))],
+) -> None:
+    from bostadcli.households import fix_member_century
+
+    fixed = fix_member_century(state(ctx).database(), ref, member)
+    typer.echo(
+        _("Corrected member {id} of {ref}: {old} is now {new}.").format(
+            id=member, ref=ref, old=fixed["old"], new=fixed["new"]
         ),
         err=True,
     )

@@ -11,6 +11,7 @@ from bostadcli.vocab import (
     CaseStatus,
     ContactKind,
     HousingSituation,
+    IdentityLevel,
     InstallmentStatus,
     LetterLanguage,
     NoticeKind,
@@ -19,6 +20,7 @@ from bostadcli.vocab import (
     Recipient,
     ReferralTarget,
     Role,
+    TenancyType,
     label,
 )
 
@@ -148,10 +150,18 @@ def print_household(case: dict[str, Any]) -> None:
     )
     head.add_row(_("Opened"), case["opened_on"])
     head.add_row(_("Situation"), esc(label(HousingSituation, case["housing_situation"])))
+    head.add_row(
+        _("Tenancy"),
+        esc(
+            label(TenancyType, case["tenancy_type"]) if case["tenancy_type"] else _("not recorded")
+        ),
+    )
     if address:
         head.add_row(_("Address"), esc(address))
     if case["rent_ore"] is not None:
         head.add_row(_("Rent"), format_money(Money(case["rent_ore"])))
+    if case["housing_allowance_ore"] is not None:
+        head.add_row(_("Housing allowance"), format_money(Money(case["housing_allowance_ore"])))
     head.add_row(_("Arrears"), format_money(Money(case["arrears_ore"])))
     if case["reasons"]:
         head.add_row(_("Reasons"), esc(", ".join(label(Reason, r) for r in case["reasons"])))
@@ -171,9 +181,12 @@ def print_household(case: dict[str, Any]) -> None:
             role = f"[bold magenta]{esc(role)}[/]"
         else:
             role = esc(role)
+        pnr = m["pnr"] or ""
+        if m["identity_level"]:
+            pnr += f" ({esc(label(IdentityLevel, m['identity_level']))})"
         members.add_row(
             esc(m["name"] or _("(no name)")),
-            m["pnr"] or "",
+            pnr,
             m["birth_date"] or "",
             "" if m["age"] is None else str(m["age"]),
             role,
