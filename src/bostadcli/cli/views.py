@@ -305,15 +305,32 @@ def plan_columns(*, changes: bool = False) -> list[Column]:
 def affordability_lines(hint: dict[str, Any]) -> list[str]:
     """The affordability hint as plain lines (for stderr or a panel)."""
     children = sum(hint["children"].values())
-    who = ngettext("{n} adult", "{n} adults", hint["adults"]).format(n=hint["adults"])
+    part_time = sum(hint.get("children_part_time", {}).values())
+    who = _("a couple") if hint.get("couple") else _("a single adult")
     if children:
         who += " " + ngettext("and {n} child", "and {n} children", children).format(n=children)
-    lines = [
+        if part_time:
+            who += " " + ngettext(
+                "({n} part-time, {percent} %)", "({n} part-time, {percent} %)", part_time
+            ).format(n=part_time, percent=hint.get("part_time_child_norm_percent", 100))
+    lines = []
+    allowance = hint.get("housing_allowance_ore")
+    if allowance is not None and hint["rent_ore"] is not None:
+        lines.append(
+            _("Housing cost: {rent} rent − {allowance} housing allowance = {cost}").format(
+                rent=_kr(hint["rent_ore"]),
+                allowance=_kr(allowance),
+                cost=_kr(hint["housing_cost_ore"]),
+            )
+        )
+    housing = hint.get("housing_cost_ore", hint["rent_ore"] or 0)
+    lines += [
         _(
-            "Left to live on: {income} income − {rent} rent − {installment} installment = {rest}"
+            "Left to live on: {income} income − {housing} housing cost − {installment}"
+            " installment = {rest}"
         ).format(
             income=_kr(hint["income_ore"]),
-            rent=_kr(hint["rent_ore"] or 0),
+            housing=_kr(housing),
             installment=_kr(hint["installment_ore"]),
             rest=_kr(hint["left_ore"] + hint["norm_ore"]),
         ),
