@@ -514,6 +514,19 @@ def _derive_support(row: dict[str, Any], as_of: date) -> None:
     else:
         row["status"] = "active"
     _days_left(row, as_of, "effective_end")
+    from bostadcli.supports import state_grant_missed, state_grant_note
+
+    missed = state_grant_missed(
+        kind=row["kind"],
+        start_on=row["start_on"],
+        end_on=row["end_on"],
+        cap_ore=row["cap_ore"],
+        cap_months=row["cap_months"],
+        rent_ore=row.pop("household_rent_ore", None),
+        tenancy_type=row.pop("household_tenancy_type", None),
+    )
+    row["state_grant_missed"] = ",".join(missed) or None
+    row["state_grant_note"] = state_grant_note(missed)
 
 
 # What of a case's plans has been paid on --as-of: payments dated up to that day,
@@ -733,7 +746,8 @@ SELECT h.ref, s.id, s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason,
     s.place, s.nights_from, s.nights_to,
     CAST(julianday(CASE WHEN s.ended_on < s.nights_to THEN s.ended_on ELSE s.nights_to END)
          - julianday(s.nights_from) AS INTEGER) AS nights,
-    s.cost_ore, s.cost_granted, s.support_person, s.note, s.created_at, s.updated_at
+    s.cost_ore, s.cost_granted, s.support_person, s.note, s.created_at, s.updated_at,
+    h.rent_ore AS household_rent_ore, h.tenancy_type AS household_tenancy_type
 FROM supports s
 JOIN households h ON h.id = s.household_id
 LEFT JOIN landlords l ON l.id = s.landlord_id
@@ -777,6 +791,16 @@ ORDER BY h.ref, s.start_on, s.id
             col("cost_ore", N_("the cost of an emergency stay, in öre"), "money"),
             col("cost_granted", N_("true when the cost was granted"), "bool"),
             col("support_person", N_("a Housing First support person")),
+            col(
+                "state_grant_missed",
+                N_(
+                    "a rent guarantee's missed conditions of the state grant:"
+                    " cover_under_six_months, cover_unknown, term_under_two_years,"
+                    " not_first_hand, tenancy_unknown (empty: all met, or not a guarantee)"
+                ),
+                "list",
+            ),
+            col("state_grant_note", N_("the same in words, in the user's language")),
             col("note", N_("free-text note")),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
             col("updated_at", N_("when the support last changed (UTC timestamp)")),

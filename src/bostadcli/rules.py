@@ -61,6 +61,14 @@ DEADLINE_VIEW_MAX_DAYS = 3653
 # years); ten years of rent is a slip of the keyboard.
 RENT_GUARANTEE_MAX_MONTHS = 120
 
+# Boverket's state grant for municipal rent guarantees asks that a guarantee cover at
+# least six months' rent, run at least two years, and be for a first-hand contract
+# (a tenancy with security of tenure, besittningsrätt). A guarantee that misses one is
+# still recorded, with a note saying which (DOMAIN.md rule 6,
+# https://www.boverket.se/sv/bidrag--garantier/sok-bidrag-for-hyresgarantier/besittningsratt-en-forutsattning/).
+RENT_GUARANTEE_GRANT_MIN_MONTHS = 6
+RENT_GUARANTEE_GRANT_MIN_YEARS = 2
+
 # Kronofogden's normalbelopp (living-cost norm), kronor per month, by year: single adult,
 # spouses or cohabiting partners together ("couple", KFMA 2018:1: two people living
 # together in a relationship), children by age band. Only years whose figures have a
