@@ -75,6 +75,8 @@ def bostad(tmp_path: Path) -> Bostad:
 
 
 def test_support_add_prints_the_number_and_talks_on_stderr(bostad: Bostad) -> None:
+    # A first-hand contract: the guarantee meets the state grant's conditions, no warning.
+    bostad("household", "edit", "2026-0001", "--tenancy", "first_hand")
     result = bostad(
         "support", "add", "2026-0001", "--kind", "rent_guarantee", "--end", "2028-01-31",
         "--cap-months", "6", "--start", "2026-02-01", "--as-of", AS_OF,

@@ -224,6 +224,8 @@ ORDER BY h.ref
             col("note", N_("free-text note")),
             col("origin_ref", N_("the case reference in the installation it was moved from")),
             col("letter_language", N_("the language of the household's letters: sv or en")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+            col("updated_at", N_("when the case last changed (UTC timestamp)")),
             col(
                 "tenancy_type",
                 N_(
@@ -236,8 +238,6 @@ ORDER BY h.ref
                 N_("housing allowance (bostadsbidrag) per month in öre"),
                 "money",
             ),
-            col("created_at", N_("when the row was recorded (UTC timestamp)")),
-            col("updated_at", N_("when the case last changed (UTC timestamp)")),
         ),
         since="h.opened_on",
         since_meaning=N_("opened on or after"),
@@ -265,6 +265,9 @@ ORDER BY h.ref, m.id
             col("birth_date", N_("birth date"), "date"),
             col("role", N_("tenant, co_tenant, partner, adult or child")),
             col("part_time", N_("true for a child living here part of the time"), "bool"),
+            col("age", N_("age in whole years on --as-of"), "int"),
+            col("is_child", N_("true when under 18 on --as-of"), "bool"),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
             col(
                 "identity_level",
                 N_(
@@ -272,9 +275,6 @@ ORDER BY h.ref, m.id
                     " (sannolik), uncertain (osäker); empty when not known"
                 ),
             ),
-            col("age", N_("age in whole years on --as-of"), "int"),
-            col("is_child", N_("true when under 18 on --as-of"), "bool"),
-            col("created_at", N_("when the row was recorded (UTC timestamp)")),
         ),
         since="substr(m.created_at, 1, 10)",
         since_meaning=N_("recorded on or after"),
@@ -791,6 +791,9 @@ ORDER BY h.ref, s.start_on, s.id
             col("cost_ore", N_("the cost of an emergency stay, in öre"), "money"),
             col("cost_granted", N_("true when the cost was granted"), "bool"),
             col("support_person", N_("a Housing First support person")),
+            col("note", N_("free-text note")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+            col("updated_at", N_("when the support last changed (UTC timestamp)")),
             col(
                 "state_grant_missed",
                 N_(
@@ -801,9 +804,6 @@ ORDER BY h.ref, s.start_on, s.id
                 "list",
             ),
             col("state_grant_note", N_("the same in words, in the user's language")),
-            col("note", N_("free-text note")),
-            col("created_at", N_("when the row was recorded (UTC timestamp)")),
-            col("updated_at", N_("when the support last changed (UTC timestamp)")),
         ),
         since="s.start_on",
         since_meaning=N_("starting on or after"),

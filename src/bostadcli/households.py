@@ -122,9 +122,8 @@ def _member_record(
         "birth_date": birth_date.isoformat() if birth_date else None,
         "role": role.value,
         "part_time": int(part_time),
-        "identity_level": level,
         "created_at": now_utc(),
-    }
+    } | ({"identity_level": level} if level is not None else {})
 
 
 def _identity_level(value: str | None, pnr: IdentityNumber | None, *, field: str) -> str | None:

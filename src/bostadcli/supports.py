@@ -437,12 +437,24 @@ def state_grant_missed(
 
 
 def state_grant_note(missed: list[str]) -> str | None:
-    """'does not meet the state grant's conditions: …', or None when nothing is missed."""
+    """What a rent guarantee misses of the state grant's conditions, and what cannot be
+    judged for want of a recorded fact, in words; None when it meets them all."""
     if not missed:
         return None
-    return _("does not meet the state grant's conditions: {what}").format(
-        what="; ".join(_(GRANT_CONDITIONS[code]) for code in missed)
-    )
+    failed = [_(GRANT_CONDITIONS[c]) for c in missed if not c.endswith("_unknown")]
+    unknown = [_(GRANT_CONDITIONS[c]) for c in missed if c.endswith("_unknown")]
+    parts = []
+    if failed:
+        parts.append(
+            _("does not meet the state grant's conditions: {what}").format(what="; ".join(failed))
+        )
+    if unknown:
+        parts.append(
+            _("the state grant's conditions cannot all be judged: {what}").format(
+                what="; ".join(unknown)
+            )
+        )
+    return "; ".join(parts)
 
 
 def get_support(db: Database, support_id: int, *, as_of: date) -> dict[str, Any]:
