@@ -211,3 +211,23 @@ def test_century_disagrees_finds_the_old_misreading() -> None:
     assert century_disagrees(baby, entered_on=date(2026, 6, 15)) is None
     coordination = IdentityNumber("18261261" + ten("261261", "")[6:])
     assert century_disagrees(coordination, entered_on=date(2026, 3, 15)) == 1926
+
+
+def test_a_baby_recorded_at_the_turn_of_the_year_is_not_flagged() -> None:
+    # Born 2026-01-01, recorded at 23:30 UTC on 2025-12-31 (00:30 Swedish time).
+    baby = IdentityNumber("20260101" + ten("260101", "")[6:])
+    assert century_disagrees(baby, entered_on=date(2025, 12, 31)) is None
+
+
+@given(
+    born=st.dates(min_value=date(1830, 1, 1), max_value=date(2030, 12, 31)),
+    entered=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+)
+def test_a_number_read_by_the_rule_is_never_flagged(born: date, entered: date) -> None:
+    """Whatever the rule read on the day it was entered, db check accepts."""
+    if born > entered or entered.year - born.year >= 200:
+        return
+    sep = separator_for(born.year, as_of=entered)
+    digits = ten(f"{born.year % 100:02d}{born.month:02d}{born.day:02d}", "")
+    n = parse_pnr(digits[:6] + sep + digits[6:], as_of=entered)
+    assert century_disagrees(n, entered_on=entered) is None

@@ -169,6 +169,9 @@ def century_disagrees(n: IdentityNumber, *, entered_on: date) -> int | None:
     century agrees or the number cannot be written in the 10-digit form at all.
     """
     born = n.birth_date
+    # Recorded "before" the birth (a UTC timestamp just before local midnight, or a
+    # backdated --as-of): the number was read no earlier than the birth date itself.
+    entered_on = max(entered_on, born)
     separator = separator_for(born.year, as_of=entered_on)
     try:
         year = birth_year(
