@@ -58,16 +58,16 @@ def test_norm_year_is_the_latest_not_after() -> None:
     assert norm_year(TABLE_2025, date(2025, 1, 1)) == 2025
     assert norm_year(TABLE_2025, date(2024, 12, 31)) == 2024
     # Before the table begins: its earliest year.
-    assert norm_year(TABLE_2025, date(2020, 1, 1)) == 2024
+    assert norm_year(TABLE_2025, date(2020, 1, 1)) == 2023
     with pytest.raises(BostadError):
         norm_year({}, date(2026, 1, 1))
 
 
 def test_norm_2024_values_from_domain() -> None:
     on = date(2024, 6, 1)
-    single = living_cost_norm(adults=1, child_ages=[], on=on, table=NORMALBELOPP)
+    single = living_cost_norm(couple=False, child_ages=[], on=on, table=NORMALBELOPP)
     assert single.amount == Money.kronor(6_090)
-    family = living_cost_norm(adults=2, child_ages=[3, 8, 12, 16], on=on, table=NORMALBELOPP)
+    family = living_cost_norm(couple=True, child_ages=[3, 8, 12, 16], on=on, table=NORMALBELOPP)
     assert family.amount == Money.kronor(10_061 + 3_255 + 3_906 + 4_558 + 5_208)
     assert family.children == {
         "child_0_6": 1,
@@ -75,19 +75,21 @@ def test_norm_2024_values_from_domain() -> None:
         "child_11_14": 1,
         "child_15_plus": 1,
     }
-    # A third adult counts as single.
-    three = living_cost_norm(adults=3, child_ages=[], on=on, table=NORMALBELOPP)
-    assert three.amount == Money.kronor(10_061 + 6_090)
+    # An adult outside the couple (an adult child, a lodger) is not in the norm.
+    three = living_cost_norm(
+        couple=True, child_ages=[], adults_outside=1, on=on, table=NORMALBELOPP
+    )
+    assert three.amount == Money.kronor(10_061)
 
 
 def test_missing_key_in_a_configured_year() -> None:
     table = {2025: {"single": 6_200}}
     with pytest.raises(BostadError, match="couple"):
-        living_cost_norm(adults=2, child_ages=[], on=date(2025, 3, 1), table=table)
+        living_cost_norm(couple=True, child_ages=[], on=date(2025, 3, 1), table=table)
 
 
 def test_assess_warns_below_norm_but_never_refuses() -> None:
-    norm = living_cost_norm(adults=1, child_ages=[], on=date(2024, 6, 1), table=NORMALBELOPP)
+    norm = living_cost_norm(couple=False, child_ages=[], on=date(2024, 6, 1), table=NORMALBELOPP)
     enough = assess(
         income=Money.kronor(16_000),
         rent=Money.kronor(7_450),
@@ -137,14 +139,17 @@ def test_household_counts_part_time_children_and_ages_on_as_of(tmp_path: Path) -
         table=TABLE_2025,
     )
     # On 2026-02-01: 6 years (0–6), 12 years part-time (11–14); the one born 2008-03-01
-    # is 17 and still a child.
+    # is 17 and still a child. The co-tenant makes a couple.
     assert result.norm.year == 2025
+    assert result.norm.year_missing  # 2026 is not in the table: said, not hidden
     assert result.norm.adults == 2
-    assert result.norm.children == {"child_0_6": 1, "child_11_14": 1, "child_15_plus": 1}
+    assert result.norm.children == {"child_0_6": 1, "child_15_plus": 1}
+    assert result.norm.children_part_time == {"child_11_14": 1}
+    assert result.as_dict()["children"] == {"child_0_6": 1, "child_11_14": 1, "child_15_plus": 1}
     norm = 10_200 + 3_300 + 4_600 + 5_300
     assert result.norm.amount == Money.kronor(norm)
     assert result.left == Money.kronor(40_000 - 8_000 - 1_000 - norm)
-    # A month later the eldest is 18 and counts as an adult (single).
+    # A month later the eldest is 18: an adult child, outside the debtor's norm.
     later = household_affordability(
         db,
         hid,
@@ -153,5 +158,6 @@ def test_household_counts_part_time_children_and_ages_on_as_of(tmp_path: Path) -
         as_of=date(2026, 3, 1),
         table=TABLE_2025,
     )
-    assert later.norm.adults == 3
-    assert later.norm.amount == Money.kronor(10_200 + 6_200 + 3_300 + 4_600)
+    assert later.norm.adults == 2
+    assert later.norm.adults_outside == 1
+    assert later.norm.amount == Money.kronor(10_200 + 3_300 + 4_600)

@@ -75,6 +75,8 @@ def bostad(tmp_path: Path) -> Bostad:
 
 
 def test_support_add_prints_the_number_and_talks_on_stderr(bostad: Bostad) -> None:
+    # A first-hand contract: the guarantee meets the state grant's conditions, no warning.
+    bostad("household", "edit", "2026-0001", "--tenancy", "first_hand")
     result = bostad(
         "support", "add", "2026-0001", "--kind", "rent_guarantee", "--end", "2028-01-31",
         "--cap-months", "6", "--start", "2026-02-01", "--as-of", AS_OF,
@@ -311,9 +313,11 @@ def test_homeless_report(bostad: Bostad) -> None:
         "total",
     ]
     assert (found["homeless_acute"]["adults"], found["homeless_acute"]["children"]) == ("1", "1")
-    assert found["total"]["persons"] == "2"
+    assert found["total"]["persons_18_plus"] == "1"
+    assert "persons" not in found["total"]  # children are never added into the persons
     table = bostad("report", "homeless", "--date", AS_OF).stdout
-    assert "Homeless persons on 2 March 2026" in table and "Total" in table
+    assert "Homeless persons aged 18 and over, and children apart, on 2 March 2026" in table
+    assert "Total" in table and "Persons 18 and over" in table
 
 
 def test_caseload_report(bostad: Bostad) -> None:

@@ -530,7 +530,7 @@ CASE_TABLES = {
         "cap_effective_ore", "cap_effective", "claimed_ore", "claimed", "reclaimed_ore",
         "reclaimed", "granted_on", "flat_offered", "place", "nights_from", "nights_to",
         "nights", "cost_ore", "cost", "cost_granted", "support_person", "note",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "state_grant_missed", "state_grant_note",
     ],
 }  # fmt: skip
 

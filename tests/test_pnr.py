@@ -75,8 +75,10 @@ def test_century_from_as_of() -> None:
     ten = make("000101")
     assert parse_pnr(ten, as_of=date(2026, 1, 1)).birth_date == date(2000, 1, 1)
     assert parse_pnr(make("300101"), as_of=date(2026, 1, 1)).birth_date == date(1930, 1, 1)
-    # Born later in the year than as_of: last century, not this one.
-    assert parse_pnr(make("260601"), as_of=date(2026, 3, 15)).birth_date == date(1926, 6, 1)
+    # Born later in the year than as_of with '-': not a baby, and not a 99-year-old
+    # either (someone born in 1926 writes '+' all through 2026): refused.
+    with pytest.raises(InvalidInput):
+        parse_pnr(make("260601"), as_of=date(2026, 3, 15))
     # Born today: this century.
     assert parse_pnr(make("260315"), as_of=date(2026, 3, 15)).birth_date == date(2026, 3, 15)
     # The same text means something else when the clock is elsewhere.
@@ -151,9 +153,8 @@ def test_every_form_parses_back(born: date, serial: int, coordination: bool) -> 
     yymmdd = f"{born.year % 100:02d}{born.month:02d}{day:02d}"
     ten = make(yymmdd, f"{serial:03d}")
     twelve = f"{born.year:04d}" + ten[2:]
-    centenarian = born.year <= AS_OF.year - 100 and (
-        (born.year + 100, born.month, born.day) <= (AS_OF.year, AS_OF.month, AS_OF.day)
-    )
+    # '+' from the calendar year of the 100th birthday (folkbokföringslagen 18 §).
+    centenarian = born.year <= AS_OF.year - 100
     short_separator = "+" if centenarian else "-"
     forms = [twelve, twelve[:8] + "-" + twelve[8:], ten[:6] + short_separator + ten[6:]]
     if not centenarian:

@@ -541,23 +541,25 @@ def test_homeless_count_per_situation(db: Any) -> None:
     assert found["homeless_acute"] == {
         "situation": "homeless_acute",
         "households": 1,
+        "persons_18_plus": 1,
         "adults": 1,
         "children": 1,
         "children_part_time": 1,
-        "persons": 3,
     }
     assert found["homeless_short_term"]["adults"] == 3
     # The second household is there, but its only member is counted in situation 1.
     assert found["homeless_long_term"] == {
         "situation": "homeless_long_term",
         "households": 1,
+        "persons_18_plus": 0,
         "adults": 0,
         "children": 0,
         "children_part_time": 0,
-        "persons": 0,
     }
-    assert found["homeless_institution"]["persons"] == 0
-    assert found["total"]["persons"] == 6
+    assert found["homeless_institution"]["persons_18_plus"] == 0
+    # Persons are those aged 18 and over; the children are counted apart.
+    assert found["total"]["persons_18_plus"] == 4
+    assert (found["total"]["children"], found["total"]["children_part_time"]) == (1, 1)
     assert found["total"]["households"] == 3
     assert list(found) == [
         "homeless_acute",

@@ -43,6 +43,7 @@ class Policy:
     recently_closed_months: int = rules.RECENTLY_CLOSED_MONTHS
     support_ending_warning_days: int = rules.SUPPORT_ENDING_WARNING_DAYS
     consent_expiry_warning_days: int = rules.CONSENT_EXPIRY_WARNING_DAYS
+    part_time_child_norm_percent: int = rules.PART_TIME_CHILD_NORM_PERCENT
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,43 @@ def _typed(cls: type[Any], values: dict[str, Any], section: str, path: Path) -> 
     return cls(**kwargs)
 
 
+def _normalbelopp(section: dict[str, Any], path: Path) -> dict[int, dict[str, int]]:
+    """The built-in years with the config file's on top. A year the rules do not have
+    must give every amount: a missing one is an error, never taken from another year."""
+    table = {year: dict(amounts) for year, amounts in rules.NORMALBELOPP.items()}
+    for year, amounts in section.items():
+        if not str(year).isdigit() or not isinstance(amounts, dict):
+            raise BostadError(
+                _(
+                    "{path}: [normalbelopp] needs tables named by year, e.g. [normalbelopp.2025]"
+                ).format(path=path)
+            )
+        where = f"[normalbelopp.{year}]"
+        for key, value in amounts.items():
+            if key not in rules.NORMALBELOPP_KEYS:
+                raise BostadError(
+                    _("{path}: unknown setting '{key}' in [{section}]").format(
+                        path=path, key=key, section=where.strip("[]")
+                    )
+                )
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise BostadError(
+                    _("{path}: {section} {key} must be a whole number of kronor").format(
+                        path=path, section=where, key=key
+                    )
+                )
+        base = table.get(int(year), {})
+        missing = [k for k in rules.NORMALBELOPP_KEYS if k not in amounts and k not in base]
+        if missing:
+            raise BostadError(
+                _("{path}: {section} has no amount for {keys}").format(
+                    path=path, section=where, keys=", ".join(missing)
+                )
+            )
+        table[int(year)] = base | {str(k): int(v) for k, v in amounts.items()}
+    return table
+
+
 def load_config(path: str | Path | None = None) -> Config:
     """Read the config file; defaults where it is missing or silent."""
     from bostadcli.validate import path as checked_path
@@ -128,17 +166,13 @@ def load_config(path: str | Path | None = None) -> Config:
         ) from None
     letterhead = _typed(Letterhead, _section(data, "letterhead", resolved), "letterhead", resolved)
     policy = _typed(Policy, _section(data, "policy", resolved), "policy", resolved)
-    normalbelopp = dict(rules.NORMALBELOPP)
-    for year, table in _section(data, "normalbelopp", resolved).items():
-        if not str(year).isdigit() or not isinstance(table, dict):
-            raise BostadError(
-                _(
-                    "{path}: [normalbelopp] needs tables named by year, e.g. [normalbelopp.2025]"
-                ).format(path=resolved)
+    if policy.part_time_child_norm_percent > 100:
+        raise BostadError(
+            _("{path}: [policy] part_time_child_norm_percent must be 0 to 100").format(
+                path=resolved
             )
-        base = dict(normalbelopp.get(int(year), {}))
-        base.update({str(k): int(v) for k, v in table.items()})
-        normalbelopp[int(year)] = base
+        )
+    normalbelopp = _normalbelopp(_section(data, "normalbelopp", resolved), resolved)
     quota = {str(k): int(v) for k, v in _section(data, "priority_quota", resolved).items()}
     general = _section(data, "general", resolved)
     templates = general.get("templates_dir")
@@ -196,16 +230,22 @@ default_caseworker = ""
 # support_ending_warning_days = 45
 # Varna så här många dagar innan ett samtycke går ut.
 # consent_expiry_warning_days = 30
+# Barn som bor här en del av tiden: hur stor del (procent) av barnets normalbelopp
+# som räknas i rådet om avbetalningsplanen. Kronofogden räknar även barn som bor här
+# en del av tiden; 100 räknar dem fullt ut, så att planen aldrig ser rymligare ut än den är.
+# part_time_child_norm_percent = 100
 
-# Kronofogdens normalbelopp per månad (kronor). 2024 års belopp är inbyggda;
-# lägg till ett nytt år så här:
-# [normalbelopp.2025]
-# single = 6090
-# couple = 10061
-# child_0_6 = 3255
-# child_7_10 = 3906
-# child_11_14 = 4558
-# child_15_plus = 5208
+# Kronofogdens normalbelopp per månad (kronor). 2023 och 2024 års belopp är inbyggda.
+# Saknas årets belopp använder programmet det senaste året som finns och säger det.
+# Lägg till ett nytt år med alla sex beloppen ur Kronofogdens föreskrifter för året
+# (KFMFS) så här, med årets belopp i stället för NNNN:
+# [normalbelopp.2026]
+# single = NNNN          # ensamstående
+# couple = NNNN          # makar och sambor tillsammans
+# child_0_6 = NNNN       # barn 0–6 år
+# child_7_10 = NNNN      # barn 7–10 år
+# child_11_14 = NNNN     # barn 11–14 år
+# child_15_plus = NNNN   # barn 15 år och äldre
 
 [priority_quota]
 # Årets kvot för social förtur per bostadsbolag, t.ex.:

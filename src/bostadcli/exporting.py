@@ -29,6 +29,7 @@ from bostadcli.vocab import (
     ContactKind,
     ContactStatus,
     HousingSituation,
+    IdentityLevel,
     LandlordKind,
     LetterLanguage,
     NoticeKind,
@@ -41,6 +42,7 @@ from bostadcli.vocab import (
     Role,
     Source,
     SupportKind,
+    TenancyType,
     Vocab,
 )
 
@@ -173,7 +175,8 @@ SELECT h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     h.rent_ore, h.arrears_ore,
     h.source, h.housing_situation, h.caseworker,
     {HOUSEHOLD_FIGURES},
-    h.note, h.origin_ref, h.letter_language, h.created_at, h.updated_at
+    h.note, h.origin_ref, h.letter_language, h.tenancy_type, h.housing_allowance_ore,
+    h.created_at, h.updated_at
 FROM live_households h
 LEFT JOIN landlords l ON l.id = h.landlord_id
 {TENANT_JOIN}
@@ -222,6 +225,18 @@ ORDER BY h.ref
             col("letter_language", N_("the language of the household's letters: sv or en")),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
             col("updated_at", N_("when the case last changed (UTC timestamp)")),
+            col(
+                "tenancy_type",
+                N_(
+                    "the household's contract: first_hand, social_contract, municipal_sublet,"
+                    " training_flat, sublet, lodger, none (empty: not recorded)"
+                ),
+            ),
+            col(
+                "housing_allowance_ore",
+                N_("housing allowance (bostadsbidrag) per month in öre"),
+                "money",
+            ),
         ),
         since="h.opened_on",
         since_meaning=N_("opened on or after"),
@@ -235,7 +250,8 @@ register(
         name="members",
         description=N_("Adults and children of each household, with age on --as-of."),
         sql="""
-SELECT h.ref, m.id, m.name, m.pnr, m.birth_date, m.role, m.part_time, m.created_at
+SELECT h.ref, m.id, m.name, m.pnr, m.birth_date, m.role, m.part_time, m.identity_level,
+    m.created_at
 FROM members m JOIN live_households h ON h.id = m.household_id
 WHERE {where}
 ORDER BY h.ref, m.id
@@ -246,17 +262,28 @@ ORDER BY h.ref, m.id
             col("name", N_("name (may be empty for a child)")),
             col("pnr", N_("personnummer, masked unless --include-pnr"), "pnr"),
             col("birth_date", N_("birth date"), "date"),
-            col("role", N_("tenant, co_tenant, adult or child")),
+            col("role", N_("tenant, co_tenant, partner, adult or child")),
             col("part_time", N_("true for a child living here part of the time"), "bool"),
             col("age", N_("age in whole years on --as-of"), "int"),
             col("is_child", N_("true when under 18 on --as-of"), "bool"),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
+            col(
+                "identity_level",
+                N_(
+                    "a samordningsnummer's identity level: confirmed (styrkt), probable"
+                    " (sannolik), uncertain (osäker); empty when not known"
+                ),
+            ),
         ),
         since="substr(m.created_at, 1, 10)",
         since_meaning=N_("recorded on or after"),
         status="h.status",
         derive=_derive_member,
-        part=Part(table="members", vocab={"role": Role}, pnr_columns=("pnr",)),
+        part=Part(
+            table="members",
+            vocab={"role": Role, "identity_level": IdentityLevel},
+            pnr_columns=("pnr",),
+        ),
     )
 )
 
@@ -495,6 +522,19 @@ def _derive_support(row: dict[str, Any], as_of: date) -> None:
     else:
         row["status"] = "active"
     _days_left(row, as_of, "effective_end")
+    from bostadcli.supports import state_grant_missed, state_grant_note
+
+    missed = state_grant_missed(
+        kind=row["kind"],
+        start_on=row["start_on"],
+        end_on=row["end_on"],
+        cap_ore=row["cap_ore"],
+        cap_months=row["cap_months"],
+        rent_ore=row.pop("household_rent_ore", None),
+        tenancy_type=row.pop("household_tenancy_type", None),
+    )
+    row["state_grant_missed"] = ",".join(missed) or None
+    row["state_grant_note"] = state_grant_note(missed)
 
 
 # What of a case's plans has been paid on --as-of: payments dated up to that day,
@@ -714,7 +754,8 @@ SELECT h.ref, s.id, s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason,
     s.place, s.nights_from, s.nights_to,
     CAST(julianday(CASE WHEN s.ended_on < s.nights_to THEN s.ended_on ELSE s.nights_to END)
          - julianday(s.nights_from) AS INTEGER) AS nights,
-    s.cost_ore, s.cost_granted, s.support_person, s.note, s.created_at, s.updated_at
+    s.cost_ore, s.cost_granted, s.support_person, s.note, s.created_at, s.updated_at,
+    h.rent_ore AS household_rent_ore, h.tenancy_type AS household_tenancy_type
 FROM supports s
 JOIN live_households h ON h.id = s.household_id
 LEFT JOIN landlords l ON l.id = s.landlord_id
@@ -761,6 +802,16 @@ ORDER BY h.ref, s.start_on, s.id
             col("note", N_("free-text note")),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
             col("updated_at", N_("when the support last changed (UTC timestamp)")),
+            col(
+                "state_grant_missed",
+                N_(
+                    "a rent guarantee's missed conditions of the state grant:"
+                    " cover_under_six_months, cover_unknown, term_under_two_years,"
+                    " not_first_hand, tenancy_unknown (empty: all met, or not a guarantee)"
+                ),
+                "list",
+            ),
+            col("state_grant_note", N_("the same in words, in the user's language")),
         ),
         since="s.start_on",
         since_meaning=N_("starting on or after"),
@@ -1091,11 +1142,14 @@ HOUSEHOLD_FIELDS = (
     "care_of_street",
     "care_of_postal_code",
     "care_of_city",
+    "tenancy_type",
+    "housing_allowance_ore",
     "created_at",
     "updated_at",
 )
 HOUSEHOLD_VOCAB: dict[str, type[Vocab]] = {
     "letter_language": LetterLanguage,
+    "tenancy_type": TenancyType,
     "status": CaseStatus,
     "outcome": Outcome,
     "source": Source,

@@ -646,3 +646,33 @@ CREATE TABLE settings (
 ) STRICT
 """,
     )
+
+
+@migrations(name="0018_identity_level")
+def m0018_identity_level(db: Database) -> None:
+    # How sure the identity behind a samordningsnummer is (lag 2022:1697: styrkt,
+    # sannolik, osäker), where the caseworker knows it; NULL otherwise. Stored numbers
+    # are not rewritten: `bostad db check` lists those whose century disagrees with
+    # folkbokföringslagen 18 § and `bostad member fix-century` corrects one.
+    _run(
+        db,
+        "ALTER TABLE members ADD COLUMN identity_level TEXT"
+        " CHECK (identity_level IN ('confirmed', 'probable', 'uncertain'))",
+    )
+
+
+@migrations(name="0018b_tenancy")
+def m0018b_tenancy(db: Database) -> None:
+    # The kind of contract the household lives on (NULL: not recorded, as for every case
+    # before this migration), and the housing allowance (bostadsbidrag) it receives per
+    # month, which the förbehållsbelopp takes off the rent.
+    _run(
+        db,
+        """
+ALTER TABLE households ADD COLUMN tenancy_type TEXT CHECK (tenancy_type IN
+    ('first_hand', 'social_contract', 'municipal_sublet', 'training_flat', 'sublet',
+     'lodger', 'none'));
+ALTER TABLE households ADD COLUMN housing_allowance_ore INTEGER
+    CHECK (housing_allowance_ore >= 0)
+""",
+    )

@@ -35,7 +35,7 @@ from bostadcli.households import household_id
 from bostadcli.i18n import _, ngettext
 from bostadcli.landlords import get_landlord
 from bostadcli.money import Money, format_money
-from bostadcli.rules import CASE_NUMBER_DIGITS, NORMALBELOPP
+from bostadcli.rules import CASE_NUMBER_DIGITS, NORMALBELOPP, PART_TIME_CHILD_NORM_PERCENT
 from bostadcli.schedule import DueRule, Schedule, allocate, build_schedule, parse_due_rule
 from bostadcli.vocab import ContactKind, InstallmentStatus, PlanState, PlanStatus
 
@@ -262,6 +262,9 @@ def _document(
             installment=Money(plan["installment_ore"]),
             as_of=as_of,
             table=normalbelopp if normalbelopp is not None else NORMALBELOPP,
+            part_time_percent=policy.part_time_child_norm_percent
+            if policy is not None
+            else PART_TIME_CHILD_NORM_PERCENT,
         ).as_dict()
     return doc
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bostadcli import rules
 from bostadcli.errors import InvalidInput
 from bostadcli.i18n import _
 from bostadcli.rules import RESEARCH_BIRTH_DAYS
@@ -59,13 +60,61 @@ class IdentityNumber:
         return f"IdentityNumber({self.masked()!r})"
 
 
+def separator_for(birth_year: int, *, as_of: date) -> str:
+    """The separator of the 10-digit form: the century rule (folkbokföringslagen 18 §).
+
+    ``+`` from the calendar year in which the person turns 100, not from the birthday:
+    someone born on 1926-12-31 writes ``261231+NNNC`` from 2026-01-01 on. ``-`` before.
+    This is the one place the rule is written down; reading a number applies it too.
+    """
+    return "+" if as_of.year - birth_year >= rules.CENTURY_SEPARATOR_AGE else "-"
+
+
+def birth_year(two_digit: int, *, month: int, day: int, separator: str, as_of: date) -> int:
+    """The full year of birth of a 10-digit number ``YYMMDD-NNNC`` / ``YYMMDD+NNNC``.
+
+    The year is the one ending in ``two_digit`` for which ``separator_for`` gives
+    ``separator`` on ``as_of``: with ``-`` the person turns 0 to 99 this calendar year,
+    with ``+`` 100 to 199, so exactly one year fits each. ``month`` and ``day`` (the real
+    day, a samordningsnummer's 60 already taken off) are checked against ``as_of``.
+
+    A ``-`` number whose date falls later in this year than ``as_of`` (``260601-NNNC``
+    read on 2026-03-15) cannot be a baby born this year. One century earlier would be
+    someone turning 100 this calendar year, and by the rule that person carries ``+``
+    (``260601+NNNC``) from 1 January: so the number is refused, never read as 1926. The
+    same holds for every ``-`` number with a future date, so the earlier century is
+    never consistent with the rule; the code asks the rule rather than assuming it.
+    Raises ``ValueError`` with the reason; ``parse_pnr`` turns it into a message.
+    """
+    if separator not in ("-", "+"):
+        raise ValueError(f"separator must be '-' or '+', not {separator!r}")
+    year = as_of.year - (as_of.year - two_digit) % 100
+    if separator == "+":
+        year -= 100
+    assert separator_for(year, as_of=as_of) == separator
+    if (year, month, day) > (as_of.year, as_of.month, as_of.day):
+        earlier = year - 100
+        if separator_for(earlier, as_of=as_of) != separator:
+            raise CenturyError(earlier)
+        year = earlier
+    return year
+
+
+class CenturyError(ValueError):
+    """A ``-`` number whose person, born in ``year``, must by now write ``+``."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"born in {year}: the number takes '+'")
+        self.year = year
+
+
 def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     """Parse and validate a personnummer or samordningsnummer.
 
-    Accepted: ``YYMMDD-NNNC``, ``YYMMDDNNNC``, ``YYMMDD+NNNC`` (``+`` from the year the
-    person turns 100), ``YYYYMMDDNNNC`` and ``YYYYMMDD-NNNC``. For the 10-digit forms
-    the century is the most recent one that puts the birth date on or before
-    ``as_of`` (one century earlier with ``+``).
+    Accepted: ``YYMMDD-NNNC``, ``YYMMDDNNNC`` (read as ``-``), ``YYMMDD+NNNC``,
+    ``YYYYMMDDNNNC`` and ``YYYYMMDD-NNNC``. For the 10-digit forms the century follows
+    ``birth_year``: ``-`` for people who turn at most 99 in the calendar year of
+    ``as_of``, ``+`` from the year they turn 100.
     """
     from stdnum import luhn
 
@@ -84,12 +133,19 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     if len(head) == 8:
         year = int(head[:4])
     else:
-        two_digit = int(head[:2])
-        year = as_of.year - (as_of.year - two_digit) % 100
-        if (year, month, day) > (as_of.year, as_of.month, as_of.day):
-            year -= 100
-        if separator == "+":
-            year -= 100
+        try:
+            year = birth_year(
+                int(head[:2]), month=month, day=day, separator=separator or "-", as_of=as_of
+            )
+        except CenturyError as err:
+            raise InvalidInput(
+                field,
+                text,
+                _(
+                    "the birth date is later this year: someone born in {year} turns 100"
+                    " this year and writes + instead of -"
+                ).format(year=err.year),
+            ) from None
 
     try:
         born = date(year, month, day)
@@ -101,6 +157,30 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     if born > as_of:
         raise InvalidInput(field, text, _("birth date is in the future"))
     return IdentityNumber(f"{year:04d}{month:02d}{raw_day:02d}{tail}")
+
+
+def century_disagrees(n: IdentityNumber, *, entered_on: date) -> int | None:
+    """The birth year the rule gives a stored number, when it is not the stored one.
+
+    The stored 12 digits are written back as the 10-digit form a caseworker would have
+    typed on ``entered_on`` (with the separator of ``separator_for``) and read again
+    by ``birth_year``. Numbers read before the rule was fixed (a ``+`` number whose
+    birthday was later in the year became a century too old) differ; None when the
+    century agrees or the number cannot be written in the 10-digit form at all.
+    """
+    born = n.birth_date
+    # Recorded "before" the birth (a UTC timestamp just before local midnight, or a
+    # backdated --as-of): the number was read no earlier than the birth date itself.
+    entered_on = max(entered_on, born)
+    separator = separator_for(born.year, as_of=entered_on)
+    try:
+        year = birth_year(
+            born.year % 100, month=born.month, day=born.day, separator=separator, as_of=entered_on
+        )
+        date(year, born.month, born.day)
+    except ValueError:
+        return None
+    return None if year == born.year else year
 
 
 def is_research_birthday(n: IdentityNumber) -> bool:

@@ -36,6 +36,10 @@ CHILD_AGE_LIMIT = 18
 RETENTION_YEARS = 5
 RESEARCH_BIRTH_DAYS = (5, 15, 25)
 
+# Folkbokföringslagen (1991:481) 18 §: in the 10-digit form of a personnummer, '+'
+# replaces '-' from the calendar year in which the person turns this age.
+CENTURY_SEPARATOR_AGE = 100
+
 # Emergency housing ("tak över huvudet"): nights granted at a time (municipal practice).
 EMERGENCY_HOUSING_MAX_NIGHTS = 7
 
@@ -60,9 +64,31 @@ DEADLINE_VIEW_MAX_DAYS = 3653
 # years); ten years of rent is a slip of the keyboard.
 RENT_GUARANTEE_MAX_MONTHS = 120
 
-# Kronofogden's normalbelopp (living-cost norm), kronor per month, by year.
-# Keys: single adult, couple (two adults), children by age band.
+# Boverket's state grant for municipal rent guarantees asks that a guarantee cover at
+# least six months' rent, run at least two years, and be for a first-hand contract
+# (a tenancy with security of tenure, besittningsrätt). A guarantee that misses one is
+# still recorded, with a note saying which (DOMAIN.md rule 6,
+# https://www.boverket.se/sv/bidrag--garantier/sok-bidrag-for-hyresgarantier/besittningsratt-en-forutsattning/).
+RENT_GUARANTEE_GRANT_MIN_MONTHS = 6
+RENT_GUARANTEE_GRANT_MIN_YEARS = 2
+
+# Kronofogden's normalbelopp (living-cost norm), kronor per month, by year: single adult,
+# spouses or cohabiting partners together ("couple", KFMA 2018:1: two people living
+# together in a relationship), children by age band. Only years whose figures have a
+# source are built in; a municipality adds the current year in the config file
+# ([normalbelopp.YYYY]). A year missing from both is never filled in silently: the hint
+# says which year's amounts were used instead.
+# 2023: KFMFS 2022:1 2 §. 2024: DOMAIN.md rule 13 (Kronofogden's figures for 2024).
+NORMALBELOPP_KEYS = ("single", "couple", "child_0_6", "child_7_10", "child_11_14", "child_15_plus")
 NORMALBELOPP: dict[int, dict[str, int]] = {
+    2023: {
+        "single": 5_717,
+        "couple": 9_445,
+        "child_0_6": 3_055,
+        "child_7_10": 3_667,
+        "child_11_14": 4_279,
+        "child_15_plus": 4_889,
+    },
     2024: {
         "single": 6_090,
         "couple": 10_061,
@@ -73,8 +99,11 @@ NORMALBELOPP: dict[int, dict[str, int]] = {
     },
 }
 
-# Prisbasbelopp (socialförsäkringsbalken 2 kap. 7 §), kronor, by year.
-PRISBASBELOPP: dict[int, int] = {2025: 58_800, 2026: 59_200}
+# Children who live in the home part of the time (DOMAIN.md rule 8: Kronofogden counts
+# them with the parent too): the share of a child's normalbelopp the hint counts, in
+# percent. A municipal setting ([policy] part_time_child_norm_percent); the default
+# counts them in full, so the hint never makes a plan look more affordable than it is.
+PART_TIME_CHILD_NORM_PERCENT = 100
 
 # Case references: YYYY-NNNN; plan references: P-NNNN.
 CASE_NUMBER_DIGITS = 4

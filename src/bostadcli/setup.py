@@ -39,12 +39,31 @@ def integrity_check(db: Database) -> dict[str, Any]:
         f"foreign key: {r[0]} row {r[1]} -> {r[2]}"
         for r in db.execute("PRAGMA foreign_key_check").fetchall()
     ]
+    # Personnummer read with the wrong century before folkbokföringslagen 18 § was coded
+    # right: reported with the command that corrects each, never rewritten silently.
+    from bostadcli.households import century_problems
+
+    century = century_problems(db) if "members" in db.table_names() else []
+    problems += [
+        _(
+            "{ref} member {member}: personnummer {pnr} has the wrong century ({stored},"
+            " by the rule {year}); correct it with: {command}"
+        ).format(
+            ref=c["ref"],
+            member=c["member"],
+            pnr=c["pnr"],
+            stored=c["stored_year"],
+            year=c["rule_year"],
+            command=c["command"],
+        )
+        for c in century
+    ]
     counts = {
         table: rows(db, f"SELECT count(*) AS n FROM [{table}]")[0]["n"]
         for table in db.table_names()
         if not table.startswith(("_", "sqlite_"))
     }
-    return {"ok": not problems, "problems": problems, "counts": counts}
+    return {"ok": not problems, "problems": problems, "pnr_century": century, "counts": counts}
 
 
 SHARED_GROUP = "shared_group"

@@ -29,10 +29,10 @@ from bostadcli.dates import MAX_YEAR, MIN_YEAR, format_date
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
-from bostadcli.i18n import _
+from bostadcli.i18n import N_, _
 from bostadcli.landlords import find_landlord, get_landlord
 from bostadcli.money import Money, format_money
-from bostadcli.vocab import SupportKind
+from bostadcli.vocab import SupportKind, TenancyType
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -212,6 +212,8 @@ def add_support(
         support_id = insert(db, "supports", record)
         support = get_support(db, support_id, as_of=as_of)
         warnings += _cap_warnings(support)
+        if support["state_grant_note"]:
+            warnings.append(support["state_grant_note"])
         if kind is SupportKind.priority_allocation:
             assert landlord is not None
             warnings += _quota_warnings(
@@ -337,7 +339,8 @@ SELECT s.id, h.ref, s.household_id,
          THEN s.cap_months * h.rent_ore END AS cap_effective_ore,
     s.claimed_ore, s.reclaimed_ore, s.granted_on, s.flat_offered,
     s.place, s.nights_from, s.nights_to, s.cost_ore, s.cost_granted,
-    s.support_person, s.note, h.status AS case_status
+    s.support_person, s.note, h.status AS case_status,
+    h.rent_ore AS household_rent_ore, h.tenancy_type AS household_tenancy_type
 FROM supports s
 JOIN live_households h ON h.id = s.household_id
 LEFT JOIN landlords l ON l.id = s.landlord_id
@@ -364,7 +367,94 @@ def _decorate(row: dict[str, Any], as_of: date) -> dict[str, Any]:
         row["nights"] = None
     if row["cost_granted"] is not None:
         row["cost_granted"] = bool(row["cost_granted"])
+    missed = state_grant_missed(
+        kind=row["kind"],
+        start_on=row["start_on"],
+        end_on=row["end_on"],
+        cap_ore=row["cap_ore"],
+        cap_months=row["cap_months"],
+        rent_ore=row.pop("household_rent_ore"),
+        tenancy_type=row.pop("household_tenancy_type"),
+    )
+    row["state_grant_missed"] = missed
+    row["state_grant_note"] = state_grant_note(missed)
     return row
+
+
+# What a rent guarantee can miss of the state grant's conditions (rules.RENT_GUARANTEE_*),
+# with the words a person reads; the *_unknown codes say that a fact to judge it by is
+# not recorded.
+GRANT_CONDITIONS: dict[str, str] = {
+    "cover_under_six_months": N_("covers less than six months' rent"),
+    "cover_unknown": N_("the rent is not recorded, so the cap cannot be judged in months"),
+    "term_under_two_years": N_("runs less than two years"),
+    "not_first_hand": N_("is not for a first-hand contract"),
+    "tenancy_unknown": N_("the household's tenancy type is not recorded"),
+}
+
+
+def state_grant_missed(
+    *,
+    kind: str,
+    start_on: str | None,
+    end_on: str | None,
+    cap_ore: int | None,
+    cap_months: int | None,
+    rent_ore: int | None,
+    tenancy_type: str | None,
+) -> list[str]:
+    """The conditions of Boverket's state grant a rent guarantee misses (codes of
+    ``GRANT_CONDITIONS``): at least six months' rent, at least two years from start to
+    planned end, a first-hand contract. Empty for other kinds and for a guarantee that
+    meets them all."""
+    from dateutil.relativedelta import relativedelta
+
+    if kind != SupportKind.rent_guarantee.value:
+        return []
+    missed: list[str] = []
+    months = rules.RENT_GUARANTEE_GRANT_MIN_MONTHS
+    # The cap in kronor rules when both are given, as in cap_effective_ore.
+    if cap_ore is not None:
+        if not rent_ore:
+            missed.append("cover_unknown")
+        elif cap_ore < months * rent_ore:
+            missed.append("cover_under_six_months")
+    elif cap_months is None or cap_months < months:
+        missed.append("cover_under_six_months")
+    if start_on and end_on:
+        start = date.fromisoformat(start_on)
+        # From 2026-01-01 to 2027-12-31 is two years.
+        last = start + relativedelta(years=rules.RENT_GUARANTEE_GRANT_MIN_YEARS) - timedelta(1)
+        if date.fromisoformat(end_on) < last:
+            missed.append("term_under_two_years")
+    else:
+        missed.append("term_under_two_years")
+    if tenancy_type is None:
+        missed.append("tenancy_unknown")
+    elif tenancy_type != TenancyType.first_hand.value:
+        missed.append("not_first_hand")
+    return missed
+
+
+def state_grant_note(missed: list[str]) -> str | None:
+    """What a rent guarantee misses of the state grant's conditions, and what cannot be
+    judged for want of a recorded fact, in words; None when it meets them all."""
+    if not missed:
+        return None
+    failed = [_(GRANT_CONDITIONS[c]) for c in missed if not c.endswith("_unknown")]
+    unknown = [_(GRANT_CONDITIONS[c]) for c in missed if c.endswith("_unknown")]
+    parts = []
+    if failed:
+        parts.append(
+            _("does not meet the state grant's conditions: {what}").format(what="; ".join(failed))
+        )
+    if unknown:
+        parts.append(
+            _("the state grant's conditions cannot all be judged: {what}").format(
+                what="; ".join(unknown)
+            )
+        )
+    return "; ".join(parts)
 
 
 def get_support(db: Database, support_id: int, *, as_of: date) -> dict[str, Any]:

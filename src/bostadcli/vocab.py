@@ -89,10 +89,36 @@ class Outcome(Vocab):
 
 
 class Role(Vocab):
+    """A member's place in the household. ``partner`` is an adult who lives with the
+    tenant in a relationship (married, registered or cohabiting, sambo) without being on
+    the lease; with a ``co_tenant`` or ``partner`` the living-cost norm is a couple's."""
+
     tenant = "tenant"
     co_tenant = "co_tenant"
+    partner = "partner"
     adult = "adult"
     child = "child"
+
+
+class IdentityLevel(Vocab):
+    """How sure the identity behind a samordningsnummer is (lag 2022:1697): styrkt,
+    sannolik, osäker."""
+
+    confirmed = "confirmed"
+    probable = "probable"
+    uncertain = "uncertain"
+
+
+class TenancyType(Vocab):
+    """What kind of contract the household lives on (the case's tenancy)."""
+
+    first_hand = "first_hand"
+    social_contract = "social_contract"
+    municipal_sublet = "municipal_sublet"
+    training_flat = "training_flat"
+    sublet = "sublet"
+    lodger = "lodger"
+    none = "none"
 
 
 class NoticeKind(Vocab):
@@ -229,8 +255,19 @@ _LABELS: dict[tuple[str, str], str] = {
     ("Outcome", "unknown"): N_("unknown"),
     ("Role", "tenant"): N_("tenant"),
     ("Role", "co_tenant"): N_("co-tenant"),
+    ("Role", "partner"): N_("partner (spouse or cohabitant)"),
     ("Role", "adult"): N_("adult"),
     ("Role", "child"): N_("child"),
+    ("IdentityLevel", "confirmed"): N_("confirmed identity (styrkt)"),
+    ("IdentityLevel", "probable"): N_("probable identity (sannolik)"),
+    ("IdentityLevel", "uncertain"): N_("uncertain identity (osäker)"),
+    ("TenancyType", "first_hand"): N_("first-hand contract"),
+    ("TenancyType", "social_contract"): N_("social contract"),
+    ("TenancyType", "municipal_sublet"): N_("municipal sublet"),
+    ("TenancyType", "training_flat"): N_("training flat"),
+    ("TenancyType", "sublet"): N_("sublet"),
+    ("TenancyType", "lodger"): N_("lodger"),
+    ("TenancyType", "none"): N_("no contract"),
     ("NoticeKind", "termination"): N_("termination"),
     ("NoticeKind", "warning"): N_("warning to correct"),
     ("NoticeKind", "enforcement_application"): N_("application to Kronofogden"),

@@ -11,7 +11,15 @@ from bostadcli.cli.output import Column, Format, emit, write_document
 from bostadcli.cli.views import changed_fields
 from bostadcli.errors import UsageError
 from bostadcli.i18n import _
-from bostadcli.vocab import HousingSituation, LetterLanguage, Outcome, Reason, Source
+from bostadcli.vocab import (
+    HousingSituation,
+    IdentityLevel,
+    LetterLanguage,
+    Outcome,
+    Reason,
+    Source,
+    TenancyType,
+)
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -85,6 +93,36 @@ LetterLanguageOpt = Annotated[
         show_default=False,
     ),
 ]
+TenancyOpt = Annotated[
+    TenancyType | None,
+    typer.Option(
+        "--tenancy",
+        help=_(
+            "The household's contract: first_hand, social_contract, municipal_sublet,"
+            " training_flat, sublet, lodger or none."
+        ),
+        show_default=False,
+    ),
+]
+AllowanceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--housing-allowance",
+        metavar=_("AMOUNT"),
+        help=_("Housing allowance (bostadsbidrag) per month, e.g. 1 800."),
+    ),
+]
+IdentityLevelOpt = Annotated[
+    IdentityLevel | None,
+    typer.Option(
+        "--identity-level",
+        help=_(
+            "For a samordningsnummer: how sure the identity is (confirmed = styrkt,"
+            " probable = sannolik, uncertain = osäker)."
+        ),
+        show_default=False,
+    ),
+]
 
 
 @app.command(
@@ -122,6 +160,17 @@ def add(
     co_tenant_pnr: Annotated[
         str | None, typer.Option("--co-tenant-pnr", help=_("The co-tenant's personnummer."))
     ] = None,
+    identity_level: IdentityLevelOpt = None,
+    co_tenant_identity_level: Annotated[
+        IdentityLevel | None,
+        typer.Option(
+            "--co-tenant-identity-level",
+            help=_("The same for the co-tenant's samordningsnummer."),
+            show_default=False,
+        ),
+    ] = None,
+    tenancy: TenancyOpt = None,
+    housing_allowance: AllowanceOpt = None,
     child: Annotated[
         list[str] | None,
         typer.Option(
@@ -202,6 +251,12 @@ def add(
         care_of_street=care_of_street,
         care_of_postal_code=care_of_postal_code,
         care_of_city=care_of_city,
+        tenant_identity_level=identity_level.value if identity_level else None,
+        co_tenant_identity_level=co_tenant_identity_level.value
+        if co_tenant_identity_level
+        else None,
+        tenancy_type=tenancy.value if tenancy else None,
+        housing_allowance=money(housing_allowance, field="--housing-allowance"),  # type: ignore[arg-type]
     )
     ref = add_household(
         app_state.database(),
@@ -365,6 +420,8 @@ def edit(
     care_of_street: CareOfStreetOpt = None,
     care_of_postal_code: CareOfPostalOpt = None,
     care_of_city: CareOfCityOpt = None,
+    tenancy: TenancyOpt = None,
+    housing_allowance: AllowanceOpt = None,
 ) -> None:
     from bostadcli.households import edit_household
 
@@ -387,6 +444,8 @@ def edit(
         "care_of_city": care_of_city,
         "rent": money(rent, field="--rent"),
         "arrears": money(arrears, field="--arrears"),
+        "tenancy_type": tenancy,
+        "housing_allowance": money(housing_allowance, field="--housing-allowance"),
     }
     diff = edit_household(
         state(ctx).database(),

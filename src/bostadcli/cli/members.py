@@ -1,4 +1,4 @@
-"""bostad member add|edit|remove."""
+"""bostad member add|edit|remove|fix-century."""
 
 from typing import Annotated
 
@@ -8,7 +8,7 @@ from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, ReasonOpt, RefArg
 from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
-from bostadcli.vocab import Role
+from bostadcli.vocab import IdentityLevel, Role
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -52,6 +52,17 @@ def add(
     ] = False,
     allow_duplicate: AllowDuplicateOpt = False,
     reason: DuplicateReasonOpt = None,
+    identity_level: Annotated[
+        IdentityLevel | None,
+        typer.Option(
+            "--identity-level",
+            help=_(
+                "For a samordningsnummer: how sure the identity is (confirmed = styrkt,"
+                " probable = sannolik, uncertain = osäker)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.households import add_member
@@ -64,6 +75,7 @@ def add(
         birth_date=optional_date(born, field="--born"),
         role=role.value,
         part_time=part_time,
+        identity_level=identity_level.value if identity_level else None,
         as_of=as_of(as_of_),
         allow_duplicate=allow_duplicate,
         reason=reason,
@@ -156,3 +168,27 @@ def edit(
         )
     else:
         typer.echo(_("Nothing changed."), err=True)
+
+
+@app.command(
+    "fix-century",
+    help=_(
+        "Correct the century of a member's personnummer by the rule ('+' from the year the"
+        " person turns 100), as 'bostad db check' proposes.\n\n"
+        "Example: bostad member fix-century 2026-0042 3"
+    ),
+)
+def fix_century(
+    ctx: typer.Context,
+    ref: RefArg,
+    member: Annotated[int, typer.Argument(metavar=_("MEMBER"), help=_("The member's number."))],
+) -> None:
+    from bostadcli.households import fix_member_century
+
+    fixed = fix_member_century(state(ctx).database(), ref, member)
+    typer.echo(
+        _("Corrected member {id} of {ref}: {old} is now {new}.").format(
+            id=member, ref=ref, old=fixed["old"], new=fixed["new"]
+        ),
+        err=True,
+    )

@@ -431,8 +431,13 @@ def homeless_columns() -> list[Column]:
     return [
         Column("situation", _("Situation"), show=situation),
         Column("households", _("Households"), justify="right"),
-        Column("adults", _("Adults"), justify="right"),
-        Column("children", _("Children"), justify="right"),
-        Column("children_part_time", _("Part-time children"), justify="right"),
-        Column("persons", _("Persons"), justify="right"),
+        Column("persons_18_plus", _("Persons 18 and over"), justify="right"),
+        # The same figure as persons_18_plus, kept in CSV and JSON under its old name.
+        Column("adults", _("Adults"), justify="right", in_table=False),
+        Column("children", _("Children under 18 (not in persons)"), justify="right"),
+        Column(
+            "children_part_time",
+            _("Part-time children under 18 (not in persons)"),
+            justify="right",
+        ),
     ]

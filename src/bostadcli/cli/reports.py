@@ -177,7 +177,8 @@ def year(
 @app.command(
     "homeless",
     help=_(
-        "Homeless people on a given day, by Socialstyrelsen's situations: adults and children.\n\n"
+        "Homeless people on a given day as Socialstyrelsen counts them: persons aged 18 and"
+        " over per situation, children in their own columns.\n\n"
         "Example: bostad report homeless --date 2026-04-20 --format csv"
     ),
 )
@@ -197,5 +198,7 @@ def homeless(
 
     day = optional_date(on, field="--date") or as_of(None)
     found = homeless_count(state(ctx).database(), on=day)
-    title = _("Homeless persons on {date}").format(date=format_date(day, "long"))
+    title = _("Homeless persons aged 18 and over, and children apart, on {date}").format(
+        date=format_date(day, "long")
+    )
     emit(found, homeless_columns(), fmt, title=title)

@@ -109,6 +109,8 @@ def _details(_value: Any, row: dict[str, Any]) -> str:
         parts.append(_("support person {name}").format(name=row["support_person"]))
     if row["end_reason"]:
         parts.append(_("ended: {reason}").format(reason=row["end_reason"]))
+    if row.get("state_grant_note"):
+        parts.append(row["state_grant_note"])
     if row["note"]:
         parts.append(row["note"])
     return "; ".join(parts)
@@ -143,6 +145,8 @@ def _columns() -> list[Column]:
         Column("cost_granted", _("Cost granted"), in_table=False),
         Column("support_person", _("Support person"), in_table=False),
         Column("end_reason", _("End reason"), in_table=False),
+        Column("state_grant_missed", _("State grant: missed conditions"), in_table=False),
+        Column("state_grant_note", _("State grant"), in_table=False),
         Column("note", _("Details"), show=_details),
     ]
 

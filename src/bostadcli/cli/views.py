@@ -11,6 +11,7 @@ from bostadcli.vocab import (
     CaseStatus,
     ContactKind,
     HousingSituation,
+    IdentityLevel,
     InstallmentStatus,
     LetterLanguage,
     NoticeKind,
@@ -20,6 +21,7 @@ from bostadcli.vocab import (
     ReferralTarget,
     Role,
     SupportKind,
+    TenancyType,
     label,
 )
 
@@ -153,6 +155,12 @@ def print_household(case: dict[str, Any]) -> None:
     )
     head.add_row(_("Opened"), case["opened_on"])
     head.add_row(_("Situation"), esc(label(HousingSituation, case["housing_situation"])))
+    head.add_row(
+        _("Tenancy"),
+        esc(
+            label(TenancyType, case["tenancy_type"]) if case["tenancy_type"] else _("not recorded")
+        ),
+    )
     if address:
         head.add_row(_("Address"), esc(address))
     care_of = ", ".join(
@@ -172,6 +180,8 @@ def print_household(case: dict[str, Any]) -> None:
         head.add_row(_("Phone, e-mail"), esc(reach))
     if case["rent_ore"] is not None:
         head.add_row(_("Rent"), format_money(Money(case["rent_ore"])))
+    if case["housing_allowance_ore"] is not None:
+        head.add_row(_("Housing allowance"), format_money(Money(case["housing_allowance_ore"])))
     head.add_row(_("Arrears"), format_money(Money(case["arrears_ore"])))
     if case["reasons"]:
         head.add_row(_("Reasons"), esc(", ".join(label(Reason, r) for r in case["reasons"])))
@@ -191,10 +201,13 @@ def print_household(case: dict[str, Any]) -> None:
             role = f"[bold magenta]{esc(role)}[/]"
         else:
             role = esc(role)
+        pnr = m["pnr"] or ""
+        if m["identity_level"]:
+            pnr += f" ({esc(label(IdentityLevel, m['identity_level']))})"
         members.add_row(
             str(m["id"]),
             esc(m["name"] or _("(no name)")),
-            m["pnr"] or "",
+            pnr,
             m["birth_date"] or "",
             "" if m["age"] is None else str(m["age"]),
             role,
@@ -340,15 +353,32 @@ def plan_columns(*, changes: bool = False) -> list[Column]:
 def affordability_lines(hint: dict[str, Any]) -> list[str]:
     """The affordability hint as plain lines (for stderr or a panel)."""
     children = sum(hint["children"].values())
-    who = ngettext("{n} adult", "{n} adults", hint["adults"]).format(n=hint["adults"])
+    part_time = sum(hint.get("children_part_time", {}).values())
+    who = _("a couple") if hint.get("couple") else _("a single adult")
     if children:
         who += " " + ngettext("and {n} child", "and {n} children", children).format(n=children)
-    lines = [
+        if part_time:
+            who += " " + ngettext(
+                "({n} part-time, {percent} %)", "({n} part-time, {percent} %)", part_time
+            ).format(n=part_time, percent=hint.get("part_time_child_norm_percent", 100))
+    lines = []
+    allowance = hint.get("housing_allowance_ore")
+    if allowance is not None and hint["rent_ore"] is not None:
+        lines.append(
+            _("Housing cost: {rent} rent − {allowance} housing allowance = {cost}").format(
+                rent=_kr(hint["rent_ore"]),
+                allowance=_kr(allowance),
+                cost=_kr(hint["housing_cost_ore"]),
+            )
+        )
+    housing = hint.get("housing_cost_ore", hint["rent_ore"] or 0)
+    lines += [
         _(
-            "Left to live on: {income} income − {rent} rent − {installment} installment = {rest}"
+            "Left to live on: {income} income − {housing} housing cost − {installment}"
+            " installment = {rest}"
         ).format(
             income=_kr(hint["income_ore"]),
-            rent=_kr(hint["rent_ore"] or 0),
+            housing=_kr(housing),
             installment=_kr(hint["installment_ore"]),
             rest=_kr(hint["left_ore"] + hint["norm_ore"]),
         ),
