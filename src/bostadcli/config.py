@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -210,14 +211,17 @@ default_caseworker = ""
 """
 
 
-def write_default_config(path: Path) -> bool:
+def write_default_config(path: Path, *, protect: Sequence[Path] = ()) -> bool:
     """Write the commented default config unless a file exists. True when written."""
-    from bostadcli.files import private_folder
+    from bostadcli.errors import Conflict
+    from bostadcli.files import write_private_file
 
-    if path.exists():
+    if path.exists() and not path.is_symlink():
         return False
-    private_folder(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(CONFIG_TEMPLATE)
+    try:
+        write_private_file(
+            path, CONFIG_TEMPLATE, field="--config", protect=protect, make_folder=True
+        )
+    except Conflict:
+        return False  # written a moment ago by another 'bostad init'
     return True

@@ -19,13 +19,19 @@ def backup(
     dest: Annotated[
         Path, typer.Argument(metavar=_("DEST"), help=_("File (or folder) to write the copy to."))
     ],
+    force: Annotated[bool, typer.Option("--force", help=_("Replace DEST if it exists."))] = False,
     overwrite: Annotated[
-        bool, typer.Option("--overwrite", help=_("Replace DEST if it exists."))
+        bool,
+        typer.Option(
+            "--overwrite",
+            hidden=True,
+            help=_("Deprecated: the old name of --force, kept for scripts."),
+        ),
     ] = False,
 ) -> None:
     from bostadcli.backup import backup_database
 
-    result = backup_database(state(ctx).database(), dest, overwrite=overwrite)
+    result = backup_database(state(ctx).database(), dest, force=force or overwrite)
     total = sum(result["counts"].values())
     typer.echo(result["path"])
     typer.echo(

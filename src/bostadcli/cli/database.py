@@ -20,13 +20,14 @@ db_app = typer.Typer(no_args_is_help=True)
 def init(ctx: typer.Context) -> None:
     from bostadcli.config import config_path_from_env, write_default_config
     from bostadcli.db import open_database
+    from bostadcli.files import database_files_at
     from bostadcli.setup import init_database
 
     app_state = state(ctx)
     db_path = app_state.resolved_db_path()
     config_path = config_path_from_env(app_state.config_path)
     created_db = init_database(db_path, open_database)
-    created_config = write_default_config(config_path)
+    created_config = write_default_config(config_path, protect=database_files_at(db_path))
     for created, what, path in (
         (created_db, _("database"), db_path),
         (created_config, _("config file"), config_path),

@@ -32,3 +32,7 @@ IncludePnrOpt = Annotated[
         "--include-pnr", help=_("Show full personal identity numbers (masked otherwise).")
     ),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help=_("Replace the file named by --out if it exists.")),
+]

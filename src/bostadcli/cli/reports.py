@@ -11,7 +11,7 @@ from typing import IO, Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.options import AsOfOpt, ForceOpt, FormatOpt
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.i18n import _
 
@@ -34,21 +34,18 @@ OutOpt = Annotated[
 
 
 @contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
+def _output(path: Path | None, *, force: bool, protect: list[Path]) -> Iterator[IO[str]]:
     """stdout, or the --out file (stdout is redirected so every renderer follows)."""
     if path is None:
         yield sys.stdout
         return
-    from bostadcli.errors import InvalidInput
-    from bostadcli.validate import file_path
+    from bostadcli.files import private_output
 
-    try:
-        # Owner-only like every file the tool writes; a file that exists keeps its mode.
-        fd = os.open(file_path(path, field="--out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        fh = os.fdopen(fd, "w", encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput("--out", str(path), exc.strerror or str(exc)) from None
-    with fh, contextlib.redirect_stdout(fh):
+    # Owner-only like every file the tool writes, and whole or not at all.
+    with (
+        private_output(path, field="--out", force=force, protect=protect) as fh,
+        contextlib.redirect_stdout(fh),
+    ):
         yield fh
     typer.echo(_("Wrote {path}.").format(path=path), err=True)
 
@@ -128,9 +125,11 @@ def year(
         YearFormat, typer.Option("--format", "-f", help=_("table, csv, json or html."))
     ] = YearFormat.table,
     out: OutOpt = None,
+    force: ForceOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.cli.report_views import flatten, print_year, year_columns
+    from bostadcli.files import database_files
     from bostadcli.reports import year_report
 
     app_state = state(ctx)
@@ -141,7 +140,7 @@ def year(
         as_of=today,
         policy=app_state.config().policy,
     )
-    with _output(out) as stream:
+    with _output(out, force=force, protect=database_files(app_state.database())) as stream:
         if fmt is YearFormat.html:
             from bostadcli.cli.templates import user_dir
             from bostadcli.report_html import render_year_html
