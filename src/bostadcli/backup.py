@@ -35,7 +35,7 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def backup_database(
-    db: Database, dest: Path, *, force: bool = False, overwrite: bool = False
+    db: Database, dest: Path | str, *, force: bool = False, overwrite: bool = False
 ) -> dict[str, Any]:
     """Copy the database to ``dest`` (mode 0600) and verify the copy.
 

@@ -1,6 +1,5 @@
 """bostad backup DEST."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +16,7 @@ BACKUP_HELP = _(
 def backup(
     ctx: typer.Context,
     dest: Annotated[
-        Path, typer.Argument(metavar=_("DEST"), help=_("File (or folder) to write the copy to."))
+        str, typer.Argument(metavar=_("DEST"), help=_("File (or folder) to write the copy to."))
     ],
     force: Annotated[bool, typer.Option("--force", help=_("Replace DEST if it exists."))] = False,
     overwrite: Annotated[
