@@ -5,8 +5,9 @@ from typing import Annotated
 
 import typer
 
+from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, RefArg, whole
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
@@ -187,6 +188,7 @@ def list_(
         typer.Option(
             "--within",
             metavar=_("DAYS"),
+            parser=whole("--within", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS),
             help=_("Only households with a deadline within this many days."),
         ),
     ] = None,

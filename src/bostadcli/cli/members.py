@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, RefArg, whole
 from bostadcli.i18n import _
+from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import Role
 
 app = typer.Typer(no_args_is_help=True)
@@ -63,7 +64,14 @@ def add(
 def remove(
     ctx: typer.Context,
     ref: RefArg,
-    member: Annotated[int, typer.Argument(metavar=_("MEMBER"), help=_("The member's number."))],
+    member: Annotated[
+        int,
+        typer.Argument(
+            metavar=_("MEMBER"),
+            help=_("The member's number."),
+            parser=whole("MEMBER", low=1, high=ROW_ID_MAX),
+        ),
+    ],
 ) -> None:
     from bostadcli.households import remove_member
 

@@ -1,5 +1,6 @@
 """Options shared by several commands, as Annotated aliases."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -36,3 +37,24 @@ ForceOpt = Annotated[
     bool,
     typer.Option("--force", help=_("Replace the file named by --out if it exists.")),
 ]
+
+
+def whole(field: str, *, low: int, high: int) -> Callable[[str], int]:
+    """The parser of a whole-number option or argument (``typer.Option(parser=...)``):
+    ``validate.bounded_int`` with the option's limits, so every number typed on the
+    command line is checked the same way, before any command runs."""
+
+    def parse(text: str) -> int:
+        from bostadcli.errors import UsageError, shown
+        from bostadcli.validate import bounded_int
+
+        digits = text.strip().removeprefix("-").removeprefix("+")
+        if not digits or not all("0" <= ch <= "9" for ch in digits):
+            # Not a number at all: a usage error (exit 2), as Click words it.
+            raise UsageError(
+                _("{option}: not a whole number: {value}").format(option=field, value=shown(text))
+            )
+        return bounded_int(text, field=field, low=low, high=high)
+
+    parse.__name__ = "integer"  # the type's name in usage messages
+    return parse

@@ -10,9 +10,11 @@ from typing import IO, Annotated
 
 import typer
 
+from bostadcli import rules
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, ForceOpt, FormatOpt
+from bostadcli.cli.options import AsOfOpt, ForceOpt, FormatOpt, whole
 from bostadcli.cli.output import Format, emit, write_document
+from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.i18n import _
 
 app = typer.Typer(no_args_is_help=True)
@@ -66,6 +68,7 @@ def deadlines(
         typer.Option(
             "--days",
             metavar=_("DAYS"),
+            parser=whole("--days", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS),
             help=_("How many days to look ahead (default: from the config file)."),
         ),
     ] = None,
@@ -119,7 +122,12 @@ def year(
     ctx: typer.Context,
     year_: Annotated[
         int | None,
-        typer.Option("--year", metavar=_("YEAR"), help=_("The year (default: this year).")),
+        typer.Option(
+            "--year",
+            metavar=_("YEAR"),
+            help=_("The year (default: this year)."),
+            parser=whole("--year", low=MIN_YEAR, high=MAX_YEAR),
+        ),
     ] = None,
     fmt: Annotated[
         YearFormat, typer.Option("--format", "-f", help=_("table, csv, json or html."))
