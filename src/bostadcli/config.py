@@ -345,7 +345,7 @@ def write_default_config(path: Path, *, protect: Sequence[Path] = ()) -> bool:
     from bostadcli.errors import Conflict
     from bostadcli.files import write_private_file
 
-    if path.exists() and not path.is_symlink():
+    if os.path.lexists(path):
         return False
     try:
         write_private_file(

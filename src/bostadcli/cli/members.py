@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, RefArg, whole
+from bostadcli.cli.options import AsOfOpt, RefArg, pnr_option, whole
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import Role
@@ -26,7 +26,13 @@ def add(
     ref: RefArg,
     name: Annotated[str | None, typer.Option("--name", help=_("The person's name."))] = None,
     pnr: Annotated[
-        str | None, typer.Option("--pnr", help=_("Personnummer or samordningsnummer."))
+        str | None,
+        typer.Option(
+            "--pnr",
+            help=_(
+                "Personnummer or samordningsnummer; - reads it from standard input (not shown)."
+            ),
+        ),
     ] = None,
     born: Annotated[
         str | None,
@@ -44,7 +50,7 @@ def add(
         state(ctx).database(),
         ref,
         name=name,
-        pnr=pnr,
+        pnr=pnr_option(pnr, field="--pnr"),
         birth_date=optional_date(born, field="--born"),
         role=role.value,
         part_time=part_time,

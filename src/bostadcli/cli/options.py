@@ -58,3 +58,40 @@ def whole(field: str, *, low: int, high: int) -> Callable[[str], int]:
 
     parse.__name__ = "integer"  # the type's name in usage messages
     return parse
+
+
+# A personnummer read from standard input: one line, far shorter than this.
+_PNR_LINE_MAX = 100
+
+
+def pnr_option(value: str | None, *, field: str) -> str | None:
+    """A personnummer option: as typed, or with ``-`` read from standard input.
+
+    Typed on the command line a personnummer shows in the process list and the shell
+    history; ``--pnr -`` keeps it out of both: from a terminal it is asked for without
+    being shown, from a pipe or a file it is one line. Several options given ``-``
+    in one command read one line each, in the order of the command's help.
+    """
+    if value != "-":
+        return value
+    import sys
+
+    from bostadcli.errors import InvalidInput
+
+    if sys.stdin is None:
+        raise InvalidInput(field, "-", _("no standard input to read the personnummer from"))
+    if sys.stdin.isatty():
+        import getpass
+
+        try:
+            text = getpass.getpass(_("Personnummer ({option}): ").format(option=field))
+        except EOFError:
+            text = ""
+    else:
+        text = sys.stdin.readline(_PNR_LINE_MAX + 1)
+        if len(text) > _PNR_LINE_MAX:
+            raise InvalidInput(field, "-", _("the line on standard input is too long"))
+    text = text.strip()
+    if not text:
+        raise InvalidInput(field, "-", _("no personnummer on standard input"))
+    return text
