@@ -222,9 +222,10 @@ def test_stale_temporaries_are_recognised_and_removed(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=True)  # fmt: skip
     dead_pid = int(dead.stdout)
     stale = tmp_path / f".bostad-tmp-export.csv-{dead_pid}-0123abcd"
-    old_export = tmp_path / f".export.csv.{dead_pid}.tmp"
+    old_letter = tmp_path / f".2026-0001-outreach.pdf.{dead_pid}.bostad-tmp"
+    not_ours = tmp_path / f".export.csv.{dead_pid}.tmp"  # another program's name, too
     mine = files.temporary_path(tmp_path / "live.csv")
-    for path in (stale, old_export, mine):
+    for path in (stale, old_letter, not_ours, mine):
         path.write_text("personnummer")
     old = tmp_path / f".bostad-tmp-old-{os.getpid()}-89abcdef"
     old.write_text("x")
@@ -232,8 +233,8 @@ def test_stale_temporaries_are_recognised_and_removed(tmp_path: Path) -> None:
     user_file = tmp_path / ".bostad-tmp-notes"  # no pid and token: not ours
     user_file.write_text("x")
     removed = files.remove_stale_temporaries(tmp_path)
-    assert sorted(p.name for p in removed) == sorted([stale.name, old_export.name, old.name])
-    assert mine.exists() and user_file.exists()
+    assert sorted(p.name for p in removed) == sorted([stale.name, old_letter.name, old.name])
+    assert mine.exists() and user_file.exists() and not_ours.exists()
 
 
 KILLED_WRITER = """

@@ -52,14 +52,16 @@ _TEMP_PATTERN = re.compile(r"^\.bostad-tmp-(?P<name>.*)-(?P<pid>\d+)-(?P<token>[
 # A temporary this old is a leftover even if a process of its number exists (the number
 # may have been given to another process since).
 STALE_AFTER_SECONDS = 24 * 3600
-# Temporaries of the old names, before this scheme (``.NAME.PID.tmp`` of exports,
-# ``NAME.part`` of backups, ``.NAME.PID.bostad-tmp`` of letters): removed the same way.
-_OLD_TEMP_PATTERNS = (
-    re.compile(r"^\..+\.(?P<pid>\d+)\.tmp$"),
-    re.compile(r"^\..+\.(?P<pid>\d+)\.bostad-tmp$"),
-)
+# Temporaries of letters under their old name (``.NAME.PID.bostad-tmp``): removed the
+# same way. The old names of exports (``.NAME.PID.tmp``) and backups (``NAME.part``)
+# are too common to be told from another program's files; they are left alone.
+_OLD_TEMP_PATTERNS = (re.compile(r"^\..+\.(?P<pid>\d+)\.bostad-tmp$"),)
 _REGISTRY_NAME = "temporary-folders"
 _REGISTRY_MAX = 200
+
+# Folders this process has already swept and noted: a monthly run writes thousands of
+# letters into one folder, and looking through it once is enough.
+_prepared_folders: set[str] = set()
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -368,14 +370,23 @@ def private_output(
     return _private_output(path, force=force, binary=binary, make_folder=make_folder)
 
 
+def _prepare_folder(folder: Path) -> None:
+    """Once per folder and process: remove stale temporaries, note the folder."""
+    key = str(_resolved(folder))
+    if key in _prepared_folders:
+        return
+    remove_stale_temporaries(folder)
+    _remember_folder(folder)
+    _prepared_folders.add(key)
+
+
 @contextlib.contextmanager
 def _private_output(path: Path, *, force: bool, binary: bool, make_folder: bool) -> Iterator[Any]:
     folder = path.parent
     try:
         if make_folder:
             private_folder(folder)
-        remove_stale_temporaries(folder)
-        _remember_folder(folder)
+        _prepare_folder(folder)
         tmp = temporary_path(path)
         fd = os.open(
             tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC, PRIVATE_FILE
@@ -431,8 +442,7 @@ def private_temporary(target: Path) -> Iterator[Path]:
     backup): created empty and owner-only, removed when the block fails or leaves it."""
     folder = target.parent
     try:
-        remove_stale_temporaries(folder)
-        _remember_folder(folder)
+        _prepare_folder(folder)
         tmp = temporary_path(target)
         os.close(
             os.open(
