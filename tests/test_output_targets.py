@@ -314,9 +314,11 @@ def test_a_killed_writer_leaves_no_temporary_for_good(
 def test_the_next_run_removes_a_dead_temporary_in_its_folder(case: Cli, tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    left = tmp_path / f".bostad-tmp-export.csv-{int(dead.stdout)}-0123abcd"
+    folder = tmp_path / "exports"  # a folder this test process has not written to yet
+    folder.mkdir()
+    left = folder / f".bostad-tmp-export.csv-{int(dead.stdout)}-0123abcd"
     left.write_text("19811218-9876")
-    case.ok("export", "households", "--out", str(tmp_path / "new.csv"))
+    case.ok("export", "households", "--out", str(folder / "new.csv"))
     assert not left.exists()
 
 
