@@ -26,6 +26,21 @@ def english() -> Iterator[None]:
     i18n.setup(previous)
 
 
+@pytest.fixture(autouse=True)
+def private_state_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The list of folders where temporaries were made lives in the user's state folder:
+    a test's, not the real one."""
+    import os
+
+    previous = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = previous
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     from bostadcli.db import open_database

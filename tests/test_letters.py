@@ -479,8 +479,8 @@ from bostadcli import letters
 from bostadcli.db import open_database
 
 real = letters.write_private_file
-def slow(path, data):
-    real(path, data)
+def slow(path, data, **options):
+    real(path, data, **options)
     time.sleep(0.25)  # between the file and its record: the worst moment to die
 letters.write_private_file = slow
 db = open_database({db!r})
@@ -524,7 +524,8 @@ def test_sigkill_mid_run_then_rerun(tmp_path: Path) -> None:
         rerun = run(db, out)
         assert len(rerun.made) == 8 - before
         assert_one_letter_per_key_with_file(db, 8)
-        assert not list(out.glob(".*bostad-tmp"))  # the killed run's temporary file is gone
+        # the killed run's temporary file is gone
+        assert not list(out.glob(".bostad-tmp-*")) and not list(out.glob(".*bostad-tmp"))
     finally:
         db.close()
 

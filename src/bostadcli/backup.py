@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.errors import BostadError, Conflict
-from bostadcli.files import claim, file_mode, private_folder
+from bostadcli.errors import BostadError
+from bostadcli.files import (
+    check_target,
+    database_files,
+    private_folder,
+    private_temporary,
+    publish_file,
+)
 from bostadcli.i18n import _
 
 if TYPE_CHECKING:
@@ -28,49 +34,54 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {n: int(conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}
 
 
-def backup_database(db: Database, dest: Path, *, overwrite: bool = False) -> dict[str, Any]:
+def backup_database(
+    db: Database, dest: Path | str, *, force: bool = False, overwrite: bool = False
+) -> dict[str, Any]:
     """Copy the database to ``dest`` (mode 0600) and verify the copy.
 
     The copy is taken inside one read transaction, so it is the database as it was at one
     moment even while other processes write; the row counts of that moment are compared
-    with the copy's, and the copy must pass SQLite's integrity check.
+    with the copy's, and the copy must pass SQLite's integrity check. The copy is made
+    under a temporary name (``files.private_temporary``) and appears whole or not at all.
+    ``dest`` may be a folder that exists (the copy gets a dated name in it); a name
+    ending in ``/`` must be such a folder. ``overwrite`` is the old name of ``force``.
     """
+    force = force or overwrite
+    raw = str(dest)
     dest = validate.path(Path(dest), field="DEST")
-    if dest.is_dir():
+    if dest.is_dir() and not dest.is_symlink():
         # A folder gets a timestamped file, so nightly backups sort and never collide.
         dest = dest / f"bostad-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
-    if dest.exists() and not overwrite:
-        raise Conflict(_("{path} exists already; choose a new name").format(path=dest))
-    tmp = dest.with_name(dest.name + ".part")
+    elif raw.endswith(("/", os.sep)):
+        raise BostadError(_("DEST: no such folder: {path}").format(path=raw))
+    protect = database_files(db)
+    check_target(dest, field="DEST", force=force, protect=protect)
     try:
         private_folder(dest.parent)
-        if tmp.exists():
-            tmp.unlink()
-        os.close(claim(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode())))
     except OSError as exc:
         raise BostadError(
             _("cannot write {path}: {error}").format(path=dest, error=exc.strerror)
         ) from None
-    source = db.conn
-    target = sqlite3.connect(tmp)
-    try:
-        source.execute("BEGIN")  # a read snapshot: counts and pages from the same moment
+    with private_temporary(dest) as tmp:
+        source = db.conn
+        target = sqlite3.connect(tmp)
         try:
-            expected = _counts(source)
-            source.backup(target)
+            source.execute("BEGIN")  # a read snapshot: counts and pages from the same moment
+            try:
+                expected = _counts(source)
+                source.backup(target)
+            finally:
+                source.rollback()
+            target.execute("PRAGMA journal_mode = DELETE")
+            problems = [r[0] for r in target.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            actual = _counts(target)
         finally:
-            source.rollback()
-        target.execute("PRAGMA journal_mode = DELETE")
-        problems = [r[0] for r in target.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        actual = _counts(target)
-    finally:
-        target.close()
-    if problems or actual != expected:
-        tmp.unlink(missing_ok=True)
-        raise BostadError(
-            _("the backup did not verify and was removed: {detail}").format(
-                detail="; ".join(problems) or _("row counts differ")
+            target.close()
+        if problems or actual != expected:
+            raise BostadError(
+                _("the backup did not verify and was removed: {detail}").format(
+                    detail="; ".join(problems) or _("row counts differ")
+                )
             )
-        )
-    os.replace(tmp, dest)
+        publish_file(tmp, dest, force=force)
     return {"path": str(dest), "bytes": dest.stat().st_size, "counts": actual}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -72,10 +73,75 @@ def config_path_from_env(explicit: str | Path | None) -> Path:
     return Path(env) if env else default_config_path()
 
 
+# The range each policy value may take. A value outside is a typing mistake in the file
+# (an extra zero, days for years), refused with the key named rather than acted on: a
+# retention period of 100 000 years would make every date computation fail.
+POLICY_LIMITS: dict[str, tuple[int, int]] = {
+    "plan_behind_days": (0, 365),
+    "plan_broken_after_missed": (1, 36),
+    "emergency_housing_max_nights": (1, 366),
+    # Gallring: the municipality's decision under OSL and the archive rules; never
+    # less than a year, and no record is kept for a working life.
+    "retention_years": (1, 50),
+    "no_contact_warning_days": (1, 3653),
+    "support_ending_warning_days": (0, 3653),
+    "consent_expiry_warning_days": (0, 3653),
+}
+SECTIONS = ("general", "letterhead", "policy", "normalbelopp", "priority_quota")
+GENERAL_KEYS = ("language", "templates_dir")
+LANGUAGES = ("sv", "en")
+# Kronor a month (normalbelopp) and places a year (priority quota): generous bounds that
+# still catch a value in öre or a stray row of digits.
+NORMALBELOPP_MAX = 1_000_000
+QUOTA_MAX = 1_000_000
+CONFIG_MAX_BYTES = 1_000_000
+
+
+class ConfigError(BostadError):
+    """A config file that cannot be used: names the file, the key and the value."""
+
+
+def _shown(value: object) -> str:
+    from bostadcli.errors import shown
+
+    return shown(value, 40)
+
+
+def _bad(path: Path, key: str, value: object, reason: str) -> ConfigError:
+    return ConfigError(
+        _("{path}: {key} = {value}: {reason}").format(
+            path=path, key=key, value=_shown(value), reason=reason
+        )
+    )
+
+
 def _section(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
         raise BostadError(_("{path}: [{section}] must be a table").format(path=path, section=name))
+    return value
+
+
+def _whole(path: Path, key: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad(path, key, value, _("must be a whole number"))
+    if not low <= value <= high:
+        raise _bad(
+            path, key, value, _("must be between {low} and {high}").format(low=low, high=high)
+        )
+    return value
+
+
+def _text(path: Path, key: str, value: object) -> str:
+    from bostadcli import validate
+    from bostadcli.errors import InvalidInput
+
+    if not isinstance(value, str):
+        raise _bad(path, key, value, _("must be text in quotes"))
+    try:
+        validate.clean_text(value, field=key)
+    except InvalidInput as exc:
+        raise _bad(path, key, value, exc.reason) from None
     return value
 
 
@@ -86,7 +152,7 @@ def _typed(cls: type[Any], values: dict[str, Any], section: str, path: Path) -> 
         if key not in known:
             raise BostadError(
                 _("{path}: unknown setting '{key}' in [{section}]").format(
-                    path=path, key=key, section=section
+                    path=path, key=_shown(key), section=section
                 )
             )
         expected = type(getattr(cls(), key))
@@ -105,6 +171,11 @@ def _typed(cls: type[Any], values: dict[str, Any], section: str, path: Path) -> 
                     path=path, section=section, key=key
                 )
             )
+        if expected is int and key in POLICY_LIMITS:
+            low, high = POLICY_LIMITS[key]
+            _whole(path, f"[{section}] {key}", value, low, high)
+        if expected is str:
+            _text(path, f"[{section}] {key}", value)
         kwargs[key] = value
     return cls(**kwargs)
 
@@ -112,6 +183,8 @@ def _typed(cls: type[Any], values: dict[str, Any], section: str, path: Path) -> 
 def _normalbelopp(section: dict[str, Any], path: Path) -> dict[int, dict[str, int]]:
     """The built-in years with the config file's on top. A year the rules do not have
     must give every amount: a missing one is an error, never taken from another year."""
+    from bostadcli.dates import MAX_YEAR, MIN_YEAR
+
     table = {year: dict(amounts) for year, amounts in rules.NORMALBELOPP.items()}
     for year, amounts in section.items():
         if not str(year).isdigit() or not isinstance(amounts, dict):
@@ -120,6 +193,7 @@ def _normalbelopp(section: dict[str, Any], path: Path) -> dict[int, dict[str, in
                     "{path}: [normalbelopp] needs tables named by year, e.g. [normalbelopp.2025]"
                 ).format(path=path)
             )
+        _whole(path, "[normalbelopp]", int(str(year)[:6]), MIN_YEAR, MAX_YEAR)
         where = f"[normalbelopp.{year}]"
         for key, value in amounts.items():
             if key not in rules.NORMALBELOPP_KEYS:
@@ -128,7 +202,11 @@ def _normalbelopp(section: dict[str, Any], path: Path) -> dict[int, dict[str, in
                         path=path, key=key, section=where.strip("[]")
                     )
                 )
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or not 0 <= value <= NORMALBELOPP_MAX
+            ):
                 raise BostadError(
                     _("{path}: {section} {key} must be a whole number of kronor").format(
                         path=path, section=where, key=key
@@ -146,24 +224,52 @@ def _normalbelopp(section: dict[str, Any], path: Path) -> dict[int, dict[str, in
     return table
 
 
+def _parse(resolved: Path) -> dict[str, Any]:
+    from bostadcli.files import open_for_reading, read_bounded
+
+    try:
+        with open_for_reading(resolved, field="--config", limit=CONFIG_MAX_BYTES) as fh:
+            raw = read_bounded(fh, limit=CONFIG_MAX_BYTES, field="--config")
+    except OSError as exc:
+        raise BostadError(
+            _("cannot read {path}: {error}").format(path=resolved, error=exc.strerror)
+        ) from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(_("{path}: not UTF-8 text").format(path=resolved)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BostadError(
+            _("{path}: not valid TOML: {error}").format(path=resolved, error=exc)
+        ) from None
+    except RecursionError:
+        raise ConfigError(_("{path}: nested too deeply").format(path=resolved)) from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise ConfigError(
+            _("{path}: not valid TOML: {error}").format(path=resolved, error=exc)
+        ) from None
+
+
 def load_config(path: str | Path | None = None) -> Config:
-    """Read the config file; defaults where it is missing or silent."""
+    """Read the config file; defaults where it is missing or silent.
+
+    Every key is checked: its section must exist, its type match and its value lie in
+    range (``POLICY_LIMITS``); anything else is one ``ConfigError`` naming the file, the
+    key and the value.
+    """
     from bostadcli.validate import path as checked_path
 
     resolved = checked_path(config_path_from_env(path), field="--config")
     if not resolved.exists():
         return Config(path=None)
-    try:
-        with resolved.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise BostadError(
-            _("{path}: not valid TOML: {error}").format(path=resolved, error=exc)
-        ) from None
-    except OSError as exc:
-        raise BostadError(
-            _("cannot read {path}: {error}").format(path=resolved, error=exc.strerror)
-        ) from None
+    data = _parse(resolved)
+    for name in data:
+        if name not in SECTIONS:
+            raise ConfigError(
+                _("{path}: unknown section [{section}]; known: {known}").format(
+                    path=resolved, section=_shown(name), known=", ".join(SECTIONS)
+                )
+            )
     letterhead = _typed(Letterhead, _section(data, "letterhead", resolved), "letterhead", resolved)
     policy = _typed(Policy, _section(data, "policy", resolved), "policy", resolved)
     if policy.part_time_child_norm_percent > 100:
@@ -173,10 +279,29 @@ def load_config(path: str | Path | None = None) -> Config:
             )
         )
     normalbelopp = _normalbelopp(_section(data, "normalbelopp", resolved), resolved)
-    quota = {str(k): int(v) for k, v in _section(data, "priority_quota", resolved).items()}
+    quota = {
+        str(k): _whole(resolved, f"[priority_quota] {_shown(k)}", v, 0, QUOTA_MAX)
+        for k, v in _section(data, "priority_quota", resolved).items()
+    }
     general = _section(data, "general", resolved)
+    for key in general:
+        if key not in GENERAL_KEYS:
+            raise BostadError(
+                _("{path}: unknown setting '{key}' in [{section}]").format(
+                    path=resolved, key=_shown(key), section="general"
+                )
+            )
     templates = general.get("templates_dir")
+    if templates is not None:
+        _text(resolved, "[general] templates_dir", templates)
     language = general.get("language")
+    if language is not None and language not in LANGUAGES:
+        raise _bad(
+            resolved,
+            "[general] language",
+            language,
+            _("must be one of: {allowed}").format(allowed=", ".join(LANGUAGES)),
+        )
     return Config(
         path=resolved,
         letterhead=letterhead,
@@ -253,16 +378,17 @@ default_caseworker = ""
 """
 
 
-def write_default_config(path: Path) -> bool:
+def write_default_config(path: Path, *, protect: Sequence[Path] = ()) -> bool:
     """Write the commented default config unless a file exists. True when written."""
-    from bostadcli.files import private_folder
+    from bostadcli.errors import Conflict
+    from bostadcli.files import write_private_file
 
-    if path.exists():
+    if os.path.lexists(path):
         return False
-    private_folder(path.parent)
-    from bostadcli.files import claim, file_mode
-
-    fd = claim(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()))
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(CONFIG_TEMPLATE)
+    try:
+        write_private_file(
+            path, CONFIG_TEMPLATE, field="--config", protect=protect, make_folder=True
+        )
+    except Conflict:
+        return False  # written a moment ago by another 'bostad init'
     return True

@@ -35,25 +35,177 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("bostadcli", appauthor=False) / DB_FILENAME
 
 
-def _create_private_file(path: Path) -> None:
-    """Create an empty file readable by the owner only (before SQLite writes to it)."""
-    from bostadcli.files import private_folder
+# PRAGMA application_id of a bostadcli database ("Bost" in ASCII): SQLite's header field
+# for a program to mark its files, so that another program's file is not taken for one.
+APPLICATION_ID = 0x426F7374
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite's result codes for a damaged file and for a file that is not a database.
+_CORRUPT_CODES = (11, 26)
+
+
+class DatabaseDamaged(BostadError):
+    """The database file is damaged: restore the last backup."""
+
+
+class NotOurDatabase(BostadError):
+    """The file named by --db is not a bostadcli database (another program's, empty)."""
+
+
+def damaged(path: str | Path, detail: object) -> DatabaseDamaged:
+    """The one message for a damaged database: what, where, and how to restore."""
+    return DatabaseDamaged(
+        _(
+            "the database {path} is damaged ({detail}); restore the last backup"
+            " (see 'Restoring a backup' in the README, bostad backup)"
+        ).format(path=path, detail=detail)
+    )
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True for SQLite's errors that mean a damaged file (or one that is no database)."""
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _CORRUPT_CODES:
+        return True
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+def _create_database(path: Path, *, migrate: bool) -> None:
+    """Make a new database at ``path`` whole or not at all: built and migrated under a
+    temporary name beside it, then linked into place (a link never replaces, so a
+    database made meanwhile by another 'bostad init' is the one kept)."""
+    from bostadcli.files import fsync_folder, private_folder, temporary_path
 
     private_folder(path.parent)
+    tmp = temporary_path(path)
     from bostadcli.files import claim, file_mode
 
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode())
+    fd = os.open(
+        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), file_mode()
+    )
     os.close(claim(fd))
+    try:
+        conn = sqlite3.connect(tmp, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            if migrate:
+                from sqlite_utils import Database
+
+                db = Database(conn, execute_plugins=False)
+                conn.create_function("casefold", 1, _casefold, deterministic=True)
+                conn.execute("PRAGMA foreign_keys = ON")
+                from bostadcli import audit
+
+                audit.set_actor(db, command="bostadcli")
+                _migrate(db)
+            conn.commit()
+        finally:
+            conn.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another command created it a moment ago: open that one
+        except OSError:
+            # A file system without hard links (some network shares): look, then rename.
+            if not os.path.lexists(path):
+                os.replace(tmp, path)
+        fsync_folder(path.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _recognise(path: Path) -> None:
+    """Refuse a file that is not a bostadcli database, before SQLite writes to it."""
+    import stat
+
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotOurDatabase(
+            _("{path} is not a database file (a device, a pipe or a socket)").format(path=path)
+        )
+    if st.st_size == 0:
+        raise NotOurDatabase(
+            _(
+                "{path} is an empty file, not a bostadcli database; give the right --db,"
+                " or remove the file and run 'bostad init'"
+            ).format(path=path)
+        )
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(_SQLITE_HEADER):
+        raise NotOurDatabase(
+            _("{path} is not a bostadcli database (not an SQLite file)").format(path=path)
+        )
+
+
+def _check_owner(conn: sqlite3.Connection, path: Path) -> None:
+    """Ours: marked with our application id, or older (unmarked) with our migrations."""
+    (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+    if app_id == APPLICATION_ID:
+        return
+    if app_id == 0:
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+        ).fetchone()
+        if (
+            has_table
+            and conn.execute(
+                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'bostadcli' LIMIT 1"
+            ).fetchone()
+        ):
+            return  # made before databases were marked; migration 0014 marks it
+    raise NotOurDatabase(
+        _(
+            "{path} is an SQLite database of another program, not bostadcli's;"
+            " check --db (or BOSTAD_DB)"
+        ).format(path=path)
+    )
+
+
+def _unknown_migrations(db: Database) -> list[str]:
+    """Migrations applied by a newer bostadcli that this version does not know."""
+    from bostadcli.migrations import migrations
+
+    known = {m.name for m in migrations._migrations}
+    return [m.name for m in migrations.applied(db) if m.name not in known]
+
+
+def newer_version_message(db: Database) -> str | None:
+    """Why this database must not be written by this version (None: it may be)."""
+    unknown = getattr(db, "_bostad_unknown_migrations", None)
+    if not unknown:
+        return None
+    return _(
+        "this database was upgraded by a newer bostadcli (migration {name} is unknown"
+        " to version {version}); it can be read but not changed: upgrade bostadcli"
+    ).format(name=unknown[-1], version=_version())
+
+
+def _version() -> str:
+    from bostadcli import __version__
+
+    return __version__
 
 
 def open_database(path: str | Path, *, create: bool = False, migrate: bool = True) -> Database:
-    """Open (or with ``create``, create) the database at ``path`` and migrate it."""
+    """Open (or with ``create``, create) the database at ``path`` and migrate it.
+
+    A file that exists must be a bostadcli database (``_recognise``, ``_check_owner``);
+    one migrated by a newer version is opened for reading only (``transaction`` refuses
+    to write). A damaged file is ``DatabaseDamaged``.
+    """
     from sqlite_utils import Database
 
     from bostadcli.migrations import migrations
 
+    identity: tuple[int, int] | None = None
     if str(path) == MEMORY:
         conn = sqlite3.connect(MEMORY, timeout=BUSY_TIMEOUT_SECONDS)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     else:
         from bostadcli.validate import path as checked_path
 
@@ -66,16 +218,26 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
                     _("no database at {path}: run 'bostad init' first").format(path=path)
                 )
             try:
-                _create_private_file(path)
-            except FileExistsError:
-                pass  # another command created it a moment ago: open that one
+                _create_database(path, migrate=migrate)
+            except sqlite3.DatabaseError as exc:
+                raise BostadError(
+                    _("cannot create the database {path}: {error}").format(path=path, error=exc)
+                ) from None
             except OSError as exc:
                 raise BostadError(
                     _("cannot create the database {path}: {error}").format(
                         path=path, error=exc.strerror
                     )
                 ) from None
+        try:
+            _recognise(path)
+        except OSError as exc:
+            raise BostadError(
+                _("cannot read {path}: {error}").format(path=path, error=exc.strerror)
+            ) from None
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+        st = os.stat(path)
+        identity = (st.st_dev, st.st_ino)
     # No sqlite-utils plugins: a plugin installed beside bostadcli would run its code on
     # every connection to the case files, and finding plugins reads the metadata of
     # every installed package, a good part of a command's start.
@@ -91,22 +253,45 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         if str(path) != MEMORY:
+            _check_owner(conn, Path(path))
             _use_wal(conn)
             # FULL: a committed case survives a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
         from bostadcli import audit
 
-        if migrate and migrations.pending(db):
+        unknown = _unknown_migrations(db)
+        if unknown:
+            db._bostad_unknown_migrations = unknown  # type: ignore[attr-defined]
+        elif migrate and migrations.pending(db):
             _migrate(db)
         audit.set_actor(db, command="bostadcli")
+    except NotOurDatabase:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if is_damage(exc):
+            raise damaged(path, exc) from None
         raise BostadError(
             _("{path} is not a bostadcli database or is damaged: {error}").format(
                 path=path, error=exc
             )
         ) from None
+    db._bostad_file = (Path(path), identity)  # type: ignore[attr-defined]
     return db
+
+
+def _file_gone(db: Database) -> Path | None:
+    """The database's path when its file was removed or replaced since it was opened."""
+    found: tuple[Path | None, tuple[int, int] | None] = getattr(db, "_bostad_file", (None, None))
+    path, identity = found
+    if path is None or identity is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path
+    return None if (st.st_dev, st.st_ino) == identity else path
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -167,11 +352,23 @@ def transaction(db: Database) -> Iterator[Database]:
         return
     from bostadcli import audit
 
+    refused = newer_version_message(db)
+    if refused:
+        raise BostadError(refused)
     conn.execute("BEGIN IMMEDIATE")
     try:
         audit.begin(db)
         yield db
         audit.end(db)
+        gone = _file_gone(db)
+        if gone is not None:
+            # SQLite would commit into a file no one can open again: not a success.
+            raise BostadError(
+                _(
+                    "the database file {path} was removed or replaced while the command"
+                    " ran; nothing was saved"
+                ).format(path=gone)
+            )
     except BaseException:
         conn.rollback()  # a no-op when the failing statement already ended it
         raise

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bostadcli.errors import Conflict
-from bostadcli.files import private_folder
+from bostadcli.files import private_folder, write_private_file
 from bostadcli.i18n import _
 from bostadcli.letters import BatchResult
 
@@ -378,8 +378,6 @@ def _plans(db: Any, as_of: date) -> list[dict[str, str]]:
 
 def build_demo(folder: Path, *, as_of: date) -> DemoResult:
     """Make the folder, its database and config, the caseload, and the month's letters."""
-    import os
-
     from bostadcli.config import load_config
     from bostadcli.db import open_database
     from bostadcli.letters import run_monthly
@@ -395,9 +393,7 @@ def build_demo(folder: Path, *, as_of: date) -> DemoResult:
                 )
             )
     private_folder(folder)
-    fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(DEMO_CONFIG_TEXT)
+    write_private_file(config_path, DEMO_CONFIG_TEXT, field="--out")
     config = load_config(config_path)
     db = open_database(db_path, create=True)
     try:

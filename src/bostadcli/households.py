@@ -619,6 +619,7 @@ def list_households(
     if within_days is not None:
         if within_days < 0:
             raise InvalidInput("within", str(within_days), _("cannot be negative"))
+        validate.whole_number(within_days, field="within", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS)
         params["limit_on"] = (as_of + timedelta(days=within_days)).isoformat()
         where.append("next_deadline IS NOT NULL AND next_deadline <= :limit_on")
     sql = f"SELECT * FROM ({_LIST_SQL}) AS x"

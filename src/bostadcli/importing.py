@@ -18,7 +18,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -28,9 +27,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict, InvalidInput
+from bostadcli.files import copy_bounded, read_bounded
 from bostadcli.i18n import N_, _
 from bostadcli.rules import RECENTLY_CLOSED_MONTHS
 from bostadcli.vocab import LetterLanguage, NoticeKind, Reason, Source
+
+# A landlord's list of 100 000 tenants is some 20 MB; a file far beyond that is a
+# mistake (a disk image, /dev/zero through a pipe), refused before it fills the disk.
+IMPORT_MAX_BYTES = 500_000_000
+# One case's document is read whole into memory: a few hundred kB at most in practice.
+DOCUMENT_MAX_BYTES = 50_000_000
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -691,7 +697,7 @@ def import_notices(
             # Detecting the encoding reads the whole file once; standard input cannot be
             # rewound, so it goes to a temporary file first (on disk, not in memory).
             stream = stack.enter_context(tempfile.TemporaryFile())
-            shutil.copyfileobj(raw, stream, 1 << 20)
+            copy_bounded(raw, stream, limit=IMPORT_MAX_BYTES, field=source)
             stream.seek(0)
         summary.encoding = detect_encoding(stream, encoding)
         text = io.TextIOWrapper(stream, encoding=summary.encoding, newline="")
@@ -857,14 +863,21 @@ def _run(
 
 
 def read_document(stream: IO[bytes], *, source: str) -> dict[str, Any]:
+    data = read_bounded(stream, limit=DOCUMENT_MAX_BYTES, field=source)
     try:
-        document = json.load(stream)
+        document = json.loads(data)
+    except RecursionError:
+        raise InvalidInput(source, "", _("nested too deeply to be a case document")) from None
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             source, f"line {exc.lineno}", _("not a JSON document: {error}").format(error=exc.msg)
         ) from None
     except UnicodeDecodeError:
         raise InvalidInput(source, "", _("not UTF-8 text")) from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise InvalidInput(
+            source, "", _("not a JSON document: {error}").format(error=exc)
+        ) from None
     if not isinstance(document, dict):
         raise InvalidInput(source, type(document).__name__, _("expected a JSON object"))
     return document

@@ -25,8 +25,17 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import templating, validate
 from bostadcli.config import Config, Policy
 from bostadcli.db import insert, now_utc, one, rows, transaction
-from bostadcli.errors import BostadError, Conflict, InvalidInput
-from bostadcli.files import claim, file_mode, private_folder
+from bostadcli.errors import BostadError, InvalidInput
+from bostadcli.files import (
+    check_target,
+    claim,
+    database_files,
+    file_mode,
+    private_folder,
+    remove_stale_temporaries,
+    temporary_path,
+    write_private_file,
+)
 from bostadcli.households import household_id
 from bostadcli.i18n import N_, _
 from bostadcli.money import Money
@@ -661,69 +670,6 @@ def render_letter(
 
 # Files ------------------------------------------------------------------------------
 
-_TMP_SUFFIX = ".bostad-tmp"
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Write owner-only, atomically: a temporary name in the same folder, fsync, rename.
-
-    A reader (or a rerun after a crash) sees the whole file or none of it.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP_SUFFIX}")
-    try:
-        tmp.unlink(missing_ok=True)
-        fd = claim(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()))
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BostadError(
-            _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from None
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename itself is durable only once the folder is synced.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _remove_stale_temporaries(folder: Path) -> None:
-    """Temporary files of runs that were killed (their process is gone): personal data."""
-    for path in folder.glob(f".*{_TMP_SUFFIX}"):
-        pid_text = path.name.removesuffix(_TMP_SUFFIX).rsplit(".", 1)[-1]
-        if pid_text.isdigit() and _process_alive(int(pid_text)):
-            continue
-        path.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
 
 def prepare_out_dir(folder: Path) -> Path:
     """Create the output folder owner-only and prove it is writable, before any letter."""
@@ -733,8 +679,8 @@ def prepare_out_dir(folder: Path) -> Path:
             private_folder(folder)
         elif not folder.is_dir():
             raise BostadError(_("--out-dir is not a folder: {path}").format(path=folder))
-        probe = folder / f".probe.{os.getpid()}{_TMP_SUFFIX}"
-        fd = claim(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode()))
+        probe = temporary_path(folder / "probe")
+        fd = claim(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()))
         os.close(fd)
         probe.unlink()
     except OSError as exc:
@@ -743,7 +689,7 @@ def prepare_out_dir(folder: Path) -> Path:
                 path=folder, error=exc.strerror or exc
             )
         ) from None
-    _remove_stale_temporaries(folder)
+    remove_stale_temporaries(folder)
     return folder.resolve()
 
 
@@ -828,10 +774,8 @@ def make_letter(
     record it and log it. Without ``out`` the caller shows the content (a preview)."""
     if record and out is None:
         raise InvalidInput("--record", "-", _("only a letter written to a file is recorded"))
-    if out is not None and validate.file_path(out, field="--out").exists() and not overwrite:
-        raise Conflict(
-            _("{path} exists already; choose another --out or add --force").format(path=out)
-        )
+    if out is not None:
+        check_target(out, field="--out", force=overwrite, protect=database_files(db))
     letter = render_letter(
         db,
         ref,
@@ -845,7 +789,7 @@ def make_letter(
     )
     if out is None:
         return OneOff(letter, None, None)
-    write_private_file(out, letter.content)
+    write_private_file(out, letter.content, force=overwrite, protect=database_files(db))
     letter_id = None
     if record:
         case = one(db, "SELECT caseworker FROM households WHERE ref = ?", [letter.ref])
@@ -1461,7 +1405,7 @@ def _store_new_letter(
         template_version=version,
         dated_on=as_of,
     )
-    write_private_file(item.file, content)
+    write_private_file(item.file, content, force=True, protect=database_files(db))
     try:
         item.letter_id = record_letter(
             db,
@@ -1500,7 +1444,7 @@ def _recreate_batch_letter(
 def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, content: bytes) -> None:
     item = draft.item
     private_folder(item.file.parent)
-    write_private_file(item.file, content)
+    write_private_file(item.file, content, force=True, protect=database_files(db))
     version = templating.template_version(env, [draft.template])
     with transaction(db):
         db.execute(
@@ -1541,7 +1485,7 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
                 known = pages_made.get(str(path))
                 pages[str(path)] = known if known is not None else pdf.page_count(path)
             combined = result.out_dir / f"utskrift-{result.period}.pdf"
-            write_private_file(combined, pdf.combine(pdfs))
+            write_private_file(combined, pdf.combine(pdfs), force=True, protect=database_files(db))
             result.combined = combined
         except BostadError as exc:
             result.failed.append(("", "combined PDF", exc.message))
@@ -1565,5 +1509,7 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
             ]
         )
     manifest = result.out_dir / f"manifest-{result.period}.csv"
-    write_private_file(manifest, buffer.getvalue().encode("utf-8"))
+    write_private_file(
+        manifest, buffer.getvalue().encode("utf-8"), force=True, protect=database_files(db)
+    )
     result.manifest = manifest

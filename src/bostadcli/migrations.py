@@ -676,3 +676,13 @@ ALTER TABLE households ADD COLUMN housing_allowance_ore INTEGER
     CHECK (housing_allowance_ore >= 0)
 """,
     )
+
+
+@migrations(name="0014_application_id")
+def m0014_application_id(db: Database) -> None:
+    # Mark the file as bostadcli's (SQLite's header field for the program that owns a
+    # file): --db naming another program's SQLite file is then refused, not migrated.
+    # Databases made before this migration are recognised by their migrations table.
+    from bostadcli.db import APPLICATION_ID
+
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

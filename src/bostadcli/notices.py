@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from bostadcli import validate
+from bostadcli import rules, validate
 from bostadcli.db import insert, now_utc, rows, transaction
 from bostadcli.errors import InvalidInput
 from bostadcli.households import household_id
@@ -130,6 +130,10 @@ def list_notices(
     """Notices with their deadline and days left (negative when passed)."""
     if upcoming_within is not None and upcoming_within < 0:
         raise InvalidInput("upcoming", str(upcoming_within), _("cannot be negative"))
+    if upcoming_within is not None:
+        validate.whole_number(
+            upcoming_within, field="upcoming", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS
+        )
     where: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     if ref is not None:

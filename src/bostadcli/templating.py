@@ -17,6 +17,7 @@ error names the template file and line.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import traceback
@@ -491,9 +492,15 @@ def copy_template(kind: str, dest: Path) -> list[Path]:
     if validate.path(dest, field="DIR").exists() and not dest.is_dir():
         raise BostadError(_("not a folder: {path}").format(path=dest))
     targets = [dest / s.name for s in sources]
-    existing = [t for t in targets if t.exists()]
+    existing = [t for t in targets if os.path.lexists(t)]
     if existing:
         raise Conflict(_("{path} exists already; it was not overwritten").format(path=existing[0]))
+    from bostadcli.files import check_target
+
+    for target in targets:
+        # The rule every writer follows; a template is no personal data, so it keeps the
+        # user's usual file mode, and "xb" below never replaces or follows a link.
+        check_target(target, field="DIR")
     try:
         dest.mkdir(parents=True, exist_ok=True)
         for source, target in zip(sources, targets, strict=True):

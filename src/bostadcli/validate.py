@@ -129,6 +129,30 @@ def whole_number(value: int, *, field: str, low: int, high: int) -> int:
     return value
 
 
+def bounded_int(value: str | int, *, field: str, low: int, high: int) -> int:
+    """A whole number as typed (or read from a file), checked before it is converted.
+
+    The one parser for every number a user gives: ASCII digits with an optional sign,
+    no more digits than the limits have (so a pasted wall of digits is refused without
+    being converted), and within ``low``..``high``. Every refusal is one InvalidInput
+    that names ``field``.
+    """
+    if isinstance(value, bool):
+        raise InvalidInput(field, str(value), _("not a whole number"))
+    if isinstance(value, int):
+        return whole_number(value, field=field, low=low, high=high)
+    text = str(value).strip()
+    digits = text[1:] if text[:1] in ("-", "+") else text
+    if not digits or not all("0" <= ch <= "9" for ch in digits):
+        raise InvalidInput(field, value, _("not a whole number"))
+    widest = max(len(str(abs(low))), len(str(abs(high))))
+    if len(digits.lstrip("0")) > widest:
+        raise InvalidInput(
+            field, value, _("must be between {low} and {high}").format(low=low, high=high)
+        )
+    return whole_number(int(text), field=field, low=low, high=high)
+
+
 def row_id(value: int, *, field: str) -> int:
     """A record's number (a member, a support): positive, and one SQLite can hold."""
     return whole_number(value, field=field, low=1, high=ROW_ID_MAX)

@@ -29,10 +29,16 @@ def _config_language(argv: list[str]) -> str | None:
         candidate = default_config_path()
     else:
         candidate = Path(path)
+    from bostadcli.errors import BostadError
+    from bostadcli.files import open_for_reading, read_bounded
+
     try:
-        with candidate.open("rb") as fh:
-            value = tomllib.load(fh).get("general", {}).get("language")
-    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        # A pipe or a device named as the config must not hang the start: refused here
+        # quietly, and with a message when the config is read for the command.
+        with open_for_reading(candidate, field="--config", limit=1_000_000) as fh:
+            data = read_bounded(fh, limit=1_000_000, field="--config")
+        value = tomllib.loads(data.decode("utf-8")).get("general", {}).get("language")
+    except (OSError, ValueError, RecursionError, AttributeError, BostadError):
         return None
     return str(value) if value else None
 

@@ -220,8 +220,14 @@ class BostadGroup(TyperGroup):
             exc.message = name_the_field(exc, ctx.command)
             typer.echo(_("error: {message}").format(message=one_line(exc.message)), err=True)
             raise typer.Exit(exc.exit_code) from None
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+        except sqlite3.DatabaseError as exc:
+            from bostadcli.db import damaged, is_damage
+
+            if is_damage(exc):
+                where = ctx.obj.resolved_db_path() if isinstance(ctx.obj, AppState) else "--db"
+                message = damaged(where, exc).message
+                typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
+            elif "locked" in str(exc) or "busy" in str(exc):
                 # Waited the whole busy timeout: someone holds a long write (a big import).
                 typer.echo(
                     _(
@@ -231,7 +237,7 @@ class BostadGroup(TyperGroup):
                     err=True,
                 )
             else:
-                typer.echo(_("database error: {error}").format(error=exc), err=True)
+                typer.echo(_("database error: {error}").format(error=one_line(str(exc))), err=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo(_("interrupted"), err=True)

@@ -1,6 +1,5 @@
 """bostad backup DEST."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,15 +16,21 @@ BACKUP_HELP = _(
 def backup(
     ctx: typer.Context,
     dest: Annotated[
-        Path, typer.Argument(metavar=_("DEST"), help=_("File (or folder) to write the copy to."))
+        str, typer.Argument(metavar=_("DEST"), help=_("File (or folder) to write the copy to."))
     ],
+    force: Annotated[bool, typer.Option("--force", help=_("Replace DEST if it exists."))] = False,
     overwrite: Annotated[
-        bool, typer.Option("--overwrite", help=_("Replace DEST if it exists."))
+        bool,
+        typer.Option(
+            "--overwrite",
+            hidden=True,
+            help=_("Deprecated: the old name of --force, kept for scripts."),
+        ),
     ] = False,
 ) -> None:
     from bostadcli.backup import backup_database
 
-    result = backup_database(state(ctx).database(), dest, overwrite=overwrite)
+    result = backup_database(state(ctx).database(), dest, force=force or overwrite)
     total = sum(result["counts"].values())
     typer.echo(result["path"])
     typer.echo(

@@ -7,6 +7,7 @@ import typer
 from bostadcli.cli.context import state
 from bostadcli.cli.options import FormatOpt
 from bostadcli.cli.output import Column, Format, emit, write_document
+from bostadcli.errors import one_line
 from bostadcli.i18n import _, format_number, ngettext
 
 INIT_HELP = _(
@@ -37,6 +38,7 @@ def init(
 ) -> None:
     from bostadcli.config import config_path_from_env, write_default_config
     from bostadcli.db import open_database
+    from bostadcli.files import database_files_at
     from bostadcli.setup import init_database, init_shared
 
     app_state = state(ctx)
@@ -52,7 +54,7 @@ def init(
         )
     else:
         created_db = init_database(db_path, open_database)
-    created_config = write_default_config(config_path)
+    created_config = write_default_config(config_path, protect=database_files_at(db_path))
     for created, what, path in (
         (created_db, _("database"), db_path),
         (created_config, _("config file"), config_path),
@@ -84,9 +86,25 @@ def check(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help=_("Print the result as JSON."))] = False,
 ) -> None:
+    from bostadcli.db import damaged
+    from bostadcli.files import sweep_temporaries
     from bostadcli.setup import integrity_check
 
-    result = integrity_check(state(ctx).database())
+    app_state = state(ctx)
+    result = integrity_check(app_state.database())
+    db_path = app_state.resolved_db_path()
+    # Temporaries left by killed commands beside the database and wherever files were
+    # written (exports, backups, letters): copies of personal data, removed here.
+    removed = sweep_temporaries([db_path.parent])
+    if removed:
+        typer.echo(
+            ngettext(
+                "Removed {n} temporary file left by an interrupted command.",
+                "Removed {n} temporary files left by interrupted commands.",
+                len(removed),
+            ).format(n=format_number(len(removed))),
+            err=True,
+        )
     if as_json:
         write_document(result)
     elif result["ok"]:
@@ -98,7 +116,17 @@ def check(
             ).format(n=format_number(result["counts"].get("households", 0)))
         )
     else:
-        for problem in result["problems"]:
-            typer.echo(problem, err=True)
+        problems = result["problems"]
+        detail = problems[0] + (
+            ngettext(
+                " (and {n} more problem)", " (and {n} more problems)", len(problems) - 1
+            ).format(n=format_number(len(problems) - 1))
+            if len(problems) > 1
+            else ""
+        )
+        typer.echo(
+            _("error: {message}").format(message=one_line(damaged(db_path, detail).message)),
+            err=True,
+        )
     if not result["ok"]:
         raise typer.Exit(1)

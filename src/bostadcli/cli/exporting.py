@@ -4,21 +4,23 @@ One command per table in the core registry (``bostadcli.exporting.TABLES``), so 
 added there is exportable here without a change.
 """
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, IncludePnrOpt
+from bostadcli.cli.options import AsOfOpt, ForceOpt, IncludePnrOpt
 from bostadcli.exporting import TABLES
 from bostadcli.i18n import _, format_number, ngettext
 from bostadcli.vocab import Recipient
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -87,34 +89,17 @@ OutOpt = Annotated[
 
 
 @contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
+def _output(path: Path | None, *, force: bool, db: "Database") -> Iterator[IO[str]]:
     """stdout, or a new owner-only file that appears complete or not at all."""
     if path is None:
         if (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
             sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         yield sys.stdout
         return
-    from bostadcli.validate import file_path
+    from bostadcli.files import database_files, private_output
 
-    file_path(path, field="--out")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        from bostadcli.files import claim, file_mode
-
-        fd = claim(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()))
-    except OSError as exc:
-        from bostadcli.errors import BostadError
-
-        raise BostadError(
-            _("cannot write {path}: {error}").format(path=path, error=exc.strerror)
-        ) from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with private_output(path, field="--out", force=force, protect=database_files(db)) as fh:
+        yield fh
 
 
 def _command_line(ctx: typer.Context) -> str:
@@ -146,11 +131,12 @@ def _table_command(name: str) -> Callable[..., None]:
         delimiter: DelimiterOpt = ",",
         recipient: RecipientOpt = None,
         out: OutOpt = None,
+        force: ForceOpt = False,
     ) -> None:
         from bostadcli.exporting import export_table
 
         db = state(ctx).database()
-        with _output(out) as stream:
+        with _output(out, force=force, db=db) as stream:
             count = export_table(
                 db,
                 name,
@@ -207,12 +193,13 @@ def household(
     recipient: RecipientOpt = None,
     as_of_: AsOfOpt = None,
     out: OutOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     from bostadcli.exporting import export_household
     from bostadcli.tabular import write_json_document
 
     db = state(ctx).database()
-    with _output(out) as stream:
+    with _output(out, force=force, db=db) as stream:
         document = export_household(
             db,
             ref,

@@ -5,8 +5,18 @@ from typing import Annotated
 
 import typer
 
+from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, IncludePnrOpt, MineOpt, ReasonOpt, RefArg
+from bostadcli.cli.options import (
+    AsOfOpt,
+    FormatOpt,
+    IncludePnrOpt,
+    MineOpt,
+    ReasonOpt,
+    RefArg,
+    pnr_option,
+    whole,
+)
 from bostadcli.cli.output import Column, Format, emit, write_document
 from bostadcli.cli.views import changed_fields
 from bostadcli.errors import UsageError
@@ -137,7 +147,13 @@ IdentityLevelOpt = Annotated[
 def add(
     ctx: typer.Context,
     tenant: Annotated[str, typer.Argument(metavar=_("NAME"), help=_("The tenant's name."))],
-    pnr: Annotated[str | None, typer.Option("--pnr", help=_("The tenant's personnummer."))] = None,
+    pnr: Annotated[
+        str | None,
+        typer.Option(
+            "--pnr",
+            help=_("The tenant's personnummer; - reads it from standard input (not shown)."),
+        ),
+    ] = None,
     street: StreetOpt = None,
     postal_code: PostalOpt = None,
     city: CityOpt = None,
@@ -158,7 +174,11 @@ def add(
         str | None, typer.Option("--co-tenant", help=_("A co-tenant's name."))
     ] = None,
     co_tenant_pnr: Annotated[
-        str | None, typer.Option("--co-tenant-pnr", help=_("The co-tenant's personnummer."))
+        str | None,
+        typer.Option(
+            "--co-tenant-pnr",
+            help=_("The co-tenant's personnummer; - reads it from standard input (not shown)."),
+        ),
     ] = None,
     identity_level: IdentityLevelOpt = None,
     co_tenant_identity_level: Annotated[
@@ -222,7 +242,7 @@ def add(
     today = as_of(as_of_)
     new = NewHousehold(
         tenant_name=tenant,
-        tenant_pnr=pnr,
+        tenant_pnr=pnr_option(pnr, field="--pnr"),
         street=street,
         postal_code=postal_code,
         city=city,
@@ -234,7 +254,7 @@ def add(
         source=(source or Source.landlord).value,
         housing_situation=(situation or HousingSituation.tenancy_at_risk).value,
         co_tenant_name=co_tenant,
-        co_tenant_pnr=co_tenant_pnr,
+        co_tenant_pnr=pnr_option(co_tenant_pnr, field="--co-tenant-pnr"),
         children=[parse_child(c, field="--child") for c in child or []]
         + [
             parse_child(c, part_time=True, field="--part-time-child") for c in part_time_child or []
@@ -299,6 +319,7 @@ def list_(
         typer.Option(
             "--within",
             metavar=_("DAYS"),
+            parser=whole("--within", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS),
             help=_("Only households with a deadline within this many days."),
         ),
     ] = None,

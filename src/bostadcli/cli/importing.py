@@ -28,17 +28,11 @@ def _input(name: str) -> Iterator[tuple[IO[bytes], str]]:
     if name == "-":
         yield sys.stdin.buffer, _("standard input")
         return
-    from bostadcli.validate import path as checked_path
+    from bostadcli.files import open_for_reading
+    from bostadcli.importing import IMPORT_MAX_BYTES
 
-    path = checked_path(Path(name), field=_("FILE"))
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        from bostadcli.errors import BostadError
-
-        raise BostadError(
-            _("cannot read {path}: {error}").format(path=path, error=exc.strerror)
-        ) from None
+    path = Path(name)
+    fh = open_for_reading(path, field=_("FILE"), limit=IMPORT_MAX_BYTES, stdin_hint=True)
     with fh:
         yield fh, path.name
 

@@ -5,9 +5,10 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, ReasonOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, ReasonOpt, RefArg, pnr_option, whole
 from bostadcli.cli.views import changed_fields
 from bostadcli.i18n import _
+from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import IdentityLevel, Role
 
 app = typer.Typer(no_args_is_help=True)
@@ -40,7 +41,13 @@ def add(
     ref: RefArg,
     name: Annotated[str | None, typer.Option("--name", help=_("The person's name."))] = None,
     pnr: Annotated[
-        str | None, typer.Option("--pnr", help=_("Personnummer or samordningsnummer."))
+        str | None,
+        typer.Option(
+            "--pnr",
+            help=_(
+                "Personnummer or samordningsnummer; - reads it from standard input (not shown)."
+            ),
+        ),
     ] = None,
     born: Annotated[
         str | None,
@@ -71,7 +78,7 @@ def add(
         state(ctx).database(),
         ref,
         name=name,
-        pnr=pnr,
+        pnr=pnr_option(pnr, field="--pnr"),
         birth_date=optional_date(born, field="--born"),
         role=role.value,
         part_time=part_time,
@@ -94,7 +101,14 @@ def add(
 def remove(
     ctx: typer.Context,
     ref: RefArg,
-    member: Annotated[int, typer.Argument(metavar=_("MEMBER"), help=_("The member's number."))],
+    member: Annotated[
+        int,
+        typer.Argument(
+            metavar=_("MEMBER"),
+            help=_("The member's number."),
+            parser=whole("MEMBER", low=1, high=ROW_ID_MAX),
+        ),
+    ],
 ) -> None:
     from bostadcli.households import remove_member
 
@@ -124,7 +138,13 @@ def edit(
     reason: ReasonOpt,
     name: Annotated[str | None, typer.Option("--name", help=_("The person's name."))] = None,
     pnr: Annotated[
-        str | None, typer.Option("--pnr", help=_("Personnummer or samordningsnummer."))
+        str | None,
+        typer.Option(
+            "--pnr",
+            help=_(
+                "Personnummer or samordningsnummer; - reads it from standard input (not shown)."
+            ),
+        ),
     ] = None,
     born: Annotated[
         str | None, typer.Option("--born", metavar=_("YYYY-MM-DD"), help=_("Birth date."))
@@ -145,7 +165,7 @@ def edit(
 
     given = {
         "name": name,
-        "pnr": pnr,
+        "pnr": pnr_option(pnr, field="--pnr"),
         "birth_date": optional_date(born, field="--born"),
         "role": role.value if role else None,
         "part_time": part_time,

@@ -4,8 +4,9 @@ from typing import Annotated
 
 import typer
 
+from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt
+from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.views import changed_fields, days_text
 from bostadcli.i18n import _
@@ -126,7 +127,10 @@ def list_(
     upcoming: Annotated[
         int | None,
         typer.Option(
-            "--upcoming", metavar=_("DAYS"), help=_("Only deadlines within this many days.")
+            "--upcoming",
+            metavar=_("DAYS"),
+            help=_("Only deadlines within this many days."),
+            parser=whole("--upcoming", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS),
         ),
     ] = None,
     fmt: FormatOpt = Format.table,

@@ -1,5 +1,6 @@
 """Options shared by several commands, as Annotated aliases."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -58,3 +59,67 @@ def my_caseworker_id(db: "Database") -> int:
     from bostadcli.caseworkers import me
 
     return int(me(db, os_user())["id"])
+
+
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help=_("Replace the file named by --out if it exists.")),
+]
+
+
+def whole(field: str, *, low: int, high: int) -> Callable[[str], int]:
+    """The parser of a whole-number option or argument (``typer.Option(parser=...)``):
+    ``validate.bounded_int`` with the option's limits, so every number typed on the
+    command line is checked the same way, before any command runs."""
+
+    def parse(text: str) -> int:
+        from bostadcli.errors import UsageError, shown
+        from bostadcli.validate import bounded_int
+
+        digits = text.strip().removeprefix("-").removeprefix("+")
+        if not digits or not all("0" <= ch <= "9" for ch in digits):
+            # Not a number at all: a usage error (exit 2), as Click words it.
+            raise UsageError(
+                _("{option}: not a whole number: {value}").format(option=field, value=shown(text))
+            )
+        return bounded_int(text, field=field, low=low, high=high)
+
+    parse.__name__ = "integer"  # the type's name in usage messages
+    return parse
+
+
+# A personnummer read from standard input: one line, far shorter than this.
+_PNR_LINE_MAX = 100
+
+
+def pnr_option(value: str | None, *, field: str) -> str | None:
+    """A personnummer option: as typed, or with ``-`` read from standard input.
+
+    Typed on the command line a personnummer shows in the process list and the shell
+    history; ``--pnr -`` keeps it out of both: from a terminal it is asked for without
+    being shown, from a pipe or a file it is one line. Several options given ``-``
+    in one command read one line each, in the order of the command's help.
+    """
+    if value != "-":
+        return value
+    import sys
+
+    from bostadcli.errors import InvalidInput
+
+    if sys.stdin is None:
+        raise InvalidInput(field, "-", _("no standard input to read the personnummer from"))
+    if sys.stdin.isatty():
+        import getpass
+
+        try:
+            text = getpass.getpass(_("Personnummer ({option}): ").format(option=field))
+        except EOFError:
+            text = ""
+    else:
+        text = sys.stdin.readline(_PNR_LINE_MAX + 1)
+        if len(text) > _PNR_LINE_MAX:
+            raise InvalidInput(field, "-", _("the line on standard input is too long"))
+    text = text.strip()
+    if not text:
+        raise InvalidInput(field, "-", _("no personnummer on standard input"))
+    return text

@@ -4,8 +4,9 @@ from typing import Annotated
 
 import typer
 
+from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, RefArg, whole
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.i18n import _
 from bostadcli.vocab import PlanState
@@ -52,7 +53,13 @@ def create(
         typer.Option("--installment", metavar=_("AMOUNT"), help=_("The monthly installment.")),
     ] = None,
     months: Annotated[
-        int | None, typer.Option("--months", metavar=_("N"), help=_("Or: the number of months."))
+        int | None,
+        typer.Option(
+            "--months",
+            metavar=_("N"),
+            help=_("Or: the number of months."),
+            parser=whole("--months", low=1, high=rules.PLAN_MAX_INSTALLMENTS),
+        ),
     ] = None,
     start: Annotated[
         str | None,

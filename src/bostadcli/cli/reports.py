@@ -10,9 +10,11 @@ from typing import IO, Annotated
 
 import typer
 
+from bostadcli import rules
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, MineOpt, my_caseworker_id
+from bostadcli.cli.options import AsOfOpt, ForceOpt, FormatOpt, MineOpt, my_caseworker_id, whole
 from bostadcli.cli.output import Format, emit, write_document
+from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.i18n import _
 
 app = typer.Typer(no_args_is_help=True)
@@ -34,24 +36,18 @@ OutOpt = Annotated[
 
 
 @contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
+def _output(path: Path | None, *, force: bool, protect: list[Path]) -> Iterator[IO[str]]:
     """stdout, or the --out file (stdout is redirected so every renderer follows)."""
     if path is None:
         yield sys.stdout
         return
-    from bostadcli.errors import InvalidInput
-    from bostadcli.validate import file_path
+    from bostadcli.files import private_output
 
-    try:
-        # Owner-only like every file the tool writes; a file that exists keeps its mode.
-        from bostadcli.files import claim, file_mode
-
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-        fd = claim(os.open(file_path(path, field="--out"), flags, file_mode()))
-        fh = os.fdopen(fd, "w", encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput("--out", str(path), exc.strerror or str(exc)) from None
-    with fh, contextlib.redirect_stdout(fh):
+    # Owner-only like every file the tool writes, and whole or not at all.
+    with (
+        private_output(path, field="--out", force=force, protect=protect) as fh,
+        contextlib.redirect_stdout(fh),
+    ):
         yield fh
     typer.echo(_("Wrote {path}.").format(path=path), err=True)
 
@@ -72,6 +68,7 @@ def deadlines(
         typer.Option(
             "--days",
             metavar=_("DAYS"),
+            parser=whole("--days", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS),
             help=_("How many days to look ahead (default: from the config file)."),
         ),
     ] = None,
@@ -131,15 +128,22 @@ def year(
     ctx: typer.Context,
     year_: Annotated[
         int | None,
-        typer.Option("--year", metavar=_("YEAR"), help=_("The year (default: this year).")),
+        typer.Option(
+            "--year",
+            metavar=_("YEAR"),
+            help=_("The year (default: this year)."),
+            parser=whole("--year", low=MIN_YEAR, high=MAX_YEAR),
+        ),
     ] = None,
     fmt: Annotated[
         YearFormat, typer.Option("--format", "-f", help=_("table, csv, json or html."))
     ] = YearFormat.table,
     out: OutOpt = None,
+    force: ForceOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.cli.report_views import flatten, print_year, year_columns
+    from bostadcli.files import database_files
     from bostadcli.reports import year_report
 
     app_state = state(ctx)
@@ -150,7 +154,7 @@ def year(
         as_of=today,
         policy=app_state.config().policy,
     )
-    with _output(out) as stream:
+    with _output(out, force=force, protect=database_files(app_state.database())) as stream:
         if fmt is YearFormat.html:
             from bostadcli.cli.templates import user_dir
             from bostadcli.report_html import render_year_html

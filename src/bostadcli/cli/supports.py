@@ -5,16 +5,24 @@ from typing import Annotated, Any
 
 import typer
 
+from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
+from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg, whole
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.views import changed_fields
+from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.i18n import _, ngettext
+from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import SupportKind, label
 
 app = typer.Typer(no_args_is_help=True)
 
-IdArg = Annotated[int, typer.Argument(metavar=_("ID"), help=_("The support's number."))]
+IdArg = Annotated[
+    int,
+    typer.Argument(
+        metavar=_("ID"), help=_("The support's number."), parser=whole("ID", low=1, high=ROW_ID_MAX)
+    ),
+]
 EndOpt = Annotated[
     str | None,
     typer.Option("--end", metavar=_("YYYY-MM-DD"), help=_("Planned last day (time-limited).")),
@@ -31,6 +39,7 @@ CapMonthsOpt = Annotated[
     typer.Option(
         "--cap-months",
         metavar=_("MONTHS"),
+        parser=whole("--cap-months", low=1, high=rules.RENT_GUARANTEE_MAX_MONTHS),
         help=_("Rent guarantee: the most it covers, in months of rent."),
     ),
 ]
@@ -374,7 +383,10 @@ def list_(
     year: Annotated[
         int | None,
         typer.Option(
-            "--year", metavar=_("YEAR"), help=_("Only supports active at some time in this year.")
+            "--year",
+            metavar=_("YEAR"),
+            help=_("Only supports active at some time in this year."),
+            parser=whole("--year", low=MIN_YEAR, high=MAX_YEAR),
         ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help=_("Ended supports too."))] = False,
@@ -406,7 +418,12 @@ def quota(
     ctx: typer.Context,
     year: Annotated[
         int | None,
-        typer.Option("--year", metavar=_("YEAR"), help=_("The year (default: this year).")),
+        typer.Option(
+            "--year",
+            metavar=_("YEAR"),
+            help=_("The year (default: this year)."),
+            parser=whole("--year", low=MIN_YEAR, high=MAX_YEAR),
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
