@@ -461,3 +461,39 @@ def m0013_letter_language(db: Database) -> None:
         "ALTER TABLE households ADD COLUMN letter_language TEXT NOT NULL DEFAULT 'sv'"
         " CHECK (letter_language IN ('sv', 'en'))",
     )
+
+
+@migrations(name="0015_consent_recorded_audit_guard")
+def m0015_consent_recorded_audit_guard(db: Database) -> None:
+    # recorded_on: the real date a consent was written down (consent is judged on the
+    # real date, never --as-of); a consent given before it is back-dated and
+    # backdate_reason says why. Existing consents were recorded on their created_at day.
+    # The audit log's delete guard no longer reads a marker that any SQL could set
+    # (audit_context.command = 'purge'): it refuses every delete, and a purge lifts it
+    # inside its own transaction only (purge.py). The per-table triggers are refreshed
+    # without the marker by audit.refresh_triggers after this migration.
+    # Disclosures (audit.record_disclosure): export_log gains whom by name and whether a
+    # disclosure held every case (a backup); disclosures names the cases of the others,
+    # so 'bostad audit --household' shows each case's. Its rows go with a purged case.
+    # purge_log.archived_to: the folder research-day cases were archived to before they
+    # were removed (purge --archive).
+    _run(
+        db,
+        """
+ALTER TABLE export_log ADD COLUMN recipient_name TEXT;
+ALTER TABLE export_log ADD COLUMN all_cases INTEGER NOT NULL DEFAULT 0
+    CHECK (all_cases IN (0, 1));
+CREATE TABLE disclosures (
+    export_id INTEGER NOT NULL REFERENCES export_log (id),
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    PRIMARY KEY (household_id, export_id)
+) STRICT, WITHOUT ROWID;
+ALTER TABLE purge_log ADD COLUMN archived_to TEXT;
+ALTER TABLE consents ADD COLUMN recorded_on TEXT;
+ALTER TABLE consents ADD COLUMN backdate_reason TEXT;
+UPDATE consents SET recorded_on = substr(created_at, 1, 10);
+DROP TRIGGER audit_log_no_delete;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
+""",
+    )
