@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
@@ -754,6 +754,12 @@ def read_document(stream: IO[bytes], *, source: str) -> dict[str, Any]:
         ) from None
     except UnicodeDecodeError:
         raise InvalidInput(source, "", _("not UTF-8 text")) from None
+    except RecursionError:
+        raise InvalidInput(source, "", _("nested too deeply")) from None
+    except ValueError as exc:  # e.g. a number with more digits than Python converts
+        raise InvalidInput(
+            source, "", _("not a JSON document: {error}").format(error=exc)
+        ) from None
     if not isinstance(document, dict):
         raise InvalidInput(source, type(document).__name__, _("expected a JSON object"))
     return document
@@ -790,11 +796,35 @@ def _insert(db: Database, table: str, record: dict[str, Any], where: str) -> int
             f" VALUES ({', '.join('?' for _n in names)})",
             [record[n] for n in names],
         )
-    except sqlite3.IntegrityError as exc:
+    except (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError) as exc:
         raise InvalidInput(
             where, "", _("not accepted by the database: {error}").format(error=exc)
         ) from None
     return int(cursor.lastrowid or 0)
+
+
+def _checked_row(
+    db: Database, table: str, row: dict[str, Any], at: str, *, skip: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Every field of a document row through the command line's validators
+    (``fields.check_field``), except ``skip`` (ids mapped by the caller)."""
+    from bostadcli.fields import check_field
+
+    types = {str(r[1]): str(r[2]) for r in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+    unknown = set(row) - set(types)
+    if unknown:
+        raise InvalidInput(
+            at,
+            ", ".join(sorted(unknown)),
+            _("fields this installation does not know; upgrade bostadcli"),
+        )
+    skipped = set(skip)
+    return {
+        key: value
+        if key in skipped
+        else check_field(table, key, value, f"{at}.{key}", sql_type=types[key])
+        for key, value in row.items()
+    }
 
 
 def _landlord_details(document: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
@@ -842,6 +872,9 @@ def _landlord_id(
         for k in exporting.LANDLORD_FIELDS
         if k not in ("created_at", "updated_at") and landlord.get(k) is not None
     }
+    for key, value in fields.items():
+        if not isinstance(value, str):
+            raise InvalidInput(f"{at}.{key}", str(value)[:80], _("expected text"))
     if "cooperation_agreement_on" in fields:
         fields["cooperation_agreement_on"] = parse_date(
             str(fields["cooperation_agreement_on"]), field=f"{at}.cooperation_agreement_on"
@@ -850,7 +883,12 @@ def _landlord_id(
         added = add_landlord(db, **fields)
     except InvalidInput as exc:
         raise exc.located(at) from None
-    stamps = {k: landlord.get(k) for k in ("created_at", "updated_at")}
+    from bostadcli.fields import check_field
+
+    stamps = {
+        k: check_field("landlords", k, landlord.get(k), f"{at}.{k}")
+        for k in ("created_at", "updated_at")
+    }
     if all(stamps.values()):
         # Moved, not new: keep when the landlord was first recorded.
         db.execute(
@@ -905,8 +943,19 @@ def import_household(
     origin = household.get("ref")
     if not isinstance(origin, str) or not origin:
         raise InvalidInput(where, "ref", _("missing"))
-    opened = parse_date(str(household.get("opened_on") or ""), field=f"{where}.opened_on")
-    pnr_included = bool(document.get("pnr_included"))
+    origin = validate.case_ref(origin, field=f"{where}.ref")
+    opened_text = household.get("opened_on")
+    if not isinstance(opened_text, str):
+        raise InvalidInput(f"{where}.opened_on", str(opened_text)[:80], _("missing"))
+    opened = parse_date(opened_text, field=f"{where}.opened_on")
+    pnr_included = document.get("pnr_included", False)
+    if not isinstance(pnr_included, bool):
+        raise InvalidInput(
+            f"{source}: pnr_included", str(pnr_included)[:80], _("expected true or false")
+        )
+    reasons = household.get("reasons") or []
+    if not isinstance(reasons, list):
+        raise InvalidInput(f"{where}.reasons", str(reasons)[:80], _("expected a list"))
     details = _landlord_details(document, source)
     counts: dict[str, int] = {}
     renumbered: dict[str, str] = {}
@@ -922,8 +971,12 @@ def import_household(
                     file=source, origin=origin, ref=earlier["ref"]
                 )
             )
-        record = {k: household.get(k) for k in exporting.HOUSEHOLD_FIELDS if k != "ref"}
-        record["postal_code"] = validate.postal_code(record.get("postal_code"))
+        record = _checked_row(
+            db,
+            "households",
+            {k: household.get(k) for k in exporting.HOUSEHOLD_FIELDS if k != "ref"},
+            where,
+        )
         record["origin_ref"] = origin
         # Documents from before letter languages carry none: Swedish, as everywhere else.
         record["letter_language"] = record.get("letter_language") or LetterLanguage.sv.value
@@ -943,8 +996,10 @@ def import_household(
             record["landlord_id"] = landlord_id(str(landlord["name"]), f"{source}: landlord")
         record["ref"] = allocate_ref(db, opened)
         hid = _insert(db, "households", record, where)
-        for reason in household.get("reasons") or []:
-            validate.choice(Reason, reason, field=f"{where}.reasons")
+        for i, reason in enumerate(reasons):
+            if not isinstance(reason, str):
+                raise InvalidInput(f"{where}.reasons[{i}]", str(reason)[:80], _("expected text"))
+            validate.choice(Reason, reason, field=f"{where}.reasons[{i}]")
             _insert(db, "household_reasons", {"household_id": hid, "reason": reason}, where)
         ids: dict[str, dict[int, int]] = {}
         # Parts that point into others' numbers by value (a letter naming its supports)
@@ -959,8 +1014,20 @@ def import_household(
                 at = f"{source}: {name}[{i}]"
                 if not isinstance(item, dict):
                     raise InvalidInput(at, type(item).__name__, _("expected a JSON object"))
-                _check_vocab(item, part.vocab, at)
                 row = dict(item)
+                row.pop("household_id", None)
+                landlord_names = {v: row.pop(v, None) for v in part.landlords.values()}
+                for column in part.landlords:
+                    row.pop(column, None)
+                row = _checked_row(db, part.table, row, at, skip=part.pnr_columns)
+                _check_vocab(row, part.vocab, at)
+                for key in part.pnr_columns:
+                    if row.get(key) is not None and not isinstance(row[key], str):
+                        raise InvalidInput(f"{at}.{key}", str(row[key])[:80], _("expected text"))
+                for key, value in landlord_names.items():
+                    if value is not None and not isinstance(value, str):
+                        raise InvalidInput(f"{at}.{key}", str(value)[:80], _("expected text"))
+                row |= {k: v for k, v in landlord_names.items() if v is not None}
                 old_id = row.pop("id", None)
                 if "household_id" in columns:
                     row["household_id"] = hid
