@@ -372,7 +372,7 @@ def list_households(
         params["reason"] = validate.choice(Reason, reason, field="reason").value
         where.append("(',' || reasons || ',') LIKE '%,' || :reason || ',%'")
     if caseworker:
-        params["caseworker"] = caseworker.strip().casefold()
+        params["caseworker"] = validate.name_key(caseworker)
         where.append("casefold(caseworker) = :caseworker")
     if with_children is True:
         where.append("children + children_part_time > 0")

@@ -847,7 +847,7 @@ def _landlord_details(document: Mapping[str, Any], source: str) -> dict[str, dic
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             raise InvalidInput(at, "name", _("missing"))
-        found[name.strip().casefold()] = item | {"_where": at}
+        found[validate.name_key(name)] = item | {"_where": at}
     return found
 
 
@@ -863,7 +863,7 @@ def _landlord_id(
     found = find_landlord(db, name)
     if found is not None:
         return int(found["id"]), False
-    landlord = details.get(name.strip().casefold())
+    landlord = details.get(validate.name_key(name))
     if landlord is None:
         raise InvalidInput(where, name, _("a landlord the document does not describe"))
     at = landlord["_where"]

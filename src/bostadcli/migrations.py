@@ -497,3 +497,46 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
 """,
     )
+
+
+# Names as they were stored before names were normalised (validate.normalise_name).
+_NAME_COLUMNS = (
+    ("landlords", "name"),
+    ("landlords", "contact_person"),
+    ("landlords", "street"),
+    ("landlords", "city"),
+    ("households", "caseworker"),
+    ("households", "street"),
+    ("households", "city"),
+    ("members", "name"),
+    ("contacts", "caseworker"),
+    ("consents", "recipient_name"),
+    ("supports", "support_person"),
+)
+
+
+@migrations(name="0015b_normalise_names")
+def m0015b_normalise_names(db: Database) -> None:
+    # Lookalike names (a no-break space, a zero-width character, a decomposed ö, two
+    # spaces) are stored normalised from now on; this brings stored names across. A
+    # landlord whose normalised name would equal another landlord's keeps its name as it
+    # was: two records are never merged silently, 'bostad db check' reports the pair.
+    # Uses the normalisation of this version on purpose: it defines what "the same
+    # name" means.
+    from bostadcli.validate import name_key, normalise_name
+
+    taken: dict[str, int] = {}
+    for table, column in _NAME_COLUMNS:
+        found = db.execute(
+            f"SELECT id, [{column}] FROM [{table}] WHERE [{column}] IS NOT NULL ORDER BY id"
+        ).fetchall()
+        if table == "landlords" and column == "name":
+            for row_id, value in found:
+                taken.setdefault(name_key(value), row_id)
+        for row_id, value in found:
+            new = normalise_name(value)
+            if new == value or not new:
+                continue
+            if table == "landlords" and column == "name" and taken.get(name_key(new)) != row_id:
+                continue
+            db.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE id = ?", [new, row_id])
