@@ -37,7 +37,15 @@ if TYPE_CHECKING:
 
 # Not audited: the log itself, its context, sequence counters, SQLite's and migrations'.
 # Nor the per-case rows of a disclosure: the export_log row they belong to is audited.
-_SKIP = {"audit_log", "audit_context", "counters", "_sqlite_migrations", "disclosures"}
+# Nor the fingerprints of imported rows: the notice each one made is audited.
+_SKIP = {
+    "audit_log",
+    "audit_context",
+    "counters",
+    "_sqlite_migrations",
+    "disclosures",
+    "imported_rows",
+}
 # Noise in every update; the log row has its own time.
 _QUIET_COLUMNS = {"updated_at", "created_at"}
 _SECRET_COLUMNS = {"pnr"}

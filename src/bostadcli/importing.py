@@ -476,6 +476,42 @@ def _notice_recorded(db: Database, hid: int, served_on: date | None, amount: Mon
     )
 
 
+def _fingerprint(**values: Any) -> str:
+    """What identifies a row of a landlord's list, whatever file it came in: its values
+    as parsed (names normalised, dates and amounts as values, not as typed), so the
+    same row in another encoding, with another delimiter, a date written differently
+    or "1 234,50" for "1234.50" is the same row."""
+    import hashlib
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, str):
+            return validate.name_key(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        ore = getattr(value, "ore", None)
+        return ore if ore is not None else value
+
+    text = json.dumps({k: plain(v) for k, v in sorted(values.items())}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _row_imported(db: Database, fingerprint: str) -> bool:
+    found = db.execute("SELECT 1 FROM imported_rows WHERE fingerprint = ?", [fingerprint])
+    return found.fetchone() is not None
+
+
+def _remember_row(db: Database, fingerprint: str, hid: int, notice_id: int) -> None:
+    from bostadcli.db import now_utc
+
+    db.execute(
+        "INSERT OR IGNORE INTO imported_rows (fingerprint, household_id, notice_id, imported_at)"
+        " VALUES (?, ?, ?, ?)",
+        [fingerprint, hid, notice_id, now_utc()],
+    )
+
+
 def _import_row(
     db: Database,
     row: _Row,
@@ -485,7 +521,7 @@ def _import_row(
     as_of: date,
     summary: ImportSummary,
 ) -> None:
-    from bostadcli.households import NewHousehold, add_household, edit_household
+    from bostadcli.households import NewHousehold, add_household, edit_household, household_id
     from bostadcli.landlords import find_landlord
     from bostadcli.notices import NewNotice, record_notice
     from bostadcli.pnr import parse_pnr
@@ -533,6 +569,26 @@ def _import_row(
             )
         summary.new_landlords.append(landlord_name)
 
+    fingerprint = _fingerprint(
+        landlord=landlord_name,
+        name=name,
+        pnr=pnr.digits if pnr else None,
+        co_tenant=(_one_line(row.text("co_tenant_name")), co_pnr_text),
+        street=street,
+        postal_code=postal_code,
+        city=_one_line(row.text("city")),
+        contract=_one_line(row.text("contract_number")),
+        rent=rent,
+        amount=amount,
+        terminated_on=terminated_on,
+        served_on=served_on,
+        ground=ground_text,
+        children=[(c.birth_date, c.part_time) for c in children + part_time],
+        note=row.text("note"),
+    )
+    if _row_imported(db, fingerprint):
+        summary.unchanged += 1
+        return
     notice = NewNotice(
         kind=NoticeKind.termination.value,
         ground=ground.value if ground else None,
@@ -547,9 +603,10 @@ def _import_row(
         if _notice_recorded(db, hid, served_on, amount):
             summary.unchanged += 1
             return
-        record_notice(db, ref, notice, as_of=as_of)
+        notice_id = record_notice(db, ref, notice, as_of=as_of)
         if amount is not None:
             edit_household(db, ref, changes={"arrears": amount})
+        _remember_row(db, fingerprint, hid, notice_id)
         summary.notices_on_known += 1
         return
     from bostadcli.money import Money
@@ -575,7 +632,8 @@ def _import_row(
         as_of=as_of,
         create_landlord=create_landlord,
     )
-    record_notice(db, ref, notice, as_of=as_of, new_case=True)
+    notice_id = record_notice(db, ref, notice, as_of=as_of, new_case=True)
+    _remember_row(db, fingerprint, household_id(db, ref), notice_id)
     summary.new_households += 1
     summary.first_ref = summary.first_ref or ref
     summary.last_ref = ref

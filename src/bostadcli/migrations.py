@@ -477,6 +477,8 @@ def m0015_consent_recorded_audit_guard(db: Database) -> None:
     # so 'bostad audit --household' shows each case's. Its rows go with a purged case.
     # purge_log.archived_to: the folder research-day cases were archived to before they
     # were removed (purge --archive).
+    # imported_rows: each row of a landlord's list that made a notice, by the hash of its
+    # parsed values, so the same list imported again changes nothing (importing.py).
     _run(
         db,
         """
@@ -489,6 +491,13 @@ CREATE TABLE disclosures (
     PRIMARY KEY (household_id, export_id)
 ) STRICT, WITHOUT ROWID;
 ALTER TABLE purge_log ADD COLUMN archived_to TEXT;
+CREATE TABLE imported_rows (
+    fingerprint TEXT PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    notice_id INTEGER REFERENCES notices (id) ON DELETE SET NULL,
+    imported_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX imported_rows_household ON imported_rows (household_id);
 ALTER TABLE consents ADD COLUMN recorded_on TEXT;
 ALTER TABLE consents ADD COLUMN backdate_reason TEXT;
 UPDATE consents SET recorded_on = substr(created_at, 1, 10);

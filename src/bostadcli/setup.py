@@ -37,8 +37,10 @@ def _visible(text: str) -> str:
     return "".join(
         ch
         if ch == " "
-        or ((ch.isprintable() and not ch.isspace() and not unicodedata.combining(ch))
-        and unicodedata.category(ch) != "Cf")
+        or (
+            (ch.isprintable() and not ch.isspace() and not unicodedata.combining(ch))
+            and unicodedata.category(ch) != "Cf"
+        )
         else f"\\u{ord(ch):04x}"
         for ch in text
     )
