@@ -275,6 +275,7 @@ def archive_research(db: Database, plan: PurgePlan, folder: Path) -> dict[str, A
     runs on the real date only.
     """
     import hashlib
+    import io
 
     from bostadcli.db import now_utc
     from bostadcli.exporting import export_household
@@ -293,8 +294,6 @@ def archive_research(db: Database, plan: PurgePlan, folder: Path) -> dict[str, A
     private_folder(folder)
     entries: list[dict[str, Any]] = []
     for case in plan.research:
-        import io
-
         document = export_household(
             db, case["ref"], include_pnr=True, as_of=plan.as_of, command="bostad purge --archive"
         )

@@ -8,9 +8,10 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +20,9 @@ from bostadcli.cli.options import AsOfOpt, IncludePnrOpt
 from bostadcli.exporting import TABLES
 from bostadcli.i18n import _, format_number, ngettext
 from bostadcli.vocab import Recipient
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -87,7 +91,15 @@ LandlordOpt = Annotated[
 ]
 
 
-def _left_out(db: object, name: str, landlord: str | None, **filters: object) -> None:
+def _left_out(
+    db: "Database",
+    name: str,
+    landlord: str | None,
+    *,
+    as_of: date,
+    since: date | None,
+    status: str | None,
+) -> None:
     """Say which of the landlord's tenants an export for the landlord left out."""
     from bostadcli.exporting import cases_without_consent
     from bostadcli.landlords import get_landlord
@@ -95,11 +107,13 @@ def _left_out(db: object, name: str, landlord: str | None, **filters: object) ->
     if landlord is None:
         return
     found = cases_without_consent(
-        db,  # type: ignore[arg-type]
+        db,
         name,
         Recipient.landlord,
-        landlord_id=int(get_landlord(db, landlord)["id"]),  # type: ignore[arg-type]
-        **filters,  # type: ignore[arg-type]
+        as_of=as_of,
+        since=since,
+        status=status,
+        landlord_id=int(get_landlord(db, landlord)["id"]),
     )
     if found:
         typer.echo(

@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,11 @@ from bostadcli.cli.context import as_of, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.purge import PurgePlan
 
 PURGE_HELP = _(
     "Delete case files whose retention period has run out (gallring): closed cases and"
@@ -150,13 +155,12 @@ def purge(
 
 
 def _archive(
-    db: object, plan: object, folder: Path, *, yes: bool, dry_run: bool, fmt: Format
+    db: "Database", plan: "PurgePlan", folder: Path, *, yes: bool, dry_run: bool, fmt: Format
 ) -> None:
     """purge --archive DIR: the research-day cases that are due, to DIR, then removed."""
     from bostadcli.errors import UsageError
-    from bostadcli.purge import PurgePlan, archive_research
+    from bostadcli.purge import archive_research
 
-    assert isinstance(plan, PurgePlan)
     columns = [
         Column("ref", _("Case")),
         Column("closed_on", _("Closed")),
@@ -177,7 +181,7 @@ def _archive(
         if not confirm(question):
             typer.echo(_("Nothing was archived."), err=True)
             return
-    record = archive_research(db, plan, folder)  # type: ignore[arg-type]
+    record = archive_research(db, plan, folder)
     typer.echo(
         ngettext(
             "Archived {n} case to {path} (with manifest.json) and removed it.",
