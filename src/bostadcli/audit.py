@@ -49,7 +49,6 @@ _SKIP = {
 # Noise in every update; the log row has its own time.
 _QUIET_COLUMNS = {"updated_at", "created_at"}
 _SECRET_COLUMNS = {"pnr"}
-PURGE_COMMAND = "purge"
 # The guard on the log's rows; the same text as in migration 0015.
 DELETE_GUARD = "audit_log_no_delete"
 DELETE_GUARD_SQL = (

@@ -463,8 +463,8 @@ def m0013_letter_language(db: Database) -> None:
     )
 
 
-@migrations(name="0015_consent_recorded_audit_guard")
-def m0015_consent_recorded_audit_guard(db: Database) -> None:
+@migrations(name="0015_consent_disclosures_retention_imports")
+def m0015_consent_disclosures_retention_imports(db: Database) -> None:
     # recorded_on: the real date a consent was written down (consent is judged on the
     # real date, never --as-of); a consent given before it is back-dated and
     # backdate_reason says why. Existing consents were recorded on their created_at day.
