@@ -409,3 +409,43 @@ def test_research_cases_are_archived_then_removed(tmp_path: Path) -> None:
             archive_research(db, plan, folder)
     finally:
         db.close()
+
+
+def test_consent_for_the_landlord_does_not_pass_to_a_new_landlord(db: Database) -> None:
+    import io
+
+    from bostadcli.consents import require_consent
+    from bostadcli.exporting import export_table
+    from bostadcli.households import edit_household
+    from bostadcli.landlords import add_landlord
+    from bostadcli.vocab import Recipient
+
+    add_landlord(db, name="Gamla Värden AB")
+    add_landlord(db, name="Nya Värden AB")
+    today = date(2026, 11, 20)
+    ref = add_household(
+        db, NewHousehold("Anna Andersson", landlord="Gamla Värden AB"), as_of=date(2026, 11, 1)
+    )
+    add_consent(db, ref, recipient="landlord", given_on=today, today=today)
+    assert require_consent(db, ref, Recipient.landlord, today=today)
+    # The household moves: its consent was for the landlord it had then.
+    edit_household(db, ref, changes={"landlord": "Nya Värden AB"})
+    with pytest.raises(ConsentRequired):
+        require_consent(db, ref, Recipient.landlord, today=today)
+    out = io.StringIO()
+    export_table(
+        db,
+        "households",
+        out,
+        fmt="jsonl",
+        as_of=today,
+        recipient="landlord",
+        landlord="Nya Värden AB",
+        command="t",
+        today=today,
+    )
+    assert out.getvalue() == ""
+    # Revoking still reaches it, and a new consent covers the new landlord.
+    revoke_consent(db, ref, recipient="landlord", revoked_on=today, today=today)
+    add_consent(db, ref, recipient="landlord", given_on=today, today=today)
+    assert require_consent(db, ref, Recipient.landlord, today=today)

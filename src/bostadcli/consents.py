@@ -31,9 +31,18 @@ from bostadcli.vocab import Recipient
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-VALID_ON = (
+# A consent in force on :on, by its dates.
+VALID_DATES = (
     "c.given_on <= :on AND (c.expires_on IS NULL OR c.expires_on >= :on)"
     " AND (c.revoked_on IS NULL OR c.revoked_on > :on)"
+)
+# ... and for the household's landlord of today: a consent to share with "the landlord"
+# names the landlord the household had when it was given (landlord_id); it does not
+# pass to a new landlord after a move. (Consents recorded before 0015, or when the
+# household had no landlord, name none and cover the household's landlord.)
+VALID_ON = (
+    f"{VALID_DATES} AND (c.landlord_id IS NULL OR c.landlord_id IS"
+    " (SELECT vh.landlord_id FROM households vh WHERE vh.id = c.household_id))"
 )
 
 
@@ -99,6 +108,11 @@ def add_consent(
     }
     with transaction(db):
         record["household_id"] = household_id(db, ref)
+        if who is Recipient.landlord:
+            found = db.execute(
+                "SELECT landlord_id FROM households WHERE id = ?", [record["household_id"]]
+            ).fetchone()
+            record["landlord_id"] = found[0] if found else None
         return insert(db, "consents", record)
 
 
@@ -123,7 +137,7 @@ def revoke_consent(
         hid = household_id(db, ref)
         cursor = db.execute(
             f"UPDATE consents AS c SET revoked_on = :on WHERE household_id = :hid"
-            f" AND recipient = :who AND {VALID_ON}",
+            f" AND recipient = :who AND {VALID_DATES}",
             {"on": revoked_on.isoformat(), "hid": hid, "who": who.value},
         )
         if cursor.rowcount == 0:

@@ -403,7 +403,12 @@ ORDER BY h.ref, c.given_on, c.id
         since="c.given_on",
         since_meaning=N_("given on or after"),
         status="h.status",
-        part=Part(table="consents", order_by="given_on, id", vocab={"recipient": Recipient}),
+        part=Part(
+            table="consents",
+            order_by="given_on, id",
+            vocab={"recipient": Recipient},
+            landlords={"landlord_id": "landlord"},
+        ),
     )
 )
 

@@ -468,6 +468,8 @@ def m0015_consent_disclosures_retention_imports(db: Database) -> None:
     # recorded_on: the real date a consent was written down (consent is judged on the
     # real date, never --as-of); a consent given before it is back-dated and
     # backdate_reason says why. Existing consents were recorded on their created_at day.
+    # landlord_id: the landlord a consent for "the landlord" was given for (the
+    # household's at the time); NULL for the consents recorded before.
     # The audit log's delete guard no longer reads a marker that any SQL could set
     # (audit_context.command = 'purge'): it refuses every delete, and a purge lifts it
     # inside its own transaction only (purge.py). The per-table triggers are refreshed
@@ -499,6 +501,7 @@ CREATE TABLE imported_rows (
 ) STRICT;
 CREATE INDEX imported_rows_household ON imported_rows (household_id);
 ALTER TABLE consents ADD COLUMN recorded_on TEXT;
+ALTER TABLE consents ADD COLUMN landlord_id INTEGER REFERENCES landlords (id);
 ALTER TABLE consents ADD COLUMN backdate_reason TEXT;
 UPDATE consents SET recorded_on = substr(created_at, 1, 10);
 DROP TRIGGER audit_log_no_delete;
