@@ -143,7 +143,14 @@ def build_households(db: Database) -> dict[str, str]:
         NewNotice(kind="termination", served_on=date(2026, 11, 10), amount=Money.kronor(14_900)),
         as_of=AS_OF,
     )
-    add_consent(db, refs["tricky"], recipient="landlord", given_on=AS_OF, as_of=AS_OF)
+    add_consent(
+        db,
+        refs["tricky"],
+        recipient="landlord",
+        given_on=AS_OF,
+        today=AS_OF,
+        reason="skrivet i efterhand",
+    )
     plan = create_plan(
         db,
         refs["tricky"],

@@ -378,7 +378,7 @@ def test_monthly_killed_anywhere_then_rerun_sends_each_letter_once(tmp_path: Pat
 # Retention deletion ------------------------------------------------------------------------
 
 DUE = 25
-PURGE = ["purge", "--yes", "--as-of", "2026-11-21"]
+PURGE = ["purge", "--yes"]
 
 
 def _purge_setup(tmp_path: Path) -> tuple[Setup, list[str], list[str]]:
@@ -436,6 +436,10 @@ def _purge_setup(tmp_path: Path) -> tuple[Setup, list[str], list[str]]:
     db.execute("UPDATE households SET updated_at = '2019-05-02T10:00:00+00:00'")
     db.execute(
         "UPDATE households SET updated_at = '2024-01-10T10:00:00+00:00' WHERE ref = ?", [kept[2]]
+    )
+    # The open case is still active: an entry within the retention period keeps it.
+    db.execute(
+        "UPDATE households SET updated_at = '2024-06-03T10:00:00+00:00' WHERE ref = ?", [kept[1]]
     )
     db.conn.commit()
     db.close()

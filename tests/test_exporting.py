@@ -119,16 +119,24 @@ def rich_case(db: Any) -> str:
     add_contact(
         db, ref, kind="referral", on=date(2026, 10, 17), referral_to="debt_counselling", as_of=AS_OF
     )
-    add_consent(db, ref, recipient="landlord", given_on=date(2026, 10, 16), as_of=AS_OF)
+    add_consent(
+        db,
+        ref,
+        recipient="landlord",
+        given_on=date(2026, 10, 16),
+        today=AS_OF,
+        reason="skrivet i efterhand",
+    )
     add_consent(
         db,
         ref,
         recipient="enforcement",
         given_on=date(2026, 10, 16),
         expires_on=date(2027, 10, 16),
-        as_of=AS_OF,
+        today=AS_OF,
+        reason="skrivet i efterhand",
     )
-    revoke_consent(db, ref, recipient="enforcement", revoked_on=date(2026, 10, 30), as_of=AS_OF)
+    revoke_consent(db, ref, recipient="enforcement", revoked_on=date(2026, 10, 30), today=AS_OF)
     # A plan, paid into, then renegotiated: the new plan replaces the old one.
     create_plan(
         db,
@@ -660,26 +668,72 @@ def test_since_and_status_filter_the_case_tables(db: Any) -> None:
 
 def test_case_tables_need_consent_for_a_recipient(db: Any) -> None:
     ref = rich_case(db)
-    other = add_household(db, NewHousehold(tenant_name="Utan Samtycke"), as_of=AS_OF)
+    other = add_household(
+        db, NewHousehold(tenant_name="Utan Samtycke", landlord="Alingsåshem"), as_of=AS_OF
+    )
     add_support(db, other, NewSupport(kind="debt_counselling", start_on=AS_OF), as_of=AS_OF)
+    landlord_id = db.execute("SELECT id FROM landlords WHERE name = 'Alingsåshem'").fetchone()[0]
     # The rich case's consent for the landlord is valid; the other case has none.
-    assert cases_without_consent(db, "plans", Recipient.landlord, as_of=AS_OF) == []
-    assert cases_without_consent(db, "supports", Recipient.landlord, as_of=AS_OF) == [other]
+    assert cases_without_consent(db, "plans", Recipient.landlord, as_of=AS_OF, today=AS_OF) == []
+    assert cases_without_consent(
+        db, "supports", Recipient.landlord, as_of=AS_OF, today=AS_OF, landlord_id=landlord_id
+    ) == [other]
     out = io.StringIO()
-    with pytest.raises(ConsentRequired, match=other):
-        export_table(db, "supports", out, as_of=AS_OF, recipient="landlord", command="t")
-    assert out.getvalue() == ""
-    assert rows(db, "SELECT * FROM export_log") == []
-    # Kronofogden's consent was revoked.
+    # For the landlord: only its tenants who consented.
+    export_table(
+        db,
+        "supports",
+        out,
+        fmt="jsonl",
+        as_of=AS_OF,
+        recipient="landlord",
+        landlord="Alingsåshem",
+        command="t",
+        today=AS_OF,
+    )
+    assert {json.loads(line)["ref"] for line in out.getvalue().splitlines()} <= {ref}
+    assert other not in out.getvalue()
+    # Kronofogden's consent was revoked: the whole export is refused.
+    out = io.StringIO()
     with pytest.raises(ConsentRequired, match=ref):
-        export_table(db, "payments", out, as_of=AS_OF, recipient="enforcement", command="t")
-    n = export_table(db, "letters", out, as_of=AS_OF, recipient="landlord", command="t")
+        export_table(
+            db, "payments", out, as_of=AS_OF, recipient="enforcement", command="t", today=AS_OF
+        )
+    n = export_table(
+        db,
+        "letters",
+        out,
+        as_of=AS_OF,
+        recipient="landlord",
+        landlord="Alingsåshem",
+        command="t",
+        today=AS_OF,
+    )
     assert n == 1
-    [logged] = rows(db, "SELECT table_name, recipient FROM export_log")
-    assert logged == {"table_name": "letters", "recipient": "landlord"}
+    logged = rows(db, "SELECT table_name, recipient FROM export_log ORDER BY id")
+    assert logged == [
+        {"table_name": "supports", "recipient": "landlord"},
+        {"table_name": "letters", "recipient": "landlord"},
+    ]
     with pytest.raises(ConsentRequired):
-        export_household(db, other, recipient="landlord", as_of=AS_OF, command="t")
-    assert export_household(db, ref, recipient="landlord", as_of=AS_OF, command="t")["plans"]
+        export_household(
+            db,
+            other,
+            recipient="landlord",
+            landlord="Alingsåshem",
+            as_of=AS_OF,
+            command="t",
+            today=AS_OF,
+        )
+    assert export_household(
+        db,
+        ref,
+        recipient="landlord",
+        landlord="Alingsåshem",
+        as_of=AS_OF,
+        command="t",
+        today=AS_OF,
+    )["plans"]
 
 
 def test_a_masked_document_carries_no_personnummer_in_the_case_parts(db: Any) -> None:

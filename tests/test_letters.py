@@ -551,7 +551,7 @@ def test_plan_agreement_needs_the_landlords_consent(letter_db: Database) -> None
     from bostadcli.errors import ConsentRequired
 
     refs = build_households(letter_db)
-    revoke_consent(letter_db, refs["tricky"], recipient="landlord", revoked_on=AS_OF, as_of=AS_OF)
+    revoke_consent(letter_db, refs["tricky"], recipient="landlord", revoked_on=AS_OF, today=AS_OF)
     with pytest.raises(ConsentRequired, match="consent add"):
         letters.render_letter(
             letter_db, refs["tricky"], "plan_agreement", config=CONFIG, as_of=AS_OF, fmt="txt"
@@ -616,7 +616,14 @@ def test_plan_agreement_needs_the_landlords_address_on_paper(letter_db: Database
         as_of=AS_OF,
     )
     add_plan(letter_db, ref)
-    add_consent(letter_db, ref, recipient="landlord", given_on=AS_OF, as_of=AS_OF)
+    add_consent(
+        letter_db,
+        ref,
+        recipient="landlord",
+        given_on=AS_OF,
+        today=AS_OF,
+        reason="skrivet i efterhand",
+    )
     with pytest.raises(InvalidInput, match="landlord's postal address"):
         letters.render_letter(
             letter_db, ref, "plan_agreement", config=CONFIG, as_of=AS_OF, fmt="html"

@@ -87,9 +87,17 @@ def test_consent_validity_matches_its_definition(
     on = given_on + timedelta(days=offset)
     db = open_database(":memory:")
     ref = add_household(db, NewHousehold("A"), as_of=date(2026, 1, 1))
-    add_consent(db, ref, recipient="landlord", given_on=given_on, expires_on=expires, as_of=as_of)
+    add_consent(
+        db,
+        ref,
+        recipient="landlord",
+        given_on=given_on,
+        expires_on=expires,
+        today=as_of,
+        reason="skrivet i efterhand",
+    )
     if revoked is not None and (expires is None or revoked <= expires):
-        revoke_consent(db, ref, recipient="landlord", revoked_on=revoked, as_of=as_of)
+        revoke_consent(db, ref, recipient="landlord", revoked_on=revoked, today=as_of)
     else:
         revoked = None  # an expired consent cannot be revoked any more
     expected = (

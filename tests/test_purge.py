@@ -75,6 +75,8 @@ def test_plan_lists_due_cases_and_keeps_research_births(tmp_path: Path) -> None:
     path, refs = _build(tmp_path)
     plan = plan_purge(open_database(path), as_of=AS_OF)
     assert [c["ref"] for c in plan.delete] == [refs["due"]]
+    # An open case whose last entry is as old is due too, listed apart.
+    assert [c["ref"] for c in plan.open_cases] == [refs["open"]]
     assert plan.delete[0]["last_entry"] == "2019-05-02"
     assert plan.delete[0]["due_by"] == "2025-12-31"
     assert plan.kept_for_research == [refs["research"]]
@@ -89,17 +91,18 @@ def test_purge_removes_everything_of_the_case_and_nothing_else(tmp_path: Path) -
         table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in ("households", "members", "contacts")
     }
-    record = run_purge(db, plan_purge(db, as_of=AS_OF))
-    assert record["deleted"] == 1
-    assert json.loads(record["refs"]) == [refs["due"]]
+    record = run_purge(db, plan_purge(db, as_of=AS_OF, today=AS_OF))
+    # The closed case, and the open one without an entry for five years.
+    assert record["deleted"] == 2
+    assert json.loads(record["refs"]) == [refs["due"], refs["open"]]
     assert SECRET_NAME not in json.dumps(record)
     after = {
         table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in ("households", "members", "contacts")
     }
-    assert after == {t: n - 1 for t, n in before.items()}
+    assert after == {t: n - 2 for t, n in before.items()}
     remaining = {r[0] for r in db.execute("SELECT ref FROM households")}
-    assert remaining == {refs["research"], refs["open"], refs["recent"]}
+    assert remaining == {refs["research"], refs["recent"]}
     db.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("p.sqlite*"))
     assert SECRET_NAME.encode() not in raw
@@ -115,10 +118,10 @@ def test_cli_needs_yes_off_a_terminal_and_dry_run_changes_nothing(
     before = initialised.dump()
     dry = initialised("purge", "--dry-run", "--as-of", "2026-11-21", "--format", "csv")
     assert dry.exit_code == 0 and ref in dry.stdout
-    refused = initialised("purge", "--as-of", "2026-11-21")
+    refused = initialised("purge")
     assert refused.exit_code == 2 and "--yes" in refused.stderr
     assert initialised.dump() == before
-    done = initialised("purge", "--yes", "--as-of", "2026-11-21")
+    done = initialised("purge", "--yes")
     assert done.exit_code == 0, done.stderr
     assert initialised("household", "show", ref).exit_code == 1
 
@@ -140,7 +143,7 @@ def test_a_purge_interrupted_before_its_files_is_finished_by_the_next(
     db.close()
     dry = initialised("purge", "--dry-run", "--as-of", "2026-11-21")
     assert dry.exit_code == 0 and left.exists()
-    done = initialised("purge", "--as-of", "2026-11-21")  # nothing to confirm
+    done = initialised("purge")  # nothing to confirm
     assert done.exit_code == 0, done.stderr
     assert "Finished an interrupted purge: removed 1 letter file." in done.stderr
     assert not left.exists()
@@ -204,5 +207,5 @@ def test_purge_removes_the_cases_letters_and_the_months_post_room_files(
                 db.execute(f"UPDATE {table} SET {column} = ?", [stamp])
     db.conn.commit()
     db.close()
-    initialised.ok("purge", "--yes", "--as-of", "2026-11-21")
+    initialised.ok("purge", "--yes")
     assert [p for p in out.rglob("*") if p.is_file()] == []

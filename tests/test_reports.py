@@ -163,7 +163,8 @@ def test_supports_ending_and_consents_expiring(db: Any) -> None:
         recipient="landlord",
         given_on=date(2025, 3, 10),
         expires_on=date(2026, 3, 10),
-        as_of=AS_OF,
+        today=AS_OF,
+        reason="skrivet i efterhand",
     )
     # Consent for Kronofogden expires too, but a new one is already in place.
     add_consent(
@@ -172,9 +173,17 @@ def test_supports_ending_and_consents_expiring(db: Any) -> None:
         recipient="enforcement",
         given_on=date(2025, 3, 1),
         expires_on=date(2026, 3, 9),
-        as_of=AS_OF,
+        today=AS_OF,
+        reason="skrivet i efterhand",
     )
-    add_consent(db, ref, recipient="enforcement", given_on=date(2026, 3, 1), as_of=AS_OF)
+    add_consent(
+        db,
+        ref,
+        recipient="enforcement",
+        given_on=date(2026, 3, 1),
+        today=AS_OF,
+        reason="skrivet i efterhand",
+    )
     found = deadlines(db, as_of=AS_OF)
     assert [(e["kind"], e["due_on"], e["band"]) for e in found] == [
         ("support_ending", "2026-03-06", "this_week"),

@@ -84,4 +84,15 @@ def backup_database(
                 )
             )
         publish_file(tmp, dest, force=force)
+    from bostadcli.audit import record_disclosure
+
+    # A copy of every case, full personnummer included, now exists outside the database.
+    record_disclosure(
+        db,
+        what="backup",
+        row_count=actual.get("households", 0),
+        include_pnr=True,
+        all_cases=True,
+        recipient_name=str(dest),
+    )
     return {"path": str(dest), "bytes": dest.stat().st_size, "counts": actual}

@@ -4,6 +4,15 @@ Offentlighets- och sekretesslagen 26 kap. 1 §: facts about a person's circumsta
 go to a landlord, Kronofogden or a debt collector only with the person's consent. A
 consent is valid on a day when it was given on or before it, has not expired, and was
 not revoked on or before it.
+
+Whether a document may go to a recipient is judged on the real date it is made
+(``consent_day``), never on ``--as-of``: as-of replays what a case looked like, it cannot
+bring back a consent that has since expired or been revoked. Every check goes through
+``require_consent`` (one case) or ``cases_without_consent_sql`` (an export).
+
+A consent is recorded on the real date too: a given date after it is refused, one before
+it (consent given on the phone last week, written down today) is allowed with a reason,
+which is stored and shown beside the consent.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.dates import format_date
+from bostadcli.dates import format_date, real_today
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
 from bostadcli.households import household_id
@@ -22,10 +31,28 @@ from bostadcli.vocab import Recipient
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-VALID_ON = (
+# A consent in force on :on, by its dates.
+VALID_DATES = (
     "c.given_on <= :on AND (c.expires_on IS NULL OR c.expires_on >= :on)"
     " AND (c.revoked_on IS NULL OR c.revoked_on > :on)"
 )
+# ... and for the household's landlord of today: a consent to share with "the landlord"
+# names the landlord the household had when it was given (landlord_id); it does not
+# pass to a new landlord after a move. (Consents recorded before 0015, or when the
+# household had no landlord, name none and cover the household's landlord.)
+VALID_ON = (
+    f"{VALID_DATES} AND (c.landlord_id IS NULL OR c.landlord_id IS"
+    " (SELECT vh.landlord_id FROM households vh WHERE vh.id = c.household_id))"
+)
+
+
+def consent_day(today: date | None = None) -> date:
+    """The day consent is judged on: the real date the document is made.
+
+    ``today`` is that date when the caller knows it (tests pin it); never pass
+    ``--as-of`` here.
+    """
+    return today if today is not None else real_today()
 
 
 def add_consent(
@@ -37,13 +64,36 @@ def add_consent(
     expires_on: date | None = None,
     recipient_name: str | None = None,
     note: str | None = None,
-    as_of: date,
+    reason: str | None = None,
+    as_of: date | None = None,
+    today: date | None = None,
 ) -> int:
+    """Record a consent on the real date ``today``.
+
+    A consent given after today is refused; one given before today is back-dated and
+    needs ``reason`` (why it is written down only now), stored and shown with it.
+    ``as_of`` is accepted for symmetry with other commands and does not change what is
+    recorded or how it is judged.
+    """
+    del as_of  # recording happens on the real date, whatever day is replayed
+    recorded_on = consent_day(today)
     who = validate.choice(Recipient, recipient, field="recipient")
-    if given_on > as_of:
-        raise InvalidInput("given", given_on.isoformat(), _("is in the future"))
+    if given_on > recorded_on:
+        raise InvalidInput(
+            "given", given_on.isoformat(), _("is after today: a consent cannot be dated ahead")
+        )
     if expires_on is not None and expires_on < given_on:
         raise InvalidInput("expires", expires_on.isoformat(), _("is before the consent was given"))
+    why = validate.clean_text(reason, field="reason", max_length=validate.TEXT_MAX)
+    if given_on < recorded_on and why is None:
+        raise InvalidInput(
+            "given",
+            given_on.isoformat(),
+            _(
+                "is before today, the day the consent is recorded: say why with --reason"
+                " (e.g. 'oral consent on the phone, written down afterwards')"
+            ),
+        )
     record: dict[str, Any] = {
         "recipient": who.value,
         "recipient_name": validate.clean_text(recipient_name, field="name"),
@@ -52,23 +102,42 @@ def add_consent(
         "note": validate.clean_text(
             note, field="note", max_length=validate.TEXT_MAX, multiline=True
         ),
+        "recorded_on": recorded_on.isoformat(),
+        "backdate_reason": why if given_on < recorded_on else None,
         "created_at": now_utc(),
     }
     with transaction(db):
         record["household_id"] = household_id(db, ref)
+        if who is Recipient.landlord:
+            found = db.execute(
+                "SELECT landlord_id FROM households WHERE id = ?", [record["household_id"]]
+            ).fetchone()
+            record["landlord_id"] = found[0] if found else None
         return insert(db, "consents", record)
 
 
-def revoke_consent(db: Database, ref: str, *, recipient: str, revoked_on: date, as_of: date) -> int:
-    """Revoke every consent for the recipient that is valid on ``revoked_on``."""
+def revoke_consent(
+    db: Database,
+    ref: str,
+    *,
+    recipient: str,
+    revoked_on: date,
+    as_of: date | None = None,
+    today: date | None = None,
+) -> int:
+    """Revoke every consent for the recipient that is valid on ``revoked_on``.
+
+    A revocation may be dated back (it only withholds more), never after the real date.
+    """
+    del as_of
     who = validate.choice(Recipient, recipient, field="recipient")
-    if revoked_on > as_of:
+    if revoked_on > consent_day(today):
         raise InvalidInput("date", revoked_on.isoformat(), _("is in the future"))
     with transaction(db):
         hid = household_id(db, ref)
         cursor = db.execute(
             f"UPDATE consents AS c SET revoked_on = :on WHERE household_id = :hid"
-            f" AND recipient = :who AND {VALID_ON}",
+            f" AND recipient = :who AND {VALID_DATES}",
             {"on": revoked_on.isoformat(), "hid": hid, "who": who.value},
         )
         if cursor.rowcount == 0:
@@ -89,8 +158,11 @@ def valid_consent(db: Database, hid: int, recipient: Recipient, on: date) -> dic
     )
 
 
-def require_consent(db: Database, ref: str, recipient: Recipient, on: date) -> dict[str, Any]:
-    """The valid consent, or ConsentRequired saying what is missing."""
+def require_consent(
+    db: Database, ref: str, recipient: Recipient, *, today: date | None = None
+) -> dict[str, Any]:
+    """The consent valid on the real date (``consent_day``), or ConsentRequired."""
+    on = consent_day(today)
     found = valid_consent(db, household_id(db, ref), recipient, on)
     if found is None:
         raise ConsentRequired(
@@ -114,12 +186,13 @@ def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[
         where.append("c.household_id = :hid")
         params["hid"] = household_id(db, ref)
     return [
-        row | {"valid": bool(row["valid"])}
+        row | {"valid": bool(row["valid"]), "backdated": bool(row["backdated"])}
         for row in rows(
             db,
             f"""
             SELECT c.id, h.ref, c.recipient, c.recipient_name, c.given_on, c.expires_on,
-                c.revoked_on, ({VALID_ON}) AS valid, c.note
+                c.revoked_on, ({VALID_ON}) AS valid, c.note, c.recorded_on,
+                c.given_on < c.recorded_on AS backdated, c.backdate_reason
             FROM consents c JOIN live_households h ON h.id = c.household_id
             WHERE {" AND ".join(where)}
             ORDER BY h.ref, c.given_on, c.id
@@ -127,3 +200,12 @@ def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[
             params,
         )
     ]
+
+
+def cases_without_consent_sql(ref_expr: str) -> str:
+    """A condition true when the case whose reference is ``ref_expr`` has no consent for
+    ``:who`` valid on ``:on`` (bind ``:on`` to ``consent_day(...)``)."""
+    return (
+        "NOT EXISTS (SELECT 1 FROM consents c JOIN households ch ON ch.id = c.household_id"
+        f" WHERE ch.ref = {ref_expr} AND c.recipient = :who AND {VALID_ON})"
+    )

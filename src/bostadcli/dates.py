@@ -40,6 +40,15 @@ def _build(text: str, field: str, year: int, month: int, day: int) -> date:
         raise InvalidInput(field, text, _("no such date")) from None
 
 
+def real_today() -> date:
+    """The real date on this machine: the day a document is made or a record is written.
+
+    ``--as-of`` replays what a case looked like on a day; whether personal data may leave
+    (consent) and whether a case may be deleted (retention) are judged on this date.
+    """
+    return date.today()
+
+
 def parse_date(text: str, *, field: str = "date") -> date:
     """Parse a strict ISO date, ``YYYY-MM-DD``."""
     match = _ISO_DATE.fullmatch(text.strip())

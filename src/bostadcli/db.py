@@ -339,7 +339,13 @@ def _migrate(db: Database) -> None:
 
 
 def _casefold(value: str | None) -> str | None:
-    return value.casefold() if isinstance(value, str) else value
+    # Names are compared normalised (validate.name_key): a no-break space, a zero-width
+    # character or a decomposed ö does not make another name.
+    if not isinstance(value, str):
+        return value
+    from bostadcli.validate import name_key
+
+    return name_key(value)
 
 
 @contextmanager

@@ -142,7 +142,8 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         ),
         as_of=as_of,
     )
-    add_consent(db, ref, recipient="landlord", given_on=as_of, as_of=as_of)
+    # The demo's world is dated as_of: its consents are recorded on that day.
+    add_consent(db, ref, recipient="landlord", given_on=as_of, today=as_of)
     made.append(
         {
             "ref": ref,
@@ -340,7 +341,14 @@ def _plans(db: Any, as_of: date) -> list[dict[str, str]]:
             ),
             as_of=as_of,
         )
-        add_consent(db, ref, recipient="landlord", given_on=agreed, as_of=as_of)
+        add_consent(
+            db,
+            ref,
+            recipient="landlord",
+            given_on=agreed,
+            reason="Muntligt samtycke när planen gjordes, antecknat i efterhand.",
+            today=as_of,
+        )
         plan = create_plan(
             db,
             ref,

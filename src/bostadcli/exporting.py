@@ -14,13 +14,14 @@ without personnummer) for the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
 from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
+from bostadcli.errors import shown as shown_name
 from bostadcli.households import HOUSEHOLD_FIGURES, TENANT_JOIN
 from bostadcli.i18n import N_, _, ngettext
 from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
@@ -437,7 +438,12 @@ ORDER BY h.ref, c.given_on, c.id
         since="c.given_on",
         since_meaning=N_("given on or after"),
         status="h.status",
-        part=Part(table="consents", order_by="given_on, id", vocab={"recipient": Recipient}),
+        part=Part(
+            table="consents",
+            order_by="given_on, id",
+            vocab={"recipient": Recipient},
+            landlords={"landlord_id": "landlord"},
+        ),
     )
 )
 
@@ -876,14 +882,20 @@ def iter_rows(
     include_pnr: bool = False,
     since: date | None = None,
     status: str | None = None,
+    landlord_id: int | None = None,
+    today: date | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The rows of an export table, one at a time from the cursor.
 
     ``status`` is open, closed or all (None: all); ``since`` keeps rows whose date
-    (the table's ``since_meaning``) is on or after it.
+    (the table's ``since_meaning``) is on or after it. ``landlord_id`` keeps the rows of
+    that landlord's tenants who consent to their landlord on the real date ``today``.
     """
+    from bostadcli.consents import consent_day
+
     table = get_table(name)
     sql, params = _query(table, as_of=as_of, since=since, status=status)
+    sql, params = _for_landlord(table, sql, params, landlord_id, consent_day(today))
     return _stream(db, table, sql, params, as_of, include_pnr)
 
 
@@ -896,7 +908,7 @@ def recipient_choice(value: str | None) -> Recipient | None:
 _REFUSAL_REFS_SHOWN = 10
 
 
-def _refuse_without_consent(missing: list[str], recipient: Recipient, as_of: date) -> None:
+def _refuse_without_consent(missing: list[str], recipient: Recipient, on: date) -> None:
     if not missing:
         return
     from bostadcli.dates import format_date
@@ -914,7 +926,7 @@ def _refuse_without_consent(missing: list[str], recipient: Recipient, as_of: dat
         ).format(
             n=len(missing),
             recipient=recipient.label,
-            date=format_date(as_of, "long"),
+            date=format_date(on, "long"),
             refs=shown,
             code=recipient.value,
         )
@@ -929,28 +941,85 @@ def cases_without_consent(
     as_of: date,
     since: date | None = None,
     status: str | None = None,
+    today: date | None = None,
+    landlord_id: int | None = None,
 ) -> list[str]:
-    """The cases an export would include that have no valid consent for ``recipient``.
+    """The cases an export would include that have no consent for ``recipient`` valid
+    on the real date (``consents.consent_day(today)``; ``as_of`` only picks the rows).
 
+    For a landlord, only the cases of ``landlord_id`` are considered: an export for a
+    landlord carries that landlord's tenants and nobody else.
     A table without cases (landlords) carries nobody's circumstances: nothing to consent to.
     """
-    from bostadcli.consents import VALID_ON
+    from bostadcli.consents import cases_without_consent_sql, consent_day
 
     table = get_table(name)
     if not table.has_cases:
         return []
     sql, params = _query(table, as_of=as_of, since=since, status=status)
-    params |= {"who": recipient.value, "on": as_of.isoformat()}
+    params |= {"who": recipient.value, "on": consent_day(today).isoformat()}
+    only = ""
+    if landlord_id is not None:
+        only = "AND x.ref IN (SELECT ref FROM households WHERE landlord_id = :export_landlord)"
+        params["export_landlord"] = landlord_id
     cursor = db.execute(
         f"""
         SELECT DISTINCT x.ref FROM ({sql}) AS x
-        WHERE NOT EXISTS (SELECT 1 FROM consents c JOIN households ch ON ch.id = c.household_id
-                          WHERE ch.ref = x.ref AND c.recipient = :who AND {VALID_ON})
+        WHERE {cases_without_consent_sql("x.ref")} {only}
         ORDER BY x.ref
         """,
         params,
     )
     return [str(r[0]) for r in cursor.fetchall()]
+
+
+def recipient_landlord(db: Database, who: Recipient | None, landlord: str | None) -> int | None:
+    """The landlord an export for a landlord is for (``--landlord NAME``), by id.
+
+    Consent to share with "the landlord" is consent for the household's own landlord,
+    never landlords in general: such an export must name the landlord.
+    """
+    from bostadcli.landlords import get_landlord
+
+    if who is not Recipient.landlord:
+        if landlord is not None:
+            raise InvalidInput("--landlord", landlord, _("only with --recipient landlord"))
+        return None
+    if landlord is None:
+        raise InvalidInput(
+            "--landlord",
+            "",
+            _("an export for a landlord must name the landlord: add --landlord NAME"),
+        )
+    return int(get_landlord(db, landlord)["id"])
+
+
+def _landlord_name(db: Database, landlord_id: int | None) -> str | None:
+    if landlord_id is None:
+        return None
+    found = db.execute("SELECT name FROM landlords WHERE id = ?", [landlord_id]).fetchone()
+    return None if found is None else str(found[0])
+
+
+def _for_landlord(
+    table: ExportTable, sql: str, params: dict[str, Any], landlord_id: int | None, on: date
+) -> tuple[str, dict[str, Any]]:
+    """Keep the rows of ``landlord_id``'s tenants who consent to their landlord on ``on``."""
+    from bostadcli.consents import cases_without_consent_sql
+
+    if landlord_id is None or not table.has_cases:
+        return sql, params
+    params = params | {
+        "export_landlord": landlord_id,
+        "who": Recipient.landlord.value,
+        "on": on.isoformat(),
+    }
+    return (
+        f"SELECT x.* FROM ({sql}) AS x"
+        " WHERE x.ref IN (SELECT ref FROM households WHERE landlord_id = :export_landlord)"
+        f" AND NOT {cases_without_consent_sql('x.ref')}",
+        params,
+    )
 
 
 def _status_choice(status: str) -> str:
@@ -1004,10 +1073,15 @@ class _Counted:
     def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
         self.rows = rows
         self.count = 0
+        # The cases whose rows left, for the disclosure log.
+        self.refs: set[str] = set()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for row in self.rows:
             self.count += 1
+            ref = row.get("ref")
+            if isinstance(ref, str):
+                self.refs.add(ref)
             yield row
 
     def close(self) -> None:
@@ -1031,16 +1105,23 @@ def export_table(
     bom: bool = False,
     delimiter: str = ",",
     recipient: str | None = None,
+    landlord: str | None = None,
     command: str,
+    today: date | None = None,
 ) -> int:
     """Write one table to ``out`` as CSV, JSON or JSON Lines; returns the row count.
 
-    With a ``recipient`` outside social services (a landlord, Kronofogden, a debt
-    collector), every case in the export must have valid consent for that recipient on
-    ``as_of``, or nothing is written (ConsentRequired names the cases without it).
+    With a ``recipient`` outside social services, consent is judged on the real date
+    ``today`` (default: the machine's date), whatever ``as_of`` replays. For Kronofogden
+    or a debt collector every case in the export must have valid consent, or nothing is
+    written (ConsentRequired names the cases without it). For a landlord, ``landlord``
+    names which one, and the export holds only that landlord's tenants who consent to
+    their landlord (``cases_without_consent`` with ``landlord_id`` lists those left out).
     The export is logged even when writing stops half-way (a closed pipe): the log
     says how many rows left the database, and for whom.
     """
+    from bostadcli.consents import consent_day
+
     if fmt not in FORMATS:
         raise InvalidInput(
             "--format", fmt, _("must be one of: {allowed}").format(allowed="csv, json, jsonl")
@@ -1051,15 +1132,27 @@ def export_table(
         raise InvalidInput("--delimiter", delimiter, _("use ',', ';' or a tab"))
     table = get_table(name)
     who = recipient_choice(recipient)
-    if who is not None:
+    landlord_id = recipient_landlord(db, who, landlord)
+    landlord_name = _landlord_name(db, landlord_id)
+    on = consent_day(today)
+    if who is not None and who is not Recipient.landlord:
         _refuse_without_consent(
-            cases_without_consent(db, name, who, as_of=as_of, since=since, status=status),
+            cases_without_consent(db, name, who, as_of=as_of, since=since, status=status, today=on),
             who,
-            as_of,
+            on,
         )
     columns = list(table.columns)
     rows = _Counted(
-        iter_rows(db, name, as_of=as_of, include_pnr=include_pnr, since=since, status=status)
+        iter_rows(
+            db,
+            name,
+            as_of=as_of,
+            include_pnr=include_pnr,
+            since=since,
+            status=status,
+            landlord_id=landlord_id,
+            today=on,
+        )
     )
     try:
         if fmt == "csv":
@@ -1078,6 +1171,8 @@ def export_table(
             row_count=rows.count,
             include_pnr=include_pnr and table.has_pnr,
             recipient=who,
+            recipient_name=landlord_name,
+            refs=rows.refs,
         )
     return rows.count
 
@@ -1097,24 +1192,24 @@ def record_export(
     row_count: int,
     include_pnr: bool,
     recipient: Recipient | None = None,
+    recipient_name: str | None = None,
+    refs: Iterable[str] = (),
+    household_ids: Iterable[int] = (),
 ) -> None:
-    from bostadcli.db import now_utc, transaction
+    """Log an export as a disclosure of the cases it carried (``audit.record_disclosure``)."""
+    from bostadcli.audit import record_disclosure
 
-    with transaction(db):
-        db.execute(
-            "INSERT INTO export_log"
-            " (at, os_user, command, table_name, row_count, include_pnr, recipient)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                now_utc(),
-                os_user(),
-                command,
-                table_name,
-                row_count,
-                int(include_pnr),
-                recipient.value if recipient else None,
-            ],
-        )
+    record_disclosure(
+        db,
+        what=table_name,
+        row_count=row_count,
+        include_pnr=include_pnr,
+        refs=refs,
+        household_ids=household_ids,
+        recipient=recipient.value if recipient else None,
+        recipient_name=recipient_name,
+        command=command,
+    )
 
 
 # The columns of a household row that a document carries (everything but the ids).
@@ -1183,8 +1278,10 @@ def export_household(
     *,
     include_pnr: bool = False,
     recipient: str | None = None,
+    landlord: str | None = None,
     as_of: date,
     command: str,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """One case with everything recorded about it, as one JSON-ready document.
 
@@ -1193,7 +1290,8 @@ def export_household(
     Landlords are named, not numbered: the household's own in ``landlord``, the others
     its plans and supports name in ``landlords``. Letters travel as records; their
     files stay where they were written. With a ``recipient`` outside social services
-    the case needs valid consent for it on ``as_of``.
+    the case needs consent for it valid on the real date ``today`` (not ``as_of``); for
+    a landlord, ``landlord`` must name the household's own landlord.
     """
     from bostadcli.consents import require_consent
     from bostadcli.db import now_utc, one, rows
@@ -1201,11 +1299,19 @@ def export_household(
 
     hid = household_id(db, ref)
     who = recipient_choice(recipient)
-    if who is not None:
-        require_consent(db, ref, who, as_of)
+    landlord_id = recipient_landlord(db, who, landlord)
     stored = one(db, "SELECT * FROM households WHERE id = ?", [hid])
     if stored is None:
         raise NotFound(_("no household {ref}").format(ref=ref))
+    if landlord_id is not None and stored["landlord_id"] != landlord_id:
+        raise ConsentRequired(
+            _(
+                "{ref} is not a tenant of {landlord}: consent to share with the landlord"
+                " covers the household's own landlord only"
+            ).format(ref=ref, landlord=shown_name(landlord or ""))
+        )
+    if who is not None:
+        require_consent(db, ref, who, today=today)
     household = {k: stored[k] for k in HOUSEHOLD_FIELDS}
     household["reasons"] = [
         r["reason"]
@@ -1265,6 +1371,8 @@ def export_household(
         row_count=count,
         include_pnr=include_pnr,
         recipient=who,
+        recipient_name=_landlord_name(db, landlord_id),
+        household_ids=[hid],
     )
     return document
 

@@ -630,9 +630,18 @@ def list_households(
         " (children + children_part_time) = 0, opened_on, ref"
     )
     result = rows(db, sql, params)
+    if include_pnr:
+        _disclosed(db, "household list", [row["id"] for row in result])
     for row in result:
         _decorate(row, as_of=as_of, include_pnr=include_pnr)
     return result
+
+
+def _disclosed(db: Database, what: str, ids: list[int]) -> None:
+    """Full personnummer on the screen or in a pipe: a disclosure, logged per case."""
+    from bostadcli.audit import record_disclosure
+
+    record_disclosure(db, what=what, row_count=len(ids), include_pnr=True, household_ids=ids)
 
 
 def _decorate(row: dict[str, Any], *, as_of: date, include_pnr: bool) -> None:
@@ -668,6 +677,8 @@ def show_household(
         {"id": hid, **figure_params(as_of)},
     )
     case = found[0]
+    if include_pnr:
+        _disclosed(db, "household show", [hid])
     _decorate(case, as_of=as_of, include_pnr=include_pnr)
     detail = one(
         db,

@@ -20,7 +20,7 @@ import json
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
@@ -523,6 +523,42 @@ def _notice_recorded(db: Database, hid: int, served_on: date | None, amount: Mon
     )
 
 
+def _fingerprint(**values: Any) -> str:
+    """What identifies a row of a landlord's list, whatever file it came in: its values
+    as parsed (names normalised, dates and amounts as values, not as typed), so the
+    same row in another encoding, with another delimiter, a date written differently
+    or "1 234,50" for "1234.50" is the same row."""
+    import hashlib
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, str):
+            return validate.name_key(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        ore = getattr(value, "ore", None)
+        return ore if ore is not None else value
+
+    text = json.dumps({k: plain(v) for k, v in sorted(values.items())}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _row_imported(db: Database, fingerprint: str) -> bool:
+    found = db.execute("SELECT 1 FROM imported_rows WHERE fingerprint = ?", [fingerprint])
+    return found.fetchone() is not None
+
+
+def _remember_row(db: Database, fingerprint: str, hid: int, notice_id: int) -> None:
+    from bostadcli.db import now_utc
+
+    db.execute(
+        "INSERT OR IGNORE INTO imported_rows (fingerprint, household_id, notice_id, imported_at)"
+        " VALUES (?, ?, ?, ?)",
+        [fingerprint, hid, notice_id, now_utc()],
+    )
+
+
 def _import_row(
     db: Database,
     row: _Row,
@@ -536,7 +572,7 @@ def _import_row(
 ) -> None:
     from dateutil.relativedelta import relativedelta
 
-    from bostadcli.households import NewHousehold, add_household, edit_household
+    from bostadcli.households import NewHousehold, add_household, edit_household, household_id
     from bostadcli.landlords import find_landlord
     from bostadcli.notices import NewNotice, record_notice
     from bostadcli.pnr import parse_pnr
@@ -585,6 +621,26 @@ def _import_row(
             )
         summary.new_landlords.append(landlord_name)
 
+    fingerprint = _fingerprint(
+        landlord=landlord_name,
+        name=name,
+        pnr=pnr.digits if pnr else None,
+        co_tenant=(_one_line(row.text("co_tenant_name")), co_pnr_text),
+        street=street,
+        postal_code=postal_code,
+        city=_one_line(row.text("city")),
+        contract=_one_line(row.text("contract_number")),
+        rent=rent,
+        amount=amount,
+        terminated_on=terminated_on,
+        served_on=served_on,
+        ground=ground_text,
+        children=[(c.birth_date, c.part_time) for c in children + part_time],
+        note=row.text("note"),
+    )
+    if _row_imported(db, fingerprint):
+        summary.unchanged += 1
+        return
     notice = NewNotice(
         kind=NoticeKind.termination.value,
         ground=ground.value if ground else None,
@@ -600,9 +656,10 @@ def _import_row(
             summary.unchanged += 1
             summary.unchanged_rows.append((line, ref))
             return
-        record_notice(db, ref, notice, as_of=as_of)
+        notice_id = record_notice(db, ref, notice, as_of=as_of)
         if amount is not None:
             edit_household(db, ref, changes={"arrears": amount})
+        _remember_row(db, fingerprint, hid, notice_id)
         summary.notices_on_known += 1
         summary.known_rows.append((line, ref))
         return
@@ -656,7 +713,8 @@ def _import_row(
             parse_pnr(co_pnr_text, as_of=as_of).masked(),
             _("already in another open case: add this row by hand"),
         ) from None
-    record_notice(db, ref, notice, as_of=as_of, new_case=True)
+    notice_id = record_notice(db, ref, notice, as_of=as_of, new_case=True)
+    _remember_row(db, fingerprint, household_id(db, ref), notice_id)
     if closed is not None:
         summary.recently_closed.append(
             {
@@ -874,7 +932,7 @@ def read_document(stream: IO[bytes], *, source: str) -> dict[str, Any]:
         ) from None
     except UnicodeDecodeError:
         raise InvalidInput(source, "", _("not UTF-8 text")) from None
-    except ValueError as exc:  # a number of thousands of digits
+    except ValueError as exc:  # e.g. a number with more digits than Python converts
         raise InvalidInput(
             source, "", _("not a JSON document: {error}").format(error=exc)
         ) from None
@@ -914,11 +972,35 @@ def _insert(db: Database, table: str, record: dict[str, Any], where: str) -> int
             f" VALUES ({', '.join('?' for _n in names)})",
             [record[n] for n in names],
         )
-    except sqlite3.IntegrityError as exc:
+    except (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError) as exc:
         raise InvalidInput(
             where, "", _("not accepted by the database: {error}").format(error=exc)
         ) from None
     return int(cursor.lastrowid or 0)
+
+
+def _checked_row(
+    db: Database, table: str, row: dict[str, Any], at: str, *, skip: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Every field of a document row through the command line's validators
+    (``fields.check_field``), except ``skip`` (ids mapped by the caller)."""
+    from bostadcli.fields import check_field
+
+    types = {str(r[1]): str(r[2]) for r in db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+    unknown = set(row) - set(types)
+    if unknown:
+        raise InvalidInput(
+            at,
+            ", ".join(sorted(unknown)),
+            _("fields this installation does not know; upgrade bostadcli"),
+        )
+    skipped = set(skip)
+    return {
+        key: value
+        if key in skipped
+        else check_field(table, key, value, f"{at}.{key}", sql_type=types[key])
+        for key, value in row.items()
+    }
 
 
 def _landlord_details(document: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
@@ -941,7 +1023,7 @@ def _landlord_details(document: Mapping[str, Any], source: str) -> dict[str, dic
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             raise InvalidInput(at, "name", _("missing"))
-        found[name.strip().casefold()] = item | {"_where": at}
+        found[validate.name_key(name)] = item | {"_where": at}
     return found
 
 
@@ -957,7 +1039,7 @@ def _landlord_id(
     found = find_landlord(db, name)
     if found is not None:
         return int(found["id"]), False
-    landlord = details.get(name.strip().casefold())
+    landlord = details.get(validate.name_key(name))
     if landlord is None:
         raise InvalidInput(where, name, _("a landlord the document does not describe"))
     at = landlord["_where"]
@@ -966,6 +1048,9 @@ def _landlord_id(
         for k in exporting.LANDLORD_FIELDS
         if k not in ("created_at", "updated_at") and landlord.get(k) is not None
     }
+    for key, value in fields.items():
+        if not isinstance(value, str):
+            raise InvalidInput(f"{at}.{key}", str(value)[:80], _("expected text"))
     if "cooperation_agreement_on" in fields:
         fields["cooperation_agreement_on"] = parse_date(
             str(fields["cooperation_agreement_on"]), field=f"{at}.cooperation_agreement_on"
@@ -974,7 +1059,12 @@ def _landlord_id(
         added = add_landlord(db, **fields)
     except InvalidInput as exc:
         raise exc.located(at) from None
-    stamps = {k: landlord.get(k) for k in ("created_at", "updated_at")}
+    from bostadcli.fields import check_field
+
+    stamps = {
+        k: check_field("landlords", k, landlord.get(k), f"{at}.{k}")
+        for k in ("created_at", "updated_at")
+    }
     if all(stamps.values()):
         # Moved, not new: keep when the landlord was first recorded.
         db.execute(
@@ -1029,8 +1119,19 @@ def import_household(
     origin = household.get("ref")
     if not isinstance(origin, str) or not origin:
         raise InvalidInput(where, "ref", _("missing"))
-    opened = parse_date(str(household.get("opened_on") or ""), field=f"{where}.opened_on")
-    pnr_included = bool(document.get("pnr_included"))
+    origin = validate.case_ref(origin, field=f"{where}.ref")
+    opened_text = household.get("opened_on")
+    if not isinstance(opened_text, str):
+        raise InvalidInput(f"{where}.opened_on", str(opened_text)[:80], _("missing"))
+    opened = parse_date(opened_text, field=f"{where}.opened_on")
+    pnr_included = document.get("pnr_included", False)
+    if not isinstance(pnr_included, bool):
+        raise InvalidInput(
+            f"{source}: pnr_included", str(pnr_included)[:80], _("expected true or false")
+        )
+    reasons = household.get("reasons") or []
+    if not isinstance(reasons, list):
+        raise InvalidInput(f"{where}.reasons", str(reasons)[:80], _("expected a list"))
     details = _landlord_details(document, source)
     counts: dict[str, int] = {}
     renumbered: dict[str, str] = {}
@@ -1046,10 +1147,11 @@ def import_household(
                     file=source, origin=origin, ref=earlier["ref"]
                 )
             )
-        record = {k: household.get(k) for k in exporting.HOUSEHOLD_FIELDS if k != "ref"}
-        record["postal_code"] = validate.postal_code(record.get("postal_code"))
-        record["care_of_postal_code"] = validate.postal_code(
-            record.get("care_of_postal_code"), field="care_of_postal_code"
+        record = _checked_row(
+            db,
+            "households",
+            {k: household.get(k) for k in exporting.HOUSEHOLD_FIELDS if k != "ref"},
+            where,
         )
         record["origin_ref"] = origin
         # Documents from before letter languages carry none: Swedish, as everywhere else.
@@ -1070,8 +1172,10 @@ def import_household(
             record["landlord_id"] = landlord_id(str(landlord["name"]), f"{source}: landlord")
         record["ref"] = allocate_ref(db, opened)
         hid = _insert(db, "households", record, where)
-        for reason in household.get("reasons") or []:
-            validate.choice(Reason, reason, field=f"{where}.reasons")
+        for i, reason in enumerate(reasons):
+            if not isinstance(reason, str):
+                raise InvalidInput(f"{where}.reasons[{i}]", str(reason)[:80], _("expected text"))
+            validate.choice(Reason, reason, field=f"{where}.reasons[{i}]")
             _insert(db, "household_reasons", {"household_id": hid, "reason": reason}, where)
         ids: dict[str, dict[int, int]] = {}
         # Parts that point into others' numbers by value (a letter naming its supports)
@@ -1086,8 +1190,20 @@ def import_household(
                 at = f"{source}: {name}[{i}]"
                 if not isinstance(item, dict):
                     raise InvalidInput(at, type(item).__name__, _("expected a JSON object"))
-                _check_vocab(item, part.vocab, at)
                 row = dict(item)
+                row.pop("household_id", None)
+                landlord_names = {v: row.pop(v, None) for v in part.landlords.values()}
+                for column in part.landlords:
+                    row.pop(column, None)
+                row = _checked_row(db, part.table, row, at, skip=part.pnr_columns)
+                _check_vocab(row, part.vocab, at)
+                for key in part.pnr_columns:
+                    if row.get(key) is not None and not isinstance(row[key], str):
+                        raise InvalidInput(f"{at}.{key}", str(row[key])[:80], _("expected text"))
+                for key, value in landlord_names.items():
+                    if value is not None and not isinstance(value, str):
+                        raise InvalidInput(f"{at}.{key}", str(value)[:80], _("expected text"))
+                row |= {k: v for k, v in landlord_names.items() if v is not None}
                 old_id = row.pop("id", None)
                 if "household_id" in columns:
                     row["household_id"] = hid

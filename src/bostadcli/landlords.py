@@ -58,7 +58,7 @@ def find_landlord(db: Database, name: str) -> dict[str, Any] | None:
     return one(
         db,
         "SELECT * FROM landlords WHERE casefold(name) = ? ORDER BY id",
-        [name.strip().casefold()],
+        [validate.name_key(name)],
     )
 
 
@@ -101,7 +101,9 @@ def edit_landlord(
     cleaned = _clean({k: v for k, v in changes.items() if k in EDITABLE})
     with transaction(db):
         current = get_landlord(db, name)
-        renamed = "name" in cleaned and cleaned["name"].casefold() != current["name"].casefold()
+        renamed = "name" in cleaned and validate.name_key(cleaned["name"]) != validate.name_key(
+            current["name"]
+        )
         if renamed and find_landlord(db, cleaned["name"]) is not None:
             raise Conflict(
                 _("a landlord named '{name}' exists already").format(name=cleaned["name"])

@@ -488,10 +488,14 @@ def build_context(
     params: dict[str, str] | None = None,
     plan: str | None = None,
     supports: Sequence[int] | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """The context of one letter of ``kind``: the case, the checked parameters, for
     a plan letter the plan (refused without the landlord's consent where it goes there),
-    and for a support_ending letter the supports it is about."""
+    and for a support_ending letter the supports it is about.
+
+    The content is the case on ``as_of``; consent is judged on the real date the letter
+    is made (``today``, default the machine's date), never on ``as_of``."""
     from bostadcli.consents import require_consent
     from bostadcli.vocab import Recipient
 
@@ -515,7 +519,7 @@ def build_context(
             param=context["params"].get("support"),
         )
     if kind.to_landlord:
-        require_consent(db, context["ref"], Recipient.landlord, as_of)
+        require_consent(db, context["ref"], Recipient.landlord, today=today)
         landlord_lines = _landlord_lines(context["landlord"])
         context["copies"] = [
             {"label": "Hyresgästens", "lines": context["recipient"]["lines"]},
@@ -639,8 +643,10 @@ def render_letter(
     plan: str | None = None,
     user_dir: Path | None = None,
     env: Environment | None = None,
+    today: date | None = None,
 ) -> Rendered:
-    """Render one letter for a case (nothing is written or recorded)."""
+    """Render one letter for a case (nothing is written or recorded); ``today`` is the
+    real date consent is judged on (see ``build_context``)."""
     kind_ = letter_kind(kind)
     fmt = letter_format(fmt)
     if plan is not None and not kind_.uses_plan:
@@ -648,7 +654,9 @@ def render_letter(
     check_letterhead(config)
     env = env or templating.environment(user_dir)
     versions = prepare_templates(env, [kind_.code], fmt)
-    context = build_context(db, ref, kind_, config=config, as_of=as_of, params=params, plan=plan)
+    context = build_context(
+        db, ref, kind_, config=config, as_of=as_of, params=params, plan=plan, today=today
+    )
     name, language = _chosen(env, kind_.code, fmt, context)
     content, pages = render_context(env, kind_.code, fmt, context, base_url=_base_url(user_dir))
     return Rendered(
@@ -769,6 +777,7 @@ def make_letter(
     params: dict[str, str] | None = None,
     plan: str | None = None,
     user_dir: Path | None = None,
+    today: date | None = None,
 ) -> OneOff:
     """Render one letter; with ``out``, write it (owner-only) and, with ``record``,
     record it and log it. Without ``out`` the caller shows the content (a preview)."""
@@ -786,10 +795,25 @@ def make_letter(
         params=params,
         plan=plan,
         user_dir=user_dir,
+        today=today,
     )
+    if out is not None:
+        write_private_file(out, letter.content, force=overwrite, protect=database_files(db))
+    if not record:
+        # Shown or written without a letter record (which would log it as a contact):
+        # still a disclosure of the case, logged as one.
+        from bostadcli.audit import record_disclosure
+
+        record_disclosure(
+            db,
+            what=f"letter {letter.kind}",
+            row_count=1,
+            refs=[letter.ref],
+            recipient="landlord" if KINDS[letter.kind].to_landlord else None,
+            recipient_name=None if out is None else str(out),
+        )
     if out is None:
         return OneOff(letter, None, None)
-    write_private_file(out, letter.content, force=overwrite, protect=database_files(db))
     letter_id = None
     if record:
         case = one(db, "SELECT caseworker FROM households WHERE ref = ?", [letter.ref])

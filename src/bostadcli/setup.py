@@ -33,6 +33,22 @@ def migration_status(db: Database) -> list[dict[str, Any]]:
     ]
 
 
+def _visible(text: str) -> str:
+    """A name with its lookalike characters spelled out (\\u00a0), to tell two apart."""
+    import unicodedata
+
+    return "".join(
+        ch
+        if ch == " "
+        or (
+            (ch.isprintable() and not ch.isspace() and not unicodedata.combining(ch))
+            and unicodedata.category(ch) != "Cf"
+        )
+        else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
 def integrity_check(db: Database) -> dict[str, Any]:
     problems = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
     problems += [
@@ -58,6 +74,29 @@ def integrity_check(db: Database) -> dict[str, Any]:
         )
         for c in century
     ]
+    from bostadcli import audit
+    from bostadcli.i18n import _
+
+    if not audit.guard_intact(db):
+        problems.append(
+            _(
+                "the audit log's guard triggers are missing or changed: the database was"
+                " altered outside bostadcli; restore it from a backup"
+            )
+        )
+    # Two landlords the same but for spaces, invisible characters or composed letters
+    # (kept apart when names were normalised): one of them should be renamed or merged.
+    for pair in rows(
+        db,
+        "SELECT group_concat(name, ' | ') AS names FROM landlords"
+        " GROUP BY casefold(name) HAVING count(*) > 1",
+    ):
+        problems.append(
+            _(
+                "landlords with the same name once spaces and invisible characters are"
+                " normalised: {names}; rename one with 'bostad landlord edit NAME --name NEW'"
+            ).format(names=_visible(pair["names"]))
+        )
     counts = {
         table: rows(db, f"SELECT count(*) AS n FROM [{table}]")[0]["n"]
         for table in db.table_names()

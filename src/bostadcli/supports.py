@@ -270,8 +270,8 @@ def _cap_warnings(support: dict[str, Any]) -> list[str]:
 
 
 def _quota_warnings(db: Database, company: str, year: int, quota: Mapping[str, int]) -> list[str]:
-    usage = {row["company"].casefold(): row for row in quota_usage(db, year, quota=quota)}
-    row = usage[company.casefold()]
+    usage = {validate.name_key(row["company"]): row for row in quota_usage(db, year, quota=quota)}
+    row = usage[validate.name_key(company)]
     if row["quota"] is None:
         return [
             _(
@@ -314,10 +314,15 @@ def quota_usage(
     for name, allowed in (quota or {}).items():
         landlord = find_landlord(db, name)
         company = landlord["name"] if landlord else name
-        by_name[company.casefold()] = {"company": company, "quota": int(allowed), "used": 0}
+        by_name[validate.name_key(company)] = {
+            "company": company,
+            "quota": int(allowed),
+            "used": 0,
+        }
     for row in counted:
         entry = by_name.setdefault(
-            row["company"].casefold(), {"company": row["company"], "quota": None, "used": 0}
+            validate.name_key(row["company"]),
+            {"company": row["company"], "quota": None, "used": 0},
         )
         entry["used"] = int(row["used"])
     result = sorted(by_name.values(), key=lambda r: r["company"].casefold())

@@ -21,13 +21,39 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-/]{5,30}$")
 
 
+# Characters that show as nothing: zero-width space, non-joiner and joiner, word joiner,
+# byte-order mark, soft hyphen, Mongolian vowel separator. In a name they only make a
+# lookalike ("Exempel\u200bhem AB" is not "Exempelhem AB" to a computer).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
+_SPACES = re.compile(r"[^\S\n\t]+|\t+")
+
+
+def normalise_name(text: str) -> str:
+    """A single line of text as it is stored and compared: Unicode NFC (a decomposed
+    ö is the ö), invisible characters removed, every kind of space (no-break, thin,
+    ideographic, tab) a plain space, runs of spaces one, no space at either end.
+
+    The one normalisation of names: every name input (``clean_text``) and every lookup
+    by name (``name_key``) goes through it.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def name_key(text: str) -> str:
+    """What names are compared by: normalised and case-folded."""
+    return normalise_name(text).casefold()
+
+
 def clean_text(
     value: str | None, *, field: str, max_length: int = NAME_MAX, multiline: bool = False
 ) -> str | None:
     """Trimmed text, or None when empty. Control characters are refused, not stripped.
 
-    Everything else (any script, right-to-left marks, quotes, braces) is kept exactly as
-    typed: names are rendered as text everywhere, never evaluated.
+    A single line (a name, an address) is normalised (``normalise_name``); text of
+    several lines is put in NFC. Everything else (any script, right-to-left marks,
+    quotes, braces) is kept as typed: names are rendered as text everywhere, never
+    evaluated.
     """
     if value is None:
         return None
@@ -43,9 +69,14 @@ def clean_text(
         if category == "Cs":
             # What Python makes of bytes that are not UTF-8 (a mis-set terminal).
             raise InvalidInput(field, value, _("is not valid UTF-8 text"))
-    text = text.strip()
+    if len(text) > max_length * 4:
+        # Far too long whatever normalising would remove: no need to look closer.
+        raise InvalidInput(field, value, _("longer than {n} characters").format(n=max_length))
+    text = unicodedata.normalize("NFC", text).strip() if multiline else normalise_name(text)
     if len(text) > max_length:
         raise InvalidInput(field, value, _("longer than {n} characters").format(n=max_length))
+    if not text and value.strip():
+        raise InvalidInput(field, value, _("has only invisible characters"))
     return text or None
 
 

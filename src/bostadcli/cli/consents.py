@@ -27,6 +27,9 @@ def _columns() -> list[Column]:
         Column("expires_on", _("Expires")),
         Column("revoked_on", _("Revoked")),
         Column("valid", _("Valid"), kind="bool"),
+        Column("recorded_on", _("Recorded")),
+        Column("backdated", _("Back-dated"), kind="bool"),
+        Column("backdate_reason", _("Why back-dated")),
         Column("note", _("Note"), in_table=False),
     ]
 
@@ -47,7 +50,17 @@ def add(
         typer.Option(
             "--given",
             metavar=_("YYYY-MM-DD"),
-            help=_("The day consent was given (default: today)."),
+            help=_(
+                "The day consent was given (default: today). Not after today; before today"
+                " needs --reason."
+            ),
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help=_("Why a consent given before today is recorded only now (stored, shown)."),
         ),
     ] = None,
     expires: Annotated[
@@ -60,9 +73,10 @@ def add(
     note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.consents import add_consent
+    from bostadcli.consents import add_consent, consent_day
 
-    today = as_of(as_of_)
+    today = consent_day()
+    del as_of_  # accepted like everywhere; consent is recorded on the real date
     add_consent(
         state(ctx).database(),
         ref,
@@ -71,7 +85,8 @@ def add(
         expires_on=optional_date(expires, field="--expires"),
         recipient_name=name,
         note=note,
-        as_of=today,
+        reason=reason,
+        today=today,
     )
     typer.echo(_("Recorded consent for {recipient}.").format(recipient=recipient.label), err=True)
 
@@ -97,15 +112,16 @@ def revoke(
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.consents import revoke_consent
+    from bostadcli.consents import consent_day, revoke_consent
 
-    today = as_of(as_of_)
+    today = consent_day()
+    del as_of_  # a revocation is recorded on the real date
     revoke_consent(
         state(ctx).database(),
         ref,
         recipient=recipient.value,
         revoked_on=optional_date(on, field="--date") or today,
-        as_of=today,
+        today=today,
     )
     typer.echo(_("Revoked consent for {recipient}.").format(recipient=recipient.label), err=True)
 

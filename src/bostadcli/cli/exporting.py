@@ -7,6 +7,7 @@ added there is exportable here without a change.
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
@@ -70,12 +71,60 @@ RecipientOpt = Annotated[
     typer.Option(
         "--recipient",
         help=_(
-            "Who the data is for, outside social services: refused unless every case"
-            " exported has valid consent for them on --as-of."
+            "Who the data is for, outside social services. Consent is judged on today's"
+            " date, not --as-of: for Kronofogden or a debt collector every case needs it;"
+            " for a landlord (name it with --landlord) only that landlord's tenants who"
+            " consented are exported."
         ),
         show_default=False,
     ),
 ]
+LandlordOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--landlord",
+        metavar=_("NAME"),
+        help=_("With --recipient landlord: the landlord the export is for."),
+        show_default=False,
+    ),
+]
+
+
+def _left_out(
+    db: "Database",
+    name: str,
+    landlord: str | None,
+    *,
+    as_of: date,
+    since: date | None,
+    status: str | None,
+) -> None:
+    """Say which of the landlord's tenants an export for the landlord left out."""
+    from bostadcli.exporting import cases_without_consent
+    from bostadcli.landlords import get_landlord
+
+    if landlord is None:
+        return
+    found = cases_without_consent(
+        db,
+        name,
+        Recipient.landlord,
+        as_of=as_of,
+        since=since,
+        status=status,
+        landlord_id=int(get_landlord(db, landlord)["id"]),
+    )
+    if found:
+        typer.echo(
+            ngettext(
+                "Left out {n} case without valid consent for the landlord: {refs}",
+                "Left out {n} cases without valid consent for the landlord: {refs}",
+                len(found),
+            ).format(n=len(found), refs=", ".join(found)),
+            err=True,
+        )
+
+
 OutOpt = Annotated[
     Path | None,
     typer.Option(
@@ -130,27 +179,31 @@ def _table_command(name: str) -> Callable[..., None]:
         bom: BomOpt = False,
         delimiter: DelimiterOpt = ",",
         recipient: RecipientOpt = None,
+        landlord: LandlordOpt = None,
         out: OutOpt = None,
         force: ForceOpt = False,
     ) -> None:
         from bostadcli.exporting import export_table
 
         db = state(ctx).database()
+        day, since_on = as_of(as_of_), optional_date(since, field="--since")
         with _output(out, force=force, db=db) as stream:
             count = export_table(
                 db,
                 name,
                 stream,
                 fmt=fmt.value,
-                as_of=as_of(as_of_),
+                as_of=day,
                 include_pnr=include_pnr,
-                since=optional_date(since, field="--since"),
+                since=since_on,
                 status=status,
                 bom=bom,
                 delimiter="\t" if delimiter in ("\\t", "tab") else delimiter,
                 recipient=recipient.value if recipient else None,
+                landlord=landlord,
                 command=_command_line(ctx),
             )
+        _left_out(db, name, landlord, as_of=day, since=since_on, status=status)
         if out is not None:
             typer.echo(
                 ngettext("Wrote {n} row to {path}.", "Wrote {n} rows to {path}.", count).format(
@@ -191,6 +244,7 @@ def household(
     ] = DocumentFormat.json,
     include_pnr: IncludePnrOpt = False,
     recipient: RecipientOpt = None,
+    landlord: LandlordOpt = None,
     as_of_: AsOfOpt = None,
     out: OutOpt = None,
     force: ForceOpt = False,
@@ -205,6 +259,7 @@ def household(
             ref,
             include_pnr=include_pnr,
             recipient=recipient.value if recipient else None,
+            landlord=landlord,
             as_of=as_of(as_of_),
             command=_command_line(ctx),
         )

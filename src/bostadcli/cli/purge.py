@@ -1,7 +1,8 @@
 """bostad purge."""
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,9 +11,17 @@ from bostadcli.cli.options import AsOfOpt, FormatOpt
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _, ngettext
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.purge import PurgePlan
+
 PURGE_HELP = _(
-    "Delete closed cases whose retention period has run out (gallring).\n\n"
-    "Lists what it will delete first; asks on a terminal, needs --yes elsewhere.\n\n"
+    "Delete case files whose retention period has run out (gallring): closed cases and"
+    " open ones, five years after their last entry.\n\n"
+    "Lists what it will delete first; asks on a terminal, needs --yes elsewhere."
+    " Retention is judged on today's date: --as-of only shows what a purge on another"
+    " day would delete.\n\n"
     "Example: bostad purge --dry-run"
 )
 
@@ -36,24 +45,66 @@ def purge(
         bool, typer.Option("--dry-run", help=_("Only list what would be deleted."))
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", help=_("Delete without asking."))] = False,
+    archive: Annotated[
+        Path | None,
+        typer.Option(
+            "--archive",
+            metavar=_("DIR"),
+            help=_(
+                "Instead: write the due cases kept for research (born on the 5th, 15th or"
+                " 25th) to a new folder DIR as documents with a manifest, then remove"
+                " them from the database."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
+    from bostadcli.dates import real_today
     from bostadcli.errors import UsageError
-    from bostadcli.purge import plan_purge, run_purge
+    from bostadcli.purge import plan_purge, refuse_other_day, run_purge
 
     app_state = state(ctx)
+    day, today = as_of(as_of_), real_today()
+    if yes and not dry_run:
+        refuse_other_day(day, today)
     db = app_state.database()
     plan = plan_purge(
-        db, as_of=as_of(as_of_), retention_years=app_state.config().policy.retention_years
+        db, as_of=day, retention_years=app_state.config().policy.retention_years, today=today
     )
+    if archive is not None:
+        _archive(db, plan, archive, yes=yes, dry_run=dry_run, fmt=fmt)
+        return
     columns = [
         Column("ref", _("Case")),
         Column("closed_on", _("Closed")),
         Column("last_entry", _("Last entry")),
         Column("due_by", _("Delete by")),
     ]
-    emit(plan.delete, columns, fmt, empty=_("No case is due for deletion."))
+    if fmt is Format.table:
+        emit(plan.delete, columns, fmt, empty=_("No case is due for deletion."))
+        if plan.open_cases:
+            emit(
+                plan.open_cases,
+                columns,
+                fmt,
+                title=_("Open cases without an entry in {n} years").format(n=plan.retention_years),
+            )
+    else:
+        # One listing for a pipe: the open cases are those without a closing date.
+        emit(plan.delete + plan.open_cases, columns, fmt)
+    if plan.open_cases:
+        typer.echo(
+            ngettext(
+                "{n} open case has had no entry in {years} years: it is deleted with the"
+                " rest; close it or add an entry first if it is still active.",
+                "{n} open cases have had no entry in {years} years: they are deleted with"
+                " the rest; close them or add an entry first if they are still active.",
+                len(plan.open_cases),
+            ).format(n=len(plan.open_cases), years=plan.retention_years),
+            err=True,
+        )
     if plan.kept_for_research:
         typer.echo(
             _("Kept for research (born on the 5th, 15th or 25th): {refs}").format(
@@ -61,16 +112,26 @@ def purge(
             ),
             err=True,
         )
-    if dry_run or not (plan.delete or plan.files_pending):
+    if day != today and not dry_run:
+        typer.echo(
+            _(
+                "Only shown: a purge on {date} would delete these; cases are deleted on"
+                " today's date only."
+            ).format(date=day.isoformat()),
+            err=True,
+        )
         return
-    if plan.delete and not yes:
+    due = len(plan.delete) + len(plan.open_cases)
+    if dry_run or not (due or plan.files_pending):
+        return
+    if due and not yes:
         if not sys.stdin.isatty():
             raise UsageError(_("purge deletes cases: confirm with --yes"))
         question = ngettext(
             "Delete {n} case and everything in it?",
             "Delete {n} cases and everything in them?",
-            len(plan.delete),
-        ).format(n=len(plan.delete))
+            due,
+        ).format(n=due)
         if not confirm(question):
             typer.echo(_("Nothing was deleted."), err=True)
             return
@@ -82,7 +143,7 @@ def purge(
             ),
             err=True,
         )
-    if plan.files_pending and not plan.delete:
+    if plan.files_pending and not due:
         typer.echo(
             ngettext(
                 "Finished an interrupted purge: removed {n} letter file.",
@@ -91,3 +152,41 @@ def purge(
             ).format(n=record["files_removed"]),
             err=True,
         )
+
+
+def _archive(
+    db: "Database", plan: "PurgePlan", folder: Path, *, yes: bool, dry_run: bool, fmt: Format
+) -> None:
+    """purge --archive DIR: the research-day cases that are due, to DIR, then removed."""
+    from bostadcli.errors import UsageError
+    from bostadcli.purge import archive_research
+
+    columns = [
+        Column("ref", _("Case")),
+        Column("closed_on", _("Closed")),
+        Column("last_entry", _("Last entry")),
+        Column("due_by", _("Delete by")),
+    ]
+    emit(plan.research, columns, fmt, empty=_("No case kept for research is due."))
+    if dry_run or not plan.research or plan.as_of != plan.today:
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(_("purge --archive removes cases: confirm with --yes"))
+        question = ngettext(
+            "Archive {n} case to {path} and remove it from the database?",
+            "Archive {n} cases to {path} and remove them from the database?",
+            len(plan.research),
+        ).format(n=len(plan.research), path=folder)
+        if not confirm(question):
+            typer.echo(_("Nothing was archived."), err=True)
+            return
+    record = archive_research(db, plan, folder)
+    typer.echo(
+        ngettext(
+            "Archived {n} case to {path} (with manifest.json) and removed it.",
+            "Archived {n} cases to {path} (with manifest.json) and removed them.",
+            record["deleted"],
+        ).format(n=record["deleted"], path=record["folder"]),
+        err=True,
+    )

@@ -246,6 +246,14 @@ def print_household(case: dict[str, Any]) -> None:
         + (f" ({esc(c['recipient_name'])})" if c["recipient_name"] else "")
         + f": {c['given_on']}–{c['revoked_on'] or c['expires_on'] or ''} "
         + (_("valid") if c["valid"] else _("not valid"))
+        + (
+            " "
+            + _("(recorded {day}, back-dated: {reason})").format(
+                day=c["recorded_on"], reason=esc(c["backdate_reason"] or "")
+            )
+            if c.get("backdated")
+            else ""
+        )
         for c in case["consents"]
     ]
     parts += [
