@@ -463,6 +463,137 @@ def m0013_letter_language(db: Database) -> None:
     )
 
 
+@migrations(name="0014_application_id")
+def m0014_application_id(db: Database) -> None:
+    # Mark the file as bostadcli's (SQLite's header field for the program that owns a
+    # file): --db naming another program's SQLite file is then refused, not migrated.
+    # Databases made before this migration are recognised by their migrations table.
+    from bostadcli.db import APPLICATION_ID
+
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+@migrations(name="0015_consent_disclosures_retention_imports")
+def m0015_consent_disclosures_retention_imports(db: Database) -> None:
+    # recorded_on: the real date a consent was written down (consent is judged on the
+    # real date, never --as-of); a consent given before it is back-dated and
+    # backdate_reason says why. Existing consents were recorded on their created_at day.
+    # landlord_id: the landlord a consent for "the landlord" was given for (the
+    # household's at the time); NULL for the consents recorded before.
+    # The audit log's delete guard no longer reads a marker that any SQL could set
+    # (audit_context.command = 'purge'): it refuses every delete, and a purge lifts it
+    # inside its own transaction only (purge.py). The per-table triggers are refreshed
+    # without the marker by audit.refresh_triggers after this migration.
+    # Disclosures (audit.record_disclosure): export_log gains whom by name and whether a
+    # disclosure held every case (a backup); disclosures names the cases of the others,
+    # so 'bostad audit --household' shows each case's. Its rows go with a purged case.
+    # purge_log.archived_to: the folder research-day cases were archived to before they
+    # were removed (purge --archive).
+    # imported_rows: each row of a landlord's list that made a notice, by the hash of its
+    # parsed values, so the same list imported again changes nothing (importing.py).
+    _run(
+        db,
+        """
+ALTER TABLE export_log ADD COLUMN recipient_name TEXT;
+ALTER TABLE export_log ADD COLUMN all_cases INTEGER NOT NULL DEFAULT 0
+    CHECK (all_cases IN (0, 1));
+CREATE TABLE disclosures (
+    export_id INTEGER NOT NULL REFERENCES export_log (id),
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    PRIMARY KEY (household_id, export_id)
+) STRICT, WITHOUT ROWID;
+ALTER TABLE purge_log ADD COLUMN archived_to TEXT;
+CREATE TABLE imported_rows (
+    fingerprint TEXT PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    notice_id INTEGER REFERENCES notices (id) ON DELETE SET NULL,
+    imported_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX imported_rows_household ON imported_rows (household_id);
+ALTER TABLE consents ADD COLUMN recorded_on TEXT;
+ALTER TABLE consents ADD COLUMN landlord_id INTEGER REFERENCES landlords (id);
+ALTER TABLE consents ADD COLUMN backdate_reason TEXT;
+UPDATE consents SET recorded_on = substr(created_at, 1, 10);
+DROP TRIGGER audit_log_no_delete;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
+""",
+    )
+
+
+# Names as they were stored before names were normalised (validate.normalise_name).
+_NAME_COLUMNS = (
+    ("landlords", "name"),
+    ("landlords", "contact_person"),
+    ("landlords", "street"),
+    ("landlords", "city"),
+    ("households", "caseworker"),
+    ("households", "street"),
+    ("households", "city"),
+    ("members", "name"),
+    ("contacts", "caseworker"),
+    ("consents", "recipient_name"),
+    ("supports", "support_person"),
+)
+
+
+@migrations(name="0015b_normalise_names")
+def m0015b_normalise_names(db: Database) -> None:
+    # Lookalike names (a no-break space, a zero-width character, a decomposed ö, two
+    # spaces) are stored normalised from now on; this brings stored names across. A
+    # landlord whose normalised name would equal another landlord's keeps its name as it
+    # was: two records are never merged silently, 'bostad db check' reports the pair.
+    # Uses the normalisation of this version on purpose: it defines what "the same
+    # name" means.
+    from bostadcli.validate import name_key, normalise_name
+
+    taken: dict[str, int] = {}
+    for table, column in _NAME_COLUMNS:
+        found = db.execute(
+            f"SELECT id, [{column}] FROM [{table}] WHERE [{column}] IS NOT NULL ORDER BY id"
+        ).fetchall()
+        if table == "landlords" and column == "name":
+            for row_id, value in found:
+                taken.setdefault(name_key(value), row_id)
+        for row_id, value in found:
+            new = normalise_name(value)
+            if new == value or not new:
+                continue
+            if table == "landlords" and column == "name" and taken.get(name_key(new)) != row_id:
+                continue
+            db.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE id = ?", [new, row_id])
+
+
+@migrations(name="0018_identity_level")
+def m0018_identity_level(db: Database) -> None:
+    # How sure the identity behind a samordningsnummer is (lag 2022:1697: styrkt,
+    # sannolik, osäker), where the caseworker knows it; NULL otherwise. Stored numbers
+    # are not rewritten: `bostad db check` lists those whose century disagrees with
+    # folkbokföringslagen 18 § and `bostad member fix-century` corrects one.
+    _run(
+        db,
+        "ALTER TABLE members ADD COLUMN identity_level TEXT"
+        " CHECK (identity_level IN ('confirmed', 'probable', 'uncertain'))",
+    )
+
+
+@migrations(name="0018b_tenancy")
+def m0018b_tenancy(db: Database) -> None:
+    # The kind of contract the household lives on (NULL: not recorded, as for every case
+    # before this migration), and the housing allowance (bostadsbidrag) it receives per
+    # month, which the förbehållsbelopp takes off the rent.
+    _run(
+        db,
+        """
+ALTER TABLE households ADD COLUMN tenancy_type TEXT CHECK (tenancy_type IN
+    ('first_hand', 'social_contract', 'municipal_sublet', 'training_flat', 'sublet',
+     'lodger', 'none'));
+ALTER TABLE households ADD COLUMN housing_allowance_ore INTEGER
+    CHECK (housing_allowance_ore >= 0)
+""",
+    )
+
+
 @migrations(name="0019_corrections")
 def m0019_corrections(db: Database) -> None:
     # Corrections, the way a case file is corrected: nothing is deleted. A voided case,
@@ -646,134 +777,3 @@ CREATE TABLE settings (
 ) STRICT
 """,
     )
-
-
-@migrations(name="0018_identity_level")
-def m0018_identity_level(db: Database) -> None:
-    # How sure the identity behind a samordningsnummer is (lag 2022:1697: styrkt,
-    # sannolik, osäker), where the caseworker knows it; NULL otherwise. Stored numbers
-    # are not rewritten: `bostad db check` lists those whose century disagrees with
-    # folkbokföringslagen 18 § and `bostad member fix-century` corrects one.
-    _run(
-        db,
-        "ALTER TABLE members ADD COLUMN identity_level TEXT"
-        " CHECK (identity_level IN ('confirmed', 'probable', 'uncertain'))",
-    )
-
-
-@migrations(name="0018b_tenancy")
-def m0018b_tenancy(db: Database) -> None:
-    # The kind of contract the household lives on (NULL: not recorded, as for every case
-    # before this migration), and the housing allowance (bostadsbidrag) it receives per
-    # month, which the förbehållsbelopp takes off the rent.
-    _run(
-        db,
-        """
-ALTER TABLE households ADD COLUMN tenancy_type TEXT CHECK (tenancy_type IN
-    ('first_hand', 'social_contract', 'municipal_sublet', 'training_flat', 'sublet',
-     'lodger', 'none'));
-ALTER TABLE households ADD COLUMN housing_allowance_ore INTEGER
-    CHECK (housing_allowance_ore >= 0)
-""",
-    )
-
-
-@migrations(name="0014_application_id")
-def m0014_application_id(db: Database) -> None:
-    # Mark the file as bostadcli's (SQLite's header field for the program that owns a
-    # file): --db naming another program's SQLite file is then refused, not migrated.
-    # Databases made before this migration are recognised by their migrations table.
-    from bostadcli.db import APPLICATION_ID
-
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-
-
-@migrations(name="0015_consent_disclosures_retention_imports")
-def m0015_consent_disclosures_retention_imports(db: Database) -> None:
-    # recorded_on: the real date a consent was written down (consent is judged on the
-    # real date, never --as-of); a consent given before it is back-dated and
-    # backdate_reason says why. Existing consents were recorded on their created_at day.
-    # landlord_id: the landlord a consent for "the landlord" was given for (the
-    # household's at the time); NULL for the consents recorded before.
-    # The audit log's delete guard no longer reads a marker that any SQL could set
-    # (audit_context.command = 'purge'): it refuses every delete, and a purge lifts it
-    # inside its own transaction only (purge.py). The per-table triggers are refreshed
-    # without the marker by audit.refresh_triggers after this migration.
-    # Disclosures (audit.record_disclosure): export_log gains whom by name and whether a
-    # disclosure held every case (a backup); disclosures names the cases of the others,
-    # so 'bostad audit --household' shows each case's. Its rows go with a purged case.
-    # purge_log.archived_to: the folder research-day cases were archived to before they
-    # were removed (purge --archive).
-    # imported_rows: each row of a landlord's list that made a notice, by the hash of its
-    # parsed values, so the same list imported again changes nothing (importing.py).
-    _run(
-        db,
-        """
-ALTER TABLE export_log ADD COLUMN recipient_name TEXT;
-ALTER TABLE export_log ADD COLUMN all_cases INTEGER NOT NULL DEFAULT 0
-    CHECK (all_cases IN (0, 1));
-CREATE TABLE disclosures (
-    export_id INTEGER NOT NULL REFERENCES export_log (id),
-    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
-    PRIMARY KEY (household_id, export_id)
-) STRICT, WITHOUT ROWID;
-ALTER TABLE purge_log ADD COLUMN archived_to TEXT;
-CREATE TABLE imported_rows (
-    fingerprint TEXT PRIMARY KEY,
-    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
-    notice_id INTEGER REFERENCES notices (id) ON DELETE SET NULL,
-    imported_at TEXT NOT NULL
-) STRICT;
-CREATE INDEX imported_rows_household ON imported_rows (household_id);
-ALTER TABLE consents ADD COLUMN recorded_on TEXT;
-ALTER TABLE consents ADD COLUMN landlord_id INTEGER REFERENCES landlords (id);
-ALTER TABLE consents ADD COLUMN backdate_reason TEXT;
-UPDATE consents SET recorded_on = substr(created_at, 1, 10);
-DROP TRIGGER audit_log_no_delete;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
-""",
-    )
-
-
-# Names as they were stored before names were normalised (validate.normalise_name).
-_NAME_COLUMNS = (
-    ("landlords", "name"),
-    ("landlords", "contact_person"),
-    ("landlords", "street"),
-    ("landlords", "city"),
-    ("households", "caseworker"),
-    ("households", "street"),
-    ("households", "city"),
-    ("members", "name"),
-    ("contacts", "caseworker"),
-    ("consents", "recipient_name"),
-    ("supports", "support_person"),
-)
-
-
-@migrations(name="0015b_normalise_names")
-def m0015b_normalise_names(db: Database) -> None:
-    # Lookalike names (a no-break space, a zero-width character, a decomposed ö, two
-    # spaces) are stored normalised from now on; this brings stored names across. A
-    # landlord whose normalised name would equal another landlord's keeps its name as it
-    # was: two records are never merged silently, 'bostad db check' reports the pair.
-    # Uses the normalisation of this version on purpose: it defines what "the same
-    # name" means.
-    from bostadcli.validate import name_key, normalise_name
-
-    taken: dict[str, int] = {}
-    for table, column in _NAME_COLUMNS:
-        found = db.execute(
-            f"SELECT id, [{column}] FROM [{table}] WHERE [{column}] IS NOT NULL ORDER BY id"
-        ).fetchall()
-        if table == "landlords" and column == "name":
-            for row_id, value in found:
-                taken.setdefault(name_key(value), row_id)
-        for row_id, value in found:
-            new = normalise_name(value)
-            if new == value or not new:
-                continue
-            if table == "landlords" and column == "name" and taken.get(name_key(new)) != row_id:
-                continue
-            db.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE id = ?", [new, row_id])
