@@ -77,7 +77,11 @@ def recovery_on(db: Any, ref: str, deadline: date) -> None:
     notice = add_notice(
         db,
         ref,
-        NewNotice(kind="termination", served_on=deadline - timedelta(days=21)),
+        NewNotice(
+            kind="termination",
+            served_on=deadline - timedelta(days=21),
+            notified_on=deadline - timedelta(days=21),
+        ),
         as_of=LATER,
     )
     assert notice["recovery_deadline"] == deadline.isoformat()

@@ -122,7 +122,12 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         db,
         ref,
         NewNotice(
-            kind="termination", received_on=served, served_on=served, amount=Money(1_490_000)
+            kind="termination",
+            terminated_on=served - timedelta(days=3),
+            notified_on=served - timedelta(days=2),
+            served_on=served,
+            service_method="in_person",
+            amount=Money(1_490_000),
         ),
         as_of=as_of,
     )
@@ -156,7 +161,7 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
     add_notice(
         db,
         ref,
-        NewNotice(kind="warning", ground="disturbance", received_on=as_of - timedelta(days=5)),
+        NewNotice(kind="warning", ground="disturbance", notified_on=as_of - timedelta(days=5)),
         as_of=as_of,
     )
     made.append(

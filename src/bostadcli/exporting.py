@@ -40,6 +40,7 @@ from bostadcli.vocab import (
     Recipient,
     ReferralTarget,
     Role,
+    ServiceMethod,
     Source,
     SupportKind,
     Vocab,
@@ -158,9 +159,33 @@ def _derive_member(row: dict[str, Any], as_of: date) -> None:
 
 
 def _derive_notice(row: dict[str, Any], as_of: date) -> None:
+    from bostadcli.notices import recovery_facts
+
+    row.update(recovery_facts(row))
     eviction = row.get("eviction_at")
     row["deadline"] = row.get("recovery_deadline") or (eviction[:10] if eviction else None)
     _days_left(row, as_of, "deadline")
+
+
+def _notice_moved(
+    row: dict[str, Any], renumbered: Mapping[str, str], ids: Mapping[str, Mapping[int, int]]
+) -> None:
+    """A moved notice's recovery deadline by this installation's rule: a document from
+    before notified_on kept the day social services received a termination or warning
+    in received_on, which is the day it was notified."""
+    from bostadcli.dates import parse_date
+    from bostadcli.workdays import recovery_deadline
+
+    if "notified_on" not in row and row.get("kind") in ("termination", "warning"):
+        row["notified_on"] = row.get("received_on")
+    if row.get("kind") != "termination" or (row.get("ground") or "unpaid_rent") != "unpaid_rent":
+        return
+    served, notified = (
+        parse_date(str(row[key]), field=key) if row.get(key) else None
+        for key in ("served_on", "notified_on")
+    )
+    deadline = recovery_deadline(served, notified)
+    row["recovery_deadline"] = deadline.isoformat() if deadline else None
 
 
 register(
@@ -307,8 +332,9 @@ register(
         name="notices",
         description=N_("Notices, warnings, Kronofogden applications and eviction dates."),
         sql="""
-SELECT h.ref, n.id, n.kind, n.ground, n.received_on, n.served_on, n.amount_ore,
-    n.recovery_deadline, n.eviction_at, n.enforcement_case, n.note, n.created_at
+SELECT h.ref, n.id, n.kind, n.ground, n.received_on, n.notified_on, n.terminated_on,
+    n.served_on, n.service_method, n.amount_ore, n.recovery_deadline, n.eviction_at,
+    n.enforcement_case, n.note, n.created_at
 FROM notices n JOIN households h ON h.id = n.household_id
 WHERE {where}
 ORDER BY h.ref, n.id
@@ -318,12 +344,32 @@ ORDER BY h.ref, n.id
             col("id", N_("the notice's number in this database"), "int"),
             col("kind", N_("termination, warning, enforcement_application or eviction")),
             col("ground", N_("unpaid_rent, disturbance, neglect or other")),
-            col("received_on", N_("the day social services received it"), "date"),
+            col("received_on", N_("the day social services recorded it"), "date"),
+            col(
+                "notified_on",
+                N_("the day the landlord's notice reached social services (empty: no record)"),
+                "date",
+            ),
+            col("terminated_on", N_("the day of the termination"), "date"),
             col("served_on", N_("the day the tenant was served (delgiven)"), "date"),
+            col("service_method", N_("in_person, substitute, spikning or unknown")),
             col("amount_ore", N_("amount to pay to keep the home, in öre"), "money"),
             col(
                 "recovery_deadline",
-                N_("last day to pay and keep the home (served + 21 days, next working day)"),
+                N_(
+                    "last day to pay and keep the home: the later of served_on and notified_on"
+                    " + 21 days, next working day (empty: the period has not started)"
+                ),
+                "date",
+            ),
+            col(
+                "recovery_missing",
+                N_("what the recovery period waits for: served_on, notified_on"),
+                "list",
+            ),
+            col(
+                "earliest_decision_on",
+                N_("the first day a decision to evict may be given (two working days after)"),
                 "date",
             ),
             col("eviction_at", N_("eviction day, with time when known: YYYY-MM-DDTHH:MM")),
@@ -337,7 +383,11 @@ ORDER BY h.ref, n.id
         since_meaning=N_("received on or after"),
         status="h.status",
         derive=_derive_notice,
-        part=Part(table="notices", vocab={"kind": NoticeKind, "ground": Reason}),
+        part=Part(
+            table="notices",
+            vocab={"kind": NoticeKind, "ground": Reason, "service_method": ServiceMethod},
+            adapt=_notice_moved,
+        ),
     )
 )
 
@@ -762,6 +812,63 @@ ORDER BY h.ref, s.start_on, s.id
             table="supports",
             vocab={"kind": SupportKind},
             landlords={"landlord_id": "landlord"},
+        ),
+    )
+)
+
+
+def _undertaking_moved(
+    row: dict[str, Any], renumbered: Mapping[str, str], ids: Mapping[str, Mapping[int, int]]
+) -> None:
+    """An undertaking is given to a landlord: one without is no undertaking. (Imported
+    after the notices, which it points at.)"""
+    if row.get("landlord_id") is None:
+        raise InvalidInput("landlord", "", _("missing"))
+
+
+register(
+    ExportTable(
+        name="undertakings",
+        description=N_("Social services' written undertakings to pay the rent."),
+        sql="""
+SELECT h.ref, u.id, u.given_on, l.name AS landlord, u.covers, u.amount_ore, u.decided_by,
+    u.notice_id, n.recovery_deadline,
+    u.notice_id IS NOT NULL AND (n.recovery_deadline IS NULL OR u.given_on <= n.recovery_deadline)
+        AS stops_eviction,
+    u.note, u.created_at
+FROM undertakings u
+JOIN households h ON h.id = u.household_id
+JOIN landlords l ON l.id = u.landlord_id
+LEFT JOIN notices n ON n.id = u.notice_id
+WHERE {where}
+ORDER BY h.ref, u.given_on, u.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("id", N_("the undertaking's number in this database"), "int"),
+            col("given_on", N_("the day it was given to the landlord in writing"), "date"),
+            col("landlord", N_("the landlord it was given to")),
+            col("covers", N_("what it covers")),
+            col("amount_ore", N_("the amount it covers, in öre (empty: none named)"), "money"),
+            col("decided_by", N_("who decided it")),
+            col("notice_id", N_("the termination for unpaid rent it answers"), "int"),
+            col("recovery_deadline", N_("that termination's recovery deadline"), "date"),
+            col(
+                "stops_eviction",
+                N_("true when given within the recovery period of the termination it answers"),
+                "bool",
+            ),
+            col("note", N_("free-text note")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+        ),
+        since="u.given_on",
+        since_meaning=N_("given on or after"),
+        status="h.status",
+        part=Part(
+            table="undertakings",
+            refs={"notice_id": "notices"},
+            landlords={"landlord_id": "landlord"},
+            adapt=_undertaking_moved,
         ),
     )
 )

@@ -16,8 +16,8 @@ from bostadcli.errors import InvalidInput
 from bostadcli.households import household_id
 from bostadcli.i18n import _
 from bostadcli.money import Money
-from bostadcli.vocab import NoticeKind, Reason
-from bostadcli.workdays import recovery_deadline
+from bostadcli.vocab import NoticeKind, Reason, ServiceMethod
+from bostadcli.workdays import earliest_eviction_decision, recovery_deadline
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -43,12 +43,54 @@ def parse_eviction_at(text: str, *, field: str = "eviction_at") -> str:
 class NewNotice:
     kind: str
     ground: str | None = None
-    received_on: date | None = None
+    # The day the landlord's notice (of a termination, of a warning) reached social
+    # services; None: no record of it. ``received_on`` is its name before 0017 and
+    # still works as an alias.
+    notified_on: date | None = None
     served_on: date | None = None
     amount: Money | None = None
     eviction_at: str | None = None
     enforcement_case: str | None = None
     note: str | None = None
+    received_on: date | None = None
+    terminated_on: date | None = None
+    service_method: str | None = None
+
+
+# Notices the landlord must send social services: their notified_on is a legal fact.
+NOTIFIED_KINDS = (NoticeKind.termination, NoticeKind.warning)
+
+
+def _check_dates(kind: NoticeKind, notice: NewNotice, notified: date | None, as_of: date) -> None:
+    """The dates of a notice against today and against each other (one-line errors)."""
+    said = "--received" if notice.notified_on is None and notice.received_on else "--notified"
+    dated = (
+        (said, notified),
+        ("--served", notice.served_on),
+        ("--terminated", notice.terminated_on),
+    )
+    for name, value in dated:
+        if value is not None and value > as_of:
+            raise InvalidInput(name, value.isoformat(), _("is in the future"))
+    if notice.terminated_on is not None and kind is not NoticeKind.termination:
+        raise InvalidInput(
+            "--terminated",
+            notice.terminated_on.isoformat(),
+            _("only a termination has a termination date"),
+        )
+    terminated = notice.terminated_on
+    if terminated is not None:
+        for name, value in dated[:2]:
+            if value is not None and value < terminated:
+                raise InvalidInput(
+                    name,
+                    value.isoformat(),
+                    _("is before the termination ({date})").format(date=terminated.isoformat()),
+                )
+    if notice.service_method is not None and notice.served_on is None:
+        raise InvalidInput(
+            "--service-method", notice.service_method, _("needs the service date (--served)")
+        )
 
 
 def add_notice(db: Database, ref: str, notice: NewNotice, *, as_of: date) -> dict[str, Any]:
@@ -69,9 +111,25 @@ def record_notice(
     ground = validate.choice(Reason, notice.ground, field="ground") if notice.ground else None
     if kind is NoticeKind.termination and ground is None:
         ground = Reason.unpaid_rent
-    for name, value in (("received", notice.received_on), ("served", notice.served_on)):
-        if value is not None and value > as_of:
-            raise InvalidInput(name, value.isoformat(), _("is in the future"))
+    if (
+        notice.notified_on is not None
+        and notice.received_on is not None
+        and notice.notified_on != notice.received_on
+    ):
+        raise InvalidInput(
+            "--received",
+            notice.received_on.isoformat(),
+            _("is another name for --notified; give one of them"),
+        )
+    notified = notice.notified_on or notice.received_on
+    _check_dates(kind, notice, notified, as_of)
+    method = None
+    if notice.served_on is not None:
+        method = validate.choice(
+            ServiceMethod,
+            notice.service_method or ServiceMethod.unknown.value,
+            field="--service-method",
+        )
     if notice.amount is not None and notice.amount.ore < 0:
         raise InvalidInput("amount", str(notice.amount), _("cannot be negative"))
     if kind is NoticeKind.eviction and not notice.eviction_at:
@@ -82,13 +140,19 @@ def record_notice(
         )
     eviction_at = parse_eviction_at(notice.eviction_at) if notice.eviction_at else None
     deadline = None
-    if kind is NoticeKind.termination and ground is Reason.unpaid_rent and notice.served_on:
-        deadline = recovery_deadline(notice.served_on).isoformat()
+    if kind is NoticeKind.termination and ground is Reason.unpaid_rent:
+        found = recovery_deadline(notice.served_on, notified)
+        deadline = found.isoformat() if found else None
     record = {
         "kind": kind.value,
         "ground": ground.value if ground else None,
-        "received_on": (notice.received_on or as_of).isoformat(),
+        "received_on": (notified or as_of).isoformat(),
+        "notified_on": (
+            notified.isoformat() if notified is not None and kind in NOTIFIED_KINDS else None
+        ),
+        "terminated_on": notice.terminated_on.isoformat() if notice.terminated_on else None,
         "served_on": notice.served_on.isoformat() if notice.served_on else None,
+        "service_method": method.value if method else None,
         "amount_ore": notice.amount.ore if notice.amount is not None else None,
         "recovery_deadline": deadline,
         "eviction_at": eviction_at,
@@ -134,8 +198,9 @@ def list_notices(
     result = rows(
         db,
         f"""
-        SELECT n.id, h.ref, n.kind, n.ground, n.received_on, n.served_on, n.amount_ore,
-            n.recovery_deadline, n.eviction_at, n.enforcement_case, n.note
+        SELECT n.id, h.ref, n.kind, n.ground, n.received_on, n.notified_on, n.terminated_on,
+            n.served_on, n.service_method, n.amount_ore, n.recovery_deadline, n.eviction_at,
+            n.enforcement_case, n.note
         FROM notices n JOIN households h ON h.id = n.household_id
         WHERE {" AND ".join(where)}
         ORDER BY coalesce(n.recovery_deadline, substr(n.eviction_at, 1, 10), n.received_on),
@@ -149,6 +214,7 @@ def list_notices(
             row["eviction_at"][:10] if row["eviction_at"] else None
         )
         row["deadline"] = deadline
+        row.update(recovery_facts(row))
         row["days_left"] = (date.fromisoformat(deadline) - as_of).days if deadline else None
         if upcoming_within is not None and (
             row["days_left"] is None or not 0 <= row["days_left"] <= upcoming_within
@@ -156,3 +222,25 @@ def list_notices(
             continue
         out.append(row)
     return out
+
+
+def recovery_facts(notice: dict[str, Any]) -> dict[str, Any]:
+    """What the recovery period of a stored notice is: ``recovery_missing`` names the
+    dates it waits for (``served_on``, ``notified_on``: the period has not started),
+    empty for a period that runs or a notice without one; ``earliest_decision_on`` is
+    the first day a decision to evict may be given (jordabalken 12 kap. 44 § 2 st)."""
+    rent_termination = (
+        notice["kind"] == NoticeKind.termination.value
+        and (notice["ground"] or Reason.unpaid_rent.value) == Reason.unpaid_rent.value
+    )
+    missing = [
+        key
+        for key in ("served_on", "notified_on")
+        if rent_termination and not notice["recovery_deadline"] and not notice[key]
+    ]
+    deadline = notice["recovery_deadline"]
+    earliest = earliest_eviction_decision(date.fromisoformat(deadline)) if deadline else None
+    return {
+        "recovery_missing": missing,
+        "earliest_decision_on": earliest.isoformat() if earliest else None,
+    }

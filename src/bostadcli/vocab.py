@@ -77,6 +77,15 @@ class NoticeKind(Vocab):
     eviction = "eviction"
 
 
+class ServiceMethod(Vocab):
+    """How the tenant was served the termination (delgivning); decides the service date."""
+
+    in_person = "in_person"
+    substitute = "substitute"
+    spikning = "spikning"
+    unknown = "unknown"
+
+
 class ContactKind(Vocab):
     letter = "letter"
     phone = "phone"
@@ -201,6 +210,10 @@ _LABELS: dict[tuple[str, str], str] = {
     ("NoticeKind", "warning"): N_("warning to correct"),
     ("NoticeKind", "enforcement_application"): N_("application to Kronofogden"),
     ("NoticeKind", "eviction"): N_("eviction date"),
+    ("ServiceMethod", "in_person"): N_("in person"),
+    ("ServiceMethod", "substitute"): N_("substitute service"),
+    ("ServiceMethod", "spikning"): N_("left at the home (spikning)"),
+    ("ServiceMethod", "unknown"): N_("not known"),
     ("ContactKind", "letter"): N_("letter"),
     ("ContactKind", "phone"): N_("phone call"),
     ("ContactKind", "sms"): N_("text message"),

@@ -31,6 +31,7 @@ from bostadcli.cli import (
     supports,
     templates,
     typer_i18n,
+    undertakings,
 )
 from bostadcli.cli.context import AppState
 from bostadcli.errors import BostadError, one_line, shown
@@ -319,6 +320,11 @@ app.add_typer(households.app, name="household", help=_("Households at risk: the 
 app.add_typer(members.app, name="member", help=_("Adults and children of a household."))
 app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing companies."))
 app.add_typer(notices.app, name="notice", help=_("Notices, warnings, Kronofogden, eviction dates."))
+app.add_typer(
+    undertakings.app,
+    name="undertaking",
+    help=_("Social services' written undertakings to pay the rent."),
+)
 app.add_typer(contacts.app, name="contact", help=_("The contact log."))
 app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
 app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))

@@ -7,9 +7,9 @@ import typer
 from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import days_text
+from bostadcli.cli.views import days_text, recovery_text
 from bostadcli.i18n import _
-from bostadcli.vocab import NoticeKind, Reason, label
+from bostadcli.vocab import NoticeKind, Reason, ServiceMethod, label
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -19,8 +19,11 @@ def _columns() -> list[Column]:
         Column("ref", _("Case")),
         Column("kind", _("Notice"), show=lambda v, r: label(NoticeKind, v)),
         Column("ground", _("Ground"), show=lambda v, r: label(Reason, v)),
-        Column("received_on", _("Received")),
+        Column("received_on", _("Received"), in_table=False),
+        Column("notified_on", _("Notified")),
+        Column("terminated_on", _("Terminated"), in_table=False),
         Column("served_on", _("Served")),
+        Column("service_method", _("Service"), in_table=False),
         Column("amount_ore", _("Amount"), kind="money", justify="right"),
         Column("recovery_deadline", _("Recovery deadline"), in_table=False),
         Column("eviction_at", _("Eviction"), in_table=False),
@@ -28,8 +31,10 @@ def _columns() -> list[Column]:
             "deadline",
             _("Deadline"),
             kind="deadline",
-            show=lambda v, r: f"{v} ({days_text(r['days_left'])})" if v else "",
+            show=lambda v, r: f"{v} ({days_text(r['days_left'])})" if v else recovery_text(r),
         ),
+        Column("recovery_missing", _("Period waits for"), in_table=False),
+        Column("earliest_decision_on", _("Earliest eviction decision"), in_table=False),
         Column("days_left", _("Days left"), in_table=False),
         Column("enforcement_case", _("Kronofogden case"), in_table=False),
         Column("note", _("Note"), in_table=False),
@@ -59,12 +64,31 @@ def add(
             help=_("Day the tenant was served; starts the three-week recovery period."),
         ),
     ] = None,
-    received: Annotated[
+    notified: Annotated[
         str | None,
         typer.Option(
+            "--notified",
             "--received",
             metavar=_("YYYY-MM-DD"),
-            help=_("The day social services received it (default: today)."),
+            help=_(
+                "The day the landlord's notice reached social services; with the service"
+                " date it starts the recovery period. Without it the period has not started."
+            ),
+        ),
+    ] = None,
+    terminated: Annotated[
+        str | None,
+        typer.Option(
+            "--terminated",
+            metavar=_("YYYY-MM-DD"),
+            help=_("The day of the termination."),
+        ),
+    ] = None,
+    service_method: Annotated[
+        ServiceMethod | None,
+        typer.Option(
+            "--service-method",
+            help=_("How the tenant was served (default with --served: unknown)."),
         ),
     ] = None,
     amount: Annotated[
@@ -93,8 +117,10 @@ def add(
         NewNotice(
             kind=kind.value,
             ground=ground.value if ground else None,
-            received_on=optional_date(received, field="--received"),
+            notified_on=optional_date(notified, field="--notified"),
+            terminated_on=optional_date(terminated, field="--terminated"),
             served_on=optional_date(served, field="--served"),
+            service_method=service_method.value if service_method else None,
             amount=money(amount, field="--amount"),  # type: ignore[arg-type]
             eviction_at=eviction_at,
             enforcement_case=case_number,
@@ -104,10 +130,14 @@ def add(
     )
     if notice["recovery_deadline"]:
         typer.echo(
-            _("Recovery deadline {date} ({left}).").format(
-                date=notice["recovery_deadline"], left=days_text(notice["days_left"])
+            _("Recovery deadline {date} ({left}); earliest eviction decision {decision}.").format(
+                date=notice["recovery_deadline"],
+                left=days_text(notice["days_left"]),
+                decision=notice["earliest_decision_on"],
             )
         )
+    elif notice["recovery_missing"]:
+        typer.echo(_("Recovery period {state}.").format(state=recovery_text(notice)))
     else:
         typer.echo(_("Recorded the notice for {ref}.").format(ref=ref), err=True)
 

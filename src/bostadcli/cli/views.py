@@ -75,6 +75,18 @@ def days_text(days: int | None) -> str:
     return ngettext("{n} day left", "{n} days left", days).format(n=days)
 
 
+def recovery_text(notice: dict[str, Any]) -> str:
+    """A recovery period that has not started, in words: which date it waits for."""
+    missing = notice.get("recovery_missing") or []
+    if not missing:
+        return ""
+    if len(missing) == 2:
+        return _("not started: no service date, and no record that social services was notified")
+    if missing[0] == "served_on":
+        return _("not started: the tenant has not been served")
+    return _("not started: no record that social services was notified")
+
+
 def _deadline(value: Any, row: dict[str, Any]) -> str:
     if not value:
         return ""
@@ -193,15 +205,21 @@ def print_household(case: dict[str, Any]) -> None:
         ]
     if case["notices"]:
         table = Table(box=None, pad_edge=False, header_style="bold")
-        for heading in (_("Notice"), _("Received"), _("Served"), _("Amount"), _("Deadline")):
+        for heading in (_("Notice"), _("Notified"), _("Served"), _("Amount"), _("Deadline")):
             table.add_column(heading)
         for n in case["notices"]:
             deadline = n["deadline"] or ""
             style = deadline_style(n["days_left"])
             text = f"{deadline} ({days_text(n['days_left'])})" if deadline else ""
+            if n["earliest_decision_on"]:
+                text += "; " + _("eviction decision at the earliest {date}").format(
+                    date=n["earliest_decision_on"]
+                )
+            if n["recovery_missing"]:
+                text, style = recovery_text(n), "bold yellow"
             table.add_row(
                 esc(label(NoticeKind, n["kind"])),
-                n["received_on"] or "",
+                n["notified_on"] or "",
                 n["served_on"] or "",
                 format_money(Money(n["amount_ore"])) if n["amount_ore"] is not None else "",
                 f"[{style}]{text}[/]" if style and text else text,
