@@ -155,7 +155,7 @@ def test_parse_eviction_at_rejects(text: str) -> None:
         (NewNotice(kind="termination", amount=Money(-1)), "amount"),
         (NewNotice(kind="eviction"), "eviction_at"),
         (NewNotice(kind="warning", eviction_at="2027-02-03"), "eviction_at"),
-        (NewNotice(kind="eviction", eviction_at="2027-02-03 9"), "eviction_at"),
+        (NewNotice(kind="eviction", eviction_at="2027-02-03 9"), "--eviction-at"),
         (NewNotice(kind="warning", note="bell\x07"), "note"),
     ],
 )

@@ -25,6 +25,7 @@ from bostadcli import rules, validate
 from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
 from bostadcli.households import HOUSEHOLD_FIGURES, TENANT_JOIN
 from bostadcli.i18n import N_, _, ngettext
+from bostadcli.notices import BARRED_RISK
 from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
 from bostadcli.vocab import (
     CaseStatus,
@@ -159,11 +160,10 @@ def _derive_member(row: dict[str, Any], as_of: date) -> None:
 
 
 def _derive_notice(row: dict[str, Any], as_of: date) -> None:
-    from bostadcli.notices import recovery_facts
+    from bostadcli.notices import notice_deadline, recovery_facts
 
     row.update(recovery_facts(row))
-    eviction = row.get("eviction_at")
-    row["deadline"] = row.get("recovery_deadline") or (eviction[:10] if eviction else None)
+    row["deadline"] = notice_deadline(row)
     _days_left(row, as_of, "deadline")
 
 
@@ -331,12 +331,13 @@ register(
     ExportTable(
         name="notices",
         description=N_("Notices, warnings, Kronofogden applications and eviction dates."),
-        sql="""
+        sql=f"""
 SELECT h.ref, n.id, n.kind, n.ground, n.received_on, n.notified_on, n.terminated_on,
     n.served_on, n.service_method, n.amount_ore, n.recovery_deadline, n.eviction_at,
-    n.enforcement_case, n.note, n.created_at
+    n.enforcement_case, n.correct_by, n.especially_serious, n.copy_received_on, n.step_on,
+    n.decision_by, n.final_on, {BARRED_RISK} AS barred_risk, n.note, n.created_at
 FROM notices n JOIN households h ON h.id = n.household_id
-WHERE {where}
+WHERE {{where}}
 ORDER BY h.ref, n.id
 """,
         columns=(
@@ -374,8 +375,35 @@ ORDER BY h.ref, n.id
             ),
             col("eviction_at", N_("eviction day, with time when known: YYYY-MM-DDTHH:MM")),
             col("enforcement_case", N_("Kronofogden's case number")),
+            col(
+                "correct_by", N_("a warning: the day the tenant must have corrected it by"), "date"
+            ),
+            col(
+                "especially_serious",
+                N_("a termination without a warning because it is especially serious"),
+                "bool",
+            ),
+            col(
+                "copy_received_on",
+                N_("the day social services received the copy of the termination"),
+                "date",
+            ),
+            col(
+                "step_on",
+                N_("Kronofogden's steps: the day of the application, decision or request"),
+                "date",
+            ),
+            col("decision_by", N_("a decision: enforcement (utslag), court or rent_tribunal")),
+            col("final_on", N_("a decision: the day it became final"), "date"),
+            col(
+                "barred_risk",
+                N_(
+                    "a termination that may be barred: no_warning, warning_not_notified"
+                    " (12 kap. 42 § 3 st)"
+                ),
+            ),
             col("note", N_("free-text note")),
-            col("deadline", N_("recovery_deadline, or the eviction day"), "date"),
+            col("deadline", N_("recovery_deadline, the eviction day, or correct_by"), "date"),
             col("days_left", N_("days from --as-of to the deadline (negative: passed)"), "int"),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
         ),

@@ -418,7 +418,7 @@ def show_household(
 ) -> dict[str, Any]:
     """Everything about one case: members with ages, landlord, notices, consent, contacts,
     repayment plans (their state judged by ``policy``, the defaults when None)."""
-    from bostadcli import consents, contacts, notices, plans
+    from bostadcli import consents, contacts, notices, plans, undertakings
 
     hid = household_id(db, ref)
     found = rows(
@@ -445,6 +445,7 @@ def show_household(
     case["landlord_detail"] = landlord
     case["member_list"] = list_members(db, hid, as_of=as_of, include_pnr=include_pnr)
     case["notices"] = notices.list_notices(db, ref=ref, as_of=as_of)
+    case["undertakings"] = undertakings.list_undertakings(db, ref=ref, as_of=as_of)
     case["consents"] = consents.list_consents(db, ref=ref, as_of=as_of)
     case["contacts"] = contacts.list_contacts(db, ref=ref)
     case["plans"] = plans.household_plans(db, hid, as_of=as_of, policy=policy)

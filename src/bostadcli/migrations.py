@@ -524,3 +524,26 @@ CREATE INDEX undertakings_notice ON undertakings (notice_id);
 CREATE INDEX undertakings_landlord ON undertakings (landlord_id)
 """,
     )
+
+
+@migrations(name="0017c_warnings_enforcement")
+def m0017c_warnings_enforcement(db: Database) -> None:
+    # A warning to correct (rättelseanmaning, jordabalken 12 kap. 25 a §) gives the tenant
+    # until correct_by; a termination without one is barred unless especially serious,
+    # and then social services gets a copy of it (12 kap. 42 § 3-4 st): copy_received_on.
+    # Kronofogden's steps (utsökningsbalken 16 kap.): step_on is the day of an
+    # application, a decision or a request for enforcement; a decision says who gave it
+    # (decision_by) and the day it became final (final_on).
+    _run(
+        db,
+        """
+ALTER TABLE notices ADD COLUMN correct_by TEXT;
+ALTER TABLE notices ADD COLUMN especially_serious INTEGER NOT NULL DEFAULT 0
+    CHECK (especially_serious IN (0, 1));
+ALTER TABLE notices ADD COLUMN copy_received_on TEXT;
+ALTER TABLE notices ADD COLUMN step_on TEXT;
+ALTER TABLE notices ADD COLUMN decision_by TEXT CHECK (
+    decision_by IN ('enforcement', 'court', 'rent_tribunal'));
+ALTER TABLE notices ADD COLUMN final_on TEXT
+""",
+    )

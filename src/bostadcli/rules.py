@@ -23,6 +23,14 @@ RECOVERY_PERIOD_DAYS = 21
 # working days have passed after the recovery period ran out.
 EVICTION_DECISION_WORKING_DAYS = 2
 
+# Jordabalken 12 kap. 25 a § and 42 § 3-4 st (lag 2024:313): for disturbance and lack
+# of good conduct the landlord must first tell the tenant to correct it (rättelseanmaning)
+# and notify social services; neglect of the flat also needs a request to correct it
+# first (12 kap. 42 § 2 st). A termination on these grounds without that is barred
+# unless the matter is especially serious (särskilt allvarlig), and then social services
+# gets a copy of the termination.
+WARNING_GROUNDS = ("disturbance", "misconduct", "neglect")
+
 # Jordabalken 12 kap. 42 § 1 p.: rent paid more than one week after the due date is
 # ground for forfeiture. Also the default grace before a plan installment is "behind".
 LATE_PAYMENT_DAYS = 7

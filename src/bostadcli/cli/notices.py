@@ -7,9 +7,9 @@ import typer
 from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import days_text, recovery_text
+from bostadcli.cli.views import days_text, notice_warnings, recovery_text
 from bostadcli.i18n import _
-from bostadcli.vocab import NoticeKind, Reason, ServiceMethod, label
+from bostadcli.vocab import DecisionBy, NoticeKind, Reason, ServiceMethod, label
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -37,6 +37,13 @@ def _columns() -> list[Column]:
         Column("earliest_decision_on", _("Earliest eviction decision"), in_table=False),
         Column("days_left", _("Days left"), in_table=False),
         Column("enforcement_case", _("Kronofogden case"), in_table=False),
+        Column("correct_by", _("Correct by"), in_table=False),
+        Column("especially_serious", _("Especially serious"), kind="bool", in_table=False),
+        Column("copy_received_on", _("Copy received"), in_table=False),
+        Column("step_on", _("Step date"), in_table=False),
+        Column("decision_by", _("Decided by"), in_table=False),
+        Column("final_on", _("Final"), in_table=False),
+        Column("barred_risk", _("May be barred"), in_table=False),
         Column("note", _("Note"), in_table=False),
     ]
 
@@ -103,8 +110,60 @@ def add(
             help=_("Day and time of the eviction (Kronofogden)."),
         ),
     ] = None,
+    confirm_non_working_day: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-non-working-day",
+            help=_("Accept an eviction day that is a Saturday, Sunday or holiday."),
+        ),
+    ] = False,
     case_number: Annotated[
-        str | None, typer.Option("--case-number", help=_("Kronofogden's case number."))
+        str | None,
+        typer.Option("--case-number", help=_("Kronofogden's case number (målnummer).")),
+    ] = None,
+    correct_by: Annotated[
+        str | None,
+        typer.Option(
+            "--correct-by",
+            metavar=_("YYYY-MM-DD"),
+            help=_("A warning: the day the tenant must have corrected it by."),
+        ),
+    ] = None,
+    especially_serious: Annotated[
+        bool,
+        typer.Option(
+            "--especially-serious",
+            help=_(
+                "A termination without a warning because the matter is especially serious"
+                " (needs --copy-received)."
+            ),
+        ),
+    ] = False,
+    copy_received: Annotated[
+        str | None,
+        typer.Option(
+            "--copy-received",
+            metavar=_("YYYY-MM-DD"),
+            help=_("The day social services received the copy of the termination."),
+        ),
+    ] = None,
+    step_on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar=_("YYYY-MM-DD"),
+            help=_("Kronofogden's steps: the day of the application, decision or request."),
+        ),
+    ] = None,
+    decision_by: Annotated[
+        DecisionBy | None,
+        typer.Option("--decision-by", help=_("A decision: who gave it (default: enforcement).")),
+    ] = None,
+    final: Annotated[
+        str | None,
+        typer.Option(
+            "--final", metavar=_("YYYY-MM-DD"), help=_("A decision: the day it became final.")
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
     as_of_: AsOfOpt = None,
@@ -125,9 +184,18 @@ def add(
             eviction_at=eviction_at,
             enforcement_case=case_number,
             note=note,
+            correct_by=optional_date(correct_by, field="--correct-by"),
+            especially_serious=especially_serious,
+            copy_received_on=optional_date(copy_received, field="--copy-received"),
+            step_on=optional_date(step_on, field="--date"),
+            decision_by=decision_by.value if decision_by else None,
+            final_on=optional_date(final, field="--final"),
+            confirm_non_working_day=confirm_non_working_day,
         ),
         as_of=as_of(as_of_),
     )
+    for warning in notice_warnings(notice):
+        typer.echo(_("warning: {message}").format(message=warning), err=True)
     if notice["recovery_deadline"]:
         typer.echo(
             _("Recovery deadline {date} ({left}); earliest eviction decision {decision}.").format(
@@ -138,6 +206,12 @@ def add(
         )
     elif notice["recovery_missing"]:
         typer.echo(_("Recovery period {state}.").format(state=recovery_text(notice)))
+    elif notice["correct_by"]:
+        typer.echo(
+            _("To correct by {date} ({left}).").format(
+                date=notice["correct_by"], left=days_text(notice["days_left"])
+            )
+        )
     else:
         typer.echo(_("Recorded the notice for {ref}.").format(ref=ref), err=True)
 

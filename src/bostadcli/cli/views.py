@@ -87,6 +87,37 @@ def recovery_text(notice: dict[str, Any]) -> str:
     return _("not started: no record that social services was notified")
 
 
+def notice_warnings(notice: dict[str, Any]) -> list[str]:
+    """What a caseworker must know about a notice as recorded: a termination that may be
+    barred (jordabalken 12 kap. 42 § 3 st), a decision after which paying is too late."""
+    out = []
+    if notice.get("barred_risk") == "no_warning":
+        out.append(
+            _(
+                "no warning to correct (rättelseanmaning) is recorded on this ground before the"
+                " termination: the termination may be barred (12 kap. 42 § 3 st), unless it is"
+                " especially serious (--especially-serious --copy-received DATE)"
+            )
+        )
+    elif notice.get("barred_risk") == "warning_not_notified":
+        out.append(
+            _(
+                "no record that social services was notified of the warning: the termination"
+                " may be barred (12 kap. 25 a §, 42 § 3 st)"
+            )
+        )
+    if notice.get("kind") == "decision":
+        out.append(decision_text())
+    return out
+
+
+def decision_text() -> str:
+    return _(
+        "after a decision to evict, paying the debt no longer restores the lease: only a new"
+        " agreement with the landlord does"
+    )
+
+
 def _deadline(value: Any, row: dict[str, Any]) -> str:
     if not value:
         return ""
@@ -225,6 +256,23 @@ def print_household(case: dict[str, Any]) -> None:
                 f"[{style}]{text}[/]" if style and text else text,
             )
         parts += ["", _bold(_("Notices and deadlines")), table]
+        notes = [w for n in case["notices"] for w in notice_warnings(n)]
+        parts += [f"[bold red]{esc(w)}[/]" for w in dict.fromkeys(notes)]
+    for u in case.get("undertakings") or []:
+        effect = (
+            _("stops the eviction for the unpaid rent")
+            if u["stops_eviction"]
+            else _("does not stop an eviction")
+        )
+        parts.append(
+            _bold(_("Undertaking to pay the rent"))
+            + " "
+            + esc(
+                _("{date} to {landlord}: {covers}; {effect}").format(
+                    date=u["given_on"], landlord=u["landlord"], covers=u["covers"], effect=effect
+                )
+            )
+        )
     consent_lines = [
         f"{esc(label(Recipient, c['recipient']))}"
         + (f" ({esc(c['recipient_name'])})" if c["recipient_name"] else "")
