@@ -115,6 +115,8 @@ def test_crime_grounds_are_recorded(db: Database, ref: str) -> None:
         ({"kind": "termination", "ground": "disturbance", "terminated_on": date(2027, 3, 10),
           "especially_serious": True, "copy_received_on": date(2027, 3, 9)}, "--copy-received"),
         ({"kind": "termination", "copy_received_on": date(2027, 3, 16)}, "--copy-received"),
+        ({"kind": "termination", "especially_serious": True,
+          "copy_received_on": date(2027, 3, 10)}, "--especially-serious"),
         ({"kind": "termination", "step_on": date(2027, 3, 1)}, "--date"),
         ({"kind": "warning", "decision_by": "court"}, "--decision-by"),
         ({"kind": "enforcement_application", "final_on": date(2027, 3, 1)}, "--final"),
@@ -156,6 +158,8 @@ def test_kronofogden_steps(db: Database, ref: str) -> None:
         _add(db, ref, kind="decision", step_on=date(2027, 1, 31))
     decision = _add(db, ref, kind="decision", step_on=date(2027, 3, 1), final_on=date(2027, 3, 12))
     assert (decision["decision_by"], decision["final_on"]) == ("enforcement", "2027-03-12")
+    with pytest.raises(InvalidInput, match="after the decision"):
+        _add(db, ref, kind="enforcement_application", step_on=date(2027, 3, 2))
     court = _add(db, ref, kind="decision", decision_by="rent_tribunal", step_on=AS_OF)
     assert court["decision_by"] == "rent_tribunal"
     request = _add(db, ref, kind="enforcement_request", step_on=AS_OF)

@@ -103,6 +103,19 @@ def _check_steps(db: Database, hid: int, kind: NoticeKind, notice: NewNotice) ->
                 step.isoformat(),
                 _("the decision is before the application ({date})").format(date=applied["on_"]),
             )
+    if kind is NoticeKind.enforcement_application and step is not None:
+        decided = one(
+            db,
+            "SELECT min(step_on) AS on_ FROM notices WHERE household_id = ?"
+            " AND kind = 'decision' AND step_on IS NOT NULL",
+            [hid],
+        )
+        if decided and decided["on_"] and step.isoformat() > decided["on_"]:
+            raise InvalidInput(
+                "--date",
+                step.isoformat(),
+                _("the application is after the decision ({date})").format(date=decided["on_"]),
+            )
     if notice.final_on is not None and step is not None and notice.final_on < step:
         raise InvalidInput(
             "--final",
@@ -179,6 +192,12 @@ def _check_dates(kind: NoticeKind, notice: NewNotice, notified: date | None, as_
             "--correct-by",
             notice.correct_by.isoformat(),
             _("is before the warning ({date})").format(date=notified.isoformat()),
+        )
+    if notice.especially_serious and notice.ground in (None, Reason.unpaid_rent.value):
+        raise InvalidInput(
+            "--especially-serious",
+            notice.ground or Reason.unpaid_rent.value,
+            _("a termination for unpaid rent has a recovery period instead"),
         )
     if notice.especially_serious and notice.copy_received_on is None:
         raise InvalidInput(

@@ -52,7 +52,11 @@ def _columns() -> list[Column]:
     "add",
     help=_(
         "Record a notice; a termination for unpaid rent gets its recovery deadline.\n\n"
-        "Example: bostad notice add 2026-0042 --kind termination --served 2026-12-04 --amount 14900"
+        "The three weeks run from the later of --served and --notified; without both, the"
+        " period has not started. Kronofogden's steps: enforcement_application, decision,"
+        " enforcement_request, eviction.\n\n"
+        "Example: bostad notice add 2026-0042 --kind termination --notified 2026-12-03"
+        " --served 2026-12-04 --amount 14900"
     ),
 )
 def add(

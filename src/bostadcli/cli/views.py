@@ -10,6 +10,7 @@ from bostadcli.i18n import _, ngettext
 from bostadcli.vocab import (
     CaseStatus,
     ContactKind,
+    DecisionBy,
     HousingSituation,
     InstallmentStatus,
     LetterLanguage,
@@ -109,6 +110,18 @@ def notice_warnings(notice: dict[str, Any]) -> list[str]:
     if notice.get("kind") == "decision":
         out.append(decision_text())
     return out
+
+
+def step_text(notice: dict[str, Any]) -> str:
+    """One of Kronofogden's steps: its day, the day a decision became final, the case."""
+    text = notice["step_on"] or ""
+    if notice.get("decision_by"):
+        text += ", " + label(DecisionBy, notice["decision_by"])
+    if notice.get("final_on"):
+        text += ", " + _("final {date}").format(date=notice["final_on"])
+    if notice.get("enforcement_case"):
+        text += ", " + _("case {number}").format(number=notice["enforcement_case"])
+    return text
 
 
 def decision_text() -> str:
@@ -248,6 +261,8 @@ def print_household(case: dict[str, Any]) -> None:
                 )
             if n["recovery_missing"]:
                 text, style = recovery_text(n), "bold yellow"
+            elif n["step_on"] and not deadline:
+                text = step_text(n)
             table.add_row(
                 esc(label(NoticeKind, n["kind"])),
                 n["notified_on"] or "",
