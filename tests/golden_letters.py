@@ -83,6 +83,7 @@ CASES = [
         as_of=SUPPORT_AS_OF,
     ),
     Case("support_ending-emergency", "plain", "support_ending", as_of=SUPPORT_AS_OF),
+    Case("undertaking", "tricky", "undertaking"),
     Case("outreach.en-deadline", "tricky", "outreach", language="en"),
     Case("outreach.en-eviction", "enforcement", "outreach", language="en"),
 ]
@@ -102,6 +103,7 @@ def build_households(db: Database) -> dict[str, str]:
     from bostadcli.notices import NewNotice, add_notice
     from bostadcli.plans import NewPlan, create_plan, record_payment
     from bostadcli.supports import NewSupport, add_support
+    from bostadcli.undertakings import NewUndertaking, add_undertaking
 
     # No phone or e-mail of their own: the letters give the unit's.
     add_caseworker(db, name="Karin Ek", initials="KE")
@@ -140,7 +142,12 @@ def build_households(db: Database) -> dict[str, str]:
     add_notice(
         db,
         refs["tricky"],
-        NewNotice(kind="termination", served_on=date(2026, 11, 10), amount=Money.kronor(14_900)),
+        NewNotice(
+            kind="termination",
+            served_on=date(2026, 11, 10),
+            notified_on=date(2026, 11, 10),
+            amount=Money.kronor(14_900),
+        ),
         as_of=AS_OF,
     )
     add_consent(
@@ -150,6 +157,17 @@ def build_households(db: Database) -> dict[str, str]:
         given_on=AS_OF,
         today=AS_OF,
         reason="skrivet i efterhand",
+    )
+    add_undertaking(
+        db,
+        refs["tricky"],
+        NewUndertaking(
+            given_on=AS_OF,
+            covers='Hyran för november & december 2026 "med avgifter" <2 mån>',
+            decided_by="Karin Ek, boendehandläggare",
+            amount=Money.kronor(16_900),
+        ),
+        as_of=AS_OF,
     )
     plan = create_plan(
         db,

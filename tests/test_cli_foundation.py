@@ -107,6 +107,8 @@ def test_done_when_scenario(cli: Cli) -> None:
         "termination",
         "--served",
         "2026-12-04",
+        "--notified",
+        "2026-12-04",
         "--amount",
         "14 900,50",
         "--as-of",
@@ -196,7 +198,17 @@ def test_table_is_for_people(family: str, initialised: Cli) -> None:
 
 def test_show_json(family: str, initialised: Cli) -> None:
     initialised.ok(
-        "notice", "add", family, "--kind", "termination", "--served", "2026-12-04", "--as-of", AS_OF
+        "notice",
+        "add",
+        family,
+        "--kind",
+        "termination",
+        "--served",
+        "2026-12-04",
+        "--notified",
+        "2026-12-04",
+        "--as-of",
+        AS_OF,
     )
     shown = json.loads(
         initialised.ok("household", "show", family, "--format", "json", "--as-of", AS_OF).stdout
@@ -223,7 +235,17 @@ def test_show_json(family: str, initialised: Cli) -> None:
 
 def test_show_table(family: str, initialised: Cli) -> None:
     initialised.ok(
-        "notice", "add", family, "--kind", "termination", "--served", "2026-12-04", "--as-of", AS_OF
+        "notice",
+        "add",
+        family,
+        "--kind",
+        "termination",
+        "--served",
+        "2026-12-04",
+        "--notified",
+        "2026-12-04",
+        "--as-of",
+        AS_OF,
     )
     shown = initialised.ok("household", "show", family, "--as-of", AS_OF).stdout
     for text in (

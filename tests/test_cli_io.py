@@ -66,7 +66,12 @@ def db_path(tmp_path: Path) -> Path:
     add_notice(
         db,
         ref,
-        NewNotice(kind="termination", served_on=date(2026, 10, 20), amount=Money(1490050)),
+        NewNotice(
+            kind="termination",
+            served_on=date(2026, 10, 20),
+            notified_on=date(2026, 10, 20),
+            amount=Money(1490050),
+        ),
         as_of=date(2026, 11, 2),
     )
     add_household(db, NewHousehold(tenant_name='=HYPERLINK("x")'), as_of=date(2026, 11, 2))

@@ -173,7 +173,7 @@ def _deadline_setup(bostad: Bostad) -> None:
     for ref in ("2026-0001", "2026-0002"):
         bostad(
             "notice", "add", ref, "--kind", "termination", "--served", "2026-02-12",
-            "--amount", "14900", "--as-of", AS_OF,
+            "--notified", "2026-02-12", "--amount", "14900", "--as-of", AS_OF,
         )  # fmt: skip
         bostad("contact", "add", ref, "--kind", "phone", "--date", "2026-03-01", "--as-of", AS_OF)
     bostad(

@@ -333,7 +333,9 @@ def test_landlord_list_imports(initialised: Cli) -> None:
     assert len(households) == 7
     sara = households["Sara Lindholm"]
     assert (sara["members"], sara["children"], sara["arrears_ore"]) == (4, 2, 1_790_000)
-    assert sara["next_deadline"] == "2026-11-26"  # served 5 November + 21 days
+    # Served 5 November; the list reached social services on the import day, 20 November:
+    # the three weeks run from the later day.
+    assert sara["next_deadline"] == "2026-12-11"
     assert households["Åsa Öberg"]["children_part_time"] == 1
     assert households["Fatima Rahimi"]["arrears_ore"] == 1_225_050  # öre from "12 250,50"
     assert households["Göran Sjöström"]["next_deadline"] is None  # not yet served

@@ -37,6 +37,7 @@ from bostadcli.notices import NewNotice, add_notice
 from bostadcli.plans import NewPlan, create_plan, record_payment, show_plan
 from bostadcli.supports import NewSupport, add_support
 from bostadcli.tabular import format_ore
+from bostadcli.undertakings import NewUndertaking, add_undertaking
 from bostadcli.vocab import Recipient
 from golden_letters import CONFIG as LETTER_CONFIG
 
@@ -126,6 +127,12 @@ def rich_case(db: Any) -> str:
         given_on=date(2026, 10, 16),
         today=AS_OF,
         reason="skrivet i efterhand",
+    )
+    add_undertaking(
+        db,
+        ref,
+        NewUndertaking(given_on=date(2026, 10, 30), covers="Hyran oktober", decided_by="Karin Ek"),
+        as_of=AS_OF,
     )
     add_consent(
         db,

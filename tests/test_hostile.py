@@ -739,7 +739,18 @@ def test_jinja_in_names_is_printed_not_run(case: tuple[Cli, str], tmp_path: Path
         "2026-11-02",
         *ASOF,
     ).stdout.strip()
-    cli.ok("notice", "add", ref, "--kind", "termination", "--served", "2026-11-10", *ASOF)
+    cli.ok(
+        "notice",
+        "add",
+        ref,
+        "--kind",
+        "termination",
+        "--served",
+        "2026-11-10",
+        "--notified",
+        "2026-11-10",
+        *ASOF,
+    )
     for fmt in ("html", "txt"):
         letter = cli.ok("letter", "render", ref, "outreach", "--format", fmt, "--out", "-", *ASOF)
         text = letter.stdout

@@ -340,7 +340,9 @@ def test_unknown_reference(db: Database) -> None:
 
 
 def _termination(db: Database, ref: str, served: date) -> None:
-    add_notice(db, ref, NewNotice(kind="termination", served_on=served), as_of=AS_OF)
+    add_notice(
+        db, ref, NewNotice(kind="termination", served_on=served, notified_on=served), as_of=AS_OF
+    )
 
 
 def test_list_orders_by_urgency(db: Database) -> None:

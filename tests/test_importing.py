@@ -134,11 +134,17 @@ def test_landlord_files_in_each_encoding_and_separator(
         "arrears_ore": 1490050,
     }
     assert cases[2]["name"] == "Zlatan Åkesson" and cases[2]["arrears_ore"] == 300000
-    notices = rows(db, "SELECT served_on, amount_ore, recovery_deadline FROM notices ORDER BY id")
+    notices = rows(
+        db,
+        "SELECT served_on, notified_on, amount_ore, recovery_deadline FROM notices ORDER BY id",
+    )
+    # The list reached social services on the import day, after the service: the three
+    # weeks run from 2 November.
     assert notices[0] == {
         "served_on": "2026-10-20",
+        "notified_on": "2026-11-02",
         "amount_ore": 1490050,
-        "recovery_deadline": "2026-11-10",
+        "recovery_deadline": "2026-11-23",
     }
     children = rows(db, "SELECT birth_date FROM members WHERE role = 'child'")
     assert children == [{"birth_date": "2015-03-02"}]
@@ -319,10 +325,10 @@ def test_headings_are_recognised_in_their_variants(db: Any, tmp_path: Path) -> N
     ]
     summary = run(db, landlord_file(tmp_path / "l.csv", records, header=header), landlord=None)
     assert summary.ignored_columns == []
-    notice = rows(db, "SELECT ground, received_on, served_on, note FROM notices")[0]
+    notice = rows(db, "SELECT ground, terminated_on, served_on, note FROM notices")[0]
     assert notice == {
         "ground": "disturbance",
-        "received_on": "2026-10-15",
+        "terminated_on": "2026-10-15",
         "served_on": "2026-10-20",
         "note": "Orsak: Störningar i trapphuset",
     }

@@ -55,7 +55,9 @@ def test_recovery_deadline(db: Database, ref: str, served: date, deadline: date)
     notice = add_notice(
         db,
         ref,
-        NewNotice(kind="termination", served_on=served, amount=Money(1_490_050)),
+        NewNotice(
+            kind="termination", served_on=served, notified_on=served, amount=Money(1_490_050)
+        ),
         as_of=AS_OF,
     )
     assert notice["recovery_deadline"] == deadline.isoformat()
@@ -66,7 +68,10 @@ def test_recovery_deadline(db: Database, ref: str, served: date, deadline: date)
 
 
 def test_days_left_counts_down(db: Database, ref: str) -> None:
-    add_notice(db, ref, NewNotice(kind="termination", served_on=date(2026, 12, 4)), as_of=AS_OF)
+    served = date(2026, 12, 4)
+    add_notice(
+        db, ref, NewNotice(kind="termination", served_on=served, notified_on=served), as_of=AS_OF
+    )
     days = [
         list_notices(db, ref=ref, as_of=on)[0]["days_left"]
         for on in (date(2026, 12, 10), date(2026, 12, 28), date(2026, 12, 29))
@@ -144,12 +149,13 @@ def test_parse_eviction_at_rejects(text: str) -> None:
     [
         (NewNotice(kind="summons"), "kind"),
         (NewNotice(kind="termination", ground="noise"), "ground"),
-        (NewNotice(kind="termination", served_on=date(2027, 1, 16)), "served"),
-        (NewNotice(kind="termination", received_on=date(2027, 1, 16)), "received"),
+        (NewNotice(kind="termination", served_on=date(2027, 1, 16)), "--served"),
+        (NewNotice(kind="termination", received_on=date(2027, 1, 16)), "--received"),
+        (NewNotice(kind="termination", notified_on=date(2027, 1, 16)), "--notified"),
         (NewNotice(kind="termination", amount=Money(-1)), "amount"),
         (NewNotice(kind="eviction"), "eviction_at"),
         (NewNotice(kind="warning", eviction_at="2027-02-03"), "eviction_at"),
-        (NewNotice(kind="eviction", eviction_at="2027-02-03 9"), "eviction_at"),
+        (NewNotice(kind="eviction", eviction_at="2027-02-03 9"), "--eviction-at"),
         (NewNotice(kind="warning", note="bell\x07"), "note"),
     ],
 )
@@ -173,8 +179,13 @@ def test_unknown_household(db: Database, dump: Dump) -> None:
 def test_list_orders_by_deadline_and_filters_upcoming(db: Database, ref: str) -> None:
     other = add_household(db, NewHousehold("Bo"), as_of=AS_OF)
     add_notice(db, ref, NewNotice(kind="eviction", eviction_at="2027-02-03 09:30"), as_of=AS_OF)
-    add_notice(db, other, NewNotice(kind="termination", served_on=date(2027, 1, 4)), as_of=AS_OF)
-    add_notice(db, ref, NewNotice(kind="termination", served_on=date(2026, 12, 4)), as_of=AS_OF)
+    for case, served in ((other, date(2027, 1, 4)), (ref, date(2026, 12, 4))):
+        add_notice(
+            db,
+            case,
+            NewNotice(kind="termination", served_on=served, notified_on=served),
+            as_of=AS_OF,
+        )
     add_notice(db, other, NewNotice(kind="warning", received_on=date(2027, 1, 2)), as_of=AS_OF)
     everything = list_notices(db, as_of=AS_OF)
     assert [(n["ref"], n["deadline"]) for n in everything] == [

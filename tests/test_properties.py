@@ -115,7 +115,9 @@ def test_consent_validity_matches_its_definition(
 def test_stored_recovery_deadline(served: date) -> None:
     db = open_database(":memory:")
     ref = add_household(db, NewHousehold("A"), as_of=served)
-    notice = add_notice(db, ref, NewNotice(kind="termination", served_on=served), as_of=served)
+    notice = add_notice(
+        db, ref, NewNotice(kind="termination", served_on=served, notified_on=served), as_of=served
+    )
     deadline = date.fromisoformat(notice["recovery_deadline"])
     three_weeks = served + timedelta(days=21)
     assert is_working_day(deadline)

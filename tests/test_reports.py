@@ -77,7 +77,11 @@ def recovery_on(db: Any, ref: str, deadline: date) -> None:
     notice = add_notice(
         db,
         ref,
-        NewNotice(kind="termination", served_on=deadline - timedelta(days=21)),
+        NewNotice(
+            kind="termination",
+            served_on=deadline - timedelta(days=21),
+            notified_on=deadline - timedelta(days=21),
+        ),
         as_of=LATER,
     )
     assert notice["recovery_deadline"] == deadline.isoformat()
@@ -128,13 +132,16 @@ def test_deadlines_most_urgent_first_children_first_on_the_same_day(db: Any) -> 
     found = deadlines(db, as_of=AS_OF)
     assert [(e["band"], e["ref"], e["kind"], e["days_left"]) for e in found] == [
         ("overdue", overdue, "recovery_deadline", -5),
+        # Two working days after 25 February have passed: Kronofogden may decide today.
+        ("this_week", overdue, "eviction_decision", 0),
         ("this_week", family, "recovery_deadline", 3),
         ("this_week", evicted, "eviction", 3),
         ("this_week", single, "recovery_deadline", 3),
         ("later", later, "recovery_deadline", 10),
     ]
-    assert found[1]["children"] == 1
-    assert found[2]["eviction_at"] == "2026-03-05T09:00"
+    assert found[2]["children"] == 1
+    assert found[3]["eviction_at"] == "2026-03-05T09:00"
+    assert found[2]["earliest_decision_on"] == "2026-03-10"
     # --days narrows (or widens) the look-ahead.
     narrow = DeadlineWindows(legal=3, support=3, consent=3)
     assert [e["ref"] for e in deadlines(db, as_of=AS_OF, windows=narrow)][-1] == single
@@ -468,6 +475,9 @@ def test_year_figures(db: Any) -> None:
         "unpaid_rent": 1,
         "disturbance": 1,
         "neglect": 0,
+        "misconduct": 0,
+        "neighbourhood_crime": 0,
+        "serious_crime": 0,
         "other": 0,
     }
     assert r["reported"]["by_situation"]["homeless_acute"] == 1

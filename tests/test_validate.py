@@ -66,7 +66,11 @@ def test_case_ref() -> None:
 def test_choice() -> None:
     assert validate.choice(Reason, " neglect ", field="reason") is Reason.neglect
     assert validate.choice(Reason, Reason.other, field="reason") is Reason.other
-    with pytest.raises(InvalidInput, match="unpaid_rent, disturbance, neglect, other"):
+    with pytest.raises(
+        InvalidInput,
+        match="unpaid_rent, disturbance, neglect, misconduct, neighbourhood_crime, serious_crime,"
+        " other",
+    ):
         validate.choice(Reason, "fire", field="reason")
 
 

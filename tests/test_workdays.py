@@ -25,7 +25,7 @@ def test_recovery_deadline_over_christmas() -> None:
     assert served + timedelta(days=RECOVERY_PERIOD_DAYS) == date(2026, 12, 25)
     assert non_working_reason(date(2026, 12, 25)) == "Juldagen"
     assert statutory_deadline(served, RECOVERY_PERIOD_DAYS) == date(2026, 12, 28)
-    assert recovery_deadline(served) == date(2026, 12, 28)
+    assert recovery_deadline(served, served) == date(2026, 12, 28)
 
 
 def test_deadline_on_a_working_day_stays() -> None:

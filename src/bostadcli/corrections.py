@@ -208,6 +208,9 @@ NOTICE_FIELDS = (
     "kind",
     "ground",
     "received_on",
+    "notified_on",
+    "terminated_on",
+    "service_method",
     "served_on",
     "amount",
     "eviction_at",
@@ -229,22 +232,38 @@ def edit_notice(
             raise InvalidInput(key, changes[key], _("cannot be edited"))
     with transaction(db):
         old = _live_notice(db, notice_id)
+        # --received is the older name of --notified: either corrects the day social
+        # services was notified. Everything not corrected is carried as it was.
+        notified = changes.get("notified_on", changes.get("received_on"))
         merged = NewNotice(
             kind=changes.get("kind", old["kind"]),
             ground=changes.get("ground", old["ground"]),
-            received_on=changes.get("received_on", _day(old["received_on"])),
+            notified_on=notified if notified is not None else _day(old["notified_on"]),
+            terminated_on=changes.get("terminated_on", _day(old["terminated_on"])),
             served_on=changes.get("served_on", _day(old["served_on"])),
+            service_method=changes.get("service_method", old["service_method"]),
             amount=changes.get(
                 "amount", Money(old["amount_ore"]) if old["amount_ore"] is not None else None
             ),
             eviction_at=changes.get("eviction_at", old["eviction_at"]),
             enforcement_case=changes.get("enforcement_case", old["enforcement_case"]),
             note=changes.get("note", old["note"]),
+            correct_by=_day(old["correct_by"]),
+            especially_serious=bool(old["especially_serious"]),
+            copy_received_on=_day(old["copy_received_on"]),
+            step_on=_day(old["step_on"]),
+            decision_by=old["decision_by"],
+            final_on=_day(old["final_on"]),
+            # An eviction day kept as it was was confirmed when it was recorded.
+            confirm_non_working_day="eviction_at" not in changes,
         )
         if "kind" in changes and changes["kind"] != "eviction" and "eviction_at" not in changes:
             merged.eviction_at = None
         record = notice_record(merged, as_of=as_of)
         record.pop("created_at")
+        if merged.notified_on is None:
+            # No record of social services being notified: the day it was recorded stays.
+            record["received_on"] = old["received_on"]
         diff = {k: (old[k], v) for k, v in record.items() if old[k] != v}
         if not diff:
             return {}

@@ -68,6 +68,7 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
     from bostadcli.landlords import add_landlord
     from bostadcli.money import Money
     from bostadcli.notices import NewNotice, add_notice
+    from bostadcli.workdays import next_working_day
 
     add_landlord(
         db,
@@ -138,7 +139,12 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         db,
         ref,
         NewNotice(
-            kind="termination", received_on=served, served_on=served, amount=Money(1_490_000)
+            kind="termination",
+            terminated_on=served - timedelta(days=3),
+            notified_on=served - timedelta(days=2),
+            served_on=served,
+            service_method="in_person",
+            amount=Money(1_490_000),
         ),
         as_of=as_of,
     )
@@ -173,7 +179,12 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
     add_notice(
         db,
         ref,
-        NewNotice(kind="warning", ground="disturbance", received_on=as_of - timedelta(days=5)),
+        NewNotice(
+            kind="warning",
+            ground="disturbance",
+            notified_on=as_of - timedelta(days=5),
+            correct_by=as_of + timedelta(days=9),
+        ),
         as_of=as_of,
     )
     made.append(
@@ -203,11 +214,34 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         ),
         as_of=as_of,
     )
-    eviction = as_of + timedelta(days=30)
+    # Kronofogden evicts on a working day.
+    eviction = next_working_day(as_of + timedelta(days=30))
+    # Kronofogden's steps before the eviction day: the landlord's application, the
+    # decision (utslag), final ten days ago, and the request for enforcement.
+    for kind, days_ago in (
+        ("enforcement_application", 60),
+        ("decision", 25),
+        ("enforcement_request", 8),
+    ):
+        add_notice(
+            db,
+            ref,
+            NewNotice(
+                kind=kind,
+                step_on=as_of - timedelta(days=days_ago),
+                final_on=as_of - timedelta(days=10) if kind == "decision" else None,
+                enforcement_case="12-345678-26",
+            ),
+            as_of=as_of,
+        )
     add_notice(
         db,
         ref,
-        NewNotice(kind="eviction", eviction_at=f"{eviction.isoformat()} 09:00"),
+        NewNotice(
+            kind="eviction",
+            eviction_at=f"{eviction.isoformat()} 09:00",
+            enforcement_case="12-345678-26",
+        ),
         as_of=as_of,
     )
     add_contact(

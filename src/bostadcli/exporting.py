@@ -24,6 +24,7 @@ from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
 from bostadcli.errors import shown as shown_name
 from bostadcli.households import HOUSEHOLD_FIGURES, TENANT_JOIN
 from bostadcli.i18n import N_, _, ngettext
+from bostadcli.notices import BARRED_RISK
 from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
 from bostadcli.vocab import (
     CaseStatus,
@@ -41,6 +42,7 @@ from bostadcli.vocab import (
     Recipient,
     ReferralTarget,
     Role,
+    ServiceMethod,
     Source,
     SupportKind,
     TenancyType,
@@ -160,9 +162,32 @@ def _derive_member(row: dict[str, Any], as_of: date) -> None:
 
 
 def _derive_notice(row: dict[str, Any], as_of: date) -> None:
-    eviction = row.get("eviction_at")
-    row["deadline"] = row.get("recovery_deadline") or (eviction[:10] if eviction else None)
+    from bostadcli.notices import notice_deadline, recovery_facts
+
+    row.update(recovery_facts(row))
+    row["deadline"] = notice_deadline(row)
     _days_left(row, as_of, "deadline")
+
+
+def _notice_moved(
+    row: dict[str, Any], renumbered: Mapping[str, str], ids: Mapping[str, Mapping[int, int]]
+) -> None:
+    """A moved notice's recovery deadline by this installation's rule: a document from
+    before notified_on kept the day social services received a termination or warning
+    in received_on, which is the day it was notified."""
+    from bostadcli.dates import parse_date
+    from bostadcli.workdays import recovery_deadline
+
+    if "notified_on" not in row and row.get("kind") in ("termination", "warning"):
+        row["notified_on"] = row.get("received_on")
+    if row.get("kind") != "termination" or (row.get("ground") or "unpaid_rent") != "unpaid_rent":
+        return
+    served, notified = (
+        parse_date(str(row[key]), field=key) if row.get(key) else None
+        for key in ("served_on", "notified_on")
+    )
+    deadline = recovery_deadline(served, notified)
+    row["recovery_deadline"] = deadline.isoformat() if deadline else None
 
 
 register(
@@ -333,11 +358,13 @@ register(
     ExportTable(
         name="notices",
         description=N_("Notices, warnings, Kronofogden applications and eviction dates."),
-        sql="""
-SELECT h.ref, n.id, n.kind, n.ground, n.received_on, n.served_on, n.amount_ore,
-    n.recovery_deadline, n.eviction_at, n.enforcement_case, n.note, n.created_at
+        sql=f"""
+SELECT h.ref, n.id, n.kind, n.ground, n.received_on, n.notified_on, n.terminated_on,
+    n.served_on, n.service_method, n.amount_ore, n.recovery_deadline, n.eviction_at,
+    n.enforcement_case, n.correct_by, n.especially_serious, n.copy_received_on, n.step_on,
+    n.decision_by, n.final_on, {BARRED_RISK} AS barred_risk, n.note, n.created_at
 FROM live_notices n JOIN live_households h ON h.id = n.household_id
-WHERE {where}
+WHERE {{where}}
 ORDER BY h.ref, n.id
 """,
         columns=(
@@ -345,18 +372,65 @@ ORDER BY h.ref, n.id
             col("id", N_("the notice's number in this database"), "int"),
             col("kind", N_("termination, warning, enforcement_application or eviction")),
             col("ground", N_("unpaid_rent, disturbance, neglect or other")),
-            col("received_on", N_("the day social services received it"), "date"),
+            col("received_on", N_("the day social services recorded it"), "date"),
+            col(
+                "notified_on",
+                N_("the day the landlord's notice reached social services (empty: no record)"),
+                "date",
+            ),
+            col("terminated_on", N_("the day of the termination"), "date"),
             col("served_on", N_("the day the tenant was served (delgiven)"), "date"),
+            col("service_method", N_("in_person, substitute, spikning or unknown")),
             col("amount_ore", N_("amount to pay to keep the home, in öre"), "money"),
             col(
                 "recovery_deadline",
-                N_("last day to pay and keep the home (served + 21 days, next working day)"),
+                N_(
+                    "last day to pay and keep the home: the later of served_on and notified_on"
+                    " + 21 days, next working day (empty: the period has not started)"
+                ),
+                "date",
+            ),
+            col(
+                "recovery_missing",
+                N_("what the recovery period waits for: served_on, notified_on"),
+                "list",
+            ),
+            col(
+                "earliest_decision_on",
+                N_("the first day a decision to evict may be given (two working days after)"),
                 "date",
             ),
             col("eviction_at", N_("eviction day, with time when known: YYYY-MM-DDTHH:MM")),
             col("enforcement_case", N_("Kronofogden's case number")),
+            col(
+                "correct_by", N_("a warning: the day the tenant must have corrected it by"), "date"
+            ),
+            col(
+                "especially_serious",
+                N_("a termination without a warning because it is especially serious"),
+                "bool",
+            ),
+            col(
+                "copy_received_on",
+                N_("the day social services received the copy of the termination"),
+                "date",
+            ),
+            col(
+                "step_on",
+                N_("Kronofogden's steps: the day of the application, decision or request"),
+                "date",
+            ),
+            col("decision_by", N_("a decision: enforcement (utslag), court or rent_tribunal")),
+            col("final_on", N_("a decision: the day it became final"), "date"),
+            col(
+                "barred_risk",
+                N_(
+                    "a termination that may be barred: no_warning, warning_not_notified"
+                    " (12 kap. 42 § 3 st)"
+                ),
+            ),
             col("note", N_("free-text note")),
-            col("deadline", N_("recovery_deadline, or the eviction day"), "date"),
+            col("deadline", N_("recovery_deadline, the eviction day, or correct_by"), "date"),
             col("days_left", N_("days from --as-of to the deadline (negative: passed)"), "int"),
             col("created_at", N_("when the row was recorded (UTC timestamp)")),
         ),
@@ -364,7 +438,11 @@ ORDER BY h.ref, n.id
         since_meaning=N_("received on or after"),
         status="h.status",
         derive=_derive_notice,
-        part=Part(table="notices", vocab={"kind": NoticeKind, "ground": Reason}),
+        part=Part(
+            table="notices",
+            vocab={"kind": NoticeKind, "ground": Reason, "service_method": ServiceMethod},
+            adapt=_notice_moved,
+        ),
     )
 )
 
@@ -827,6 +905,63 @@ ORDER BY h.ref, s.start_on, s.id
             table="supports",
             vocab={"kind": SupportKind},
             landlords={"landlord_id": "landlord"},
+        ),
+    )
+)
+
+
+def _undertaking_moved(
+    row: dict[str, Any], renumbered: Mapping[str, str], ids: Mapping[str, Mapping[int, int]]
+) -> None:
+    """An undertaking is given to a landlord: one without is no undertaking. (Imported
+    after the notices, which it points at.)"""
+    if row.get("landlord_id") is None:
+        raise InvalidInput("landlord", "", _("missing"))
+
+
+register(
+    ExportTable(
+        name="undertakings",
+        description=N_("Social services' written undertakings to pay the rent."),
+        sql="""
+SELECT h.ref, u.id, u.given_on, l.name AS landlord, u.covers, u.amount_ore, u.decided_by,
+    u.notice_id, n.recovery_deadline,
+    u.notice_id IS NOT NULL AND (n.recovery_deadline IS NULL OR u.given_on <= n.recovery_deadline)
+        AS stops_eviction,
+    u.note, u.created_at
+FROM undertakings u
+JOIN live_households h ON h.id = u.household_id
+JOIN landlords l ON l.id = u.landlord_id
+LEFT JOIN notices n ON n.id = u.notice_id
+WHERE {where}
+ORDER BY h.ref, u.given_on, u.id
+""",
+        columns=(
+            col("ref", N_("the case reference, YYYY-NNNN")),
+            col("id", N_("the undertaking's number in this database"), "int"),
+            col("given_on", N_("the day it was given to the landlord in writing"), "date"),
+            col("landlord", N_("the landlord it was given to")),
+            col("covers", N_("what it covers")),
+            col("amount_ore", N_("the amount it covers, in öre (empty: none named)"), "money"),
+            col("decided_by", N_("who decided it")),
+            col("notice_id", N_("the termination for unpaid rent it answers"), "int"),
+            col("recovery_deadline", N_("that termination's recovery deadline"), "date"),
+            col(
+                "stops_eviction",
+                N_("true when given within the recovery period of the termination it answers"),
+                "bool",
+            ),
+            col("note", N_("free-text note")),
+            col("created_at", N_("when the row was recorded (UTC timestamp)")),
+        ),
+        since="u.given_on",
+        since_meaning=N_("given on or after"),
+        status="h.status",
+        part=Part(
+            table="undertakings",
+            refs={"notice_id": "notices"},
+            landlords={"landlord_id": "landlord"},
+            adapt=_undertaking_moved,
         ),
     )
 )

@@ -668,7 +668,7 @@ def show_household(
     """Everything about one case: members with ages, landlord, notices, consent, contacts,
     repayment plans (their state judged by ``policy``, the defaults when None), supports
     (ended ones too) and letters."""
-    from bostadcli import consents, contacts, letters, notices, plans, supports
+    from bostadcli import consents, contacts, letters, notices, plans, supports, undertakings
 
     hid = household_id(db, ref)
     found = rows(
@@ -699,6 +699,7 @@ def show_household(
     case["landlord_detail"] = landlord
     case["member_list"] = list_members(db, hid, as_of=as_of, include_pnr=include_pnr)
     case["notices"] = notices.list_notices(db, ref=ref, as_of=as_of)
+    case["undertakings"] = undertakings.list_undertakings(db, ref=ref, as_of=as_of)
     case["consents"] = consents.list_consents(db, ref=ref, as_of=as_of)
     case["contacts"] = contacts.list_contacts(db, ref=ref)
     case["plans"] = plans.household_plans(db, hid, as_of=as_of, policy=policy)

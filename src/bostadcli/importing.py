@@ -132,6 +132,15 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "delgivet",
         "served",
     ),
+    "notified_on": (
+        "underrattad",
+        "underrattelsedatum",
+        "socialnamndenunderrattad",
+        "meddelandetillsocialnamnden",
+        "meddeladsocialnamnden",
+        "meddelad",
+        "notified",
+    ),
     "contract_number": (
         "kontrakt",
         "kontraktsnummer",
@@ -171,8 +180,11 @@ MEANINGS: dict[str, str] = {
     "city": N_("city"),
     "rent": N_("monthly rent"),
     "amount": N_("the debt to pay to keep the home: the notice's amount and the arrears"),
-    "terminated_on": N_("date of the termination; recorded as the day the notice was received"),
-    "served_on": N_("the day the tenant was served; gives the recovery deadline"),
+    "terminated_on": N_("date of the termination"),
+    "served_on": N_("the day the tenant was served; with notified_on it gives the deadline"),
+    "notified_on": N_(
+        "the day social services was notified of the termination (default: the import day)"
+    ),
     "contract_number": N_("the landlord's contract or object number"),
     "ground": N_("unpaid rent, disturbance, neglect (free text is recognised and kept)"),
     "children": N_("birth dates of children living there; a number or 'ja' goes to the note"),
@@ -544,9 +556,14 @@ def _fingerprint(**values: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _row_imported(db: Database, fingerprint: str) -> bool:
-    found = db.execute("SELECT 1 FROM imported_rows WHERE fingerprint = ?", [fingerprint])
-    return found.fetchone() is not None
+def _row_imported(db: Database, fingerprint: str) -> str | None:
+    """The case a row made its notice in, if the row was imported before."""
+    found = db.execute(
+        "SELECT h.ref FROM imported_rows r JOIN households h ON h.id = r.household_id"
+        " WHERE r.fingerprint = ?",
+        [fingerprint],
+    ).fetchone()
+    return str(found[0]) if found else None
 
 
 def _remember_row(db: Database, fingerprint: str, hid: int, notice_id: int) -> None:
@@ -593,9 +610,22 @@ def _import_row(
     amount = _money(row.text("amount"), row.heading("amount"))
     terminated_on = _date(row.text("terminated_on"), row.heading("terminated_on"))
     served_on = _date(row.text("served_on"), row.heading("served_on"))
-    for key, day in (("terminated_on", terminated_on), ("served_on", served_on)):
+    # A landlord's list that social services imports has reached it today at the latest.
+    notified_on = _date(row.text("notified_on"), row.heading("notified_on")) or as_of
+    dated = (
+        ("terminated_on", terminated_on),
+        ("served_on", served_on),
+        ("notified_on", notified_on),
+    )
+    for key, day in dated:
         if day is not None and day > as_of:
             raise InvalidInput(row.heading(key), row.text(key), _("is in the future"))
+        if key != "terminated_on" and day and terminated_on and day < terminated_on:
+            raise InvalidInput(
+                row.heading(key),
+                row.text(key) or day.isoformat(),
+                _("is before the termination ({date})").format(date=terminated_on.isoformat()),
+            )
     ground_text = _one_line(row.text("ground"))
     ground = _ground(ground_text)
     children, reported = _children(row.text("children"), row.heading("children"), part_time=False)
@@ -634,17 +664,23 @@ def _import_row(
         amount=amount,
         terminated_on=terminated_on,
         served_on=served_on,
+        # As the list gives it: a list without the column was notified on the day it
+        # was imported, which is not what makes a row another row.
+        notified_on=_date(row.text("notified_on"), row.heading("notified_on")),
         ground=ground_text,
         children=[(c.birth_date, c.part_time) for c in children + part_time],
         note=row.text("note"),
     )
-    if _row_imported(db, fingerprint):
+    earlier = _row_imported(db, fingerprint)
+    if earlier is not None:
         summary.unchanged += 1
+        summary.unchanged_rows.append((line, earlier))
         return
     notice = NewNotice(
         kind=NoticeKind.termination.value,
         ground=ground.value if ground else None,
-        received_on=terminated_on,
+        notified_on=notified_on,
+        terminated_on=terminated_on,
         served_on=served_on,
         amount=amount,
         note="\n".join(note_lines) or None,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import templating, validate
 from bostadcli.config import Config, Policy
 from bostadcli.db import insert, now_utc, one, rows, transaction
-from bostadcli.errors import BostadError, InvalidInput
+from bostadcli.errors import BostadError, ConsentRequired, InvalidInput
 from bostadcli.files import (
     check_target,
     claim,
@@ -63,6 +63,9 @@ class LetterKind:
     # Addressed to the landlord as well: personal data goes there only with consent
     # (offentlighets- och sekretesslagen 26 kap. 1 §).
     to_landlord: bool = False
+    # About an undertaking to pay the rent, addressed to the landlord it was given to
+    # alone: refused without the household's consent for that landlord.
+    uses_undertaking: bool = False
 
 
 KINDS: dict[str, LetterKind] = {
@@ -75,6 +78,9 @@ KINDS: dict[str, LetterKind] = {
         "plan_reminder", N_("reminder: a plan installment is overdue"), uses_plan=True
     ),
     "support_ending": LetterKind("support_ending", N_("a support ends soon"), uses_supports=True),
+    "undertaking": LetterKind(
+        "undertaking", N_("undertaking to pay the rent, to the landlord"), uses_undertaking=True
+    ),
 }
 
 
@@ -478,6 +484,84 @@ def _landlord_lines(landlord: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _undertaking_context(
+    db: Database, context: dict[str, Any], *, as_of: date, today: date | None
+) -> None:
+    """The undertaking a letter is about (--param undertaking=ID, else the case's
+    latest), addressed to the landlord it was given to. Refused without the household's
+    valid consent for that landlord: a consent for "the landlord" is for the household's
+    own, and one that names a landlord is for that one alone. Consent is judged on the
+    day the letter is made (``today``), never on ``as_of``."""
+    from bostadcli.consents import VALID_ON, consent_day, require_consent
+    from bostadcli.landlords import get_landlord
+    from bostadcli.undertakings import get_undertaking, list_undertakings
+    from bostadcli.vocab import Recipient
+
+    ref = context["ref"]
+    text = context["params"].get("undertaking")
+    if text is not None:
+        field_ = "--param undertaking"
+        if not text.strip().isdigit():
+            raise InvalidInput(field_, text, _("expected the undertaking's number"))
+        found = get_undertaking(db, int(text), as_of=as_of)
+        if found["ref"] != ref:
+            raise InvalidInput(
+                field_,
+                text,
+                _("belongs to {other}, not to {ref}").format(other=found["ref"], ref=ref),
+            )
+    else:
+        recorded = list_undertakings(db, ref=ref, as_of=as_of)
+        if not recorded:
+            raise InvalidInput(
+                "--param undertaking",
+                ref,
+                _("{ref} has no undertaking: record it with 'bostad undertaking add'").format(
+                    ref=ref
+                ),
+            )
+        found = recorded[-1]
+    require_consent(db, ref, Recipient.landlord, today=today)
+    own = context["landlord"]["name"] if context["landlord"] else None
+    named = [
+        r["recipient_name"]
+        for r in rows(
+            db,
+            f"SELECT c.recipient_name FROM consents c WHERE c.household_id = :hid"
+            f" AND c.recipient = 'landlord' AND {VALID_ON}",
+            {"hid": household_id(db, ref), "on": consent_day(today).isoformat()},
+        )
+    ]
+    to = str(found["landlord"]).casefold()
+    if not any((name or own or "").strip().casefold() == to for name in named):
+        raise ConsentRequired(
+            _(
+                "{ref} has no valid consent for the landlord {landlord}: record it with"
+                " 'bostad consent add {ref} --recipient landlord --name \"{landlord}\"'"
+            ).format(ref=ref, landlord=found["landlord"])
+        )
+    landlord = get_landlord(db, str(found["landlord"]))
+    lines = _landlord_lines(landlord)
+    deadline = found["recovery_deadline"]
+    context["undertaking"] = {
+        "id": found["id"],
+        "given_on": date.fromisoformat(found["given_on"]),
+        "landlord": found["landlord"],
+        "covers": found["covers"],
+        "amount": _money(found["amount_ore"]),
+        "decided_by": found["decided_by"],
+        "deadline": date.fromisoformat(deadline) if deadline else None,
+        "stops_eviction": found["stops_eviction"],
+    }
+    context["recipient"] = {"names": [landlord["name"]], "lines": lines}
+    context["copies"] = [{"label": None, "lines": lines}]
+    context["address_problem"] = (
+        None
+        if len(lines) >= 3
+        else _("the landlord's postal address is missing: add it with 'bostad landlord edit'")
+    )
+
+
 def build_context(
     db: Database,
     ref: str,
@@ -518,6 +602,9 @@ def build_context(
             ids=supports,
             param=context["params"].get("support"),
         )
+    context["undertaking"] = None
+    if kind.uses_undertaking:
+        _undertaking_context(db, context, as_of=as_of, today=today)
     if kind.to_landlord:
         require_consent(db, context["ref"], Recipient.landlord, today=today)
         landlord_lines = _landlord_lines(context["landlord"])

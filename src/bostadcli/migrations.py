@@ -7,6 +7,7 @@ Money is integer öre (``*_ore``); dates are ISO text; timestamps are ISO UTC te
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlite_utils.migrations import Migrations
@@ -562,6 +563,91 @@ def m0015b_normalise_names(db: Database) -> None:
             if table == "landlords" and column == "name" and taken.get(name_key(new)) != row_id:
                 continue
             db.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE id = ?", [new, row_id])
+
+
+@migrations(name="0017_recovery_clock")
+def m0017_recovery_clock(db: Database) -> None:
+    # The recovery period runs from the later of the day the tenant was served and the
+    # day social services was notified (jordabalken 12 kap. 44 §), not from service
+    # alone. notified_on: the day the landlord's notice reached social services (NULL:
+    # no record, the period has not started); terminated_on: the day of the termination;
+    # service_method: how the tenant was served. A termination or warning recorded
+    # before kept the day social services received it: that is the day it was notified.
+    # Every stored recovery deadline is computed again by the one rule.
+    from bostadcli.workdays import recovery_deadline
+
+    _run(
+        db,
+        """
+ALTER TABLE notices ADD COLUMN notified_on TEXT;
+ALTER TABLE notices ADD COLUMN terminated_on TEXT;
+ALTER TABLE notices ADD COLUMN service_method TEXT CHECK (
+    service_method IN ('in_person', 'substitute', 'spikning', 'unknown'));
+UPDATE notices SET notified_on = received_on WHERE kind IN ('termination', 'warning')
+""",
+    )
+    for notice_id, served, notified in db.execute(
+        "SELECT id, served_on, notified_on FROM notices"
+        " WHERE kind = 'termination' AND coalesce(ground, 'unpaid_rent') = 'unpaid_rent'"
+    ).fetchall():
+        deadline = recovery_deadline(
+            date.fromisoformat(served) if served else None,
+            date.fromisoformat(notified) if notified else None,
+        )
+        db.execute(
+            "UPDATE notices SET recovery_deadline = ? WHERE id = ?",
+            [deadline.isoformat() if deadline else None, notice_id],
+        )
+
+
+@migrations(name="0017b_undertakings")
+def m0017b_undertakings(db: Database) -> None:
+    # Social services' written undertaking to pay the rent (jordabalken 12 kap. 44 §
+    # 4 st 1): given on a day, to a landlord, covering something, decided by someone;
+    # notice_id is the termination for unpaid rent it answers (NULL: none recorded).
+    _run(
+        db,
+        """
+CREATE TABLE undertakings (
+    id INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    notice_id INTEGER REFERENCES notices (id) ON DELETE SET NULL,
+    landlord_id INTEGER NOT NULL REFERENCES landlords (id),
+    given_on TEXT NOT NULL,
+    covers TEXT NOT NULL,
+    amount_ore INTEGER CHECK (amount_ore >= 0),
+    decided_by TEXT NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX undertakings_household ON undertakings (household_id);
+CREATE INDEX undertakings_notice ON undertakings (notice_id);
+CREATE INDEX undertakings_landlord ON undertakings (landlord_id)
+""",
+    )
+
+
+@migrations(name="0017c_warnings_enforcement")
+def m0017c_warnings_enforcement(db: Database) -> None:
+    # A warning to correct (rättelseanmaning, jordabalken 12 kap. 25 a §) gives the tenant
+    # until correct_by; a termination without one is barred unless especially serious,
+    # and then social services gets a copy of it (12 kap. 42 § 3-4 st): copy_received_on.
+    # Kronofogden's steps (utsökningsbalken 16 kap.): step_on is the day of an
+    # application, a decision or a request for enforcement; a decision says who gave it
+    # (decision_by) and the day it became final (final_on).
+    _run(
+        db,
+        """
+ALTER TABLE notices ADD COLUMN correct_by TEXT;
+ALTER TABLE notices ADD COLUMN especially_serious INTEGER NOT NULL DEFAULT 0
+    CHECK (especially_serious IN (0, 1));
+ALTER TABLE notices ADD COLUMN copy_received_on TEXT;
+ALTER TABLE notices ADD COLUMN step_on TEXT;
+ALTER TABLE notices ADD COLUMN decision_by TEXT CHECK (
+    decision_by IN ('enforcement', 'court', 'rent_tribunal'));
+ALTER TABLE notices ADD COLUMN final_on TEXT
+""",
+    )
 
 
 @migrations(name="0018_identity_level")

@@ -44,19 +44,26 @@ if TYPE_CHECKING:
 # The deadline view
 # ---------------------------------------------------------------------------------------
 
-# Dated entries fall in the first three by their date; cases that have gone quiet are a
-# list of calls to make, not a date, and come last (longest silence first).
-BANDS = ("overdue", "this_week", "later", "no_contact")
+# Dated entries fall in the bands by their date; a deadline that cannot be computed yet
+# (a termination whose recovery period has not started) is urgent but has no date, and
+# comes after this week's; cases that have gone quiet are a list of calls to make, not
+# a date, and come last (longest silence first).
+BANDS = ("overdue", "this_week", "not_started", "later", "no_contact")
 
 # At equal date and equal children, the entry that costs a home first comes first.
 _SEVERITY = {
     DeadlineKind.eviction: 0,
-    DeadlineKind.recovery_deadline: 1,
-    DeadlineKind.installment_overdue: 2,
-    DeadlineKind.support_ending: 3,
-    DeadlineKind.consent_expiring: 4,
-    DeadlineKind.planned_contact: 5,
-    DeadlineKind.no_contact: 6,
+    DeadlineKind.decision: 1,
+    DeadlineKind.recovery_deadline: 2,
+    DeadlineKind.recovery_not_started: 3,
+    DeadlineKind.eviction_decision: 4,
+    DeadlineKind.warning: 5,
+    DeadlineKind.meeting: 6,
+    DeadlineKind.planned_contact: 7,
+    DeadlineKind.installment_overdue: 8,
+    DeadlineKind.support_ending: 9,
+    DeadlineKind.consent_expiring: 10,
+    DeadlineKind.no_contact: 11,
 }
 
 # The household columns every entry carries.
@@ -70,6 +77,11 @@ _HOUSEHOLD = """
      AND m.birth_date > :cutoff AND m.birth_date <= :as_of) AS children_part_time
 """
 _OPEN = "h.status = 'open' AND h.opened_on <= :as_of"
+# A termination for unpaid rent, as ``n``.
+_RENT_TERMINATION = "n.kind = 'termination' AND coalesce(n.ground, 'unpaid_rent') = 'unpaid_rent'"
+# The undertaking that stops an eviction for the rent of termination ``n``, if any.
+_UNDERTAKING = """(SELECT min(u.given_on) FROM undertakings u WHERE u.notice_id = n.id
+    AND (n.recovery_deadline IS NULL OR u.given_on <= n.recovery_deadline))"""
 
 # Every entry has all of these keys, so CSV and JSON have one fixed set of fields.
 DEADLINE_FIELDS = (
@@ -95,6 +107,14 @@ DEADLINE_FIELDS = (
     "contact_id",
     "contact_kind",
     "at_time",
+    "notice_id",
+    "recovery_missing",
+    "earliest_decision_on",
+    "undertaking_on",
+    "ground",
+    "decision_by",
+    "case_number",
+    "meeting_time",
 )
 
 
@@ -102,9 +122,10 @@ DEADLINE_FIELDS = (
 class DeadlineWindows:
     """How far ahead each kind of entry is looked for, in days.
 
-    ``legal`` for recovery deadlines and eviction dates, ``support`` for supports
-    ending, ``consent`` for consents expiring; ``no_contact`` is how long a case may go
-    without a contact. A legal deadline or a consent that passed less than
+    ``legal`` for recovery deadlines, eviction dates, warnings' time to correct,
+    Kronofogden's dates and planned meetings; ``support`` for supports ending,
+    ``consent`` for consents expiring; ``no_contact`` is how long a case may go without
+    a contact. A dated entry or a consent that passed less than
     ``rules.DEADLINE_OVERDUE_VISIBLE_DAYS`` ago still shows, as overdue.
     """
 
@@ -135,13 +156,289 @@ def band(days_left: int) -> str:
     return "later"
 
 
-def _entry(kind: DeadlineKind, due_on: str, row: dict[str, Any], as_of: date) -> dict[str, Any]:
-    days_left = (date.fromisoformat(due_on[:10]) - as_of).days
+def _entry(
+    kind: DeadlineKind, due_on: str | None, row: dict[str, Any], as_of: date
+) -> dict[str, Any]:
+    """One entry of the view; ``due_on`` None for a deadline that cannot be computed yet."""
     entry: dict[str, Any] = dict.fromkeys(DEADLINE_FIELDS)
     entry.update({k: v for k, v in row.items() if k in DEADLINE_FIELDS})
+    if due_on is None:
+        entry.update(kind=kind.value, due_on=None, days_left=None, band="not_started")
+        return entry
+    days_left = (date.fromisoformat(due_on[:10]) - as_of).days
     in_band = "no_contact" if kind is DeadlineKind.no_contact else band(days_left)
     entry.update(kind=kind.value, due_on=due_on[:10], days_left=days_left, band=in_band)
     return entry
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What every source of the deadline view reads: the database, the day, the windows,
+    the plan policy, the SQL parameters and the open households by id."""
+
+    db: Database
+    as_of: date
+    windows: DeadlineWindows
+    policy: Policy | None
+    params: dict[str, Any]
+    households: dict[int, dict[str, Any]]
+
+
+def _recovery_deadlines(scope: _Scope) -> list[dict[str, Any]]:
+    """Recovery deadlines of rent terminations, with the earliest eviction decision and
+    the undertaking that stops the eviction, if one was given."""
+    from bostadcli.workdays import earliest_eviction_decision
+
+    out = []
+    for row in rows(
+        scope.db,
+        f"""
+        SELECT {_HOUSEHOLD}, n.id AS notice_id, n.recovery_deadline AS due_on, n.amount_ore,
+            {_UNDERTAKING} AS undertaking_on
+        FROM live_notices n JOIN live_households h ON h.id = n.household_id
+        WHERE {_OPEN} AND n.recovery_deadline BETWEEN :from AND :legal_to
+        """,
+        scope.params,
+    ):
+        earliest = earliest_eviction_decision(date.fromisoformat(row["due_on"]))
+        row["earliest_decision_on"] = earliest.isoformat()
+        out.append(_entry(DeadlineKind.recovery_deadline, row["due_on"], row, scope.as_of))
+    return out
+
+
+def _earliest_decisions(scope: _Scope) -> list[dict[str, Any]]:
+    """The first day Kronofogden may decide on an eviction for the rent, after a recovery
+    deadline that passed without an undertaking (12 kap. 44 § 2 st)."""
+    from bostadcli.workdays import earliest_eviction_decision
+
+    out = []
+    for row in rows(
+        scope.db,
+        f"""
+        SELECT {_HOUSEHOLD}, n.id AS notice_id, n.recovery_deadline, n.amount_ore
+        FROM live_notices n JOIN live_households h ON h.id = n.household_id
+        WHERE {_OPEN} AND n.recovery_deadline < :as_of AND n.recovery_deadline >= :decision_from
+            AND {_UNDERTAKING} IS NULL
+        """,
+        scope.params,
+    ):
+        due = earliest_eviction_decision(date.fromisoformat(row["recovery_deadline"]))
+        if scope.params["from"] <= due.isoformat() <= scope.params["legal_to"]:
+            row["earliest_decision_on"] = due.isoformat()
+            out.append(_entry(DeadlineKind.eviction_decision, due.isoformat(), row, scope.as_of))
+    return out
+
+
+def _recovery_not_started(scope: _Scope) -> list[dict[str, Any]]:
+    """Rent terminations whose recovery period has not started: no service date, or no
+    record that social services was notified. No date to show; they need finding out."""
+    out = []
+    for row in rows(
+        scope.db,
+        f"""
+        SELECT {_HOUSEHOLD}, n.id AS notice_id, n.amount_ore, n.served_on, n.notified_on,
+            {_UNDERTAKING} AS undertaking_on
+        FROM live_notices n JOIN live_households h ON h.id = n.household_id
+        WHERE {_OPEN} AND {_RENT_TERMINATION} AND n.recovery_deadline IS NULL
+            AND NOT EXISTS (SELECT 1 FROM live_notices d WHERE d.household_id = n.household_id
+                AND d.kind = 'decision')
+        """,
+        scope.params,
+    ):
+        row["recovery_missing"] = [k for k in ("served_on", "notified_on") if not row[k]]
+        out.append(_entry(DeadlineKind.recovery_not_started, None, row, scope.as_of))
+    return out
+
+
+def _evictions(scope: _Scope) -> list[dict[str, Any]]:
+    """Eviction days Kronofogden has set."""
+    return [
+        _entry(DeadlineKind.eviction, row["eviction_at"], row, scope.as_of)
+        for row in rows(
+            scope.db,
+            f"""
+            SELECT {_HOUSEHOLD}, n.id AS notice_id, n.eviction_at, n.amount_ore,
+                n.enforcement_case AS case_number
+            FROM live_notices n JOIN live_households h ON h.id = n.household_id
+            WHERE {_OPEN} AND n.kind = 'eviction'
+                AND substr(n.eviction_at, 1, 10) BETWEEN :from AND :legal_to
+            """,
+            scope.params,
+        )
+    ]
+
+
+def _decisions(scope: _Scope) -> list[dict[str, Any]]:
+    """Decisions to evict given lately (or becoming final): paying no longer restores the
+    lease, only a new agreement with the landlord does."""
+    return [
+        _entry(DeadlineKind.decision, row["due_on"], row, scope.as_of)
+        for row in rows(
+            scope.db,
+            f"""
+            SELECT {_HOUSEHOLD}, n.id AS notice_id, coalesce(n.final_on, n.step_on) AS due_on,
+                n.decision_by, n.enforcement_case AS case_number
+            FROM live_notices n JOIN live_households h ON h.id = n.household_id
+            WHERE {_OPEN} AND n.kind = 'decision'
+                AND coalesce(n.final_on, n.step_on) BETWEEN :from AND :legal_to
+            """,
+            scope.params,
+        )
+    ]
+
+
+def _warnings(scope: _Scope) -> list[dict[str, Any]]:
+    """Warnings to correct, by the day the tenant was given to correct it by."""
+    return [
+        _entry(DeadlineKind.warning, row["due_on"], row, scope.as_of)
+        for row in rows(
+            scope.db,
+            f"""
+            SELECT {_HOUSEHOLD}, n.id AS notice_id, n.correct_by AS due_on, n.ground
+            FROM live_notices n JOIN live_households h ON h.id = n.household_id
+            WHERE {_OPEN} AND n.kind = 'warning'
+                AND n.correct_by BETWEEN :from AND :legal_to
+            """,
+            scope.params,
+        )
+    ]
+
+
+def _meetings(scope: _Scope) -> list[dict[str, Any]]:
+    """Meetings planned with an invitation letter (its date and time), still ahead."""
+    import json
+
+    from bostadcli.dates import parse_date
+
+    out = []
+    for row in rows(
+        scope.db,
+        "SELECT household_id, params FROM letters WHERE kind = 'meeting' AND params IS NOT NULL",
+    ):
+        case = scope.households.get(row["household_id"])
+        try:
+            params = json.loads(row["params"])
+            on = parse_date(str(params.get("date") or ""), field="date")
+        except (ValueError, InvalidInput):
+            continue
+        if case is not None and scope.as_of <= on <= scope.as_of + timedelta(
+            days=scope.windows.legal
+        ):
+            extra = {"meeting_time": str(params.get("time") or "") or None}
+            out.append(_entry(DeadlineKind.meeting, on.isoformat(), case | extra, scope.as_of))
+    return out
+
+
+def _installments_overdue(scope: _Scope) -> list[dict[str, Any]]:
+    """Active plans with an installment overdue, dated by the oldest unpaid one."""
+    by_ref = {case["ref"]: case for case in scope.households.values()}
+    out = []
+    for plan in list_plans(scope.db, as_of=scope.as_of, policy=scope.policy):
+        case = by_ref.get(plan["household"])
+        if case is not None and plan["overdue_ore"] and plan["next_due_on"]:
+            extra = {
+                "plan_ref": plan["ref"],
+                "plan_state": plan["state"],
+                "amount_ore": plan["overdue_ore"],
+            }
+            out.append(
+                _entry(
+                    DeadlineKind.installment_overdue, plan["next_due_on"], case | extra, scope.as_of
+                )
+            )
+    return out
+
+
+def _supports_ending(scope: _Scope) -> list[dict[str, Any]]:
+    out = []
+    for support in support_ending_candidates(scope.db, scope.as_of, scope.windows.support):
+        case = scope.households.get(support["household_id"])
+        if case is not None:
+            extra = {"support_id": support["id"], "support_kind": support["kind"]}
+            out.append(
+                _entry(DeadlineKind.support_ending, support["end_on"], case | extra, scope.as_of)
+            )
+    return out
+
+
+def _consents_expiring(scope: _Scope) -> list[dict[str, Any]]:
+    return [
+        _entry(DeadlineKind.consent_expiring, row["due_on"], row, scope.as_of)
+        for row in rows(
+            scope.db,
+            f"""
+            SELECT {_HOUSEHOLD}, c.expires_on AS due_on, c.recipient
+            FROM consents c JOIN live_households h ON h.id = c.household_id
+            WHERE {_OPEN} AND c.revoked_on IS NULL
+                AND c.expires_on BETWEEN :from AND :consent_to
+                AND NOT EXISTS (
+                    SELECT 1 FROM consents later
+                    WHERE later.household_id = c.household_id
+                        AND later.recipient = c.recipient
+                        AND later.id != c.id AND later.revoked_on IS NULL
+                        AND later.given_on <= :consent_to
+                        AND (later.expires_on IS NULL OR later.expires_on > c.expires_on))
+            """,
+            scope.params,
+        )
+    ]
+
+
+def _no_contact(scope: _Scope) -> list[dict[str, Any]]:
+    out = []
+    for row in rows(
+        scope.db,
+        f"""
+        SELECT * FROM (
+            SELECT {_HOUSEHOLD}, h.opened_on,
+                (SELECT max(c.contact_on) FROM live_contacts c WHERE c.household_id = h.id
+                 AND c.automatic = 0 AND c.status = 'held' AND c.contact_on <= :as_of)
+                 AS last_contact_on
+            FROM live_households h WHERE {_OPEN})
+        WHERE coalesce(last_contact_on, opened_on) <= :silent_since
+        """,
+        scope.params,
+    ):
+        since = date.fromisoformat(row["last_contact_on"] or row["opened_on"])
+        due = (since + timedelta(days=scope.windows.no_contact)).isoformat()
+        row["quiet_days"] = (scope.as_of - since).days
+        out.append(_entry(DeadlineKind.no_contact, due, row, scope.as_of))
+    return out
+
+
+def _planned_contacts(scope: _Scope) -> list[dict[str, Any]]:
+    """Booked meetings, home visits and calls (contact add --planned) on their day."""
+    return [
+        _entry(DeadlineKind.planned_contact, row["due_on"], row, scope.as_of)
+        for row in rows(
+            scope.db,
+            f"""
+            SELECT {_HOUSEHOLD}, c.contact_on AS due_on, c.id AS contact_id,
+                c.kind AS contact_kind, c.at_time
+            FROM live_contacts c JOIN live_households h ON h.id = c.household_id
+            WHERE {_OPEN} AND c.status = 'planned'
+                AND c.contact_on BETWEEN :from AND :legal_to
+            """,
+            scope.params,
+        )
+    ]
+
+
+# The deadline view is the entries of all of these, one function per kind of entry.
+DEADLINE_SOURCES = (
+    _recovery_deadlines,
+    _recovery_not_started,
+    _earliest_decisions,
+    _evictions,
+    _decisions,
+    _warnings,
+    _meetings,
+    _planned_contacts,
+    _installments_overdue,
+    _supports_ending,
+    _consents_expiring,
+    _no_contact,
+)
 
 
 def deadlines(
@@ -155,57 +452,45 @@ def deadlines(
     """What needs action, most urgent first (only the cases of ``caseworker_id`` if given).
 
     Open cases only, except that a plan or support kept running when its case was
-    closed still shows. Entries: recovery deadlines and eviction dates (from ``windows.legal``
-    days ahead back to ``DEADLINE_OVERDUE_VISIBLE_DAYS`` ago); active repayment plans with
-    an installment overdue (one entry per plan, dated by its oldest unpaid installment,
-    with the amount overdue and the plan's state under ``policy``); supports whose planned end
-    falls within ``windows.support`` days (``supports.support_ending_candidates``);
-    consents that expire within ``windows.consent`` days or expired lately, unless a
-    later consent for the same recipient takes over; households whose last contact
-    (or, without any, the opening of the case) is ``windows.no_contact`` days old or
-    more; their due date is the day a contact became due, and they form their own band,
-    ``no_contact``, after the dated ones. Letters sent by the monthly batch
-    (``automatic``) do not count as contact: nobody spoke to the family; nor do booked
-    or cancelled contacts. Booked contacts (meetings, home visits, calls) within
-    ``windows.legal`` days show on their day; one whose day passed without being marked
-    held or cancelled stays, as overdue, for ``DEADLINE_OVERDUE_VISIBLE_DAYS``.
+    closed still shows. Entries (``DEADLINE_SOURCES``): recovery deadlines (with the earliest
+    eviction decision and the undertaking to pay the rent when one stops the eviction),
+    rent terminations whose recovery period has not started (no date: band
+    ``not_started``, with what is missing), the earliest eviction decision after a
+    recovery deadline that passed without an undertaking, eviction dates, decisions to
+    evict (dated the day they became final, else the day given), warnings by the day
+    the tenant must have corrected it by, and meetings planned with an invitation letter,
+    all from ``windows.legal`` days ahead back to ``DEADLINE_OVERDUE_VISIBLE_DAYS`` ago
+    (meetings from today); active repayment plans with an installment overdue (one
+    entry per plan, dated by its oldest unpaid installment, with the amount overdue and
+    the plan's state under ``policy``); supports whose planned end falls within
+    ``windows.support`` days (``supports.support_ending_candidates``); consents that
+    expire within ``windows.consent`` days or expired lately, unless a later consent
+    for the same recipient takes over; households whose last contact (or, without any,
+    the opening of the case) is ``windows.no_contact`` days old or more; their due date
+    is the day a contact became due, and they form their own band, ``no_contact``, after
+    the dated ones. Letters sent by the monthly batch (``automatic``) do not count as
+    contact: nobody spoke to the family; nor do booked or cancelled contacts. Booked
+    contacts (meetings, home visits, calls) within ``windows.legal`` days show on their
+    day; one whose day passed without being marked held or cancelled stays, as overdue,
+    for ``DEADLINE_OVERDUE_VISIBLE_DAYS``.
 
-    Order: band (overdue, this week, later, no contact), then date, then households with
-    children first, then eviction before recovery deadline before the rest, then case
-    reference.
+    Order: band (overdue, this week, not started, later, no contact), then date, then
+    households with children first, then what costs a home first (eviction, decision,
+    recovery deadline, …), then case reference.
     """
     w = windows or DeadlineWindows()
-    visible_from = (as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)).isoformat()
+    visible_from = as_of - timedelta(days=rules.DEADLINE_OVERDUE_VISIBLE_DAYS)
     params: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "cutoff": child_cutoff(as_of),
-        "from": visible_from,
+        "from": visible_from.isoformat(),
         "legal_to": (as_of + timedelta(days=w.legal)).isoformat(),
         "consent_to": (as_of + timedelta(days=w.consent)).isoformat(),
         "silent_since": (as_of - timedelta(days=w.no_contact)).isoformat(),
+        # A decision may come a week after the deadline at most (two working days and
+        # the holidays between); older deadlines cannot give a decision day in view.
+        "decision_from": (visible_from - timedelta(days=10)).isoformat(),
     }
-    entries: list[dict[str, Any]] = []
-    for row in rows(
-        db,
-        f"""
-        SELECT {_HOUSEHOLD}, n.recovery_deadline AS due_on, n.amount_ore
-        FROM live_notices n JOIN live_households h ON h.id = n.household_id
-        WHERE {_OPEN} AND n.recovery_deadline BETWEEN :from AND :legal_to
-        """,
-        params,
-    ):
-        entries.append(_entry(DeadlineKind.recovery_deadline, row["due_on"], row, as_of))
-    for row in rows(
-        db,
-        f"""
-        SELECT {_HOUSEHOLD}, n.eviction_at, n.amount_ore
-        FROM live_notices n JOIN live_households h ON h.id = n.household_id
-        WHERE {_OPEN} AND n.kind = 'eviction'
-            AND substr(n.eviction_at, 1, 10) BETWEEN :from AND :legal_to
-        """,
-        params,
-    ):
-        entries.append(_entry(DeadlineKind.eviction, row["eviction_at"], row, as_of))
     # Open cases, and closed ones whose plan or support was kept running at closing.
     households = {
         r["household_id"]: r
@@ -222,80 +507,20 @@ def deadlines(
             params,
         )
     }
-    by_ref = {case["ref"]: case for case in households.values()}
-    for plan in list_plans(db, as_of=as_of, policy=policy):
-        case = by_ref.get(plan["household"])
-        if case is not None and plan["overdue_ore"] and plan["next_due_on"]:
-            extra = {
-                "plan_ref": plan["ref"],
-                "plan_state": plan["state"],
-                "amount_ore": plan["overdue_ore"],
-            }
-            entries.append(
-                _entry(DeadlineKind.installment_overdue, plan["next_due_on"], case | extra, as_of)
-            )
-    for support in support_ending_candidates(db, as_of, w.support):
-        case = households.get(support["household_id"])
-        if case is not None:
-            extra = {"support_id": support["id"], "support_kind": support["kind"]}
-            entries.append(
-                _entry(DeadlineKind.support_ending, support["end_on"], case | extra, as_of)
-            )
-    for row in rows(
-        db,
-        f"""
-        SELECT {_HOUSEHOLD}, c.expires_on AS due_on, c.recipient
-        FROM consents c JOIN live_households h ON h.id = c.household_id
-        WHERE {_OPEN} AND c.revoked_on IS NULL
-            AND c.expires_on BETWEEN :from AND :consent_to
-            AND NOT EXISTS (
-                SELECT 1 FROM consents later
-                WHERE later.household_id = c.household_id AND later.recipient = c.recipient
-                    AND later.id != c.id AND later.revoked_on IS NULL
-                    AND later.given_on <= :consent_to
-                    AND (later.expires_on IS NULL OR later.expires_on > c.expires_on))
-        """,
-        params,
-    ):
-        entries.append(_entry(DeadlineKind.consent_expiring, row["due_on"], row, as_of))
-    for row in rows(
-        db,
-        f"""
-        SELECT * FROM (
-            SELECT {_HOUSEHOLD}, h.opened_on,
-                (SELECT max(c.contact_on) FROM live_contacts c WHERE c.household_id = h.id
-                 AND c.automatic = 0 AND c.status = 'held' AND c.contact_on <= :as_of)
-                 AS last_contact_on
-            FROM live_households h WHERE {_OPEN})
-        WHERE coalesce(last_contact_on, opened_on) <= :silent_since
-        """,
-        params,
-    ):
-        since = date.fromisoformat(row["last_contact_on"] or row["opened_on"])
-        due = (since + timedelta(days=w.no_contact)).isoformat()
-        row["quiet_days"] = (as_of - since).days
-        entries.append(_entry(DeadlineKind.no_contact, due, row, as_of))
-    for row in rows(
-        db,
-        f"""
-        SELECT {_HOUSEHOLD}, c.contact_on AS due_on, c.id AS contact_id,
-            c.kind AS contact_kind, c.at_time
-        FROM live_contacts c JOIN live_households h ON h.id = c.household_id
-        WHERE {_OPEN} AND c.status = 'planned' AND c.contact_on BETWEEN :from AND :legal_to
-        """,
-        params,
-    ):
-        entries.append(_entry(DeadlineKind.planned_contact, row["due_on"], row, as_of))
+    scope = _Scope(db, as_of, w, policy, params, households)
+    entries = [entry for source in DEADLINE_SOURCES for entry in source(scope)]
     if caseworker_id is not None:
         theirs = {
             r["ref"]
-            for r in rows(db, "SELECT ref FROM households WHERE caseworker_id = ?", [caseworker_id])
+            for r in rows(
+                db, "SELECT ref FROM live_households WHERE caseworker_id = ?", [caseworker_id]
+            )
         }
         entries = [e for e in entries if e["ref"] in theirs]
     entries.sort(
         key=lambda e: (
             BANDS.index(e["band"]),
-            e["due_on"],
+            e["due_on"] or "",
             (e["children"] + e["children_part_time"]) == 0,
             _SEVERITY[DeadlineKind(e["kind"])],
             e["ref"],

@@ -12,9 +12,24 @@ from __future__ import annotations
 # holidays by 1930:173 as well. python-holidays calls those three "de_facto".
 HOLIDAY_CATEGORIES = ("public", "de_facto")
 
-# Jordabalken 12 kap. 44 §: the tenant keeps the lease if the rent is paid within three
-# weeks from the day the termination notice was served (delgiven).
+# Jordabalken 12 kap. 44 § 1 st: the tenant keeps the lease if the rent is paid within
+# three weeks from the day when both the tenant has been served (delgiven) the notice
+# that the lease can be recovered by paying, and the landlord's notice of the
+# termination and its reason has been given to social services (NJA 1985 s. 586,
+# RH 2015:16): the later of the two days starts the period.
 RECOVERY_PERIOD_DAYS = 21
+
+# Jordabalken 12 kap. 44 § 2 st: no decision to evict on that ground until two more
+# working days have passed after the recovery period ran out.
+EVICTION_DECISION_WORKING_DAYS = 2
+
+# Jordabalken 12 kap. 25 a § and 42 § 3-4 st (lag 2024:313): for disturbance and lack
+# of good conduct the landlord must first tell the tenant to correct it (rättelseanmaning)
+# and notify social services; neglect of the flat also needs a request to correct it
+# first (12 kap. 42 § 2 st). A termination on these grounds without that is barred
+# unless the matter is especially serious (särskilt allvarlig), and then social services
+# gets a copy of the termination.
+WARNING_GROUNDS = ("disturbance", "misconduct", "neglect")
 
 # Jordabalken 12 kap. 42 § 1 p.: rent paid more than one week after the due date is
 # ground for forfeiture. Also the default grace before a plan installment is "behind".

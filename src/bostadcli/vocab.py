@@ -60,6 +60,10 @@ class Reason(Vocab):
     unpaid_rent = "unpaid_rent"
     disturbance = "disturbance"
     neglect = "neglect"
+    # Since lag 2024:313 (jordabalken 12 kap. 25 § 3 st, 42 § 1 st 12).
+    misconduct = "misconduct"
+    neighbourhood_crime = "neighbourhood_crime"
+    serious_crime = "serious_crime"
     other = "other"
 
 
@@ -125,7 +129,26 @@ class NoticeKind(Vocab):
     termination = "termination"
     warning = "warning"
     enforcement_application = "enforcement_application"
+    decision = "decision"
+    enforcement_request = "enforcement_request"
     eviction = "eviction"
+
+
+class DecisionBy(Vocab):
+    """Who decided that the tenant must move: Kronofogden (utslag), a court, hyresnämnden."""
+
+    enforcement = "enforcement"
+    court = "court"
+    rent_tribunal = "rent_tribunal"
+
+
+class ServiceMethod(Vocab):
+    """How the tenant was served the termination (delgivning); decides the service date."""
+
+    in_person = "in_person"
+    substitute = "substitute"
+    spikning = "spikning"
+    unknown = "unknown"
 
 
 class ContactKind(Vocab):
@@ -193,7 +216,12 @@ class DeadlineKind(Vocab):
     """What an entry of the deadline view is about (``bostad report deadlines``)."""
 
     eviction = "eviction"
+    decision = "decision"
     recovery_deadline = "recovery_deadline"
+    recovery_not_started = "recovery_not_started"
+    eviction_decision = "eviction_decision"
+    warning = "warning"
+    meeting = "meeting"
     installment_overdue = "installment_overdue"
     support_ending = "support_ending"
     consent_expiring = "consent_expiring"
@@ -232,6 +260,9 @@ _LABELS: dict[tuple[str, str], str] = {
     ("Reason", "unpaid_rent"): N_("unpaid rent"),
     ("Reason", "disturbance"): N_("disturbance"),
     ("Reason", "neglect"): N_("neglect of the flat"),
+    ("Reason", "misconduct"): N_("lack of good conduct"),
+    ("Reason", "neighbourhood_crime"): N_("crime harming the neighbourhood"),
+    ("Reason", "serious_crime"): N_("serious crime in the flat"),
     ("Reason", "other"): N_("other reason"),
     ("Source", "landlord"): N_("landlord's notice"),
     ("Source", "enforcement"): N_("Kronofogden"),
@@ -271,7 +302,16 @@ _LABELS: dict[tuple[str, str], str] = {
     ("NoticeKind", "termination"): N_("termination"),
     ("NoticeKind", "warning"): N_("warning to correct"),
     ("NoticeKind", "enforcement_application"): N_("application to Kronofogden"),
+    ("NoticeKind", "decision"): N_("decision to evict"),
+    ("NoticeKind", "enforcement_request"): N_("request for enforcement"),
     ("NoticeKind", "eviction"): N_("eviction date"),
+    ("DecisionBy", "enforcement"): N_("Kronofogden (utslag)"),
+    ("DecisionBy", "court"): N_("court"),
+    ("DecisionBy", "rent_tribunal"): N_("hyresnämnden"),
+    ("ServiceMethod", "in_person"): N_("in person"),
+    ("ServiceMethod", "substitute"): N_("substitute service"),
+    ("ServiceMethod", "spikning"): N_("left at the home (spikning)"),
+    ("ServiceMethod", "unknown"): N_("not known"),
     ("ContactKind", "letter"): N_("letter"),
     ("ContactKind", "phone"): N_("phone call"),
     ("ContactKind", "sms"): N_("text message"),
@@ -311,6 +351,11 @@ _LABELS: dict[tuple[str, str], str] = {
     ("SupportKind", "other"): N_("other support"),
     ("DeadlineKind", "eviction"): N_("eviction"),
     ("DeadlineKind", "recovery_deadline"): N_("recovery deadline"),
+    ("DeadlineKind", "decision"): N_("decision to evict"),
+    ("DeadlineKind", "recovery_not_started"): N_("recovery period not started"),
+    ("DeadlineKind", "eviction_decision"): N_("earliest eviction decision"),
+    ("DeadlineKind", "warning"): N_("time to correct ends"),
+    ("DeadlineKind", "meeting"): N_("meeting"),
     ("DeadlineKind", "installment_overdue"): N_("installment overdue"),
     ("DeadlineKind", "support_ending"): N_("support ending"),
     ("DeadlineKind", "consent_expiring"): N_("consent expiring"),

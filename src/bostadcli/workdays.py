@@ -12,7 +12,11 @@ from datetime import date, timedelta
 from types import MappingProxyType
 
 from bostadcli.i18n import _
-from bostadcli.rules import HOLIDAY_CATEGORIES, RECOVERY_PERIOD_DAYS
+from bostadcli.rules import (
+    EVICTION_DECISION_WORKING_DAYS,
+    HOLIDAY_CATEGORIES,
+    RECOVERY_PERIOD_DAYS,
+)
 
 _SATURDAY = 5
 _SUNDAY = 6
@@ -74,10 +78,30 @@ def statutory_deadline(start: date, days: int) -> date:
     return next_working_day(start + timedelta(days=days))
 
 
-def recovery_deadline(served_on: date) -> date:
+def recovery_deadline(served_on: date | None, notified_on: date | None) -> date | None:
     """Last day to pay and keep the lease after termination for unpaid rent.
 
-    Three weeks from service of the notice (jordabalken 12 kap. 44 §), moved to the
-    next working day.
+    Three weeks from the later of the day the tenant was served and the day social
+    services was notified of the termination (jordabalken 12 kap. 44 § 1 st), moved to
+    the next working day (lag 1930:173). None while either date is missing: the period
+    has not started. This is the one computation of the deadline; ``notices`` stores
+    its result in ``notices.recovery_deadline``, which everything else reads.
     """
-    return statutory_deadline(served_on, RECOVERY_PERIOD_DAYS)
+    if served_on is None or notified_on is None:
+        return None
+    return statutory_deadline(max(served_on, notified_on), RECOVERY_PERIOD_DAYS)
+
+
+def earliest_eviction_decision(deadline: date) -> date:
+    """The first day a decision to evict for the unpaid rent may be given.
+
+    Not until two more working days have passed after the recovery period ran out
+    (jordabalken 12 kap. 44 § 2 st): the working day after the second working day that
+    follows ``deadline``.
+    """
+    day = deadline
+    passed = 0
+    while passed < EVICTION_DECISION_WORKING_DAYS:
+        day += _ONE_DAY
+        passed += is_working_day(day)
+    return next_working_day(day + _ONE_DAY)

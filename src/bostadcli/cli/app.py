@@ -34,6 +34,7 @@ from bostadcli.cli import (
     supports,
     templates,
     typer_i18n,
+    undertakings,
 )
 from bostadcli.cli.context import AppState
 from bostadcli.errors import BostadError, one_line, shown
@@ -353,6 +354,11 @@ app.add_typer(
         "Notices, warnings, Kronofogden, eviction dates.\n\nCorrections: notice edit"
         " NOTICE --reason (dates, amount, kind); notice void NOTICE --reason (a duplicate)."
     ),
+)
+app.add_typer(
+    undertakings.app,
+    name="undertaking",
+    help=_("Social services' written undertakings to pay the rent."),
 )
 app.add_typer(
     contacts.app,

@@ -8,9 +8,9 @@ from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import changed_fields, days_text
+from bostadcli.cli.views import changed_fields, days_text, notice_warnings, recovery_text
 from bostadcli.i18n import _
-from bostadcli.vocab import NoticeKind, Reason, label
+from bostadcli.vocab import DecisionBy, NoticeKind, Reason, ServiceMethod, label
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -21,8 +21,11 @@ def _columns() -> list[Column]:
         Column("ref", _("Case")),
         Column("kind", _("Notice"), show=lambda v, r: label(NoticeKind, v)),
         Column("ground", _("Ground"), show=lambda v, r: label(Reason, v)),
-        Column("received_on", _("Received")),
+        Column("received_on", _("Received"), in_table=False),
+        Column("notified_on", _("Notified")),
+        Column("terminated_on", _("Terminated"), in_table=False),
         Column("served_on", _("Served")),
+        Column("service_method", _("Service"), in_table=False),
         Column("amount_ore", _("Amount"), kind="money", justify="right"),
         Column("recovery_deadline", _("Recovery deadline"), in_table=False),
         Column("eviction_at", _("Eviction"), in_table=False),
@@ -30,10 +33,19 @@ def _columns() -> list[Column]:
             "deadline",
             _("Deadline"),
             kind="deadline",
-            show=lambda v, r: f"{v} ({days_text(r['days_left'])})" if v else "",
+            show=lambda v, r: f"{v} ({days_text(r['days_left'])})" if v else recovery_text(r),
         ),
+        Column("recovery_missing", _("Period waits for"), in_table=False),
+        Column("earliest_decision_on", _("Earliest eviction decision"), in_table=False),
         Column("days_left", _("Days left"), in_table=False),
         Column("enforcement_case", _("Kronofogden case"), in_table=False),
+        Column("correct_by", _("Correct by"), in_table=False),
+        Column("especially_serious", _("Especially serious"), kind="bool", in_table=False),
+        Column("copy_received_on", _("Copy received"), in_table=False),
+        Column("step_on", _("Step date"), in_table=False),
+        Column("decision_by", _("Decided by"), in_table=False),
+        Column("final_on", _("Final"), in_table=False),
+        Column("barred_risk", _("May be barred"), in_table=False),
         Column("note", _("Note"), in_table=False),
     ]
 
@@ -42,7 +54,11 @@ def _columns() -> list[Column]:
     "add",
     help=_(
         "Record a notice; a termination for unpaid rent gets its recovery deadline.\n\n"
-        "Example: bostad notice add 2026-0042 --kind termination --served 2026-12-04 --amount 14900"
+        "The three weeks run from the later of --served and --notified; without both, the"
+        " period has not started. Kronofogden's steps: enforcement_application, decision,"
+        " enforcement_request, eviction.\n\n"
+        "Example: bostad notice add 2026-0042 --kind termination --notified 2026-12-03"
+        " --served 2026-12-04 --amount 14900"
     ),
 )
 def add(
@@ -61,12 +77,31 @@ def add(
             help=_("Day the tenant was served; starts the three-week recovery period."),
         ),
     ] = None,
-    received: Annotated[
+    notified: Annotated[
         str | None,
         typer.Option(
+            "--notified",
             "--received",
             metavar=_("YYYY-MM-DD"),
-            help=_("The day social services received it (default: today)."),
+            help=_(
+                "The day the landlord's notice reached social services; with the service"
+                " date it starts the recovery period. Without it the period has not started."
+            ),
+        ),
+    ] = None,
+    terminated: Annotated[
+        str | None,
+        typer.Option(
+            "--terminated",
+            metavar=_("YYYY-MM-DD"),
+            help=_("The day of the termination."),
+        ),
+    ] = None,
+    service_method: Annotated[
+        ServiceMethod | None,
+        typer.Option(
+            "--service-method",
+            help=_("How the tenant was served (default with --served: unknown)."),
         ),
     ] = None,
     amount: Annotated[
@@ -81,8 +116,60 @@ def add(
             help=_("Day and time of the eviction (Kronofogden)."),
         ),
     ] = None,
+    confirm_non_working_day: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-non-working-day",
+            help=_("Accept an eviction day that is a Saturday, Sunday or holiday."),
+        ),
+    ] = False,
     case_number: Annotated[
-        str | None, typer.Option("--case-number", help=_("Kronofogden's case number."))
+        str | None,
+        typer.Option("--case-number", help=_("Kronofogden's case number (målnummer).")),
+    ] = None,
+    correct_by: Annotated[
+        str | None,
+        typer.Option(
+            "--correct-by",
+            metavar=_("YYYY-MM-DD"),
+            help=_("A warning: the day the tenant must have corrected it by."),
+        ),
+    ] = None,
+    especially_serious: Annotated[
+        bool,
+        typer.Option(
+            "--especially-serious",
+            help=_(
+                "A termination without a warning because the matter is especially serious"
+                " (needs --copy-received)."
+            ),
+        ),
+    ] = False,
+    copy_received: Annotated[
+        str | None,
+        typer.Option(
+            "--copy-received",
+            metavar=_("YYYY-MM-DD"),
+            help=_("The day social services received the copy of the termination."),
+        ),
+    ] = None,
+    step_on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar=_("YYYY-MM-DD"),
+            help=_("Kronofogden's steps: the day of the application, decision or request."),
+        ),
+    ] = None,
+    decision_by: Annotated[
+        DecisionBy | None,
+        typer.Option("--decision-by", help=_("A decision: who gave it (default: enforcement).")),
+    ] = None,
+    final: Annotated[
+        str | None,
+        typer.Option(
+            "--final", metavar=_("YYYY-MM-DD"), help=_("A decision: the day it became final.")
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
     as_of_: AsOfOpt = None,
@@ -95,19 +182,40 @@ def add(
         NewNotice(
             kind=kind.value,
             ground=ground.value if ground else None,
-            received_on=optional_date(received, field="--received"),
+            notified_on=optional_date(notified, field="--notified"),
+            terminated_on=optional_date(terminated, field="--terminated"),
             served_on=optional_date(served, field="--served"),
+            service_method=service_method.value if service_method else None,
             amount=money(amount, field="--amount"),  # type: ignore[arg-type]
             eviction_at=eviction_at,
             enforcement_case=case_number,
             note=note,
+            correct_by=optional_date(correct_by, field="--correct-by"),
+            especially_serious=especially_serious,
+            copy_received_on=optional_date(copy_received, field="--copy-received"),
+            step_on=optional_date(step_on, field="--date"),
+            decision_by=decision_by.value if decision_by else None,
+            final_on=optional_date(final, field="--final"),
+            confirm_non_working_day=confirm_non_working_day,
         ),
         as_of=as_of(as_of_),
     )
+    for warning in notice_warnings(notice):
+        typer.echo(_("warning: {message}").format(message=warning), err=True)
     if notice["recovery_deadline"]:
         typer.echo(
-            _("Recovery deadline {date} ({left}).").format(
-                date=notice["recovery_deadline"], left=days_text(notice["days_left"])
+            _("Recovery deadline {date} ({left}); earliest eviction decision {decision}.").format(
+                date=notice["recovery_deadline"],
+                left=days_text(notice["days_left"]),
+                decision=notice["earliest_decision_on"],
+            )
+        )
+    elif notice["recovery_missing"]:
+        typer.echo(_("Recovery period {state}.").format(state=recovery_text(notice)))
+    elif notice["correct_by"]:
+        typer.echo(
+            _("To correct by {date} ({left}).").format(
+                date=notice["correct_by"], left=days_text(notice["days_left"])
             )
         )
     else:
@@ -174,10 +282,21 @@ def edit(
     received: Annotated[
         str | None,
         typer.Option(
+            "--notified",
             "--received",
             metavar=_("YYYY-MM-DD"),
-            help=_("The day social services received it."),
+            help=_("The day the landlord's notice reached social services."),
         ),
+    ] = None,
+    terminated: Annotated[
+        str | None,
+        typer.Option(
+            "--terminated", metavar=_("YYYY-MM-DD"), help=_("The day of the termination.")
+        ),
+    ] = None,
+    service_method: Annotated[
+        ServiceMethod | None,
+        typer.Option("--service-method", help=_("How the tenant was served.")),
     ] = None,
     amount: Annotated[
         str | None,
@@ -203,7 +322,9 @@ def edit(
         "kind": kind.value if kind else None,
         "ground": ground.value if ground else None,
         "served_on": optional_date(served, field="--served"),
-        "received_on": optional_date(received, field="--received"),
+        "notified_on": optional_date(received, field="--notified"),
+        "terminated_on": optional_date(terminated, field="--terminated"),
+        "service_method": service_method.value if service_method else None,
         "amount": money(amount, field="--amount"),
         "eviction_at": eviction_at,
         "enforcement_case": case_number,

@@ -22,12 +22,18 @@ from bostadcli.vocab import (
 BAND_STYLE = {
     "overdue": "bold red",
     "this_week": "bold yellow",
+    "not_started": "bold magenta",
     "later": "bold green",
     "no_contact": "bold blue",
 }
 KIND_STYLE = {
     "eviction": "bold red",
+    "decision": "bold red",
     "recovery_deadline": "red",
+    "recovery_not_started": "magenta",
+    "eviction_decision": "red",
+    "warning": "yellow",
+    "meeting": "green",
     "installment_overdue": "magenta",
     "support_ending": "cyan",
     "consent_expiring": "yellow",
@@ -40,6 +46,7 @@ def band_label(band: str) -> str:
     return {
         "overdue": _("Overdue"),
         "this_week": _("This week"),
+        "not_started": _("Not started"),
         "later": _("Later"),
         "no_contact": _("No contact"),
     }[band]
@@ -69,10 +76,27 @@ def what_text(entry: dict[str, Any]) -> str:
     kind = entry["kind"]
     if kind == "eviction" and entry["eviction_at"] and "T" in entry["eviction_at"]:
         return _("eviction at {time}").format(time=entry["eviction_at"][11:16])
-    if kind == "recovery_deadline" and entry["amount_ore"]:
-        return _("recovery deadline, {amount}").format(
-            amount=format_money(Money(entry["amount_ore"]))
+    if kind in ("recovery_deadline", "recovery_not_started") and entry["undertaking_on"]:
+        return _("undertaking given {date}: no eviction for the rent").format(
+            date=entry["undertaking_on"]
         )
+    if kind == "recovery_deadline":
+        text = (
+            _("recovery deadline, {amount}").format(amount=format_money(Money(entry["amount_ore"])))
+            if entry["amount_ore"]
+            else label(DeadlineKind, kind)
+        )
+        return text + "; " + _("last day for an undertaking")
+    if kind == "recovery_not_started":
+        from bostadcli.cli.views import recovery_text
+
+        return recovery_text(entry)
+    if kind == "decision":
+        return _("decision to evict: paying no longer saves the lease")
+    if kind == "warning" and entry["ground"]:
+        return _("time to correct ends ({ground})").format(ground=label(Reason, entry["ground"]))
+    if kind == "meeting" and entry["meeting_time"]:
+        return _("meeting at {time}").format(time=entry["meeting_time"])
     if kind == "installment_overdue":
         return _("{plan} {state}, {amount} overdue").format(
             plan=entry["plan_ref"],
@@ -105,6 +129,8 @@ def what_text(entry: dict[str, Any]) -> str:
 
 
 def when_text(entry: dict[str, Any]) -> str:
+    if entry["days_left"] is None:
+        return _("no date yet")
     if entry["kind"] == "no_contact":
         n = entry["quiet_days"]
         # Under the band "No contact" this reads "no contact … for 130 days"; short, so
@@ -137,6 +163,14 @@ def deadline_columns() -> list[Column]:
         Column("contact_id", _("Contact")),
         Column("contact_kind", _("Contact kind")),
         Column("at_time", _("Time")),
+        Column("notice_id", _("Notice")),
+        Column("recovery_missing", _("Period waits for")),
+        Column("earliest_decision_on", _("Earliest eviction decision")),
+        Column("undertaking_on", _("Undertaking given")),
+        Column("ground", _("Ground")),
+        Column("decision_by", _("Decided by")),
+        Column("case_number", _("Kronofogden case")),
+        Column("meeting_time", _("Meeting time")),
     ]
 
 
@@ -173,7 +207,10 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
         collapse_padding=True,
     )
     titles = {b: band_label(b) for b in BAND_STYLE}
-    dates = [format_date(date.fromisoformat(e["due_on"]), "short") for e in entries]
+    dates = [
+        format_date(date.fromisoformat(e["due_on"]), "short") if e["due_on"] else "—"
+        for e in entries
+    ]
     headings = [_("Date"), _("When"), _("What"), _("Case"), _("Tenant"), _("Children")]
     headings.append(_("Caseworker"))
     texts = [

@@ -56,8 +56,10 @@ def _output(path: Path | None, *, force: bool, protect: list[Path]) -> Iterator[
     "deadlines",
     help=_(
         "What needs action, most urgent first: the Monday-morning screen.\n\n"
-        "Recovery deadlines, eviction dates, overdue plan installments, supports ending,"
-        " consents expiring and cases without contact; households with children marked.\n\n"
+        "Recovery deadlines (and those not yet started), the earliest eviction decisions,"
+        " Kronofogden's decisions and eviction dates, warnings' time to correct, planned"
+        " meetings, overdue plan installments, supports ending, consents expiring and cases"
+        " without contact; households with children marked.\n\n"
         "Example: bostad report deadlines --days 14"
     ),
 )

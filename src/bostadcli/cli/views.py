@@ -10,6 +10,7 @@ from bostadcli.i18n import _, ngettext
 from bostadcli.vocab import (
     CaseStatus,
     ContactKind,
+    DecisionBy,
     HousingSituation,
     IdentityLevel,
     InstallmentStatus,
@@ -80,6 +81,61 @@ def days_text(days: int | None) -> str:
     if days == 0:
         return _("today")
     return ngettext("{n} day left", "{n} days left", days).format(n=days)
+
+
+def recovery_text(notice: dict[str, Any]) -> str:
+    """A recovery period that has not started, in words: which date it waits for."""
+    missing = notice.get("recovery_missing") or []
+    if not missing:
+        return ""
+    if len(missing) == 2:
+        return _("not started: no service date, and no record that social services was notified")
+    if missing[0] == "served_on":
+        return _("not started: the tenant has not been served")
+    return _("not started: no record that social services was notified")
+
+
+def notice_warnings(notice: dict[str, Any]) -> list[str]:
+    """What a caseworker must know about a notice as recorded: a termination that may be
+    barred (jordabalken 12 kap. 42 § 3 st), a decision after which paying is too late."""
+    out = []
+    if notice.get("barred_risk") == "no_warning":
+        out.append(
+            _(
+                "no warning to correct (rättelseanmaning) is recorded on this ground before the"
+                " termination: the termination may be barred (12 kap. 42 § 3 st), unless it is"
+                " especially serious (--especially-serious --copy-received DATE)"
+            )
+        )
+    elif notice.get("barred_risk") == "warning_not_notified":
+        out.append(
+            _(
+                "no record that social services was notified of the warning: the termination"
+                " may be barred (12 kap. 25 a §, 42 § 3 st)"
+            )
+        )
+    if notice.get("kind") == "decision":
+        out.append(decision_text())
+    return out
+
+
+def step_text(notice: dict[str, Any]) -> str:
+    """One of Kronofogden's steps: its day, the day a decision became final, the case."""
+    text = notice["step_on"] or ""
+    if notice.get("decision_by"):
+        text += ", " + label(DecisionBy, notice["decision_by"])
+    if notice.get("final_on"):
+        text += ", " + _("final {date}").format(date=notice["final_on"])
+    if notice.get("enforcement_case"):
+        text += ", " + _("case {number}").format(number=notice["enforcement_case"])
+    return text
+
+
+def decision_text() -> str:
+    return _(
+        "after a decision to evict, paying the debt no longer restores the lease: only a new"
+        " agreement with the landlord does"
+    )
 
 
 def _deadline(value: Any, row: dict[str, Any]) -> str:
@@ -227,20 +283,45 @@ def print_household(case: dict[str, Any]) -> None:
         ]
     if case["notices"]:
         table = Table(box=None, pad_edge=False, header_style="bold")
-        for heading in (_("Notice"), _("Received"), _("Served"), _("Amount"), _("Deadline")):
+        for heading in (_("Notice"), _("Notified"), _("Served"), _("Amount"), _("Deadline")):
             table.add_column(heading)
         for n in case["notices"]:
             deadline = n["deadline"] or ""
             style = deadline_style(n["days_left"])
             text = f"{deadline} ({days_text(n['days_left'])})" if deadline else ""
+            if n["earliest_decision_on"]:
+                text += "; " + _("eviction decision at the earliest {date}").format(
+                    date=n["earliest_decision_on"]
+                )
+            if n["recovery_missing"]:
+                text, style = recovery_text(n), "bold yellow"
+            elif n["step_on"] and not deadline:
+                text = step_text(n)
             table.add_row(
                 esc(label(NoticeKind, n["kind"])),
-                n["received_on"] or "",
+                n["notified_on"] or "",
                 n["served_on"] or "",
                 format_money(Money(n["amount_ore"])) if n["amount_ore"] is not None else "",
                 f"[{style}]{text}[/]" if style and text else text,
             )
         parts += ["", _bold(_("Notices and deadlines")), table]
+        notes = [w for n in case["notices"] for w in notice_warnings(n)]
+        parts += [f"[bold red]{esc(w)}[/]" for w in dict.fromkeys(notes)]
+    for u in case.get("undertakings") or []:
+        effect = (
+            _("stops the eviction for the unpaid rent")
+            if u["stops_eviction"]
+            else _("does not stop an eviction")
+        )
+        parts.append(
+            _bold(_("Undertaking to pay the rent"))
+            + " "
+            + esc(
+                _("{date} to {landlord}: {covers}; {effect}").format(
+                    date=u["given_on"], landlord=u["landlord"], covers=u["covers"], effect=effect
+                )
+            )
+        )
     consent_lines = [
         f"{esc(label(Recipient, c['recipient']))}"
         + (f" ({esc(c['recipient_name'])})" if c["recipient_name"] else "")

@@ -1,0 +1,160 @@
+"""Social services' written undertaking to pay the rent (socialnämndens förbindelse).
+
+Jordabalken 12 kap. 44 § 4 st 1: a tenant whose lease was terminated for unpaid rent
+cannot be evicted on that ground if, within the recovery period, social services told
+the landlord in writing that it will pay the rent. An undertaking is recorded with the
+day it was given, the landlord it was given to, what it covers and who decided it; it
+answers a termination for unpaid rent (the household's latest one unless another is
+named), and one given after that termination's recovery deadline is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import validate
+from bostadcli.db import insert, now_utc, one, rows, transaction
+from bostadcli.errors import InvalidInput, NotFound
+from bostadcli.households import household_id
+from bostadcli.i18n import _
+from bostadcli.money import Money
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+_RENT_TERMINATION = "n.kind = 'termination' AND coalesce(n.ground, 'unpaid_rent') = 'unpaid_rent'"
+
+
+@dataclass
+class NewUndertaking:
+    given_on: date
+    covers: str
+    decided_by: str
+    landlord: str | None = None
+    amount: Money | None = None
+    notice_id: int | None = None
+    note: str | None = None
+
+
+def _termination(db: Database, hid: int, notice_id: int | None) -> dict[str, Any] | None:
+    """The rent termination an undertaking answers: the one named, else the latest."""
+    if notice_id is not None:
+        found = one(
+            db,
+            f"SELECT n.* FROM live_notices n WHERE n.id = ? AND n.household_id = ?"
+            f" AND {_RENT_TERMINATION}",
+            [notice_id, hid],
+        )
+        if found is None:
+            raise InvalidInput(
+                "--notice", str(notice_id), _("not a termination for unpaid rent in this case")
+            )
+        return found
+    return one(
+        db,
+        f"SELECT n.* FROM live_notices n WHERE n.household_id = ? AND {_RENT_TERMINATION}"
+        " ORDER BY n.id DESC LIMIT 1",
+        [hid],
+    )
+
+
+def add_undertaking(db: Database, ref: str, new: NewUndertaking, *, as_of: date) -> dict[str, Any]:
+    """Record an undertaking; refused when given after the recovery deadline."""
+    from bostadcli.landlords import get_landlord
+
+    if new.given_on > as_of:
+        raise InvalidInput("--given", new.given_on.isoformat(), _("is in the future"))
+    if new.amount is not None and new.amount.ore < 0:
+        raise InvalidInput("--amount", str(new.amount), _("cannot be negative"))
+    record: dict[str, Any] = {
+        "given_on": new.given_on.isoformat(),
+        "covers": validate.required_text(new.covers, field="--covers"),
+        "decided_by": validate.required_text(new.decided_by, field="--decided-by"),
+        "amount_ore": new.amount.ore if new.amount is not None else None,
+        "note": validate.clean_text(
+            new.note, field="--note", max_length=validate.TEXT_MAX, multiline=True
+        ),
+        "created_at": now_utc(),
+    }
+    with transaction(db):
+        hid = household_id(db, ref)
+        if new.landlord is not None:
+            landlord_id = int(get_landlord(db, new.landlord)["id"])
+        else:
+            case = one(db, "SELECT landlord_id FROM households WHERE id = ?", [hid])
+            if case is None or case["landlord_id"] is None:
+                raise InvalidInput(
+                    "--landlord", "", _("{ref} has no landlord: name the one it is given to")
+                )
+            landlord_id = int(case["landlord_id"])
+        termination = _termination(db, hid, new.notice_id)
+        deadline = termination["recovery_deadline"] if termination else None
+        if deadline is not None and new.given_on.isoformat() > deadline:
+            raise InvalidInput(
+                "--given",
+                new.given_on.isoformat(),
+                _(
+                    "is after the recovery deadline ({date}): it no longer stops the eviction"
+                ).format(date=deadline),
+            )
+        record |= {
+            "household_id": hid,
+            "landlord_id": landlord_id,
+            "notice_id": termination["id"] if termination else None,
+        }
+        undertaking_id = insert(db, "undertakings", record)
+        db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
+    return list_undertakings(db, as_of=as_of, undertaking_id=undertaking_id)[0]
+
+
+def list_undertakings(
+    db: Database,
+    *,
+    as_of: date,
+    ref: str | None = None,
+    undertaking_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Undertakings with the termination they answer and whether they stop the eviction.
+
+    ``recovery_deadline`` is the last day the undertaking could be given (the answered
+    termination's deadline; None when its period has not started or there is none);
+    ``stops_eviction`` is true when it answers a rent termination and was given within
+    the period (an undertaking given before the period starts counts as within it).
+    """
+    where = ["1 = 1"]
+    params: dict[str, Any] = {}
+    if ref is not None:
+        where.append("u.household_id = :hid")
+        params["hid"] = household_id(db, ref)
+    if undertaking_id is not None:
+        where.append("u.id = :uid")
+        params["uid"] = undertaking_id
+    found = rows(
+        db,
+        f"""
+        SELECT u.id, h.ref, u.given_on, l.name AS landlord, u.covers, u.amount_ore,
+            u.decided_by, u.notice_id, n.recovery_deadline, u.note, u.created_at
+        FROM undertakings u JOIN live_households h ON h.id = u.household_id
+        JOIN landlords l ON l.id = u.landlord_id
+        LEFT JOIN notices n ON n.id = u.notice_id
+        WHERE {" AND ".join(where)}
+        ORDER BY h.ref, u.given_on, u.id
+        """,
+        params,
+    )
+    for row in found:
+        deadline = row["recovery_deadline"]
+        row["stops_eviction"] = row["notice_id"] is not None and (
+            deadline is None or row["given_on"] <= deadline
+        )
+        row["days_left"] = (date.fromisoformat(deadline) - as_of).days if deadline else None
+    return found
+
+
+def get_undertaking(db: Database, undertaking_id: int, *, as_of: date) -> dict[str, Any]:
+    found = list_undertakings(db, as_of=as_of, undertaking_id=undertaking_id)
+    if not found:
+        raise NotFound(_("no undertaking {id}").format(id=undertaking_id))
+    return found[0]
