@@ -42,6 +42,16 @@ BASE: dict[tuple[str, str], list[str]] = {
     ("plan create", "--months"): ["plan", "create", "2026-0001", "--debt", "1000", "--months"],
     ("report deadlines", "--days"): ["report", "deadlines", "--days"],
     ("report year", "--year"): ["report", "year", "--year"],
+    ("contact cancel", "contact_id"): ["contact", "cancel"],
+    ("contact held", "contact_id"): ["contact", "held"],
+    ("contact correct", "contact_id"): ["contact", "correct", "--reason", "typo", "--text", "x"],
+    ("member edit", "member"): ["member", "edit", "--reason", "typo", "--name", "X", "2026-0001"],
+    ("member fix-century", "member"): ["member", "fix-century", "2026-0001"],
+    ("notice edit", "notice_id"): ["notice", "edit", "--reason", "typo", "--amount", "100"],
+    ("notice void", "notice_id"): ["notice", "void", "--reason", "duplicate"],
+    ("plan void-payment", "payment"): ["plan", "void-payment", "--reason", "typo", "P-0001"],
+    ("undertaking add", "--notice"): ["undertaking", "add", "2026-0001", "--covers", "Hyran",
+                                      "--decided-by", "KE", *AS_OF, "--notice"],
 }  # fmt: skip
 # Every option that takes an amount (parsed by money.parse_money).
 MONEY: list[list[str]] = [

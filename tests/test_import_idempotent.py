@@ -44,6 +44,11 @@ def rows(draw: Any) -> list[dict[str, str]]:
     made = []
     for i in range(count):
         born = draw(st.dates(date(1940, 1, 1), date(2005, 12, 31)))
+        terminated, served = draw(dates), draw(dates)
+        if terminated and served and served < terminated:
+            # A tenant is served the termination after it is made (a list that says
+            # otherwise is refused, and the property is about lists that import).
+            terminated, served = served, terminated
         made.append(
             {
                 "Namn": draw(st.sampled_from(NAMES)),
@@ -53,8 +58,8 @@ def rows(draw: Any) -> list[dict[str, str]]:
                 "Adress": draw(st.sampled_from(STREETS)),
                 "Hyra": draw(st.sampled_from(["", "7 450", "0"])),
                 "Skuld": draw(st.sampled_from(AMOUNTS)),
-                "Uppsägningsdatum": draw(dates),
-                "Delgiven": draw(dates),
+                "Uppsägningsdatum": terminated,
+                "Delgiven": served,
                 "Orsak": draw(st.sampled_from(GROUNDS)),
                 "Kontraktsnummer": draw(st.sampled_from(["", "123-456", "A 7"])),
             }

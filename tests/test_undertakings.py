@@ -128,7 +128,10 @@ def _render(db: Database, ref: str, **kwargs: Any) -> str:
     from bostadcli.letters import render_letter
     from golden_letters import CONFIG
 
-    letter = render_letter(db, ref, "undertaking", config=CONFIG, as_of=AS_OF, fmt="txt", **kwargs)
+    # Consent is judged on the day a letter is made: here, the day the test replays.
+    letter = render_letter(
+        db, ref, "undertaking", config=CONFIG, as_of=AS_OF, fmt="txt", today=AS_OF, **kwargs
+    )
     return letter.content.decode()
 
 
@@ -136,7 +139,7 @@ def test_the_letter_needs_consent_for_that_landlord(db: Database, ref: str) -> N
     add_undertaking(db, ref, _new(), as_of=AS_OF)
     with pytest.raises(ConsentRequired):
         _render(db, ref)
-    add_consent(db, ref, recipient="landlord", given_on=AS_OF, as_of=AS_OF)
+    add_consent(db, ref, recipient="landlord", given_on=AS_OF, today=AS_OF)
     text = _render(db, ref)
     assert "Till Exempelhem AB" in text
     assert "31 mars 2027" in text
@@ -146,7 +149,7 @@ def test_the_letter_needs_consent_for_that_landlord(db: Database, ref: str) -> N
     with pytest.raises(ConsentRequired, match="Lärkan AB"):
         _render(db, ref)
     add_consent(
-        db, ref, recipient="landlord", recipient_name="lärkan ab", given_on=AS_OF, as_of=AS_OF
+        db, ref, recipient="landlord", recipient_name="lärkan ab", given_on=AS_OF, today=AS_OF
     )
     assert "Till Lärkan AB" in _render(db, ref)
     # The first one, named.
@@ -154,7 +157,7 @@ def test_the_letter_needs_consent_for_that_landlord(db: Database, ref: str) -> N
 
 
 def test_the_letter_without_an_undertaking(db: Database, ref: str) -> None:
-    add_consent(db, ref, recipient="landlord", given_on=AS_OF, as_of=AS_OF)
+    add_consent(db, ref, recipient="landlord", given_on=AS_OF, today=AS_OF)
     with pytest.raises(InvalidInput, match="undertaking add"):
         _render(db, ref)
     with pytest.raises(InvalidInput):

@@ -213,6 +213,8 @@ _BY_NAME: dict[str, Check] = {
     "due_rule": _due_rule,
     "postal_code": _postal_code,
     "care_of_postal_code": _postal_code,
+    "especially_serious": _flag,
+    "correct_by": _date,
     "at_time": _clock,
     "voided_at": _timestamp,
     "settled_note": _note,

@@ -75,7 +75,6 @@ def integrity_check(db: Database) -> dict[str, Any]:
         for c in century
     ]
     from bostadcli import audit
-    from bostadcli.i18n import _
 
     if not audit.guard_intact(db):
         problems.append(

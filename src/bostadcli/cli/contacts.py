@@ -5,10 +5,11 @@ from typing import Annotated, Any
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt
+from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.views import contact_kind_text
 from bostadcli.i18n import _
+from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import ContactKind, ContactStatus, ReferralTarget
 
 app = typer.Typer(no_args_is_help=True)
@@ -130,7 +131,12 @@ def add(
 
 
 IdArg = Annotated[
-    int, typer.Argument(metavar="ID", help=_("The booked contact's number (contact list)."))
+    int,
+    typer.Argument(
+        metavar="ID",
+        help=_("The booked contact's number (contact list)."),
+        parser=whole("ID", low=1, high=ROW_ID_MAX),
+    ),
 ]
 
 
@@ -236,7 +242,11 @@ def correct(
     ctx: typer.Context,
     contact_id: Annotated[
         int,
-        typer.Argument(metavar=_("CONTACT"), help=_("The entry's number (bostad contact list).")),
+        typer.Argument(
+            metavar=_("CONTACT"),
+            help=_("The entry's number (bostad contact list)."),
+            parser=whole("CONTACT", low=1, high=ROW_ID_MAX),
+        ),
     ],
     reason: ReasonOpt,
     text: Annotated[str | None, typer.Option("--text", help=_("What was said or done."))] = None,

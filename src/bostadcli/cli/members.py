@@ -24,7 +24,12 @@ DuplicateReasonOpt = Annotated[
     str | None, typer.Option("--reason", help=_("Why the duplicate is accepted."))
 ]
 MemberArg = Annotated[
-    int, typer.Argument(metavar=_("MEMBER"), help=_("The member's number (household show)."))
+    int,
+    typer.Argument(
+        metavar=_("MEMBER"),
+        help=_("The member's number (household show)."),
+        parser=whole("MEMBER", low=1, high=ROW_ID_MAX),
+    ),
 ]
 
 
@@ -201,7 +206,7 @@ def edit(
 def fix_century(
     ctx: typer.Context,
     ref: RefArg,
-    member: Annotated[int, typer.Argument(metavar=_("MEMBER"), help=_("The member's number."))],
+    member: MemberArg,
 ) -> None:
     from bostadcli.households import fix_member_century
 

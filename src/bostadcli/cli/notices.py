@@ -10,6 +10,7 @@ from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.views import changed_fields, days_text, notice_warnings, recovery_text
 from bostadcli.i18n import _
+from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import DecisionBy, NoticeKind, Reason, ServiceMethod, label
 
 app = typer.Typer(no_args_is_help=True)
@@ -254,7 +255,11 @@ def list_(
 
 NoticeIdArg = Annotated[
     int,
-    typer.Argument(metavar=_("NOTICE"), help=_("The notice's number (bostad notice list).")),
+    typer.Argument(
+        metavar=_("NOTICE"),
+        help=_("The notice's number (bostad notice list)."),
+        parser=whole("NOTICE", low=1, high=ROW_ID_MAX),
+    ),
 ]
 
 

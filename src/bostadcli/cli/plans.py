@@ -9,6 +9,7 @@ from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, RefArg, whole
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.i18n import _
+from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import PlanState
 
 app = typer.Typer(no_args_is_help=True)
@@ -320,7 +321,11 @@ def void_payment(
     plan: PlanArg,
     payment: Annotated[
         int,
-        typer.Argument(metavar=_("PAYMENT"), help=_("The payment's number (bostad plan show).")),
+        typer.Argument(
+            metavar=_("PAYMENT"),
+            help=_("The payment's number (bostad plan show)."),
+            parser=whole("PAYMENT", low=1, high=ROW_ID_MAX),
+        ),
     ],
     reason: ReasonOpt,
     as_of_: AsOfOpt = None,

@@ -5,9 +5,10 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.options import AsOfOpt, FormatOpt, whole
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _
+from bostadcli.validate import ROW_ID_MAX
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -84,6 +85,7 @@ def add(
             "--notice",
             metavar=_("ID"),
             help=_("The termination it answers (default: the latest for unpaid rent)."),
+            parser=whole("--notice", low=1, high=ROW_ID_MAX),
         ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
