@@ -306,10 +306,10 @@ def test_monthly_twice_sends_nothing_twice(letter_db: Database, tmp_path: Path) 
     assert second.made == [] and second.recreated == [] and len(second.already) == 3
     assert_one_letter_per_key_with_file(letter_db, 3)
     manifest = (out / "manifest-2026-11.csv").read_text(encoding="utf-8").splitlines()
-    assert manifest[0] == "reference,kind,recipient,address,file,format,pages"
+    assert manifest[0] == "reference,kind,recipient,address,file,format,pages,status,note"
     assert manifest[1] == (
         f'{made[0]},outreach,Hyresgäst 1,"Hyresgäst 1, Storgatan 1, 441 30 Ängby",'
-        f"{made[0]}-outreach.html,html,"
+        f"{made[0]}-outreach.html,html,,made,"
     )
     assert len(manifest) == 4
     assert not list(out.glob(".*"))  # no temporary files left behind

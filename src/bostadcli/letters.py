@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -736,8 +736,10 @@ def record_letter(
     params: dict[str, Any] | None,
     caseworker: str | None,
     as_of: date,
+    claim_run: str | None = None,
 ) -> int:
-    """Record a letter whose file exists, and log it in the household's contacts."""
+    """Record a letter whose file exists, and log it in the household's contacts; a
+    batch letter's claim (held by run ``claim_run``) goes in the same transaction."""
     import json
 
     from bostadcli.contacts import add_contact
@@ -772,6 +774,12 @@ def record_letter(
             as_of=max(as_of, letter.dated_on),
             automatic=True,
         )
+        if claim_run is not None:
+            db.execute(
+                "DELETE FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?"
+                " AND run_id = ?",
+                [household_id(db, letter.ref), letter.kind, period, claim_run],
+            )
     return letter_id
 
 
@@ -784,6 +792,16 @@ class OneOff:
 
 def default_file_name(ref: str, kind: str, fmt: str) -> str:
     return f"{ref}-{kind}.{EXTENSIONS[fmt]}"
+
+
+def _file_safe(ref: str) -> str:
+    # A reference is YYYY-NNNN; one written into the database past the program could
+    # hold a path: never let it name a file outside the letters' folder.
+    if re.fullmatch(r"[0-9A-Za-z-]{1,40}", ref):
+        return ref
+    import hashlib
+
+    return "ogiltig-" + hashlib.sha256(ref.encode("utf-8", "replace")).hexdigest()[:10]
 
 
 def make_letter(
@@ -868,6 +886,132 @@ def list_letters(
     return result
 
 
+# Claims ------------------------------------------------------------------------------
+
+# A claim held by a process on another machine (a database on a shared disk) cannot be
+# checked: after this long it counts as left behind by a crash.
+FOREIGN_CLAIM_HOURS = 12
+
+
+@dataclass(frozen=True)
+class RunOwner:
+    """Who makes a batch's letters: this run, in this process on this machine."""
+
+    run_id: str
+    host: str
+    pid: int
+    pid_started: str | None
+
+    @classmethod
+    def current(cls) -> RunOwner:
+        import socket
+        import uuid
+
+        pid = os.getpid()
+        return cls(uuid.uuid4().hex, socket.gethostname(), pid, _process_started(pid))
+
+
+def _process_started(pid: int) -> str | None:
+    """When a process started (Linux: clock ticks since boot), so that a pid used again
+    by a later process is not taken for the one that made a claim."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may hold spaces.
+    fields = text.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _claim_alive(claim: dict[str, Any], owner: RunOwner, *, now: datetime) -> bool:
+    """Whether the run that holds ``claim`` may still be making its letter."""
+    if claim["host"] != owner.host:
+        claimed = datetime.fromisoformat(claim["claimed_utc"])
+        return (now - claimed).total_seconds() < FOREIGN_CLAIM_HOURS * 3600
+    pid = claim["pid"]
+    if pid == owner.pid:
+        # This process, but an earlier run in it (runs in one process follow each other).
+        return bool(claim["run_id"] == owner.run_id)
+    if not _process_alive(pid):
+        return False
+    started = _process_started(pid)
+    return not (claim["pid_started"] and started and started != claim["pid_started"])
+
+
+def claim_letter(db: Database, item: BatchItem, owner: RunOwner) -> bool:
+    """Claim ``item``'s letter for this run before its file is written, in a transaction
+    of its own. False when the letter is made already or another live run holds it.
+
+    A claim left by a run that died is taken over; that run's file, written but never
+    recorded, is removed so that the post room cannot print the letter twice.
+    """
+    from datetime import UTC
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    key = [item.household_id, item.kind, item.period]
+    left_behind: str | None = None
+    with transaction(db):
+        made = one(
+            db,
+            "SELECT 1 AS x FROM letters WHERE household_id = ? AND kind = ? AND period = ?",
+            key,
+        )
+        if made is not None:
+            db.execute(
+                "DELETE FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?",
+                key,
+            )
+            return False
+        claim = one(
+            db,
+            "SELECT * FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?",
+            key,
+        )
+        if claim is not None and claim["run_id"] != owner.run_id:
+            if _claim_alive(claim, owner, now=now):
+                return False
+            left_behind = claim["file"]
+        db.execute(
+            "INSERT OR REPLACE INTO letter_claims (household_id, kind, period, run_id, host,"
+            " pid, pid_started, file, claimed_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                *key,
+                owner.run_id,
+                owner.host,
+                owner.pid,
+                owner.pid_started,
+                str(item.file),
+                now.isoformat(),
+            ],
+        )
+    if left_behind and left_behind != str(item.file):
+        _remove_unrecorded(Path(left_behind))
+    return True
+
+
+def _remove_unrecorded(path: Path) -> None:
+    """A letter file a crashed run wrote and never recorded (a claim names it)."""
+    try:
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    except OSError:
+        pass
+
+
+def release_claims(db: Database, owner: RunOwner, items: Iterable[BatchItem] = ()) -> None:
+    """Give up this run's claims: of ``items``, or all of them when none are named."""
+    with transaction(db):
+        keys = [(i.household_id, i.kind, i.period) for i in items]
+        if keys:
+            db.conn.executemany(
+                "DELETE FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?"
+                " AND run_id = ?",
+                [(*k, owner.run_id) for k in keys],
+            )
+        else:
+            db.execute("DELETE FROM letter_claims WHERE run_id = ?", [owner.run_id])
+
+
 # The monthly batch -------------------------------------------------------------------
 
 
@@ -888,6 +1032,8 @@ class BatchItem:
     supports: tuple[int, ...] = ()
     # Made in Swedish for a household whose letters go out in another language.
     swedish_instead: bool = False
+    # Why the case's records could not be read ("broken" items): the letter fails.
+    problem: str | None = None
 
     def params(self) -> dict[str, Any] | None:
         """What the letter is about beyond its key, as recorded with it."""
@@ -908,6 +1054,8 @@ class BatchResult:
     recreated: list[BatchItem] = field(default_factory=list)
     already: list[BatchItem] = field(default_factory=list)
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # ref, kind, message
+    # Claimed by another run going at the same time: that run makes them.
+    elsewhere: list[BatchItem] = field(default_factory=list)
     manifest: Path | None = None
     combined: Path | None = None
     # Letters made in Swedish, by kind, for households whose letters go out in another
@@ -924,6 +1072,8 @@ class Candidate:
     ref: str
     plan: str | None = None
     supports: tuple[int, ...] = ()
+    # The case's records could not be read to decide: the letter is reported as failed.
+    problem: str | None = None
 
 
 Selector = Callable[["Database", date, str, Policy], list[Candidate]]
@@ -962,17 +1112,57 @@ def _reminder_candidates(db: Database, as_of: date, period: str, policy: Policy)
     # A household with two plans is reminded of the more urgent one (broken before
     # behind, as plans are listed).
     found: dict[str, dict[str, Any]] = {}
-    for plan in iter_open_case_plans(db, as_of=as_of, policy=policy):
+    broken: list[Candidate] = []
+    try:
+        plans = list(iter_open_case_plans(db, as_of=as_of, policy=policy))
+    except Exception:
+        # A plan whose records cannot be read: judge the plans case by case, so that
+        # only that household's reminder fails.
+        plans, broken = _plans_one_by_one(db, as_of=as_of, policy=policy)
+    for plan in plans:
         if plan["state"] not in (PlanState.behind.value, PlanState.broken.value):
             continue
         known = found.get(plan["household"])
         if known is None or urgency(plan) < urgency(known):
             found[plan["household"]] = plan
-    return [
-        Candidate(found[ref]["household_id"], ref, plan=found[ref]["ref"])
-        for ref in sorted(found)
-        if found[ref]["household_id"] not in reminded
-    ]
+    return sorted(
+        [
+            Candidate(found[ref]["household_id"], ref, plan=found[ref]["ref"])
+            for ref in found
+            if found[ref]["household_id"] not in reminded
+        ]
+        + [c for c in broken if c.household_id not in reminded],
+        key=lambda c: c.ref,
+    )
+
+
+def _plans_one_by_one(
+    db: Database, *, as_of: date, policy: Policy
+) -> tuple[list[dict[str, Any]], list[Candidate]]:
+    """The active plans of open cases, household by household; the households whose
+    plans cannot be read as failed candidates."""
+    from bostadcli.plans import household_plans
+
+    plans: list[dict[str, Any]] = []
+    broken: list[Candidate] = []
+    for case in rows(
+        db,
+        """
+        SELECT DISTINCT h.id, h.ref FROM households h JOIN plans p ON p.household_id = h.id
+        WHERE h.status = 'open' AND p.status = 'active' ORDER BY h.ref
+        """,
+    ):
+        try:
+            found = household_plans(db, case["id"], as_of=as_of, policy=policy)
+        except Exception as exc:
+            broken.append(Candidate(case["id"], case["ref"], problem=failure_message(exc)))
+            continue
+        plans += [
+            p | {"household_id": case["id"], "household": case["ref"]}
+            for p in found
+            if p["status"] == "active"
+        ]
+    return plans, broken
 
 
 def _support_ending_candidates(
@@ -1007,14 +1197,54 @@ def _support_ending_candidates(
         )
     }
     by_household: dict[str, list[dict[str, Any]]] = {}
-    for support in support_ending_candidates(db, as_of, policy.support_ending_warning_days):
+    broken: dict[str, Candidate] = {}
+    days = policy.support_ending_warning_days
+    try:
+        ending = support_ending_candidates(db, as_of, days)
+    except Exception:
+        ending, broken = _supports_one_by_one(db, as_of, days)
+    for support in ending:
         if support["id"] in told or support["household_id"] in this_month:
             continue
         by_household.setdefault(support["ref"], []).append(support)
     return [
-        Candidate(found[0]["household_id"], ref, supports=tuple(s["id"] for s in found))
+        broken.get(ref)
+        or Candidate(found[0]["household_id"], ref, supports=tuple(s["id"] for s in found))
         for ref, found in sorted(by_household.items())
     ]
+
+
+def _supports_one_by_one(
+    db: Database, as_of: date, days: int
+) -> tuple[list[dict[str, Any]], dict[str, Candidate]]:
+    """``support_ending_candidates`` support by support, when one of them cannot be
+    read: the households with such a support as failed candidates."""
+    from datetime import timedelta
+
+    from bostadcli.supports import get_support
+
+    found: list[dict[str, Any]] = []
+    broken: dict[str, Candidate] = {}
+    for row in rows(
+        db,
+        """
+        SELECT s.id, s.household_id, h.ref FROM supports s
+        JOIN households h ON h.id = s.household_id
+        WHERE s.ended_on IS NULL AND s.end_on IS NOT NULL
+            AND s.end_on BETWEEN :from AND :to AND h.status = 'open'
+        ORDER BY s.end_on, h.ref, s.id
+        """,
+        {"from": as_of.isoformat(), "to": (as_of + timedelta(days=days)).isoformat()},
+    ):
+        try:
+            get_support(db, row["id"], as_of=as_of)
+        except Exception as exc:
+            broken.setdefault(
+                row["ref"],
+                Candidate(row["household_id"], row["ref"], problem=failure_message(exc)),
+            )
+        found.append(row)
+    return found, broken
 
 
 SELECTORS: dict[str, Selector] = {
@@ -1072,11 +1302,12 @@ def plan_monthly(
                     household_id=found.household_id,
                     kind=kind,
                     period=period,
-                    file=out_dir / default_file_name(found.ref, kind, fmt),
+                    file=out_dir / default_file_name(_file_safe(found.ref), kind, fmt),
                     format=fmt,
-                    state="new",
+                    state="broken" if found.problem else "new",
                     plan=found.plan,
                     supports=found.supports,
+                    problem=found.problem,
                 )
             )
     marks = ", ".join("?" for _k in kinds)
@@ -1088,8 +1319,27 @@ def plan_monthly(
         """,
         [period, *kinds],
     ):
-        file = Path(row["file"])
-        recorded = json.loads(row["params"]) if row["params"] else {}
+        try:
+            file = Path(row["file"])
+            recorded = json.loads(row["params"]) if row["params"] else {}
+            dated_on = date.fromisoformat(row["dated_on"])
+            if not isinstance(recorded, dict):
+                raise ValueError(f"params: {row['params']}")
+        except Exception as exc:
+            items.append(
+                BatchItem(
+                    ref=row["ref"],
+                    household_id=row["household_id"],
+                    kind=row["kind"],
+                    period=period,
+                    file=Path(str(row["file"])),
+                    format=str(row["format"]),
+                    state="broken",
+                    letter_id=row["id"],
+                    problem=failure_message(exc),
+                )
+            )
+            continue
         items.append(
             BatchItem(
                 ref=row["ref"],
@@ -1102,7 +1352,7 @@ def plan_monthly(
                 recipient=row["recipient"],
                 address=row["address"],
                 letter_id=row["id"],
-                dated_on=date.fromisoformat(row["dated_on"]),
+                dated_on=dated_on,
                 plan=recorded.get("plan"),
                 supports=tuple(recorded.get("supports", ())),
             )
@@ -1133,15 +1383,19 @@ def preview_monthly(
     )
     for item in items:
         if item.state == "new":
-            context = build_context(
-                db,
-                item.ref,
-                KINDS[item.kind],
-                config=config,
-                as_of=as_of,
-                plan=item.plan,
-                supports=item.supports,
-            )
+            try:
+                context = build_context(
+                    db,
+                    item.ref,
+                    KINDS[item.kind],
+                    config=config,
+                    as_of=as_of,
+                    plan=item.plan,
+                    supports=item.supports,
+                )
+            except Exception as exc:
+                item.state, item.problem = "broken", failure_message(exc)
+                continue
             item.recipient = " och ".join(context["recipient"]["names"])
             item.address = "\n".join(context["recipient"]["lines"])
     return [i for i in items if i.state != "done"]
@@ -1196,6 +1450,7 @@ def run_monthly(
     base_url = _base_url(user_dir)
     todo = [i for i in items if i.state != "done"]
     result.already = [i for i in items if i.state == "done"]
+    owner = RunOwner.current()
     batch = _Batch(
         db,
         env,
@@ -1206,16 +1461,34 @@ def run_monthly(
         versions=versions,
         progress=progress,
         total=len(todo),
+        owner=owner,
     )
     if progress:
         progress(0, len(todo), None)
-    if workers > 1 and sum(1 for i in todo if i.format == "pdf") > 1:
-        batch.run_parallel(todo, min(workers, len(todo)))
-    else:
-        for item in todo:
-            batch.run_one(item)
+    try:
+        if workers > 1 and sum(1 for i in todo if i.format == "pdf") > 1:
+            batch.run_parallel(todo, min(workers, len(todo)))
+        else:
+            for item in todo:
+                batch.run_one(item)
+    finally:
+        # Interrupted: the letters this run claimed and did not finish go to the next run.
+        release_claims(db, owner)
     _finish_batch(db, result, batch.pages)
     return result
+
+
+def failure_message(exc: BaseException) -> str:
+    """One line on why a letter failed. An error the program did not foresee comes from
+    a case whose records cannot be read (written past the program, or damaged): say
+    so, and keep its text (which may hold anything) on one short line."""
+    from bostadcli.errors import one_line, shown
+
+    if isinstance(exc, BostadError):
+        return one_line(exc.message)
+    return _("the case's records cannot be read ({error}): correct them, then run again").format(
+        error=shown(f"{type(exc).__name__}: {exc}", 160)
+    )
 
 
 @dataclass
@@ -1244,8 +1517,10 @@ class _Batch:
         versions: dict[str, str],
         progress: Progress | None,
         total: int,
+        owner: RunOwner,
     ) -> None:
         self.db, self.env, self.result = db, env, result
+        self.owner = owner
         self.config, self.as_of, self.base_url = config, as_of, base_url
         self.versions, self.progress, self.total = versions, progress, total
         self.done = 0
@@ -1253,7 +1528,21 @@ class _Batch:
         # the files again.
         self.pages: dict[str, int] = {}
 
+    def claim(self, item: BatchItem) -> bool:
+        """Claim a new letter before anything is made of it; a letter another run holds
+        (or has made meanwhile) is left to it."""
+        if item.state == "broken":
+            self._fail(item, BostadError(item.problem or ""))
+            return False
+        if item.state != "new" or claim_letter(self.db, item, self.owner):
+            return True
+        self.result.elsewhere.append(item)
+        self._tick(item)
+        return False
+
     def run_one(self, item: BatchItem) -> None:
+        if not self.claim(item):
+            return
         try:
             if item.state == "new":
                 _make_batch_letter(
@@ -1265,6 +1554,7 @@ class _Batch:
                     base_url=self.base_url,
                     versions=self.versions,
                     pages=self.pages,
+                    claim_run=self.owner.run_id,
                 )
             else:
                 _recreate_batch_letter(
@@ -1276,8 +1566,9 @@ class _Batch:
                     pages=self.pages,
                 )
             self._sort(item)
-        except BostadError as exc:
-            self.result.failed.append((item.ref, item.kind, exc.message))
+        except Exception as exc:
+            self._fail(item, exc)
+            return
         self._tick(item)
 
     def run_parallel(self, todo: list[BatchItem], workers: int) -> None:
@@ -1297,11 +1588,13 @@ class _Batch:
 
             def fill() -> None:
                 while len(pending) < window and (item := next(queue, None)) is not None:
+                    if not self.claim(item):
+                        continue
                     try:
                         draft = _draft(
                             self.db, self.env, item, config=self.config, as_of=self.as_of
                         )
-                    except BostadError as exc:
+                    except Exception as exc:
                         self._fail(item, exc)
                         continue
                     if item.format == "pdf":
@@ -1317,7 +1610,7 @@ class _Batch:
                     item = draft.item
                     try:
                         content, pages = job.result()
-                    except BostadError as exc:
+                    except Exception as exc:
                         self._fail(item, exc)
                         continue
                     if content is not None:
@@ -1329,7 +1622,7 @@ class _Batch:
                         draft.text = render_text(
                             self.env, item.kind, item.format, draft.context, multipage=True
                         )
-                    except BostadError as exc:
+                    except Exception as exc:
                         self._fail(item, exc)
                         continue
                     pending[pool.submit(draft.text, self.base_url)] = draft
@@ -1340,17 +1633,27 @@ class _Batch:
         try:
             if item.state == "new":
                 _store_new_letter(
-                    self.db, draft, content, version=self.versions[draft.template], as_of=self.as_of
+                    self.db,
+                    draft,
+                    content,
+                    version=self.versions[draft.template],
+                    as_of=self.as_of,
+                    claim_run=self.owner.run_id,
                 )
             else:
                 _store_recreated_letter(self.db, self.env, draft, content)
             self._sort(item)
-        except BostadError as exc:
-            self.result.failed.append((item.ref, item.kind, exc.message))
+        except Exception as exc:
+            self._fail(item, exc)
+            return
         self._tick(item)
 
-    def _fail(self, item: BatchItem, exc: BostadError) -> None:
-        self.result.failed.append((item.ref, item.kind, exc.message))
+    def _fail(self, item: BatchItem, exc: Exception) -> None:
+        """One letter failed: say why, give up its claim (the next run tries again),
+        and go on with the others."""
+        self.result.failed.append((item.ref, item.kind, failure_message(exc)))
+        if item.state == "new":
+            release_claims(self.db, self.owner, [item])
         self._tick(item)
 
     def _sort(self, item: BatchItem) -> None:
@@ -1413,16 +1716,25 @@ def _make_batch_letter(
     base_url: str | None,
     versions: dict[str, str],
     pages: dict[str, int],
+    claim_run: str | None = None,
 ) -> None:
     draft = _draft(db, env, item, config=config, as_of=as_of)
     content, count = _content(draft, env, base_url)
     if count is not None:
         pages[str(item.file)] = count
-    _store_new_letter(db, draft, content, version=versions[draft.template], as_of=as_of)
+    _store_new_letter(
+        db, draft, content, version=versions[draft.template], as_of=as_of, claim_run=claim_run
+    )
 
 
 def _store_new_letter(
-    db: Database, draft: _Draft, content: bytes, *, version: str, as_of: date
+    db: Database,
+    draft: _Draft,
+    content: bytes,
+    *,
+    version: str,
+    as_of: date,
+    claim_run: str | None = None,
 ) -> None:
     """Write the file, then record it (one transaction): never a record without a file."""
     import sqlite3
@@ -1448,6 +1760,7 @@ def _store_new_letter(
             params=item.params(),
             caseworker=context["caseworker"]["name"],
             as_of=as_of,
+            claim_run=claim_run,
         )
     except sqlite3.IntegrityError:
         # Another run recorded this key meanwhile; its file is the same letter.
@@ -1485,7 +1798,19 @@ def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, conte
         )
 
 
-MANIFEST_FIELDS = ("reference", "kind", "recipient", "address", "file", "format", "pages")
+# status: made, or failed (with the reason as the note): the post room sees which
+# households got no letter from the run and must be seen to.
+MANIFEST_FIELDS = (
+    "reference",
+    "kind",
+    "recipient",
+    "address",
+    "file",
+    "format",
+    "pages",
+    "status",
+    "note",
+)
 
 
 def _neutralise(value: str) -> str:
@@ -1508,7 +1833,8 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
         [result.period],
     )
     present = [r for r in letters if r["file"] and Path(r["file"]).exists()]
-    if not present:
+    failed = [(ref, kind, message) for ref, kind, message in result.failed if ref]
+    if not present and not failed:
         return
     pdfs = [Path(r["file"]) for r in present if r["format"] == "pdf"]
     pages: dict[str, int] = {}
@@ -1539,7 +1865,13 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
                 shown,
                 r["format"],
                 pages.get(str(path), ""),
+                "made",
+                "",
             ]
+        )
+    for ref, kind, message in failed:
+        writer.writerow(
+            [_neutralise(ref), kind, "", "", "", "", "", "failed", _neutralise(message)]
         )
     manifest = result.out_dir / f"manifest-{result.period}.csv"
     write_private_file(manifest, buffer.getvalue().encode("utf-8"))

@@ -461,3 +461,29 @@ def m0013_letter_language(db: Database) -> None:
         "ALTER TABLE households ADD COLUMN letter_language TEXT NOT NULL DEFAULT 'sv'"
         " CHECK (letter_language IN ('sv', 'en'))",
     )
+
+
+@migrations(name="0016_letter_claims")
+def m0016_letter_claims(db: Database) -> None:
+    # A batch letter is claimed here before its file is written, in a transaction of
+    # its own, so that two runs at once (into one folder or two) never both make it.
+    # The row names the run that holds it and its process (host, pid and the process's
+    # start, against a reused pid): a claim whose process is gone was left by a run that
+    # crashed, and the next run takes it over. The row goes when its letter is recorded.
+    _run(
+        db,
+        """
+CREATE TABLE letter_claims (
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    period TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    pid_started TEXT,
+    file TEXT NOT NULL,
+    claimed_utc TEXT NOT NULL,
+    PRIMARY KEY (household_id, kind, period)
+) STRICT, WITHOUT ROWID
+""",
+    )

@@ -190,7 +190,7 @@ def monthly(
     templates: TemplatesOpt = None,
 ) -> None:
     from bostadcli.dates import parse_month
-    from bostadcli.errors import BatchFailed
+    from bostadcli.errors import BatchFailed, one_line
     from bostadcli.letters import default_out_dir, preview_monthly, run_monthly
 
     app_state = state(ctx)
@@ -217,7 +217,16 @@ def monthly(
     else:
         result = run_monthly(app_state.database(), **options)
     for ref, kind, message in result.failed:
-        typer.echo(f"{ref} {kind}: {message}".strip(), err=True)
+        typer.echo(one_line(f"{ref} {kind}: {message}".strip()), err=True)
+    if result.elsewhere:
+        typer.echo(
+            ngettext(
+                "{n} letter is being made by another run at the same time; this run left it.",
+                "{n} letters are being made by another run at the same time; this run left them.",
+                len(result.elsewhere),
+            ).format(n=len(result.elsewhere)),
+            err=True,
+        )
     if result.swedish_instead:
         typer.echo(_swedish_instead_note(result.swedish_instead), err=True)
     typer.echo(
@@ -247,6 +256,7 @@ def _emit_plan(items: list[Any]) -> None:
             "recipient": i.recipient,
             "address": ", ".join(i.address.splitlines()),
             "file": str(i.file),
+            "note": i.problem or "",
         }
         for i in items
     ]
@@ -257,6 +267,7 @@ def _emit_plan(items: list[Any]) -> None:
         Column("recipient", _("Recipient")),
         Column("address", _("Address")),
         Column("file", _("File")),
+        Column("note", _("Note")),
     ]
     fmt = Format.table if sys.stdout.isatty() else Format.csv
     emit(rows, columns, fmt, empty=_("No letters to make."))
