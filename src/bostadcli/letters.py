@@ -498,7 +498,66 @@ def build_context(
                 *context["recipient"]["names"],
                 context["landlord"]["name"],
             ]
+    _check_printable(context)
+    if not context["address_problem"]:
+        return_line = bool(config.letterhead.street and config.letterhead.postal_code)
+        context["address_problem"] = next(
+            (
+                problem
+                for copy in context["copies"]
+                if (problem := window_problem(copy["lines"], return_line=return_line))
+            ),
+            None,
+        )
     return context
+
+
+# The envelope window (base.html.j2: an address box 85 mm wide and 35 mm high, 11 pt
+# lines): six lines, five under the return address, of at most 36 characters each
+# (the widest letters of DejaVu Sans at 11 pt; Posten's guidance is at most six lines).
+# A longer address would be cut off at the window's edge, so such a letter is refused.
+WINDOW_LINES = 6
+WINDOW_LINE_CHARS = 36
+
+
+def window_problem(lines: Sequence[str], *, return_line: bool) -> str | None:
+    """Why an address block does not fit the envelope window, or None."""
+    room = WINDOW_LINES - (1 if return_line else 0)
+    if len(lines) > room:
+        return _(
+            "the address has {n} lines and the envelope window holds {room}: shorten it"
+            " (fewer names on the letter, or a shorter street line)"
+        ).format(n=len(lines), room=room)
+    for line in lines:
+        if len(line) > WINDOW_LINE_CHARS:
+            return _(
+                "the address line '{line}' has {n} characters and the envelope window holds"
+                " {room}: shorten it"
+            ).format(line=_shown(line, 50), n=len(line), room=WINDOW_LINE_CHARS)
+    return None
+
+
+def _shown(text: str, limit: int) -> str:
+    from bostadcli.errors import shown
+
+    return shown(text, limit)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_printable(context: dict[str, Any]) -> None:
+    """A name or address with control characters (an escape sequence) was written past
+    the program's checks: it must not reach a letter, on paper or in an e-mail."""
+    lines = (line for copy in context["copies"] for line in copy["lines"])
+    texts = [*context["recipient"]["names"], *lines]
+    for text in texts:
+        if _UNPRINTABLE.search(text):
+            raise InvalidInput(
+                "address",
+                text,
+                _("the name or address holds control characters; correct the case"),
+            )
 
 
 # Rendering --------------------------------------------------------------------------
@@ -1398,6 +1457,8 @@ def preview_monthly(
                 continue
             item.recipient = " och ".join(context["recipient"]["names"])
             item.address = "\n".join(context["recipient"]["lines"])
+            if fmt != "txt" and context["address_problem"]:
+                item.state, item.problem = "broken", context["address_problem"]
     return [i for i in items if i.state != "done"]
 
 

@@ -257,4 +257,11 @@ def label(vocab: type[Vocab], code: str | None) -> str:
     """The translated label of a stored code ('' for none)."""
     if code is None:
         return ""
-    return vocab(code).label
+    try:
+        return vocab(code).label
+    except ValueError:
+        # A code this version does not know (written past the program, or by a newer
+        # one): show it as it is rather than fail the whole listing.
+        from bostadcli.errors import shown
+
+        return shown(code, 40)

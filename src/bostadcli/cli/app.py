@@ -243,6 +243,20 @@ class BostadGroup(TyperGroup):
             message = where + (exc.strerror or str(exc))
             typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
             raise typer.Exit(1) from None
+        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:
+            # Data no check lets in: a record written past the program (an impossible
+            # date, a damaged row). One line that says so, never a traceback that could
+            # print a resident's data; the command's transaction has been rolled back.
+            from bostadcli.errors import shown
+
+            typer.echo(
+                _(
+                    "error: a record in the database cannot be read ({error}); run"
+                    " 'bostad db check', and correct the case"
+                ).format(error=shown(f"{type(exc).__name__}: {exc}", 160)),
+                err=True,
+            )
+            raise typer.Exit(1) from None
         finally:
             if isinstance(ctx.obj, AppState):
                 ctx.obj.close()
