@@ -1585,6 +1585,9 @@ class _Batch:
         self.config, self.as_of, self.base_url = config, as_of, base_url
         self.versions, self.progress, self.total = versions, progress, total
         self.done = 0
+        # Kinds whose template took too long to make a letter: it loops, and each of
+        # the rest would wait as long again; they fail at once with the same reason.
+        self.stopped: dict[str, str] = {}
         # Pages of the PDF letters made in this run, for the manifest: no need to read
         # the files again.
         self.pages: dict[str, int] = {}
@@ -1594,6 +1597,12 @@ class _Batch:
         (or has made meanwhile) is left to it."""
         if item.state == "broken":
             self._fail(item, BostadError(item.problem or ""))
+            return False
+        if item.kind in self.stopped:
+            self._fail(
+                item,
+                BostadError(_("not made: {reason}").format(reason=self.stopped[item.kind])),
+            )
             return False
         if item.state != "new" or claim_letter(self.db, item, self.owner):
             return True
@@ -1713,6 +1722,8 @@ class _Batch:
         """One letter failed: say why, give up its claim (the next run tries again),
         and go on with the others."""
         self.result.failed.append((item.ref, item.kind, failure_message(exc)))
+        if isinstance(exc, templating.TemplateTimeout):
+            self.stopped.setdefault(item.kind, exc.message)
         if item.state == "new":
             release_claims(self.db, self.owner, [item])
         self._tick(item)
