@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 
 # Not audited: the log itself, its context, sequence counters, SQLite's and migrations'.
 # letter_claims: a batch's working rows, gone once each letter is recorded.
-_SKIP = {"audit_log", "audit_context", "counters", "_sqlite_migrations", "letter_claims"}
+_SKIP = {
+    "audit_log",
+    "audit_context",
+    "counters",
+    "_sqlite_migrations",
+    "letter_claims",
+    "letter_batches",
+}
 # Noise in every update; the log row has its own time.
 _QUIET_COLUMNS = {"updated_at", "created_at"}
 _SECRET_COLUMNS = {"pnr"}

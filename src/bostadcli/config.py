@@ -42,6 +42,8 @@ class Policy:
     no_contact_warning_days: int = rules.NO_CONTACT_WARNING_DAYS
     support_ending_warning_days: int = rules.SUPPORT_ENDING_WARNING_DAYS
     consent_expiry_warning_days: int = rules.CONSENT_EXPIRY_WARNING_DAYS
+    post_working_days: int = rules.POST_WORKING_DAYS
+    recent_contact_days: int = rules.RECENT_CONTACT_DAYS
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,11 @@ default_caseworker = ""
 # support_ending_warning_days = 45
 # Varna så här många dagar innan ett samtycke går ut.
 # consent_expiry_warning_days = 30
+# Arbetsdagar som posten behöver för att ett brev ska komma fram (postförordningen).
+# post_working_days = 2
+# Den som haft samtal, möte eller hembesök så här många dagar bakåt, eller har en
+# avbetalningsplan, har redan kontakt med oss och får inget första brev.
+# recent_contact_days = 30
 
 # Kronofogdens normalbelopp per månad (kronor). 2024 års belopp är inbyggda;
 # lägg till ett nytt år så här:

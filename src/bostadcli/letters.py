@@ -796,6 +796,8 @@ def record_letter(
     caseworker: str | None,
     as_of: date,
     claim_run: str | None = None,
+    batch: str | None = None,
+    late: LateLetter | None = None,
 ) -> int:
     """Record a letter whose file exists, and log it in the household's contacts; a
     batch letter's claim (held by run ``claim_run``) goes in the same transaction."""
@@ -821,8 +823,11 @@ def record_letter(
                 "template_version": letter.template_version,
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "created_at": now_utc(),
+                "batch": batch,
             },
         )
+        if late is not None:
+            record_late(db, late, letter_id=letter_id, batch=batch)
         add_contact(
             db,
             letter.ref,
@@ -943,6 +948,112 @@ def list_letters(
     for row in result:
         row["file_exists"] = bool(row["file"]) and Path(row["file"]).exists()
     return result
+
+
+# Letters that cannot arrive in time ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateLetter:
+    """A letter that cannot reach the family by post before its deadline."""
+
+    household_id: int
+    kind: str
+    period: str
+    deadline: date
+    posted_on: date
+    arrives_on: date
+    sent: bool
+    params: dict[str, Any] | None = None
+
+
+def post_days(policy: Policy) -> int:
+    """The working days the post needs (rules.POST_WORKING_DAYS, or the policy's)."""
+    from bostadcli import rules
+
+    days = policy.post_working_days
+    if not 0 <= days <= rules.POST_WORKING_DAYS_MAX:
+        raise BostadError(
+            _("[policy] post_working_days must be between 0 and {most}, not {days}").format(
+                most=rules.POST_WORKING_DAYS_MAX, days=days
+            )
+        )
+    return days
+
+
+def letter_deadline(kind: str, context: dict[str, Any]) -> date | None:
+    """The day a letter of ``kind`` must reach the family before: for the first letter
+    the recovery deadline or the eviction, whichever comes first; for support_ending
+    the end of the soonest support; none for the others."""
+    if kind == "outreach":
+        found: list[date] = [
+            x["date"] for x in (context.get("deadline"), context.get("eviction")) if x is not None
+        ]
+        return min(found) if found else None
+    if kind == "support_ending" and context.get("supports"):
+        ends: list[date] = [s["end"] for s in context["supports"]]
+        return min(ends)
+    return None
+
+
+class _TooLateToPost(BostadError):
+    """A support_ending letter that would arrive after the support has ended."""
+
+
+def record_late(
+    db: Database, late: LateLetter, *, letter_id: int | None, batch: str | None
+) -> None:
+    """Record a letter that cannot arrive in time (once per household, kind and
+    period), in the caller's transaction, for the deadline screen."""
+    import json
+
+    db.execute(
+        "INSERT OR IGNORE INTO late_letters (household_id, kind, period, letter_id, deadline,"
+        " posted_on, arrives_on, sent, batch, params, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            late.household_id,
+            late.kind,
+            late.period,
+            letter_id,
+            late.deadline.isoformat(),
+            late.posted_on.isoformat(),
+            late.arrives_on.isoformat(),
+            int(late.sent),
+            batch,
+            json.dumps(late.params, ensure_ascii=False) if late.params else None,
+            now_utc(),
+        ],
+    )
+
+
+def _late_of(item: BatchItem, posted_on: date, *, sent: bool) -> LateLetter:
+    assert item.deadline is not None and item.arrives_on is not None
+    return LateLetter(
+        household_id=item.household_id,
+        kind=item.kind,
+        period=item.period,
+        deadline=item.deadline,
+        posted_on=posted_on,
+        arrives_on=item.arrives_on,
+        sent=sent,
+        params=item.params(),
+    )
+
+
+def call_note(deadline: date, arrives_on: date, *, sent: bool) -> str:
+    """The manifest's note for a letter that cannot arrive in time. In Swedish, like
+    the letters and the manifest's other text meant for the post room and the unit."""
+    from bostadcli.dates import format_date
+
+    when = format_date(deadline, "long", locale="sv_SE")
+    arrives = format_date(arrives_on, "long", locale="sv_SE")
+    if sent:
+        return f"ring eller gör hembesök: brevet kommer fram {arrives}, för sent för {when}"
+    return (
+        f"ring eller gör hembesök: brevet skickades inte, det skulle komma fram {arrives},"
+        f" efter {when}"
+    )
 
 
 # Claims ------------------------------------------------------------------------------
@@ -1093,6 +1204,12 @@ class BatchItem:
     swedish_instead: bool = False
     # Why the case's records could not be read ("broken" items): the letter fails.
     problem: str | None = None
+    # The day the letter must reach the family before (a recovery deadline, an
+    # eviction, a support's end), and the day it arrives by post; late when it cannot
+    # arrive in time (the caseworker must phone or visit).
+    deadline: date | None = None
+    arrives_on: date | None = None
+    late: bool = False
 
     def params(self) -> dict[str, Any] | None:
         """What the letter is about beyond its key, as recorded with it."""
@@ -1115,6 +1232,17 @@ class BatchResult:
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # ref, kind, message
     # Claimed by another run going at the same time: that run makes them.
     elsewhere: list[BatchItem] = field(default_factory=list)
+    # Made, but they cannot reach the family in time by post: phone or visit.
+    late: list[BatchItem] = field(default_factory=list)
+    # support_ending letters not made: they would arrive after the support has ended.
+    not_sent: list[BatchItem] = field(default_factory=list)
+    # A daily run: its name (the day, and a run number from the second run of a day).
+    batch: str | None = None
+    # Earlier daily runs that died before writing their print file and manifest, and
+    # whose files this run wrote.
+    finished_for: list[str] = field(default_factory=list)
+    # Why a daily run made nothing: the day is not a working day (Saturday, a holiday).
+    day_off: str | None = None
     manifest: Path | None = None
     combined: Path | None = None
     # Letters made in Swedish, by kind, for households whose letters go out in another
@@ -1135,27 +1263,34 @@ class Candidate:
     problem: str | None = None
 
 
-Selector = Callable[["Database", date, str, Policy], list[Candidate]]
+# (db, as_of, period, policy, daily): who should get a kind of letter.
+Selector = Callable[["Database", date, str, Policy, bool], list[Candidate]]
 
 
-def _outreach_candidates(db: Database, as_of: date, period: str, policy: Policy) -> list[Candidate]:
-    # Once per household, ever: a one-off outreach letter counts as well.
+def _outreach_candidates(
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
+) -> list[Candidate]:
+    # Once per household, ever: a one-off outreach letter counts as well. The daily run
+    # (in the morning) writes to the cases that arrived before that day: a case opened
+    # today gets its letter on the next working day.
     found = rows(
         db,
         """
         SELECT h.id, h.ref FROM households h
         WHERE h.status = 'open' AND h.source IN ('landlord', 'enforcement')
-            AND h.opened_on <= :as_of
+            AND (h.opened_on < :as_of OR (h.opened_on = :as_of AND NOT :daily))
             AND NOT EXISTS (SELECT 1 FROM letters l
                             WHERE l.household_id = h.id AND l.kind = 'outreach')
         ORDER BY h.ref
         """,
-        {"as_of": as_of.isoformat()},
+        {"as_of": as_of.isoformat(), "daily": int(daily)},
     )
     return [Candidate(r["id"], r["ref"]) for r in found]
 
 
-def _reminder_candidates(db: Database, as_of: date, period: str, policy: Policy) -> list[Candidate]:
+def _reminder_candidates(
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
+) -> list[Candidate]:
     """Open households with a plan behind or broken on ``as_of``: one reminder a month."""
     from bostadcli.plans import iter_open_case_plans, urgency
     from bostadcli.vocab import PlanState
@@ -1225,10 +1360,12 @@ def _plans_one_by_one(
 
 
 def _support_ending_candidates(
-    db: Database, as_of: date, period: str, policy: Policy
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
 ) -> list[Candidate]:
     """Open households with a time-limited support that ends within the policy's
-    ``support_ending_warning_days`` of ``as_of``: one letter per support, ever.
+    ``support_ending_warning_days`` of ``as_of``: one letter per support, ever (a
+    letter not sent because it would have arrived too late counts: the caseworker
+    phones instead).
 
     A household whose supports end close together gets one letter naming all of them
     that have had none. The key is (household, kind, month): a household that has had
@@ -1244,6 +1381,9 @@ def _support_ending_candidates(
             """
             SELECT DISTINCT j.value FROM letters l, json_each(l.params, '$.supports') j
             WHERE l.kind = 'support_ending' AND json_valid(l.params)
+            UNION
+            SELECT DISTINCT j.value FROM late_letters ll, json_each(ll.params, '$.supports') j
+            WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params)
             """,
         )
     }
@@ -1341,9 +1481,11 @@ def plan_monthly(
     fmt: str,
     only: str | None = None,
     policy: Policy | None = None,
+    daily: bool = False,
 ) -> list[BatchItem]:
     """Who gets which letter this month: new ones, and recorded ones (with or without
-    their file). ``policy`` decides how far ahead a support's end is announced."""
+    their file). ``policy`` decides how far ahead a support's end is announced;
+    ``daily``, a daily run's first letters go to cases that arrived before ``as_of``."""
     import json
 
     fmt = letter_format(fmt)
@@ -1354,7 +1496,7 @@ def plan_monthly(
     kinds = monthly_kinds(only)
     items: list[BatchItem] = []
     for kind in kinds:
-        for found in SELECTORS[kind](db, as_of, period, policy):
+        for found in SELECTORS[kind](db, as_of, period, policy, daily):
             items.append(
                 BatchItem(
                     ref=found.ref,
@@ -1430,15 +1572,26 @@ def preview_monthly(
     fmt: str,
     only: str | None = None,
     user_dir: Path | None = None,
+    daily: bool = False,
 ) -> list[BatchItem]:
     """What a run would make (``--dry-run``), writing nothing: the letterhead and the
-    templates are checked as in a real run."""
+    templates are checked as in a real run. A daily run makes only new letters."""
+    from bostadcli.workdays import add_working_days
+
     fmt = letter_format(fmt)
     check_letterhead(config)
+    days = post_days(config.policy)
     prepare_templates(templating.environment(user_dir), monthly_kinds(only), fmt)
     folder = out_dir.expanduser().absolute()
     items = plan_monthly(
-        db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only, policy=config.policy
+        db,
+        month=month,
+        as_of=as_of,
+        out_dir=folder,
+        fmt=fmt,
+        only=only,
+        policy=config.policy,
+        daily=daily,
     )
     for item in items:
         if item.state == "new":
@@ -1459,6 +1612,14 @@ def preview_monthly(
             item.address = "\n".join(context["recipient"]["lines"])
             if fmt != "txt" and context["address_problem"]:
                 item.state, item.problem = "broken", context["address_problem"]
+            item.deadline = letter_deadline(item.kind, context)
+            if item.deadline is not None:
+                item.arrives_on = add_working_days(as_of, days)
+                item.late = item.arrives_on >= item.deadline
+                if item.kind == "support_ending" and item.arrives_on > item.deadline:
+                    item.state = "not_sent"
+    if daily:
+        return [i for i in items if i.state in ("new", "broken", "not_sent")]
     return [i for i in items if i.state != "done"]
 
 
@@ -1487,8 +1648,80 @@ def run_monthly(
     each letter's text from the database, and writes and records each letter (one
     transaction, after its file exists) when its PDF comes back.
     """
+    return _run_batch(
+        db,
+        config=config,
+        month=month,
+        as_of=as_of,
+        out_dir=out_dir,
+        fmt=fmt,
+        only=only,
+        user_dir=user_dir,
+        progress=progress,
+        daily=False,
+    )
+
+
+def run_daily(
+    db: Database,
+    *,
+    config: Config,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None = None,
+    user_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Make the letters due on ``as_of``, a working day: the month's batch letters not
+    yet made (a first letter the day after the case arrived, a reminder the day an
+    installment is past its grace days, a support's end in time), each once.
+
+    The run is a batch of its own, named by the day (``2026-11-16``, then
+    ``2026-11-16-2`` for a second run that day): its letters carry the name, and its
+    print file and manifest (``utskrift-NAME.pdf``, ``manifest-NAME.csv``) hold only
+    its letters and are never written over. A run that died before writing them has
+    them written by the next run. On a day that is not a working day nothing is made
+    (``day_off`` says why): the post does not go.
+    """
+    from bostadcli.workdays import non_working_reason
+
+    fmt = letter_format(fmt)
+    reason = non_working_reason(as_of)
+    if reason is not None:
+        return BatchResult(
+            period=as_of.strftime("%Y-%m"), out_dir=out_dir, items=[], day_off=reason
+        )
+    return _run_batch(
+        db,
+        config=config,
+        month=as_of.replace(day=1),
+        as_of=as_of,
+        out_dir=out_dir,
+        fmt=fmt,
+        only=only,
+        user_dir=user_dir,
+        progress=progress,
+        daily=True,
+    )
+
+
+def _run_batch(
+    db: Database,
+    *,
+    config: Config,
+    month: date,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None,
+    user_dir: Path | None,
+    progress: Progress | None,
+    daily: bool,
+) -> BatchResult:
     fmt = letter_format(fmt)
     check_letterhead(config)
+    post_days(config.policy)
     env = templating.environment(user_dir)
     kinds = monthly_kinds(only)
     versions = prepare_templates(env, kinds, fmt)
@@ -1504,14 +1737,28 @@ def run_monthly(
         workers = worker_count()
     folder = prepare_out_dir(out_dir)
     items = plan_monthly(
-        db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only, policy=config.policy
+        db,
+        month=month,
+        as_of=as_of,
+        out_dir=folder,
+        fmt=fmt,
+        only=only,
+        policy=config.policy,
+        daily=daily,
     )
     period = month.strftime("%Y-%m")
     result = BatchResult(period=period, out_dir=folder, items=items)
     base_url = _base_url(user_dir)
-    todo = [i for i in items if i.state != "done"]
-    result.already = [i for i in items if i.state == "done"]
     owner = RunOwner.current()
+    if daily:
+        # A daily run makes what is new; a lost file of an earlier day was in that
+        # day's print file already.
+        todo = [i for i in items if i.state in ("new", "broken")]
+        result.finished_for = finish_dead_batches(db, owner, pages={})
+        result.batch = _open_batch(db, owner, day=as_of, folder=folder, fmt=fmt)
+    else:
+        todo = [i for i in items if i.state != "done"]
+        result.already = [i for i in items if i.state == "done"]
     batch = _Batch(
         db,
         env,
@@ -1523,6 +1770,7 @@ def run_monthly(
         progress=progress,
         total=len(todo),
         owner=owner,
+        batch=result.batch,
     )
     if progress:
         progress(0, len(todo), None)
@@ -1535,8 +1783,90 @@ def run_monthly(
     finally:
         # Interrupted: the letters this run claimed and did not finish go to the next run.
         release_claims(db, owner)
-    _finish_batch(db, result, batch.pages)
+    if result.batch is not None:
+        _finish_daily(db, result, batch.pages)
+    else:
+        _finish_batch(db, result, batch.pages)
     return result
+
+
+# Daily batches ----------------------------------------------------------------------
+
+
+def _batch_files(folder: Path, name: str) -> tuple[Path, Path]:
+    return folder / f"manifest-{name}.csv", folder / f"utskrift-{name}.pdf"
+
+
+def _open_batch(db: Database, owner: RunOwner, *, day: date, folder: Path, fmt: str) -> str:
+    """A new batch, named by the day and, from the second run of a day on, a number:
+    a name no batch has had and whose files do not exist in ``folder``."""
+    with transaction(db):
+        taken = {
+            r["name"]
+            for r in rows(db, "SELECT name FROM letter_batches WHERE day = ?", [day.isoformat()])
+        }
+        number = 1
+        while True:
+            name = day.isoformat() if number == 1 else f"{day.isoformat()}-{number}"
+            if name not in taken and not any(p.exists() for p in _batch_files(folder, name)):
+                break
+            number += 1
+        insert(
+            db,
+            "letter_batches",
+            {
+                "name": name,
+                "day": day.isoformat(),
+                "out_dir": str(folder),
+                "format": fmt,
+                "run_id": owner.run_id,
+                "host": owner.host,
+                "pid": owner.pid,
+                "pid_started": owner.pid_started,
+                "started_utc": now_utc(),
+            },
+        )
+    return name
+
+
+def finish_dead_batches(db: Database, owner: RunOwner, *, pages: dict[str, int]) -> list[str]:
+    """Write the print file and manifest of daily runs that died before writing them
+    (their process is gone), so their letters reach the post room. Returns their names."""
+    from datetime import UTC
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    done = []
+    for batch in rows(db, "SELECT * FROM letter_batches WHERE finished_utc IS NULL"):
+        if _claim_alive(batch | {"claimed_utc": batch["started_utc"]}, owner, now=now):
+            continue
+        folder = Path(batch["out_dir"])
+        result = BatchResult(period="", out_dir=folder, items=[], batch=batch["name"])
+        try:
+            _finish_daily(db, result, pages)
+        except BostadError:
+            continue  # the folder has gone or cannot be written: tried again next run
+        done.append(batch["name"])
+    return done
+
+
+def _finish_daily(db: Database, result: BatchResult, pages_made: dict[str, int]) -> None:
+    """The run's own print file and manifest: its letters, the letters it could not
+    send (too late) and its failures. Never over an existing file; none when the run
+    had nothing to say."""
+    name = result.batch
+    assert name is not None
+    letters = _manifest_letters(db, "l.batch = ?", [name])
+    not_sent = _not_sent_rows(db, "ll.batch = ?", [name])
+    if not letters and not not_sent and not result.failed:
+        with transaction(db):
+            db.execute("DELETE FROM letter_batches WHERE name = ?", [name])
+        result.batch = None
+        return
+    manifest, combined = _batch_files(result.out_dir, name)
+    if not manifest.exists():
+        _write_outputs(result, letters, not_sent, pages_made, manifest=manifest, combined=combined)
+    with transaction(db):
+        db.execute("UPDATE letter_batches SET finished_utc = ? WHERE name = ?", [now_utc(), name])
 
 
 def failure_message(exc: BaseException) -> str:
@@ -1579,9 +1909,10 @@ class _Batch:
         progress: Progress | None,
         total: int,
         owner: RunOwner,
+        batch: str | None = None,
     ) -> None:
         self.db, self.env, self.result = db, env, result
-        self.owner = owner
+        self.owner, self.batch = owner, batch
         self.config, self.as_of, self.base_url = config, as_of, base_url
         self.versions, self.progress, self.total = versions, progress, total
         self.done = 0
@@ -1625,6 +1956,7 @@ class _Batch:
                     versions=self.versions,
                     pages=self.pages,
                     claim_run=self.owner.run_id,
+                    batch=self.batch,
                 )
             else:
                 _recreate_batch_letter(
@@ -1709,6 +2041,7 @@ class _Batch:
                     version=self.versions[draft.template],
                     as_of=self.as_of,
                     claim_run=self.owner.run_id,
+                    batch=self.batch,
                 )
             else:
                 _store_recreated_letter(self.db, self.env, draft, content)
@@ -1721,6 +2054,20 @@ class _Batch:
     def _fail(self, item: BatchItem, exc: Exception) -> None:
         """One letter failed: say why, give up its claim (the next run tries again),
         and go on with the others."""
+        if isinstance(exc, _TooLateToPost):
+            # Not a failure: the letter is not sent, the caseworker phones or visits.
+            # Recorded once, so later runs do not take it up again.
+            with transaction(self.db):
+                record_late(
+                    self.db,
+                    _late_of(item, self.as_of, sent=False),
+                    letter_id=None,
+                    batch=self.batch,
+                )
+            self.result.not_sent.append(item)
+            release_claims(self.db, self.owner, [item])
+            self._tick(item)
+            return
         self.result.failed.append((item.ref, item.kind, failure_message(exc)))
         if isinstance(exc, templating.TemplateTimeout):
             self.stopped.setdefault(item.kind, exc.message)
@@ -1738,6 +2085,8 @@ class _Batch:
             self.result.already.append(item)
         else:
             self.result.made.append(item)
+            if item.late:
+                self.result.late.append(item)
 
     def _tick(self, item: BatchItem) -> None:
         self.done += 1
@@ -1764,6 +2113,17 @@ def _draft(
         plan=item.plan,
         supports=item.supports,
     )
+    if item.state == "new":
+        from bostadcli.workdays import add_working_days
+
+        item.deadline = letter_deadline(item.kind, context)
+        if item.deadline is not None:
+            # Posted today, it arrives after the post's working days; it is in time when
+            # that is before the deadline day (the family has a day to act).
+            item.arrives_on = add_working_days(as_of, post_days(config.policy))
+            item.late = item.arrives_on >= item.deadline
+            if item.kind == "support_ending" and item.arrives_on > item.deadline:
+                raise _TooLateToPost(_("it would arrive after the support has ended: not sent"))
     name, language = _chosen(env, item.kind, item.format, context)
     item.swedish_instead = language != context["household"]["letter_language"]
     text = render_text(env, item.kind, item.format, context)
@@ -1789,13 +2149,20 @@ def _make_batch_letter(
     versions: dict[str, str],
     pages: dict[str, int],
     claim_run: str | None = None,
+    batch: str | None = None,
 ) -> None:
     draft = _draft(db, env, item, config=config, as_of=as_of)
     content, count = _content(draft, env, base_url)
     if count is not None:
         pages[str(item.file)] = count
     _store_new_letter(
-        db, draft, content, version=versions[draft.template], as_of=as_of, claim_run=claim_run
+        db,
+        draft,
+        content,
+        version=versions[draft.template],
+        as_of=as_of,
+        claim_run=claim_run,
+        batch=batch,
     )
 
 
@@ -1807,6 +2174,7 @@ def _store_new_letter(
     version: str,
     as_of: date,
     claim_run: str | None = None,
+    batch: str | None = None,
 ) -> None:
     """Write the file, then record it (one transaction): never a record without a file."""
     import sqlite3
@@ -1833,6 +2201,8 @@ def _store_new_letter(
             caseworker=context["caseworker"]["name"],
             as_of=as_of,
             claim_run=claim_run,
+            batch=batch,
+            late=_late_of(item, as_of, sent=True) if item.late else None,
         )
     except sqlite3.IntegrityError:
         # Another run recorded this key meanwhile; its file is the same letter.
@@ -1890,23 +2260,61 @@ def _neutralise(value: str) -> str:
     return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
+def _manifest_letters(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    return rows(
+        db,
+        f"""
+        SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format,
+            ll.deadline, ll.arrives_on
+        FROM letters l JOIN households h ON h.id = l.household_id
+        LEFT JOIN late_letters ll ON ll.letter_id = l.id
+        WHERE {where} ORDER BY h.ref, l.kind
+        """,
+        params,
+    )
+
+
+def _not_sent_rows(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    return rows(
+        db,
+        f"""
+        SELECT h.ref, ll.kind, ll.deadline, ll.arrives_on
+        FROM late_letters ll JOIN households h ON h.id = ll.household_id
+        WHERE ll.sent = 0 AND {where} ORDER BY h.ref, ll.kind
+        """,
+        params,
+    )
+
+
 def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int]) -> None:
     """The manifest and the combined PDF describe the whole month, so that a rerun
     after a crash gives the post room the complete set."""
+    letters = _manifest_letters(db, "l.period = ?", [result.period])
+    not_sent = _not_sent_rows(db, "ll.period = ?", [result.period])
+    _write_outputs(
+        result,
+        letters,
+        not_sent,
+        pages_made,
+        manifest=result.out_dir / f"manifest-{result.period}.csv",
+        combined=result.out_dir / f"utskrift-{result.period}.pdf",
+    )
+
+
+def _write_outputs(
+    result: BatchResult,
+    letters: list[dict[str, Any]],
+    not_sent: list[dict[str, Any]],
+    pages_made: dict[str, int],
+    *,
+    manifest: Path,
+    combined: Path,
+) -> None:
     from bostadcli import pdf
 
-    letters = rows(
-        db,
-        """
-        SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format
-        FROM letters l JOIN households h ON h.id = l.household_id
-        WHERE l.period = ? ORDER BY h.ref, l.kind
-        """,
-        [result.period],
-    )
     present = [r for r in letters if r["file"] and Path(r["file"]).exists()]
     failed = [(ref, kind, message) for ref, kind, message in result.failed if ref]
-    if not present and not failed:
+    if not present and not failed and not not_sent:
         return
     pdfs = [Path(r["file"]) for r in present if r["format"] == "pdf"]
     pages: dict[str, int] = {}
@@ -1915,7 +2323,6 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
             for path in pdfs:
                 known = pages_made.get(str(path))
                 pages[str(path)] = known if known is not None else pdf.page_count(path)
-            combined = result.out_dir / f"utskrift-{result.period}.pdf"
             write_private_file(combined, pdf.combine(pdfs))
             result.combined = combined
         except BostadError as exc:
@@ -1938,13 +2345,23 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
                 r["format"],
                 pages.get(str(path), ""),
                 "made",
-                "",
+                call_note(
+                    date.fromisoformat(r["deadline"]),
+                    date.fromisoformat(r["arrives_on"]),
+                    sent=True,
+                )
+                if r["deadline"]
+                else "",
             ]
         )
+    for r in not_sent:
+        note = call_note(
+            date.fromisoformat(r["deadline"]), date.fromisoformat(r["arrives_on"]), sent=False
+        )
+        writer.writerow([_neutralise(r["ref"]), r["kind"], "", "", "", "", "", "not_sent", note])
     for ref, kind, message in failed:
         writer.writerow(
             [_neutralise(ref), kind, "", "", "", "", "", "failed", _neutralise(message)]
         )
-    manifest = result.out_dir / f"manifest-{result.period}.csv"
     write_private_file(manifest, buffer.getvalue().encode("utf-8"))
     result.manifest = manifest

@@ -487,3 +487,49 @@ CREATE TABLE letter_claims (
 ) STRICT, WITHOUT ROWID
 """,
     )
+
+
+@migrations(name="0016b_letter_batches")
+def m0016b_letter_batches(db: Database) -> None:
+    # The daily letter run. Each run is a batch with a name of its own (the day, and a
+    # run number from the second run of a day on): its letters carry the name
+    # (letters.batch), and its print file and manifest are named by it, so no run
+    # rewrites an earlier run's files. A batch whose process died before writing them is
+    # finished by the next run. late_letters records each letter that could not reach
+    # the family in time by post (the deadline screen shows them: phone or visit), and
+    # each support_ending letter not sent because it would arrive after the end.
+    _run(
+        db,
+        """
+ALTER TABLE letters ADD COLUMN batch TEXT;
+CREATE INDEX letters_batch ON letters (batch) WHERE batch IS NOT NULL;
+CREATE TABLE letter_batches (
+    name TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    out_dir TEXT NOT NULL,
+    format TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    pid_started TEXT,
+    started_utc TEXT NOT NULL,
+    finished_utc TEXT
+) STRICT;
+CREATE TABLE late_letters (
+    id INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    period TEXT NOT NULL,
+    letter_id INTEGER REFERENCES letters (id) ON DELETE SET NULL,
+    deadline TEXT NOT NULL,
+    posted_on TEXT NOT NULL,
+    arrives_on TEXT NOT NULL,
+    sent INTEGER NOT NULL CHECK (sent IN (0, 1)),
+    batch TEXT,
+    params TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (household_id, kind, period)
+) STRICT;
+CREATE INDEX late_letters_deadline ON late_letters (deadline)
+""",
+    )

@@ -54,6 +54,7 @@ _SEVERITY = {
     DeadlineKind.support_ending: 3,
     DeadlineKind.consent_expiring: 4,
     DeadlineKind.no_contact: 5,
+    DeadlineKind.letter_late: 1,
 }
 
 # The household columns every entry carries.
@@ -136,6 +137,28 @@ def _entry(kind: DeadlineKind, due_on: str, row: dict[str, Any], as_of: date) ->
     in_band = "no_contact" if kind is DeadlineKind.no_contact else band(days_left)
     entry.update(kind=kind.value, due_on=due_on[:10], days_left=days_left, band=in_band)
     return entry
+
+
+def _late_letter_entries(db: Database, params: dict[str, Any], as_of: date) -> list[Any]:
+    """Letters the daily or monthly run flagged: they could not reach the family by
+    post before the deadline (``letters.late_letters``), dated by that deadline, until
+    someone has phoned, met or visited the family since the letter's day."""
+    found = []
+    for row in rows(
+        db,
+        f"""
+        SELECT {_HOUSEHOLD}, ll.deadline AS due_on
+        FROM late_letters ll JOIN households h ON h.id = ll.household_id
+        WHERE {_OPEN} AND ll.deadline BETWEEN :from AND :legal_to
+            AND NOT EXISTS (
+                SELECT 1 FROM contacts c WHERE c.household_id = h.id AND c.automatic = 0
+                    AND c.kind IN ('phone', 'meeting', 'home_visit')
+                    AND c.contact_on >= ll.posted_on AND c.contact_on <= :as_of)
+        """,
+        params,
+    ):
+        found.append(_entry(DeadlineKind.letter_late, row["due_on"], row, as_of))
+    return found
 
 
 def deadlines(
@@ -251,6 +274,7 @@ def deadlines(
         due = (since + timedelta(days=w.no_contact)).isoformat()
         row["quiet_days"] = (as_of - since).days
         entries.append(_entry(DeadlineKind.no_contact, due, row, as_of))
+    entries += _late_letter_entries(db, params, as_of)
     entries.sort(
         key=lambda e: (
             BANDS.index(e["band"]),

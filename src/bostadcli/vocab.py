@@ -147,6 +147,8 @@ class DeadlineKind(Vocab):
     support_ending = "support_ending"
     consent_expiring = "consent_expiring"
     no_contact = "no_contact"
+    # A letter that cannot reach the family by post before its deadline: phone or visit.
+    letter_late = "letter_late"
 
 
 class LetterLanguage(Vocab):
@@ -244,6 +246,7 @@ _LABELS: dict[tuple[str, str], str] = {
     ("DeadlineKind", "support_ending"): N_("support ending"),
     ("DeadlineKind", "consent_expiring"): N_("consent expiring"),
     ("DeadlineKind", "no_contact"): N_("no contact"),
+    ("DeadlineKind", "letter_late"): N_("letter too late: phone or visit"),
     ("LetterLanguage", "sv"): N_("Swedish"),
     ("LetterLanguage", "en"): N_("English"),
     ("Recipient", "landlord"): N_("landlord"),

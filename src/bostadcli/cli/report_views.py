@@ -31,6 +31,7 @@ KIND_STYLE = {
     "support_ending": "cyan",
     "consent_expiring": "yellow",
     "no_contact": "blue",
+    "letter_late": "bold red",
 }
 
 
