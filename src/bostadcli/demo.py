@@ -193,12 +193,14 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         NewNotice(kind="eviction", eviction_at=f"{eviction.isoformat()} 09:00"),
         as_of=as_of,
     )
+    # A call nobody answered is a note, not a contact: she is not in touch yet, and
+    # gets the first letter (a call that reached her would make it needless).
     add_contact(
         db,
         ref,
-        kind="phone",
+        kind="note",
         on=as_of,
-        text="Ingen svarade; försöker igen.",
+        text="Ringde, ingen svarade; försöker igen.",
         caseworker="Omar Berg",
         as_of=as_of,
     )

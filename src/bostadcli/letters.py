@@ -640,11 +640,29 @@ def render_context(
     *,
     base_url: str | None = None,
 ) -> tuple[bytes, int | None]:
-    """Render a built context to the bytes of a file, and the number of pages of a PDF."""
+    """Render a built context to the bytes of a file, and the number of pages of a PDF.
+
+    A PDF letter with several copies (a plan agreement: the tenant's and the
+    landlord's) is laid out copy by copy and joined, so that each copy is numbered by
+    itself ("Sida 1 av 2" on each) and can be sent on its own."""
     text = render_text(env, kind, fmt, context)
     if fmt != "pdf":
         return text.encode("utf-8"), None
     from bostadcli.pdf import html_to_pdf, one_page_pdf
+
+    if len(context["copies"]) > 1:
+        from bostadcli.pdf import combine_bytes
+
+        parts: list[bytes] = []
+        total = 0
+        for copy in context["copies"]:
+            single = context | {"copies": [copy]}
+            part, pages = html_to_pdf(
+                render_text(env, kind, fmt, single, multipage=True), base_url=base_url
+            )
+            parts.append(part)
+            total += pages
+        return combine_bytes(parts), total
 
     data, pages = one_page_pdf(text, base_url=base_url)
     if data is None:
@@ -1261,6 +1279,8 @@ class Candidate:
     supports: tuple[int, ...] = ()
     # The case's records could not be read to decide: the letter is reported as failed.
     problem: str | None = None
+    # Why the household gets no such letter although it would otherwise (in contact).
+    skip: str | None = None
 
 
 # (db, as_of, period, policy, daily): who should get a kind of letter.
@@ -1273,19 +1293,62 @@ def _outreach_candidates(
     # Once per household, ever: a one-off outreach letter counts as well. The daily run
     # (in the morning) writes to the cases that arrived before that day: a case opened
     # today gets its letter on the next working day.
+    #
+    # A household already in contact with the unit (an active repayment plan, or a
+    # call, a meeting or a home visit within the policy's recent_contact_days) gets no
+    # "your landlord has told us" letter: it would tell the family what they know, as
+    # if nobody had spoken to them. The dry run says why.
+    from datetime import timedelta
+
+    from bostadcli.dates import format_date
+
     found = rows(
         db,
         """
-        SELECT h.id, h.ref FROM households h
+        SELECT h.id, h.ref,
+            (SELECT p.ref FROM plans p WHERE p.household_id = h.id AND p.status = 'active'
+             ORDER BY p.id LIMIT 1) AS plan,
+            (SELECT c.kind || ' ' || c.contact_on FROM contacts c
+             WHERE c.household_id = h.id AND c.automatic = 0
+                AND c.kind IN ('phone', 'meeting', 'home_visit')
+                AND c.contact_on BETWEEN :since AND :as_of
+             ORDER BY c.contact_on DESC, c.id DESC LIMIT 1) AS contact
+        FROM households h
         WHERE h.status = 'open' AND h.source IN ('landlord', 'enforcement')
             AND (h.opened_on < :as_of OR (h.opened_on = :as_of AND NOT :daily))
             AND NOT EXISTS (SELECT 1 FROM letters l
                             WHERE l.household_id = h.id AND l.kind = 'outreach')
         ORDER BY h.ref
         """,
-        {"as_of": as_of.isoformat(), "daily": int(daily)},
+        {
+            "as_of": as_of.isoformat(),
+            "daily": int(daily),
+            "since": (as_of - timedelta(days=policy.recent_contact_days)).isoformat(),
+        },
     )
-    return [Candidate(r["id"], r["ref"]) for r in found]
+    result = []
+    for r in found:
+        reason = None
+        if r["plan"]:
+            reason = _("already in contact: repayment plan {plan}").format(plan=r["plan"])
+        elif r["contact"]:
+            kind, _sep, on = str(r["contact"]).partition(" ")
+            try:
+                when = format_date(date.fromisoformat(on), "long")
+            except ValueError:
+                when = on
+            reason = _("already in contact: {contact} on {date}").format(
+                contact=_(_CONTACT_WORDS[kind]), date=when
+            )
+        result.append(Candidate(r["id"], r["ref"], skip=reason))
+    return result
+
+
+_CONTACT_WORDS = {
+    "phone": N_("a call"),
+    "meeting": N_("a meeting"),
+    "home_visit": N_("a home visit"),
+}
 
 
 def _reminder_candidates(
@@ -1505,10 +1568,10 @@ def plan_monthly(
                     period=period,
                     file=out_dir / default_file_name(_file_safe(found.ref), kind, fmt),
                     format=fmt,
-                    state="broken" if found.problem else "new",
+                    state=("broken" if found.problem else "in_contact" if found.skip else "new"),
                     plan=found.plan,
                     supports=found.supports,
-                    problem=found.problem,
+                    problem=found.problem or found.skip,
                 )
             )
     marks = ", ".join("?" for _k in kinds)
@@ -1619,7 +1682,7 @@ def preview_monthly(
                 if item.kind == "support_ending" and item.arrives_on > item.deadline:
                     item.state = "not_sent"
     if daily:
-        return [i for i in items if i.state in ("new", "broken", "not_sent")]
+        return [i for i in items if i.state in ("new", "broken", "not_sent", "in_contact")]
     return [i for i in items if i.state != "done"]
 
 
@@ -1757,7 +1820,7 @@ def _run_batch(
         result.finished_for = finish_dead_batches(db, owner, pages={})
         result.batch = _open_batch(db, owner, day=as_of, folder=folder, fmt=fmt)
     else:
-        todo = [i for i in items if i.state != "done"]
+        todo = [i for i in items if i.state not in ("done", "in_contact")]
         result.already = [i for i in items if i.state == "done"]
     batch = _Batch(
         db,

@@ -272,6 +272,19 @@ def combine(paths: Sequence[Path]) -> bytes:
     return buffer.getvalue()
 
 
+def combine_bytes(documents: Sequence[bytes]) -> bytes:
+    """One PDF of several PDFs held in memory, page by page."""
+    from io import BytesIO
+
+    module = pypdf()
+    writer = module.PdfWriter()
+    for data in documents:
+        writer.append(BytesIO(data))
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def worker_count() -> int:
     """How many PDF letters to lay out at once: one per core this process may use."""
     try:
