@@ -164,3 +164,48 @@ def test_every_letter_can_still_be_made_for_the_golden_cases(case_db: Any) -> No
         letters.render_letter(
             case_db, ref, "outreach", config=CONFIG, as_of=date(2026, 11, 16), fmt="html"
         )
+
+
+def _text(db: Any, ref: str, kind: str = "outreach") -> str:
+    made = letters.render_letter(db, ref, kind, config=CONFIG, as_of=AS_OF, fmt="txt")
+    return made.content.decode("utf-8")
+
+
+def test_one_adult_is_du_and_several_are_ni(case_db: Any) -> None:
+    import re
+
+    one = _reported(case_db, "Anna Ensam")
+    two = _reported(case_db, "Bo Par", co_tenant_name="Cecilia Par")
+    alone = _text(case_db, one)
+    assert "Vi vill hjälpa dig att få bo kvar" in alone
+    assert "Du bestämmer själv" in alone.replace("DU BESTÄMMER SJÄLV", "Du bestämmer själv")
+    assert "din bostad" in alone and "ditt samtycke" in alone
+    # Not a single "ni", "er", "ert" or "era" left in the letter to one adult.
+    assert not re.search(r"\b([Nn]i|[Ee]r|[Ee]rt|[Ee]ra|NI)\b", alone), alone
+    together = _text(case_db, two)
+    assert "Vi vill hjälpa er att få bo kvar" in together and "er bostad" in together
+    assert not re.search(r"\b([Dd]u|[Dd]ig|[Dd]in|[Dd]itt|[Dd]ina)\b", together), together
+
+
+def test_a_disturbance_case_is_about_the_warning_not_debts(case_db: Any) -> None:
+    from bostadcli.notices import NewNotice, add_notice
+
+    ref = _reported(case_db, "Stina Störning", reasons=["disturbance"])
+    add_notice(
+        case_db,
+        ref,
+        NewNotice(kind="warning", ground="disturbance", received_on=AS_OF - timedelta(days=5)),
+        as_of=AS_OF,
+    )
+    neglect = _reported(case_db, "Nils Vanvård", reasons=["neglect"])
+    rent = _reported(case_db, "Rut Hyra", reasons=["unpaid_rent", "disturbance"])
+    for case in (ref, neglect):
+        text = _text(case_db, case)
+        assert "varning" in text and "Boendestöd" in text and "Samtal" in text
+        for debt_word in ("skuldrådgivning", "Avbetalningsplan", "Ekonomiskt bistånd"):
+            assert debt_word not in text, (case, debt_word)
+    assert "den 11 november 2026" in _text(case_db, ref)  # the warning's date
+    assert "störningar i huset" in _text(case_db, ref)
+    assert "hur lägenheten sköts" in _text(case_db, neglect)
+    # Rent is part of the case: the letter about debts.
+    assert "Budget- och skuldrådgivning" in _text(case_db, rent)

@@ -124,7 +124,7 @@ def test_a_swedish_household_gets_the_swedish_outreach(
 ) -> None:
     letter = render(letter_db, refs["plain"])
     assert (letter.language, letter.swedish_instead) == ("sv", False)
-    assert "Vi vill hjälpa er att få bo kvar" in text_of(letter)
+    assert "Vi vill hjälpa dig att få bo kvar" in text_of(letter)  # one adult: "du"
     assert "16 november 2026" in text_of(letter)
 
 
@@ -202,7 +202,7 @@ def test_the_batch_writes_each_household_in_its_language(
     )
     assert len(result.made) == 3 and result.swedish_instead == {}
     assert "We would like to help you" in (out / f"{refs['tricky']}-outreach.txt").read_text()
-    assert "Vi vill hjälpa er" in (out / f"{refs['plain']}-outreach.txt").read_text()
+    assert "Vi vill hjälpa dig" in (out / f"{refs['plain']}-outreach.txt").read_text()
     versions = {
         r["ref"]: r["template_version"]
         for r in rows(

@@ -30,7 +30,7 @@ from bostadcli.files import private_folder
 from bostadcli.households import household_id
 from bostadcli.i18n import N_, _
 from bostadcli.money import Money
-from bostadcli.vocab import ContactKind, Source
+from bostadcli.vocab import ContactKind, NoticeKind, Reason, Source
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -214,6 +214,13 @@ def letter_context(
     landlord = case["landlord_detail"]
     caseworker = case["caseworker"] or lh.default_caseworker or None
     children = [m for m in members if m["is_child"]]
+    reasons = set(case["reasons"])
+    warnings = [
+        n
+        for n in case["notices"]
+        if n["kind"] == NoticeKind.warning.value and (n["served_on"] or n["received_on"])
+    ]
+    warning = max(warnings, key=lambda n: n["served_on"] or n["received_on"], default=None)
     return {
         "ref": case["ref"],
         "today": as_of,
@@ -278,6 +285,22 @@ def letter_context(
         ),
         "recipient": {"names": list(names), "lines": names + address_lines},
         "tenant_names": names,
+        # Plain Swedish speaks to the reader: "du" to one adult, "ni" to several.
+        "t": address_forms(len(names)),
+        # A case about how the home is lived in (disturbance, neglect), not about rent:
+        # the first letter speaks of the warning and offers talks and housing support.
+        "conduct": bool(reasons & {Reason.disturbance.value, Reason.neglect.value})
+        and Reason.unpaid_rent.value not in reasons
+        and recovery is None,
+        "conduct_reasons": sorted(reasons & {Reason.disturbance.value, Reason.neglect.value}),
+        "warning": (
+            {
+                "date": date.fromisoformat((warning["served_on"] or warning["received_on"])[:10]),
+                "ground": warning["ground"],
+            }
+            if warning
+            else None
+        ),
         "address_problem": (
             None
             if case["street"] and case["postal_code"]
@@ -286,6 +309,24 @@ def letter_context(
         "params": params or {},
         "multipage": False,
     }
+
+
+# How a letter speaks to the household, by the du form: {{ t.Du }} har fått ett brev, hör
+# av {{ t.dig }}, {{ t.din }} bostad, {{ t.ditt }} hem, {{ t.dina }} skulder, {{ t.själv }}.
+_DU = {
+    "du": "du", "Du": "Du", "dig": "dig", "Dig": "Dig", "din": "din", "Din": "Din",
+    "ditt": "ditt", "Ditt": "Ditt", "dina": "dina", "Dina": "Dina", "själv": "själv",
+}  # fmt: skip
+_NI = {
+    "du": "ni", "Du": "Ni", "dig": "er", "Dig": "Er", "din": "er", "Din": "Er",
+    "ditt": "ert", "Ditt": "Ert", "dina": "era", "Dina": "Era", "själv": "själva",
+}  # fmt: skip
+
+
+def address_forms(adults: int) -> dict[str, str]:
+    """The words a letter uses for "you": du to one adult, ni to several (and to a
+    household whose names are not known)."""
+    return dict(_DU if adults == 1 else _NI)
 
 
 def _plan_for(db: Database, ref: str, plan: str | None, *, as_of: date) -> dict[str, Any]:
