@@ -330,3 +330,47 @@ def test_daily_cli_summary_and_exit(cli: Any, tmp_path: Path) -> None:
     assert (out / "manifest-2026-11-13.csv").exists()
     dry = cli("letter", "daily", "--as-of", "2026-11-16", "--dry-run", "-f", "html")
     assert dry.exit_code == 0 and "2026-0001" not in dry.stdout
+
+
+def test_a_reminder_goes_the_day_an_installment_is_past_its_grace_days(tmp_path: Path) -> None:
+    from bostadcli.plans import NewPlan, create_plan, show_plan
+
+    db = open_database(tmp_path / "t.sqlite", create=True)
+    add_landlord(db, name="Ängbyhem", kind="municipal")
+    ref = add_household(
+        db,
+        NewHousehold(
+            tenant_name="Pia Plan",
+            landlord="Ängbyhem",
+            street="Storgatan 1",
+            postal_code="441 30",
+            city="Ängby",
+            source="self_referral",
+            opened_on=date(2026, 10, 1),
+        ),
+        as_of=date(2026, 10, 1),
+    )
+    plan = create_plan(
+        db,
+        ref,
+        NewPlan(debt=Money(300_000), installment=Money(100_000), start=date(2026, 12, 1)),
+        as_of=date(2026, 10, 1),
+    )
+    # The first installment falls due at the end of November, with December's rent.
+    first_due = date.fromisoformat(
+        show_plan(db, plan["ref"], as_of=date(2026, 11, 1))["installments"][0]["due_on"]
+    )
+    behind = next(
+        d
+        for d in _days(first_due, first_due + timedelta(days=30))
+        if show_plan(db, plan["ref"], as_of=d)["state"] == "behind"
+    )
+    assert (behind - first_due).days > CONFIG.policy.plan_behind_days
+    out = tmp_path / "brev"
+    made_on = []
+    for day in _days(first_due, date(2026, 12, 31)):
+        result = letters.run_daily(db, config=CONFIG, as_of=day, out_dir=out, fmt="html")
+        made_on += [day for i in result.made if i.kind == "plan_reminder"]
+    # On the first working day it is behind, not on the 1st of a month; and once.
+    assert made_on == [next_working_day(behind)]
+    db.close()
