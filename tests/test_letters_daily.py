@@ -374,3 +374,35 @@ def test_a_reminder_goes_the_day_an_installment_is_past_its_grace_days(tmp_path:
     # On the first working day it is behind, not on the 1st of a month; and once.
     assert made_on == [next_working_day(behind)]
     db.close()
+
+
+def test_each_days_print_file_holds_only_that_days_letters(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    from bostadcli.pdf import pdf_problem
+
+    if pdf_problem():
+        pytest.skip(pdf_problem())
+    db = open_database(tmp_path / "t.sqlite", create=True)
+    arrivals = {date(2026, 11, 2): 2, date(2026, 11, 3): 1}
+    for arrival, n in arrivals.items():
+        for i in range(n):
+            add_household(
+                db,
+                NewHousehold(
+                    tenant_name=f"Hyresgäst {arrival.day}-{i}",
+                    street=f"Storgatan {i}",
+                    postal_code="441 30",
+                    city="Ängby",
+                    source="landlord",
+                    opened_on=arrival,
+                ),
+                as_of=date(2026, 11, 3),
+            )
+    out = tmp_path / "brev"
+    for day, expected in ((date(2026, 11, 3), 2), (date(2026, 11, 4), 1)):
+        result = letters.run_daily(db, config=CONFIG, as_of=day, out_dir=out, fmt="pdf")
+        assert len(result.made) == expected and not result.failed
+        printed = pypdf.PdfReader(str(out / f"utskrift-{day.isoformat()}.pdf"))
+        names = [n for n in (p.extract_text() for p in printed.pages) if "Hyresgäst" in n]
+        assert len(printed.pages) == expected == len(names)
+    db.close()

@@ -353,7 +353,9 @@ app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
 app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
 app.command("purge", help=purge.PURGE_HELP)(purge.purge)
 app.command("demo", help=demo.DEMO_HELP)(demo.demo)
-app.add_typer(letters.app, name="letter", help=_("Letters from templates; the monthly batch."))
+app.add_typer(
+    letters.app, name="letter", help=_("Letters from templates; the daily and monthly batches.")
+)
 app.add_typer(
     templates.app, name="template", help=_("The built-in letter templates, and your own.")
 )
