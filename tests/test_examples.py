@@ -139,11 +139,11 @@ def test_crontab_is_valid() -> None:
         # cron turns an unescaped % into a newline: every % must be written \%.
         assert not re.search(r"(?<!\\)%", command), command
     commands = [command for _, command in jobs]
-    assert any(c.endswith("bostad-monthly.sh") for c in commands)
+    assert any(c.endswith("BOSTAD_RUN=daily /opt/bostad/bin/bostad-monthly.sh") for c in commands)
     assert any(c.startswith("bostad backup ") for c in commands)
     assert any(c.startswith("bostad plan check ") for c in commands)
-    monthly = next(f for f, c in jobs if c.endswith("bostad-monthly.sh"))
-    assert monthly[2] == "1-3"  # the first days of the month
+    letters = next(f for f, c in jobs if c.endswith("bostad-monthly.sh"))
+    assert letters[2] == "*" and letters[4] == "1-5"  # every working day
     weekdays = next(f for f, c in jobs if "plan check" in c)
     assert weekdays[4] == "1-5"
 
@@ -184,7 +184,8 @@ def test_crontab_jobs_run_and_stay_quiet(demo: Path, bin_dir: Path, tmp_path: Pa
     assert "Backup verified" in (srv / "log" / "backup.log").read_text()
     (check,) = (srv / "plan-check").glob("*.json")
     assert isinstance(json.loads(check.read_text()), list)
-    assert (srv / "brev" / "2026-12" / "manifest-2026-12.csv").exists()
+    # The daily run's own files, named by the day.
+    assert (srv / "brev" / "2026-12" / "manifest-2026-12-01.csv").exists()
     log = (srv / "log" / "monthly.log").read_text().splitlines()
     assert log and all(TIMESTAMPED.match(line) for line in log)
 
@@ -244,6 +245,24 @@ def test_monthly_wrapper_ok_is_quiet_and_logged(wrapper: Wrapper) -> None:
     again = wrapper(NEXT_MONTH)
     assert again.returncode == 0 and again.stderr == ""
     assert "0 new, 0 re-created, 1 already made" in wrapper.log_lines()[-2]
+
+
+@needs_flock
+def test_wrapper_runs_the_daily_letters(wrapper: Wrapper) -> None:
+    run = wrapper(NEXT_MONTH, BOSTAD_RUN="daily")
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    month = wrapper.letters / "2026-12"
+    assert (month / "2026-0006-plan_reminder.html").exists()
+    assert (month / "manifest-2026-12-01.csv").exists()
+    assert not (month / "manifest-2026-12.csv").exists()
+    lines = wrapper.log_lines()
+    assert "INFO start: bostad letter daily --format html" in lines[0]
+    # A second run the same day has nothing new, and writes no file.
+    again = wrapper(NEXT_MONTH, BOSTAD_RUN="daily")
+    assert again.returncode == 0 and again.stderr == ""
+    assert sorted(p.name for p in month.glob("manifest-*")) == ["manifest-2026-12-01.csv"]
+    wrong = wrapper(NEXT_MONTH, BOSTAD_RUN="weekly")
+    assert wrong.returncode == 2 and "BOSTAD_RUN" in wrong.stderr
 
 
 @needs_flock

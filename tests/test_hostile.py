@@ -713,7 +713,9 @@ def test_the_oldest_and_latest_dates_allowed_are_kept(case: tuple[Cli, str]) -> 
 # Names and notes are text in letters and reports, never templates ------------------------
 
 JINJA_NAME = "{{ 7*7 }} {{ 7*191 }}"
-JINJA_STREET = "{% for x in range(1717) %}{{ x }}{% endfor %} gatan 1"
+# Short enough for the envelope window (36 characters a line): a longer address line is
+# refused, never cut off.
+JINJA_STREET = "{%for x in range(9)%}{{x}}{%endfor%}"
 
 
 def test_jinja_in_names_is_printed_not_run(case: tuple[Cli, str], tmp_path: Path) -> None:
@@ -724,7 +726,7 @@ def test_jinja_in_names_is_printed_not_run(case: tuple[Cli, str], tmp_path: Path
         "add",
         JINJA_NAME,
         "--co-tenant",
-        "{{ config }} {{ ''.__class__.__mro__ }}",
+        "{{ config }} {{ ''.__class__ }}",
         "--street",
         JINJA_STREET,
         "--postal-code",
@@ -758,7 +760,7 @@ def test_jinja_in_names_is_printed_not_run(case: tuple[Cli, str], tmp_path: Path
         assert "1337" not in text  # 7*191, had it been evaluated
         assert "{{ caseworker }}" in text
         if fmt == "html":  # the address in the window of the envelope
-            assert "{% for x in range(1717) %}" in text and "1716" not in text
+            assert JINJA_STREET in text and "012345678" not in text
             assert "{# Ängby" in text
     # The monthly batch writes the same letter to a file.
     out = tmp_path / "brev"

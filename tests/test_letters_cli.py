@@ -197,15 +197,15 @@ def test_monthly_from_cron(bostad: Bostad) -> None:
     assert first.exit_code == 0, first.stderr
     assert first.stdout == ""  # quiet: cron mails only the summary line
     assert first.stderr.splitlines() == [
-        f"2026-11: 3 new, 0 re-created, 0 already made, 0 failed; in {out.resolve()}"
+        f"2026-11: 2 new, 0 re-created, 0 already made, 0 failed; in {out.resolve()}"
     ]
     second = bostad(*args)
     assert second.exit_code == 0
-    assert "0 new, 0 re-created, 3 already made" in second.stderr
-    assert len(bostad.letters()) == 3
+    assert "0 new, 0 re-created, 2 already made" in second.stderr
+    assert len(bostad.letters()) == 2
     manifest = list(csv.DictReader(io.StringIO((out / "manifest-2026-11.csv").read_text())))
-    assert [m["reference"] for m in manifest] == ["2026-0001", "2026-0002", "2026-0003"]
-    assert manifest[0]["address"].endswith("Åkervägen 5 lgh 1203, 441 30 Ängby")
+    # 2026-0001 has a repayment plan: in contact already, no first letter.
+    assert [m["reference"] for m in manifest] == ["2026-0002", "2026-0003"]
 
 
 def test_monthly_exit_3_when_some_letters_fail(bostad: Bostad) -> None:
@@ -218,8 +218,8 @@ def test_monthly_exit_3_when_some_letters_fail(bostad: Bostad) -> None:
     result = bostad("letter", "monthly", "-f", "html", "--out-dir", str(out), "--as-of", AS_OF)
     assert result.exit_code == 3
     assert f"{lost} outreach: address" in result.stderr
-    assert "3 new, 0 re-created, 0 already made, 1 failed" in result.stderr
-    assert len(bostad.letters()) == 3
+    assert "2 new, 0 re-created, 0 already made, 1 failed" in result.stderr
+    assert len(bostad.letters()) == 2
 
 
 def test_monthly_dry_run_lists_and_writes_nothing(bostad: Bostad) -> None:
@@ -228,10 +228,11 @@ def test_monthly_dry_run_lists_and_writes_nothing(bostad: Bostad) -> None:
     assert result.exit_code == 0, result.stderr
     listed = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["reference"], r["kind"], r["state"]) for r in listed] == [
-        ("2026-0001", "outreach", "new"),
+        ("2026-0001", "outreach", "in_contact"),
         ("2026-0002", "outreach", "new"),
         ("2026-0003", "outreach", "new"),
     ]
+    assert listed[0]["note"].startswith("already in contact: repayment plan P-0001")
     assert listed[2]["recipient"] == "Johan Lindqvist"
     assert not out.exists()
     assert bostad.letters() == []

@@ -123,7 +123,7 @@ def test_monthly_pdf_makes_one_file_to_print(letter_db: Database, tmp_path: Path
     assert len(pages) == 3
     assert [p.count("Person") for p in pages] == [1, 1, 1]
     manifest = (out / "manifest-2026-11.csv").read_text(encoding="utf-8").splitlines()
-    assert all(line.endswith(",pdf,1") for line in manifest[1:])
+    assert all(line.endswith(",pdf,1,made,") for line in manifest[1:])
 
 
 def test_without_weasyprint_pdf_says_what_to_install(
@@ -218,7 +218,7 @@ def test_monthly_pdf_in_workers_numbers_only_the_long_letters(
         assert f"Sida {number} av {len(pages)}" in text
     assert all("Sida" not in pages[0] for pages in by_ref.values() if len(pages) == 1)
     manifest = (out / "manifest-2026-11.csv").read_text(encoding="utf-8").splitlines()
-    assert sorted(line.rsplit(",", 1)[1] for line in manifest[1:]) == [
+    assert sorted(line.rsplit(",", 3)[1] for line in manifest[1:]) == [
         "1",
         "1",
         "1",

@@ -144,7 +144,7 @@ def test_emergency_housing_ends_on_the_morning_of_leaving(
     text = render(letter_db, refs["plain"])
     assert 'Det tillfälliga boendet på Vandrarhemmet "Gläntan" & <Co> gäller till den 25' in text
     assert "till och med" not in text.split("VAD HÄNDER")[0]
-    assert "behöver ni ansöka igen" in text
+    assert "behöver du ansöka igen" in text  # one adult: "du"
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,8 @@ def test_one_letter_names_supports_ending_close_together(
     assert [(i.ref, i.supports) for i in first.made] == [(ref, (guarantee, housing))]
     text = " ".join((tmp_path / "nov" / f"{ref}-support_ending.txt").read_text().split())
     assert "Två insatser upphör snart" in text
-    assert "Kommunens hyresgaranti för er hyra" in text and "Boendestödet som ni har fått" in text
+    # One adult: "du".
+    assert "Kommunens hyresgaranti för din hyra" in text and "Boendestödet som du har fått" in text
     assert recorded(letter_db) == [(ref, "2026-11", [guarantee, housing])]
     # The same month again: nothing.
     assert run(letter_db, tmp_path / "nov").made == []

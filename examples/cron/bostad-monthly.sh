@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The month's letters from cron: one run at a time, a log with timestamps, and an exit
-# status an administrator can act on.
+# The letters from cron: one run at a time, a log with timestamps, and an exit status an
+# administrator can act on. With BOSTAD_RUN=daily (as in examples/cron/crontab) it runs
+# `bostad letter daily` every working day: the letters due that day, with that day's own
+# print file and manifest. Without it, `bostad letter monthly`: the month's batch, for
+# scripts written for it.
 #
 #   0   all letters made, or nothing to do                           (prints nothing)
 #   3   some letters failed, the rest were made and are kept         (prints a warning)
@@ -12,7 +15,7 @@
 #
 # cron mails whatever a job prints, so a mail means there is something to do. Every run
 # is also written to the log, each line with a timestamp. Rerunning is always safe:
-# `bostad letter monthly` never makes a letter twice and finishes a run that died.
+# neither run makes a letter twice, and each finishes a run that died.
 #
 # Settings, from the environment (set them at the top of the crontab):
 #   BOSTAD_DB, BOSTAD_CONFIG  the database and the config file, as for bostad itself
@@ -20,6 +23,7 @@
 #                             the letters of November 2026 go to $BOSTAD_LETTERS_DIR/2026-11
 #   BOSTAD_LOG                the log file (default ~/.local/state/bostadcli/monthly.log)
 #   BOSTAD_LOCK               the lock file (default: monthly.lock next to the log)
+#   BOSTAD_RUN                daily, or monthly (the default)
 #   BOSTAD_FORMAT             pdf (default), html or txt
 #   BOSTAD_AS_OF              run as on this day, YYYY-MM-DD (default today): to redo a
 #                             month that was missed, and for tests
@@ -33,6 +37,7 @@ lock=${BOSTAD_LOCK:-$(dirname -- "$log")/monthly.lock}
 letters_dir=${BOSTAD_LETTERS_DIR:-$HOME/bostad-brev}
 format=${BOSTAD_FORMAT:-pdf}
 as_of=${BOSTAD_AS_OF:-}
+run=${BOSTAD_RUN:-monthly}
 
 # Letters and logs hold personal data: everything this script creates is owner-only.
 umask 077
@@ -49,6 +54,11 @@ if [[ -n $as_of && ! $as_of =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]]; then
     echo "bostad-monthly: BOSTAD_AS_OF is not a date (YYYY-MM-DD): '$as_of'" >&2
     exit 2
 fi
+if [[ $run != daily && $run != monthly ]]; then
+    log ERROR "BOSTAD_RUN must be daily or monthly: '$run'"
+    echo "bostad-monthly: BOSTAD_RUN must be daily or monthly: '$run'" >&2
+    exit 2
+fi
 month=${as_of:0:7}
 month=${month:-$(date +%Y-%m)}
 out_dir=$letters_dir/$month
@@ -62,7 +72,7 @@ if ! flock --nonblock 9; then
     exit 75
 fi
 
-args=(letter monthly --format "$format" --out-dir "$out_dir")
+args=(letter "$run" --format "$format" --out-dir "$out_dir")
 if [[ -n $as_of ]]; then
     args+=(--as-of "$as_of")
 fi

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 # Not audited: the log itself, its context, sequence counters, SQLite's and migrations'.
 # Nor the per-case rows of a disclosure: the export_log row they belong to is audited.
 # Nor the fingerprints of imported rows: the notice each one made is audited.
+# letter_claims: a batch's working rows, gone once each letter is recorded.
 _SKIP = {
     "audit_log",
     "audit_context",
@@ -45,6 +46,8 @@ _SKIP = {
     "_sqlite_migrations",
     "disclosures",
     "imported_rows",
+    "letter_claims",
+    "letter_batches",
 }
 # Noise in every update; the log row has its own time.
 _QUIET_COLUMNS = {"updated_at", "created_at"}

@@ -45,6 +45,8 @@ class Policy:
     support_ending_warning_days: int = rules.SUPPORT_ENDING_WARNING_DAYS
     consent_expiry_warning_days: int = rules.CONSENT_EXPIRY_WARNING_DAYS
     part_time_child_norm_percent: int = rules.PART_TIME_CHILD_NORM_PERCENT
+    post_working_days: int = rules.POST_WORKING_DAYS
+    recent_contact_days: int = rules.RECENT_CONTACT_DAYS
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,11 @@ POLICY_LIMITS: dict[str, tuple[int, int]] = {
     "no_contact_warning_days": (1, 3653),
     "support_ending_warning_days": (0, 3653),
     "consent_expiry_warning_days": (0, 3653),
+    "part_time_child_norm_percent": (0, 100),
+    "recently_closed_months": (0, 120),
+    # The post's working days (postförordningen: two for first-class letters).
+    "post_working_days": (0, 30),
+    "recent_contact_days": (0, 3653),
 }
 SECTIONS = ("general", "letterhead", "policy", "normalbelopp", "priority_quota")
 GENERAL_KEYS = ("language", "templates_dir")
@@ -359,6 +366,11 @@ default_caseworker = ""
 # som räknas i rådet om avbetalningsplanen. Kronofogden räknar även barn som bor här
 # en del av tiden; 100 räknar dem fullt ut, så att planen aldrig ser rymligare ut än den är.
 # part_time_child_norm_percent = 100
+# Arbetsdagar som posten behöver för att ett brev ska komma fram (postförordningen).
+# post_working_days = 2
+# Den som haft samtal, möte eller hembesök så här många dagar bakåt, eller har en
+# avbetalningsplan, har redan kontakt med oss och får inget första brev.
+# recent_contact_days = 30
 
 # Kronofogdens normalbelopp per månad (kronor). 2023 och 2024 års belopp är inbyggda.
 # Saknas årets belopp använder programmet det senaste året som finns och säger det.

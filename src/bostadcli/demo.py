@@ -244,12 +244,14 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         ),
         as_of=as_of,
     )
+    # A call nobody answered is a note, not a contact: she is not in touch yet, and
+    # gets the first letter (a call that reached her would make it needless).
     add_contact(
         db,
         ref,
-        kind="phone",
+        kind="note",
         on=as_of,
-        text="Ingen svarade; försöker igen.",
+        text="Ringde, ingen svarade; försöker igen.",
         caseworker="OB",
         as_of=as_of,
     )

@@ -256,7 +256,8 @@ def _temporary_pid(name: str) -> int | None:
     return None
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (one we may not signal counts)."""
     if pid == os.getpid():
         return True
     try:
@@ -293,7 +294,7 @@ def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> list[
         too_old = moment - st.st_mtime > STALE_AFTER_SECONDS
         if pid == os.getpid() and not too_old:
             continue
-        if too_old or not _process_alive(pid):
+        if too_old or not process_alive(pid):
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))

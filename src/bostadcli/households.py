@@ -648,13 +648,21 @@ def _decorate(row: dict[str, Any], *, as_of: date, include_pnr: bool) -> None:
     row.pop("id", None)
     row.pop("landlord_id", None)
     row.pop("caseworker_id", None)
+    # One row of a listing: a value written past the program's checks (an impossible
+    # date or number) is shown as it is, never a listing that fails for every case.
     pnr = row.get("tenant_pnr")
     if pnr:
-        number = IdentityNumber(pnr)
-        row["tenant_pnr"] = number.formatted() if include_pnr else number.masked()
+        try:
+            number = IdentityNumber(pnr)
+            row["tenant_pnr"] = number.formatted() if include_pnr else number.masked()
+        except (ValueError, TypeError):
+            row["tenant_pnr"] = "?"
     row["reasons"] = row["reasons"].split(",") if row.get("reasons") else []
     deadline = row.get("next_deadline")
-    row["days_left"] = (date.fromisoformat(deadline) - as_of).days if deadline else None
+    try:
+        row["days_left"] = (date.fromisoformat(deadline) - as_of).days if deadline else None
+    except (ValueError, TypeError):
+        row["days_left"] = None
 
 
 def show_household(

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from bostadcli.files import (
     database_files,
     file_mode,
     private_folder,
+    process_alive,
     remove_stale_temporaries,
     temporary_path,
     write_private_file,
@@ -39,7 +40,7 @@ from bostadcli.files import (
 from bostadcli.households import household_id
 from bostadcli.i18n import N_, _
 from bostadcli.money import Money
-from bostadcli.vocab import ContactKind, HousingSituation, Source
+from bostadcli.vocab import ContactKind, HousingSituation, NoticeKind, Reason, Source
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -252,6 +253,13 @@ def letter_context(
     direct_phone = (assigned or {}).get("phone") or lh.phone
     direct_email = (assigned or {}).get("email") or lh.email
     children = [m for m in members if m["is_child"]]
+    reasons = set(case["reasons"])
+    warnings = [
+        n
+        for n in case["notices"]
+        if n["kind"] == NoticeKind.warning.value and (n["served_on"] or n["received_on"])
+    ]
+    warning = max(warnings, key=lambda n: n["served_on"] or n["received_on"], default=None)
     return {
         "ref": case["ref"],
         "today": as_of,
@@ -316,6 +324,22 @@ def letter_context(
         ),
         "recipient": {"names": list(names), "lines": names + address_lines},
         "tenant_names": names,
+        # Plain Swedish speaks to the reader: "du" to one adult, "ni" to several.
+        "t": address_forms(len(names)),
+        # A case about how the home is lived in (disturbance, neglect), not about rent:
+        # the first letter speaks of the warning and offers talks and housing support.
+        "conduct": bool(reasons & {Reason.disturbance.value, Reason.neglect.value})
+        and Reason.unpaid_rent.value not in reasons
+        and recovery is None,
+        "conduct_reasons": sorted(reasons & {Reason.disturbance.value, Reason.neglect.value}),
+        "warning": (
+            {
+                "date": date.fromisoformat((warning["served_on"] or warning["received_on"])[:10]),
+                "ground": warning["ground"],
+            }
+            if warning
+            else None
+        ),
         "address_problem": (
             None
             if postable
@@ -324,6 +348,24 @@ def letter_context(
         "params": params or {},
         "multipage": False,
     }
+
+
+# How a letter speaks to the household, by the du form: {{ t.Du }} har fått ett brev, hör
+# av {{ t.dig }}, {{ t.din }} bostad, {{ t.ditt }} hem, {{ t.dina }} skulder, {{ t.själv }}.
+_DU = {
+    "du": "du", "Du": "Du", "dig": "dig", "Dig": "Dig", "din": "din", "Din": "Din",
+    "ditt": "ditt", "Ditt": "Ditt", "dina": "dina", "Dina": "Dina", "själv": "själv",
+}  # fmt: skip
+_NI = {
+    "du": "ni", "Du": "Ni", "dig": "er", "Dig": "Er", "din": "er", "Din": "Er",
+    "ditt": "ert", "Ditt": "Ert", "dina": "era", "Dina": "Era", "själv": "själva",
+}  # fmt: skip
+
+
+def address_forms(adults: int) -> dict[str, str]:
+    """The words a letter uses for "you": du to one adult, ni to several (and to a
+    household whose names are not known)."""
+    return dict(_DU if adults == 1 else _NI)
 
 
 def _plan_for(db: Database, ref: str, plan: str | None, *, as_of: date) -> dict[str, Any]:
@@ -621,7 +663,66 @@ def build_context(
                 *context["recipient"]["names"],
                 context["landlord"]["name"],
             ]
+    _check_printable(context)
+    if not context["address_problem"]:
+        return_line = bool(config.letterhead.street and config.letterhead.postal_code)
+        context["address_problem"] = next(
+            (
+                problem
+                for copy in context["copies"]
+                if (problem := window_problem(copy["lines"], return_line=return_line))
+            ),
+            None,
+        )
     return context
+
+
+# The envelope window (base.html.j2: an address box 85 mm wide and 35 mm high, 11 pt
+# lines): six lines, five under the return address, of at most 36 characters each
+# (the widest letters of DejaVu Sans at 11 pt; Posten's guidance is at most six lines).
+# A longer address would be cut off at the window's edge, so such a letter is refused.
+WINDOW_LINES = 6
+WINDOW_LINE_CHARS = 36
+
+
+def window_problem(lines: Sequence[str], *, return_line: bool) -> str | None:
+    """Why an address block does not fit the envelope window, or None."""
+    room = WINDOW_LINES - (1 if return_line else 0)
+    if len(lines) > room:
+        return _(
+            "the address has {n} lines and the envelope window holds {room}: shorten it"
+            " (fewer names on the letter, or a shorter street line)"
+        ).format(n=len(lines), room=room)
+    for line in lines:
+        if len(line) > WINDOW_LINE_CHARS:
+            return _(
+                "the address line '{line}' has {n} characters and the envelope window holds"
+                " {room}: shorten it"
+            ).format(line=_shown(line, 50), n=len(line), room=WINDOW_LINE_CHARS)
+    return None
+
+
+def _shown(text: str, limit: int) -> str:
+    from bostadcli.errors import shown
+
+    return shown(text, limit)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_printable(context: dict[str, Any]) -> None:
+    """A name or address with control characters (an escape sequence) was written past
+    the program's checks: it must not reach a letter, on paper or in an e-mail."""
+    lines = (line for copy in context["copies"] for line in copy["lines"])
+    texts = [*context["recipient"]["names"], *lines]
+    for text in texts:
+        if _UNPRINTABLE.search(text):
+            raise InvalidInput(
+                "address",
+                text,
+                _("the name or address holds control characters; correct the case"),
+            )
 
 
 # Rendering --------------------------------------------------------------------------
@@ -704,11 +805,29 @@ def render_context(
     *,
     base_url: str | None = None,
 ) -> tuple[bytes, int | None]:
-    """Render a built context to the bytes of a file, and the number of pages of a PDF."""
+    """Render a built context to the bytes of a file, and the number of pages of a PDF.
+
+    A PDF letter with several copies (a plan agreement: the tenant's and the
+    landlord's) is laid out copy by copy and joined, so that each copy is numbered by
+    itself ("Sida 1 av 2" on each) and can be sent on its own."""
     text = render_text(env, kind, fmt, context)
     if fmt != "pdf":
         return text.encode("utf-8"), None
     from bostadcli.pdf import html_to_pdf, one_page_pdf
+
+    if len(context["copies"]) > 1:
+        from bostadcli.pdf import combine_bytes
+
+        parts: list[bytes] = []
+        total = 0
+        for copy in context["copies"]:
+            single = context | {"copies": [copy]}
+            part, pages = html_to_pdf(
+                render_text(env, kind, fmt, single, multipage=True), base_url=base_url
+            )
+            parts.append(part)
+            total += pages
+        return combine_bytes(parts), total
 
     data, pages = one_page_pdf(text, base_url=base_url)
     if data is None:
@@ -800,8 +919,12 @@ def record_letter(
     params: dict[str, Any] | None,
     caseworker: str | None,
     as_of: date,
+    claim_run: str | None = None,
+    batch: str | None = None,
+    late: LateLetter | None = None,
 ) -> int:
-    """Record a letter whose file exists, and log it in the household's contacts."""
+    """Record a letter whose file exists, and log it in the household's contacts; a
+    batch letter's claim (held by run ``claim_run``) goes in the same transaction."""
     import json
 
     from bostadcli.contacts import add_contact
@@ -824,8 +947,11 @@ def record_letter(
                 "template_version": letter.template_version,
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "created_at": now_utc(),
+                "batch": batch,
             },
         )
+        if late is not None:
+            record_late(db, late, letter_id=letter_id, batch=batch)
         add_contact(
             db,
             letter.ref,
@@ -836,6 +962,12 @@ def record_letter(
             as_of=max(as_of, letter.dated_on),
             automatic=True,
         )
+        if claim_run is not None:
+            db.execute(
+                "DELETE FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?"
+                " AND run_id = ?",
+                [household_id(db, letter.ref), letter.kind, period, claim_run],
+            )
     return letter_id
 
 
@@ -848,6 +980,16 @@ class OneOff:
 
 def default_file_name(ref: str, kind: str, fmt: str) -> str:
     return f"{ref}-{kind}.{EXTENSIONS[fmt]}"
+
+
+def _file_safe(ref: str) -> str:
+    # A reference is YYYY-NNNN; one written into the database past the program could
+    # hold a path: never let it name a file outside the letters' folder.
+    if re.fullmatch(r"[0-9A-Za-z-]{1,40}", ref):
+        return ref
+    import hashlib
+
+    return "ogiltig-" + hashlib.sha256(ref.encode("utf-8", "replace")).hexdigest()[:10]
 
 
 def make_letter(
@@ -946,6 +1088,238 @@ def list_letters(
     return result
 
 
+# Letters that cannot arrive in time ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateLetter:
+    """A letter that cannot reach the family by post before its deadline."""
+
+    household_id: int
+    kind: str
+    period: str
+    deadline: date
+    posted_on: date
+    arrives_on: date
+    sent: bool
+    params: dict[str, Any] | None = None
+
+
+def post_days(policy: Policy) -> int:
+    """The working days the post needs (rules.POST_WORKING_DAYS, or the policy's)."""
+    from bostadcli import rules
+
+    days = policy.post_working_days
+    if not 0 <= days <= rules.POST_WORKING_DAYS_MAX:
+        raise BostadError(
+            _("[policy] post_working_days must be between 0 and {most}, not {days}").format(
+                most=rules.POST_WORKING_DAYS_MAX, days=days
+            )
+        )
+    return days
+
+
+def letter_deadline(kind: str, context: dict[str, Any]) -> date | None:
+    """The day a letter of ``kind`` must reach the family before: for the first letter
+    the recovery deadline or the eviction, whichever comes first; for support_ending
+    the end of the soonest support; none for the others."""
+    if kind == "outreach":
+        found: list[date] = [
+            x["date"] for x in (context.get("deadline"), context.get("eviction")) if x is not None
+        ]
+        return min(found) if found else None
+    if kind == "support_ending" and context.get("supports"):
+        ends: list[date] = [s["end"] for s in context["supports"]]
+        return min(ends)
+    return None
+
+
+class _TooLateToPost(BostadError):
+    """A support_ending letter that would arrive after the support has ended."""
+
+
+def record_late(
+    db: Database, late: LateLetter, *, letter_id: int | None, batch: str | None
+) -> None:
+    """Record a letter that cannot arrive in time (once per household, kind and
+    period), in the caller's transaction, for the deadline screen."""
+    import json
+
+    db.execute(
+        "INSERT OR IGNORE INTO late_letters (household_id, kind, period, letter_id, deadline,"
+        " posted_on, arrives_on, sent, batch, params, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            late.household_id,
+            late.kind,
+            late.period,
+            letter_id,
+            late.deadline.isoformat(),
+            late.posted_on.isoformat(),
+            late.arrives_on.isoformat(),
+            int(late.sent),
+            batch,
+            json.dumps(late.params, ensure_ascii=False) if late.params else None,
+            now_utc(),
+        ],
+    )
+
+
+def _late_of(item: BatchItem, posted_on: date, *, sent: bool) -> LateLetter:
+    assert item.deadline is not None and item.arrives_on is not None
+    return LateLetter(
+        household_id=item.household_id,
+        kind=item.kind,
+        period=item.period,
+        deadline=item.deadline,
+        posted_on=posted_on,
+        arrives_on=item.arrives_on,
+        sent=sent,
+        params=item.params(),
+    )
+
+
+def call_note(deadline: date, arrives_on: date, *, sent: bool) -> str:
+    """The manifest's note for a letter that cannot arrive in time. In Swedish, like
+    the letters and the manifest's other text meant for the post room and the unit."""
+    from bostadcli.dates import format_date
+
+    when = format_date(deadline, "long", locale="sv_SE")
+    arrives = format_date(arrives_on, "long", locale="sv_SE")
+    if sent:
+        return f"ring eller gör hembesök: brevet kommer fram {arrives}, för sent för {when}"
+    return (
+        f"ring eller gör hembesök: brevet skickades inte, det skulle komma fram {arrives},"
+        f" efter {when}"
+    )
+
+
+# Claims ------------------------------------------------------------------------------
+
+# A claim held by a process on another machine (a database on a shared disk) cannot be
+# checked: after this long it counts as left behind by a crash.
+FOREIGN_CLAIM_HOURS = 12
+
+
+@dataclass(frozen=True)
+class RunOwner:
+    """Who makes a batch's letters: this run, in this process on this machine."""
+
+    run_id: str
+    host: str
+    pid: int
+    pid_started: str | None
+
+    @classmethod
+    def current(cls) -> RunOwner:
+        import socket
+        import uuid
+
+        pid = os.getpid()
+        return cls(uuid.uuid4().hex, socket.gethostname(), pid, _process_started(pid))
+
+
+def _process_started(pid: int) -> str | None:
+    """When a process started (Linux: clock ticks since boot), so that a pid used again
+    by a later process is not taken for the one that made a claim."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may hold spaces.
+    fields = text.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _claim_alive(claim: dict[str, Any], owner: RunOwner, *, now: datetime) -> bool:
+    """Whether the run that holds ``claim`` may still be making its letter."""
+    if claim["host"] != owner.host:
+        claimed = datetime.fromisoformat(claim["claimed_utc"])
+        return (now - claimed).total_seconds() < FOREIGN_CLAIM_HOURS * 3600
+    pid = claim["pid"]
+    if pid == owner.pid:
+        # This process, but an earlier run in it (runs in one process follow each other).
+        return bool(claim["run_id"] == owner.run_id)
+    if not process_alive(pid):
+        return False
+    started = _process_started(pid)
+    return not (claim["pid_started"] and started and started != claim["pid_started"])
+
+
+def claim_letter(db: Database, item: BatchItem, owner: RunOwner) -> bool:
+    """Claim ``item``'s letter for this run before its file is written, in a transaction
+    of its own. False when the letter is made already or another live run holds it.
+
+    A claim left by a run that died is taken over; that run's file, written but never
+    recorded, is removed so that the post room cannot print the letter twice.
+    """
+    from datetime import UTC
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    key = [item.household_id, item.kind, item.period]
+    left_behind: str | None = None
+    with transaction(db):
+        made = one(
+            db,
+            "SELECT 1 AS x FROM letters WHERE household_id = ? AND kind = ? AND period = ?",
+            key,
+        )
+        if made is not None:
+            db.execute(
+                "DELETE FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?",
+                key,
+            )
+            return False
+        claim = one(
+            db,
+            "SELECT * FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?",
+            key,
+        )
+        if claim is not None and claim["run_id"] != owner.run_id:
+            if _claim_alive(claim, owner, now=now):
+                return False
+            left_behind = claim["file"]
+        db.execute(
+            "INSERT OR REPLACE INTO letter_claims (household_id, kind, period, run_id, host,"
+            " pid, pid_started, file, claimed_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                *key,
+                owner.run_id,
+                owner.host,
+                owner.pid,
+                owner.pid_started,
+                str(item.file),
+                now.isoformat(),
+            ],
+        )
+    if left_behind and left_behind != str(item.file):
+        _remove_unrecorded(Path(left_behind))
+    return True
+
+
+def _remove_unrecorded(path: Path) -> None:
+    """A letter file a crashed run wrote and never recorded (a claim names it)."""
+    try:
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    except OSError:
+        pass
+
+
+def release_claims(db: Database, owner: RunOwner, items: Iterable[BatchItem] = ()) -> None:
+    """Give up this run's claims: of ``items``, or all of them when none are named."""
+    with transaction(db):
+        keys = [(i.household_id, i.kind, i.period) for i in items]
+        if keys:
+            db.conn.executemany(
+                "DELETE FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?"
+                " AND run_id = ?",
+                [(*k, owner.run_id) for k in keys],
+            )
+        else:
+            db.execute("DELETE FROM letter_claims WHERE run_id = ?", [owner.run_id])
+
+
 # The monthly batch -------------------------------------------------------------------
 
 
@@ -966,6 +1340,14 @@ class BatchItem:
     supports: tuple[int, ...] = ()
     # Made in Swedish for a household whose letters go out in another language.
     swedish_instead: bool = False
+    # Why the case's records could not be read ("broken" items): the letter fails.
+    problem: str | None = None
+    # The day the letter must reach the family before (a recovery deadline, an
+    # eviction, a support's end), and the day it arrives by post; late when it cannot
+    # arrive in time (the caseworker must phone or visit).
+    deadline: date | None = None
+    arrives_on: date | None = None
+    late: bool = False
 
     def params(self) -> dict[str, Any] | None:
         """What the letter is about beyond its key, as recorded with it."""
@@ -986,6 +1368,19 @@ class BatchResult:
     recreated: list[BatchItem] = field(default_factory=list)
     already: list[BatchItem] = field(default_factory=list)
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # ref, kind, message
+    # Claimed by another run going at the same time: that run makes them.
+    elsewhere: list[BatchItem] = field(default_factory=list)
+    # Made, but they cannot reach the family in time by post: phone or visit.
+    late: list[BatchItem] = field(default_factory=list)
+    # support_ending letters not made: they would arrive after the support has ended.
+    not_sent: list[BatchItem] = field(default_factory=list)
+    # A daily run: its name (the day, and a run number from the second run of a day).
+    batch: str | None = None
+    # Earlier daily runs that died before writing their print file and manifest, and
+    # whose files this run wrote.
+    finished_for: list[str] = field(default_factory=list)
+    # Why a daily run made nothing: the day is not a working day (Saturday, a holiday).
+    day_off: str | None = None
     manifest: Path | None = None
     combined: Path | None = None
     # Letters made in Swedish, by kind, for households whose letters go out in another
@@ -1002,29 +1397,83 @@ class Candidate:
     ref: str
     plan: str | None = None
     supports: tuple[int, ...] = ()
+    # The case's records could not be read to decide: the letter is reported as failed.
+    problem: str | None = None
+    # Why the household gets no such letter although it would otherwise (in contact).
+    skip: str | None = None
 
 
-Selector = Callable[["Database", date, str, Policy], list[Candidate]]
+# (db, as_of, period, policy, daily): who should get a kind of letter.
+Selector = Callable[["Database", date, str, Policy, bool], list[Candidate]]
 
 
-def _outreach_candidates(db: Database, as_of: date, period: str, policy: Policy) -> list[Candidate]:
-    # Once per household, ever: a one-off outreach letter counts as well.
+def _outreach_candidates(
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
+) -> list[Candidate]:
+    # Once per household, ever: a one-off outreach letter counts as well. The daily run
+    # (in the morning) writes to the cases that arrived before that day: a case opened
+    # today gets its letter on the next working day.
+    #
+    # A household already in contact with the unit (an active repayment plan, or a
+    # call, a meeting or a home visit within the policy's recent_contact_days) gets no
+    # "your landlord has told us" letter: it would tell the family what they know, as
+    # if nobody had spoken to them. The dry run says why.
+    from datetime import timedelta
+
+    from bostadcli.dates import format_date
+
     found = rows(
         db,
         """
-        SELECT h.id, h.ref FROM live_households h
+        SELECT h.id, h.ref,
+            (SELECT p.ref FROM live_plans p WHERE p.household_id = h.id AND p.status = 'active'
+             ORDER BY p.id LIMIT 1) AS plan,
+            (SELECT c.kind || ' ' || c.contact_on FROM live_contacts c
+             WHERE c.household_id = h.id AND c.automatic = 0 AND c.status = 'held'
+                AND c.kind IN ('phone', 'meeting', 'home_visit')
+                AND c.contact_on BETWEEN :since AND :as_of
+             ORDER BY c.contact_on DESC, c.id DESC LIMIT 1) AS contact
+        FROM live_households h
         WHERE h.status = 'open' AND h.source IN ('landlord', 'enforcement')
-            AND h.opened_on <= :as_of
+            AND (h.opened_on < :as_of OR (h.opened_on = :as_of AND NOT :daily))
             AND NOT EXISTS (SELECT 1 FROM letters l
                             WHERE l.household_id = h.id AND l.kind = 'outreach')
         ORDER BY h.ref
         """,
-        {"as_of": as_of.isoformat()},
+        {
+            "as_of": as_of.isoformat(),
+            "daily": int(daily),
+            "since": (as_of - timedelta(days=policy.recent_contact_days)).isoformat(),
+        },
     )
-    return [Candidate(r["id"], r["ref"]) for r in found]
+    result = []
+    for r in found:
+        reason = None
+        if r["plan"]:
+            reason = _("already in contact: repayment plan {plan}").format(plan=r["plan"])
+        elif r["contact"]:
+            kind, _sep, on = str(r["contact"]).partition(" ")
+            try:
+                when = format_date(date.fromisoformat(on), "long")
+            except ValueError:
+                when = on
+            reason = _("already in contact: {contact} on {date}").format(
+                contact=_(_CONTACT_WORDS[kind]), date=when
+            )
+        result.append(Candidate(r["id"], r["ref"], skip=reason))
+    return result
 
 
-def _reminder_candidates(db: Database, as_of: date, period: str, policy: Policy) -> list[Candidate]:
+_CONTACT_WORDS = {
+    "phone": N_("a call"),
+    "meeting": N_("a meeting"),
+    "home_visit": N_("a home visit"),
+}
+
+
+def _reminder_candidates(
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
+) -> list[Candidate]:
     """Open households with a plan behind or broken on ``as_of``: one reminder a month."""
     from bostadcli.plans import iter_open_case_plans, urgency
     from bostadcli.vocab import PlanState
@@ -1040,24 +1489,66 @@ def _reminder_candidates(db: Database, as_of: date, period: str, policy: Policy)
     # A household with two plans is reminded of the more urgent one (broken before
     # behind, as plans are listed).
     found: dict[str, dict[str, Any]] = {}
-    for plan in iter_open_case_plans(db, as_of=as_of, policy=policy):
+    broken: list[Candidate] = []
+    try:
+        plans = list(iter_open_case_plans(db, as_of=as_of, policy=policy))
+    except Exception:
+        # A plan whose records cannot be read: judge the plans case by case, so that
+        # only that household's reminder fails.
+        plans, broken = _plans_one_by_one(db, as_of=as_of, policy=policy)
+    for plan in plans:
         if plan["state"] not in (PlanState.behind.value, PlanState.broken.value):
             continue
         known = found.get(plan["household"])
         if known is None or urgency(plan) < urgency(known):
             found[plan["household"]] = plan
-    return [
-        Candidate(found[ref]["household_id"], ref, plan=found[ref]["ref"])
-        for ref in sorted(found)
-        if found[ref]["household_id"] not in reminded
-    ]
+    return sorted(
+        [
+            Candidate(found[ref]["household_id"], ref, plan=found[ref]["ref"])
+            for ref in found
+            if found[ref]["household_id"] not in reminded
+        ]
+        + [c for c in broken if c.household_id not in reminded],
+        key=lambda c: c.ref,
+    )
+
+
+def _plans_one_by_one(
+    db: Database, *, as_of: date, policy: Policy
+) -> tuple[list[dict[str, Any]], list[Candidate]]:
+    """The active plans of open cases, household by household; the households whose
+    plans cannot be read as failed candidates."""
+    from bostadcli.plans import household_plans
+
+    plans: list[dict[str, Any]] = []
+    broken: list[Candidate] = []
+    for case in rows(
+        db,
+        """
+        SELECT DISTINCT h.id, h.ref FROM live_households h JOIN plans p ON p.household_id = h.id
+        WHERE p.status = 'active' ORDER BY h.ref
+        """,
+    ):
+        try:
+            found = household_plans(db, case["id"], as_of=as_of, policy=policy)
+        except Exception as exc:
+            broken.append(Candidate(case["id"], case["ref"], problem=failure_message(exc)))
+            continue
+        plans += [
+            p | {"household_id": case["id"], "household": case["ref"]}
+            for p in found
+            if p["status"] == "active"
+        ]
+    return plans, broken
 
 
 def _support_ending_candidates(
-    db: Database, as_of: date, period: str, policy: Policy
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
 ) -> list[Candidate]:
     """Open households with a time-limited support that ends within the policy's
-    ``support_ending_warning_days`` of ``as_of``: one letter per support, ever.
+    ``support_ending_warning_days`` of ``as_of``: one letter per support, ever (a
+    letter not sent because it would have arrived too late counts: the caseworker
+    phones instead).
 
     A household whose supports end close together gets one letter naming all of them
     that have had none. The key is (household, kind, month): a household that has had
@@ -1073,6 +1564,9 @@ def _support_ending_candidates(
             """
             SELECT DISTINCT j.value FROM letters l, json_each(l.params, '$.supports') j
             WHERE l.kind = 'support_ending' AND json_valid(l.params)
+            UNION
+            SELECT DISTINCT j.value FROM late_letters ll, json_each(ll.params, '$.supports') j
+            WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params)
             """,
         )
     }
@@ -1085,14 +1579,54 @@ def _support_ending_candidates(
         )
     }
     by_household: dict[str, list[dict[str, Any]]] = {}
-    for support in support_ending_candidates(db, as_of, policy.support_ending_warning_days):
+    broken: dict[str, Candidate] = {}
+    days = policy.support_ending_warning_days
+    try:
+        ending = support_ending_candidates(db, as_of, days)
+    except Exception:
+        ending, broken = _supports_one_by_one(db, as_of, days)
+    for support in ending:
         if support["id"] in told or support["household_id"] in this_month:
             continue
         by_household.setdefault(support["ref"], []).append(support)
     return [
-        Candidate(found[0]["household_id"], ref, supports=tuple(s["id"] for s in found))
+        broken.get(ref)
+        or Candidate(found[0]["household_id"], ref, supports=tuple(s["id"] for s in found))
         for ref, found in sorted(by_household.items())
     ]
+
+
+def _supports_one_by_one(
+    db: Database, as_of: date, days: int
+) -> tuple[list[dict[str, Any]], dict[str, Candidate]]:
+    """``support_ending_candidates`` support by support, when one of them cannot be
+    read: the households with such a support as failed candidates."""
+    from datetime import timedelta
+
+    from bostadcli.supports import get_support
+
+    found: list[dict[str, Any]] = []
+    broken: dict[str, Candidate] = {}
+    for row in rows(
+        db,
+        """
+        SELECT s.id, s.household_id, h.ref FROM supports s
+        JOIN live_households h ON h.id = s.household_id
+        WHERE s.ended_on IS NULL AND s.end_on IS NOT NULL
+            AND s.end_on BETWEEN :from AND :to
+        ORDER BY s.end_on, h.ref, s.id
+        """,
+        {"from": as_of.isoformat(), "to": (as_of + timedelta(days=days)).isoformat()},
+    ):
+        try:
+            get_support(db, row["id"], as_of=as_of)
+        except Exception as exc:
+            broken.setdefault(
+                row["ref"],
+                Candidate(row["household_id"], row["ref"], problem=failure_message(exc)),
+            )
+        found.append(row)
+    return found, broken
 
 
 SELECTORS: dict[str, Selector] = {
@@ -1130,9 +1664,11 @@ def plan_monthly(
     fmt: str,
     only: str | None = None,
     policy: Policy | None = None,
+    daily: bool = False,
 ) -> list[BatchItem]:
     """Who gets which letter this month: new ones, and recorded ones (with or without
-    their file). ``policy`` decides how far ahead a support's end is announced."""
+    their file). ``policy`` decides how far ahead a support's end is announced;
+    ``daily``, a daily run's first letters go to cases that arrived before ``as_of``."""
     import json
 
     fmt = letter_format(fmt)
@@ -1143,18 +1679,19 @@ def plan_monthly(
     kinds = monthly_kinds(only)
     items: list[BatchItem] = []
     for kind in kinds:
-        for found in SELECTORS[kind](db, as_of, period, policy):
+        for found in SELECTORS[kind](db, as_of, period, policy, daily):
             items.append(
                 BatchItem(
                     ref=found.ref,
                     household_id=found.household_id,
                     kind=kind,
                     period=period,
-                    file=out_dir / default_file_name(found.ref, kind, fmt),
+                    file=out_dir / default_file_name(_file_safe(found.ref), kind, fmt),
                     format=fmt,
-                    state="new",
+                    state=("broken" if found.problem else "in_contact" if found.skip else "new"),
                     plan=found.plan,
                     supports=found.supports,
+                    problem=found.problem or found.skip,
                 )
             )
     marks = ", ".join("?" for _k in kinds)
@@ -1166,8 +1703,27 @@ def plan_monthly(
         """,
         [period, *kinds],
     ):
-        file = Path(row["file"])
-        recorded = json.loads(row["params"]) if row["params"] else {}
+        try:
+            file = Path(row["file"])
+            recorded = json.loads(row["params"]) if row["params"] else {}
+            dated_on = date.fromisoformat(row["dated_on"])
+            if not isinstance(recorded, dict):
+                raise ValueError(f"params: {row['params']}")
+        except Exception as exc:
+            items.append(
+                BatchItem(
+                    ref=row["ref"],
+                    household_id=row["household_id"],
+                    kind=row["kind"],
+                    period=period,
+                    file=Path(str(row["file"])),
+                    format=str(row["format"]),
+                    state="broken",
+                    letter_id=row["id"],
+                    problem=failure_message(exc),
+                )
+            )
+            continue
         items.append(
             BatchItem(
                 ref=row["ref"],
@@ -1180,7 +1736,7 @@ def plan_monthly(
                 recipient=row["recipient"],
                 address=row["address"],
                 letter_id=row["id"],
-                dated_on=date.fromisoformat(row["dated_on"]),
+                dated_on=dated_on,
                 plan=recorded.get("plan"),
                 supports=tuple(recorded.get("supports", ())),
             )
@@ -1199,29 +1755,54 @@ def preview_monthly(
     fmt: str,
     only: str | None = None,
     user_dir: Path | None = None,
+    daily: bool = False,
 ) -> list[BatchItem]:
     """What a run would make (``--dry-run``), writing nothing: the letterhead and the
-    templates are checked as in a real run."""
+    templates are checked as in a real run. A daily run makes only new letters."""
+    from bostadcli.workdays import add_working_days
+
     fmt = letter_format(fmt)
     check_letterhead(config)
+    days = post_days(config.policy)
     prepare_templates(templating.environment(user_dir), monthly_kinds(only), fmt)
     folder = out_dir.expanduser().absolute()
     items = plan_monthly(
-        db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only, policy=config.policy
+        db,
+        month=month,
+        as_of=as_of,
+        out_dir=folder,
+        fmt=fmt,
+        only=only,
+        policy=config.policy,
+        daily=daily,
     )
     for item in items:
         if item.state == "new":
-            context = build_context(
-                db,
-                item.ref,
-                KINDS[item.kind],
-                config=config,
-                as_of=as_of,
-                plan=item.plan,
-                supports=item.supports,
-            )
+            try:
+                context = build_context(
+                    db,
+                    item.ref,
+                    KINDS[item.kind],
+                    config=config,
+                    as_of=as_of,
+                    plan=item.plan,
+                    supports=item.supports,
+                )
+            except Exception as exc:
+                item.state, item.problem = "broken", failure_message(exc)
+                continue
             item.recipient = " och ".join(context["recipient"]["names"])
             item.address = "\n".join(context["recipient"]["lines"])
+            if fmt != "txt" and context["address_problem"]:
+                item.state, item.problem = "broken", context["address_problem"]
+            item.deadline = letter_deadline(item.kind, context)
+            if item.deadline is not None:
+                item.arrives_on = add_working_days(as_of, days)
+                item.late = item.arrives_on >= item.deadline
+                if item.kind == "support_ending" and item.arrives_on > item.deadline:
+                    item.state = "not_sent"
+    if daily:
+        return [i for i in items if i.state in ("new", "broken", "not_sent", "in_contact")]
     return [i for i in items if i.state != "done"]
 
 
@@ -1250,8 +1831,80 @@ def run_monthly(
     each letter's text from the database, and writes and records each letter (one
     transaction, after its file exists) when its PDF comes back.
     """
+    return _run_batch(
+        db,
+        config=config,
+        month=month,
+        as_of=as_of,
+        out_dir=out_dir,
+        fmt=fmt,
+        only=only,
+        user_dir=user_dir,
+        progress=progress,
+        daily=False,
+    )
+
+
+def run_daily(
+    db: Database,
+    *,
+    config: Config,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None = None,
+    user_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Make the letters due on ``as_of``, a working day: the month's batch letters not
+    yet made (a first letter the day after the case arrived, a reminder the day an
+    installment is past its grace days, a support's end in time), each once.
+
+    The run is a batch of its own, named by the day (``2026-11-16``, then
+    ``2026-11-16-2`` for a second run that day): its letters carry the name, and its
+    print file and manifest (``utskrift-NAME.pdf``, ``manifest-NAME.csv``) hold only
+    its letters and are never written over. A run that died before writing them has
+    them written by the next run. On a day that is not a working day nothing is made
+    (``day_off`` says why): the post does not go.
+    """
+    from bostadcli.workdays import non_working_reason
+
+    fmt = letter_format(fmt)
+    reason = non_working_reason(as_of)
+    if reason is not None:
+        return BatchResult(
+            period=as_of.strftime("%Y-%m"), out_dir=out_dir, items=[], day_off=reason
+        )
+    return _run_batch(
+        db,
+        config=config,
+        month=as_of.replace(day=1),
+        as_of=as_of,
+        out_dir=out_dir,
+        fmt=fmt,
+        only=only,
+        user_dir=user_dir,
+        progress=progress,
+        daily=True,
+    )
+
+
+def _run_batch(
+    db: Database,
+    *,
+    config: Config,
+    month: date,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None,
+    user_dir: Path | None,
+    progress: Progress | None,
+    daily: bool,
+) -> BatchResult:
     fmt = letter_format(fmt)
     check_letterhead(config)
+    post_days(config.policy)
     env = templating.environment(user_dir)
     kinds = monthly_kinds(only)
     versions = prepare_templates(env, kinds, fmt)
@@ -1267,13 +1920,28 @@ def run_monthly(
         workers = worker_count()
     folder = prepare_out_dir(out_dir)
     items = plan_monthly(
-        db, month=month, as_of=as_of, out_dir=folder, fmt=fmt, only=only, policy=config.policy
+        db,
+        month=month,
+        as_of=as_of,
+        out_dir=folder,
+        fmt=fmt,
+        only=only,
+        policy=config.policy,
+        daily=daily,
     )
     period = month.strftime("%Y-%m")
     result = BatchResult(period=period, out_dir=folder, items=items)
     base_url = _base_url(user_dir)
-    todo = [i for i in items if i.state != "done"]
-    result.already = [i for i in items if i.state == "done"]
+    owner = RunOwner.current()
+    if daily:
+        # A daily run makes what is new; a lost file of an earlier day was in that
+        # day's print file already.
+        todo = [i for i in items if i.state in ("new", "broken")]
+        result.finished_for = finish_dead_batches(db, owner, pages={})
+        result.batch = _open_batch(db, owner, day=as_of, folder=folder, fmt=fmt)
+    else:
+        todo = [i for i in items if i.state not in ("done", "in_contact")]
+        result.already = [i for i in items if i.state == "done"]
     batch = _Batch(
         db,
         env,
@@ -1284,16 +1952,119 @@ def run_monthly(
         versions=versions,
         progress=progress,
         total=len(todo),
+        owner=owner,
+        batch=result.batch,
     )
     if progress:
         progress(0, len(todo), None)
-    if workers > 1 and sum(1 for i in todo if i.format == "pdf") > 1:
-        batch.run_parallel(todo, min(workers, len(todo)))
+    try:
+        if workers > 1 and sum(1 for i in todo if i.format == "pdf") > 1:
+            batch.run_parallel(todo, min(workers, len(todo)))
+        else:
+            for item in todo:
+                batch.run_one(item)
+    finally:
+        # Interrupted: the letters this run claimed and did not finish go to the next run.
+        release_claims(db, owner)
+    if result.batch is not None:
+        _finish_daily(db, result, batch.pages)
     else:
-        for item in todo:
-            batch.run_one(item)
-    _finish_batch(db, result, batch.pages)
+        _finish_batch(db, result, batch.pages)
     return result
+
+
+# Daily batches ----------------------------------------------------------------------
+
+
+def _batch_files(folder: Path, name: str) -> tuple[Path, Path]:
+    return folder / f"manifest-{name}.csv", folder / f"utskrift-{name}.pdf"
+
+
+def _open_batch(db: Database, owner: RunOwner, *, day: date, folder: Path, fmt: str) -> str:
+    """A new batch, named by the day and, from the second run of a day on, a number:
+    a name no batch has had and whose files do not exist in ``folder``."""
+    with transaction(db):
+        taken = {
+            r["name"]
+            for r in rows(db, "SELECT name FROM letter_batches WHERE day = ?", [day.isoformat()])
+        }
+        number = 1
+        while True:
+            name = day.isoformat() if number == 1 else f"{day.isoformat()}-{number}"
+            if name not in taken and not any(p.exists() for p in _batch_files(folder, name)):
+                break
+            number += 1
+        insert(
+            db,
+            "letter_batches",
+            {
+                "name": name,
+                "day": day.isoformat(),
+                "out_dir": str(folder),
+                "format": fmt,
+                "run_id": owner.run_id,
+                "host": owner.host,
+                "pid": owner.pid,
+                "pid_started": owner.pid_started,
+                "started_utc": now_utc(),
+            },
+        )
+    return name
+
+
+def finish_dead_batches(db: Database, owner: RunOwner, *, pages: dict[str, int]) -> list[str]:
+    """Write the print file and manifest of daily runs that died before writing them
+    (their process is gone), so their letters reach the post room. Returns their names."""
+    from datetime import UTC
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    done = []
+    for batch in rows(db, "SELECT * FROM letter_batches WHERE finished_utc IS NULL"):
+        if _claim_alive(batch | {"claimed_utc": batch["started_utc"]}, owner, now=now):
+            continue
+        folder = Path(batch["out_dir"])
+        result = BatchResult(period="", out_dir=folder, items=[], batch=batch["name"])
+        try:
+            _finish_daily(db, result, pages)
+        except BostadError:
+            continue  # the folder has gone or cannot be written: tried again next run
+        done.append(batch["name"])
+    return done
+
+
+def _finish_daily(db: Database, result: BatchResult, pages_made: dict[str, int]) -> None:
+    """The run's own print file and manifest: its letters, the letters it could not
+    send (too late) and its failures. Never over an existing file; none when the run
+    had nothing to say."""
+    name = result.batch
+    assert name is not None
+    letters = _manifest_letters(db, "l.batch = ?", [name])
+    not_sent = _not_sent_rows(db, "ll.batch = ?", [name])
+    if not letters and not not_sent and not result.failed:
+        with transaction(db):
+            db.execute("DELETE FROM letter_batches WHERE name = ?", [name])
+        result.batch = None
+        return
+    manifest, combined = _batch_files(result.out_dir, name)
+    if not manifest.exists():
+        _write_outputs(
+            db, result, letters, not_sent, pages_made, manifest=manifest, combined=combined
+        )
+    with transaction(db):
+        db.execute("UPDATE letter_batches SET finished_utc = ? WHERE name = ?", [now_utc(), name])
+
+
+def failure_message(exc: BaseException) -> str:
+    """One line on why a letter failed. An error the program did not foresee comes from
+    a case whose records cannot be read (written past the program, or damaged): say
+    so, and keep its text (which may hold anything) on one short line."""
+    from bostadcli.errors import one_line, shown
+
+    if isinstance(exc, BostadError):
+        return one_line(exc.message)
+    return _("the case's records cannot be read ({error}): correct them, then run again").format(
+        error=shown(f"{type(exc).__name__}: {exc}", 160)
+    )
 
 
 @dataclass
@@ -1322,16 +2093,42 @@ class _Batch:
         versions: dict[str, str],
         progress: Progress | None,
         total: int,
+        owner: RunOwner,
+        batch: str | None = None,
     ) -> None:
         self.db, self.env, self.result = db, env, result
+        self.owner, self.batch = owner, batch
         self.config, self.as_of, self.base_url = config, as_of, base_url
         self.versions, self.progress, self.total = versions, progress, total
         self.done = 0
+        # Kinds whose template took too long to make a letter: it loops, and each of
+        # the rest would wait as long again; they fail at once with the same reason.
+        self.stopped: dict[str, str] = {}
         # Pages of the PDF letters made in this run, for the manifest: no need to read
         # the files again.
         self.pages: dict[str, int] = {}
 
+    def claim(self, item: BatchItem) -> bool:
+        """Claim a new letter before anything is made of it; a letter another run holds
+        (or has made meanwhile) is left to it."""
+        if item.state == "broken":
+            self._fail(item, BostadError(item.problem or ""))
+            return False
+        if item.kind in self.stopped:
+            self._fail(
+                item,
+                BostadError(_("not made: {reason}").format(reason=self.stopped[item.kind])),
+            )
+            return False
+        if item.state != "new" or claim_letter(self.db, item, self.owner):
+            return True
+        self.result.elsewhere.append(item)
+        self._tick(item)
+        return False
+
     def run_one(self, item: BatchItem) -> None:
+        if not self.claim(item):
+            return
         try:
             if item.state == "new":
                 _make_batch_letter(
@@ -1343,6 +2140,8 @@ class _Batch:
                     base_url=self.base_url,
                     versions=self.versions,
                     pages=self.pages,
+                    claim_run=self.owner.run_id,
+                    batch=self.batch,
                 )
             else:
                 _recreate_batch_letter(
@@ -1354,8 +2153,9 @@ class _Batch:
                     pages=self.pages,
                 )
             self._sort(item)
-        except BostadError as exc:
-            self.result.failed.append((item.ref, item.kind, exc.message))
+        except Exception as exc:
+            self._fail(item, exc)
+            return
         self._tick(item)
 
     def run_parallel(self, todo: list[BatchItem], workers: int) -> None:
@@ -1375,11 +2175,13 @@ class _Batch:
 
             def fill() -> None:
                 while len(pending) < window and (item := next(queue, None)) is not None:
+                    if not self.claim(item):
+                        continue
                     try:
                         draft = _draft(
                             self.db, self.env, item, config=self.config, as_of=self.as_of
                         )
-                    except BostadError as exc:
+                    except Exception as exc:
                         self._fail(item, exc)
                         continue
                     if item.format == "pdf":
@@ -1395,7 +2197,7 @@ class _Batch:
                     item = draft.item
                     try:
                         content, pages = job.result()
-                    except BostadError as exc:
+                    except Exception as exc:
                         self._fail(item, exc)
                         continue
                     if content is not None:
@@ -1407,7 +2209,7 @@ class _Batch:
                         draft.text = render_text(
                             self.env, item.kind, item.format, draft.context, multipage=True
                         )
-                    except BostadError as exc:
+                    except Exception as exc:
                         self._fail(item, exc)
                         continue
                     pending[pool.submit(draft.text, self.base_url)] = draft
@@ -1418,17 +2220,44 @@ class _Batch:
         try:
             if item.state == "new":
                 _store_new_letter(
-                    self.db, draft, content, version=self.versions[draft.template], as_of=self.as_of
+                    self.db,
+                    draft,
+                    content,
+                    version=self.versions[draft.template],
+                    as_of=self.as_of,
+                    claim_run=self.owner.run_id,
+                    batch=self.batch,
                 )
             else:
                 _store_recreated_letter(self.db, self.env, draft, content)
             self._sort(item)
-        except BostadError as exc:
-            self.result.failed.append((item.ref, item.kind, exc.message))
+        except Exception as exc:
+            self._fail(item, exc)
+            return
         self._tick(item)
 
-    def _fail(self, item: BatchItem, exc: BostadError) -> None:
-        self.result.failed.append((item.ref, item.kind, exc.message))
+    def _fail(self, item: BatchItem, exc: Exception) -> None:
+        """One letter failed: say why, give up its claim (the next run tries again),
+        and go on with the others."""
+        if isinstance(exc, _TooLateToPost):
+            # Not a failure: the letter is not sent, the caseworker phones or visits.
+            # Recorded once, so later runs do not take it up again.
+            with transaction(self.db):
+                record_late(
+                    self.db,
+                    _late_of(item, self.as_of, sent=False),
+                    letter_id=None,
+                    batch=self.batch,
+                )
+            self.result.not_sent.append(item)
+            release_claims(self.db, self.owner, [item])
+            self._tick(item)
+            return
+        self.result.failed.append((item.ref, item.kind, failure_message(exc)))
+        if isinstance(exc, templating.TemplateTimeout):
+            self.stopped.setdefault(item.kind, exc.message)
+        if item.state == "new":
+            release_claims(self.db, self.owner, [item])
         self._tick(item)
 
     def _sort(self, item: BatchItem) -> None:
@@ -1441,6 +2270,8 @@ class _Batch:
             self.result.already.append(item)
         else:
             self.result.made.append(item)
+            if item.late:
+                self.result.late.append(item)
 
     def _tick(self, item: BatchItem) -> None:
         self.done += 1
@@ -1467,6 +2298,17 @@ def _draft(
         plan=item.plan,
         supports=item.supports,
     )
+    if item.state == "new":
+        from bostadcli.workdays import add_working_days
+
+        item.deadline = letter_deadline(item.kind, context)
+        if item.deadline is not None:
+            # Posted today, it arrives after the post's working days; it is in time when
+            # that is before the deadline day (the family has a day to act).
+            item.arrives_on = add_working_days(as_of, post_days(config.policy))
+            item.late = item.arrives_on >= item.deadline
+            if item.kind == "support_ending" and item.arrives_on > item.deadline:
+                raise _TooLateToPost(_("it would arrive after the support has ended: not sent"))
     name, language = _chosen(env, item.kind, item.format, context)
     item.swedish_instead = language != context["household"]["letter_language"]
     text = render_text(env, item.kind, item.format, context)
@@ -1491,16 +2333,33 @@ def _make_batch_letter(
     base_url: str | None,
     versions: dict[str, str],
     pages: dict[str, int],
+    claim_run: str | None = None,
+    batch: str | None = None,
 ) -> None:
     draft = _draft(db, env, item, config=config, as_of=as_of)
     content, count = _content(draft, env, base_url)
     if count is not None:
         pages[str(item.file)] = count
-    _store_new_letter(db, draft, content, version=versions[draft.template], as_of=as_of)
+    _store_new_letter(
+        db,
+        draft,
+        content,
+        version=versions[draft.template],
+        as_of=as_of,
+        claim_run=claim_run,
+        batch=batch,
+    )
 
 
 def _store_new_letter(
-    db: Database, draft: _Draft, content: bytes, *, version: str, as_of: date
+    db: Database,
+    draft: _Draft,
+    content: bytes,
+    *,
+    version: str,
+    as_of: date,
+    claim_run: str | None = None,
+    batch: str | None = None,
 ) -> None:
     """Write the file, then record it (one transaction): never a record without a file."""
     import sqlite3
@@ -1526,6 +2385,9 @@ def _store_new_letter(
             params=item.params(),
             caseworker=context["caseworker"]["name"],
             as_of=as_of,
+            claim_run=claim_run,
+            batch=batch,
+            late=_late_of(item, as_of, sent=True) if item.late else None,
         )
     except sqlite3.IntegrityError:
         # Another run recorded this key meanwhile; its file is the same letter.
@@ -1563,7 +2425,19 @@ def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, conte
         )
 
 
-MANIFEST_FIELDS = ("reference", "kind", "recipient", "address", "file", "format", "pages")
+# status: made, or failed (with the reason as the note): the post room sees which
+# households got no letter from the run and must be seen to.
+MANIFEST_FIELDS = (
+    "reference",
+    "kind",
+    "recipient",
+    "address",
+    "file",
+    "format",
+    "pages",
+    "status",
+    "note",
+)
 
 
 def _neutralise(value: str) -> str:
@@ -1571,22 +2445,63 @@ def _neutralise(value: str) -> str:
     return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
+def _manifest_letters(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    return rows(
+        db,
+        f"""
+        SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format,
+            ll.deadline, ll.arrives_on
+        FROM letters l JOIN live_households h ON h.id = l.household_id
+        LEFT JOIN late_letters ll ON ll.letter_id = l.id
+        WHERE {where} ORDER BY h.ref, l.kind
+        """,
+        params,
+    )
+
+
+def _not_sent_rows(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    return rows(
+        db,
+        f"""
+        SELECT h.ref, ll.kind, ll.deadline, ll.arrives_on
+        FROM late_letters ll JOIN live_households h ON h.id = ll.household_id
+        WHERE ll.sent = 0 AND {where} ORDER BY h.ref, ll.kind
+        """,
+        params,
+    )
+
+
 def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int]) -> None:
     """The manifest and the combined PDF describe the whole month, so that a rerun
     after a crash gives the post room the complete set."""
+    letters = _manifest_letters(db, "l.period = ?", [result.period])
+    not_sent = _not_sent_rows(db, "ll.period = ?", [result.period])
+    _write_outputs(
+        db,
+        result,
+        letters,
+        not_sent,
+        pages_made,
+        manifest=result.out_dir / f"manifest-{result.period}.csv",
+        combined=result.out_dir / f"utskrift-{result.period}.pdf",
+    )
+
+
+def _write_outputs(
+    db: Database,
+    result: BatchResult,
+    letters: list[dict[str, Any]],
+    not_sent: list[dict[str, Any]],
+    pages_made: dict[str, int],
+    *,
+    manifest: Path,
+    combined: Path,
+) -> None:
     from bostadcli import pdf
 
-    letters = rows(
-        db,
-        """
-        SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format
-        FROM letters l JOIN live_households h ON h.id = l.household_id
-        WHERE l.period = ? ORDER BY h.ref, l.kind
-        """,
-        [result.period],
-    )
     present = [r for r in letters if r["file"] and Path(r["file"]).exists()]
-    if not present:
+    failed = [(ref, kind, message) for ref, kind, message in result.failed if ref]
+    if not present and not failed and not not_sent:
         return
     pdfs = [Path(r["file"]) for r in present if r["format"] == "pdf"]
     pages: dict[str, int] = {}
@@ -1595,7 +2510,6 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
             for path in pdfs:
                 known = pages_made.get(str(path))
                 pages[str(path)] = known if known is not None else pdf.page_count(path)
-            combined = result.out_dir / f"utskrift-{result.period}.pdf"
             write_private_file(combined, pdf.combine(pdfs), force=True, protect=database_files(db))
             result.combined = combined
         except BostadError as exc:
@@ -1617,9 +2531,25 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
                 shown,
                 r["format"],
                 pages.get(str(path), ""),
+                "made",
+                call_note(
+                    date.fromisoformat(r["deadline"]),
+                    date.fromisoformat(r["arrives_on"]),
+                    sent=True,
+                )
+                if r["deadline"]
+                else "",
             ]
         )
-    manifest = result.out_dir / f"manifest-{result.period}.csv"
+    for r in not_sent:
+        note = call_note(
+            date.fromisoformat(r["deadline"]), date.fromisoformat(r["arrives_on"]), sent=False
+        )
+        writer.writerow([_neutralise(r["ref"]), r["kind"], "", "", "", "", "", "not_sent", note])
+    for ref, kind, message in failed:
+        writer.writerow(
+            [_neutralise(ref), kind, "", "", "", "", "", "failed", _neutralise(message)]
+        )
     write_private_file(
         manifest, buffer.getvalue().encode("utf-8"), force=True, protect=database_files(db)
     )

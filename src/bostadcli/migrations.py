@@ -565,6 +565,78 @@ def m0015b_normalise_names(db: Database) -> None:
             db.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE id = ?", [new, row_id])
 
 
+@migrations(name="0016_letter_claims")
+def m0016_letter_claims(db: Database) -> None:
+    # A batch letter is claimed here before its file is written, in a transaction of
+    # its own, so that two runs at once (into one folder or two) never both make it.
+    # The row names the run that holds it and its process (host, pid and the process's
+    # start, against a reused pid): a claim whose process is gone was left by a run that
+    # crashed, and the next run takes it over. The row goes when its letter is recorded.
+    _run(
+        db,
+        """
+CREATE TABLE letter_claims (
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    period TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    pid_started TEXT,
+    file TEXT NOT NULL,
+    claimed_utc TEXT NOT NULL,
+    PRIMARY KEY (household_id, kind, period)
+) STRICT, WITHOUT ROWID
+""",
+    )
+
+
+@migrations(name="0016b_letter_batches")
+def m0016b_letter_batches(db: Database) -> None:
+    # The daily letter run. Each run is a batch with a name of its own (the day, and a
+    # run number from the second run of a day on): its letters carry the name
+    # (letters.batch), and its print file and manifest are named by it, so no run
+    # rewrites an earlier run's files. A batch whose process died before writing them is
+    # finished by the next run. late_letters records each letter that could not reach
+    # the family in time by post (the deadline screen shows them: phone or visit), and
+    # each support_ending letter not sent because it would arrive after the end.
+    _run(
+        db,
+        """
+ALTER TABLE letters ADD COLUMN batch TEXT;
+CREATE INDEX letters_batch ON letters (batch) WHERE batch IS NOT NULL;
+CREATE TABLE letter_batches (
+    name TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    out_dir TEXT NOT NULL,
+    format TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    pid_started TEXT,
+    started_utc TEXT NOT NULL,
+    finished_utc TEXT
+) STRICT;
+CREATE TABLE late_letters (
+    id INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    period TEXT NOT NULL,
+    letter_id INTEGER REFERENCES letters (id) ON DELETE SET NULL,
+    deadline TEXT NOT NULL,
+    posted_on TEXT NOT NULL,
+    arrives_on TEXT NOT NULL,
+    sent INTEGER NOT NULL CHECK (sent IN (0, 1)),
+    batch TEXT,
+    params TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (household_id, kind, period)
+) STRICT;
+CREATE INDEX late_letters_deadline ON late_letters (deadline)
+""",
+    )
+
+
 @migrations(name="0017_recovery_clock")
 def m0017_recovery_clock(db: Database) -> None:
     # The recovery period runs from the later of the day the tenant was served and the

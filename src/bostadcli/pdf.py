@@ -68,18 +68,115 @@ def pypdf() -> ModuleType:
     return module
 
 
-def _url_fetcher(module: ModuleType) -> Any:
+# Bounds on laying out one letter (see templating for the text): a real letter takes
+# well under a second and the longest, a plan agreement of 360 installments, twenty pages.
+LAYOUT_SECONDS = 120.0
+MAX_PAGES = 60
+
+# What a letter may load: images, style sheets and fonts, from the template folder or the
+# built-in templates. The first bytes must be those of such a file, so that the database
+# (or anything else) copied or linked there under an image's name is refused as well.
+_ASSET_SUFFIXES = {
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".svg": None,
+    ".css": None,
+    ".woff": (b"wOFF",),
+    ".woff2": (b"wOF2",),
+    ".ttf": (b"\x00\x01\x00\x00", b"true"),
+    ".otf": (b"OTTO",),
+}
+_NEVER = (b"SQLite format 3\x00",)
+MAX_ASSET_BYTES = 5_000_000
+
+
+class ResourceRefused(BostadError):
+    """A letter asked for a file or address it may not load."""
+
+
+def asset_roots(base_url: str | None) -> tuple[Path, ...]:
+    """The folders a letter may load from: the template folder (``base_url``) and the
+    built-in templates."""
+    from bostadcli.templating import packaged_templates
+
+    roots = []
+    if base_url and not base_url.startswith(("http:", "https:", "data:")):
+        roots.append(Path(base_url.removeprefix("file://")).resolve())
+    builtin = packaged_templates()
+    if isinstance(builtin, Path):
+        roots.append(builtin.resolve())
+    return tuple(roots)
+
+
+def check_asset(url: str, roots: Sequence[Path]) -> Path | None:
+    """The file a ``file:`` URL names when a letter may load it; None for a ``data:``
+    URL; ResourceRefused for anything else (another file, the network)."""
+    from urllib.parse import unquote, urlsplit
+
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme == "data":
+        return None
+    shown = url if len(url) <= 120 else url[:119] + "…"
+    if scheme != "file":
+        raise ResourceRefused(
+            _(
+                "the letter asks for {url}: refused; a letter never loads anything from the network"
+            ).format(url=shown)
+        )
+    outside = _(
+        "the letter asks for {url}: refused; a template may load only images, style sheets"
+        " and fonts from its own folder"
+    ).format(url=shown)
+    try:
+        path = Path(unquote(urlsplit(url).path)).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        raise ResourceRefused(outside) from None
+    expected = _ASSET_SUFFIXES.get(path.suffix.lower(), ())
+    if expected == () or not any(path.is_relative_to(root) for root in roots):
+        raise ResourceRefused(outside)
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_ASSET_BYTES:
+            raise ResourceRefused(outside)
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        raise ResourceRefused(outside) from None
+    if head.startswith(_NEVER) or (expected is not None and not head.startswith(expected)):
+        raise ResourceRefused(outside)
+    return path
+
+
+def _url_fetcher(module: ModuleType, roots: Sequence[Path], refused: list[str]) -> Any:
     # A template may show a logo from its own folder, but a letter must never make the
-    # program fetch a web address: the address itself could carry a resident's name.
-    allowed = ("file", "data")
+    # program fetch a web address (the address itself could carry a resident's name) or
+    # read another file (a file: URL to the database would attach it to the PDF).
+    fatal: type[Exception] = getattr(
+        getattr(module, "urls", None), "FatalURLFetchingError", ValueError
+    )
+
+    def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            check_asset(url, roots)
+        except ResourceRefused as exc:
+            refused.append(exc.message)
+            raise fatal(exc.message) from None
+        return module.default_url_fetcher(url, *args, **kwargs)
+
     if hasattr(module, "URLFetcher"):
-        return module.URLFetcher(allowed_protocols=allowed)
 
-    def fetch(url: str) -> Any:  # WeasyPrint before version 66
-        if url.split(":", 1)[0].lower() not in allowed:
-            raise ValueError(f"not fetched: {url}")
-        return module.default_url_fetcher(url)
+        class Fetcher(module.URLFetcher):  # type: ignore[name-defined,misc]
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                try:
+                    check_asset(url, roots)
+                except ResourceRefused as exc:
+                    refused.append(exc.message)
+                    raise fatal(exc.message) from None
+                return super().fetch(url, headers)
 
+        return Fetcher(allowed_protocols=("file", "data"))
     return fetch
 
 
@@ -93,14 +190,49 @@ def _font_config() -> Any:
 
 
 def _layout(html: str, base_url: str | None) -> Any:
+    """Lay out a letter, within LAYOUT_SECONDS and MAX_PAGES, loading only what
+    ``check_asset`` allows; a refusal fails the letter with its reason."""
+    from bostadcli.templating import TemplateProblem, TemplateTimeout, _TooLong, time_limit
+
     module = weasyprint()
-    return module.HTML(string=html, base_url=base_url, url_fetcher=_url_fetcher(module)).render(
-        font_config=_font_config()
-    )
+    refused: list[str] = []
+    fetcher = _url_fetcher(module, asset_roots(base_url), refused)
+    fatal = getattr(getattr(module, "urls", None), "FatalURLFetchingError", ValueError)
+    try:
+        with time_limit(LAYOUT_SECONDS):
+            document = module.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                font_config=_font_config()
+            )
+    except _TooLong:
+        raise TemplateTimeout(
+            _("too long: laying out the letter took more than {seconds} seconds").format(
+                seconds=f"{LAYOUT_SECONDS:g}"
+            )
+        ) from None
+    except (Exception, fatal):
+        if refused:
+            raise ResourceRefused(refused[0]) from None
+        raise
+    if refused:
+        raise ResourceRefused(refused[0])
+    if len(document.pages) > MAX_PAGES:
+        raise TemplateProblem(
+            _("too large: the letter has {n} pages, more than {limit}").format(
+                n=len(document.pages), limit=MAX_PAGES
+            )
+        )
+    return document
 
 
 def _write(document: Any) -> bytes:
-    data = document.write_pdf()
+    # Attachments (<link rel="attachment">) are fetched only now, through the same
+    # fetcher: a refusal here fails the letter too.
+    module = weasyprint()
+    fatal = getattr(getattr(module, "urls", None), "FatalURLFetchingError", ValueError)
+    try:
+        data = document.write_pdf()
+    except fatal as exc:
+        raise ResourceRefused(str(exc)) from None
     assert isinstance(data, bytes)
     return data
 
@@ -135,6 +267,19 @@ def combine(paths: Sequence[Path]) -> bytes:
     writer = module.PdfWriter()
     for path in paths:
         writer.append(str(path))
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def combine_bytes(documents: Sequence[bytes]) -> bytes:
+    """One PDF of several PDFs held in memory, page by page."""
+    from io import BytesIO
+
+    module = pypdf()
+    writer = module.PdfWriter()
+    for data in documents:
+        writer.append(BytesIO(data))
     buffer = BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

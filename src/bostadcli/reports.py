@@ -54,16 +54,17 @@ BANDS = ("overdue", "this_week", "not_started", "later", "no_contact")
 _SEVERITY = {
     DeadlineKind.eviction: 0,
     DeadlineKind.decision: 1,
-    DeadlineKind.recovery_deadline: 2,
-    DeadlineKind.recovery_not_started: 3,
-    DeadlineKind.eviction_decision: 4,
-    DeadlineKind.warning: 5,
-    DeadlineKind.meeting: 6,
-    DeadlineKind.planned_contact: 7,
-    DeadlineKind.installment_overdue: 8,
-    DeadlineKind.support_ending: 9,
-    DeadlineKind.consent_expiring: 10,
-    DeadlineKind.no_contact: 11,
+    DeadlineKind.letter_late: 2,
+    DeadlineKind.recovery_deadline: 3,
+    DeadlineKind.recovery_not_started: 4,
+    DeadlineKind.eviction_decision: 5,
+    DeadlineKind.warning: 6,
+    DeadlineKind.meeting: 7,
+    DeadlineKind.planned_contact: 8,
+    DeadlineKind.installment_overdue: 9,
+    DeadlineKind.support_ending: 10,
+    DeadlineKind.consent_expiring: 11,
+    DeadlineKind.no_contact: 12,
 }
 
 # The household columns every entry carries.
@@ -424,6 +425,29 @@ def _planned_contacts(scope: _Scope) -> list[dict[str, Any]]:
     ]
 
 
+def _late_letters(scope: _Scope) -> list[dict[str, Any]]:
+    """Letters the daily or monthly run flagged: they could not reach the family by
+    post before the deadline (``letters.late_letters``), dated by that deadline, until
+    someone has phoned, met or visited the family since the letter's day."""
+    return [
+        _entry(DeadlineKind.letter_late, row["due_on"], row, scope.as_of)
+        for row in rows(
+            scope.db,
+            f"""
+            SELECT {_HOUSEHOLD}, ll.deadline AS due_on
+            FROM late_letters ll JOIN live_households h ON h.id = ll.household_id
+            WHERE {_OPEN} AND ll.deadline BETWEEN :from AND :legal_to
+                AND NOT EXISTS (
+                    SELECT 1 FROM live_contacts c WHERE c.household_id = h.id
+                        AND c.automatic = 0 AND c.status = 'held'
+                        AND c.kind IN ('phone', 'meeting', 'home_visit')
+                        AND c.contact_on >= ll.posted_on AND c.contact_on <= :as_of)
+            """,
+            scope.params,
+        )
+    ]
+
+
 # The deadline view is the entries of all of these, one function per kind of entry.
 DEADLINE_SOURCES = (
     _recovery_deadlines,
@@ -432,6 +456,7 @@ DEADLINE_SOURCES = (
     _evictions,
     _decisions,
     _warnings,
+    _late_letters,
     _meetings,
     _planned_contacts,
     _installments_overdue,

@@ -62,6 +62,16 @@ EMERGENCY_HOUSING_MAX_NIGHTS = 7
 # A monthly letter run must announce every support that ends before the next run with
 # time to act, so the window is a month plus two weeks.
 SUPPORT_ENDING_WARNING_DAYS = 45
+
+# Post (postförordningen 2010:1049, since 2018): first-class letters are delivered
+# within two working days (95 %). A letter meant to reach a family before a deadline is
+# posted at least this many working days before it; when it cannot be, the caseworker
+# phones or visits. Policy; a typo guard bounds it.
+POST_WORKING_DAYS = 2
+POST_WORKING_DAYS_MAX = 20
+# A household that has spoken with the unit lately (a call, a meeting, a home visit) or
+# has a plan is already in contact: it gets no "your landlord has told us" letter.
+RECENT_CONTACT_DAYS = 30
 NO_CONTACT_WARNING_DAYS = 30
 # Import: a landlord's row for a person whose case closed within this many months is
 # reported with that case, so the caseworker sees the history (policy, not law).

@@ -227,6 +227,8 @@ class DeadlineKind(Vocab):
     consent_expiring = "consent_expiring"
     no_contact = "no_contact"
     planned_contact = "planned_contact"
+    # A letter that cannot reach the family by post before its deadline: phone or visit.
+    letter_late = "letter_late"
 
 
 class ContactStatus(Vocab):
@@ -364,6 +366,7 @@ _LABELS: dict[tuple[str, str], str] = {
     ("ContactStatus", "held"): N_("held"),
     ("ContactStatus", "planned"): N_("booked"),
     ("ContactStatus", "cancelled"): N_("called off"),
+    ("DeadlineKind", "letter_late"): N_("letter too late: phone or visit"),
     ("LetterLanguage", "sv"): N_("Swedish"),
     ("LetterLanguage", "en"): N_("English"),
     ("Recipient", "landlord"): N_("landlord"),
@@ -521,4 +524,11 @@ def label(vocab: type[Vocab], code: str | None) -> str:
     """The translated label of a stored code ('' for none)."""
     if code is None:
         return ""
-    return vocab(code).label
+    try:
+        return vocab(code).label
+    except ValueError:
+        # A code this version does not know (written past the program, or by a newer
+        # one): show it as it is rather than fail the whole listing.
+        from bostadcli.errors import shown
+
+        return shown(code, 40)

@@ -105,3 +105,15 @@ def earliest_eviction_decision(deadline: date) -> date:
         day += _ONE_DAY
         passed += is_working_day(day)
     return next_working_day(day + _ONE_DAY)
+
+
+def add_working_days(d: date, n: int) -> date:
+    """The ``n``-th working day after ``d`` (``d`` itself when ``n`` is 0): the day a
+    letter posted on ``d`` arrives, with ``n`` the post's working days (rules 14)."""
+    if n < 0:
+        raise ValueError("add_working_days: n must not be negative")
+    while n > 0:
+        d += _ONE_DAY
+        if is_working_day(d):
+            n -= 1
+    return d

@@ -253,6 +253,20 @@ class BostadGroup(TyperGroup):
             message = where + (exc.strerror or str(exc))
             typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
             raise typer.Exit(1) from None
+        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:
+            # Data no check lets in: a record written past the program (an impossible
+            # date, a damaged row). One line that says so, never a traceback that could
+            # print a resident's data; the command's transaction has been rolled back.
+            from bostadcli.errors import shown
+
+            typer.echo(
+                _(
+                    "error: a record in the database cannot be read ({error}); run"
+                    " 'bostad db check', and correct the case"
+                ).format(error=shown(f"{type(exc).__name__}: {exc}", 160)),
+                err=True,
+            )
+            raise typer.Exit(1) from None
         finally:
             if isinstance(ctx.obj, AppState):
                 ctx.obj.close()
@@ -395,7 +409,9 @@ app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
 app.command("purge", help=purge.PURGE_HELP)(purge.purge)
 app.command("demo", help=demo.DEMO_HELP)(demo.demo)
 app.command("search", help=search.SEARCH_HELP)(search.search)
-app.add_typer(letters.app, name="letter", help=_("Letters from templates; the monthly batch."))
+app.add_typer(
+    letters.app, name="letter", help=_("Letters from templates; the daily and monthly batches.")
+)
 app.add_typer(
     templates.app, name="template", help=_("The built-in letter templates, and your own.")
 )

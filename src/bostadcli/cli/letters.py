@@ -216,10 +216,7 @@ def monthly(
             result = run_monthly(app_state.database(), progress=update, **options)
     else:
         result = run_monthly(app_state.database(), **options)
-    for ref, kind, message in result.failed:
-        typer.echo(f"{ref} {kind}: {message}".strip(), err=True)
-    if result.swedish_instead:
-        typer.echo(_swedish_instead_note(result.swedish_instead), err=True)
+    _report(result)
     typer.echo(
         _(
             "{period}: {made} new, {recreated} re-created, {already} already made,"
@@ -238,6 +235,147 @@ def monthly(
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
 
 
+def _report(result: Any) -> None:
+    """What a run says before its summary line: failures, letters to follow up by
+    phone or visit, letters another run is making, letters in Swedish."""
+    from bostadcli.dates import format_date
+    from bostadcli.errors import one_line
+
+    for ref, kind, message in result.failed:
+        typer.echo(one_line(f"{ref} {kind}: {message}".strip()), err=True)
+    for item in [*result.late, *result.not_sent]:
+        sent = item in result.late
+        typer.echo(
+            one_line(
+                (
+                    _(
+                        "{ref} {kind}: phone or visit: the letter arrives {arrives}, too late"
+                        " for {deadline}"
+                    )
+                    if sent
+                    else _(
+                        "{ref} {kind}: phone or visit: not sent, it would arrive {arrives},"
+                        " after {deadline}"
+                    )
+                ).format(
+                    ref=item.ref,
+                    kind=item.kind,
+                    arrives=format_date(item.arrives_on),
+                    deadline=format_date(item.deadline),
+                )
+            ),
+            err=True,
+        )
+    if result.elsewhere:
+        typer.echo(
+            ngettext(
+                "{n} letter is being made by another run at the same time; this run left it.",
+                "{n} letters are being made by another run at the same time; this run left them.",
+                len(result.elsewhere),
+            ).format(n=len(result.elsewhere)),
+            err=True,
+        )
+    if result.swedish_instead:
+        typer.echo(_swedish_instead_note(result.swedish_instead), err=True)
+
+
+@app.command(
+    "daily",
+    help=_(
+        "Make the letters due today, each once, with today's own print file and manifest;"
+        " run it every working day from cron.\n\n"
+        "Exit code 3 when some letters failed (the rest are made; rerun to retry)."
+        "\n\nExample: bostad letter daily --out-dir /srv/brev/2026-11"
+    ),
+)
+def daily(
+    ctx: typer.Context,
+    as_of_: AsOfOpt = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            metavar=_("DIR"),
+            help=_("Where the letters go (default: ./brev-YYYY-MM, this month's folder)."),
+        ),
+    ] = None,
+    fmt: LetterFormatOpt = LetterFormat.pdf,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("List what would be made; write nothing."))
+    ] = False,
+    only: Annotated[
+        str | None, typer.Option("--only", metavar=_("KIND"), help=_("Only this kind of letter."))
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    from bostadcli.errors import BatchFailed
+    from bostadcli.letters import default_out_dir, preview_monthly, run_daily
+
+    app_state = state(ctx)
+    today = as_of(as_of_)
+    folder = out_dir or default_out_dir(today.strftime("%Y-%m"))
+    options: dict[str, Any] = {
+        "config": app_state.config(),
+        "as_of": today,
+        "out_dir": folder,
+        "fmt": fmt.value,
+        "only": only,
+        "user_dir": user_dir(ctx, templates),
+    }
+    if dry_run:
+        items = preview_monthly(
+            app_state.database(), month=today.replace(day=1), daily=True, **options
+        )
+        _emit_plan(items)
+        return
+    bar, update = _progress(sys.stderr.isatty())
+    if bar is not None:
+        with bar:
+            result = run_daily(app_state.database(), progress=update, **options)
+    else:
+        result = run_daily(app_state.database(), **options)
+    if result.day_off is not None:
+        typer.echo(
+            _(
+                "{day} is not a working day ({reason}): the post does not go, no letters made."
+            ).format(day=today.isoformat(), reason=result.day_off),
+            err=True,
+        )
+        return
+    _report(result)
+    for name in result.finished_for:
+        typer.echo(
+            _(
+                "Wrote the print file and manifest of run {name}, which stopped before it could."
+            ).format(name=name),
+            err=True,
+        )
+    typer.echo(
+        _(
+            "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
+            " {failed} failed; in {folder}"
+        ).format(
+            run=result.batch or today.isoformat(),
+            made=len(result.made),
+            late=len(result.late),
+            not_sent=len(result.not_sent),
+            failed=len(result.failed),
+            folder=result.out_dir,
+        ),
+        err=True,
+    )
+    if result.failed:
+        raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+
+
+def _plan_note(item: Any) -> str:
+    from bostadcli.letters import call_note
+
+    if item.late and item.deadline and item.arrives_on:
+        return call_note(item.deadline, item.arrives_on, sent=item.state != "not_sent")
+    return ""
+
+
 def _emit_plan(items: list[Any]) -> None:
     rows = [
         {
@@ -247,6 +385,7 @@ def _emit_plan(items: list[Any]) -> None:
             "recipient": i.recipient,
             "address": ", ".join(i.address.splitlines()),
             "file": str(i.file),
+            "note": i.problem or _plan_note(i),
         }
         for i in items
     ]
@@ -257,6 +396,7 @@ def _emit_plan(items: list[Any]) -> None:
         Column("recipient", _("Recipient")),
         Column("address", _("Address")),
         Column("file", _("File")),
+        Column("note", _("Note")),
     ]
     fmt = Format.table if sys.stdout.isatty() else Format.csv
     emit(rows, columns, fmt, empty=_("No letters to make."))

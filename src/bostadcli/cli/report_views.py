@@ -39,6 +39,7 @@ KIND_STYLE = {
     "consent_expiring": "yellow",
     "planned_contact": "green",
     "no_contact": "blue",
+    "letter_late": "bold red",
 }
 
 

@@ -9,7 +9,7 @@ import typer
 from bostadcli.cli.context import state
 from bostadcli.cli.options import FormatOpt
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.i18n import _
+from bostadcli.i18n import _, ngettext
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -65,7 +65,8 @@ def list_(
 
     from bostadcli.templating import list_templates
 
-    rows = [asdict(t) for t in list_templates(user_dir(ctx, templates))]
+    found = list_templates(user_dir(ctx, templates))
+    rows = [asdict(t) for t in found]
     columns = [
         Column("kind", _("Kind")),
         Column("language", _("Language"), show=_language_text),
@@ -74,8 +75,22 @@ def list_(
         Column("version", _("Version")),
         Column("name", _("Name"), in_table=False),
         Column("file", _("File")),
+        Column("problem", _("Problem"), in_table=False),
     ]
     emit(rows, columns, fmt, empty=_("No templates."))
+    problems = [t.problem for t in found if t.problem]
+    if problems:
+        from bostadcli.errors import BostadError, one_line
+
+        for problem in problems:
+            typer.echo(one_line(problem), err=True)
+        raise BostadError(
+            ngettext(
+                "{n} template cannot be used; letters from it would fail",
+                "{n} templates cannot be used; letters from them would fail",
+                len(problems),
+            ).format(n=len(problems))
+        )
 
 
 @app.command(
