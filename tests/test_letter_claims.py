@@ -53,8 +53,8 @@ RUN_AT = textwrap.dedent(
         real = letters.write_private_file
         written = []
 
-        def write(path, data):
-            real(path, data)
+        def write(path, data, **options):
+            real(path, data, **options)
             if path.name.startswith("20"):
                 written.append(path)
                 if len(written) == kill_after:

@@ -179,7 +179,7 @@ def test_config_adds_a_year_and_keeps_the_built_in_ones(tmp_path: Path) -> None:
         ("[normalbelopp.2024]\nsingle = 'sex tusen'\n", "whole number"),
         ("[normalbelopp.2024]\nsingle = -1\n", "whole number"),
         ("[normalbelopp.2024]\nsingel = 6000\n", "unknown setting 'singel'"),
-        ("[policy]\npart_time_child_norm_percent = 150\n", "0 to 100"),
+        ("[policy]\npart_time_child_norm_percent = 150\n", "between 0 and 100"),
     ],
 )
 def test_config_mistakes_are_one_line_errors(tmp_path: Path, text: str, needle: str) -> None:

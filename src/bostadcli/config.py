@@ -279,12 +279,6 @@ def load_config(path: str | Path | None = None) -> Config:
             )
     letterhead = _typed(Letterhead, _section(data, "letterhead", resolved), "letterhead", resolved)
     policy = _typed(Policy, _section(data, "policy", resolved), "policy", resolved)
-    if policy.part_time_child_norm_percent > 100:
-        raise BostadError(
-            _("{path}: [policy] part_time_child_norm_percent must be 0 to 100").format(
-                path=resolved
-            )
-        )
     normalbelopp = _normalbelopp(_section(data, "normalbelopp", resolved), resolved)
     quota = {
         str(k): _whole(resolved, f"[priority_quota] {_shown(k)}", v, 0, QUOTA_MAX)
