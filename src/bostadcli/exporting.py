@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
-from bostadcli import rules, validate
+from bostadcli import rules, undertakings, validate
 from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
 from bostadcli.errors import shown as shown_name
 from bostadcli.households import HOUSEHOLD_FIGURES, TENANT_JOIN
@@ -923,17 +923,16 @@ register(
     ExportTable(
         name="undertakings",
         description=N_("Social services' written undertakings to pay the rent."),
-        sql="""
+        sql=f"""
 SELECT h.ref, u.id, u.given_on, l.name AS landlord, u.covers, u.amount_ore, u.decided_by,
     u.notice_id, n.recovery_deadline,
-    u.notice_id IS NOT NULL AND (n.recovery_deadline IS NULL OR u.given_on <= n.recovery_deadline)
-        AS stops_eviction,
+    {undertakings.STOPS_EVICTION} AS stops_eviction,
     u.note, u.created_at
 FROM undertakings u
 JOIN live_households h ON h.id = u.household_id
 JOIN landlords l ON l.id = u.landlord_id
-LEFT JOIN notices n ON n.id = u.notice_id
-WHERE {where}
+LEFT JOIN live_notices n ON n.id = u.notice_id AND {undertakings.RENT_TERMINATION}
+WHERE {{where}}
 ORDER BY h.ref, u.given_on, u.id
 """,
         columns=(
@@ -945,10 +944,18 @@ ORDER BY h.ref, u.given_on, u.id
             col("amount_ore", N_("the amount it covers, in öre (empty: none named)"), "money"),
             col("decided_by", N_("who decided it")),
             col("notice_id", N_("the termination for unpaid rent it answers"), "int"),
-            col("recovery_deadline", N_("that termination's recovery deadline"), "date"),
+            col(
+                "recovery_deadline",
+                N_("that termination's recovery deadline (empty once it is voided)"),
+                "date",
+            ),
             col(
                 "stops_eviction",
-                N_("true when given within the recovery period of the termination it answers"),
+                N_(
+                    "true when it stops the eviction: given to the landlord who terminated,"
+                    " within the recovery period of the termination for unpaid rent it answers,"
+                    " while that termination stands"
+                ),
                 "bool",
             ),
             col("note", N_("free-text note")),

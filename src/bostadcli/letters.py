@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bostadcli import templating, validate
+from bostadcli import rules, templating, validate
 from bostadcli.config import Config, Policy
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import BostadError, ConsentRequired, InvalidInput
@@ -241,6 +241,15 @@ def letter_context(
     upcoming = [n for n in case["notices"] if n["days_left"] is not None and n["days_left"] >= 0]
     recovery = next((n for n in upcoming if n["recovery_deadline"]), None)
     eviction = next((n for n in upcoming if n["kind"] == "eviction"), None)
+    # A recovery deadline or eviction day that passed within the days the deadline
+    # screen still shows it: no letter can meet it, so the first letter needs a call.
+    passed = [
+        n["deadline"]
+        for n in case["notices"]
+        if (n["recovery_deadline"] or n["kind"] == "eviction")
+        and n["days_left"] is not None
+        and -rules.DEADLINE_OVERDUE_VISIBLE_DAYS <= n["days_left"] < 0
+    ]
     landlord = case["landlord_detail"]
     caseworker = case["caseworker"] or lh.default_caseworker or None
     # The assigned caseworker's direct phone and e-mail; the unit's where they have none.
@@ -322,6 +331,7 @@ def letter_context(
             if eviction
             else None
         ),
+        "passed_deadline": date.fromisoformat(max(passed)) if passed else None,
         "recipient": {"names": list(names), "lines": names + address_lines},
         "tenant_names": names,
         # Plain Swedish speaks to the reader: "du" to one adult, "ni" to several.
@@ -1107,8 +1117,6 @@ class LateLetter:
 
 def post_days(policy: Policy) -> int:
     """The working days the post needs (rules.POST_WORKING_DAYS, or the policy's)."""
-    from bostadcli import rules
-
     days = policy.post_working_days
     if not 0 <= days <= rules.POST_WORKING_DAYS_MAX:
         raise BostadError(
@@ -1121,13 +1129,17 @@ def post_days(policy: Policy) -> int:
 
 def letter_deadline(kind: str, context: dict[str, Any]) -> date | None:
     """The day a letter of ``kind`` must reach the family before: for the first letter
-    the recovery deadline or the eviction, whichever comes first; for support_ending
-    the end of the soonest support; none for the others."""
+    the recovery deadline or the eviction, whichever comes first, or, when neither is
+    ahead, the one that passed recently (it cannot be met by post: the letter is late);
+    for support_ending the end of the soonest support; none for the others."""
     if kind == "outreach":
         found: list[date] = [
             x["date"] for x in (context.get("deadline"), context.get("eviction")) if x is not None
         ]
-        return min(found) if found else None
+        if found:
+            return min(found)
+        passed: date | None = context.get("passed_deadline")
+        return passed
     if kind == "support_ending" and context.get("supports"):
         ends: list[date] = [s["end"] for s in context["supports"]]
         return min(ends)

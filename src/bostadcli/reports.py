@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bostadcli import rules, validate
+from bostadcli import rules, undertakings, validate
 from bostadcli.config import Policy
 from bostadcli.dates import MIN_YEAR, age_on
 from bostadcli.db import rows
@@ -79,10 +79,10 @@ _HOUSEHOLD = """
 """
 _OPEN = "h.status = 'open' AND h.opened_on <= :as_of"
 # A termination for unpaid rent, as ``n``.
-_RENT_TERMINATION = "n.kind = 'termination' AND coalesce(n.ground, 'unpaid_rent') = 'unpaid_rent'"
+_RENT_TERMINATION = undertakings.RENT_TERMINATION
 # The undertaking that stops an eviction for the rent of termination ``n``, if any.
-_UNDERTAKING = """(SELECT min(u.given_on) FROM undertakings u WHERE u.notice_id = n.id
-    AND (n.recovery_deadline IS NULL OR u.given_on <= n.recovery_deadline))"""
+_UNDERTAKING = f"""(SELECT min(u.given_on) FROM undertakings u WHERE u.notice_id = n.id
+    AND {undertakings.STOPS_EVICTION})"""
 
 # Every entry has all of these keys, so CSV and JSON have one fixed set of fields.
 DEADLINE_FIELDS = (

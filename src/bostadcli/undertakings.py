@@ -5,7 +5,9 @@ cannot be evicted on that ground if, within the recovery period, social services
 the landlord in writing that it will pay the rent. An undertaking is recorded with the
 day it was given, the landlord it was given to, what it covers and who decided it; it
 answers a termination for unpaid rent (the household's latest one unless another is
-named), and one given after that termination's recovery deadline is refused.
+named); one given before that termination or after its recovery deadline is refused.
+It stops the eviction only as ``STOPS_EVICTION`` says (to the landlord who terminated,
+while the termination stands).
 """
 
 from __future__ import annotations
@@ -24,7 +26,21 @@ from bostadcli.money import Money
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-_RENT_TERMINATION = "n.kind = 'termination' AND coalesce(n.ground, 'unpaid_rent') = 'unpaid_rent'"
+RENT_TERMINATION = "n.kind = 'termination' AND coalesce(n.ground, 'unpaid_rent') = 'unpaid_rent'"
+
+# The one statement of when undertaking ``u`` stops the eviction (jordabalken 12 kap.
+# 44 § 4 st 1), 1 or 0: the termination ``n`` it answers (a row of live_notices, so a
+# voided one is none) is a termination for unpaid rent, and the undertaking was given to
+# the landlord who terminated (the household's landlord), no earlier than the
+# termination and no later than its recovery deadline (one given before the period
+# starts counts as within it). Used by the list, the export, `household show` (through
+# the list) and the deadline screen.
+STOPS_EVICTION = f"""(CASE WHEN n.id IS NOT NULL AND {RENT_TERMINATION}
+    AND u.notice_id = n.id
+    AND u.landlord_id IS (SELECT sh.landlord_id FROM households sh WHERE sh.id = u.household_id)
+    AND (n.terminated_on IS NULL OR u.given_on >= n.terminated_on)
+    AND (n.recovery_deadline IS NULL OR u.given_on <= n.recovery_deadline)
+    THEN 1 ELSE 0 END)"""
 
 
 @dataclass
@@ -44,7 +60,7 @@ def _termination(db: Database, hid: int, notice_id: int | None) -> dict[str, Any
         found = one(
             db,
             f"SELECT n.* FROM live_notices n WHERE n.id = ? AND n.household_id = ?"
-            f" AND {_RENT_TERMINATION}",
+            f" AND {RENT_TERMINATION}",
             [notice_id, hid],
         )
         if found is None:
@@ -54,7 +70,7 @@ def _termination(db: Database, hid: int, notice_id: int | None) -> dict[str, Any
         return found
     return one(
         db,
-        f"SELECT n.* FROM live_notices n WHERE n.household_id = ? AND {_RENT_TERMINATION}"
+        f"SELECT n.* FROM live_notices n WHERE n.household_id = ? AND {RENT_TERMINATION}"
         " ORDER BY n.id DESC LIMIT 1",
         [hid],
     )
@@ -66,8 +82,8 @@ def add_undertaking(db: Database, ref: str, new: NewUndertaking, *, as_of: date)
 
     if new.given_on > as_of:
         raise InvalidInput("--given", new.given_on.isoformat(), _("is in the future"))
-    if new.amount is not None and new.amount.ore < 0:
-        raise InvalidInput("--amount", str(new.amount), _("cannot be negative"))
+    if new.amount is not None and new.amount.ore <= 0:
+        raise InvalidInput("--amount", str(new.amount), _("must be more than 0"))
     record: dict[str, Any] = {
         "given_on": new.given_on.isoformat(),
         "covers": validate.required_text(new.covers, field="--covers"),
@@ -86,11 +102,20 @@ def add_undertaking(db: Database, ref: str, new: NewUndertaking, *, as_of: date)
             case = one(db, "SELECT landlord_id FROM households WHERE id = ?", [hid])
             if case is None or case["landlord_id"] is None:
                 raise InvalidInput(
-                    "--landlord", "", _("{ref} has no landlord: name the one it is given to")
+                    "--landlord",
+                    "",
+                    _("{ref} has no landlord: name the one it is given to").format(ref=ref),
                 )
             landlord_id = int(case["landlord_id"])
         termination = _termination(db, hid, new.notice_id)
         deadline = termination["recovery_deadline"] if termination else None
+        terminated = termination["terminated_on"] if termination else None
+        if terminated is not None and new.given_on.isoformat() < terminated:
+            raise InvalidInput(
+                "--given",
+                new.given_on.isoformat(),
+                _("is before the termination it answers ({date})").format(date=terminated),
+            )
         if deadline is not None and new.given_on.isoformat() > deadline:
             raise InvalidInput(
                 "--given",
@@ -120,8 +145,9 @@ def list_undertakings(
 
     ``recovery_deadline`` is the last day the undertaking could be given (the answered
     termination's deadline; None when its period has not started or there is none);
-    ``stops_eviction`` is true when it answers a rent termination and was given within
-    the period (an undertaking given before the period starts counts as within it).
+    ``stops_eviction`` follows ``STOPS_EVICTION``. ``notice_id`` and the deadline are
+    those of the termination for unpaid rent it answers while that stands (None once it
+    is voided or changed to another ground).
     """
     where = ["1 = 1"]
     params: dict[str, Any] = {}
@@ -135,10 +161,11 @@ def list_undertakings(
         db,
         f"""
         SELECT u.id, h.ref, u.given_on, l.name AS landlord, u.covers, u.amount_ore,
-            u.decided_by, u.notice_id, n.recovery_deadline, u.note, u.created_at
+            u.decided_by, n.id AS notice_id, n.recovery_deadline, u.note, u.created_at,
+            {STOPS_EVICTION} AS stops_eviction
         FROM undertakings u JOIN live_households h ON h.id = u.household_id
         JOIN landlords l ON l.id = u.landlord_id
-        LEFT JOIN notices n ON n.id = u.notice_id
+        LEFT JOIN live_notices n ON n.id = u.notice_id AND {RENT_TERMINATION}
         WHERE {" AND ".join(where)}
         ORDER BY h.ref, u.given_on, u.id
         """,
@@ -146,9 +173,7 @@ def list_undertakings(
     )
     for row in found:
         deadline = row["recovery_deadline"]
-        row["stops_eviction"] = row["notice_id"] is not None and (
-            deadline is None or row["given_on"] <= deadline
-        )
+        row["stops_eviction"] = bool(row["stops_eviction"])
         row["days_left"] = (date.fromisoformat(deadline) - as_of).days if deadline else None
     return found
 

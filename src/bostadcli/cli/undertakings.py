@@ -16,7 +16,12 @@ app = typer.Typer(no_args_is_help=True)
 def _stops(value: object, row: dict[str, object]) -> str:
     if row["notice_id"] is None:
         return _("no termination for unpaid rent recorded")
-    return _("stops the eviction") if value else _("given too late")
+    if value:
+        return _("stops the eviction")
+    deadline = row["recovery_deadline"]
+    if deadline is not None and str(row["given_on"]) > str(deadline):
+        return _("given too late")
+    return _("does not stop the eviction: not given to the landlord who terminated")
 
 
 def _columns() -> list[Column]:
