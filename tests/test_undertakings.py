@@ -199,7 +199,9 @@ def test_a_moved_case_keeps_its_undertaking(db: Database, ref: str) -> None:
     add_undertaking(db, ref, _new(), as_of=AS_OF)
     document = export_household(db, ref, as_of=AS_OF, command="test")
     assert document["undertakings"][0]["landlord"] == "Lärkan AB"
-    moved = import_household(db, json.loads(json.dumps(document)), source="x.json", as_of=AS_OF)
+    moved = import_household(
+        db, json.loads(json.dumps(document)), source="x.json", as_of=AS_OF, today=AS_OF
+    )
     found = list_undertakings(db, ref=moved["ref"], as_of=AS_OF)
     assert [(u["landlord"], u["recovery_deadline"], u["stops_eviction"]) for u in found] == [
         ("Lärkan AB", DEADLINE.isoformat(), False),
