@@ -206,3 +206,18 @@ def test_cli_says_what_the_decision_means(initialised: Cli) -> None:
         "notice", "add", "2027-0001", "--kind", "eviction", "--eviction-at", "2027-04-03 09:00",
         "--confirm-non-working-day", "--as-of", "2027-03-15",
     )  # fmt: skip
+
+
+def test_a_time_to_correct_that_ended_before_the_warning_was_served_is_refused(
+    initialised: Cli,
+) -> None:
+    initialised.ok("household", "add", "Anna", "--as-of", "2026-11-02")
+    before = initialised.dump()
+    result = initialised(
+        "notice", "add", "2026-0001", "--kind", "warning", "--ground", "disturbance",
+        "--served", "2026-11-20", "--correct-by", "2026-11-10", "--as-of", "2026-11-25",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "--correct-by" in result.stderr and "2026-11-10" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert initialised.dump() == before

@@ -193,6 +193,19 @@ def _check_dates(kind: NoticeKind, notice: NewNotice, notified: date | None, as_
             notice.correct_by.isoformat(),
             _("is before the warning ({date})").format(date=notified.isoformat()),
         )
+    if (
+        notice.correct_by is not None
+        and notice.served_on is not None
+        and notice.correct_by < notice.served_on
+    ):
+        # The tenant cannot be given a time to correct that ended before they were told.
+        raise InvalidInput(
+            "--correct-by",
+            notice.correct_by.isoformat(),
+            _("is before the tenant was served the warning ({date})").format(
+                date=notice.served_on.isoformat()
+            ),
+        )
     if notice.especially_serious and notice.ground in (None, Reason.unpaid_rent.value):
         raise InvalidInput(
             "--especially-serious",
