@@ -221,3 +221,20 @@ def test_a_time_to_correct_that_ended_before_the_warning_was_served_is_refused(
     assert "--correct-by" in result.stderr and "2026-11-10" in result.stderr
     assert result.stderr.count("\n") == 1
     assert initialised.dump() == before
+
+
+def test_a_corrected_eviction_day_on_a_holiday_needs_the_confirmation(initialised: Cli) -> None:
+    initialised.ok("household", "add", "Anna", "--as-of", "2026-11-02")
+    initialised.ok(
+        "notice", "add", "2026-0001", "--kind", "eviction",
+        "--eviction-at", "2026-12-16 09:00", "--as-of", "2026-11-25",
+    )  # fmt: skip
+    before = initialised.dump()
+    # Christmas Day: refused unless Kronofogden really gave that day and it is confirmed.
+    edit = ("notice", "edit", "1", "--eviction-at", "2026-12-25 09:00", "--reason", "Fel dag")
+    refused = initialised(*edit, "--as-of", "2026-11-25")
+    assert refused.exit_code == 1 and "--eviction-at" in refused.stderr
+    assert initialised.dump() == before
+    initialised.ok(*edit, "--confirm-non-working-day", "--as-of", "2026-11-25")
+    listed = initialised.ok("notice", "list", "--format", "json", "--as-of", "2026-11-25")
+    assert "2026-12-25T09:00" in listed.stdout

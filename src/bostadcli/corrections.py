@@ -220,7 +220,13 @@ NOTICE_FIELDS = (
 
 
 def edit_notice(
-    db: Database, notice_id: int, *, changes: dict[str, Any], reason: str, as_of: date
+    db: Database,
+    notice_id: int,
+    *,
+    changes: dict[str, Any],
+    reason: str,
+    as_of: date,
+    confirm_non_working_day: bool = False,
 ) -> dict[str, tuple[Any, Any]]:
     """Correct a notice's kind, dates, amount, …; the recovery deadline is recomputed.
     Returns {column: (old, new)} of what changed."""
@@ -255,7 +261,7 @@ def edit_notice(
             decision_by=old["decision_by"],
             final_on=_day(old["final_on"]),
             # An eviction day kept as it was was confirmed when it was recorded.
-            confirm_non_working_day="eviction_at" not in changes,
+            confirm_non_working_day=confirm_non_working_day or "eviction_at" not in changes,
         )
         if "kind" in changes and changes["kind"] != "eviction" and "eviction_at" not in changes:
             merged.eviction_at = None

@@ -319,6 +319,13 @@ def edit(
         str | None, typer.Option("--case-number", help=_("Kronofogden's case number."))
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    confirm_non_working_day: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-non-working-day",
+            help=_("Accept an eviction day that is a Saturday, Sunday or holiday."),
+        ),
+    ] = False,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.corrections import edit_notice
@@ -341,6 +348,7 @@ def edit(
         changes={k: v for k, v in given.items() if v is not None},
         reason=reason,
         as_of=as_of(as_of_),
+        confirm_non_working_day=confirm_non_working_day,
     )
     if diff:
         typer.echo(
