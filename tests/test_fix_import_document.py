@@ -74,6 +74,10 @@ def _same_pnr(doc: Doc) -> None:
     other["birth_date"] = _tenant(doc)["birth_date"]
 
 
+def _born_other_day(doc: Doc) -> None:
+    _tenant(doc)["birth_date"] = "1970-01-01"
+
+
 def _born_later(doc: Doc) -> None:
     child = next(m for m in doc["members"] if m["role"] == "child")
     child["birth_date"] = "2099-01-01"
@@ -117,6 +121,11 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
     ("two tenants", _two_tenants, "case.json: members[1].role: a case has one tenant"),
     ("same pnr", _same_pnr, "case.json: members[1].pnr: the same personnummer as members[0]"),
     ("born later", _born_later, "case.json: members[2].birth_date: is in the future"),
+    (
+        "born another day",
+        _born_other_day,
+        "case.json: members[0].birth_date: does not match the personnummer",
+    ),
     ("opened later", _opened_later, "case.json: household.opened_on: is in the future"),
     (
         "closed first",

@@ -1257,6 +1257,11 @@ def _check_document_rules(document: Mapping[str, Any], source: str, today: date)
                     _("the same personnummer as members[{i}]").format(i=seen[number.digits]),
                 )
             seen[number.digits] = i
+            if born is not None and born != number.birth_date:
+                # As member add refuses: one person, one birth date.
+                raise InvalidInput(
+                    f"{at}.birth_date", born.isoformat(), _("does not match the personnummer")
+                )
 
     for i, notice in enumerate(_rows_of(document, "notices") or []):
         _check_notice_rules(notice, f"{source}: notices[{i}]", today)
