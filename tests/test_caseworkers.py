@@ -207,7 +207,7 @@ def test_cli_mine_assign_retire_and_letters(initialised: Cli, tmp_path: Path) ->
     assert "08-111 11" in letter and "enheten@ex.se" in letter
     before = cli.dump()
     for args, text in [
-        (["household", "assign", other, "--to", "Omar"], "'Omar'"),
+        (["household", "assign", other, "--to", "Omar Berg"], "'Omar Berg'"),
         (["household", "add", "C", "--caseworker", "XX"], "'XX'"),
         (["caseworker", "add", "Kim", "--initials", "KI", "--login", "omar"], "--login omar"),
         (["caseworker", "retire", "OB"], "--move-to"),

@@ -342,7 +342,7 @@ def test_db_status_and_check(initialised: Cli) -> None:
 
 BAD_INPUT = [
     pytest.param(
-        ["household", "add", "Anna", "--pnr", "811218-9875"], 1, ("pnr", "811218-9875"), id="pnr"
+        ["household", "add", "Anna", "--pnr", "811218-9875"], 1, ("pnr", "811218-****"), id="pnr"
     ),
     pytest.param(
         ["household", "add", "Anna", "--arrears", "12,345.50"],

@@ -10,6 +10,7 @@ not deleted: their closed cases keep their name, their open ones move to a colle
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -23,22 +24,36 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 EDITABLE = ("name", "initials", "login", "phone", "email")
-_INITIALS = re.compile(r"[^\W_][^\W_]{0,7}")
-# What useradd accepts (POSIX portable names, and the '$' of machine accounts left out).
-_LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")
+# What a Unix login may contain (useradd's portable names, a machine account's '$' last).
+_LOGIN = re.compile(r"[a-z_][a-z0-9_.-]{0,30}\$?", re.ASCII | re.IGNORECASE)
+
+
+def fold(value: str) -> str:
+    """How initials and logins are compared: one namespace, case and width folded, so
+    ``KE``, ``ke`` and ``ＫＥ`` are the same name."""
+    return unicodedata.normalize("NFKC", value).casefold()
+
+
+def _latin_or_digit(char: str) -> bool:
+    if "0" <= char <= "9":
+        return True
+    return char.isalpha() and "LATIN" in unicodedata.name(char, "")
 
 
 def _initials(value: Any) -> str:
     text = validate.required_text(value, field="initials", max_length=8)
-    if not _INITIALS.fullmatch(text):
-        raise InvalidInput("initials", value, _("one to eight letters or digits"))
+    text = unicodedata.normalize("NFKC", text)
+    if not 1 <= len(text) <= 8 or not all(_latin_or_digit(c) for c in text):
+        raise InvalidInput("initials", value, _("one to eight Latin letters or digits"))
     return text.upper()
 
 
 def _login(value: Any) -> str | None:
     text = validate.clean_text(value, field="login", max_length=32)
     if text is not None and not _LOGIN.fullmatch(text):
-        raise InvalidInput("login", value, _("not a login name (letters, digits, . _ -)"))
+        raise InvalidInput(
+            "login", value, _("not a login name (a letter or _ first, then letters, digits, . _ -)")
+        )
     return text
 
 
@@ -54,26 +69,46 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _taken(db: Database, cleaned: dict[str, Any], *, other_than: int | None = None) -> None:
-    """Refuse initials or a login that a working caseworker already has."""
-    # Initials are stored in upper case (Python's, which knows Å, Ä and Ö).
-    for key, sql in (
-        ("initials", "initials = ?"),
-        ("login", "login = ?"),
-    ):
+    """Refuse initials or a login that a working caseworker already has as initials or as
+    login: both name a caseworker on the command line, so they share one namespace."""
+    for key in ("initials", "login"):
         value = cleaned.get(key)
         if value is None:
             continue
-        holder = one(
-            db,
-            f"SELECT name FROM caseworkers WHERE {sql} AND retired_on IS NULL AND id IS NOT ?",
-            [value, other_than],
-        )
+        holder = next(iter(_named(db, value, working=True, other_than=other_than)), None)
         if holder is not None:
             raise Conflict(
                 _("--{field} {value} is taken by {name}").format(
                     field=key, value=shown(value), name=holder["name"]
                 )
             )
+
+
+def _named(
+    db: Database, who: str, *, working: bool = False, other_than: int | None = None
+) -> list[dict[str, Any]]:
+    """Caseworkers whose initials or login fold to what ``who`` folds to; working ones
+    first, then the most recently retired."""
+    wanted = fold(who)
+    found = rows(
+        db,
+        "SELECT * FROM caseworkers WHERE id IS NOT ?"
+        + (" AND retired_on IS NULL" if working else "")
+        + " ORDER BY retired_on IS NOT NULL, retired_on DESC, id",
+        [other_than],
+    )
+    return [
+        r
+        for r in found
+        if fold(str(r["initials"] or "")) == wanted
+        or (r["login"] is not None and fold(str(r["login"])) == wanted)
+    ]
+
+
+def name_of(db: Database, who: str) -> str | None:
+    """The name of the caseworker ``who`` names by initials or login, if one does."""
+    found = _named(db, who)
+    return str(found[0]["name"]) if found else None
 
 
 def add_caseworker(db: Database, **values: Any) -> dict[str, Any]:
@@ -100,15 +135,19 @@ def find_caseworker(db: Database, who: str, *, field: str = "to") -> dict[str, A
     text = validate.clean_text(who, field=field) or ""
     if not text:
         raise InvalidInput(field, who, _("give a caseworker's initials or login"))
-    found = rows(
-        db,
-        "SELECT * FROM caseworkers WHERE initials = :upper OR login = :who"
-        " ORDER BY retired_on IS NOT NULL, retired_on DESC, id",
-        {"who": text, "upper": text.upper()},
-    )
+    found = _named(db, text)
     if not found:
         raise InvalidInput(
             field, who, _("no caseworker has these initials or this login (bostad caseworker list)")
+        )
+    working = [r for r in found if r["retired_on"] is None]
+    if len(working) > 1:
+        raise InvalidInput(
+            field,
+            who,
+            _("names more than one caseworker ({names}); give the other's initials").format(
+                names=", ".join(str(r["name"]) for r in working)
+            ),
         )
     return found[0]
 
@@ -140,17 +179,30 @@ def default_caseworker(
     text = (configured or "").strip()
     if not text:
         return None
+    named = _named(db, text, working=True)
+    if len(named) == 1:
+        return named[0]
+    if named:
+        return None
     return one(
         db,
-        "SELECT * FROM caseworkers WHERE retired_on IS NULL AND (initials = :upper"
-        " OR login = :t OR casefold(name) = :folded) ORDER BY id",
-        {"t": text, "upper": text.upper(), "folded": text.casefold()},
+        "SELECT * FROM caseworkers WHERE retired_on IS NULL AND casefold(name) = casefold(:t)"
+        " ORDER BY id",
+        {"t": text},
     )
 
 
 def caseworker_of_login(db: Database, login: str) -> dict[str, Any] | None:
     """The working caseworker who uses this login on the machine, if one is recorded."""
-    return one(db, "SELECT * FROM caseworkers WHERE login = ? AND retired_on IS NULL", [login])
+    wanted = fold(login)
+    found = [
+        r
+        for r in rows(
+            db, "SELECT * FROM caseworkers WHERE retired_on IS NULL AND login IS NOT NULL"
+        )
+        if fold(str(r["login"])) == wanted
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def me(db: Database, login: str) -> dict[str, Any]:

@@ -105,14 +105,11 @@ def add_contact(
         who = record["caseworker"]
         if isinstance(who, str):
             # Initials or a login stand for the caseworker's name; other text is kept.
-            named = one(
-                db,
-                "SELECT name FROM caseworkers WHERE initials = :upper OR login = :c"
-                " ORDER BY retired_on IS NOT NULL, id LIMIT 1",
-                {"c": who, "upper": who.upper()},
-            )
+            from bostadcli.caseworkers import name_of
+
+            named = name_of(db, who)
             if named is not None:
-                record["caseworker"] = named["name"]
+                record["caseworker"] = named
         contact_id = insert(db, "contacts", record)
         db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
     return contact_id

@@ -108,6 +108,23 @@ class CenturyError(ValueError):
         self.year = year
 
 
+_LOOSE = re.compile(r"([0-9]+)(?:\s*([-+])\s*[0-9]*)?")
+
+
+def masked_input(text: str) -> str:
+    """A personnummer as typed, for an error message: never whole, even when it is not
+    a valid one. The birth date part and ``-****``, or only how long it is."""
+    compact = text.strip()
+    match = _LOOSE.fullmatch(compact)
+    if match is not None:
+        head, separator = match.groups()
+        if separator is None:
+            head = head[:8] if len(head) == 12 else head[:6]
+        if len(head) in (6, 8):
+            return f"{head}{separator or '-'}****"
+    return _("({n} characters)").format(n=len(compact))
+
+
 def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     """Parse and validate a personnummer or samordningsnummer.
 
@@ -118,13 +135,14 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     """
     from stdnum import luhn
 
+    shown = masked_input(text)
     match = _PATTERN.fullmatch(text.strip())
     if match is None:
-        raise InvalidInput(field, text, _("expected YYMMDD-NNNC or YYYYMMDDNNNC"))
+        raise InvalidInput(field, shown, _("expected YYMMDD-NNNC or YYYYMMDDNNNC"))
     head, separator, tail = match.groups()
     if len(head) == 8 and separator == "+":
         # The plus only stands in for a missing century; with one given it is a typo.
-        raise InvalidInput(field, text, _("expected YYMMDD-NNNC or YYYYMMDDNNNC"))
+        raise InvalidInput(field, shown, _("expected YYMMDD-NNNC or YYYYMMDDNNNC"))
 
     month = int(head[-4:-2])
     raw_day = int(head[-2:])
@@ -140,7 +158,7 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
         except CenturyError as err:
             raise InvalidInput(
                 field,
-                text,
+                shown,
                 _(
                     "the birth date is later this year: someone born in {year} turns 100"
                     " this year and writes + instead of -"
@@ -150,12 +168,12 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     try:
         born = date(year, month, day)
     except ValueError:
-        raise InvalidInput(field, text, _("no such date")) from None
+        raise InvalidInput(field, shown, _("no such date")) from None
 
     if not luhn.is_valid(head[-6:] + tail):
-        raise InvalidInput(field, text, _("check digit is wrong"))
+        raise InvalidInput(field, shown, _("check digit is wrong"))
     if born > as_of:
-        raise InvalidInput(field, text, _("birth date is in the future"))
+        raise InvalidInput(field, shown, _("birth date is in the future"))
     return IdentityNumber(f"{year:04d}{month:02d}{raw_day:02d}{tail}")
 
 

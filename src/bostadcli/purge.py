@@ -57,6 +57,11 @@ class PurgePlan:
     # Letter files an earlier, interrupted purge deleted the cases of but not the files.
     files_pending: int = 0
 
+    @property
+    def due(self) -> list[dict[str, Any]]:
+        """Every case a purge deletes: the closed ones and the open ones."""
+        return self.delete + self.open_cases
+
 
 def _date_columns(db: Database, table: str) -> list[str]:
     return [
@@ -202,7 +207,7 @@ def run_purge(db: Database, plan: PurgePlan) -> dict[str, Any]:
     (``--as-of``) is refused, whatever it lists.
     """
     refuse_other_day(plan.as_of, plan.today)
-    due = plan.delete + plan.open_cases
+    due = plan.due
     if not due:
         return {"deleted": 0, "files_removed": finish_pending_files(db)}
     return _remove_cases(db, plan, due, kept_for_research=len(plan.kept_for_research))

@@ -24,7 +24,7 @@ from bostadcli import validate
 from bostadcli.db import rows
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
-from bostadcli.pnr import IdentityNumber, parse_pnr
+from bostadcli.pnr import IdentityNumber, masked_input, parse_pnr
 from bostadcli.vocab import CaseStatus
 
 if TYPE_CHECKING:
@@ -186,16 +186,27 @@ def search(
         ids,
     )
     out: list[dict[str, Any]] = []
+    disclosed: list[int] = []
     for row in result:
         if wanted_status and row["status"] != wanted_status:
             continue
-        entry = found[row.pop("id")]
+        household_id = row.pop("id")
+        entry = found[household_id]
         if row["tenant_pnr"]:
             number = IdentityNumber(row["tenant_pnr"])
             row["tenant_pnr"] = number.formatted() if include_pnr else number.masked()
+            if include_pnr:
+                disclosed.append(household_id)
         row["matched"] = [k for k in MATCH_KINDS if k in entry["kinds"]]
         row["members"] = entry["members"]
         out.append(row)
+    if disclosed:
+        # Full personnummer on the screen or in a pipe: a disclosure, logged per case.
+        from bostadcli.audit import record_disclosure
+
+        record_disclosure(
+            db, what="search", row_count=len(disclosed), include_pnr=True, household_ids=disclosed
+        )
     return out
 
 
@@ -210,9 +221,11 @@ def resolve_case(db: Database, text: str, *, as_of: date) -> str:
         return stripped
     compact = "".join(stripped.split())
     if not (_PNR_FULL.fullmatch(compact) or _PNR_SHORT.fullmatch(compact)):
+        # A mistyped personnummer is not echoed whole.
+        digits = sum(c.isdigit() for c in compact)
         raise InvalidInput(
             "reference",
-            text,
+            masked_input(text) if digits >= 10 else text,
             _("a case reference looks like 2026-0042; a personnummer like 811218-9876"),
         )
     number = parse_pnr(compact, as_of=as_of, field="reference")

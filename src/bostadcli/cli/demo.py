@@ -27,6 +27,10 @@ def demo(
     from bostadcli.dates import format_date, parse_month
     from bostadcli.demo import build_demo
 
+    if out.parts == ("-",):
+        from bostadcli.errors import InvalidInput
+
+        raise InvalidInput("--out", out, _("a demo needs a folder, not standard output"))
     result = build_demo(out, as_of=as_of(as_of_))
     batch = result.batch
     assert batch is not None

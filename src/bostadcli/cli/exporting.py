@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, ForceOpt, IncludePnrOpt
+from bostadcli.cli.options import AsOfOpt, ForceOpt, IncludePnrOpt, standard_output_dash
 from bostadcli.exporting import TABLES
 from bostadcli.i18n import _, format_number, ngettext
 from bostadcli.vocab import Recipient
@@ -130,9 +130,10 @@ OutOpt = Annotated[
     typer.Option(
         "--out",
         "-o",
-        metavar=_("FILE"),
-        help=_("Write to FILE (readable by you only) instead of standard output."),
+        metavar=_("FILE|-"),
+        help=_("Write to FILE (readable by you only) instead of standard output (-)."),
         show_default=False,
+        callback=standard_output_dash,
     ),
 ]
 

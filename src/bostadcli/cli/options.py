@@ -1,6 +1,7 @@
 """Options shared by several commands, as Annotated aliases."""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,6 +11,15 @@ from bostadcli.i18n import _
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+
+def standard_output_dash(value: Path | None) -> Path | None:
+    """``--out -`` is standard output, as if ``--out`` were not given: never a file
+    named ``-`` in the current folder (a full path still writes one)."""
+    if value is not None and value.parts == ("-",):
+        return None
+    return value
+
 
 FormatOpt = Annotated[
     Format,

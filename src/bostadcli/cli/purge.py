@@ -82,8 +82,10 @@ def purge(
         Column("last_entry", _("Last entry")),
         Column("due_by", _("Delete by")),
     ]
+    due = len(plan.due)
     if fmt is Format.table:
-        emit(plan.delete, columns, fmt, empty=_("No case is due for deletion."))
+        if plan.delete or not due:
+            emit(plan.delete, columns, fmt, empty=_("No case is due for deletion."))
         if plan.open_cases:
             emit(
                 plan.open_cases,
@@ -94,6 +96,16 @@ def purge(
     else:
         # One listing for a pipe: the open cases are those without a closing date.
         emit(plan.delete + plan.open_cases, columns, fmt)
+    if due:
+        # One count of everything the purge removes, the open cases included.
+        typer.echo(
+            ngettext(
+                "{n} case is due for deletion ({open} of them open).",
+                "{n} cases are due for deletion ({open} of them open).",
+                due,
+            ).format(n=due, open=len(plan.open_cases)),
+            err=True,
+        )
     if plan.open_cases:
         typer.echo(
             ngettext(
@@ -121,7 +133,6 @@ def purge(
             err=True,
         )
         return
-    due = len(plan.delete) + len(plan.open_cases)
     if dry_run or not (due or plan.files_pending):
         return
     if due and not yes:

@@ -12,7 +12,15 @@ import typer
 
 from bostadcli import rules
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, ForceOpt, FormatOpt, MineOpt, my_caseworker_id, whole
+from bostadcli.cli.options import (
+    AsOfOpt,
+    ForceOpt,
+    FormatOpt,
+    MineOpt,
+    my_caseworker_id,
+    standard_output_dash,
+    whole,
+)
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.i18n import _
@@ -30,7 +38,11 @@ class YearFormat(StrEnum):
 OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "--out", "-o", metavar=_("FILE"), help=_("Write to this file instead of standard output.")
+        "--out",
+        "-o",
+        metavar=_("FILE|-"),
+        help=_("Write to this file instead of standard output (-)."),
+        callback=standard_output_dash,
     ),
 ]
 
