@@ -109,10 +109,10 @@ def purge(
     if plan.open_cases:
         typer.echo(
             ngettext(
-                "{n} open case has had no entry in {years} years: it is deleted with the"
-                " rest; close it or add an entry first if it is still active.",
-                "{n} open cases have had no entry in {years} years: they are deleted with"
-                " the rest; close them or add an entry first if they are still active.",
+                "{n} open case has had no entry in {years} years: this purge deletes it"
+                " too; close it or add an entry first if it is still active.",
+                "{n} open cases have had no entry in {years} years: this purge deletes them"
+                " too; close them or add an entry first if they are still active.",
                 len(plan.open_cases),
             ).format(n=len(plan.open_cases), years=plan.retention_years),
             err=True,
