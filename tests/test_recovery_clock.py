@@ -296,7 +296,7 @@ def test_a_moved_case_from_before_0017_gets_its_deadline_again(db: Database, ref
         for key in ("notified_on", "terminated_on", "service_method"):
             notice.pop(key)
         notice["recovery_deadline"] = "2026-12-22"
-    moved = import_household(db, document, source="old.json", as_of=AS_OF)
+    moved = import_household(db, document, source="old.json", as_of=AS_OF, today=AS_OF)
     notices = list_notices(db, ref=moved["ref"], as_of=AS_OF)
     assert notices[0]["notified_on"] == "2026-12-10"
     assert notices[0]["recovery_deadline"] == "2027-01-04"
