@@ -15,6 +15,73 @@ from bostadcli.vocab import DecisionBy, NoticeKind, Reason, ServiceMethod, label
 
 app = typer.Typer(no_args_is_help=True)
 
+# Options that notice add and notice edit share.
+ServedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--served",
+        metavar=_("YYYY-MM-DD"),
+        help=_("Day the tenant was served; starts the three-week recovery period."),
+    ),
+]
+
+NotifiedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--notified",
+        "--received",
+        metavar=_("YYYY-MM-DD"),
+        help=_(
+            "The day the landlord's notice reached social services; with the service"
+            " date it starts the recovery period. Without it the period has not started."
+        ),
+    ),
+]
+
+TerminatedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--terminated",
+        metavar=_("YYYY-MM-DD"),
+        help=_("The day of the termination."),
+    ),
+]
+
+ServiceMethodOpt = Annotated[
+    ServiceMethod | None,
+    typer.Option(
+        "--service-method",
+        help=_("How the tenant was served (default with --served: unknown)."),
+    ),
+]
+
+AmountOpt = Annotated[
+    str | None,
+    typer.Option("--amount", metavar=_("AMOUNT"), help=_("Amount to pay to keep the home.")),
+]
+
+EvictionAtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--eviction-at",
+        metavar=_("'YYYY-MM-DD HH:MM'"),
+        help=_("Day and time of the eviction (Kronofogden)."),
+    ),
+]
+
+ConfirmNonWorkingDayOpt = Annotated[
+    bool,
+    typer.Option(
+        "--confirm-non-working-day",
+        help=_("Accept an eviction day that is a Saturday, Sunday or holiday."),
+    ),
+]
+
+CaseNumberOpt = Annotated[
+    str | None,
+    typer.Option("--case-number", help=_("Kronofogden's case number (målnummer).")),
+]
+
 
 def _columns() -> list[Column]:
     return [
@@ -70,64 +137,14 @@ def add(
         Reason | None,
         typer.Option("--ground", help=_("Ground (for a termination, default: unpaid rent).")),
     ] = None,
-    served: Annotated[
-        str | None,
-        typer.Option(
-            "--served",
-            metavar=_("YYYY-MM-DD"),
-            help=_("Day the tenant was served; starts the three-week recovery period."),
-        ),
-    ] = None,
-    notified: Annotated[
-        str | None,
-        typer.Option(
-            "--notified",
-            "--received",
-            metavar=_("YYYY-MM-DD"),
-            help=_(
-                "The day the landlord's notice reached social services; with the service"
-                " date it starts the recovery period. Without it the period has not started."
-            ),
-        ),
-    ] = None,
-    terminated: Annotated[
-        str | None,
-        typer.Option(
-            "--terminated",
-            metavar=_("YYYY-MM-DD"),
-            help=_("The day of the termination."),
-        ),
-    ] = None,
-    service_method: Annotated[
-        ServiceMethod | None,
-        typer.Option(
-            "--service-method",
-            help=_("How the tenant was served (default with --served: unknown)."),
-        ),
-    ] = None,
-    amount: Annotated[
-        str | None,
-        typer.Option("--amount", metavar=_("AMOUNT"), help=_("Amount to pay to keep the home.")),
-    ] = None,
-    eviction_at: Annotated[
-        str | None,
-        typer.Option(
-            "--eviction-at",
-            metavar=_("'YYYY-MM-DD HH:MM'"),
-            help=_("Day and time of the eviction (Kronofogden)."),
-        ),
-    ] = None,
-    confirm_non_working_day: Annotated[
-        bool,
-        typer.Option(
-            "--confirm-non-working-day",
-            help=_("Accept an eviction day that is a Saturday, Sunday or holiday."),
-        ),
-    ] = False,
-    case_number: Annotated[
-        str | None,
-        typer.Option("--case-number", help=_("Kronofogden's case number (målnummer).")),
-    ] = None,
+    served: ServedOpt = None,
+    notified: NotifiedOpt = None,
+    terminated: TerminatedOpt = None,
+    service_method: ServiceMethodOpt = None,
+    amount: AmountOpt = None,
+    eviction_at: EvictionAtOpt = None,
+    confirm_non_working_day: ConfirmNonWorkingDayOpt = False,
+    case_number: CaseNumberOpt = None,
     correct_by: Annotated[
         str | None,
         typer.Option(
@@ -280,52 +297,15 @@ def edit(
         NoticeKind | None, typer.Option("--kind", help=_("What kind of notice."))
     ] = None,
     ground: Annotated[Reason | None, typer.Option("--ground", help=_("Ground."))] = None,
-    served: Annotated[
-        str | None,
-        typer.Option("--served", metavar=_("YYYY-MM-DD"), help=_("Day the tenant was served.")),
-    ] = None,
-    received: Annotated[
-        str | None,
-        typer.Option(
-            "--notified",
-            "--received",
-            metavar=_("YYYY-MM-DD"),
-            help=_("The day the landlord's notice reached social services."),
-        ),
-    ] = None,
-    terminated: Annotated[
-        str | None,
-        typer.Option(
-            "--terminated", metavar=_("YYYY-MM-DD"), help=_("The day of the termination.")
-        ),
-    ] = None,
-    service_method: Annotated[
-        ServiceMethod | None,
-        typer.Option("--service-method", help=_("How the tenant was served.")),
-    ] = None,
-    amount: Annotated[
-        str | None,
-        typer.Option("--amount", metavar=_("AMOUNT"), help=_("Amount to pay to keep the home.")),
-    ] = None,
-    eviction_at: Annotated[
-        str | None,
-        typer.Option(
-            "--eviction-at",
-            metavar=_("'YYYY-MM-DD HH:MM'"),
-            help=_("Day and time of the eviction (Kronofogden)."),
-        ),
-    ] = None,
-    case_number: Annotated[
-        str | None, typer.Option("--case-number", help=_("Kronofogden's case number."))
-    ] = None,
+    served: ServedOpt = None,
+    received: NotifiedOpt = None,
+    terminated: TerminatedOpt = None,
+    service_method: ServiceMethodOpt = None,
+    amount: AmountOpt = None,
+    eviction_at: EvictionAtOpt = None,
+    case_number: CaseNumberOpt = None,
     note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
-    confirm_non_working_day: Annotated[
-        bool,
-        typer.Option(
-            "--confirm-non-working-day",
-            help=_("Accept an eviction day that is a Saturday, Sunday or holiday."),
-        ),
-    ] = False,
+    confirm_non_working_day: ConfirmNonWorkingDayOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.corrections import edit_notice
