@@ -332,11 +332,11 @@ def assign(db: Database, ref: str, to: str) -> dict[str, Any]:
     return caseworker
 
 
-def contact_of(db: Database, household: int) -> dict[str, Any] | None:
+def contact_of(db: Database, ref: str) -> dict[str, Any] | None:
     """Name, phone and e-mail of the caseworker a case is assigned to (for letters)."""
     return one(
         db,
         "SELECT c.name, c.initials, c.phone, c.email FROM caseworkers c"
-        " JOIN households h ON h.caseworker_id = c.id WHERE h.id = ?",
-        [household],
+        " JOIN households h ON h.caseworker_id = c.id WHERE h.ref = ?",
+        [ref],
     )

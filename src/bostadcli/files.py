@@ -83,10 +83,6 @@ def share_with_group(gid: int | None) -> None:
         _SHARING.umask = None
 
 
-def shared_gid() -> int | None:
-    return _SHARING.gid
-
-
 def file_mode() -> int:
     """The mode to create a file with: owner-only, or group-writable when shared."""
     return PRIVATE_FILE if _SHARING.gid is None else SHARED_FILE

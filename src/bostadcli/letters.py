@@ -253,12 +253,9 @@ def letter_context(
     landlord = case["landlord_detail"]
     caseworker = case["caseworker"] or lh.default_caseworker or None
     # The assigned caseworker's direct phone and e-mail; the unit's where they have none.
-    assigned = one(
-        db,
-        "SELECT c.phone, c.email FROM caseworkers c JOIN households h"
-        " ON h.caseworker_id = c.id WHERE h.ref = ?",
-        [case["ref"]],
-    )
+    from bostadcli.caseworkers import contact_of
+
+    assigned = contact_of(db, case["ref"])
     direct_phone = (assigned or {}).get("phone") or lh.phone
     direct_email = (assigned or {}).get("email") or lh.email
     children = [m for m in members if m["is_child"]]
