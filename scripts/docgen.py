@@ -1,10 +1,11 @@
-"""Documentation generated from the code, for cog: the command reference and the schema.
+"""Documentation generated from the code, for cog: the command reference, the schema and
+the terminal screens shown in the README and the guides.
 
 The Markdown files call these functions from ``[[[cog`` blocks, and CI runs
 ``cog --check`` on them, so the documentation cannot drift from the program. After a
-change to a command, a help text, the Swedish catalog or a migration:
+change to a command, a help text, a screen, the Swedish catalog or a migration:
 
-    cog -r README.md docs/cli-reference.md docs/cli-reference.sv.md
+    cog -r README.md docs/*.md docs/sv/*.md docs/sv/*/*.md
 
 ``cli_reference(lang)`` renders every command's ``--help`` as plain text. Help texts are
 translated when the command modules are imported, so each language is rendered in a
@@ -14,6 +15,12 @@ on every machine.
 
 ``database_schema()`` applies the migrations to an in-memory database one at a time and
 describes what each added, then every table and view as the last one leaves them.
+
+``transcript(steps)`` and ``demo_transcript(steps)`` run real commands, each in a process
+of its own on a pseudo-terminal of a fixed width (as a caseworker's terminal shows them,
+colours removed), against a new empty database or a fresh copy of the demo database
+(``bostad demo --as-of DEMO_DAY``), and return the session as text. Every command gives
+its own ``--as-of``, so the screens are the same whenever they are made.
 """
 
 from __future__ import annotations
@@ -351,6 +358,168 @@ def _view_section(db: Database, view: str, migration: str | None) -> list[str]:
         "```",
         "",
     ]
+
+
+# --- terminal screens ------------------------------------------------------------------
+
+# The demo's day: its cases, deadlines and letters are dated from it.
+DEMO_DAY = "2026-11-16"
+
+# Colour, bold and cursor sequences that Rich writes to a terminal.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+_demo_cache: dict[str, Path] = {}
+
+
+def _screen_environment(home: Path, lang: str, width: int) -> dict[str, str]:
+    """A clean environment: the language, the width, no colour, a home of its own."""
+    env = _help_environment(lang)
+    for key in [k for k in env if k.startswith("XDG_")]:
+        del env[key]
+    env.pop("NO_COLOR", None)
+    env.pop("_TYPER_FORCE_DISABLE_TERMINAL", None)
+    env.update(
+        {
+            "HOME": str(home),
+            "PATH": os.pathsep.join((str(home / "bin"), env.get("PATH", os.defpath))),
+            "NO_COLOR": "1",
+            "TERM": "dumb",
+            "COLUMNS": str(width),
+            "LINES": "50",
+            "PYTHONUNBUFFERED": "1",
+            "TZ": "Europe/Stockholm",
+        }
+    )
+    return env
+
+
+def _make_home(prefix: str) -> Path:
+    """A temporary home folder with a ``bostad`` that runs this checkout's code."""
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    (home / "bin").mkdir()
+    launcher = home / "bin" / "bostad"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m bostadcli "$@"\n', "utf-8")
+    launcher.chmod(0o755)
+    return home
+
+
+def _run_on_terminal(command: str, env: dict[str, str], cwd: Path, width: int) -> tuple[str, int]:
+    """Run a shell command with stdout and stderr on a pseudo-terminal WIDTH columns wide."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.ONLCR  # no carriage returns added to the output
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    process = subprocess.Popen(
+        ["/bin/sh", "-c", command],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=cwd,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closes when the last writer has gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    status = process.wait()
+    text = _ANSI.sub("", b"".join(chunks).decode("utf-8")).replace("\r", "")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n"), status
+
+
+def _session(home: Path, cwd: Path, steps: list[str], env: dict[str, str], width: int) -> str:
+    """Each step is a shell command line, shown as typed (a backslash-newline continues it).
+
+    A step that starts with ``!`` is meant to fail: its exit status is shown. Any other
+    step that fails stops the documentation build with its output.
+    """
+    out = []
+    for step in steps:
+        expect_failure = step.startswith("!")
+        shown = step.removeprefix("!")
+        text, status = _run_on_terminal(shown.replace("\\\n", " "), env, cwd, width)
+        text = text.replace(str(home), "~")
+        if status != 0 and not expect_failure:
+            raise RuntimeError(f"{shown!r} failed with exit status {status}:\n{text}")
+        if status == 0 and expect_failure:
+            raise RuntimeError(f"{shown!r} was meant to fail and did not:\n{text}")
+        out.append(f"$ {shown}")
+        if text:
+            out.append(text)
+        if status != 0:
+            out.append(f"(exit status {status})")
+    return "\n".join(out) + "\n"
+
+
+def transcript(steps: list[str], *, lang: str = "sv", width: int = 80) -> str:
+    """A session from ``bostad init`` on: a new home folder, database and config."""
+    home = _make_home("bostad-doc-")
+    try:
+        env = _screen_environment(home, lang, width)
+        return _session(home, home, steps, env, width)
+    finally:
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _pristine_demo() -> Path:
+    """The demo, made once per process (it writes a month of letters)."""
+    if "demo" not in _demo_cache:
+        import atexit
+        import shutil
+
+        home = _make_home("bostad-demo-")
+        atexit.register(shutil.rmtree, home, True)
+        env = _screen_environment(home, "sv", 80)
+        command = f"bostad demo --out demo --as-of {DEMO_DAY}"
+        text, status = _run_on_terminal(command, env, home, 80)
+        if status != 0:
+            raise RuntimeError(f"{command} failed with exit status {status}:\n{text}")
+        _demo_cache["demo"] = home / "demo"
+    return _demo_cache["demo"]
+
+
+def demo_transcript(steps: list[str], *, lang: str = "sv", width: int = 80) -> str:
+    """A session on a fresh copy of the demo database (made with ``--as-of DEMO_DAY``).
+
+    The copy is the demo as made, whatever other blocks did to theirs, so each block's
+    screens are the same whichever files cog is given. ``$BOSTAD_DB`` and
+    ``$BOSTAD_CONFIG`` name the copy; the session runs in its folder.
+    """
+    import shutil
+
+    pristine = _pristine_demo()
+    home = _make_home("bostad-doc-")
+    try:
+        work = home / "bostad"
+        shutil.copytree(pristine, work)
+        env = _screen_environment(home, lang, width)
+        env["BOSTAD_DB"] = str(work / "bostad.sqlite")
+        env["BOSTAD_CONFIG"] = str(work / "config.toml")
+        return _session(home, work, steps, env, width)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def console(text: str) -> str:
+    """A transcript as a Markdown code block."""
+    return f"```console\n{text}```\n"
 
 
 def main(argv: list[str]) -> int:
