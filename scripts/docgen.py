@@ -397,12 +397,40 @@ def _make_home(prefix: str) -> Path:
     """A temporary home folder with a ``bostad`` that runs this checkout's code."""
     import tempfile
 
-    home = Path(tempfile.mkdtemp(prefix=prefix))
+    # Always the same length ("/tmp/" + prefix + 8 random characters): a path in a table
+    # is cut to the column's width, so its length decides what the screen shows.
+    home = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
     (home / "bin").mkdir()
+    (home / "bin" / "bostad.py").write_text(_LAUNCHER, "utf-8")
     launcher = home / "bin" / "bostad"
-    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m bostadcli "$@"\n', "utf-8")
+    launcher.write_text(
+        f'#!/bin/sh\nexec "{sys.executable}" "{home}/bin/bostad.py" "$@"\n', "utf-8"
+    )
     launcher.chmod(0o755)
     return home
+
+
+# The screens must not depend on the day they are made. To check that, run cog with
+# DOCGEN_PRETEND_TODAY=YYYY-MM-DD: the program then takes that day as the machine's date
+# (for what it judges on the real date) and for the timestamps it records.
+_LAUNCHER = """\
+import datetime
+import os
+import sys
+
+day = os.environ.get("DOCGEN_PRETEND_TODAY")
+if day:
+    import bostadcli.dates
+    import bostadcli.db
+
+    today = datetime.date.fromisoformat(day)
+    bostadcli.dates.real_today = lambda: today
+    bostadcli.db.now_utc = lambda: day + "T12:00:00+00:00"
+sys.argv[0] = "bostad"
+from bostadcli.cli import main
+
+main()
+"""
 
 
 def _run_on_terminal(command: str, env: dict[str, str], cwd: Path, width: int) -> tuple[str, int]:
@@ -442,6 +470,21 @@ def _run_on_terminal(command: str, env: dict[str, str], cwd: Path, width: int) -
     return "\n".join(lines).strip("\n"), status
 
 
+def _home_as_tilde(line: str, home: str) -> str:
+    """The temporary home folder shown as ``~``, as a shell prompt shows it.
+
+    In a table row the cell keeps its width (the characters taken out are put back as
+    spaces before the cell's border), so the columns stay in line.
+    """
+    while home in line:
+        at = line.index(home)
+        line = line[:at] + "~" + line[at + len(home) :]
+        border = line.find("│", at)
+        if border != -1:
+            line = line[:border] + " " * (len(home) - 1) + line[border:]
+    return line
+
+
 def _session(home: Path, cwd: Path, steps: list[str], env: dict[str, str], width: int) -> str:
     """Each step is a shell command line, shown as typed (a backslash-newline continues it).
 
@@ -453,7 +496,7 @@ def _session(home: Path, cwd: Path, steps: list[str], env: dict[str, str], width
         expect_failure = step.startswith("!")
         shown = step.removeprefix("!")
         text, status = _run_on_terminal(shown.replace("\\\n", " "), env, cwd, width)
-        text = text.replace(str(home), "~")
+        text = "\n".join(_home_as_tilde(line, str(home)) for line in text.split("\n"))
         if status != 0 and not expect_failure:
             raise RuntimeError(f"{shown!r} failed with exit status {status}:\n{text}")
         if status == 0 and expect_failure:
@@ -495,26 +538,36 @@ def _pristine_demo() -> Path:
     return _demo_cache["demo"]
 
 
-def demo_transcript(steps: list[str], *, lang: str = "sv", width: int = 80) -> str:
-    """A session on a fresh copy of the demo database (made with ``--as-of DEMO_DAY``).
+class DemoSession:
+    """A fresh copy of the demo database (made with ``--as-of DEMO_DAY``) to run on.
 
-    The copy is the demo as made, whatever other blocks did to theirs, so each block's
-    screens are the same whichever files cog is given. ``$BOSTAD_DB`` and
-    ``$BOSTAD_CONFIG`` name the copy; the session runs in its folder.
+    The copy is the demo as made, whatever other pages did to theirs, so a page's screens
+    are the same whichever files cog is given. A page makes one session and runs its
+    steps in it block by block, so a case opened in one block is there in the next.
+    ``$BOSTAD_DB`` and ``$BOSTAD_CONFIG`` name the copy; the steps run in its folder.
     """
-    import shutil
 
-    pristine = _pristine_demo()
-    home = _make_home("bostad-doc-")
-    try:
-        work = home / "bostad"
-        shutil.copytree(pristine, work)
-        env = _screen_environment(home, lang, width)
-        env["BOSTAD_DB"] = str(work / "bostad.sqlite")
-        env["BOSTAD_CONFIG"] = str(work / "config.toml")
-        return _session(home, work, steps, env, width)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+    def __init__(self, *, lang: str = "sv") -> None:
+        import atexit
+        import shutil
+
+        pristine = _pristine_demo()
+        self.home = _make_home("bostad-doc-")
+        atexit.register(shutil.rmtree, self.home, True)
+        self.work = self.home / "bostad"
+        shutil.copytree(pristine, self.work)
+        self.lang = lang
+
+    def run(self, steps: list[str], *, width: int = 80) -> str:
+        env = _screen_environment(self.home, self.lang, width)
+        env["BOSTAD_DB"] = str(self.work / "bostad.sqlite")
+        env["BOSTAD_CONFIG"] = str(self.work / "config.toml")
+        return _session(self.home, self.work, steps, env, width)
+
+
+def demo_transcript(steps: list[str], *, lang: str = "sv", width: int = 80) -> str:
+    """A session on a fresh copy of the demo database (see ``DemoSession``)."""
+    return DemoSession(lang=lang).run(steps, width=width)
 
 
 def console(text: str) -> str:
