@@ -1,10 +1,11 @@
-"""Documentation generated from the code, for cog: the command reference and the schema.
+"""Documentation generated from the code, for cog: the command reference, the schema and
+the terminal screens shown in the README and the guides.
 
 The Markdown files call these functions from ``[[[cog`` blocks, and CI runs
 ``cog --check`` on them, so the documentation cannot drift from the program. After a
-change to a command, a help text, the Swedish catalog or a migration:
+change to a command, a help text, a screen, the Swedish catalog or a migration:
 
-    cog -r README.md docs/cli-reference.md docs/cli-reference.sv.md
+    cog -r README.md docs/*.md docs/sv/*.md docs/sv/*/*.md
 
 ``cli_reference(lang)`` renders every command's ``--help`` as plain text. Help texts are
 translated when the command modules are imported, so each language is rendered in a
@@ -14,6 +15,12 @@ on every machine.
 
 ``database_schema()`` applies the migrations to an in-memory database one at a time and
 describes what each added, then every table and view as the last one leaves them.
+
+``transcript(steps)`` and ``demo_transcript(steps)`` run real commands, each in a process
+of its own on a pseudo-terminal of a fixed width (as a caseworker's terminal shows them,
+colours removed), against a new empty database or a fresh copy of the demo database
+(``bostad demo --as-of DEMO_DAY``), and return the session as text. Every command gives
+its own ``--as-of``, so the screens are the same whenever they are made.
 """
 
 from __future__ import annotations
@@ -351,6 +358,221 @@ def _view_section(db: Database, view: str, migration: str | None) -> list[str]:
         "```",
         "",
     ]
+
+
+# --- terminal screens ------------------------------------------------------------------
+
+# The demo's day: its cases, deadlines and letters are dated from it.
+DEMO_DAY = "2026-11-16"
+
+# Colour, bold and cursor sequences that Rich writes to a terminal.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+_demo_cache: dict[str, Path] = {}
+
+
+def _screen_environment(home: Path, lang: str, width: int) -> dict[str, str]:
+    """A clean environment: the language, the width, no colour, a home of its own."""
+    env = _help_environment(lang)
+    for key in [k for k in env if k.startswith("XDG_")]:
+        del env[key]
+    env.pop("NO_COLOR", None)
+    env.pop("_TYPER_FORCE_DISABLE_TERMINAL", None)
+    env.update(
+        {
+            "HOME": str(home),
+            "PATH": os.pathsep.join((str(home / "bin"), env.get("PATH", os.defpath))),
+            "NO_COLOR": "1",
+            "TERM": "dumb",
+            "COLUMNS": str(width),
+            "LINES": "50",
+            "PYTHONUNBUFFERED": "1",
+            "TZ": "Europe/Stockholm",
+        }
+    )
+    return env
+
+
+def _make_home(prefix: str) -> Path:
+    """A temporary home folder with a ``bostad`` that runs this checkout's code."""
+    import tempfile
+
+    # Always the same length ("/tmp/" + prefix + 8 random characters): a path in a table
+    # is cut to the column's width, so its length decides what the screen shows.
+    home = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    (home / "bin").mkdir()
+    (home / "bin" / "bostad.py").write_text(_LAUNCHER, "utf-8")
+    launcher = home / "bin" / "bostad"
+    launcher.write_text(
+        f'#!/bin/sh\nexec "{sys.executable}" "{home}/bin/bostad.py" "$@"\n', "utf-8"
+    )
+    launcher.chmod(0o755)
+    return home
+
+
+# The screens must not depend on the day they are made. To check that, run cog with
+# DOCGEN_PRETEND_TODAY=YYYY-MM-DD: the program then takes that day as the machine's date
+# (for what it judges on the real date) and for the timestamps it records.
+_LAUNCHER = """\
+import datetime
+import os
+import sys
+
+day = os.environ.get("DOCGEN_PRETEND_TODAY")
+if day:
+    import bostadcli.dates
+    import bostadcli.db
+
+    today = datetime.date.fromisoformat(day)
+    bostadcli.dates.real_today = lambda: today
+    bostadcli.db.now_utc = lambda: day + "T12:00:00+00:00"
+sys.argv[0] = "bostad"
+from bostadcli.cli import main
+
+main()
+"""
+
+
+def _run_on_terminal(command: str, env: dict[str, str], cwd: Path, width: int) -> tuple[str, int]:
+    """Run a shell command with stdout and stderr on a pseudo-terminal WIDTH columns wide."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.ONLCR  # no carriage returns added to the output
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    process = subprocess.Popen(
+        ["/bin/sh", "-c", command],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=cwd,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closes when the last writer has gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    status = process.wait()
+    text = _ANSI.sub("", b"".join(chunks).decode("utf-8")).replace("\r", "")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n"), status
+
+
+def _home_as_tilde(line: str, home: str) -> str:
+    """The temporary home folder shown as ``~``, as a shell prompt shows it.
+
+    In a table row the cell keeps its width (the characters taken out are put back as
+    spaces before the cell's border), so the columns stay in line.
+    """
+    while home in line:
+        at = line.index(home)
+        line = line[:at] + "~" + line[at + len(home) :]
+        border = line.find("│", at)
+        if border != -1:
+            line = line[:border] + " " * (len(home) - 1) + line[border:]
+    return line
+
+
+def _session(home: Path, cwd: Path, steps: list[str], env: dict[str, str], width: int) -> str:
+    """Each step is a shell command line, shown as typed (a backslash-newline continues it).
+
+    A step that starts with ``!`` is meant to fail: its exit status is shown. Any other
+    step that fails stops the documentation build with its output.
+    """
+    out = []
+    for step in steps:
+        expect_failure = step.startswith("!")
+        shown = step.removeprefix("!")
+        text, status = _run_on_terminal(shown.replace("\\\n", " "), env, cwd, width)
+        text = "\n".join(_home_as_tilde(line, str(home)) for line in text.split("\n"))
+        if status != 0 and not expect_failure:
+            raise RuntimeError(f"{shown!r} failed with exit status {status}:\n{text}")
+        if status == 0 and expect_failure:
+            raise RuntimeError(f"{shown!r} was meant to fail and did not:\n{text}")
+        out.append(f"$ {shown}")
+        if text:
+            out.append(text)
+        if status != 0:
+            out.append(f"(exit status {status})")
+    return "\n".join(out) + "\n"
+
+
+def transcript(steps: list[str], *, lang: str = "sv", width: int = 80) -> str:
+    """A session from ``bostad init`` on: a new home folder, database and config."""
+    home = _make_home("bostad-doc-")
+    try:
+        env = _screen_environment(home, lang, width)
+        return _session(home, home, steps, env, width)
+    finally:
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _pristine_demo() -> Path:
+    """The demo, made once per process (it writes a month of letters)."""
+    if "demo" not in _demo_cache:
+        import atexit
+        import shutil
+
+        home = _make_home("bostad-demo-")
+        atexit.register(shutil.rmtree, home, True)
+        env = _screen_environment(home, "sv", 80)
+        command = f"bostad demo --out demo --as-of {DEMO_DAY}"
+        text, status = _run_on_terminal(command, env, home, 80)
+        if status != 0:
+            raise RuntimeError(f"{command} failed with exit status {status}:\n{text}")
+        _demo_cache["demo"] = home / "demo"
+    return _demo_cache["demo"]
+
+
+class DemoSession:
+    """A fresh copy of the demo database (made with ``--as-of DEMO_DAY``) to run on.
+
+    The copy is the demo as made, whatever other pages did to theirs, so a page's screens
+    are the same whichever files cog is given. A page makes one session and runs its
+    steps in it block by block, so a case opened in one block is there in the next.
+    ``$BOSTAD_DB`` and ``$BOSTAD_CONFIG`` name the copy; the steps run in its folder.
+    """
+
+    def __init__(self, *, lang: str = "sv") -> None:
+        import atexit
+        import shutil
+
+        pristine = _pristine_demo()
+        self.home = _make_home("bostad-doc-")
+        atexit.register(shutil.rmtree, self.home, True)
+        self.work = self.home / "bostad"
+        shutil.copytree(pristine, self.work)
+        self.lang = lang
+
+    def run(self, steps: list[str], *, width: int = 80) -> str:
+        env = _screen_environment(self.home, self.lang, width)
+        env["BOSTAD_DB"] = str(self.work / "bostad.sqlite")
+        env["BOSTAD_CONFIG"] = str(self.work / "config.toml")
+        return _session(self.home, self.work, steps, env, width)
+
+
+def demo_transcript(steps: list[str], *, lang: str = "sv", width: int = 80) -> str:
+    """A session on a fresh copy of the demo database (see ``DemoSession``)."""
+    return DemoSession(lang=lang).run(steps, width=width)
+
+
+def console(text: str) -> str:
+    """A transcript as a Markdown code block."""
+    return f"```console\n{text}```\n"
 
 
 def main(argv: list[str]) -> int:

@@ -156,8 +156,8 @@ def test_export_schema_matches_the_documentation(db_path: Path) -> None:
 
     result = bostad(db_path, "export", "schema")
     assert result.stdout.strip() == schema_markdown().strip()
-    docs = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert schema_markdown().strip() in docs, "update the README from: bostad export schema"
+    docs = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    assert schema_markdown().strip() in docs, "update docs/exports.md: cog -r docs/exports.md"
 
 
 def test_household_moves_between_installations(db_path: Path, tmp_path: Path) -> None:
