@@ -248,8 +248,8 @@ def add(
         city=city,
         landlord=landlord,
         contract_number=contract,
-        rent=money(rent, field="--rent"),  # type: ignore[arg-type]
-        arrears=money(arrears, field="--arrears") or money("0", field="--arrears"),  # type: ignore[arg-type]
+        rent=money(rent, field="--rent"),
+        arrears=money(arrears, field="--arrears") or money("0", field="--arrears"),
         reasons=[r.value for r in reason or []],
         source=(source or Source.landlord).value,
         housing_situation=(situation or HousingSituation.tenancy_at_risk).value,
@@ -276,7 +276,7 @@ def add(
         if co_tenant_identity_level
         else None,
         tenancy_type=tenancy.value if tenancy else None,
-        housing_allowance=money(housing_allowance, field="--housing-allowance"),  # type: ignore[arg-type]
+        housing_allowance=money(housing_allowance, field="--housing-allowance"),
     )
     ref = add_household(
         app_state.database(),

@@ -204,7 +204,7 @@ def add(
             terminated_on=optional_date(terminated, field="--terminated"),
             served_on=optional_date(served, field="--served"),
             service_method=service_method.value if service_method else None,
-            amount=money(amount, field="--amount"),  # type: ignore[arg-type]
+            amount=money(amount, field="--amount"),
             eviction_at=eviction_at,
             enforcement_case=case_number,
             note=note,

@@ -115,14 +115,14 @@ def create(
         raise UsageError(_("give either --installment or --months (one of them)"))
     app_state = state(ctx)
     new = NewPlan(
-        debt=money(debt, field="--debt", allow_zero=False),  # type: ignore[arg-type]
-        installment=money(installment, field="--installment", allow_zero=False),  # type: ignore[arg-type]
+        debt=money(debt, field="--debt", allow_zero=False),
+        installment=money(installment, field="--installment", allow_zero=False),
         months=months,
         start=parse_month(start, field="--start") if start else None,
         due=due,
         first_due=optional_date(first_due, field="--first-due"),
         whole_kronor=not ore,
-        income=money(income, field="--income"),  # type: ignore[arg-type]
+        income=money(income, field="--income"),
         replaces=replaces,
         note=note,
     )
@@ -233,7 +233,7 @@ def pay(
     result = record_payment(
         state(ctx).database(),
         plan,
-        amount=money(amount, field="--amount", allow_zero=False),  # type: ignore[arg-type]
+        amount=money(amount, field="--amount", allow_zero=False),
         paid_on=optional_date(on, field="--date") or today,
         as_of=today,
         allow_overpay=allow_overpay,

@@ -242,16 +242,16 @@ def add(
         end_on=optional_date(end, field="--end"),
         note=note,
         landlord=landlord,
-        cap=money(cap, field="--cap"),  # type: ignore[arg-type]
+        cap=money(cap, field="--cap"),
         cap_months=cap_months,
-        claimed=money(claimed, field="--claimed"),  # type: ignore[arg-type]
-        reclaimed=money(reclaimed, field="--reclaimed"),  # type: ignore[arg-type]
+        claimed=money(claimed, field="--claimed"),
+        reclaimed=money(reclaimed, field="--reclaimed"),
         granted_on=optional_date(granted, field="--granted"),
         flat_offered=flat,
         place=place,
         nights_from=optional_date(nights_from, field="--nights-from"),
         nights_to=optional_date(nights_to, field="--nights-to"),
-        cost=money(cost, field="--cost"),  # type: ignore[arg-type]
+        cost=money(cost, field="--cost"),
         cost_granted=cost_granted,
         support_person=support_person,
     )

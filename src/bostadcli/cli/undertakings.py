@@ -107,7 +107,7 @@ def add(
             covers=covers,
             decided_by=decided_by,
             landlord=landlord,
-            amount=money(amount, field="--amount"),  # type: ignore[arg-type]
+            amount=money(amount, field="--amount"),
             notice_id=notice,
             note=note,
         ),
