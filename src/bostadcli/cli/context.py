@@ -49,7 +49,7 @@ class AppState:
             self._db = open_database(path, create=create)
             set_actor(self._db, command=self.command)
             if str(path) != MEMORY:
-                from bostadcli.setup import apply_sharing, sharing_problem
+                from bostadcli.database_file import apply_sharing, sharing_problem
 
                 # A shared caseload: this command's files are the group's too.
                 problem = sharing_problem(path, apply_sharing(self._db, path))
