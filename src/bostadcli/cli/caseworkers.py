@@ -7,7 +7,7 @@ import typer
 from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _, ngettext
 
 app = typer.Typer(no_args_is_help=True)

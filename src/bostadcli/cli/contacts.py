@@ -7,10 +7,18 @@ import typer
 from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import contact_kind_text
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
-from bostadcli.vocab import ContactKind, ContactStatus, ReferralTarget
+from bostadcli.vocab import ContactKind, ContactStatus, ReferralTarget, label
+
+
+def contact_kind_text(kind: str, row: dict[str, Any]) -> str:
+    """'phone call', or 'referral → debt counselling'; a code from a newer version as is."""
+    text = label(ContactKind, kind) if kind in ContactKind.__members__ else kind
+    if row.get("referral_to"):
+        text += " → " + label(ReferralTarget, str(row["referral_to"]))
+    return text
+
 
 app = typer.Typer(no_args_is_help=True)
 

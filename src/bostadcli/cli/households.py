@@ -18,7 +18,7 @@ from bostadcli.cli.options import (
     whole,
 )
 from bostadcli.cli.output import Column, Format, emit, write_document
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.screen import changed_fields
 from bostadcli.errors import UsageError
 from bostadcli.i18n import _
 from bostadcli.vocab import (
@@ -336,7 +336,7 @@ def list_(
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
 ) -> None:
-    from bostadcli.cli.views import household_columns
+    from bostadcli.cli.views.households import household_columns
     from bostadcli.households import list_households
 
     db = state(ctx).database()
@@ -386,7 +386,7 @@ def show(
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
 ) -> None:
-    from bostadcli.cli.views import print_household
+    from bostadcli.cli.views.households import print_household
     from bostadcli.households import show_household
     from bostadcli.search import resolve_case
 

@@ -7,7 +7,7 @@ import typer
 from bostadcli.cli.context import optional_date, state
 from bostadcli.cli.options import FormatOpt
 from bostadcli.cli.output import Column, Format, emit, write_document
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _
 from bostadcli.vocab import LandlordKind, label
 

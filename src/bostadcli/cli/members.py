@@ -6,7 +6,7 @@ import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, ReasonOpt, RefArg, pnr_option, whole
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import IdentityLevel, Role

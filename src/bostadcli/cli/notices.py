@@ -1,6 +1,6 @@
 """bostad notice add|list|edit|void."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -8,10 +8,66 @@ from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import changed_fields, days_text, notice_warnings, recovery_text
+from bostadcli.cli.screen import changed_fields, days_text
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import DecisionBy, NoticeKind, Reason, ServiceMethod, label
+
+
+def recovery_text(notice: dict[str, Any]) -> str:
+    """A recovery period that has not started, in words: which date it waits for."""
+    missing = notice.get("recovery_missing") or []
+    if not missing:
+        return ""
+    if len(missing) == 2:
+        return _("not started: no service date, and no record that social services was notified")
+    if missing[0] == "served_on":
+        return _("not started: the tenant has not been served")
+    return _("not started: no record that social services was notified")
+
+
+def notice_warnings(notice: dict[str, Any]) -> list[str]:
+    """What a caseworker must know about a notice as recorded: a termination that may be
+    barred (jordabalken 12 kap. 42 § 3 st), a decision after which paying is too late."""
+    out = []
+    if notice.get("barred_risk") == "no_warning":
+        out.append(
+            _(
+                "no warning to correct (rättelseanmaning) is recorded on this ground before the"
+                " termination: the termination may be barred (12 kap. 42 § 3 st), unless it is"
+                " especially serious (--especially-serious --copy-received DATE)"
+            )
+        )
+    elif notice.get("barred_risk") == "warning_not_notified":
+        out.append(
+            _(
+                "no record that social services was notified of the warning: the termination"
+                " may be barred (12 kap. 25 a §, 42 § 3 st)"
+            )
+        )
+    if notice.get("kind") == "decision":
+        out.append(decision_text())
+    return out
+
+
+def step_text(notice: dict[str, Any]) -> str:
+    """One of Kronofogden's steps: its day, the day a decision became final, the case."""
+    text = notice["step_on"] or ""
+    if notice.get("decision_by"):
+        text += ", " + label(DecisionBy, notice["decision_by"])
+    if notice.get("final_on"):
+        text += ", " + _("final {date}").format(date=notice["final_on"])
+    if notice.get("enforcement_case"):
+        text += ", " + _("case {number}").format(number=notice["enforcement_case"])
+    return text
+
+
+def decision_text() -> str:
+    return _(
+        "after a decision to evict, paying the debt no longer restores the lease: only a new"
+        " agreement with the landlord does"
+    )
+
 
 app = typer.Typer(no_args_is_help=True)
 

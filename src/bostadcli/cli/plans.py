@@ -106,7 +106,7 @@ def create(
     fmt: DocFormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.cli.views import report_new_plan
+    from bostadcli.cli.views.plans import report_new_plan
     from bostadcli.dates import parse_month
     from bostadcli.errors import UsageError
     from bostadcli.plans import NewPlan, create_plan
@@ -149,7 +149,7 @@ def create(
 def show(
     ctx: typer.Context, plan: PlanArg, fmt: DocFormatOpt = Format.table, as_of_: AsOfOpt = None
 ) -> None:
-    from bostadcli.cli.views import print_plan
+    from bostadcli.cli.views.plans import print_plan
     from bostadcli.plans import show_plan
 
     config = state(ctx).config()
@@ -190,7 +190,7 @@ def list_(
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.cli.views import plan_columns
+    from bostadcli.cli.views.plans import plan_columns
     from bostadcli.plans import list_plans
 
     found = list_plans(
@@ -264,7 +264,7 @@ def pay(
     ),
 )
 def check(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt = None) -> None:
-    from bostadcli.cli.views import plan_columns
+    from bostadcli.cli.views.plans import plan_columns
     from bostadcli.plans import check_plans
 
     app_state = state(ctx)

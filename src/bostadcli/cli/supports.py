@@ -9,7 +9,7 @@ from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
 from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg, whole
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.screen import changed_fields
 from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.i18n import _, ngettext
 from bostadcli.validate import ROW_ID_MAX
