@@ -1,8 +1,10 @@
 """Options shared by several commands, as Annotated aliases."""
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +21,45 @@ def standard_output_dash(value: Path | None) -> Path | None:
     if value is not None and value.parts == ("-",):
         return None
     return value
+
+
+def out_option(help: str) -> Any:
+    """The ``--out FILE|-`` option (``-o``) in its one form, with the command's own help:
+    ``OutOpt = Annotated[Path | None, out_option(_("Write to ..."))]``. ``-`` and no
+    ``--out`` both mean standard output; ``out_target`` opens what it names."""
+    return typer.Option(
+        "--out",
+        "-o",
+        metavar=_("FILE|-"),
+        help=help,
+        show_default=False,
+        callback=standard_output_dash,
+    )
+
+
+@contextmanager
+def out_target(
+    path: Path | None,
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
+    utf8_stdout: bool = False,
+) -> Iterator[IO[str]]:
+    """What ``--out`` names, open for writing text: standard output, or a new owner-only
+    file that appears whole or not at all (``files.private_output``), refused when it
+    exists without ``--force`` or is one of the ``protect``ed files (the database's).
+    ``utf8_stdout`` switches standard output to UTF-8 first, for data that must be."""
+    if path is None:
+        if utf8_stdout and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure = getattr(sys.stdout, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8")
+        yield sys.stdout
+        return
+    from bostadcli.files import private_output
+
+    with private_output(path, field="--out", force=force, protect=protect) as fh:
+        yield fh
 
 
 FormatOpt = Annotated[
