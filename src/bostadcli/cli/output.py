@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from bostadcli.tabular import (
+    TEXT_FORMATS,
     Column,
     data_fields,
     format_ore,
@@ -42,10 +43,10 @@ __all__ = [
 
 
 class Format(StrEnum):
+    """A listing's --format: a table for a terminal, or a text format the core writes."""
+
     table = "table"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
+    csv, json, jsonl = TEXT_FORMATS
 
 
 def write_document(data: Any, out: IO[str] | None = None) -> None:

@@ -10,6 +10,7 @@ from bostadcli.cli.context import state
 from bostadcli.cli.options import FormatOpt
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _, ngettext
+from bostadcli.templating import FORMATS
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -29,8 +30,9 @@ KIND_HELP = _("outreach, meeting, base, …; outreach.en for the English version
 
 
 class TemplateFormat(StrEnum):
-    html = "html"
-    txt = "txt"
+    """The versions a template comes in (``templating.FORMATS``)."""
+
+    html, txt = FORMATS
 
 
 def user_dir(ctx: typer.Context, explicit: Path | None) -> Path | None:
