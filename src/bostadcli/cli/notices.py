@@ -6,7 +6,15 @@ import typer
 
 from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseArg,
+    CaseFilterArg,
+    FormatOpt,
+    NoteOpt,
+    ReasonOpt,
+    whole,
+)
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.screen import changed_fields, days_text
 from bostadcli.i18n import _
@@ -174,6 +182,58 @@ def _columns() -> list[Column]:
     ]
 
 
+# The options of 'add'.
+KindOpt = Annotated[NoticeKind, typer.Option("--kind", help=_("What kind of notice."))]
+GroundOpt = Annotated[
+    Reason | None,
+    typer.Option("--ground", help=_("Ground (for a termination, default: unpaid rent).")),
+]
+CorrectByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--correct-by",
+        metavar=_("YYYY-MM-DD"),
+        help=_("A warning: the day the tenant must have corrected it by."),
+    ),
+]
+EspeciallySeriousOpt = Annotated[
+    bool,
+    typer.Option(
+        "--especially-serious",
+        help=_(
+            "A termination without a warning because the matter is especially serious"
+            " (needs --copy-received)."
+        ),
+    ),
+]
+CopyReceivedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--copy-received",
+        metavar=_("YYYY-MM-DD"),
+        help=_("The day social services received the copy of the termination."),
+    ),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar=_("YYYY-MM-DD"),
+        help=_("Kronofogden's steps: the day of the application, decision or request."),
+    ),
+]
+DecisionByOpt = Annotated[
+    DecisionBy | None,
+    typer.Option("--decision-by", help=_("A decision: who gave it (default: enforcement).")),
+]
+FinalOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--final", metavar=_("YYYY-MM-DD"), help=_("A decision: the day it became final.")
+    ),
+]
+
+
 @app.command(
     "add",
     help=_(
@@ -187,12 +247,9 @@ def _columns() -> list[Column]:
 )
 def add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))],
-    kind: Annotated[NoticeKind, typer.Option("--kind", help=_("What kind of notice."))],
-    ground: Annotated[
-        Reason | None,
-        typer.Option("--ground", help=_("Ground (for a termination, default: unpaid rent).")),
-    ] = None,
+    ref: CaseArg,
+    kind: KindOpt,
+    ground: GroundOpt = None,
     served: ServedOpt = None,
     notified: NotifiedOpt = None,
     terminated: TerminatedOpt = None,
@@ -201,51 +258,13 @@ def add(
     eviction_at: EvictionAtOpt = None,
     confirm_non_working_day: ConfirmNonWorkingDayOpt = False,
     case_number: CaseNumberOpt = None,
-    correct_by: Annotated[
-        str | None,
-        typer.Option(
-            "--correct-by",
-            metavar=_("YYYY-MM-DD"),
-            help=_("A warning: the day the tenant must have corrected it by."),
-        ),
-    ] = None,
-    especially_serious: Annotated[
-        bool,
-        typer.Option(
-            "--especially-serious",
-            help=_(
-                "A termination without a warning because the matter is especially serious"
-                " (needs --copy-received)."
-            ),
-        ),
-    ] = False,
-    copy_received: Annotated[
-        str | None,
-        typer.Option(
-            "--copy-received",
-            metavar=_("YYYY-MM-DD"),
-            help=_("The day social services received the copy of the termination."),
-        ),
-    ] = None,
-    step_on: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            metavar=_("YYYY-MM-DD"),
-            help=_("Kronofogden's steps: the day of the application, decision or request."),
-        ),
-    ] = None,
-    decision_by: Annotated[
-        DecisionBy | None,
-        typer.Option("--decision-by", help=_("A decision: who gave it (default: enforcement).")),
-    ] = None,
-    final: Annotated[
-        str | None,
-        typer.Option(
-            "--final", metavar=_("YYYY-MM-DD"), help=_("A decision: the day it became final.")
-        ),
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    correct_by: CorrectByOpt = None,
+    especially_serious: EspeciallySeriousOpt = False,
+    copy_received: CopyReceivedOpt = None,
+    step_on: DateOpt = None,
+    decision_by: DecisionByOpt = None,
+    final: FinalOpt = None,
+    note: NoteOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.notices import NewNotice, add_notice
@@ -305,7 +324,7 @@ def add(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
+    ref: CaseFilterArg = None,
     upcoming: Annotated[
         int | None,
         typer.Option(
@@ -360,7 +379,7 @@ def edit(
     amount: AmountOpt = None,
     eviction_at: EvictionAtOpt = None,
     case_number: CaseNumberOpt = None,
-    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    note: NoteOpt = None,
     confirm_non_working_day: ConfirmNonWorkingDayOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:

@@ -3,13 +3,16 @@
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from bostadcli.cli.output import Format
+from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.i18n import _
+from bostadcli.vocab import IdentityLevel
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -174,3 +177,59 @@ def pnr_option(value: str | None, *, field: str) -> str | None:
     if not text:
         raise InvalidInput(field, "-", _("no personnummer on standard input"))
     return text
+
+
+class StatusFilter(StrEnum):
+    """Which cases a listing or a search takes (``--status``)."""
+
+    open = "open"
+    closed = "closed"
+    all = "all"
+
+
+StatusOpt = Annotated[
+    StatusFilter, typer.Option("--status", metavar="open|closed|all", help=_("Which cases."))
+]
+ShowFormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help=_("table, or json for everything."))
+]
+CaseArg = Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))]
+CaseFilterArg = Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))]
+HouseholdFilterOpt = Annotated[
+    str | None, typer.Option("--household", metavar=_("REF"), help=_("Only this case."))
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", metavar=_("YYYY-MM-DD"), help=_("From this date.")),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date (default: today).")),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        metavar=_("YEAR"),
+        help=_("The year (default: this year)."),
+        parser=whole("--year", low=MIN_YEAR, high=MAX_YEAR),
+    ),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
+StreetOpt = Annotated[str | None, typer.Option("--street", help=_("Street address."))]
+CityOpt = Annotated[str | None, typer.Option("--city", help=_("City."))]
+EmailAddressOpt = Annotated[str | None, typer.Option("--email", help=_("E-mail address."))]
+IdentityLevelOpt = Annotated[
+    IdentityLevel | None,
+    typer.Option(
+        "--identity-level",
+        help=_(
+            "For a samordningsnummer: how sure the identity is (confirmed = styrkt,"
+            " probable = sannolik, uncertain = osäker)."
+        ),
+        show_default=False,
+    ),
+]
+DuplicateReasonOpt = Annotated[
+    str | None, typer.Option("--reason", help=_("Why the duplicate is accepted."))
+]

@@ -35,6 +35,9 @@ class TemplateFormat(StrEnum):
     html, txt = FORMATS
 
 
+KindArg = Annotated[str, typer.Argument(metavar=_("KIND"), help=KIND_HELP)]
+
+
 def user_dir(ctx: typer.Context, explicit: Path | None) -> Path | None:
     """--templates / BOSTAD_TEMPLATES, else templates_dir from the config file."""
     from bostadcli.templating import user_templates_dir
@@ -104,7 +107,7 @@ def list_(
 )
 def show(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=KIND_HELP)],
+    kind: KindArg,
     fmt: Annotated[
         TemplateFormat, typer.Option("--format", "-f", help=_("The HTML or the text version."))
     ] = TemplateFormat.html,
@@ -125,7 +128,7 @@ def show(
     ),
 )
 def copy(
-    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=KIND_HELP)],
+    kind: KindArg,
     dest: Annotated[Path, typer.Argument(metavar=_("DIR"), help=_("The folder to copy into."))],
 ) -> None:
     from bostadcli.templating import copy_template

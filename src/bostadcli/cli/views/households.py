@@ -8,6 +8,7 @@ from bostadcli.cli.contacts import contact_kind_text
 from bostadcli.cli.notices import notice_warnings, recovery_text, step_text
 from bostadcli.cli.output import Column, deadline_style
 from bostadcli.cli.screen import bold, days_text, detail_grid, kr, plain_table
+from bostadcli.cli.supports import support_status_text
 from bostadcli.cli.views.plans import plan_state_text
 from bostadcli.i18n import _
 from bostadcli.vocab import (
@@ -276,11 +277,7 @@ def _records(case: dict[str, Any]) -> list[Any]:
                 esc(label(SupportKind, s["kind"])),
                 s["start_on"],
                 s["effective_end"] or "",
-                esc(
-                    {"planned": _("planned"), "active": _("active"), "ended": _("ended")}.get(
-                        s["status"], s["status"]
-                    )
-                ),
+                esc(support_status_text(s["status"])),
             )
         parts += ["", bold(_("Supports")), table]
     if case.get("letters"):
@@ -313,3 +310,55 @@ def print_household(case: dict[str, Any]) -> None:
     parts += _records(case)
     title = f"{case['ref']}  {esc(case['tenant'] or '')}"
     Console().print(Panel(Group(*parts), title=title, title_align="left"))
+
+
+def _history_status(code: str) -> str:
+    """The stable codes of history's status field, in words for the table."""
+    from bostadcli.vocab import PlanStatus
+
+    words = {
+        "voided": _("voided"),
+        "corrected": _("corrected"),
+        "correction": _("correction"),
+        "void": _("voided"),
+        "edit": _("edited"),
+        "correct": _("corrected"),
+        "allow_duplicate": _("duplicate allowed"),
+        "end_running": _("ended at closing"),
+        "keep_running": _("kept running at closing"),
+    }
+    if code in words:
+        return words[code]
+    if code in {s.value for s in PlanStatus}:
+        return PlanStatus(code).label
+    return code
+
+
+def _history_event(code: str) -> str:
+    words = {
+        "opened": _("opened"),
+        "closed": _("closed"),
+        "member": _("member"),
+        "notice": _("notice"),
+        "contact": _("contact"),
+        "plan": _("plan"),
+        "payment": _("payment"),
+        "support": _("support"),
+        "letter": _("letter"),
+        "correction": _("correction"),
+    }
+    return words.get(code, code)
+
+
+def history_columns() -> list[Column]:
+    """Columns of 'household history'."""
+    return [
+        Column("on", _("Date")),
+        Column("event", _("Event"), show=lambda v, r: _history_event(v)),
+        Column("table", _("Table"), in_table=False),
+        Column("record", _("No.")),
+        Column("text", _("What")),
+        Column("status", _("Status"), show=lambda v, r: _history_status(v)),
+        Column("by", _("Recorded by")),
+        Column("at", _("Recorded at"), in_table=False),
+    ]
