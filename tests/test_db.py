@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bostadcli.database_file import init_database, integrity_check, migration_status
 from bostadcli.db import next_counter, open_database, readable_by_others, rows, transaction
 from bostadcli.errors import BostadError, NotFound
 from bostadcli.migrations import migrations
-from bostadcli.setup import init_database, integrity_check, migration_status
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bostadcli.database_file import integrity_check
 from bostadcli.errors import Conflict, InvalidInput
 from bostadcli.households import (
     NewHousehold,
@@ -19,7 +20,6 @@ from bostadcli.households import (
     household_id,
     show_household,
 )
-from bostadcli.setup import integrity_check
 from conftest import Cli
 
 

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
+from bostadcli.database_file import integrity_check
 from bostadcli.db import open_database, rows
 from bostadcli.errors import Conflict, InvalidInput
 from bostadcli.households import NewHousehold, add_household, list_households
 from bostadcli.landlords import add_landlord, edit_landlord, find_landlord
-from bostadcli.setup import integrity_check
 from bostadcli.validate import name_key, normalise_name
 from conftest import Cli
 

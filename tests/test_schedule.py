@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from bostadcli.dates import add_months
 from bostadcli.errors import InvalidInput
 from bostadcli.money import Money
-from bostadcli.rules import PLAN_MAX_INSTALLMENTS
-from bostadcli.schedule import (
+from bostadcli.repayment_schedule import (
     DueRule,
     Schedule,
     allocate,
@@ -19,6 +18,7 @@ from bostadcli.schedule import (
     parse_due_rule,
     split_debt,
 )
+from bostadcli.rules import PLAN_MAX_INSTALLMENTS
 from bostadcli.workdays import is_working_day, last_working_day_before
 
 # Start months over decades, so Februaries, leap years, months that begin on a weekend

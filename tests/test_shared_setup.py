@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bostadcli.database_file import sharing_problem
 from bostadcli.files import share_with_group
-from bostadcli.setup import sharing_problem
 from conftest import Cli
 
 

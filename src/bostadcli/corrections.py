@@ -88,7 +88,7 @@ def void_payment(
     installment by installment, and whether the plan is still paid in full."""
     from bostadcli.plans import _log as plan_log
     from bostadcli.plans import _plan_row
-    from bostadcli.schedule import allocate
+    from bostadcli.repayment_schedule import allocate
 
     why = reason_text(reason)
     validate.row_id(payment_id, field="PAYMENT")

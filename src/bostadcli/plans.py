@@ -35,8 +35,8 @@ from bostadcli.households import household_id
 from bostadcli.i18n import _, ngettext
 from bostadcli.landlords import get_landlord
 from bostadcli.money import Money, format_money
+from bostadcli.repayment_schedule import DueRule, Schedule, allocate, build_schedule, parse_due_rule
 from bostadcli.rules import CASE_NUMBER_DIGITS, NORMALBELOPP, PART_TIME_CHILD_NORM_PERCENT
-from bostadcli.schedule import DueRule, Schedule, allocate, build_schedule, parse_due_rule
 from bostadcli.vocab import ContactKind, InstallmentStatus, PlanState, PlanStatus
 
 if TYPE_CHECKING:

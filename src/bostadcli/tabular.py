@@ -16,6 +16,9 @@ from datetime import date
 from enum import Enum
 from typing import IO, Any
 
+# The text formats the writers below stream (a listing's --format, beside "table").
+TEXT_FORMATS = ("csv", "json", "jsonl")
+
 
 @dataclass(frozen=True)
 class Column:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from enum import Enum, StrEnum
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from bostadcli.i18n import N_, _
 
@@ -31,9 +31,23 @@ def fold(text: str) -> str:
 
 
 class Vocab(StrEnum):
+    """A vocabulary: each member is its stable code and the words a person reads for it,
+    written ``name = "code", N_("label")`` and translated when shown (``.label``)."""
+
+    _value_: str
+    _label: str
+
+    # ``label`` is optional only so that ``Reason(code)``, the lookup of a member by its
+    # code, type-checks: every member is declared with its label.
+    def __new__(cls, code: str, label: str = "") -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member._label = label
+        return member
+
     @property
     def label(self) -> str:
-        return _(_LABELS[(type(self).__name__, self.value)])
+        return _(self._label)
 
     def __str__(self) -> str:
         return self.value
@@ -46,50 +60,59 @@ class Vocab(StrEnum):
 
 
 class CaseStatus(Vocab):
-    open = "open"
-    closed = "closed"
+    open = "open", N_("open")
+    closed = "closed", N_("closed")
 
 
 class LandlordKind(Vocab):
-    municipal = "municipal"
-    private = "private"
-    other = "other"
+    municipal = "municipal", N_("municipal housing company")
+    private = "private", N_("private landlord")
+    other = "other", N_("other landlord")
 
 
 class Reason(Vocab):
-    unpaid_rent = "unpaid_rent"
-    disturbance = "disturbance"
-    neglect = "neglect"
+    unpaid_rent = "unpaid_rent", N_("unpaid rent")
+    disturbance = "disturbance", N_("disturbance")
+    neglect = "neglect", N_("neglect of the flat")
     # Since lag 2024:313 (jordabalken 12 kap. 25 § 3 st, 42 § 1 st 12).
-    misconduct = "misconduct"
-    neighbourhood_crime = "neighbourhood_crime"
-    serious_crime = "serious_crime"
-    other = "other"
+    misconduct = "misconduct", N_("lack of good conduct")
+    neighbourhood_crime = "neighbourhood_crime", N_("crime harming the neighbourhood")
+    serious_crime = "serious_crime", N_("serious crime in the flat")
+    other = "other", N_("other reason")
 
 
 class Source(Vocab):
-    landlord = "landlord"
-    enforcement = "enforcement"
-    self_referral = "self_referral"
-    other_service = "other_service"
+    landlord = "landlord", N_("landlord's notice")
+    enforcement = "enforcement", N_("Kronofogden")
+    self_referral = "self_referral", N_("self-referral")
+    other_service = "other_service", N_("other service")
 
 
 class HousingSituation(Vocab):
     """Own tenancy at risk, or one of Socialstyrelsen's four homelessness situations."""
 
-    tenancy_at_risk = "tenancy_at_risk"
-    homeless_acute = "homeless_acute"
-    homeless_institution = "homeless_institution"
-    homeless_long_term = "homeless_long_term"
-    homeless_short_term = "homeless_short_term"
+    tenancy_at_risk = "tenancy_at_risk", N_("own tenancy at risk")
+    homeless_acute = "homeless_acute", N_("acute homelessness (situation 1)")
+    homeless_institution = (
+        "homeless_institution",
+        N_("leaving an institution without a home (situation 2)"),
+    )
+    homeless_long_term = (
+        "homeless_long_term",
+        N_("long-term municipal housing solution (situation 3)"),
+    )
+    homeless_short_term = (
+        "homeless_short_term",
+        N_("self-arranged short-term housing (situation 4)"),
+    )
 
 
 class Outcome(Vocab):
-    stays = "stays"
-    rehoused = "rehoused"
-    evicted = "evicted"
-    moved = "moved"
-    unknown = "unknown"
+    stays = "stays", N_("stays in the home")
+    rehoused = "rehoused", N_("rehoused")
+    evicted = "evicted", N_("evicted")
+    moved = "moved", N_("moved by own choice")
+    unknown = "unknown", N_("unknown")
 
 
 class Role(Vocab):
@@ -97,283 +120,160 @@ class Role(Vocab):
     tenant in a relationship (married, registered or cohabiting, sambo) without being on
     the lease; with a ``co_tenant`` or ``partner`` the living-cost norm is a couple's."""
 
-    tenant = "tenant"
-    co_tenant = "co_tenant"
-    partner = "partner"
-    adult = "adult"
-    child = "child"
+    tenant = "tenant", N_("tenant")
+    co_tenant = "co_tenant", N_("co-tenant")
+    partner = "partner", N_("partner (spouse or cohabitant)")
+    adult = "adult", N_("adult")
+    child = "child", N_("child")
 
 
 class IdentityLevel(Vocab):
     """How sure the identity behind a samordningsnummer is (lag 2022:1697): styrkt,
     sannolik, osäker."""
 
-    confirmed = "confirmed"
-    probable = "probable"
-    uncertain = "uncertain"
+    confirmed = "confirmed", N_("confirmed identity (styrkt)")
+    probable = "probable", N_("probable identity (sannolik)")
+    uncertain = "uncertain", N_("uncertain identity (osäker)")
 
 
 class TenancyType(Vocab):
     """What kind of contract the household lives on (the case's tenancy)."""
 
-    first_hand = "first_hand"
-    social_contract = "social_contract"
-    municipal_sublet = "municipal_sublet"
-    training_flat = "training_flat"
-    sublet = "sublet"
-    lodger = "lodger"
-    none = "none"
+    first_hand = "first_hand", N_("first-hand contract")
+    social_contract = "social_contract", N_("social contract")
+    municipal_sublet = "municipal_sublet", N_("municipal sublet")
+    training_flat = "training_flat", N_("training flat")
+    sublet = "sublet", N_("sublet")
+    lodger = "lodger", N_("lodger")
+    none = "none", N_("no contract")
 
 
 class NoticeKind(Vocab):
-    termination = "termination"
-    warning = "warning"
-    enforcement_application = "enforcement_application"
-    decision = "decision"
-    enforcement_request = "enforcement_request"
-    eviction = "eviction"
+    termination = "termination", N_("termination")
+    warning = "warning", N_("warning to correct")
+    enforcement_application = "enforcement_application", N_("application to Kronofogden")
+    decision = "decision", N_("decision to evict")
+    enforcement_request = "enforcement_request", N_("request for enforcement")
+    eviction = "eviction", N_("eviction date")
 
 
 class DecisionBy(Vocab):
     """Who decided that the tenant must move: Kronofogden (utslag), a court, hyresnämnden."""
 
-    enforcement = "enforcement"
-    court = "court"
-    rent_tribunal = "rent_tribunal"
+    enforcement = "enforcement", N_("Kronofogden (utslag)")
+    court = "court", N_("court")
+    rent_tribunal = "rent_tribunal", N_("hyresnämnden")
 
 
 class ServiceMethod(Vocab):
     """How the tenant was served the termination (delgivning); decides the service date."""
 
-    in_person = "in_person"
-    substitute = "substitute"
-    spikning = "spikning"
-    unknown = "unknown"
+    in_person = "in_person", N_("in person")
+    substitute = "substitute", N_("substitute service")
+    spikning = "spikning", N_("left at the home (spikning)")
+    unknown = "unknown", N_("not known")
 
 
 class ContactKind(Vocab):
-    letter = "letter"
-    phone = "phone"
-    sms = "sms"
-    email = "email"
-    meeting = "meeting"
-    home_visit = "home_visit"
-    referral = "referral"
-    note = "note"
-    plan = "plan"
+    letter = "letter", N_("letter")
+    phone = "phone", N_("phone call")
+    sms = "sms", N_("text message")
+    email = "email", N_("e-mail")
+    meeting = "meeting", N_("meeting")
+    home_visit = "home_visit", N_("home visit")
+    referral = "referral", N_("referral")
+    note = "note", N_("note")
+    plan = "plan", N_("repayment plan")
 
 
 class PlanStatus(Vocab):
     """What has been done to a plan (stored)."""
 
-    active = "active"
-    completed = "completed"
-    cancelled = "cancelled"
-    replaced = "replaced"
+    active = "active", N_("active")
+    completed = "completed", N_("completed")
+    cancelled = "cancelled", N_("cancelled")
+    replaced = "replaced", N_("replaced")
 
 
 class PlanState(Vocab):
     """How a plan stands on a given day (computed from the schedule and the payments)."""
 
-    on_track = "on_track"
-    behind = "behind"
-    broken = "broken"
-    completed = "completed"
-    cancelled = "cancelled"
-    replaced = "replaced"
+    on_track = "on_track", N_("on track")
+    behind = "behind", N_("behind")
+    broken = "broken", N_("broken")
+    completed = "completed", N_("completed")
+    cancelled = "cancelled", N_("cancelled")
+    replaced = "replaced", N_("replaced")
 
 
 class InstallmentStatus(Vocab):
-    paid = "paid"
-    unpaid = "unpaid"
-    overdue = "overdue"
+    paid = "paid", N_("paid")
+    unpaid = "unpaid", N_("unpaid")
+    overdue = "overdue", N_("overdue")
 
 
 class ReferralTarget(Vocab):
-    debt_counselling = "debt_counselling"
-    family_unit = "family_unit"
-    socialjouren = "socialjouren"
-    financial_aid = "financial_aid"
-    housing_support = "housing_support"
-    other = "other"
+    debt_counselling = "debt_counselling", N_("debt counselling")
+    family_unit = "family_unit", N_("the family unit")
+    socialjouren = "socialjouren", N_("Socialjouren")
+    financial_aid = "financial_aid", N_("financial aid")
+    housing_support = "housing_support", N_("housing support")
+    other = "other", N_("other service")
 
 
 class SupportKind(Vocab):
     """Support measures (insatser) the unit grants or arranges."""
 
-    rent_guarantee = "rent_guarantee"
-    priority_allocation = "priority_allocation"
-    emergency_housing = "emergency_housing"
-    housing_first = "housing_first"
-    housing_support = "housing_support"
-    financial_aid = "financial_aid"
-    debt_counselling = "debt_counselling"
-    family_unit = "family_unit"
-    other = "other"
+    rent_guarantee = "rent_guarantee", N_("rent guarantee")
+    priority_allocation = "priority_allocation", N_("priority allocation")
+    emergency_housing = "emergency_housing", N_("emergency housing")
+    housing_first = "housing_first", N_("Housing First")
+    housing_support = "housing_support", N_("housing support")
+    financial_aid = "financial_aid", N_("financial aid")
+    debt_counselling = "debt_counselling", N_("debt counselling")
+    family_unit = "family_unit", N_("the family unit")
+    other = "other", N_("other support")
 
 
 class DeadlineKind(Vocab):
     """What an entry of the deadline view is about (``bostad report deadlines``)."""
 
-    eviction = "eviction"
-    decision = "decision"
-    recovery_deadline = "recovery_deadline"
-    recovery_not_started = "recovery_not_started"
-    eviction_decision = "eviction_decision"
-    warning = "warning"
-    meeting = "meeting"
-    installment_overdue = "installment_overdue"
-    support_ending = "support_ending"
-    consent_expiring = "consent_expiring"
-    no_contact = "no_contact"
-    planned_contact = "planned_contact"
+    eviction = "eviction", N_("eviction")
+    decision = "decision", N_("decision to evict")
+    recovery_deadline = "recovery_deadline", N_("recovery deadline")
+    recovery_not_started = "recovery_not_started", N_("recovery period not started")
+    eviction_decision = "eviction_decision", N_("earliest eviction decision")
+    warning = "warning", N_("time to correct ends")
+    meeting = "meeting", N_("meeting")
+    installment_overdue = "installment_overdue", N_("installment overdue")
+    support_ending = "support_ending", N_("support ending")
+    consent_expiring = "consent_expiring", N_("consent expiring")
+    no_contact = "no_contact", N_("no contact")
+    planned_contact = "planned_contact", N_("booked contact")
     # A letter that cannot reach the family by post before its deadline: phone or visit.
-    letter_late = "letter_late"
+    letter_late = "letter_late", N_("letter too late: phone or visit")
 
 
 class ContactStatus(Vocab):
     """Whether a contact took place, is booked, or was called off."""
 
-    held = "held"
-    planned = "planned"
-    cancelled = "cancelled"
+    held = "held", N_("held")
+    planned = "planned", N_("booked")
+    cancelled = "cancelled", N_("called off")
 
 
 class LetterLanguage(Vocab):
     """The language a household's letters go out in, where a template has a variant."""
 
-    sv = "sv"
-    en = "en"
+    sv = "sv", N_("Swedish")
+    en = "en", N_("English")
 
 
 class Recipient(Vocab):
-    landlord = "landlord"
-    enforcement = "enforcement"
-    debt_collector = "debt_collector"
-    other = "other"
-
-
-_LABELS: dict[tuple[str, str], str] = {
-    ("CaseStatus", "open"): N_("open"),
-    ("CaseStatus", "closed"): N_("closed"),
-    ("LandlordKind", "municipal"): N_("municipal housing company"),
-    ("LandlordKind", "private"): N_("private landlord"),
-    ("LandlordKind", "other"): N_("other landlord"),
-    ("Reason", "unpaid_rent"): N_("unpaid rent"),
-    ("Reason", "disturbance"): N_("disturbance"),
-    ("Reason", "neglect"): N_("neglect of the flat"),
-    ("Reason", "misconduct"): N_("lack of good conduct"),
-    ("Reason", "neighbourhood_crime"): N_("crime harming the neighbourhood"),
-    ("Reason", "serious_crime"): N_("serious crime in the flat"),
-    ("Reason", "other"): N_("other reason"),
-    ("Source", "landlord"): N_("landlord's notice"),
-    ("Source", "enforcement"): N_("Kronofogden"),
-    ("Source", "self_referral"): N_("self-referral"),
-    ("Source", "other_service"): N_("other service"),
-    ("HousingSituation", "tenancy_at_risk"): N_("own tenancy at risk"),
-    ("HousingSituation", "homeless_acute"): N_("acute homelessness (situation 1)"),
-    ("HousingSituation", "homeless_institution"): N_(
-        "leaving an institution without a home (situation 2)"
-    ),
-    ("HousingSituation", "homeless_long_term"): N_(
-        "long-term municipal housing solution (situation 3)"
-    ),
-    ("HousingSituation", "homeless_short_term"): N_(
-        "self-arranged short-term housing (situation 4)"
-    ),
-    ("Outcome", "stays"): N_("stays in the home"),
-    ("Outcome", "rehoused"): N_("rehoused"),
-    ("Outcome", "evicted"): N_("evicted"),
-    ("Outcome", "moved"): N_("moved by own choice"),
-    ("Outcome", "unknown"): N_("unknown"),
-    ("Role", "tenant"): N_("tenant"),
-    ("Role", "co_tenant"): N_("co-tenant"),
-    ("Role", "partner"): N_("partner (spouse or cohabitant)"),
-    ("Role", "adult"): N_("adult"),
-    ("Role", "child"): N_("child"),
-    ("IdentityLevel", "confirmed"): N_("confirmed identity (styrkt)"),
-    ("IdentityLevel", "probable"): N_("probable identity (sannolik)"),
-    ("IdentityLevel", "uncertain"): N_("uncertain identity (osäker)"),
-    ("TenancyType", "first_hand"): N_("first-hand contract"),
-    ("TenancyType", "social_contract"): N_("social contract"),
-    ("TenancyType", "municipal_sublet"): N_("municipal sublet"),
-    ("TenancyType", "training_flat"): N_("training flat"),
-    ("TenancyType", "sublet"): N_("sublet"),
-    ("TenancyType", "lodger"): N_("lodger"),
-    ("TenancyType", "none"): N_("no contract"),
-    ("NoticeKind", "termination"): N_("termination"),
-    ("NoticeKind", "warning"): N_("warning to correct"),
-    ("NoticeKind", "enforcement_application"): N_("application to Kronofogden"),
-    ("NoticeKind", "decision"): N_("decision to evict"),
-    ("NoticeKind", "enforcement_request"): N_("request for enforcement"),
-    ("NoticeKind", "eviction"): N_("eviction date"),
-    ("DecisionBy", "enforcement"): N_("Kronofogden (utslag)"),
-    ("DecisionBy", "court"): N_("court"),
-    ("DecisionBy", "rent_tribunal"): N_("hyresnämnden"),
-    ("ServiceMethod", "in_person"): N_("in person"),
-    ("ServiceMethod", "substitute"): N_("substitute service"),
-    ("ServiceMethod", "spikning"): N_("left at the home (spikning)"),
-    ("ServiceMethod", "unknown"): N_("not known"),
-    ("ContactKind", "letter"): N_("letter"),
-    ("ContactKind", "phone"): N_("phone call"),
-    ("ContactKind", "sms"): N_("text message"),
-    ("ContactKind", "email"): N_("e-mail"),
-    ("ContactKind", "meeting"): N_("meeting"),
-    ("ContactKind", "home_visit"): N_("home visit"),
-    ("ContactKind", "referral"): N_("referral"),
-    ("ContactKind", "note"): N_("note"),
-    ("ContactKind", "plan"): N_("repayment plan"),
-    ("PlanStatus", "active"): N_("active"),
-    ("PlanStatus", "completed"): N_("completed"),
-    ("PlanStatus", "cancelled"): N_("cancelled"),
-    ("PlanStatus", "replaced"): N_("replaced"),
-    ("PlanState", "on_track"): N_("on track"),
-    ("PlanState", "behind"): N_("behind"),
-    ("PlanState", "broken"): N_("broken"),
-    ("PlanState", "completed"): N_("completed"),
-    ("PlanState", "cancelled"): N_("cancelled"),
-    ("PlanState", "replaced"): N_("replaced"),
-    ("InstallmentStatus", "paid"): N_("paid"),
-    ("InstallmentStatus", "unpaid"): N_("unpaid"),
-    ("InstallmentStatus", "overdue"): N_("overdue"),
-    ("ReferralTarget", "debt_counselling"): N_("debt counselling"),
-    ("ReferralTarget", "family_unit"): N_("the family unit"),
-    ("ReferralTarget", "socialjouren"): N_("Socialjouren"),
-    ("ReferralTarget", "financial_aid"): N_("financial aid"),
-    ("ReferralTarget", "housing_support"): N_("housing support"),
-    ("ReferralTarget", "other"): N_("other service"),
-    ("SupportKind", "rent_guarantee"): N_("rent guarantee"),
-    ("SupportKind", "priority_allocation"): N_("priority allocation"),
-    ("SupportKind", "emergency_housing"): N_("emergency housing"),
-    ("SupportKind", "housing_first"): N_("Housing First"),
-    ("SupportKind", "housing_support"): N_("housing support"),
-    ("SupportKind", "financial_aid"): N_("financial aid"),
-    ("SupportKind", "debt_counselling"): N_("debt counselling"),
-    ("SupportKind", "family_unit"): N_("the family unit"),
-    ("SupportKind", "other"): N_("other support"),
-    ("DeadlineKind", "eviction"): N_("eviction"),
-    ("DeadlineKind", "recovery_deadline"): N_("recovery deadline"),
-    ("DeadlineKind", "decision"): N_("decision to evict"),
-    ("DeadlineKind", "recovery_not_started"): N_("recovery period not started"),
-    ("DeadlineKind", "eviction_decision"): N_("earliest eviction decision"),
-    ("DeadlineKind", "warning"): N_("time to correct ends"),
-    ("DeadlineKind", "meeting"): N_("meeting"),
-    ("DeadlineKind", "installment_overdue"): N_("installment overdue"),
-    ("DeadlineKind", "support_ending"): N_("support ending"),
-    ("DeadlineKind", "consent_expiring"): N_("consent expiring"),
-    ("DeadlineKind", "no_contact"): N_("no contact"),
-    ("DeadlineKind", "planned_contact"): N_("booked contact"),
-    ("ContactStatus", "held"): N_("held"),
-    ("ContactStatus", "planned"): N_("booked"),
-    ("ContactStatus", "cancelled"): N_("called off"),
-    ("DeadlineKind", "letter_late"): N_("letter too late: phone or visit"),
-    ("LetterLanguage", "sv"): N_("Swedish"),
-    ("LetterLanguage", "en"): N_("English"),
-    ("Recipient", "landlord"): N_("landlord"),
-    ("Recipient", "enforcement"): N_("Kronofogden"),
-    ("Recipient", "debt_collector"): N_("debt collector"),
-    ("Recipient", "other"): N_("other recipient"),
-}
+    landlord = "landlord", N_("landlord")
+    enforcement = "enforcement", N_("Kronofogden")
+    debt_collector = "debt_collector", N_("debt collector")
+    other = "other", N_("other recipient")
 
 
 # The Swedish words accepted for each code, by vocabulary (the class name) and code: what

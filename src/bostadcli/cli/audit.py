@@ -1,11 +1,11 @@
 """bostad audit."""
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
 from bostadcli.cli.context import optional_date, state
-from bostadcli.cli.options import FormatOpt
+from bostadcli.cli.options import FormatOpt, HouseholdFilterOpt, SinceOpt
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _
 
@@ -23,12 +23,8 @@ def _action_text(value: object, _row: dict[str, Any]) -> str:
 
 def audit(
     ctx: typer.Context,
-    since: Annotated[
-        str | None, typer.Option("--since", metavar=_("YYYY-MM-DD"), help=_("From this date."))
-    ] = None,
-    household: Annotated[
-        str | None, typer.Option("--household", metavar=_("REF"), help=_("Only this case."))
-    ] = None,
+    since: SinceOpt = None,
+    household: HouseholdFilterOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     from bostadcli.audit import list_audit

@@ -5,9 +5,9 @@ from typing import Annotated, Any
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.options import AsOfOpt, EmailAddressOpt, FormatOpt
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _, ngettext
 
 app = typer.Typer(no_args_is_help=True)
@@ -28,7 +28,6 @@ LoginOpt = Annotated[
     typer.Option("--login", help=_("The login name the caseworker uses on this machine.")),
 ]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help=_("Direct phone number."))]
-EmailOpt = Annotated[str | None, typer.Option("--email", help=_("E-mail address."))]
 
 
 def _columns() -> list[Column]:
@@ -60,7 +59,7 @@ def add(
     ],
     login: LoginOpt = None,
     phone: PhoneOpt = None,
-    email: EmailOpt = None,
+    email: EmailAddressOpt = None,
 ) -> None:
     from bostadcli.caseworkers import add_caseworker
 
@@ -106,7 +105,7 @@ def edit(
     initials: InitialsOpt = None,
     login: LoginOpt = None,
     phone: PhoneOpt = None,
-    email: EmailOpt = None,
+    email: EmailAddressOpt = None,
 ) -> None:
     from bostadcli.caseworkers import edit_caseworker
 

@@ -5,14 +5,13 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt
+from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _
 from bostadcli.vocab import Recipient, label
 
 app = typer.Typer(no_args_is_help=True)
 
-RefArg = Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))]
 RecipientOpt = Annotated[
     Recipient, typer.Option("--recipient", help=_("Who may receive the data."))
 ]
@@ -43,7 +42,7 @@ def _columns() -> list[Column]:
 )
 def add(
     ctx: typer.Context,
-    ref: RefArg,
+    ref: CaseArg,
     recipient: RecipientOpt,
     given: Annotated[
         str | None,
@@ -70,7 +69,7 @@ def add(
     name: Annotated[
         str | None, typer.Option("--name", help=_("The recipient's name, e.g. the company."))
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    note: NoteOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.consents import add_consent, consent_day
@@ -100,7 +99,7 @@ def add(
 )
 def revoke(
     ctx: typer.Context,
-    ref: RefArg,
+    ref: CaseArg,
     recipient: RecipientOpt,
     on: Annotated[
         str | None,
@@ -132,7 +131,7 @@ def revoke(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
+    ref: CaseFilterArg = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:

@@ -5,12 +5,34 @@ from typing import Annotated, Any
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseArg,
+    CaseFilterArg,
+    DateOpt,
+    FormatOpt,
+    ReasonOpt,
+    SinceOpt,
+    whole,
+)
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import contact_kind_text
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
-from bostadcli.vocab import ContactKind, ContactStatus, ReferralTarget
+from bostadcli.vocab import ContactKind, ContactStatus, ReferralTarget, label
+
+TextOpt = Annotated[str | None, typer.Option("--text", help=_("What was said or done."))]
+ReferralToOpt = Annotated[
+    ReferralTarget | None, typer.Option("--to", help=_("The service a referral went to."))
+]
+
+
+def contact_kind_text(kind: str, row: dict[str, Any]) -> str:
+    """'phone call', or 'referral → debt counselling'; a code from a newer version as is."""
+    text = label(ContactKind, kind) if kind in ContactKind.__members__ else kind
+    if row.get("referral_to"):
+        text += " → " + label(ReferralTarget, str(row["referral_to"]))
+    return text
+
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -66,16 +88,11 @@ def _me(app_state: Any) -> str:
 )
 def add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))],
+    ref: CaseArg,
     kind: Annotated[ContactKind, typer.Option("--kind", help=_("What kind of contact."))],
-    text: Annotated[str | None, typer.Option("--text", help=_("What was said or done."))] = None,
-    to: Annotated[
-        ReferralTarget | None, typer.Option("--to", help=_("The service a referral went to."))
-    ] = None,
-    on: Annotated[
-        str | None,
-        typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date (default: today).")),
-    ] = None,
+    text: TextOpt = None,
+    to: ReferralToOpt = None,
+    on: DateOpt = None,
     caseworker: Annotated[
         str | None,
         typer.Option(
@@ -206,10 +223,8 @@ def cancel(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", metavar=_("YYYY-MM-DD"), help=_("From this date."))
-    ] = None,
+    ref: CaseFilterArg = None,
+    since: SinceOpt = None,
     kind: Annotated[ContactKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
     status: Annotated[
         ContactStatus | None,
@@ -249,13 +264,11 @@ def correct(
         ),
     ],
     reason: ReasonOpt,
-    text: Annotated[str | None, typer.Option("--text", help=_("What was said or done."))] = None,
+    text: TextOpt = None,
     kind: Annotated[
         ContactKind | None, typer.Option("--kind", help=_("What kind of contact."))
     ] = None,
-    to: Annotated[
-        ReferralTarget | None, typer.Option("--to", help=_("The service a referral went to."))
-    ] = None,
+    to: ReferralToOpt = None,
     on: Annotated[
         str | None, typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date."))
     ] = None,

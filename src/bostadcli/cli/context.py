@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import typer
 
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from bostadcli.config import Config
+    from bostadcli.money import Money
 
 
 @dataclass
@@ -48,7 +49,7 @@ class AppState:
             self._db = open_database(path, create=create)
             set_actor(self._db, command=self.command)
             if str(path) != MEMORY:
-                from bostadcli.setup import apply_sharing, sharing_problem
+                from bostadcli.database_file import apply_sharing, sharing_problem
 
                 # A shared caseload: this command's files are the group's too.
                 problem = sharing_problem(path, apply_sharing(self._db, path))
@@ -90,8 +91,12 @@ def optional_date(value: str | None, *, field: str) -> date | None:
     return parse_date(value, field=field)
 
 
-def money(value: str | None, *, field: str, allow_zero: bool = True) -> object:
-    """Parse an amount option (returns bostadcli.money.Money or None)."""
+@overload
+def money(value: str, *, field: str, allow_zero: bool = True) -> Money: ...
+@overload
+def money(value: str | None, *, field: str, allow_zero: bool = True) -> Money | None: ...
+def money(value: str | None, *, field: str, allow_zero: bool = True) -> Money | None:
+    """Parse an amount option: a ``Money``, or None when the option was not given."""
     if value is None:
         return None
     from bostadcli.money import parse_money

@@ -37,9 +37,9 @@ def init(
     ] = None,
 ) -> None:
     from bostadcli.config import config_path_from_env, write_default_config
+    from bostadcli.database_file import init_database, init_shared
     from bostadcli.db import open_database
     from bostadcli.files import database_files_at
-    from bostadcli.setup import init_database, init_shared
 
     app_state = state(ctx)
     db_path = app_state.resolved_db_path()
@@ -70,7 +70,7 @@ def init(
 
 @db_app.command("status", help=_("List the migrations and whether each is applied."))
 def status(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
-    from bostadcli.setup import migration_status
+    from bostadcli.database_file import migration_status
 
     app_state = state(ctx)
     rows = migration_status(app_state.database())
@@ -86,9 +86,9 @@ def check(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help=_("Print the result as JSON."))] = False,
 ) -> None:
+    from bostadcli.database_file import integrity_check
     from bostadcli.db import damaged
     from bostadcli.files import sweep_temporaries
-    from bostadcli.setup import integrity_check
 
     app_state = state(ctx)
     result = integrity_check(app_state.database())

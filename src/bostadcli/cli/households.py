@@ -1,138 +1,72 @@
 """bostad household add|list|show|edit|close|reopen|void|history."""
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
+from bostadcli.cli.household_options import (
+    AllowanceOpt,
+    AllowDuplicateOpt,
+    ArrearsOpt,
+    CareOfCityOpt,
+    CareOfOpt,
+    CareOfPostalOpt,
+    CareOfStreetOpt,
+    CaseworkerOpt,
+    ChildOpt,
+    ContractOpt,
+    CoTenantIdentityLevelOpt,
+    CoTenantOpt,
+    CoTenantPnrOpt,
+    CreateLandlordOpt,
+    DuplicateReasonTextOpt,
+    EmailOpt,
+    LandlordOpt,
+    LetterLanguageOpt,
+    OpenedOpt,
+    PartTimeChildOpt,
+    PhoneOpt,
+    PostalOpt,
+    ReasonsOpt,
+    RentOpt,
+    SituationOpt,
+    SourceOpt,
+    TenancyOpt,
+    TenantPnrOpt,
+)
 from bostadcli.cli.options import (
     AsOfOpt,
+    CityOpt,
+    DuplicateReasonOpt,
     FormatOpt,
+    IdentityLevelOpt,
     IncludePnrOpt,
     MineOpt,
+    NoteOpt,
     ReasonOpt,
     RefArg,
+    ShowFormatOpt,
+    StatusFilter,
+    StatusOpt,
+    StreetOpt,
     pnr_option,
     whole,
 )
-from bostadcli.cli.output import Column, Format, emit, write_document
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.output import Format, emit, write_document
+from bostadcli.cli.screen import changed_fields
 from bostadcli.errors import UsageError
 from bostadcli.i18n import _
 from bostadcli.vocab import (
     HousingSituation,
-    IdentityLevel,
     LetterLanguage,
     Outcome,
     Reason,
     Source,
-    TenancyType,
 )
 
 app = typer.Typer(no_args_is_help=True)
-
-
-class StatusFilter(StrEnum):
-    open = "open"
-    closed = "closed"
-    all = "all"
-
-
-StreetOpt = Annotated[str | None, typer.Option("--street", help=_("Street address."))]
-PostalOpt = Annotated[
-    str | None, typer.Option("--postal-code", help=_("Postal code, e.g. 441 30."))
-]
-CityOpt = Annotated[str | None, typer.Option("--city", help=_("City."))]
-LandlordOpt = Annotated[str | None, typer.Option("--landlord", help=_("The landlord's name."))]
-RentOpt = Annotated[
-    str | None, typer.Option("--rent", metavar=_("AMOUNT"), help=_("Monthly rent, e.g. 7 450."))
-]
-ArrearsOpt = Annotated[
-    str | None,
-    typer.Option("--arrears", metavar=_("AMOUNT"), help=_("Current rent arrears, e.g. 14 900,50.")),
-]
-CaseworkerOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--caseworker",
-        metavar=_("INITIALS|LOGIN"),
-        help=_(
-            "The caseworker responsible, by initials or login (bostad caseworker list);"
-            " default: yours."
-        ),
-    ),
-]
-NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
-ContractOpt = Annotated[
-    str | None, typer.Option("--contract", help=_("The landlord's contract or object number."))
-]
-SourceOpt = Annotated[Source | None, typer.Option("--source", help=_("Who reported the case."))]
-SituationOpt = Annotated[
-    HousingSituation | None,
-    typer.Option("--situation", help=_("Own tenancy at risk, or a homelessness situation.")),
-]
-PhoneOpt = Annotated[str | None, typer.Option("--phone", help=_("The household's phone number."))]
-EmailOpt = Annotated[str | None, typer.Option("--email", help=_("The household's e-mail address."))]
-CareOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--care-of",
-        metavar=_("NAME"),
-        help=_("c/o: the person or office letters go through (for someone without a home)."),
-    ),
-]
-CareOfStreetOpt = Annotated[
-    str | None, typer.Option("--care-of-street", help=_("Street of the c/o address."))
-]
-CareOfPostalOpt = Annotated[
-    str | None, typer.Option("--care-of-postal-code", help=_("Postal code of the c/o address."))
-]
-CareOfCityOpt = Annotated[
-    str | None, typer.Option("--care-of-city", help=_("City of the c/o address."))
-]
-LetterLanguageOpt = Annotated[
-    LetterLanguage | None,
-    typer.Option(
-        "--letter-language",
-        help=_(
-            "The language of the household's letters: sv, or en where a template has"
-            " an English version (Swedish otherwise)."
-        ),
-        show_default=False,
-    ),
-]
-TenancyOpt = Annotated[
-    TenancyType | None,
-    typer.Option(
-        "--tenancy",
-        help=_(
-            "The household's contract: first_hand, social_contract, municipal_sublet,"
-            " training_flat, sublet, lodger or none."
-        ),
-        show_default=False,
-    ),
-]
-AllowanceOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--housing-allowance",
-        metavar=_("AMOUNT"),
-        help=_("Housing allowance (bostadsbidrag) per month, e.g. 1 800."),
-    ),
-]
-IdentityLevelOpt = Annotated[
-    IdentityLevel | None,
-    typer.Option(
-        "--identity-level",
-        help=_(
-            "For a samordningsnummer: how sure the identity is (confirmed = styrkt,"
-            " probable = sannolik, uncertain = osäker)."
-        ),
-        show_default=False,
-    ),
-]
 
 
 @app.command(
@@ -147,66 +81,26 @@ IdentityLevelOpt = Annotated[
 def add(
     ctx: typer.Context,
     tenant: Annotated[str, typer.Argument(metavar=_("NAME"), help=_("The tenant's name."))],
-    pnr: Annotated[
-        str | None,
-        typer.Option(
-            "--pnr",
-            help=_("The tenant's personnummer; - reads it from standard input (not shown)."),
-        ),
-    ] = None,
+    pnr: TenantPnrOpt = None,
     street: StreetOpt = None,
     postal_code: PostalOpt = None,
     city: CityOpt = None,
     landlord: LandlordOpt = None,
-    create_landlord: Annotated[
-        bool, typer.Option("--create-landlord", help=_("Add the landlord if it is new."))
-    ] = False,
+    create_landlord: CreateLandlordOpt = False,
     contract: ContractOpt = None,
     rent: RentOpt = None,
     arrears: ArrearsOpt = None,
-    reason: Annotated[
-        list[Reason] | None,
-        typer.Option("--reason", help=_("Why the home is at risk (repeatable).")),
-    ] = None,
+    reason: ReasonsOpt = None,
     source: SourceOpt = None,
     situation: SituationOpt = None,
-    co_tenant: Annotated[
-        str | None, typer.Option("--co-tenant", help=_("A co-tenant's name."))
-    ] = None,
-    co_tenant_pnr: Annotated[
-        str | None,
-        typer.Option(
-            "--co-tenant-pnr",
-            help=_("The co-tenant's personnummer; - reads it from standard input (not shown)."),
-        ),
-    ] = None,
+    co_tenant: CoTenantOpt = None,
+    co_tenant_pnr: CoTenantPnrOpt = None,
     identity_level: IdentityLevelOpt = None,
-    co_tenant_identity_level: Annotated[
-        IdentityLevel | None,
-        typer.Option(
-            "--co-tenant-identity-level",
-            help=_("The same for the co-tenant's samordningsnummer."),
-            show_default=False,
-        ),
-    ] = None,
+    co_tenant_identity_level: CoTenantIdentityLevelOpt = None,
     tenancy: TenancyOpt = None,
     housing_allowance: AllowanceOpt = None,
-    child: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--child",
-            metavar=_("YYYY-MM-DD [NAME]"),
-            help=_("A child living here: birth date, optionally a name (repeatable)."),
-        ),
-    ] = None,
-    part_time_child: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--part-time-child",
-            metavar=_("YYYY-MM-DD [NAME]"),
-            help=_("A child living here part of the time (repeatable)."),
-        ),
-    ] = None,
+    child: ChildOpt = None,
+    part_time_child: PartTimeChildOpt = None,
     caseworker: CaseworkerOpt = None,
     note: NoteOpt = None,
     letter_language: LetterLanguageOpt = None,
@@ -216,23 +110,9 @@ def add(
     care_of_street: CareOfStreetOpt = None,
     care_of_postal_code: CareOfPostalOpt = None,
     care_of_city: CareOfCityOpt = None,
-    opened: Annotated[
-        str | None,
-        typer.Option("--opened", metavar=_("YYYY-MM-DD"), help=_("Date the case opened.")),
-    ] = None,
-    allow_duplicate: Annotated[
-        bool,
-        typer.Option(
-            "--allow-duplicate",
-            help=_(
-                "Open it although the personnummer is in another open case"
-                " (needs --duplicate-reason)."
-            ),
-        ),
-    ] = False,
-    reason_text: Annotated[
-        str | None, typer.Option("--duplicate-reason", help=_("Why the duplicate is accepted."))
-    ] = None,
+    opened: OpenedOpt = None,
+    allow_duplicate: AllowDuplicateOpt = False,
+    reason_text: DuplicateReasonTextOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.audit import os_user
@@ -248,8 +128,8 @@ def add(
         city=city,
         landlord=landlord,
         contract_number=contract,
-        rent=money(rent, field="--rent"),  # type: ignore[arg-type]
-        arrears=money(arrears, field="--arrears") or money("0", field="--arrears"),  # type: ignore[arg-type]
+        rent=money(rent, field="--rent"),
+        arrears=money(arrears, field="--arrears") or money("0", field="--arrears"),
         reasons=[r.value for r in reason or []],
         source=(source or Source.landlord).value,
         housing_situation=(situation or HousingSituation.tenancy_at_risk).value,
@@ -276,7 +156,7 @@ def add(
         if co_tenant_identity_level
         else None,
         tenancy_type=tenancy.value if tenancy else None,
-        housing_allowance=money(housing_allowance, field="--housing-allowance"),  # type: ignore[arg-type]
+        housing_allowance=money(housing_allowance, field="--housing-allowance"),
     )
     ref = add_household(
         app_state.database(),
@@ -299,9 +179,7 @@ def add(
 )
 def list_(
     ctx: typer.Context,
-    status: Annotated[
-        StatusFilter, typer.Option("--status", metavar="open|closed|all", help=_("Which cases."))
-    ] = StatusFilter.open,
+    status: StatusOpt = StatusFilter.open,
     landlord: Annotated[
         str | None, typer.Option("--landlord", help=_("Only this landlord's cases."))
     ] = None,
@@ -336,7 +214,7 @@ def list_(
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
 ) -> None:
-    from bostadcli.cli.views import household_columns
+    from bostadcli.cli.views.households import household_columns
     from bostadcli.households import list_households
 
     db = state(ctx).database()
@@ -380,13 +258,11 @@ def show(
             show_default=False,
         ),
     ],
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help=_("table, or json for everything."))
-    ] = Format.table,
+    fmt: ShowFormatOpt = Format.table,
     as_of_: AsOfOpt = None,
     include_pnr: IncludePnrOpt = False,
 ) -> None:
-    from bostadcli.cli.views import print_household
+    from bostadcli.cli.views.households import print_household
     from bostadcli.households import show_household
     from bostadcli.search import resolve_case
 
@@ -590,9 +466,7 @@ def reopen(
             help=_("Reopen it although an adult of the case has another open case by now."),
         ),
     ] = False,
-    reason: Annotated[
-        str | None, typer.Option("--reason", help=_("Why the duplicate is accepted."))
-    ] = None,
+    reason: DuplicateReasonOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.households import reopen_household
@@ -630,57 +504,6 @@ def void(ctx: typer.Context, ref: RefArg, reason: ReasonOpt) -> None:
     typer.echo(_("Voided {ref}.").format(ref=ref), err=True)
 
 
-def _history_status(code: str) -> str:
-    """The stable codes of history's status field, in words for the table."""
-    from bostadcli.vocab import PlanStatus
-
-    words = {
-        "voided": _("voided"),
-        "corrected": _("corrected"),
-        "correction": _("correction"),
-        "void": _("voided"),
-        "edit": _("edited"),
-        "correct": _("corrected"),
-        "allow_duplicate": _("duplicate allowed"),
-        "end_running": _("ended at closing"),
-        "keep_running": _("kept running at closing"),
-    }
-    if code in words:
-        return words[code]
-    if code in {s.value for s in PlanStatus}:
-        return PlanStatus(code).label
-    return code
-
-
-def _history_event(code: str) -> str:
-    words = {
-        "opened": _("opened"),
-        "closed": _("closed"),
-        "member": _("member"),
-        "notice": _("notice"),
-        "contact": _("contact"),
-        "plan": _("plan"),
-        "payment": _("payment"),
-        "support": _("support"),
-        "letter": _("letter"),
-        "correction": _("correction"),
-    }
-    return words.get(code, code)
-
-
-def _history_columns() -> list[Column]:
-    return [
-        Column("on", _("Date")),
-        Column("event", _("Event"), show=lambda v, r: _history_event(v)),
-        Column("table", _("Table"), in_table=False),
-        Column("record", _("No.")),
-        Column("text", _("What")),
-        Column("status", _("Status"), show=lambda v, r: _history_status(v)),
-        Column("by", _("Recorded by")),
-        Column("at", _("Recorded at"), in_table=False),
-    ]
-
-
 @app.command(
     "history",
     help=_(
@@ -691,9 +514,10 @@ def _history_columns() -> list[Column]:
     ),
 )
 def history(ctx: typer.Context, ref: RefArg, fmt: FormatOpt = Format.table) -> None:
+    from bostadcli.cli.views.households import history_columns
     from bostadcli.corrections import case_history
 
-    emit(case_history(state(ctx).database(), ref), _history_columns(), fmt, empty=_("No events."))
+    emit(case_history(state(ctx).database(), ref), history_columns(), fmt, empty=_("No events."))
 
 
 @app.command(

@@ -5,9 +5,9 @@ from typing import Annotated, Any
 import typer
 
 from bostadcli.cli.context import optional_date, state
-from bostadcli.cli.options import FormatOpt
+from bostadcli.cli.options import CityOpt, EmailAddressOpt, FormatOpt, StreetOpt
 from bostadcli.cli.output import Column, Format, emit, write_document
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _
 from bostadcli.vocab import LandlordKind, label
 
@@ -18,10 +18,7 @@ OrgOpt = Annotated[str | None, typer.Option("--org-number", help=_("Organisation
 KindOpt = Annotated[LandlordKind | None, typer.Option("--kind", help=_("Kind of landlord."))]
 ContactOpt = Annotated[str | None, typer.Option("--contact", help=_("Contact person."))]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help=_("Phone number."))]
-EmailOpt = Annotated[str | None, typer.Option("--email", help=_("E-mail address."))]
-StreetOpt = Annotated[str | None, typer.Option("--street", help=_("Street address."))]
 PostalOpt = Annotated[str | None, typer.Option("--postal-code", help=_("Postal code."))]
-CityOpt = Annotated[str | None, typer.Option("--city", help=_("City."))]
 AgreementOpt = Annotated[
     str | None,
     typer.Option(
@@ -71,7 +68,7 @@ def add(
     kind: KindOpt = None,
     contact: ContactOpt = None,
     phone: PhoneOpt = None,
-    email: EmailOpt = None,
+    email: EmailAddressOpt = None,
     street: StreetOpt = None,
     postal_code: PostalOpt = None,
     city: CityOpt = None,
@@ -152,7 +149,7 @@ def edit(
     kind: KindOpt = None,
     contact: ContactOpt = None,
     phone: PhoneOpt = None,
-    email: EmailOpt = None,
+    email: EmailAddressOpt = None,
     street: StreetOpt = None,
     postal_code: PostalOpt = None,
     city: CityOpt = None,

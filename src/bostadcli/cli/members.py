@@ -5,11 +5,19 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, ReasonOpt, RefArg, pnr_option, whole
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.options import (
+    AsOfOpt,
+    DuplicateReasonOpt,
+    IdentityLevelOpt,
+    ReasonOpt,
+    RefArg,
+    pnr_option,
+    whole,
+)
+from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
-from bostadcli.vocab import IdentityLevel, Role
+from bostadcli.vocab import Role
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -20,15 +28,22 @@ AllowDuplicateOpt = Annotated[
         help=_("Accept a personnummer that is already in another open case (needs --reason)."),
     ),
 ]
-DuplicateReasonOpt = Annotated[
-    str | None, typer.Option("--reason", help=_("Why the duplicate is accepted."))
-]
 MemberArg = Annotated[
     int,
     typer.Argument(
         metavar=_("MEMBER"),
         help=_("The member's number (household show)."),
         parser=whole("MEMBER", low=1, high=ROW_ID_MAX),
+    ),
+]
+
+
+NameOpt = Annotated[str | None, typer.Option("--name", help=_("The person's name."))]
+PnrOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pnr",
+        help=_("Personnummer or samordningsnummer; - reads it from standard input (not shown)."),
     ),
 ]
 
@@ -44,16 +59,8 @@ MemberArg = Annotated[
 def add(
     ctx: typer.Context,
     ref: RefArg,
-    name: Annotated[str | None, typer.Option("--name", help=_("The person's name."))] = None,
-    pnr: Annotated[
-        str | None,
-        typer.Option(
-            "--pnr",
-            help=_(
-                "Personnummer or samordningsnummer; - reads it from standard input (not shown)."
-            ),
-        ),
-    ] = None,
+    name: NameOpt = None,
+    pnr: PnrOpt = None,
     born: Annotated[
         str | None,
         typer.Option("--born", metavar=_("YYYY-MM-DD"), help=_("Birth date (taken from --pnr).")),
@@ -64,17 +71,7 @@ def add(
     ] = False,
     allow_duplicate: AllowDuplicateOpt = False,
     reason: DuplicateReasonOpt = None,
-    identity_level: Annotated[
-        IdentityLevel | None,
-        typer.Option(
-            "--identity-level",
-            help=_(
-                "For a samordningsnummer: how sure the identity is (confirmed = styrkt,"
-                " probable = sannolik, uncertain = osäker)."
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    identity_level: IdentityLevelOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.households import add_member
@@ -141,16 +138,8 @@ def edit(
     ref: RefArg,
     member: MemberArg,
     reason: ReasonOpt,
-    name: Annotated[str | None, typer.Option("--name", help=_("The person's name."))] = None,
-    pnr: Annotated[
-        str | None,
-        typer.Option(
-            "--pnr",
-            help=_(
-                "Personnummer or samordningsnummer; - reads it from standard input (not shown)."
-            ),
-        ),
-    ] = None,
+    name: NameOpt = None,
+    pnr: PnrOpt = None,
     born: Annotated[
         str | None, typer.Option("--born", metavar=_("YYYY-MM-DD"), help=_("Birth date."))
     ] = None,

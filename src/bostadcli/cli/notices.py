@@ -1,17 +1,81 @@
 """bostad notice add|list|edit|void."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, whole
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseArg,
+    CaseFilterArg,
+    FormatOpt,
+    NoteOpt,
+    ReasonOpt,
+    whole,
+)
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import changed_fields, days_text, notice_warnings, recovery_text
+from bostadcli.cli.screen import changed_fields, days_text
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import DecisionBy, NoticeKind, Reason, ServiceMethod, label
+
+
+def recovery_text(notice: dict[str, Any]) -> str:
+    """A recovery period that has not started, in words: which date it waits for."""
+    missing = notice.get("recovery_missing") or []
+    if not missing:
+        return ""
+    if len(missing) == 2:
+        return _("not started: no service date, and no record that social services was notified")
+    if missing[0] == "served_on":
+        return _("not started: the tenant has not been served")
+    return _("not started: no record that social services was notified")
+
+
+def notice_warnings(notice: dict[str, Any]) -> list[str]:
+    """What a caseworker must know about a notice as recorded: a termination that may be
+    barred (jordabalken 12 kap. 42 § 3 st), a decision after which paying is too late."""
+    out = []
+    if notice.get("barred_risk") == "no_warning":
+        out.append(
+            _(
+                "no warning to correct (rättelseanmaning) is recorded on this ground before the"
+                " termination: the termination may be barred (12 kap. 42 § 3 st), unless it is"
+                " especially serious (--especially-serious --copy-received DATE)"
+            )
+        )
+    elif notice.get("barred_risk") == "warning_not_notified":
+        out.append(
+            _(
+                "no record that social services was notified of the warning: the termination"
+                " may be barred (12 kap. 25 a §, 42 § 3 st)"
+            )
+        )
+    if notice.get("kind") == "decision":
+        out.append(decision_text())
+    return out
+
+
+def step_text(notice: dict[str, Any]) -> str:
+    """One of Kronofogden's steps: its day, the day a decision became final, the case."""
+    text = notice["step_on"] or ""
+    if notice.get("decision_by"):
+        text += ", " + label(DecisionBy, notice["decision_by"])
+    if notice.get("final_on"):
+        text += ", " + _("final {date}").format(date=notice["final_on"])
+    if notice.get("enforcement_case"):
+        text += ", " + _("case {number}").format(number=notice["enforcement_case"])
+    return text
+
+
+def decision_text() -> str:
+    return _(
+        "after a decision to evict, paying the debt no longer restores the lease: only a new"
+        " agreement with the landlord does"
+    )
+
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -118,6 +182,58 @@ def _columns() -> list[Column]:
     ]
 
 
+# The options of 'add'.
+KindOpt = Annotated[NoticeKind, typer.Option("--kind", help=_("What kind of notice."))]
+GroundOpt = Annotated[
+    Reason | None,
+    typer.Option("--ground", help=_("Ground (for a termination, default: unpaid rent).")),
+]
+CorrectByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--correct-by",
+        metavar=_("YYYY-MM-DD"),
+        help=_("A warning: the day the tenant must have corrected it by."),
+    ),
+]
+EspeciallySeriousOpt = Annotated[
+    bool,
+    typer.Option(
+        "--especially-serious",
+        help=_(
+            "A termination without a warning because the matter is especially serious"
+            " (needs --copy-received)."
+        ),
+    ),
+]
+CopyReceivedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--copy-received",
+        metavar=_("YYYY-MM-DD"),
+        help=_("The day social services received the copy of the termination."),
+    ),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar=_("YYYY-MM-DD"),
+        help=_("Kronofogden's steps: the day of the application, decision or request."),
+    ),
+]
+DecisionByOpt = Annotated[
+    DecisionBy | None,
+    typer.Option("--decision-by", help=_("A decision: who gave it (default: enforcement).")),
+]
+FinalOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--final", metavar=_("YYYY-MM-DD"), help=_("A decision: the day it became final.")
+    ),
+]
+
+
 @app.command(
     "add",
     help=_(
@@ -131,12 +247,9 @@ def _columns() -> list[Column]:
 )
 def add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))],
-    kind: Annotated[NoticeKind, typer.Option("--kind", help=_("What kind of notice."))],
-    ground: Annotated[
-        Reason | None,
-        typer.Option("--ground", help=_("Ground (for a termination, default: unpaid rent).")),
-    ] = None,
+    ref: CaseArg,
+    kind: KindOpt,
+    ground: GroundOpt = None,
     served: ServedOpt = None,
     notified: NotifiedOpt = None,
     terminated: TerminatedOpt = None,
@@ -145,51 +258,13 @@ def add(
     eviction_at: EvictionAtOpt = None,
     confirm_non_working_day: ConfirmNonWorkingDayOpt = False,
     case_number: CaseNumberOpt = None,
-    correct_by: Annotated[
-        str | None,
-        typer.Option(
-            "--correct-by",
-            metavar=_("YYYY-MM-DD"),
-            help=_("A warning: the day the tenant must have corrected it by."),
-        ),
-    ] = None,
-    especially_serious: Annotated[
-        bool,
-        typer.Option(
-            "--especially-serious",
-            help=_(
-                "A termination without a warning because the matter is especially serious"
-                " (needs --copy-received)."
-            ),
-        ),
-    ] = False,
-    copy_received: Annotated[
-        str | None,
-        typer.Option(
-            "--copy-received",
-            metavar=_("YYYY-MM-DD"),
-            help=_("The day social services received the copy of the termination."),
-        ),
-    ] = None,
-    step_on: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            metavar=_("YYYY-MM-DD"),
-            help=_("Kronofogden's steps: the day of the application, decision or request."),
-        ),
-    ] = None,
-    decision_by: Annotated[
-        DecisionBy | None,
-        typer.Option("--decision-by", help=_("A decision: who gave it (default: enforcement).")),
-    ] = None,
-    final: Annotated[
-        str | None,
-        typer.Option(
-            "--final", metavar=_("YYYY-MM-DD"), help=_("A decision: the day it became final.")
-        ),
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    correct_by: CorrectByOpt = None,
+    especially_serious: EspeciallySeriousOpt = False,
+    copy_received: CopyReceivedOpt = None,
+    step_on: DateOpt = None,
+    decision_by: DecisionByOpt = None,
+    final: FinalOpt = None,
+    note: NoteOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.notices import NewNotice, add_notice
@@ -204,7 +279,7 @@ def add(
             terminated_on=optional_date(terminated, field="--terminated"),
             served_on=optional_date(served, field="--served"),
             service_method=service_method.value if service_method else None,
-            amount=money(amount, field="--amount"),  # type: ignore[arg-type]
+            amount=money(amount, field="--amount"),
             eviction_at=eviction_at,
             enforcement_case=case_number,
             note=note,
@@ -249,7 +324,7 @@ def add(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
+    ref: CaseFilterArg = None,
     upcoming: Annotated[
         int | None,
         typer.Option(
@@ -304,7 +379,7 @@ def edit(
     amount: AmountOpt = None,
     eviction_at: EvictionAtOpt = None,
     case_number: CaseNumberOpt = None,
-    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    note: NoteOpt = None,
     confirm_non_working_day: ConfirmNonWorkingDayOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:

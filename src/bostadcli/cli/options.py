@@ -1,13 +1,18 @@
 """Options shared by several commands, as Annotated aliases."""
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from bostadcli.cli.output import Format
+from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.i18n import _
+from bostadcli.vocab import IdentityLevel
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -19,6 +24,45 @@ def standard_output_dash(value: Path | None) -> Path | None:
     if value is not None and value.parts == ("-",):
         return None
     return value
+
+
+def out_option(help: str) -> Any:
+    """The ``--out FILE|-`` option (``-o``) in its one form, with the command's own help:
+    ``OutOpt = Annotated[Path | None, out_option(_("Write to ..."))]``. ``-`` and no
+    ``--out`` both mean standard output; ``out_target`` opens what it names."""
+    return typer.Option(
+        "--out",
+        "-o",
+        metavar=_("FILE|-"),
+        help=help,
+        show_default=False,
+        callback=standard_output_dash,
+    )
+
+
+@contextmanager
+def out_target(
+    path: Path | None,
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
+    utf8_stdout: bool = False,
+) -> Iterator[IO[str]]:
+    """What ``--out`` names, open for writing text: standard output, or a new owner-only
+    file that appears whole or not at all (``files.private_output``), refused when it
+    exists without ``--force`` or is one of the ``protect``ed files (the database's).
+    ``utf8_stdout`` switches standard output to UTF-8 first, for data that must be."""
+    if path is None:
+        if utf8_stdout and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure = getattr(sys.stdout, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8")
+        yield sys.stdout
+        return
+    from bostadcli.files import private_output
+
+    with private_output(path, field="--out", force=force, protect=protect) as fh:
+        yield fh
 
 
 FormatOpt = Annotated[
@@ -133,3 +177,59 @@ def pnr_option(value: str | None, *, field: str) -> str | None:
     if not text:
         raise InvalidInput(field, "-", _("no personnummer on standard input"))
     return text
+
+
+class StatusFilter(StrEnum):
+    """Which cases a listing or a search takes (``--status``)."""
+
+    open = "open"
+    closed = "closed"
+    all = "all"
+
+
+StatusOpt = Annotated[
+    StatusFilter, typer.Option("--status", metavar="open|closed|all", help=_("Which cases."))
+]
+ShowFormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help=_("table, or json for everything."))
+]
+CaseArg = Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))]
+CaseFilterArg = Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))]
+HouseholdFilterOpt = Annotated[
+    str | None, typer.Option("--household", metavar=_("REF"), help=_("Only this case."))
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", metavar=_("YYYY-MM-DD"), help=_("From this date.")),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date (default: today).")),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        metavar=_("YEAR"),
+        help=_("The year (default: this year)."),
+        parser=whole("--year", low=MIN_YEAR, high=MAX_YEAR),
+    ),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
+StreetOpt = Annotated[str | None, typer.Option("--street", help=_("Street address."))]
+CityOpt = Annotated[str | None, typer.Option("--city", help=_("City."))]
+EmailAddressOpt = Annotated[str | None, typer.Option("--email", help=_("E-mail address."))]
+IdentityLevelOpt = Annotated[
+    IdentityLevel | None,
+    typer.Option(
+        "--identity-level",
+        help=_(
+            "For a samordningsnummer: how sure the identity is (confirmed = styrkt,"
+            " probable = sannolik, uncertain = osäker)."
+        ),
+        show_default=False,
+    ),
+]
+DuplicateReasonOpt = Annotated[
+    str | None, typer.Option("--reason", help=_("Why the duplicate is accepted."))
+]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from bostadcli.tabular import (
+    TEXT_FORMATS,
     Column,
     data_fields,
     format_ore,
@@ -21,6 +22,9 @@ from bostadcli.tabular import (
     write_json_document,
     write_jsonl,
 )
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 __all__ = [
     "Column",
@@ -39,10 +43,10 @@ __all__ = [
 
 
 class Format(StrEnum):
+    """A listing's --format: a table for a terminal, or a text format the core writes."""
+
     table = "table"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
+    csv, json, jsonl = TEXT_FORMATS
 
 
 def write_document(data: Any, out: IO[str] | None = None) -> None:
@@ -95,7 +99,7 @@ def write_table(
     for c in shown:
         # References and dates are never wrapped or cut: they are what people copy.
         no_wrap = c.no_wrap or c.key in ("ref", "plan", "plan_ref") or c.key.endswith("_on")
-        table.add_column(c.heading, justify=c.justify, no_wrap=no_wrap)  # type: ignore[arg-type]
+        table.add_column(c.heading, justify=cast("JustifyMethod", c.justify), no_wrap=no_wrap)
     count = 0
     for row in rows:
         cells = []

@@ -6,7 +6,17 @@ import typer
 
 from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, ReasonOpt, RefArg, whole
+from bostadcli.cli.options import (
+    AsOfOpt,
+    DateOpt,
+    FormatOpt,
+    HouseholdFilterOpt,
+    NoteOpt,
+    ReasonOpt,
+    RefArg,
+    ShowFormatOpt,
+    whole,
+)
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
@@ -18,13 +28,68 @@ PlanArg = Annotated[
     str,
     typer.Argument(metavar=_("PLAN"), help=_("Plan reference, e.g. P-0001."), show_default=False),
 ]
-DocFormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help=_("table, or json for everything."))
+
+
+# The options of 'create'.
+DebtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--debt",
+        metavar=_("AMOUNT"),
+        help=_("The debt to repay (with --replaces: the unpaid rest)."),
+    ),
 ]
-NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
-DateOpt = Annotated[
-    str | None, typer.Option("--date", metavar=_("YYYY-MM-DD"), help=_("Date (default: today)."))
+InstallmentOpt = Annotated[
+    str | None,
+    typer.Option("--installment", metavar=_("AMOUNT"), help=_("The monthly installment.")),
 ]
+MonthsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--months",
+        metavar=_("N"),
+        help=_("Or: the number of months."),
+        parser=whole("--months", low=1, high=rules.PLAN_MAX_INSTALLMENTS),
+    ),
+]
+StartOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--start",
+        metavar=_("YYYY-MM"),
+        help=_("The first month paid for (default: next month)."),
+    ),
+]
+DueOpt = Annotated[
+    str,
+    typer.Option(
+        "--due",
+        metavar=_("last-working-day|DAY"),
+        help=_("Due date: with the rent, or a day of the month."),
+    ),
+]
+FirstDueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--first-due",
+        metavar=_("YYYY-MM-DD"),
+        help=_("A different due date for the first installment."),
+    ),
+]
+OreOpt = Annotated[bool, typer.Option("--ore", help=_("Allow öre in installments."))]
+IncomeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--income",
+        metavar=_("AMOUNT"),
+        help=_("Monthly income: shows what is left after the norm."),
+    ),
+]
+ReplacesOpt = Annotated[
+    str | None,
+    typer.Option("--replaces", metavar=_("PLAN"), help=_("Renegotiate: close this plan.")),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help=_("Show the plan; save nothing."))]
 
 
 @app.command(
@@ -41,72 +106,21 @@ DateOpt = Annotated[
 def create(
     ctx: typer.Context,
     ref: RefArg,
-    debt: Annotated[
-        str | None,
-        typer.Option(
-            "--debt",
-            metavar=_("AMOUNT"),
-            help=_("The debt to repay (with --replaces: the unpaid rest)."),
-        ),
-    ] = None,
-    installment: Annotated[
-        str | None,
-        typer.Option("--installment", metavar=_("AMOUNT"), help=_("The monthly installment.")),
-    ] = None,
-    months: Annotated[
-        int | None,
-        typer.Option(
-            "--months",
-            metavar=_("N"),
-            help=_("Or: the number of months."),
-            parser=whole("--months", low=1, high=rules.PLAN_MAX_INSTALLMENTS),
-        ),
-    ] = None,
-    start: Annotated[
-        str | None,
-        typer.Option(
-            "--start",
-            metavar=_("YYYY-MM"),
-            help=_("The first month paid for (default: next month)."),
-        ),
-    ] = None,
-    due: Annotated[
-        str,
-        typer.Option(
-            "--due",
-            metavar=_("last-working-day|DAY"),
-            help=_("Due date: with the rent, or a day of the month."),
-        ),
-    ] = "last-working-day",
-    first_due: Annotated[
-        str | None,
-        typer.Option(
-            "--first-due",
-            metavar=_("YYYY-MM-DD"),
-            help=_("A different due date for the first installment."),
-        ),
-    ] = None,
-    ore: Annotated[bool, typer.Option("--ore", help=_("Allow öre in installments."))] = False,
-    income: Annotated[
-        str | None,
-        typer.Option(
-            "--income",
-            metavar=_("AMOUNT"),
-            help=_("Monthly income: shows what is left after the norm."),
-        ),
-    ] = None,
-    replaces: Annotated[
-        str | None,
-        typer.Option("--replaces", metavar=_("PLAN"), help=_("Renegotiate: close this plan.")),
-    ] = None,
+    debt: DebtOpt = None,
+    installment: InstallmentOpt = None,
+    months: MonthsOpt = None,
+    start: StartOpt = None,
+    due: DueOpt = "last-working-day",
+    first_due: FirstDueOpt = None,
+    ore: OreOpt = False,
+    income: IncomeOpt = None,
+    replaces: ReplacesOpt = None,
     note: NoteOpt = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=_("Show the plan; save nothing."))
-    ] = False,
-    fmt: DocFormatOpt = Format.table,
+    dry_run: DryRunOpt = False,
+    fmt: ShowFormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.cli.views import report_new_plan
+    from bostadcli.cli.views.plans import report_new_plan
     from bostadcli.dates import parse_month
     from bostadcli.errors import UsageError
     from bostadcli.plans import NewPlan, create_plan
@@ -115,14 +129,14 @@ def create(
         raise UsageError(_("give either --installment or --months (one of them)"))
     app_state = state(ctx)
     new = NewPlan(
-        debt=money(debt, field="--debt", allow_zero=False),  # type: ignore[arg-type]
-        installment=money(installment, field="--installment", allow_zero=False),  # type: ignore[arg-type]
+        debt=money(debt, field="--debt", allow_zero=False),
+        installment=money(installment, field="--installment", allow_zero=False),
         months=months,
         start=parse_month(start, field="--start") if start else None,
         due=due,
         first_due=optional_date(first_due, field="--first-due"),
         whole_kronor=not ore,
-        income=money(income, field="--income"),  # type: ignore[arg-type]
+        income=money(income, field="--income"),
         replaces=replaces,
         note=note,
     )
@@ -147,9 +161,9 @@ def create(
     ),
 )
 def show(
-    ctx: typer.Context, plan: PlanArg, fmt: DocFormatOpt = Format.table, as_of_: AsOfOpt = None
+    ctx: typer.Context, plan: PlanArg, fmt: ShowFormatOpt = Format.table, as_of_: AsOfOpt = None
 ) -> None:
-    from bostadcli.cli.views import print_plan
+    from bostadcli.cli.views.plans import print_plan
     from bostadcli.plans import show_plan
 
     config = state(ctx).config()
@@ -184,13 +198,11 @@ def list_(
     landlord: Annotated[
         str | None, typer.Option("--landlord", help=_("Only this landlord's plans."))
     ] = None,
-    household: Annotated[
-        str | None, typer.Option("--household", metavar=_("REF"), help=_("Only this case."))
-    ] = None,
+    household: HouseholdFilterOpt = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.cli.views import plan_columns
+    from bostadcli.cli.views.plans import plan_columns
     from bostadcli.plans import list_plans
 
     found = list_plans(
@@ -233,7 +245,7 @@ def pay(
     result = record_payment(
         state(ctx).database(),
         plan,
-        amount=money(amount, field="--amount", allow_zero=False),  # type: ignore[arg-type]
+        amount=money(amount, field="--amount", allow_zero=False),
         paid_on=optional_date(on, field="--date") or today,
         as_of=today,
         allow_overpay=allow_overpay,
@@ -264,7 +276,7 @@ def pay(
     ),
 )
 def check(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt = None) -> None:
-    from bostadcli.cli.views import plan_columns
+    from bostadcli.cli.views.plans import plan_columns
     from bostadcli.plans import check_plans
 
     app_state = state(ctx)

@@ -39,31 +39,34 @@ def confirm(question: str) -> bool:
     return is_yes(answer)
 
 
+# The options of 'purge'.
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help=_("Only list what would be deleted."))]
+YesOpt = Annotated[bool, typer.Option("--yes", help=_("Delete without asking."))]
+ArchiveOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--archive",
+        metavar=_("DIR"),
+        help=_(
+            "Instead: write the due cases kept for research (born on the 5th, 15th or"
+            " 25th) to a new folder DIR as documents with a manifest, then remove"
+            " them from the database."
+        ),
+        show_default=False,
+    ),
+]
+
+
 def purge(
     ctx: typer.Context,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=_("Only list what would be deleted."))
-    ] = False,
-    yes: Annotated[bool, typer.Option("--yes", help=_("Delete without asking."))] = False,
-    archive: Annotated[
-        Path | None,
-        typer.Option(
-            "--archive",
-            metavar=_("DIR"),
-            help=_(
-                "Instead: write the due cases kept for research (born on the 5th, 15th or"
-                " 25th) to a new folder DIR as documents with a manifest, then remove"
-                " them from the database."
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    dry_run: DryRunOpt = False,
+    yes: YesOpt = False,
+    archive: ArchiveOpt = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.dates import real_today
-    from bostadcli.errors import UsageError
-    from bostadcli.purge import plan_purge, refuse_other_day, run_purge
+    from bostadcli.purge import plan_purge, refuse_other_day
 
     app_state = state(ctx)
     day, today = as_of(as_of_), real_today()
@@ -76,13 +79,31 @@ def purge(
     if archive is not None:
         _archive(db, plan, archive, yes=yes, dry_run=dry_run, fmt=fmt)
         return
+    due = len(plan.due)
+    _show_plan(plan, fmt)
+    if day != today and not dry_run:
+        typer.echo(
+            _(
+                "Only shown: a purge on {date} would delete these; cases are deleted on"
+                " today's date only."
+            ).format(date=day.isoformat()),
+            err=True,
+        )
+        return
+    if dry_run or not (due or plan.files_pending):
+        return
+    _carry_out(db, plan, yes=yes)
+
+
+def _show_plan(plan: "PurgePlan", fmt: Format) -> None:
+    """What a purge deletes: the listing on stdout, the counts and warnings on stderr."""
+    due = len(plan.due)
     columns = [
         Column("ref", _("Case")),
         Column("closed_on", _("Closed")),
         Column("last_entry", _("Last entry")),
         Column("due_by", _("Delete by")),
     ]
-    due = len(plan.due)
     if fmt is Format.table:
         if plan.delete or not due:
             emit(plan.delete, columns, fmt, empty=_("No case is due for deletion."))
@@ -124,17 +145,14 @@ def purge(
             ),
             err=True,
         )
-    if day != today and not dry_run:
-        typer.echo(
-            _(
-                "Only shown: a purge on {date} would delete these; cases are deleted on"
-                " today's date only."
-            ).format(date=day.isoformat()),
-            err=True,
-        )
-        return
-    if dry_run or not (due or plan.files_pending):
-        return
+
+
+def _carry_out(db: "Database", plan: "PurgePlan", *, yes: bool) -> None:
+    """Ask (unless --yes), delete, and say what was deleted."""
+    from bostadcli.errors import UsageError
+    from bostadcli.purge import run_purge
+
+    due = len(plan.due)
     if due and not yes:
         if not sys.stdin.isatty():
             raise UsageError(_("purge deletes cases: confirm with --yes"))

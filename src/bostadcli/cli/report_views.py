@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from bostadcli.cli.output import Column
-from bostadcli.cli.views import days_text
+from bostadcli.cli.screen import days_text
 from bostadcli.i18n import _, ngettext, pgettext
 from bostadcli.vocab import (
     ContactKind,
@@ -89,7 +89,7 @@ def what_text(entry: dict[str, Any]) -> str:
         )
         return text + "; " + _("last day for an undertaking")
     if kind == "recovery_not_started":
-        from bostadcli.cli.views import recovery_text
+        from bostadcli.cli.notices import recovery_text
 
         return recovery_text(entry)
     if kind == "decision":

@@ -5,8 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from bostadcli.cli.context import state
-from bostadcli.cli.households import StatusFilter
-from bostadcli.cli.options import FormatOpt, IncludePnrOpt
+from bostadcli.cli.options import FormatOpt, IncludePnrOpt, StatusFilter, StatusOpt
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _
 
@@ -58,10 +57,7 @@ def search(
     text: Annotated[
         str, typer.Argument(metavar=_("TEXT"), help=_("What to look for (two characters or more)."))
     ],
-    status: Annotated[
-        StatusFilter,
-        typer.Option("--status", metavar="open|closed|all", help=_("Which cases.")),
-    ] = StatusFilter.all,
+    status: StatusOpt = StatusFilter.all,
     fmt: FormatOpt = Format.table,
     include_pnr: IncludePnrOpt = False,
 ) -> None:

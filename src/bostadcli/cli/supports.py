@@ -7,9 +7,9 @@ import typer
 
 from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg, whole
+from bostadcli.cli.options import AsOfOpt, CaseFilterArg, FormatOpt, NoteOpt, RefArg, YearOpt, whole
 from bostadcli.cli.output import Column, Format, emit
-from bostadcli.cli.views import changed_fields
+from bostadcli.cli.screen import changed_fields
 from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.i18n import _, ngettext
 from bostadcli.validate import ROW_ID_MAX
@@ -27,7 +27,6 @@ EndOpt = Annotated[
     str | None,
     typer.Option("--end", metavar=_("YYYY-MM-DD"), help=_("Planned last day (time-limited).")),
 ]
-NoteOpt = Annotated[str | None, typer.Option("--note", help=_("A free-text note."))]
 CapOpt = Annotated[
     str | None,
     typer.Option(
@@ -125,14 +124,19 @@ def _details(_value: Any, row: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def support_status_text(code: str) -> str:
+    """Where a support stands (planned, active, ended), in words; an unknown code as is."""
+    words = {"planned": _("planned"), "active": _("active"), "ended": _("ended")}
+    return words.get(code, code)
+
+
 def _columns() -> list[Column]:
-    status = {"planned": _("planned"), "active": _("active"), "ended": _("ended")}
     return [
         Column("id", _("No."), justify="right"),
         Column("ref", _("Case")),
         Column("tenant", _("Tenant")),
         Column("kind", _("Support"), show=lambda v, r: label(SupportKind, v)),
-        Column("status", _("Status"), show=lambda v, r: status[v]),
+        Column("status", _("Status"), show=lambda v, r: support_status_text(v)),
         Column("start_on", _("Start")),
         Column("end_on", _("Planned end"), in_table=False),
         Column("ended_on", _("Ended"), in_table=False),
@@ -175,6 +179,42 @@ def _quota_columns() -> list[Column]:
     ]
 
 
+# The options of 'add'.
+KindOpt = Annotated[SupportKind, typer.Option("--kind", help=_("What kind of support."))]
+StartOpt = Annotated[
+    str | None,
+    typer.Option("--start", metavar=_("YYYY-MM-DD"), help=_("First day (default: today).")),
+]
+LandlordOpt = Annotated[
+    str | None,
+    typer.Option("--landlord", help=_("Landlord, or the housing company of an allocation.")),
+]
+GrantedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--granted",
+        metavar=_("YYYY-MM-DD"),
+        help=_("Priority allocation: day granted (start)."),
+    ),
+]
+NightsFromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--nights-from",
+        metavar=_("YYYY-MM-DD"),
+        help=_("Emergency housing: first night (start)."),
+    ),
+]
+NightsToOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--nights-to",
+        metavar=_("YYYY-MM-DD"),
+        help=_("Emergency housing: the day the stay ends."),
+    ),
+]
+
+
 @app.command(
     "add",
     help=_(
@@ -186,46 +226,19 @@ def _quota_columns() -> list[Column]:
 def add(
     ctx: typer.Context,
     ref: RefArg,
-    kind: Annotated[SupportKind, typer.Option("--kind", help=_("What kind of support."))],
-    start: Annotated[
-        str | None,
-        typer.Option("--start", metavar=_("YYYY-MM-DD"), help=_("First day (default: today).")),
-    ] = None,
+    kind: KindOpt,
+    start: StartOpt = None,
     end: EndOpt = None,
-    landlord: Annotated[
-        str | None,
-        typer.Option("--landlord", help=_("Landlord, or the housing company of an allocation.")),
-    ] = None,
+    landlord: LandlordOpt = None,
     cap: CapOpt = None,
     cap_months: CapMonthsOpt = None,
     claimed: ClaimedOpt = None,
     reclaimed: ReclaimedOpt = None,
-    granted: Annotated[
-        str | None,
-        typer.Option(
-            "--granted",
-            metavar=_("YYYY-MM-DD"),
-            help=_("Priority allocation: day granted (start)."),
-        ),
-    ] = None,
+    granted: GrantedOpt = None,
     flat: FlatOpt = None,
     place: PlaceOpt = None,
-    nights_from: Annotated[
-        str | None,
-        typer.Option(
-            "--nights-from",
-            metavar=_("YYYY-MM-DD"),
-            help=_("Emergency housing: first night (start)."),
-        ),
-    ] = None,
-    nights_to: Annotated[
-        str | None,
-        typer.Option(
-            "--nights-to",
-            metavar=_("YYYY-MM-DD"),
-            help=_("Emergency housing: the day the stay ends."),
-        ),
-    ] = None,
+    nights_from: NightsFromOpt = None,
+    nights_to: NightsToOpt = None,
     cost: CostOpt = None,
     cost_granted: CostGrantedOpt = None,
     support_person: PersonOpt = None,
@@ -242,16 +255,16 @@ def add(
         end_on=optional_date(end, field="--end"),
         note=note,
         landlord=landlord,
-        cap=money(cap, field="--cap"),  # type: ignore[arg-type]
+        cap=money(cap, field="--cap"),
         cap_months=cap_months,
-        claimed=money(claimed, field="--claimed"),  # type: ignore[arg-type]
-        reclaimed=money(reclaimed, field="--reclaimed"),  # type: ignore[arg-type]
+        claimed=money(claimed, field="--claimed"),
+        reclaimed=money(reclaimed, field="--reclaimed"),
         granted_on=optional_date(granted, field="--granted"),
         flat_offered=flat,
         place=place,
         nights_from=optional_date(nights_from, field="--nights-from"),
         nights_to=optional_date(nights_to, field="--nights-to"),
-        cost=money(cost, field="--cost"),  # type: ignore[arg-type]
+        cost=money(cost, field="--cost"),
         cost_granted=cost_granted,
         support_person=support_person,
     )
@@ -378,7 +391,7 @@ def edit(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
+    ref: CaseFilterArg = None,
     kind: Annotated[SupportKind | None, typer.Option("--kind", help=_("Only this kind."))] = None,
     year: Annotated[
         int | None,
@@ -416,15 +429,7 @@ def list_(
 )
 def quota(
     ctx: typer.Context,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--year",
-            metavar=_("YEAR"),
-            help=_("The year (default: this year)."),
-            parser=whole("--year", low=MIN_YEAR, high=MAX_YEAR),
-        ),
-    ] = None,
+    year: YearOpt = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:

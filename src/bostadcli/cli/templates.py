@@ -10,6 +10,7 @@ from bostadcli.cli.context import state
 from bostadcli.cli.options import FormatOpt
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _, ngettext
+from bostadcli.templating import FORMATS
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -29,8 +30,12 @@ KIND_HELP = _("outreach, meeting, base, …; outreach.en for the English version
 
 
 class TemplateFormat(StrEnum):
-    html = "html"
-    txt = "txt"
+    """The versions a template comes in (``templating.FORMATS``)."""
+
+    html, txt = FORMATS
+
+
+KindArg = Annotated[str, typer.Argument(metavar=_("KIND"), help=KIND_HELP)]
 
 
 def user_dir(ctx: typer.Context, explicit: Path | None) -> Path | None:
@@ -102,7 +107,7 @@ def list_(
 )
 def show(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=KIND_HELP)],
+    kind: KindArg,
     fmt: Annotated[
         TemplateFormat, typer.Option("--format", "-f", help=_("The HTML or the text version."))
     ] = TemplateFormat.html,
@@ -123,7 +128,7 @@ def show(
     ),
 )
 def copy(
-    kind: Annotated[str, typer.Argument(metavar=_("KIND"), help=KIND_HELP)],
+    kind: KindArg,
     dest: Annotated[Path, typer.Argument(metavar=_("DIR"), help=_("The folder to copy into."))],
 ) -> None:
     from bostadcli.templating import copy_template

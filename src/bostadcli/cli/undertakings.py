@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, whole
+from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt, whole
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
@@ -56,7 +56,7 @@ def _columns() -> list[Column]:
 )
 def add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar=_("REF"), help=_("Case reference."))],
+    ref: CaseArg,
     covers: Annotated[
         str, typer.Option("--covers", metavar=_("TEXT"), help=_("What the undertaking covers."))
     ],
@@ -93,7 +93,7 @@ def add(
             parser=whole("--notice", low=1, high=ROW_ID_MAX),
         ),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help=_("A free-text note."))] = None,
+    note: NoteOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
     from bostadcli.undertakings import NewUndertaking, add_undertaking
@@ -107,7 +107,7 @@ def add(
             covers=covers,
             decided_by=decided_by,
             landlord=landlord,
-            amount=money(amount, field="--amount"),  # type: ignore[arg-type]
+            amount=money(amount, field="--amount"),
             notice_id=notice,
             note=note,
         ),
@@ -132,7 +132,7 @@ def add(
 )
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(metavar=_("REF"), help=_("Only this case."))] = None,
+    ref: CaseFilterArg = None,
     fmt: FormatOpt = Format.table,
     as_of_: AsOfOpt = None,
 ) -> None:
