@@ -31,7 +31,7 @@ from bostadcli.contacts import add_contact
 from bostadcli.dates import add_months, format_date
 from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
-from bostadcli.households import household_id
+from bostadcli.households import household_id, tenant_sql
 from bostadcli.i18n import _, ngettext
 from bostadcli.landlords import get_landlord
 from bostadcli.money import Money, format_money
@@ -153,10 +153,9 @@ def standing(
     return Standing(state, paid_ore, remaining, overdue, missed, next_due_on, next_due_ore, out)
 
 
-_PLAN_SQL = """
+_PLAN_SQL = f"""
 SELECT p.*, h.ref AS household, l.name AS landlord,
-    (SELECT m.name FROM members m WHERE m.household_id = h.id
-     ORDER BY m.role != 'tenant', m.id LIMIT 1) AS tenant,
+    {tenant_sql("name")} AS tenant,
     (SELECT o.ref FROM plans o WHERE o.id = p.replaces_plan_id) AS replaces,
     (SELECT n.ref FROM plans n WHERE n.replaces_plan_id = p.id
      ORDER BY n.id DESC LIMIT 1) AS replaced_by
@@ -344,8 +343,7 @@ def create_plan(
         case = one(
             db,
             "SELECT h.ref, h.status, h.landlord_id, l.name AS landlord,"
-            " (SELECT m.name FROM members m WHERE m.household_id = h.id"
-            "  ORDER BY m.role != 'tenant', m.id LIMIT 1) AS tenant"
+            f" {tenant_sql('name')} AS tenant"
             " FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id WHERE h.id = ?",
             [hid],
         )

@@ -28,7 +28,7 @@ from bostadcli import rules, validate
 from bostadcli.dates import MAX_YEAR, MIN_YEAR, format_date
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
-from bostadcli.households import household_id
+from bostadcli.households import household_id, tenant_sql
 from bostadcli.i18n import N_, _
 from bostadcli.landlords import find_landlord, get_landlord
 from bostadcli.money import Money, format_money
@@ -334,8 +334,7 @@ def quota_usage(
 
 _SELECT = f"""
 SELECT s.id, h.ref, s.household_id,
-    (SELECT m.name FROM members m WHERE m.household_id = h.id
-     ORDER BY m.role != 'tenant', m.id LIMIT 1) AS tenant,
+    {tenant_sql("name")} AS tenant,
     s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason, {EFFECTIVE_END} AS effective_end,
     l.name AS landlord, l.cooperation_agreement_on,
     s.cap_ore, s.cap_months,
