@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from bostadcli import rules, validate
 from bostadcli.dates import MAX_YEAR, MIN_YEAR, format_date
@@ -130,6 +130,10 @@ def ending_between(
     )
 
 
+@overload
+def stay_left_on(nights_to: str, ended_on: str | None) -> str: ...
+@overload
+def stay_left_on(nights_to: None, ended_on: str | None) -> None: ...
 def stay_left_on(nights_to: str | None, ended_on: str | None) -> str | None:
     """Python for ``STAY_LEFT_ON``: the morning an emergency stay ended."""
     if ended_on is not None and nights_to is not None and ended_on < nights_to:
