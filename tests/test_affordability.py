@@ -14,7 +14,7 @@ from bostadcli.affordability import (
 )
 from bostadcli.db import open_database
 from bostadcli.errors import BostadError
-from bostadcli.households import ChildSpec, NewHousehold, add_household
+from bostadcli.households import ChildSpec, NewHousehold, add_household, add_member
 from bostadcli.money import Money
 from bostadcli.rules import NORMALBELOPP
 
@@ -119,7 +119,6 @@ def test_household_counts_part_time_children_and_ages_on_as_of(tmp_path: Path) -
         db,
         NewHousehold(
             tenant_name="Anna",
-            co_tenant_name="Bo",
             rent=Money.kronor(8_000),
             children=[
                 ChildSpec(date(2019, 6, 10)),
@@ -129,6 +128,7 @@ def test_household_counts_part_time_children_and_ages_on_as_of(tmp_path: Path) -
         ),
         as_of=date(2025, 12, 1),
     )
+    add_member(db, ref, name="Bo", role="partner", as_of=date(2025, 12, 1))
     hid = db.execute("SELECT id FROM households WHERE ref = ?", [ref]).fetchone()[0]
     result = household_affordability(
         db,
@@ -139,7 +139,7 @@ def test_household_counts_part_time_children_and_ages_on_as_of(tmp_path: Path) -
         table=TABLE_2025,
     )
     # On 2026-02-01: 6 years (0–6), 12 years part-time (11–14); the one born 2008-03-01
-    # is 17 and still a child. The co-tenant makes a couple.
+    # is 17 and still a child. The partner makes a couple.
     assert result.norm.year == 2025
     assert result.norm.year_missing  # 2026 is not in the table: said, not hidden
     assert result.norm.adults == 2

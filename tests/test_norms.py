@@ -57,9 +57,29 @@ def test_partner_makes_a_couple(db: Any) -> None:
     assert result.norm.amount == Money.kronor(N24["couple"])
 
 
-def test_co_tenant_makes_a_couple(db: Any) -> None:
-    result = hint(db, case(db, co_tenant_name="Bo"))
+def test_co_tenant_is_not_a_partner_by_the_lease_alone(db: Any) -> None:
+    # A shared lease is not a relationship (DOMAIN rule 13, KFMA 2018:1): an adult sibling
+    # on the lease is outside the debtor's norm, as an adult child or a lodger is.
+    result = hint(db, case(db, co_tenant_name="Bror"))
+    assert not result.norm.couple
+    assert result.norm.amount == Money.kronor(N24["single"])
+    assert result.norm.adults_outside == 1
+    assert any("1 adult living here is not the tenant's partner" in w for w in result.warnings)
+
+
+def test_co_tenant_and_partner_make_one_couple(db: Any) -> None:
+    ref = case(db, co_tenant_name="Syster")
+    add_member(db, ref, name="Bo", role="partner", as_of=ON)
+    result = hint(db, ref)
     assert result.norm.couple and result.norm.amount == Money.kronor(N24["couple"])
+    assert result.norm.adults_outside == 1
+
+
+def test_a_young_co_tenant_is_no_child_of_the_norm(db: Any) -> None:
+    ref = case(db)
+    add_member(db, ref, name="Ung", birth_date=date(2007, 1, 1), role="co_tenant", as_of=ON)
+    result = hint(db, ref)  # 17 on ON, but on the lease: an adult outside the norm
+    assert result.norm.children == {} and result.norm.adults_outside == 1
 
 
 def test_adult_child_and_lodger_are_not_in_the_norm(db: Any) -> None:

@@ -6,9 +6,10 @@ installment − normalbelopp. A negative result means the plan leaves less than 
 norm: the caseworker is warned, and decides.
 
 Whose norm: the debtor's (the tenant's). A couple is the tenant and a member recorded as
-the tenant's ``partner`` or ``co_tenant`` (KFMA 2018:1: two people living together in a
-relationship); any other adult (an adult child, a lodger, a relative) lives there but is
-not part of the debtor's norm and is named as such. Children are members under 18;
+the tenant's ``partner`` (KFMA 2018:1: two people living together in a relationship);
+any other adult (a co-tenant, who shares the lease but not necessarily a life, such as
+an adult sibling; an adult child, a lodger, a relative) lives there but is not part of
+the debtor's norm and is named as such. Children are members under 18;
 those who live there part of the time count with the share set by the policy
 (``part_time_child_norm_percent``). The table is by year (``rules.NORMALBELOPP`` and the
 config file); when the year asked for is missing, the hint says which year was used and
@@ -42,8 +43,11 @@ CHILD_BANDS: tuple[tuple[int, str], ...] = (
     (14, "child_11_14"),
     (CHILD_AGE_LIMIT - 1, "child_15_plus"),
 )
-# The roles that make the tenant's household a couple in the norm.
-PARTNER_ROLES = frozenset({Role.partner.value, Role.co_tenant.value})
+# The roles that make the tenant's household a couple in the norm: a relationship, which a
+# shared lease (co_tenant) does not say (DOMAIN rule 13, KFMA 2018:1).
+PARTNER_ROLES = frozenset({Role.partner.value})
+# Adults by their role whatever their recorded age: never counted as the debtor's children.
+_ADULT_ROLES = PARTNER_ROLES | {Role.co_tenant.value}
 
 
 @dataclass(frozen=True)
@@ -273,8 +277,8 @@ def household_affordability(
     housing allowance.
 
     Children are members under 18 on ``as_of``, counted by their age on that day (and
-    part-time ones at ``part_time_percent``). The tenant is the debtor; a ``partner`` or
-    ``co_tenant`` makes a couple; every other adult is outside the norm.
+    part-time ones at ``part_time_percent``). The tenant is the debtor; a ``partner``
+    makes a couple; every other adult, a ``co_tenant`` too, is outside the norm.
     """
     case = one(
         db, "SELECT rent_ore, housing_allowance_ore FROM households WHERE id = ?", [household_id]
@@ -298,7 +302,7 @@ def household_affordability(
         role = member["role"]
         if role == Role.tenant.value:
             continue  # the debtor: single or half of the couple
-        if age is not None and age < CHILD_AGE_LIMIT and role not in PARTNER_ROLES:
+        if age is not None and age < CHILD_AGE_LIMIT and role not in _ADULT_ROLES:
             (part_time_ages if member["part_time"] else child_ages).append(age)
         elif role in PARTNER_ROLES and not couple:
             couple = True

@@ -17,6 +17,7 @@ which is stored and shown beside the consent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -31,19 +32,55 @@ from bostadcli.vocab import Recipient
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# A consent in force on :on, by its dates.
-VALID_DATES = (
-    "c.given_on <= :on AND (c.expires_on IS NULL OR c.expires_on >= :on)"
-    " AND (c.revoked_on IS NULL OR c.revoked_on > :on)"
-)
-# ... and for the household's landlord of today: a consent to share with "the landlord"
-# names the landlord the household had when it was given (landlord_id); it does not
-# pass to a new landlord after a move. (Consents recorded before 0015, or when the
-# household had no landlord, name none and cover the household's landlord.)
-VALID_ON = (
-    f"{VALID_DATES} AND (c.landlord_id IS NULL OR c.landlord_id IS"
-    " (SELECT vh.landlord_id FROM households vh WHERE vh.id = c.household_id))"
-)
+
+# When a consent is valid, the one rule: ``consent_valid`` in Python, ``consent_valid_sql``
+# in SQL. By its dates, a consent is in force on a day when it was given on or before it,
+# has not expired before it (``expires_on`` is its last day) and was not revoked on or
+# before it. And a consent to share with "the landlord" names the landlord the household
+# had when it was given (landlord_id): it does not pass to a new landlord after a move.
+# (Consents recorded before 0015, or when the household had no landlord, name none and
+# cover the household's landlord.)
+
+
+def consent_valid_sql(on: str = ":on", *, landlord: bool = True, consent: str = "c") -> str:
+    """SQL condition: the consent row ``consent`` (an alias of ``consents``) is valid on the
+    ISO date ``on`` (an SQL expression, by default the parameter ``:on``). With
+    ``landlord=False``, by its dates alone (``valid_dates``)."""
+    c = consent
+    dates = (
+        f"{c}.given_on <= {on} AND ({c}.expires_on IS NULL OR {c}.expires_on >= {on})"
+        f" AND ({c}.revoked_on IS NULL OR {c}.revoked_on > {on})"
+    )
+    if not landlord:
+        return dates
+    return (
+        f"{dates} AND ({c}.landlord_id IS NULL OR {c}.landlord_id IS"
+        f" (SELECT vh.landlord_id FROM households vh WHERE vh.id = {c}.household_id))"
+    )
+
+
+def valid_dates(consent: Mapping[str, Any], on: date) -> bool:
+    """Python for ``consent_valid_sql(landlord=False)``: in force on ``on`` by its dates
+    (a row with ISO ``given_on``, ``expires_on`` and ``revoked_on``)."""
+    day = on.isoformat()
+    expires, revoked = consent["expires_on"], consent["revoked_on"]
+    return (
+        consent["given_on"] <= day
+        and (expires is None or expires >= day)
+        and (revoked is None or revoked > day)
+    )
+
+
+def consent_valid(consent: Mapping[str, Any], on: date, *, household_landlord: int | None) -> bool:
+    """Python for ``consent_valid_sql()``: in force on ``on`` and, when it names a landlord
+    (``landlord_id``), for ``household_landlord``, the household's landlord now."""
+    named = consent["landlord_id"]
+    return valid_dates(consent, on) and (named is None or named == household_landlord)
+
+
+# The two forms every query here uses, with ``c`` for the consent and ``:on`` for the day.
+VALID_DATES = consent_valid_sql(landlord=False)
+VALID_ON = consent_valid_sql()
 
 
 def consent_day(today: date | None = None) -> date:

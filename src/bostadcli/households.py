@@ -6,6 +6,7 @@ transaction that creates it and never reused.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -568,9 +569,33 @@ HOUSEHOLD_FIGURES = """
     (SELECT d.kind FROM household_deadlines d WHERE d.household_id = h.id
      AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline_kind"""
 
+# Who the tenant of a household is, the one rule every listing, view and export uses:
+# its member with role 'tenant' (the first recorded, should there ever be several), or,
+# failing one, its first recorded member. ``tenant_of`` in Python, ``tenant_sql`` in SQL;
+# the index members_household_tenant (0010_indexes) is built on the same sort key.
+_TENANT_COLUMNS = frozenset({"id", "name", "pnr"})
+
+
+def tenant_sql(column: str = "id", *, household: str = "h.id") -> str:
+    """SQL for one ``column`` (id, name or pnr) of the tenant of the household whose id is
+    the SQL expression ``household``: a scalar subquery, NULL for a household without
+    members. No parameters to bind."""
+    if column not in _TENANT_COLUMNS:
+        raise ValueError(f"tenant_sql: no column {column!r}")
+    return (
+        f"(SELECT m.{column} FROM members m WHERE m.household_id = {household}"
+        " ORDER BY m.role != 'tenant', m.id LIMIT 1)"
+    )
+
+
+def tenant_of(members: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The tenant among a household's members (rows with ``id`` and ``role``), by the
+    rule of ``tenant_sql``; None without members."""
+    return min(members, key=lambda m: (m["role"] != Role.tenant.value, m["id"]), default=None)
+
+
 # The tenant (or, failing one, the first member) as ``t``.
-TENANT_JOIN = """LEFT JOIN members t ON t.id = (SELECT m.id FROM members m
-    WHERE m.household_id = h.id ORDER BY m.role != 'tenant', m.id LIMIT 1)"""
+TENANT_JOIN = f"LEFT JOIN members t ON t.id = {tenant_sql()}"
 
 _LIST_SQL = f"""
 SELECT h.id, h.ref, h.status, h.opened_on, h.closed_on, h.outcome,

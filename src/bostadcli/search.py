@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import validate
 from bostadcli.db import rows
 from bostadcli.errors import Conflict, InvalidInput, NotFound
+from bostadcli.households import TENANT_JOIN
 from bostadcli.i18n import _
 from bostadcli.pnr import IdentityNumber, masked_input, parse_pnr
 from bostadcli.vocab import CaseStatus
@@ -178,8 +179,7 @@ def search(
             t.pnr AS tenant_pnr, h.street, h.postal_code, h.city, h.contract_number,
             h.caseworker
         FROM live_households h
-        LEFT JOIN members t ON t.id = (SELECT m.id FROM members m
-            WHERE m.household_id = h.id ORDER BY m.role != 'tenant', m.id LIMIT 1)
+        {TENANT_JOIN}
         WHERE h.id IN ({placeholders})
         ORDER BY h.status != 'open', h.opened_on DESC, h.ref DESC
         """,

@@ -22,13 +22,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from bostadcli import rules, validate
 from bostadcli.dates import MAX_YEAR, MIN_YEAR, format_date
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
-from bostadcli.households import household_id
+from bostadcli.households import household_id, tenant_sql
 from bostadcli.i18n import N_, _
 from bostadcli.landlords import find_landlord, get_landlord
 from bostadcli.money import Money, format_money
@@ -50,8 +50,95 @@ KIND_FIELDS: dict[SupportKind, frozenset[str]] = {
 }
 SPECIFIC_FIELDS = frozenset().union(*KIND_FIELDS.values())
 
+# When a support runs, the one rule, in Python and as SQL over a support ``s`` (dates are
+# ISO text, so the SQL compares them as text as Python compares the strings):
+# - its effective end is the earlier of the planned end (end_on) and the day it actually
+#   ended (ended_on), either when only one is known, none when neither is:
+#   ``effective_end`` / ``EFFECTIVE_END``;
+# - on a day it is planned before it starts, ended after its effective end, else active:
+#   ``support_status`` / ``support_status_sql``;
+# - it is in force some time from ``first`` to ``last`` when it starts by ``last`` and does
+#   not end before ``first``: ``in_force_between`` / ``in_force_between_sql``;
+# - it is still running to a planned end that falls from ``first`` to ``last`` (what the
+#   support_ending letter and the deadline view are about): ``ending_between`` /
+#   ``ending_between_sql``;
+# - an emergency stay's last morning is the earlier of nights_to and ended_on:
+#   ``stay_left_on`` / ``STAY_LEFT_ON``, and its nights ``stay_nights`` / ``STAY_NIGHTS``.
+
 # The earlier of the planned and the actual end (SQLite's min() is NULL if either is).
 EFFECTIVE_END = "coalesce(min(s.ended_on, s.end_on), s.ended_on, s.end_on)"
+
+# The morning an emergency stay ended (nights_to, or ended_on when earlier), and the
+# nights from nights_from to then; NULL without nights_from and nights_to.
+STAY_LEFT_ON = "CASE WHEN s.ended_on < s.nights_to THEN s.ended_on ELSE s.nights_to END"
+STAY_NIGHTS = f"CAST(julianday({STAY_LEFT_ON}) - julianday(s.nights_from) AS INTEGER)"
+
+
+def effective_end(end_on: str | None, ended_on: str | None) -> str | None:
+    """Python for ``EFFECTIVE_END``: the earlier of the planned and the actual end."""
+    if end_on is None or ended_on is None:
+        return ended_on if end_on is None else end_on
+    return min(end_on, ended_on)
+
+
+def support_status_sql(on: str = ":as_of") -> str:
+    """SQL: 'planned', 'active' or 'ended' for support ``s`` on the ISO date ``on`` (an SQL
+    expression, by default the parameter ``:as_of``)."""
+    return (
+        f"CASE WHEN s.start_on > {on} THEN 'planned'"
+        f" WHEN {EFFECTIVE_END} < {on} THEN 'ended' ELSE 'active' END"
+    )
+
+
+def support_status(start_on: str, end: str | None, on: date) -> str:
+    """Python for ``support_status_sql``: 'planned', 'active' or 'ended' on ``on`` for a
+    support starting ``start_on`` with the effective end ``end`` (ISO dates)."""
+    day = on.isoformat()
+    if start_on > day:
+        return "planned"
+    if end is not None and end < day:
+        return "ended"
+    return "active"
+
+
+def in_force_between_sql(first: str = ":start", last: str = ":end") -> str:
+    """SQL condition: support ``s`` is in force some day from ``first`` to ``last`` (SQL
+    expressions for ISO dates, by default the parameters ``:start`` and ``:end``)."""
+    return f"s.start_on <= {last} AND coalesce({EFFECTIVE_END}, {first}) >= {first}"
+
+
+def in_force_between(start_on: str, end: str | None, first: date, last: date) -> bool:
+    """Python for ``in_force_between_sql`` (``end`` is the effective end)."""
+    return start_on <= last.isoformat() and (end is None or end >= first.isoformat())
+
+
+def ending_between_sql(first: str = ":from", last: str = ":to") -> str:
+    """SQL condition: support ``s`` has not been ended and its planned end falls from
+    ``first`` to ``last`` (by default the parameters ``:from`` and ``:to``)."""
+    return f"s.ended_on IS NULL AND s.end_on IS NOT NULL AND s.end_on BETWEEN {first} AND {last}"
+
+
+def ending_between(
+    end_on: str | None, ended_on: str | None, first: date, last: date | None = None
+) -> bool:
+    """Python for ``ending_between_sql``; without ``last``, any planned end from ``first``."""
+    return (
+        ended_on is None
+        and end_on is not None
+        and first.isoformat() <= end_on
+        and (last is None or end_on <= last.isoformat())
+    )
+
+
+@overload
+def stay_left_on(nights_to: str, ended_on: str | None) -> str: ...
+@overload
+def stay_left_on(nights_to: None, ended_on: str | None) -> None: ...
+def stay_left_on(nights_to: str | None, ended_on: str | None) -> str | None:
+    """Python for ``STAY_LEFT_ON``: the morning an emergency stay ended."""
+    if ended_on is not None and nights_to is not None and ended_on < nights_to:
+        return ended_on
+    return nights_to
 
 
 @dataclass
@@ -334,8 +421,7 @@ def quota_usage(
 
 _SELECT = f"""
 SELECT s.id, h.ref, s.household_id,
-    (SELECT m.name FROM members m WHERE m.household_id = h.id
-     ORDER BY m.role != 'tenant', m.id LIMIT 1) AS tenant,
+    {tenant_sql("name")} AS tenant,
     s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason, {EFFECTIVE_END} AS effective_end,
     l.name AS landlord, l.cooperation_agreement_on,
     s.cap_ore, s.cap_months,
@@ -354,19 +440,12 @@ LEFT JOIN landlords l ON l.id = s.landlord_id
 
 def _decorate(row: dict[str, Any], as_of: date) -> dict[str, Any]:
     end = row["effective_end"]
-    if row["start_on"] > as_of.isoformat():
-        row["status"] = "planned"
-    elif end is not None and end < as_of.isoformat():
-        row["status"] = "ended"
-    else:
-        row["status"] = "active"
+    row["status"] = support_status(row["start_on"], end, as_of)
     row["days_left"] = (date.fromisoformat(end) - as_of).days if end else None
-    if row["nights_from"] and row["nights_to"]:
-        last = row["nights_to"]
-        if row["ended_on"] and row["ended_on"] < last:
-            last = row["ended_on"]
+    left_on = stay_left_on(row["nights_to"], row["ended_on"])
+    if row["nights_from"] and left_on:
         row["nights"] = stay_nights(
-            date.fromisoformat(row["nights_from"]), date.fromisoformat(last)
+            date.fromisoformat(row["nights_from"]), date.fromisoformat(left_on)
         )
     else:
         row["nights"] = None
@@ -494,12 +573,10 @@ def list_supports(
         params["kind"] = validate.choice(SupportKind, kind, field="kind").value
     if year is not None:
         validate.whole_number(year, field="year", low=MIN_YEAR, high=MAX_YEAR)
-        where.append(
-            f"s.start_on <= :year_end AND coalesce({EFFECTIVE_END}, :year_start) >= :year_start"
-        )
+        where.append(in_force_between_sql(":year_start", ":year_end"))
         params.update(year_start=f"{year:04d}-01-01", year_end=f"{year:04d}-12-31")
     elif not include_ended:
-        where.append(f"coalesce({EFFECTIVE_END}, :as_of) >= :as_of")
+        where.append(f"{support_status_sql(':as_of')} != 'ended'")
     found = rows(
         db,
         _SELECT
@@ -623,12 +700,7 @@ def support_ending_candidates(db: Database, as_of: date, days: int) -> list[dict
         raise InvalidInput("days", str(days), _("cannot be negative"))
     found = rows(
         db,
-        _SELECT
-        + """
-        WHERE s.ended_on IS NULL AND s.end_on IS NOT NULL
-            AND s.end_on BETWEEN :from AND :to
-        ORDER BY s.end_on, h.ref, s.id
-        """,
+        _SELECT + f" WHERE {ending_between_sql(':from', ':to')} ORDER BY s.end_on, h.ref, s.id",
         {"from": as_of.isoformat(), "to": (as_of + timedelta(days=days)).isoformat()},
     )
     return [_decorate(row, as_of) for row in found]

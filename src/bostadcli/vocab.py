@@ -118,7 +118,9 @@ class Outcome(Vocab):
 class Role(Vocab):
     """A member's place in the household. ``partner`` is an adult who lives with the
     tenant in a relationship (married, registered or cohabiting, sambo) without being on
-    the lease; with a ``co_tenant`` or ``partner`` the living-cost norm is a couple's."""
+    the lease; with a ``partner`` the living-cost norm is a couple's. A ``co_tenant``
+    shares the lease, which says nothing of a relationship (an adult sibling can be one),
+    so the norm does not count a co-tenant as the tenant's partner."""
 
     tenant = "tenant", N_("tenant")
     co_tenant = "co_tenant", N_("co-tenant")
