@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from bostadcli import __version__
-from bostadcli.cli import aliases, typer_i18n
+from bostadcli.cli import aliases, completion, typer_i18n
 from bostadcli.cli.context import AppState
 from bostadcli.cli.lazy import LazyCommands, Noun
 from bostadcli.errors import BostadError, one_line, shown
@@ -183,6 +183,7 @@ class BostadGroup(TyperGroup):
         kwargs["standalone_mode"] = False
         _refuse_undecodable_arguments(kwargs.get("args", args[0] if args else None))
         typer_i18n.translate_root_options(self)
+        completion.localise_installer(self)
         try:
             result = super().main(*args, **kwargs)
         except _click.exceptions.UsageError as exc:
@@ -269,6 +270,7 @@ class BostadGroup(TyperGroup):
 
 typer_i18n.install()
 aliases.install()
+completion.install()
 
 app = typer.Typer(
     cls=BostadGroup,
