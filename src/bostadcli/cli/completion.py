@@ -169,13 +169,11 @@ def _install_callback(ctx: Any, param: Any, value: Any) -> Any:
         return value
     import sys
 
-    from typer import completion
+    from typer._completion_shared import install
 
     from bostadcli.i18n import _
 
-    shell, path = (
-        completion.install(shell=value) if isinstance(value, str) else completion.install()
-    )
+    shell, path = install(shell=value) if isinstance(value, str) else install()
     typer.secho(
         _("Tab completion for {shell} is installed in {path}.").format(shell=shell, path=path),
         fg="green",
