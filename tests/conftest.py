@@ -28,17 +28,20 @@ def english() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def private_state_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The list of folders where temporaries were made lives in the user's state folder:
-    a test's, not the real one."""
+    """The list of folders where temporaries were made lives in the user's state folder,
+    and the holiday cache in the cache folder: a test's, not the real ones."""
     import os
 
-    previous = os.environ.get("XDG_STATE_HOME")
+    saved = {name: os.environ.get(name) for name in ("XDG_STATE_HOME", "XDG_CACHE_HOME")}
     os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    # The holiday cache too (workdays.py): a test's, not the real one.
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
     yield
-    if previous is None:
-        os.environ.pop("XDG_STATE_HOME", None)
-    else:
-        os.environ["XDG_STATE_HOME"] = previous
+    for name, previous in saved.items():
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 @pytest.fixture

@@ -6,9 +6,13 @@ midsommarafton, julafton or nyårsafton; see ``rules.HOLIDAY_CATEGORIES``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
+import os
 from collections.abc import Mapping
 from datetime import date, timedelta
+from pathlib import Path
 from types import MappingProxyType
 
 from bostadcli.i18n import _
@@ -25,13 +29,85 @@ _ONE_DAY = timedelta(days=1)
 
 @functools.lru_cache(maxsize=64)
 def _holidays(year: int) -> Mapping[date, str]:
-    import holidays
+    table = _cached_holidays(year)
+    if table is None:
+        import holidays
 
-    calendar = holidays.country_holidays(
-        "SE", years=year, categories=HOLIDAY_CATEGORIES, language="sv"
-    )
+        calendar = holidays.country_holidays(
+            "SE", years=year, categories=HOLIDAY_CATEGORIES, language="sv"
+        )
+        table = dict(calendar)
+        _store_holidays(year, table)
     # A read-only copy: the cached value is shared by every caller.
-    return MappingProxyType(dict(calendar))
+    return MappingProxyType(table)
+
+
+# The holidays library builds every country's calendar class when it is imported, which
+# costs more than the rest of a command's start. A year's Swedish holidays are kept in
+# the user's cache folder, keyed by the installed library's files, so that a new release
+# of it (a corrected holiday) is read afresh; any fault with the cache means asking the
+# library again, never a wrong day.
+_CACHE_FORMAT = 1
+
+
+def _cache_file(year: int) -> Path | None:
+    import hashlib
+    import importlib.util
+
+    import platformdirs
+
+    try:
+        spec = importlib.util.find_spec("holidays")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    package = Path(spec.origin).parent
+    key = [str(_CACHE_FORMAT), str(package), repr(HOLIDAY_CATEGORIES), "sv"]
+    for part in ("__init__.py", "version.py", "countries/sweden.py"):
+        try:
+            st = (package / part).stat()
+        except OSError:
+            return None
+        key.append(f"{part}:{st.st_size}:{st.st_mtime_ns}")
+    digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
+    folder = platformdirs.user_cache_path("bostadcli", appauthor=False)
+    return folder / f"holidays-SE-{year}-{digest}.json"
+
+
+def _cached_holidays(year: int) -> dict[date, str] | None:
+    path = _cache_file(year)
+    if path is None:
+        return None
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = json.load(fh)
+        if not isinstance(data, dict) or data.get("year") != year:
+            return None
+        days = data["holidays"]
+        table = {date.fromisoformat(day): name for day, name in days.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not all(d.year == year and isinstance(n, str) and n for d, n in table.items()):
+        return None
+    return table
+
+
+def _store_holidays(year: int, table: Mapping[date, str]) -> None:
+    path = _cache_file(year)
+    if path is None:
+        return
+    data = {"year": year, "holidays": {d.isoformat(): n for d, n in sorted(table.items())}}
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with temporary.open("w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(temporary, path)
+    except OSError:
+        # A read-only or full cache folder only costs the next command the library.
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 def non_working_reason(d: date) -> str | None:

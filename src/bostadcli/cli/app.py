@@ -1,5 +1,6 @@
 """The root command: global options, the noun groups, and the one error translator."""
 
+import functools
 import os
 import re
 import sqlite3
@@ -11,32 +12,9 @@ import typer
 from typer.core import TyperGroup
 
 from bostadcli import __version__
-from bostadcli.cli import (
-    aliases,
-    audit,
-    backup,
-    caseworkers,
-    consents,
-    contacts,
-    database,
-    demo,
-    exporting,
-    households,
-    importing,
-    landlords,
-    letters,
-    members,
-    notices,
-    plans,
-    purge,
-    reports,
-    search,
-    supports,
-    templates,
-    typer_i18n,
-    undertakings,
-)
+from bostadcli.cli import aliases, completion, typer_i18n
 from bostadcli.cli.context import AppState
+from bostadcli.cli.lazy import LazyCommands, Noun
 from bostadcli.errors import BostadError, one_line, shown
 from bostadcli.i18n import _
 
@@ -155,7 +133,11 @@ def _option_names(command: Any) -> set[str]:
     names: set[str] = set()
     for param in getattr(command, "params", []):
         names.update(opt for opt in getattr(param, "opts", []) if opt.startswith("--"))
-    for sub in getattr(command, "commands", {}).values():
+    commands = getattr(command, "commands", {})
+    # Only the commands built for this run: building the others to look at their
+    # options would import every noun on every error.
+    built = commands.built() if isinstance(commands, LazyCommands) else commands
+    for sub in built.values():
         names |= _option_names(sub)
     return names
 
@@ -180,7 +162,20 @@ def name_the_field(exc: BostadError, root: Any) -> str:
 
 
 class BostadGroup(TyperGroup):
-    """Turns every error into one line on stderr and the documented exit code."""
+    """Turns every error into one line on stderr and the documented exit code.
+
+    Its nouns are built when looked up (``lazy.LazyCommands``): a command imports the
+    modules it runs, not every command's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pending = {noun.name: functools.partial(noun.build, app) for noun in NOUNS}
+        self.commands = LazyCommands(self.commands, pending)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        # Typer's own lists the names through ``commands.items()``, which would build
+        # every noun to complete one.
+        return list(self.commands)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from typer import _click
@@ -188,6 +183,7 @@ class BostadGroup(TyperGroup):
         kwargs["standalone_mode"] = False
         _refuse_undecodable_arguments(kwargs.get("args", args[0] if args else None))
         typer_i18n.translate_root_options(self)
+        completion.localise_installer(self)
         try:
             result = super().main(*args, **kwargs)
         except _click.exceptions.UsageError as exc:
@@ -274,6 +270,7 @@ class BostadGroup(TyperGroup):
 
 typer_i18n.install()
 aliases.install()
+completion.install()
 
 app = typer.Typer(
     cls=BostadGroup,
@@ -339,79 +336,94 @@ def root(
     ctx.obj = AppState(db_path=db, config_path=config)
 
 
-app.command("init", help=database.INIT_HELP)(database.init)
-app.add_typer(
-    households.app,
-    name="household",
-    help=_(
-        "Households at risk: the cases.\n\nCorrections: household edit changes details;"
-        " a case opened by mistake is voided with household void --reason; household"
-        " history shows every correction."
+# The root's nouns in the order `bostad --help` lists them (single commands first, as
+# Typer lists them). Each module is imported only
+# when its name is looked up (see lazy.py).
+NOUNS = (
+    Noun("init", "bostadcli.cli.database", "init", help_attr="INIT_HELP"),
+    Noun("backup", "bostadcli.cli.backup", "backup", help_attr="BACKUP_HELP"),
+    Noun("audit", "bostadcli.cli.audit", "audit", help_attr="AUDIT_HELP"),
+    Noun("purge", "bostadcli.cli.purge", "purge", help_attr="PURGE_HELP"),
+    Noun("demo", "bostadcli.cli.demo", "demo", help_attr="DEMO_HELP"),
+    Noun("search", "bostadcli.cli.search", "search", help_attr="SEARCH_HELP"),
+    Noun(
+        "household",
+        "bostadcli.cli.households",
+        help=_(
+            "Households at risk: the cases.\n\nCorrections: household edit changes details;"
+            " a case opened by mistake is voided with household void --reason; household"
+            " history shows every correction."
+        ),
     ),
-)
-app.add_typer(
-    members.app,
-    name="member",
-    help=_(
-        "Adults and children of a household.\n\nCorrections: member edit REF MEMBER"
-        " --reason (name, personnummer, birth date, role, part-time)."
+    Noun(
+        "member",
+        "bostadcli.cli.members",
+        help=_(
+            "Adults and children of a household.\n\nCorrections: member edit REF MEMBER"
+            " --reason (name, personnummer, birth date, role, part-time)."
+        ),
     ),
-)
-app.add_typer(
-    caseworkers.app, name="caseworker", help=_("The unit's caseworkers: initials, login, phone.")
-)
-app.add_typer(landlords.app, name="landlord", help=_("Landlords and housing companies."))
-app.add_typer(
-    notices.app,
-    name="notice",
-    help=_(
-        "Notices, warnings, Kronofogden, eviction dates.\n\nCorrections: notice edit"
-        " NOTICE --reason (dates, amount, kind); notice void NOTICE --reason (a duplicate)."
+    Noun(
+        "caseworker",
+        "bostadcli.cli.caseworkers",
+        help=_("The unit's caseworkers: initials, login, phone."),
     ),
-)
-app.add_typer(
-    undertakings.app,
-    name="undertaking",
-    help=_("Social services' written undertakings to pay the rent."),
-)
-app.add_typer(
-    contacts.app,
-    name="contact",
-    help=_(
-        "The contact log.\n\nCorrections: contact correct CONTACT --reason adds an entry"
-        " that corrects the old one, which stays, marked as corrected."
+    Noun("landlord", "bostadcli.cli.landlords", help=_("Landlords and housing companies.")),
+    Noun(
+        "notice",
+        "bostadcli.cli.notices",
+        help=_(
+            "Notices, warnings, Kronofogden, eviction dates.\n\nCorrections: notice edit"
+            " NOTICE --reason (dates, amount, kind); notice void NOTICE --reason (a duplicate)."
+        ),
     ),
-)
-app.add_typer(consents.app, name="consent", help=_("Consent per recipient."))
-app.add_typer(supports.app, name="support", help=_("Support measures (insatser)."))
-app.add_typer(
-    plans.app,
-    name="plan",
-    help=_(
-        "Repayment plans and payments.\n\nCorrections: plan void-payment PLAN PAYMENT"
-        " --reason, then plan pay with the right amount; plan cancel ends a plan."
+    Noun(
+        "undertaking",
+        "bostadcli.cli.undertakings",
+        help=_("Social services' written undertakings to pay the rent."),
     ),
-)
-app.add_typer(
-    reports.app, name="report", help=_("Deadlines, caseload, the annual figures, homelessness.")
-)
-app.add_typer(
-    exporting.app, name="export", help=_("Tables as CSV or JSON; one case as a JSON document.")
-)
-app.add_typer(
-    importing.app,
-    name="import",
-    help=_("Landlords' lists of tenants at risk; cases moved from another installation."),
-)
-app.add_typer(database.db_app, name="db", help=_("Database status and integrity."))
-app.command("backup", help=backup.BACKUP_HELP)(backup.backup)
-app.command("audit", help=audit.AUDIT_HELP)(audit.audit)
-app.command("purge", help=purge.PURGE_HELP)(purge.purge)
-app.command("demo", help=demo.DEMO_HELP)(demo.demo)
-app.command("search", help=search.SEARCH_HELP)(search.search)
-app.add_typer(
-    letters.app, name="letter", help=_("Letters from templates; the daily and monthly batches.")
-)
-app.add_typer(
-    templates.app, name="template", help=_("The built-in letter templates, and your own.")
+    Noun(
+        "contact",
+        "bostadcli.cli.contacts",
+        help=_(
+            "The contact log.\n\nCorrections: contact correct CONTACT --reason adds an entry"
+            " that corrects the old one, which stays, marked as corrected."
+        ),
+    ),
+    Noun("consent", "bostadcli.cli.consents", help=_("Consent per recipient.")),
+    Noun("support", "bostadcli.cli.supports", help=_("Support measures (insatser).")),
+    Noun(
+        "plan",
+        "bostadcli.cli.plans",
+        help=_(
+            "Repayment plans and payments.\n\nCorrections: plan void-payment PLAN PAYMENT"
+            " --reason, then plan pay with the right amount; plan cancel ends a plan."
+        ),
+    ),
+    Noun(
+        "report",
+        "bostadcli.cli.reports",
+        help=_("Deadlines, caseload, the annual figures, homelessness."),
+    ),
+    Noun(
+        "export",
+        "bostadcli.cli.exporting",
+        help=_("Tables as CSV or JSON; one case as a JSON document."),
+    ),
+    Noun(
+        "import",
+        "bostadcli.cli.importing",
+        help=_("Landlords' lists of tenants at risk; cases moved from another installation."),
+    ),
+    Noun("db", "bostadcli.cli.database", "db_app", help=_("Database status and integrity.")),
+    Noun(
+        "letter",
+        "bostadcli.cli.letters",
+        help=_("Letters from templates; the daily and monthly batches."),
+    ),
+    Noun(
+        "template",
+        "bostadcli.cli.templates",
+        help=_("The built-in letter templates, and your own."),
+    ),
 )

@@ -1,0 +1,95 @@
+"""Command groups built only when they run.
+
+``bostad household show`` needs the household group, not the letters, exports or
+reports. The root group knows each noun by name, the module that holds it and its help;
+the module is imported and turned into a Click command the first time that name is
+looked up (to run it, to complete it on Tab, or to list it in ``bostad --help``).
+
+The commands stay a mapping, as Click expects: iterating gives every name in the order
+they were declared without building any; ``commands[name]`` builds that one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+
+Builder = Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Noun:
+    """One entry of the root group: a sub-app (``attr`` names a ``typer.Typer``) or a
+    single command (``attr`` names its function, ``help_attr`` its help text)."""
+
+    name: str
+    module: str
+    attr: str = "app"
+    help: str | None = None
+    help_attr: str | None = None
+
+    def build(self, parent: typer.Typer) -> Any:
+        module = importlib.import_module(self.module)
+        target = getattr(module, self.attr)
+        holder = typer.Typer()
+        if isinstance(target, typer.Typer):
+            holder.add_typer(target, name=self.name, help=self.help)
+            info = holder.registered_groups[0]
+            return typer.main.get_group_from_info(
+                info,
+                pretty_exceptions_short=parent.pretty_exceptions_short,
+                rich_markup_mode=parent.rich_markup_mode,
+                suggest_commands=parent.suggest_commands,
+            )
+        help_text = getattr(module, self.help_attr) if self.help_attr else self.help
+        holder.command(self.name, help=help_text)(target)
+        return typer.main.get_command_from_info(
+            holder.registered_commands[0],
+            pretty_exceptions_short=parent.pretty_exceptions_short,
+            rich_markup_mode=parent.rich_markup_mode,
+        )
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """A group's commands: those already built, and the names still to be built."""
+
+    def __init__(self, built: Mapping[str, Any], pending: Mapping[str, Builder]) -> None:
+        self._built = dict(built)
+        self._pending = dict(pending)
+        self._order = [*self._pending, *(n for n in self._built if n not in self._pending)]
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            builder = self._pending.pop(name)  # KeyError: no such command
+            self._built[name] = builder()
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._pending.pop(name, None)
+        if name not in self._built and name not in self._order:
+            self._order.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._built and name not in self._pending:
+            raise KeyError(name)
+        self._built.pop(name, None)
+        self._pending.pop(name, None)
+        self._order.remove(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._built or name in self._pending
+
+    def built(self) -> dict[str, Any]:
+        """The commands built so far (looking at them builds nothing more)."""
+        return dict(self._built)
