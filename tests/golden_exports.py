@@ -532,8 +532,8 @@ def _voided_case(db: Database) -> None:
 def _moved_case(db: Database, ref: str) -> None:
     """The open case moved in again from its own document: a case and a plan with
     the references they had."""
-    from bostadcli.exporting import export_household
-    from bostadcli.importing import import_household
+    from bostadcli.casemove.document_in import import_household
+    from bostadcli.casemove.document_out import export_household
 
     document = export_household(
         db, ref, include_pnr=True, as_of=AS_OF, command="golden", today=TODAY
@@ -560,8 +560,9 @@ def _pin(db: Database) -> None:
 def render_all() -> dict[str, str]:
     """Every export table as CSV (as by default) and JSON (with --include-pnr), and
     the household document: {file name: text}."""
+    from bostadcli.casemove.document_out import export_household
     from bostadcli.db import open_database
-    from bostadcli.exporting import TABLES, export_household, export_table
+    from bostadcli.export import TABLES, export_table
     from bostadcli.tabular import write_json_document
 
     db = open_database(":memory:")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bostadcli.exporting import TABLES
+from bostadcli.export import TABLES
 from golden_exports import DOCUMENT, DOCUMENT_REF, GOLDEN_DIR, render_all
 
 ROOT = Path(__file__).resolve().parent.parent
