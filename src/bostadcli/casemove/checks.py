@@ -114,9 +114,14 @@ def check_document_rules(document: Mapping[str, Any], source: str, today: date) 
     one named tenant, no personnummer twice, no birth or opening after ``today`` (the
     real date), a notice's dates in order, a plan with installments 1..n. Values of the
     wrong shape are left to the rows' own checks."""
-    from bostadcli.pnr import parse_pnr
-    from bostadcli.vocab import Role
+    _check_household_dates(document, source, today)
+    _check_members(document, source, today)
+    for i, notice in enumerate(_rows_of(document, "notices") or []):
+        _check_notice_rules(notice, f"{source}: notices[{i}]", today)
+    _check_plans(document, source)
 
+
+def _check_household_dates(document: Mapping[str, Any], source: str, today: date) -> None:
     household = document.get("household")
     if isinstance(household, dict):
         where = f"{source}: household"
@@ -130,54 +135,62 @@ def check_document_rules(document: Mapping[str, Any], source: str, today: date) 
                 f"{where}.closed_on", closed.isoformat(), _("is before the case was opened")
             )
 
+
+def _check_members(document: Mapping[str, Any], source: str, today: date) -> None:
+    """One tenant, a name for every adult, no birth after today, no personnummer
+    twice, and a birth date that matches the personnummer."""
+    from bostadcli.pnr import parse_pnr
+    from bostadcli.vocab import Role
+
     members = _rows_of(document, "members")
-    if members is not None and all(m.get("role") in {r.value for r in Role} for m in members):
-        tenants = [i for i, m in enumerate(members) if m["role"] == Role.tenant.value]
-        if not tenants:
+    if members is None or not all(m.get("role") in {r.value for r in Role} for m in members):
+        return
+    tenants = [i for i, m in enumerate(members) if m["role"] == Role.tenant.value]
+    if not tenants:
+        raise InvalidInput(
+            f"{source}: members", len(members), _("a case needs one member with role tenant")
+        )
+    if len(tenants) > 1:
+        raise InvalidInput(
+            f"{source}: members[{tenants[1]}].role",
+            Role.tenant.value,
+            _("a case has one tenant; members[{i}] is the tenant").format(i=tenants[0]),
+        )
+    seen: dict[str, int] = {}
+    pnr_included = document.get("pnr_included") is True
+    for i, member in enumerate(members):
+        at = f"{source}: members[{i}]"
+        name = member.get("name")
+        if member["role"] != Role.child.value and (
+            name is None or (isinstance(name, str) and not name.strip())
+        ):
+            raise InvalidInput(f"{at}.name", name or "", _("must not be empty"))
+        born = _day_or_none(member.get("birth_date"))
+        if born is not None and born > today:
+            raise InvalidInput(f"{at}.birth_date", born.isoformat(), _("is in the future"))
+        pnr = member.get("pnr")
+        if not pnr_included or not isinstance(pnr, str) or not pnr.strip():
+            continue
+        try:
+            number = parse_pnr(pnr, as_of=today, field=f"{at}.pnr")
+        except InvalidInput:
+            continue
+        if number.digits in seen:
             raise InvalidInput(
-                f"{source}: members", len(members), _("a case needs one member with role tenant")
+                f"{at}.pnr",
+                number.masked(),
+                _("the same personnummer as members[{i}]").format(i=seen[number.digits]),
             )
-        if len(tenants) > 1:
+        seen[number.digits] = i
+        if born is not None and born != number.birth_date:
+            # As member add refuses: one person, one birth date.
             raise InvalidInput(
-                f"{source}: members[{tenants[1]}].role",
-                Role.tenant.value,
-                _("a case has one tenant; members[{i}] is the tenant").format(i=tenants[0]),
+                f"{at}.birth_date", born.isoformat(), _("does not match the personnummer")
             )
-        seen: dict[str, int] = {}
-        pnr_included = document.get("pnr_included") is True
-        for i, member in enumerate(members):
-            at = f"{source}: members[{i}]"
-            name = member.get("name")
-            if member["role"] != Role.child.value and (
-                name is None or (isinstance(name, str) and not name.strip())
-            ):
-                raise InvalidInput(f"{at}.name", name or "", _("must not be empty"))
-            born = _day_or_none(member.get("birth_date"))
-            if born is not None and born > today:
-                raise InvalidInput(f"{at}.birth_date", born.isoformat(), _("is in the future"))
-            pnr = member.get("pnr")
-            if not pnr_included or not isinstance(pnr, str) or not pnr.strip():
-                continue
-            try:
-                number = parse_pnr(pnr, as_of=today, field=f"{at}.pnr")
-            except InvalidInput:
-                continue
-            if number.digits in seen:
-                raise InvalidInput(
-                    f"{at}.pnr",
-                    number.masked(),
-                    _("the same personnummer as members[{i}]").format(i=seen[number.digits]),
-                )
-            seen[number.digits] = i
-            if born is not None and born != number.birth_date:
-                # As member add refuses: one person, one birth date.
-                raise InvalidInput(
-                    f"{at}.birth_date", born.isoformat(), _("does not match the personnummer")
-                )
 
-    for i, notice in enumerate(_rows_of(document, "notices") or []):
-        _check_notice_rules(notice, f"{source}: notices[{i}]", today)
 
+def _check_plans(document: Mapping[str, Any], source: str) -> None:
+    """Every plan with installments numbered 1..n."""
     plans = _rows_of(document, "plans")
     installments = _rows_of(document, "installments")
     if plans is None or installments is None:

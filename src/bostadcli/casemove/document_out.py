@@ -17,6 +17,8 @@ from bostadcli.i18n import _
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from bostadcli.vocab import Recipient
+
 
 def export_household(
     db: Database,
@@ -39,13 +41,55 @@ def export_household(
     the case needs consent for it valid on the real date ``today`` (not ``as_of``); for
     a landlord, ``landlord`` must name the household's own landlord.
     """
-    from bostadcli.consents import require_consent
-    from bostadcli.db import now_utc, one, rows
+    from bostadcli.db import now_utc
     from bostadcli.households import household_id
 
     hid = household_id(db, ref)
     who = recipient_choice(recipient)
     landlord_id = recipient_landlord(db, who, landlord)
+    stored = _shared_household(db, hid, ref, who, landlord_id, landlord, today)
+    landlords = _Landlords(db)
+    own = stored["landlord_id"]
+    document: dict[str, Any] = {
+        "format": DOCUMENT_FORMAT,
+        "format_version": DOCUMENT_VERSION,
+        "exported_at": now_utc(),
+        "pnr_included": include_pnr,
+        "household": _household(db, stored, hid),
+        "landlord": None if own is None else landlords.details(own),
+        "landlords": [],
+    }
+    count = 1 + _add_parts(db, document, hid, include_pnr=include_pnr, landlords=landlords)
+    # The other landlords the case's rows name (a plan's creditor, a guarantee's
+    # landlord), so the importing installation can add those it does not know.
+    document["landlords"] = landlords.others(own)
+    record_export(
+        db,
+        command=command,
+        table_name="household",
+        row_count=count,
+        include_pnr=include_pnr,
+        recipient=who,
+        recipient_name=name_of_landlord(db, landlord_id),
+        household_ids=[hid],
+    )
+    return document
+
+
+def _shared_household(
+    db: Database,
+    hid: int,
+    ref: str,
+    who: Recipient | None,
+    landlord_id: int | None,
+    landlord: str | None,
+    today: date | None,
+) -> dict[str, Any]:
+    """The household's row, once the case may go to ``who`` (consent on ``today``; for
+    a landlord, only the household's own)."""
+    from bostadcli.consents import require_consent
+    from bostadcli.db import one
+
     stored = one(db, "SELECT * FROM households WHERE id = ?", [hid])
     if stored is None:
         raise NotFound(_("no household {ref}").format(ref=ref))
@@ -58,6 +102,12 @@ def export_household(
         )
     if who is not None:
         require_consent(db, ref, who, today=today)
+    return stored
+
+
+def _household(db: Database, stored: dict[str, Any], hid: int) -> dict[str, Any]:
+    from bostadcli.db import rows
+
     household = {k: stored[k] for k in HOUSEHOLD_FIELDS}
     household["reasons"] = [
         r["reason"]
@@ -67,27 +117,48 @@ def export_household(
             [hid],
         )
     ]
-    landlords: dict[int, dict[str, Any]] = {}
+    return household
 
-    def landlord_named(landlord_id: int) -> str:
-        if landlord_id not in landlords:
-            found = one(db, "SELECT * FROM landlords WHERE id = ?", [landlord_id])
+
+class _Landlords:
+    """The landlords a document names, with their details, by id."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.found: dict[int, dict[str, Any]] = {}
+
+    def details(self, landlord_id: int) -> dict[str, Any]:
+        from bostadcli.db import one
+
+        if landlord_id not in self.found:
+            found = one(self.db, "SELECT * FROM landlords WHERE id = ?", [landlord_id])
             assert found is not None
-            landlords[landlord_id] = {k: found[k] for k in LANDLORD_FIELDS}
-        return str(landlords[landlord_id]["name"])
+            self.found[landlord_id] = {k: found[k] for k in LANDLORD_FIELDS}
+        return self.found[landlord_id]
 
-    if stored["landlord_id"] is not None:
-        landlord_named(stored["landlord_id"])
-    document: dict[str, Any] = {
-        "format": DOCUMENT_FORMAT,
-        "format_version": DOCUMENT_VERSION,
-        "exported_at": now_utc(),
-        "pnr_included": include_pnr,
-        "household": household,
-        "landlord": None if stored["landlord_id"] is None else landlords[stored["landlord_id"]],
-        "landlords": [],
-    }
-    count = 1
+    def named(self, landlord_id: int) -> str:
+        return str(self.details(landlord_id)["name"])
+
+    def others(self, own: int | None) -> list[dict[str, Any]]:
+        """Every landlord named but the household's own, by name."""
+        return sorted(
+            (v for k, v in self.found.items() if k != own),
+            key=lambda v: str(v["name"]).casefold(),
+        )
+
+
+def _add_parts(
+    db: Database,
+    document: dict[str, Any],
+    hid: int,
+    *,
+    include_pnr: bool,
+    landlords: _Landlords,
+) -> int:
+    """Every part's rows into ``document``, landlords named; returns how many rows."""
+    from bostadcli.db import rows
+
+    count = 0
     for name, part in document_parts().items():
         part_rows = rows(
             db,
@@ -101,23 +172,7 @@ def export_household(
                     row[key] = show_pnr(row[key], include_pnr=include_pnr)
             for column, named in part.landlords.items():
                 landlord_id = row.pop(column)
-                row[named] = None if landlord_id is None else landlord_named(landlord_id)
+                row[named] = None if landlord_id is None else landlords.named(landlord_id)
         document[name] = part_rows
         count += len(part_rows)
-    # The other landlords the case's rows name (a plan's creditor, a guarantee's
-    # landlord), so the importing installation can add those it does not know.
-    document["landlords"] = sorted(
-        (v for k, v in landlords.items() if k != stored["landlord_id"]),
-        key=lambda v: str(v["name"]).casefold(),
-    )
-    record_export(
-        db,
-        command=command,
-        table_name="household",
-        row_count=count,
-        include_pnr=include_pnr,
-        recipient=who,
-        recipient_name=name_of_landlord(db, landlord_id),
-        household_ids=[hid],
-    )
-    return document
+    return count

@@ -129,6 +129,17 @@ class _Counted:
             close()
 
 
+def _check_format(fmt: str, *, bom: bool, delimiter: str) -> None:
+    if fmt not in FORMATS:
+        raise InvalidInput(
+            "--format", fmt, _("must be one of: {allowed}").format(allowed="csv, json, jsonl")
+        )
+    if fmt != "csv" and (bom or delimiter != ","):
+        raise InvalidInput("--format", fmt, _("--bom and --delimiter apply to CSV only"))
+    if delimiter not in CSV_DELIMITERS:
+        raise InvalidInput("--delimiter", delimiter, _("use ',', ';' or a tab"))
+
+
 def export_table(
     db: Database,
     name: str,
@@ -159,14 +170,7 @@ def export_table(
     """
     from bostadcli.consents import consent_day
 
-    if fmt not in FORMATS:
-        raise InvalidInput(
-            "--format", fmt, _("must be one of: {allowed}").format(allowed="csv, json, jsonl")
-        )
-    if fmt != "csv" and (bom or delimiter != ","):
-        raise InvalidInput("--format", fmt, _("--bom and --delimiter apply to CSV only"))
-    if delimiter not in CSV_DELIMITERS:
-        raise InvalidInput("--delimiter", delimiter, _("use ',', ';' or a tab"))
+    _check_format(fmt, bom=bom, delimiter=delimiter)
     table = get_table(name)
     who = recipient_choice(recipient)
     landlord_id = recipient_landlord(db, who, landlord)

@@ -6,6 +6,7 @@ import contextlib
 import io
 import re
 import tempfile
+from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
@@ -38,14 +39,41 @@ from bostadcli.landlord_lists.text import (
     sniff_delimiter,
 )
 from bostadcli.rules import RECENTLY_CLOSED_MONTHS
-from bostadcli.vocab import NoticeKind, Source
+from bostadcli.vocab import NoticeKind, Reason, Source
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from bostadcli.households import ChildSpec
+    from bostadcli.money import Money
+    from bostadcli.notices import NewNotice
+    from bostadcli.pnr import IdentityNumber
+
 
 class _DryRun(Exception):
     """Raised at the end of a dry run so the transaction rolls back."""
+
+
+@dataclass
+class _Parsed:
+    """A row's cells, parsed and checked."""
+
+    name: str
+    pnr: IdentityNumber | None
+    pnr_text: str
+    co_pnr_text: str
+    street: str | None
+    postal_code: str | None
+    rent: Money | None
+    amount: Money | None
+    terminated_on: date | None
+    served_on: date | None
+    notified_on: date
+    ground_text: str = ""
+    ground: Reason | None = None
+    children: list[ChildSpec] = field(default_factory=list)
+    note_lines: list[str] = field(default_factory=list)
+    landlord_name: str | None = None
 
 
 def _import_row(
@@ -59,11 +87,47 @@ def _import_row(
     recently_closed_months: int,
     line: int,
 ) -> None:
-    from dateutil.relativedelta import relativedelta
+    from bostadcli.notices import NewNotice
 
-    from bostadcli.households import NewHousehold, add_household, edit_household, household_id
-    from bostadcli.landlords import find_landlord
-    from bostadcli.notices import NewNotice, record_notice
+    parsed = _parse_row(row, as_of)
+    _describe(row, parsed, summary, line)
+    _find_landlord(db, row, parsed, landlord, create_landlord, summary)
+    fingerprint = _fingerprint(row, parsed)
+    earlier = row_imported(db, fingerprint)
+    if earlier is not None:
+        summary.unchanged += 1
+        summary.unchanged_rows.append((line, earlier))
+        return
+    notice = NewNotice(
+        kind=NoticeKind.termination.value,
+        ground=parsed.ground.value if parsed.ground else None,
+        notified_on=parsed.notified_on,
+        terminated_on=parsed.terminated_on,
+        served_on=parsed.served_on,
+        amount=parsed.amount,
+        note="\n".join(parsed.note_lines) or None,
+    )
+    pnr = parsed.pnr.digits if parsed.pnr else None
+    known = find_household(db, pnr=pnr, name=parsed.name, street=parsed.street)
+    if known is not None:
+        _notice_on_known(db, known, parsed, notice, fingerprint, as_of, summary, line)
+        return
+    _new_case(
+        db,
+        row,
+        parsed,
+        notice,
+        fingerprint,
+        as_of=as_of,
+        create_landlord=create_landlord,
+        recently_closed_months=recently_closed_months,
+        summary=summary,
+        line=line,
+    )
+
+
+def _parse_row(row: ListRow, as_of: date) -> _Parsed:
+    """The tenant, the home and the termination of a row, each refused with its heading."""
     from bostadcli.pnr import parse_pnr
 
     name = one_line(row.text("tenant_name")) or one_line(
@@ -98,22 +162,54 @@ def _import_row(
                 row.text(key) or day.isoformat(),
                 _("is before the termination ({date})").format(date=terminated_on.isoformat()),
             )
-    ground_text = one_line(row.text("ground"))
-    ground = ground_of(ground_text)
+    return _Parsed(
+        name=name,
+        pnr=pnr,
+        pnr_text=pnr_text,
+        co_pnr_text=co_pnr_text,
+        street=street,
+        postal_code=postal_code,
+        rent=rent,
+        amount=amount,
+        terminated_on=terminated_on,
+        served_on=served_on,
+        notified_on=notified_on,
+    )
+
+
+def _describe(row: ListRow, parsed: _Parsed, summary: ImportSummary, line: int) -> None:
+    """The ground, the children and the note of a row; what the program cannot read as
+    a value goes to the note as the list gave it."""
+    parsed.ground_text = one_line(row.text("ground"))
+    ground = parsed.ground = ground_of(parsed.ground_text)
     children, reported = children_of(row.text("children"), row.heading("children"), part_time=False)
     part_time, reported_pt = children_of(
         row.text("children_part_time"), row.heading("children_part_time"), part_time=True
     )
-    note_lines = [row.text("note")] if row.text("note") else []
-    if ground_text and ground_text != (ground.value if ground else ""):
-        note_lines.append(f"{row.heading('ground')}: {ground_text}")
+    parsed.children = children + part_time
+    note_lines = parsed.note_lines = [row.text("note")] if row.text("note") else []
+    if parsed.ground_text and parsed.ground_text != (ground.value if ground else ""):
+        note_lines.append(f"{row.heading('ground')}: {parsed.ground_text}")
     if reported or reported_pt:
         summary.children_without_birth_dates += 1
         summary.children_lines.append(line)
         for key, flag in (("children", reported), ("children_part_time", reported_pt)):
             if flag:
                 note_lines.append(f"{row.heading(key)}: {row.text(key)}")
-    landlord_name = one_line(row.text("landlord")) or landlord
+
+
+def _find_landlord(
+    db: Database,
+    row: ListRow,
+    parsed: _Parsed,
+    landlord: str | None,
+    create_landlord: bool,
+    summary: ImportSummary,
+) -> None:
+    """The row's landlord (its own column, else --landlord), known or to be added."""
+    from bostadcli.landlords import find_landlord
+
+    landlord_name = parsed.landlord_name = one_line(row.text("landlord")) or landlord
     if landlord_name and find_landlord(db, landlord_name) is None:
         if not create_landlord:
             raise InvalidInput(
@@ -123,61 +219,82 @@ def _import_row(
             )
         summary.new_landlords.append(landlord_name)
 
-    fingerprint = fingerprint_of(
-        landlord=landlord_name,
-        name=name,
-        pnr=pnr.digits if pnr else None,
-        co_tenant=(one_line(row.text("co_tenant_name")), co_pnr_text),
-        street=street,
-        postal_code=postal_code,
+
+def _fingerprint(row: ListRow, parsed: _Parsed) -> str:
+    return fingerprint_of(
+        landlord=parsed.landlord_name,
+        name=parsed.name,
+        pnr=parsed.pnr.digits if parsed.pnr else None,
+        co_tenant=(one_line(row.text("co_tenant_name")), parsed.co_pnr_text),
+        street=parsed.street,
+        postal_code=parsed.postal_code,
         city=one_line(row.text("city")),
         contract=one_line(row.text("contract_number")),
-        rent=rent,
-        amount=amount,
-        terminated_on=terminated_on,
-        served_on=served_on,
+        rent=parsed.rent,
+        amount=parsed.amount,
+        terminated_on=parsed.terminated_on,
+        served_on=parsed.served_on,
         # As the list gives it: a list without the column was notified on the day it
         # was imported, which is not what makes a row another row.
         notified_on=day_cell(row.text("notified_on"), row.heading("notified_on")),
-        ground=ground_text,
-        children=[(c.birth_date, c.part_time) for c in children + part_time],
+        ground=parsed.ground_text,
+        children=[(c.birth_date, c.part_time) for c in parsed.children],
         note=row.text("note"),
     )
-    earlier = row_imported(db, fingerprint)
-    if earlier is not None:
+
+
+def _notice_on_known(
+    db: Database,
+    known: tuple[int, str],
+    parsed: _Parsed,
+    notice: NewNotice,
+    fingerprint: str,
+    as_of: date,
+    summary: ImportSummary,
+    line: int,
+) -> None:
+    """The row's notice on the open case already known for the person, unless there."""
+    from bostadcli.households import edit_household
+    from bostadcli.notices import record_notice
+
+    hid, ref = known
+    if notice_recorded(db, hid, parsed.served_on, parsed.amount):
         summary.unchanged += 1
-        summary.unchanged_rows.append((line, earlier))
+        summary.unchanged_rows.append((line, ref))
         return
-    notice = NewNotice(
-        kind=NoticeKind.termination.value,
-        ground=ground.value if ground else None,
-        notified_on=notified_on,
-        terminated_on=terminated_on,
-        served_on=served_on,
-        amount=amount,
-        note="\n".join(note_lines) or None,
-    )
-    known = find_household(db, pnr=pnr.digits if pnr else None, name=name, street=street)
-    if known is not None:
-        hid, ref = known
-        if notice_recorded(db, hid, served_on, amount):
-            summary.unchanged += 1
-            summary.unchanged_rows.append((line, ref))
-            return
-        notice_id = record_notice(db, ref, notice, as_of=as_of)
-        if amount is not None:
-            edit_household(db, ref, changes={"arrears": amount})
-        remember_row(db, fingerprint, hid, notice_id)
-        summary.notices_on_known += 1
-        summary.known_rows.append((line, ref))
-        return
-    from bostadcli.money import Money
+    notice_id = record_notice(db, ref, notice, as_of=as_of)
+    if parsed.amount is not None:
+        edit_household(db, ref, changes={"arrears": parsed.amount})
+    remember_row(db, fingerprint, hid, notice_id)
+    summary.notices_on_known += 1
+    summary.known_rows.append((line, ref))
+
+
+def _new_case(
+    db: Database,
+    row: ListRow,
+    parsed: _Parsed,
+    notice: NewNotice,
+    fingerprint: str,
+    *,
+    as_of: date,
+    create_landlord: bool,
+    recently_closed_months: int,
+    summary: ImportSummary,
+    line: int,
+) -> None:
+    """A new case for the row, with its notice; an earlier case of the person closed
+    lately is named in the note and in the summary."""
+    from dateutil.relativedelta import relativedelta
+
+    from bostadcli.households import household_id
+    from bostadcli.notices import record_notice
 
     closed = recently_closed(
         db,
-        pnr=pnr.digits if pnr else None,
-        name=name,
-        street=street,
+        pnr=parsed.pnr.digits if parsed.pnr else None,
+        name=parsed.name,
+        street=parsed.street,
         since=as_of - relativedelta(months=max(recently_closed_months, 0)),
     )
     if closed is not None:
@@ -191,36 +308,7 @@ def _import_row(
                 ),
             ]
         )
-    try:
-        ref = add_household(
-            db,
-            NewHousehold(
-                tenant_name=name,
-                tenant_pnr=pnr_text or None,
-                street=street,
-                postal_code=postal_code,
-                city=validate.clean_text(one_line(row.text("city")), field=row.heading("city")),
-                landlord=landlord_name,
-                contract_number=one_line(row.text("contract_number")) or None,
-                rent=rent,
-                arrears=amount or Money.zero(),
-                reasons=[ground.value] if ground else [],
-                source=Source.landlord.value,
-                co_tenant_name=one_line(row.text("co_tenant_name")) or None,
-                co_tenant_pnr=co_pnr_text or None,
-                children=children + part_time,
-            ),
-            as_of=as_of,
-            create_landlord=create_landlord,
-        )
-    except Conflict:
-        # A co-tenant's personnummer already in another open case (the tenant's would
-        # have found that case above).
-        raise InvalidInput(
-            row.heading("co_tenant_pnr"),
-            parse_pnr(co_pnr_text, as_of=as_of).masked(),
-            _("already in another open case: add this row by hand"),
-        ) from None
+    ref = _add_household(db, row, parsed, as_of=as_of, create_landlord=create_landlord)
     notice_id = record_notice(db, ref, notice, as_of=as_of, new_case=True)
     remember_row(db, fingerprint, household_id(db, ref), notice_id)
     if closed is not None:
@@ -236,6 +324,45 @@ def _import_row(
     summary.new_household_rows.append((line, ref))
     summary.first_ref = summary.first_ref or ref
     summary.last_ref = ref
+
+
+def _add_household(
+    db: Database, row: ListRow, parsed: _Parsed, *, as_of: date, create_landlord: bool
+) -> str:
+    from bostadcli.households import NewHousehold, add_household
+    from bostadcli.money import Money
+    from bostadcli.pnr import parse_pnr
+
+    try:
+        return add_household(
+            db,
+            NewHousehold(
+                tenant_name=parsed.name,
+                tenant_pnr=parsed.pnr_text or None,
+                street=parsed.street,
+                postal_code=parsed.postal_code,
+                city=validate.clean_text(one_line(row.text("city")), field=row.heading("city")),
+                landlord=parsed.landlord_name,
+                contract_number=one_line(row.text("contract_number")) or None,
+                rent=parsed.rent,
+                arrears=parsed.amount or Money.zero(),
+                reasons=[parsed.ground.value] if parsed.ground else [],
+                source=Source.landlord.value,
+                co_tenant_name=one_line(row.text("co_tenant_name")) or None,
+                co_tenant_pnr=parsed.co_pnr_text or None,
+                children=parsed.children,
+            ),
+            as_of=as_of,
+            create_landlord=create_landlord,
+        )
+    except Conflict:
+        # A co-tenant's personnummer already in another open case (the tenant's would
+        # have found that case above).
+        raise InvalidInput(
+            row.heading("co_tenant_pnr"),
+            parse_pnr(parsed.co_pnr_text, as_of=as_of).masked(),
+            _("already in another open case: add this row by hand"),
+        ) from None
 
 
 def import_notices(
