@@ -10,6 +10,8 @@ household``) is ``bostadcli.casemove``.
 The names below are the package's public face, for the CLI and the other modules.
 """
 
+# Loading the tables registers them: plan_tables imports tables first, so TABLES (and
+# the commands, the schema and a document's parts) keep the order of the entries.
 from bostadcli.export import plan_tables, tables
 from bostadcli.export.consent import cases_without_consent, recipient_choice, recipient_landlord
 from bostadcli.export.log import record_export
