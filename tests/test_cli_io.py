@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from bostadcli import i18n
 from bostadcli.cli.app import app
 from bostadcli.db import open_database, rows
-from bostadcli.exporting import DOCUMENT_VERSION
+from bostadcli.export import DOCUMENT_VERSION
 from bostadcli.households import ChildSpec, NewHousehold, add_household
 from bostadcli.landlords import add_landlord
 from bostadcli.money import Money
@@ -152,7 +152,7 @@ def test_export_errors_are_one_line(db_path: Path, tmp_path: Path) -> None:
 
 
 def test_export_schema_matches_the_documentation(db_path: Path) -> None:
-    from bostadcli.exporting import schema_markdown
+    from bostadcli.export import schema_markdown
 
     result = bostad(db_path, "export", "schema")
     assert result.stdout.strip() == schema_markdown().strip()

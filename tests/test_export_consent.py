@@ -14,11 +14,12 @@ import pytest
 from sqlite_utils import Database
 
 from bostadcli.audit import list_audit
+from bostadcli.casemove.document_out import export_household
 from bostadcli.consents import add_consent, revoke_consent
 from bostadcli.contacts import add_contact
 from bostadcli.db import open_database, rows
 from bostadcli.errors import ConsentRequired, InvalidInput
-from bostadcli.exporting import cases_without_consent, export_household, export_table
+from bostadcli.export import cases_without_consent, export_table
 from bostadcli.households import NewHousehold, add_household, close_household, household_id
 from bostadcli.landlords import add_landlord
 from bostadcli.notices import NewNotice, add_notice

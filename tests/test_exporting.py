@@ -16,21 +16,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import luhn
 
-from bostadcli import exporting, letters
+from bostadcli import export as exporting
+from bostadcli import letters
+from bostadcli.casemove.document_in import import_household
+from bostadcli.casemove.document_out import export_household
 from bostadcli.consents import add_consent, revoke_consent
 from bostadcli.contacts import add_contact
 from bostadcli.db import open_database, rows
 from bostadcli.errors import Conflict, ConsentRequired, InvalidInput
-from bostadcli.exporting import (
+from bostadcli.export import (
     ExportTable,
     cases_without_consent,
     col,
-    export_household,
     export_table,
     iter_rows,
 )
 from bostadcli.households import ChildSpec, NewHousehold, add_household, add_member
-from bostadcli.importing import import_household
 from bostadcli.landlords import add_landlord
 from bostadcli.money import MAX_AMOUNT_ORE, Money, format_money
 from bostadcli.notices import NewNotice, add_notice

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from bostadcli.casemove.document_in import import_household
+from bostadcli.casemove.document_out import export_household
 from bostadcli.db import open_database
 from bostadcli.errors import InvalidInput
-from bostadcli.exporting import export_household
-from bostadcli.importing import import_household
 from conftest import sql_dump
 from test_exporting import AS_OF, rich_case
 

@@ -14,7 +14,7 @@ import pytest
 from bostadcli import letters
 from bostadcli.corrections import edit_notice, void_notice
 from bostadcli.errors import InvalidInput
-from bostadcli.exporting import export_table
+from bostadcli.export import export_table
 from bostadcli.households import NewHousehold, add_household, show_household
 from bostadcli.landlords import add_landlord
 from bostadcli.money import Money

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bostadcli.db import open_database
 from bostadcli.demo import fictional_pnr
-from bostadcli.importing import import_notices
+from bostadcli.landlord_lists import import_notices
 from conftest import sql_dump
 
 AS_OF = date(2026, 11, 20)

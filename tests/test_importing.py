@@ -19,7 +19,7 @@ from stdnum import luhn
 from bostadcli.db import open_database, rows
 from bostadcli.errors import BostadError, InvalidInput
 from bostadcli.households import NewHousehold, add_household
-from bostadcli.importing import ImportSummary, import_notices, normalise_heading
+from bostadcli.landlord_lists import ImportSummary, import_notices, normalise_heading
 from bostadcli.landlords import add_landlord
 
 AS_OF = date(2026, 11, 2)
@@ -465,7 +465,7 @@ _MEASURE = textwrap.dedent(
     import resource, sys, time
     from datetime import date
     from bostadcli.db import open_database
-    from bostadcli.importing import import_notices
+    from bostadcli.landlord_lists import import_notices
     db = open_database(sys.argv[2], create=True)
     start = time.perf_counter()
     with open(sys.argv[1], "rb") as fh:

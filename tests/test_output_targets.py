@@ -246,7 +246,7 @@ sys.argv = ["bostad", *{args!r}]
 app()
 """
 SLOW_EXPORT = """
-from bostadcli import exporting
+from bostadcli import export as exporting
 real = exporting.export_table
 def slow(db, name, stream, **kw):
     stream.write("personnummer,19811218-9876\\n")

@@ -281,8 +281,8 @@ def test_a_database_of_the_release_before_migrates(tmp_path: Path) -> None:
 
 
 def test_a_moved_case_from_before_0017_gets_its_deadline_again(db: Database, ref: str) -> None:
-    from bostadcli.exporting import export_household
-    from bostadcli.importing import import_household
+    from bostadcli.casemove.document_in import import_household
+    from bostadcli.casemove.document_out import export_household
 
     add_notice(
         db,
@@ -309,7 +309,7 @@ def _import(db: Database, tmp_path: Path, header: list[str], row: list[str]) -> 
     import csv
     import io
 
-    from bostadcli.importing import import_notices
+    from bostadcli.landlord_lists import import_notices
     from bostadcli.landlords import add_landlord
 
     add_landlord(db, name="Alingsåshem", kind="municipal")

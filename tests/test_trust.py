@@ -415,7 +415,7 @@ def test_consent_for_the_landlord_does_not_pass_to_a_new_landlord(db: Database) 
     import io
 
     from bostadcli.consents import require_consent
-    from bostadcli.exporting import export_table
+    from bostadcli.export import export_table
     from bostadcli.households import edit_household
     from bostadcli.landlords import add_landlord
     from bostadcli.vocab import Recipient

@@ -191,8 +191,8 @@ def test_cli(initialised: Cli) -> None:
 
 
 def test_a_moved_case_keeps_its_undertaking(db: Database, ref: str) -> None:
-    from bostadcli.exporting import export_household
-    from bostadcli.importing import import_household
+    from bostadcli.casemove.document_in import import_household
+    from bostadcli.casemove.document_out import export_household
 
     # One to another landlord than the one who terminated: it does not stop the eviction.
     add_undertaking(db, ref, _new(landlord="Lärkan AB"), as_of=AS_OF)

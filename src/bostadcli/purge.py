@@ -282,8 +282,8 @@ def archive_research(db: Database, plan: PurgePlan, folder: Path) -> dict[str, A
     import hashlib
     import io
 
+    from bostadcli.casemove.document_out import export_household
     from bostadcli.db import now_utc
-    from bostadcli.exporting import export_household
     from bostadcli.files import write_private_file
     from bostadcli.tabular import write_json_document
 

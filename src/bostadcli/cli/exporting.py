@@ -1,6 +1,6 @@
 """bostad export TABLE | household REF | schema.
 
-One command per table in the core registry (``bostadcli.exporting.TABLES``), so a table
+One command per table in the core registry (``bostadcli.export.TABLES``), so a table
 added there is exportable here without a change.
 """
 
@@ -16,7 +16,7 @@ import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, ForceOpt, IncludePnrOpt, standard_output_dash
-from bostadcli.exporting import TABLES
+from bostadcli.export import TABLES
 from bostadcli.i18n import _, format_number, ngettext
 from bostadcli.vocab import Recipient
 
@@ -100,7 +100,7 @@ def _left_out(
     status: str | None,
 ) -> None:
     """Say which of the landlord's tenants an export for the landlord left out."""
-    from bostadcli.exporting import cases_without_consent
+    from bostadcli.export import cases_without_consent
     from bostadcli.landlords import get_landlord
 
     if landlord is None:
@@ -184,7 +184,7 @@ def _table_command(name: str) -> Callable[..., None]:
         out: OutOpt = None,
         force: ForceOpt = False,
     ) -> None:
-        from bostadcli.exporting import export_table
+        from bostadcli.export import export_table
 
         db = state(ctx).database()
         day, since_on = as_of(as_of_), optional_date(since, field="--since")
@@ -250,7 +250,7 @@ def household(
     out: OutOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    from bostadcli.exporting import export_household
+    from bostadcli.casemove.document_out import export_household
     from bostadcli.tabular import write_json_document
 
     db = state(ctx).database()
@@ -283,6 +283,6 @@ def household(
     ),
 )
 def schema() -> None:
-    from bostadcli.exporting import schema_markdown
+    from bostadcli.export import schema_markdown
 
     typer.echo(schema_markdown())

@@ -13,7 +13,7 @@ from bostadcli.cli.options import AsOfOpt
 from bostadcli.i18n import _, format_number, ngettext
 
 if TYPE_CHECKING:
-    from bostadcli.importing import ImportSummary
+    from bostadcli.landlord_lists import ImportSummary
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def _input(name: str) -> Iterator[tuple[IO[bytes], str]]:
         yield sys.stdin.buffer, _("standard input")
         return
     from bostadcli.files import open_for_reading
-    from bostadcli.importing import IMPORT_MAX_BYTES
+    from bostadcli.landlord_lists import IMPORT_MAX_BYTES
 
     path = Path(name)
     fh = open_for_reading(path, field=_("FILE"), limit=IMPORT_MAX_BYTES, stdin_hint=True)
@@ -167,7 +167,7 @@ def notices(
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.importing import import_notices
+    from bostadcli.landlord_lists import import_notices
 
     db = state(ctx).database()
     with _input(file) as (raw, source):
@@ -196,7 +196,7 @@ def notices(
     ),
 )
 def household(ctx: typer.Context, file: FileArg, as_of_: AsOfOpt = None) -> None:
-    from bostadcli.importing import import_household, read_document
+    from bostadcli.casemove.document_in import import_household, read_document
 
     db = state(ctx).database()
     with _input(file) as (raw, source):

@@ -1,0 +1,219 @@
+"""The rules the commands keep between fields, checked on a household document before
+anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from bostadcli import validate
+from bostadcli.errors import InvalidInput
+from bostadcli.i18n import _
+
+
+def check_vocab(values: dict[str, Any], vocab: Mapping[str, Any], where: str) -> None:
+    for key, enum in vocab.items():
+        value = values.get(key)
+        if value is not None:
+            try:
+                validate.choice(enum, value, field=key)
+            except InvalidInput as exc:
+                raise exc.located(where) from None
+
+
+def _day_or_none(value: Any) -> date | None:
+    """A well-formed ISO date, or None: a malformed one is refused by the row's own
+    check (``_checked_row``), which names it better."""
+    from bostadcli.dates import parse_date
+
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return parse_date(value)
+    except InvalidInput:
+        return None
+
+
+def _rows_of(document: Mapping[str, Any], part: str) -> list[dict[str, Any]] | None:
+    """A part's rows when every one is a JSON object, else None (refused later)."""
+    items = document.get(part) or []
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return None
+    return items
+
+
+# The options of 'bostad notice add' and the notice fields of a document they set.
+_NOTICE_OPTIONS = {
+    "--notified": "notified_on",
+    "--received": "received_on",
+    "--served": "served_on",
+    "--terminated": "terminated_on",
+    "--service-method": "service_method",
+    "--correct-by": "correct_by",
+    "--especially-serious": "especially_serious",
+    "--copy-received": "copy_received_on",
+    "--date": "step_on",
+    "--decision-by": "decision_by",
+    "--final": "final_on",
+}
+_NOTICE_DATES = (
+    "notified_on",
+    "received_on",
+    "served_on",
+    "terminated_on",
+    "correct_by",
+    "copy_received_on",
+    "step_on",
+    "final_on",
+)
+
+
+def _check_notice_rules(notice: dict[str, Any], at: str, today: date) -> None:
+    """A moved notice's dates against each other and today, by 'notice add''s rules."""
+    from bostadcli.notices import NewNotice, _check_dates
+    from bostadcli.vocab import NoticeKind
+
+    kind_text = notice.get("kind")
+    if kind_text not in {k.value for k in NoticeKind}:
+        return
+    days = {key: _day_or_none(notice.get(key)) for key in _NOTICE_DATES}
+    if any(notice.get(key) not in (None, "") and days[key] is None for key in _NOTICE_DATES):
+        return
+    texts = {key: notice.get(key) for key in ("ground", "service_method", "decision_by")}
+    if any(v is not None and not isinstance(v, str) for v in texts.values()):
+        return
+    serious = notice.get("especially_serious")
+    new = NewNotice(
+        kind=str(kind_text),
+        ground=texts["ground"] or None,
+        notified_on=days["notified_on"],
+        served_on=days["served_on"],
+        received_on=days["received_on"],
+        terminated_on=days["terminated_on"],
+        service_method=texts["service_method"] or None,
+        correct_by=days["correct_by"],
+        especially_serious=serious in (True, 1),
+        copy_received_on=days["copy_received_on"],
+        step_on=days["step_on"],
+        decision_by=texts["decision_by"] or None,
+        final_on=days["final_on"],
+    )
+    notified = new.notified_on or new.received_on
+    try:
+        _check_dates(NoticeKind(kind_text), new, notified, today)
+    except InvalidInput as exc:
+        key = _NOTICE_OPTIONS.get(exc.field, exc.field)
+        if exc.field == "--notified" and new.notified_on is None:
+            key = "received_on"
+        raise InvalidInput(f"{at}.{key}", exc.value, exc.reason) from None
+
+
+def check_document_rules(document: Mapping[str, Any], source: str, today: date) -> None:
+    """The rules the commands keep between fields, which a row-by-row check cannot see:
+    one named tenant, no personnummer twice, no birth or opening after ``today`` (the
+    real date), a notice's dates in order, a plan with installments 1..n. Values of the
+    wrong shape are left to the rows' own checks."""
+    _check_household_dates(document, source, today)
+    _check_members(document, source, today)
+    for i, notice in enumerate(_rows_of(document, "notices") or []):
+        _check_notice_rules(notice, f"{source}: notices[{i}]", today)
+    _check_plans(document, source)
+
+
+def _check_household_dates(document: Mapping[str, Any], source: str, today: date) -> None:
+    household = document.get("household")
+    if isinstance(household, dict):
+        where = f"{source}: household"
+        opened = _day_or_none(household.get("opened_on"))
+        closed = _day_or_none(household.get("closed_on"))
+        for key, day in (("opened_on", opened), ("closed_on", closed)):
+            if day is not None and day > today:
+                raise InvalidInput(f"{where}.{key}", day.isoformat(), _("is in the future"))
+        if opened is not None and closed is not None and closed < opened:
+            raise InvalidInput(
+                f"{where}.closed_on", closed.isoformat(), _("is before the case was opened")
+            )
+
+
+def _check_members(document: Mapping[str, Any], source: str, today: date) -> None:
+    """One tenant, a name for every adult, no birth after today, no personnummer
+    twice, and a birth date that matches the personnummer."""
+    from bostadcli.pnr import parse_pnr
+    from bostadcli.vocab import Role
+
+    members = _rows_of(document, "members")
+    if members is None or not all(m.get("role") in {r.value for r in Role} for m in members):
+        return
+    tenants = [i for i, m in enumerate(members) if m["role"] == Role.tenant.value]
+    if not tenants:
+        raise InvalidInput(
+            f"{source}: members", len(members), _("a case needs one member with role tenant")
+        )
+    if len(tenants) > 1:
+        raise InvalidInput(
+            f"{source}: members[{tenants[1]}].role",
+            Role.tenant.value,
+            _("a case has one tenant; members[{i}] is the tenant").format(i=tenants[0]),
+        )
+    seen: dict[str, int] = {}
+    pnr_included = document.get("pnr_included") is True
+    for i, member in enumerate(members):
+        at = f"{source}: members[{i}]"
+        name = member.get("name")
+        if member["role"] != Role.child.value and (
+            name is None or (isinstance(name, str) and not name.strip())
+        ):
+            raise InvalidInput(f"{at}.name", name or "", _("must not be empty"))
+        born = _day_or_none(member.get("birth_date"))
+        if born is not None and born > today:
+            raise InvalidInput(f"{at}.birth_date", born.isoformat(), _("is in the future"))
+        pnr = member.get("pnr")
+        if not pnr_included or not isinstance(pnr, str) or not pnr.strip():
+            continue
+        try:
+            number = parse_pnr(pnr, as_of=today, field=f"{at}.pnr")
+        except InvalidInput:
+            continue
+        if number.digits in seen:
+            raise InvalidInput(
+                f"{at}.pnr",
+                number.masked(),
+                _("the same personnummer as members[{i}]").format(i=seen[number.digits]),
+            )
+        seen[number.digits] = i
+        if born is not None and born != number.birth_date:
+            # As member add refuses: one person, one birth date.
+            raise InvalidInput(
+                f"{at}.birth_date", born.isoformat(), _("does not match the personnummer")
+            )
+
+
+def _check_plans(document: Mapping[str, Any], source: str) -> None:
+    """Every plan with installments numbered 1..n."""
+    plans = _rows_of(document, "plans")
+    installments = _rows_of(document, "installments")
+    if plans is None or installments is None:
+        return
+    if not all(type(r.get("plan_id")) is int and type(r.get("seq")) is int for r in installments):
+        return
+    for i, plan in enumerate(plans):
+        plan_id = plan.get("id")
+        if type(plan_id) is not int:
+            continue
+        numbered = [(r["seq"], k) for k, r in enumerate(installments) if r["plan_id"] == plan_id]
+        if not numbered:
+            raise InvalidInput(
+                f"{source}: plans[{i}]",
+                str(plan.get("ref", plan_id)),
+                _("a plan needs at least one installment"),
+            )
+        for expected, (seq, k) in enumerate(sorted(numbered), start=1):
+            if seq != expected:
+                raise InvalidInput(
+                    f"{source}: installments[{k}].seq",
+                    seq,
+                    _("a plan's installments are numbered 1 to {n} without gaps").format(
+                        n=len(numbered)
+                    ),
+                )

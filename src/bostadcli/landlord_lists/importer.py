@@ -1,0 +1,523 @@
+"""``import_notices``: a landlord's list imported in one transaction, all rows or none."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, TYPE_CHECKING
+
+from bostadcli import validate
+from bostadcli.errors import BostadError, Conflict, InvalidInput
+from bostadcli.files import copy_bounded
+from bostadcli.i18n import _
+from bostadcli.landlord_lists.headings import ListRow, parse_map, read_columns
+from bostadcli.landlord_lists.rows import (
+    children_of,
+    day_cell,
+    find_household,
+    fingerprint_of,
+    ground_of,
+    money_cell,
+    notice_recorded,
+    one_line,
+    recently_closed,
+    remember_row,
+    row_imported,
+)
+from bostadcli.landlord_lists.summary import ImportSummary
+from bostadcli.landlord_lists.text import (
+    DELIMITERS,
+    IMPORT_MAX_BYTES,
+    decode_error,
+    detect_encoding,
+    is_seekable,
+    read_records,
+    sniff_delimiter,
+)
+from bostadcli.rules import RECENTLY_CLOSED_MONTHS
+from bostadcli.vocab import NoticeKind, Reason, Source
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.households import ChildSpec
+    from bostadcli.money import Money
+    from bostadcli.notices import NewNotice
+    from bostadcli.pnr import IdentityNumber
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so the transaction rolls back."""
+
+
+@dataclass
+class _Parsed:
+    """A row's cells, parsed and checked."""
+
+    name: str
+    pnr: IdentityNumber | None
+    pnr_text: str
+    co_pnr_text: str
+    street: str | None
+    postal_code: str | None
+    rent: Money | None
+    amount: Money | None
+    terminated_on: date | None
+    served_on: date | None
+    notified_on: date
+    ground_text: str = ""
+    ground: Reason | None = None
+    children: list[ChildSpec] = field(default_factory=list)
+    note_lines: list[str] = field(default_factory=list)
+    landlord_name: str | None = None
+
+
+def _import_row(
+    db: Database,
+    row: ListRow,
+    *,
+    landlord: str | None,
+    create_landlord: bool,
+    as_of: date,
+    summary: ImportSummary,
+    recently_closed_months: int,
+    line: int,
+) -> None:
+    from bostadcli.notices import NewNotice
+
+    parsed = _parse_row(row, as_of)
+    _describe(row, parsed, summary, line)
+    _find_landlord(db, row, parsed, landlord, create_landlord, summary)
+    fingerprint = _fingerprint(row, parsed)
+    earlier = row_imported(db, fingerprint)
+    if earlier is not None:
+        summary.unchanged += 1
+        summary.unchanged_rows.append((line, earlier))
+        return
+    notice = NewNotice(
+        kind=NoticeKind.termination.value,
+        ground=parsed.ground.value if parsed.ground else None,
+        notified_on=parsed.notified_on,
+        terminated_on=parsed.terminated_on,
+        served_on=parsed.served_on,
+        amount=parsed.amount,
+        note="\n".join(parsed.note_lines) or None,
+    )
+    pnr = parsed.pnr.digits if parsed.pnr else None
+    known = find_household(db, pnr=pnr, name=parsed.name, street=parsed.street)
+    if known is not None:
+        _notice_on_known(db, known, parsed, notice, fingerprint, as_of, summary, line)
+        return
+    _new_case(
+        db,
+        row,
+        parsed,
+        notice,
+        fingerprint,
+        as_of=as_of,
+        create_landlord=create_landlord,
+        recently_closed_months=recently_closed_months,
+        summary=summary,
+        line=line,
+    )
+
+
+def _parse_row(row: ListRow, as_of: date) -> _Parsed:
+    """The tenant, the home and the termination of a row, each refused with its heading."""
+    from bostadcli.pnr import parse_pnr
+
+    name = one_line(row.text("tenant_name")) or one_line(
+        f"{row.text('first_name')} {row.text('last_name')}"
+    )
+    name_heading = row.heading("tenant_name" if "tenant_name" in row.values else "last_name")
+    name = validate.required_text(name, field=name_heading)
+    pnr_text = row.text("pnr")
+    pnr = parse_pnr(pnr_text, as_of=as_of, field=row.heading("pnr")) if pnr_text else None
+    co_pnr_text = row.text("co_tenant_pnr")
+    if co_pnr_text:
+        parse_pnr(co_pnr_text, as_of=as_of, field=row.heading("co_tenant_pnr"))
+    street = validate.clean_text(one_line(row.text("street"), ", "), field=row.heading("street"))
+    postal_code = validate.postal_code(row.text("postal_code"), field=row.heading("postal_code"))
+    rent = money_cell(row.text("rent"), row.heading("rent"))
+    amount = money_cell(row.text("amount"), row.heading("amount"))
+    terminated_on = day_cell(row.text("terminated_on"), row.heading("terminated_on"))
+    served_on = day_cell(row.text("served_on"), row.heading("served_on"))
+    # A landlord's list that social services imports has reached it today at the latest.
+    notified_on = day_cell(row.text("notified_on"), row.heading("notified_on")) or as_of
+    dated = (
+        ("terminated_on", terminated_on),
+        ("served_on", served_on),
+        ("notified_on", notified_on),
+    )
+    for key, day in dated:
+        if day is not None and day > as_of:
+            raise InvalidInput(row.heading(key), row.text(key), _("is in the future"))
+        if key != "terminated_on" and day and terminated_on and day < terminated_on:
+            raise InvalidInput(
+                row.heading(key),
+                row.text(key) or day.isoformat(),
+                _("is before the termination ({date})").format(date=terminated_on.isoformat()),
+            )
+    return _Parsed(
+        name=name,
+        pnr=pnr,
+        pnr_text=pnr_text,
+        co_pnr_text=co_pnr_text,
+        street=street,
+        postal_code=postal_code,
+        rent=rent,
+        amount=amount,
+        terminated_on=terminated_on,
+        served_on=served_on,
+        notified_on=notified_on,
+    )
+
+
+def _describe(row: ListRow, parsed: _Parsed, summary: ImportSummary, line: int) -> None:
+    """The ground, the children and the note of a row; what the program cannot read as
+    a value goes to the note as the list gave it."""
+    parsed.ground_text = one_line(row.text("ground"))
+    ground = parsed.ground = ground_of(parsed.ground_text)
+    children, reported = children_of(row.text("children"), row.heading("children"), part_time=False)
+    part_time, reported_pt = children_of(
+        row.text("children_part_time"), row.heading("children_part_time"), part_time=True
+    )
+    parsed.children = children + part_time
+    note_lines = parsed.note_lines = [row.text("note")] if row.text("note") else []
+    if parsed.ground_text and parsed.ground_text != (ground.value if ground else ""):
+        note_lines.append(f"{row.heading('ground')}: {parsed.ground_text}")
+    if reported or reported_pt:
+        summary.children_without_birth_dates += 1
+        summary.children_lines.append(line)
+        for key, flag in (("children", reported), ("children_part_time", reported_pt)):
+            if flag:
+                note_lines.append(f"{row.heading(key)}: {row.text(key)}")
+
+
+def _find_landlord(
+    db: Database,
+    row: ListRow,
+    parsed: _Parsed,
+    landlord: str | None,
+    create_landlord: bool,
+    summary: ImportSummary,
+) -> None:
+    """The row's landlord (its own column, else --landlord), known or to be added."""
+    from bostadcli.landlords import find_landlord
+
+    landlord_name = parsed.landlord_name = one_line(row.text("landlord")) or landlord
+    if landlord_name and find_landlord(db, landlord_name) is None:
+        if not create_landlord:
+            raise InvalidInput(
+                row.heading("landlord") if row.text("landlord") else "--landlord",
+                landlord_name,
+                _("no such landlord: add it with 'bostad landlord add', or use --create-landlord"),
+            )
+        summary.new_landlords.append(landlord_name)
+
+
+def _fingerprint(row: ListRow, parsed: _Parsed) -> str:
+    return fingerprint_of(
+        landlord=parsed.landlord_name,
+        name=parsed.name,
+        pnr=parsed.pnr.digits if parsed.pnr else None,
+        co_tenant=(one_line(row.text("co_tenant_name")), parsed.co_pnr_text),
+        street=parsed.street,
+        postal_code=parsed.postal_code,
+        city=one_line(row.text("city")),
+        contract=one_line(row.text("contract_number")),
+        rent=parsed.rent,
+        amount=parsed.amount,
+        terminated_on=parsed.terminated_on,
+        served_on=parsed.served_on,
+        # As the list gives it: a list without the column was notified on the day it
+        # was imported, which is not what makes a row another row.
+        notified_on=day_cell(row.text("notified_on"), row.heading("notified_on")),
+        ground=parsed.ground_text,
+        children=[(c.birth_date, c.part_time) for c in parsed.children],
+        note=row.text("note"),
+    )
+
+
+def _notice_on_known(
+    db: Database,
+    known: tuple[int, str],
+    parsed: _Parsed,
+    notice: NewNotice,
+    fingerprint: str,
+    as_of: date,
+    summary: ImportSummary,
+    line: int,
+) -> None:
+    """The row's notice on the open case already known for the person, unless there."""
+    from bostadcli.households import edit_household
+    from bostadcli.notices import record_notice
+
+    hid, ref = known
+    if notice_recorded(db, hid, parsed.served_on, parsed.amount):
+        summary.unchanged += 1
+        summary.unchanged_rows.append((line, ref))
+        return
+    notice_id = record_notice(db, ref, notice, as_of=as_of)
+    if parsed.amount is not None:
+        edit_household(db, ref, changes={"arrears": parsed.amount})
+    remember_row(db, fingerprint, hid, notice_id)
+    summary.notices_on_known += 1
+    summary.known_rows.append((line, ref))
+
+
+def _new_case(
+    db: Database,
+    row: ListRow,
+    parsed: _Parsed,
+    notice: NewNotice,
+    fingerprint: str,
+    *,
+    as_of: date,
+    create_landlord: bool,
+    recently_closed_months: int,
+    summary: ImportSummary,
+    line: int,
+) -> None:
+    """A new case for the row, with its notice; an earlier case of the person closed
+    lately is named in the note and in the summary."""
+    from dateutil.relativedelta import relativedelta
+
+    from bostadcli.households import household_id
+    from bostadcli.notices import record_notice
+
+    closed = recently_closed(
+        db,
+        pnr=parsed.pnr.digits if parsed.pnr else None,
+        name=parsed.name,
+        street=parsed.street,
+        since=as_of - relativedelta(months=max(recently_closed_months, 0)),
+    )
+    if closed is not None:
+        # A new case, with the earlier one named in its note and in the summary: the
+        # caseworker decides whether to reopen that one instead.
+        notice.note = "\n".join(
+            [
+                *([notice.note] if notice.note else []),
+                _("Earlier case {ref}, closed {day}.").format(
+                    ref=closed["ref"], day=closed["closed_on"]
+                ),
+            ]
+        )
+    ref = _add_household(db, row, parsed, as_of=as_of, create_landlord=create_landlord)
+    notice_id = record_notice(db, ref, notice, as_of=as_of, new_case=True)
+    remember_row(db, fingerprint, household_id(db, ref), notice_id)
+    if closed is not None:
+        summary.recently_closed.append(
+            {
+                "line": line,
+                "closed_ref": closed["ref"],
+                "closed_on": closed["closed_on"],
+                "ref": ref,
+            }
+        )
+    summary.new_households += 1
+    summary.new_household_rows.append((line, ref))
+    summary.first_ref = summary.first_ref or ref
+    summary.last_ref = ref
+
+
+def _add_household(
+    db: Database, row: ListRow, parsed: _Parsed, *, as_of: date, create_landlord: bool
+) -> str:
+    from bostadcli.households import NewHousehold, add_household
+    from bostadcli.money import Money
+    from bostadcli.pnr import parse_pnr
+
+    try:
+        return add_household(
+            db,
+            NewHousehold(
+                tenant_name=parsed.name,
+                tenant_pnr=parsed.pnr_text or None,
+                street=parsed.street,
+                postal_code=parsed.postal_code,
+                city=validate.clean_text(one_line(row.text("city")), field=row.heading("city")),
+                landlord=parsed.landlord_name,
+                contract_number=one_line(row.text("contract_number")) or None,
+                rent=parsed.rent,
+                arrears=parsed.amount or Money.zero(),
+                reasons=[parsed.ground.value] if parsed.ground else [],
+                source=Source.landlord.value,
+                co_tenant_name=one_line(row.text("co_tenant_name")) or None,
+                co_tenant_pnr=parsed.co_pnr_text or None,
+                children=parsed.children,
+            ),
+            as_of=as_of,
+            create_landlord=create_landlord,
+        )
+    except Conflict:
+        # A co-tenant's personnummer already in another open case (the tenant's would
+        # have found that case above).
+        raise InvalidInput(
+            row.heading("co_tenant_pnr"),
+            parse_pnr(parsed.co_pnr_text, as_of=as_of).masked(),
+            _("already in another open case: add this row by hand"),
+        ) from None
+
+
+def import_notices(
+    db: Database,
+    raw: IO[bytes],
+    *,
+    source: str,
+    as_of: date,
+    landlord: str | None = None,
+    create_landlord: bool = False,
+    dry_run: bool = False,
+    encoding: str = "auto",
+    delimiter: str = "auto",
+    mapping: list[str] | None = None,
+    recently_closed_months: int = RECENTLY_CLOSED_MONTHS,
+) -> ImportSummary:
+    """Import a landlord's list; all rows or none. See the module docstring."""
+    if delimiter not in DELIMITERS:
+        raise InvalidInput("--delimiter", delimiter, _("use auto, ';', ',' or a tab"))
+    columns_map = parse_map(mapping or [])
+    summary = ImportSummary(source=source, dry_run=dry_run)
+    with contextlib.ExitStack() as stack:
+        stream = raw
+        if not is_seekable(raw):
+            # Detecting the encoding reads the whole file once; standard input cannot be
+            # rewound, so it goes to a temporary file first (on disk, not in memory).
+            stream = stack.enter_context(tempfile.TemporaryFile())
+            copy_bounded(raw, stream, limit=IMPORT_MAX_BYTES, field=source)
+            stream.seek(0)
+        summary.encoding = detect_encoding(stream, encoding)
+        text = io.TextIOWrapper(stream, encoding=summary.encoding, newline="")
+        stack.callback(text.detach)
+        try:
+            _read(
+                db,
+                text,
+                summary,
+                columns_map,
+                delimiter,
+                landlord,
+                create_landlord,
+                as_of,
+                recently_closed_months,
+            )
+        except UnicodeDecodeError:
+            # The reader decodes ahead in blocks; find the line in the bytes themselves.
+            raise decode_error(stream, summary.source, summary.encoding) from None
+    return summary
+
+
+def _read(
+    db: Database,
+    text: IO[str],
+    summary: ImportSummary,
+    columns_map: dict[str, str],
+    delimiter: str,
+    landlord: str | None,
+    create_landlord: bool,
+    as_of: date,
+    recently_closed_months: int,
+) -> None:
+    source = summary.source
+    first = text.readline()
+    while first and not first.strip():
+        first = text.readline()
+    if not first:
+        raise BostadError(
+            _("{file} is empty: expected a heading row and one row per tenant").format(file=source)
+        )
+    skipped = 0
+    match = re.fullmatch(r"sep=(.)\r?\n?", first)
+    if match is not None:
+        # Excel's own hint on the first line: "sep=;".
+        summary.delimiter = match.group(1)
+        skipped = 1
+    else:
+        summary.delimiter = sniff_delimiter(first)
+        text.seek(0)
+    if delimiter != "auto":
+        summary.delimiter = delimiter
+    _run(
+        db,
+        text,
+        columns_map,
+        summary,
+        skipped,
+        landlord,
+        create_landlord,
+        as_of,
+        recently_closed_months,
+    )
+
+
+def _run(
+    db: Database,
+    text: IO[str],
+    columns_map: dict[str, str],
+    summary: ImportSummary,
+    skipped: int,
+    landlord: str | None,
+    create_landlord: bool,
+    as_of: date,
+    recently_closed_months: int,
+) -> None:
+    from bostadcli.db import transaction
+
+    records = read_records(text, summary.delimiter, skipped + 1, summary.source)
+    try:
+        try:
+            while True:
+                header_line, header = next(records)
+                if any(cell.strip() for cell in header):
+                    break
+        except StopIteration:
+            raise BostadError(
+                _("{file} is empty: expected a heading row and one row per tenant").format(
+                    file=summary.source
+                )
+            ) from None
+        columns = read_columns(
+            header,
+            columns_map,
+            summary,
+            _("{file}, line {line}").format(file=summary.source, line=header_line),
+        )
+        with transaction(db):
+            for line, record in records:
+                if not any(cell.strip() for cell in record):
+                    summary.blank_rows += 1
+                    summary.blank_lines.append(line)
+                    continue
+                row = ListRow(
+                    line=line,
+                    values={
+                        c.field: (record[c.index] if c.index < len(record) else "", c.heading)
+                        for c in columns
+                    },
+                )
+                try:
+                    _import_row(
+                        db,
+                        row,
+                        landlord=landlord,
+                        create_landlord=create_landlord,
+                        as_of=as_of,
+                        summary=summary,
+                        recently_closed_months=recently_closed_months,
+                        line=line,
+                    )
+                except InvalidInput as exc:
+                    raise exc.located(
+                        _("{file}, line {line}").format(file=summary.source, line=line)
+                    ) from None
+                summary.rows += 1
+            if summary.dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass

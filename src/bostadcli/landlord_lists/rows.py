@@ -1,0 +1,194 @@
+"""A row of a landlord's list: its cells parsed, and the case it is about found."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import validate
+from bostadcli.landlord_lists.headings import normalise_heading
+from bostadcli.vocab import Reason
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.households import ChildSpec
+    from bostadcli.money import Money
+
+# Excel writes a date cell as "2026-11-03 00:00:00" when the column is a date-time.
+_TRAILING_TIME = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)$")
+_CHILD_SEPARATORS = re.compile(r"[,;\s]+")
+_NO_CHILDREN = {"", "0", "nej", "no", "-", "inga"}
+_SOME_CHILDREN = {"ja", "yes", "x"}
+
+
+def one_line(text: str, joiner: str = " ") -> str:
+    # A name or address split over lines in a spreadsheet cell is one line here.
+    return joiner.join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def day_cell(text: str, heading: str) -> date | None:
+    from bostadcli.dates import parse_swedish_date
+
+    value = text.strip()
+    if not value:
+        return None
+    match = _TRAILING_TIME.match(value)
+    if match is not None:
+        value = match.group(1)
+    return parse_swedish_date(value, field=heading)
+
+
+def money_cell(text: str, heading: str) -> Money | None:
+    from bostadcli.money import parse_money
+
+    return parse_money(text, field=heading) if text.strip() else None
+
+
+def ground_of(text: str) -> Reason | None:
+    value = text.strip()
+    if not value:
+        return None
+    if value in {r.value for r in Reason}:
+        return Reason(value)
+    key = normalise_heading(value)
+    if any(word in key for word in ("hyr", "skuld", "obetal", "betalning")):
+        return Reason.unpaid_rent
+    if "storning" in key or "stor" in key[:4]:
+        return Reason.disturbance
+    if any(word in key for word in ("misskot", "vanvard", "skick", "skotsel")):
+        return Reason.neglect
+    return Reason.other
+
+
+def children_of(text: str, heading: str, *, part_time: bool) -> tuple[list[ChildSpec], bool]:
+    """Birth dates of children, and whether children were reported without them."""
+    from bostadcli.households import ChildSpec
+
+    value = text.strip().casefold()
+    if value in _NO_CHILDREN:
+        return [], False
+    if value.isdigit() or value in _SOME_CHILDREN:
+        return [], True
+    return [
+        ChildSpec(birth_date=birth, part_time=part_time)
+        for part in _CHILD_SEPARATORS.split(value)
+        if part and (birth := day_cell(part, heading)) is not None
+    ], False
+
+
+def find_household(
+    db: Database, *, pnr: str | None, name: str, street: str | None
+) -> tuple[int, str] | None:
+    """The open case already known for this person: by personnummer, else address + name."""
+    from bostadcli.db import one
+
+    if pnr is not None:
+        found = one(
+            db,
+            "SELECT h.id, h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
+            " WHERE m.pnr = ? AND h.status = 'open' ORDER BY h.id LIMIT 1",
+            [pnr],
+        )
+        if found is not None:
+            return int(found["id"]), str(found["ref"])
+    if street is None:
+        return None
+    # The same name at the same address, unless both rows name different personnummer.
+    found = one(
+        db,
+        "SELECT h.id, h.ref FROM live_households h JOIN members m ON m.household_id = h.id"
+        " WHERE h.street = :street COLLATE NOCASE AND h.status = 'open'"
+        " AND m.name = :name COLLATE NOCASE AND m.role IN ('tenant', 'co_tenant')"
+        " AND (:pnr IS NULL OR m.pnr IS NULL OR m.pnr = :pnr) ORDER BY h.id LIMIT 1",
+        {"street": street, "name": name, "pnr": pnr},
+    )
+    return (int(found["id"]), str(found["ref"])) if found is not None else None
+
+
+def recently_closed(
+    db: Database, *, pnr: str | None, name: str, street: str | None, since: date
+) -> dict[str, Any] | None:
+    """The latest case of this person (by personnummer, else address + name) closed on or
+    after ``since``."""
+    from bostadcli.db import one
+
+    if pnr is not None:
+        found = one(
+            db,
+            "SELECT h.ref, h.closed_on FROM members m JOIN live_households h"
+            " ON h.id = m.household_id WHERE m.pnr = ? AND h.status = 'closed'"
+            " AND h.closed_on >= ? ORDER BY h.closed_on DESC, h.id DESC LIMIT 1",
+            [pnr, since.isoformat()],
+        )
+        if found is not None:
+            return found
+    if street is None:
+        return None
+    return one(
+        db,
+        "SELECT h.ref, h.closed_on FROM live_households h JOIN members m"
+        " ON m.household_id = h.id WHERE h.street = :street COLLATE NOCASE"
+        " AND h.status = 'closed' AND h.closed_on >= :since"
+        " AND m.name = :name COLLATE NOCASE AND m.role IN ('tenant', 'co_tenant')"
+        " AND (:pnr IS NULL OR m.pnr IS NULL OR m.pnr = :pnr)"
+        " ORDER BY h.closed_on DESC, h.id DESC LIMIT 1",
+        {"street": street, "name": name, "pnr": pnr, "since": since.isoformat()},
+    )
+
+
+def notice_recorded(db: Database, hid: int, served_on: date | None, amount: Money | None) -> bool:
+    from bostadcli.db import one
+
+    return (
+        one(
+            db,
+            "SELECT 1 FROM live_notices WHERE household_id = ? AND kind = 'termination'"
+            " AND served_on IS ? AND amount_ore IS ?",
+            [hid, served_on.isoformat() if served_on else None, amount.ore if amount else None],
+        )
+        is not None
+    )
+
+
+def fingerprint_of(**values: Any) -> str:
+    """What identifies a row of a landlord's list, whatever file it came in: its values
+    as parsed (names normalised, dates and amounts as values, not as typed), so the
+    same row in another encoding, with another delimiter, a date written differently
+    or "1 234,50" for "1234.50" is the same row."""
+    import hashlib
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, str):
+            return validate.name_key(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        ore = getattr(value, "ore", None)
+        return ore if ore is not None else value
+
+    text = json.dumps({k: plain(v) for k, v in sorted(values.items())}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def row_imported(db: Database, fingerprint: str) -> str | None:
+    """The case a row made its notice in, if the row was imported before."""
+    found = db.execute(
+        "SELECT h.ref FROM imported_rows r JOIN households h ON h.id = r.household_id"
+        " WHERE r.fingerprint = ?",
+        [fingerprint],
+    ).fetchone()
+    return str(found[0]) if found else None
+
+
+def remember_row(db: Database, fingerprint: str, hid: int, notice_id: int) -> None:
+    from bostadcli.db import now_utc
+
+    db.execute(
+        "INSERT OR IGNORE INTO imported_rows (fingerprint, household_id, notice_id, imported_at)"
+        " VALUES (?, ?, ?, ?)",
+        [fingerprint, hid, notice_id, now_utc()],
+    )
