@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bostadcli.reports.year_tree import YearReport
 
 TEMPLATE = "report_year.html.j2"
 
 
 def render_year_html(
-    report: dict[str, Any],
+    report: YearReport,
     *,
     organisation: str,
     unit: str,
     generated_on: date,
     user_dir: Path | None = None,
 ) -> str:
-    """Render ``reports.year_report``'s result with the letterhead's names.
+    """Render ``reports.year_figures``'s tree with the letterhead's names.
 
     The same sandboxed environment as the letters, so a municipality can override the
     page the same way (``bostad template copy``).
