@@ -342,7 +342,12 @@ def print_caseload(load: dict[str, Any]) -> None:
 
 
 def year_columns() -> list[Column]:
-    return [Column("figure", _("Figure")), Column("value", _("Value"), justify="right")]
+    return [
+        Column("figure", _("Figure")),
+        Column("value", _("Value"), justify="right"),
+        # The same figure last year, over the same period (empty before the first year).
+        Column("previous", _("Last year"), justify="right"),
+    ]
 
 
 # A section of the terminal's year report: its title and its (label, figure) rows.
@@ -352,6 +357,7 @@ Section = tuple[str, list[tuple[str, Any]]]
 def year_sections(r: "YearReport") -> list[Section]:
     """The year report's figures as the terminal shows them, section by section."""
     from bostadcli.money import Money, format_money
+    from bostadcli.year_words import HOUSED_SHARE, STAYED_SHARE, children_title
 
     def share(value: float | None) -> str | None:
         return None if value is None else f"{round(value * 100)} %"
@@ -370,7 +376,7 @@ def year_sections(r: "YearReport") -> list[Section]:
             ],
         ),
         (
-            _("Children reached"),
+            children_title(r),
             [
                 (_("children"), c.children),
                 (_("part-time children"), c.children_part_time),
@@ -394,8 +400,8 @@ def year_sections(r: "YearReport") -> list[Section]:
             [(label(Outcome, k), v) for k, v in o.by_outcome.items()]
             + [
                 (_("all closed cases"), o.closed),
-                (_("share that stayed"), share(o.stayed_share)),
-                (_("share with a home"), share(o.housed_share)),
+                (_(STAYED_SHARE), share(o.stayed_share)),
+                (_(HOUSED_SHARE), share(o.housed_share)),
             ],
         ),
         (
@@ -439,20 +445,31 @@ def year_sections(r: "YearReport") -> list[Section]:
 
 
 def print_year(report: "YearReport") -> None:
-    from rich.console import Console, Group
+    """The year's figures in one table, a section at a time, each beside last year's."""
+    from rich.console import Console
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     from bostadcli.dates import format_date
+    from bostadcli.year_words import previous_heading
 
-    def grid(title: str, pairs: list[tuple[str, Any]]) -> Table:
-        table = Table(title=title, title_justify="left", title_style="bold", box=None)
-        table.add_column()
-        table.add_column(justify="right")
-        for name, value in pairs:
-            table.add_row(name, "–" if value is None else str(value))
-        return table
-
+    sections = year_sections(report)
+    before = year_sections(report.previous) if report.previous is not None else []
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column()
+    table.add_column(str(report.year), justify="right")
+    if before:
+        table.add_column(previous_heading(report), justify="right", style="dim")
+    for index, (title, pairs) in enumerate(sections):
+        table.add_row(Text(title, style="bold"))
+        # Matched by label: a code only one of the years has gets a dash in the other.
+        then = dict(before[index][1]) if before else {}
+        for number, (name, value) in enumerate(pairs, 1):
+            cells = [name, "–" if value is None else str(value)]
+            if before:
+                cells.append("–" if then.get(name) is None else str(then[name]))
+            table.add_row(*cells, end_section=number == len(pairs))
     period = " – ".join(
         format_date(date.fromisoformat(day), "long")
         for day in (report.period_start, report.period_end)
@@ -461,7 +478,7 @@ def print_year(report: "YearReport") -> None:
         period += "  " + _("(the year is not over)")
     Console().print(
         Panel(
-            Group(*(grid(title, pairs) for title, pairs in year_sections(report))),
+            table,
             title=_("Annual report {year}").format(year=report.year),
             subtitle=period,
             title_align="left",

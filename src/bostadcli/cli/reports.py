@@ -158,7 +158,7 @@ def year(
 ) -> None:
     from bostadcli.cli.report_views import print_year, year_columns
     from bostadcli.files import database_files
-    from bostadcli.reports import as_dict, figure_rows, year_figures
+    from bostadcli.reports import as_dict, comparison_rows, year_figures
 
     app_state = state(ctx)
     today = as_of(as_of_)
@@ -187,7 +187,7 @@ def year(
         elif fmt is YearFormat.json:
             write_document(as_dict(report), stream)
         elif fmt is YearFormat.csv:
-            emit(figure_rows(report), year_columns(), Format.csv)
+            emit(comparison_rows(report), year_columns(), Format.csv)
         else:
             print_year(report)
 

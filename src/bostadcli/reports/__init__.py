@@ -35,7 +35,7 @@ from bostadcli.reports.homeless import (
     homeless_situation,
 )
 from bostadcli.reports.year import HOUSED_OUTCOMES, children_reached, year_figures, year_report
-from bostadcli.reports.year_tree import YearReport, as_dict, figure_rows
+from bostadcli.reports.year_tree import YearReport, as_dict, comparison_rows, figure_rows
 
 __all__ = [
     "BANDS",
@@ -53,6 +53,7 @@ __all__ = [
     "band",
     "caseload",
     "children_reached",
+    "comparison_rows",
     "deadlines",
     "entry",
     "figure_rows",

@@ -7,6 +7,7 @@ pinned down by ``tests/test_reports.py``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -158,7 +159,8 @@ def year_figures(
       nothing closed).
     - **children**: ``children_reached`` over the households helped by a support or a
       plan in the period, each support helping on its start date and each plan on the day
-      it was agreed, clamped to the period.
+      it was agreed, clamped to the period. For the current year that is the children
+      reached so far, up to ``as_of``: the figure the unit is asked for through the year.
     - **supports**: per kind, ``started`` in the period, ``active`` at some time in it,
       and distinct ``households`` with an active one.
     - **emergency_housing**: stays with a night in the period; ``nights`` counts only the
@@ -168,8 +170,27 @@ def year_figures(
     - **evictions**: cases closed in the period with the outcome *evicted*, with the
       children under 18 on the closing day (full-time and part-time apart).
     - **plans**: see ``_plan_figures``.
+    - **previous**: all of the above for the year before, over the same period: the
+      whole year, or while this year is not over, 1 January to the same day a year
+      before ``as_of``, so that each figure can be read beside last year's.
     """
     start, end = _check_year(year, as_of)
+    this = _figures(db, year, start, end, policy=policy)
+    if year - 1 < MIN_YEAR:
+        return this
+    before = _figures(db, year - 1, date(year - 1, 1, 1), _year_before(end), policy=policy)
+    return replace(this, previous=before)
+
+
+def _year_before(day: date) -> date:
+    """The same day a year earlier (28 February for the 29th)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
+def _figures(
+    db: Database, year: int, start: date, end: date, *, policy: Policy | None
+) -> YearReport:
+    """The figures of ``start`` to ``end`` in ``year``, without a comparison."""
     closed = rows(
         db,
         "SELECT id, outcome, closed_on FROM live_households WHERE closed_on"

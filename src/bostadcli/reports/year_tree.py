@@ -114,7 +114,12 @@ class PlanFigures:
 @dataclass(frozen=True)
 class YearReport:
     """The year's figures; the period is ``period_start`` to ``period_end`` (ISO dates),
-    cut at the day of the report while the year is not over (``complete`` false)."""
+    cut at the day of the report while the year is not over (``complete`` false).
+
+    ``previous`` is the year before over the same period (the whole year, or 1 January
+    to the same day a year earlier while this year is not over), for every figure to be
+    read beside last year's; None before the first year the tool counts, and in
+    ``previous`` itself."""
 
     year: int
     period_start: str
@@ -128,6 +133,7 @@ class YearReport:
     emergency_housing: EmergencyHousing
     evictions: Evictions
     plans: PlanFigures
+    previous: YearReport | None = None
 
 
 def _children(node: Any) -> Iterator[tuple[str, Any]]:
@@ -154,6 +160,21 @@ def figure_rows(node: Any, prefix: str = "") -> list[dict[str, Leaf]]:
     for name, child in _children(node):
         out += figure_rows(child, f"{prefix}.{name}" if prefix else name)
     return out
+
+
+def comparison_rows(report: YearReport) -> list[dict[str, Leaf]]:
+    """``figure``/``value``/``previous`` rows: each figure of the year beside the same
+    figure last year (``report.previous``; empty when there is none to compare with)."""
+    own = [
+        row
+        for name, child in _children(report)
+        if name != "previous"
+        for row in figure_rows(child, name)
+    ]
+    before = {}
+    if report.previous is not None:
+        before = {row["figure"]: row["value"] for row in figure_rows(report.previous)}
+    return [row | {"previous": before.get(str(row["figure"]))} for row in own]
 
 
 def as_dict(node: Any) -> Any:
