@@ -240,7 +240,7 @@ def test_overdue_plan_installments_in_the_deadlines_and_plans_in_the_year(
     assert (figures["plans.made"], figures["helped.with_plan"]) == ("1", "1")
     out = tmp_path / "y.html"
     bostad("report", "year", "--format", "html", "--out", str(out), "--as-of", AS_OF)
-    assert "<b>1</b> nya" in out.read_text(encoding="utf-8")
+    assert "<b>1</b> ny plan" in out.read_text(encoding="utf-8")  # one plan: singular
 
 
 def test_year_in_the_future_is_refused(bostad: Bostad) -> None:
@@ -289,7 +289,7 @@ def test_year_html_for_the_committee(bostad: Bostad, tmp_path: Path) -> None:
     assert html.startswith("<!DOCTYPE html>") and 'lang="sv"' in html
     assert "Vräkningsförebyggande arbete 2026" in html and "Exempel kommun" in html
     assert "preliminära siffror" in html
-    assert '<div class="siffra">2</div>\n      <div class="rubrik">hushåll anmälda' in html
+    assert '<div class="siffra">2</div>\n      <div class="rubrik">inkomna hushåll' in html
     assert '<div class="siffra">1</div>\n      <div class="rubrik">barn som nåtts' in html
     assert '<div class="siffra">100\u00a0%</div>' in html  # one closed case, it stayed
     assert '<div class="siffra">5</div>\n      <div class="rubrik">nätter' in html

@@ -594,6 +594,7 @@ def test_homeless_count_per_situation(db: Any) -> None:
 
 def test_the_year_page_is_found_and_escapes_what_it_is_given(db: Any) -> None:
     from bostadcli.report_html import TEMPLATE, render_year_html
+    from bostadcli.reports import year_figures as year_report
     from bostadcli.templating import packaged_templates
 
     assert packaged_templates().joinpath(TEMPLATE).is_file()

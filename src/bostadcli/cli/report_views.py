@@ -1,7 +1,7 @@
 """How the reports look: the deadline screen, caseload and year tables, CSV rows."""
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bostadcli.cli.output import Column
 from bostadcli.cli.screen import days_text
@@ -18,6 +18,9 @@ from bostadcli.vocab import (
     SupportKind,
     label,
 )
+
+if TYPE_CHECKING:
+    from bostadcli.reports.year_tree import YearReport
 
 BAND_STYLE = {
     "overdue": "bold red",
@@ -175,16 +178,12 @@ def deadline_columns() -> list[Column]:
     ]
 
 
-def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) -> None:
-    """The Monday-morning screen: one table, a section per urgency band."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_of: date) -> None:
+    """The day, how many entries in each band, and what the children column means."""
     from rich.text import Text
 
     from bostadcli.dates import format_date
 
-    console = Console()
     counts = {b: sum(1 for e in entries if e["band"] == b) for b in BAND_STYLE}
     console.print(
         Text.assemble((_("What needs action"), "bold"), "  ", (format_date(as_of, "long"), "dim"))
@@ -197,6 +196,19 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     )
     if any(e["children"] or e["children_part_time"] for e in entries):
         console.print(_("Children: full-time + part-time."), style="magenta")
+
+
+def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) -> None:
+    """The Monday-morning screen: one table, a section per urgency band."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from bostadcli.dates import format_date
+
+    console = Console()
+    _print_deadline_heading(console, entries, as_of=as_of)
     if not entries:
         console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
         return
@@ -250,7 +262,7 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
         table.add_row(
             day,
             Text(when_text(entry), style=style.replace("bold ", "")),
-            Text(what_text(entry), style=KIND_STYLE[entry["kind"]]),
+            Text(what_text(entry), style=KIND_STYLE.get(entry["kind"], "")),
             entry["ref"],
             Text(entry["tenant"] or ""),
             children_count(entry["children"], entry["children_part_time"]),
@@ -329,133 +341,145 @@ def print_caseload(load: dict[str, Any]) -> None:
 # --- the year report ---------------------------------------------------------------------
 
 
-def flatten(data: Any, prefix: str = "") -> list[dict[str, Any]]:
-    """A nested report as ``figure``/``value`` rows: ``reported.by_source.landlord``."""
-    if isinstance(data, dict):
-        out: list[dict[str, Any]] = []
-        for key, value in data.items():
-            out += flatten(value, f"{prefix}.{key}" if prefix else str(key))
-        return out
-    if isinstance(data, list):
-        return [
-            row for i, value in enumerate(data, 1) for row in flatten(value, f"{prefix}.{i:02d}")
-        ]
-    return [{"figure": prefix, "value": data}]
-
-
 def year_columns() -> list[Column]:
-    return [Column("figure", _("Figure")), Column("value", _("Value"), justify="right")]
+    return [
+        Column("figure", _("Figure")),
+        Column("value", _("Value"), justify="right"),
+        # The same figure last year, over the same period (empty before the first year).
+        Column("previous", _("Last year"), justify="right"),
+    ]
 
 
-def print_year(report: dict[str, Any]) -> None:
-    from rich.console import Console, Group
-    from rich.panel import Panel
-    from rich.table import Table
+# A section of the terminal's year report: its title and its (label, figure) rows.
+Section = tuple[str, list[tuple[str, Any]]]
 
-    from bostadcli.dates import format_date
+
+def year_sections(r: "YearReport") -> list[Section]:
+    """The year report's figures as the terminal shows them, section by section."""
     from bostadcli.money import Money, format_money
-
-    def grid(title: str, pairs: list[tuple[str, Any]]) -> Table:
-        table = Table(title=title, title_justify="left", title_style="bold", box=None)
-        table.add_column()
-        table.add_column(justify="right")
-        for name, value in pairs:
-            table.add_row(name, "–" if value is None else str(value))
-        return table
+    from bostadcli.year_words import HOUSED_SHARE, STAYED_SHARE, children_title
 
     def share(value: float | None) -> str | None:
         return None if value is None else f"{round(value * 100)} %"
 
-    r, o, c = report, report["outcomes"], report["children"]
-    e = r["emergency_housing"]
-    period = " – ".join(
-        format_date(date.fromisoformat(r[key]), "long") for key in ("period_start", "period_end")
-    )
-    if not r["complete"]:
-        period += "  " + _("(the year is not over)")
-    parts = [
-        grid(
+    o, c, e, plans = r.outcomes, r.children, r.emergency_housing, r.plans
+    return [
+        (
             _("Households"),
             [
-                (_("reported"), r["reported"]["households"]),
-                (_("  with children"), r["reported"]["with_children"]),
-                (_("helped"), r["helped"]["households"]),
-                (_("  with a support"), r["helped"]["with_support"]),
-                (_("  with a repayment plan"), r["helped"]["with_plan"]),
-                (_("  closed: stayed or rehoused"), r["helped"]["closed_housed_only"]),
+                (_("reported"), r.reported.households),
+                (_("  with children"), r.reported.with_children),
+                (_("helped"), r.helped.households),
+                (_("  with a support"), r.helped.with_support),
+                (_("  with a repayment plan"), r.helped.with_plan),
+                (_("  closed: stayed or rehoused"), r.helped.closed_housed_only),
             ],
         ),
-        grid(
-            _("Children reached"),
+        (
+            children_title(r),
             [
-                (_("children"), c["children"]),
-                (_("part-time children"), c["children_part_time"]),
-                (_("in households"), c["households"]),
+                (_("children"), c.children),
+                (_("part-time children"), c.children_part_time),
+                (_("in households"), c.households),
             ],
         ),
-        grid(
+        (
             _("Reported by source"),
-            [(label(Source, k), v) for k, v in r["reported"]["by_source"].items()],
+            [(label(Source, k), v) for k, v in r.reported.by_source.items()],
         ),
-        grid(
+        (
             _("Reported by reason"),
-            [(label(Reason, k), v) for k, v in r["reported"]["by_reason"].items()],
+            [(label(Reason, k), v) for k, v in r.reported.by_reason.items()],
         ),
-        grid(
+        (
             _("Reported by situation"),
-            [(label(HousingSituation, k), v) for k, v in r["reported"]["by_situation"].items()],
+            [(label(HousingSituation, k), v) for k, v in r.reported.by_situation.items()],
         ),
-        grid(
+        (
             _("Outcomes of closed cases"),
-            [(label(Outcome, k), v) for k, v in o["by_outcome"].items()]
+            [(label(Outcome, k), v) for k, v in o.by_outcome.items()]
             + [
-                (_("all closed cases"), o["closed"]),
-                (_("share that stayed"), share(o["stayed_share"])),
-                (_("share with a home"), share(o["housed_share"])),
+                (_("all closed cases"), o.closed),
+                (_(STAYED_SHARE), share(o.stayed_share)),
+                (_(HOUSED_SHARE), share(o.housed_share)),
             ],
         ),
-        grid(
+        (
             _("Repayment plans"),
             [
-                (_("agreed"), r["plans"]["made"]),
-                (_("  replacing an earlier plan"), r["plans"]["replacing"]),
-                (_("paid off"), r["plans"]["completed"]),
+                (_("agreed"), plans.made),
+                (_("  replacing an earlier plan"), plans.replacing),
+                (_("paid off"), plans.completed),
                 # TRANSLATORS: counts of plans in the year report (plural where it matters).
-                (pgettext("plans counted", "broken"), r["plans"]["broken"]),
-                (pgettext("plans counted", "cancelled"), r["plans"]["cancelled"]),
-                (_("households with a plan"), r["plans"]["households"]),
+                (pgettext("plans counted", "broken"), plans.broken),
+                (pgettext("plans counted", "cancelled"), plans.cancelled),
+                (_("households with a plan"), plans.households),
             ],
         ),
-        grid(
+        (
             _("Supports (new / active / households)"),
             [
-                (label(SupportKind, k), f"{v['started']} / {v['active']} / {v['households']}")
-                for k, v in r["supports"]["by_kind"].items()
+                (label(SupportKind, k), f"{v.started} / {v.active} / {v.households}")
+                for k, v in r.supports.by_kind.items()
             ],
         ),
-        grid(
+        (
             _("Emergency housing"),
             [
-                (_("stays"), e["stays"]),
-                (_("households"), e["households"]),
-                (_("nights"), e["nights"]),
-                (_("cost applied for"), format_money(Money(e["cost_ore"]))),
-                (_("cost granted"), format_money(Money(e["cost_granted_ore"]))),
+                (_("stays"), e.stays),
+                (_("households"), e.households),
+                (_("nights"), e.nights),
+                (_("cost applied for"), format_money(Money(e.cost_ore))),
+                (_("cost granted"), format_money(Money(e.cost_granted_ore))),
             ],
         ),
-        grid(
+        (
             _("Evictions carried out"),
             [
-                (_("households"), r["evictions"]["households"]),
-                (_("children"), r["evictions"]["children"]),
-                (_("part-time children"), r["evictions"]["children_part_time"]),
+                (_("households"), r.evictions.households),
+                (_("children"), r.evictions.children),
+                (_("part-time children"), r.evictions.children_part_time),
             ],
         ),
     ]
+
+
+def print_year(report: "YearReport") -> None:
+    """The year's figures in one table, a section at a time, each beside last year's."""
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from bostadcli.dates import format_date
+    from bostadcli.year_words import previous_heading
+
+    sections = year_sections(report)
+    before = year_sections(report.previous) if report.previous is not None else []
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column()
+    table.add_column(str(report.year), justify="right")
+    if before:
+        table.add_column(previous_heading(report), justify="right", style="dim")
+    for index, (title, pairs) in enumerate(sections):
+        table.add_row(Text(title, style="bold"))
+        # Matched by label: a code only one of the years has gets a dash in the other.
+        then = dict(before[index][1]) if before else {}
+        for number, (name, value) in enumerate(pairs, 1):
+            cells = [name, "–" if value is None else str(value)]
+            if before:
+                cells.append("–" if then.get(name) is None else str(then[name]))
+            table.add_row(*cells, end_section=number == len(pairs))
+    period = " – ".join(
+        format_date(date.fromisoformat(day), "long")
+        for day in (report.period_start, report.period_end)
+    )
+    if not report.complete:
+        period += "  " + _("(the year is not over)")
     Console().print(
         Panel(
-            Group(*parts),
-            title=_("Annual report {year}").format(year=r["year"]),
+            table,
+            title=_("Annual report {year}").format(year=report.year),
             subtitle=period,
             title_align="left",
         )

@@ -156,13 +156,13 @@ def year(
     force: ForceOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.cli.report_views import flatten, print_year, year_columns
+    from bostadcli.cli.report_views import print_year, year_columns
     from bostadcli.files import database_files
-    from bostadcli.reports import year_report
+    from bostadcli.reports import as_dict, comparison_rows, year_figures
 
     app_state = state(ctx)
     today = as_of(as_of_)
-    report = year_report(
+    report = year_figures(
         app_state.database(),
         year=year_ if year_ is not None else today.year,
         as_of=today,
@@ -185,9 +185,9 @@ def year(
                 )
             )
         elif fmt is YearFormat.json:
-            write_document(report, stream)
+            write_document(as_dict(report), stream)
         elif fmt is YearFormat.csv:
-            emit(flatten(report), year_columns(), Format.csv)
+            emit(comparison_rows(report), year_columns(), Format.csv)
         else:
             print_year(report)
 
