@@ -222,3 +222,39 @@ def test_the_kind_is_gone_after_the_test() -> None:
         registry.registered(registry.KINDS["outreach"]),
     ):
         pass
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"plan": "P-0001"},
+        {"plan": "P-0009"},
+        {"supports": [1, 2]},
+        {"supports": [1, 7]},
+        {"support": "2, 1"},
+        {"support": "x"},
+        {"date": "2026-12-03", "time": "10:00"},
+        {"undertaking": "4"},
+        {"supports": "not a list"},
+    ],
+)
+def test_renumbering_does_what_the_case_move_does(params: dict[str, Any]) -> None:
+    """The registry's renumbering gives what exporting's letter adapter gives today, so
+    that the adapter can call it."""
+    import json
+
+    from bostadcli.exporting import _letter_moved
+
+    renumbered = {"P-0001": "P-0042"}
+    ids = {"supports": {1: 11, 2: 12}}
+    row = {"params": json.dumps(params)}
+    try:
+        _letter_moved(row, renumbered, ids)
+        expected: Any = json.loads(row["params"])
+    except InvalidInput as exc:
+        expected = exc.message
+    try:
+        found: Any = registry.renumber_references(params, renumbered, ids)
+    except InvalidInput as exc:
+        found = exc.message
+    assert found == expected

@@ -64,7 +64,6 @@ _EXPORTS: dict[str, str] = {
             "WINDOW_LINES",
             "WINDOW_LINE_CHARS",
             "address_forms",
-            "joined_names",
             "landlord_lines",
             "window_problem",
         ),
@@ -127,6 +126,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("_finish_daily", "finish_dead_batches"), "daily"),
     **dict.fromkeys(("MANIFEST_FIELDS",), "manifest"),
     "failure_message": "failures",
+    "joined_names": "words",
     "_reminder_candidates": "kinds.plan_reminder:select",
 }
 
@@ -143,6 +143,7 @@ _MODULES = (
     "recording",
     "registry",
     "rendering",
+    "words",
 )
 
 __all__ = [
@@ -248,7 +249,6 @@ if TYPE_CHECKING:
         WINDOW_LINE_CHARS,
         WINDOW_LINES,
         address_forms,
-        joined_names,
         landlord_lines,
         window_problem,
     )
@@ -321,3 +321,4 @@ if TYPE_CHECKING:
         render_letter,
         render_text,
     )
+    from bostadcli.letters.words import joined_names

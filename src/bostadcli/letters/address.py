@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bostadcli.errors import InvalidInput
-from bostadcli.i18n import _
+from bostadcli.i18n import N_, _
+from bostadcli.letters.words import swedish
 
 # How a letter speaks to the household, by the du form: {{ t.Du }} har fått ett brev, hör
 # av {{ t.dig }}, {{ t.din }} bostad, {{ t.ditt }} hem, {{ t.dina }} skulder, {{ t.själv }}.
@@ -33,7 +34,7 @@ def landlord_lines(landlord: dict[str, Any] | None) -> list[str]:
         return []
     lines = [landlord["name"]]
     if landlord["contact_person"]:
-        lines.append(f"Att: {landlord['contact_person']}")
+        lines.append(swedish(N_("Attn: {name}")).format(name=landlord["contact_person"]))
     if landlord["street"]:
         lines.append(landlord["street"])
     place = " ".join(x for x in (landlord["postal_code"], landlord["city"]) if x)
@@ -88,8 +89,3 @@ def check_printable(context: dict[str, Any]) -> None:
                 text,
                 _("the name or address holds control characters; correct the case"),
             )
-
-
-def joined_names(names: Sequence[str]) -> str:
-    """The recipients as the letter record and the manifest name them."""
-    return " och ".join(names)

@@ -15,7 +15,6 @@ from bostadcli.config import Config
 from bostadcli.db import rows
 from bostadcli.errors import InvalidInput
 from bostadcli.i18n import _
-from bostadcli.letters.address import joined_names
 from bostadcli.letters.claims import RunOwner, release_claims
 from bostadcli.letters.context import build_context, check_letterhead
 from bostadcli.letters.daily import _finish_daily, _open_batch, finish_dead_batches
@@ -26,6 +25,7 @@ from bostadcli.letters.manifest import _finish_batch
 from bostadcli.letters.recording import _file_safe, default_file_name, prepare_out_dir
 from bostadcli.letters.registry import KINDS, monthly_kinds
 from bostadcli.letters.rendering import _base_url, letter_format, prepare_templates
+from bostadcli.letters.words import joined_names
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -294,18 +294,8 @@ def run_monthly(
     each letter's text from the database, and writes and records each letter (one
     transaction, after its file exists) when its PDF comes back.
     """
-    return _run_batch(
-        db,
-        config=config,
-        month=month,
-        as_of=as_of,
-        out_dir=out_dir,
-        fmt=fmt,
-        only=only,
-        user_dir=user_dir,
-        progress=progress,
-        daily=False,
-    )
+    run = LetterRun(config, month, as_of, out_dir, fmt, only, user_dir, daily=False)
+    return _run_batch(db, run, progress=progress)
 
 
 def run_daily(
@@ -338,49 +328,26 @@ def run_daily(
         return BatchResult(
             period=as_of.strftime("%Y-%m"), out_dir=out_dir, items=[], day_off=reason
         )
-    return _run_batch(
-        db,
-        config=config,
-        month=as_of.replace(day=1),
-        as_of=as_of,
-        out_dir=out_dir,
-        fmt=fmt,
-        only=only,
-        user_dir=user_dir,
-        progress=progress,
-        daily=True,
-    )
+    run = LetterRun(config, as_of.replace(day=1), as_of, out_dir, fmt, only, user_dir, daily=True)
+    return _run_batch(db, run, progress=progress)
 
 
-def _run_batch(
-    db: Database,
-    *,
-    config: Config,
-    month: date,
-    as_of: date,
-    out_dir: Path,
-    fmt: str,
-    only: str | None,
-    user_dir: Path | None,
-    progress: Progress | None,
-    daily: bool,
-) -> BatchResult:
+def _run_batch(db: Database, run: LetterRun, *, progress: Progress | None) -> BatchResult:
     from bostadcli.letters.making import Batch
 
-    run = LetterRun(config, month, as_of, out_dir, fmt, only, user_dir, daily)
-    env = templating.environment(user_dir)
-    versions = prepare_templates(env, run.kinds, fmt)
-    workers = _pdf_workers(fmt)
-    folder = prepare_out_dir(out_dir)
+    env = templating.environment(run.user_dir)
+    versions = prepare_templates(env, run.kinds, run.fmt)
+    workers = _pdf_workers(run.fmt)
+    folder = prepare_out_dir(run.out_dir)
     items = plan_monthly(db, run, folder)
     result = BatchResult(period=run.period, out_dir=folder, items=items)
     owner = RunOwner.current()
-    if daily:
+    if run.daily:
         # A daily run makes what is new; a lost file of an earlier day was in that
         # day's print file already.
         todo = [i for i in items if i.state in ("new", "broken")]
         result.finished_for = finish_dead_batches(db, owner, pages={})
-        result.batch = _open_batch(db, owner, day=as_of, folder=folder, fmt=fmt)
+        result.batch = _open_batch(db, owner, day=run.as_of, folder=folder, fmt=run.fmt)
     else:
         todo = [i for i in items if i.state not in ("done", "in_contact")]
         result.already = [i for i in items if i.state == "done"]
@@ -388,9 +355,9 @@ def _run_batch(
         db,
         env,
         result,
-        config=config,
-        as_of=as_of,
-        base_url=_base_url(user_dir),
+        config=run.config,
+        as_of=run.as_of,
+        base_url=_base_url(run.user_dir),
         versions=versions,
         progress=progress,
         total=len(todo),

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bostadcli import rules
 from bostadcli.config import Config
 from bostadcli.errors import BostadError, InvalidInput
-from bostadcli.i18n import _
+from bostadcli.i18n import N_, _
 from bostadcli.letters.address import (
     address_forms,
     check_printable,
     landlord_lines,
     window_problem,
 )
+from bostadcli.letters.facts import LetterFacts
 from bostadcli.letters.kind import Addressee, LetterKind, LetterRequest
+from bostadcli.letters.words import swedish
 from bostadcli.money import Money
 from bostadcli.vocab import HousingSituation, NoticeKind, Reason, Source
 
@@ -101,146 +104,49 @@ def letter_context(
     params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything a template may use, from the case as it is on ``as_of``."""
-    from bostadcli.households import show_household
+    from bostadcli.letters.facts import read_facts
 
-    case = show_household(db, ref, as_of=as_of)
-    lh = config.letterhead
-    members = case["member_list"]
-    adults = [m for m in members if not m["is_child"] and m["name"]]
-    tenant = next((m for m in members if m["role"] == "tenant"), adults[0] if adults else None)
-    co_tenants = [m for m in members if m["role"] == "co_tenant"]
-    names = [m["name"] for m in [tenant, *co_tenants] if m is not None and m["name"]]
-    address_lines = [
-        line
-        for line in (
-            case["street"],
-            " ".join(x for x in (case["postal_code"], case["city"]) if x),
-        )
-        if line
-    ]
-    homeless = case["housing_situation"] != HousingSituation.tenancy_at_risk.value
-    postable = bool(case["street"] and case["postal_code"])
-    if case.get("care_of_street") and (homeless or not case["street"]):
-        postable = bool(case["care_of_postal_code"])
-        # Someone without a home of their own is written to at their c/o address.
-        address_lines = [
-            line
-            for line in (
-                f"c/o {case['care_of']}" if case.get("care_of") else None,
-                case["care_of_street"],
-                " ".join(x for x in (case["care_of_postal_code"], case["care_of_city"]) if x),
-            )
-            if line
-        ]
-    upcoming = [n for n in case["notices"] if n["days_left"] is not None and n["days_left"] >= 0]
-    recovery = next((n for n in upcoming if n["recovery_deadline"]), None)
-    eviction = next((n for n in upcoming if n["kind"] == "eviction"), None)
-    # A recovery deadline or eviction day that passed within the days the deadline
-    # screen still shows it: no letter can meet it, so the first letter needs a call.
-    passed = [
-        n["deadline"]
-        for n in case["notices"]
-        if (n["recovery_deadline"] or n["kind"] == "eviction")
-        and n["days_left"] is not None
-        and -rules.DEADLINE_OVERDUE_VISIBLE_DAYS <= n["days_left"] < 0
-    ]
-    landlord = case["landlord_detail"]
-    caseworker = case["caseworker"] or lh.default_caseworker or None
-    # The assigned caseworker's direct phone and e-mail; the unit's where they have none.
-    from bostadcli.caseworkers import contact_of
+    return context_of(read_facts(db, ref, as_of=as_of), config=config, params=params)
 
-    assigned = contact_of(db, case["ref"])
-    direct_phone = (assigned or {}).get("phone") or lh.phone
-    direct_email = (assigned or {}).get("email") or lh.email
-    children = [m for m in members if m["is_child"]]
-    reasons = set(case["reasons"])
-    warnings = [
-        n
-        for n in case["notices"]
-        if n["kind"] == NoticeKind.warning.value and (n["served_on"] or n["received_on"])
-    ]
-    warning = max(warnings, key=lambda n: n["served_on"] or n["received_on"], default=None)
+
+def context_of(
+    facts: LetterFacts, *, config: Config, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The template context of a case's facts (before the kind adds its part)."""
+    adults = [m for m in facts.members if not m.is_child and m.name]
+    tenant = next((m for m in facts.members if m.role == "tenant"), adults[0] if adults else None)
+    co_tenants = [m for m in facts.members if m.role == "co_tenant"]
+    names = [m.name for m in [tenant, *co_tenants] if m is not None and m.name]
+    lines, postable = _address(facts)
+    reasons = set(facts.reasons)
+    conduct = reasons & {Reason.disturbance.value, Reason.neglect.value}
+    deadlines = _deadlines(facts)
     return {
-        "ref": case["ref"],
-        "today": as_of,
-        "letterhead": {
-            "organisation": lh.organisation,
-            "unit": lh.unit,
-            "street": lh.street,
-            "postal_code": lh.postal_code,
-            "city": lh.city,
-            "phone": lh.phone,
-            "email": lh.email,
-            "socialjouren_phone": lh.socialjouren_phone,
-        },
-        "caseworker": {"name": caseworker, "phone": direct_phone, "email": direct_email},
-        "household": {
-            "ref": case["ref"],
-            "street": case["street"],
-            "postal_code": case["postal_code"],
-            "city": case["city"],
-            "rent": _money(case["rent_ore"]),
-            "arrears": Money(case["arrears_ore"]),
-            "reasons": list(case["reasons"]),
-            "source": case["source"],
-            "reported_by_enforcement": case["source"] == Source.enforcement.value,
-            "contract_number": case["contract_number"],
-            "letter_language": case["letter_language"],
-        },
-        "tenant": {"name": tenant["name"], "pnr": tenant["pnr"]} if tenant else None,
-        "co_tenants": [{"name": m["name"], "pnr": m["pnr"]} for m in co_tenants],
+        "ref": facts.ref,
+        "today": facts.as_of,
+        "letterhead": _letterhead(config),
+        "caseworker": _caseworker(facts, config),
+        "household": _household(facts),
+        "tenant": {"name": tenant.name, "pnr": tenant.pnr} if tenant else None,
+        "co_tenants": [{"name": m.name, "pnr": m.pnr} for m in co_tenants],
         "children": [
-            {"name": m["name"], "age": m["age"], "part_time": m["part_time"]} for m in children
+            {"name": m.name, "age": m.age, "part_time": m.part_time}
+            for m in facts.members
+            if m.is_child
         ],
-        "landlord": (
-            {
-                "name": landlord["name"],
-                "contact_person": landlord["contact_person"],
-                "phone": landlord["phone"],
-                "email": landlord["email"],
-                "street": landlord["street"],
-                "postal_code": landlord["postal_code"],
-                "city": landlord["city"],
-            }
-            if landlord
-            else None
-        ),
-        "deadline": (
-            {
-                "date": date.fromisoformat(recovery["recovery_deadline"]),
-                "amount": _money(recovery["amount_ore"]),
-                "days_left": recovery["days_left"],
-            }
-            if recovery
-            else None
-        ),
-        "eviction": (
-            {
-                "date": date.fromisoformat(eviction["eviction_at"][:10]),
-                "time": eviction["eviction_at"][11:16] or None,
-            }
-            if eviction
-            else None
-        ),
-        "passed_deadline": date.fromisoformat(max(passed)) if passed else None,
-        "recipient": {"names": list(names), "lines": names + address_lines},
+        "landlord": asdict(facts.landlord) if facts.landlord else None,
+        **deadlines,
+        "recipient": {"names": list(names), "lines": names + lines},
         "tenant_names": names,
         # Plain Swedish speaks to the reader: "du" to one adult, "ni" to several.
         "t": address_forms(len(names)),
         # A case about how the home is lived in (disturbance, neglect), not about rent:
         # the first letter speaks of the warning and offers talks and housing support.
-        "conduct": bool(reasons & {Reason.disturbance.value, Reason.neglect.value})
+        "conduct": bool(conduct)
         and Reason.unpaid_rent.value not in reasons
-        and recovery is None,
-        "conduct_reasons": sorted(reasons & {Reason.disturbance.value, Reason.neglect.value}),
-        "warning": (
-            {
-                "date": date.fromisoformat((warning["served_on"] or warning["received_on"])[:10]),
-                "ground": warning["ground"],
-            }
-            if warning
-            else None
-        ),
+        and deadlines["deadline"] is None,
+        "conduct_reasons": sorted(conduct),
+        "warning": _warning(facts),
         "address_problem": (
             None
             if postable
@@ -248,6 +154,115 @@ def letter_context(
         ),
         "params": params or {},
         "multipage": False,
+    }
+
+
+def _letterhead(config: Config) -> dict[str, Any]:
+    lh = config.letterhead
+    return {
+        "organisation": lh.organisation,
+        "unit": lh.unit,
+        "street": lh.street,
+        "postal_code": lh.postal_code,
+        "city": lh.city,
+        "phone": lh.phone,
+        "email": lh.email,
+        "socialjouren_phone": lh.socialjouren_phone,
+    }
+
+
+def _caseworker(facts: LetterFacts, config: Config) -> dict[str, Any]:
+    """The caseworker on the case (or the letterhead's default), with the assigned
+    caseworker's direct phone and e-mail; the unit's where they have none."""
+    lh = config.letterhead
+    return {
+        "name": facts.caseworker.name or lh.default_caseworker or None,
+        "phone": facts.caseworker.assigned_phone or lh.phone,
+        "email": facts.caseworker.assigned_email or lh.email,
+    }
+
+
+def _household(facts: LetterFacts) -> dict[str, Any]:
+    return {
+        "ref": facts.ref,
+        "street": facts.street,
+        "postal_code": facts.postal_code,
+        "city": facts.city,
+        "rent": _money(facts.rent_ore),
+        "arrears": Money(facts.arrears_ore),
+        "reasons": list(facts.reasons),
+        "source": facts.source,
+        "reported_by_enforcement": facts.source == Source.enforcement.value,
+        "contract_number": facts.contract_number,
+        "letter_language": facts.letter_language,
+    }
+
+
+def _address(facts: LetterFacts) -> tuple[list[str], bool]:
+    """The household's address lines, and whether a letter can go there by post.
+    Someone without a home of their own is written to at their c/o address."""
+    homeless = facts.housing_situation != HousingSituation.tenancy_at_risk.value
+    if facts.care_of_street and (homeless or not facts.street):
+        place = " ".join(x for x in (facts.care_of_postal_code, facts.care_of_city) if x)
+        care_of = swedish(N_("c/o {name}")).format(name=facts.care_of) if facts.care_of else None
+        lines = [line for line in (care_of, facts.care_of_street, place) if line]
+        return lines, bool(facts.care_of_postal_code)
+    place = " ".join(x for x in (facts.postal_code, facts.city) if x)
+    lines = [line for line in (facts.street, place) if line]
+    return lines, bool(facts.street and facts.postal_code)
+
+
+def _deadlines(facts: LetterFacts) -> dict[str, Any]:
+    """The nearest recovery deadline and eviction ahead, and a recovery deadline or
+    eviction day that passed within the days the deadline screen still shows it (no
+    letter can meet it, so the first letter needs a call)."""
+    upcoming = [n for n in facts.notices if n.days_left is not None and n.days_left >= 0]
+    recovery = next((n for n in upcoming if n.recovery_deadline), None)
+    eviction = next((n for n in upcoming if n.kind == "eviction"), None)
+    passed = [
+        n.deadline
+        for n in facts.notices
+        if (n.recovery_deadline or n.kind == "eviction")
+        and n.days_left is not None
+        and n.deadline is not None
+        and -rules.DEADLINE_OVERDUE_VISIBLE_DAYS <= n.days_left < 0
+    ]
+    return {
+        "deadline": (
+            {
+                "date": date.fromisoformat(str(recovery.recovery_deadline)),
+                "amount": _money(recovery.amount_ore),
+                "days_left": recovery.days_left,
+            }
+            if recovery
+            else None
+        ),
+        "eviction": (
+            {
+                # An eviction notice without its day is a broken record: the letter fails.
+                "date": date.fromisoformat(cast(str, eviction.eviction_at)[:10]),
+                "time": cast(str, eviction.eviction_at)[11:16] or None,
+            }
+            if eviction
+            else None
+        ),
+        "passed_deadline": date.fromisoformat(max(passed)) if passed else None,
+    }
+
+
+def _warning(facts: LetterFacts) -> dict[str, Any] | None:
+    """The latest warning (varning) served or received."""
+    warnings = [
+        n
+        for n in facts.notices
+        if n.kind == NoticeKind.warning.value and (n.served_on or n.received_on)
+    ]
+    warning = max(warnings, key=lambda n: n.served_on or n.received_on or "", default=None)
+    if warning is None:
+        return None
+    return {
+        "date": date.fromisoformat((warning.served_on or warning.received_on or "")[:10]),
+        "ground": warning.ground,
     }
 
 
@@ -302,8 +317,8 @@ def _copy_to_landlord(db: Database, context: dict[str, Any], request: LetterRequ
     require_consent(db, context["ref"], Recipient.landlord, today=request.today)
     lines = landlord_lines(context["landlord"])
     context["copies"] = [
-        {"label": "Hyresgästens", "lines": context["recipient"]["lines"]},
-        {"label": "Hyresvärdens", "lines": lines},
+        {"label": swedish(N_("tenant's (copy)")), "lines": context["recipient"]["lines"]},
+        {"label": swedish(N_("landlord's (copy)")), "lines": lines},
     ]
     if len(lines) < 3:
         context["address_problem"] = _(

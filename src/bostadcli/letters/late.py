@@ -11,7 +11,8 @@ from bostadcli import rules
 from bostadcli.config import Policy
 from bostadcli.db import now_utc
 from bostadcli.errors import BostadError
-from bostadcli.i18n import _
+from bostadcli.i18n import N_, _
+from bostadcli.letters.words import swedish
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -107,8 +108,9 @@ def call_note(deadline: date, arrives_on: date, *, sent: bool) -> str:
     when = format_date(deadline, "long", locale="sv_SE")
     arrives = format_date(arrives_on, "long", locale="sv_SE")
     if sent:
-        return f"ring eller gör hembesök: brevet kommer fram {arrives}, för sent för {when}"
-    return (
-        f"ring eller gör hembesök: brevet skickades inte, det skulle komma fram {arrives},"
-        f" efter {when}"
-    )
+        note = N_("call or visit: the letter arrives {arrives}, too late for {deadline}")
+    else:
+        note = N_(
+            "call or visit: the letter was not sent, it would arrive {arrives}, after {deadline}"
+        )
+    return swedish(note).format(arrives=arrives, deadline=when)

@@ -13,7 +13,6 @@ from bostadcli.db import transaction
 from bostadcli.errors import BostadError
 from bostadcli.files import database_files, private_folder, write_private_file
 from bostadcli.i18n import _
-from bostadcli.letters.address import joined_names
 from bostadcli.letters.batch import BatchItem, BatchResult, Progress
 from bostadcli.letters.claims import RunOwner, claim_letter, release_claims
 from bostadcli.letters.context import build_context
@@ -23,6 +22,7 @@ from bostadcli.letters.late import _late_of, _TooLateToPost, letter_deadline, po
 from bostadcli.letters.recording import record_letter
 from bostadcli.letters.registry import KINDS
 from bostadcli.letters.rendering import Rendered, _chosen, render_context, render_text
+from bostadcli.letters.words import joined_names
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

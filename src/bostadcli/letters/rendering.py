@@ -14,7 +14,7 @@ from bostadcli import templating
 from bostadcli.config import Config
 from bostadcli.errors import InvalidInput
 from bostadcli.i18n import _
-from bostadcli.letters.address import joined_names
+from bostadcli.letters.words import joined_names
 
 if TYPE_CHECKING:
     from jinja2 import Environment
