@@ -224,37 +224,41 @@ def test_the_kind_is_gone_after_the_test() -> None:
         pass
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"plan": "P-0001"},
-        {"plan": "P-0009"},
-        {"supports": [1, 2]},
-        {"supports": [1, 7]},
-        {"support": "2, 1"},
-        {"support": "x"},
-        {"date": "2026-12-03", "time": "10:00"},
-        {"undertaking": "4"},
-        {"supports": "not a list"},
-    ],
-)
-def test_renumbering_does_what_the_case_move_does(params: dict[str, Any]) -> None:
-    """The registry's renumbering gives what exporting's letter adapter gives today, so
-    that the adapter can call it."""
+# What the case move did with a letter's parameters before its kinds declared them
+# (recorded from the adapter as it was): the registry must give the same.
+BEFORE_THE_REGISTRY: list[tuple[dict[str, Any], Any]] = [
+    ({"plan": "P-0001"}, {"plan": "P-0042"}),
+    ({"plan": "P-0009"}, "params: points at nothing: 'plan=P-0009'"),
+    ({"supports": [1, 2]}, {"supports": [11, 12]}),
+    ({"supports": [1, 7]}, "params: points at nothing: 'support=7'"),
+    ({"support": "2, 1"}, {"support": "12,11"}),
+    ({"support": "x"}, "params: points at nothing: 'support=x'"),
+    ({"date": "2026-12-03", "time": "10:00"}, {"date": "2026-12-03", "time": "10:00"}),
+    ({"undertaking": "4"}, {"undertaking": "4"}),
+    ({"supports": "not a list"}, {"supports": "not a list"}),
+]
+
+
+@pytest.mark.parametrize(("params", "expected"), BEFORE_THE_REGISTRY)
+def test_renumbering_does_what_the_case_move_did(params: dict[str, Any], expected: Any) -> None:
+    """The case move's letter adapter calls the registry, and gives what it gave before
+    the kinds declared their references."""
     import json
 
-    from bostadcli.exporting import _letter_moved
+    from bostadcli.casemove.letters import letter_moved
 
     renumbered = {"P-0001": "P-0042"}
     ids = {"supports": {1: 11, 2: 12}}
-    row = {"params": json.dumps(params)}
+    row = {"params": json.dumps(params), "file": "brev/old.pdf"}
     try:
-        _letter_moved(row, renumbered, ids)
-        expected: Any = json.loads(row["params"])
-    except InvalidInput as exc:
-        expected = exc.message
-    try:
-        found: Any = registry.renumber_references(params, renumbered, ids)
+        letter_moved(row, renumbered, ids)
+        found: Any = json.loads(row["params"])
+        assert row["file"] == ""
     except InvalidInput as exc:
         found = exc.message
     assert found == expected
+    try:
+        direct: Any = registry.renumber_references(params, renumbered, ids)
+    except InvalidInput as exc:
+        direct = exc.message
+    assert direct == expected
