@@ -408,6 +408,13 @@ def add_member(
     number = parse_pnr(pnr, as_of=as_of, field="pnr") if pnr else None
     with transaction(db):
         hid = household_id(db, ref)
+        if role_ is Role.tenant and one(
+            db, "SELECT 1 FROM members WHERE household_id = ? AND role = ?", [hid, role_.value]
+        ):
+            # As member edit and a moved case's import have it.
+            raise Conflict(
+                _("--role: {ref} has a tenant already; a case has one tenant").format(ref=ref)
+            )
         if number is not None and one(
             db, "SELECT 1 FROM members WHERE household_id = ? AND pnr = ?", [hid, number.digits]
         ):
