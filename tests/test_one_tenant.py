@@ -88,3 +88,39 @@ def test_member_add_role_tenant_on_the_command_line(initialised: Cli) -> None:
     assert sql_dump(cli.db_path) == before
     # A co-tenant is what the second person on the lease is.
     cli.ok("member", "add", ref, "--name", "Bertil Sen", "--role", "co_tenant")
+
+
+def test_the_debtor_of_the_living_cost_norm_is_the_tenant_every_screen_shows(
+    db: Database,
+) -> None:
+    """A case recorded with two tenants before the refusal: the norm is the first
+    tenant's (``households.tenant_of``), and the other one is an adult outside it,
+    not a second debtor left out of the count."""
+    from bostadcli.affordability import household_affordability
+    from bostadcli.money import Money
+    from bostadcli.rules import NORMALBELOPP
+
+    ref = add_household(db, NewHousehold("Anna Först"), as_of=AS_OF)
+    hid = household_id(db, ref)
+
+    def outside() -> int:
+        return household_affordability(
+            db,
+            hid,
+            income=Money(2_000_000),
+            installment=Money(100_000),
+            as_of=AS_OF,
+            table=NORMALBELOPP,
+        ).norm.adults_outside
+
+    assert outside() == 0
+    db.table("members").insert(
+        {
+            "household_id": hid,
+            "name": "Bertil Sen",
+            "role": "tenant",
+            "part_time": 0,
+            "created_at": "2026-03-02T09:00:00Z",
+        }
+    )
+    assert outside() == 1
