@@ -820,27 +820,24 @@ def render_context(
     text = render_text(env, kind, fmt, context)
     if fmt != "pdf":
         return text.encode("utf-8"), None
-    from bostadcli.pdf import html_to_pdf, one_page_pdf
+    from bostadcli.pdf import copies_to_pdf, html_to_pdf, letter_meta, one_page_pdf
 
+    meta = letter_meta(context, KINDS[kind].label)
     if len(context["copies"]) > 1:
-        from bostadcli.pdf import combine_bytes
+        return copies_to_pdf(
+            [
+                render_text(env, kind, fmt, context | {"copies": [copy]}, multipage=True)
+                for copy in context["copies"]
+            ],
+            base_url=base_url,
+            meta=meta,
+        )
 
-        parts: list[bytes] = []
-        total = 0
-        for copy in context["copies"]:
-            single = context | {"copies": [copy]}
-            part, pages = html_to_pdf(
-                render_text(env, kind, fmt, single, multipage=True), base_url=base_url
-            )
-            parts.append(part)
-            total += pages
-        return combine_bytes(parts), total
-
-    data, pages = one_page_pdf(text, base_url=base_url)
+    data, pages = one_page_pdf(text, base_url=base_url, meta=meta)
     if data is None:
         # Page numbers only on letters that need them; the layout decides on a second pass.
         text = render_text(env, kind, fmt, context, multipage=True)
-        data, pages = html_to_pdf(text, base_url=base_url)
+        data, pages = html_to_pdf(text, base_url=base_url, meta=meta)
     return data, pages
 
 
@@ -2175,7 +2172,7 @@ class _Batch:
         """
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        from bostadcli.pdf import RenderPool
+        from bostadcli.pdf import RenderPool, letter_meta
 
         window = 2 * workers
         pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
@@ -2194,7 +2191,10 @@ class _Batch:
                         self._fail(item, exc)
                         continue
                     if item.format == "pdf":
-                        pending[pool.submit(draft.text, self.base_url, one_page=True)] = draft
+                        meta = letter_meta(draft.context, KINDS[item.kind].label)
+                        pending[
+                            pool.submit(draft.text, self.base_url, one_page=True, meta=meta)
+                        ] = draft
                     else:  # a lost HTML or text letter of an earlier run
                         self._store(draft, draft.text.encode("utf-8"))
 
@@ -2221,7 +2221,8 @@ class _Batch:
                     except Exception as exc:
                         self._fail(item, exc)
                         continue
-                    pending[pool.submit(draft.text, self.base_url)] = draft
+                    meta = letter_meta(draft.context, KINDS[item.kind].label)
+                    pending[pool.submit(draft.text, self.base_url, meta=meta)] = draft
                 fill()
 
     def _store(self, draft: _Draft, content: bytes) -> None:
@@ -2519,7 +2520,14 @@ def _write_outputs(
             for path in pdfs:
                 known = pages_made.get(str(path))
                 pages[str(path)] = known if known is not None else pdf.page_count(path)
-            write_private_file(combined, pdf.combine(pdfs), force=True, protect=database_files(db))
+            data = pdf.combine(
+                pdfs,
+                title=pdf.print_title(result.batch or result.period),
+                bookmarks=[
+                    f"{r['ref']} {kind_label(r['kind'])}" for r in present if r["format"] == "pdf"
+                ],
+            )
+            write_private_file(combined, data, force=True, protect=database_files(db))
             result.combined = combined
         except BostadError as exc:
             result.failed.append(("", "combined PDF", exc.message))
