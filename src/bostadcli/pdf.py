@@ -12,9 +12,10 @@ personnummer or address (docs/pdf.md).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -403,6 +404,30 @@ def _layout(html: str, base_url: str | None) -> Any:
     return document
 
 
+@contextlib.contextmanager
+def _fonts_dated(day: date | None) -> Iterator[None]:
+    """Date the embedded font subsets by the document, not the clock.
+
+    Without the HarfBuzz subsetter WeasyPrint subsets fonts with fontTools, which
+    stamps each subset with the time it was made, so the same letter would differ in a
+    few bytes each time; fontTools takes SOURCE_DATE_EPOCH instead when it is set (the
+    reproducible-builds convention)."""
+    if day is None:
+        yield
+        return
+    from calendar import timegm
+
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(timegm(day.timetuple()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 def _write(document: Any, meta: PdfMeta | None = None) -> bytes:
     # Attachments (<link rel="attachment">) are fetched only now, through the same
     # fetcher: a refusal here fails the letter too.
@@ -410,11 +435,12 @@ def _write(document: Any, meta: PdfMeta | None = None) -> bytes:
     fatal = getattr(getattr(module, "urls", None), "FatalURLFetchingError", ValueError)
     _set_metadata(document, meta)
     try:
-        data = document.write_pdf(
-            pdf_variant=ARCHIVE_VARIANT,
-            pdf_tags=True,
-            finisher=_claim_pdf_ua if document.metadata.title else None,
-        )
+        with _fonts_dated(meta.created if meta else None):
+            data = document.write_pdf(
+                pdf_variant=ARCHIVE_VARIANT,
+                pdf_tags=True,
+                finisher=_claim_pdf_ua if document.metadata.title else None,
+            )
     except fatal as exc:
         raise ResourceRefused(str(exc)) from None
     assert isinstance(data, bytes)
