@@ -195,7 +195,8 @@ def test_a_template_cannot_put_personal_data_in_the_metadata(
     mine = tmp_path / "mallar"
     mine.mkdir()
     (mine / "outreach.html.j2").write_text(
-        '<!doctype html><html lang="sv"><head><title>{{ tenant.name }} {{ tenant.pnr }}</title>'
+        '<!doctype html><html lang="{{ tenant.name }}">'
+        "<head><title>{{ tenant.name }} {{ tenant.pnr }}</title>"
         '<meta name="author" content="{{ tenant.name }}">'
         '<meta name="description" content="{{ household.street }} {{ household.postal_code }}">'
         '<meta name="keywords" content="{{ tenant.pnr }}">'
@@ -209,6 +210,7 @@ def test_a_template_cannot_put_personal_data_in_the_metadata(
     )
     assert TRICKY_NAME.split()[0] in reader(letter.content).pages[0].extract_text()
     assert_no_personal_data(letter.content)
+    assert reader(letter.content).trailer["/Root"]["/Lang"] == "sv"
     info = reader(letter.content).metadata
     assert "/Keywords" not in info and info["/Creator"] == "bostadcli"
     assert info["/CreationDate"] == "D:20261116"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -298,11 +299,17 @@ def print_title(name: str) -> str:
     return _("Letters to print, {name}").format(name=name)
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
+
+
 def _set_metadata(document: Any, meta: PdfMeta | None) -> None:
     """Replace what WeasyPrint read from the HTML's <title> and <meta> (a template may
     put anything there) with ``meta``; without one keep only the title and language."""
     metadata = document.metadata
-    language = (meta.language if meta else None) or metadata.lang or DEFAULT_LANGUAGE
+    language = (meta.language if meta else None) or metadata.lang or ""
+    if not _LANGUAGE_TAG.fullmatch(language):
+        # <html lang> is the template's to write: only a language tag goes in /Lang.
+        language = DEFAULT_LANGUAGE
     metadata.lang = language
     if meta is not None:
         metadata.title = meta.title(language)
