@@ -361,8 +361,18 @@ def _prepare_svg(root: Any) -> None:
     SVG's <title>, where a browser reads aria-label; and it styles an inline SVG only
     by style sheets inside it, where a browser applies the page's (a chart's bars,
     filled by class, would print black)."""
+    import tinycss2  # type: ignore[import-untyped]  # WeasyPrint's CSS parser
+
+    # Plain rules only: WeasyPrint's SVG styling cannot follow an @import (the page's own
+    # style sheets have loaded it already) and would load an @font-face a second time.
     page_css = "\n".join(
-        element.text or "" for element in root.iter("style") if element.get("media") != "screen"
+        tinycss2.serialize(
+            rule
+            for rule in tinycss2.parse_stylesheet(element.text or "", skip_comments=True)
+            if rule.type == "qualified-rule"
+        )
+        for element in root.iter("style")
+        if element.get("media") != "screen"
     )
     for svg in root.iter(f"{_SVG}svg"):
         label = (svg.get("aria-label") or "").strip()
