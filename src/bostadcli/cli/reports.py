@@ -33,6 +33,7 @@ class YearFormat(StrEnum):
     csv = "csv"
     json = "json"
     html = "html"
+    pdf = "pdf"
 
 
 OutOpt = Annotated[
@@ -150,7 +151,7 @@ def year(
         ),
     ] = None,
     fmt: Annotated[
-        YearFormat, typer.Option("--format", "-f", help=_("table, csv, json or html."))
+        YearFormat, typer.Option("--format", "-f", help=_("table, csv, json, html or pdf."))
     ] = YearFormat.table,
     out: OutOpt = None,
     force: ForceOpt = False,
@@ -184,6 +185,23 @@ def year(
                     user_dir=user_dir(ctx, Path(env_dir) if env_dir else None),
                 )
             )
+        elif fmt is YearFormat.pdf:
+            from bostadcli.cli.templates import user_dir
+            from bostadcli.errors import InvalidInput
+            from bostadcli.pdf import year_report_pdf
+
+            if out is None and sys.stdout.isatty():
+                raise InvalidInput(
+                    "--format", "pdf", _("a PDF is not written to a terminal: add --out FILE")
+                )
+            env_dir = os.environ.get("BOSTAD_TEMPLATES")
+            data = year_report_pdf(
+                report,
+                letterhead=app_state.config().letterhead,
+                generated_on=today,
+                user_dir=user_dir(ctx, Path(env_dir) if env_dir else None),
+            )
+            sys.stdout.buffer.write(data)
         elif fmt is YearFormat.json:
             write_document(as_dict(report), stream)
         elif fmt is YearFormat.csv:

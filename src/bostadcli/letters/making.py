@@ -130,7 +130,7 @@ class Batch:
         """
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        from bostadcli.pdf import RenderPool
+        from bostadcli.pdf import RenderPool, letter_meta
 
         window = 2 * workers
         pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
@@ -149,7 +149,10 @@ class Batch:
                         self._fail(item, exc)
                         continue
                     if item.format == "pdf":
-                        pending[pool.submit(draft.text, self.base_url, one_page=True)] = draft
+                        meta = letter_meta(draft.context, KINDS[item.kind].label)
+                        pending[
+                            pool.submit(draft.text, self.base_url, one_page=True, meta=meta)
+                        ] = draft
                     else:  # a lost HTML or text letter of an earlier run
                         self._store(draft, draft.text.encode("utf-8"))
 
@@ -176,7 +179,8 @@ class Batch:
                     except Exception as exc:
                         self._fail(item, exc)
                         continue
-                    pending[pool.submit(draft.text, self.base_url)] = draft
+                    meta = letter_meta(draft.context, KINDS[item.kind].label)
+                    pending[pool.submit(draft.text, self.base_url, meta=meta)] = draft
                 fill()
 
     def _store(self, draft: _Draft, content: bytes) -> None:

@@ -104,7 +104,16 @@ def _write_outputs(
             for path in pdfs:
                 known = pages_made.get(str(path))
                 pages[str(path)] = known if known is not None else pdf.page_count(path)
-            write_private_file(combined, pdf.combine(pdfs), force=True, protect=database_files(db))
+            from bostadcli.letters.registry import kind_label
+
+            data = pdf.combine(
+                pdfs,
+                title=pdf.print_title(result.batch or result.period),
+                bookmarks=[
+                    f"{r['ref']} {kind_label(r['kind'])}" for r in present if r["format"] == "pdf"
+                ],
+            )
+            write_private_file(combined, data, force=True, protect=database_files(db))
             result.combined = combined
         except BostadError as exc:
             result.failed.append(("", "combined PDF", exc.message))

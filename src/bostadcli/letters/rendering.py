@@ -122,32 +122,31 @@ def render_context(
     """Render a built context to the bytes of a file, and the number of pages of a PDF.
 
     A PDF letter with several copies (a plan agreement: the tenant's and the
-    landlord's) is laid out copy by copy and joined, so that each copy is numbered by
-    itself ("Sida 1 av 2" on each) and can be sent on its own."""
+    landlord's) is laid out copy by copy in one document, so that each copy is numbered
+    by itself ("Sida 1 av 2" on each) and can be sent on its own, and the file stays one
+    tagged PDF/A document."""
     text = render_text(env, kind, fmt, context)
     if fmt != "pdf":
         return text.encode("utf-8"), None
-    from bostadcli.pdf import html_to_pdf, one_page_pdf
+    from bostadcli.letters.registry import KINDS
+    from bostadcli.pdf import copies_to_pdf, html_to_pdf, letter_meta, one_page_pdf
 
+    meta = letter_meta(context, KINDS[kind].label)
     if len(context["copies"]) > 1:
-        from bostadcli.pdf import combine_bytes
+        return copies_to_pdf(
+            [
+                render_text(env, kind, fmt, context | {"copies": [copy]}, multipage=True)
+                for copy in context["copies"]
+            ],
+            base_url=base_url,
+            meta=meta,
+        )
 
-        parts: list[bytes] = []
-        total = 0
-        for copy in context["copies"]:
-            single = context | {"copies": [copy]}
-            part, pages = html_to_pdf(
-                render_text(env, kind, fmt, single, multipage=True), base_url=base_url
-            )
-            parts.append(part)
-            total += pages
-        return combine_bytes(parts), total
-
-    data, pages = one_page_pdf(text, base_url=base_url)
+    data, pages = one_page_pdf(text, base_url=base_url, meta=meta)
     if data is None:
         # Page numbers only on letters that need them; the layout decides on a second pass.
         text = render_text(env, kind, fmt, context, multipage=True)
-        data, pages = html_to_pdf(text, base_url=base_url)
+        data, pages = html_to_pdf(text, base_url=base_url, meta=meta)
     return data, pages
 
 
