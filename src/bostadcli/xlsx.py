@@ -184,7 +184,15 @@ LABELS: Mapping[str, str] = {
 
 # Column widths in characters, by kind; text columns by what they usually hold.
 _WIDTHS = {"date": 11, "money": 14, "pnr": 14, "int": 8, "bool": 8}
-_WIDE = {"note": 40, "text": 40, "address": 40, "state_grant_note": 40, "params": 30}
+_WIDE = {
+    "note": 40,
+    "text": 40,
+    "address": 40,
+    "state_grant_note": 40,
+    "params": 30,
+    # The year report's figure names: reported.by_situation.homeless_short_term.
+    "figure": 40,
+}
 _NARROW_TEXT = 14
 _MAX_WIDTH = 50
 
