@@ -473,3 +473,31 @@ def test_any_text_comes_back_as_the_same_text(texts: list[str]) -> None:
     assert [c.value for c in cells] == [t or None for t in texts][: len(cells)]
     assert len(cells) == len(texts) or not texts[-1]
     assert all(c.data_type == "s" for c in cells if c.value is not None)
+
+
+def test_the_cli_choices_come_from_the_core() -> None:
+    from bostadcli.cli.exporting import Dialect, ExportFormat
+    from bostadcli.tabular import CSV_DIALECTS
+
+    assert tuple(f.value for f in ExportFormat) == exporting.FORMATS + exporting.FILE_FORMATS
+    assert [d.value for d in Dialect] == list(CSV_DIALECTS)
+
+
+def test_out_target_opens_a_private_file_for_bytes(tmp_path: Path) -> None:
+    import stat
+
+    from bostadcli.cli.options import out_target
+    from bostadcli.errors import Conflict
+
+    target = tmp_path / "t.xlsx"
+    with out_target(target, force=False, binary=True) as out:
+        out.write(b"PK\x03\x04")
+    assert target.read_bytes() == b"PK\x03\x04"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with pytest.raises(Conflict), out_target(target, force=False, binary=True) as out:
+        out.write(b"never")
+    with pytest.raises(RuntimeError), out_target(target, force=True, binary=True) as out:
+        out.write(b"half")
+        raise RuntimeError("stopped")
+    assert target.read_bytes() == b"PK\x03\x04"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
