@@ -164,3 +164,28 @@ def test_a_recorded_letter_is_no_separate_disclosure(db: Database, tmp_path: Pat
     assert rows(db, "SELECT * FROM export_log") == []
     [made] = rows(db, "SELECT kind, recipient FROM letters")
     assert made == {"kind": "undertaking", "recipient": "Exempelhem AB"}
+
+
+def test_a_recorded_letter_names_its_undertaking_unasked(
+    db: Database, target: Database, tmp_path: Path
+) -> None:
+    """Without --param undertaking the letter is about the latest one, and its record
+    says which: a later undertaking does not change what the letter was about."""
+    from bostadcli.casemove.document_in import import_household
+    from bostadcli.casemove.document_out import export_household
+
+    ref = _case(db, "Anna Andersson")
+    latest = list_undertakings(db, ref=ref, as_of=AS_OF)[-1]
+    _letter(db, ref, tmp_path / "letter.txt", record=True)
+    [made] = rows(db, "SELECT params FROM letters")
+    assert json.loads(made["params"]) == {"undertaking": str(latest["id"])}
+    document = json.loads(json.dumps(export_household(db, ref, as_of=AS_OF, command="test")))
+    _case(target, "Någon Annan")
+    moved = import_household(target, document, source="case.json", as_of=AS_OF, today=AS_OF)
+    new_latest = list_undertakings(target, ref=moved["ref"], as_of=AS_OF)[-1]
+    [letter] = rows(
+        target,
+        "SELECT l.params FROM letters l JOIN households h ON h.id = l.household_id WHERE h.ref = ?",
+        [moved["ref"]],
+    )
+    assert json.loads(letter["params"]) == {"undertaking": str(new_latest["id"])}
