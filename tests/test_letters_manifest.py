@@ -62,3 +62,46 @@ def test_formula_text_in_the_manifest_is_made_inert_once(db: Database, tmp_path:
     assert by_ref[hostile]["recipient"] == '\'=HYPERLINK("http://x")'
     assert by_ref[hostile]["address"].startswith("'=HYPERLINK")
     assert "''" not in text
+
+
+def test_the_manifest_is_in_the_units_csv_dialect(db: Database, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    ref = _reported(db, "Åsa Öberg", "Storgatan 1")
+    out = tmp_path / "brev"
+    letters.run_monthly(
+        db,
+        config=replace(CONFIG, csv_dialect="excel-sv"),
+        month=date(2026, 11, 1),
+        as_of=AS_OF,
+        out_dir=out,
+        fmt="html",
+    )
+    raw = (out / "manifest-2026-11.csv").read_bytes()
+    # What Excel with Swedish settings opens by a double click: a BOM and semicolons.
+    assert raw.startswith("\ufeff".encode())
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == ";".join(letters.MANIFEST_FIELDS)
+    assert lines[1] == (
+        f"{ref};outreach;Åsa Öberg;Åsa Öberg, Storgatan 1, 441 30 Ängby;"
+        f"{ref}-outreach.html;html;;made;"
+    )
+
+
+def test_an_unknown_dialect_stops_the_run_before_any_letter(db: Database, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from bostadcli.errors import InvalidInput
+
+    _reported(db, "Åsa Öberg", "Storgatan 1")
+    with pytest.raises(InvalidInput, match="csv_dialect"):
+        letters.run_monthly(
+            db,
+            config=replace(CONFIG, csv_dialect="tsv"),
+            month=date(2026, 11, 1),
+            as_of=AS_OF,
+            out_dir=tmp_path / "brev",
+            fmt="html",
+        )
+    assert not (tmp_path / "brev").exists()
+    assert db.execute("SELECT count(*) FROM letters").fetchone()[0] == 0

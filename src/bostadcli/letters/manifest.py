@@ -112,11 +112,11 @@ def _write_outputs(
             result.failed.append(("", "combined PDF", exc.message))
         except Exception as exc:  # pypdf's errors on a damaged letter file
             result.failed.append(("", "combined PDF", f"{type(exc).__name__}: {exc}"))
-    from bostadcli.export import write_rows_csv
+    from bostadcli.tabular import Column, table_bytes
 
-    # The cells go through the exports' CSV writer, which makes text a spreadsheet would
-    # run as a formula inert (OWASP "CSV injection"): a name, an address or a message
-    # is the household's or the system's text, not the post room's.
+    # The cells go through the exports' CSV writer, in the unit's CSV dialect; it makes
+    # text a spreadsheet would run as a formula inert (OWASP "CSV injection"): a name,
+    # an address or a message is the household's or the system's text.
     lines: list[list[Any]] = []
     for r in present:
         path = Path(r["file"])
@@ -147,5 +147,10 @@ def _write_outputs(
         lines.append([r["ref"], r["kind"], "", "", "", "", "", "not_sent", note])
     for ref, kind, message in failed:
         lines.append([ref, kind, "", "", "", "", "", "failed", message])
-    write_rows_csv(manifest, MANIFEST_FIELDS, lines, force=True, protect=database_files(db))
+    data = table_bytes(
+        (dict(zip(MANIFEST_FIELDS, line, strict=True)) for line in lines),
+        [Column(key=name, heading=name) for name in MANIFEST_FIELDS],
+        dialect=result.csv_dialect,
+    )
+    write_private_file(manifest, data, force=True, protect=database_files(db))
     result.manifest = manifest
