@@ -9,7 +9,7 @@ corrected anywhere is found by its new spelling at once.
 
 A search reads every member and household once (there is no index a substring search
 could use); on 10 000 households that takes a few hundredths of a second
-(``tests/test_search.py`` checks it stays well under a second).
+(``tests/cli/test_search.py`` checks it stays well under a second).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``year_figures`` counts the year into a ``year_tree.YearReport``; ``year_report`` is the
 same as JSON-ready data. The counting rules are in ``year_figures``'s docstring and
-pinned down by ``tests/test_reports.py``.
+pinned down by ``tests/core/reports/test_reports.py``.
 """
 
 from __future__ import annotations

@@ -337,7 +337,7 @@ def test_importing_the_cli_stays_light() -> None:
         "heavy = {'sqlite_utils', 'jinja2', 'babel', 'holidays', 'rich.table', 'bostadcli.plans'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(Path(__file__).resolve().parents[2] / "src")
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -1,5 +1,5 @@
 """bostad init --shared GROUP without other accounts: the modes, the recorded group, the
-warning, and the errors. (tests/test_shared_server.py has two real users at work.)"""
+warning, and the errors. (tests/cli/test_shared_server.py has two real users at work.)"""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import pytest
 from bostadcli.export import TABLES
 from golden_exports import DOCUMENT, DOCUMENT_REF, GOLDEN_DIR, render_all
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 REGENERATE = "regenerate with: PYTHONPATH=src python scripts/regen_golden_exports.py"
 
 

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
     from conftest import Cli
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-SRC = Path(__file__).resolve().parent.parent / "src"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SRC = Path(__file__).resolve().parents[2] / "src"
 AS_OF = "2026-11-16"  # the demo's day; its letters are for 2026-11
 NEXT_MONTH = "2026-12-01"
 TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING|ERROR) ")

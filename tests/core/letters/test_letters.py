@@ -26,7 +26,7 @@ from golden_letters import AS_OF, CONFIG, TRICKY_NAME, build_households
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = Path(__file__).resolve().parents[3] / "src"
 MONTH = date(2026, 11, 1)
 
 
@@ -498,7 +498,7 @@ def test_sigkill_mid_run_then_rerun(tmp_path: Path) -> None:
     db.close()
     out = tmp_path / "brev"
     script = SLOW_RUN.format(
-        src=str(SRC), tests=str(Path(__file__).parent), db=str(db_path), out=str(out)
+        src=str(SRC), tests=str(Path(__file__).resolve().parents[2]), db=str(db_path), out=str(out)
     )
     proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
     try:

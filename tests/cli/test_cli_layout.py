@@ -17,7 +17,7 @@ from bostadcli.cli.templates import TemplateFormat
 from bostadcli.errors import Conflict, InvalidInput
 from bostadcli.tabular import TEXT_FORMATS
 
-CLI = Path(__file__).resolve().parents[1] / "src" / "bostadcli" / "cli"
+CLI = Path(__file__).resolve().parents[2] / "src" / "bostadcli" / "cli"
 
 
 def test_no_out_and_dash_are_standard_output(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,7 +27,7 @@ CONFIG = Config(letterhead=Letterhead(phone="08-1", socialjouren_phone="08-2"))
 def two_tenants(db: Database) -> str:
     """A case whose first tenant has no birth date recorded and a second, older tenant
     recorded later: ``member add --role tenant`` accepted one before it was refused
-    (tests/test_one_tenant.py), so a database may hold such a case."""
+    (tests/cli/test_one_tenant.py), so a database may hold such a case."""
     ref = add_household(db, NewHousehold("Anna Först", street="Gatan 1"), as_of=AS_OF)
     db.table("members").insert(
         {

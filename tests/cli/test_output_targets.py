@@ -24,7 +24,7 @@ from bostadcli.errors import Conflict, InvalidInput
 from conftest import Cli
 
 AS_OF = ["--as-of", "2026-11-16"]
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 # Each writer as a command line ending in the file to write, '{target}'.
 WRITERS: dict[str, list[str]] = {

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 AS_OF = date(2027, 3, 15)
-OLD_RELEASE = Path(__file__).parent / "data" / "release-before-0017.sqlite"
+OLD_RELEASE = Path(__file__).resolve().parents[1] / "data" / "release-before-0017.sqlite"
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from bostadcli.i18n import detect_language
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _i18n_script():  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from bostadcli import demo
 from bostadcli.db import open_database
 
 AS_OF = date(2026, 11, 20)
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from bostadcli.notices import NewNotice, add_notice
 from bostadcli.plans import NewPlan, create_plan, record_payment
 
 AS_OF = "2026-11-02"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def pnr(yymmdd: str, serial: str = "123") -> str:

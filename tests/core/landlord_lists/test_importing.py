@@ -23,7 +23,7 @@ from bostadcli.landlord_lists import ImportSummary, import_notices, normalise_he
 from bostadcli.landlords import add_landlord
 
 AS_OF = date(2026, 11, 2)
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[3] / "src"
 
 HEADER = ["Namn", "Personnummer", "Adress", "Postnr", "Ort", "Hyra", "Skuld", "Delgiven", "Barn"]
 
