@@ -88,19 +88,14 @@ def find(name: str) -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
-def export_sql(db: Path) -> str:
+def export_sql() -> str:
     """The export's own query for ``export households``, as one SQL statement."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     from datetime import date
 
-    from bostadcli.db import open_database
     from bostadcli.export.stream import export_sql as build
 
-    database = open_database(db)
-    try:
-        return build(database, "households", as_of=date.fromisoformat(AS_OF))
-    finally:
-        database.conn.close()
+    return build("households", as_of=date.fromisoformat(AS_OF))
 
 
 def main() -> None:
@@ -163,7 +158,7 @@ def main() -> None:
     )
     sql = None
     try:
-        sql = export_sql(db)
+        sql = export_sql()
     except ImportError:
         pass
     if sqlite3_cli and sql:
@@ -193,7 +188,9 @@ def main() -> None:
     peer = by.get("sqlite-utils insert --csv")
     if peer:
         ratio = imported.cpu / peer.cpu
-        print(f"import / sqlite-utils insert (CPU): {ratio:.2f}x ({'met' if ratio < 1 else 'not met'})")
+        print(
+            f"import / sqlite-utils insert (CPU): {ratio:.2f}x ({'met' if ratio < 1 else 'not met'})"
+        )
     print(
         f"longest stretch without the write lock during the import: {locked:.2f} s"
         f" (<= {LOCK_TARGET:.0f} s write lock: {'met' if locked <= LOCK_TARGET else 'not met'})"
@@ -202,11 +199,15 @@ def main() -> None:
     floor = by.get("sqlite3 -csv, the export's query")
     if floor:
         ratio = exported.cpu / floor.cpu
-        print(f"export / sqlite3 on its query (CPU): {ratio:.2f}x (<= 2x: {'met' if ratio <= 2 else 'not met'})")
+        print(
+            f"export / sqlite3 on its query (CPU): {ratio:.2f}x (<= 2x: {'met' if ratio <= 2 else 'not met'})"
+        )
     raw = by.get("sqlite-utils rows --csv (households table)")
     if raw:
         ratio = exported.cpu / raw.cpu
-        print(f"export / sqlite-utils rows (CPU): {ratio:.2f}x ({'met' if ratio < 1 else 'not met'})")
+        print(
+            f"export / sqlite-utils rows (CPU): {ratio:.2f}x ({'met' if ratio < 1 else 'not met'})"
+        )
     if sql:
         print("\nThe export's query:\n")
         print(sql)
