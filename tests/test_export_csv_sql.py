@@ -18,10 +18,25 @@ from bostadcli.export.registry import TABLES
 from bostadcli.export.stream import csv_sql, export_sql, export_table, iter_rows
 from bostadcli.households import NewHousehold, add_household
 from bostadcli.money import Money
-from bostadcli.tabular import write_csv
+from bostadcli.tabular import CSV_DIALECTS, write_csv
 
 AS_OF = date(2026, 11, 2)
-HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "\tx", "a\rb", "a\r\nb", "plain", "'q"]
+HOSTILE = [
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-2+3",
+    "- ringde",
+    "+46 8 123 45",
+    "@SUM(A1)",
+    "\tx",
+    " =1",
+    "\uff1d1",
+    "a\rb",
+    "a\r\nb",
+    "\r=1",
+    "plain",
+    "'q",
+]
 
 
 @pytest.fixture
@@ -57,17 +72,22 @@ def db(tmp_path: Path) -> Any:
     database.close()
 
 
-def by_rows(db: Any, name: str, *, include_pnr: bool, delimiter: str = ",") -> str:
+def by_rows(db: Any, name: str, *, include_pnr: bool, dialect: str = "standard") -> str:
+    style = CSV_DIALECTS[dialect]
     out = io.StringIO()
+    if style.bom:
+        out.write("\ufeff")
     table = TABLES[name]
     rows = iter_rows(db, name, as_of=AS_OF, include_pnr=include_pnr)
-    write_csv(rows, list(table.columns), out, delimiter=delimiter)
+    write_csv(
+        rows, list(table.columns), out, delimiter=style.delimiter, plain_money=style.plain_money
+    )
     return out.getvalue()
 
 
 @pytest.mark.parametrize("include_pnr", [False, True])
-@pytest.mark.parametrize("delimiter", [",", ";"])
-def test_the_sql_cells_are_the_python_cells(db: Any, include_pnr: bool, delimiter: str) -> None:
+@pytest.mark.parametrize("dialect", sorted(CSV_DIALECTS))
+def test_the_sql_cells_are_the_python_cells(db: Any, include_pnr: bool, dialect: str) -> None:
     for name, table in TABLES.items():
         sql = "SELECT 1"
         if csv_sql(table, sql, include_pnr=include_pnr) is None:
@@ -79,12 +99,11 @@ def test_the_sql_cells_are_the_python_cells(db: Any, include_pnr: bool, delimite
             out,
             as_of=AS_OF,
             include_pnr=include_pnr,
-            delimiter=delimiter,
+            dialect=dialect,
             command="test",
         )
-        assert out.getvalue() == by_rows(db, name, include_pnr=include_pnr, delimiter=delimiter), (
-            name
-        )
+        expected = by_rows(db, name, include_pnr=include_pnr, dialect=dialect)
+        assert out.getvalue() == expected, name
 
 
 def test_the_households_export_is_one_sql_statement(db: Any, tmp_path: Path) -> None:
@@ -115,13 +134,15 @@ def test_the_sqlite3_shell_runs_it(db: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "ore", [None, 0, 7, 99, 100, 745_000, 100_050, 123_456_789_01, -5, -123_456]
+    "ore", [None, 0, 7, 99, 100, 745_000, 100_050, 12_345_678_901, -5, -123_456]
 )
-def test_money_in_sql_is_money_in_python(ore: int | None) -> None:
+@pytest.mark.parametrize("plain", [False, True])
+def test_money_in_sql_is_money_in_python(ore: int | None, plain: bool) -> None:
     from bostadcli.export.stream import _money_cell
-    from bostadcli.tabular import format_ore
+    from bostadcli.tabular import format_ore, format_ore_plain
 
     conn = sqlite3.connect(":memory:")
-    (found,) = conn.execute(f"SELECT {_money_cell('x')} FROM (SELECT ? AS x)", [ore]).fetchone()
-    expected = None if ore is None else ("'" if ore < 0 else "") + format_ore(ore)
+    sql = f"SELECT {_money_cell('x', plain=plain)} FROM (SELECT ? AS x)"
+    (found,) = conn.execute(sql, [ore]).fetchone()
+    expected = None if ore is None else (format_ore_plain if plain else format_ore)(ore)
     assert found == expected

@@ -1,4 +1,5 @@
-"""Export tables as streams of rows: from the database cursor to CSV, JSON or JSON Lines.
+"""Export tables as streams of rows: from the database cursor to CSV, JSON, JSON Lines or
+an xlsx workbook.
 
 Rows come straight from the cursor, one at a time: an export of any size runs in
 constant memory. Personnummer are masked unless asked for, and every export is written
@@ -14,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from bostadcli.errors import InvalidInput
+from bostadcli.errors import InvalidInput, UsageError
 from bostadcli.export.consent import (
     cases_without_consent,
     for_landlord,
@@ -29,7 +30,10 @@ from bostadcli.i18n import _
 from bostadcli.tabular import (
     _FORMULA_START,
     Column,
+    CsvDialect,
+    _csv_cell,
     data_fields,
+    resolve_dialect,
     write_csv,
     write_json,
     write_jsonl,
@@ -40,6 +44,8 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 FORMATS = ("csv", "json", "jsonl")
+# Formats written to a binary stream (a file named by --out), never to standard output.
+FILE_FORMATS = ("xlsx",)
 CSV_DELIMITERS = (",", ";", "\t")
 
 
@@ -136,35 +142,48 @@ class _Counted:
             close()
 
 
-def _check_format(fmt: str, *, bom: bool, delimiter: str) -> None:
-    if fmt not in FORMATS:
+def _check_format(
+    fmt: str, out: IO[Any], *, bom: bool | None, delimiter: str | None, dialect: str
+) -> CsvDialect:
+    """The CSV dialect to write in, once the format and its options are checked."""
+    if fmt not in FORMATS + FILE_FORMATS:
         raise InvalidInput(
-            "--format", fmt, _("must be one of: {allowed}").format(allowed="csv, json, jsonl")
+            "--format",
+            fmt,
+            _("must be one of: {allowed}").format(allowed=", ".join(FORMATS + FILE_FORMATS)),
         )
-    if fmt != "csv" and (bom or delimiter != ","):
+    if fmt != "csv" and (bom or delimiter not in (None, ",")):
         raise InvalidInput("--format", fmt, _("--bom and --delimiter apply to CSV only"))
-    if delimiter not in CSV_DELIMITERS:
-        raise InvalidInput("--delimiter", delimiter, _("use ',', ';' or a tab"))
+    style = resolve_dialect(dialect, delimiter=delimiter, bom=bom)
+    if style.delimiter not in CSV_DELIMITERS:
+        raise InvalidInput("--delimiter", style.delimiter, _("use ',', ';' or a tab"))
+    if fmt in FILE_FORMATS and hasattr(out, "encoding"):  # a text stream: standard output
+        raise UsageError(_("--format xlsx writes a file: add --out FILE.xlsx"))
+    return style
 
 
 def export_table(
     db: Database,
     name: str,
-    out: IO[str],
+    out: IO[Any],
     *,
     fmt: str = "csv",
     as_of: date,
     include_pnr: bool = False,
     since: date | None = None,
     status: str | None = None,
-    bom: bool = False,
-    delimiter: str = ",",
+    bom: bool | None = None,
+    delimiter: str | None = None,
+    dialect: str = "standard",
     recipient: str | None = None,
     landlord: str | None = None,
     command: str,
     today: date | None = None,
 ) -> int:
-    """Write one table to ``out`` as CSV, JSON or JSON Lines; returns the row count.
+    """Write one table to ``out`` as CSV, JSON, JSON Lines or xlsx; returns the row count.
+
+    CSV is written in ``dialect`` (``tabular.CSV_DIALECTS``), with ``delimiter`` and
+    ``bom`` instead of the dialect's where given. xlsx needs a binary ``out`` (a file).
 
     With a ``recipient`` outside social services, consent is judged on the real date
     ``today`` (default: the machine's date), whatever ``as_of`` replays. For Kronofogden
@@ -177,7 +196,7 @@ def export_table(
     """
     from bostadcli.consents import consent_day
 
-    _check_format(fmt, bom=bom, delimiter=delimiter)
+    style = _check_format(fmt, out, bom=bom, delimiter=delimiter, dialect=dialect)
     table = get_table(name)
     who = recipient_choice(recipient)
     landlord_id = recipient_landlord(db, who, landlord)
@@ -194,7 +213,7 @@ def export_table(
     if fmt == "csv":
         sql, params = query(table, as_of=as_of, since=since, status=status)
         sql, params = for_landlord(table, sql, params, landlord_id, on)
-        fast = csv_sql(table, sql, include_pnr=include_pnr)
+        fast = csv_sql(table, sql, include_pnr=include_pnr, plain_money=style.plain_money)
     rows = _Counted(
         iter(())
         if fast is not None
@@ -211,9 +230,20 @@ def export_table(
     )
     try:
         if fast is not None:
-            _write_csv_query(db, fast, params, columns, out, rows, delimiter=delimiter, bom=bom)
+            _write_csv_query(db, fast, params, columns, out, rows, style=style)
         elif fmt == "csv":
-            write_csv(rows, columns, out, delimiter=delimiter, bom=bom)
+            write_csv(
+                rows,
+                columns,
+                out,
+                delimiter=style.delimiter,
+                bom=style.bom,
+                plain_money=style.plain_money,
+            )
+        elif fmt == "xlsx":
+            from bostadcli.xlsx import write_xlsx
+
+            write_xlsx(rows, columns, out, sheet=name)
         elif fmt == "json":
             write_json(rows, columns, out)
         else:
@@ -242,24 +272,28 @@ def _write_csv_query(
     out: IO[str],
     counted: _Counted,
     *,
-    delimiter: str,
-    bom: bool,
+    style: CsvDialect,
 ) -> None:
     """A CSV export whose cells SQLite computes (``csv_sql``): the rows go from the
-    cursor to the csv module in chunks, untouched; ``counted`` counts them and keeps
-    their case references for the disclosure log."""
+    cursor to the csv module in chunks, as they are, but for the few that hold text
+    the formula guard looks at; ``counted`` counts them and keeps their case
+    references for the disclosure log."""
     import csv
 
-    if bom:
+    if style.bom:
         out.write("\ufeff")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(out, delimiter=style.delimiter, lineterminator="\n")
     writer.writerow(data_fields(columns))
     cursor = db.conn.execute(sql, params)
+
+    def guarded(row: tuple[Any, ...]) -> list[Any]:
+        return [_csv_cell(v) if type(v) is str else v for v in row[:-1]]
+
     try:
         names = [d[0] for d in cursor.description]
         ref = names.index("ref") if "ref" in names else None
         while chunk := cursor.fetchmany(1000):
-            writer.writerows(chunk)
+            writer.writerows([guarded(r) if r[-1] else r[:-1] for r in chunk])
             counted.count += len(chunk)
             if ref is not None:
                 counted.refs.update(r[ref] for r in chunk if isinstance(r[ref], str))
@@ -302,13 +336,16 @@ def write_rows_csv(
     return count
 
 
-# Fields an export table derives in Python (its ``derive``), written in SQL: a table
-# listed here is written as CSV straight from its query (``csv_sql``).
+# Fields an export table derives in Python (its ``derive``, by name), written in SQL:
+# a table whose derive is listed here (or one that derives nothing) is written as CSV
+# straight from its query (``csv_sql``); another derive keeps the row-by-row writer.
 _DERIVED_SQL: dict[str, dict[str, str]] = {
-    "households": {
+    "bostadcli.export.tables._derive_household": {
         "days_left": "CAST(julianday(substr(next_deadline, 1, 10)) - julianday(:as_of) AS INTEGER)",
     },
 }
+# The column csv_sql adds: 1 when a text cell of the row may need the formula guard.
+_CARE = "__care"
 
 
 def _sql_literal(value: Any) -> str:
@@ -321,39 +358,39 @@ def _sql_literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _text_cell(x: str) -> str:
-    """SQL for ``tabular._csv_cell`` of text: line breaks as LF, a leading formula
-    character made inert (the common cell, neither, is passed on at once)."""
-    y = f"replace(replace({x}, char(13, 10), char(10)), char(13), char(10))"
-    starts = ", ".join(str(ord(c)) for c in _FORMULA_START if c != "\r")
+def _money_cell(x: str, *, plain: bool = False) -> str:
+    """SQL for ``tabular.format_ore`` (``format_ore_plain`` when ``plain``)."""
+    sign = f"(CASE WHEN {x} < 0 THEN '-' ELSE '' END)"
+    cents = f"printf('%02d', abs({x}) % 100)"
+    if plain:
+        whole = f"(abs({x}) / 100)"
+        return f"CASE WHEN typeof({x}) = 'integer' THEN {sign} || {whole} || ',' || {cents} END"
     return (
-        f"CASE WHEN typeof({x}) = 'text' AND (instr({x}, char(13)) OR unicode({x}) IN ({starts}))"
-        f" THEN (CASE WHEN unicode({y}) IN ({starts}) THEN '''' || {y} ELSE {y} END)"
-        f" ELSE {x} END"
-    )
-
-
-def _money_cell(x: str) -> str:
-    """SQL for ``tabular.format_ore`` (and the apostrophe before a negative amount)."""
-    return (
-        f"CASE WHEN {x} IS NULL THEN NULL ELSE"
-        f" (CASE WHEN {x} < 0 THEN '''-' ELSE '' END)"
+        f"CASE WHEN typeof({x}) = 'integer' THEN {sign}"
         f" || replace(printf('%,d', abs({x}) / 100), ',', char(160))"
-        f" || (CASE WHEN abs({x}) % 100 THEN ',' || printf('%02d', abs({x}) % 100)"
-        " ELSE '' END) || char(160) || 'kr' END"
+        f" || (CASE WHEN abs({x}) % 100 THEN ',' || {cents} ELSE '' END) || char(160) || 'kr' END"
     )
 
 
-def csv_sql(table: ExportTable, sql: str, *, include_pnr: bool) -> str | None:
-    """The query of a CSV export whose every cell is computed by SQLite: the table's
-    query (``sql``) with the fields the export computes in Python (personnummer masked
-    or formatted, money formatted, booleans, formula characters made inert, the table's
-    derived fields) computed in SQL. None for a table whose derived fields are computed
-    in Python only."""
-    derived = _DERIVED_SQL.get(table.name, {})
-    if table.derive is not None and not derived:
-        return None
+def csv_sql(
+    table: ExportTable, sql: str, *, include_pnr: bool, plain_money: bool = False, care: bool = True
+) -> str | None:
+    """The query of a CSV export whose cells SQLite computes: the table's query
+    (``sql``) with the fields the export computes per row in Python (personnummer masked
+    or formatted, money formatted, booleans, the table's derived fields) computed in SQL.
+    With ``care``, a last column says which rows hold text that may need the formula
+    guard (``tabular.is_formula``, which stays in Python): a line break or a first
+    character a formula starts with, which few rows have. None for a table whose derived
+    fields are computed in Python only."""
+    derived: dict[str, str] = {}
+    if table.derive is not None:
+        found = _DERIVED_SQL.get(f"{table.derive.__module__}.{table.derive.__qualname__}")
+        if found is None:
+            return None
+        derived = found
+    starts = ", ".join(str(ord(c)) for c in _FORMULA_START)
     cells: list[str] = []
+    watch: list[str] = []
     for c in table.columns:
         x = f'"{c.key}"'
         if c.key in derived:
@@ -366,12 +403,15 @@ def csv_sql(table: ExportTable, sql: str, *, include_pnr: bool) -> str | None:
             cells.append(
                 f"CASE WHEN {x} IS NULL THEN NULL WHEN {x} THEN 'true' ELSE 'false' END AS {x}"
             )
-        elif c.kind in ("int", "money"):
-            cells.append(x)
         else:
-            cells.append(f"{_text_cell(x)} AS {x}")
+            cells.append(x)
+            if c.kind not in ("int", "money"):
+                risky = f"instr({x}, char(13)) OR unicode({x}) IN ({starts})"
+                watch.append(f"(typeof({x}) = 'text' AND ({risky}))")
         if c.kind == "money":
-            cells.append(f'{_money_cell(x)} AS "{c.formatted_name}"')
+            cells.append(f'{_money_cell(x, plain=plain_money)} AS "{c.formatted_name}"')
+    if care:
+        cells.append(f"({' OR '.join(watch) or '0'}) AS {_CARE}")
     return f"SELECT {', '.join(cells)} FROM ({sql.strip()})"
 
 
@@ -384,13 +424,13 @@ def export_sql(
     include_pnr: bool = False,
 ) -> str:
     """The CSV export of a table as ONE SQL statement with its parameters written in:
-    the query ``export_table`` runs (``csv_sql``). The benchmarks run it in the sqlite3
-    shell, the floor of an export."""
+    the query ``export_table`` runs (``csv_sql``), less the formula guard. The
+    benchmarks run it in the sqlite3 shell, the floor of an export."""
     import re
 
     table = get_table(name)
     sql, params = query(table, as_of=as_of, since=since, status=status)
-    whole = csv_sql(table, sql, include_pnr=include_pnr)
+    whole = csv_sql(table, sql, include_pnr=include_pnr, care=False)
     if whole is None:
         raise InvalidInput("table", name, _("this table has no export query"))
     return re.sub(
