@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 import tempfile
@@ -287,8 +288,6 @@ def _new_case(
 ) -> None:
     """A new case for the row, with its notice; an earlier case of the person closed
     lately is named in the note and in the summary."""
-    from dateutil.relativedelta import relativedelta
-
     from bostadcli.notices import notice_record
 
     closed = recently_closed(
@@ -296,7 +295,7 @@ def _new_case(
         pnr=parsed.pnr.digits if parsed.pnr else None,
         name=parsed.name,
         street=parsed.street,
-        since=as_of - relativedelta(months=max(recently_closed_months, 0)),
+        since=_months_before(as_of, recently_closed_months),
     )
     if closed is not None:
         # A new case, with the earlier one named in its note and in the summary: the
@@ -325,6 +324,14 @@ def _new_case(
     summary.new_household_rows.append((line, ref))
     summary.first_ref = summary.first_ref or ref
     summary.last_ref = ref
+
+
+@functools.cache
+def _months_before(day: date, months: int) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    result: date = day - relativedelta(months=max(months, 0))
+    return result
 
 
 def _add_household(
@@ -357,10 +364,10 @@ def _add_household(
         raise InvalidInput("arrears", str(parsed.amount), _("cannot be negative"))
     # _find_landlord refused an unknown landlord without --create-landlord.
     landlord_key = snap.add_landlord(parsed.landlord_name) if parsed.landlord_name else None
-    for number in (tenant_pnr, co_pnr):
+    # The tenant's personnummer is in no open case: find_household looked for it.
+    for number in (co_pnr,):
         if number is not None and snap.other_open_cases(number.digits):
-            # A co-tenant's personnummer already in another open case (the tenant's
-            # would have found that case).
+            # A co-tenant's personnummer already in another open case.
             raise InvalidInput(
                 row.heading("co_tenant_pnr"),
                 parse_pnr(parsed.co_pnr_text, as_of=as_of).masked(),
