@@ -290,13 +290,15 @@ def _new_case(
     lately is named in the note and in the summary."""
     from bostadcli.notices import notice_record
 
-    closed = recently_closed(
-        snap.db,
-        pnr=parsed.pnr.digits if parsed.pnr else None,
-        name=parsed.name,
-        street=parsed.street,
-        since=_months_before(as_of, recently_closed_months),
-    )
+    closed = None
+    if snap.has_closed:
+        closed = recently_closed(
+            snap.db,
+            pnr=parsed.pnr.digits if parsed.pnr else None,
+            name=parsed.name,
+            street=parsed.street,
+            since=_months_before(as_of, recently_closed_months),
+        )
     if closed is not None:
         # A new case, with the earlier one named in its note and in the summary: the
         # caseworker decides whether to reopen that one instead.

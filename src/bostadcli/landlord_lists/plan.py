@@ -160,10 +160,24 @@ class Snapshot:
         for sql in _INDEXES:
             conn.execute(sql)
         self._landlords: dict[str, bool] = {}
+        # What the database has at all: a list imported into a database with no open
+        # case, no closed case or no imported row need not look for one row by row.
+        self.has_open = (
+            self._one("SELECT 1 FROM live_households WHERE status = 'open' LIMIT 1", []) is not None
+        )
+        self.has_closed = (
+            self._one("SELECT 1 FROM live_households WHERE status = 'closed' LIMIT 1", [])
+            is not None
+        )
+        self.has_imported = self._one("SELECT 1 FROM imported_rows LIMIT 1", []) is not None
 
     def _one(self, sql: str, params: Any) -> tuple[Any, ...] | None:
         found: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
         return found
+
+    def _open(self, sql: str, params: Any) -> tuple[Any, ...] | None:
+        """A query over the open cases of the database (none: no need to ask)."""
+        return self._one(sql, params) if self.has_open else None
 
     def landlord_exists(self, name: str) -> bool:
         from bostadcli.landlords import find_landlord
@@ -186,20 +200,24 @@ class Snapshot:
         return key
 
     def row_imported(self, fingerprint: str) -> str | None:
-        found = self._one(
-            "SELECT h.ref FROM imported_rows r JOIN households h ON h.id = r.household_id"
-            " WHERE r.fingerprint = ?",
-            [fingerprint],
-        ) or self._one(
-            "SELECT ref FROM temp.import_notices WHERE fingerprint = ? ORDER BY seq LIMIT 1",
-            [fingerprint],
-        )
+        found = None
+        if self.has_imported:
+            found = self._one(
+                "SELECT h.ref FROM imported_rows r JOIN households h ON h.id = r.household_id"
+                " WHERE r.fingerprint = ?",
+                [fingerprint],
+            )
+        if found is None:
+            found = self._one(
+                "SELECT ref FROM temp.import_notices WHERE fingerprint = ? ORDER BY seq LIMIT 1",
+                [fingerprint],
+            )
         return str(found[0]) if found is not None else None
 
     def find_household(self, *, pnr: str | None, name: str, street: str | None) -> Case | None:
         """``rows.find_household`` over the database and this import's new cases."""
         if pnr is not None:
-            found = self._one(
+            found = self._open(
                 "SELECT h.id, h.ref FROM members m JOIN live_households h"
                 " ON h.id = m.household_id WHERE m.pnr = ? AND h.status = 'open'"
                 " ORDER BY h.id LIMIT 1",
@@ -216,7 +234,7 @@ class Snapshot:
                 return Case(ref=str(found[1]), idx=int(found[0]))
         if street is None:
             return None
-        found = self._one(
+        found = self._open(
             "SELECT h.id, h.ref FROM live_households h JOIN members m ON m.household_id = h.id"
             " WHERE h.street = :street COLLATE NOCASE AND h.status = 'open'"
             " AND m.name = :name COLLATE NOCASE AND m.role IN ('tenant', 'co_tenant')"
