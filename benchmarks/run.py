@@ -725,6 +725,52 @@ class Row:
     target: str = ""
 
 
+def export_query() -> str:
+    """``export households --format csv`` as one SQL statement (``export.stream.export_sql``,
+    from the export registry): the floor of the export."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from bostadcli.export.stream import export_sql
+
+    return str(export_sql("households", as_of=AS_OF))
+
+
+_PROBE = """
+import os, sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)
+longest, since = 0.0, None
+while not os.path.exists(sys.argv[2]):
+    now = time.monotonic()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        if since is not None:
+            longest, since = max(longest, now - since), None
+    except sqlite3.OperationalError:
+        since = now if since is None else since
+    time.sleep(0.002)
+if since is not None:
+    longest = max(longest, time.monotonic() - since)
+print(f"{longest:.3f}")
+"""
+
+
+def write_lock_held(argv: list[str], db: Path, *, env: dict[str, str], folder: Path) -> float:
+    """The longest stretch a second process trying ``BEGIN IMMEDIATE`` (no waiting) every
+    2 ms could not get the write lock while ``argv`` ran (wall seconds)."""
+    stop = folder / "stop-probe"
+    stop.unlink(missing_ok=True)
+    probe = subprocess.Popen(
+        [sys.executable, "-c", _PROBE, str(db), str(stop)], stdout=subprocess.PIPE, text=True
+    )
+    time.sleep(0.3)
+    try:
+        run_once(argv, env=env)
+    finally:
+        stop.touch()
+    out, _ = probe.communicate()
+    return float(out.split()[0])
+
+
 def seconds_text(value: float) -> str:
     return f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 10 else f"{value:.1f}"
 
@@ -813,6 +859,8 @@ def main() -> None:
     if load is not None:
         header += f"; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     print_table(rows, header)
+    print("\nThe export's own query, as the sqlite3 shell runs it:\n")
+    print(f"```sql\n{export_query()}\n```")
 
 
 def run(plan: Plan, folder: Path) -> list[Row]:
@@ -931,6 +979,17 @@ def run(plan: Plan, folder: Path) -> list[Row]:
             stdout=folder / "sqlite-utils.csv",
             warmup=True,
         )
+    query_floor: Measured | None = None
+    if sqlite3_cli:
+        query_floor = measure(
+            "sqlite3 -csv, the export's own query",
+            [sqlite3_cli, "-csv", "-header", str(dbs[large]), export_query()],
+            runs=plan.runs,
+            env=env,
+            stdout=folder / "sqlite3-export.csv",
+            warmup=True,
+        )
+    to_floor = ratio(export, query_floor)
     to_sqlite3, to_rows = ratio(export, peer_sqlite3), ratio(export, peer_rows)
     rows += [
         Row(
@@ -946,6 +1005,19 @@ def run(plan: Plan, folder: Path) -> list[Row]:
             None,
             times(to_rows, "sqlite-utils"),
             f"faster than sqlite-utils: {verdict(to_rows, 1.0, below=True)}",
+        ),
+        Row(
+            "export",
+            "(the same export)",
+            None,
+            times(to_floor, "sqlite3 on the export's query"),
+            f"≤ 2× its query in sqlite3: {verdict(to_floor, 2.0)}",
+        ),
+        Row(
+            "export",
+            f"`sqlite3 -csv`, the export's own query (printed below; {large:,} households)",
+            query_floor,
+            "" if sqlite3_cli else "sqlite3 not on PATH: skipped",
         ),
         Row(
             "export",
@@ -996,6 +1068,9 @@ def run(plan: Plan, folder: Path) -> list[Row]:
             before=lambda: plain.unlink(missing_ok=True),
         )
     import_ratio = ratio(imported, peer_import)
+    log("  the write lock during an import")
+    copy_database(empty, target)
+    locked = write_lock_held(import_argv(large), target, env=env, folder=folder)
     rows += [
         Row(
             "import",
@@ -1003,6 +1078,13 @@ def run(plan: Plan, folder: Path) -> list[Row]:
             imported,
             times(import_ratio, "sqlite-utils"),
             f"faster than sqlite-utils: {verdict(import_ratio, 1.0, below=True)}",
+        ),
+        Row(
+            "import",
+            "the longest another writer could not get the write lock during the import",
+            None,
+            f"{locked:.2f} s",
+            f"≤ 2 s write lock: {verdict(locked, 2.0)}",
         ),
         Row(
             "import",

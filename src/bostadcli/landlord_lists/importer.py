@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 import tempfile
@@ -11,22 +12,20 @@ from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from bostadcli import validate
-from bostadcli.errors import BostadError, Conflict, InvalidInput
+from bostadcli.db import now_utc
+from bostadcli.errors import BostadError, InvalidInput
 from bostadcli.files import copy_bounded
 from bostadcli.i18n import _
-from bostadcli.landlord_lists.headings import ListRow, parse_map, read_columns
+from bostadcli.landlord_lists.headings import ListColumn, ListRow, parse_map, read_columns
+from bostadcli.landlord_lists.plan import Case, Plan, Snapshot, data_version, drop, write
 from bostadcli.landlord_lists.rows import (
     children_of,
     day_cell,
-    find_household,
     fingerprint_of,
     ground_of,
     money_cell,
-    notice_recorded,
     one_line,
     recently_closed,
-    remember_row,
-    row_imported,
 )
 from bostadcli.landlord_lists.summary import ImportSummary
 from bostadcli.landlord_lists.text import (
@@ -42,6 +41,8 @@ from bostadcli.rules import RECENTLY_CLOSED_MONTHS
 from bostadcli.vocab import NoticeKind, Reason, Source
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sqlite_utils import Database
 
     from bostadcli.households import ChildSpec
@@ -50,8 +51,12 @@ if TYPE_CHECKING:
     from bostadcli.pnr import IdentityNumber
 
 
-class _DryRun(Exception):
-    """Raised at the end of a dry run so the transaction rolls back."""
+class _Stale(Exception):
+    """Another command wrote to the database while the list was being prepared."""
+
+
+# Preparations on a snapshot before the import prepares while holding the write lock.
+_ATTEMPTS = 3
 
 
 @dataclass
@@ -76,8 +81,8 @@ class _Parsed:
     landlord_name: str | None = None
 
 
-def _import_row(
-    db: Database,
+def _plan_row(
+    snap: Snapshot,
     row: ListRow,
     *,
     landlord: str | None,
@@ -87,13 +92,14 @@ def _import_row(
     recently_closed_months: int,
     line: int,
 ) -> None:
+    """Check a row and add what it writes to the plan; nothing is written here."""
     from bostadcli.notices import NewNotice
 
     parsed = _parse_row(row, as_of)
     _describe(row, parsed, summary, line)
-    _find_landlord(db, row, parsed, landlord, create_landlord, summary)
+    _find_landlord(snap, row, parsed, landlord, create_landlord, summary)
     fingerprint = _fingerprint(row, parsed)
-    earlier = row_imported(db, fingerprint)
+    earlier = snap.row_imported(fingerprint)
     if earlier is not None:
         summary.unchanged += 1
         summary.unchanged_rows.append((line, earlier))
@@ -108,12 +114,12 @@ def _import_row(
         note="\n".join(parsed.note_lines) or None,
     )
     pnr = parsed.pnr.digits if parsed.pnr else None
-    known = find_household(db, pnr=pnr, name=parsed.name, street=parsed.street)
+    known = snap.find_household(pnr=pnr, name=parsed.name, street=parsed.street)
     if known is not None:
-        _notice_on_known(db, known, parsed, notice, fingerprint, as_of, summary, line)
+        _notice_on_known(snap, known, parsed, notice, fingerprint, as_of, summary, line)
         return
     _new_case(
-        db,
+        snap,
         row,
         parsed,
         notice,
@@ -199,7 +205,7 @@ def _describe(row: ListRow, parsed: _Parsed, summary: ImportSummary, line: int) 
 
 
 def _find_landlord(
-    db: Database,
+    snap: Snapshot,
     row: ListRow,
     parsed: _Parsed,
     landlord: str | None,
@@ -207,10 +213,8 @@ def _find_landlord(
     summary: ImportSummary,
 ) -> None:
     """The row's landlord (its own column, else --landlord), known or to be added."""
-    from bostadcli.landlords import find_landlord
-
     landlord_name = parsed.landlord_name = one_line(row.text("landlord")) or landlord
-    if landlord_name and find_landlord(db, landlord_name) is None:
+    if landlord_name and not snap.landlord_exists(landlord_name):
         if not create_landlord:
             raise InvalidInput(
                 row.heading("landlord") if row.text("landlord") else "--landlord",
@@ -244,8 +248,8 @@ def _fingerprint(row: ListRow, parsed: _Parsed) -> str:
 
 
 def _notice_on_known(
-    db: Database,
-    known: tuple[int, str],
+    snap: Snapshot,
+    known: Case,
     parsed: _Parsed,
     notice: NewNotice,
     fingerprint: str,
@@ -254,24 +258,23 @@ def _notice_on_known(
     line: int,
 ) -> None:
     """The row's notice on the open case already known for the person, unless there."""
-    from bostadcli.households import edit_household
-    from bostadcli.notices import record_notice
+    from bostadcli.notices import notice_record
 
-    hid, ref = known
-    if notice_recorded(db, hid, parsed.served_on, parsed.amount):
+    amount = parsed.amount.ore if parsed.amount is not None else None
+    if snap.notice_recorded(known, parsed.served_on, amount):
         summary.unchanged += 1
-        summary.unchanged_rows.append((line, ref))
+        summary.unchanged_rows.append((line, known.ref))
         return
-    notice_id = record_notice(db, ref, notice, as_of=as_of)
-    if parsed.amount is not None:
-        edit_household(db, ref, changes={"arrears": parsed.amount})
-    remember_row(db, fingerprint, hid, notice_id)
+    snap.add_notice(known, fingerprint, notice_record(notice, as_of=as_of), new_case=False)
+    if amount is not None and amount != snap.arrears_of(known):
+        # As 'bostad household edit --arrears': the list's amount is what is owed now.
+        snap.set_arrears(known, amount)
     summary.notices_on_known += 1
-    summary.known_rows.append((line, ref))
+    summary.known_rows.append((line, known.ref))
 
 
 def _new_case(
-    db: Database,
+    snap: Snapshot,
     row: ListRow,
     parsed: _Parsed,
     notice: NewNotice,
@@ -285,18 +288,17 @@ def _new_case(
 ) -> None:
     """A new case for the row, with its notice; an earlier case of the person closed
     lately is named in the note and in the summary."""
-    from dateutil.relativedelta import relativedelta
+    from bostadcli.notices import notice_record
 
-    from bostadcli.households import household_id
-    from bostadcli.notices import record_notice
-
-    closed = recently_closed(
-        db,
-        pnr=parsed.pnr.digits if parsed.pnr else None,
-        name=parsed.name,
-        street=parsed.street,
-        since=as_of - relativedelta(months=max(recently_closed_months, 0)),
-    )
+    closed = None
+    if snap.has_closed:
+        closed = recently_closed(
+            snap.db,
+            pnr=parsed.pnr.digits if parsed.pnr else None,
+            name=parsed.name,
+            street=parsed.street,
+            since=_months_before(as_of, recently_closed_months),
+        )
     if closed is not None:
         # A new case, with the earlier one named in its note and in the summary: the
         # caseworker decides whether to reopen that one instead.
@@ -308,9 +310,9 @@ def _new_case(
                 ),
             ]
         )
-    ref = _add_household(db, row, parsed, as_of=as_of, create_landlord=create_landlord)
-    notice_id = record_notice(db, ref, notice, as_of=as_of, new_case=True)
-    remember_row(db, fingerprint, household_id(db, ref), notice_id)
+    case = _add_household(snap, row, parsed, as_of=as_of, create_landlord=create_landlord)
+    snap.add_notice(case, fingerprint, notice_record(notice, as_of=as_of), new_case=True)
+    ref = case.ref
     if closed is not None:
         summary.recently_closed.append(
             {
@@ -326,43 +328,111 @@ def _new_case(
     summary.last_ref = ref
 
 
-def _add_household(
-    db: Database, row: ListRow, parsed: _Parsed, *, as_of: date, create_landlord: bool
-) -> str:
-    from bostadcli.households import NewHousehold, add_household
-    from bostadcli.money import Money
-    from bostadcli.pnr import parse_pnr
+@functools.cache
+def _months_before(day: date, months: int) -> date:
+    from dateutil.relativedelta import relativedelta
 
-    try:
-        return add_household(
-            db,
-            NewHousehold(
-                tenant_name=parsed.name,
-                tenant_pnr=parsed.pnr_text or None,
-                street=parsed.street,
-                postal_code=parsed.postal_code,
-                city=validate.clean_text(one_line(row.text("city")), field=row.heading("city")),
-                landlord=parsed.landlord_name,
-                contract_number=one_line(row.text("contract_number")) or None,
-                rent=parsed.rent,
-                arrears=parsed.amount or Money.zero(),
-                reasons=[parsed.ground.value] if parsed.ground else [],
-                source=Source.landlord.value,
-                co_tenant_name=one_line(row.text("co_tenant_name")) or None,
-                co_tenant_pnr=parsed.co_pnr_text or None,
-                children=parsed.children,
-            ),
+    result: date = day - relativedelta(months=max(months, 0))
+    return result
+
+
+def _add_household(
+    snap: Snapshot, row: ListRow, parsed: _Parsed, *, as_of: date, create_landlord: bool
+) -> Case:
+    """The checks and rows of ``households.add_household`` for a row of a list (opened
+    today, from the landlord, nobody's yet), added to the plan."""
+    from bostadcli.households import _member_record
+    from bostadcli.pnr import parse_pnr
+    from bostadcli.vocab import HousingSituation, Role
+
+    tenant_name = validate.required_text(parsed.name, field="tenant")
+    tenant_pnr = parsed.pnr
+    co_name = validate.clean_text(one_line(row.text("co_tenant_name")) or None, field="co_tenant")
+    co_pnr = (
+        parse_pnr(parsed.co_pnr_text, as_of=as_of, field="co_tenant_pnr")
+        if parsed.co_pnr_text
+        else None
+    )
+    if co_pnr is not None and co_name is None:
+        raise InvalidInput("co_tenant_pnr", co_pnr.masked(), _("give the co-tenant's name too"))
+    arrears = parsed.amount.ore if parsed.amount is not None else 0
+    reasons = [parsed.ground.value] if parsed.ground else []
+    if not reasons and arrears:
+        # households.add_household: a tenancy at risk with arrears is at risk for them.
+        reasons = [Reason.unpaid_rent.value]
+    if parsed.rent is not None and parsed.rent.ore < 0:
+        raise InvalidInput("rent", str(parsed.rent), _("cannot be negative"))
+    if arrears < 0:
+        raise InvalidInput("arrears", str(parsed.amount), _("cannot be negative"))
+    # _find_landlord refused an unknown landlord without --create-landlord.
+    landlord_key = snap.add_landlord(parsed.landlord_name) if parsed.landlord_name else None
+    # The tenant's personnummer is in no open case: find_household looked for it.
+    for number in (co_pnr,):
+        if number is not None and snap.other_open_cases(number.digits):
+            # A co-tenant's personnummer already in another open case.
+            raise InvalidInput(
+                row.heading("co_tenant_pnr"),
+                parse_pnr(parsed.co_pnr_text, as_of=as_of).masked(),
+                _("already in another open case: add this row by hand"),
+            )
+    now = now_utc()
+    record = {
+        "ref": snap.next_ref(as_of.year),
+        "status": "open",
+        "opened_on": as_of.isoformat(),
+        "street": validate.clean_text(parsed.street, field="street"),
+        "postal_code": validate.postal_code(parsed.postal_code),
+        "city": validate.clean_text(
+            validate.clean_text(one_line(row.text("city")), field=row.heading("city")),
+            field="city",
+        ),
+        "contract_number": validate.clean_text(
+            one_line(row.text("contract_number")) or None, field="contract"
+        ),
+        "rent_ore": parsed.rent.ore if parsed.rent is not None else None,
+        "arrears_ore": arrears,
+        "source": Source.landlord.value,
+        "housing_situation": HousingSituation.tenancy_at_risk.value,
+        "note": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    members = [
+        _member_record(
+            household=0,
+            name=tenant_name,
+            pnr=tenant_pnr,
+            birth_date=None,
+            role=Role.tenant,
+            part_time=False,
             as_of=as_of,
-            create_landlord=create_landlord,
         )
-    except Conflict:
-        # A co-tenant's personnummer already in another open case (the tenant's would
-        # have found that case above).
-        raise InvalidInput(
-            row.heading("co_tenant_pnr"),
-            parse_pnr(parsed.co_pnr_text, as_of=as_of).masked(),
-            _("already in another open case: add this row by hand"),
-        ) from None
+    ]
+    if co_name is not None:
+        members.append(
+            _member_record(
+                household=0,
+                name=co_name,
+                pnr=co_pnr,
+                birth_date=None,
+                role=Role.co_tenant,
+                part_time=False,
+                as_of=as_of,
+            )
+        )
+    for child in parsed.children:
+        members.append(
+            _member_record(
+                household=0,
+                name=child.name,
+                pnr=None,
+                birth_date=child.birth_date,
+                role=Role.child,
+                part_time=child.part_time,
+                as_of=as_of,
+            )
+        )
+    return snap.open_case(record, landlord_key, sorted(set(reasons)), members)
 
 
 def import_notices(
@@ -379,11 +449,16 @@ def import_notices(
     mapping: list[str] | None = None,
     recently_closed_months: int = RECENTLY_CLOSED_MONTHS,
 ) -> ImportSummary:
-    """Import a landlord's list; all rows or none. See the module docstring."""
+    """Import a landlord's list; all rows or none.
+
+    Every row is read, checked and matched while other commands may still write
+    (``plan``); the rows are then written in one short write transaction. When another
+    command wrote meanwhile the list is prepared again on what is there now, at last
+    while holding the write lock.
+    """
     if delimiter not in DELIMITERS:
         raise InvalidInput("--delimiter", delimiter, _("use auto, ';', ',' or a tab"))
     columns_map = parse_map(mapping or [])
-    summary = ImportSummary(source=source, dry_run=dry_run)
     with contextlib.ExitStack() as stack:
         stream = raw
         if not is_seekable(raw):
@@ -392,25 +467,34 @@ def import_notices(
             stream = stack.enter_context(tempfile.TemporaryFile())
             copy_bounded(raw, stream, limit=IMPORT_MAX_BYTES, field=source)
             stream.seek(0)
-        summary.encoding = detect_encoding(stream, encoding)
-        text = io.TextIOWrapper(stream, encoding=summary.encoding, newline="")
-        stack.callback(text.detach)
-        try:
-            _read(
-                db,
-                text,
-                summary,
-                columns_map,
-                delimiter,
-                landlord,
-                create_landlord,
-                as_of,
-                recently_closed_months,
-            )
-        except UnicodeDecodeError:
-            # The reader decodes ahead in blocks; find the line in the bytes themselves.
-            raise decode_error(stream, summary.source, summary.encoding) from None
-    return summary
+        found_encoding = detect_encoding(stream, encoding)
+        start = stream.tell()
+        for attempt in range(_ATTEMPTS):
+            summary = ImportSummary(source=source, dry_run=dry_run, encoding=found_encoding)
+            stream.seek(start)
+            text = io.TextIOWrapper(stream, encoding=summary.encoding, newline="")
+            try:
+                _read(
+                    db,
+                    text,
+                    summary,
+                    columns_map,
+                    delimiter,
+                    landlord,
+                    create_landlord,
+                    as_of,
+                    recently_closed_months,
+                    locked=attempt == _ATTEMPTS - 1,
+                )
+            except UnicodeDecodeError:
+                # The reader decodes ahead in blocks; find the line in the bytes themselves.
+                raise decode_error(stream, summary.source, summary.encoding) from None
+            except _Stale:
+                continue
+            finally:
+                text.detach()
+            return summary
+    raise AssertionError("the last attempt holds the write lock")  # pragma: no cover
 
 
 def _read(
@@ -423,6 +507,8 @@ def _read(
     create_landlord: bool,
     as_of: date,
     recently_closed_months: int,
+    *,
+    locked: bool,
 ) -> None:
     source = summary.source
     first = text.readline()
@@ -443,81 +529,110 @@ def _read(
         text.seek(0)
     if delimiter != "auto":
         summary.delimiter = delimiter
-    _run(
-        db,
-        text,
-        columns_map,
-        summary,
-        skipped,
-        landlord,
-        create_landlord,
-        as_of,
-        recently_closed_months,
-    )
-
-
-def _run(
-    db: Database,
-    text: IO[str],
-    columns_map: dict[str, str],
-    summary: ImportSummary,
-    skipped: int,
-    landlord: str | None,
-    create_landlord: bool,
-    as_of: date,
-    recently_closed_months: int,
-) -> None:
-    from bostadcli.db import transaction
-
     records = read_records(text, summary.delimiter, skipped + 1, summary.source)
     try:
+        while True:
+            header_line, header = next(records)
+            if any(cell.strip() for cell in header):
+                break
+    except StopIteration:
+        raise BostadError(
+            _("{file} is empty: expected a heading row and one row per tenant").format(
+                file=summary.source
+            )
+        ) from None
+    columns = read_columns(
+        header,
+        columns_map,
+        summary,
+        _("{file}, line {line}").format(file=summary.source, line=header_line),
+    )
+    rows = _ListRows(
+        records, columns, summary, landlord, create_landlord, as_of, recently_closed_months
+    )
+    _run(db, rows, summary, locked=locked)
+
+
+def _run(db: Database, rows: _ListRows, summary: ImportSummary, *, locked: bool) -> None:
+    """Prepare the plan, then write it: on a snapshot first, under the write lock when
+    ``locked`` (or when the caller's transaction holds it already)."""
+    from bostadcli.db import transaction
+
+    conn = db.conn
+    try:
+        if locked or conn.in_transaction:
+            with transaction(db):
+                plan = rows.plan(db)
+                if not summary.dry_run:
+                    write(db, plan)
+            return
+        conn.execute("BEGIN")
         try:
-            while True:
-                header_line, header = next(records)
-                if any(cell.strip() for cell in header):
-                    break
-        except StopIteration:
-            raise BostadError(
-                _("{file} is empty: expected a heading row and one row per tenant").format(
-                    file=summary.source
-                )
-            ) from None
-        columns = read_columns(
-            header,
-            columns_map,
-            summary,
-            _("{file}, line {line}").format(file=summary.source, line=header_line),
-        )
+            plan = rows.plan(db)
+        finally:
+            # A read transaction of the database; what it wrote is the plan, in the
+            # connection's temporary tables.
+            conn.commit()
+        if summary.dry_run:
+            return
+        prepared(plan)
+        if plan.empty:
+            return
         with transaction(db):
-            for line, record in records:
-                if not any(cell.strip() for cell in record):
-                    summary.blank_rows += 1
-                    summary.blank_lines.append(line)
-                    continue
-                row = ListRow(
+            if data_version(conn) != plan.data_version:
+                raise _Stale
+            write(db, plan)
+    finally:
+        drop(conn)
+
+
+def prepared(plan: Plan) -> None:
+    """Called between preparing a plan and taking the write lock (tests hook in here)."""
+
+
+@dataclass
+class _ListRows:
+    """The rows of a list after its heading row, and how to read them."""
+
+    records: Iterator[tuple[int, list[str]]]
+    columns: list[ListColumn]
+    summary: ImportSummary
+    landlord: str | None
+    create_landlord: bool
+    as_of: date
+    recently_closed_months: int
+
+    def plan(self, db: Database) -> Plan:
+        """Every row checked and matched, and what it writes (in the current transaction)."""
+        summary = self.summary
+        snap = Snapshot(db, counter=f"case:{self.as_of.year}")
+        columns = self.columns
+        for line, record in self.records:
+            if not any(cell.strip() for cell in record):
+                summary.blank_rows += 1
+                summary.blank_lines.append(line)
+                continue
+            row = ListRow(
+                line=line,
+                values={
+                    c.field: (record[c.index] if c.index < len(record) else "", c.heading)
+                    for c in columns
+                },
+            )
+            try:
+                _plan_row(
+                    snap,
+                    row,
+                    landlord=self.landlord,
+                    create_landlord=self.create_landlord,
+                    as_of=self.as_of,
+                    summary=summary,
+                    recently_closed_months=self.recently_closed_months,
                     line=line,
-                    values={
-                        c.field: (record[c.index] if c.index < len(record) else "", c.heading)
-                        for c in columns
-                    },
                 )
-                try:
-                    _import_row(
-                        db,
-                        row,
-                        landlord=landlord,
-                        create_landlord=create_landlord,
-                        as_of=as_of,
-                        summary=summary,
-                        recently_closed_months=recently_closed_months,
-                        line=line,
-                    )
-                except InvalidInput as exc:
-                    raise exc.located(
-                        _("{file}, line {line}").format(file=summary.source, line=line)
-                    ) from None
-                summary.rows += 1
-            if summary.dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+            except InvalidInput as exc:
+                raise exc.located(
+                    _("{file}, line {line}").format(file=summary.source, line=line)
+                ) from None
+            summary.rows += 1
+        return snap.plan

@@ -1,0 +1,438 @@
+"""What an import of a landlord's list will write, prepared before the write lock.
+
+A list of many rows is read, checked and matched against the database in one read
+transaction (a snapshot), with the cases and notices the list itself adds laid over it,
+so that a later row sees what an earlier row of the same list did. What the rows will
+write (the plan) is kept in temporary tables of the connection, not in memory and not
+in the database file, so a list of any length takes the same memory and other commands
+can write meanwhile. ``write`` then copies the plan into the database in one short write
+transaction, a few ``INSERT ... SELECT`` statements. The caller checks first that no
+other command wrote since the snapshot (``PRAGMA data_version``); otherwise it prepares
+again on what is now there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import validate
+
+if TYPE_CHECKING:
+    import sqlite3
+    from datetime import date
+
+    from sqlite_utils import Database
+
+# SQLite's NOCASE folds the ASCII letters only; the lookups in the plan must do the same.
+_NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+_HOUSEHOLD_COLUMNS = (
+    "ref",
+    "status",
+    "opened_on",
+    "street",
+    "postal_code",
+    "city",
+    "contract_number",
+    "rent_ore",
+    "arrears_ore",
+    "source",
+    "housing_situation",
+    "note",
+    "created_at",
+    "updated_at",
+)
+_MEMBER_COLUMNS = (
+    "name",
+    "pnr",
+    "birth_date",
+    "role",
+    "part_time",
+    "created_at",
+    "identity_level",
+)
+_NOTICE_COLUMNS = (
+    "kind",
+    "ground",
+    "received_on",
+    "notified_on",
+    "terminated_on",
+    "served_on",
+    "service_method",
+    "correct_by",
+    "especially_serious",
+    "copy_received_on",
+    "step_on",
+    "decision_by",
+    "final_on",
+    "amount_ore",
+    "recovery_deadline",
+    "eviction_at",
+    "enforcement_case",
+    "note",
+    "created_at",
+)
+# A case is either in the database (hid) or opened by this import (idx, from 0).
+_TABLES = {
+    "import_households": (
+        "idx INTEGER PRIMARY KEY, landlord_key TEXT, street_nc TEXT, "
+        + ", ".join(_HOUSEHOLD_COLUMNS)
+    ),
+    "import_members": "idx INTEGER, name_nc TEXT, " + ", ".join(_MEMBER_COLUMNS),
+    "import_notices": (
+        "seq INTEGER PRIMARY KEY, hid INTEGER, idx INTEGER, ref TEXT, new_case INTEGER,"
+        " fingerprint TEXT, " + ", ".join(_NOTICE_COLUMNS)
+    ),
+    "import_reasons": "hid INTEGER, idx INTEGER, reason TEXT",
+    "import_arrears": "seq INTEGER PRIMARY KEY, hid INTEGER, idx INTEGER, arrears_ore INTEGER",
+    "import_landlords": "seq INTEGER PRIMARY KEY, key TEXT UNIQUE, name TEXT",
+}
+_INDEXES = (
+    "CREATE INDEX temp.import_members_pnr ON import_members (pnr)",
+    "CREATE INDEX temp.import_members_name ON import_members (name_nc)",
+    "CREATE INDEX temp.import_notices_fingerprint ON import_notices (fingerprint)",
+    "CREATE INDEX temp.import_notices_ref ON import_notices (ref, served_on)",
+    "CREATE INDEX temp.import_arrears_case ON import_arrears (hid, idx)",
+)
+
+
+def nocase(text: str) -> str:
+    return text.translate(_NOCASE)
+
+
+@dataclass(frozen=True)
+class Case:
+    """The case a row's notice goes to: one in the database (``hid``) or one this
+    import opens (``idx``)."""
+
+    ref: str
+    hid: int | None = None
+    idx: int | None = None
+
+
+@dataclass
+class Plan:
+    """What an import writes (in the connection's temporary tables), and the state of
+    the database it was prepared on."""
+
+    data_version: int
+    counter: str
+    counter_start: int
+    households: int = 0
+    notices: int = 0
+    landlords: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not self.notices and not self.landlords
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def drop(conn: sqlite3.Connection) -> None:
+    for table in _TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+class Snapshot:
+    """The database as the import found it, with what the import adds laid over it.
+
+    Every query runs in the caller's transaction. The import's own additions are
+    answered from the plan in the order SQL would answer them over the database: a case
+    already there has a lower id than one this import opens.
+    """
+
+    def __init__(self, db: Database, *, counter: str) -> None:
+        self.db = db
+        conn = self.conn = db.conn
+        found = conn.execute("SELECT value FROM counters WHERE name = ?", [counter]).fetchone()
+        self.plan = Plan(
+            data_version=data_version(conn),
+            counter=counter,
+            counter_start=int(found[0]) if found else 0,
+        )
+        drop(conn)
+        for table, columns in _TABLES.items():
+            conn.execute(f"CREATE TEMP TABLE {table} ({columns})")
+        for sql in _INDEXES:
+            conn.execute(sql)
+        self._landlords: dict[str, bool] = {}
+        # What the database has at all: a list imported into a database with no open
+        # case, no closed case or no imported row need not look for one row by row.
+        self.has_open = (
+            self._one("SELECT 1 FROM live_households WHERE status = 'open' LIMIT 1", []) is not None
+        )
+        self.has_closed = (
+            self._one("SELECT 1 FROM live_households WHERE status = 'closed' LIMIT 1", [])
+            is not None
+        )
+        self.has_imported = self._one("SELECT 1 FROM imported_rows LIMIT 1", []) is not None
+
+    def _one(self, sql: str, params: Any) -> tuple[Any, ...] | None:
+        found: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
+        return found
+
+    def _open(self, sql: str, params: Any) -> tuple[Any, ...] | None:
+        """A query over the open cases of the database (none: no need to ask)."""
+        return self._one(sql, params) if self.has_open else None
+
+    def landlord_exists(self, name: str) -> bool:
+        from bostadcli.landlords import find_landlord
+
+        key = validate.name_key(name)
+        if key not in self._landlords:
+            self._landlords[key] = find_landlord(self.db, name) is not None
+        return self._landlords[key]
+
+    def add_landlord(self, name: str) -> str:
+        """The landlord's key; an unknown one is added first."""
+        key = validate.name_key(name)
+        if not self.landlord_exists(name):
+            self._landlords[key] = True
+            self.conn.execute(
+                "INSERT INTO temp.import_landlords (key, name) VALUES (?, ?)",
+                [key, validate.required_text(name, field="name")],
+            )
+            self.plan.landlords += 1
+        return key
+
+    def row_imported(self, fingerprint: str) -> str | None:
+        found = None
+        if self.has_imported:
+            found = self._one(
+                "SELECT h.ref FROM imported_rows r JOIN households h ON h.id = r.household_id"
+                " WHERE r.fingerprint = ?",
+                [fingerprint],
+            )
+        if found is None:
+            found = self._one(
+                "SELECT ref FROM temp.import_notices WHERE fingerprint = ? ORDER BY seq LIMIT 1",
+                [fingerprint],
+            )
+        return str(found[0]) if found is not None else None
+
+    def find_household(self, *, pnr: str | None, name: str, street: str | None) -> Case | None:
+        """``rows.find_household`` over the database and this import's new cases."""
+        if pnr is not None:
+            found = self._open(
+                "SELECT h.id, h.ref FROM members m JOIN live_households h"
+                " ON h.id = m.household_id WHERE m.pnr = ? AND h.status = 'open'"
+                " ORDER BY h.id LIMIT 1",
+                [pnr],
+            )
+            if found is not None:
+                return Case(ref=str(found[1]), hid=int(found[0]))
+            found = self._one(
+                "SELECT h.idx, h.ref FROM temp.import_members m JOIN temp.import_households h"
+                " ON h.idx = m.idx WHERE m.pnr = ? ORDER BY h.idx LIMIT 1",
+                [pnr],
+            )
+            if found is not None:
+                return Case(ref=str(found[1]), idx=int(found[0]))
+        if street is None:
+            return None
+        found = self._open(
+            "SELECT h.id, h.ref FROM live_households h JOIN members m ON m.household_id = h.id"
+            " WHERE h.street = :street COLLATE NOCASE AND h.status = 'open'"
+            " AND m.name = :name COLLATE NOCASE AND m.role IN ('tenant', 'co_tenant')"
+            " AND (:pnr IS NULL OR m.pnr IS NULL OR m.pnr = :pnr) ORDER BY h.id LIMIT 1",
+            {"street": street, "name": name, "pnr": pnr},
+        )
+        if found is not None:
+            return Case(ref=str(found[1]), hid=int(found[0]))
+        found = self._one(
+            "SELECT h.idx, h.ref FROM temp.import_members m JOIN temp.import_households h"
+            " ON h.idx = m.idx WHERE m.name_nc = :name AND h.street_nc = :street"
+            " AND m.role IN ('tenant', 'co_tenant')"
+            " AND (:pnr IS NULL OR m.pnr IS NULL OR m.pnr = :pnr) ORDER BY h.idx LIMIT 1",
+            {"street": nocase(street), "name": nocase(name), "pnr": pnr},
+        )
+        return Case(ref=str(found[1]), idx=int(found[0])) if found is not None else None
+
+    def notice_recorded(self, case: Case, served_on: date | None, amount: int | None) -> bool:
+        served = served_on.isoformat() if served_on else None
+        if case.hid is not None and self._one(
+            "SELECT 1 FROM live_notices WHERE household_id = ? AND kind = 'termination'"
+            " AND served_on IS ? AND amount_ore IS ?",
+            [case.hid, served, amount],
+        ):
+            return True
+        return (
+            self._one(
+                "SELECT 1 FROM temp.import_notices WHERE ref = ? AND kind = 'termination'"
+                " AND served_on IS ? AND amount_ore IS ?",
+                [case.ref, served, amount],
+            )
+            is not None
+        )
+
+    def arrears_of(self, case: Case) -> int:
+        """What the case owes now, as this import leaves it so far."""
+        found = self._one(
+            "SELECT arrears_ore FROM temp.import_arrears WHERE hid IS ? AND idx IS ?"
+            " ORDER BY seq DESC LIMIT 1",
+            [case.hid, case.idx],
+        )
+        if found is None and case.idx is not None:
+            found = self._one(
+                "SELECT arrears_ore FROM temp.import_households WHERE idx = ?", [case.idx]
+            )
+        if found is None:
+            found = self._one("SELECT arrears_ore FROM households WHERE id = ?", [case.hid])
+        return int(found[0]) if found and found[0] is not None else 0
+
+    def set_arrears(self, case: Case, ore: int) -> None:
+        self.conn.execute(
+            "INSERT INTO temp.import_arrears (hid, idx, arrears_ore) VALUES (?, ?, ?)",
+            [case.hid, case.idx, ore],
+        )
+
+    def other_open_cases(self, pnr: str) -> list[str]:
+        """``households.other_open_cases`` over the database and this import's cases."""
+        found = self.conn.execute(
+            "SELECT h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
+            " WHERE m.pnr = :pnr AND m.role != 'child' AND h.status = 'open'"
+            " UNION SELECT h.ref FROM temp.import_members m JOIN temp.import_households h"
+            " ON h.idx = m.idx WHERE m.pnr = :pnr AND m.role != 'child' ORDER BY 1",
+            {"pnr": pnr},
+        )
+        return [str(r[0]) for r in found]
+
+    def add_notice(
+        self, case: Case, fingerprint: str, notice: dict[str, Any], *, new_case: bool
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO temp.import_notices (hid, idx, ref, new_case, fingerprint, "
+            + ", ".join(_NOTICE_COLUMNS)
+            + f") VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_NOTICE_COLUMNS))})",
+            [case.hid, case.idx, case.ref, int(new_case), fingerprint]
+            + [notice[c] for c in _NOTICE_COLUMNS],
+        )
+        self.plan.notices += 1
+        if notice["ground"] is not None:
+            self.add_reasons(case, [notice["ground"]])
+
+    def add_reasons(self, case: Case, reasons: list[str]) -> None:
+        self.conn.executemany(
+            "INSERT INTO temp.import_reasons (hid, idx, reason) VALUES (?, ?, ?)",
+            [(case.hid, case.idx, r) for r in reasons],
+        )
+
+    def open_case(
+        self,
+        record: dict[str, Any],
+        landlord_key: str | None,
+        reasons: list[str],
+        members: list[dict[str, Any]],
+    ) -> Case:
+        """A new case of this import, found by later rows as the database would."""
+        case = Case(ref=record["ref"], idx=self.plan.households)
+        street = record["street"]
+        self.conn.execute(
+            "INSERT INTO temp.import_households (idx, landlord_key, street_nc, "
+            + ", ".join(_HOUSEHOLD_COLUMNS)
+            + f") VALUES (?, ?, ?, {', '.join('?' * len(_HOUSEHOLD_COLUMNS))})",
+            [case.idx, landlord_key, nocase(street) if street is not None else None]
+            + [record[c] for c in _HOUSEHOLD_COLUMNS],
+        )
+        self.plan.households += 1
+        self.add_reasons(case, reasons)
+        self.conn.executemany(
+            "INSERT INTO temp.import_members (idx, name_nc, "
+            + ", ".join(_MEMBER_COLUMNS)
+            + f") VALUES (?, ?, {', '.join('?' * len(_MEMBER_COLUMNS))})",
+            [
+                [case.idx, nocase(m["name"]) if m["name"] is not None else None]
+                + [m.get(c) for c in _MEMBER_COLUMNS]
+                for m in members
+            ],
+        )
+        return case
+
+    def next_ref(self, year: int) -> str:
+        from bostadcli import rules
+
+        number = self.plan.counter_start + self.plan.households + 1
+        return f"{year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
+
+
+def write(db: Database, plan: Plan) -> None:
+    """Copy a plan into the database inside the caller's write transaction: one
+    statement per table, every row at once."""
+    from bostadcli.db import now_utc
+    from bostadcli.landlords import add_landlord
+
+    conn = db.conn
+    for (name,) in conn.execute("SELECT name FROM temp.import_landlords ORDER BY seq").fetchall():
+        add_landlord(db, name=name)
+    now = now_utc()
+    (households_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM households").fetchone()
+    # A new case's id: the rows are inserted in order into a table whose largest id is
+    # households_before, so SQLite numbers them on from there (checked below).
+    case_id = f"coalesce(t.hid, {int(households_before)} + 1 + t.idx)"
+    columns = ", ".join(_HOUSEHOLD_COLUMNS)
+    conn.execute(
+        f"INSERT INTO households ({columns}, landlord_id)"
+        f" SELECT {', '.join(f't.{c}' for c in _HOUSEHOLD_COLUMNS)},"
+        " (SELECT l.id FROM landlords l WHERE casefold(l.name) = t.landlord_key ORDER BY l.id)"
+        " FROM temp.import_households t ORDER BY t.idx"
+    )
+    added = conn.execute(
+        "SELECT count(*), coalesce(max(id), ?1) FROM households WHERE id > ?1", [households_before]
+    ).fetchone()
+    if tuple(added) != (plan.households, households_before + plan.households):
+        raise AssertionError("households numbered out of order")  # pragma: no cover
+    conn.execute(
+        "INSERT OR IGNORE INTO household_reasons (household_id, reason)"
+        f" SELECT {case_id}, t.reason FROM temp.import_reasons t ORDER BY t.rowid"
+    )
+    columns = ", ".join(_MEMBER_COLUMNS)
+    values = ", ".join(f"t.{c}" for c in _MEMBER_COLUMNS)
+    conn.execute(
+        f"INSERT INTO members (household_id, {columns})"
+        f" SELECT {int(households_before)} + 1 + t.idx, {values}"
+        " FROM temp.import_members t ORDER BY t.rowid"
+    )
+    (notices_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM notices").fetchone()
+    columns = ", ".join(_NOTICE_COLUMNS)
+    conn.execute(
+        f"INSERT INTO notices (household_id, {columns})"
+        f" SELECT {case_id}, {', '.join(f't.{c}' for c in _NOTICE_COLUMNS)}"
+        " FROM temp.import_notices t ORDER BY t.seq"
+    )
+    added = conn.execute(
+        "SELECT count(*), coalesce(max(id), ?1) FROM notices WHERE id > ?1", [notices_before]
+    ).fetchone()
+    if tuple(added) != (plan.notices, notices_before + plan.notices):
+        raise AssertionError("notices numbered out of order")  # pragma: no cover
+    conn.execute(
+        "UPDATE households SET updated_at = ? WHERE id IN"
+        " (SELECT hid FROM temp.import_notices WHERE new_case = 0 AND hid IS NOT NULL)",
+        [now],
+    )
+    # The amount owed a case is left with: its last row's.
+    conn.executemany(
+        "UPDATE households SET arrears_ore = ?, updated_at = ? WHERE id = ?",
+        [
+            (ore, now, hid)
+            for hid, ore in conn.execute(
+                f"SELECT {case_id}, t.arrears_ore FROM temp.import_arrears t WHERE t.seq IN"
+                " (SELECT max(seq) FROM temp.import_arrears GROUP BY hid, idx) ORDER BY t.seq"
+            ).fetchall()
+        ],
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO imported_rows (fingerprint, household_id, notice_id, imported_at)"
+        f" SELECT t.fingerprint, {case_id}, {int(notices_before)} + t.seq, ?"
+        " FROM temp.import_notices t ORDER BY t.seq",
+        [now],
+    )
+    if plan.households:
+        conn.execute(
+            "INSERT INTO counters (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+            [plan.counter, plan.households],
+        )
