@@ -369,6 +369,27 @@ def _unpaid(db: Database, plan_id: int, debt_ore: int) -> int:
     return debt_ore - int(paid["paid"])
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """What ``NewPlan`` asks for, checked before the database is read."""
+
+    due: DueRule
+    note: str | None
+    start: date
+    replaced_ref: str | None
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A plan before it is stored: its row as ``show_plan`` reads it, its schedule, and
+    the plan it replaces with what that one left unpaid."""
+
+    record: dict[str, Any]
+    schedule: Schedule
+    old: dict[str, Any] | None
+    unpaid: int
+
+
 def create_plan(
     db: Database,
     ref: str,
@@ -385,173 +406,199 @@ def create_plan(
     replaced and, unless a debt is given, its unpaid remainder becomes the new debt.
     Returns the plan as ``show_plan`` does (``ref`` None in a dry run).
     """
+    terms = _checked_terms(new, as_of=as_of)
+    if dry_run:
+        draft = _draft_plan(db, ref, new, terms, as_of=as_of)
+        return _document(
+            db,
+            draft.record,
+            _installment_rows(draft.schedule),
+            [],
+            as_of=as_of,
+            policy=policy,
+            normalbelopp=normalbelopp,
+        )
+    with transaction(db):
+        draft = _draft_plan(db, ref, new, terms, as_of=as_of)
+        plan_ref = _store_plan(db, draft, as_of=as_of, policy=policy)
+    return show_plan(db, plan_ref, as_of=as_of, policy=policy, normalbelopp=normalbelopp)
+
+
+def _checked_terms(new: NewPlan, *, as_of: date) -> _Terms:
     due = new.due if isinstance(new.due, DueRule) else parse_due_rule(new.due)
     note = validate.clean_text(new.note, field="note", max_length=validate.TEXT_MAX, multiline=True)
     if new.income is not None and new.income.ore < 0:
         raise InvalidInput("income", format_money(new.income), _("cannot be negative"))
     start = (new.start or add_months(as_of.replace(day=1), 1)).replace(day=1)
     replaced_ref = validate.plan_ref(new.replaces, field="replaces") if new.replaces else None
+    return _Terms(due=due, note=note, start=start, replaced_ref=replaced_ref)
 
-    def prepare() -> tuple[dict[str, Any], Schedule, dict[str, Any] | None, int]:
-        hid = household_id(db, ref)
-        case = one(
+
+def _draft_plan(db: Database, ref: str, new: NewPlan, terms: _Terms, *, as_of: date) -> _Draft:
+    """The plan as it would be stored, inside the caller's transaction (or a dry run)."""
+    hid, case = _case_for_plan(db, ref)
+    old, unpaid = _plan_to_replace(db, hid, case["ref"], terms.replaced_ref)
+    debt = new.debt if new.debt is not None else (Money(unpaid) if old else None)
+    if debt is None:
+        raise InvalidInput("debt", "", _("give the debt to repay"))
+    schedule = build_schedule(
+        debt,
+        start=terms.start,
+        installment=new.installment,
+        months=new.months,
+        due=terms.due,
+        first_due=new.first_due,
+        whole_kronor=new.whole_kronor,
+    )
+    record: dict[str, Any] = {
+        "ref": None,
+        "household_id": hid,
+        "household": case["ref"],
+        "landlord_id": case["landlord_id"],
+        "landlord": case["landlord"],
+        "tenant": case["tenant"],
+        "debt_ore": debt.ore,
+        "installment_ore": schedule.regular.ore,
+        "months": schedule.months,
+        "start_month": f"{terms.start:%Y-%m}",
+        "due_rule": terms.due.code,
+        "whole_kronor": int(new.whole_kronor),
+        "status": PlanStatus.active.value,
+        "replaces_plan_id": old["id"] if old else None,
+        "replaces": terms.replaced_ref,
+        "replaced_by": None,
+        "created_on": as_of.isoformat(),
+        "cancelled_on": None,
+        "completed_on": None,
+        "note": terms.note,
+        "income_ore": new.income.ore if new.income is not None else None,
+    }
+    return _Draft(record, schedule, old, unpaid)
+
+
+def _case_for_plan(db: Database, ref: str) -> tuple[int, dict[str, Any]]:
+    """The case a plan is agreed for: open, and with a landlord (the creditor)."""
+    hid = household_id(db, ref)
+    case = one(
+        db,
+        "SELECT h.ref, h.status, h.landlord_id, l.name AS landlord,"
+        f" {tenant_sql('name')} AS tenant"
+        " FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id WHERE h.id = ?",
+        [hid],
+    )
+    assert case is not None
+    if case["status"] != "open":
+        raise Conflict(
+            _("{ref} is closed: reopen it with 'bostad household reopen {ref}'").format(
+                ref=case["ref"]
+            )
+        )
+    if case["landlord_id"] is None:
+        raise Conflict(
+            _(
+                "{ref} has no landlord, and a plan is agreed with the landlord:"
+                " set it with 'bostad household edit {ref} --landlord NAME'"
+            ).format(ref=case["ref"])
+        )
+    return hid, case
+
+
+def _plan_to_replace(
+    db: Database, hid: int, case_ref: str, replaced_ref: str | None
+) -> tuple[dict[str, Any] | None, int]:
+    """The active plan of the same case that the new one replaces, with what it left
+    unpaid; without one, the case must have no active plan."""
+    if replaced_ref is None:
+        active = one(
             db,
-            "SELECT h.ref, h.status, h.landlord_id, l.name AS landlord,"
-            f" {tenant_sql('name')} AS tenant"
-            " FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id WHERE h.id = ?",
+            "SELECT ref FROM plans WHERE household_id = ? AND status = 'active'"
+            " ORDER BY id LIMIT 1",
             [hid],
         )
-        assert case is not None
-        if case["status"] != "open":
-            raise Conflict(
-                _("{ref} is closed: reopen it with 'bostad household reopen {ref}'").format(
-                    ref=case["ref"]
-                )
-            )
-        if case["landlord_id"] is None:
+        if active is not None:
             raise Conflict(
                 _(
-                    "{ref} has no landlord, and a plan is agreed with the landlord:"
-                    " set it with 'bostad household edit {ref} --landlord NAME'"
-                ).format(ref=case["ref"])
+                    "{ref} already has an active plan {plan}: renegotiate with"
+                    " --replaces {plan}, or cancel it first"
+                ).format(ref=case_ref, plan=active["ref"])
             )
-        old = None
-        unpaid = 0
-        if replaced_ref is not None:
-            old = _plan_row(db, replaced_ref)
-            if old["household_id"] != hid:
-                raise InvalidInput(
-                    "replaces",
-                    replaced_ref,
-                    _("belongs to household {other}").format(other=old["household"]),
-                )
-            if old["status"] != PlanStatus.active.value:
-                raise Conflict(
-                    _("{plan} is {status} and cannot be replaced").format(
-                        plan=replaced_ref, status=PlanStatus(old["status"]).label
-                    )
-                )
-            unpaid = _unpaid(db, old["id"], old["debt_ore"])
-        else:
-            active = one(
-                db,
-                "SELECT ref FROM plans WHERE household_id = ? AND status = 'active'"
-                " ORDER BY id LIMIT 1",
-                [hid],
-            )
-            if active is not None:
-                raise Conflict(
-                    _(
-                        "{ref} already has an active plan {plan}: renegotiate with"
-                        " --replaces {plan}, or cancel it first"
-                    ).format(ref=case["ref"], plan=active["ref"])
-                )
-        debt = new.debt if new.debt is not None else (Money(unpaid) if old else None)
-        if debt is None:
-            raise InvalidInput("debt", "", _("give the debt to repay"))
-        schedule = build_schedule(
-            debt,
-            start=start,
-            installment=new.installment,
-            months=new.months,
-            due=due,
-            first_due=new.first_due,
-            whole_kronor=new.whole_kronor,
+        return None, 0
+    old = _plan_row(db, replaced_ref)
+    if old["household_id"] != hid:
+        raise InvalidInput(
+            "replaces",
+            replaced_ref,
+            _("belongs to household {other}").format(other=old["household"]),
         )
-        record: dict[str, Any] = {
-            "ref": None,
-            "household_id": hid,
-            "household": case["ref"],
-            "landlord_id": case["landlord_id"],
-            "landlord": case["landlord"],
-            "tenant": case["tenant"],
-            "debt_ore": debt.ore,
-            "installment_ore": schedule.regular.ore,
-            "months": schedule.months,
-            "start_month": f"{start:%Y-%m}",
-            "due_rule": due.code,
-            "whole_kronor": int(new.whole_kronor),
-            "status": PlanStatus.active.value,
-            "replaces_plan_id": old["id"] if old else None,
-            "replaces": replaced_ref,
-            "replaced_by": None,
-            "created_on": as_of.isoformat(),
-            "cancelled_on": None,
-            "completed_on": None,
-            "note": note,
-            "income_ore": new.income.ore if new.income is not None else None,
-        }
-        return record, schedule, old, unpaid
+    if old["status"] != PlanStatus.active.value:
+        raise Conflict(
+            _("{plan} is {status} and cannot be replaced").format(
+                plan=replaced_ref, status=PlanStatus(old["status"]).label
+            )
+        )
+    return old, _unpaid(db, old["id"], old["debt_ore"])
 
-    def installment_rows(schedule: Schedule) -> list[dict[str, Any]]:
-        return [
+
+def _installment_rows(schedule: Schedule) -> list[dict[str, Any]]:
+    return [
+        {
+            "seq": i.seq,
+            "month": i.month_text,
+            "due_on": i.due_on.isoformat(),
+            "amount_ore": i.amount.ore,
+            "paid_ore": 0,
+        }
+        for i in schedule.installments
+    ]
+
+
+def _store_plan(db: Database, draft: _Draft, *, as_of: date, policy: Policy | None) -> str:
+    """Store the plan and its installments, close the plan it replaces, and note it in
+    the contact log; returns the new reference."""
+    record, schedule, old = draft.record, draft.schedule, draft.old
+    plan_ref = allocate_plan_ref(db)
+    first = standing(record, _installment_rows(schedule), [], as_of=as_of, policy=policy)
+    now = now_utc()
+    stored = {
+        k: v
+        for k, v in record.items()
+        if k not in ("household", "landlord", "tenant", "replaces", "replaced_by")
+    }
+    stored.update(
+        ref=plan_ref,
+        checked_state=first.state.value,
+        checked_on=as_of.isoformat(),
+        created_at=now,
+        updated_at=now,
+    )
+    plan_id = insert(db, "plans", stored)
+    db.table("installments").insert_all(
+        [r | {"plan_id": plan_id} for r in _installment_rows(schedule)]
+    )
+    text = _(
+        "Repayment plan {plan} agreed with {landlord}: {debt}, {installments},"
+        " first due {first_due}."
+    ).format(
+        plan=plan_ref,
+        landlord=record["landlord"],
+        debt=format_money(schedule.debt),
+        installments=_describe_schedule(schedule),
+        first_due=format_date(schedule.installments[0].due_on, "long"),
+    )
+    if old is not None:
+        db.table("plans").update(
+            old["id"],
             {
-                "seq": i.seq,
-                "month": i.month_text,
-                "due_on": i.due_on.isoformat(),
-                "amount_ore": i.amount.ore,
-                "paid_ore": 0,
-            }
-            for i in schedule.installments
-        ]
-
-    if dry_run:
-        record, schedule, _old, _unpaid_ore = prepare()
-        return _document(
-            db,
-            record,
-            installment_rows(schedule),
-            [],
-            as_of=as_of,
-            policy=policy,
-            normalbelopp=normalbelopp,
+                "status": PlanStatus.replaced.value,
+                "cancelled_on": as_of.isoformat(),
+                "updated_at": now,
+            },
         )
-
-    with transaction(db):
-        record, schedule, old, unpaid = prepare()
-        plan_ref = allocate_plan_ref(db)
-        first = standing(record, installment_rows(schedule), [], as_of=as_of, policy=policy)
-        now = now_utc()
-        stored = {
-            k: v
-            for k, v in record.items()
-            if k not in ("household", "landlord", "tenant", "replaces", "replaced_by")
-        }
-        stored.update(
-            ref=plan_ref,
-            checked_state=first.state.value,
-            checked_on=as_of.isoformat(),
-            created_at=now,
-            updated_at=now,
+        text += " " + _("It replaces {old}, which had {unpaid} unpaid.").format(
+            old=old["ref"], unpaid=format_money(Money(draft.unpaid))
         )
-        plan_id = insert(db, "plans", stored)
-        db.table("installments").insert_all(
-            [r | {"plan_id": plan_id} for r in installment_rows(schedule)]
-        )
-        text = _(
-            "Repayment plan {plan} agreed with {landlord}: {debt}, {installments},"
-            " first due {first_due}."
-        ).format(
-            plan=plan_ref,
-            landlord=record["landlord"],
-            debt=format_money(schedule.debt),
-            installments=_describe_schedule(schedule),
-            first_due=format_date(schedule.installments[0].due_on, "long"),
-        )
-        if old is not None:
-            db.table("plans").update(
-                old["id"],
-                {
-                    "status": PlanStatus.replaced.value,
-                    "cancelled_on": as_of.isoformat(),
-                    "updated_at": now,
-                },
-            )
-            text += " " + _("It replaces {old}, which had {unpaid} unpaid.").format(
-                old=old["ref"], unpaid=format_money(Money(unpaid))
-            )
-        _log(db, record["household"], text, on=as_of, as_of=as_of)
-    return show_plan(db, plan_ref, as_of=as_of, policy=policy, normalbelopp=normalbelopp)
+    _log(db, record["household"], text, on=as_of, as_of=as_of)
+    return plan_ref
 
 
 def _log(db: Database, household: str, text: str, *, on: date, as_of: date) -> None:
@@ -585,33 +632,8 @@ def record_payment(
     )
     with transaction(db):
         plan = _plan_row(db, plan_ref)
-        if plan["status"] != PlanStatus.active.value:
-            reason = (
-                _("{plan} is paid in full")
-                if plan["status"] == PlanStatus.completed.value
-                else _("{plan} is {status}: payments go to the plan in force")
-            )
-            raise Conflict(reason.format(plan=plan["ref"], status=PlanStatus(plan["status"]).label))
-        items = rows(
-            db,
-            "SELECT id, amount_ore, paid_ore FROM installments WHERE plan_id = ? ORDER BY seq",
-            [plan["id"]],
-        )
-        paid_before = sum(int(i["paid_ore"]) for i in items)
-        remaining = int(plan["debt_ore"]) - paid_before
-        if amount.ore > remaining and not allow_overpay:
-            raise InvalidInput(
-                "amount",
-                format_money(amount),
-                _(
-                    "more than what remains ({remaining}); record it anyway with --allow-overpay"
-                ).format(remaining=format_money(Money(remaining))),
-            )
-        applied = min(amount.ore, remaining)
-        shares = allocate([int(i["amount_ore"]) for i in items], paid_before + applied)
-        for item, share in zip(items, shares, strict=True):
-            if share != item["paid_ore"]:
-                db.execute("UPDATE installments SET paid_ore = ? WHERE id = ?", [share, item["id"]])
+        _refuse_unless_active(plan)
+        remaining, applied = _apply_payment(db, plan, amount, allow_overpay=allow_overpay)
         payment_id = insert(
             db,
             "payments",
@@ -627,20 +649,7 @@ def record_payment(
         completed = applied == remaining
         changes: dict[str, Any] = {"updated_at": now_utc()}
         if completed:
-            last_paid = one(
-                db, "SELECT max(paid_on) AS d FROM live_payments WHERE plan_id = ?", [plan["id"]]
-            )
-            assert last_paid is not None
-            changes.update(status=PlanStatus.completed.value, completed_on=last_paid["d"])
-            _log(
-                db,
-                plan["household"],
-                _("Repayment plan {plan} completed: {debt} paid.").format(
-                    plan=plan["ref"], debt=format_money(Money(plan["debt_ore"]))
-                ),
-                on=paid_on,
-                as_of=as_of,
-            )
+            changes.update(_completion(db, plan, paid_on=paid_on, as_of=as_of))
         db.table("plans").update(plan["id"], changes)
     return {
         "plan": plan["ref"],
@@ -653,6 +662,66 @@ def record_payment(
         "remaining_ore": remaining - applied,
         "completed": completed,
     }
+
+
+def _refuse_unless_active(plan: Mapping[str, Any]) -> None:
+    """Payments go to the plan in force, never to one paid in full or closed."""
+    if plan["status"] != PlanStatus.active.value:
+        reason = (
+            _("{plan} is paid in full")
+            if plan["status"] == PlanStatus.completed.value
+            else _("{plan} is {status}: payments go to the plan in force")
+        )
+        raise Conflict(reason.format(plan=plan["ref"], status=PlanStatus(plan["status"]).label))
+
+
+def _apply_payment(
+    db: Database, plan: Mapping[str, Any], amount: Money, *, allow_overpay: bool
+) -> tuple[int, int]:
+    """Pay the installments oldest first with ``amount``; returns (what remained before,
+    what was applied). More than remains is refused unless ``allow_overpay``."""
+    items = rows(
+        db,
+        "SELECT id, amount_ore, paid_ore FROM installments WHERE plan_id = ? ORDER BY seq",
+        [plan["id"]],
+    )
+    paid_before = sum(int(i["paid_ore"]) for i in items)
+    remaining = int(plan["debt_ore"]) - paid_before
+    if amount.ore > remaining and not allow_overpay:
+        raise InvalidInput(
+            "amount",
+            format_money(amount),
+            _("more than what remains ({remaining}); record it anyway with --allow-overpay").format(
+                remaining=format_money(Money(remaining))
+            ),
+        )
+    applied = min(amount.ore, remaining)
+    shares = allocate([int(i["amount_ore"]) for i in items], paid_before + applied)
+    for item, share in zip(items, shares, strict=True):
+        if share != item["paid_ore"]:
+            db.execute("UPDATE installments SET paid_ore = ? WHERE id = ?", [share, item["id"]])
+    return remaining, applied
+
+
+def _completion(
+    db: Database, plan: Mapping[str, Any], *, paid_on: date, as_of: date
+) -> dict[str, Any]:
+    """The plan's columns once paid in full (completed on its last payment's day), noted
+    in the contact log."""
+    last_paid = one(
+        db, "SELECT max(paid_on) AS d FROM live_payments WHERE plan_id = ?", [plan["id"]]
+    )
+    assert last_paid is not None
+    _log(
+        db,
+        plan["household"],
+        _("Repayment plan {plan} completed: {debt} paid.").format(
+            plan=plan["ref"], debt=format_money(Money(plan["debt_ore"]))
+        ),
+        on=paid_on,
+        as_of=as_of,
+    )
+    return {"status": PlanStatus.completed.value, "completed_on": last_paid["d"]}
 
 
 def cancel_plan(
