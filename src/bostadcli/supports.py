@@ -226,6 +226,35 @@ def add_support(
     warnings: list[str] = []
     start = new.start_on
     end = new.end_on
+    record = _support_record(new, kind)
+    if kind is SupportKind.emergency_housing:
+        nights_from, nights_to = _emergency_stay(new, as_of=as_of)
+        warnings += _stay_warnings(nights_from, nights_to, max_nights=max_nights)
+        start = start or nights_from
+        end = end or nights_to
+        record.update(nights_from=nights_from.isoformat(), nights_to=nights_to.isoformat())
+    start = start or as_of
+    _check_order(start, end, "end")
+    if kind is SupportKind.rent_guarantee:
+        _check_rent_guarantee(new, record, end)
+    if kind is SupportKind.priority_allocation:
+        record["granted_on"] = (new.granted_on or start).isoformat()
+    record.update(start_on=start.isoformat(), end_on=end.isoformat() if end else None)
+    with transaction(db):
+        hid = household_id(db, ref)
+        landlord = _landlord_for(db, kind, new.landlord, hid)
+        if landlord is not None:
+            record["landlord_id"] = landlord["id"]
+        now = now_utc()
+        record.update(household_id=hid, created_at=now, updated_at=now)
+        support_id = insert(db, "supports", record)
+        support = get_support(db, support_id, as_of=as_of)
+        warnings += _recorded_warnings(db, support, landlord, record, quota=quota)
+    return Added(id=support_id, support=support, warnings=warnings)
+
+
+def _support_record(new: NewSupport, kind: SupportKind) -> dict[str, Any]:
+    """The columns every kind of support has, checked (those not given are None)."""
     record: dict[str, Any] = {
         "kind": kind.value,
         "note": validate.clean_text(
@@ -245,79 +274,84 @@ def add_support(
         validate.whole_number(
             new.cap_months, field="cap-months", low=1, high=rules.RENT_GUARANTEE_MAX_MONTHS
         )
+    return record
 
-    if kind is SupportKind.emergency_housing:
-        nights_from = new.nights_from or start or as_of
-        nights_to = new.nights_to or end
-        if nights_to is None:
-            raise InvalidInput(
-                "nights-to", "", _("an emergency stay needs the day the person leaves")
-            )
-        _check_order(nights_from, nights_to, "nights-to")
-        nights = stay_nights(nights_from, nights_to)
-        if nights == 0:
-            raise InvalidInput("nights-to", nights_to.isoformat(), _("a stay is at least a night"))
-        if nights > max_nights:
-            warnings.append(
-                _(
-                    "the stay is {nights} nights, more than the policy's {limit} at a time;"
-                    " recorded anyway"
-                ).format(nights=nights, limit=max_nights)
-            )
-        start = start or nights_from
-        end = end or nights_to
-        record.update(nights_from=nights_from.isoformat(), nights_to=nights_to.isoformat())
-    start = start or as_of
-    _check_order(start, end, "end")
 
-    if kind is SupportKind.rent_guarantee:
-        if end is None:
-            raise InvalidInput("end", "", _("a rent guarantee is time-limited: give its end date"))
-        if new.cap is None and new.cap_months is None:
-            raise InvalidInput(
-                "cap", "", _("a rent guarantee needs a cap, in kronor or in months of rent")
-            )
-        record["claimed_ore"] = record["claimed_ore"] or 0
-        record["reclaimed_ore"] = record["reclaimed_ore"] or 0
-        if record["reclaimed_ore"] > record["claimed_ore"]:
-            raise InvalidInput(
-                "reclaimed",
-                format_money(Money(record["reclaimed_ore"])),
-                _("is more than the landlord has claimed"),
-            )
+def _emergency_stay(new: NewSupport, *, as_of: date) -> tuple[date, date]:
+    """The nights of an emergency stay: from (the start, else today) to the day the
+    person leaves, at least one night."""
+    nights_from = new.nights_from or new.start_on or as_of
+    nights_to = new.nights_to or new.end_on
+    if nights_to is None:
+        raise InvalidInput("nights-to", "", _("an emergency stay needs the day the person leaves"))
+    _check_order(nights_from, nights_to, "nights-to")
+    if stay_nights(nights_from, nights_to) == 0:
+        raise InvalidInput("nights-to", nights_to.isoformat(), _("a stay is at least a night"))
+    return nights_from, nights_to
+
+
+def _stay_warnings(nights_from: date, nights_to: date, *, max_nights: int) -> list[str]:
+    nights = stay_nights(nights_from, nights_to)
+    if nights <= max_nights:
+        return []
+    return [
+        _(
+            "the stay is {nights} nights, more than the policy's {limit} at a time; recorded anyway"
+        ).format(nights=nights, limit=max_nights)
+    ]
+
+
+def _check_rent_guarantee(new: NewSupport, record: dict[str, Any], end: date | None) -> None:
+    """A rent guarantee is time-limited and capped; no more reclaimed than claimed.
+    Fills claimed and reclaimed with zero when not given."""
+    if end is None:
+        raise InvalidInput("end", "", _("a rent guarantee is time-limited: give its end date"))
+    if new.cap is None and new.cap_months is None:
+        raise InvalidInput(
+            "cap", "", _("a rent guarantee needs a cap, in kronor or in months of rent")
+        )
+    record["claimed_ore"] = record["claimed_ore"] or 0
+    record["reclaimed_ore"] = record["reclaimed_ore"] or 0
+    if record["reclaimed_ore"] > record["claimed_ore"]:
+        raise InvalidInput(
+            "reclaimed",
+            format_money(Money(record["reclaimed_ore"])),
+            _("is more than the landlord has claimed"),
+        )
+
+
+def _recorded_warnings(
+    db: Database,
+    support: dict[str, Any],
+    landlord: dict[str, Any] | None,
+    record: dict[str, Any],
+    *,
+    quota: Mapping[str, int] | None,
+) -> list[str]:
+    """What the caseworker should know once the support is recorded: a cap passed, a
+    state grant missed, a company's quota used up, a Housing First landlord without an
+    agreement."""
+    kind = SupportKind(record["kind"])
+    warnings = _cap_warnings(support)
+    if support["state_grant_note"]:
+        warnings.append(support["state_grant_note"])
     if kind is SupportKind.priority_allocation:
-        record["granted_on"] = (new.granted_on or start).isoformat()
-
-    record.update(start_on=start.isoformat(), end_on=end.isoformat() if end else None)
-    with transaction(db):
-        hid = household_id(db, ref)
-        landlord = _landlord_for(db, kind, new.landlord, hid)
-        if landlord is not None:
-            record["landlord_id"] = landlord["id"]
-        now = now_utc()
-        record.update(household_id=hid, created_at=now, updated_at=now)
-        support_id = insert(db, "supports", record)
-        support = get_support(db, support_id, as_of=as_of)
-        warnings += _cap_warnings(support)
-        if support["state_grant_note"]:
-            warnings.append(support["state_grant_note"])
-        if kind is SupportKind.priority_allocation:
-            assert landlord is not None
-            warnings += _quota_warnings(
-                db, landlord["name"], date.fromisoformat(record["granted_on"]).year, quota or {}
-            )
-        if (
-            kind is SupportKind.housing_first
-            and landlord is not None
-            and not landlord["cooperation_agreement_on"]
-        ):
-            warnings.append(
-                _(
-                    "{landlord} has no Housing First cooperation agreement on record"
-                    " (bostad landlord edit NAME --cooperation-agreement DATE)"
-                ).format(landlord=landlord["name"])
-            )
-    return Added(id=support_id, support=support, warnings=warnings)
+        assert landlord is not None
+        warnings += _quota_warnings(
+            db, landlord["name"], date.fromisoformat(record["granted_on"]).year, quota or {}
+        )
+    if (
+        kind is SupportKind.housing_first
+        and landlord is not None
+        and not landlord["cooperation_agreement_on"]
+    ):
+        warnings.append(
+            _(
+                "{landlord} has no Housing First cooperation agreement on record"
+                " (bostad landlord edit NAME --cooperation-agreement DATE)"
+            ).format(landlord=landlord["name"])
+        )
+    return warnings
 
 
 def _landlord_for(
