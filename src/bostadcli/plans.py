@@ -15,11 +15,14 @@ Only payments dated on or before the day count, so the state as of any day can b
 recomputed. Payments are applied to installments oldest first and carry forward.
 ``checked_state`` is the state the last ``check_plans`` saw (or the state at creation),
 so each check reports what changed since.
+
+The rule of how a plan stands is in ``plan_standing.py``; the steps of a new plan in
+``plan_drafts.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -28,16 +31,22 @@ from bostadcli import validate
 from bostadcli.affordability import household_affordability
 from bostadcli.config import Policy
 from bostadcli.contacts import add_contact
-from bostadcli.dates import add_months, format_date
 from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id, tenant_sql
 from bostadcli.i18n import _, ngettext
 from bostadcli.landlords import get_landlord
 from bostadcli.money import Money, format_money
-from bostadcli.repayment_schedule import DueRule, Schedule, allocate, build_schedule, parse_due_rule
+from bostadcli.plan_standing import Standing  # the rule itself; the names below for its importers
+from bostadcli.plan_standing import installment_paid_sql as installment_paid_sql
+from bostadcli.plan_standing import installment_status as installment_status
+from bostadcli.plan_standing import paid_by as paid_by
+from bostadcli.plan_standing import plan_closed as plan_closed
+from bostadcli.plan_standing import plan_paid_sql as plan_paid_sql
+from bostadcli.plan_standing import standing as standing
+from bostadcli.repayment_schedule import DueRule, allocate
 from bostadcli.rules import CASE_NUMBER_DIGITS, NORMALBELOPP, PART_TIME_CHILD_NORM_PERCENT
-from bostadcli.vocab import ContactKind, InstallmentStatus, PlanState, PlanStatus
+from bostadcli.vocab import ContactKind, PlanState, PlanStatus
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -51,7 +60,6 @@ _STATE_ORDER = {
     PlanState.cancelled: 4,
     PlanState.replaced: 5,
 }
-_CLOSED = {PlanStatus.cancelled.value, PlanStatus.replaced.value}
 # SQLite's limit on bound parameters is far above this; chunks keep queries modest.
 _CHUNK = 500
 
@@ -71,140 +79,6 @@ class NewPlan:
     income: Money | None = None
     replaces: str | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True)
-class Standing:
-    """How a plan stands on one day."""
-
-    state: PlanState
-    paid_ore: int
-    remaining_ore: int
-    overdue_ore: int
-    missed: int
-    next_due_on: str | None
-    next_due_ore: int | None
-    installments: list[dict[str, Any]]
-
-
-def _policy(policy: Policy | None) -> Policy:
-    return policy if policy is not None else Policy()
-
-
-# What is paid on a plan and how each installment stands on a day, the one rule: in
-# Python (``paid_by``, ``schedule.allocate``, ``installment_status``) and, for queries
-# that need it, as SQL (``plan_paid_sql``, ``installment_paid_sql``):
-# - paid on a day: the applied part of the plan's payments dated on or before it, voided
-#   payments left out (``live_payments``);
-# - that sum is spread over the installments oldest first, none paid more than it is due;
-# - an installment is paid when its share covers it; overdue when not, its due date has
-#   passed, and the plan was not closed (cancelled or replaced) by then; else unpaid.
-
-
-def plan_paid_sql(plan: str = "p.id", on: str = ":as_of") -> str:
-    """SQL: öre paid on the plan whose id is the SQL expression ``plan`` by payments
-    dated on or before ``on`` (an SQL expression, by default the parameter ``:as_of``)."""
-    return (
-        f"(SELECT coalesce(sum(y.applied_ore), 0) FROM live_payments y"
-        f" WHERE y.plan_id = {plan} AND y.paid_on <= {on})"
-    )
-
-
-def installment_paid_sql(
-    installment: str = "i", on: str = ":as_of", plan: str | None = None
-) -> str:
-    """SQL: öre paid on ``on`` towards the installment row ``installment`` (an alias of
-    ``installments``), payments applied oldest installment first. ``plan`` is an SQL
-    expression for its plan's id (by default the installment's ``plan_id``)."""
-    i = installment
-    paid = plan_paid_sql(plan if plan is not None else f"{i}.plan_id", on)
-    return (
-        f"max(0, min({i}.amount_ore, {paid}"
-        f" - (SELECT coalesce(sum(e.amount_ore), 0) FROM installments e"
-        f" WHERE e.plan_id = {i}.plan_id AND e.seq < {i}.seq)))"
-    )
-
-
-def paid_by(payments: Iterable[Mapping[str, Any]], on: date) -> int:
-    """Python for ``plan_paid_sql``: öre applied by the (live) ``payments`` dated on or
-    before ``on``."""
-    day = on.isoformat()
-    return sum(int(p["applied_ore"]) for p in payments if p["paid_on"] <= day)
-
-
-def plan_closed(cancelled_on: str | None, on: date) -> bool:
-    """Whether a plan was closed by ``on``: cancelled or replaced on or before it. (A plan
-    has ``cancelled_on`` exactly when it is cancelled or replaced: a CHECK of the plans
-    table.) A closed plan no longer falls due: nothing in it is overdue."""
-    return cancelled_on is not None and cancelled_on <= on.isoformat()
-
-
-def installment_status(
-    amount_ore: int, paid_ore: int, due_on: str, *, on: date, closed: bool
-) -> tuple[InstallmentStatus, int | None]:
-    """How an installment stands on ``on`` with ``paid_ore`` paid towards it (its share of
-    ``paid_by``), and the days it is overdue (None unless overdue). ``closed``: the plan
-    was closed by then (``plan_closed``)."""
-    if paid_ore >= amount_ore:
-        return InstallmentStatus.paid, None
-    if due_on < on.isoformat() and not closed:
-        return InstallmentStatus.overdue, (on - date.fromisoformat(due_on)).days
-    return InstallmentStatus.unpaid, None
-
-
-def standing(
-    plan: Mapping[str, Any],
-    installments: Iterable[Mapping[str, Any]],
-    payments: Iterable[Mapping[str, Any]],
-    *,
-    as_of: date,
-    policy: Policy | None = None,
-) -> Standing:
-    """The state of a plan on ``as_of`` from its installments and payments (pure)."""
-    rules = _policy(policy)
-    # A cancelled or replaced plan no longer falls due: nothing in it is overdue.
-    closed = plan["status"] in _CLOSED and plan_closed(plan.get("cancelled_on"), as_of)
-    items = sorted(installments, key=lambda i: int(i["seq"]))
-    shares = allocate([int(i["amount_ore"]) for i in items], paid_by(payments, as_of))
-    out: list[dict[str, Any]] = []
-    missed = overdue = 0
-    next_due_on: str | None = None
-    next_due_ore: int | None = None
-    for item, paid in zip(items, shares, strict=True):
-        amount = int(item["amount_ore"])
-        status, days_overdue = installment_status(
-            amount, paid, item["due_on"], on=as_of, closed=closed
-        )
-        if days_overdue is not None:
-            overdue += amount - paid
-            if days_overdue > rules.plan_behind_days:
-                missed += 1
-        if paid < amount and next_due_on is None and not closed:
-            next_due_on, next_due_ore = item["due_on"], amount - paid
-        out.append(
-            {
-                "seq": int(item["seq"]),
-                "month": item["month"],
-                "due_on": item["due_on"],
-                "amount_ore": amount,
-                "paid_ore": paid,
-                "status": status.value,
-                "days_overdue": days_overdue,
-            }
-        )
-    paid_ore = sum(shares)
-    remaining = int(plan["debt_ore"]) - paid_ore
-    if closed:
-        state = PlanState(plan["status"])
-    elif remaining <= 0:
-        state = PlanState.completed
-    elif missed >= max(rules.plan_broken_after_missed, 1):
-        state = PlanState.broken
-    elif missed:
-        state = PlanState.behind
-    else:
-        state = PlanState.on_track
-    return Standing(state, paid_ore, remaining, overdue, missed, next_due_on, next_due_ore, out)
 
 
 _PLAN_SQL = f"""
@@ -344,16 +218,6 @@ def show_plan(
     )
 
 
-def _describe_schedule(schedule: Schedule) -> str:
-    n = schedule.months
-    text = ngettext("{n} installment of {amount}", "{n} installments of {amount}", n).format(
-        n=n, amount=format_money(schedule.regular)
-    )
-    if n > 1 and schedule.last != schedule.regular:
-        text += _(" (the last {amount})").format(amount=format_money(schedule.last))
-    return text
-
-
 def allocate_plan_ref(db: Database) -> str:
     """The next plan reference, P-NNNN, inside the caller's transaction."""
     return f"P-{next_counter(db, 'plan'):0{CASE_NUMBER_DIGITS}d}"
@@ -367,27 +231,6 @@ def _unpaid(db: Database, plan_id: int, debt_ore: int) -> int:
     )
     assert paid is not None
     return debt_ore - int(paid["paid"])
-
-
-@dataclass(frozen=True)
-class _Terms:
-    """What ``NewPlan`` asks for, checked before the database is read."""
-
-    due: DueRule
-    note: str | None
-    start: date
-    replaced_ref: str | None
-
-
-@dataclass(frozen=True)
-class _Draft:
-    """A plan before it is stored: its row as ``show_plan`` reads it, its schedule, and
-    the plan it replaces with what that one left unpaid."""
-
-    record: dict[str, Any]
-    schedule: Schedule
-    old: dict[str, Any] | None
-    unpaid: int
 
 
 def create_plan(
@@ -406,199 +249,24 @@ def create_plan(
     replaced and, unless a debt is given, its unpaid remainder becomes the new debt.
     Returns the plan as ``show_plan`` does (``ref`` None in a dry run).
     """
-    terms = _checked_terms(new, as_of=as_of)
+    from bostadcli.plan_drafts import checked_terms, draft_plan, installment_rows, store_plan
+
+    terms = checked_terms(new, as_of=as_of)
     if dry_run:
-        draft = _draft_plan(db, ref, new, terms, as_of=as_of)
+        draft = draft_plan(db, ref, new, terms, as_of=as_of)
         return _document(
             db,
             draft.record,
-            _installment_rows(draft.schedule),
+            installment_rows(draft.schedule),
             [],
             as_of=as_of,
             policy=policy,
             normalbelopp=normalbelopp,
         )
     with transaction(db):
-        draft = _draft_plan(db, ref, new, terms, as_of=as_of)
-        plan_ref = _store_plan(db, draft, as_of=as_of, policy=policy)
+        draft = draft_plan(db, ref, new, terms, as_of=as_of)
+        plan_ref = store_plan(db, draft, as_of=as_of, policy=policy)
     return show_plan(db, plan_ref, as_of=as_of, policy=policy, normalbelopp=normalbelopp)
-
-
-def _checked_terms(new: NewPlan, *, as_of: date) -> _Terms:
-    due = new.due if isinstance(new.due, DueRule) else parse_due_rule(new.due)
-    note = validate.clean_text(new.note, field="note", max_length=validate.TEXT_MAX, multiline=True)
-    if new.income is not None and new.income.ore < 0:
-        raise InvalidInput("income", format_money(new.income), _("cannot be negative"))
-    start = (new.start or add_months(as_of.replace(day=1), 1)).replace(day=1)
-    replaced_ref = validate.plan_ref(new.replaces, field="replaces") if new.replaces else None
-    return _Terms(due=due, note=note, start=start, replaced_ref=replaced_ref)
-
-
-def _draft_plan(db: Database, ref: str, new: NewPlan, terms: _Terms, *, as_of: date) -> _Draft:
-    """The plan as it would be stored, inside the caller's transaction (or a dry run)."""
-    hid, case = _case_for_plan(db, ref)
-    old, unpaid = _plan_to_replace(db, hid, case["ref"], terms.replaced_ref)
-    debt = new.debt if new.debt is not None else (Money(unpaid) if old else None)
-    if debt is None:
-        raise InvalidInput("debt", "", _("give the debt to repay"))
-    schedule = build_schedule(
-        debt,
-        start=terms.start,
-        installment=new.installment,
-        months=new.months,
-        due=terms.due,
-        first_due=new.first_due,
-        whole_kronor=new.whole_kronor,
-    )
-    record: dict[str, Any] = {
-        "ref": None,
-        "household_id": hid,
-        "household": case["ref"],
-        "landlord_id": case["landlord_id"],
-        "landlord": case["landlord"],
-        "tenant": case["tenant"],
-        "debt_ore": debt.ore,
-        "installment_ore": schedule.regular.ore,
-        "months": schedule.months,
-        "start_month": f"{terms.start:%Y-%m}",
-        "due_rule": terms.due.code,
-        "whole_kronor": int(new.whole_kronor),
-        "status": PlanStatus.active.value,
-        "replaces_plan_id": old["id"] if old else None,
-        "replaces": terms.replaced_ref,
-        "replaced_by": None,
-        "created_on": as_of.isoformat(),
-        "cancelled_on": None,
-        "completed_on": None,
-        "note": terms.note,
-        "income_ore": new.income.ore if new.income is not None else None,
-    }
-    return _Draft(record, schedule, old, unpaid)
-
-
-def _case_for_plan(db: Database, ref: str) -> tuple[int, dict[str, Any]]:
-    """The case a plan is agreed for: open, and with a landlord (the creditor)."""
-    hid = household_id(db, ref)
-    case = one(
-        db,
-        "SELECT h.ref, h.status, h.landlord_id, l.name AS landlord,"
-        f" {tenant_sql('name')} AS tenant"
-        " FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id WHERE h.id = ?",
-        [hid],
-    )
-    assert case is not None
-    if case["status"] != "open":
-        raise Conflict(
-            _("{ref} is closed: reopen it with 'bostad household reopen {ref}'").format(
-                ref=case["ref"]
-            )
-        )
-    if case["landlord_id"] is None:
-        raise Conflict(
-            _(
-                "{ref} has no landlord, and a plan is agreed with the landlord:"
-                " set it with 'bostad household edit {ref} --landlord NAME'"
-            ).format(ref=case["ref"])
-        )
-    return hid, case
-
-
-def _plan_to_replace(
-    db: Database, hid: int, case_ref: str, replaced_ref: str | None
-) -> tuple[dict[str, Any] | None, int]:
-    """The active plan of the same case that the new one replaces, with what it left
-    unpaid; without one, the case must have no active plan."""
-    if replaced_ref is None:
-        active = one(
-            db,
-            "SELECT ref FROM plans WHERE household_id = ? AND status = 'active'"
-            " ORDER BY id LIMIT 1",
-            [hid],
-        )
-        if active is not None:
-            raise Conflict(
-                _(
-                    "{ref} already has an active plan {plan}: renegotiate with"
-                    " --replaces {plan}, or cancel it first"
-                ).format(ref=case_ref, plan=active["ref"])
-            )
-        return None, 0
-    old = _plan_row(db, replaced_ref)
-    if old["household_id"] != hid:
-        raise InvalidInput(
-            "replaces",
-            replaced_ref,
-            _("belongs to household {other}").format(other=old["household"]),
-        )
-    if old["status"] != PlanStatus.active.value:
-        raise Conflict(
-            _("{plan} is {status} and cannot be replaced").format(
-                plan=replaced_ref, status=PlanStatus(old["status"]).label
-            )
-        )
-    return old, _unpaid(db, old["id"], old["debt_ore"])
-
-
-def _installment_rows(schedule: Schedule) -> list[dict[str, Any]]:
-    return [
-        {
-            "seq": i.seq,
-            "month": i.month_text,
-            "due_on": i.due_on.isoformat(),
-            "amount_ore": i.amount.ore,
-            "paid_ore": 0,
-        }
-        for i in schedule.installments
-    ]
-
-
-def _store_plan(db: Database, draft: _Draft, *, as_of: date, policy: Policy | None) -> str:
-    """Store the plan and its installments, close the plan it replaces, and note it in
-    the contact log; returns the new reference."""
-    record, schedule, old = draft.record, draft.schedule, draft.old
-    plan_ref = allocate_plan_ref(db)
-    first = standing(record, _installment_rows(schedule), [], as_of=as_of, policy=policy)
-    now = now_utc()
-    stored = {
-        k: v
-        for k, v in record.items()
-        if k not in ("household", "landlord", "tenant", "replaces", "replaced_by")
-    }
-    stored.update(
-        ref=plan_ref,
-        checked_state=first.state.value,
-        checked_on=as_of.isoformat(),
-        created_at=now,
-        updated_at=now,
-    )
-    plan_id = insert(db, "plans", stored)
-    db.table("installments").insert_all(
-        [r | {"plan_id": plan_id} for r in _installment_rows(schedule)]
-    )
-    text = _(
-        "Repayment plan {plan} agreed with {landlord}: {debt}, {installments},"
-        " first due {first_due}."
-    ).format(
-        plan=plan_ref,
-        landlord=record["landlord"],
-        debt=format_money(schedule.debt),
-        installments=_describe_schedule(schedule),
-        first_due=format_date(schedule.installments[0].due_on, "long"),
-    )
-    if old is not None:
-        db.table("plans").update(
-            old["id"],
-            {
-                "status": PlanStatus.replaced.value,
-                "cancelled_on": as_of.isoformat(),
-                "updated_at": now,
-            },
-        )
-        text += " " + _("It replaces {old}, which had {unpaid} unpaid.").format(
-            old=old["ref"], unpaid=format_money(Money(draft.unpaid))
-        )
-    _log(db, record["household"], text, on=as_of, as_of=as_of)
-    return plan_ref
 
 
 def _log(db: Database, household: str, text: str, *, on: date, as_of: date) -> None:
