@@ -13,7 +13,8 @@ edited), a corrected and a cancelled contact, consents valid, revoked and expire
 plan replaced by another with paid, overdue and unpaid installments and a voided
 payment, supports ended and ongoing, an undertaking, a letter; a closed case with a
 samordningsnummer; a voided case that no export may show. Text that a spreadsheet
-would run as a formula, quotes, a line break and Swedish letters are in it too.
+would run as a formula (guarded in CSV), ordinary text that starts with + or - (left
+alone), quotes, a line break and Swedish letters are in it too.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import pytest
 
 from bostadcli.db import open_database, rows
 from bostadcli.households import NewHousehold, add_household
+from bostadcli.pdf import pdf_problem
 from golden_letters import build_households
 
 if TYPE_CHECKING:
@@ -164,6 +165,8 @@ def test_bad_format_is_a_usage_error(bostad: Bostad) -> None:
     assert bostad.letters() == []
 
 
+# The monthly batch's default format is PDF: without WeasyPrint it stops before the folder.
+@pytest.mark.skipif(pdf_problem() is not None, reason=str(pdf_problem()))
 def test_monthly_unwritable_out_dir(bostad: Bostad) -> None:
     blocker = bostad.tmp / "file"
     blocker.write_text("x")

@@ -33,7 +33,7 @@ from bostadcli.plans import (
     plan_closed,
     plan_paid_sql,
 )
-from bostadcli.schedule import allocate
+from bostadcli.repayment_schedule import allocate
 from bostadcli.supports import (
     EFFECTIVE_END,
     STAY_LEFT_ON,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli.dates import age_on
 from bostadcli.db import one, rows
 from bostadcli.errors import BostadError
+from bostadcli.households import tenant_of
 from bostadcli.i18n import _, ngettext
 from bostadcli.money import Money, format_money
 from bostadcli.rules import CHILD_AGE_LIMIT, PART_TIME_CHILD_NORM_PERCENT
@@ -277,8 +278,9 @@ def household_affordability(
     housing allowance.
 
     Children are members under 18 on ``as_of``, counted by their age on that day (and
-    part-time ones at ``part_time_percent``). The tenant is the debtor; a ``partner``
-    makes a couple; every other adult, a ``co_tenant`` too, is outside the norm.
+    part-time ones at ``part_time_percent``). The tenant (``households.tenant_of``) is the
+    debtor; a ``partner`` makes a couple; every other adult, a ``co_tenant`` too, is
+    outside the norm.
     """
     case = one(
         db, "SELECT rent_ore, housing_allowance_ore FROM households WHERE id = ?", [household_id]
@@ -289,19 +291,21 @@ def household_affordability(
     outside = 0
     child_ages: list[int] = []
     part_time_ages: list[int] = []
-    for member in rows(
+    members = rows(
         db,
-        "SELECT role, birth_date, part_time FROM members WHERE household_id = ? ORDER BY id",
+        "SELECT id, role, birth_date, part_time FROM members WHERE household_id = ? ORDER BY id",
         [household_id],
-    ):
+    )
+    debtor = tenant_of(members)
+    for member in members:
+        if debtor is not None and member["id"] == debtor["id"]:
+            continue  # the debtor: single or half of the couple
         birth = date.fromisoformat(member["birth_date"]) if member["birth_date"] else None
         # Someone not yet born on as_of (a backdated question) is left out.
         if birth is not None and birth > as_of:
             continue
         age = age_on(birth, as_of) if birth is not None else None
         role = member["role"]
-        if role == Role.tenant.value:
-            continue  # the debtor: single or half of the couple
         if age is not None and age < CHILD_AGE_LIMIT and role not in _ADULT_ROLES:
             (part_time_ages if member["part_time"] else child_ages).append(age)
         elif role in PARTNER_ROLES and not couple:

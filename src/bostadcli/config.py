@@ -60,6 +60,9 @@ class Config:
         default_factory=lambda: dict(rules.NORMALBELOPP)
     )
     priority_quota: dict[str, int] = field(default_factory=dict)
+    # The CSV dialect of `bostad export` unless the command says otherwise
+    # (tabular.CSV_DIALECTS).
+    csv_dialect: str = "standard"
 
 
 def default_config_path() -> Path:
@@ -95,7 +98,7 @@ POLICY_LIMITS: dict[str, tuple[int, int]] = {
     "recent_contact_days": (0, 3653),
 }
 SECTIONS = ("general", "letterhead", "policy", "normalbelopp", "priority_quota")
-GENERAL_KEYS = ("language", "templates_dir")
+GENERAL_KEYS = ("language", "templates_dir", "csv_dialect")
 LANGUAGES = ("sv", "en")
 # Kronor a month (normalbelopp) and places a year (priority quota): generous bounds that
 # still catch a value in öre or a stray row of digits.
@@ -303,6 +306,14 @@ def load_config(path: str | Path | None = None) -> Config:
             language,
             _("must be one of: {allowed}").format(allowed=", ".join(LANGUAGES)),
         )
+    dialect = general.get("csv_dialect", "standard")
+    if not isinstance(dialect, str) or dialect not in _csv_dialects():
+        raise _bad(
+            resolved,
+            "[general] csv_dialect",
+            dialect,
+            _("must be one of: {allowed}").format(allowed=", ".join(_csv_dialects())),
+        )
     return Config(
         path=resolved,
         letterhead=letterhead,
@@ -311,7 +322,14 @@ def load_config(path: str | Path | None = None) -> Config:
         templates_dir=(resolved.parent / str(templates)) if templates else None,
         normalbelopp=normalbelopp,
         priority_quota=quota,
+        csv_dialect=dialect,
     )
+
+
+def _csv_dialects() -> tuple[str, ...]:
+    from bostadcli.tabular import CSV_DIALECTS
+
+    return tuple(CSV_DIALECTS)
 
 
 CONFIG_TEMPLATE = """\
@@ -324,6 +342,9 @@ CONFIG_TEMPLATE = """\
 # language = "sv"
 # En egen mall-mapp (relativ till den här filen), som används före de inbyggda mallarna.
 # templates_dir = "mallar"
+# CSV-filer från bostad export: "standard" (kommatecken, för program och
+# skript) eller "excel-sv" (semikolon, BOM och decimalkomma: öppnas rätt i svenskt Excel).
+# csv_dialect = "standard"
 
 [letterhead]
 # Brevhuvudet i alla brev.

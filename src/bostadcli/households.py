@@ -449,6 +449,13 @@ def add_member(
     number = parse_pnr(pnr, as_of=as_of, field="pnr") if pnr else None
     with transaction(db):
         hid = household_id(db, ref)
+        if role_ is Role.tenant and one(
+            db, "SELECT 1 FROM members WHERE household_id = ? AND role = ?", [hid, role_.value]
+        ):
+            # As member edit and a moved case's import have it.
+            raise Conflict(
+                _("--role: {ref} has a tenant already; a case has one tenant").format(ref=ref)
+            )
         if number is not None and one(
             db, "SELECT 1 FROM members WHERE household_id = ? AND pnr = ?", [hid, number.digits]
         ):
@@ -919,6 +926,7 @@ class Running(StrEnum):
 def running_items(db: Database, hid: int, *, on: date) -> list[dict[str, Any]]:
     """The active repayment plans and the supports not ended (nor ended by ``on``) of a
     case: what keeps going when it closes, or is still going when it reopens."""
+    from bostadcli.supports import support_status_sql
     from bostadcli.vocab import SupportKind
 
     found: list[dict[str, Any]] = [
@@ -929,11 +937,12 @@ def running_items(db: Database, hid: int, *, on: date) -> list[dict[str, Any]]:
             [hid],
         )
     ]
+    # Not ended on ``on`` (planned or active), and no end recorded yet.
     for r in rows(
         db,
-        "SELECT id, kind, start_on FROM supports WHERE household_id = ? AND ended_on IS NULL"
-        " AND (end_on IS NULL OR end_on >= ?) ORDER BY id",
-        [hid, on.isoformat()],
+        "SELECT s.id, s.kind, s.start_on FROM supports s WHERE s.household_id = :hid"
+        f" AND s.ended_on IS NULL AND {support_status_sql(':on')} != 'ended' ORDER BY s.id",
+        {"hid": hid, "on": on.isoformat()},
     ):
         label = _("support {id} ({kind})").format(id=r["id"], kind=SupportKind(r["kind"]).label)
         found.append(

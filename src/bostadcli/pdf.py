@@ -2,23 +2,36 @@
 
 WeasyPrint needs the system's Pango library as well as the Python package; either one
 missing is a BostadError that says what to install, and HTML letters still work.
+
+Every PDF made here is for the archive and for screen readers: PDF/A-2b with its fonts
+embedded and an sRGB output intent, tagged (a structure tree, /MarkInfo, /Lang) and
+identified as PDF/UA-1 too. What it says about itself (``PdfMeta``) is the kind of
+document, the unit, the language, its date and the case reference: never a name,
+personnummer or address (docs/pdf.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from bostadcli.errors import BostadError
-from bostadcli.i18n import _
+from bostadcli.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
     from types import TracebackType
+
+    from bostadcli.config import Letterhead
+    from bostadcli.reports.year_tree import YearReport
 
 INSTALL_HINT = "pip install 'bostadcli[pdf]'"
 
@@ -180,6 +193,156 @@ def _url_fetcher(module: ModuleType, roots: Sequence[Path], refused: list[str]) 
     return fetch
 
 
+# PDF/A-2b: part 2 allows the OpenType fonts and transparency WeasyPrint writes (part 1
+# does not), and unlike part 3 no embedded files of other kinds (WeasyPrint drops them);
+# level b is the one WeasyPrint meets for any text and font, whereas u and a also need
+# every glyph mapped to Unicode and every mark tagged. The tags are asked for
+# separately, and PDF/UA-1 is claimed in the XMP beside PDF/A (see docs/pdf.md).
+ARCHIVE_VARIANT = "pdf/a-2b"
+UA_PART = 1
+
+# The XMP of a PDF/A may use only the schemas PDF/A knows, or those it describes: the
+# PDF/UA identification is not one of them (ISO 19005-2, 6.6.2.3).
+_UA_XMP = f"""<rdf:Description rdf:about=""
+ xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>{UA_PART}</pdfuaid:part>
+</rdf:Description><rdf:Description rdf:about=""
+ xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"><pdfaExtension:schemas><rdf:Bag>
+<rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>""".encode()
+
+CREATOR = "bostadcli"
+
+
+@dataclass(frozen=True)
+class PdfMeta:
+    """What a PDF says about itself, in its document information and its XMP.
+
+    Only what may be read by anyone who handles the file: never a resident's name,
+    personnummer or address (a file name or a search index shows these fields).
+    ``titles`` holds the title in each language; the document's language picks one.
+    """
+
+    titles: Mapping[str, str]
+    author: str
+    created: date
+    subject: str = ""
+    language: str | None = None  # None: the document's own <html lang>
+
+    def title(self, language: str | None) -> str:
+        primary = (language or DEFAULT_LANGUAGE).split("-")[0].lower()
+        return self.titles.get(primary) or self.titles.get(DEFAULT_LANGUAGE) or ""
+
+
+def in_language(message: str, language: str) -> str:
+    """``message`` (an English source string) in ``language``, whatever the interface
+    language: a document is in its reader's language."""
+    if language == "en":
+        return message
+    import gettext
+
+    from bostadcli.i18n import DOMAIN, LOCALE_DIR
+
+    translation = gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
+    )
+    return translation.gettext(message)
+
+
+def _in_each_language(message: str, **values: str) -> dict[str, str]:
+    return {lang: in_language(message, lang).format(**values) for lang in LANGUAGES}
+
+
+def _capitalised(text: str) -> str:
+    # A kind's label is written to stand inside a sentence ("first letter: …").
+    return text[:1].upper() + text[1:]
+
+
+def _author(organisation: str, unit: str) -> str:
+    return ", ".join(part.strip() for part in (organisation, unit) if part.strip())
+
+
+def letter_meta(context: Mapping[str, Any], kind_label: str) -> PdfMeta:
+    """A letter's PdfMeta from its context (``letters.build_context``): its kind's label
+    (the English source string of ``LetterKind.label``), the unit, the letter's date
+    and the case reference."""
+    letterhead = context["letterhead"]
+    return PdfMeta(
+        titles={lang: _capitalised(in_language(kind_label, lang)) for lang in LANGUAGES},
+        author=_author(letterhead["organisation"], letterhead["unit"]),
+        created=context["today"],
+        subject=context["ref"],
+    )
+
+
+def year_report_meta(*, year: int, organisation: str, unit: str, generated_on: date) -> PdfMeta:
+    """The year report's PdfMeta: it is written in Swedish whatever the interface."""
+    return PdfMeta(
+        titles=_in_each_language(N_("Annual report {year}"), year=str(year)),
+        author=_author(organisation, unit),
+        created=generated_on,
+        language="sv",
+    )
+
+
+def print_title(name: str) -> str:
+    """The title of a batch's print file, ``utskrift-NAME.pdf``."""
+    return _("Letters to print, {name}").format(name=name)
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
+
+
+def _set_metadata(document: Any, meta: PdfMeta | None) -> None:
+    """Replace what WeasyPrint read from the HTML's <title> and <meta> (a template may
+    put anything there) with ``meta``; without one keep only the title and language."""
+    metadata = document.metadata
+    language = (meta.language if meta else None) or metadata.lang or ""
+    if not _LANGUAGE_TAG.fullmatch(language):
+        # <html lang> is the template's to write: only a language tag goes in /Lang.
+        language = DEFAULT_LANGUAGE
+    metadata.lang = language
+    if meta is not None:
+        metadata.title = meta.title(language)
+        metadata.authors = [meta.author] if meta.author else []
+        metadata.description = meta.subject or None
+        # A date alone, the letter's: the same letter gives the same bytes.
+        metadata.created = metadata.modified = meta.created.isoformat()
+    else:
+        metadata.authors = []
+        metadata.description = metadata.created = metadata.modified = None
+    metadata.keywords = []
+    metadata.generator = CREATOR
+    metadata.custom = {}
+    metadata.xmp_metadata = []
+
+
+def _claim_pdf_ua(document: Any, pdf: Any) -> None:
+    """Add the PDF/UA identification to the XMP that the PDF/A variant wrote."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    # pydyf names an object by its reference, b"12 0 R", and keeps it at that index.
+    stream = pdf.objects[int(bytes(reference).split()[0])]
+    content = b"\n".join(
+        item if isinstance(item, bytes) else str(item).encode() for item in stream.stream
+    )
+    end = content.rfind(b"</rdf:RDF>")
+    if end < 0:
+        return
+    stream.stream = [content[:end] + _UA_XMP + content[end:]]
+
+
 @functools.cache
 def _font_config() -> Any:
     # One per process: WeasyPrint otherwise sets up fontconfig and Pango's font map
@@ -187,6 +350,41 @@ def _font_config() -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
+
+
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _prepare_svg(root: Any) -> None:
+    """Make inline SVG in a PDF what it is in a browser.
+
+    WeasyPrint takes a figure's alternative text, which a screen reader reads, from the
+    SVG's <title>, where a browser reads aria-label; and it styles an inline SVG only
+    by style sheets inside it, where a browser applies the page's (a chart's bars,
+    filled by class, would print black)."""
+    import tinycss2  # type: ignore[import-untyped]  # WeasyPrint's CSS parser
+
+    # Plain rules only: WeasyPrint's SVG styling cannot follow an @import (the page's own
+    # style sheets have loaded it already) and would load an @font-face a second time.
+    page_css = "\n".join(
+        tinycss2.serialize(
+            rule
+            for rule in tinycss2.parse_stylesheet(element.text or "", skip_comments=True)
+            if rule.type == "qualified-rule"
+        )
+        for element in root.iter("style")
+        if element.get("media") != "screen"
+    )
+    for svg in root.iter(f"{_SVG}svg"):
+        label = (svg.get("aria-label") or "").strip()
+        if label and svg.find(f"{_SVG}title") is None:
+            title = svg.makeelement(f"{_SVG}title", {})
+            title.text = label
+            svg.insert(0, title)
+        if page_css.strip():
+            style = svg.makeelement(f"{_SVG}style", {})
+            style.text = page_css
+            svg.insert(0, style)
 
 
 def _layout(html: str, base_url: str | None) -> Any:
@@ -200,9 +398,9 @@ def _layout(html: str, base_url: str | None) -> Any:
     fatal = getattr(getattr(module, "urls", None), "FatalURLFetchingError", ValueError)
     try:
         with time_limit(LAYOUT_SECONDS):
-            document = module.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                font_config=_font_config()
-            )
+            source = module.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            _prepare_svg(source.etree_element)
+            document = source.render(font_config=_font_config())
     except _TooLong:
         raise TemplateTimeout(
             _("too long: laying out the letter took more than {seconds} seconds").format(
@@ -224,26 +422,73 @@ def _layout(html: str, base_url: str | None) -> Any:
     return document
 
 
-def _write(document: Any) -> bytes:
+@contextlib.contextmanager
+def _fonts_dated(day: date | None) -> Iterator[None]:
+    """Date the embedded font subsets by the document, not the clock.
+
+    Without the HarfBuzz subsetter WeasyPrint subsets fonts with fontTools, which
+    stamps each subset with the time it was made, so the same letter would differ in a
+    few bytes each time; fontTools takes SOURCE_DATE_EPOCH instead when it is set (the
+    reproducible-builds convention)."""
+    if day is None:
+        yield
+        return
+    from calendar import timegm
+
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(timegm(day.timetuple()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _write(document: Any, meta: PdfMeta | None = None) -> bytes:
     # Attachments (<link rel="attachment">) are fetched only now, through the same
     # fetcher: a refusal here fails the letter too.
     module = weasyprint()
     fatal = getattr(getattr(module, "urls", None), "FatalURLFetchingError", ValueError)
+    _set_metadata(document, meta)
     try:
-        data = document.write_pdf()
+        with _fonts_dated(meta.created if meta else None):
+            data = document.write_pdf(
+                pdf_variant=ARCHIVE_VARIANT,
+                pdf_tags=True,
+                finisher=_claim_pdf_ua if document.metadata.title else None,
+            )
     except fatal as exc:
         raise ResourceRefused(str(exc)) from None
     assert isinstance(data, bytes)
     return data
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes, int]:
+def html_to_pdf(
+    html: str, *, base_url: str | None = None, meta: PdfMeta | None = None
+) -> tuple[bytes, int]:
     """The PDF of an HTML document, and its number of pages."""
     document = _layout(html, base_url)
-    return _write(document), len(document.pages)
+    return _write(document, meta), len(document.pages)
 
 
-def one_page_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes | None, int]:
+def copies_to_pdf(
+    htmls: Sequence[str], *, base_url: str | None = None, meta: PdfMeta | None = None
+) -> tuple[bytes, int]:
+    """One PDF of several documents laid out each by itself (each copy of a letter
+    numbers its own pages), and its number of pages.
+
+    Written as one document, not joined afterwards, so that it keeps one structure
+    tree, language and PDF/A identification."""
+    documents = [_layout(html, base_url) for html in htmls]
+    pages = [page for document in documents for page in document.pages]
+    return _write(documents[0].copy(pages), meta), len(pages)
+
+
+def one_page_pdf(
+    html: str, *, base_url: str | None = None, meta: PdfMeta | None = None
+) -> tuple[bytes | None, int]:
     """The PDF of a document that fits on one page, and its number of pages; for a
     longer document only the number of pages.
 
@@ -252,21 +497,72 @@ def one_page_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes | Non
     """
     document = _layout(html, base_url)
     pages = len(document.pages)
-    return (_write(document) if pages == 1 else None), pages
+    return (_write(document, meta) if pages == 1 else None), pages
+
+
+def _template_base_url(user_dir: Path | None) -> str | None:
+    """Where a document's relative addresses point: the user's template folder, else
+    the built-in templates (as for the letters)."""
+    from bostadcli.templating import packaged_templates
+
+    if user_dir is not None:
+        return str(user_dir.resolve()) + os.sep
+    root = packaged_templates()
+    return str(root) + os.sep if isinstance(root, Path) else None
+
+
+def year_report_pdf(
+    report: YearReport,
+    *,
+    letterhead: Letterhead,
+    generated_on: date,
+    user_dir: Path | None = None,
+) -> bytes:
+    """The year report (``reports.year_figures``) as the PDF of its HTML page."""
+    from bostadcli.report_html import render_year_html
+
+    html = render_year_html(
+        report,
+        organisation=letterhead.organisation,
+        unit=letterhead.unit,
+        generated_on=generated_on,
+        user_dir=user_dir,
+    )
+    meta = year_report_meta(
+        year=report.year,
+        organisation=letterhead.organisation,
+        unit=letterhead.unit,
+        generated_on=generated_on,
+    )
+    data, _pages = html_to_pdf(html, base_url=_template_base_url(user_dir), meta=meta)
+    return data
 
 
 def page_count(path: Path) -> int:
     return len(pypdf().PdfReader(str(path)).pages)
 
 
-def combine(paths: Sequence[Path]) -> bytes:
-    """One PDF of several, page by page, without rendering anything again."""
+def combine(
+    paths: Sequence[Path], *, title: str | None = None, bookmarks: Sequence[str] | None = None
+) -> bytes:
+    """One PDF of several, page by page, without rendering anything again: the print
+    file. ``bookmarks`` names each file's first page in the outline (the letters' own
+    outlines are left out), ``title`` names the whole."""
     from io import BytesIO
 
     module = pypdf()
+    if bookmarks is not None and len(bookmarks) != len(paths):
+        raise ValueError("one bookmark per file")
     writer = module.PdfWriter()
-    for path in paths:
-        writer.append(str(path))
+    for n, path in enumerate(paths):
+        if bookmarks is None:
+            writer.append(str(path))
+        else:
+            writer.append(str(path), outline_item=bookmarks[n], import_outline=False)
+    if title:
+        writer.add_metadata({"/Title": title})
+    if bookmarks:
+        writer.page_mode = "/UseOutlines"
     buffer = BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -342,11 +638,16 @@ class RenderPool:
         )
 
     def submit(
-        self, html: str, base_url: str | None, *, one_page: bool = False
+        self,
+        html: str,
+        base_url: str | None,
+        *,
+        one_page: bool = False,
+        meta: PdfMeta | None = None,
     ) -> Future[tuple[bytes | None, int]]:
         """``html_to_pdf`` in a worker; with ``one_page``, ``one_page_pdf``."""
         return self._executor.submit(
-            one_page_pdf if one_page else html_to_pdf, html, base_url=base_url
+            one_page_pdf if one_page else html_to_pdf, html, base_url=base_url, meta=meta
         )
 
     def __enter__(self) -> RenderPool:

@@ -9,7 +9,9 @@ formatted field, and never colour codes.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -45,13 +47,44 @@ class Column:
         return self.name or self.key.removesuffix("_ore")
 
 
-# A spreadsheet treats these leading characters as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text a spreadsheet may read as a formula starts with one of these (OWASP "CSV
+# injection"; the full-width = and @ count in East Asian Excel, a leading space is
+# trimmed by some import dialogs). Only the first character is checked here, cheaply;
+# ``is_formula`` then decides.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", " ", "\uff1d", "\uff20")
+# Always a formula (or a control character a spreadsheet strips before one).
+_ALWAYS = ("=", "@", "\t", "\r", "\uff1d", "\uff20")
+# After a leading + or -, what makes the rest something a spreadsheet computes: an
+# arithmetic expression of numbers and cell references (-2+3, +A1, - 2026-01-05), a
+# function call (-SUM(…), +cmd|…), a reference to another sheet or program (!, |).
+# Ordinary text is left alone: a phone number "+46 8 123 45", a note "- ringde",
+# an amount "-1 490,50 kr".
+_OPERAND = (
+    r"[(\s]*(?:\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?%?"
+    r"|\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)[)\s]*"
+)
+_EXPRESSION = re.compile(rf"{_OPERAND}(?:(?:<=|>=|<>|[-+*/^&<>=]){_OPERAND})*")
+_CALL_OR_LINK = re.compile(r"[A-Za-z_][\w.]*\(|[|]|!\$?[A-Za-z]")
+
+
+def is_formula(value: str) -> bool:
+    """Whether a spreadsheet opening this text in a CSV file would compute it."""
+    if not value.startswith(_FORMULA_START):
+        return False
+    if value.startswith(_ALWAYS):
+        return True
+    first = value.lstrip(" ")
+    if first.startswith(_ALWAYS):
+        return True
+    if not first.startswith(("+", "-")):
+        return False
+    rest = first[1:]
+    return _EXPRESSION.fullmatch(rest) is not None or _CALL_OR_LINK.search(rest) is not None
 
 
 def neutralise(value: str) -> str:
     """Text a spreadsheet would run as a formula, made inert by a leading apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if is_formula(value) else value
 
 
 def format_ore(ore: int | None) -> str:
@@ -70,6 +103,91 @@ def format_ore(ore: int | None) -> str:
     if rest:
         return f"{sign}{grouped},{rest:02d}\u00a0kr"
     return f"{sign}{grouped}\u00a0kr"
+
+
+def format_ore_plain(ore: int) -> str:
+    """An amount as a number a spreadsheet in Swedish reads as one: ``-14900,50``
+    (decimal comma, no grouping, no unit)."""
+    value = int(ore)
+    kronor, rest = divmod(abs(value), 100)
+    return f"{'-' if value < 0 else ''}{kronor},{rest:02d}"
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a unit's CSV files are written: field separator, byte-order mark, and whether
+    the formatted money field is the display text (``14 900,50 kr``) or a number in
+    Swedish notation (``14900,50``) that Swedish Excel reads as a number."""
+
+    name: str
+    delimiter: str = ","
+    bom: bool = False
+    plain_money: bool = False
+
+
+# "standard": RFC 4180 with commas, no BOM, money shown as text; what scripts expect.
+# "excel-sv": what Excel with Swedish settings opens by a double click: semicolons, a
+# UTF-8 byte-order mark (else å, ä, ö come out garbled), amounts with a decimal comma.
+CSV_DIALECTS: dict[str, CsvDialect] = {
+    "standard": CsvDialect("standard"),
+    "excel-sv": CsvDialect("excel-sv", delimiter=";", bom=True, plain_money=True),
+}
+
+
+def csv_dialect(name: str, *, field: str = "--dialect") -> CsvDialect:
+    """The dialect called ``name``; an unknown name is an error naming ``field``."""
+    found = CSV_DIALECTS.get(name)
+    if found is None:
+        from bostadcli.errors import InvalidInput
+        from bostadcli.i18n import _
+
+        raise InvalidInput(
+            field, name, _("must be one of: {allowed}").format(allowed=", ".join(CSV_DIALECTS))
+        )
+    return found
+
+
+def resolve_dialect(
+    name: str, *, delimiter: str | None = None, bom: bool | None = None, field: str = "--dialect"
+) -> CsvDialect:
+    """The dialect ``name`` with ``delimiter`` and ``bom`` where they are given."""
+    from dataclasses import replace
+
+    found = csv_dialect(name, field=field)
+    if delimiter is not None:
+        found = replace(found, delimiter=delimiter)
+    if bom is not None:
+        found = replace(found, bom=bom)
+    return found
+
+
+def table_bytes(
+    rows: Iterable[dict[str, Any]],
+    columns: list[Column],
+    *,
+    fmt: str = "csv",
+    dialect: str = "standard",
+    sheet: str = "",
+) -> bytes:
+    """A whole small table as the bytes of a CSV file in ``dialect`` or of an .xlsx
+    workbook (``fmt``): for files written in one piece, such as a letter manifest."""
+    if fmt == "xlsx":
+        from bostadcli.xlsx import write_xlsx
+
+        raw = io.BytesIO()
+        write_xlsx(rows, columns, raw, sheet=sheet)
+        return raw.getvalue()
+    style = csv_dialect(dialect, field="csv_dialect")
+    text = io.StringIO()
+    write_csv(
+        rows,
+        columns,
+        text,
+        delimiter=style.delimiter,
+        bom=style.bom,
+        plain_money=style.plain_money,
+    )
+    return text.getvalue().encode("utf-8")
 
 
 def _flattener(columns: list[Column]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -116,7 +234,7 @@ def _csv_cell(value: Any) -> str:
         text: str = value
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return "'" + text if text.startswith(_FORMULA_START) else text
+        return "'" + text if is_formula(text) else text
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -135,13 +253,18 @@ def write_csv(
     *,
     delimiter: str = ",",
     bom: bool = False,
+    plain_money: bool = False,
 ) -> int:
-    """Stream rows as CSV; returns how many were written."""
+    """Stream rows as CSV; returns how many were written.
+
+    ``plain_money``: formatted money fields as numbers in Swedish notation (``14900,50``)
+    instead of display text (the ``excel-sv`` dialect).
+    """
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(data_fields(columns))
-    cells = _csv_cells(columns)
+    cells = _csv_cells(columns, plain_money=plain_money)
     count = 0
     for row in rows:
         writer.writerow(cells(row))
@@ -149,7 +272,9 @@ def write_csv(
     return count
 
 
-def _csv_cells(columns: list[Column]) -> Callable[[dict[str, Any]], list[Any]]:
+def _csv_cells(
+    columns: list[Column], *, plain_money: bool = False
+) -> Callable[[dict[str, Any]], list[Any]]:
     """A function from a row to its CSV cells, prepared once per table.
 
     The cells are those of ``_csv_cell`` applied to the flattened row, but without a
@@ -158,6 +283,7 @@ def _csv_cells(columns: list[Column]) -> Callable[[dict[str, Any]], list[Any]]:
     are: an export of 100 000 rows spent most of its time here.
     """
     plan = [(c.key, c.kind == "money") for c in columns]
+    money_text = format_ore_plain if plain_money else format_ore
 
     def cells(row: dict[str, Any]) -> list[Any]:
         out: list[Any] = []
@@ -171,8 +297,9 @@ def _csv_cells(columns: list[Column]) -> Callable[[dict[str, Any]], list[Any]]:
                 value = _csv_cell(value.value if isinstance(value, Enum) else value)
             out.append(value)
             if money:
-                # A negative amount reads like a formula too; the others start with a digit.
-                out.append("" if value is None else ("'" if value < 0 else "") + format_ore(value))
+                # Text the program made from a number, never a formula: no guard, which
+                # would show an apostrophe before every negative amount.
+                out.append(money_text(value) if isinstance(value, int) else "")
         return out
 
     return cells

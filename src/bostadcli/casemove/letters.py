@@ -32,28 +32,7 @@ def letter_moved(
         values = None
     if not isinstance(values, dict):
         raise InvalidInput("params", str(params), _("expected a JSON object"))
-    plan = values.get("plan")
-    if plan is not None:
-        if plan not in renumbered:
-            raise InvalidInput("params", f"plan={plan}", _("points at nothing"))
-        values["plan"] = renumbered[plan]
-    moved = ids.get("supports", {})
+    # Which records a letter refers to is declared by its kind (letters/kinds/).
+    from bostadcli.letters.registry import renumber_references
 
-    def support_id(old: object) -> int:
-        try:
-            number = int(str(old).strip())
-        except ValueError:
-            number = -1
-        if number not in moved:
-            raise InvalidInput("params", f"support={old}", _("points at nothing"))
-        return moved[number]
-
-    # The batch records the supports a support_ending letter named (so each gets one
-    # letter); --param support=ID[,ID] names them by hand. Both follow the move.
-    if isinstance(values.get("supports"), list):
-        values["supports"] = [support_id(v) for v in values["supports"]]
-    if values.get("support") is not None:
-        values["support"] = ",".join(
-            str(support_id(v)) for v in str(values["support"]).split(",") if v.strip()
-        )
-    row["params"] = json.dumps(values, ensure_ascii=False)
+    row["params"] = json.dumps(renumber_references(values, renumbered, ids), ensure_ascii=False)

@@ -4,18 +4,16 @@ One command per table in the core registry (``bostadcli.export.TABLES``), so a t
 added there is exportable here without a change.
 """
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, ForceOpt, IncludePnrOpt, standard_output_dash
+from bostadcli.cli.options import AsOfOpt, ForceOpt, IncludePnrOpt, out_option, out_target
 from bostadcli.export import TABLES
 from bostadcli.i18n import _, format_number, ngettext
 from bostadcli.vocab import Recipient
@@ -30,6 +28,7 @@ class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
     jsonl = "jsonl"
+    xlsx = "xlsx"
 
 
 class DocumentFormat(StrEnum):
@@ -37,7 +36,12 @@ class DocumentFormat(StrEnum):
 
 
 ExportFormatOpt = Annotated[
-    ExportFormat, typer.Option("--format", "-f", help=_("csv (with a header row), json or jsonl."))
+    ExportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help=_("csv (with a header row), json, jsonl, or xlsx (a spreadsheet; needs --out)."),
+    ),
 ]
 SinceOpt = Annotated[
     str | None,
@@ -61,9 +65,30 @@ BomOpt = Annotated[
     bool, typer.Option("--bom", help=_("Start the CSV with a byte-order mark (for Excel)."))
 ]
 DelimiterOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--delimiter", metavar="','|';'", help=_("CSV field separator; ';' for Swedish Excel.")
+        "--delimiter",
+        metavar="','|';'",
+        help=_("CSV field separator; ';' for Swedish Excel (default: from --dialect)."),
+        show_default=False,
+    ),
+]
+
+
+class Dialect(StrEnum):
+    standard = "standard"
+    excel_sv = "excel-sv"
+
+
+DialectOpt = Annotated[
+    Dialect | None,
+    typer.Option(
+        "--dialect",
+        help=_(
+            "CSV for scripts (standard) or for Swedish Excel (excel-sv: ';', a byte-order"
+            " mark, amounts with a decimal comma). Default: csv_dialect in the config file."
+        ),
+        show_default=False,
     ),
 ]
 RecipientOpt = Annotated[
@@ -127,29 +152,8 @@ def _left_out(
 
 OutOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--out",
-        "-o",
-        metavar=_("FILE|-"),
-        help=_("Write to FILE (readable by you only) instead of standard output (-)."),
-        show_default=False,
-        callback=standard_output_dash,
-    ),
+    out_option(_("Write to FILE (readable by you only) instead of standard output (-).")),
 ]
-
-
-@contextmanager
-def _output(path: Path | None, *, force: bool, db: "Database") -> Iterator[IO[str]]:
-    """stdout, or a new owner-only file that appears complete or not at all."""
-    if path is None:
-        if (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
-            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        yield sys.stdout
-        return
-    from bostadcli.files import database_files, private_output
-
-    with private_output(path, field="--out", force=force, protect=database_files(db)) as fh:
-        yield fh
 
 
 def _command_line(ctx: typer.Context) -> str:
@@ -178,17 +182,25 @@ def _table_command(name: str) -> Callable[..., None]:
         since: SinceOpt = None,
         status: StatusOpt = None,
         bom: BomOpt = False,
-        delimiter: DelimiterOpt = ",",
+        delimiter: DelimiterOpt = None,
+        dialect: DialectOpt = None,
         recipient: RecipientOpt = None,
         landlord: LandlordOpt = None,
         out: OutOpt = None,
         force: ForceOpt = False,
     ) -> None:
-        from bostadcli.export import export_table
+        from bostadcli.export import FILE_FORMATS, export_table
+        from bostadcli.files import database_files
 
         db = state(ctx).database()
         day, since_on = as_of(as_of_), optional_date(since, field="--since")
-        with _output(out, force=force, db=db) as stream:
+        with out_target(
+            out,
+            force=force,
+            protect=database_files(db),
+            utf8_stdout=True,
+            binary=fmt.value in FILE_FORMATS,
+        ) as stream:
             count = export_table(
                 db,
                 name,
@@ -198,8 +210,9 @@ def _table_command(name: str) -> Callable[..., None]:
                 include_pnr=include_pnr,
                 since=since_on,
                 status=status,
-                bom=bom,
+                bom=bom or None,
                 delimiter="\t" if delimiter in ("\\t", "tab") else delimiter,
+                dialect=dialect.value if dialect else state(ctx).config().csv_dialect,
                 recipient=recipient.value if recipient else None,
                 landlord=landlord,
                 command=_command_line(ctx),
@@ -251,10 +264,11 @@ def household(
     force: ForceOpt = False,
 ) -> None:
     from bostadcli.casemove.document_out import export_household
+    from bostadcli.files import database_files
     from bostadcli.tabular import write_json_document
 
     db = state(ctx).database()
-    with _output(out, force=force, db=db) as stream:
+    with out_target(out, force=force, protect=database_files(db), utf8_stdout=True) as stream:
         document = export_household(
             db,
             ref,

@@ -12,6 +12,7 @@ from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.templates import TemplatesOpt, user_dir
 from bostadcli.i18n import _, ngettext
+from bostadcli.letters.registry import kind_help
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -45,10 +46,7 @@ def render(
         str,
         typer.Argument(
             metavar=_("KIND"),
-            help=_(
-                "The kind of letter: outreach, meeting, plan_agreement, plan_reminder or"
-                " support_ending."
-            ),
+            help=kind_help(),
         ),
     ],
     plan: Annotated[

@@ -2,10 +2,10 @@
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, Literal, overload
 
 import typer
 
@@ -40,18 +40,49 @@ def out_option(help: str) -> Any:
     )
 
 
-@contextmanager
+@overload
+def out_target(
+    path: Path | None,
+    *,
+    force: bool,
+    protect: Sequence[Path] = ...,
+    utf8_stdout: bool = ...,
+    binary: Literal[False] = ...,
+) -> AbstractContextManager[IO[str]]: ...
+
+
+@overload
+def out_target(
+    path: Path | None,
+    *,
+    force: bool,
+    protect: Sequence[Path] = ...,
+    utf8_stdout: bool = ...,
+    binary: bool,
+) -> AbstractContextManager[IO[Any]]: ...
+
+
 def out_target(
     path: Path | None,
     *,
     force: bool,
     protect: Sequence[Path] = (),
     utf8_stdout: bool = False,
-) -> Iterator[IO[str]]:
+    binary: bool = False,
+) -> AbstractContextManager[IO[Any]]:
     """What ``--out`` names, open for writing text: standard output, or a new owner-only
     file that appears whole or not at all (``files.private_output``), refused when it
     exists without ``--force`` or is one of the ``protect``ed files (the database's).
-    ``utf8_stdout`` switches standard output to UTF-8 first, for data that must be."""
+    ``utf8_stdout`` switches standard output to UTF-8 first, for data that must be.
+    ``binary`` opens the file for bytes (standard output stays the text stream: a
+    writer of bytes refuses it)."""
+    return _out_target(path, force=force, protect=protect, utf8_stdout=utf8_stdout, binary=binary)
+
+
+@contextmanager
+def _out_target(
+    path: Path | None, *, force: bool, protect: Sequence[Path], utf8_stdout: bool, binary: bool
+) -> Iterator[IO[Any]]:
     if path is None:
         if utf8_stdout and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
             reconfigure = getattr(sys.stdout, "reconfigure", None)
@@ -61,6 +92,10 @@ def out_target(
         return
     from bostadcli.files import private_output
 
+    if binary:
+        with private_output(path, field="--out", force=force, protect=protect, binary=True) as raw:
+            yield raw
+        return
     with private_output(path, field="--out", force=force, protect=protect) as fh:
         yield fh
 

@@ -1,7 +1,7 @@
 """How the reports look: the deadline screen, caseload and year tables, CSV rows."""
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from bostadcli.cli.output import Column
 from bostadcli.cli.screen import days_text
@@ -348,6 +348,16 @@ def year_columns() -> list[Column]:
         # The same figure last year, over the same period (empty before the first year).
         Column("previous", _("Last year"), justify="right"),
     ]
+
+
+def write_year_xlsx(report: "YearReport", out: IO[bytes]) -> int:
+    """The year report as one sheet of an xlsx workbook: the CSV's rows and columns
+    (figure, value, previous), counts and shares as numbers; returns the row count."""
+    from bostadcli.reports import comparison_rows
+    from bostadcli.xlsx import write_xlsx
+
+    sheet = _("Year report {year}").format(year=report.year)
+    return write_xlsx(comparison_rows(report), year_columns(), out, sheet=sheet)
 
 
 # A section of the terminal's year report: its title and its (label, figure) rows.

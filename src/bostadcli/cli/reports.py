@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, Any
 
 import typer
 
@@ -18,11 +18,13 @@ from bostadcli.cli.options import (
     FormatOpt,
     MineOpt,
     my_caseworker_id,
+    out_target,
     standard_output_dash,
     whole,
 )
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.dates import MAX_YEAR, MIN_YEAR
+from bostadcli.errors import UsageError
 from bostadcli.i18n import _
 
 app = typer.Typer(no_args_is_help=True)
@@ -33,6 +35,8 @@ class YearFormat(StrEnum):
     csv = "csv"
     json = "json"
     html = "html"
+    pdf = "pdf"
+    xlsx = "xlsx"
 
 
 OutOpt = Annotated[
@@ -48,18 +52,19 @@ OutOpt = Annotated[
 
 
 @contextlib.contextmanager
-def _output(path: Path | None, *, force: bool, protect: list[Path]) -> Iterator[IO[str]]:
-    """stdout, or the --out file (stdout is redirected so every renderer follows)."""
+def _output(
+    path: Path | None, *, force: bool, protect: list[Path], binary: bool = False
+) -> Iterator[IO[Any]]:
+    """stdout, or the --out file (stdout is redirected so every renderer of text
+    follows); ``binary`` opens the file for bytes (xlsx, pdf)."""
     if path is None:
         yield sys.stdout
         return
-    from bostadcli.files import private_output
-
     # Owner-only like every file the tool writes, and whole or not at all.
-    with (
-        private_output(path, field="--out", force=force, protect=protect) as fh,
-        contextlib.redirect_stdout(fh),
-    ):
+    with contextlib.ExitStack() as stack:
+        fh = stack.enter_context(out_target(path, force=force, protect=protect, binary=binary))
+        if not binary:
+            stack.enter_context(contextlib.redirect_stdout(fh))
         yield fh
     typer.echo(_("Wrote {path}.").format(path=path), err=True)
 
@@ -134,7 +139,8 @@ def caseload(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt 
     help=_(
         "The year's figures: households reported and helped, outcomes, children reached,"
         " repayment plans, supports, emergency housing, evictions.\n\n"
-        "--format html writes a one-page report for the social welfare committee.\n\n"
+        "--format html writes a one-page report for the social welfare committee;"
+        " --format xlsx a spreadsheet (with --out).\n\n"
         "Example: bostad report year --year 2025 --format html --out arsrapport-2025.html"
     ),
 )
@@ -150,16 +156,23 @@ def year(
         ),
     ] = None,
     fmt: Annotated[
-        YearFormat, typer.Option("--format", "-f", help=_("table, csv, json or html."))
+        YearFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_("table, csv, json, html, pdf or xlsx (a spreadsheet; needs --out)."),
+        ),
     ] = YearFormat.table,
     out: OutOpt = None,
     force: ForceOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.cli.report_views import print_year, year_columns
+    from bostadcli.cli.report_views import print_year, write_year_xlsx, year_columns
     from bostadcli.files import database_files
     from bostadcli.reports import as_dict, comparison_rows, year_figures
 
+    if fmt is YearFormat.xlsx and out is None:
+        raise UsageError(_("--format xlsx writes a file: add --out FILE.xlsx"))
     app_state = state(ctx)
     today = as_of(as_of_)
     report = year_figures(
@@ -168,8 +181,15 @@ def year(
         as_of=today,
         policy=app_state.config().policy,
     )
-    with _output(out, force=force, protect=database_files(app_state.database())) as stream:
-        if fmt is YearFormat.html:
+    with _output(
+        out,
+        force=force,
+        protect=database_files(app_state.database()),
+        binary=fmt in (YearFormat.xlsx, YearFormat.pdf),
+    ) as stream:
+        if fmt is YearFormat.xlsx:
+            write_year_xlsx(report, stream)
+        elif fmt is YearFormat.html:
             from bostadcli.cli.templates import user_dir
             from bostadcli.report_html import render_year_html
 
@@ -184,6 +204,23 @@ def year(
                     user_dir=user_dir(ctx, Path(env_dir) if env_dir else None),
                 )
             )
+        elif fmt is YearFormat.pdf:
+            from bostadcli.cli.templates import user_dir
+            from bostadcli.errors import InvalidInput
+            from bostadcli.pdf import year_report_pdf
+
+            if out is None and sys.stdout.isatty():
+                raise InvalidInput(
+                    "--format", "pdf", _("a PDF is not written to a terminal: add --out FILE")
+                )
+            env_dir = os.environ.get("BOSTAD_TEMPLATES")
+            data = year_report_pdf(
+                report,
+                letterhead=app_state.config().letterhead,
+                generated_on=today,
+                user_dir=user_dir(ctx, Path(env_dir) if env_dir else None),
+            )
+            (stream if out is not None else sys.stdout.buffer).write(data)
         elif fmt is YearFormat.json:
             write_document(as_dict(report), stream)
         elif fmt is YearFormat.csv:

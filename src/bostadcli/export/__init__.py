@@ -2,10 +2,10 @@
 
 The parts: ``registry`` declares what an export table is and how its rows travel in a
 household document; ``tables`` and ``plan_tables`` hold the tables themselves (loaded
-here, in the order of the commands); ``stream`` writes a table's rows as CSV, JSON or
-JSON Lines; ``consent`` judges an export for someone outside social services; ``log``
-records every export as a disclosure. The household document itself (``bostad export
-household``) is ``bostadcli.casemove``.
+here, in the order of the commands); ``stream`` writes a table's rows as CSV, JSON,
+JSON Lines or an xlsx workbook; ``consent`` judges an export for someone outside social
+services; ``log`` records every export as a disclosure. The household document itself
+(``bostad export household``) is ``bostadcli.casemove``.
 
 The names below are the package's public face, for the CLI and the other modules.
 """
@@ -29,6 +29,7 @@ from bostadcli.export.registry import (
 )
 from bostadcli.export.stream import (
     CSV_DELIMITERS,
+    FILE_FORMATS,
     FORMATS,
     export_table,
     iter_rows,
@@ -40,6 +41,7 @@ __all__ = [
     "CSV_DELIMITERS",
     "DOCUMENT_FORMAT",
     "DOCUMENT_VERSION",
+    "FILE_FORMATS",
     "FORMATS",
     "TABLES",
     "ExportTable",

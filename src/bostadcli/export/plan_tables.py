@@ -12,6 +12,14 @@ from bostadcli.casemove.letters import letter_moved
 from bostadcli.export.registry import ExportTable, Part, col, register
 from bostadcli.export.tables import days_left
 from bostadcli.i18n import N_
+from bostadcli.plans import installment_paid_sql, installment_status, plan_closed, plan_paid_sql
+from bostadcli.supports import (
+    EFFECTIVE_END,
+    STAY_NIGHTS,
+    state_grant_missed,
+    state_grant_note,
+    support_status,
+)
 from bostadcli.vocab import PlanState, PlanStatus, SupportKind
 
 
@@ -20,30 +28,19 @@ def _derive_plan(row: dict[str, Any], as_of: date) -> None:
 
 
 def _derive_installment(row: dict[str, Any], as_of: date) -> None:
-    # As plans.standing has it: a cancelled or replaced plan no longer falls due.
-    day = as_of.isoformat()
-    closed = row.pop("plan_closed_on")
-    if row["paid_ore"] >= row["amount_ore"]:
-        row["status"], row["days_overdue"] = "paid", None
-    elif row["due_on"] < day and (closed is None or closed > day):
-        row["status"] = "overdue"
-        row["days_overdue"] = (as_of - date.fromisoformat(row["due_on"])).days
-    else:
-        row["status"], row["days_overdue"] = "unpaid", None
+    status, row["days_overdue"] = installment_status(
+        row["amount_ore"],
+        row["paid_ore"],
+        row["due_on"],
+        on=as_of,
+        closed=plan_closed(row.pop("plan_closed_on"), as_of),
+    )
+    row["status"] = status.value
 
 
 def _derive_support(row: dict[str, Any], as_of: date) -> None:
-    day = as_of.isoformat()
-    end = row["effective_end"]
-    if row["start_on"] > day:
-        row["status"] = "planned"
-    elif end is not None and end < day:
-        row["status"] = "ended"
-    else:
-        row["status"] = "active"
+    row["status"] = support_status(row["start_on"], row["effective_end"], as_of)
     days_left(row, as_of, "effective_end")
-    from bostadcli.supports import state_grant_missed, state_grant_note
-
     missed = state_grant_missed(
         kind=row["kind"],
         start_on=row["start_on"],
@@ -59,8 +56,7 @@ def _derive_support(row: dict[str, Any], as_of: date) -> None:
 
 # What of a case's plans has been paid on --as-of: payments dated up to that day,
 # applied oldest installment first (plans.standing does the same in Python).
-_PLAN_PAID = """(SELECT coalesce(sum(y.applied_ore), 0) FROM live_payments y
-     WHERE y.plan_id = p.id AND y.paid_on <= :as_of)"""
+_PLAN_PAID = plan_paid_sql("p.id", ":as_of")
 
 register(
     ExportTable(
@@ -139,9 +135,7 @@ register(
         description=N_("The schedule of each plan: one row per monthly installment."),
         sql=f"""
 SELECT h.ref, p.ref AS plan, i.seq, i.month, i.due_on, i.amount_ore,
-    max(0, min(i.amount_ore, {_PLAN_PAID}
-        - (SELECT coalesce(sum(e.amount_ore), 0) FROM installments e
-           WHERE e.plan_id = i.plan_id AND e.seq < i.seq))) AS paid_ore,
+    {installment_paid_sql("i", ":as_of", plan="p.id")} AS paid_ore,
     p.cancelled_on AS plan_closed_on
 FROM installments i
 JOIN plans p ON p.id = i.plan_id
@@ -263,23 +257,22 @@ register(
     ExportTable(
         name="supports",
         description=N_("Support measures: rent guarantees, priority allocations, stays, …"),
-        sql="""
+        sql=f"""
 SELECT h.ref, s.id, s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason,
-    coalesce(min(s.ended_on, s.end_on), s.ended_on, s.end_on) AS effective_end,
+    {EFFECTIVE_END} AS effective_end,
     l.name AS landlord, s.cap_ore, s.cap_months,
     CASE WHEN s.cap_ore IS NOT NULL THEN s.cap_ore
          WHEN s.cap_months IS NOT NULL AND h.rent_ore IS NOT NULL
          THEN s.cap_months * h.rent_ore END AS cap_effective_ore,
     s.claimed_ore, s.reclaimed_ore, s.granted_on, s.flat_offered,
     s.place, s.nights_from, s.nights_to,
-    CAST(julianday(CASE WHEN s.ended_on < s.nights_to THEN s.ended_on ELSE s.nights_to END)
-         - julianday(s.nights_from) AS INTEGER) AS nights,
+    {STAY_NIGHTS} AS nights,
     s.cost_ore, s.cost_granted, s.support_person, s.note, s.created_at, s.updated_at,
     h.rent_ore AS household_rent_ore, h.tenancy_type AS household_tenancy_type
 FROM supports s
 JOIN live_households h ON h.id = s.household_id
 LEFT JOIN landlords l ON l.id = s.landlord_id
-WHERE {where}
+WHERE {{where}}
 ORDER BY h.ref, s.start_on, s.id
 """,
         columns=(

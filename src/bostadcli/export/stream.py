@@ -1,4 +1,5 @@
-"""Export tables as streams of rows: from the database cursor to CSV, JSON or JSON Lines.
+"""Export tables as streams of rows: from the database cursor to CSV, JSON, JSON Lines or
+an xlsx workbook.
 
 Rows come straight from the cursor, one at a time: an export of any size runs in
 constant memory. Personnummer are masked unless asked for, and every export is written
@@ -14,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from bostadcli.errors import InvalidInput
+from bostadcli.errors import InvalidInput, UsageError
 from bostadcli.export.consent import (
     cases_without_consent,
     for_landlord,
@@ -26,13 +27,22 @@ from bostadcli.export.consent import (
 from bostadcli.export.log import record_export
 from bostadcli.export.registry import ExportTable, get_table, query
 from bostadcli.i18n import _
-from bostadcli.tabular import Column, write_csv, write_json, write_jsonl
+from bostadcli.tabular import (
+    Column,
+    CsvDialect,
+    resolve_dialect,
+    write_csv,
+    write_json,
+    write_jsonl,
+)
 from bostadcli.vocab import Recipient
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 FORMATS = ("csv", "json", "jsonl")
+# Formats written to a binary stream (a file named by --out), never to standard output.
+FILE_FORMATS = ("xlsx",)
 CSV_DELIMITERS = (",", ";", "\t")
 
 
@@ -129,35 +139,48 @@ class _Counted:
             close()
 
 
-def _check_format(fmt: str, *, bom: bool, delimiter: str) -> None:
-    if fmt not in FORMATS:
+def _check_format(
+    fmt: str, out: IO[Any], *, bom: bool | None, delimiter: str | None, dialect: str
+) -> CsvDialect:
+    """The CSV dialect to write in, once the format and its options are checked."""
+    if fmt not in FORMATS + FILE_FORMATS:
         raise InvalidInput(
-            "--format", fmt, _("must be one of: {allowed}").format(allowed="csv, json, jsonl")
+            "--format",
+            fmt,
+            _("must be one of: {allowed}").format(allowed=", ".join(FORMATS + FILE_FORMATS)),
         )
-    if fmt != "csv" and (bom or delimiter != ","):
+    if fmt != "csv" and (bom or delimiter not in (None, ",")):
         raise InvalidInput("--format", fmt, _("--bom and --delimiter apply to CSV only"))
-    if delimiter not in CSV_DELIMITERS:
-        raise InvalidInput("--delimiter", delimiter, _("use ',', ';' or a tab"))
+    style = resolve_dialect(dialect, delimiter=delimiter, bom=bom)
+    if style.delimiter not in CSV_DELIMITERS:
+        raise InvalidInput("--delimiter", style.delimiter, _("use ',', ';' or a tab"))
+    if fmt in FILE_FORMATS and hasattr(out, "encoding"):  # a text stream: standard output
+        raise UsageError(_("--format xlsx writes a file: add --out FILE.xlsx"))
+    return style
 
 
 def export_table(
     db: Database,
     name: str,
-    out: IO[str],
+    out: IO[Any],
     *,
     fmt: str = "csv",
     as_of: date,
     include_pnr: bool = False,
     since: date | None = None,
     status: str | None = None,
-    bom: bool = False,
-    delimiter: str = ",",
+    bom: bool | None = None,
+    delimiter: str | None = None,
+    dialect: str = "standard",
     recipient: str | None = None,
     landlord: str | None = None,
     command: str,
     today: date | None = None,
 ) -> int:
-    """Write one table to ``out`` as CSV, JSON or JSON Lines; returns the row count.
+    """Write one table to ``out`` as CSV, JSON, JSON Lines or xlsx; returns the row count.
+
+    CSV is written in ``dialect`` (``tabular.CSV_DIALECTS``), with ``delimiter`` and
+    ``bom`` instead of the dialect's where given. xlsx needs a binary ``out`` (a file).
 
     With a ``recipient`` outside social services, consent is judged on the real date
     ``today`` (default: the machine's date), whatever ``as_of`` replays. For Kronofogden
@@ -170,7 +193,7 @@ def export_table(
     """
     from bostadcli.consents import consent_day
 
-    _check_format(fmt, bom=bom, delimiter=delimiter)
+    style = _check_format(fmt, out, bom=bom, delimiter=delimiter, dialect=dialect)
     table = get_table(name)
     who = recipient_choice(recipient)
     landlord_id = recipient_landlord(db, who, landlord)
@@ -197,7 +220,18 @@ def export_table(
     )
     try:
         if fmt == "csv":
-            write_csv(rows, columns, out, delimiter=delimiter, bom=bom)
+            write_csv(
+                rows,
+                columns,
+                out,
+                delimiter=style.delimiter,
+                bom=style.bom,
+                plain_money=style.plain_money,
+            )
+        elif fmt == "xlsx":
+            from bostadcli.xlsx import write_xlsx
+
+            write_xlsx(rows, columns, out, sheet=name)
         elif fmt == "json":
             write_json(rows, columns, out)
         else:

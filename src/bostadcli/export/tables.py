@@ -8,6 +8,7 @@ from typing import Any
 
 from bostadcli import rules
 from bostadcli.casemove.adapt import notice_moved
+from bostadcli.consents import consent_valid_sql
 from bostadcli.export.registry import ExportTable, Part, col, register
 from bostadcli.households import HOUSEHOLD_FIGURES, TENANT_JOIN
 from bostadcli.i18n import N_
@@ -353,13 +354,12 @@ register(
     ExportTable(
         name="consents",
         description=N_("Consent per recipient, and whether it is valid on --as-of."),
-        sql="""
+        sql=f"""
 SELECT h.ref, c.id, c.recipient, c.recipient_name, c.given_on, c.expires_on, c.revoked_on,
-    (c.given_on <= :as_of AND (c.expires_on IS NULL OR c.expires_on >= :as_of)
-     AND (c.revoked_on IS NULL OR c.revoked_on > :as_of)) AS valid,
+    ({consent_valid_sql(":as_of", landlord=False)}) AS valid,
     c.note, c.created_at
 FROM consents c JOIN live_households h ON h.id = c.household_id
-WHERE {where}
+WHERE {{where}}
 ORDER BY h.ref, c.given_on, c.id
 """,
         columns=(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import rules, undertakings, validate
 from bostadcli.config import Policy
 from bostadcli.db import rows
-from bostadcli.households import child_cutoff
+from bostadcli.households import child_cutoff, tenant_sql
 from bostadcli.vocab import DeadlineKind
 
 if TYPE_CHECKING:
@@ -29,10 +29,9 @@ if TYPE_CHECKING:
 BANDS = ("overdue", "this_week", "not_started", "later", "no_contact")
 
 # The household columns every entry carries.
-HOUSEHOLD = """
+HOUSEHOLD = f"""
     h.id AS household_id, h.ref, h.caseworker, h.arrears_ore,
-    (SELECT m.name FROM members m WHERE m.household_id = h.id
-     ORDER BY m.role != 'tenant', m.id LIMIT 1) AS tenant,
+    {tenant_sql("name")} AS tenant,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id AND m.part_time = 0
      AND m.birth_date > :cutoff AND m.birth_date <= :as_of) AS children,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id AND m.part_time = 1

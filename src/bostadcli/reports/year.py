@@ -19,7 +19,7 @@ from bostadcli.db import rows
 from bostadcli.errors import InvalidInput
 from bostadcli.households import child_cutoff
 from bostadcli.i18n import _
-from bostadcli.plans import standing
+from bostadcli.plans import plan_closed, standing
 from bostadcli.reports.people import person_key
 from bostadcli.reports.year_tree import (
     ChildrenReached,
@@ -35,7 +35,7 @@ from bostadcli.reports.year_tree import (
     as_dict,
     counts,
 )
-from bostadcli.supports import EFFECTIVE_END, stay_nights
+from bostadcli.supports import in_force_between_sql, stay_left_on, stay_nights
 from bostadcli.vocab import HousingSituation, Outcome, PlanState, Reason, Source, SupportKind
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def _help_dates(db: Database, start: date, end: date) -> dict[int, list[date]]:
         db,
         f"""
         SELECT s.household_id, s.start_on FROM live_supports s
-        WHERE s.start_on <= :end AND coalesce({EFFECTIVE_END}, :start) >= :start
+        WHERE {in_force_between_sql(":start", ":end")}
         """,
         {"start": start.isoformat(), "end": end.isoformat()},
     ):
@@ -291,7 +291,7 @@ def _supported(db: Database, start: date, end: date) -> set[int]:
             db,
             f"""
             SELECT DISTINCT s.household_id FROM live_supports s
-            WHERE s.start_on <= :end AND coalesce({EFFECTIVE_END}, :start) >= :start
+            WHERE {in_force_between_sql(":start", ":end")}
             """,
             {"start": start.isoformat(), "end": end.isoformat()},
         )
@@ -324,7 +324,7 @@ def _plan_figures(
     broken = 0
     for plan in in_force:
         day = end
-        if plan["cancelled_on"] and plan["cancelled_on"] <= p["end"]:
+        if plan_closed(plan["cancelled_on"], end):
             day = date.fromisoformat(plan["cancelled_on"]) - timedelta(days=1)
         position = standing(
             plan, installments[plan["id"]], payments[plan["id"]], as_of=day, policy=policy
@@ -357,7 +357,7 @@ def _support_figures(db: Database, start: date, end: date) -> Supports:
             count(*) AS active,
             count(DISTINCT s.household_id) AS households
         FROM live_supports s
-        WHERE s.start_on <= :end AND coalesce({EFFECTIVE_END}, :start) >= :start
+        WHERE {in_force_between_sql(":start", ":end")}
         GROUP BY s.kind
         """,
         {"start": start.isoformat(), "end": end.isoformat()},
@@ -381,9 +381,7 @@ def _emergency_figures(db: Database, start: date, end: date) -> EmergencyHousing
     nights = cost = granted = 0
     for s in stays:
         first = date.fromisoformat(s["nights_from"])
-        leave = date.fromisoformat(s["nights_to"])
-        if s["ended_on"]:
-            leave = min(leave, date.fromisoformat(s["ended_on"]))
+        leave = date.fromisoformat(stay_left_on(s["nights_to"], s["ended_on"]))
         # Nights are counted by the evening they begin: those from the later of arrival
         # and the period's first day, to the earlier of leaving and the day after its end.
         nights += max(0, stay_nights(max(first, start), min(leave, end + timedelta(days=1))))

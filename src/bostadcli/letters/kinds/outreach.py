@@ -1,0 +1,102 @@
+"""The first letter to a household a landlord or Kronofogden told us about: how we can
+help. Once per household, ever; not to a household already in contact with the unit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bostadcli.i18n import N_, _
+from bostadcli.letters.kind import Candidate, LetterKind
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.config import Policy
+
+_CONTACT_WORDS = {
+    "phone": N_("a call"),
+    "meeting": N_("a meeting"),
+    "home_visit": N_("a home visit"),
+}
+
+
+def select(
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
+) -> list[Candidate]:
+    # Once per household, ever: a one-off outreach letter counts as well. The daily run
+    # (in the morning) writes to the cases that arrived before that day: a case opened
+    # today gets its letter on the next working day.
+    #
+    # A household already in contact with the unit (an active repayment plan, or a
+    # call, a meeting or a home visit within the policy's recent_contact_days) gets no
+    # "your landlord has told us" letter: it would tell the family what they know, as
+    # if nobody had spoken to them. The dry run says why.
+    from datetime import timedelta
+
+    from bostadcli.db import rows
+
+    found = rows(
+        db,
+        """
+        SELECT h.id, h.ref,
+            (SELECT p.ref FROM live_plans p WHERE p.household_id = h.id AND p.status = 'active'
+             ORDER BY p.id LIMIT 1) AS plan,
+            (SELECT c.kind || ' ' || c.contact_on FROM live_contacts c
+             WHERE c.household_id = h.id AND c.automatic = 0 AND c.status = 'held'
+                AND c.kind IN ('phone', 'meeting', 'home_visit')
+                AND c.contact_on BETWEEN :since AND :as_of
+             ORDER BY c.contact_on DESC, c.id DESC LIMIT 1) AS contact
+        FROM live_households h
+        WHERE h.status = 'open' AND h.source IN ('landlord', 'enforcement')
+            AND (h.opened_on < :as_of OR (h.opened_on = :as_of AND NOT :daily))
+            AND NOT EXISTS (SELECT 1 FROM letters l
+                            WHERE l.household_id = h.id AND l.kind = 'outreach')
+        ORDER BY h.ref
+        """,
+        {
+            "as_of": as_of.isoformat(),
+            "daily": int(daily),
+            "since": (as_of - timedelta(days=policy.recent_contact_days)).isoformat(),
+        },
+    )
+    return [Candidate(r["id"], r["ref"], skip=_in_contact(r)) for r in found]
+
+
+def _in_contact(row: dict[str, Any]) -> str | None:
+    """Why a household is in contact with the unit already, or None."""
+    from bostadcli.dates import format_date
+
+    if row["plan"]:
+        return _("already in contact: repayment plan {plan}").format(plan=row["plan"])
+    if not row["contact"]:
+        return None
+    kind, _sep, on = str(row["contact"]).partition(" ")
+    try:
+        when = format_date(date.fromisoformat(on), "long")
+    except ValueError:
+        when = on
+    return _("already in contact: {contact} on {date}").format(
+        contact=_(_CONTACT_WORDS[kind]), date=when
+    )
+
+
+def deadline(context: dict[str, Any]) -> date | None:
+    """The recovery deadline or the eviction, whichever comes first, or, when neither is
+    ahead, the one that passed recently (it cannot be met by post: the letter is late)."""
+    found: list[date] = [
+        x["date"] for x in (context.get("deadline"), context.get("eviction")) if x is not None
+    ]
+    if found:
+        return min(found)
+    passed: date | None = context.get("passed_deadline")
+    return passed
+
+
+KIND = LetterKind(
+    code="outreach",
+    label=N_("first letter: how we can help"),
+    select=select,
+    deadline=deadline,
+    when="once per household reported by a landlord or Kronofogden, unless already in contact",
+)

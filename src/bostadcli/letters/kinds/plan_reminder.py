@@ -1,0 +1,103 @@
+"""A reminder that a plan installment is overdue: once a month to a household whose
+plan is behind or broken."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bostadcli.i18n import N_
+from bostadcli.letters.kind import Candidate, LetterKind
+from bostadcli.letters.kinds import _plan
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.config import Policy
+
+
+def select(
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
+) -> list[Candidate]:
+    """Open households with a plan behind or broken on ``as_of``: one reminder a month."""
+    from bostadcli.db import rows
+    from bostadcli.plans import iter_open_case_plans, urgency
+    from bostadcli.vocab import PlanState
+
+    reminded = {
+        r["household_id"]
+        for r in rows(
+            db,
+            "SELECT household_id FROM letters WHERE kind = 'plan_reminder' AND period = ?",
+            [period],
+        )
+    }
+    # A household with two plans is reminded of the more urgent one (broken before
+    # behind, as plans are listed).
+    found: dict[str, dict[str, Any]] = {}
+    broken: list[Candidate] = []
+    try:
+        plans = list(iter_open_case_plans(db, as_of=as_of, policy=policy))
+    except Exception:
+        # A plan whose records cannot be read: judge the plans case by case, so that
+        # only that household's reminder fails.
+        plans, broken = _plans_one_by_one(db, as_of=as_of, policy=policy)
+    for plan in plans:
+        if plan["state"] not in (PlanState.behind.value, PlanState.broken.value):
+            continue
+        known = found.get(plan["household"])
+        if known is None or urgency(plan) < urgency(known):
+            found[plan["household"]] = plan
+    return sorted(
+        [
+            Candidate(found[ref]["household_id"], ref, about={"plan": found[ref]["ref"]})
+            for ref in found
+            if found[ref]["household_id"] not in reminded
+        ]
+        + [c for c in broken if c.household_id not in reminded],
+        key=lambda c: c.ref,
+    )
+
+
+def _plans_one_by_one(
+    db: Database, *, as_of: date, policy: Policy
+) -> tuple[list[dict[str, Any]], list[Candidate]]:
+    """The active plans of open cases, household by household; the households whose
+    plans cannot be read as failed candidates."""
+    from bostadcli.db import rows
+    from bostadcli.letters.failures import failure_message
+    from bostadcli.plans import household_plans
+
+    plans: list[dict[str, Any]] = []
+    broken: list[Candidate] = []
+    for case in rows(
+        db,
+        """
+        SELECT DISTINCT h.id, h.ref FROM live_households h JOIN plans p ON p.household_id = h.id
+        WHERE p.status = 'active' ORDER BY h.ref
+        """,
+    ):
+        try:
+            found = household_plans(db, case["id"], as_of=as_of, policy=policy)
+        except Exception as exc:
+            broken.append(Candidate(case["id"], case["ref"], problem=failure_message(exc)))
+            continue
+        plans += [
+            p | {"household_id": case["id"], "household": case["ref"]}
+            for p in found
+            if p["status"] == "active"
+        ]
+    return plans, broken
+
+
+KIND = LetterKind(
+    code="plan_reminder",
+    label=N_("reminder: a plan installment is overdue"),
+    takes_plan=True,
+    context_keys=_plan.CONTEXT_KEYS,
+    add_context=_plan.add_plan,
+    about=_plan.about_plan,
+    select=select,
+    refers_to=_plan.REFERS_TO,
+    when="once a month while a plan is behind or broken",
+)

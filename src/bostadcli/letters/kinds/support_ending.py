@@ -1,0 +1,235 @@
+"""A support (a rent guarantee, emergency housing, ...) ends soon: which, and when.
+
+The batch writes once per support, ever; a household whose supports end close together
+gets one letter naming all of them. By hand, ``--param support=ID[,ID]`` names them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bostadcli.i18n import N_, _
+from bostadcli.letters.kind import Candidate, LetterKind, LetterRequest, Reference
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.config import Policy
+
+
+def _support_param(db: Database, ref: str, text: str, *, as_of: date) -> dict[str, Any]:
+    """A support named with --param support=ID: the household's, time-limited, not over."""
+    from bostadcli.dates import format_date
+    from bostadcli.errors import InvalidInput
+    from bostadcli.supports import get_support
+
+    field = "--param support"
+    if not text.strip().isdigit():
+        raise InvalidInput(field, text, _("expected the support's number (bostad support list)"))
+    found = get_support(db, int(text), as_of=as_of)
+    if found["ref"] != ref:
+        raise InvalidInput(
+            field, text, _("belongs to {other}, not to {ref}").format(other=found["ref"], ref=ref)
+        )
+    if found["end_on"] is None:
+        raise InvalidInput(field, text, _("has no end date"))
+    if found["ended_on"] is not None:
+        raise InvalidInput(
+            field,
+            text,
+            _("ended already on {date}").format(
+                date=format_date(date.fromisoformat(found["ended_on"]), "long")
+            ),
+        )
+    if found["end_on"] < as_of.isoformat():
+        raise InvalidInput(
+            field,
+            text,
+            _("ended on {date}").format(
+                date=format_date(date.fromisoformat(found["end_on"]), "long")
+            ),
+        )
+    return found
+
+
+def _supports_for(
+    db: Database, ref: str, *, as_of: date, ids: Sequence[int] | None, param: str | None
+) -> list[dict[str, Any]]:
+    """The supports the letter is about, soonest ending first: those the batch chose
+    (``ids``), those named with --param support=ID[,ID], else the household's
+    time-limited support that ends soonest."""
+    from bostadcli.errors import InvalidInput
+    from bostadcli.supports import get_support, list_supports
+
+    if ids:
+        # Chosen by the batch, or named by a recorded letter made again: as they are.
+        found = [get_support(db, i, as_of=as_of) for i in ids]
+    elif param:
+        found = [
+            _support_param(db, ref, text, as_of=as_of)
+            for text in dict.fromkeys(t.strip() for t in param.split(","))
+        ]
+    else:
+        ahead = [
+            s
+            for s in list_supports(db, as_of=as_of, ref=ref)
+            if s["end_on"] is not None
+            and s["ended_on"] is None
+            and s["end_on"] >= as_of.isoformat()
+        ]
+        if not ahead:
+            raise InvalidInput(
+                "--param support",
+                ref,
+                _("{ref} has no support with an end date ahead").format(ref=ref),
+            )
+        found = ahead[:1]
+    found.sort(key=lambda s: (s["end_on"], s["id"]))
+    return [
+        {
+            "id": s["id"],
+            "kind": s["kind"],
+            "start": date.fromisoformat(s["start_on"]),
+            "end": date.fromisoformat(s["end_on"]),
+            "days_left": (date.fromisoformat(s["end_on"]) - as_of).days,
+            "landlord": s["landlord"],
+            "place": s["place"],
+            "support_person": s["support_person"],
+        }
+        for s in found
+    ]
+
+
+def add_context(db: Database, context: dict[str, Any], request: LetterRequest) -> None:
+    context["supports"] = _supports_for(
+        db,
+        context["ref"],
+        as_of=request.as_of,
+        ids=request.about.get("supports"),
+        param=context["params"].get("support"),
+    )
+
+
+def about(context: dict[str, Any]) -> dict[str, Any]:
+    return {"supports": [s["id"] for s in context["supports"]]} if context["supports"] else {}
+
+
+def deadline(context: dict[str, Any]) -> date | None:
+    """The end of the soonest support."""
+    if not context.get("supports"):
+        return None
+    ends: list[date] = [s["end"] for s in context["supports"]]
+    return min(ends)
+
+
+def select(
+    db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
+) -> list[Candidate]:
+    """Open households with a time-limited support that ends within the policy's
+    ``support_ending_warning_days`` of ``as_of``: one letter per support, ever (a
+    letter not sent because it would have arrived too late counts: the caseworker
+    phones instead).
+
+    A household whose supports end close together gets one letter naming all of them
+    that have had none. The key is (household, kind, month): a household that has had
+    its letter this month waits until next month for a support that came into the
+    window since (if the support has not ended by then).
+    """
+    from bostadcli.db import rows
+    from bostadcli.supports import support_ending_candidates
+
+    told = {
+        int(r["value"])
+        for r in rows(
+            db,
+            """
+            SELECT DISTINCT j.value FROM letters l, json_each(l.params, '$.supports') j
+            WHERE l.kind = 'support_ending' AND json_valid(l.params)
+            UNION
+            SELECT DISTINCT j.value FROM late_letters ll, json_each(ll.params, '$.supports') j
+            WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params)
+            """,
+        )
+    }
+    this_month = {
+        r["household_id"]
+        for r in rows(
+            db,
+            "SELECT household_id FROM letters WHERE kind = 'support_ending' AND period = ?",
+            [period],
+        )
+    }
+    by_household: dict[str, list[dict[str, Any]]] = {}
+    broken: dict[str, Candidate] = {}
+    days = policy.support_ending_warning_days
+    try:
+        ending = support_ending_candidates(db, as_of, days)
+    except Exception:
+        ending, broken = _supports_one_by_one(db, as_of, days)
+    for support in ending:
+        if support["id"] in told or support["household_id"] in this_month:
+            continue
+        by_household.setdefault(support["ref"], []).append(support)
+    return [
+        broken.get(ref)
+        or Candidate(
+            found[0]["household_id"], ref, about={"supports": tuple(s["id"] for s in found)}
+        )
+        for ref, found in sorted(by_household.items())
+    ]
+
+
+def _supports_one_by_one(
+    db: Database, as_of: date, days: int
+) -> tuple[list[dict[str, Any]], dict[str, Candidate]]:
+    """``support_ending_candidates`` support by support, when one of them cannot be
+    read: the households with such a support as failed candidates."""
+    from datetime import timedelta
+
+    from bostadcli.db import rows
+    from bostadcli.letters.failures import failure_message
+    from bostadcli.supports import get_support
+
+    found: list[dict[str, Any]] = []
+    broken: dict[str, Candidate] = {}
+    for row in rows(
+        db,
+        """
+        SELECT s.id, s.household_id, h.ref FROM supports s
+        JOIN live_households h ON h.id = s.household_id
+        WHERE s.ended_on IS NULL AND s.end_on IS NOT NULL
+            AND s.end_on BETWEEN :from AND :to
+        ORDER BY s.end_on, h.ref, s.id
+        """,
+        {"from": as_of.isoformat(), "to": (as_of + timedelta(days=days)).isoformat()},
+    ):
+        try:
+            get_support(db, row["id"], as_of=as_of)
+        except Exception as exc:
+            broken.setdefault(
+                row["ref"],
+                Candidate(row["household_id"], row["ref"], problem=failure_message(exc)),
+            )
+        found.append(row)
+    return found, broken
+
+
+KIND = LetterKind(
+    code="support_ending",
+    label=N_("a support ends soon"),
+    optional_params=("support",),
+    context_keys={"supports": []},
+    add_context=add_context,
+    about=about,
+    select=select,
+    deadline=deadline,
+    unsent_when_late=N_("it would arrive after the support has ended: not sent"),
+    # The batch records the supports it chose (so each gets one letter);
+    # --param support=ID[,ID] names them by hand. Both follow a moved case.
+    refers_to=(
+        Reference("supports", "supports", shape="list", label="support"),
+        Reference("support", "supports", shape="csv", label="support"),
+    ),
+    when="once per support, when its end comes within support_ending_warning_days",
+)

@@ -1,0 +1,116 @@
+"""Letters that cannot reach the family by post before their deadline: the post's
+working days, recording a late letter, and the note for the manifest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import rules
+from bostadcli.config import Policy
+from bostadcli.db import now_utc
+from bostadcli.errors import BostadError
+from bostadcli.i18n import N_, _
+from bostadcli.letters.words import swedish
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.letters.batch import BatchItem
+
+
+@dataclass(frozen=True)
+class LateLetter:
+    """A letter that cannot reach the family by post before its deadline."""
+
+    household_id: int
+    kind: str
+    period: str
+    deadline: date
+    posted_on: date
+    arrives_on: date
+    sent: bool
+    params: dict[str, Any] | None = None
+
+
+def post_days(policy: Policy) -> int:
+    """The working days the post needs (rules.POST_WORKING_DAYS, or the policy's)."""
+    days = policy.post_working_days
+    if not 0 <= days <= rules.POST_WORKING_DAYS_MAX:
+        raise BostadError(
+            _("[policy] post_working_days must be between 0 and {most}, not {days}").format(
+                most=rules.POST_WORKING_DAYS_MAX, days=days
+            )
+        )
+    return days
+
+
+def letter_deadline(kind: str, context: dict[str, Any]) -> date | None:
+    """The day a letter of ``kind`` must reach the family before (the kind's rule:
+    a recovery deadline, an eviction, a support's end), or None."""
+    from bostadcli.letters.registry import KINDS
+
+    rule = KINDS[kind].deadline
+    return rule(context) if rule is not None else None
+
+
+class _TooLateToPost(BostadError):
+    """A support_ending letter that would arrive after the support has ended."""
+
+
+def record_late(
+    db: Database, late: LateLetter, *, letter_id: int | None, batch: str | None
+) -> None:
+    """Record a letter that cannot arrive in time (once per household, kind and
+    period), in the caller's transaction, for the deadline screen."""
+    import json
+
+    db.execute(
+        "INSERT OR IGNORE INTO late_letters (household_id, kind, period, letter_id, deadline,"
+        " posted_on, arrives_on, sent, batch, params, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            late.household_id,
+            late.kind,
+            late.period,
+            letter_id,
+            late.deadline.isoformat(),
+            late.posted_on.isoformat(),
+            late.arrives_on.isoformat(),
+            int(late.sent),
+            batch,
+            json.dumps(late.params, ensure_ascii=False) if late.params else None,
+            now_utc(),
+        ],
+    )
+
+
+def _late_of(item: BatchItem, posted_on: date, *, sent: bool) -> LateLetter:
+    assert item.deadline is not None and item.arrives_on is not None
+    return LateLetter(
+        household_id=item.household_id,
+        kind=item.kind,
+        period=item.period,
+        deadline=item.deadline,
+        posted_on=posted_on,
+        arrives_on=item.arrives_on,
+        sent=sent,
+        params=item.params(),
+    )
+
+
+def call_note(deadline: date, arrives_on: date, *, sent: bool) -> str:
+    """The manifest's note for a letter that cannot arrive in time. In Swedish, like
+    the letters and the manifest's other text meant for the post room and the unit."""
+    from bostadcli.dates import format_date
+
+    when = format_date(deadline, "long", locale="sv_SE")
+    arrives = format_date(arrives_on, "long", locale="sv_SE")
+    if sent:
+        note = N_("call or visit: the letter arrives {arrives}, too late for {deadline}")
+    else:
+        note = N_(
+            "call or visit: the letter was not sent, it would arrive {arrives}, after {deadline}"
+        )
+    return swedish(note).format(arrives=arrives, deadline=when)

@@ -1,0 +1,392 @@
+"""Making the letters of a batch run, one at a time: claimed, drafted (context and
+text), laid out (PDF in worker processes), written, then recorded in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import templating
+from bostadcli.config import Config
+from bostadcli.db import transaction
+from bostadcli.errors import BostadError
+from bostadcli.files import database_files, private_folder, write_private_file
+from bostadcli.i18n import _
+from bostadcli.letters.batch import BatchItem, BatchResult, Progress
+from bostadcli.letters.claims import RunOwner, claim_letter, release_claims
+from bostadcli.letters.context import build_context
+from bostadcli.letters.failures import failure_message
+from bostadcli.letters.kind import LetterRequest
+from bostadcli.letters.late import _late_of, _TooLateToPost, letter_deadline, post_days, record_late
+from bostadcli.letters.recording import record_letter
+from bostadcli.letters.registry import KINDS
+from bostadcli.letters.rendering import Rendered, _chosen, render_context, render_text
+from bostadcli.letters.words import joined_names
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from jinja2 import Environment
+    from sqlite_utils import Database
+
+
+@dataclass
+class _Draft:
+    """A batch letter as far as this process takes it: its context and its text."""
+
+    item: BatchItem
+    context: dict[str, Any]
+    text: str
+    dated_on: date
+    template: str
+
+
+class Batch:
+    """The letters of one monthly run, made, written and recorded one at a time."""
+
+    def __init__(
+        self,
+        db: Database,
+        env: Environment,
+        result: BatchResult,
+        *,
+        config: Config,
+        as_of: date,
+        base_url: str | None,
+        versions: dict[str, str],
+        progress: Progress | None,
+        total: int,
+        owner: RunOwner,
+        batch: str | None = None,
+    ) -> None:
+        self.db, self.env, self.result = db, env, result
+        self.owner, self.batch = owner, batch
+        self.config, self.as_of, self.base_url = config, as_of, base_url
+        self.versions, self.progress, self.total = versions, progress, total
+        self.done = 0
+        # Kinds whose template took too long to make a letter: it loops, and each of
+        # the rest would wait as long again; they fail at once with the same reason.
+        self.stopped: dict[str, str] = {}
+        # Pages of the PDF letters made in this run, for the manifest: no need to read
+        # the files again.
+        self.pages: dict[str, int] = {}
+
+    def claim(self, item: BatchItem) -> bool:
+        """Claim a new letter before anything is made of it; a letter another run holds
+        (or has made meanwhile) is left to it."""
+        if item.state == "broken":
+            self._fail(item, BostadError(item.problem or ""))
+            return False
+        if item.kind in self.stopped:
+            self._fail(
+                item,
+                BostadError(_("not made: {reason}").format(reason=self.stopped[item.kind])),
+            )
+            return False
+        if item.state != "new" or claim_letter(self.db, item, self.owner):
+            return True
+        self.result.elsewhere.append(item)
+        self._tick(item)
+        return False
+
+    def run_one(self, item: BatchItem) -> None:
+        if not self.claim(item):
+            return
+        try:
+            if item.state == "new":
+                _make_batch_letter(
+                    self.db,
+                    self.env,
+                    item,
+                    config=self.config,
+                    as_of=self.as_of,
+                    base_url=self.base_url,
+                    versions=self.versions,
+                    pages=self.pages,
+                    claim_run=self.owner.run_id,
+                    batch=self.batch,
+                )
+            else:
+                _recreate_batch_letter(
+                    self.db,
+                    self.env,
+                    item,
+                    config=self.config,
+                    base_url=self.base_url,
+                    pages=self.pages,
+                )
+            self._sort(item)
+        except Exception as exc:
+            self._fail(item, exc)
+            return
+        self._tick(item)
+
+    def run_parallel(self, todo: list[BatchItem], workers: int) -> None:
+        """PDF layout in ``workers`` processes while this one drafts the next letters.
+
+        A few letters per worker wait in line, so no worker idles; each letter is
+        written and recorded here as soon as its PDF is back.
+        """
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        from bostadcli.pdf import RenderPool, letter_meta
+
+        window = 2 * workers
+        pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
+        queue = iter(todo)
+        with RenderPool(workers) as pool:
+
+            def fill() -> None:
+                while len(pending) < window and (item := next(queue, None)) is not None:
+                    if not self.claim(item):
+                        continue
+                    try:
+                        draft = _draft(
+                            self.db, self.env, item, config=self.config, as_of=self.as_of
+                        )
+                    except Exception as exc:
+                        self._fail(item, exc)
+                        continue
+                    if item.format == "pdf":
+                        meta = letter_meta(draft.context, KINDS[item.kind].label)
+                        pending[
+                            pool.submit(draft.text, self.base_url, one_page=True, meta=meta)
+                        ] = draft
+                    else:  # a lost HTML or text letter of an earlier run
+                        self._store(draft, draft.text.encode("utf-8"))
+
+            fill()
+            while pending:
+                done, _running = wait(pending, return_when=FIRST_COMPLETED)
+                for job in done:
+                    draft = pending.pop(job)
+                    item = draft.item
+                    try:
+                        content, pages = job.result()
+                    except Exception as exc:
+                        self._fail(item, exc)
+                        continue
+                    if content is not None:
+                        self.pages[str(item.file)] = pages
+                        self._store(draft, content)
+                        continue
+                    # Longer than a page: again with page numbers, as in render_context.
+                    try:
+                        draft.text = render_text(
+                            self.env, item.kind, item.format, draft.context, multipage=True
+                        )
+                    except Exception as exc:
+                        self._fail(item, exc)
+                        continue
+                    meta = letter_meta(draft.context, KINDS[item.kind].label)
+                    pending[pool.submit(draft.text, self.base_url, meta=meta)] = draft
+                fill()
+
+    def _store(self, draft: _Draft, content: bytes) -> None:
+        item = draft.item
+        try:
+            if item.state == "new":
+                _store_new_letter(
+                    self.db,
+                    draft,
+                    content,
+                    version=self.versions[draft.template],
+                    as_of=self.as_of,
+                    claim_run=self.owner.run_id,
+                    batch=self.batch,
+                )
+            else:
+                _store_recreated_letter(self.db, self.env, draft, content)
+            self._sort(item)
+        except Exception as exc:
+            self._fail(item, exc)
+            return
+        self._tick(item)
+
+    def _fail(self, item: BatchItem, exc: Exception) -> None:
+        """One letter failed: say why, give up its claim (the next run tries again),
+        and go on with the others."""
+        if isinstance(exc, _TooLateToPost):
+            # Not a failure: the letter is not sent, the caseworker phones or visits.
+            # Recorded once, so later runs do not take it up again.
+            with transaction(self.db):
+                record_late(
+                    self.db,
+                    _late_of(item, self.as_of, sent=False),
+                    letter_id=None,
+                    batch=self.batch,
+                )
+            self.result.not_sent.append(item)
+            release_claims(self.db, self.owner, [item])
+            self._tick(item)
+            return
+        self.result.failed.append((item.ref, item.kind, failure_message(exc)))
+        if isinstance(exc, templating.TemplateTimeout):
+            self.stopped.setdefault(item.kind, exc.message)
+        if item.state == "new":
+            release_claims(self.db, self.owner, [item])
+        self._tick(item)
+
+    def _sort(self, item: BatchItem) -> None:
+        if item.swedish_instead:
+            counts = self.result.swedish_instead
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        if item.state != "new":
+            self.result.recreated.append(item)
+        elif item.letter_id is None:
+            self.result.already.append(item)
+        else:
+            self.result.made.append(item)
+            if item.late:
+                self.result.late.append(item)
+
+    def _tick(self, item: BatchItem) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, item)
+
+
+def _draft(
+    db: Database, env: Environment, item: BatchItem, *, config: Config, as_of: date
+) -> _Draft:
+    """Context and text of a batch letter: a new one dated ``as_of``, a lost one as it
+    was first dated."""
+    if item.state == "new":
+        dated_on = as_of
+    else:
+        assert item.dated_on is not None and item.letter_id is not None
+        dated_on = item.dated_on
+    context = build_context(
+        db,
+        item.ref,
+        KINDS[item.kind],
+        config=config,
+        request=LetterRequest(as_of=dated_on, about=item.about),
+    )
+    if item.state == "new":
+        from bostadcli.workdays import add_working_days
+
+        item.deadline = letter_deadline(item.kind, context)
+        if item.deadline is not None:
+            # Posted today, it arrives after the post's working days; it is in time when
+            # that is before the deadline day (the family has a day to act).
+            item.arrives_on = add_working_days(as_of, post_days(config.policy))
+            item.late = item.arrives_on >= item.deadline
+            unsent = KINDS[item.kind].unsent_when_late
+            if unsent and item.arrives_on > item.deadline:
+                raise _TooLateToPost(_(unsent))
+    name, language = _chosen(env, item.kind, item.format, context)
+    item.swedish_instead = language != context["household"]["letter_language"]
+    text = render_text(env, item.kind, item.format, context)
+    return _Draft(item, context, text, dated_on, name)
+
+
+def _content(draft: _Draft, env: Environment, base_url: str | None) -> tuple[bytes, int | None]:
+    """The file's bytes, made here (a PDF in this process)."""
+    item = draft.item
+    if item.format != "pdf":
+        return draft.text.encode("utf-8"), None
+    return render_context(env, item.kind, item.format, draft.context, base_url=base_url)
+
+
+def _make_batch_letter(
+    db: Database,
+    env: Environment,
+    item: BatchItem,
+    *,
+    config: Config,
+    as_of: date,
+    base_url: str | None,
+    versions: dict[str, str],
+    pages: dict[str, int],
+    claim_run: str | None = None,
+    batch: str | None = None,
+) -> None:
+    draft = _draft(db, env, item, config=config, as_of=as_of)
+    content, count = _content(draft, env, base_url)
+    if count is not None:
+        pages[str(item.file)] = count
+    _store_new_letter(
+        db,
+        draft,
+        content,
+        version=versions[draft.template],
+        as_of=as_of,
+        claim_run=claim_run,
+        batch=batch,
+    )
+
+
+def _store_new_letter(
+    db: Database,
+    draft: _Draft,
+    content: bytes,
+    *,
+    version: str,
+    as_of: date,
+    claim_run: str | None = None,
+    batch: str | None = None,
+) -> None:
+    """Write the file, then record it (one transaction): never a record without a file."""
+    import sqlite3
+
+    item, context = draft.item, draft.context
+    letter = Rendered(
+        ref=item.ref,
+        kind=item.kind,
+        format=item.format,
+        content=content,
+        recipient=joined_names(context["recipient"]["names"]),
+        address="\n".join(context["recipient"]["lines"]),
+        template_version=version,
+        dated_on=as_of,
+    )
+    write_private_file(item.file, content, force=True, protect=database_files(db))
+    try:
+        item.letter_id = record_letter(
+            db,
+            letter,
+            period=item.period,
+            file=item.file,
+            params=item.params(),
+            caseworker=context["caseworker"]["name"],
+            as_of=as_of,
+            claim_run=claim_run,
+            batch=batch,
+            late=_late_of(item, as_of, sent=True) if item.late else None,
+        )
+    except sqlite3.IntegrityError:
+        # Another run recorded this key meanwhile; its file is the same letter.
+        item.letter_id = None
+        return
+    item.recipient, item.address, item.dated_on = letter.recipient, letter.address, as_of
+
+
+def _recreate_batch_letter(
+    db: Database,
+    env: Environment,
+    item: BatchItem,
+    *,
+    config: Config,
+    base_url: str | None,
+    pages: dict[str, int],
+) -> None:
+    """A recorded letter whose file is gone: make it again as it was dated."""
+    assert item.dated_on is not None
+    draft = _draft(db, env, item, config=config, as_of=item.dated_on)
+    content, count = _content(draft, env, base_url)
+    if count is not None:
+        pages[str(item.file)] = count
+    _store_recreated_letter(db, env, draft, content)
+
+
+def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, content: bytes) -> None:
+    item = draft.item
+    private_folder(item.file.parent)
+    write_private_file(item.file, content, force=True, protect=database_files(db))
+    version = templating.template_version(env, [draft.template])
+    with transaction(db):
+        db.execute(
+            "UPDATE letters SET template_version = ? WHERE id = ?", [version, item.letter_id]
+        )

@@ -1,0 +1,159 @@
+"""The manifest (CSV) and the combined print file of a batch run."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bostadcli.db import rows
+from bostadcli.errors import BostadError
+from bostadcli.files import database_files, write_private_file
+from bostadcli.letters.late import call_note
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bostadcli.letters.batch import BatchResult
+
+
+# status: made, or failed (with the reason as the note): the post room sees which
+# households got no letter from the run and must be seen to.
+MANIFEST_FIELDS = (
+    "reference",
+    "kind",
+    "recipient",
+    "address",
+    "file",
+    "format",
+    "pages",
+    "status",
+    "note",
+)
+
+
+def _neutralise(value: str) -> str:
+    # A spreadsheet runs cells that start like a formula (OWASP "CSV injection").
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
+def _manifest_letters(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    return rows(
+        db,
+        f"""
+        SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format,
+            ll.deadline, ll.arrives_on
+        FROM letters l JOIN live_households h ON h.id = l.household_id
+        LEFT JOIN late_letters ll ON ll.letter_id = l.id
+        WHERE {where} ORDER BY h.ref, l.kind
+        """,
+        params,
+    )
+
+
+def _not_sent_rows(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    return rows(
+        db,
+        f"""
+        SELECT h.ref, ll.kind, ll.deadline, ll.arrives_on
+        FROM late_letters ll JOIN live_households h ON h.id = ll.household_id
+        WHERE ll.sent = 0 AND {where} ORDER BY h.ref, ll.kind
+        """,
+        params,
+    )
+
+
+def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int]) -> None:
+    """The manifest and the combined PDF describe the whole month, so that a rerun
+    after a crash gives the post room the complete set."""
+    letters = _manifest_letters(db, "l.period = ?", [result.period])
+    not_sent = _not_sent_rows(db, "ll.period = ?", [result.period])
+    _write_outputs(
+        db,
+        result,
+        letters,
+        not_sent,
+        pages_made,
+        manifest=result.out_dir / f"manifest-{result.period}.csv",
+        combined=result.out_dir / f"utskrift-{result.period}.pdf",
+    )
+
+
+def _write_outputs(
+    db: Database,
+    result: BatchResult,
+    letters: list[dict[str, Any]],
+    not_sent: list[dict[str, Any]],
+    pages_made: dict[str, int],
+    *,
+    manifest: Path,
+    combined: Path,
+) -> None:
+    from bostadcli import pdf
+
+    present = [r for r in letters if r["file"] and Path(r["file"]).exists()]
+    failed = [(ref, kind, message) for ref, kind, message in result.failed if ref]
+    if not present and not failed and not not_sent:
+        return
+    pdfs = [Path(r["file"]) for r in present if r["format"] == "pdf"]
+    pages: dict[str, int] = {}
+    if pdfs:
+        try:
+            for path in pdfs:
+                known = pages_made.get(str(path))
+                pages[str(path)] = known if known is not None else pdf.page_count(path)
+            from bostadcli.letters.registry import kind_label
+
+            data = pdf.combine(
+                pdfs,
+                title=pdf.print_title(result.batch or result.period),
+                bookmarks=[
+                    f"{r['ref']} {kind_label(r['kind'])}" for r in present if r["format"] == "pdf"
+                ],
+            )
+            write_private_file(combined, data, force=True, protect=database_files(db))
+            result.combined = combined
+        except BostadError as exc:
+            result.failed.append(("", "combined PDF", exc.message))
+        except Exception as exc:  # pypdf's errors on a damaged letter file
+            result.failed.append(("", "combined PDF", f"{type(exc).__name__}: {exc}"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(MANIFEST_FIELDS)
+    for r in present:
+        path = Path(r["file"])
+        shown = path.name if path.parent == result.out_dir else str(path)
+        writer.writerow(
+            [
+                r["ref"],
+                r["kind"],
+                _neutralise(r["recipient"]),
+                _neutralise(", ".join(r["address"].splitlines())),
+                shown,
+                r["format"],
+                pages.get(str(path), ""),
+                "made",
+                call_note(
+                    date.fromisoformat(r["deadline"]),
+                    date.fromisoformat(r["arrives_on"]),
+                    sent=True,
+                )
+                if r["deadline"]
+                else "",
+            ]
+        )
+    for r in not_sent:
+        note = call_note(
+            date.fromisoformat(r["deadline"]), date.fromisoformat(r["arrives_on"]), sent=False
+        )
+        writer.writerow([_neutralise(r["ref"]), r["kind"], "", "", "", "", "", "not_sent", note])
+    for ref, kind, message in failed:
+        writer.writerow(
+            [_neutralise(ref), kind, "", "", "", "", "", "failed", _neutralise(message)]
+        )
+    write_private_file(
+        manifest, buffer.getvalue().encode("utf-8"), force=True, protect=database_files(db)
+    )
+    result.manifest = manifest

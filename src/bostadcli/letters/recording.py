@@ -1,0 +1,243 @@
+"""Writing and recording letters: the output folder, the letter record (with its
+contact log entry), one letter made by hand, and the letter history."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bostadcli import validate
+from bostadcli.config import Config
+from bostadcli.db import insert, now_utc, one, rows, transaction
+from bostadcli.errors import BostadError, InvalidInput
+from bostadcli.files import (
+    check_target,
+    claim,
+    database_files,
+    file_mode,
+    private_folder,
+    remove_stale_temporaries,
+    temporary_path,
+    write_private_file,
+)
+from bostadcli.households import household_id
+from bostadcli.i18n import _
+from bostadcli.letters.kind import Addressee
+from bostadcli.letters.late import LateLetter, record_late
+from bostadcli.letters.registry import KINDS, kind_label
+from bostadcli.letters.rendering import EXTENSIONS, Rendered, render_letter
+from bostadcli.vocab import ContactKind
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+def prepare_out_dir(folder: Path) -> Path:
+    """Create the output folder owner-only and prove it is writable, before any letter."""
+    folder = validate.path(folder.expanduser(), field="--out-dir")
+    try:
+        if not folder.exists():
+            private_folder(folder)
+        elif not folder.is_dir():
+            raise BostadError(_("--out-dir is not a folder: {path}").format(path=folder))
+        probe = temporary_path(folder / "probe")
+        fd = claim(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()))
+        os.close(fd)
+        probe.unlink()
+    except OSError as exc:
+        raise BostadError(
+            _("cannot write letters to {path}: {error}").format(
+                path=folder, error=exc.strerror or exc
+            )
+        ) from None
+    remove_stale_temporaries(folder)
+    return folder.resolve()
+
+
+# Recording --------------------------------------------------------------------------
+
+
+def record_letter(
+    db: Database,
+    letter: Rendered,
+    *,
+    period: str | None,
+    file: Path,
+    params: dict[str, Any] | None,
+    caseworker: str | None,
+    as_of: date,
+    claim_run: str | None = None,
+    batch: str | None = None,
+    late: LateLetter | None = None,
+) -> int:
+    """Record a letter whose file exists, and log it in the household's contacts; a
+    batch letter's claim (held by run ``claim_run``) goes in the same transaction."""
+    import json
+
+    from bostadcli.contacts import add_contact
+
+    if not file.exists():
+        raise BostadError(f"record_letter: {file} does not exist")
+    with transaction(db):
+        letter_id = insert(
+            db,
+            "letters",
+            {
+                "household_id": household_id(db, letter.ref),
+                "kind": letter.kind,
+                "period": period,
+                "dated_on": letter.dated_on.isoformat(),
+                "recipient": letter.recipient,
+                "address": letter.address,
+                "format": letter.format,
+                "file": str(file),
+                "template_version": letter.template_version,
+                "params": json.dumps(params, ensure_ascii=False) if params else None,
+                "created_at": now_utc(),
+                "batch": batch,
+            },
+        )
+        if late is not None:
+            record_late(db, late, letter_id=letter_id, batch=batch)
+        add_contact(
+            db,
+            letter.ref,
+            kind=ContactKind.letter.value,
+            on=letter.dated_on,
+            text=_("Letter: {kind} ({file})").format(kind=kind_label(letter.kind), file=file.name),
+            caseworker=caseworker,
+            as_of=max(as_of, letter.dated_on),
+            automatic=True,
+        )
+        if claim_run is not None:
+            db.execute(
+                "DELETE FROM letter_claims WHERE household_id = ? AND kind = ? AND period = ?"
+                " AND run_id = ?",
+                [household_id(db, letter.ref), letter.kind, period, claim_run],
+            )
+    return letter_id
+
+
+@dataclass(frozen=True)
+class OneOff:
+    letter: Rendered
+    file: Path | None
+    letter_id: int | None
+
+
+def default_file_name(ref: str, kind: str, fmt: str) -> str:
+    return f"{ref}-{kind}.{EXTENSIONS[fmt]}"
+
+
+def _file_safe(ref: str) -> str:
+    # A reference is YYYY-NNNN; one written into the database past the program could
+    # hold a path: never let it name a file outside the letters' folder.
+    if re.fullmatch(r"[0-9A-Za-z-]{1,40}", ref):
+        return ref
+    import hashlib
+
+    return "ogiltig-" + hashlib.sha256(ref.encode("utf-8", "replace")).hexdigest()[:10]
+
+
+def make_letter(
+    db: Database,
+    ref: str,
+    kind: str,
+    *,
+    config: Config,
+    as_of: date,
+    fmt: str,
+    out: Path | None,
+    record: bool,
+    overwrite: bool = False,
+    params: dict[str, str] | None = None,
+    plan: str | None = None,
+    user_dir: Path | None = None,
+    today: date | None = None,
+) -> OneOff:
+    """Render one letter; with ``out``, write it (owner-only) and, with ``record``,
+    record it and log it. Without ``out`` the caller shows the content (a preview)."""
+    if record and out is None:
+        raise InvalidInput("--record", "-", _("only a letter written to a file is recorded"))
+    if out is not None:
+        check_target(out, field="--out", force=overwrite, protect=database_files(db))
+    letter = render_letter(
+        db,
+        ref,
+        kind,
+        config=config,
+        as_of=as_of,
+        fmt=fmt,
+        params=params,
+        plan=plan,
+        user_dir=user_dir,
+        today=today,
+    )
+    if out is not None:
+        write_private_file(out, letter.content, force=overwrite, protect=database_files(db))
+    if not record:
+        # Shown or written without a letter record (which would log it as a contact):
+        # still a disclosure of the case, logged as one.
+        from bostadcli.audit import record_disclosure
+
+        record_disclosure(
+            db,
+            what=f"letter {letter.kind}",
+            row_count=1,
+            refs=[letter.ref],
+            # Logged as going to the landlord: a letter with a copy to the landlord.
+            # An undertaking (to a landlord alone) is logged without a recipient.
+            recipient=(
+                "landlord"
+                if KINDS[letter.kind].addressed_to is Addressee.household_and_landlord
+                else None
+            ),
+            recipient_name=None if out is None else str(out),
+        )
+    if out is None:
+        return OneOff(letter, None, None)
+    letter_id = None
+    if record:
+        case = one(db, "SELECT caseworker FROM households WHERE ref = ?", [letter.ref])
+        letter_id = record_letter(
+            db,
+            letter,
+            period=None,
+            file=out.resolve(),
+            params=(params or {}) | dict(letter.about),
+            caseworker=(case or {}).get("caseworker") or config.letterhead.default_caseworker,
+            as_of=as_of,
+        )
+    return OneOff(letter, out, letter_id)
+
+
+def list_letters(
+    db: Database, *, ref: str | None = None, month: date | None = None
+) -> list[dict[str, Any]]:
+    """The letter history, newest first: with template version and file."""
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
+    if ref is not None:
+        where.append("l.household_id = :hid")
+        params["hid"] = household_id(db, ref)
+    if month is not None:
+        where.append("coalesce(l.period, substr(l.dated_on, 1, 7)) = :month")
+        params["month"] = month.strftime("%Y-%m")
+    result = rows(
+        db,
+        f"""
+        SELECT l.id, h.ref, l.kind, l.period, l.dated_on, l.recipient, l.format, l.file,
+            l.template_version, l.created_at
+        FROM letters l JOIN live_households h ON h.id = l.household_id
+        WHERE {" AND ".join(where)}
+        ORDER BY l.dated_on DESC, l.id DESC
+        """,
+        params,
+    )
+    for row in result:
+        row["file_exists"] = bool(row["file"]) and Path(row["file"]).exists()
+    return result
