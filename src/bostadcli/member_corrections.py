@@ -95,7 +95,7 @@ def _edited_member(
 ) -> tuple[dict[str, Any], Role, IdentityNumber | None]:
     """The member's row after ``changes``, checked as a new member's would be, with its
     role and personnummer."""
-    from bostadcli.households import _member_record
+    from bostadcli.households.case import _member_record
 
     role = validate.choice(Role, changes.get("role", old["role"]), field="--role")
     if "name" in changes:
