@@ -19,15 +19,12 @@ DATA = {
 }
 
 # Being restructured on another branch; these lines go when that branch is merged.
-ELSEWHERE_MODULES = {
-    "bostadcli/letters.py",
-}
+ELSEWHERE_MODULES: set[str] = set()
 ELSEWHERE_FUNCTIONS = {
-    "bostadcli/letters.py:letter_context",
-    "bostadcli/letters.py:plan_monthly",
-    "bostadcli/letters.py:_run_batch",
     "bostadcli/cli/letters.py:render",
     "bostadcli/cli/report_views.py:year_sections",
+    "bostadcli/cli/reports.py:year",
+    "bostadcli/export/stream.py:export_table",
 }
 
 
@@ -73,4 +70,4 @@ def test_the_measure_counts_a_def_with_its_body(tmp_path: Path) -> None:
         "pkg/long.py:outer.inner": 2,
     }
     assert [s.name for s in size.over(size.function_sizes(package), 80)] == ["pkg/long.py:outer"]
-    assert size.module_sizes(package)[0].lines == 10 + 81
+    assert size.module_sizes(package)[0].lines == 5 + 1 + 81 + 1 + 2

@@ -390,7 +390,8 @@ def _prepare_svg(root: Any) -> None:
 def _layout(html: str, base_url: str | None) -> Any:
     """Lay out a letter, within LAYOUT_SECONDS and MAX_PAGES, loading only what
     ``check_asset`` allows; a refusal fails the letter with its reason."""
-    from bostadcli.templating import TemplateProblem, TemplateTimeout, _TooLong, time_limit
+    from bostadcli.template_bounds import TooLong, time_limit
+    from bostadcli.templating import TemplateProblem, TemplateTimeout
 
     module = weasyprint()
     refused: list[str] = []
@@ -401,7 +402,7 @@ def _layout(html: str, base_url: str | None) -> Any:
             source = module.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
             _prepare_svg(source.etree_element)
             document = source.render(font_config=_font_config())
-    except _TooLong:
+    except TooLong:
         raise TemplateTimeout(
             _("too long: laying out the letter took more than {seconds} seconds").format(
                 seconds=f"{LAYOUT_SECONDS:g}"
