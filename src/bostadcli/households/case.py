@@ -14,14 +14,7 @@ from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
 from bostadcli.money import Money
 from bostadcli.pnr import IdentityNumber
-from bostadcli.vocab import (
-    HousingSituation,
-    IdentityLevel,
-    LetterLanguage,
-    Reason,
-    Role,
-    Source,
-)
+from bostadcli.vocab import HousingSituation, IdentityLevel, LetterLanguage, Reason, Role, Source
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

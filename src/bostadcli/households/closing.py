@@ -12,10 +12,7 @@ from bostadcli.errors import Conflict, InvalidInput
 from bostadcli.households.case import household_id, other_open_cases
 from bostadcli.i18n import _
 from bostadcli.pnr import IdentityNumber
-from bostadcli.vocab import (
-    CaseStatus,
-    Outcome,
-)
+from bostadcli.vocab import CaseStatus, Outcome
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

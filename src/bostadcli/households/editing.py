@@ -11,12 +11,7 @@ from bostadcli.households.case import CONTACT_DETAILS, _contact_details, _reason
 from bostadcli.i18n import _
 from bostadcli.landlords import get_landlord
 from bostadcli.money import Money
-from bostadcli.vocab import (
-    HousingSituation,
-    LetterLanguage,
-    Source,
-    TenancyType,
-)
+from bostadcli.vocab import HousingSituation, LetterLanguage, Source, TenancyType
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -13,10 +13,7 @@ from bostadcli.households.case import HOUSEHOLD_FIGURES, TENANT_JOIN, figure_par
 from bostadcli.i18n import _
 from bostadcli.landlords import get_landlord
 from bostadcli.pnr import IdentityNumber
-from bostadcli.vocab import (
-    CaseStatus,
-    Reason,
-)
+from bostadcli.vocab import CaseStatus, Reason
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

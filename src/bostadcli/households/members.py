@@ -11,9 +11,7 @@ from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households.case import _member_record, _touch, household_id, other_open_cases
 from bostadcli.i18n import _
 from bostadcli.pnr import IdentityNumber, parse_pnr
-from bostadcli.vocab import (
-    Role,
-)
+from bostadcli.vocab import Role
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
