@@ -167,3 +167,38 @@ def test_the_installer_speaks_the_interface_language(tmp_path: Path) -> None:
     assert "Tabbkomplettering för bash är installerad i" in result.stdout
     assert "installed" not in result.stdout
     assert (tmp_path / ".bash_completions" / "bostad.sh").is_file()
+
+
+class _Ctx:
+    resilient_parsing = False
+
+
+def test_the_installer_falls_back_to_the_login_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run where the shell cannot be told from the processes (cron, an IDE), $SHELL
+    says which it is; with neither, one line says what to do and nothing is written."""
+    import typer.core
+    from typer import _click, _completion_shared
+
+    from bostadcli.cli import completion
+
+    root = _click.Context(typer.core.TyperCommand("bostad"), info_name="bostad")
+
+    monkeypatch.setattr(_completion_shared, "_get_shell_name", lambda: None)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    with root, pytest.raises(SystemExit) as done:
+        completion._install_callback(_Ctx(), None, True)
+    assert done.value.code == 0
+    assert (tmp_path / ".bash_completions" / "bostad.sh").is_file()
+
+    monkeypatch.delenv("SHELL")
+    other = tmp_path / "other"
+    monkeypatch.setenv("HOME", str(other))
+    with root, pytest.raises(SystemExit) as done:
+        completion._install_callback(_Ctx(), None, True)
+    assert done.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--show-completion" in err
+    assert not other.exists()

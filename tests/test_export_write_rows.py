@@ -33,7 +33,7 @@ def test_rows_by_field_or_in_order_with_formulas_made_inert(tmp_path: Path) -> N
             "made",
             "",
         ],
-        {"reference": "-2026-0002", "kind": "meeting", "status": "failed", "note": "+ boom"},
+        {"reference": "-2026-0002", "kind": "meeting", "status": "failed", "note": "+SUM(A1:A3)"},
         ["2026-0003", "plan_reminder", "@Åsa", "", "", "", None, "not_sent", "ring\rnu"],
     ]
     assert write_rows_csv(path, FIELDS, rows) == 3
@@ -46,7 +46,7 @@ def test_rows_by_field_or_in_order_with_formulas_made_inert(tmp_path: Path) -> N
     assert read[0]["address"] == "Storgatan 1, 441 30 Ängby"
     # A mapping: fields it lacks are empty, its formula-like text inert.
     assert read[1]["reference"] == "'-2026-0002"
-    assert read[1]["note"] == "'+ boom"
+    assert read[1]["note"] == "'+SUM(A1:A3)"
     assert read[1]["recipient"] == "" and read[1]["pages"] == ""
     assert read[2]["recipient"] == "'@Åsa"
     assert read[2]["pages"] == ""

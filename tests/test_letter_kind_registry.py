@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from bostadcli.config import Policy
 
 
-# The kind module: what docs/architecture-letters.md says to write ---------------------
+# The kind module: what docs/architecture.md ("Adding a letter kind") says to write ------
 
 
 def _check(params: dict[str, str], as_of: date, caseworker: str | None) -> dict[str, Any]:

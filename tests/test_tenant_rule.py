@@ -1,13 +1,10 @@
 """Who the tenant is: one rule (households.tenant_of / tenant_sql) for every place that
-names the tenant. The letters still choose by a rule of their own; this shows where the
-two part ways."""
+names the tenant, the letters included."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
-
-import pytest
 
 from bostadcli.config import Config, Letterhead
 from bostadcli.households import (
@@ -45,7 +42,7 @@ def two_tenants(db: Database) -> str:
     return ref
 
 
-def test_one_tenant_everywhere_but_the_letters(db: Database) -> None:
+def test_one_tenant_everywhere(db: Database) -> None:
     ref = two_tenants(db)
     members = show_household(db, ref, as_of=AS_OF)["member_list"]
     first = tenant_of(members)
@@ -60,16 +57,6 @@ def test_one_tenant_everywhere_but_the_letters(db: Database) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "letters.letter_context picks the first member with role tenant in the member"
-        " view's order (oldest birth date first, unknown birth dates last) and, failing"
-        " one, the first named adult; every other place picks the first recorded tenant"
-        " (households.tenant_of). Passes once letters use tenant_of."
-    ),
-)
 def test_letters_address_the_tenant_the_case_list_shows(db: Database) -> None:
     from bostadcli.letters import letter_context
 

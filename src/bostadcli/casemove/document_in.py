@@ -132,9 +132,13 @@ def import_household(
     with transaction(db):
         _refuse_imported_twice(db, header, source)
         ref = move.household(header, document.get("landlord"))
-        # Parts that point into others' numbers by value (a letter naming its supports)
-        # come after everything else, so the numbers they name are known.
-        parts = sorted(document_parts().items(), key=lambda item: item[1].adapt is not None)
+        # Parts that point into others' numbers by value come after everything else, so
+        # the numbers they name are known; the letters last of all, after the records
+        # they name (supports, undertakings) that are themselves adapted.
+        parts = sorted(
+            document_parts().items(),
+            key=lambda item: (item[1].adapt is not None, item[0] == "letters"),
+        )
         for name, part in parts:
             counts[name] = move.part(name, part, document.get(name))
         if move.added_landlords:

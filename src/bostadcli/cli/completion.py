@@ -169,17 +169,40 @@ def _install_callback(ctx: Any, param: Any, value: Any) -> Any:
         return value
     import sys
 
-    from typer._completion_shared import install
+    from typer._completion_shared import _get_shell_name, install
 
     from bostadcli.i18n import _
 
-    shell, path = install(shell=value) if isinstance(value, str) else install()
+    shell = value if isinstance(value, str) else _shell_name(_get_shell_name())
+    if shell not in SHELLS:
+        typer.echo(
+            "bostad: "
+            + _(
+                "cannot tell which shell this is ({shell}); run it from bash, zsh or fish,"
+                " or use --show-completion and install the script by hand"
+            ).format(shell=shell or "?"),
+            err=True,
+        )
+        sys.exit(1)
+    shell, path = install(shell=shell)
     typer.secho(
         _("Tab completion for {shell} is installed in {path}.").format(shell=shell, path=path),
         fg="green",
     )
     typer.echo(_("It works in terminals you open from now on."))
     sys.exit(0)
+
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _shell_name(detected: str | None) -> str | None:
+    """The shell Typer detected from the process tree, or failing that, the user's login
+    shell ($SHELL): a cron job or an IDE's terminal may hide the first."""
+    if detected:
+        return detected
+    login = os.environ.get("SHELL", "")
+    return os.path.basename(login) or None
 
 
 def localise_installer(command: Any) -> None:

@@ -100,6 +100,8 @@ class BatchResult:
     # Letters made in Swedish, by kind, for households whose letters go out in another
     # language: the kind has no template in it.
     swedish_instead: dict[str, int] = field(default_factory=dict)
+    # The unit's CSV dialect (config csv_dialect), for the manifest.
+    csv_dialect: str = "standard"
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,9 @@ class LetterRun:
     def __post_init__(self) -> None:
         letter_format(self.fmt)
         check_letterhead(self.config)
+        from bostadcli.tabular import csv_dialect
+
+        csv_dialect(self.config.csv_dialect, field="csv_dialect")  # the manifest's
         object.__setattr__(self, "post_days", post_days(self.config.policy))
         object.__setattr__(self, "kinds", tuple(monthly_kinds(self.only)))
         if (self.month.year, self.month.month) > (self.as_of.year, self.as_of.month):
@@ -340,7 +345,9 @@ def _run_batch(db: Database, run: LetterRun, *, progress: Progress | None) -> Ba
     workers = _pdf_workers(run.fmt)
     folder = prepare_out_dir(run.out_dir)
     items = plan_monthly(db, run, folder)
-    result = BatchResult(period=run.period, out_dir=folder, items=items)
+    result = BatchResult(
+        period=run.period, out_dir=folder, items=items, csv_dialect=run.config.csv_dialect
+    )
     owner = RunOwner.current()
     if run.daily:
         # A daily run makes what is new; a lost file of an earlier day was in that

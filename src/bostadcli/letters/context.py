@@ -113,9 +113,8 @@ def context_of(
     facts: LetterFacts, *, config: Config, params: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The template context of a case's facts (before the kind adds its part)."""
-    adults = [m for m in facts.members if not m.is_child and m.name]
-    tenant = next((m for m in facts.members if m.role == "tenant"), adults[0] if adults else None)
-    co_tenants = [m for m in facts.members if m.role == "co_tenant"]
+    tenant = facts.tenant
+    co_tenants = [m for m in facts.members if m.role == "co_tenant" and m is not tenant]
     names = [m.name for m in [tenant, *co_tenants] if m is not None and m.name]
     lines, postable = _address(facts)
     reasons = set(facts.reasons)

@@ -82,6 +82,9 @@ class LetterFacts:
     caseworker: CaseworkerFacts
     # Adults and children, children last (the order of ``household show``).
     members: tuple[MemberFacts, ...]
+    # The tenant the letters address: one of ``members``, chosen by the rule every
+    # place that names the tenant follows (``households.tenant_of``).
+    tenant: MemberFacts | None
     # In order of their due dates (as ``notice list`` shows them).
     notices: tuple[NoticeFacts, ...]
     landlord: LandlordFacts | None
@@ -103,7 +106,7 @@ WHERE h.id = ?
 def read_facts(db: Database, ref: str, *, as_of: date) -> LetterFacts:
     """The case ``ref`` as it is on ``as_of`` (NotFound for an unknown or voided case)."""
     from bostadcli.caseworkers import contact_of
-    from bostadcli.households import household_id, list_members
+    from bostadcli.households import household_id, list_members, tenant_of
     from bostadcli.notices import list_notices
 
     hid = household_id(db, ref)
@@ -113,6 +116,10 @@ def read_facts(db: Database, ref: str, *, as_of: date) -> LetterFacts:
     reasons = rows(
         db, "SELECT reason FROM household_reasons WHERE household_id = ? ORDER BY reason", [hid]
     )
+    member_rows = list_members(db, hid, as_of=as_of)
+    members = tuple(_member(m) for m in member_rows)
+    chosen = tenant_of(member_rows)
+    tenant = next((f for m, f in zip(member_rows, members, strict=True) if m is chosen), None)
     return LetterFacts(
         ref=row["ref"],
         as_of=as_of,
@@ -131,7 +138,8 @@ def read_facts(db: Database, ref: str, *, as_of: date) -> LetterFacts:
         contract_number=row["contract_number"],
         letter_language=row["letter_language"],
         caseworker=CaseworkerFacts(row["caseworker"], assigned.get("phone"), assigned.get("email")),
-        members=tuple(_member(m) for m in list_members(db, hid, as_of=as_of)),
+        members=members,
+        tenant=tenant,
         notices=tuple(_notice(n) for n in list_notices(db, ref=row["ref"], as_of=as_of)),
         landlord=_landlord(row),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,11 +30,6 @@ MANIFEST_FIELDS = (
     "status",
     "note",
 )
-
-
-def _neutralise(value: str) -> str:
-    # A spreadsheet runs cells that start like a formula (OWASP "CSV injection").
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def _manifest_letters(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -119,18 +112,21 @@ def _write_outputs(
             result.failed.append(("", "combined PDF", exc.message))
         except Exception as exc:  # pypdf's errors on a damaged letter file
             result.failed.append(("", "combined PDF", f"{type(exc).__name__}: {exc}"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(MANIFEST_FIELDS)
+    from bostadcli.tabular import Column, table_bytes
+
+    # The cells go through the exports' CSV writer, in the unit's CSV dialect; it makes
+    # text a spreadsheet would run as a formula inert (OWASP "CSV injection"): a name,
+    # an address or a message is the household's or the system's text.
+    lines: list[list[Any]] = []
     for r in present:
         path = Path(r["file"])
         shown = path.name if path.parent == result.out_dir else str(path)
-        writer.writerow(
+        lines.append(
             [
                 r["ref"],
                 r["kind"],
-                _neutralise(r["recipient"]),
-                _neutralise(", ".join(r["address"].splitlines())),
+                r["recipient"],
+                ", ".join(r["address"].splitlines()),
                 shown,
                 r["format"],
                 pages.get(str(path), ""),
@@ -148,12 +144,13 @@ def _write_outputs(
         note = call_note(
             date.fromisoformat(r["deadline"]), date.fromisoformat(r["arrives_on"]), sent=False
         )
-        writer.writerow([_neutralise(r["ref"]), r["kind"], "", "", "", "", "", "not_sent", note])
+        lines.append([r["ref"], r["kind"], "", "", "", "", "", "not_sent", note])
     for ref, kind, message in failed:
-        writer.writerow(
-            [_neutralise(ref), kind, "", "", "", "", "", "failed", _neutralise(message)]
-        )
-    write_private_file(
-        manifest, buffer.getvalue().encode("utf-8"), force=True, protect=database_files(db)
+        lines.append([ref, kind, "", "", "", "", "", "failed", message])
+    data = table_bytes(
+        (dict(zip(MANIFEST_FIELDS, line, strict=True)) for line in lines),
+        [Column(key=name, heading=name) for name in MANIFEST_FIELDS],
+        dialect=result.csv_dialect,
     )
+    write_private_file(manifest, data, force=True, protect=database_files(db))
     result.manifest = manifest

@@ -30,7 +30,7 @@ from bostadcli.letters.kind import Addressee
 from bostadcli.letters.late import LateLetter, record_late
 from bostadcli.letters.registry import KINDS, kind_label
 from bostadcli.letters.rendering import EXTENSIONS, Rendered, render_letter
-from bostadcli.vocab import ContactKind
+from bostadcli.vocab import ContactKind, Recipient
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -189,12 +189,12 @@ def make_letter(
             what=f"letter {letter.kind}",
             row_count=1,
             refs=[letter.ref],
-            # Logged as going to the landlord: a letter with a copy to the landlord.
-            # An undertaking (to a landlord alone) is logged without a recipient.
+            # Logged as going to the landlord when the kind says the letter goes there:
+            # a copy to the landlord, or (an undertaking) to a landlord alone.
             recipient=(
-                "landlord"
-                if KINDS[letter.kind].addressed_to is Addressee.household_and_landlord
-                else None
+                None
+                if KINDS[letter.kind].addressed_to is Addressee.household
+                else Recipient.landlord.value
             ),
             recipient_name=None if out is None else str(out),
         )

@@ -181,5 +181,7 @@ def renumber_references(
                 str(new(v)) for v in str(value).split(",") if v.strip()
             )
         else:
-            result[reference.param] = new(value)
+            # As it was written: a number typed with --param stays text.
+            moved = new(value)
+            result[reference.param] = str(moved) if isinstance(value, str) else moved
     return result

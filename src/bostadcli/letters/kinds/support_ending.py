@@ -22,7 +22,7 @@ def _support_param(db: Database, ref: str, text: str, *, as_of: date) -> dict[st
     """A support named with --param support=ID: the household's, time-limited, not over."""
     from bostadcli.dates import format_date
     from bostadcli.errors import InvalidInput
-    from bostadcli.supports import get_support
+    from bostadcli.supports import ending_between, get_support
 
     field = "--param support"
     if not text.strip().isdigit():
@@ -32,6 +32,9 @@ def _support_param(db: Database, ref: str, text: str, *, as_of: date) -> dict[st
         raise InvalidInput(
             field, text, _("belongs to {other}, not to {ref}").format(other=found["ref"], ref=ref)
         )
+    if ending_between(found["end_on"], found["ended_on"], as_of):
+        return found
+    # Not ending from today on (the rule of supports.ending_between): say why.
     if found["end_on"] is None:
         raise InvalidInput(field, text, _("has no end date"))
     if found["ended_on"] is not None:
@@ -42,15 +45,11 @@ def _support_param(db: Database, ref: str, text: str, *, as_of: date) -> dict[st
                 date=format_date(date.fromisoformat(found["ended_on"]), "long")
             ),
         )
-    if found["end_on"] < as_of.isoformat():
-        raise InvalidInput(
-            field,
-            text,
-            _("ended on {date}").format(
-                date=format_date(date.fromisoformat(found["end_on"]), "long")
-            ),
-        )
-    return found
+    raise InvalidInput(
+        field,
+        text,
+        _("ended on {date}").format(date=format_date(date.fromisoformat(found["end_on"]), "long")),
+    )
 
 
 def _supports_for(
@@ -60,7 +59,7 @@ def _supports_for(
     (``ids``), those named with --param support=ID[,ID], else the household's
     time-limited support that ends soonest."""
     from bostadcli.errors import InvalidInput
-    from bostadcli.supports import get_support, list_supports
+    from bostadcli.supports import ending_between, get_support, list_supports
 
     if ids:
         # Chosen by the batch, or named by a recorded letter made again: as they are.
@@ -74,9 +73,7 @@ def _supports_for(
         ahead = [
             s
             for s in list_supports(db, as_of=as_of, ref=ref)
-            if s["end_on"] is not None
-            and s["ended_on"] is None
-            and s["end_on"] >= as_of.isoformat()
+            if ending_between(s["end_on"], s["ended_on"], as_of)
         ]
         if not ahead:
             raise InvalidInput(
@@ -189,17 +186,16 @@ def _supports_one_by_one(
 
     from bostadcli.db import rows
     from bostadcli.letters.failures import failure_message
-    from bostadcli.supports import get_support
+    from bostadcli.supports import ending_between_sql, get_support
 
     found: list[dict[str, Any]] = []
     broken: dict[str, Candidate] = {}
     for row in rows(
         db,
-        """
+        f"""
         SELECT s.id, s.household_id, h.ref FROM supports s
         JOIN live_households h ON h.id = s.household_id
-        WHERE s.ended_on IS NULL AND s.end_on IS NOT NULL
-            AND s.end_on BETWEEN :from AND :to
+        WHERE {ending_between_sql(":from", ":to")}
         ORDER BY s.end_on, h.ref, s.id
         """,
         {"from": as_of.isoformat(), "to": (as_of + timedelta(days=days)).isoformat()},

@@ -104,6 +104,13 @@ def add_context(db: Database, context: dict[str, Any], request: LetterRequest) -
     )
 
 
+def about(context: dict[str, Any]) -> dict[str, Any]:
+    """The undertaking the letter is about, recorded with it as if named with --param
+    undertaking=ID: made again, or moved with the case, it is about the same one."""
+    found = context["undertaking"]
+    return {"undertaking": str(found["id"])} if found else {}
+
+
 KIND = LetterKind(
     code="undertaking",
     label=N_("undertaking to pay the rent, to the landlord"),
@@ -111,6 +118,7 @@ KIND = LetterKind(
     optional_params=("undertaking",),
     context_keys={"undertaking": None},
     add_context=add_context,
+    about=about,
     refers_to=(Reference("undertaking", "undertakings", label="undertaking"),),
     when="by hand (letter render), when an undertaking is given",
 )
