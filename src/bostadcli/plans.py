@@ -37,7 +37,9 @@ from bostadcli.households import household_id, tenant_sql
 from bostadcli.i18n import _, ngettext
 from bostadcli.landlords import get_landlord
 from bostadcli.money import Money, format_money
-from bostadcli.plan_standing import Standing  # the rule itself; the names below for its importers
+
+# How a plan stands is plan_standing.py; "X as X": its names stay importable from here.
+from bostadcli.plan_standing import Standing
 from bostadcli.plan_standing import installment_paid_sql as installment_paid_sql
 from bostadcli.plan_standing import installment_status as installment_status
 from bostadcli.plan_standing import paid_by as paid_by

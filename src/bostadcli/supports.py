@@ -32,6 +32,9 @@ from bostadcli.households import household_id, tenant_sql
 from bostadcli.i18n import _
 from bostadcli.landlords import get_landlord
 from bostadcli.money import Money, format_money
+
+# "X as X": names of priority_quota.py, state_grant.py and support_rules.py stay
+# importable from here.
 from bostadcli.priority_quota import quota_usage as quota_usage
 from bostadcli.priority_quota import quota_warnings
 from bostadcli.state_grant import GRANT_CONDITIONS as GRANT_CONDITIONS
