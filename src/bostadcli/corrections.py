@@ -23,8 +23,8 @@ from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
 from bostadcli.i18n import _
 from bostadcli.money import Money, format_money
-from bostadcli.pnr import IdentityNumber, parse_pnr
-from bostadcli.vocab import ContactKind, PlanStatus, ReferralTarget, Role
+from bostadcli.pnr import IdentityNumber
+from bostadcli.vocab import ContactKind, PlanStatus, ReferralTarget
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -88,56 +88,14 @@ def void_payment(
     installment by installment, and whether the plan is still paid in full."""
     from bostadcli.plans import _log as plan_log
     from bostadcli.plans import _plan_row
-    from bostadcli.repayment_schedule import allocate
 
     why = reason_text(reason)
     validate.row_id(payment_id, field="PAYMENT")
     with transaction(db):
         plan = _plan_row(db, plan_ref)
-        payment = one(
-            db, "SELECT * FROM payments WHERE id = ? AND plan_id = ?", [payment_id, plan["id"]]
-        )
-        if payment is None:
-            raise NotFound(
-                _("PAYMENT: no payment {id} in {plan}").format(id=payment_id, plan=plan["ref"])
-            )
-        if payment["voided_at"] is not None:
-            raise Conflict(
-                _("PAYMENT: payment {id} of {plan} was voided already ({at})").format(
-                    id=payment_id, plan=plan["ref"], at=payment["voided_at"][:10]
-                )
-            )
-        if plan["status"] == PlanStatus.replaced.value:
-            raise Conflict(
-                _(
-                    "PAYMENT: {plan} was replaced by {new}, which took over what was unpaid;"
-                    " correct the new plan instead"
-                ).format(plan=plan["ref"], new=plan["replaced_by"] or "?")
-            )
+        payment = _payment_to_void(db, plan, payment_id)
         db.execute("UPDATE payments SET voided_at = ? WHERE id = ?", [now_utc(), payment_id])
-        # Apply the payments that stand, in the order they were paid.
-        left = int(plan["debt_ore"])
-        for p in rows(
-            db,
-            "SELECT id, amount_ore, applied_ore FROM live_payments WHERE plan_id = ?"
-            " ORDER BY paid_on, id",
-            [plan["id"]],
-        ):
-            applied = min(int(p["amount_ore"]), left)
-            left -= applied
-            if applied != p["applied_ore"]:
-                db.execute("UPDATE payments SET applied_ore = ? WHERE id = ?", [applied, p["id"]])
-        paid = int(plan["debt_ore"]) - left
-        items = rows(
-            db,
-            "SELECT id, amount_ore, paid_ore FROM installments WHERE plan_id = ? ORDER BY seq",
-            [plan["id"]],
-        )
-        for item, share in zip(
-            items, allocate([int(i["amount_ore"]) for i in items], paid), strict=True
-        ):
-            if share != item["paid_ore"]:
-                db.execute("UPDATE installments SET paid_ore = ? WHERE id = ?", [share, item["id"]])
+        paid, left = _reapply_payments(db, plan)
         reopened = plan["status"] == PlanStatus.completed.value and left > 0
         if reopened:
             db.table("plans").update(
@@ -178,6 +136,62 @@ def void_payment(
         "remaining_ore": left,
         "reopened": reopened,
     }
+
+
+def _payment_to_void(db: Database, plan: dict[str, Any], payment_id: int) -> dict[str, Any]:
+    """The payment of ``plan`` that may be voided: it exists, stands, and its plan was not
+    replaced (the new plan took over what was unpaid)."""
+    payment = one(
+        db, "SELECT * FROM payments WHERE id = ? AND plan_id = ?", [payment_id, plan["id"]]
+    )
+    if payment is None:
+        raise NotFound(
+            _("PAYMENT: no payment {id} in {plan}").format(id=payment_id, plan=plan["ref"])
+        )
+    if payment["voided_at"] is not None:
+        raise Conflict(
+            _("PAYMENT: payment {id} of {plan} was voided already ({at})").format(
+                id=payment_id, plan=plan["ref"], at=payment["voided_at"][:10]
+            )
+        )
+    if plan["status"] == PlanStatus.replaced.value:
+        raise Conflict(
+            _(
+                "PAYMENT: {plan} was replaced by {new}, which took over what was unpaid;"
+                " correct the new plan instead"
+            ).format(plan=plan["ref"], new=plan["replaced_by"] or "?")
+        )
+    return payment
+
+
+def _reapply_payments(db: Database, plan: dict[str, Any]) -> tuple[int, int]:
+    """Apply the payments that stand to the debt, in the order they were paid, and spread
+    what they paid over the installments; returns (paid, left) in öre."""
+    from bostadcli.repayment_schedule import allocate
+
+    left = int(plan["debt_ore"])
+    for p in rows(
+        db,
+        "SELECT id, amount_ore, applied_ore FROM live_payments WHERE plan_id = ?"
+        " ORDER BY paid_on, id",
+        [plan["id"]],
+    ):
+        applied = min(int(p["amount_ore"]), left)
+        left -= applied
+        if applied != p["applied_ore"]:
+            db.execute("UPDATE payments SET applied_ore = ? WHERE id = ?", [applied, p["id"]])
+    paid = int(plan["debt_ore"]) - left
+    items = rows(
+        db,
+        "SELECT id, amount_ore, paid_ore FROM installments WHERE plan_id = ? ORDER BY seq",
+        [plan["id"]],
+    )
+    for item, share in zip(
+        items, allocate([int(i["amount_ore"]) for i in items], paid), strict=True
+    ):
+        if share != item["paid_ore"]:
+            db.execute("UPDATE installments SET paid_ore = ? WHERE id = ?", [share, item["id"]])
+    return paid, left
 
 
 # --- notices --------------------------------------------------------------------------
@@ -349,54 +363,8 @@ def correct_contact(
     why = reason_text(reason)
     validate.row_id(contact_id, field="CONTACT")
     with transaction(db):
-        old = one(
-            db,
-            "SELECT c.*, h.ref FROM contacts c JOIN households h ON h.id = c.household_id"
-            " WHERE c.id = ?",
-            [contact_id],
-        )
-        if old is None:
-            raise NotFound(_("CONTACT: no contact entry {id}").format(id=contact_id))
-        household_id(db, old["ref"])  # refuses a voided case
-        newer = one(db, "SELECT id FROM contacts WHERE corrects_id = ?", [contact_id])
-        if newer is not None:
-            raise Conflict(
-                _(
-                    "CONTACT: entry {id} was corrected already by entry {new}; correct that one"
-                ).format(id=contact_id, new=newer["id"])
-            )
-        kind = validate.choice(ContactKind, correction.kind or old["kind"], field="--kind")
-        on = correction.on or date.fromisoformat(old["contact_on"])
-        if on > as_of:
-            raise InvalidInput("--date", on.isoformat(), _("is in the future"))
-        target = correction.referral_to or (
-            old["referral_to"] if kind is ContactKind.referral else None
-        )
-        if target is not None:
-            target = validate.choice(ReferralTarget, target, field="--to").value
-        if kind is ContactKind.referral and target is None:
-            raise InvalidInput("--to", "", _("a referral names the service it goes to"))
-        if kind is not ContactKind.referral and target is not None:
-            raise InvalidInput("--to", target, _("only a referral goes to a service"))
-        text = (
-            validate.clean_text(
-                correction.text, field="--text", max_length=validate.TEXT_MAX, multiline=True
-            )
-            if correction.text is not None
-            else old["text"]
-        ) or ""
-        record = {
-            "household_id": old["household_id"],
-            "kind": kind.value,
-            "contact_on": on.isoformat(),
-            "text": text,
-            "referral_to": target,
-            "caseworker": validate.clean_text(caseworker, field="--caseworker")
-            or old["caseworker"],
-            "automatic": 0,
-            "corrects_id": contact_id,
-            "created_at": now_utc(),
-        }
+        old = _contact_to_correct(db, contact_id)
+        record = _corrected_contact(old, correction, caseworker=caseworker, as_of=as_of)
         diff = {
             k: [old[k], record[k]]
             for k in ("kind", "contact_on", "text", "referral_to")
@@ -422,130 +390,66 @@ def correct_contact(
     return new_id
 
 
-# --- members --------------------------------------------------------------------------
-
-MEMBER_FIELDS = ("name", "pnr", "birth_date", "role", "part_time")
-
-
-def edit_member(
-    db: Database,
-    ref: str,
-    member_id: int,
-    *,
-    changes: dict[str, Any],
-    reason: str,
-    as_of: date,
-    allow_duplicate: bool = False,
-) -> dict[str, tuple[Any, Any]]:
-    """Correct a member's name, personnummer, birth date, role or part-time.
-
-    A personnummer gives the birth date; one already in another open case is refused
-    unless ``allow_duplicate`` (recorded with the reason)."""
-    from bostadcli.households import _member_record, other_open_cases
-
-    why = reason_text(reason)
-    validate.row_id(member_id, field="MEMBER")
-    for key in changes:
-        if key not in MEMBER_FIELDS:
-            raise InvalidInput(key, changes[key], _("cannot be edited"))
-    with transaction(db):
-        hid = household_id(db, ref)
-        old = one(db, "SELECT * FROM members WHERE id = ? AND household_id = ?", [member_id, hid])
-        if old is None:
-            raise NotFound(_("MEMBER: no member {id} in {ref}").format(id=member_id, ref=ref))
-        role = validate.choice(Role, changes.get("role", old["role"]), field="--role")
-        if "name" in changes:
-            name = validate.clean_text(changes["name"], field="--name")
-            if name is None and role is not Role.child:
-                raise InvalidInput("--name", changes["name"] or "", _("must not be empty"))
-        else:
-            name = old["name"]
-        if name is None and role is not Role.child:
-            raise InvalidInput("--name", "", _("an adult needs a name: give --name too"))
-        number: IdentityNumber | None
-        if "pnr" in changes:
-            number = (
-                parse_pnr(changes["pnr"], as_of=as_of, field="--pnr") if changes["pnr"] else None
+def _contact_to_correct(db: Database, contact_id: int) -> dict[str, Any]:
+    """The entry to correct: it exists, its case is not voided, and no entry corrects it
+    yet (a chain of corrections is corrected at its newest link)."""
+    old = one(
+        db,
+        "SELECT c.*, h.ref FROM contacts c JOIN households h ON h.id = c.household_id"
+        " WHERE c.id = ?",
+        [contact_id],
+    )
+    if old is None:
+        raise NotFound(_("CONTACT: no contact entry {id}").format(id=contact_id))
+    household_id(db, old["ref"])  # refuses a voided case
+    newer = one(db, "SELECT id FROM contacts WHERE corrects_id = ?", [contact_id])
+    if newer is not None:
+        raise Conflict(
+            _("CONTACT: entry {id} was corrected already by entry {new}; correct that one").format(
+                id=contact_id, new=newer["id"]
             )
-        else:
-            number = IdentityNumber(old["pnr"]) if old["pnr"] else None
-        if "birth_date" in changes:
-            birth = changes["birth_date"]
-        elif "pnr" in changes and number is not None:
-            birth = None  # taken from the new number
-        else:
-            birth = _day(old["birth_date"]) if number is None else None
-        part_time = bool(changes.get("part_time", old["part_time"]))
-        if "role" in changes and role is not Role.child and "part_time" not in changes:
-            part_time = False
-        record = _member_record(
-            household=hid,
-            name=name,
-            pnr=number,
-            birth_date=birth,
-            role=role,
-            part_time=part_time,
-            as_of=as_of,
         )
-        if old["role"] == Role.tenant.value and role is not Role.tenant:
-            raise Conflict(
-                _("--role: member {id} is the tenant of {ref}; a case keeps its tenant").format(
-                    id=member_id, ref=ref
-                )
-            )
-        if role is Role.tenant and old["role"] != Role.tenant.value:
-            raise Conflict(
-                _("--role: {ref} has a tenant already; a case has one tenant").format(ref=ref)
-            )
-        if number is not None and (number.digits != old["pnr"] or "role" in changes):
-            if one(
-                db,
-                "SELECT 1 FROM members WHERE household_id = ? AND pnr = ? AND id != ?",
-                [hid, number.digits, member_id],
-            ):
-                raise Conflict(
-                    _("--pnr: {pnr} is already a member of {ref}").format(
-                        pnr=number.masked(), ref=ref
-                    )
-                )
-            if role is not Role.child:
-                check_duplicate(
-                    db,
-                    number,
-                    household=hid,
-                    allow=allow_duplicate,
-                    field="--pnr",
-                    reason=why,
-                    others=other_open_cases(db, number, exclude=hid),
-                )
-        record.pop("created_at")
-        record.pop("household_id")
-        diff = {k: (old[k], v) for k, v in record.items() if old[k] != v}
-        if not diff:
-            return {}
-        db.table("members").update(member_id, {k: new for k, (_o, new) in diff.items()})
-        shown = {
-            k: (
-                [
-                    IdentityNumber(o).masked() if o else None,
-                    IdentityNumber(n).masked() if n else None,
-                ]
-                if k == "pnr"
-                else [o, n]
-            )
-            for k, (o, n) in diff.items()
-        }
-        log(
-            db,
-            household=hid,
-            action=Action.edit,
-            table="members",
-            row_id=member_id,
-            reason=why,
-            changes=shown,
+    return old
+
+
+def _corrected_contact(
+    old: dict[str, Any], correction: ContactCorrection, *, caseworker: str | None, as_of: date
+) -> dict[str, Any]:
+    """The correcting entry's row: the old entry's values with the corrected ones, checked."""
+    kind = validate.choice(ContactKind, correction.kind or old["kind"], field="--kind")
+    on = correction.on or date.fromisoformat(old["contact_on"])
+    if on > as_of:
+        raise InvalidInput("--date", on.isoformat(), _("is in the future"))
+    target = correction.referral_to or (
+        old["referral_to"] if kind is ContactKind.referral else None
+    )
+    if target is not None:
+        target = validate.choice(ReferralTarget, target, field="--to").value
+    if kind is ContactKind.referral and target is None:
+        raise InvalidInput("--to", "", _("a referral names the service it goes to"))
+    if kind is not ContactKind.referral and target is not None:
+        raise InvalidInput("--to", target, _("only a referral goes to a service"))
+    text = (
+        validate.clean_text(
+            correction.text, field="--text", max_length=validate.TEXT_MAX, multiline=True
         )
-        _touch(db, hid)
-    return diff
+        if correction.text is not None
+        else old["text"]
+    ) or ""
+    return {
+        "household_id": old["household_id"],
+        "kind": kind.value,
+        "contact_on": on.isoformat(),
+        "text": text,
+        "referral_to": target,
+        "caseworker": validate.clean_text(caseworker, field="--caseworker") or old["caseworker"],
+        "automatic": 0,
+        "corrects_id": old["id"],
+        "created_at": now_utc(),
+    }
+
+
+# --- a personnummer in another open case (a member's edits: member_corrections.py) ---
 
 
 def check_duplicate(
@@ -628,153 +532,3 @@ def list_corrections(db: Database, hid: int) -> list[dict[str, Any]]:
     for row in found:
         row["changes"] = json.loads(row["changes"]) if row["changes"] else None
     return found
-
-
-# --- the timeline ---------------------------------------------------------------------
-
-
-def case_history(db: Database, ref: str) -> list[dict[str, Any]]:
-    """The case's timeline, oldest first: what was recorded, on which day, by whom, and
-    every correction (with why). Voided and corrected records stay in it, marked."""
-    from bostadcli.vocab import NoticeKind, Outcome, SupportKind
-
-    hid = household_id(db, ref, voided_ok=True)
-    who = {
-        (r["table_name"], r["row_id"]): r["os_user"]
-        for r in rows(
-            db,
-            "SELECT table_name, row_id, os_user FROM audit_log"
-            " WHERE household_id = ? AND action = 'insert'",
-            [hid],
-        )
-    }
-    out: list[dict[str, Any]] = []
-
-    def add(
-        on: str, at: str, event: str, table: str, row_id: int | None, text: str, status: str = ""
-    ) -> None:
-        out.append(
-            {
-                "on": on[:10],
-                "event": event,
-                "table": table,
-                "record": row_id,
-                "text": text,
-                "status": status,
-                "by": who.get((table, row_id)),
-                "at": at,
-            }
-        )
-
-    case = one(db, "SELECT * FROM households WHERE id = ?", [hid])
-    assert case is not None
-    add(case["opened_on"], case["created_at"], "opened", "households", hid, _("Case opened"))
-    if case["closed_on"]:
-        add(
-            case["closed_on"],
-            case["updated_at"],
-            "closed",
-            "households",
-            None,
-            _("Case closed: {outcome}").format(outcome=Outcome(case["outcome"]).label),
-        )
-    for m in rows(db, "SELECT * FROM members WHERE household_id = ?", [hid]):
-        add(
-            m["created_at"],
-            m["created_at"],
-            "member",
-            "members",
-            m["id"],
-            f"{m['name'] or ''} ({Role(m['role']).label})".strip(),
-        )
-    for n in rows(db, "SELECT * FROM notices WHERE household_id = ?", [hid]):
-        text = NoticeKind(n["kind"]).label
-        deadline = n["recovery_deadline"] or n["eviction_at"]
-        if deadline:
-            text += f" → {deadline}"
-        add(
-            n["received_on"],
-            n["created_at"],
-            "notice",
-            "notices",
-            n["id"],
-            text,
-            "voided" if n["voided_at"] else "",
-        )
-    for c in rows(
-        db,
-        "SELECT c.*, (SELECT x.id FROM contacts x WHERE x.corrects_id = c.id) AS corrected_by"
-        " FROM contacts c WHERE c.household_id = ?",
-        [hid],
-    ):
-        status = ""
-        text = f"{ContactKind(c['kind']).label}: {c['text']}".rstrip(": ")
-        if c["corrected_by"] is not None:
-            status = "corrected"
-            text += " [" + _("corrected by {id}").format(id=c["corrected_by"]) + "]"
-        elif c["corrects_id"] is not None:
-            status = "correction"
-            text += " [" + _("corrects {id}").format(id=c["corrects_id"]) + "]"
-        add(c["contact_on"], c["created_at"], "contact", "contacts", c["id"], text, status)
-    for p in rows(db, "SELECT * FROM plans WHERE household_id = ?", [hid]):
-        add(
-            p["created_on"],
-            p["created_at"],
-            "plan",
-            "plans",
-            p["id"],
-            _("Repayment plan {plan}: {debt}").format(
-                plan=p["ref"], debt=format_money(Money(p["debt_ore"]))
-            ),
-            p["status"],
-        )
-    for y in rows(
-        db,
-        "SELECT y.*, p.ref FROM payments y JOIN plans p ON p.id = y.plan_id"
-        " WHERE p.household_id = ?",
-        [hid],
-    ):
-        add(
-            y["paid_on"],
-            y["created_at"],
-            "payment",
-            "payments",
-            y["id"],
-            _("Payment of {amount} to {plan}").format(
-                amount=format_money(Money(y["amount_ore"])), plan=y["ref"]
-            ),
-            "voided" if y["voided_at"] else "",
-        )
-    for s in rows(db, "SELECT * FROM supports WHERE household_id = ?", [hid]):
-        text = SupportKind(s["kind"]).label
-        if s["ended_on"]:
-            text += " – " + _("ended {day}").format(day=s["ended_on"])
-        add(s["start_on"], s["created_at"], "support", "supports", s["id"], text)
-    for lt in rows(db, "SELECT * FROM letters WHERE household_id = ?", [hid]):
-        add(
-            lt["dated_on"],
-            lt["created_at"],
-            "letter",
-            "letters",
-            lt["id"],
-            f"{lt['kind']} → {lt['recipient']}",
-        )
-    for c in list_corrections(db, hid):
-        target = f"{c['table_name']} {c['row_id']}" if c["row_id"] is not None else c["table_name"]
-        text = f"{c['action']} {target}: {c['reason']}"
-        if c["changes"]:
-            text += " " + json.dumps(c["changes"], ensure_ascii=False, sort_keys=True)
-        out.append(
-            {
-                "on": c["at"][:10],
-                "event": "correction",
-                "table": c["table_name"],
-                "record": c["row_id"],
-                "text": text,
-                "status": c["action"],
-                "by": c["os_user"],
-                "at": c["at"],
-            }
-        )
-    out.sort(key=lambda r: (r["on"], r["at"]))
-    return out

@@ -200,41 +200,12 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
     """
     from sqlite_utils import Database
 
-    from bostadcli.migrations import migrations
-
     identity: tuple[int, int] | None = None
     if str(path) == MEMORY:
         conn = sqlite3.connect(MEMORY, timeout=BUSY_TIMEOUT_SECONDS)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     else:
-        from bostadcli.validate import path as checked_path
-
-        path = checked_path(Path(path), field="--db")
-        if path.is_dir():
-            raise BostadError(_("the database path is a folder: {path}").format(path=path))
-        if not path.exists():
-            if not create:
-                raise NotFound(
-                    _("no database at {path}: run 'bostad init' first").format(path=path)
-                )
-            try:
-                _create_database(path, migrate=migrate)
-            except sqlite3.DatabaseError as exc:
-                raise BostadError(
-                    _("cannot create the database {path}: {error}").format(path=path, error=exc)
-                ) from None
-            except OSError as exc:
-                raise BostadError(
-                    _("cannot create the database {path}: {error}").format(
-                        path=path, error=exc.strerror
-                    )
-                ) from None
-        try:
-            _recognise(path)
-        except OSError as exc:
-            raise BostadError(
-                _("cannot read {path}: {error}").format(path=path, error=exc.strerror)
-            ) from None
+        path = _existing_file(path, create=create, migrate=migrate)
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
         st = os.stat(path)
         identity = (st.st_dev, st.st_ino)
@@ -242,29 +213,9 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
     # every connection to the case files, and finding plugins reads the metadata of
     # every installed package, a good part of a command's start.
     db = Database(conn, execute_plugins=False)
-    # SQLite's NOCASE folds ASCII letters only; names here have Å, Ä and Ö.
-    conn.create_function("casefold", 1, _casefold, deterministic=True)
-    from bostadcli.search import COMPACT_FUNCTION, FOLD_FUNCTION, compact_text, fold_text
-
-    # Text as a search compares it ("ostlund" finds "Östlund"); used only when reading.
-    conn.create_function(FOLD_FUNCTION, 1, fold_text, deterministic=True)
-    conn.create_function(COMPACT_FUNCTION, 1, compact_text, deterministic=True)
+    _add_functions(conn)
     try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        if str(path) != MEMORY:
-            _check_owner(conn, Path(path))
-            _use_wal(conn)
-            # FULL: a committed case survives a power cut, not only a crash.
-            conn.execute("PRAGMA synchronous = FULL")
-        from bostadcli import audit
-
-        unknown = _unknown_migrations(db)
-        if unknown:
-            db._bostad_unknown_migrations = unknown  # type: ignore[attr-defined]
-        elif migrate and migrations.pending(db):
-            _migrate(db)
-        audit.set_actor(db, command="bostadcli")
+        _set_up(db, conn, path, migrate=migrate)
     except NotOurDatabase:
         conn.close()
         raise
@@ -279,6 +230,69 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
         ) from None
     db._bostad_file = (Path(path), identity)  # type: ignore[attr-defined]
     return db
+
+
+def _existing_file(path: str | Path, *, create: bool, migrate: bool) -> Path:
+    """The database file at ``path``, checked, created first if ``create`` and missing,
+    and recognised as a bostadcli database (or an empty file)."""
+    from bostadcli.validate import path as checked_path
+
+    path = checked_path(Path(path), field="--db")
+    if path.is_dir():
+        raise BostadError(_("the database path is a folder: {path}").format(path=path))
+    if not path.exists():
+        if not create:
+            raise NotFound(_("no database at {path}: run 'bostad init' first").format(path=path))
+        try:
+            _create_database(path, migrate=migrate)
+        except sqlite3.DatabaseError as exc:
+            raise BostadError(
+                _("cannot create the database {path}: {error}").format(path=path, error=exc)
+            ) from None
+        except OSError as exc:
+            raise BostadError(
+                _("cannot create the database {path}: {error}").format(
+                    path=path, error=exc.strerror
+                )
+            ) from None
+    try:
+        _recognise(path)
+    except OSError as exc:
+        raise BostadError(
+            _("cannot read {path}: {error}").format(path=path, error=exc.strerror)
+        ) from None
+    return path
+
+
+def _add_functions(conn: sqlite3.Connection) -> None:
+    from bostadcli.search import COMPACT_FUNCTION, FOLD_FUNCTION, compact_text, fold_text
+
+    # SQLite's NOCASE folds ASCII letters only; names here have Å, Ä and Ö.
+    conn.create_function("casefold", 1, _casefold, deterministic=True)
+    # Text as a search compares it ("ostlund" finds "Östlund"); used only when reading.
+    conn.create_function(FOLD_FUNCTION, 1, fold_text, deterministic=True)
+    conn.create_function(COMPACT_FUNCTION, 1, compact_text, deterministic=True)
+
+
+def _set_up(db: Database, conn: sqlite3.Connection, path: str | Path, *, migrate: bool) -> None:
+    """Foreign keys, the busy timeout, the owner and WAL for a file, the migrations, and
+    the audit log's actor. A database migrated by a newer version is marked read-only."""
+    from bostadcli import audit
+    from bostadcli.migrations import migrations
+
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    if str(path) != MEMORY:
+        _check_owner(conn, Path(path))
+        _use_wal(conn)
+        # FULL: a committed case survives a power cut, not only a crash.
+        conn.execute("PRAGMA synchronous = FULL")
+    unknown = _unknown_migrations(db)
+    if unknown:
+        db._bostad_unknown_migrations = unknown  # type: ignore[attr-defined]
+    elif migrate and migrations.pending(db):
+        _migrate(db)
+    audit.set_actor(db, command="bostadcli")
 
 
 def _file_gone(db: Database) -> Path | None:

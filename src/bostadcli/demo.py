@@ -62,13 +62,23 @@ def _years_ago(as_of: date, years: int, days: int = 0) -> date:
 
 
 def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
-    from bostadcli.consents import add_consent
-    from bostadcli.contacts import add_contact
-    from bostadcli.households import ChildSpec, NewHousehold, add_household
+    """The demo's world: its landlords and caseworkers, then each household in turn (the
+    order fixes their case references)."""
+    _landlords_and_caseworkers(db)
+    made = [
+        _family_near_deadline(db, as_of),
+        _warned_for_disturbance(db, as_of),
+        _eviction_date_set(db, as_of),
+        _self_referral(db, as_of),
+    ]
+    made += _plans(db, as_of)
+    made.append(_rent_guarantee(db, as_of))
+    return made
+
+
+def _landlords_and_caseworkers(db: Any) -> None:
+    from bostadcli.caseworkers import add_caseworker
     from bostadcli.landlords import add_landlord
-    from bostadcli.money import Money
-    from bostadcli.notices import NewNotice, add_notice
-    from bostadcli.workdays import next_working_day
 
     add_landlord(
         db,
@@ -91,8 +101,6 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         postal_code="441 40",
         city="Exempelby",
     )
-    from bostadcli.caseworkers import add_caseworker
-
     add_caseworker(
         db,
         name="Karin Ek",
@@ -107,10 +115,16 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         phone="08-465 004 06",
         email="omar.berg@exempelby.example",
     )
-    made: list[dict[str, str]] = []
 
-    # A family of four, two weeks after the notice was served: the recovery deadline is
-    # next week, and 14 900 kr keeps the home.
+
+def _family_near_deadline(db: Any, as_of: date) -> dict[str, str]:
+    """A family of four, two weeks after the notice was served: the recovery deadline is
+    next week, and 14 900 kr keeps the home."""
+    from bostadcli.consents import add_consent
+    from bostadcli.households import ChildSpec, NewHousehold, add_household
+    from bostadcli.money import Money
+    from bostadcli.notices import NewNotice, add_notice
+
     served = as_of - timedelta(days=14)
     ref = add_household(
         db,
@@ -150,15 +164,19 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
     )
     # The demo's world is dated as_of: its consents are recorded on that day.
     add_consent(db, ref, recipient="landlord", given_on=as_of, today=as_of)
-    made.append(
-        {
-            "ref": ref,
-            "name": _("Amira and Yusuf Hassan"),
-            "about": _("two children; recovery deadline next week, 14 900 kr"),
-        }
-    )
+    return {
+        "ref": ref,
+        "name": _("Amira and Yusuf Hassan"),
+        "about": _("two children; recovery deadline next week, 14 900 kr"),
+    }
 
-    # A father with a child every other week, warned for disturbance by a private landlord.
+
+def _warned_for_disturbance(db: Any, as_of: date) -> dict[str, str]:
+    """A father with a child every other week, warned for disturbance by a private landlord."""
+    from bostadcli.households import ChildSpec, NewHousehold, add_household
+    from bostadcli.money import Money
+    from bostadcli.notices import NewNotice, add_notice
+
     ref = add_household(
         db,
         NewHousehold(
@@ -187,15 +205,21 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         ),
         as_of=as_of,
     )
-    made.append(
-        {
-            "ref": ref,
-            "name": "Johan Lindqvist",
-            "about": _("a part-time child; warning for disturbance"),
-        }
-    )
+    return {
+        "ref": ref,
+        "name": "Johan Lindqvist",
+        "about": _("a part-time child; warning for disturbance"),
+    }
 
-    # Reported by Kronofogden: an eviction date is set.
+
+def _eviction_date_set(db: Any, as_of: date) -> dict[str, str]:
+    """Reported by Kronofogden: an eviction date is set."""
+    from bostadcli.contacts import add_contact
+    from bostadcli.households import ChildSpec, NewHousehold, add_household
+    from bostadcli.money import Money
+    from bostadcli.notices import NewNotice, add_notice
+    from bostadcli.workdays import next_working_day
+
     ref = add_household(
         db,
         NewHousehold(
@@ -255,15 +279,17 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         caseworker="OB",
         as_of=as_of,
     )
-    made.append(
-        {
-            "ref": ref,
-            "name": "Maria Svensson",
-            "about": _("reported by Kronofogden; eviction date set"),
-        }
-    )
+    return {
+        "ref": ref,
+        "name": "Maria Svensson",
+        "about": _("reported by Kronofogden; eviction date set"),
+    }
 
-    # Someone who asked for help himself: no letter, since he is already in touch.
+
+def _self_referral(db: Any, as_of: date) -> dict[str, str]:
+    """Someone who asked for help himself: no letter, since he is already in touch."""
+    from bostadcli.households import NewHousehold, add_household
+
     ref = add_household(
         db,
         NewHousehold(
@@ -276,16 +302,11 @@ def _caseload(db: Any, as_of: date) -> list[dict[str, str]]:
         ),
         as_of=as_of,
     )
-    made.append(
-        {
-            "ref": ref,
-            "name": "Erik Johansson",
-            "about": _("self-referral, staying with friends: no letter"),
-        }
-    )
-    made += _plans(db, as_of)
-    made.append(_rent_guarantee(db, as_of))
-    return made
+    return {
+        "ref": ref,
+        "name": "Erik Johansson",
+        "about": _("self-referral, staying with friends: no letter"),
+    }
 
 
 def _rent_guarantee(db: Any, as_of: date) -> dict[str, str]:
@@ -337,87 +358,94 @@ def _rent_guarantee(db: Any, as_of: date) -> dict[str, str]:
 def _plans(db: Any, as_of: date) -> list[dict[str, str]]:
     """Two households with repayment plans agreed months ago: one paid as agreed, one
     that has missed its latest installment (it gets a reminder)."""
+    return [
+        _plan_household(
+            db,
+            as_of,
+            name="Lena Berg",
+            pnr=fictional_pnr(_years_ago(as_of, 34, 77), "845"),
+            landlord="Exempelhem AB",
+            street="Granvägen 4",
+            keep_up=True,
+        ),
+        _plan_household(
+            db,
+            as_of,
+            name="Ali Karimi",
+            pnr=fictional_pnr(_years_ago(as_of, 47, 210), "319"),
+            landlord="Fastighets AB Lärkan",
+            street="Lärkvägen 9 A",
+            keep_up=False,
+        ),
+    ]
+
+
+def _plan_household(
+    db: Any, as_of: date, *, name: str, pnr: str, landlord: str, street: str, keep_up: bool
+) -> dict[str, str]:
+    """A household whose plan was agreed 120 days ago, paid as due (``keep_up``) or
+    short of its latest installment."""
     from bostadcli.consents import add_consent
     from bostadcli.households import NewHousehold, add_household
     from bostadcli.money import Money
     from bostadcli.plans import NewPlan, create_plan, record_payment, show_plan
 
-    made: list[dict[str, str]] = []
-    for name, pnr, landlord, street, keep_up in (
-        (
-            "Lena Berg",
-            fictional_pnr(_years_ago(as_of, 34, 77), "845"),
-            "Exempelhem AB",
-            "Granvägen 4",
-            True,
+    agreed = as_of - timedelta(days=120)
+    ref = add_household(
+        db,
+        NewHousehold(
+            tenant_name=name,
+            tenant_pnr=pnr,
+            street=street,
+            postal_code="441 40",
+            city="Exempelby",
+            landlord=landlord,
+            rent=Money.kronor(6_900),
+            arrears=Money.kronor(9_600),
+            source="self_referral",
+            caseworker="KE",
+            opened_on=agreed - timedelta(days=10),
         ),
-        (
-            "Ali Karimi",
-            fictional_pnr(_years_ago(as_of, 47, 210), "319"),
-            "Fastighets AB Lärkan",
-            "Lärkvägen 9 A",
-            False,
-        ),
-    ):
-        agreed = as_of - timedelta(days=120)
-        ref = add_household(
+        as_of=as_of,
+    )
+    add_consent(
+        db,
+        ref,
+        recipient="landlord",
+        given_on=agreed,
+        reason="Muntligt samtycke när planen gjordes, antecknat i efterhand.",
+        today=as_of,
+    )
+    plan = create_plan(
+        db,
+        ref,
+        NewPlan(debt=Money.kronor(9_600), installment=Money.kronor(1_200)),
+        as_of=agreed,
+    )
+    # Paid on the due day, up to what is due: all of it, or all but the latest
+    # installment that is more than a week late.
+    due = [
+        i
+        for i in show_plan(db, plan["ref"], as_of=as_of)["installments"]
+        if date.fromisoformat(i["due_on"]) < as_of - timedelta(days=8)
+    ]
+    for item in due if keep_up else due[:-1]:
+        record_payment(
             db,
-            NewHousehold(
-                tenant_name=name,
-                tenant_pnr=pnr,
-                street=street,
-                postal_code="441 40",
-                city="Exempelby",
-                landlord=landlord,
-                rent=Money.kronor(6_900),
-                arrears=Money.kronor(9_600),
-                source="self_referral",
-                caseworker="KE",
-                opened_on=agreed - timedelta(days=10),
-            ),
+            plan["ref"],
+            amount=Money(item["amount_ore"]),
+            paid_on=date.fromisoformat(item["due_on"]),
             as_of=as_of,
         )
-        add_consent(
-            db,
-            ref,
-            recipient="landlord",
-            given_on=agreed,
-            reason="Muntligt samtycke när planen gjordes, antecknat i efterhand.",
-            today=as_of,
-        )
-        plan = create_plan(
-            db,
-            ref,
-            NewPlan(debt=Money.kronor(9_600), installment=Money.kronor(1_200)),
-            as_of=agreed,
-        )
-        # Paid on the due day, up to what is due: all of it, or all but the latest
-        # installment that is more than a week late.
-        due = [
-            i
-            for i in show_plan(db, plan["ref"], as_of=as_of)["installments"]
-            if date.fromisoformat(i["due_on"]) < as_of - timedelta(days=8)
-        ]
-        for item in due if keep_up else due[:-1]:
-            record_payment(
-                db,
-                plan["ref"],
-                amount=Money(item["amount_ore"]),
-                paid_on=date.fromisoformat(item["due_on"]),
-                as_of=as_of,
-            )
-        made.append(
-            {
-                "ref": ref,
-                "name": name,
-                "about": (
-                    _("repayment plan {plan} on track")
-                    if keep_up
-                    else _("repayment plan {plan} behind: gets a reminder")
-                ).format(plan=plan["ref"]),
-            }
-        )
-    return made
+    return {
+        "ref": ref,
+        "name": name,
+        "about": (
+            _("repayment plan {plan} on track")
+            if keep_up
+            else _("repayment plan {plan} behind: gets a reminder")
+        ).format(plan=plan["ref"]),
+    }
 
 
 def build_demo(folder: Path, *, as_of: date) -> DemoResult:

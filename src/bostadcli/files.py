@@ -41,6 +41,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, overload
 
 from bostadcli.errors import BostadError, Conflict, InvalidInput
+from bostadcli.file_reading import copy_bounded as copy_bounded
+from bostadcli.file_reading import open_for_reading as open_for_reading
+from bostadcli.file_reading import read_bounded as read_bounded
 from bostadcli.i18n import _
 
 if TYPE_CHECKING:
@@ -538,69 +541,3 @@ def publish_file(tmp: Path, path: Path, *, force: bool) -> None:
         os.fsync(fh.fileno())
     _publish(tmp, path, force=force)
     fsync_folder(path.parent)
-
-
-# Reading ------------------------------------------------------------------------------
-
-
-def open_for_reading(
-    path: Path, *, field: str, limit: int | None = None, stdin_hint: bool = False
-) -> IO[bytes]:
-    """Open a file someone named to read it: an ordinary file, never a device or a pipe.
-
-    ``/dev/zero`` would be read for ever and a named pipe would wait for a writer for
-    ever: both are refused at once (a pipe is read as standard input, ``-``). A file
-    larger than ``limit`` bytes is refused before it is read.
-    """
-    from bostadcli import validate
-
-    validate.path(path, field=field)
-    try:
-        # Non-blocking, so that opening a named pipe does not wait for its writer.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _O_CLOEXEC)
-    except OSError as exc:
-        raise BostadError(
-            _("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from None
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise InvalidInput(field, str(path), _("is a folder; give a file"))
-        if not stat.S_ISREG(st.st_mode):
-            reason = _("is not an ordinary file (a device, a pipe or a socket)")
-            if stdin_hint:
-                reason = _(
-                    "is not an ordinary file (a device, a pipe or a socket);"
-                    " to read from a pipe, give - and redirect it"
-                )
-            raise InvalidInput(field, str(path), reason)
-        if limit is not None and st.st_size > limit:
-            raise InvalidInput(field, str(path), _too_large(limit))
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _too_large(limit: int) -> str:
-    return _("larger than {n} MB").format(n=limit // 1_000_000)
-
-
-def read_bounded(stream: IO[bytes], *, limit: int, field: str) -> bytes:
-    """All of ``stream``, refused when it is longer than ``limit`` bytes."""
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise InvalidInput(field, "", _too_large(limit))
-    return data
-
-
-def copy_bounded(source: IO[bytes], target: IO[bytes], *, limit: int, field: str) -> int:
-    """Copy ``source`` into ``target``; refused when it is longer than ``limit`` bytes."""
-    copied = 0
-    while chunk := source.read(1 << 20):
-        copied += len(chunk)
-        if copied > limit:
-            raise InvalidInput(field, "", _too_large(limit))
-        target.write(chunk)
-    return copied

@@ -145,6 +145,17 @@ NOTIFIED_KINDS = (NoticeKind.termination, NoticeKind.warning)
 
 def _check_dates(kind: NoticeKind, notice: NewNotice, notified: date | None, as_of: date) -> None:
     """The dates of a notice against today and against each other (one-line errors)."""
+    _check_main_dates(kind, notice, notified, as_of)
+    _check_kind_options(kind, notice, as_of)
+    _check_correct_by(notice, notified)
+    _check_especially_serious(notice)
+
+
+def _check_main_dates(
+    kind: NoticeKind, notice: NewNotice, notified: date | None, as_of: date
+) -> None:
+    """Notified, served and terminated: none in the future, none before the termination,
+    and a service method only with the day of service."""
     said = "--received" if notice.notified_on is None and notice.received_on else "--notified"
     dated = (
         (said, notified),
@@ -173,6 +184,10 @@ def _check_dates(kind: NoticeKind, notice: NewNotice, notified: date | None, as_
         raise InvalidInput(
             "--service-method", notice.service_method, _("needs the service date (--served)")
         )
+
+
+def _check_kind_options(kind: NoticeKind, notice: NewNotice, as_of: date) -> None:
+    """The options that belong to one kind of notice only, and their dates not ahead."""
     termination, warning = (NoticeKind.termination,), (NoticeKind.warning,)
     _only(kind, warning, "--correct-by", notice.correct_by)
     _only(kind, termination, "--especially-serious", notice.especially_serious)
@@ -187,6 +202,10 @@ def _check_dates(kind: NoticeKind, notice: NewNotice, notified: date | None, as_
     ):
         if value is not None and value > as_of:
             raise InvalidInput(name, value.isoformat(), _("is in the future"))
+
+
+def _check_correct_by(notice: NewNotice, notified: date | None) -> None:
+    """A warning's time to correct ends after the warning and after it was served."""
     if notice.correct_by is not None and notified is not None and notice.correct_by < notified:
         raise InvalidInput(
             "--correct-by",
@@ -206,6 +225,12 @@ def _check_dates(kind: NoticeKind, notice: NewNotice, notified: date | None, as_
                 date=notice.served_on.isoformat()
             ),
         )
+
+
+def _check_especially_serious(notice: NewNotice) -> None:
+    """An especially serious termination is not for unpaid rent and needs the day social
+    services received its copy, which comes no earlier than the termination."""
+    terminated = notice.terminated_on
     if notice.especially_serious and notice.ground in (None, Reason.unpaid_rent.value):
         raise InvalidInput(
             "--especially-serious",

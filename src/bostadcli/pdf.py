@@ -15,16 +15,23 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from bostadcli.errors import BostadError
-from bostadcli.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _
+from bostadcli.i18n import _
+from bostadcli.pdf_meta import (
+    ARCHIVE_VARIANT,
+    PdfMeta,
+    claim_pdf_ua,
+    set_metadata,
+    year_report_meta,
+)
+from bostadcli.pdf_meta import letter_meta as letter_meta
+from bostadcli.pdf_meta import print_title as print_title
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -193,156 +200,6 @@ def _url_fetcher(module: ModuleType, roots: Sequence[Path], refused: list[str]) 
     return fetch
 
 
-# PDF/A-2b: part 2 allows the OpenType fonts and transparency WeasyPrint writes (part 1
-# does not), and unlike part 3 no embedded files of other kinds (WeasyPrint drops them);
-# level b is the one WeasyPrint meets for any text and font, whereas u and a also need
-# every glyph mapped to Unicode and every mark tagged. The tags are asked for
-# separately, and PDF/UA-1 is claimed in the XMP beside PDF/A (see docs/pdf.md).
-ARCHIVE_VARIANT = "pdf/a-2b"
-UA_PART = 1
-
-# The XMP of a PDF/A may use only the schemas PDF/A knows, or those it describes: the
-# PDF/UA identification is not one of them (ISO 19005-2, 6.6.2.3).
-_UA_XMP = f"""<rdf:Description rdf:about=""
- xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>{UA_PART}</pdfuaid:part>
-</rdf:Description><rdf:Description rdf:about=""
- xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
- xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
- xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"><pdfaExtension:schemas><rdf:Bag>
-<rdf:li rdf:parseType="Resource">
-<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
-<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
-<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
-<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
-<pdfaProperty:name>part</pdfaProperty:name>
-<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
-<pdfaProperty:category>internal</pdfaProperty:category>
-<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
-</rdf:li></rdf:Seq></pdfaSchema:property>
-</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>""".encode()
-
-CREATOR = "bostadcli"
-
-
-@dataclass(frozen=True)
-class PdfMeta:
-    """What a PDF says about itself, in its document information and its XMP.
-
-    Only what may be read by anyone who handles the file: never a resident's name,
-    personnummer or address (a file name or a search index shows these fields).
-    ``titles`` holds the title in each language; the document's language picks one.
-    """
-
-    titles: Mapping[str, str]
-    author: str
-    created: date
-    subject: str = ""
-    language: str | None = None  # None: the document's own <html lang>
-
-    def title(self, language: str | None) -> str:
-        primary = (language or DEFAULT_LANGUAGE).split("-")[0].lower()
-        return self.titles.get(primary) or self.titles.get(DEFAULT_LANGUAGE) or ""
-
-
-def in_language(message: str, language: str) -> str:
-    """``message`` (an English source string) in ``language``, whatever the interface
-    language: a document is in its reader's language."""
-    if language == "en":
-        return message
-    import gettext
-
-    from bostadcli.i18n import DOMAIN, LOCALE_DIR
-
-    translation = gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
-    )
-    return translation.gettext(message)
-
-
-def _in_each_language(message: str, **values: str) -> dict[str, str]:
-    return {lang: in_language(message, lang).format(**values) for lang in LANGUAGES}
-
-
-def _capitalised(text: str) -> str:
-    # A kind's label is written to stand inside a sentence ("first letter: …").
-    return text[:1].upper() + text[1:]
-
-
-def _author(organisation: str, unit: str) -> str:
-    return ", ".join(part.strip() for part in (organisation, unit) if part.strip())
-
-
-def letter_meta(context: Mapping[str, Any], kind_label: str) -> PdfMeta:
-    """A letter's PdfMeta from its context (``letters.build_context``): its kind's label
-    (the English source string of ``LetterKind.label``), the unit, the letter's date
-    and the case reference."""
-    letterhead = context["letterhead"]
-    return PdfMeta(
-        titles={lang: _capitalised(in_language(kind_label, lang)) for lang in LANGUAGES},
-        author=_author(letterhead["organisation"], letterhead["unit"]),
-        created=context["today"],
-        subject=context["ref"],
-    )
-
-
-def year_report_meta(*, year: int, organisation: str, unit: str, generated_on: date) -> PdfMeta:
-    """The year report's PdfMeta: it is written in Swedish whatever the interface."""
-    return PdfMeta(
-        titles=_in_each_language(N_("Annual report {year}"), year=str(year)),
-        author=_author(organisation, unit),
-        created=generated_on,
-        language="sv",
-    )
-
-
-def print_title(name: str) -> str:
-    """The title of a batch's print file, ``utskrift-NAME.pdf``."""
-    return _("Letters to print, {name}").format(name=name)
-
-
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
-
-
-def _set_metadata(document: Any, meta: PdfMeta | None) -> None:
-    """Replace what WeasyPrint read from the HTML's <title> and <meta> (a template may
-    put anything there) with ``meta``; without one keep only the title and language."""
-    metadata = document.metadata
-    language = (meta.language if meta else None) or metadata.lang or ""
-    if not _LANGUAGE_TAG.fullmatch(language):
-        # <html lang> is the template's to write: only a language tag goes in /Lang.
-        language = DEFAULT_LANGUAGE
-    metadata.lang = language
-    if meta is not None:
-        metadata.title = meta.title(language)
-        metadata.authors = [meta.author] if meta.author else []
-        metadata.description = meta.subject or None
-        # A date alone, the letter's: the same letter gives the same bytes.
-        metadata.created = metadata.modified = meta.created.isoformat()
-    else:
-        metadata.authors = []
-        metadata.description = metadata.created = metadata.modified = None
-    metadata.keywords = []
-    metadata.generator = CREATOR
-    metadata.custom = {}
-    metadata.xmp_metadata = []
-
-
-def _claim_pdf_ua(document: Any, pdf: Any) -> None:
-    """Add the PDF/UA identification to the XMP that the PDF/A variant wrote."""
-    reference = pdf.catalog.get("Metadata")
-    if reference is None:
-        return
-    # pydyf names an object by its reference, b"12 0 R", and keeps it at that index.
-    stream = pdf.objects[int(bytes(reference).split()[0])]
-    content = b"\n".join(
-        item if isinstance(item, bytes) else str(item).encode() for item in stream.stream
-    )
-    end = content.rfind(b"</rdf:RDF>")
-    if end < 0:
-        return
-    stream.stream = [content[:end] + _UA_XMP + content[end:]]
-
-
 @functools.cache
 def _font_config() -> Any:
     # One per process: WeasyPrint otherwise sets up fontconfig and Pango's font map
@@ -390,7 +247,8 @@ def _prepare_svg(root: Any) -> None:
 def _layout(html: str, base_url: str | None) -> Any:
     """Lay out a letter, within LAYOUT_SECONDS and MAX_PAGES, loading only what
     ``check_asset`` allows; a refusal fails the letter with its reason."""
-    from bostadcli.templating import TemplateProblem, TemplateTimeout, _TooLong, time_limit
+    from bostadcli.template_bounds import TooLong, time_limit
+    from bostadcli.templating import TemplateProblem, TemplateTimeout
 
     module = weasyprint()
     refused: list[str] = []
@@ -401,7 +259,7 @@ def _layout(html: str, base_url: str | None) -> Any:
             source = module.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
             _prepare_svg(source.etree_element)
             document = source.render(font_config=_font_config())
-    except _TooLong:
+    except TooLong:
         raise TemplateTimeout(
             _("too long: laying out the letter took more than {seconds} seconds").format(
                 seconds=f"{LAYOUT_SECONDS:g}"
@@ -451,13 +309,13 @@ def _write(document: Any, meta: PdfMeta | None = None) -> bytes:
     # fetcher: a refusal here fails the letter too.
     module = weasyprint()
     fatal = getattr(getattr(module, "urls", None), "FatalURLFetchingError", ValueError)
-    _set_metadata(document, meta)
+    set_metadata(document, meta)
     try:
         with _fonts_dated(meta.created if meta else None):
             data = document.write_pdf(
                 pdf_variant=ARCHIVE_VARIANT,
                 pdf_tags=True,
-                finisher=_claim_pdf_ua if document.metadata.title else None,
+                finisher=claim_pdf_ua if document.metadata.title else None,
             )
     except fatal as exc:
         raise ResourceRefused(str(exc)) from None

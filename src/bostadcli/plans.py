@@ -15,11 +15,14 @@ Only payments dated on or before the day count, so the state as of any day can b
 recomputed. Payments are applied to installments oldest first and carry forward.
 ``checked_state`` is the state the last ``check_plans`` saw (or the state at creation),
 so each check reports what changed since.
+
+The rule of how a plan stands is in ``plan_standing.py``; the steps of a new plan in
+``plan_drafts.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -28,16 +31,24 @@ from bostadcli import validate
 from bostadcli.affordability import household_affordability
 from bostadcli.config import Policy
 from bostadcli.contacts import add_contact
-from bostadcli.dates import add_months, format_date
 from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id, tenant_sql
 from bostadcli.i18n import _, ngettext
 from bostadcli.landlords import get_landlord
 from bostadcli.money import Money, format_money
-from bostadcli.repayment_schedule import DueRule, Schedule, allocate, build_schedule, parse_due_rule
+
+# How a plan stands is plan_standing.py; "X as X": its names stay importable from here.
+from bostadcli.plan_standing import Standing
+from bostadcli.plan_standing import installment_paid_sql as installment_paid_sql
+from bostadcli.plan_standing import installment_status as installment_status
+from bostadcli.plan_standing import paid_by as paid_by
+from bostadcli.plan_standing import plan_closed as plan_closed
+from bostadcli.plan_standing import plan_paid_sql as plan_paid_sql
+from bostadcli.plan_standing import standing as standing
+from bostadcli.repayment_schedule import DueRule, allocate
 from bostadcli.rules import CASE_NUMBER_DIGITS, NORMALBELOPP, PART_TIME_CHILD_NORM_PERCENT
-from bostadcli.vocab import ContactKind, InstallmentStatus, PlanState, PlanStatus
+from bostadcli.vocab import ContactKind, PlanState, PlanStatus
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -51,7 +62,6 @@ _STATE_ORDER = {
     PlanState.cancelled: 4,
     PlanState.replaced: 5,
 }
-_CLOSED = {PlanStatus.cancelled.value, PlanStatus.replaced.value}
 # SQLite's limit on bound parameters is far above this; chunks keep queries modest.
 _CHUNK = 500
 
@@ -71,140 +81,6 @@ class NewPlan:
     income: Money | None = None
     replaces: str | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True)
-class Standing:
-    """How a plan stands on one day."""
-
-    state: PlanState
-    paid_ore: int
-    remaining_ore: int
-    overdue_ore: int
-    missed: int
-    next_due_on: str | None
-    next_due_ore: int | None
-    installments: list[dict[str, Any]]
-
-
-def _policy(policy: Policy | None) -> Policy:
-    return policy if policy is not None else Policy()
-
-
-# What is paid on a plan and how each installment stands on a day, the one rule: in
-# Python (``paid_by``, ``schedule.allocate``, ``installment_status``) and, for queries
-# that need it, as SQL (``plan_paid_sql``, ``installment_paid_sql``):
-# - paid on a day: the applied part of the plan's payments dated on or before it, voided
-#   payments left out (``live_payments``);
-# - that sum is spread over the installments oldest first, none paid more than it is due;
-# - an installment is paid when its share covers it; overdue when not, its due date has
-#   passed, and the plan was not closed (cancelled or replaced) by then; else unpaid.
-
-
-def plan_paid_sql(plan: str = "p.id", on: str = ":as_of") -> str:
-    """SQL: öre paid on the plan whose id is the SQL expression ``plan`` by payments
-    dated on or before ``on`` (an SQL expression, by default the parameter ``:as_of``)."""
-    return (
-        f"(SELECT coalesce(sum(y.applied_ore), 0) FROM live_payments y"
-        f" WHERE y.plan_id = {plan} AND y.paid_on <= {on})"
-    )
-
-
-def installment_paid_sql(
-    installment: str = "i", on: str = ":as_of", plan: str | None = None
-) -> str:
-    """SQL: öre paid on ``on`` towards the installment row ``installment`` (an alias of
-    ``installments``), payments applied oldest installment first. ``plan`` is an SQL
-    expression for its plan's id (by default the installment's ``plan_id``)."""
-    i = installment
-    paid = plan_paid_sql(plan if plan is not None else f"{i}.plan_id", on)
-    return (
-        f"max(0, min({i}.amount_ore, {paid}"
-        f" - (SELECT coalesce(sum(e.amount_ore), 0) FROM installments e"
-        f" WHERE e.plan_id = {i}.plan_id AND e.seq < {i}.seq)))"
-    )
-
-
-def paid_by(payments: Iterable[Mapping[str, Any]], on: date) -> int:
-    """Python for ``plan_paid_sql``: öre applied by the (live) ``payments`` dated on or
-    before ``on``."""
-    day = on.isoformat()
-    return sum(int(p["applied_ore"]) for p in payments if p["paid_on"] <= day)
-
-
-def plan_closed(cancelled_on: str | None, on: date) -> bool:
-    """Whether a plan was closed by ``on``: cancelled or replaced on or before it. (A plan
-    has ``cancelled_on`` exactly when it is cancelled or replaced: a CHECK of the plans
-    table.) A closed plan no longer falls due: nothing in it is overdue."""
-    return cancelled_on is not None and cancelled_on <= on.isoformat()
-
-
-def installment_status(
-    amount_ore: int, paid_ore: int, due_on: str, *, on: date, closed: bool
-) -> tuple[InstallmentStatus, int | None]:
-    """How an installment stands on ``on`` with ``paid_ore`` paid towards it (its share of
-    ``paid_by``), and the days it is overdue (None unless overdue). ``closed``: the plan
-    was closed by then (``plan_closed``)."""
-    if paid_ore >= amount_ore:
-        return InstallmentStatus.paid, None
-    if due_on < on.isoformat() and not closed:
-        return InstallmentStatus.overdue, (on - date.fromisoformat(due_on)).days
-    return InstallmentStatus.unpaid, None
-
-
-def standing(
-    plan: Mapping[str, Any],
-    installments: Iterable[Mapping[str, Any]],
-    payments: Iterable[Mapping[str, Any]],
-    *,
-    as_of: date,
-    policy: Policy | None = None,
-) -> Standing:
-    """The state of a plan on ``as_of`` from its installments and payments (pure)."""
-    rules = _policy(policy)
-    # A cancelled or replaced plan no longer falls due: nothing in it is overdue.
-    closed = plan["status"] in _CLOSED and plan_closed(plan.get("cancelled_on"), as_of)
-    items = sorted(installments, key=lambda i: int(i["seq"]))
-    shares = allocate([int(i["amount_ore"]) for i in items], paid_by(payments, as_of))
-    out: list[dict[str, Any]] = []
-    missed = overdue = 0
-    next_due_on: str | None = None
-    next_due_ore: int | None = None
-    for item, paid in zip(items, shares, strict=True):
-        amount = int(item["amount_ore"])
-        status, days_overdue = installment_status(
-            amount, paid, item["due_on"], on=as_of, closed=closed
-        )
-        if days_overdue is not None:
-            overdue += amount - paid
-            if days_overdue > rules.plan_behind_days:
-                missed += 1
-        if paid < amount and next_due_on is None and not closed:
-            next_due_on, next_due_ore = item["due_on"], amount - paid
-        out.append(
-            {
-                "seq": int(item["seq"]),
-                "month": item["month"],
-                "due_on": item["due_on"],
-                "amount_ore": amount,
-                "paid_ore": paid,
-                "status": status.value,
-                "days_overdue": days_overdue,
-            }
-        )
-    paid_ore = sum(shares)
-    remaining = int(plan["debt_ore"]) - paid_ore
-    if closed:
-        state = PlanState(plan["status"])
-    elif remaining <= 0:
-        state = PlanState.completed
-    elif missed >= max(rules.plan_broken_after_missed, 1):
-        state = PlanState.broken
-    elif missed:
-        state = PlanState.behind
-    else:
-        state = PlanState.on_track
-    return Standing(state, paid_ore, remaining, overdue, missed, next_due_on, next_due_ore, out)
 
 
 _PLAN_SQL = f"""
@@ -344,16 +220,6 @@ def show_plan(
     )
 
 
-def _describe_schedule(schedule: Schedule) -> str:
-    n = schedule.months
-    text = ngettext("{n} installment of {amount}", "{n} installments of {amount}", n).format(
-        n=n, amount=format_money(schedule.regular)
-    )
-    if n > 1 and schedule.last != schedule.regular:
-        text += _(" (the last {amount})").format(amount=format_money(schedule.last))
-    return text
-
-
 def allocate_plan_ref(db: Database) -> str:
     """The next plan reference, P-NNNN, inside the caller's transaction."""
     return f"P-{next_counter(db, 'plan'):0{CASE_NUMBER_DIGITS}d}"
@@ -385,172 +251,23 @@ def create_plan(
     replaced and, unless a debt is given, its unpaid remainder becomes the new debt.
     Returns the plan as ``show_plan`` does (``ref`` None in a dry run).
     """
-    due = new.due if isinstance(new.due, DueRule) else parse_due_rule(new.due)
-    note = validate.clean_text(new.note, field="note", max_length=validate.TEXT_MAX, multiline=True)
-    if new.income is not None and new.income.ore < 0:
-        raise InvalidInput("income", format_money(new.income), _("cannot be negative"))
-    start = (new.start or add_months(as_of.replace(day=1), 1)).replace(day=1)
-    replaced_ref = validate.plan_ref(new.replaces, field="replaces") if new.replaces else None
+    from bostadcli.plan_drafts import checked_terms, draft_plan, installment_rows, store_plan
 
-    def prepare() -> tuple[dict[str, Any], Schedule, dict[str, Any] | None, int]:
-        hid = household_id(db, ref)
-        case = one(
-            db,
-            "SELECT h.ref, h.status, h.landlord_id, l.name AS landlord,"
-            f" {tenant_sql('name')} AS tenant"
-            " FROM households h LEFT JOIN landlords l ON l.id = h.landlord_id WHERE h.id = ?",
-            [hid],
-        )
-        assert case is not None
-        if case["status"] != "open":
-            raise Conflict(
-                _("{ref} is closed: reopen it with 'bostad household reopen {ref}'").format(
-                    ref=case["ref"]
-                )
-            )
-        if case["landlord_id"] is None:
-            raise Conflict(
-                _(
-                    "{ref} has no landlord, and a plan is agreed with the landlord:"
-                    " set it with 'bostad household edit {ref} --landlord NAME'"
-                ).format(ref=case["ref"])
-            )
-        old = None
-        unpaid = 0
-        if replaced_ref is not None:
-            old = _plan_row(db, replaced_ref)
-            if old["household_id"] != hid:
-                raise InvalidInput(
-                    "replaces",
-                    replaced_ref,
-                    _("belongs to household {other}").format(other=old["household"]),
-                )
-            if old["status"] != PlanStatus.active.value:
-                raise Conflict(
-                    _("{plan} is {status} and cannot be replaced").format(
-                        plan=replaced_ref, status=PlanStatus(old["status"]).label
-                    )
-                )
-            unpaid = _unpaid(db, old["id"], old["debt_ore"])
-        else:
-            active = one(
-                db,
-                "SELECT ref FROM plans WHERE household_id = ? AND status = 'active'"
-                " ORDER BY id LIMIT 1",
-                [hid],
-            )
-            if active is not None:
-                raise Conflict(
-                    _(
-                        "{ref} already has an active plan {plan}: renegotiate with"
-                        " --replaces {plan}, or cancel it first"
-                    ).format(ref=case["ref"], plan=active["ref"])
-                )
-        debt = new.debt if new.debt is not None else (Money(unpaid) if old else None)
-        if debt is None:
-            raise InvalidInput("debt", "", _("give the debt to repay"))
-        schedule = build_schedule(
-            debt,
-            start=start,
-            installment=new.installment,
-            months=new.months,
-            due=due,
-            first_due=new.first_due,
-            whole_kronor=new.whole_kronor,
-        )
-        record: dict[str, Any] = {
-            "ref": None,
-            "household_id": hid,
-            "household": case["ref"],
-            "landlord_id": case["landlord_id"],
-            "landlord": case["landlord"],
-            "tenant": case["tenant"],
-            "debt_ore": debt.ore,
-            "installment_ore": schedule.regular.ore,
-            "months": schedule.months,
-            "start_month": f"{start:%Y-%m}",
-            "due_rule": due.code,
-            "whole_kronor": int(new.whole_kronor),
-            "status": PlanStatus.active.value,
-            "replaces_plan_id": old["id"] if old else None,
-            "replaces": replaced_ref,
-            "replaced_by": None,
-            "created_on": as_of.isoformat(),
-            "cancelled_on": None,
-            "completed_on": None,
-            "note": note,
-            "income_ore": new.income.ore if new.income is not None else None,
-        }
-        return record, schedule, old, unpaid
-
-    def installment_rows(schedule: Schedule) -> list[dict[str, Any]]:
-        return [
-            {
-                "seq": i.seq,
-                "month": i.month_text,
-                "due_on": i.due_on.isoformat(),
-                "amount_ore": i.amount.ore,
-                "paid_ore": 0,
-            }
-            for i in schedule.installments
-        ]
-
+    terms = checked_terms(new, as_of=as_of)
     if dry_run:
-        record, schedule, _old, _unpaid_ore = prepare()
+        draft = draft_plan(db, ref, new, terms, as_of=as_of)
         return _document(
             db,
-            record,
-            installment_rows(schedule),
+            draft.record,
+            installment_rows(draft.schedule),
             [],
             as_of=as_of,
             policy=policy,
             normalbelopp=normalbelopp,
         )
-
     with transaction(db):
-        record, schedule, old, unpaid = prepare()
-        plan_ref = allocate_plan_ref(db)
-        first = standing(record, installment_rows(schedule), [], as_of=as_of, policy=policy)
-        now = now_utc()
-        stored = {
-            k: v
-            for k, v in record.items()
-            if k not in ("household", "landlord", "tenant", "replaces", "replaced_by")
-        }
-        stored.update(
-            ref=plan_ref,
-            checked_state=first.state.value,
-            checked_on=as_of.isoformat(),
-            created_at=now,
-            updated_at=now,
-        )
-        plan_id = insert(db, "plans", stored)
-        db.table("installments").insert_all(
-            [r | {"plan_id": plan_id} for r in installment_rows(schedule)]
-        )
-        text = _(
-            "Repayment plan {plan} agreed with {landlord}: {debt}, {installments},"
-            " first due {first_due}."
-        ).format(
-            plan=plan_ref,
-            landlord=record["landlord"],
-            debt=format_money(schedule.debt),
-            installments=_describe_schedule(schedule),
-            first_due=format_date(schedule.installments[0].due_on, "long"),
-        )
-        if old is not None:
-            db.table("plans").update(
-                old["id"],
-                {
-                    "status": PlanStatus.replaced.value,
-                    "cancelled_on": as_of.isoformat(),
-                    "updated_at": now,
-                },
-            )
-            text += " " + _("It replaces {old}, which had {unpaid} unpaid.").format(
-                old=old["ref"], unpaid=format_money(Money(unpaid))
-            )
-        _log(db, record["household"], text, on=as_of, as_of=as_of)
+        draft = draft_plan(db, ref, new, terms, as_of=as_of)
+        plan_ref = store_plan(db, draft, as_of=as_of, policy=policy)
     return show_plan(db, plan_ref, as_of=as_of, policy=policy, normalbelopp=normalbelopp)
 
 
@@ -585,33 +302,8 @@ def record_payment(
     )
     with transaction(db):
         plan = _plan_row(db, plan_ref)
-        if plan["status"] != PlanStatus.active.value:
-            reason = (
-                _("{plan} is paid in full")
-                if plan["status"] == PlanStatus.completed.value
-                else _("{plan} is {status}: payments go to the plan in force")
-            )
-            raise Conflict(reason.format(plan=plan["ref"], status=PlanStatus(plan["status"]).label))
-        items = rows(
-            db,
-            "SELECT id, amount_ore, paid_ore FROM installments WHERE plan_id = ? ORDER BY seq",
-            [plan["id"]],
-        )
-        paid_before = sum(int(i["paid_ore"]) for i in items)
-        remaining = int(plan["debt_ore"]) - paid_before
-        if amount.ore > remaining and not allow_overpay:
-            raise InvalidInput(
-                "amount",
-                format_money(amount),
-                _(
-                    "more than what remains ({remaining}); record it anyway with --allow-overpay"
-                ).format(remaining=format_money(Money(remaining))),
-            )
-        applied = min(amount.ore, remaining)
-        shares = allocate([int(i["amount_ore"]) for i in items], paid_before + applied)
-        for item, share in zip(items, shares, strict=True):
-            if share != item["paid_ore"]:
-                db.execute("UPDATE installments SET paid_ore = ? WHERE id = ?", [share, item["id"]])
+        _refuse_unless_active(plan)
+        remaining, applied = _apply_payment(db, plan, amount, allow_overpay=allow_overpay)
         payment_id = insert(
             db,
             "payments",
@@ -627,20 +319,7 @@ def record_payment(
         completed = applied == remaining
         changes: dict[str, Any] = {"updated_at": now_utc()}
         if completed:
-            last_paid = one(
-                db, "SELECT max(paid_on) AS d FROM live_payments WHERE plan_id = ?", [plan["id"]]
-            )
-            assert last_paid is not None
-            changes.update(status=PlanStatus.completed.value, completed_on=last_paid["d"])
-            _log(
-                db,
-                plan["household"],
-                _("Repayment plan {plan} completed: {debt} paid.").format(
-                    plan=plan["ref"], debt=format_money(Money(plan["debt_ore"]))
-                ),
-                on=paid_on,
-                as_of=as_of,
-            )
+            changes.update(_completion(db, plan, paid_on=paid_on, as_of=as_of))
         db.table("plans").update(plan["id"], changes)
     return {
         "plan": plan["ref"],
@@ -653,6 +332,66 @@ def record_payment(
         "remaining_ore": remaining - applied,
         "completed": completed,
     }
+
+
+def _refuse_unless_active(plan: Mapping[str, Any]) -> None:
+    """Payments go to the plan in force, never to one paid in full or closed."""
+    if plan["status"] != PlanStatus.active.value:
+        reason = (
+            _("{plan} is paid in full")
+            if plan["status"] == PlanStatus.completed.value
+            else _("{plan} is {status}: payments go to the plan in force")
+        )
+        raise Conflict(reason.format(plan=plan["ref"], status=PlanStatus(plan["status"]).label))
+
+
+def _apply_payment(
+    db: Database, plan: Mapping[str, Any], amount: Money, *, allow_overpay: bool
+) -> tuple[int, int]:
+    """Pay the installments oldest first with ``amount``; returns (what remained before,
+    what was applied). More than remains is refused unless ``allow_overpay``."""
+    items = rows(
+        db,
+        "SELECT id, amount_ore, paid_ore FROM installments WHERE plan_id = ? ORDER BY seq",
+        [plan["id"]],
+    )
+    paid_before = sum(int(i["paid_ore"]) for i in items)
+    remaining = int(plan["debt_ore"]) - paid_before
+    if amount.ore > remaining and not allow_overpay:
+        raise InvalidInput(
+            "amount",
+            format_money(amount),
+            _("more than what remains ({remaining}); record it anyway with --allow-overpay").format(
+                remaining=format_money(Money(remaining))
+            ),
+        )
+    applied = min(amount.ore, remaining)
+    shares = allocate([int(i["amount_ore"]) for i in items], paid_before + applied)
+    for item, share in zip(items, shares, strict=True):
+        if share != item["paid_ore"]:
+            db.execute("UPDATE installments SET paid_ore = ? WHERE id = ?", [share, item["id"]])
+    return remaining, applied
+
+
+def _completion(
+    db: Database, plan: Mapping[str, Any], *, paid_on: date, as_of: date
+) -> dict[str, Any]:
+    """The plan's columns once paid in full (completed on its last payment's day), noted
+    in the contact log."""
+    last_paid = one(
+        db, "SELECT max(paid_on) AS d FROM live_payments WHERE plan_id = ?", [plan["id"]]
+    )
+    assert last_paid is not None
+    _log(
+        db,
+        plan["household"],
+        _("Repayment plan {plan} completed: {debt} paid.").format(
+            plan=plan["ref"], debt=format_money(Money(plan["debt_ore"]))
+        ),
+        on=paid_on,
+        as_of=as_of,
+    )
+    return {"status": PlanStatus.completed.value, "completed_on": last_paid["d"]}
 
 
 def cancel_plan(

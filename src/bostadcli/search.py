@@ -119,10 +119,18 @@ def search(
     number it was.
     """
     query = _query(text)
+    wanted_status = validate.choice(CaseStatus, status, field="status").value if status else None
+    found = _matches(db, query)
+    if not found:
+        return []
+    return _listed(db, found, wanted_status=wanted_status, include_pnr=include_pnr)
+
+
+def _matches(db: Database, query: str) -> dict[int, dict[str, Any]]:
+    """The cases ``query`` matches, by row id: the kinds of match and the members named."""
     folded = fold_text(query) or ""
     words = folded.split()
     compact = "".join(query.split())
-    wanted_status = validate.choice(CaseStatus, status, field="status").value if status else None
     found: dict[int, dict[str, Any]] = {}
 
     def hit(household_id: int, kind: str, member: str | None = None) -> None:
@@ -168,8 +176,17 @@ def search(
             [compact, compact],
         ):
             hit(row["id"], "reference")
-    if not found:
-        return []
+    return found
+
+
+def _listed(
+    db: Database,
+    found: dict[int, dict[str, Any]],
+    *,
+    wanted_status: str | None,
+    include_pnr: bool,
+) -> list[dict[str, Any]]:
+    """The matched cases as listed, open ones first; a full personnummer shown is logged."""
     ids = sorted(found)
     placeholders = ", ".join("?" for _i in ids)
     result = rows(

@@ -20,10 +20,8 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -33,6 +31,18 @@ from weakref import WeakKeyDictionary
 from bostadcli import validate
 from bostadcli.errors import BostadError, Conflict, NotFound
 from bostadcli.i18n import _
+from bostadcli.template_bounds import MAX_LETTER_CHARS as MAX_LETTER_CHARS
+from bostadcli.template_bounds import (
+    RENDER_SECONDS,
+    LetterTooLong,
+    TooLarge,
+    TooLong,
+    bounded,
+    bounded_environment,
+    bounded_lipsum,
+    generator_where,
+    time_limit,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
@@ -56,65 +66,6 @@ class TemplateProblem(BostadError):
 
 class TemplateTimeout(TemplateProblem):
     """A letter that took too long to make: the template loops, whatever the case."""
-
-
-# Bounds on one letter. Templates are code from outside the program, and a loop or a
-# huge value in one must fail that letter, not hang the batch or fill the memory. A real
-# letter is a few kilobytes of HTML in well under a second; the largest, a plan agreement
-# with 360 installments in two copies, a few hundred kilobytes and twenty pages.
-RENDER_SECONDS = 20.0  # making the text (HTML or plain) of one letter
-MAX_LETTER_CHARS = 1_000_000  # characters of that text
-MAX_ARGUMENT = 100_000  # a number given to a filter or a method (a width, a count)
-MAX_EXPONENT = 1_000  # in a ** b
-MAX_TEMPLATE_BYTES = 1_000_000  # a template file
-
-
-class _TooLarge(Exception):
-    """Raised inside template code: the file and line come from the traceback."""
-
-
-class _LetterTooLong(_TooLarge):
-    """The text written so far (in a block, a macro or the whole letter) is too long."""
-
-    where: tuple[str | None, int | None] = (None, None)
-
-
-class _Buffer(list[str]):
-    """Where Jinja collects the text of a block, a macro or a call: it counts, and stops
-    a loop that writes without end at the line that writes (inside template code)."""
-
-    __slots__ = ("size",)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.size = 0
-
-    def append(self, item: str) -> None:
-        self.size += len(item)
-        if self.size > MAX_LETTER_CHARS:
-            raise _too_long_here()
-        super().append(item)
-
-    def extend(self, items: Iterable[str]) -> None:
-        try:
-            for item in items:
-                self.append(item)
-        except _LetterTooLong as exc:
-            # The text came from a block being rendered (a generator, paused where it
-            # wrote): that is where the template runs away, not the line including it.
-            if exc.where == (None, None):
-                exc.where = _generator_where(items)
-            raise
-
-
-class _TooLong(BaseException):
-    """Raised by the timer wherever the code is: a BaseException, so that no
-    ``except Exception`` on the way (in WeasyPrint, say) swallows it."""
-
-
-# A width or precision of six digits or more in a format string ("%999999s",
-# "{:>1000000}"): the string would be made before any size check could look at it.
-_BIG_WIDTH = re.compile(r"(?:%[-#0 +]*(?:\*|[0-9]{6,}))|(?:\{[^{}]*:[^{}]*[0-9]{6,}[^{}]*\})")
 
 
 def template_name(kind: str, fmt: str, language: str | None = None) -> str:
@@ -182,144 +133,8 @@ def user_templates_dir(explicit: Path | None, configured: Path | None) -> Path |
     return folder
 
 
-def _traversable_loader() -> Any:
-    from jinja2 import BaseLoader, TemplateNotFound
-
-    class TraversableLoader(BaseLoader):
-        """Loads from an importlib.resources folder, so a zipped install works too."""
-
-        def __init__(self, root: Traversable) -> None:
-            self.root = root
-
-        def get_source(
-            self, environment: Environment, template: str
-        ) -> tuple[str, str | None, Callable[[], bool] | None]:
-            parts = template.split("/")
-            if any(p in ("", ".", "..") for p in parts):
-                raise TemplateNotFound(template)
-            node = self.root.joinpath(*parts)
-            if not node.is_file():
-                raise TemplateNotFound(template)
-            return node.read_text(encoding="utf-8"), str(node), lambda: True
-
-        def list_templates(self) -> list[str]:
-            return sorted(
-                n.name
-                for n in self.root.iterdir()
-                if n.is_file() and n.name.endswith(TEMPLATE_SUFFIX)
-            )
-
-    return TraversableLoader
-
-
-def _checked_loader() -> Any:
-    from jinja2 import FileSystemLoader
-
-    class CheckedFileSystemLoader(FileSystemLoader):
-        """The user's folder: a file that is not UTF-8 text, or too large to be a letter,
-        is a one-line problem naming it rather than a traceback."""
-
-        def get_source(
-            self, environment: Environment, template: str
-        ) -> tuple[str, str, Callable[[], bool]]:
-            try:
-                source, filename, uptodate = super().get_source(environment, template)
-            except UnicodeDecodeError as exc:
-                where = Path(self.searchpath[0]) / template
-                raise TemplateProblem(
-                    _(
-                        "{file}: not UTF-8 text (byte 0x{byte:02x} at position {position});"
-                        " save the template as UTF-8"
-                    ).format(file=where, byte=exc.object[exc.start], position=exc.start)
-                ) from None
-            if len(source) > MAX_TEMPLATE_BYTES:
-                raise TemplateProblem(
-                    _("{file}: too large for a letter template ({n} characters)").format(
-                        file=filename, n=len(source)
-                    )
-                )
-            return source, filename, uptodate
-
-    return CheckedFileSystemLoader
-
-
 def _autoescape(name: str | None) -> bool:
     return name is not None and name.removesuffix(TEMPLATE_SUFFIX).endswith((".html", ".htm"))
-
-
-# Filters --------------------------------------------------------------------------
-
-
-def _sek(value: Any) -> str:
-    from bostadcli.money import Money, format_money
-
-    if isinstance(value, Money):
-        return format_money(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return format_money(Money(value))  # an int is öre, as in the database
-    raise ValueError(f"sek: expected an amount, got {type(value).__name__}")
-
-
-def _letter_locale(context: Any) -> str:
-    # The language of the template being rendered, not of the screens.
-    language = context.get("language") if context is not None else None
-    return _LOCALES.get(language, LETTER_LOCALE) if isinstance(language, str) else LETTER_LOCALE
-
-
-def _datum(context: Any, value: Any, style: str = "long") -> str:
-    """``21 november 2026``; style "month" gives ``november 2026``, "short", "iso".
-
-    In an English letter ``21 November 2026`` and ``November 2026``.
-    """
-    from bostadcli.dates import format_date
-
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    if not isinstance(value, date):
-        raise ValueError(f"datum: expected a date, got {type(value).__name__}")
-    locale = _letter_locale(context)
-    if style == "month":
-        from babel.dates import format_date as babel_format_date
-
-        return str(babel_format_date(value, format="LLLL y", locale=locale))
-    return format_date(value, style, locale=locale)
-
-
-def _pnr_masked(value: Any) -> str:
-    from bostadcli.pnr import IdentityNumber
-
-    if isinstance(value, IdentityNumber):
-        return value.masked()
-    if isinstance(value, str):
-        if re.fullmatch(r"[0-9]{8}-\*{4}", value):
-            return value  # masked already, as in the letter context
-        digits = value.replace("-", "").replace("+", "")
-        if len(digits) == 12 and digits.isdigit():
-            return IdentityNumber(digits).masked()
-    raise ValueError("pnr_masked: expected a 12-digit personnummer")
-
-
-def _tal(value: Any) -> str:
-    """A whole number the Swedish way: ``1 234``."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, locale=LETTER_LOCALE))
-
-
-def _procent(share: Any) -> str:
-    """A share (0.25) as ``25 %``; a missing share as a dash."""
-    from babel.numbers import format_percent
-
-    return "–" if share is None else str(format_percent(share, locale=LETTER_LOCALE))
-
-
-FILTERS: dict[str, Callable[..., str]] = {
-    "sek": _sek,
-    "datum": _datum,
-    "pnr_masked": _pnr_masked,
-    "tal": _tal,
-    "procent": _procent,
-}
 
 
 # The environment -------------------------------------------------------------------
@@ -329,11 +144,14 @@ def environment(user_dir: Path | None = None) -> Environment:
     """A sandboxed Jinja environment: the user's folder first, then the built-in one."""
     from jinja2 import ChoiceLoader, StrictUndefined, pass_context
 
+    from bostadcli.template_filters import FILTERS, datum
+    from bostadcli.template_loaders import checked_loader, traversable_loader
+
     loaders: list[Any] = []
     if user_dir is not None:
-        loaders.append(_checked_loader()(str(user_dir)))
-    loaders.append(_traversable_loader()(packaged_templates()))
-    env = _bounded_environment()(
+        loaders.append(checked_loader()(str(user_dir)))
+    loaders.append(traversable_loader()(packaged_templates()))
+    env = bounded_environment()(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=_autoescape,
@@ -344,117 +162,11 @@ def environment(user_dir: Path | None = None) -> Environment:
     )
     env.filters.update(FILTERS)
     # datum follows the language of the template being rendered (see _letter_locale).
-    env.filters["datum"] = pass_context(_datum)
-    env.filters = {name: _bounded(f) for name, f in env.filters.items()}
-    env.globals["lipsum"] = _bounded_lipsum
+    env.filters["datum"] = pass_context(datum)
+    env.filters = {name: bounded(f) for name, f in env.filters.items()}
+    env.globals["lipsum"] = bounded_lipsum
     result: Environment = env
     return result
-
-
-def _check_arguments(values: Iterable[Any], *, numbers: bool = True) -> None:
-    for value in values:
-        if isinstance(value, bool):
-            continue
-        if numbers and isinstance(value, int) and abs(value) > MAX_ARGUMENT:
-            raise _TooLarge(f"{value}")
-        if isinstance(value, str) and _BIG_WIDTH.search(value):
-            raise _TooLarge(f"{value[:40]!r}")
-
-
-def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter that refuses a size past MAX_ARGUMENT (``center(10**9)``) and a format
-    string with a huge width (``"%999999999s"|format``), before it builds anything.
-
-    The value filtered may be any number (an amount in öre); the arguments after it
-    are widths and counts."""
-    import functools
-
-    value_at = 1 if hasattr(function, "jinja_pass_arg") else 0
-
-    @functools.wraps(function)  # keeps jinja's pass_context marks
-    def bounded(*args: Any, **kwargs: Any) -> Any:
-        _check_arguments(args[value_at : value_at + 1], numbers=False)
-        _check_arguments(args[value_at + 1 :])
-        _check_arguments(kwargs.values())
-        return function(*args, **kwargs)
-
-    return bounded
-
-
-def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
-    from jinja2.utils import generate_lorem_ipsum
-
-    if not isinstance(n, int) or not isinstance(min, int) or not isinstance(max, int):
-        raise TypeError("lipsum: expected whole numbers")
-    if n > 50 or max > 1000 or min > max:
-        raise _TooLarge(f"lipsum({n})")
-    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
-
-
-def _too_long_here() -> _LetterTooLong:
-    """The error for a buffer that grew too long, with where the template runs away:
-    when the text comes from a block being rendered (a generator the writing code is
-    iterating over), the block's line, not the line that places the block."""
-    import sys
-
-    exc = _LetterTooLong()
-    frame = sys._getframe(2)  # the template code that appended
-    for value in frame.f_locals.values():
-        if getattr(value, "gi_frame", None) is not None:
-            found = _generator_where(value)
-            if found[0] is not None:
-                exc.where = found
-    return exc
-
-
-def _bounded_environment() -> Any:
-    from jinja2.compiler import CodeGenerator, Frame
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    class BoundedCodeGenerator(CodeGenerator):
-        def buffer(self, frame: Frame) -> None:
-            frame.buffer = self.temporary_identifier()
-            self.writeline(f"{frame.buffer} = environment.bounded_buffer()")
-
-    class BoundedSandbox(ImmutableSandboxedEnvironment):
-        """The sandbox, and no operation that builds a huge value in one step: those
-        happen in C, where no timer can stop them."""
-
-        intercepted_binops = frozenset({"*", "**", "%", "//"})
-        code_generator_class = BoundedCodeGenerator
-
-        @staticmethod
-        def bounded_buffer() -> _Buffer:
-            return _Buffer()
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
-                raise _TooLarge(f"** {right}")
-            if operator == "*":
-                for seq, count in ((left, right), (right, left)):
-                    if (
-                        isinstance(seq, (str, list, tuple))
-                        and isinstance(count, int)
-                        and len(seq) * count > MAX_LETTER_CHARS
-                    ):
-                        raise _TooLarge(f"* {count}")
-            if operator == "%" and isinstance(left, str):
-                _check_arguments([left])
-            return super().call_binop(context, operator, left, right)
-
-        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-            # A method of a string or a container ('x'.ljust(n), 'x'.zfill(n)) takes
-            # sizes; "...".format(...) arrives wrapped, with its string in the closure.
-            owner = getattr(__obj, "__self__", None)
-            cells = getattr(__obj, "__closure__", None) or ()
-            strings = [c.cell_contents for c in cells if isinstance(c.cell_contents, str)]
-            if isinstance(owner, (str, bytes, list, tuple, dict)) or strings:
-                _check_arguments(args)
-                _check_arguments(kwargs.values())
-                _check_arguments([owner, *strings], numbers=False)
-            return super().call(__context, __obj, *args, **kwargs)
-
-    return BoundedSandbox
 
 
 def _where(filename: str | None, name: str | None, lineno: int | None) -> str:
@@ -579,7 +291,7 @@ def render_template(env: Environment, name: str, context: dict[str, Any]) -> str
     try:
         with time_limit(RENDER_SECONDS):
             return _bounded_text(template, name, context)
-    except _TooLong as exc:
+    except TooLong as exc:
         filename, lineno = _template_frame(exc)
         raise TemplateTimeout(
             _(
@@ -587,7 +299,7 @@ def render_template(env: Environment, name: str, context: dict[str, Any]) -> str
                 " (a loop in the template?)"
             ).format(where=_where(filename, name, lineno), seconds=f"{RENDER_SECONDS:g}")
         ) from None
-    except _LetterTooLong as exc:
+    except LetterTooLong as exc:
         filename, lineno = exc.where if exc.where[0] else _template_frame(exc)
         raise TemplateProblem(
             _(
@@ -595,7 +307,7 @@ def render_template(env: Environment, name: str, context: dict[str, Any]) -> str
                 " (a loop in the template?)"
             ).format(where=_where(filename, name, lineno), n=MAX_LETTER_CHARS)
         ) from None
-    except (_TooLarge, MemoryError, OverflowError) as exc:
+    except (TooLarge, MemoryError, OverflowError) as exc:
         filename, lineno = _template_frame(exc)
         raise TemplateProblem(
             _("{where}: too large: a value too large for a letter ({value})").format(
@@ -629,34 +341,6 @@ def render_template(env: Environment, name: str, context: dict[str, Any]) -> str
         ) from None
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``_TooLong`` where the code is after ``seconds`` (of wall time): a timer
-    signal, so even a loop in template code that yields nothing is stopped. Only the
-    main thread of a process receives signals; elsewhere there is no limit."""
-    import signal
-    import threading
-
-    if (
-        seconds <= 0
-        or not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-
-    def expire(_signum: int, _frame: Any) -> None:
-        raise _TooLong()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str:
     """The rendered text, piece by piece, stopped past MAX_LETTER_CHARS (where the
     template was writing then is named)."""
@@ -667,7 +351,7 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
         for part in stream:
             size += len(part)
             if size > MAX_LETTER_CHARS:
-                filename, lineno = _generator_where(stream)
+                filename, lineno = generator_where(stream)
                 raise TemplateProblem(
                     _(
                         "{where}: too large: the letter is longer than {n} characters"
@@ -678,20 +362,6 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
     finally:
         stream.close()
     return "".join(parts)
-
-
-def _generator_where(stream: Any) -> tuple[str | None, int | None]:
-    """The template file and line a running render is at: the innermost generator of
-    its ``yield from`` chain is template code."""
-    found: tuple[str | None, int | None] = (None, None)
-    while stream is not None:
-        frame = getattr(stream, "gi_frame", None)
-        if frame is not None:
-            template = frame.f_globals.get("__jinja_template__")
-            if template is not None:
-                found = (template.filename, template.get_corresponding_lineno(frame.f_lineno))
-        stream = getattr(stream, "gi_yieldfrom", None)
-    return found
 
 
 def referenced_templates(env: Environment, name: str) -> list[str]:

@@ -515,7 +515,7 @@ def void(ctx: typer.Context, ref: RefArg, reason: ReasonOpt) -> None:
 )
 def history(ctx: typer.Context, ref: RefArg, fmt: FormatOpt = Format.table) -> None:
     from bostadcli.cli.views.households import history_columns
-    from bostadcli.corrections import case_history
+    from bostadcli.timeline import case_history
 
     emit(case_history(state(ctx).database(), ref), history_columns(), fmt, empty=_("No events."))
 

@@ -155,7 +155,7 @@ def edit(
     allow_duplicate: AllowDuplicateOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.corrections import edit_member
+    from bostadcli.member_corrections import edit_member
 
     given = {
         "name": name,
