@@ -5,7 +5,7 @@
 
 A module's size is its number of lines. A function's size runs from its ``def`` line to
 the last line of its body (decorators not counted); a nested function is counted on its
-own and inside the function around it. ``tests/test_code_size.py`` holds the limits and
+own and inside the function around it. ``tests/core/test_code_size.py`` holds the limits and
 the short list of declared exceptions.
 """
 

@@ -341,7 +341,7 @@ def _add_household(
 ) -> Case:
     """The checks and rows of ``households.add_household`` for a row of a list (opened
     today, from the landlord, nobody's yet), added to the plan."""
-    from bostadcli.households import _member_record
+    from bostadcli.households.case import _member_record
     from bostadcli.pnr import parse_pnr
     from bostadcli.vocab import HousingSituation, Role
 

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_exporting import AS_OF, rich_case
 
 from bostadcli import export as exporting
 from bostadcli import i18n
@@ -36,7 +37,6 @@ from bostadcli.tabular import (
     write_csv,
 )
 from bostadcli.xlsx import MONEY_FORMAT, column_label, write_xlsx
-from test_exporting import AS_OF, rich_case
 
 openpyxl = pytest.importorskip("openpyxl")
 

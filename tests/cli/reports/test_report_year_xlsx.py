@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_spreadsheets import _convert, _soffice
 
 from golden_reports import GOLDEN_DIR, SCENARIOS, build
-from test_spreadsheets import _convert, _soffice
 
 openpyxl = pytest.importorskip("openpyxl")
 

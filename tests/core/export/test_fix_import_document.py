@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_exporting import AS_OF, rich_case
 
 from bostadcli.casemove.document_in import import_household
 from bostadcli.casemove.document_out import export_household
 from bostadcli.db import open_database
 from bostadcli.errors import InvalidInput
 from conftest import sql_dump
-from test_exporting import AS_OF, rich_case
 
 TODAY = date(2026, 12, 4)
 Doc = dict[str, Any]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_exporting import AS_OF, rich_case
 
 from bostadcli import validate
 from bostadcli.casemove.document_in import import_household
@@ -19,7 +20,6 @@ from bostadcli.db import open_database
 from bostadcli.errors import BostadError, InvalidInput
 from bostadcli.households import list_households, show_household
 from conftest import sql_dump
-from test_exporting import AS_OF, rich_case
 
 SEED = 20261204
 MUTATIONS = 240

@@ -9,7 +9,7 @@ shrinks.
 import importlib.util
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Declarative data: a long body that is one literal or one declaration, read top to bottom.
 DATA = {
