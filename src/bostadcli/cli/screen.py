@@ -35,12 +35,16 @@ def detail_grid() -> Table:
 
 
 def plain_table(*headings: str) -> Table:
-    """A borderless table inside a one-screen view, with these column headings."""
+    """A borderless table inside a one-screen view, with these column headings.
+
+    Only the last column wraps (it holds the text: a deadline, a note); the others hold
+    numbers, dates and amounts, which are never broken across lines.
+    """
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for heading in headings:
-        table.add_column(heading)
+    for number, heading in enumerate(headings, 1):
+        table.add_column(heading, no_wrap=number < len(headings))
     return table
 
 

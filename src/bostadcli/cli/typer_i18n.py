@@ -99,8 +99,17 @@ def type_label(shown: str | None, *, is_flag: bool, named: bool = False) -> str 
     if (is_flag and shown == "<bool>") or (named and shown == "<str>"):
         return None
     if shown.startswith("<list[") and shown.endswith("]>"):
-        return "<" + shown[len("<list[") : -len("]>")] + ">..."
-    return _type_names().get(shown, shown)
+        shown = "<" + shown[len("<list[") : -len("]>")] + ">..."
+    shown = _type_names().get(shown, shown)
+    # A long list of choices may wrap in a narrow terminal: between choices, never
+    # inside one ("<unpaid_rent | disturbance | …>" rather than "dis" / "turbance").
+    if "|" in shown and len(shown) > CHOICES_ON_ONE_LINE:
+        shown = " | ".join(part.strip() for part in shown.split("|"))
+    return shown
+
+
+# Up to this many characters a list of choices stays as it is ("<csv|json>").
+CHOICES_ON_ONE_LINE = 16
 
 
 def _wrap(cls: type, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:

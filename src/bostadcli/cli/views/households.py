@@ -9,6 +9,7 @@ from bostadcli.cli.notices import notice_warnings, recovery_text, step_text
 from bostadcli.cli.output import Column, deadline_style
 from bostadcli.cli.screen import bold, days_text, detail_grid, kr, plain_table
 from bostadcli.cli.supports import support_status_text
+from bostadcli.cli.urgency import BAND_STYLES, OVERDUE
 from bostadcli.cli.views.plans import plan_state_text
 from bostadcli.i18n import _
 from bostadcli.vocab import (
@@ -17,6 +18,7 @@ from bostadcli.vocab import (
     IdentityLevel,
     LetterLanguage,
     NoticeKind,
+    Outcome,
     Reason,
     Recipient,
     Role,
@@ -34,7 +36,9 @@ def _deadline(value: Any, row: dict[str, Any]) -> str:
         return ""
     kind = row.get("next_deadline_kind") or row.get("kind")
     what = _("recovery") if kind == "recovery_deadline" else _("eviction")
-    return f"{value} {what} ({days_text(row.get('days_left'))})"
+    # The days left are one unit on screen ("(7 dagar kvar)"), never split over lines.
+    left = days_text(row.get("days_left")).replace(" ", "\u00a0")
+    return f"{value} {what} ({left})"
 
 
 def _children(value: Any, row: dict[str, Any]) -> str:
@@ -82,7 +86,14 @@ def _head(case: dict[str, Any]) -> Table:
     address = ", ".join(x for x in (case["street"], case["postal_code"], case["city"]) if x)
     head.add_row(
         _("Status"),
-        esc(status + (f" ({case['outcome']}, {case['closed_on']})" if case["closed_on"] else "")),
+        esc(
+            status
+            + (
+                f" ({label(Outcome, case['outcome'])}, {case['closed_on']})"
+                if case["closed_on"]
+                else ""
+            )
+        ),
     )
     head.add_row(_("Opened"), case["opened_on"])
     head.add_row(_("Situation"), esc(label(HousingSituation, case["housing_situation"])))
@@ -182,7 +193,7 @@ def _notices(case: dict[str, Any]) -> list[Any]:
                 date=n["earliest_decision_on"]
             )
         if n["recovery_missing"]:
-            text, style = recovery_text(n), "bold yellow"
+            text, style = recovery_text(n), BAND_STYLES["not_started"]
         elif n["step_on"] and not deadline:
             text = step_text(n)
         table.add_row(
@@ -197,7 +208,7 @@ def _notices(case: dict[str, Any]) -> list[Any]:
         "",
         bold(_("Notices and deadlines")),
         table,
-        *(f"[bold red]{esc(w)}[/]" for w in dict.fromkeys(notes)),
+        *(f"[{OVERDUE}]{esc(w)}[/]" for w in dict.fromkeys(notes)),
     ]
 
 
@@ -268,6 +279,8 @@ def _records(case: dict[str, Any]) -> list[Any]:
     """Supports, and the latest letters and contacts (ten of each)."""
     from rich.markup import escape as esc
 
+    from bostadcli.letters import kind_label
+
     parts: list[Any] = []
     if case.get("supports"):
         table = plain_table(_("No."), _("Support"), _("From"), _("To"), _("Status"))
@@ -283,7 +296,7 @@ def _records(case: dict[str, Any]) -> list[Any]:
     if case.get("letters"):
         table = plain_table(_("Date"), _("Letter"), _("Recipient"))
         for lt in case["letters"][:10]:
-            table.add_row(lt["dated_on"], esc(lt["kind"]), esc(lt["recipient"]))
+            table.add_row(lt["dated_on"], esc(kind_label(lt["kind"])), esc(lt["recipient"]))
         parts += ["", bold(_("Latest letters")), table]
     if case["contacts"]:
         table = plain_table(_("Date"), _("Contact"), _("Text"))
