@@ -774,6 +774,9 @@ def case_history(db: Database, ref: str) -> list[dict[str, Any]]:
                 "status": c["action"],
                 "by": c["os_user"],
                 "at": c["at"],
+                # For the screen, which says the same in words (not in CSV or JSON).
+                "reason": c["reason"],
+                "changes": c["changes"],
             }
         )
     out.sort(key=lambda r: (r["on"], r["at"]))

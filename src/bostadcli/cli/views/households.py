@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli.cli.contacts import contact_kind_text
 from bostadcli.cli.notices import notice_warnings, recovery_text, step_text
 from bostadcli.cli.output import Column, deadline_style
-from bostadcli.cli.screen import bold, days_text, detail_grid, kr, plain_table
+from bostadcli.cli.screen import bold, changed_fields, days_text, detail_grid, kr, plain_table
 from bostadcli.cli.supports import support_status_text
 from bostadcli.cli.urgency import BAND_STYLES, OVERDUE
 from bostadcli.cli.views.plans import plan_state_text
@@ -363,6 +363,30 @@ def _history_event(code: str) -> str:
     return words.get(code, code)
 
 
+def history_text(value: Any, row: dict[str, Any]) -> str:
+    """What happened, in words: a correction names the record and the fields it changed
+    ("notice 1 corrected: served on, recovery deadline; Wrong date"), a letter its kind.
+    CSV and JSON keep the text as the core gives it."""
+    from bostadcli.cli.audit import table_word
+    from bostadcli.letters import KINDS, kind_label
+
+    text = str(value or "")
+    if row.get("event") == "letter":
+        kind, arrow, rest = text.partition(" → ")
+        if arrow and kind in KINDS:
+            return f"{kind_label(kind)} → {rest}"
+        return text
+    if row.get("event") != "correction" or "reason" not in row:
+        return text
+    what = table_word(str(row.get("table") or ""))
+    if row.get("record") is not None:
+        what += f" {row['record']}"
+    changes = row.get("changes")
+    fields = changed_fields(changes.keys()) if isinstance(changes, dict) and changes else ""
+    head = f"{what}: {fields}" if fields else what
+    return f"{head} ({row['reason']})" if row.get("reason") else head
+
+
 def history_columns() -> list[Column]:
     """Columns of 'household history'."""
     return [
@@ -370,7 +394,7 @@ def history_columns() -> list[Column]:
         Column("event", _("Event"), show=lambda v, r: _history_event(v)),
         Column("table", _("Table"), in_table=False),
         Column("record", _("No.")),
-        Column("text", _("What")),
+        Column("text", _("What"), show=history_text),
         Column("status", _("Status"), show=lambda v, r: _history_status(v)),
         Column("by", _("Recorded by")),
         Column("at", _("Recorded at"), in_table=False),
