@@ -102,6 +102,8 @@ LOW_VALUE = (
 # terminal is too narrow even for that it may shrink to TEXT_FLOOR and fold longer words.
 TEXT_FLOOR = 8
 TEXT_CAP = 18
+# Free text this wide reads with ease; low-value columns give way to give it that.
+COMFORTABLE = 20
 # The space between two columns of a listing (padding, rule, padding).
 GAP = 3
 
@@ -158,17 +160,22 @@ def fit_columns(
     from rich.cells import cell_len
 
     floors = [column_floor(c, t) for c, t in zip(columns, texts, strict=True)]
+    # What a column needs to be read with ease: free text some twenty cells wide.
+    easy = [
+        f if unbreakable(c) else max(f, min(column_natural(c, t), COMFORTABLE))
+        for c, t, f in zip(columns, texts, floors, strict=True)
+    ]
     keep = list(range(len(columns)))
 
-    def needed() -> int:
-        return sum(floors[i] for i in keep) + GAP * (len(keep) - 1)
+    def needed(widths: list[int] = floors) -> int:
+        return sum(widths[i] for i in keep) + GAP * (len(keep) - 1)
 
     for i in [i for i, t in enumerate(texts) if not any(t)]:
-        if needed() <= width or len(keep) == 1:
+        if needed(easy) <= width or len(keep) == 1:
             break
         keep.remove(i)
     for key in drop:
-        if needed() <= width:
+        if needed(easy) <= width:
             break
         keep = [i for i in keep if columns[i].key != key or len(keep) == 1]
     while needed() > width:
