@@ -25,7 +25,7 @@ AS_OF = "2026-12-04"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 # An amount cut at the end of a line: digits, then "kr" (or the rest of the number)
 # at the start of the next.
-CUT_AMOUNT = re.compile(r"\d\n\s*(?:kr\b|\d{3}\b)")
+CUT_AMOUNT = re.compile(r"\d\s*\n\s*(?:kr\b|\d{3}\b)")
 # A date cut: an ISO date missing its end, or a short date missing its month.
 CUT_DATE = re.compile(r"\b\d{4}-\d{2}-?(?:\n|…)|\b\d{4}-\d{2}-\d…")
 
@@ -33,6 +33,8 @@ SCREENS = [
     ["household", "list"],
     ["household", "show", "2026-0001"],
     ["household", "show", "2026-0003"],
+    ["household", "show", "2026-0005"],
+    ["household", "show", "2026-0006"],
     ["household", "history", "2026-0001"],
     ["report", "deadlines", "--as-of", AS_OF],
     ["report", "caseload", "--as-of", AS_OF],
@@ -58,10 +60,17 @@ HEADINGS = {
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bostadcli import i18n
     from bostadcli.demo import build_demo
 
-    folder = tmp_path_factory.mktemp("screens") / "demo"
-    build_demo(folder, as_of=date.fromisoformat(AS_OF))
+    # Built in Swedish, as a unit's caseload is: its notes are Swedish text.
+    previous = i18n.current_language()
+    i18n.setup("sv")
+    try:
+        folder = tmp_path_factory.mktemp("screens") / "demo"
+        build_demo(folder, as_of=date.fromisoformat(AS_OF))
+    finally:
+        i18n.setup(previous)
     return folder
 
 

@@ -24,14 +24,90 @@ def kr(ore: int | None) -> str:
     return format_money(Money(ore))
 
 
+class Wrapped:
+    """Text (with markup) that breaks lines only at ordinary spaces.
+
+    Rich breaks a line at any whitespace, the no-break space too, and so would cut an
+    amount ("14 900 kr") or a count of days across lines. This keeps them whole: each
+    line is filled word by word, and only a word longer than the line is folded.
+    """
+
+    def __init__(self, markup: str) -> None:
+        from rich.text import Text
+
+        self.text = Text.from_markup(markup)
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        lines = self.text.plain.split("\n")
+        longest_word = max((cell_len(w) for ln in lines for w in ln.split(" ")), default=0)
+        longest_line = max((cell_len(ln) for ln in lines), default=0)
+        width = options.max_width
+        return Measurement(min(longest_word, width), min(longest_line, width))
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        width = max(1, options.max_width)
+        out: list[Text] = []
+        for line in self.text.split("\n"):
+            out += _fill(line, width)
+        joined = Text("\n").join(out)
+        joined.no_wrap = True
+        joined.overflow = "fold"
+        yield joined
+
+
+def _fill(line: Any, width: int) -> list[Any]:
+    """One line of rich Text filled to ``width``, broken only at ordinary spaces."""
+    from rich.cells import cell_len
+
+    plain = line.plain
+    offsets: list[int] = []
+    start = 0
+    for word_start, word in _spans(plain):
+        end = word_start + len(word)
+        if cell_len(plain[start:end]) <= width:
+            continue
+        if word_start > start:
+            offsets.append(word_start)
+            start = word_start
+        while cell_len(plain[start:end]) > width:
+            start += width
+            offsets.append(start)
+    pieces = line.divide(offsets) if offsets else [line]
+    for piece in pieces:
+        piece.rstrip()
+    return list(pieces)
+
+
+def _spans(text: str) -> list[tuple[int, str]]:
+    import re
+
+    return [(m.start(), m.group()) for m in re.finditer(r"[^ ]+", text)]
+
+
+def wrapped_table(table: Table) -> Table:
+    """The table with every text cell added from now on kept by ``Wrapped``."""
+    original = table.add_row
+
+    def add_row(*cells: Any, **options: Any) -> None:
+        original(*(Wrapped(c) if isinstance(c, str) else c for c in cells), **options)
+
+    table.add_row = add_row  # type: ignore[method-assign]
+    return table
+
+
 def detail_grid() -> Table:
     """The head of a one-screen view: a bold heading beside each value."""
     from rich.table import Table
 
     head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
+    head.add_column(style="bold", no_wrap=True)
     head.add_column()
-    return head
+    return wrapped_table(head)
 
 
 def plain_table(*headings: str) -> Table:
@@ -45,7 +121,7 @@ def plain_table(*headings: str) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
     for number, heading in enumerate(headings, 1):
         table.add_column(heading, no_wrap=number < len(headings))
-    return table
+    return wrapped_table(table)
 
 
 def changed_fields(keys: Any) -> str:

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any
 from bostadcli.cli.contacts import contact_kind_text
 from bostadcli.cli.notices import notice_warnings, recovery_text, step_text
 from bostadcli.cli.output import Column, deadline_style
-from bostadcli.cli.screen import bold, changed_fields, days_text, detail_grid, kr, plain_table
+from bostadcli.cli.screen import (
+    Wrapped,
+    bold,
+    changed_fields,
+    days_text,
+    detail_grid,
+    kr,
+    plain_table,
+)
 from bostadcli.cli.supports import support_status_text
 from bostadcli.cli.urgency import BAND_STYLES, OVERDUE
 from bostadcli.cli.views.plans import plan_state_text
@@ -322,7 +330,8 @@ def print_household(case: dict[str, Any]) -> None:
     parts += _consents_and_plans(case)
     parts += _records(case)
     title = f"{case['ref']}  {esc(case['tenant'] or '')}"
-    Console().print(Panel(Group(*parts), title=title, title_align="left"))
+    body = Group(*(Wrapped(p) if isinstance(p, str) else p for p in parts))
+    Console().print(Panel(body, title=title, title_align="left"))
 
 
 def _history_status(code: str) -> str:
