@@ -114,7 +114,7 @@ def unbreakable(column: Column) -> bool:
     return (
         column.no_wrap
         or column.kind == "money"
-        or key in ("ref", "plan", "plan_ref", "household", "at")
+        or key in ("ref", "plan", "plan_ref", "household", "at", "phone")
         or key.endswith("_on")
     )
 
@@ -178,6 +178,10 @@ def fit_columns(
         if needed(easy) <= width:
             break
         keep = [i for i in keep if columns[i].key != key or len(keep) == 1]
+    # Last, the rightmost columns go (never the first, which names the record): a
+    # value cut to "2026-12-…" misleads, a column missing is plain to see.
+    while len(keep) > 1 and needed() - _shrinkable(columns, keep, floors) > width:
+        keep.pop()
     while needed() > width:
         heads = {i: max((cell_len(w) for w in _words(columns[i].heading)), default=0) for i in keep}
         shrinkable = [
@@ -190,6 +194,19 @@ def fit_columns(
     naturals = [column_natural(columns[i], texts[i]) for i in keep]
     widths = share_widths([floors[i] for i in keep], naturals, width - GAP * (len(keep) - 1))
     return keep, widths
+
+
+def _shrinkable(columns: list[Column], keep: list[int], floors: list[int]) -> int:
+    """How many cells the free-text columns could still give up."""
+    from rich.cells import cell_len
+
+    room = 0
+    for i in keep:
+        if unbreakable(columns[i]):
+            continue
+        head = max((cell_len(w) for w in _words(columns[i].heading)), default=0)
+        room += max(0, floors[i] - max(TEXT_FLOOR, head))
+    return room
 
 
 def share_widths(floors: list[int], naturals: list[int], width: int) -> list[int]:
@@ -212,24 +229,30 @@ def wrap_text(text: str, width: int) -> str:
     """Text wrapped at spaces to ``width``, lines joined by newlines.
 
     Only ordinary spaces break a line: an amount ("14 900 kr") is written with no-break
-    spaces and stays whole, as does a date. A word longer than a line starts a line of
-    its own and is folded there.
+    spaces and stays whole, as does a date. A word longer than a line is folded.
     """
-    import textwrap
-
     if width <= 0:
         return text
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        pieces = []
-        for word in paragraph.split(" "):
+        line = ""
+        for word in (w for w in paragraph.split(" ") if w):
             while len(word) > width:
-                pieces.append(word[:width])
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines.append(word[:width])
                 word = word[width:]
-            pieces.append(word)
-        lines += textwrap.wrap(
-            " ".join(pieces), width, break_on_hyphens=False, break_long_words=False
-        ) or [""]
+            if not word:
+                continue
+            if not line:
+                line = word
+            elif len(line) + 1 + len(word) <= width:
+                line += " " + word
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
     return "\n".join(lines)
 
 
