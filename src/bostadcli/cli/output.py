@@ -229,7 +229,8 @@ def wrap_text(text: str, width: int) -> str:
     """Text wrapped at spaces to ``width``, lines joined by newlines.
 
     Only ordinary spaces break a line: an amount ("14 900 kr") is written with no-break
-    spaces and stays whole, as does a date. A word longer than a line is folded.
+    spaces and stays whole, as does a date. A word longer than a line is folded (a path
+    after a slash where it can).
     """
     if width <= 0:
         return text
@@ -241,8 +242,10 @@ def wrap_text(text: str, width: int) -> str:
                 if line:
                     lines.append(line)
                     line = ""
-                lines.append(word[:width])
-                word = word[width:]
+                # A path folds after a slash where it can ("brev/2026-11/" + file name).
+                cut = word.rfind("/", 0, width) + 1 or width
+                lines.append(word[:cut])
+                word = word[cut:]
             if not word:
                 continue
             if not line:
