@@ -195,3 +195,29 @@ def test_enums_are_all_vocab() -> None:
         and not issubclass(getattr(vocab, name), vocab.Vocab)
     ]
     assert plain == [], plain
+
+
+def test_the_demos_summary_names_letters_in_swedish(tmp_path: Path) -> None:
+    words = {code: where for code, where in code_words().items() if code not in SWEDISH_TOO}
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bostadcli",
+            "--lang",
+            "sv",
+            "demo",
+            "--out",
+            str(tmp_path / "d"),
+            "--as-of",
+            AS_OF,
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    shown = FILE_NAME.sub("", done.stdout + done.stderr)
+    assert "första brev" in shown
+    assert not pattern.findall(shown), shown
