@@ -273,7 +273,9 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     what_at = 1 if stacked else 2
     floor = max(longest_word(whats), 12)
     room = console.width - sum(fixed) - gap * (len(fixed) - 1)
-    fixed[what_at] = share_widths([min(floor, max(room, 1))], [widest("", whats)], room)[0]
+    # Even in a very narrow terminal what the entry is about keeps a column to be read
+    # in; the table then narrows the others.
+    fixed[what_at] = max(share_widths([min(floor, max(room, 1))], [widest("", whats)], room)[0], 12)
     table = Table(
         box=box.SIMPLE_HEAD,
         header_style="bold",
