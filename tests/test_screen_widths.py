@@ -184,3 +184,19 @@ def test_piped_output_is_plain_and_whole(demo: Path) -> None:
     long_note = max(texts, key=len)
     assert len(long_note) > 80 and "\n" not in long_note.strip()
     assert long_note.endswith(" 2026.")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_help_at_80_columns_cuts_nothing(demo: Path, lang: str) -> None:
+    from bostadcli.vocab import Reason
+
+    listing = in_terminal([*_base(demo, lang), "household", "list", "--help"], 80)
+    # Every choice stands whole on a line, and so does every option name.
+    for code in Reason:
+        assert re.search(rf"(?<![\w-]){code.value}(?![\w-])", listing), (code, listing)
+    assert "--without-children" in listing
+    notice = in_terminal([*_base(demo, lang), "notice", "add", "--help"], 80)
+    assert "--confirm-non-working-day" in notice
+    for shown in (listing, notice):
+        assert "…" not in shown
+        assert max(len(line) for line in shown.splitlines()) <= 80
