@@ -181,4 +181,7 @@ def _correction_entries(db: Database, hid: int) -> Iterator[dict[str, Any]]:
             "status": c["action"],
             "by": c["os_user"],
             "at": c["at"],
+            # For the screen, which says the same in words (not in CSV or JSON).
+            "reason": c["reason"],
+            "changes": c["changes"],
         }

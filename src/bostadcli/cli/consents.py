@@ -6,7 +6,7 @@ import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
 from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt
-from bostadcli.cli.output import Column, Format, emit
+from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
 from bostadcli.i18n import _
 from bostadcli.vocab import Recipient, label
 
@@ -142,4 +142,7 @@ def list_(
         _columns(),
         fmt,
         empty=_("No consents recorded."),
+        # In a narrow terminal the day it was recorded gives way; why it was back-dated
+        # says that it was.
+        drop=(*LOW_VALUE, "recorded_on", "backdated"),
     )

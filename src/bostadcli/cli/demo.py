@@ -45,14 +45,16 @@ def demo(
             period=format_date(parse_month(batch.period), "month"), folder=batch.out_dir
         )
     )
+    from bostadcli.letters import kind_label
+
     for item in batch.made:
-        typer.echo(f"  {item.file.name}  ({item.ref}, {item.kind})")
+        typer.echo(f"  {item.file.name}  ({item.ref}, {kind_label(item.kind)})")
     if batch.combined:
         typer.echo(_("  to print: {path}").format(path=batch.combined.name))
     if batch.manifest:
         typer.echo(_("  for the post room: {path}").format(path=batch.manifest.name))
     for ref, kind, message in batch.failed:
-        typer.echo(f"  {ref} {kind}: {message}", err=True)
+        typer.echo(f"  {ref} {kind_label(kind)}: {message}", err=True)
     if result.pdf_note:
         # The reason is an error fragment ("combining PDF letters needs …"): a sentence here.
         reason = result.pdf_note[:1].upper() + result.pdf_note[1:]

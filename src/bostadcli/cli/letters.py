@@ -374,6 +374,26 @@ def _plan_note(item: Any) -> str:
     return ""
 
 
+def kind_text(value: Any, _row: dict[str, Any]) -> str:
+    """A letter kind in words on screen; CSV and JSON keep the code."""
+    from bostadcli.letters import kind_label
+
+    return kind_label(str(value)) if value else ""
+
+
+def state_text(value: Any, _row: dict[str, Any]) -> str:
+    """Where a planned letter stands, in words on screen; CSV and JSON keep the code."""
+    words = {
+        "new": _("to make"),
+        "broken": _("cannot be made"),
+        "in_contact": _("in contact: no letter"),
+        "not_sent": _("not sent"),
+        "missing_file": _("file missing"),
+        "done": _("made"),
+    }
+    return words.get(str(value), str(value))
+
+
 def _emit_plan(items: list[Any]) -> None:
     rows = [
         {
@@ -389,8 +409,8 @@ def _emit_plan(items: list[Any]) -> None:
     ]
     columns = [
         Column("reference", _("Case")),
-        Column("kind", _("Letter")),
-        Column("state", _("State")),
+        Column("kind", _("Letter"), show=kind_text),
+        Column("state", _("State"), show=state_text),
         Column("recipient", _("Recipient")),
         Column("address", _("Address")),
         Column("file", _("File")),
@@ -427,7 +447,7 @@ def list_(
     )
     columns = [
         Column("ref", _("Case")),
-        Column("kind", _("Letter")),
+        Column("kind", _("Letter"), show=kind_text),
         Column("period", _("Period")),
         Column("dated_on", _("Dated")),
         Column("recipient", _("Recipient")),

@@ -15,7 +15,7 @@ from bostadcli.cli.options import (
     ReasonOpt,
     whole,
 )
-from bostadcli.cli.output import Column, Format, emit
+from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
 from bostadcli.cli.screen import changed_fields, days_text
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
@@ -342,7 +342,10 @@ def list_(
     rows = list_notices(
         state(ctx).database(), ref=ref, as_of=as_of(as_of_), upcoming_within=upcoming
     )
-    emit(rows, _columns(), fmt, empty=_("No notices."))
+    # At 80 columns the ground and the day social services was told give way (both
+    # are in the case view and in CSV); the served date and the deadline stay.
+    drop = (*LOW_VALUE, "ground", "notified_on")
+    emit(rows, _columns(), fmt, empty=_("No notices."), drop=drop)
 
 
 NoticeIdArg = Annotated[

@@ -55,13 +55,10 @@ def write_document(data: Any, out: IO[str] | None = None) -> None:
 
 
 def deadline_style(days_left: int | None) -> str:
-    if days_left is None:
-        return ""
-    if days_left < 0:
-        return "bold red"
-    if days_left <= 7:
-        return "yellow"
-    return ""
+    """The colour of a date by its days left: the one scale of ``cli.urgency``."""
+    from bostadcli.cli.urgency import urgency_style
+
+    return urgency_style(days_left)
 
 
 def cell_text(column: Column, row: dict[str, Any]) -> str:
@@ -81,37 +78,237 @@ def cell_text(column: Column, row: dict[str, Any]) -> str:
     return str(value)
 
 
+# Columns a narrow terminal drops first, in this order, when the table cannot fit
+# otherwise: what is kept in CSV and JSON but rarely read on a screen. A listing may
+# name its own with ``drop``.
+LOW_VALUE = (
+    "template_version",
+    "format",
+    "period",
+    "created_at",
+    "command",
+    "table_name",
+    "row_id",
+    "postal_code",
+    "city",
+    "street",
+    "landlord",
+    "opened_on",
+    "closed_on",
+    "status",
+    "caseworker",
+)
+# A column of free text is at least as wide as its longest word up to TEXT_CAP; when the
+# terminal is too narrow even for that it may shrink to TEXT_FLOOR and fold longer words.
+TEXT_FLOOR = 8
+TEXT_CAP = 18
+# Free text this wide reads with ease; low-value columns give way to give it that.
+COMFORTABLE = 20
+# The space between two columns of a listing (padding, rule, padding).
+GAP = 3
+
+
+def unbreakable(column: Column) -> bool:
+    """Whether a column's cells must stay on one line: amounts, dates, references."""
+    key = column.key
+    return (
+        column.no_wrap
+        or column.kind == "money"
+        or key in ("ref", "plan", "plan_ref", "household", "at", "phone")
+        or key.endswith("_on")
+    )
+
+
+def _words(text: str) -> list[str]:
+    # Only ordinary spaces and newlines break: an amount keeps its no-break spaces.
+    return [w for line in text.split("\n") for w in line.split(" ") if w]
+
+
+def column_floor(column: Column, cells: list[str]) -> int:
+    """The narrowest a column should be: whole values where they must not break, else
+    its longest word (of the heading too: key words stay whole), capped for free text."""
+    from rich.cells import cell_len
+
+    head = max((cell_len(w) for w in _words(column.heading)), default=0)
+    if unbreakable(column):
+        return max([head, *(cell_len(line) for c in cells for line in c.split("\n"))])
+    longest = max((cell_len(w) for c in cells for w in _words(c)), default=0)
+    return max(head, min(longest, TEXT_CAP))
+
+
+def column_natural(column: Column, cells: list[str]) -> int:
+    """The width a column takes when nothing presses on it."""
+    from rich.cells import cell_len
+
+    return max([cell_len(column.heading), *(cell_len(ln) for c in cells for ln in c.split("\n"))])
+
+
+def fit_columns(
+    columns: list[Column],
+    texts: list[list[str]],
+    width: int,
+    drop: tuple[str, ...] = LOW_VALUE,
+) -> tuple[list[int], list[int]]:
+    """Which columns to show in ``width`` cells, and how wide each is.
+
+    ``texts`` holds each column's cell texts. While the floors of the kept columns and
+    the space between them do not fit, a column goes: first one empty in every row, then
+    the low-value ones of ``drop`` in order; then free-text columns shrink toward
+    ``TEXT_FLOOR`` (never below their heading's longest word). The room left is shared
+    out by ``share_widths``. Returns the kept indexes and their widths.
+    """
+    from rich.cells import cell_len
+
+    floors = [column_floor(c, t) for c, t in zip(columns, texts, strict=True)]
+    # What a column needs to be read with ease: free text some twenty cells wide.
+    easy = [
+        f if unbreakable(c) else max(f, min(column_natural(c, t), COMFORTABLE))
+        for c, t, f in zip(columns, texts, floors, strict=True)
+    ]
+    keep = list(range(len(columns)))
+
+    def needed(widths: list[int] = floors) -> int:
+        return sum(widths[i] for i in keep) + GAP * (len(keep) - 1)
+
+    for i in [i for i, t in enumerate(texts) if not any(t)]:
+        if needed(easy) <= width or len(keep) == 1:
+            break
+        keep.remove(i)
+    for key in drop:
+        if needed(easy) <= width:
+            break
+        keep = [i for i in keep if columns[i].key != key or len(keep) == 1]
+    # Last, the rightmost columns go (never the first, which names the record): a
+    # value cut to "2026-12-…" misleads, a column missing is plain to see.
+    while len(keep) > 1 and needed() - _shrinkable(columns, keep, floors) > width:
+        keep.pop()
+    while needed() > width:
+        heads = {i: max((cell_len(w) for w in _words(columns[i].heading)), default=0) for i in keep}
+        shrinkable = [
+            i for i in keep if not unbreakable(columns[i]) and floors[i] > max(TEXT_FLOOR, heads[i])
+        ]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: floors[i])
+        floors[widest] -= 1
+    naturals = [column_natural(columns[i], texts[i]) for i in keep]
+    widths = share_widths([floors[i] for i in keep], naturals, width - GAP * (len(keep) - 1))
+    return keep, widths
+
+
+def _shrinkable(columns: list[Column], keep: list[int], floors: list[int]) -> int:
+    """How many cells the free-text columns could still give up."""
+    from rich.cells import cell_len
+
+    room = 0
+    for i in keep:
+        if unbreakable(columns[i]):
+            continue
+        head = max((cell_len(w) for w in _words(columns[i].heading)), default=0)
+        room += max(0, floors[i] - max(TEXT_FLOOR, head))
+    return room
+
+
+def share_widths(floors: list[int], naturals: list[int], width: int) -> list[int]:
+    """Each column's width in ``width`` cells: every column gets its floor, and the room
+    left is shared fairly among the columns that want more: a column that needs little
+    (a name) gets all it needs before a long text takes the rest."""
+    widths = [max(f, 1) for f in floors]
+    room = width - sum(widths)
+    wants = [max(0, n - w) for n, w in zip(naturals, widths, strict=True)]
+    waiting = sorted((i for i in range(len(wants)) if wants[i]), key=lambda i: wants[i])
+    while waiting and room > 0:
+        i = waiting.pop(0)
+        given = min(wants[i], room // (len(waiting) + 1))
+        widths[i] += given
+        room -= given
+    return widths
+
+
+def wrap_text(text: str, width: int) -> str:
+    """Text wrapped at spaces to ``width``, lines joined by newlines.
+
+    Only ordinary spaces break a line: an amount ("14 900 kr") is written with no-break
+    spaces and stays whole, as does a date. A word longer than a line is folded (a path
+    after a slash where it can).
+    """
+    if width <= 0:
+        return text
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in (w for w in paragraph.split(" ") if w):
+            while len(word) > width:
+                if line:
+                    lines.append(line)
+                    line = ""
+                # A path folds after a slash where it can ("brev/2026-11/" + file name).
+                cut = word.rfind("/", 0, width) + 1 or width
+                lines.append(word[:cut])
+                word = word[cut:]
+            if not word:
+                continue
+            if not line:
+                line = word
+            elif len(line) + 1 + len(word) <= width:
+                line += " " + word
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def write_table(
     rows: Iterable[dict[str, Any]],
     columns: list[Column],
     *,
     title: str | None = None,
     empty: str | None = None,
+    drop: tuple[str, ...] = LOW_VALUE,
 ) -> None:
+    """A listing as a table that fits the terminal: amounts, dates and references are
+    never broken, free text wraps at words, and low-value columns give way first."""
+    from rich import box
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
-    table = Table(title=title, header_style="bold", title_justify="left", pad_edge=False)
     shown = [c for c in columns if c.in_table]
-    for c in shown:
-        # References and dates are never wrapped or cut: they are what people copy.
-        no_wrap = c.no_wrap or c.key in ("ref", "plan", "plan_ref") or c.key.endswith("_on")
-        table.add_column(c.heading, justify=cast("JustifyMethod", c.justify), no_wrap=no_wrap)
-    count = 0
-    for row in rows:
+    data = list(rows)
+    if not data and empty:
+        Console(stderr=True).print(empty)
+        return
+    texts = [[cell_text(c, row) for row in data] for c in shown]
+    keep, widths = fit_columns(shown, texts, console.width, drop)
+    table = Table(
+        title=title,
+        header_style="bold",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    for i, w in zip(keep, widths, strict=True):
+        c = shown[i]
+        table.add_column(
+            wrap_text(c.heading, w),
+            justify=cast("JustifyMethod", "right" if c.kind == "money" else c.justify),
+            no_wrap=True,
+            width=w,
+            overflow="ellipsis" if unbreakable(c) else "fold",
+        )
+    for r, row in enumerate(data):
         cells = []
-        for c in shown:
-            text = escape(cell_text(c, row))
+        for i, w in zip(keep, widths, strict=True):
+            c = shown[i]
+            text = texts[i][r] if unbreakable(c) else wrap_text(texts[i][r], w)
+            text = escape(text)
             style = deadline_style(row.get("days_left")) if c.kind == "deadline" else ""
             cells.append(f"[{style}]{text}[/]" if style and text else text)
         table.add_row(*cells)
-        count += 1
-    if count == 0 and empty:
-        Console(stderr=True).print(empty)
-        return
     console.print(table)
 
 
@@ -122,10 +319,11 @@ def emit(
     *,
     title: str | None = None,
     empty: str | None = None,
+    drop: tuple[str, ...] = LOW_VALUE,
 ) -> None:
     """Render a listing in the requested format on stdout."""
     if fmt is Format.table:
-        write_table(rows, columns, title=title, empty=empty)
+        write_table(rows, columns, title=title, empty=empty, drop=drop)
     elif fmt is Format.csv:
         write_csv(rows, columns, sys.stdout)
     elif fmt is Format.json:

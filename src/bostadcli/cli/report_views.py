@@ -5,6 +5,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from bostadcli.cli.output import Column
 from bostadcli.cli.screen import days_text
+from bostadcli.cli.urgency import BAND_STYLES, heading_style
 from bostadcli.i18n import _, ngettext, pgettext
 from bostadcli.vocab import (
     ContactKind,
@@ -22,13 +23,8 @@ from bostadcli.vocab import (
 if TYPE_CHECKING:
     from bostadcli.reports.year_tree import YearReport
 
-BAND_STYLE = {
-    "overdue": "bold red",
-    "this_week": "bold yellow",
-    "not_started": "bold magenta",
-    "later": "bold green",
-    "no_contact": "bold blue",
-}
+# The bands' colours: the one urgency scale of cli.urgency, bold for a band's heading.
+BAND_STYLE = {band: heading_style(band) for band in BAND_STYLES}
 KIND_STYLE = {
     "eviction": "bold red",
     "decision": "bold red",
@@ -198,20 +194,88 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
         console.print(_("Children: full-time + part-time."), style="magenta")
 
 
+def deadline_day(due_on: str | None, *, as_of: date) -> str:
+    """The entry's date, short ("fre 11 dec."), with the year when it is not this one."""
+    from bostadcli.dates import format_date
+
+    if not due_on:
+        return "—"
+    day = date.fromisoformat(due_on)
+    text = format_date(day, "short")
+    return text if day.year == as_of.year else f"{text} {day.year}"
+
+
+# Below this many cells for what an entry is about, the screen stacks its columns: the
+# date over the days left, and the case over the tenant and the caseworker.
+WHAT_MIN = 30
+
+
 def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) -> None:
-    """The Monday-morning screen: one table, a section per urgency band."""
+    """The Monday-morning screen: one table, a section per urgency band.
+
+    Dates, days left, amounts and case numbers are never broken; what an entry is about
+    wraps at words. In a narrow terminal (80 columns) the date stands over the days left
+    and the tenant and caseworker under the case, so the text keeps room to be read.
+    """
     from rich import box
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from bostadcli.dates import format_date
+    from bostadcli.cli.output import share_widths, wrap_text
 
     console = Console()
     _print_deadline_heading(console, entries, as_of=as_of)
     if not entries:
         console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
         return
+    titles = {b: band_label(b) for b in BAND_STYLE}
+    days_ = [deadline_day(e["due_on"], as_of=as_of) for e in entries]
+    whens = [when_text(e) for e in entries]
+    whats = [what_text(e) for e in entries]
+    refs = [e["ref"] for e in entries]
+    tenants = [e["tenant"] or "" for e in entries]
+    children = [children_count(e["children"], e["children_part_time"]) for e in entries]
+    workers = [e["caseworker"] or "" for e in entries]
+
+    def widest(heading: str, texts: list[str]) -> int:
+        return max([cell_len(heading), *map(cell_len, texts)])
+
+    def longest_word(texts: list[str]) -> int:
+        return max([0, *(cell_len(w) for t in texts for w in t.split(" "))])
+
+    gap = 2
+    title_width = max(map(cell_len, titles.values()))
+    wide = [
+        max(widest(_("Date"), days_), title_width),
+        widest(_("When"), whens),
+        0,
+        widest(_("Case"), refs),
+        min(widest(_("Tenant"), tenants), 16),
+        widest(_("Children"), children),
+        min(widest(_("Caseworker"), workers), 14),
+    ]
+    what_room = console.width - sum(wide) - gap * (len(wide) - 1)
+    stacked = what_room < WHAT_MIN
+    if stacked:
+        headings = [_("When"), _("What"), _("Case"), _("Children")]
+        fixed = [
+            max(widest(headings[0], [*days_, *whens]), title_width),
+            0,
+            min(max(widest(headings[2], [*refs, *tenants, *workers]), 9), 16),
+            widest(headings[3], children),
+        ]
+    else:
+        headings = [_("Date"), _("When"), _("What"), _("Case"), _("Tenant"), _("Children")]
+        headings.append(_("Caseworker"))
+        fixed = wide
+    what_at = 1 if stacked else 2
+    floor = max(longest_word(whats), 12)
+    room = console.width - sum(fixed) - gap * (len(fixed) - 1)
+    # Even in a very narrow terminal what the entry is about keeps a column to be read
+    # in; the table then narrows the others.
+    fixed[what_at] = max(share_widths([min(floor, max(room, 1))], [widest("", whats)], room)[0], 12)
     table = Table(
         box=box.SIMPLE_HEAD,
         header_style="bold",
@@ -219,56 +283,37 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
         pad_edge=False,
         collapse_padding=True,
     )
-    titles = {b: band_label(b) for b in BAND_STYLE}
-    dates = [
-        format_date(date.fromisoformat(e["due_on"]), "short") if e["due_on"] else "—"
-        for e in entries
-    ]
-    headings = [_("Date"), _("When"), _("What"), _("Case"), _("Tenant"), _("Children")]
-    headings.append(_("Caseworker"))
-    texts = [
-        [*dates, *titles.values()],
-        [when_text(e) for e in entries],
-        [what_text(e) for e in entries],
-        [e["ref"] for e in entries],
-        [e["tenant"] or "" for e in entries],
-        [children_count(e["children"], e["children_part_time"]) for e in entries],
-        [e["caseworker"] or "" for e in entries],
-    ]
-    widths = [max(len(h), *map(len, t)) for h, t in zip(headings, texts, strict=True)]
-    widths[2] = min(widths[2], 34)
-    # In a narrow terminal the caseworker's and tenant's names give way first (cut
-    # with an ellipsis), then what the entry is about wraps; dates and cases never do.
-    excess = sum(widths) + 2 * (len(widths) - 1) - console.width
-    for column, floor in ((6, 8), (4, 12)):
-        cut = max(0, min(excess, widths[column] - floor))
-        widths[column] -= cut
-        excess -= cut
     for i, heading in enumerate(headings):
-        if i == 2:
-            table.add_column(heading, max_width=widths[i])
-        elif i in (4, 6):
-            table.add_column(heading, width=widths[i], no_wrap=True, overflow="ellipsis")
-        else:
-            table.add_column(heading, no_wrap=True, min_width=widths[i])
-    table.columns[5].style = "bold magenta"
-    table.columns[6].style = "dim"
-    for i, (entry, day) in enumerate(zip(entries, dates, strict=True)):
+        table.add_column(
+            wrap_text(heading, fixed[i]),
+            width=fixed[i],
+            no_wrap=True,
+            overflow="fold" if i == what_at else "ellipsis",
+        )
+    child_at = len(headings) - (1 if stacked else 2)
+    table.columns[child_at].style = "bold magenta"
+    if not stacked:
+        table.columns[-1].style = "dim"
+    for i, entry in enumerate(entries):
         band = entry["band"]
         style = BAND_STYLE[band]
         if i == 0 or entries[i - 1]["band"] != band:
             table.add_row(Text(titles[band], style=style))
         last = i + 1 == len(entries) or entries[i + 1]["band"] != band
-        table.add_row(
-            day,
-            Text(when_text(entry), style=style.replace("bold ", "")),
-            Text(what_text(entry), style=KIND_STYLE.get(entry["kind"], "")),
-            entry["ref"],
-            Text(entry["tenant"] or ""),
-            children_count(entry["children"], entry["children_part_time"]),
-            Text(entry["caseworker"] or ""),
-            end_section=last,
-        )
+        when = Text(whens[i], style=BAND_STYLES[band])
+        what = Text(wrap_text(whats[i], fixed[what_at]), style=KIND_STYLE.get(entry["kind"], ""))
+        if stacked:
+            head = Text(days_[i] + "\n")
+            head.append_text(when)
+            ref = Text(refs[i])
+            for extra, extra_style in ((tenants[i], ""), (workers[i], "dim")):
+                if extra:
+                    ref.append("\n" + extra, style=extra_style)
+            cells: list[Any] = [head, what, ref, children[i]]
+        else:
+            cells = [days_[i], when, what, refs[i], Text(tenants[i]), children[i]]
+            cells.append(Text(workers[i]))
+        table.add_row(*cells, end_section=last)
     console.print(table)
 
 

@@ -7,8 +7,17 @@ from typing import TYPE_CHECKING, Any
 from bostadcli.cli.contacts import contact_kind_text
 from bostadcli.cli.notices import notice_warnings, recovery_text, step_text
 from bostadcli.cli.output import Column, deadline_style
-from bostadcli.cli.screen import bold, days_text, detail_grid, kr, plain_table
+from bostadcli.cli.screen import (
+    Wrapped,
+    bold,
+    changed_fields,
+    days_text,
+    detail_grid,
+    kr,
+    plain_table,
+)
 from bostadcli.cli.supports import support_status_text
+from bostadcli.cli.urgency import BAND_STYLES, OVERDUE
 from bostadcli.cli.views.plans import plan_state_text
 from bostadcli.i18n import _
 from bostadcli.vocab import (
@@ -17,6 +26,7 @@ from bostadcli.vocab import (
     IdentityLevel,
     LetterLanguage,
     NoticeKind,
+    Outcome,
     Reason,
     Recipient,
     Role,
@@ -34,7 +44,9 @@ def _deadline(value: Any, row: dict[str, Any]) -> str:
         return ""
     kind = row.get("next_deadline_kind") or row.get("kind")
     what = _("recovery") if kind == "recovery_deadline" else _("eviction")
-    return f"{value} {what} ({days_text(row.get('days_left'))})"
+    # The days left are one unit on screen ("(7 dagar kvar)"), never split over lines.
+    left = days_text(row.get("days_left")).replace(" ", "\u00a0")
+    return f"{value} {what} ({left})"
 
 
 def _children(value: Any, row: dict[str, Any]) -> str:
@@ -82,7 +94,14 @@ def _head(case: dict[str, Any]) -> Table:
     address = ", ".join(x for x in (case["street"], case["postal_code"], case["city"]) if x)
     head.add_row(
         _("Status"),
-        esc(status + (f" ({case['outcome']}, {case['closed_on']})" if case["closed_on"] else "")),
+        esc(
+            status
+            + (
+                f" ({label(Outcome, case['outcome'])}, {case['closed_on']})"
+                if case["closed_on"]
+                else ""
+            )
+        ),
     )
     head.add_row(_("Opened"), case["opened_on"])
     head.add_row(_("Situation"), esc(label(HousingSituation, case["housing_situation"])))
@@ -182,7 +201,7 @@ def _notices(case: dict[str, Any]) -> list[Any]:
                 date=n["earliest_decision_on"]
             )
         if n["recovery_missing"]:
-            text, style = recovery_text(n), "bold yellow"
+            text, style = recovery_text(n), BAND_STYLES["not_started"]
         elif n["step_on"] and not deadline:
             text = step_text(n)
         table.add_row(
@@ -197,7 +216,7 @@ def _notices(case: dict[str, Any]) -> list[Any]:
         "",
         bold(_("Notices and deadlines")),
         table,
-        *(f"[bold red]{esc(w)}[/]" for w in dict.fromkeys(notes)),
+        *(f"[{OVERDUE}]{esc(w)}[/]" for w in dict.fromkeys(notes)),
     ]
 
 
@@ -268,6 +287,8 @@ def _records(case: dict[str, Any]) -> list[Any]:
     """Supports, and the latest letters and contacts (ten of each)."""
     from rich.markup import escape as esc
 
+    from bostadcli.letters import kind_label
+
     parts: list[Any] = []
     if case.get("supports"):
         table = plain_table(_("No."), _("Support"), _("From"), _("To"), _("Status"))
@@ -283,7 +304,7 @@ def _records(case: dict[str, Any]) -> list[Any]:
     if case.get("letters"):
         table = plain_table(_("Date"), _("Letter"), _("Recipient"))
         for lt in case["letters"][:10]:
-            table.add_row(lt["dated_on"], esc(lt["kind"]), esc(lt["recipient"]))
+            table.add_row(lt["dated_on"], esc(kind_label(lt["kind"])), esc(lt["recipient"]))
         parts += ["", bold(_("Latest letters")), table]
     if case["contacts"]:
         table = plain_table(_("Date"), _("Contact"), _("Text"))
@@ -309,7 +330,8 @@ def print_household(case: dict[str, Any]) -> None:
     parts += _consents_and_plans(case)
     parts += _records(case)
     title = f"{case['ref']}  {esc(case['tenant'] or '')}"
-    Console().print(Panel(Group(*parts), title=title, title_align="left"))
+    body = Group(*(Wrapped(p) if isinstance(p, str) else p for p in parts))
+    Console().print(Panel(body, title=title, title_align="left"))
 
 
 def _history_status(code: str) -> str:
@@ -350,6 +372,30 @@ def _history_event(code: str) -> str:
     return words.get(code, code)
 
 
+def history_text(value: Any, row: dict[str, Any]) -> str:
+    """What happened, in words: a correction names the record and the fields it changed
+    ("notice 1 corrected: served on, recovery deadline; Wrong date"), a letter its kind.
+    CSV and JSON keep the text as the core gives it."""
+    from bostadcli.cli.audit import table_word
+    from bostadcli.letters import KINDS, kind_label
+
+    text = str(value or "")
+    if row.get("event") == "letter":
+        kind, arrow, rest = text.partition(" → ")
+        if arrow and kind in KINDS:
+            return f"{kind_label(kind)} → {rest}"
+        return text
+    if row.get("event") != "correction" or "reason" not in row:
+        return text
+    what = table_word(str(row.get("table") or ""))
+    if row.get("record") is not None:
+        what += f" {row['record']}"
+    changes = row.get("changes")
+    fields = changed_fields(changes.keys()) if isinstance(changes, dict) and changes else ""
+    head = f"{what}: {fields}" if fields else what
+    return f"{head} ({row['reason']})" if row.get("reason") else head
+
+
 def history_columns() -> list[Column]:
     """Columns of 'household history'."""
     return [
@@ -357,7 +403,7 @@ def history_columns() -> list[Column]:
         Column("event", _("Event"), show=lambda v, r: _history_event(v)),
         Column("table", _("Table"), in_table=False),
         Column("record", _("No.")),
-        Column("text", _("What")),
+        Column("text", _("What"), show=history_text),
         Column("status", _("Status"), show=lambda v, r: _history_status(v)),
         Column("by", _("Recorded by")),
         Column("at", _("Recorded at"), in_table=False),

@@ -10,6 +10,7 @@ import typer
 
 from bostadcli.cli.output import Column, write_document
 from bostadcli.cli.screen import bold, days_text, detail_grid, kr, plain_table
+from bostadcli.cli.urgency import DONE, OVERDUE, SOON
 from bostadcli.i18n import _, ngettext
 from bostadcli.vocab import InstallmentStatus, PlanState, label
 
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 
-_STATE_STYLES = {"behind": "yellow", "broken": "bold red", "completed": "green"}
+# A plan behind is a payment due soon or just missed; broken is past saving: the same
+# scale as every date on screen (cli.urgency).
+_STATE_STYLES = {"behind": SOON, "broken": OVERDUE, "completed": DONE}
 
 
 def plan_state_text(state: str, *, markup: bool = False) -> str:
@@ -121,9 +124,9 @@ def plan_summary_text(plan: dict[str, Any]) -> str:
 def _installment_status(row: dict[str, Any]) -> str:
     text = label(InstallmentStatus, row["status"])
     if row["status"] == "paid":
-        return f"[green]{text}[/]"
+        return f"[{DONE}]{text}[/]"
     if row["status"] == "overdue":
-        return f"[bold red]{days_text(-row['days_overdue'])}[/]"
+        return f"[{OVERDUE}]{days_text(-row['days_overdue'])}[/]"
     if row["paid_ore"]:
         return _("part paid")
     return text
@@ -142,7 +145,7 @@ def _plan_head(plan: dict[str, Any]) -> Table:
     head.add_row(_("Paid"), kr(plan["paid_ore"]))
     head.add_row(_("Remaining"), kr(plan["remaining_ore"]))
     if plan["overdue_ore"]:
-        head.add_row(_("Overdue"), f"[bold red]{kr(plan['overdue_ore'])}[/]")
+        head.add_row(_("Overdue"), f"[{OVERDUE}]{kr(plan['overdue_ore'])}[/]")
     if plan["next_due_on"] and plan["status"] == "active":
         head.add_row(_("Next due"), f"{plan['next_due_on']}  {kr(plan['next_due_ore'])}")
     head.add_row(_("Agreed"), plan["created_on"])
