@@ -3,7 +3,7 @@
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,9 @@ from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.templates import TemplatesOpt, user_dir
 from bostadcli.i18n import _, ngettext
 from bostadcli.letters.registry import kind_help
+
+if TYPE_CHECKING:
+    from bostadcli.letters import OneOff
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -107,6 +110,12 @@ def render(
         plan=plan,
         user_dir=user_dir(ctx, templates),
     )
+    _show_letter(made)
+
+
+def _show_letter(made: "OneOff") -> None:
+    """The letter on standard output when it went to no file, else the file's name; the
+    notes on standard error."""
     if made.letter.swedish_instead:
         typer.echo(
             _("Note: there is no English {kind} template, so this letter is in Swedish.").format(

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from bostadcli.errors import InvalidInput, UsageError
 from bostadcli.export.consent import (
@@ -194,10 +194,70 @@ def export_table(
     The export is logged even when writing stops half-way (a closed pipe): the log
     says how many rows left the database, and for whom.
     """
-    from bostadcli.consents import consent_day
-
     style = _check_format(fmt, out, bom=bom, delimiter=delimiter, dialect=dialect)
     table = get_table(name)
+    audience = _audience(
+        db, name, recipient, landlord, as_of=as_of, since=since, status=status, today=today
+    )
+    columns = list(table.columns)
+    fast, rows = _source(
+        db,
+        table,
+        name,
+        fmt=fmt,
+        style=style,
+        audience=audience,
+        as_of=as_of,
+        since=since,
+        status=status,
+        include_pnr=include_pnr,
+    )
+    try:
+        if fast is not None:
+            sql, params = fast
+            _write_csv_query(db, sql, params, columns, out, rows, style=style)
+        else:
+            _write_rows(rows, columns, out, fmt=fmt, style=style, sheet=name)
+        out.flush()
+    finally:
+        rows.close()
+        record_export(
+            db,
+            command=command,
+            table_name=name,
+            row_count=rows.count,
+            include_pnr=include_pnr and table.has_pnr,
+            recipient=audience.who,
+            recipient_name=audience.landlord_name,
+            refs=rows.refs,
+        )
+    return rows.count
+
+
+class _Audience(NamedTuple):
+    """Whom an export is for, once consent allows it."""
+
+    who: Recipient | None
+    landlord_id: int | None
+    landlord_name: str | None
+    on: date  # the real date consent is judged on
+
+
+def _audience(
+    db: Database,
+    name: str,
+    recipient: str | None,
+    landlord: str | None,
+    *,
+    as_of: date,
+    since: date | None,
+    status: str | None,
+    today: date | None,
+) -> _Audience:
+    """The recipient of an export of table ``name`` and, for a landlord, which one; for
+    another recipient outside social services every case must have valid consent."""
+    from bostadcli.consents import consent_day
+
     who = recipient_choice(recipient)
     landlord_id = recipient_landlord(db, who, landlord)
     landlord_name = name_of_landlord(db, landlord_id)
@@ -208,60 +268,65 @@ def export_table(
             who,
             on,
         )
-    columns = list(table.columns)
-    fast = None
+    return _Audience(who, landlord_id, landlord_name, on)
+
+
+def _source(
+    db: Database,
+    table: ExportTable,
+    name: str,
+    *,
+    fmt: str,
+    style: CsvDialect,
+    audience: _Audience,
+    as_of: date,
+    since: date | None,
+    status: str | None,
+    include_pnr: bool,
+) -> tuple[tuple[str, dict[str, Any]] | None, _Counted]:
+    """Where the rows come from: for CSV, when SQLite can compute the cells
+    (``csv_sql``), that query and its parameters, and no rows to count from Python;
+    otherwise the rows from ``iter_rows``."""
     if fmt == "csv":
         sql, params = query(table, as_of=as_of, since=since, status=status)
-        sql, params = for_landlord(table, sql, params, landlord_id, on)
+        sql, params = for_landlord(table, sql, params, audience.landlord_id, audience.on)
         fast = csv_sql(table, sql, include_pnr=include_pnr, plain_money=style.plain_money)
-    rows = _Counted(
-        iter(())
-        if fast is not None
-        else iter_rows(
-            db,
-            name,
-            as_of=as_of,
-            include_pnr=include_pnr,
-            since=since,
-            status=status,
-            landlord_id=landlord_id,
-            today=on,
-        )
-    )
-    try:
         if fast is not None:
-            _write_csv_query(db, fast, params, columns, out, rows, style=style)
-        elif fmt == "csv":
-            write_csv(
-                rows,
-                columns,
-                out,
-                delimiter=style.delimiter,
-                bom=style.bom,
-                plain_money=style.plain_money,
-            )
-        elif fmt == "xlsx":
-            from bostadcli.xlsx import write_xlsx
+            return (fast, params), _Counted(iter(()))
+    rows = iter_rows(
+        db,
+        name,
+        as_of=as_of,
+        include_pnr=include_pnr,
+        since=since,
+        status=status,
+        landlord_id=audience.landlord_id,
+        today=audience.on,
+    )
+    return None, _Counted(rows)
 
-            write_xlsx(rows, columns, out, sheet=name)
-        elif fmt == "json":
-            write_json(rows, columns, out)
-        else:
-            write_jsonl(rows, columns, out)
-        out.flush()
-    finally:
-        rows.close()
-        record_export(
-            db,
-            command=command,
-            table_name=name,
-            row_count=rows.count,
-            include_pnr=include_pnr and table.has_pnr,
-            recipient=who,
-            recipient_name=landlord_name,
-            refs=rows.refs,
+
+def _write_rows(
+    rows: _Counted, columns: list[Column], out: IO[Any], *, fmt: str, style: CsvDialect, sheet: str
+) -> None:
+    """Rows computed in Python, written in ``fmt``."""
+    if fmt == "csv":
+        write_csv(
+            rows,
+            columns,
+            out,
+            delimiter=style.delimiter,
+            bom=style.bom,
+            plain_money=style.plain_money,
         )
-    return rows.count
+    elif fmt == "xlsx":
+        from bostadcli.xlsx import write_xlsx
+
+        write_xlsx(rows, columns, out, sheet=sheet)
+    elif fmt == "json":
+        write_json(rows, columns, out)
+    else:
+        write_jsonl(rows, columns, out)
 
 
 def _write_csv_query(

@@ -11,7 +11,8 @@ with the file, line and column named. A dry run does the same work and rolls bac
 
 The parts: ``text`` reads the file (encoding, delimiter, bounded size), ``headings``
 maps its columns to fields, ``rows`` parses a row's cells and finds the case it is
-about, ``importer`` runs the whole file in one transaction.
+about, ``prepare`` checks each row and adds what it writes to the ``plan``, ``importer``
+runs the whole file in one transaction.
 """
 
 from bostadcli.landlord_lists.headings import FIELDS, HEADINGS, headings_markdown, normalise_heading

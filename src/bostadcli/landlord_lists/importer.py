@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import re
 import tempfile
-from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
-from bostadcli import validate
-from bostadcli.db import now_utc
 from bostadcli.errors import BostadError, InvalidInput
 from bostadcli.files import copy_bounded
 from bostadcli.i18n import _
-from bostadcli.landlord_lists.headings import ListColumn, ListRow, parse_map, read_columns
-from bostadcli.landlord_lists.plan import Case, Plan, Snapshot, data_version, drop, write
-from bostadcli.landlord_lists.rows import (
-    children_of,
-    day_cell,
-    fingerprint_of,
-    ground_of,
-    money_cell,
-    one_line,
-    recently_closed,
-)
+from bostadcli.landlord_lists.headings import parse_map, read_columns
+from bostadcli.landlord_lists.plan import Plan, data_version, drop, write
+from bostadcli.landlord_lists.prepare import ListRows
 from bostadcli.landlord_lists.summary import ImportSummary
 from bostadcli.landlord_lists.text import (
     DELIMITERS,
@@ -38,17 +26,9 @@ from bostadcli.landlord_lists.text import (
     sniff_delimiter,
 )
 from bostadcli.rules import RECENTLY_CLOSED_MONTHS
-from bostadcli.vocab import NoticeKind, Reason, Source
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from sqlite_utils import Database
-
-    from bostadcli.households import ChildSpec
-    from bostadcli.money import Money
-    from bostadcli.notices import NewNotice
-    from bostadcli.pnr import IdentityNumber
 
 
 class _Stale(Exception):
@@ -57,382 +37,6 @@ class _Stale(Exception):
 
 # Preparations on a snapshot before the import prepares while holding the write lock.
 _ATTEMPTS = 3
-
-
-@dataclass
-class _Parsed:
-    """A row's cells, parsed and checked."""
-
-    name: str
-    pnr: IdentityNumber | None
-    pnr_text: str
-    co_pnr_text: str
-    street: str | None
-    postal_code: str | None
-    rent: Money | None
-    amount: Money | None
-    terminated_on: date | None
-    served_on: date | None
-    notified_on: date
-    ground_text: str = ""
-    ground: Reason | None = None
-    children: list[ChildSpec] = field(default_factory=list)
-    note_lines: list[str] = field(default_factory=list)
-    landlord_name: str | None = None
-
-
-def _plan_row(
-    snap: Snapshot,
-    row: ListRow,
-    *,
-    landlord: str | None,
-    create_landlord: bool,
-    as_of: date,
-    summary: ImportSummary,
-    recently_closed_months: int,
-    line: int,
-) -> None:
-    """Check a row and add what it writes to the plan; nothing is written here."""
-    from bostadcli.notices import NewNotice
-
-    parsed = _parse_row(row, as_of)
-    _describe(row, parsed, summary, line)
-    _find_landlord(snap, row, parsed, landlord, create_landlord, summary)
-    fingerprint = _fingerprint(row, parsed)
-    earlier = snap.row_imported(fingerprint)
-    if earlier is not None:
-        summary.unchanged += 1
-        summary.unchanged_rows.append((line, earlier))
-        return
-    notice = NewNotice(
-        kind=NoticeKind.termination.value,
-        ground=parsed.ground.value if parsed.ground else None,
-        notified_on=parsed.notified_on,
-        terminated_on=parsed.terminated_on,
-        served_on=parsed.served_on,
-        amount=parsed.amount,
-        note="\n".join(parsed.note_lines) or None,
-    )
-    pnr = parsed.pnr.digits if parsed.pnr else None
-    known = snap.find_household(pnr=pnr, name=parsed.name, street=parsed.street)
-    if known is not None:
-        _notice_on_known(snap, known, parsed, notice, fingerprint, as_of, summary, line)
-        return
-    _new_case(
-        snap,
-        row,
-        parsed,
-        notice,
-        fingerprint,
-        as_of=as_of,
-        create_landlord=create_landlord,
-        recently_closed_months=recently_closed_months,
-        summary=summary,
-        line=line,
-    )
-
-
-def _parse_row(row: ListRow, as_of: date) -> _Parsed:
-    """The tenant, the home and the termination of a row, each refused with its heading."""
-    from bostadcli.pnr import parse_pnr
-
-    name = one_line(row.text("tenant_name")) or one_line(
-        f"{row.text('first_name')} {row.text('last_name')}"
-    )
-    name_heading = row.heading("tenant_name" if "tenant_name" in row.values else "last_name")
-    name = validate.required_text(name, field=name_heading)
-    pnr_text = row.text("pnr")
-    pnr = parse_pnr(pnr_text, as_of=as_of, field=row.heading("pnr")) if pnr_text else None
-    co_pnr_text = row.text("co_tenant_pnr")
-    if co_pnr_text:
-        parse_pnr(co_pnr_text, as_of=as_of, field=row.heading("co_tenant_pnr"))
-    street = validate.clean_text(one_line(row.text("street"), ", "), field=row.heading("street"))
-    postal_code = validate.postal_code(row.text("postal_code"), field=row.heading("postal_code"))
-    rent = money_cell(row.text("rent"), row.heading("rent"))
-    amount = money_cell(row.text("amount"), row.heading("amount"))
-    terminated_on = day_cell(row.text("terminated_on"), row.heading("terminated_on"))
-    served_on = day_cell(row.text("served_on"), row.heading("served_on"))
-    # A landlord's list that social services imports has reached it today at the latest.
-    notified_on = day_cell(row.text("notified_on"), row.heading("notified_on")) or as_of
-    dated = (
-        ("terminated_on", terminated_on),
-        ("served_on", served_on),
-        ("notified_on", notified_on),
-    )
-    for key, day in dated:
-        if day is not None and day > as_of:
-            raise InvalidInput(row.heading(key), row.text(key), _("is in the future"))
-        if key != "terminated_on" and day and terminated_on and day < terminated_on:
-            raise InvalidInput(
-                row.heading(key),
-                row.text(key) or day.isoformat(),
-                _("is before the termination ({date})").format(date=terminated_on.isoformat()),
-            )
-    return _Parsed(
-        name=name,
-        pnr=pnr,
-        pnr_text=pnr_text,
-        co_pnr_text=co_pnr_text,
-        street=street,
-        postal_code=postal_code,
-        rent=rent,
-        amount=amount,
-        terminated_on=terminated_on,
-        served_on=served_on,
-        notified_on=notified_on,
-    )
-
-
-def _describe(row: ListRow, parsed: _Parsed, summary: ImportSummary, line: int) -> None:
-    """The ground, the children and the note of a row; what the program cannot read as
-    a value goes to the note as the list gave it."""
-    parsed.ground_text = one_line(row.text("ground"))
-    ground = parsed.ground = ground_of(parsed.ground_text)
-    children, reported = children_of(row.text("children"), row.heading("children"), part_time=False)
-    part_time, reported_pt = children_of(
-        row.text("children_part_time"), row.heading("children_part_time"), part_time=True
-    )
-    parsed.children = children + part_time
-    note_lines = parsed.note_lines = [row.text("note")] if row.text("note") else []
-    if parsed.ground_text and parsed.ground_text != (ground.value if ground else ""):
-        note_lines.append(f"{row.heading('ground')}: {parsed.ground_text}")
-    if reported or reported_pt:
-        summary.children_without_birth_dates += 1
-        summary.children_lines.append(line)
-        for key, flag in (("children", reported), ("children_part_time", reported_pt)):
-            if flag:
-                note_lines.append(f"{row.heading(key)}: {row.text(key)}")
-
-
-def _find_landlord(
-    snap: Snapshot,
-    row: ListRow,
-    parsed: _Parsed,
-    landlord: str | None,
-    create_landlord: bool,
-    summary: ImportSummary,
-) -> None:
-    """The row's landlord (its own column, else --landlord), known or to be added."""
-    landlord_name = parsed.landlord_name = one_line(row.text("landlord")) or landlord
-    if landlord_name and not snap.landlord_exists(landlord_name):
-        if not create_landlord:
-            raise InvalidInput(
-                row.heading("landlord") if row.text("landlord") else "--landlord",
-                landlord_name,
-                _("no such landlord: add it with 'bostad landlord add', or use --create-landlord"),
-            )
-        summary.new_landlords.append(landlord_name)
-
-
-def _fingerprint(row: ListRow, parsed: _Parsed) -> str:
-    return fingerprint_of(
-        landlord=parsed.landlord_name,
-        name=parsed.name,
-        pnr=parsed.pnr.digits if parsed.pnr else None,
-        co_tenant=(one_line(row.text("co_tenant_name")), parsed.co_pnr_text),
-        street=parsed.street,
-        postal_code=parsed.postal_code,
-        city=one_line(row.text("city")),
-        contract=one_line(row.text("contract_number")),
-        rent=parsed.rent,
-        amount=parsed.amount,
-        terminated_on=parsed.terminated_on,
-        served_on=parsed.served_on,
-        # As the list gives it: a list without the column was notified on the day it
-        # was imported, which is not what makes a row another row.
-        notified_on=day_cell(row.text("notified_on"), row.heading("notified_on")),
-        ground=parsed.ground_text,
-        children=[(c.birth_date, c.part_time) for c in parsed.children],
-        note=row.text("note"),
-    )
-
-
-def _notice_on_known(
-    snap: Snapshot,
-    known: Case,
-    parsed: _Parsed,
-    notice: NewNotice,
-    fingerprint: str,
-    as_of: date,
-    summary: ImportSummary,
-    line: int,
-) -> None:
-    """The row's notice on the open case already known for the person, unless there."""
-    from bostadcli.notices import notice_record
-
-    amount = parsed.amount.ore if parsed.amount is not None else None
-    if snap.notice_recorded(known, parsed.served_on, amount):
-        summary.unchanged += 1
-        summary.unchanged_rows.append((line, known.ref))
-        return
-    snap.add_notice(known, fingerprint, notice_record(notice, as_of=as_of), new_case=False)
-    if amount is not None and amount != snap.arrears_of(known):
-        # As 'bostad household edit --arrears': the list's amount is what is owed now.
-        snap.set_arrears(known, amount)
-    summary.notices_on_known += 1
-    summary.known_rows.append((line, known.ref))
-
-
-def _new_case(
-    snap: Snapshot,
-    row: ListRow,
-    parsed: _Parsed,
-    notice: NewNotice,
-    fingerprint: str,
-    *,
-    as_of: date,
-    create_landlord: bool,
-    recently_closed_months: int,
-    summary: ImportSummary,
-    line: int,
-) -> None:
-    """A new case for the row, with its notice; an earlier case of the person closed
-    lately is named in the note and in the summary."""
-    from bostadcli.notices import notice_record
-
-    closed = None
-    if snap.has_closed:
-        closed = recently_closed(
-            snap.db,
-            pnr=parsed.pnr.digits if parsed.pnr else None,
-            name=parsed.name,
-            street=parsed.street,
-            since=_months_before(as_of, recently_closed_months),
-        )
-    if closed is not None:
-        # A new case, with the earlier one named in its note and in the summary: the
-        # caseworker decides whether to reopen that one instead.
-        notice.note = "\n".join(
-            [
-                *([notice.note] if notice.note else []),
-                _("Earlier case {ref}, closed {day}.").format(
-                    ref=closed["ref"], day=closed["closed_on"]
-                ),
-            ]
-        )
-    case = _add_household(snap, row, parsed, as_of=as_of, create_landlord=create_landlord)
-    snap.add_notice(case, fingerprint, notice_record(notice, as_of=as_of), new_case=True)
-    ref = case.ref
-    if closed is not None:
-        summary.recently_closed.append(
-            {
-                "line": line,
-                "closed_ref": closed["ref"],
-                "closed_on": closed["closed_on"],
-                "ref": ref,
-            }
-        )
-    summary.new_households += 1
-    summary.new_household_rows.append((line, ref))
-    summary.first_ref = summary.first_ref or ref
-    summary.last_ref = ref
-
-
-@functools.cache
-def _months_before(day: date, months: int) -> date:
-    from dateutil.relativedelta import relativedelta
-
-    result: date = day - relativedelta(months=max(months, 0))
-    return result
-
-
-def _add_household(
-    snap: Snapshot, row: ListRow, parsed: _Parsed, *, as_of: date, create_landlord: bool
-) -> Case:
-    """The checks and rows of ``households.add_household`` for a row of a list (opened
-    today, from the landlord, nobody's yet), added to the plan."""
-    from bostadcli.households.case import _member_record
-    from bostadcli.pnr import parse_pnr
-    from bostadcli.vocab import HousingSituation, Role
-
-    tenant_name = validate.required_text(parsed.name, field="tenant")
-    tenant_pnr = parsed.pnr
-    co_name = validate.clean_text(one_line(row.text("co_tenant_name")) or None, field="co_tenant")
-    co_pnr = (
-        parse_pnr(parsed.co_pnr_text, as_of=as_of, field="co_tenant_pnr")
-        if parsed.co_pnr_text
-        else None
-    )
-    if co_pnr is not None and co_name is None:
-        raise InvalidInput("co_tenant_pnr", co_pnr.masked(), _("give the co-tenant's name too"))
-    arrears = parsed.amount.ore if parsed.amount is not None else 0
-    reasons = [parsed.ground.value] if parsed.ground else []
-    if not reasons and arrears:
-        # households.add_household: a tenancy at risk with arrears is at risk for them.
-        reasons = [Reason.unpaid_rent.value]
-    if parsed.rent is not None and parsed.rent.ore < 0:
-        raise InvalidInput("rent", str(parsed.rent), _("cannot be negative"))
-    if arrears < 0:
-        raise InvalidInput("arrears", str(parsed.amount), _("cannot be negative"))
-    # _find_landlord refused an unknown landlord without --create-landlord.
-    landlord_key = snap.add_landlord(parsed.landlord_name) if parsed.landlord_name else None
-    # The tenant's personnummer is in no open case: find_household looked for it.
-    for number in (co_pnr,):
-        if number is not None and snap.other_open_cases(number.digits):
-            # A co-tenant's personnummer already in another open case.
-            raise InvalidInput(
-                row.heading("co_tenant_pnr"),
-                parse_pnr(parsed.co_pnr_text, as_of=as_of).masked(),
-                _("already in another open case: add this row by hand"),
-            )
-    now = now_utc()
-    record = {
-        "ref": snap.next_ref(as_of.year),
-        "status": "open",
-        "opened_on": as_of.isoformat(),
-        "street": validate.clean_text(parsed.street, field="street"),
-        "postal_code": validate.postal_code(parsed.postal_code),
-        "city": validate.clean_text(
-            validate.clean_text(one_line(row.text("city")), field=row.heading("city")),
-            field="city",
-        ),
-        "contract_number": validate.clean_text(
-            one_line(row.text("contract_number")) or None, field="contract"
-        ),
-        "rent_ore": parsed.rent.ore if parsed.rent is not None else None,
-        "arrears_ore": arrears,
-        "source": Source.landlord.value,
-        "housing_situation": HousingSituation.tenancy_at_risk.value,
-        "note": None,
-        "created_at": now,
-        "updated_at": now,
-    }
-    members = [
-        _member_record(
-            household=0,
-            name=tenant_name,
-            pnr=tenant_pnr,
-            birth_date=None,
-            role=Role.tenant,
-            part_time=False,
-            as_of=as_of,
-        )
-    ]
-    if co_name is not None:
-        members.append(
-            _member_record(
-                household=0,
-                name=co_name,
-                pnr=co_pnr,
-                birth_date=None,
-                role=Role.co_tenant,
-                part_time=False,
-                as_of=as_of,
-            )
-        )
-    for child in parsed.children:
-        members.append(
-            _member_record(
-                household=0,
-                name=child.name,
-                pnr=None,
-                birth_date=child.birth_date,
-                role=Role.child,
-                part_time=child.part_time,
-                as_of=as_of,
-            )
-        )
-    return snap.open_case(record, landlord_key, sorted(set(reasons)), members)
 
 
 def import_notices(
@@ -547,13 +151,13 @@ def _read(
         summary,
         _("{file}, line {line}").format(file=summary.source, line=header_line),
     )
-    rows = _ListRows(
+    rows = ListRows(
         records, columns, summary, landlord, create_landlord, as_of, recently_closed_months
     )
     _run(db, rows, summary, locked=locked)
 
 
-def _run(db: Database, rows: _ListRows, summary: ImportSummary, *, locked: bool) -> None:
+def _run(db: Database, rows: ListRows, summary: ImportSummary, *, locked: bool) -> None:
     """Prepare the plan, then write it: on a snapshot first, under the write lock when
     ``locked`` (or when the caller's transaction holds it already)."""
     from bostadcli.db import transaction
@@ -588,51 +192,3 @@ def _run(db: Database, rows: _ListRows, summary: ImportSummary, *, locked: bool)
 
 def prepared(plan: Plan) -> None:
     """Called between preparing a plan and taking the write lock (tests hook in here)."""
-
-
-@dataclass
-class _ListRows:
-    """The rows of a list after its heading row, and how to read them."""
-
-    records: Iterator[tuple[int, list[str]]]
-    columns: list[ListColumn]
-    summary: ImportSummary
-    landlord: str | None
-    create_landlord: bool
-    as_of: date
-    recently_closed_months: int
-
-    def plan(self, db: Database) -> Plan:
-        """Every row checked and matched, and what it writes (in the current transaction)."""
-        summary = self.summary
-        snap = Snapshot(db, counter=f"case:{self.as_of.year}")
-        columns = self.columns
-        for line, record in self.records:
-            if not any(cell.strip() for cell in record):
-                summary.blank_rows += 1
-                summary.blank_lines.append(line)
-                continue
-            row = ListRow(
-                line=line,
-                values={
-                    c.field: (record[c.index] if c.index < len(record) else "", c.heading)
-                    for c in columns
-                },
-            )
-            try:
-                _plan_row(
-                    snap,
-                    row,
-                    landlord=self.landlord,
-                    create_landlord=self.create_landlord,
-                    as_of=self.as_of,
-                    summary=summary,
-                    recently_closed_months=self.recently_closed_months,
-                    line=line,
-                )
-            except InvalidInput as exc:
-                raise exc.located(
-                    _("{file}, line {line}").format(file=summary.source, line=line)
-                ) from None
-            summary.rows += 1
-        return snap.plan
