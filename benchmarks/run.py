@@ -761,6 +761,104 @@ def print_table(rows: list[Row], header: str) -> None:
         )
 
 
+# The daily run ---------------------------------------------------------------------------
+
+DAILY_DUE = 50
+
+
+def prepare_daily(
+    source: Path, folder: Path, *, bostad: Sequence[str], env: dict[str, str]
+) -> tuple[Path, Path, int]:
+    """Two copies of ``source`` for ``letter daily`` on AS_OF: one with nothing due (the
+    day's letters made already, as HTML to be quick), one with DAILY_DUE of them due
+    again (their records removed), or as many as there are. Returns both and that
+    number."""
+    none, due = folder / "daily-none.sqlite", folder / "daily-due.sqlite"
+    copy_database(source, none)
+    shutil.rmtree(folder / "daily-first", ignore_errors=True)
+    subprocess.run(
+        [
+            *(*bostad, "--db", str(none), "letter", "daily", "--format", "html"),
+            *("--out-dir", str(folder / "daily-first"), "--as-of", AS_OF.isoformat()),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    copy_database(none, due)
+    conn = sqlite3.connect(due)
+    try:
+        with conn:
+            made = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM letters WHERE batch = ? ORDER BY id", [AS_OF.isoformat()]
+                )
+            ]
+            again = made[: min(DAILY_DUE, max(len(made) - 1, 0))]
+            conn.executemany("DELETE FROM letters WHERE id = ?", [(i,) for i in again])
+            conn.execute("DELETE FROM letter_batches")
+    finally:
+        conn.close()
+    return none, due, len(again)
+
+
+def daily_rows(
+    source: Path,
+    households: int,
+    folder: Path,
+    *,
+    plan: Plan,
+    bostad: Sequence[str],
+    env: dict[str, str],
+    typer_app: Measured,
+) -> list[Row]:
+    """``letter daily`` as cron runs it (PDF) on ``households``: with nothing due, next to
+    the minimal Typer app, and with DAILY_DUE letters due, the time a letter."""
+    none, due, count = prepare_daily(source, folder, bostad=bostad, env=env)
+    out = folder / "daily-out"
+
+    def daily(database: Path) -> list[str]:
+        return [
+            *bostad,
+            "--db",
+            str(database),
+            "letter",
+            "daily",
+            "--out-dir",
+            str(out),
+            "--as-of",
+            AS_OF.isoformat(),
+        ]
+
+    idle = measure("daily, nothing due", daily(none), runs=plan.fast_runs, env=env, warmup=True)
+    work = folder / "daily-work.sqlite"
+
+    def fresh() -> None:
+        copy_database(due, work)
+        shutil.rmtree(out, ignore_errors=True)
+
+    made = measure(f"daily, {count} due", daily(work), runs=plan.runs, env=env, before=fresh)
+    idle_ratio = ratio(idle, typer_app)
+    cpu_ratio = idle.cpu_seconds / typer_app.cpu_seconds if typer_app.cpu_seconds else None
+    return [
+        Row(
+            "daily",
+            f"`bostad letter daily`, nothing due ({households:,} households)",
+            idle,
+            times(idle_ratio, "Typer app") + (f" ({cpu_ratio:.2f}× in CPU)" if cpu_ratio else ""),
+            f"≤ 1.3× Typer app: {verdict(idle_ratio, 1.3)}",
+        ),
+        Row(
+            "daily",
+            f"`bostad letter daily`, {count} PDF letters due ({households:,} households)",
+            made,
+            f"{made.seconds / max(count, 1) * 1000:.0f} ms a letter"
+            f" ({made.cpu_seconds / max(count, 1) * 1000:.0f} ms CPU)",
+        ),
+    ]
+
+
 # The run -----------------------------------------------------------------------------
 
 
@@ -902,6 +1000,11 @@ def run(plan: Plan, folder: Path) -> list[Row]:
             times(ratio(listing, typer_app), "Typer app"),
         ),
     ]
+
+    log("daily letters")
+    rows += daily_rows(
+        dbs[mid], mid, folder, plan=plan, bostad=bostad, env=env, typer_app=typer_app
+    )
 
     log("export")
     export = measure(
