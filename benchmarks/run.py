@@ -372,7 +372,8 @@ def generate(n: int, *, fresh: bool, seed: int = 8) -> Tables:
                 STAMP,
             )
         end = closed_on or AS_OF
-        for _contact in range(rng.randrange(1, 5)):
+        # A fresh case has had no contact yet (one in contact gets no first letter).
+        for _contact in range(0 if fresh else rng.randrange(1, 5)):
             on = opened + timedelta(days=rng.randrange(max((end - opened).days, 1)))
             ids["contacts"] += 1
             t.add(
@@ -418,7 +419,7 @@ def generate(n: int, *, fresh: bool, seed: int = 8) -> Tables:
                 1,
                 STAMP,
             )
-        if situation == "tenancy_at_risk" and rng.random() < 0.25:
+        if not fresh and situation == "tenancy_at_risk" and rng.random() < 0.25:
             plan_rows(t, rng, ids, hid, landlord, opened, closed_on, arrears)
     for year, count in year_counts.items():
         t.add("counters", f"case:{year}", count)
