@@ -6,7 +6,8 @@ It builds realistic databases (1 000, 10 000 and 100 000 households with members
 notices, repayment plans, consents, contacts and past letters; the same every time),
 then runs each command as its own process several times and prints one table of
 medians and ratios: start-up next to a minimal one-command Typer app and
-``python -c pass``; export next to ``sqlite3 -csv`` and ``sqlite-utils rows --csv``;
+``python -c pass``; ``letter daily`` with nothing due next to the same Typer app,
+and with 50 letters due; export next to ``sqlite3 -csv`` and ``sqlite-utils rows --csv``;
 import next to ``sqlite-utils insert --csv``; the monthly letters next to WeasyPrint
 alone on the same HTML; peak memory of each, and how time and memory grow with the
 number of households. ``--quick`` is a small smoke run of the same steps (its figures
@@ -372,7 +373,8 @@ def generate(n: int, *, fresh: bool, seed: int = 8) -> Tables:
                 STAMP,
             )
         end = closed_on or AS_OF
-        for _contact in range(rng.randrange(1, 5)):
+        # A fresh case has had no contact yet (one in contact gets no first letter).
+        for _contact in range(0 if fresh else rng.randrange(1, 5)):
             on = opened + timedelta(days=rng.randrange(max((end - opened).days, 1)))
             ids["contacts"] += 1
             t.add(
@@ -418,7 +420,7 @@ def generate(n: int, *, fresh: bool, seed: int = 8) -> Tables:
                 1,
                 STAMP,
             )
-        if situation == "tenancy_at_risk" and rng.random() < 0.25:
+        if not fresh and situation == "tenancy_at_risk" and rng.random() < 0.25:
             plan_rows(t, rng, ids, hid, landlord, opened, closed_on, arrears)
     for year, count in year_counts.items():
         t.add("counters", f"case:{year}", count)
@@ -822,6 +824,104 @@ def print_table(rows: list[Row], header: str) -> None:
         )
 
 
+# The daily run ---------------------------------------------------------------------------
+
+DAILY_DUE = 50
+
+
+def prepare_daily(
+    source: Path, folder: Path, *, bostad: Sequence[str], env: dict[str, str]
+) -> tuple[Path, Path, int]:
+    """Two copies of ``source`` for ``letter daily`` on AS_OF: one with nothing due (the
+    day's letters made already, as HTML to be quick), one with DAILY_DUE of them due
+    again (their records removed), or as many as there are. Returns both and that
+    number."""
+    none, due = folder / "daily-none.sqlite", folder / "daily-due.sqlite"
+    copy_database(source, none)
+    shutil.rmtree(folder / "daily-first", ignore_errors=True)
+    subprocess.run(
+        [
+            *(*bostad, "--db", str(none), "letter", "daily", "--format", "html"),
+            *("--out-dir", str(folder / "daily-first"), "--as-of", AS_OF.isoformat()),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    copy_database(none, due)
+    conn = sqlite3.connect(due)
+    try:
+        with conn:
+            made = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM letters WHERE batch = ? ORDER BY id", [AS_OF.isoformat()]
+                )
+            ]
+            again = made[: min(DAILY_DUE, max(len(made) - 1, 0))]
+            conn.executemany("DELETE FROM letters WHERE id = ?", [(i,) for i in again])
+            conn.execute("DELETE FROM letter_batches")
+    finally:
+        conn.close()
+    return none, due, len(again)
+
+
+def daily_rows(
+    source: Path,
+    households: int,
+    folder: Path,
+    *,
+    plan: Plan,
+    bostad: Sequence[str],
+    env: dict[str, str],
+    typer_app: Measured,
+) -> list[Row]:
+    """``letter daily`` as cron runs it (PDF) on ``households``: with nothing due, next to
+    the minimal Typer app, and with DAILY_DUE letters due, the time a letter."""
+    none, due, count = prepare_daily(source, folder, bostad=bostad, env=env)
+    out = folder / "daily-out"
+
+    def daily(database: Path) -> list[str]:
+        return [
+            *bostad,
+            "--db",
+            str(database),
+            "letter",
+            "daily",
+            "--out-dir",
+            str(out),
+            "--as-of",
+            AS_OF.isoformat(),
+        ]
+
+    idle = measure("daily, nothing due", daily(none), runs=plan.fast_runs, env=env, warmup=True)
+    work = folder / "daily-work.sqlite"
+
+    def fresh() -> None:
+        copy_database(due, work)
+        shutil.rmtree(out, ignore_errors=True)
+
+    made = measure(f"daily, {count} due", daily(work), runs=plan.runs, env=env, before=fresh)
+    idle_ratio = ratio(idle, typer_app)
+    cpu_ratio = idle.cpu_seconds / typer_app.cpu_seconds if typer_app.cpu_seconds else None
+    return [
+        Row(
+            "daily",
+            f"`bostad letter daily`, nothing due ({households:,} households)",
+            idle,
+            times(idle_ratio, "Typer app") + (f" ({cpu_ratio:.2f}× in CPU)" if cpu_ratio else ""),
+            f"≤ 1.3× Typer app: {verdict(idle_ratio, 1.3)}",
+        ),
+        Row(
+            "daily",
+            f"`bostad letter daily`, {count} PDF letters due ({households:,} households)",
+            made,
+            f"{made.seconds / max(count, 1) * 1000:.0f} ms a letter"
+            f" ({made.cpu_seconds / max(count, 1) * 1000:.0f} ms CPU)",
+        ),
+    ]
+
+
 # The run -----------------------------------------------------------------------------
 
 
@@ -833,11 +933,10 @@ class Plan:
     fast_runs: int
     runs: int
     slow_runs: int
-    daily_letters: int = 50
 
 
 FULL = Plan((1_000, 10_000, 100_000), 10_000, 1_000, fast_runs=10, runs=3, slow_runs=2)
-QUICK = Plan((100, 500, 2_000), 200, 20, fast_runs=3, runs=2, slow_runs=1, daily_letters=5)
+QUICK = Plan((100, 500, 2_000), 200, 20, fast_runs=3, runs=2, slow_runs=1)
 
 
 def main() -> None:
@@ -909,7 +1008,7 @@ def run(plan: Plan, folder: Path) -> list[Row]:
     dbs = {n: build(folder / f"households-{n}.sqlite", n) for n in plan.sizes}
     letters_db = {
         n: build(folder / f"letters-{n}.sqlite", n, fresh=True)
-        for n in sorted({plan.html_letters, plan.pdf_letters, plan.daily_letters})
+        for n in sorted({plan.html_letters, plan.pdf_letters})
     }
     as_of = ["--as-of", AS_OF.isoformat()]
     rows: list[Row] = []
@@ -1018,62 +1117,10 @@ def run(plan: Plan, folder: Path) -> list[Row]:
         ),
     ]
 
-    log("daily run")
-    daily_db, daily_out = folder / "daily.sqlite", folder / "daily"
-
-    def daily_argv(database: Path, fmt: str) -> list[str]:
-        return [
-            *(*bostad, "--db", str(database), "letter", "daily"),
-            *("--format", fmt, "--out-dir", str(daily_out), *as_of),
-        ]
-
-    def done_for_today() -> None:
-        copy_database(dbs[mid], daily_db)
-        shutil.rmtree(daily_out, ignore_errors=True)
-        run_once(daily_argv(daily_db, "html"), env=env)
-
-    idle = measure(
-        "letter daily, nothing to do",
-        daily_argv(daily_db, "pdf"),
-        runs=plan.fast_runs,
-        env=env,
-        before=done_for_today,
+    log("daily letters")
+    rows += daily_rows(
+        dbs[mid], mid, folder, plan=plan, bostad=bostad, env=env, typer_app=typer_app
     )
-    idle_ratio = ratio(idle, typer_app)
-    fifty = letters_db[plan.daily_letters]
-
-    def fresh_daily() -> None:
-        copy_database(fifty, daily_db)
-        shutil.rmtree(daily_out, ignore_errors=True)
-
-    busy = measure(
-        f"letter daily, {plan.daily_letters} letters due",
-        daily_argv(daily_db, "pdf"),
-        runs=plan.slow_runs,
-        env=env,
-        before=fresh_daily,
-    )
-    made_daily = count_letters(daily_db, period=None)
-    per_letter = (
-        f"{(busy.seconds - idle.seconds) / made_daily * 1000:.0f} ms a letter ({made_daily} made)"
-        if made_daily
-        else "no letter was due"
-    )
-    rows += [
-        Row(
-            "daily run",
-            f"`bostad letter daily` from cron, nothing to do ({mid:,} households)",
-            idle,
-            times(idle_ratio, "Typer app"),
-            f"≤ 1.3× Typer app: {verdict(idle_ratio, 1.3)}",
-        ),
-        Row(
-            "daily run",
-            f"`bostad letter daily --format pdf`, letters due ({plan.daily_letters:,} cases)",
-            busy,
-            per_letter,
-        ),
-    ]
 
     log("export")
     export = measure(

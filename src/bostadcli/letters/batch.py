@@ -28,6 +28,7 @@ from bostadcli.letters.rendering import _base_url, letter_format, prepare_templa
 from bostadcli.letters.words import joined_names
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from sqlite_utils import Database
 
 
@@ -340,22 +341,36 @@ def run_daily(
 def _run_batch(db: Database, run: LetterRun, *, progress: Progress | None) -> BatchResult:
     from bostadcli.letters.making import Batch
 
-    env = templating.environment(run.user_dir)
-    versions = prepare_templates(env, run.kinds, run.fmt)
-    workers = _pdf_workers(run.fmt)
-    folder = prepare_out_dir(run.out_dir)
-    items = plan_monthly(db, run, folder)
-    result = BatchResult(
-        period=run.period, out_dir=folder, items=items, csv_dialect=run.config.csv_dialect
-    )
     owner = RunOwner.current()
     if run.daily:
+        # Cron runs it every working day, and most days little or nothing is due: find
+        # out first, and only when there is something to make load the templates and
+        # WeasyPrint (a second or more). The letterhead was checked already (LetterRun).
+        folder = prepare_out_dir(run.out_dir)
+        items = plan_monthly(db, run, folder)
+        result = BatchResult(
+            period=run.period, out_dir=folder, items=items, csv_dialect=run.config.csv_dialect
+        )
         # A daily run makes what is new; a lost file of an earlier day was in that
         # day's print file already.
         todo = [i for i in items if i.state in ("new", "broken")]
-        result.finished_for = finish_dead_batches(db, owner, pages={})
+        if not todo:
+            result.finished_for = finish_dead_batches(
+                db, owner, pages={}, csv_dialect=run.config.csv_dialect
+            )
+            return result
+        env, versions, workers = _prepared(run)
+        result.finished_for = finish_dead_batches(
+            db, owner, pages={}, csv_dialect=run.config.csv_dialect
+        )
         result.batch = _open_batch(db, owner, day=run.as_of, folder=folder, fmt=run.fmt)
     else:
+        env, versions, workers = _prepared(run)
+        folder = prepare_out_dir(run.out_dir)
+        items = plan_monthly(db, run, folder)
+        result = BatchResult(
+            period=run.period, out_dir=folder, items=items, csv_dialect=run.config.csv_dialect
+        )
         todo = [i for i in items if i.state not in ("done", "in_contact")]
         result.already = [i for i in items if i.state == "done"]
     batch = Batch(
@@ -387,6 +402,15 @@ def _run_batch(db: Database, run: LetterRun, *, progress: Progress | None) -> Ba
     else:
         _finish_batch(db, result, batch.pages)
     return result
+
+
+def _prepared(run: LetterRun) -> tuple[Environment, dict[str, str], int]:
+    """What would spoil every letter, checked before any is made: the templates the run
+    needs (compiled; their versions by name) and, for PDF, WeasyPrint (the number of
+    processes that lay the letters out)."""
+    env = templating.environment(run.user_dir)
+    versions = prepare_templates(env, run.kinds, run.fmt)
+    return env, versions, _pdf_workers(run.fmt)
 
 
 def _pdf_workers(fmt: str) -> int:

@@ -56,9 +56,12 @@ def _open_batch(db: Database, owner: RunOwner, *, day: date, folder: Path, fmt: 
     return name
 
 
-def finish_dead_batches(db: Database, owner: RunOwner, *, pages: dict[str, int]) -> list[str]:
+def finish_dead_batches(
+    db: Database, owner: RunOwner, *, pages: dict[str, int], csv_dialect: str = "standard"
+) -> list[str]:
     """Write the print file and manifest of daily runs that died before writing them
-    (their process is gone), so their letters reach the post room. Returns their names."""
+    (their process is gone), so their letters reach the post room, the manifest in the
+    unit's CSV dialect. Returns their names."""
     from datetime import UTC
 
     now = datetime.now(UTC).replace(microsecond=0)
@@ -69,7 +72,9 @@ def finish_dead_batches(db: Database, owner: RunOwner, *, pages: dict[str, int])
         from bostadcli.letters.batch import BatchResult
 
         folder = Path(batch["out_dir"])
-        result = BatchResult(period="", out_dir=folder, items=[], batch=batch["name"])
+        result = BatchResult(
+            period="", out_dir=folder, items=[], batch=batch["name"], csv_dialect=csv_dialect
+        )
         try:
             _finish_daily(db, result, pages)
         except BostadError:
