@@ -14,7 +14,7 @@ from bostadcli.templating import packaged_templates
 
 needs_pdf = pytest.mark.skipif(pdf.pdf_problem() is not None, reason=str(pdf.pdf_problem()))
 
-GOLDEN = Path(__file__).parent / "golden" / "letters"
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "letters"
 META = pdf.PdfMeta(titles={"sv": "Brev"}, author="Exempelby kommun", created=date(2026, 11, 16))
 
 
