@@ -82,6 +82,7 @@ def changed_fields(keys: Any) -> str:
         "cost_granted": _("cost decision"),
         "support_person": _("support person"),
         "place": _("place"),
+        "partner_of_tenant": _("partner of the tenant"),
     }
     return ", ".join(words.get(key, key.removesuffix("_ore").replace("_", " ")) for key in keys)
 
