@@ -13,8 +13,8 @@ from bostadcli.households.case import (
     _touch,
     check_one_partner,
     household_id,
-    partner_of_tenant,
     other_open_cases,
+    partner_of_tenant,
 )
 from bostadcli.i18n import _
 from bostadcli.pnr import IdentityNumber, parse_pnr
