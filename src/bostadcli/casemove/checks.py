@@ -222,7 +222,9 @@ def _check_partners(members: list[dict[str, Any]], source: str) -> None:
             raise InvalidInput(
                 f"{source}: members[{i}].partner_of_tenant",
                 "true",
-                _("a {role} cannot be the tenant's partner").format(role=members[i]["role"]),
+                _("a child cannot be the tenant's partner")
+                if members[i]["role"] == Role.child.value
+                else _("the tenant cannot be their own partner"),
             )
     if len(partners) > 1:
         raise InvalidInput(
