@@ -280,3 +280,32 @@ def test_the_migration_carries_the_role_partner_across(tmp_path: Path) -> None:
     assert norm(db, "2025-0001").norm.adults_outside == 1
     assert not norm(db, "2025-0002").norm.couple
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("index", "value", "expected"),
+    [
+        (2, True, "members[2].partner_of_tenant: a child cannot be the tenant's partner: 'true'"),
+        (0, True, "members[0].partner_of_tenant: the tenant cannot be their own partner: 'true'"),
+        (1, "yes", "members[1].partner_of_tenant: expected true or false: 'yes'"),
+    ],
+)
+def test_a_document_cannot_mark_a_child_the_tenant_or_a_non_flag(
+    initialised: Cli, tmp_path: Path, index: int, value: Any, expected: str
+) -> None:
+    cli = initialised
+    ref = cli.ok(
+        "household", "add", "Anna Ek", "--co-tenant", "Bo Ek", "--child", "2015-03-02 Ebba"
+    ).stdout.strip()
+    doc = tmp_path / "case.json"
+    cli.ok("export", "household", ref, "--out", str(doc))
+    document = json.loads(doc.read_text(encoding="utf-8"))
+    assert [m["role"] for m in document["members"]] == ["tenant", "co_tenant", "child"]
+    document["members"][index]["partner_of_tenant"] = value
+    doc.write_text(json.dumps(document), encoding="utf-8")
+    before = cli.dump()
+    result = cli("import", "household", str(doc))
+    assert result.exit_code != 0
+    assert len(result.stderr.splitlines()) == 1
+    assert expected in result.stderr
+    assert sql_dump(cli.db_path) == before
