@@ -5,11 +5,13 @@ the normalbelopp. What is left = monthly income − (rent − housing allowance)
 installment − normalbelopp. A negative result means the plan leaves less than the
 norm: the caseworker is warned, and decides.
 
-Whose norm: the debtor's (the tenant's). A couple is the tenant and a member recorded as
-the tenant's ``partner`` (KFMA 2018:1: two people living together in a relationship);
-any other adult (a co-tenant, who shares the lease but not necessarily a life, such as
-an adult sibling; an adult child, a lodger, a relative) lives there but is not part of
-the debtor's norm and is named as such. Children are members under 18;
+Whose norm: the debtor's (the tenant's). A couple is the tenant and a member marked as
+the tenant's spouse, registered partner or sambo (``members.partner_of_tenant``, which a
+member with the role ``partner`` always is; KFMA 2018:1: two people living together in a
+relationship): a co-tenant who is the tenant's spouse is marked so and makes a couple.
+Any other adult (a co-tenant who shares the lease but not a life, such as an adult
+sibling; an adult child, a lodger, a relative) lives there but is not part of the
+debtor's norm and is named as such. Children are members under 18;
 those who live there part of the time count with the share set by the policy
 (``part_time_child_norm_percent``). The table is by year (``rules.NORMALBELOPP`` and the
 config file); when the year asked for is missing, the hint says which year was used and
@@ -45,7 +47,8 @@ CHILD_BANDS: tuple[tuple[int, str], ...] = (
     (CHILD_AGE_LIMIT - 1, "child_15_plus"),
 )
 # The roles that make the tenant's household a couple in the norm: a relationship, which a
-# shared lease (co_tenant) does not say (DOMAIN rule 13, KFMA 2018:1).
+# shared lease (co_tenant) does not say by itself (DOMAIN rule 13, KFMA 2018:1); a member
+# of another role is the tenant's partner when marked so (members.partner_of_tenant).
 PARTNER_ROLES = frozenset({Role.partner.value})
 # Adults by their role whatever their recorded age: never counted as the debtor's children.
 _ADULT_ROLES = PARTNER_ROLES | {Role.co_tenant.value}
@@ -240,10 +243,12 @@ def assess(
     if norm.adults_outside:
         warnings.append(
             ngettext(
-                "{n} adult living here is not the tenant's partner and is not in the norm"
-                " (a spouse or sambo is recorded with the role partner)",
-                "{n} adults living here are not the tenant's partner and are not in the norm"
-                " (a spouse or sambo is recorded with the role partner)",
+                "{n} adult living here is not marked as the tenant's partner and is not in"
+                " the norm (mark a spouse or sambo, a co-tenant too, with"
+                " bostad member edit REF N --partner --reason TEXT)",
+                "{n} adults living here are not marked as the tenant's partner and are not in"
+                " the norm (mark a spouse or sambo, a co-tenant too, with"
+                " bostad member edit REF N --partner --reason TEXT)",
                 norm.adults_outside,
             ).format(n=norm.adults_outside)
         )
@@ -279,8 +284,9 @@ def household_affordability(
 
     Children are members under 18 on ``as_of``, counted by their age on that day (and
     part-time ones at ``part_time_percent``). The tenant (``households.tenant_of``) is the
-    debtor; a ``partner`` makes a couple; every other adult, a ``co_tenant`` too, is
-    outside the norm.
+    debtor; a member with the role ``partner`` or marked ``partner_of_tenant`` (a
+    co-tenant may be) makes a couple; every other adult, a co-tenant who is not marked
+    too, is outside the norm.
     """
     case = one(
         db, "SELECT rent_ore, housing_allowance_ore FROM households WHERE id = ?", [household_id]
@@ -293,7 +299,8 @@ def household_affordability(
     part_time_ages: list[int] = []
     members = rows(
         db,
-        "SELECT id, role, birth_date, part_time FROM members WHERE household_id = ? ORDER BY id",
+        "SELECT id, role, birth_date, part_time, partner_of_tenant FROM members"
+        " WHERE household_id = ? ORDER BY id",
         [household_id],
     )
     debtor = tenant_of(members)
@@ -306,9 +313,10 @@ def household_affordability(
             continue
         age = age_on(birth, as_of) if birth is not None else None
         role = member["role"]
-        if age is not None and age < CHILD_AGE_LIMIT and role not in _ADULT_ROLES:
+        partner = role in PARTNER_ROLES or bool(member["partner_of_tenant"])
+        if age is not None and age < CHILD_AGE_LIMIT and role not in _ADULT_ROLES and not partner:
             (part_time_ages if member["part_time"] else child_ages).append(age)
-        elif role in PARTNER_ROLES and not couple:
+        elif partner and not couple:
             couple = True
         else:
             outside += 1

@@ -204,6 +204,7 @@ _BY_NAME: dict[str, Check] = {
     "start_month": _month,
     "period": _month,
     "part_time": _flag,
+    "partner_of_tenant": _flag,
     "automatic": _flag,
     "whole_kronor": _flag,
     "cost_granted": _flag,

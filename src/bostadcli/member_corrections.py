@@ -1,4 +1,5 @@
-"""Corrections of a member: name, personnummer, birth date, role or part-time.
+"""Corrections of a member: name, personnummer, birth date, role, part-time, or whether
+the member is the tenant's partner (spouse, registered partner or sambo).
 
 The member is edited in place; the correction (``corrections.log``) keeps the old and
 new values, a personnummer masked. A personnummer already in another open case is
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-MEMBER_FIELDS = ("name", "pnr", "birth_date", "role", "part_time")
+MEMBER_FIELDS = ("name", "pnr", "birth_date", "role", "part_time", "partner_of_tenant")
 
 
 def edit_member(
@@ -36,10 +37,13 @@ def edit_member(
     as_of: date,
     allow_duplicate: bool = False,
 ) -> dict[str, tuple[Any, Any]]:
-    """Correct a member's name, personnummer, birth date, role or part-time.
+    """Correct a member's name, personnummer, birth date, role, part-time or
+    ``partner_of_tenant``.
 
     A personnummer gives the birth date; one already in another open case is refused
-    unless ``allow_duplicate`` (recorded with the reason)."""
+    unless ``allow_duplicate`` (recorded with the reason). A role change keeps whether
+    the member is the tenant's partner, except that a child never is and the role
+    ``partner`` always is; a second partner in a case is refused."""
     why = reason_text(reason)
     validate.row_id(member_id, field="MEMBER")
     for key in changes:
@@ -61,6 +65,10 @@ def edit_member(
             raise Conflict(
                 _("--role: {ref} has a tenant already; a case has one tenant").format(ref=ref)
             )
+        if record["partner_of_tenant"] and not old["partner_of_tenant"]:
+            from bostadcli.households.case import check_one_partner
+
+            check_one_partner(db, hid, ref=ref, member_id=member_id)
         if number is not None and (number.digits != old["pnr"] or "role" in changes):
             _check_member_number(
                 db,
@@ -120,6 +128,13 @@ def _edited_member(
     part_time = bool(changes.get("part_time", old["part_time"]))
     if "role" in changes and role is not Role.child and "part_time" not in changes:
         part_time = False
+    partner: bool | None = (
+        bool(changes["partner_of_tenant"])
+        if "partner_of_tenant" in changes
+        else bool(old["partner_of_tenant"]) or role is Role.partner
+    )
+    if "partner_of_tenant" not in changes and role in (Role.child, Role.tenant):
+        partner = False  # a role change to child (or tenant) ends it
     record = _member_record(
         household=household,
         name=name,
@@ -128,6 +143,7 @@ def _edited_member(
         role=role,
         part_time=part_time,
         as_of=as_of,
+        partner=partner,
     )
     return record, role, number
 

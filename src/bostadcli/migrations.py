@@ -391,3 +391,23 @@ CREATE TABLE settings (
 ) STRICT
 """,
     )
+
+
+@migrations(name="0021_member_partner")
+def m0021_member_partner(db: Database) -> None:
+    # Whether a member lives with the tenant as spouse, registered partner or sambo
+    # (KFMA 2018:1: a couple in the living-cost norm), whatever the member's place on
+    # the lease: a co-tenant who is the tenant's spouse is both. A member recorded with
+    # the role 'partner' so far is one; a case has at most one (the first, by id).
+    _run(
+        db,
+        """
+ALTER TABLE members ADD COLUMN partner_of_tenant INTEGER NOT NULL DEFAULT 0
+    CHECK (partner_of_tenant IN (0, 1));
+UPDATE members SET partner_of_tenant = 1 WHERE role = 'partner' AND id = (
+    SELECT min(p.id) FROM members p
+    WHERE p.household_id = members.household_id AND p.role = 'partner');
+CREATE UNIQUE INDEX members_partner_of_tenant ON members (household_id)
+    WHERE partner_of_tenant = 1
+""",
+    )

@@ -120,7 +120,8 @@ class Role(Vocab):
     tenant in a relationship (married, registered or cohabiting, sambo) without being on
     the lease; with a ``partner`` the living-cost norm is a couple's. A ``co_tenant``
     shares the lease, which says nothing of a relationship (an adult sibling can be one),
-    so the norm does not count a co-tenant as the tenant's partner."""
+    so the norm counts a co-tenant as the tenant's partner only when the member is
+    marked so (``members.partner_of_tenant``, ``member edit --partner``)."""
 
     tenant = "tenant", N_("tenant")
     co_tenant = "co_tenant", N_("co-tenant")

@@ -80,6 +80,7 @@ LABELS: Mapping[str, str] = {
     "age": N_("Age"),
     "is_child": N_("Child"),
     "identity_level": N_("Identity level"),
+    "partner_of_tenant": N_("Partner of the tenant"),
     "kind": N_("Kind"),
     "org_number": N_("Org. number"),
     "contact_person": N_("Contact person"),

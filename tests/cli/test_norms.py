@@ -64,7 +64,9 @@ def test_co_tenant_is_not_a_partner_by_the_lease_alone(db: Any) -> None:
     assert not result.norm.couple
     assert result.norm.amount == Money.kronor(N24["single"])
     assert result.norm.adults_outside == 1
-    assert any("1 adult living here is not the tenant's partner" in w for w in result.warnings)
+    assert any(
+        "1 adult living here is not marked as the tenant's partner" in w for w in result.warnings
+    )
 
 
 def test_co_tenant_and_partner_make_one_couple(db: Any) -> None:
@@ -90,7 +92,9 @@ def test_adult_child_and_lodger_are_not_in_the_norm(db: Any) -> None:
     assert not result.norm.couple  # two more adults, still no couple
     assert result.norm.adults_outside == 2
     assert result.norm.amount == Money.kronor(N24["single"])
-    assert any("2 adults living here are not the tenant's partner" in w for w in result.warnings)
+    assert any(
+        "2 adults living here are not marked as the tenant's partner" in w for w in result.warnings
+    )
     assert result.as_dict()["adults"] == 3
     assert result.as_dict()["adults_in_norm"] == 1
 

@@ -121,6 +121,28 @@ def check_document_rules(document: Mapping[str, Any], source: str, today: date) 
     _check_plans(document, source)
 
 
+def with_partner_of_tenant(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The document with ``partner_of_tenant`` on every member: one written before the
+    field existed marks the first member with the role ``partner``, as the migration
+    that added it did."""
+    from bostadcli.vocab import Role
+
+    members = document.get("members")
+    if not isinstance(members, list) or all(
+        not isinstance(m, dict) or "partner_of_tenant" in m for m in members
+    ):
+        return document
+    marked = any(isinstance(m, dict) and m.get("partner_of_tenant") in (True, 1) for m in members)
+    filled: list[Any] = []
+    for member in members:
+        if isinstance(member, dict) and "partner_of_tenant" not in member:
+            partner = member.get("role") == Role.partner.value and not marked
+            marked = marked or partner
+            member = {**member, "partner_of_tenant": partner}
+        filled.append(member)
+    return {**document, "members": filled}
+
+
 def _check_household_dates(document: Mapping[str, Any], source: str, today: date) -> None:
     household = document.get("household")
     if isinstance(household, dict):
@@ -156,6 +178,7 @@ def _check_members(document: Mapping[str, Any], source: str, today: date) -> Non
             Role.tenant.value,
             _("a case has one tenant; members[{i}] is the tenant").format(i=tenants[0]),
         )
+    _check_partners(members, source)
     seen: dict[str, int] = {}
     pnr_included = document.get("pnr_included") is True
     for i, member in enumerate(members):
@@ -187,6 +210,30 @@ def _check_members(document: Mapping[str, Any], source: str, today: date) -> Non
             raise InvalidInput(
                 f"{at}.birth_date", born.isoformat(), _("does not match the personnummer")
             )
+
+
+def _check_partners(members: list[dict[str, Any]], source: str) -> None:
+    """At most one partner of the tenant, never the tenant or a child (as member add)."""
+    from bostadcli.vocab import Role
+
+    partners = [i for i, m in enumerate(members) if m.get("partner_of_tenant") in (True, 1)]
+    for i in partners:
+        if members[i]["role"] in (Role.tenant.value, Role.child.value):
+            raise InvalidInput(
+                f"{source}: members[{i}].partner_of_tenant",
+                "true",
+                _("a child cannot be the tenant's partner")
+                if members[i]["role"] == Role.child.value
+                else _("the tenant cannot be their own partner"),
+            )
+    if len(partners) > 1:
+        raise InvalidInput(
+            f"{source}: members[{partners[1]}].partner_of_tenant",
+            "true",
+            _("a case has at most one partner of the tenant; members[{i}] is one").format(
+                i=partners[0]
+            ),
+        )
 
 
 def _check_plans(document: Mapping[str, Any], source: str) -> None:

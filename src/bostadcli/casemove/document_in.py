@@ -9,7 +9,7 @@ from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.casemove.checks import check_document_rules, check_vocab
+from bostadcli.casemove.checks import check_document_rules, check_vocab, with_partner_of_tenant
 from bostadcli.casemove.fields import HOUSEHOLD_FIELDS, HOUSEHOLD_VOCAB
 from bostadcli.casemove.landlords import landlord_details, landlord_id_for
 from bostadcli.errors import Conflict, InvalidInput
@@ -127,6 +127,7 @@ def import_household(
         pnr_included=header.pnr_included,
         details=landlord_details(document, source),
     )
+    document = with_partner_of_tenant(document)
     check_document_rules(document, source, today or real_today())
     counts: dict[str, int] = {}
     with transaction(db):

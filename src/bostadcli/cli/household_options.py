@@ -123,6 +123,16 @@ CoTenantIdentityLevelOpt = Annotated[
         show_default=False,
     ),
 ]
+CoTenantPartnerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--co-tenant-partner",
+        help=_(
+            "The co-tenant is the tenant's spouse, registered partner or sambo: the"
+            " living-cost norm is a couple's."
+        ),
+    ),
+]
 ChildOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -19,6 +19,7 @@ from bostadcli.cli.household_options import (
     ContractOpt,
     CoTenantIdentityLevelOpt,
     CoTenantOpt,
+    CoTenantPartnerOpt,
     CoTenantPnrOpt,
     CreateLandlordOpt,
     DuplicateReasonTextOpt,
@@ -97,6 +98,7 @@ def add(
     co_tenant_pnr: CoTenantPnrOpt = None,
     identity_level: IdentityLevelOpt = None,
     co_tenant_identity_level: CoTenantIdentityLevelOpt = None,
+    co_tenant_partner: CoTenantPartnerOpt = False,
     tenancy: TenancyOpt = None,
     housing_allowance: AllowanceOpt = None,
     child: ChildOpt = None,
@@ -155,6 +157,7 @@ def add(
         co_tenant_identity_level=co_tenant_identity_level.value
         if co_tenant_identity_level
         else None,
+        co_tenant_partner=co_tenant_partner,
         tenancy_type=tenancy.value if tenancy else None,
         housing_allowance=money(housing_allowance, field="--housing-allowance"),
     )

@@ -38,6 +38,17 @@ MemberArg = Annotated[
 ]
 
 
+PartnerOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--partner/--no-partner",
+        help=_(
+            "Lives with the tenant as spouse, registered partner or sambo, whatever the role"
+            " (a co-tenant can be one): the living-cost norm is a couple's."
+        ),
+        show_default=False,
+    ),
+]
 NameOpt = Annotated[str | None, typer.Option("--name", help=_("The person's name."))]
 PnrOpt = Annotated[
     str | None,
@@ -69,6 +80,7 @@ def add(
     part_time: Annotated[
         bool, typer.Option("--part-time", help=_("A child who lives here part of the time."))
     ] = False,
+    partner: PartnerOpt = None,
     allow_duplicate: AllowDuplicateOpt = False,
     reason: DuplicateReasonOpt = None,
     identity_level: IdentityLevelOpt = None,
@@ -88,6 +100,7 @@ def add(
         as_of=as_of(as_of_),
         allow_duplicate=allow_duplicate,
         reason=reason,
+        partner=partner,
     )
     typer.echo(member_id)
     typer.echo(_("Added member {id} to {ref}.").format(id=member_id, ref=ref), err=True)
@@ -126,7 +139,8 @@ def remove(
 @app.command(
     "edit",
     help=_(
-        "Correct a member: name, personnummer, birth date, role or part-time. The old"
+        "Correct a member: name, personnummer, birth date, role, part-time, or whether"
+        " the member is the tenant's spouse, registered partner or sambo. The old"
         " values are kept in the case's history with who, when and why; letters after"
         " it use the new values.\n\n"
         'Example: bostad member edit 2026-0042 1 --name "Anna Andersson"'
@@ -152,6 +166,7 @@ def edit(
             show_default=False,
         ),
     ] = None,
+    partner: PartnerOpt = None,
     allow_duplicate: AllowDuplicateOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:
@@ -163,6 +178,7 @@ def edit(
         "birth_date": optional_date(born, field="--born"),
         "role": role.value if role else None,
         "part_time": part_time,
+        "partner_of_tenant": partner,
     }
     diff = edit_member(
         state(ctx).database(),

@@ -139,7 +139,7 @@ register(
         description=N_("Adults and children of each household, with age on --as-of."),
         sql="""
 SELECT h.ref, m.id, m.name, m.pnr, m.birth_date, m.role, m.part_time, m.identity_level,
-    m.created_at
+    m.created_at, m.partner_of_tenant
 FROM members m JOIN live_households h ON h.id = m.household_id
 WHERE {where}
 ORDER BY h.ref, m.id
@@ -161,6 +161,14 @@ ORDER BY h.ref, m.id
                     "a samordningsnummer's identity level: confirmed (styrkt), probable"
                     " (sannolik), uncertain (osäker); empty when not known"
                 ),
+            ),
+            col(
+                "partner_of_tenant",
+                N_(
+                    "true for the tenant's spouse, registered partner or sambo (a couple in"
+                    " the living-cost norm), whatever the role"
+                ),
+                "bool",
             ),
         ),
         since="substr(m.created_at, 1, 10)",

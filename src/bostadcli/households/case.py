@@ -71,6 +71,8 @@ class NewHousehold:
     care_of_city: str | None = None
     tenant_identity_level: str | None = None
     co_tenant_identity_level: str | None = None
+    # The co-tenant is the tenant's spouse, registered partner or sambo (a couple's norm).
+    co_tenant_partner: bool = False
     tenancy_type: str | None = None
     housing_allowance: Money | None = None
 
@@ -121,8 +123,13 @@ def _member_record(
     as_of: date,
     identity_level: str | None = None,
     level_field: str = "identity_level",
+    partner: bool | None = None,
 ) -> dict[str, Any]:
+    """A member's row, checked. ``partner`` (None: as the role says) marks the tenant's
+    spouse, registered partner or sambo, who may be a co-tenant too; the role
+    ``partner`` always is one, a child or the tenant never."""
     level = _identity_level(identity_level, pnr, field=level_field)
+    partner = partner_of_tenant(role, partner)
     if pnr is not None:
         if birth_date is not None and birth_date != pnr.birth_date:
             raise InvalidInput(
@@ -142,8 +149,43 @@ def _member_record(
         "birth_date": birth_date.isoformat() if birth_date else None,
         "role": role.value,
         "part_time": int(part_time),
+        "partner_of_tenant": int(partner),
         "created_at": now_utc(),
     } | ({"identity_level": level} if level is not None else {})
+
+
+def partner_of_tenant(role: Role, partner: bool | None) -> bool:
+    """Whether a member of ``role`` is the tenant's partner when ``partner`` is asked for
+    (None: as the role says); refuses what cannot be (DOMAIN rule 13)."""
+    if partner is None:
+        return role is Role.partner
+    if partner and role is Role.child:
+        raise InvalidInput("--partner", role.value, _("a child cannot be the tenant's partner"))
+    if partner and role is Role.tenant:
+        raise InvalidInput("--partner", role.value, _("the tenant cannot be their own partner"))
+    if not partner and role is Role.partner:
+        raise InvalidInput(
+            "--no-partner",
+            role.value,
+            _("a member with the role partner is the tenant's partner; change --role too"),
+        )
+    return partner
+
+
+def check_one_partner(db: Database, household: int, *, ref: str, member_id: int = 0) -> None:
+    """Refuse a second partner of the tenant in one case (a couple is two people)."""
+    other = one(
+        db,
+        "SELECT id FROM members WHERE household_id = ? AND partner_of_tenant = 1 AND id != ?",
+        [household, member_id],
+    )
+    if other is not None:
+        raise Conflict(
+            _(
+                "--partner: member {id} of {ref} is already the tenant's partner;"
+                " a case has at most one (bostad member edit {ref} {id} --no-partner --reason ...)"
+            ).format(id=other["id"], ref=ref)
+        )
 
 
 def _identity_level(value: str | None, pnr: IdentityNumber | None, *, field: str) -> str | None:

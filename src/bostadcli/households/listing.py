@@ -170,7 +170,8 @@ def list_members(
 ) -> list[dict[str, Any]]:
     members = rows(
         db,
-        "SELECT id, name, pnr, birth_date, role, part_time, identity_level FROM members "
+        "SELECT id, name, pnr, birth_date, role, part_time, identity_level, partner_of_tenant"
+        " FROM members "
         "WHERE household_id = ? ORDER BY role = 'child', birth_date IS NULL, birth_date, id",
         [hid],
     )
@@ -180,6 +181,7 @@ def list_members(
         m["age"] = age_on(birth, as_of) if birth and birth <= as_of else None
         m["is_child"] = bool(birth and m["age"] is not None and m["age"] < rules.CHILD_AGE_LIMIT)
         m["part_time"] = bool(m["part_time"])
+        m["partner_of_tenant"] = bool(m["partner_of_tenant"])
         if m["pnr"]:
             number = IdentityNumber(m["pnr"])
             m["pnr"] = number.formatted() if include_pnr else number.masked()

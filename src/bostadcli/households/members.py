@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import validate
 from bostadcli.db import insert, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
-from bostadcli.households.case import _member_record, _touch, household_id, other_open_cases
+from bostadcli.households.case import (
+    _member_record,
+    _touch,
+    check_one_partner,
+    household_id,
+    other_open_cases,
+    partner_of_tenant,
+)
 from bostadcli.i18n import _
 from bostadcli.pnr import IdentityNumber, parse_pnr
 from bostadcli.vocab import Role
@@ -30,14 +37,18 @@ def add_member(
     as_of: date,
     allow_duplicate: bool = False,
     reason: str | None = None,
+    partner: bool | None = None,
 ) -> int:
     """Add a person to a household; returns the member's id. A personnummer already in
-    another open case is refused unless ``allow_duplicate`` with a ``reason``."""
+    another open case is refused unless ``allow_duplicate`` with a ``reason``.
+    ``partner`` marks the tenant's spouse, registered partner or sambo (None: only the
+    role ``partner`` is one); a case has at most one."""
     role_ = validate.choice(Role, role, field="role")
     clean_name = validate.clean_text(name, field="name")
     if clean_name is None and role_ is not Role.child:
         raise InvalidInput("name", name or "", _("must not be empty"))
     number = parse_pnr(pnr, as_of=as_of, field="pnr") if pnr else None
+    partner_of_tenant(role_, partner)  # what cannot be, refused before the case is read
     with transaction(db):
         hid = household_id(db, ref)
         if role_ is Role.tenant and one(
@@ -74,7 +85,10 @@ def add_member(
             part_time=part_time,
             as_of=as_of,
             identity_level=identity_level,
+            partner=partner,
         )
+        if record["partner_of_tenant"]:
+            check_one_partner(db, hid, ref=ref)
         member_id = insert(db, "members", record)
         _touch(db, hid)
     return member_id

@@ -132,6 +132,8 @@ def _checked_adults(new: NewHousehold, *, as_of: date) -> _Adults:
     )
     if co_pnr is not None and co_name is None:
         raise InvalidInput("co_tenant_pnr", co_pnr.masked(), _("give the co-tenant's name too"))
+    if new.co_tenant_partner and co_name is None:
+        raise InvalidInput("--co-tenant-partner", "", _("give the co-tenant's name too"))
     return _Adults(tenant_name, tenant_pnr, co_name, co_pnr)
 
 
@@ -227,6 +229,7 @@ def _new_members(
                 as_of=as_of,
                 identity_level=new.co_tenant_identity_level,
                 level_field="co_tenant_identity_level",
+                partner=new.co_tenant_partner,
             )
         )
     for child in new.children:

@@ -153,6 +153,9 @@ def _members(case: dict[str, Any]) -> Table:
             role = _("child") + (_(", part-time") if m["part_time"] else "")
             role = f"[bold magenta]{esc(role)}[/]"
         else:
+            if m["partner_of_tenant"] and m["role"] != Role.partner.value:
+                # A co-tenant (or another adult) who is the tenant's spouse or sambo.
+                role += _(", spouse/sambo")
             role = esc(role)
         pnr = m["pnr"] or ""
         if m["identity_level"]:
