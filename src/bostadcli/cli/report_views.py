@@ -1,27 +1,31 @@
 """How the reports look: the deadline screen, caseload and year tables, CSV rows."""
 
+from dataclasses import dataclass
 from datetime import date
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from bostadcli.cli.output import Column
 from bostadcli.cli.screen import days_text
 from bostadcli.cli.urgency import BAND_STYLES, heading_style
-from bostadcli.i18n import _, ngettext, pgettext
+from bostadcli.cli.year_views import Section as Section
+from bostadcli.cli.year_views import print_year as print_year
+from bostadcli.cli.year_views import write_year_xlsx as write_year_xlsx
+from bostadcli.cli.year_views import year_columns as year_columns
+from bostadcli.cli.year_views import year_sections as year_sections
+from bostadcli.i18n import _, ngettext
 from bostadcli.vocab import (
     ContactKind,
     DeadlineKind,
     HousingSituation,
-    Outcome,
     PlanState,
     Reason,
     Recipient,
-    Source,
     SupportKind,
     label,
 )
 
 if TYPE_CHECKING:
-    from bostadcli.reports.year_tree import YearReport
+    from rich.table import Table
 
 # The bands' colours: the one urgency scale of cli.urgency, bold for a band's heading.
 BAND_STYLE = {band: heading_style(band) for band in BAND_STYLES}
@@ -210,6 +214,29 @@ def deadline_day(due_on: str | None, *, as_of: date) -> str:
 WHAT_MIN = 30
 
 
+@dataclass(frozen=True)
+class _DeadlineTexts:
+    """What the deadline screen shows of each entry, one list a column."""
+
+    days: list[str]
+    whens: list[str]
+    whats: list[str]
+    refs: list[str]
+    tenants: list[str]
+    children: list[str]
+    workers: list[str]
+
+
+@dataclass
+class _DeadlineLayout:
+    """The table's columns: stacked or side by side, their headings and widths."""
+
+    stacked: bool
+    headings: list[str]
+    widths: list[int]
+    what_at: int
+
+
 def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) -> None:
     """The Monday-morning screen: one table, a section per urgency band.
 
@@ -217,13 +244,8 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     wraps at words. In a narrow terminal (80 columns) the date stands over the days left
     and the tenant and caseworker under the case, so the text keeps room to be read.
     """
-    from rich import box
-    from rich.cells import cell_len
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
-
-    from bostadcli.cli.output import share_widths, wrap_text
 
     console = Console()
     _print_deadline_heading(console, entries, as_of=as_of)
@@ -231,51 +253,90 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
         console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
         return
     titles = {b: band_label(b) for b in BAND_STYLE}
-    days_ = [deadline_day(e["due_on"], as_of=as_of) for e in entries]
-    whens = [when_text(e) for e in entries]
-    whats = [what_text(e) for e in entries]
-    refs = [e["ref"] for e in entries]
-    tenants = [e["tenant"] or "" for e in entries]
-    children = [children_count(e["children"], e["children_part_time"]) for e in entries]
-    workers = [e["caseworker"] or "" for e in entries]
+    texts = _deadline_texts(entries, as_of=as_of)
+    layout = _deadline_layout(texts, titles, width=console.width)
+    table = _deadline_table(layout)
+    for i, entry in enumerate(entries):
+        band = entry["band"]
+        if i == 0 or entries[i - 1]["band"] != band:
+            table.add_row(Text(titles[band], style=BAND_STYLE[band]))
+        last = i + 1 == len(entries) or entries[i + 1]["band"] != band
+        table.add_row(*_deadline_cells(entry, texts, i, layout), end_section=last)
+    console.print(table)
 
-    def widest(heading: str, texts: list[str]) -> int:
-        return max([cell_len(heading), *map(cell_len, texts)])
 
-    def longest_word(texts: list[str]) -> int:
-        return max([0, *(cell_len(w) for t in texts for w in t.split(" "))])
+def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineTexts:
+    return _DeadlineTexts(
+        days=[deadline_day(e["due_on"], as_of=as_of) for e in entries],
+        whens=[when_text(e) for e in entries],
+        whats=[what_text(e) for e in entries],
+        refs=[e["ref"] for e in entries],
+        tenants=[e["tenant"] or "" for e in entries],
+        children=[children_count(e["children"], e["children_part_time"]) for e in entries],
+        workers=[e["caseworker"] or "" for e in entries],
+    )
+
+
+def _widest(heading: str, texts: list[str]) -> int:
+    from rich.cells import cell_len
+
+    return max([cell_len(heading), *map(cell_len, texts)])
+
+
+def _longest_word(texts: list[str]) -> int:
+    from rich.cells import cell_len
+
+    return max([0, *(cell_len(w) for t in texts for w in t.split(" "))])
+
+
+def _deadline_layout(t: _DeadlineTexts, titles: dict[str, str], *, width: int) -> _DeadlineLayout:
+    """Side by side when what an entry is about keeps WHAT_MIN cells, else stacked."""
+    from rich.cells import cell_len
+
+    from bostadcli.cli.output import share_widths
 
     gap = 2
     title_width = max(map(cell_len, titles.values()))
     wide = [
-        max(widest(_("Date"), days_), title_width),
-        widest(_("When"), whens),
+        max(_widest(_("Date"), t.days), title_width),
+        _widest(_("When"), t.whens),
         0,
-        widest(_("Case"), refs),
-        min(widest(_("Tenant"), tenants), 16),
-        widest(_("Children"), children),
-        min(widest(_("Caseworker"), workers), 14),
+        _widest(_("Case"), t.refs),
+        min(_widest(_("Tenant"), t.tenants), 16),
+        _widest(_("Children"), t.children),
+        min(_widest(_("Caseworker"), t.workers), 14),
     ]
-    what_room = console.width - sum(wide) - gap * (len(wide) - 1)
+    what_room = width - sum(wide) - gap * (len(wide) - 1)
     stacked = what_room < WHAT_MIN
     if stacked:
         headings = [_("When"), _("What"), _("Case"), _("Children")]
         fixed = [
-            max(widest(headings[0], [*days_, *whens]), title_width),
+            max(_widest(headings[0], [*t.days, *t.whens]), title_width),
             0,
-            min(max(widest(headings[2], [*refs, *tenants, *workers]), 9), 16),
-            widest(headings[3], children),
+            min(max(_widest(headings[2], [*t.refs, *t.tenants, *t.workers]), 9), 16),
+            _widest(headings[3], t.children),
         ]
     else:
         headings = [_("Date"), _("When"), _("What"), _("Case"), _("Tenant"), _("Children")]
         headings.append(_("Caseworker"))
         fixed = wide
     what_at = 1 if stacked else 2
-    floor = max(longest_word(whats), 12)
-    room = console.width - sum(fixed) - gap * (len(fixed) - 1)
+    floor = max(_longest_word(t.whats), 12)
+    room = width - sum(fixed) - gap * (len(fixed) - 1)
     # Even in a very narrow terminal what the entry is about keeps a column to be read
     # in; the table then narrows the others.
-    fixed[what_at] = max(share_widths([min(floor, max(room, 1))], [widest("", whats)], room)[0], 12)
+    fixed[what_at] = max(
+        share_widths([min(floor, max(room, 1))], [_widest("", t.whats)], room)[0], 12
+    )
+    return _DeadlineLayout(stacked=stacked, headings=headings, widths=fixed, what_at=what_at)
+
+
+def _deadline_table(layout: _DeadlineLayout) -> "Table":
+    from rich import box
+    from rich.table import Table
+
+    from bostadcli.cli.output import wrap_text
+
     table = Table(
         box=box.SIMPLE_HEAD,
         header_style="bold",
@@ -283,38 +344,43 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
         pad_edge=False,
         collapse_padding=True,
     )
-    for i, heading in enumerate(headings):
+    for i, heading in enumerate(layout.headings):
         table.add_column(
-            wrap_text(heading, fixed[i]),
-            width=fixed[i],
+            wrap_text(heading, layout.widths[i]),
+            width=layout.widths[i],
             no_wrap=True,
-            overflow="fold" if i == what_at else "ellipsis",
+            overflow="fold" if i == layout.what_at else "ellipsis",
         )
-    child_at = len(headings) - (1 if stacked else 2)
+    child_at = len(layout.headings) - (1 if layout.stacked else 2)
     table.columns[child_at].style = "bold magenta"
-    if not stacked:
+    if not layout.stacked:
         table.columns[-1].style = "dim"
-    for i, entry in enumerate(entries):
-        band = entry["band"]
-        style = BAND_STYLE[band]
-        if i == 0 or entries[i - 1]["band"] != band:
-            table.add_row(Text(titles[band], style=style))
-        last = i + 1 == len(entries) or entries[i + 1]["band"] != band
-        when = Text(whens[i], style=BAND_STYLES[band])
-        what = Text(wrap_text(whats[i], fixed[what_at]), style=KIND_STYLE.get(entry["kind"], ""))
-        if stacked:
-            head = Text(days_[i] + "\n")
-            head.append_text(when)
-            ref = Text(refs[i])
-            for extra, extra_style in ((tenants[i], ""), (workers[i], "dim")):
-                if extra:
-                    ref.append("\n" + extra, style=extra_style)
-            cells: list[Any] = [head, what, ref, children[i]]
-        else:
-            cells = [days_[i], when, what, refs[i], Text(tenants[i]), children[i]]
-            cells.append(Text(workers[i]))
-        table.add_row(*cells, end_section=last)
-    console.print(table)
+    return table
+
+
+def _deadline_cells(
+    entry: dict[str, Any], t: _DeadlineTexts, i: int, layout: _DeadlineLayout
+) -> list[Any]:
+    """One entry's row: the date over the days left and the case over the tenant and
+    the caseworker when stacked, each in a column of its own when not."""
+    from rich.text import Text
+
+    from bostadcli.cli.output import wrap_text
+
+    when = Text(t.whens[i], style=BAND_STYLES[entry["band"]])
+    what_width = layout.widths[layout.what_at]
+    what = Text(wrap_text(t.whats[i], what_width), style=KIND_STYLE.get(entry["kind"], ""))
+    if layout.stacked:
+        head = Text(t.days[i] + "\n")
+        head.append_text(when)
+        ref = Text(t.refs[i])
+        for extra, extra_style in ((t.tenants[i], ""), (t.workers[i], "dim")):
+            if extra:
+                ref.append("\n" + extra, style=extra_style)
+        return [head, what, ref, t.children[i]]
+    cells: list[Any] = [t.days[i], when, what, t.refs[i], Text(t.tenants[i]), t.children[i]]
+    cells.append(Text(t.workers[i]))
+    return cells
 
 
 # --- caseload ----------------------------------------------------------------------------
@@ -381,164 +447,6 @@ def print_caseload(load: dict[str, Any]) -> None:
                 str(row["urgent"]) if row["urgent"] else "",
             )
         console.print(table)
-
-
-# --- the year report ---------------------------------------------------------------------
-
-
-def year_columns() -> list[Column]:
-    return [
-        Column("figure", _("Figure")),
-        Column("value", _("Value"), justify="right"),
-        # The same figure last year, over the same period (empty before the first year).
-        Column("previous", _("Last year"), justify="right"),
-    ]
-
-
-def write_year_xlsx(report: "YearReport", out: IO[bytes]) -> int:
-    """The year report as one sheet of an xlsx workbook: the CSV's rows and columns
-    (figure, value, previous), counts and shares as numbers; returns the row count."""
-    from bostadcli.reports import comparison_rows
-    from bostadcli.xlsx import write_xlsx
-
-    sheet = _("Year report {year}").format(year=report.year)
-    return write_xlsx(comparison_rows(report), year_columns(), out, sheet=sheet)
-
-
-# A section of the terminal's year report: its title and its (label, figure) rows.
-Section = tuple[str, list[tuple[str, Any]]]
-
-
-def year_sections(r: "YearReport") -> list[Section]:
-    """The year report's figures as the terminal shows them, section by section."""
-    from bostadcli.money import Money, format_money
-    from bostadcli.year_words import HOUSED_SHARE, STAYED_SHARE, children_title
-
-    def share(value: float | None) -> str | None:
-        return None if value is None else f"{round(value * 100)} %"
-
-    o, c, e, plans = r.outcomes, r.children, r.emergency_housing, r.plans
-    return [
-        (
-            _("Households"),
-            [
-                (_("reported"), r.reported.households),
-                (_("  with children"), r.reported.with_children),
-                (_("helped"), r.helped.households),
-                (_("  with a support"), r.helped.with_support),
-                (_("  with a repayment plan"), r.helped.with_plan),
-                (_("  closed: stayed or rehoused"), r.helped.closed_housed_only),
-            ],
-        ),
-        (
-            children_title(r),
-            [
-                (_("children"), c.children),
-                (_("part-time children"), c.children_part_time),
-                (_("in households"), c.households),
-            ],
-        ),
-        (
-            _("Reported by source"),
-            [(label(Source, k), v) for k, v in r.reported.by_source.items()],
-        ),
-        (
-            _("Reported by reason"),
-            [(label(Reason, k), v) for k, v in r.reported.by_reason.items()],
-        ),
-        (
-            _("Reported by situation"),
-            [(label(HousingSituation, k), v) for k, v in r.reported.by_situation.items()],
-        ),
-        (
-            _("Outcomes of closed cases"),
-            [(label(Outcome, k), v) for k, v in o.by_outcome.items()]
-            + [
-                (_("all closed cases"), o.closed),
-                (_(STAYED_SHARE), share(o.stayed_share)),
-                (_(HOUSED_SHARE), share(o.housed_share)),
-            ],
-        ),
-        (
-            _("Repayment plans"),
-            [
-                (_("agreed"), plans.made),
-                (_("  replacing an earlier plan"), plans.replacing),
-                (_("paid off"), plans.completed),
-                # TRANSLATORS: counts of plans in the year report (plural where it matters).
-                (pgettext("plans counted", "broken"), plans.broken),
-                (pgettext("plans counted", "cancelled"), plans.cancelled),
-                (_("households with a plan"), plans.households),
-            ],
-        ),
-        (
-            _("Supports (new / active / households)"),
-            [
-                (label(SupportKind, k), f"{v.started} / {v.active} / {v.households}")
-                for k, v in r.supports.by_kind.items()
-            ],
-        ),
-        (
-            _("Emergency housing"),
-            [
-                (_("stays"), e.stays),
-                (_("households"), e.households),
-                (_("nights"), e.nights),
-                (_("cost applied for"), format_money(Money(e.cost_ore))),
-                (_("cost granted"), format_money(Money(e.cost_granted_ore))),
-            ],
-        ),
-        (
-            _("Evictions carried out"),
-            [
-                (_("households"), r.evictions.households),
-                (_("children"), r.evictions.children),
-                (_("part-time children"), r.evictions.children_part_time),
-            ],
-        ),
-    ]
-
-
-def print_year(report: "YearReport") -> None:
-    """The year's figures in one table, a section at a time, each beside last year's."""
-    from rich.console import Console
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
-    from bostadcli.dates import format_date
-    from bostadcli.year_words import previous_heading
-
-    sections = year_sections(report)
-    before = year_sections(report.previous) if report.previous is not None else []
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column()
-    table.add_column(str(report.year), justify="right")
-    if before:
-        table.add_column(previous_heading(report), justify="right", style="dim")
-    for index, (title, pairs) in enumerate(sections):
-        table.add_row(Text(title, style="bold"))
-        # Matched by label: a code only one of the years has gets a dash in the other.
-        then = dict(before[index][1]) if before else {}
-        for number, (name, value) in enumerate(pairs, 1):
-            cells = [name, "–" if value is None else str(value)]
-            if before:
-                cells.append("–" if then.get(name) is None else str(then[name]))
-            table.add_row(*cells, end_section=number == len(pairs))
-    period = " – ".join(
-        format_date(date.fromisoformat(day), "long")
-        for day in (report.period_start, report.period_end)
-    )
-    if not report.complete:
-        period += "  " + _("(the year is not over)")
-    Console().print(
-        Panel(
-            table,
-            title=_("Annual report {year}").format(year=report.year),
-            subtitle=period,
-            title_align="left",
-        )
-    )
 
 
 def homeless_columns() -> list[Column]:

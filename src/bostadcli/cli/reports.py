@@ -4,9 +4,10 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,6 +27,9 @@ from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.dates import MAX_YEAR, MIN_YEAR
 from bostadcli.errors import UsageError
 from bostadcli.i18n import _
+
+if TYPE_CHECKING:
+    from bostadcli.reports.year_tree import YearReport
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -167,7 +171,7 @@ def year(
     force: ForceOpt = False,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.cli.report_views import print_year, write_year_xlsx, year_columns
+    from bostadcli.cli.year_views import print_year, write_year_xlsx, year_columns
     from bostadcli.files import database_files
     from bostadcli.reports import as_dict, comparison_rows, year_figures
 
@@ -190,43 +194,62 @@ def year(
         if fmt is YearFormat.xlsx:
             write_year_xlsx(report, stream)
         elif fmt is YearFormat.html:
-            from bostadcli.cli.templates import user_dir
-            from bostadcli.report_html import render_year_html
-
-            letterhead = app_state.config().letterhead
-            env_dir = os.environ.get("BOSTAD_TEMPLATES")
-            stream.write(
-                render_year_html(
-                    report,
-                    organisation=letterhead.organisation,
-                    unit=letterhead.unit,
-                    generated_on=today,
-                    user_dir=user_dir(ctx, Path(env_dir) if env_dir else None),
-                )
-            )
+            _write_year_html(ctx, report, today, stream)
         elif fmt is YearFormat.pdf:
-            from bostadcli.cli.templates import user_dir
-            from bostadcli.errors import InvalidInput
-            from bostadcli.pdf import year_report_pdf
-
-            if out is None and sys.stdout.isatty():
-                raise InvalidInput(
-                    "--format", "pdf", _("a PDF is not written to a terminal: add --out FILE")
-                )
-            env_dir = os.environ.get("BOSTAD_TEMPLATES")
-            data = year_report_pdf(
-                report,
-                letterhead=app_state.config().letterhead,
-                generated_on=today,
-                user_dir=user_dir(ctx, Path(env_dir) if env_dir else None),
-            )
-            (stream if out is not None else sys.stdout.buffer).write(data)
+            _write_year_pdf(ctx, report, today, out, stream)
         elif fmt is YearFormat.json:
             write_document(as_dict(report), stream)
         elif fmt is YearFormat.csv:
             emit(comparison_rows(report), year_columns(), Format.csv)
         else:
             print_year(report)
+
+
+def _templates_dir(ctx: typer.Context) -> Path | None:
+    """The user's template folder: --templates, else BOSTAD_TEMPLATES."""
+    from bostadcli.cli.templates import user_dir
+
+    env_dir = os.environ.get("BOSTAD_TEMPLATES")
+    return user_dir(ctx, Path(env_dir) if env_dir else None)
+
+
+def _write_year_html(
+    ctx: typer.Context, report: "YearReport", today: date, stream: IO[Any]
+) -> None:
+    """The committee's one-page report, under the letterhead's organisation and unit."""
+    from bostadcli.report_html import render_year_html
+
+    letterhead = state(ctx).config().letterhead
+    stream.write(
+        render_year_html(
+            report,
+            organisation=letterhead.organisation,
+            unit=letterhead.unit,
+            generated_on=today,
+            user_dir=_templates_dir(ctx),
+        )
+    )
+
+
+def _write_year_pdf(
+    ctx: typer.Context, report: "YearReport", today: date, out: Path | None, stream: IO[Any]
+) -> None:
+    """The committee's report as a PDF: to --out, or to standard output when that is
+    not a terminal."""
+    from bostadcli.errors import InvalidInput
+    from bostadcli.pdf import year_report_pdf
+
+    if out is None and sys.stdout.isatty():
+        raise InvalidInput(
+            "--format", "pdf", _("a PDF is not written to a terminal: add --out FILE")
+        )
+    data = year_report_pdf(
+        report,
+        letterhead=state(ctx).config().letterhead,
+        generated_on=today,
+        user_dir=_templates_dir(ctx),
+    )
+    (stream if out is not None else sys.stdout.buffer).write(data)
 
 
 @app.command(
