@@ -451,12 +451,17 @@ def insert(db: Database, table: str, record: dict[str, Any]) -> int:
 
 
 def insert_many(db: Database, table: str, records: list[dict[str, Any]]) -> None:
-    """Insert rows that all have the same fields."""
-    if not records:
-        return
-    names = list(records[0])
-    db.conn.executemany(
-        f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)})"
-        f" VALUES ({', '.join('?' for _n in names)})",
-        [[record[n] for n in names] for record in records],
-    )
+    """Insert rows, in order. Rows may leave out fields (the schema's default then
+    applies): each run of rows with the same fields is one statement."""
+    start = 0
+    while start < len(records):
+        names = list(records[start])
+        end = start + 1
+        while end < len(records) and list(records[end]) == names:
+            end += 1
+        db.conn.executemany(
+            f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)})"
+            f" VALUES ({', '.join('?' for _n in names)})",
+            [[record[n] for n in names] for record in records[start:end]],
+        )
+        start = end

@@ -65,7 +65,7 @@ def edit_member(
             raise Conflict(
                 _("--role: {ref} has a tenant already; a case has one tenant").format(ref=ref)
             )
-        if record["partner_of_tenant"] and not old["partner_of_tenant"]:
+        if record.get("partner_of_tenant") and not old["partner_of_tenant"]:
             from bostadcli.households.case import check_one_partner
 
             check_one_partner(db, hid, ref=ref, member_id=member_id)
@@ -145,6 +145,8 @@ def _edited_member(
         as_of=as_of,
         partner=partner,
     )
+    # An edit says the mark either way (a new member leaves it to the schema's default).
+    record["partner_of_tenant"] = int(bool(partner))
     return record, role, number
 
 

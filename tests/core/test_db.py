@@ -146,3 +146,22 @@ def test_integrity_check_reports_broken_foreign_keys(db: Database) -> None:
     result = integrity_check(db)
     assert result["ok"] is False
     assert any("members" in p for p in result["problems"])
+
+
+def test_insert_many_keeps_every_field_of_rows_that_differ(tmp_path: Path) -> None:
+    """Rows that leave out a field get the schema's default; a field only a later row
+    has is written, not dropped (a co-tenant's identity level beside a tenant's none)."""
+    from bostadcli.db import insert_many
+
+    db = open_database(tmp_path / "x.sqlite", create=True)
+    try:
+        db.execute("CREATE TABLE t (a TEXT, b TEXT, c INTEGER NOT NULL DEFAULT 0)")
+        insert_many(
+            db,
+            "t",
+            [{"a": "1"}, {"a": "2", "b": "x"}, {"a": "3", "b": "y"}, {"a": "4", "c": 1}],
+        )
+        rows = db.execute("SELECT a, b, c FROM t ORDER BY a").fetchall()
+        assert rows == [("1", None, 0), ("2", "x", 0), ("3", "y", 0), ("4", None, 1)]
+    finally:
+        db.close()

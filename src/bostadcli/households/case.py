@@ -142,16 +142,22 @@ def _member_record(
         raise InvalidInput("birth_date", "", _("a child needs a birth date"))
     if part_time and role is not Role.child:
         raise InvalidInput("part_time", role.value, _("only a child can live here part-time"))
-    return {
-        "household_id": household,
-        "name": name,
-        "pnr": pnr.digits if pnr else None,
-        "birth_date": birth_date.isoformat() if birth_date else None,
-        "role": role.value,
-        "part_time": int(part_time),
-        "partner_of_tenant": int(partner),
-        "created_at": now_utc(),
-    } | ({"identity_level": level} if level is not None else {})
+    return (
+        {
+            "household_id": household,
+            "name": name,
+            "pnr": pnr.digits if pnr else None,
+            "birth_date": birth_date.isoformat() if birth_date else None,
+            "role": role.value,
+            "part_time": int(part_time),
+            "created_at": now_utc(),
+        }
+        | (
+            # Columns of later migrations only when set: the schema's default is the rest.
+            {"identity_level": level} if level is not None else {}
+        )
+        | ({"partner_of_tenant": 1} if partner else {})
+    )
 
 
 def partner_of_tenant(role: Role, partner: bool | None) -> bool:

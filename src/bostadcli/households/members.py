@@ -87,7 +87,7 @@ def add_member(
             identity_level=identity_level,
             partner=partner,
         )
-        if record["partner_of_tenant"]:
+        if record.get("partner_of_tenant"):
             check_one_partner(db, hid, ref=ref)
         member_id = insert(db, "members", record)
         _touch(db, hid)
