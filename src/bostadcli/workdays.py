@@ -6,10 +6,8 @@ midsommarafton, julafton or nyårsafton; see ``rules.HOLIDAY_CATEGORIES``.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
-import os
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -97,17 +95,21 @@ def _store_holidays(year: int, table: Mapping[date, str]) -> None:
     path = _cache_file(year)
     if path is None:
         return
+    from bostadcli.errors import BostadError
+    from bostadcli.files import write_private_file
+
     data = {"year": year, "holidays": {d.isoformat(): n for d, n in sorted(table.items())}}
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with temporary.open("w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(temporary, path)
-    except OSError:
+        write_private_file(
+            path,
+            json.dumps(data, ensure_ascii=False),
+            field="holiday cache",
+            force=True,
+            make_folder=True,
+        )
+    except (BostadError, OSError):
         # A read-only or full cache folder only costs the next command the library.
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        return
 
 
 def non_working_reason(d: date) -> str | None:

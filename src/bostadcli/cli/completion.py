@@ -77,15 +77,13 @@ def _letter_kinds(prefix: str) -> list[str]:
 
 
 def _database_path(ctx: Any) -> Path:
+    """The database the command would open: ``--db`` (or BOSTAD_DB, which Click reads
+    into the same parameter), else the default, as the commands resolve it."""
+    from bostadcli.cli.context import AppState
+
     root = ctx.find_root() if ctx is not None else None
     explicit = root.params.get("db") if root is not None else None
-    if explicit:
-        return Path(explicit)
-    if os.environ.get("BOSTAD_DB"):
-        return Path(os.environ["BOSTAD_DB"])
-    from bostadcli.db import default_db_path
-
-    return default_db_path()
+    return AppState(db_path=Path(explicit) if explicit else None).resolved_db_path()
 
 
 def from_database(ctx: Any, lister: Lister, prefix: str) -> list[str]:
