@@ -103,7 +103,7 @@ def _edited_member(
 ) -> tuple[dict[str, Any], Role, IdentityNumber | None]:
     """The member's row after ``changes``, checked as a new member's would be, with its
     role and personnummer."""
-    from bostadcli.households.case import _member_record
+    from bostadcli.households.case import member_record
 
     role = validate.choice(Role, changes.get("role", old["role"]), field="--role")
     if "name" in changes:
@@ -135,7 +135,7 @@ def _edited_member(
     )
     if "partner_of_tenant" not in changes and role in (Role.child, Role.tenant):
         partner = False  # a role change to child (or tenant) ends it
-    record = _member_record(
+    record = member_record(
         household=household,
         name=name,
         pnr=number,

@@ -112,7 +112,7 @@ def household_id(db: Database, ref: str, *, voided_ok: bool = False) -> int:
     return int(found["id"])
 
 
-def _member_record(
+def member_record(
     *,
     household: int,
     name: str | None,

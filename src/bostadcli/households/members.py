@@ -9,10 +9,10 @@ from bostadcli import validate
 from bostadcli.db import insert, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households.case import (
-    _member_record,
     _touch,
     check_one_partner,
     household_id,
+    member_record,
     other_open_cases,
     partner_of_tenant,
 )
@@ -76,7 +76,7 @@ def add_member(
                 reason=reason,
                 others=other_open_cases(db, number, exclude=hid),
             )
-        record = _member_record(
+        record = member_record(
             household=hid,
             name=clean_name,
             pnr=number,

@@ -14,9 +14,9 @@ from bostadcli.households.case import (
     NewHousehold,
     _caseworker_id,
     _contact_details,
-    _member_record,
     _reasons,
     allocate_ref,
+    member_record,
     other_open_cases,
 )
 from bostadcli.i18n import _
@@ -206,7 +206,7 @@ def _new_members(
 ) -> list[dict[str, Any]]:
     """The rows of the tenant, the co-tenant (if any) and the children."""
     members = [
-        _member_record(
+        member_record(
             household=household,
             name=adults.tenant_name,
             pnr=adults.tenant_pnr,
@@ -219,7 +219,7 @@ def _new_members(
     ]
     if adults.co_name is not None:
         members.append(
-            _member_record(
+            member_record(
                 household=household,
                 name=adults.co_name,
                 pnr=adults.co_pnr,
@@ -234,7 +234,7 @@ def _new_members(
         )
     for child in new.children:
         members.append(
-            _member_record(
+            member_record(
                 household=household,
                 name=child.name,
                 pnr=None,

@@ -417,11 +417,11 @@ def _member_records(
     as_of: date,
 ) -> list[dict[str, Any]]:
     """The tenant, the co-tenant if any, and the children, as member rows."""
-    from bostadcli.households.case import _member_record
+    from bostadcli.households.case import member_record
     from bostadcli.vocab import Role
 
     members = [
-        _member_record(
+        member_record(
             household=0,
             name=tenant_name,
             pnr=parsed.pnr,
@@ -433,7 +433,7 @@ def _member_records(
     ]
     if co_name is not None:
         members.append(
-            _member_record(
+            member_record(
                 household=0,
                 name=co_name,
                 pnr=co_pnr,
@@ -445,7 +445,7 @@ def _member_records(
         )
     for child in parsed.children:
         members.append(
-            _member_record(
+            member_record(
                 household=0,
                 name=child.name,
                 pnr=None,
