@@ -309,3 +309,44 @@ def test_a_document_cannot_mark_a_child_the_tenant_or_a_non_flag(
     assert len(result.stderr.splitlines()) == 1
     assert expected in result.stderr
     assert sql_dump(cli.db_path) == before
+
+
+def test_a_minor_is_never_the_partner_whatever_the_role(db: Any) -> None:
+    """Under 18 on the day is a child for the norm, even with the role adult."""
+    ref = add_household(db, NewHousehold("Anna"), as_of=ON)
+
+    def counts() -> tuple[int, int]:
+        return (
+            db.execute("SELECT count(*) FROM households").fetchone()[0],
+            db.execute("SELECT count(*) FROM members").fetchone()[0],
+        )
+
+    before = counts()
+    with pytest.raises(InvalidInput, match="a child cannot be the tenant's partner"):
+        add_member(db, ref, name="Ung", birth_date=date(2010, 1, 1), partner=True, as_of=ON)
+    with pytest.raises(InvalidInput, match="a child cannot be the tenant's partner"):
+        add_household(
+            db,
+            NewHousehold(
+                "Berit", co_tenant_name="Ung", co_tenant_pnr="201001012382", co_tenant_partner=True
+            ),
+            as_of=ON,
+        )
+    assert counts() == before
+    # Eighteen on the day is an adult, and may be.
+    add_member(db, ref, name="Vuxen", birth_date=date(2006, 6, 1), partner=True, as_of=ON)
+    assert flags(db, ref)["Vuxen"] is True
+
+
+def test_the_co_tenant_is_not_the_tenant_again(db: Any) -> None:
+    with pytest.raises(InvalidInput, match="the tenant's own personnummer"):
+        add_household(
+            db,
+            NewHousehold(
+                "Self",
+                tenant_pnr="197505051230",
+                co_tenant_name="Self",
+                co_tenant_pnr="197505051230",
+            ),
+            as_of=ON,
+        )

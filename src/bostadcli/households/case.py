@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
-from bostadcli.dates import parse_date
+from bostadcli.dates import age_on, parse_date
 from bostadcli.db import next_counter, now_utc, one, rows
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
@@ -138,6 +138,11 @@ def member_record(
         birth_date = pnr.birth_date
     if birth_date is not None and birth_date > as_of:
         raise InvalidInput("birth_date", birth_date.isoformat(), _("is in the future"))
+    if partner and birth_date is not None and age_on(birth_date, as_of) < rules.CHILD_AGE_LIMIT:
+        # A minor is a child for the norm whatever the role typed (DOMAIN rule 13).
+        raise InvalidInput(
+            "--partner", birth_date.isoformat(), _("a child cannot be the tenant's partner")
+        )
     if role is Role.child and birth_date is None:
         raise InvalidInput("birth_date", "", _("a child needs a birth date"))
     if part_time and role is not Role.child:

@@ -132,6 +132,8 @@ def _checked_adults(new: NewHousehold, *, as_of: date) -> _Adults:
     )
     if co_pnr is not None and co_name is None:
         raise InvalidInput("co_tenant_pnr", co_pnr.masked(), _("give the co-tenant's name too"))
+    if co_pnr is not None and tenant_pnr is not None and co_pnr.digits == tenant_pnr.digits:
+        raise InvalidInput("co_tenant_pnr", co_pnr.masked(), _("is the tenant's own personnummer"))
     if new.co_tenant_partner and co_name is None:
         raise InvalidInput("--co-tenant-partner", "", _("give the co-tenant's name too"))
     return _Adults(tenant_name, tenant_pnr, co_name, co_pnr)
