@@ -210,57 +210,21 @@ def apply_rich_words() -> None:
     if hasattr(rich_utils, "_"):
         rich_utils._ = _typer_gettext
     _highlight_usage_prefix(rich_utils)
-    _stack_secondary_options(rich_utils)
+    _draw_option_panels(rich_utils)
 
 
-# Typer's options table: [required,] long, short, secondary long, secondary short, type,
-# help. The secondary names (--without-children beside --with-children) take a column
-# of their own that leaves too little for the type and the help at 80 columns; stacked
-# under the primary names they cost no width.
-_OPTION_CELLS = 6
-
-
-def _stack_secondary_options(rich_utils: Any) -> None:
-    table = getattr(rich_utils, "Table", None)
-    if not isinstance(table, type) or getattr(table, _INSTALLED, False):
+def _draw_option_panels(rich_utils: Any) -> None:
+    """Our own Arguments and Options panels (help_panels), which never break a word."""
+    original = getattr(rich_utils, "_print_options_panel", None)
+    if original is None or getattr(original, _INSTALLED, False):
         return
+    from bostadcli.cli import help_panels
 
-    class OptionsTable(table):  # type: ignore[misc,valid-type]
-        def add_row(self, *cells: Any, **options: Any) -> Any:
-            base = len(cells) - _OPTION_CELLS
-            if base not in (0, 1):
-                return super().add_row(*cells, **options)
-            long, short, other_long, other_short = cells[base : base + 4]
-            row = [
-                *cells[:base],
-                _stacked(long, other_long),
-                _stacked(short, other_short),
-                *cells[base + 4 :],
-            ]
-            # A word too long for its column is folded onto the next line, never cut
-            # to an ellipsis; option names give way last.
-            for cell in row:
-                # The help is a rich Columns of Texts (the text, a default, a range).
-                for part in [cell, *getattr(cell, "renderables", [])]:
-                    if hasattr(part, "overflow"):
-                        part.overflow = "fold"
-            done = super().add_row(*row, **options)
-            for column in self.columns[base : base + 2]:
-                column.no_wrap = True
-            return done
+    def print_options_panel(**kwargs: Any) -> None:
+        help_panels.print_options_panel(**kwargs, rich_utils=rich_utils)
 
-    setattr(OptionsTable, _INSTALLED, True)
-    rich_utils.Table = OptionsTable
-
-
-def _stacked(first: Any, second: Any) -> Any:
-    from rich.text import Text
-
-    if not (isinstance(first, Text) and isinstance(second, Text)) or not second.plain:
-        return first
-    if not first.plain:
-        return second
-    return Text("\n").join([first, second])
+    setattr(print_options_panel, _INSTALLED, True)
+    rich_utils._print_options_panel = print_options_panel
 
 
 def _highlight_usage_prefix(rich_utils: Any) -> None:
