@@ -163,20 +163,34 @@ def test_narrow_and_very_wide_terminals(lang: str, columns: int) -> None:
     assert check(output, columns) == []
 
 
-@pytest.mark.parametrize("lang", ["sv", "en"])
-def test_piped_help_is_plain_and_whole(lang: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "TERMINAL_WIDTH"}}
+def piped(lang: str, **env: str) -> str:
+    keep = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "TERMINAL_WIDTH"}}
     result = subprocess.run(
         [sys.executable, "-c", CHILD, lang],
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env=env,
+        env={**keep, **env},
         check=True,
     )
-    assert not ANSI.search(result.stdout)
+    return result.stdout
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_piped_help_is_plain_and_whole(lang: str) -> None:
+    output = piped(lang)
+    assert not ANSI.search(output)
     # Not a terminal: rich draws 80 columns.
-    assert check(result.stdout, 80) == []
+    assert check(output, 80) == []
+
+
+@pytest.mark.parametrize(("lang", "columns"), [("sv", 80), ("en", 80), ("sv", 60)])
+def test_help_without_rich_keeps_words_whole(lang: str, columns: int) -> None:
+    # Click's own help (TYPER_USE_RICH=0), as the command reference in docs/ is made:
+    # a list of choices too long for the line breaks between choices, and no line
+    # breaks after the hyphen of an option name (--copy- / received).
+    output = piped(lang, TYPER_USE_RICH="0", COLUMNS=str(columns))
+    assert check(output, columns) == []
 
 
 def test_the_detector_finds_a_folded_code() -> None:

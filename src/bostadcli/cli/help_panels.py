@@ -59,6 +59,9 @@ class Entry:
     def name_width(self) -> int:
         return max((n.cell_len for n in self.names), default=0)
 
+    def has_no_help(self) -> bool:
+        return not getattr(self.help, "plain", "x").strip()
+
     def longest_word(self) -> int:
         plain = getattr(self.help, "plain", "")
         words = [*plain.split(), *self.choices, self.type if " " in self.type else ""]
@@ -207,11 +210,15 @@ def _choices_text(codes: list[str], rich_utils: Any) -> Any:
 
 
 def _help_cell(entry: Entry, rich_utils: Any) -> Any:
-    if not entry.choices:
-        return entry.help
+    """The help, then the choices; None when there is neither (no blank line)."""
+    parts = [] if entry.has_no_help() else [entry.help]
+    if entry.choices:
+        parts.append(_choices_text(entry.choices, rich_utils))
+    if len(parts) < 2:
+        return parts[0] if parts else None
     from rich.console import Group
 
-    return Group(entry.help, _choices_text(entry.choices, rich_utils))
+    return Group(*parts)
 
 
 def _type_text(entry: Entry, rich_utils: Any) -> Any:
@@ -268,7 +275,7 @@ def _table(layout: Layout, entries: list[Entry], rich_utils: Any) -> Any:
             row += [_lines(entry.names), _type_text(entry, rich_utils) if entry.type else ""]
         else:
             row.append(_names_with_type(entry, layout.names, rich_utils))
-        row.append(_help_cell(entry, rich_utils))
+        row.append(_help_cell(entry, rich_utils) or "")
         table.add_row(*row)
     return table
 
@@ -288,8 +295,10 @@ def _stacked(layout: Layout, entries: list[Entry], rich_utils: Any) -> Any:
     for entry in entries:
         head = Text("")
         if layout.marker:
-            head.append_text(_marker(entry, rich_utils) if entry.required else Text(" "))
-            head.append(" ")
+            # No-break spaces: a name too long for the line is folded where it stands,
+            # not moved down under an empty line.
+            head.append_text(_marker(entry, rich_utils) if entry.required else Text("\u00a0"))
+            head.append("\u00a0")
         names = [n.copy() for n in entry.names]
         # Names and type on one line, broken between them (never inside one) if need be.
         for index, name in enumerate(names):
@@ -300,7 +309,9 @@ def _stacked(layout: Layout, entries: list[Entry], rich_utils: Any) -> Any:
             head.append(" ")
             head.append_text(_type_text(entry, rich_utils))
         parts.append(_Filled(head))
-        parts.append(Padding(_help_cell(entry, rich_utils), (0, 0, 0, NARROW_INDENT)))
+        help_cell = _help_cell(entry, rich_utils)
+        if help_cell is not None:
+            parts.append(Padding(help_cell, (0, 0, 0, NARROW_INDENT)))
     return Group(*parts)
 
 
@@ -331,3 +342,71 @@ def print_options_panel(
             title_align=rich_utils.ALIGN_OPTIONS_PANEL,
         )
     )
+
+
+# --- plain help (no rich: TYPER_USE_RICH=0, and the generated command reference) -------
+
+
+def plain_wrapper_without_hyphen_breaks(original: Any) -> Any:
+    """Click's TextWrapper, told not to break a line after a hyphen.
+
+    Python's textwrap breaks ``--copy-received`` after ``--copy-`` and
+    ``three-week`` after ``three-``; an option name or a code must stay whole.
+    """
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs["break_on_hyphens"] = False
+        original(self, *args, **kwargs)
+
+    return __init__
+
+
+def plain_write_dl(original: Any) -> Any:
+    """Click's definition list, with a term too long for the line (an option and its list
+    of choices) broken between choices, not written past the edge."""
+
+    def write_dl(
+        self: Any, rows: Any, col_max: int = 30, col_spacing: int = 2, **kwargs: Any
+    ) -> Any:
+        rows = list(rows)
+        room = max(self.width - self.current_indent, 10)
+        if all(len(first) <= room for first, _second in rows):
+            return original(self, rows, col_max, col_spacing, **kwargs)
+        first_col = min(max(len(f) for f, _s in rows), col_max) + col_spacing
+        text_width = max(self.width - first_col - 2, 10)
+        from typer._click.formatting import wrap_text
+
+        indent = " " * self.current_indent
+        for first, second in rows:
+            lines = wrap_text(second, text_width, preserve_paragraphs=True).splitlines()
+            if len(first) <= first_col - col_spacing:
+                pad = " " * (first_col - len(first)) if lines else ""
+                self.write(f"{indent}{first}{pad}{lines[0] if lines else ''}\n")
+                lines = lines[1:]
+            else:
+                for line in _fill_term(first, room):
+                    self.write(f"{indent}{line}\n")
+            for line in lines:
+                self.write(f"{indent}{' ' * first_col}{line}\n")
+        return None
+
+    return write_dl
+
+
+def _fill_term(term: str, width: int) -> list[str]:
+    """A term in lines of ``width``, broken only at spaces after a choice's ``|``."""
+    if len(term) <= width:
+        return [term]
+    import textwrap
+
+    kept = term.replace(" | ", "\u00a0|\u00a0")
+    # Break after a separator, never inside a choice: "a | b" -> "a |" / "b".
+    kept = kept.replace("\u00a0|\u00a0", "\u00a0| ")
+    lines = textwrap.wrap(
+        kept,
+        width,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    return [line.replace("\u00a0", " ") for line in lines]

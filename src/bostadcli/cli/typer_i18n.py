@@ -103,7 +103,8 @@ def type_label(shown: str | None, *, is_flag: bool, named: bool = False) -> str 
     shown = _type_names().get(shown, shown)
     # A long list of choices may wrap in a narrow terminal: between choices, never
     # inside one ("<unpaid_rent | disturbance | …>" rather than "dis" / "turbance").
-    if "|" in shown and len(shown) > CHOICES_ON_ONE_LINE:
+    # A metavar (INITIALS|LOGIN) stays as its author wrote it.
+    if shown.startswith("<") and "|" in shown and len(shown) > CHOICES_ON_ONE_LINE:
         shown = " | ".join(part.strip() for part in shown.split("|"))
     return shown
 
@@ -149,7 +150,23 @@ def _with_usage_words(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _with_usage_prefix(original: Callable[..., Any]) -> Callable[..., Any]:
     def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> Any:
-        return original(self, prog, args, _("Usage: ") if prefix is None else prefix)
+        prefix = _("Usage: ") if prefix is None else prefix
+        head = f"{prefix:>{self.current_indent}}{prog} "
+        room = self.width - self.current_indent
+        longest = max((len(word) for word in args.split()), default=0)
+        if longest <= room - len(head) or not hasattr(self, "write"):
+            return original(self, prog, args, prefix)
+        # Click would put the arguments beside a long command and cut one that does
+        # not fit ({INITIALS|` / `LOGIN}); they go on the lines beneath instead.
+        from textwrap import fill
+
+        indent = " " * (max(self.current_indent, len(prefix)) + 4)
+        self.write(head.rstrip() + "\n")
+        lines = fill(
+            args, room, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
+        self.write(lines + "\n")
+        return None
 
     return write_usage
 
@@ -164,13 +181,16 @@ def _with_type_label(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _help_formatter() -> type | None:
+    return _click_module("formatting", "HelpFormatter")
+
+
+def _click_module(module: str, name: str) -> type | None:
     # Typer 0.2x ships its own copy of Click; older versions use click itself.
-    for module_name in ("typer._click.formatting", "click.formatting"):
+    for module_name in (f"typer._click.{module}", f"click.{module}"):
         try:
-            module = importlib.import_module(module_name)
+            found = getattr(importlib.import_module(module_name), name, None)
         except ImportError:
             continue
-        found = getattr(module, "HelpFormatter", None)
         if isinstance(found, type):
             return found
     return None
@@ -194,7 +214,13 @@ def install() -> None:
             _wrap(cls, "display_type_rich", _with_type_label)
     formatter = _help_formatter()
     if formatter is not None:
+        from bostadcli.cli import help_panels
+
         _wrap(formatter, "write_usage", _with_usage_prefix)
+        _wrap(formatter, "write_dl", help_panels.plain_write_dl)
+        wrapper = _click_module("_textwrap", "TextWrapper")
+        if wrapper is not None:
+            _wrap(wrapper, "__init__", help_panels.plain_wrapper_without_hyphen_breaks)
 
 
 def apply_rich_words() -> None:
