@@ -10,8 +10,11 @@ import os
 import re
 import subprocess
 import sys
+from enum import Enum
+from typing import Annotated
 
 import pytest
+import typer
 from rich.cells import cell_len
 from test_screen_widths import ANSI, in_terminal
 
@@ -205,3 +208,62 @@ def test_the_detector_finds_a_folded_code() -> None:
     assert broken_words(wrapped, ["--copy-received"]) != []
     whole = "│ --kind <choice>   Choices: enforcement |\n│                   enforcement_request │"
     assert broken_words(whole, ["enforcement", "enforcement_request", "--kind"]) == []
+
+
+# Forty codes of 8 to 16 characters.
+MANY_CODES = [f"code_{i:02d}_{'x' * (i % 9)}" for i in range(40)]
+Many = Enum("Many", {code: code for code in MANY_CODES})  # type: ignore[misc]
+
+
+def _odd_app() -> typer.Typer:
+    """A command with what the real ones lack: forty choices, an option without help,
+    a hidden one, a long switch pair in a panel of its own, a range."""
+    import bostadcli.cli.app  # noqa: F401  (draws the help panels)
+
+    app = typer.Typer()
+
+    @app.command()
+    def cmd(
+        ref: Annotated[str, typer.Argument(metavar="REF", help="A reference.")],
+        pick: Annotated[Many | None, typer.Option(help="Pick one of many.")] = None,
+        several: Annotated[list[Many] | None, typer.Option()] = None,
+        bare: Annotated[str, typer.Option("--no-help-at-all")] = "",
+        secret: Annotated[str, typer.Option("--secret-hidden-option", hidden=True)] = "",
+        switch: Annotated[
+            bool,
+            typer.Option(
+                "--a-long-option-name-for-testing/--not-a-long-option-name",
+                rich_help_panel="Odd ones",
+                help="A switch.",
+            ),
+        ] = False,
+        number: Annotated[int, typer.Option("--number", min=1, max=99)] = 5,
+    ) -> None:
+        """Do a thing."""
+
+    @app.command()
+    def other() -> None:
+        """Another."""
+
+    return app
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 120, 200])
+def test_odd_options_at_every_width(columns: int) -> None:
+    from typer.testing import CliRunner
+
+    app = _odd_app()
+    result = CliRunner().invoke(app, ["cmd", "--help"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    shown = result.output
+    codes = MANY_CODES
+    names = ["--pick", "--several", "--no-help-at-all", "--number", "--help", "REF"]
+    names += ["--a-long-option-name-for-testing", "--not-a-long-option-name"]
+    assert broken_words(shown, codes + names) == []
+    assert missing_words(shown, codes + names) == []
+    assert max(cell_len(line) for line in shown.splitlines()) <= columns
+    assert "--secret-hidden-option" not in shown
+    assert "Odd ones" in shown
+    # An option without help leaves no empty line in its panel.
+    inside = [line for line in shown.splitlines() if line.startswith("│")]
+    assert not [line for line in inside if not line.strip("│ ")], shown

@@ -181,12 +181,14 @@ def choose_layout(entries: list[Entry], width: int) -> Layout:
 
 def _layout(ctx: Any, width: int, markup_mode: Any, rich_utils: Any) -> Layout:
     """One layout for every panel of the screen, so that their columns line up."""
+    # Click shares ctx.meta between a command's context and its parents'.
+    key = (id(ctx.command), width)
     cached = ctx.meta.get(_LAYOUT_KEY)
-    if cached is not None and cached[0] == width:
+    if cached is not None and cached[0] == key:
         return cached[1]  # type: ignore[no-any-return]
     entries = [build_entry(p, ctx, markup_mode, rich_utils) for p in _visible_params(ctx)]
     layout = choose_layout(entries, width)
-    ctx.meta[_LAYOUT_KEY] = (width, layout)
+    ctx.meta[_LAYOUT_KEY] = (key, layout)
     return layout
 
 
@@ -294,21 +296,26 @@ def _stacked(layout: Layout, entries: list[Entry], rich_utils: Any) -> Any:
     parts: list[Any] = []
     for entry in entries:
         head = Text("")
-        if layout.marker:
-            # No-break spaces: a name too long for the line is folded where it stands,
-            # not moved down under an empty line.
-            head.append_text(_marker(entry, rich_utils) if entry.required else Text("\u00a0"))
-            head.append("\u00a0")
-        names = [n.copy() for n in entry.names]
         # Names and type on one line, broken between them (never inside one) if need be.
-        for index, name in enumerate(names):
+        for index, name in enumerate(entry.names):
             if index:
                 head.append(" / ")
-            head.append_text(name)
+            head.append_text(name.copy())
         if entry.type:
             head.append(" ")
             head.append_text(_type_text(entry, rich_utils))
-        parts.append(_Filled(head))
+        if layout.marker:
+            # The marker in a column of its own: a second line of names starts under
+            # the first, not under the marker.
+            from rich.table import Table
+
+            grid = Table.grid()
+            grid.add_column(width=2, no_wrap=True)
+            grid.add_column()
+            grid.add_row(_marker(entry, rich_utils), _Filled(head))
+            parts.append(grid)
+        else:
+            parts.append(_Filled(head))
         help_cell = _help_cell(entry, rich_utils)
         if help_cell is not None:
             parts.append(Padding(help_cell, (0, 0, 0, NARROW_INDENT)))
