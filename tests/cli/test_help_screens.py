@@ -40,7 +40,7 @@ def words(command, ctx):
             continue
         found.update(param.opts if param.param_type_name == "option" else ())
         found.update(getattr(param, "secondary_opts", []) or [])
-        found.update(choice_codes(param, ctx))
+        found.update(choice_codes(param))
         if param.metavar:
             found.add(param.metavar)
         if param.param_type_name == "argument":

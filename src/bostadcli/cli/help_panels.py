@@ -64,7 +64,7 @@ class Entry:
 
     def longest_word(self) -> int:
         plain = getattr(self.help, "plain", "")
-        words = [*plain.split(), *self.choices, self.type if " " in self.type else ""]
+        words = [*plain.split(), *self.choices]
         return max((len(w) for w in words), default=0)
 
 
@@ -77,7 +77,7 @@ class Layout:
     help: int
 
 
-def choice_codes(param: Any, ctx: Any) -> list[str]:
+def choice_codes(param: Any) -> list[str]:
     """The codes an option or argument accepts, as they are typed; none if not a choice."""
     descriptor = getattr(param, "type_descriptor", None)
     if descriptor is not None:
@@ -118,7 +118,7 @@ def build_entry(param: Any, ctx: Any, markup_mode: Any, rich_utils: Any) -> Entr
         # As its author wrote it: the type column is never wrapped, so a metavar needs
         # no spaces to break at ("INITIALS|LOGIN").
         shown = param.metavar
-    codes = choice_codes(param, ctx) if getattr(param, "show_choices", True) else []
+    codes = choice_codes(param) if getattr(param, "show_choices", True) else []
     choices: list[str] = []
     if codes and param.metavar is None:
         suffix = "..." if _is_list(param) else ""
