@@ -154,10 +154,10 @@ def _with_usage_prefix(original: Callable[..., Any]) -> Callable[..., Any]:
         head = f"{prefix:>{self.current_indent}}{prog} "
         room = self.width - self.current_indent
         longest = max((len(word) for word in args.split()), default=0)
-        if longest <= room - len(head) or not hasattr(self, "write"):
+        if longest <= room - len(head):
             return original(self, prog, args, prefix)
         # Click would put the arguments beside a long command and cut one that does
-        # not fit ({INITIALS|` / `LOGIN}); they go on the lines beneath instead.
+        # not fit there ("{INITIALS|" / "LOGIN}"); they go on the lines beneath instead.
         from textwrap import fill
 
         indent = " " * (max(self.current_indent, len(prefix)) + 4)
