@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt
+from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt, write_as_of
 from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
 from bostadcli.i18n import _
 from bostadcli.vocab import Recipient, label
@@ -75,7 +75,8 @@ def add(
     from bostadcli.consents import add_consent, consent_day
 
     today = consent_day()
-    del as_of_  # accepted like everywhere; consent is recorded on the real date
+    # Consent is recorded on the real date; --as-of is checked like every writer's.
+    write_as_of(as_of_)
     add_consent(
         state(ctx).database(),
         ref,
@@ -114,7 +115,7 @@ def revoke(
     from bostadcli.consents import consent_day, revoke_consent
 
     today = consent_day()
-    del as_of_  # a revocation is recorded on the real date
+    write_as_of(as_of_)  # a revocation is recorded on the real date
     revoke_consent(
         state(ctx).database(),
         ref,

@@ -54,6 +54,7 @@ from bostadcli.cli.options import (
     StreetOpt,
     pnr_option,
     whole,
+    write_as_of,
 )
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.cli.screen import changed_fields
@@ -121,7 +122,7 @@ def add(
     from bostadcli.households import NewHousehold, add_household, parse_child
 
     app_state = state(ctx)
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     new = NewHousehold(
         tenant_name=tenant,
         tenant_pnr=pnr_option(pnr, field="--pnr"),
@@ -405,7 +406,7 @@ def close(
     if end_running and keep_running:
         raise UsageError(_("--end-running and --keep-running: give one of them, not both"))
     choice = "end" if end_running else "keep" if keep_running else None
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     closed_on = optional_date(on, field="--date") or today
     db = state(ctx).database()
     try:
@@ -474,10 +475,11 @@ def reopen(
 ) -> None:
     from bostadcli.households import reopen_household
 
+    today = write_as_of(as_of_)
     running = reopen_household(
         state(ctx).database(),
         ref,
-        as_of=as_of(as_of_),
+        as_of=today,
         allow_duplicate=allow_duplicate,
         reason=reason,
     )

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bostadcli.cli.context import as_of, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
+from bostadcli.cli.context import state
+from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg, write_as_of
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.templates import TemplatesOpt, user_dir
 from bostadcli.i18n import _, ngettext
@@ -96,15 +96,17 @@ def render(
 
     app_state = state(ctx)
     target = None if out == "-" else Path(out or default_file_name(ref, kind, fmt.value))
+    recorded = (target is not None) if record is None else record
+    today = write_as_of(as_of_, writes=recorded)
     made = make_letter(
         app_state.database(),
         ref,
         kind,
         config=app_state.config(),
-        as_of=as_of(as_of_),
+        as_of=today,
         fmt=fmt.value,
         out=target,
-        record=(target is not None) if record is None else record,
+        record=recorded,
         overwrite=force,
         params=parse_params(param or []),
         plan=plan,
@@ -201,7 +203,7 @@ def monthly(
     from bostadcli.letters import default_out_dir, preview_monthly, run_monthly
 
     app_state = state(ctx)
-    today = as_of(as_of_)
+    today = write_as_of(as_of_, writes=not dry_run)
     first = parse_month(month, field="--month") if month is not None else today.replace(day=1)
     folder = out_dir or default_out_dir(first.strftime("%Y-%m"))
     options: dict[str, Any] = {
@@ -319,7 +321,7 @@ def daily(
     from bostadcli.letters import default_out_dir, preview_monthly, run_daily
 
     app_state = state(ctx)
-    today = as_of(as_of_)
+    today = write_as_of(as_of_, writes=not dry_run)
     folder = out_dir or default_out_dir(today.strftime("%Y-%m"))
     options: dict[str, Any] = {
         "config": app_state.config(),

@@ -14,6 +14,7 @@ from bostadcli.cli.options import (
     NoteOpt,
     ReasonOpt,
     whole,
+    write_as_of,
 )
 from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
 from bostadcli.cli.screen import changed_fields, days_text
@@ -291,7 +292,7 @@ def add(
             final_on=optional_date(final, field="--final"),
             confirm_non_working_day=confirm_non_working_day,
         ),
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
     )
     for warning in notice_warnings(notice):
         typer.echo(_("warning: {message}").format(message=warning), err=True)
@@ -405,7 +406,7 @@ def edit(
         notice_id,
         changes={k: v for k, v in given.items() if v is not None},
         reason=reason,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
         confirm_non_working_day=confirm_non_working_day,
     )
     if diff:

@@ -7,7 +7,16 @@ import typer
 
 from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, CaseFilterArg, FormatOpt, NoteOpt, RefArg, YearOpt, whole
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseFilterArg,
+    FormatOpt,
+    NoteOpt,
+    RefArg,
+    YearOpt,
+    whole,
+    write_as_of,
+)
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.screen import changed_fields
 from bostadcli.dates import MAX_YEAR, MIN_YEAR
@@ -272,7 +281,7 @@ def add(
         app_state.database(),
         ref,
         new,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
         max_nights=policy.emergency_housing_max_nights,
         quota=app_state.config().priority_quota,
     )
@@ -308,7 +317,7 @@ def end(
     from bostadcli.dates import format_date
     from bostadcli.supports import end_support
 
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     ended = end_support(
         state(ctx).database(),
         support_id,
@@ -369,7 +378,7 @@ def edit(
         state(ctx).database(),
         support_id,
         changes={k: v for k, v in given.items() if v is not None},
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
     )
     _warn(warnings)
     typer.echo(

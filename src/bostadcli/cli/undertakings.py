@@ -5,7 +5,15 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt, whole
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseArg,
+    CaseFilterArg,
+    FormatOpt,
+    NoteOpt,
+    whole,
+    write_as_of,
+)
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
@@ -98,7 +106,7 @@ def add(
 ) -> None:
     from bostadcli.undertakings import NewUndertaking, add_undertaking
 
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     found = add_undertaking(
         state(ctx).database(),
         ref,
