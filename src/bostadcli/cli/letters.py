@@ -227,9 +227,16 @@ def monthly(
         result = run_monthly(app_state.database(), **options)
     _report(result)
     typer.echo(
-        _(
-            "{period}: {made} new, {recreated} re-created, {already} already made,"
-            " {failed} failed; in {folder}"
+        (
+            _(
+                "{period}: {made} new, {recreated} re-created, {already} already made,"
+                " {failed} failed; in {folder}"
+            )
+            if result.out_dir.is_dir()
+            else _(
+                "{period}: {made} new, {recreated} re-created, {already} already made,"
+                " {failed} failed; nothing to write, no folder made"
+            )
         ).format(
             period=result.period,
             made=len(result.made),
@@ -318,7 +325,7 @@ def daily(
     templates: TemplatesOpt = None,
 ) -> None:
     from bostadcli.errors import BatchFailed
-    from bostadcli.letters import default_out_dir, preview_monthly, run_daily
+    from bostadcli.letters import default_out_dir, preview_daily, run_daily
 
     app_state = state(ctx)
     today = write_as_of(as_of_, writes=not dry_run)
@@ -332,10 +339,10 @@ def daily(
         "user_dir": user_dir(ctx, templates),
     }
     if dry_run:
-        items = preview_monthly(
-            app_state.database(), month=today.replace(day=1), daily=True, **options
-        )
-        _emit_plan(items)
+        planned = preview_daily(app_state.database(), **options)
+        if planned.day_off is not None:
+            _day_off(today, planned.day_off)
+        _emit_plan(planned.items)
         return
     bar, update = _progress(sys.stderr.isatty())
     if bar is not None:
@@ -344,12 +351,7 @@ def daily(
     else:
         result = run_daily(app_state.database(), **options)
     if result.day_off is not None:
-        typer.echo(
-            _(
-                "{day} is not a working day ({reason}): the post does not go, no letters made."
-            ).format(day=today.isoformat(), reason=result.day_off),
-            err=True,
-        )
+        _day_off(today, result.day_off)
         return
     _report(result)
     for name in result.finished_for:
@@ -360,9 +362,16 @@ def daily(
             err=True,
         )
     typer.echo(
-        _(
-            "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
-            " {failed} failed; in {folder}"
+        (
+            _(
+                "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
+                " {failed} failed; in {folder}"
+            )
+            if result.out_dir.is_dir()
+            else _(
+                "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
+                " {failed} failed; nothing to write, no folder made"
+            )
         ).format(
             run=result.batch or today.isoformat(),
             made=len(result.made),
@@ -375,6 +384,15 @@ def daily(
     )
     if result.failed:
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+
+
+def _day_off(day: Any, reason: str) -> None:
+    typer.echo(
+        _("{day} is not a working day ({reason}): the post does not go, no letters made.").format(
+            day=day.isoformat(), reason=reason
+        ),
+        err=True,
+    )
 
 
 def _plan_note(item: Any) -> str:
