@@ -60,8 +60,8 @@ class Config:
         default_factory=lambda: dict(rules.NORMALBELOPP)
     )
     priority_quota: dict[str, int] = field(default_factory=dict)
-    # The CSV dialect of `bostad export` unless the command says otherwise
-    # (tabular.CSV_DIALECTS).
+    # The CSV dialect of every CSV written (exports unless --dialect says otherwise,
+    # listings and reports with --format csv, manifests; tabular.CSV_DIALECTS).
     csv_dialect: str = "standard"
 
 
@@ -342,8 +342,9 @@ CONFIG_TEMPLATE = """\
 # language = "sv"
 # En egen mall-mapp (relativ till den här filen), som används före de inbyggda mallarna.
 # templates_dir = "mallar"
-# CSV-filer från bostad export: "standard" (kommatecken, för program och
-# skript) eller "excel-sv" (semikolon, BOM och decimalkomma: öppnas rätt i svenskt Excel).
+# Alla CSV-filer och all CSV-utdata (export, listor och rapporter med --format csv,
+# brevens manifest): "standard" (kommatecken, för program och skript) eller "excel-sv"
+# (semikolon, BOM och decimalkomma: öppnas rätt i svenskt Excel).
 # csv_dialect = "standard"
 
 [letterhead]
