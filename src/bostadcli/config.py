@@ -241,8 +241,12 @@ def _parse(resolved: Path) -> dict[str, Any]:
         with open_for_reading(resolved, field="--config", limit=CONFIG_MAX_BYTES) as fh:
             raw = read_bounded(fh, limit=CONFIG_MAX_BYTES, field="--config")
     except OSError as exc:
+        from bostadcli.os_errors import os_problem
+
         raise BostadError(
-            _("cannot read {path}: {error}").format(path=resolved, error=exc.strerror)
+            _("cannot read {path}: {error}").format(
+                path=resolved, error=os_problem(exc, resolved, writing=False)
+            )
         ) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
