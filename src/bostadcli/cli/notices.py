@@ -416,8 +416,48 @@ def edit(
             ),
             err=True,
         )
+        _say_cleared(diff)
     else:
         typer.echo(_("Nothing changed."), err=True)
+
+
+def _say_cleared(diff: dict[str, tuple[Any, Any]]) -> None:
+    """A corrected kind clears what the new kind cannot have: say what, and what it was."""
+    from bostadcli.corrections import KIND_ONLY_FIELDS
+
+    if "kind" not in diff:
+        return
+    new_kind = label(NoticeKind, diff["kind"][1])
+    # The day social services was notified is kept only for the kinds the landlord must
+    # notify of (notices.NOTIFIED_KINDS): it goes with them too.
+    for name in (*KIND_ONLY_FIELDS, "notified_on"):
+        old, new = diff.get(name, (None, None))
+        if old not in (None, 0) and new in (None, 0):
+            typer.echo(
+                _(
+                    "Cleared {option} (was {value}): a notice of kind {kind} has none;"
+                    " the old value stays in the case's history."
+                ).format(
+                    option=_KIND_ONLY_OPTIONS[name],
+                    value=_("yes") if old == 1 else old,
+                    kind=new_kind,
+                ),
+                err=True,
+            )
+
+
+# The option that sets each field of one kind of notice only (corrections.KIND_ONLY_FIELDS).
+_KIND_ONLY_OPTIONS = {
+    "terminated_on": "--terminated",
+    "especially_serious": "--especially-serious",
+    "copy_received_on": "--copy-received",
+    "correct_by": "--correct-by",
+    "step_on": "--date",
+    "decision_by": "--decision-by",
+    "final_on": "--final",
+    "eviction_at": "--eviction-at",
+    "notified_on": "--notified",
+}
 
 
 @app.command(
