@@ -161,14 +161,21 @@ class Batch:
         """PDF layout in ``workers`` processes while this one drafts the next letters.
 
         A few letters per worker wait in line, so no worker idles; each letter is
-        written and recorded here as soon as its PDF is back.
+        written and recorded here once its PDF and those of the letters before it are
+        back, in the order of ``todo``: letters and their log entries are numbered the
+        same way whichever PDF is finished first.
         """
+        from collections import deque
         from concurrent.futures import FIRST_COMPLETED, wait
 
         from bostadcli.pdf import RenderPool, letter_meta
 
         window = 2 * workers
         pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
+        # The drafts in the order they were taken, until stored; what each came to
+        # (its letter's bytes, or None when it failed) once it is back.
+        line: deque[_Draft] = deque()
+        back: dict[int, bytes | None] = {}
         queue = iter(todo)
         guess = _PageGuess()
 
@@ -184,7 +191,7 @@ class Batch:
                 pending[job] = draft
 
             def fill() -> None:
-                while len(pending) < window and (item := next(queue, None)) is not None:
+                while len(line) < window and (item := next(queue, None)) is not None:
                     if not self.claim(item):
                         continue
                     try:
@@ -196,12 +203,26 @@ class Batch:
                     except Exception as exc:
                         self._fail(item, exc)
                         continue
+                    line.append(draft)
                     if item.format == "pdf":
                         submit(draft, one_page=draft.single is None)
                     else:  # a lost HTML or text letter of an earlier run
-                        self._store(draft, draft.text.encode("utf-8"))
+                        back[id(draft)] = draft.text.encode("utf-8")
 
-            fill()
+            def advance() -> None:
+                # Store what is back, in order, and take more, until the workers have
+                # work or everything is done (a draft not laid out is back at once).
+                while True:
+                    while line and id(line[0]) in back:
+                        first = line.popleft()
+                        stored = back.pop(id(first))
+                        if stored is not None:
+                            self._store(first, stored)
+                    fill()
+                    if pending or not line:
+                        return
+
+            advance()
             while pending:
                 done, _running = wait(pending, return_when=FIRST_COMPLETED)
                 for job in done:
@@ -211,6 +232,7 @@ class Batch:
                         content, pages = job.result()
                     except Exception as exc:
                         self._fail(item, exc)
+                        back[id(draft)] = None
                         continue
                     if not draft.again and draft.single is not None:
                         # Laid out with page numbers at once (it looked long).
@@ -223,17 +245,18 @@ class Batch:
                         guess.learn(draft.template, draft.text, pages)
                     if content is not None:
                         self.pages[str(item.file)] = pages
-                        self._store(draft, content)
+                        back[id(draft)] = content
                         continue
                     # Longer than a page: again with page numbers, as in render_context.
                     try:
                         draft.text = numbered(draft)
                     except Exception as exc:
                         self._fail(item, exc)
+                        back[id(draft)] = None
                         continue
                     draft.again = True
                     submit(draft, one_page=False)
-                fill()
+                advance()
 
     def _store(self, draft: _Draft, content: bytes) -> None:
         item = draft.item
