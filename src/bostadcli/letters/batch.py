@@ -282,10 +282,14 @@ def preview_daily(
 
 
 def planned_folder(out_dir: Path) -> Path:
-    """Where a run's letters go, as ``prepare_out_dir`` names it, without making it."""
+    """Where a run's letters go, as ``prepare_out_dir`` names it, without making it; a
+    file there is refused at once, on a day with nothing to make too."""
     from bostadcli import validate
+    from bostadcli.errors import BostadError
 
     folder = validate.path(out_dir.expanduser(), field="--out-dir")
+    if folder.exists() and not folder.is_dir():
+        raise BostadError(_("--out-dir is not a folder: {path}").format(path=folder))
     try:
         return folder.resolve()
     except (OSError, RuntimeError):
@@ -311,16 +315,16 @@ def _plan_daily(
     """The one decision of a daily run and its dry run: nothing on a day that is not a
     working day (``day_off`` says why); else the month's letters as
     they stand, planned into the folder they would go to (not made here). What is asked
-    (format, --only, letterhead) is checked first, whatever the day, so a mistake in a
-    cron line shows on a Saturday too."""
+    (format, --only, letterhead, that --out-dir is no file) is checked first, whatever
+    the day, so a mistake in a cron line shows on a Saturday too."""
     from bostadcli.workdays import non_working_reason
 
     fmt = letter_format(fmt)
     run = LetterRun(config, as_of.replace(day=1), as_of, out_dir, fmt, only, user_dir, daily=True)
+    folder = planned_folder(run.out_dir)
     reason = non_working_reason(as_of)
     if reason is not None:
         return run, BatchResult(period=run.period, out_dir=out_dir, items=[], day_off=reason)
-    folder = planned_folder(run.out_dir)
     result = BatchResult(
         period=run.period,
         out_dir=folder,

@@ -118,9 +118,18 @@ def test_a_run_that_makes_nothing_makes_no_folder(unit: Cli, tmp_path: Path) -> 
         "2026-11-16: 0 new, 0 to phone or visit, 0 not sent, 0 failed;"
         " nothing to write, no folder made\n"
     )
-    # Refused before anything: no folder either.
-    refused = unit("letter", "daily", "--only", "nosuchkind", "--out-dir", str(out))
-    assert refused.exit_code != 0 and not (tmp_path / "brev").exists()
+    # Refused before anything, on a Saturday too: no folder either.
+    for day in ("2026-11-16", "2026-11-21"):
+        refused = unit(
+            "letter", "daily", "--only", "nosuchkind", "--out-dir", str(out), "--as-of", day
+        )
+        assert refused.exit_code != 0 and not (tmp_path / "brev").exists()
+        (tmp_path / "a-file").write_text("", encoding="utf-8")
+        for dry in ([], ["--dry-run"]):
+            named = unit(
+                "letter", "daily", "--out-dir", str(tmp_path / "a-file"), "--as-of", day, *dry
+            )
+            assert named.exit_code == 1 and "--out-dir is not a folder" in named.stderr
 
 
 def test_the_dry_run_on_a_day_off_says_so(unit: Cli) -> None:
