@@ -25,6 +25,7 @@ from bostadcli.letters.rendering import Rendered, _chosen, render_context, rende
 from bostadcli.letters.words import joined_names
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Future
 
     from jinja2 import Environment
@@ -75,6 +76,35 @@ class _PageGuess:
             self.fitted[template] = max(self.fitted.get(template, size), size)
         else:
             self.spilled[template] = min(self.spilled.get(template, size), size)
+
+
+class _InOrder:
+    """The drafts of a parallel run in the order they were taken, until each is stored:
+    a letter is stored once it and every letter before it are back from the workers,
+    so the letters are numbered in the run's order whoever finishes first."""
+
+    def __init__(self, store: Callable[[_Draft, bytes], None]) -> None:
+        from collections import deque
+
+        self._line: deque[_Draft] = deque()
+        self._back: dict[int, bytes | None] = {}  # by draft: its bytes, None if it failed
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._line)
+
+    def take(self, draft: _Draft) -> None:
+        self._line.append(draft)
+
+    def back(self, draft: _Draft, content: bytes | None) -> None:
+        self._back[id(draft)] = content
+
+    def store_ready(self) -> None:
+        while self._line and id(self._line[0]) in self._back:
+            first = self._line.popleft()
+            content = self._back.pop(id(first))
+            if content is not None:
+                self._store(first, content)
 
 
 class Batch:
@@ -161,28 +191,18 @@ class Batch:
         """PDF layout in ``workers`` processes while this one drafts the next letters.
 
         A few letters per worker wait in line, so no worker idles; each letter is
-        written and recorded here once its PDF and those of the letters before it are
-        back, in the order of ``todo``: letters and their log entries are numbered the
-        same way whichever PDF is finished first.
+        written and recorded here in the order of ``todo`` (``_InOrder``), once its PDF
+        and those of the letters before it are back.
         """
-        from collections import deque
         from concurrent.futures import FIRST_COMPLETED, wait
 
         from bostadcli.pdf import RenderPool, letter_meta
 
         window = 2 * workers
         pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
-        # The drafts in the order they were taken, until stored; what each came to
-        # (its letter's bytes, or None when it failed) once it is back.
-        line: deque[_Draft] = deque()
-        back: dict[int, bytes | None] = {}
+        line = _InOrder(self._store)
         queue = iter(todo)
         guess = _PageGuess()
-
-        def numbered(draft: _Draft) -> str:
-            item = draft.item
-            return render_text(self.env, item.kind, item.format, draft.context, multipage=True)
-
         with RenderPool(workers) as pool:
 
             def submit(draft: _Draft, *, one_page: bool) -> None:
@@ -192,35 +212,20 @@ class Batch:
 
             def fill() -> None:
                 while len(line) < window and (item := next(queue, None)) is not None:
-                    if not self.claim(item):
+                    if (draft := self._take(item, guess)) is None:
                         continue
-                    try:
-                        draft = _draft(
-                            self.db, self.env, item, config=self.config, as_of=self.as_of
-                        )
-                        if item.format == "pdf" and guess.long(draft.template, draft.text):
-                            draft.single, draft.text = draft.text, numbered(draft)
-                    except Exception as exc:
-                        self._fail(item, exc)
-                        continue
-                    line.append(draft)
+                    line.take(draft)
                     if item.format == "pdf":
                         submit(draft, one_page=draft.single is None)
                     else:  # a lost HTML or text letter of an earlier run
-                        back[id(draft)] = draft.text.encode("utf-8")
+                        line.back(draft, draft.text.encode("utf-8"))
 
-            def advance() -> None:
-                # Store what is back, in order, and take more, until the workers have
-                # work or everything is done (a draft not laid out is back at once).
-                while True:
-                    while line and id(line[0]) in back:
-                        first = line.popleft()
-                        stored = back.pop(id(first))
-                        if stored is not None:
-                            self._store(first, stored)
+            def advance() -> None:  # until the workers have work, or all is done
+                line.store_ready()
+                fill()
+                while not pending and len(line):
+                    line.store_ready()
                     fill()
-                    if pending or not line:
-                        return
 
             advance()
             while pending:
@@ -232,7 +237,7 @@ class Batch:
                         content, pages = job.result()
                     except Exception as exc:
                         self._fail(item, exc)
-                        back[id(draft)] = None
+                        line.back(draft, None)
                         continue
                     if not draft.again and draft.single is not None:
                         # Laid out with page numbers at once (it looked long).
@@ -245,18 +250,36 @@ class Batch:
                         guess.learn(draft.template, draft.text, pages)
                     if content is not None:
                         self.pages[str(item.file)] = pages
-                        back[id(draft)] = content
+                        line.back(draft, content)
                         continue
                     # Longer than a page: again with page numbers, as in render_context.
                     try:
-                        draft.text = numbered(draft)
+                        draft.text = self._numbered(draft)
                     except Exception as exc:
                         self._fail(item, exc)
-                        back[id(draft)] = None
+                        line.back(draft, None)
                         continue
                     draft.again = True
                     submit(draft, one_page=False)
                 advance()
+
+    def _take(self, item: BatchItem, guess: _PageGuess) -> _Draft | None:
+        """A letter of a parallel run claimed and drafted (None: left to another run, or
+        failed); one that looks long is laid out with page numbers at once."""
+        if not self.claim(item):
+            return None
+        try:
+            draft = _draft(self.db, self.env, item, config=self.config, as_of=self.as_of)
+            if item.format == "pdf" and guess.long(draft.template, draft.text):
+                draft.single, draft.text = draft.text, self._numbered(draft)
+        except Exception as exc:
+            self._fail(item, exc)
+            return None
+        return draft
+
+    def _numbered(self, draft: _Draft) -> str:
+        item = draft.item
+        return render_text(self.env, item.kind, item.format, draft.context, multipage=True)
 
     def _store(self, draft: _Draft, content: bytes) -> None:
         item = draft.item
