@@ -68,18 +68,22 @@ def record_day_window(today: date | None = None) -> tuple[date, date]:
 
 
 def check_record_day(day: date, *, field: str = "--as-of") -> date:
-    """``day`` when a command that writes may date its records by it; otherwise an
-    ``InvalidInput`` naming the option, the day and the days allowed. Reading (a listing,
-    a report, a dry run) takes any day and never asks this."""
+    """``day`` when a command that writes may date its records by it (``--as-of``), or
+    record it as the day something happened (``--served``, ``--date`` of a payment…);
+    otherwise an ``InvalidInput`` naming the option, the day and the days allowed.
+    Reading (a listing, a report, a dry run) takes any day and never asks this."""
     first, last = record_day_window()
     if not first <= day <= last:
-        raise InvalidInput(
-            field,
-            day.isoformat(),
+        reason = (
             _(
                 "a command that writes takes a date from {first} to {last}"
                 " (a listing, a report or --dry-run takes any date)"
-            ).format(first=first.isoformat(), last=last.isoformat()),
+            )
+            if field == "--as-of"
+            else _("the day of what is recorded must be from {first} to {last}")
+        )
+        raise InvalidInput(
+            field, day.isoformat(), reason.format(first=first.isoformat(), last=last.isoformat())
         )
     return day
 

@@ -282,3 +282,35 @@ def test_every_command_with_as_of_is_known_to_write_or_read() -> None:
     # export's tables are commands of their own, one per table.
     found = {"export" if n.startswith("export ") and n != "export household" else n for n in found}
     assert found == set(WRITES) | set(READS)
+
+
+# The day something happened, given to a command that writes: the same window.
+RECORD_DATES: list[list[str]] = [
+    ["household", "add", "Test Testsson", "--opened", "{day}"],
+    ["household", "close", "2026-0004", "--outcome", "stays", "--date", "{day}"],
+    ["contact", "add", "2026-0004", "--kind", "phone", "--text", "Samtal", "--date", "{day}"],
+    ["notice", "add", "2026-0004", "--kind", "termination", "--served", "{day}"],
+    ["notice", "edit", "1", "--served", "{day}", "--reason", "r"],
+    ["plan", "pay", "P-0001", "--amount", "100", "--date", "{day}"],
+    ["plan", "cancel", "P-0002", "--date", "{day}"],
+    ["consent", "add", "2026-0004", "--recipient", "landlord", "--given", "{day}", "--reason", "r"],
+    ["undertaking", "add", "2026-0001", "--covers", "hyran", "--decided-by", "Karin Ek",
+     "--given", "{day}"],
+    ["support", "end", "1", "--date", "{day}"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", RECORD_DATES, ids=lambda a: " ".join(a[:2]))
+def test_the_day_of_what_is_recorded_is_in_the_window(demo: Cli, args: list[str]) -> None:
+    before = sql_dump(demo.db_path)
+    for day in ("1900-01-02", TOO_EARLY):
+        result = demo(*[a.replace("{day}", day) for a in args], "--as-of", REAL.isoformat())
+        assert result.exit_code == 1, (day, result.stderr)
+        assert f"the day of what is recorded must be from {FIRST} to {LAST}" in result.stderr
+        assert f"'{day}'" in result.stderr and result.stderr.count("\n") == 1
+        assert sql_dump(demo.db_path) == before
+
+
+def test_a_birth_date_is_no_day_of_a_record(demo: Cli) -> None:
+    demo.ok("member", "add", "2026-0004", "--name", "Gammal", "--born", "1931-05-01",
+            "--as-of", REAL.isoformat())  # fmt: skip

@@ -4,8 +4,8 @@ from typing import Annotated, Any
 
 import typer
 
-from bostadcli.cli.context import optional_date, state
-from bostadcli.cli.options import AsOfOpt, EmailAddressOpt, FormatOpt, write_as_of
+from bostadcli.cli.context import state
+from bostadcli.cli.options import AsOfOpt, EmailAddressOpt, FormatOpt, record_date, write_as_of
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _, ngettext
@@ -159,7 +159,7 @@ def retire(
         state(ctx).database(),
         who,
         move_to=move_to,
-        on=optional_date(on, field="--date") or today,
+        on=record_date(on, field="--date") or today,
         as_of=today,
     )
     for ref in moved:

@@ -5,7 +5,15 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt, write_as_of
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseArg,
+    CaseFilterArg,
+    FormatOpt,
+    NoteOpt,
+    record_date,
+    write_as_of,
+)
 from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
 from bostadcli.i18n import _
 from bostadcli.vocab import Recipient, label
@@ -81,7 +89,7 @@ def add(
         state(ctx).database(),
         ref,
         recipient=recipient.value,
-        given_on=optional_date(given, field="--given") or today,
+        given_on=record_date(given, field="--given") or today,
         expires_on=optional_date(expires, field="--expires"),
         recipient_name=name,
         note=note,
@@ -120,7 +128,7 @@ def revoke(
         state(ctx).database(),
         ref,
         recipient=recipient.value,
-        revoked_on=optional_date(on, field="--date") or today,
+        revoked_on=record_date(on, field="--date") or today,
         today=today,
     )
     typer.echo(_("Revoked consent for {recipient}.").format(recipient=recipient.label), err=True)

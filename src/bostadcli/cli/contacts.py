@@ -13,6 +13,7 @@ from bostadcli.cli.options import (
     FormatOpt,
     ReasonOpt,
     SinceOpt,
+    record_date,
     whole,
     write_as_of,
 )
@@ -128,7 +129,7 @@ def add(
         app_state.database(),
         ref,
         kind=kind.value,
-        on=day or optional_date(on, field="--date") or today,
+        on=day or record_date(on, field="--date") or today,
         text=text,
         referral_to=to.value if to else None,
         caseworker=caseworker or _me(app_state) or None,
@@ -181,7 +182,7 @@ def held(
         state(ctx).database(),
         contact_id,
         status=ContactStatus.held.value,
-        on=optional_date(on, field="--date"),
+        on=record_date(on, field="--date"),
         note=text,
         as_of=write_as_of(as_of_),
     )
@@ -283,7 +284,7 @@ def correct(
         contact_id,
         correction=ContactCorrection(
             text=text,
-            on=optional_date(on, field="--date"),
+            on=record_date(on, field="--date"),
             kind=kind.value if kind else None,
             referral_to=to.value if to else None,
         ),

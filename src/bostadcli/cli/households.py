@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from bostadcli import rules
-from bostadcli.cli.context import as_of, money, optional_date, state
+from bostadcli.cli.context import as_of, money, state
 from bostadcli.cli.household_options import (
     AllowanceOpt,
     AllowDuplicateOpt,
@@ -53,6 +53,7 @@ from bostadcli.cli.options import (
     StatusOpt,
     StreetOpt,
     pnr_option,
+    record_date,
     whole,
     write_as_of,
 )
@@ -144,7 +145,7 @@ def add(
         ],
         caseworker=caseworker,
         note=note,
-        opened_on=optional_date(opened, field="--opened"),
+        opened_on=record_date(opened, field="--opened"),
         letter_language=(letter_language or LetterLanguage.sv).value,
         allow_duplicate=allow_duplicate,
         duplicate_reason=reason_text,
@@ -407,7 +408,7 @@ def close(
         raise UsageError(_("--end-running and --keep-running: give one of them, not both"))
     choice = "end" if end_running else "keep" if keep_running else None
     today = write_as_of(as_of_)
-    closed_on = optional_date(on, field="--date") or today
+    closed_on = record_date(on, field="--date") or today
     db = state(ctx).database()
     try:
         running = close_household(

@@ -134,6 +134,21 @@ def write_as_of(value: str | None, *, writes: bool = True) -> "date":
     return check_record_day(day, field="--as-of")
 
 
+def record_date(value: str | None, *, field: str) -> "date | None":
+    """A date option of a command that writes, for the day something happened (a
+    contact, a payment, a service, a consent given): parsed, and refused like
+    ``write_as_of`` when no record can have that day (a birth date, an end ahead or a
+    deadline are not such days: they use ``context.optional_date``)."""
+    from bostadcli.cli.context import optional_date
+
+    day = optional_date(value, field=field)
+    if day is None:
+        return None
+    from bostadcli.dates import check_record_day
+
+    return check_record_day(day, field=field)
+
+
 RefArg = Annotated[
     str,
     typer.Argument(metavar=_("REF"), help=_("Case reference, e.g. 2026-0042."), show_default=False),

@@ -15,6 +15,7 @@ from bostadcli.cli.options import (
     ReasonOpt,
     RefArg,
     ShowFormatOpt,
+    record_date,
     whole,
     write_as_of,
 )
@@ -247,7 +248,7 @@ def pay(
         state(ctx).database(),
         plan,
         amount=money(amount, field="--amount", allow_zero=False),
-        paid_on=optional_date(on, field="--date") or today,
+        paid_on=record_date(on, field="--date") or today,
         as_of=today,
         allow_overpay=allow_overpay,
         note=note,
@@ -308,7 +309,7 @@ def cancel(
     result = cancel_plan(
         state(ctx).database(),
         plan,
-        cancelled_on=optional_date(on, field="--date") or today,
+        cancelled_on=record_date(on, field="--date") or today,
         as_of=today,
         note=note,
     )

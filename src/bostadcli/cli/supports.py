@@ -14,6 +14,7 @@ from bostadcli.cli.options import (
     NoteOpt,
     RefArg,
     YearOpt,
+    record_date,
     whole,
     write_as_of,
 )
@@ -268,7 +269,7 @@ def add(
         cap_months=cap_months,
         claimed=money(claimed, field="--claimed"),
         reclaimed=money(reclaimed, field="--reclaimed"),
-        granted_on=optional_date(granted, field="--granted"),
+        granted_on=record_date(granted, field="--granted"),
         flat_offered=flat,
         place=place,
         nights_from=optional_date(nights_from, field="--nights-from"),
@@ -321,7 +322,7 @@ def end(
     ended = end_support(
         state(ctx).database(),
         support_id,
-        ended_on=optional_date(on, field="--date") or today,
+        ended_on=record_date(on, field="--date") or today,
         reason=reason,
         as_of=today,
     )

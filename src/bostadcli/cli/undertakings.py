@@ -4,13 +4,14 @@ from typing import Annotated
 
 import typer
 
-from bostadcli.cli.context import as_of, money, optional_date, state
+from bostadcli.cli.context import as_of, money, state
 from bostadcli.cli.options import (
     AsOfOpt,
     CaseArg,
     CaseFilterArg,
     FormatOpt,
     NoteOpt,
+    record_date,
     whole,
     write_as_of,
 )
@@ -111,7 +112,7 @@ def add(
         state(ctx).database(),
         ref,
         NewUndertaking(
-            given_on=optional_date(given, field="--given") or today,
+            given_on=record_date(given, field="--given") or today,
             covers=covers,
             decided_by=decided_by,
             landlord=landlord,
