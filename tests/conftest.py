@@ -44,6 +44,24 @@ def private_state_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
             os.environ[name] = previous
 
 
+@pytest.fixture(autouse=True)
+def any_record_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite replays cases on fixed days (2026-11-16, 2027-03-15) whatever the
+    machine's date: here a command that writes takes any --as-of the date parser takes.
+    The rule that refuses a write dated far from the real date (``dates.
+    record_day_window``) has its own tests, with the real date fixed
+    (tests/cli/test_write_as_of.py)."""
+    from datetime import date
+
+    from bostadcli import dates
+
+    monkeypatch.setattr(
+        dates,
+        "record_day_window",
+        lambda today=None: (date(dates.MIN_YEAR, 1, 1), date(dates.MAX_YEAR, 12, 31)),
+    )
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     from bostadcli.db import open_database

@@ -59,8 +59,10 @@ def backup_database(
     try:
         private_folder(dest.parent)
     except OSError as exc:
+        from bostadcli.os_errors import os_problem
+
         raise BostadError(
-            _("cannot write {path}: {error}").format(path=dest, error=exc.strerror)
+            _("cannot write {path}: {error}").format(path=dest, error=os_problem(exc, dest))
         ) from None
     with private_temporary(dest) as tmp:
         source = db.conn

@@ -60,8 +60,8 @@ class Config:
         default_factory=lambda: dict(rules.NORMALBELOPP)
     )
     priority_quota: dict[str, int] = field(default_factory=dict)
-    # The CSV dialect of `bostad export` unless the command says otherwise
-    # (tabular.CSV_DIALECTS).
+    # The CSV dialect of every CSV written (exports unless --dialect says otherwise,
+    # listings and reports with --format csv, manifests; tabular.CSV_DIALECTS).
     csv_dialect: str = "standard"
 
 
@@ -241,8 +241,12 @@ def _parse(resolved: Path) -> dict[str, Any]:
         with open_for_reading(resolved, field="--config", limit=CONFIG_MAX_BYTES) as fh:
             raw = read_bounded(fh, limit=CONFIG_MAX_BYTES, field="--config")
     except OSError as exc:
+        from bostadcli.os_errors import os_problem
+
         raise BostadError(
-            _("cannot read {path}: {error}").format(path=resolved, error=exc.strerror)
+            _("cannot read {path}: {error}").format(
+                path=resolved, error=os_problem(exc, resolved, writing=False)
+            )
         ) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
@@ -342,8 +346,9 @@ CONFIG_TEMPLATE = """\
 # language = "sv"
 # En egen mall-mapp (relativ till den här filen), som används före de inbyggda mallarna.
 # templates_dir = "mallar"
-# CSV-filer från bostad export: "standard" (kommatecken, för program och
-# skript) eller "excel-sv" (semikolon, BOM och decimalkomma: öppnas rätt i svenskt Excel).
+# Alla CSV-filer och all CSV-utdata (export, listor och rapporter med --format csv,
+# brevens manifest): "standard" (kommatecken, för program och skript) eller "excel-sv"
+# (semikolon, BOM och decimalkomma: öppnas rätt i svenskt Excel).
 # csv_dialect = "standard"
 
 [letterhead]

@@ -24,7 +24,7 @@ from bostadcli.households import household_id
 from bostadcli.i18n import _
 from bostadcli.money import Money, format_money
 from bostadcli.pnr import IdentityNumber
-from bostadcli.vocab import ContactKind, PlanStatus, ReferralTarget
+from bostadcli.vocab import ContactKind, NoticeKind, PlanStatus, ReferralTarget
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -233,6 +233,22 @@ NOTICE_FIELDS = (
 )
 
 
+# Fields that belong to some kinds of notice only (notices._check_main_dates and
+# _check_kind_options refuse them on another kind). A notice whose kind is corrected
+# loses those its new kind cannot have: they were recorded under the wrong kind. The
+# old values stay in the case's history (the audit log), and the command says which.
+KIND_ONLY_FIELDS: dict[str, tuple[str, ...]] = {
+    "terminated_on": ("termination",),
+    "especially_serious": ("termination",),
+    "copy_received_on": ("termination",),
+    "correct_by": ("warning",),
+    "step_on": ("enforcement_application", "decision", "enforcement_request"),
+    "decision_by": ("decision",),
+    "final_on": ("decision",),
+    "eviction_at": ("eviction",),
+}
+
+
 def edit_notice(
     db: Database,
     notice_id: int,
@@ -277,8 +293,10 @@ def edit_notice(
             # An eviction day kept as it was was confirmed when it was recorded.
             confirm_non_working_day=confirm_non_working_day or "eviction_at" not in changes,
         )
-        if "kind" in changes and changes["kind"] != "eviction" and "eviction_at" not in changes:
-            merged.eviction_at = None
+        kind = validate.choice(NoticeKind, merged.kind, field="kind").value
+        for name, kinds in KIND_ONLY_FIELDS.items():
+            if kind not in kinds and name not in changes:
+                setattr(merged, name, False if name == "especially_serious" else None)
         record = notice_record(merged, as_of=as_of)
         record.pop("created_at")
         if merged.notified_on is None:

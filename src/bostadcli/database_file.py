@@ -177,11 +177,13 @@ def init_shared(path: Path, group: str, opener: Callable[..., Database]) -> bool
             if (folder / name).exists():
                 give_to_group(folder / name, folder=False)
     except PermissionError as exc:
+        from bostadcli.os_errors import os_problem
+
         raise BostadError(
             _(
                 "cannot give {path} to the group {group}: {error}; run this as the"
                 " folder's owner (a member of the group) or as root"
-            ).format(path=exc.filename or folder, group=group, error=exc.strerror)
+            ).format(path=exc.filename or folder, group=group, error=os_problem(exc))
         ) from None
     return not existed
 

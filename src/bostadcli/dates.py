@@ -11,7 +11,7 @@ from datetime import date
 
 from bostadcli.errors import InvalidInput
 from bostadcli.i18n import _, current_language
-from bostadcli.rules import CHILD_AGE_LIMIT
+from bostadcli.rules import CHILD_AGE_LIMIT, WRITE_AS_OF_DAYS_AHEAD, WRITE_AS_OF_YEARS_BACK
 
 # A typo guard: a year outside this range is a slip of the keyboard, not a case date.
 MIN_YEAR = 1900
@@ -47,6 +47,45 @@ def real_today() -> date:
     (consent) and whether a case may be deleted (retention) are judged on this date.
     """
     return date.today()
+
+
+def record_day_window(today: date | None = None) -> tuple[date, date]:
+    """The first and last day a command that writes may date its records by (its
+    ``--as-of``), on the real date ``today`` (default: this machine's):
+    ``rules.WRITE_AS_OF_YEARS_BACK`` years before it to ``rules.WRITE_AS_OF_DAYS_AHEAD``
+    days after it."""
+    from datetime import timedelta
+
+    real = real_today() if today is None else today
+    back = real.year - WRITE_AS_OF_YEARS_BACK
+    # 29 February has no day of its own in most years: the day before counts.
+    first = (
+        real.replace(year=back, day=28)
+        if (real.month, real.day) == (2, 29)
+        else real.replace(year=back)
+    )
+    return first, real + timedelta(days=WRITE_AS_OF_DAYS_AHEAD)
+
+
+def check_record_day(day: date, *, field: str = "--as-of") -> date:
+    """``day`` when a command that writes may date its records by it (``--as-of``), or
+    record it as the day something happened (``--served``, ``--date`` of a payment…);
+    otherwise an ``InvalidInput`` naming the option, the day and the days allowed.
+    Reading (a listing, a report, a dry run) takes any day and never asks this."""
+    first, last = record_day_window()
+    if not first <= day <= last:
+        reason = (
+            _(
+                "a command that writes takes a date from {first} to {last}"
+                " (a listing, a report or --dry-run takes any date)"
+            )
+            if field == "--as-of"
+            else _("the day of what is recorded must be from {first} to {last}")
+        )
+        raise InvalidInput(
+            field, day.isoformat(), reason.format(first=first.isoformat(), last=last.isoformat())
+        )
+    return day
 
 
 def parse_date(text: str, *, field: str = "date") -> date:

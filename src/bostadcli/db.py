@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bostadcli.errors import BostadError, NotFound
 from bostadcli.i18n import _
+from bostadcli.os_errors import os_problem
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -252,14 +253,16 @@ def _existing_file(path: str | Path, *, create: bool, migrate: bool) -> Path:
         except OSError as exc:
             raise BostadError(
                 _("cannot create the database {path}: {error}").format(
-                    path=path, error=exc.strerror
+                    path=path, error=os_problem(exc, Path(path))
                 )
             ) from None
     try:
         _recognise(path)
     except OSError as exc:
         raise BostadError(
-            _("cannot read {path}: {error}").format(path=path, error=exc.strerror)
+            _("cannot read {path}: {error}").format(
+                path=path, error=os_problem(exc, Path(path), writing=False)
+            )
         ) from None
     return path
 

@@ -35,8 +35,12 @@ def open_for_reading(
         # Non-blocking, so that opening a named pipe does not wait for its writer.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _O_CLOEXEC)
     except OSError as exc:
+        from bostadcli.os_errors import os_problem
+
         raise BostadError(
-            _("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc)
+            _("cannot read {path}: {error}").format(
+                path=path, error=os_problem(exc, Path(path), writing=False)
+            )
         ) from None
     try:
         st = os.fstat(fd)

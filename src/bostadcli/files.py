@@ -210,7 +210,9 @@ def check_target(
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise InvalidInput(field, text, exc.strerror or str(exc)) from None
+        from bostadcli.os_errors import os_problem
+
+        raise InvalidInput(field, text, os_problem(exc, path, writing=None)) from None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):
             raise InvalidInput(
@@ -369,8 +371,10 @@ def fsync_folder(folder: Path) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> BostadError:
+    from bostadcli.os_errors import os_problem
+
     return BostadError(
-        _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+        _("cannot write {path}: {error}").format(path=path, error=os_problem(exc, path))
     )
 
 

@@ -51,6 +51,16 @@ CHILD_AGE_LIMIT = 18
 RETENTION_YEARS = 5
 RESEARCH_BIRTH_DAYS = (5, 15, 25)
 
+# --as-of on a command that writes (a letter, a contact, a case opened or closed, a plan,
+# a payment, a support, an import) dates what it records by that day, so the day must be
+# one such a record can have on the real date: at most this many days ahead (a month's
+# letters made before the month begins, the working day after a long weekend prepared
+# the day before), and at most RETENTION_YEARS back (a record older than that is due for
+# deletion at once). Policy, a typo guard: 2200-12-31 or 1900-01-01 is a slip of the
+# keyboard. Commands that only read (listings, reports, --dry-run) take any day.
+WRITE_AS_OF_DAYS_AHEAD = 31
+WRITE_AS_OF_YEARS_BACK = RETENTION_YEARS
+
 # Folkbokföringslagen (1991:481) 18 §: in the 10-digit form of a personnummer, '+'
 # replaces '-' from the calendar year in which the person turns this age.
 CENTURY_SEPARATOR_AGE = 100

@@ -546,7 +546,9 @@ def copy_template(kind: str, dest: Path) -> list[Path]:
             with source.open("rb") as fin, target.open("xb") as fout:
                 shutil.copyfileobj(fin, fout)
     except OSError as exc:
+        from bostadcli.os_errors import os_problem
+
         raise BostadError(
-            _("cannot copy into {path}: {error}").format(path=dest, error=exc.strerror)
+            _("cannot copy into {path}: {error}").format(path=dest, error=os_problem(exc, dest))
         ) from None
     return targets

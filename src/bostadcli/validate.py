@@ -135,7 +135,9 @@ def path(value: Path, *, field: str) -> Path:
     try:
         value.exists()
     except OSError as exc:  # a name too long, a loop of links
-        raise InvalidInput(field, text, exc.strerror or str(exc)) from None
+        from bostadcli.os_errors import os_problem
+
+        raise InvalidInput(field, text, os_problem(exc, value, writing=None)) from None
     return value
 
 

@@ -798,8 +798,12 @@ def test_paths_with_dot_dot_go_where_they_lead(case: tuple[Cli, str], tmp_path: 
     assert mode(tmp_path / "export.csv") == 0o600
     cli.ok("letter", "render", ref, "outreach", "--format", "html", "--out", str(up / "l.html"))
     assert mode(tmp_path / "l.html") == 0o600
+    # The case is in contact (it has a plan): the month has no letter, and no folder.
     cli.ok("letter", "monthly", "--format", "html", "--out-dir", str(up / "brev"), *ASOF)
-    assert mode(tmp_path / "brev") == 0o700
+    assert not (tmp_path / "brev").exists()
+    # A folder made for a file is owner-only.
+    cli.ok("backup", str(up / "kopior" / "copy.sqlite"))
+    assert mode(tmp_path / "kopior") == 0o700
     cli.ok("backup", str(up / "copy.sqlite"))
     assert mode(tmp_path / "copy.sqlite") == 0o600
     assert sorted(p.name for p in tmp_path.glob(".*")) == []  # no temporary file left

@@ -245,8 +245,10 @@ class BostadGroup(TyperGroup):
         except OSError as exc:
             # The system refused a file no check could foresee (a full disk, a folder
             # made read-only meanwhile): one line, not a traceback.
-            where = f"{exc.filename}: " if exc.filename else ""
-            message = where + (exc.strerror or str(exc))
+            from bostadcli.os_errors import os_problem
+
+            named = Path(os.fsdecode(exc.filename)) if exc.filename else None
+            message = (f"{named}: " if named else "") + os_problem(exc, named)
             typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
             raise typer.Exit(1) from None
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:

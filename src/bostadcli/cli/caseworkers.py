@@ -4,8 +4,8 @@ from typing import Annotated, Any
 
 import typer
 
-from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, EmailAddressOpt, FormatOpt
+from bostadcli.cli.context import state
+from bostadcli.cli.options import AsOfOpt, EmailAddressOpt, FormatOpt, record_date, write_as_of
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _, ngettext
@@ -154,12 +154,12 @@ def retire(
 ) -> None:
     from bostadcli.caseworkers import retire_caseworker
 
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     moved = retire_caseworker(
         state(ctx).database(),
         who,
         move_to=move_to,
-        on=optional_date(on, field="--date") or today,
+        on=record_date(on, field="--date") or today,
         as_of=today,
     )
     for ref in moved:

@@ -5,7 +5,15 @@ from typing import Annotated
 import typer
 
 from bostadcli.cli.context import as_of, optional_date, state
-from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseArg,
+    CaseFilterArg,
+    FormatOpt,
+    NoteOpt,
+    record_date,
+    write_as_of,
+)
 from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
 from bostadcli.i18n import _
 from bostadcli.vocab import Recipient, label
@@ -75,12 +83,13 @@ def add(
     from bostadcli.consents import add_consent, consent_day
 
     today = consent_day()
-    del as_of_  # accepted like everywhere; consent is recorded on the real date
+    # Consent is recorded on the real date; --as-of is checked like every writer's.
+    write_as_of(as_of_)
     add_consent(
         state(ctx).database(),
         ref,
         recipient=recipient.value,
-        given_on=optional_date(given, field="--given") or today,
+        given_on=record_date(given, field="--given") or today,
         expires_on=optional_date(expires, field="--expires"),
         recipient_name=name,
         note=note,
@@ -114,12 +123,12 @@ def revoke(
     from bostadcli.consents import consent_day, revoke_consent
 
     today = consent_day()
-    del as_of_  # a revocation is recorded on the real date
+    write_as_of(as_of_)  # a revocation is recorded on the real date
     revoke_consent(
         state(ctx).database(),
         ref,
         recipient=recipient.value,
-        revoked_on=optional_date(on, field="--date") or today,
+        revoked_on=record_date(on, field="--date") or today,
         today=today,
     )
     typer.echo(_("Revoked consent for {recipient}.").format(recipient=recipient.label), err=True)

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bostadcli.cli.context import as_of, optional_date, state
+from bostadcli.cli.context import optional_date, state
 from bostadcli.cli.options import (
     AsOfOpt,
     CaseArg,
@@ -13,7 +13,9 @@ from bostadcli.cli.options import (
     FormatOpt,
     ReasonOpt,
     SinceOpt,
+    record_date,
     whole,
+    write_as_of,
 )
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _
@@ -117,7 +119,7 @@ def add(
     from bostadcli.errors import UsageError
 
     app_state = state(ctx)
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     if planned != (at is not None):
         raise UsageError(_("--planned and --at go together"))
     if planned and on is not None:
@@ -127,7 +129,7 @@ def add(
         app_state.database(),
         ref,
         kind=kind.value,
-        on=day or optional_date(on, field="--date") or today,
+        on=day or record_date(on, field="--date") or today,
         text=text,
         referral_to=to.value if to else None,
         caseworker=caseworker or _me(app_state) or None,
@@ -180,9 +182,9 @@ def held(
         state(ctx).database(),
         contact_id,
         status=ContactStatus.held.value,
-        on=optional_date(on, field="--date"),
+        on=record_date(on, field="--date"),
         note=text,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
     )
     typer.echo(
         _("Contact {id} of {ref} was held.").format(id=contact_id, ref=contact["ref"]), err=True
@@ -209,7 +211,7 @@ def cancel(
         contact_id,
         status=ContactStatus.cancelled.value,
         note=text,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
     )
     typer.echo(
         _("Contact {id} of {ref} was cancelled.").format(id=contact_id, ref=contact["ref"]),
@@ -282,13 +284,13 @@ def correct(
         contact_id,
         correction=ContactCorrection(
             text=text,
-            on=optional_date(on, field="--date"),
+            on=record_date(on, field="--date"),
             kind=kind.value if kind else None,
             referral_to=to.value if to else None,
         ),
         reason=reason,
         caseworker=app_state.config().letterhead.default_caseworker or None,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
     )
     typer.echo(new_id)
     typer.echo(_("Entry {new} corrects entry {old}.").format(new=new_id, old=contact_id), err=True)

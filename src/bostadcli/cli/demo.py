@@ -5,8 +5,7 @@ from typing import Annotated
 
 import typer
 
-from bostadcli.cli.context import as_of
-from bostadcli.cli.options import AsOfOpt
+from bostadcli.cli.options import AsOfOpt, write_as_of
 from bostadcli.i18n import _
 
 DEMO_HELP = _(
@@ -31,7 +30,7 @@ def demo(
         from bostadcli.errors import InvalidInput
 
         raise InvalidInput("--out", out, _("a demo needs a folder, not standard output"))
-    result = build_demo(out, as_of=as_of(as_of_))
+    result = build_demo(out, as_of=write_as_of(as_of_))
     batch = result.batch
     assert batch is not None
     typer.echo(_("Demo in {folder}").format(folder=result.folder))

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from bostadcli import rules
-from bostadcli.cli.context import as_of, money, optional_date, state
+from bostadcli.cli.context import as_of, money, state
 from bostadcli.cli.household_options import (
     AllowanceOpt,
     AllowDuplicateOpt,
@@ -53,7 +53,9 @@ from bostadcli.cli.options import (
     StatusOpt,
     StreetOpt,
     pnr_option,
+    record_date,
     whole,
+    write_as_of,
 )
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.cli.screen import changed_fields
@@ -121,7 +123,7 @@ def add(
     from bostadcli.households import NewHousehold, add_household, parse_child
 
     app_state = state(ctx)
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     new = NewHousehold(
         tenant_name=tenant,
         tenant_pnr=pnr_option(pnr, field="--pnr"),
@@ -143,7 +145,7 @@ def add(
         ],
         caseworker=caseworker,
         note=note,
-        opened_on=optional_date(opened, field="--opened"),
+        opened_on=record_date(opened, field="--opened"),
         letter_language=(letter_language or LetterLanguage.sv).value,
         allow_duplicate=allow_duplicate,
         duplicate_reason=reason_text,
@@ -405,8 +407,8 @@ def close(
     if end_running and keep_running:
         raise UsageError(_("--end-running and --keep-running: give one of them, not both"))
     choice = "end" if end_running else "keep" if keep_running else None
-    today = as_of(as_of_)
-    closed_on = optional_date(on, field="--date") or today
+    today = write_as_of(as_of_)
+    closed_on = record_date(on, field="--date") or today
     db = state(ctx).database()
     try:
         running = close_household(
@@ -474,10 +476,11 @@ def reopen(
 ) -> None:
     from bostadcli.households import reopen_household
 
+    today = write_as_of(as_of_)
     running = reopen_household(
         state(ctx).database(),
         ref,
-        as_of=as_of(as_of_),
+        as_of=today,
         allow_duplicate=allow_duplicate,
         reason=reason,
     )

@@ -8,8 +8,8 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from bostadcli.cli.context import as_of, state
-from bostadcli.cli.options import AsOfOpt
+from bostadcli.cli.context import state
+from bostadcli.cli.options import AsOfOpt, write_as_of
 from bostadcli.i18n import _, format_number, ngettext
 
 if TYPE_CHECKING:
@@ -169,13 +169,14 @@ def notices(
 ) -> None:
     from bostadcli.landlord_lists import import_notices
 
+    day = write_as_of(as_of_, writes=not dry_run)
     db = state(ctx).database()
     with _input(file) as (raw, source):
         summary = import_notices(
             db,
             raw,
             source=source,
-            as_of=as_of(as_of_),
+            as_of=day,
             landlord=landlord,
             create_landlord=create_landlord,
             dry_run=dry_run,
@@ -198,10 +199,11 @@ def notices(
 def household(ctx: typer.Context, file: FileArg, as_of_: AsOfOpt = None) -> None:
     from bostadcli.casemove.document_in import import_household, read_document
 
+    day = write_as_of(as_of_)
     db = state(ctx).database()
     with _input(file) as (raw, source):
         document = read_document(raw, source=source)
-    result = import_household(db, document, source=source, as_of=as_of(as_of_))
+    result = import_household(db, document, source=source, as_of=day)
     typer.echo(result["ref"])
     typer.echo(
         _("Imported case {origin} as {ref}.").format(

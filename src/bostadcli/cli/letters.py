@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bostadcli.cli.context import as_of, state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg
+from bostadcli.cli.context import state
+from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg, write_as_of
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.templates import TemplatesOpt, user_dir
 from bostadcli.i18n import _, ngettext
@@ -96,15 +96,17 @@ def render(
 
     app_state = state(ctx)
     target = None if out == "-" else Path(out or default_file_name(ref, kind, fmt.value))
+    recorded = (target is not None) if record is None else record
+    today = write_as_of(as_of_, writes=recorded)
     made = make_letter(
         app_state.database(),
         ref,
         kind,
         config=app_state.config(),
-        as_of=as_of(as_of_),
+        as_of=today,
         fmt=fmt.value,
         out=target,
-        record=(target is not None) if record is None else record,
+        record=recorded,
         overwrite=force,
         params=parse_params(param or []),
         plan=plan,
@@ -201,7 +203,7 @@ def monthly(
     from bostadcli.letters import default_out_dir, preview_monthly, run_monthly
 
     app_state = state(ctx)
-    today = as_of(as_of_)
+    today = write_as_of(as_of_, writes=not dry_run)
     first = parse_month(month, field="--month") if month is not None else today.replace(day=1)
     folder = out_dir or default_out_dir(first.strftime("%Y-%m"))
     options: dict[str, Any] = {
@@ -225,9 +227,16 @@ def monthly(
         result = run_monthly(app_state.database(), **options)
     _report(result)
     typer.echo(
-        _(
-            "{period}: {made} new, {recreated} re-created, {already} already made,"
-            " {failed} failed; in {folder}"
+        (
+            _(
+                "{period}: {made} new, {recreated} re-created, {already} already made,"
+                " {failed} failed; in {folder}"
+            )
+            if result.out_dir.is_dir()
+            else _(
+                "{period}: {made} new, {recreated} re-created, {already} already made,"
+                " {failed} failed; nothing to write, no folder made"
+            )
         ).format(
             period=result.period,
             made=len(result.made),
@@ -316,10 +325,10 @@ def daily(
     templates: TemplatesOpt = None,
 ) -> None:
     from bostadcli.errors import BatchFailed
-    from bostadcli.letters import default_out_dir, preview_monthly, run_daily
+    from bostadcli.letters import default_out_dir, preview_daily, run_daily
 
     app_state = state(ctx)
-    today = as_of(as_of_)
+    today = write_as_of(as_of_, writes=not dry_run)
     folder = out_dir or default_out_dir(today.strftime("%Y-%m"))
     options: dict[str, Any] = {
         "config": app_state.config(),
@@ -330,10 +339,10 @@ def daily(
         "user_dir": user_dir(ctx, templates),
     }
     if dry_run:
-        items = preview_monthly(
-            app_state.database(), month=today.replace(day=1), daily=True, **options
-        )
-        _emit_plan(items)
+        planned = preview_daily(app_state.database(), **options)
+        if planned.day_off is not None:
+            _day_off(today, planned.day_off)
+        _emit_plan(planned.items)
         return
     bar, update = _progress(sys.stderr.isatty())
     if bar is not None:
@@ -342,12 +351,7 @@ def daily(
     else:
         result = run_daily(app_state.database(), **options)
     if result.day_off is not None:
-        typer.echo(
-            _(
-                "{day} is not a working day ({reason}): the post does not go, no letters made."
-            ).format(day=today.isoformat(), reason=result.day_off),
-            err=True,
-        )
+        _day_off(today, result.day_off)
         return
     _report(result)
     for name in result.finished_for:
@@ -358,9 +362,16 @@ def daily(
             err=True,
         )
     typer.echo(
-        _(
-            "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
-            " {failed} failed; in {folder}"
+        (
+            _(
+                "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
+                " {failed} failed; in {folder}"
+            )
+            if result.out_dir.is_dir()
+            else _(
+                "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
+                " {failed} failed; nothing to write, no folder made"
+            )
         ).format(
             run=result.batch or today.isoformat(),
             made=len(result.made),
@@ -373,6 +384,15 @@ def daily(
     )
     if result.failed:
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+
+
+def _day_off(day: Any, reason: str) -> None:
+    typer.echo(
+        _("{day} is not a working day ({reason}): the post does not go, no letters made.").format(
+            day=day.isoformat(), reason=reason
+        ),
+        err=True,
+    )
 
 
 def _plan_note(item: Any) -> str:

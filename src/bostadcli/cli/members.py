@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from bostadcli.cli.context import as_of, optional_date, state
+from bostadcli.cli.context import optional_date, state
 from bostadcli.cli.options import (
     AsOfOpt,
     DuplicateReasonOpt,
@@ -13,6 +13,7 @@ from bostadcli.cli.options import (
     RefArg,
     pnr_option,
     whole,
+    write_as_of,
 )
 from bostadcli.cli.screen import changed_fields
 from bostadcli.i18n import _
@@ -97,7 +98,7 @@ def add(
         role=role.value,
         part_time=part_time,
         identity_level=identity_level.value if identity_level else None,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
         allow_duplicate=allow_duplicate,
         reason=reason,
         partner=partner,
@@ -186,7 +187,7 @@ def edit(
         member,
         changes={k: v for k, v in given.items() if v is not None},
         reason=reason,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
         allow_duplicate=allow_duplicate,
     )
     if diff:

@@ -13,7 +13,9 @@ from bostadcli.cli.options import (
     FormatOpt,
     NoteOpt,
     ReasonOpt,
+    record_date,
     whole,
+    write_as_of,
 )
 from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
 from bostadcli.cli.screen import changed_fields, days_text
@@ -275,9 +277,9 @@ def add(
         NewNotice(
             kind=kind.value,
             ground=ground.value if ground else None,
-            notified_on=optional_date(notified, field="--notified"),
-            terminated_on=optional_date(terminated, field="--terminated"),
-            served_on=optional_date(served, field="--served"),
+            notified_on=record_date(notified, field="--notified"),
+            terminated_on=record_date(terminated, field="--terminated"),
+            served_on=record_date(served, field="--served"),
             service_method=service_method.value if service_method else None,
             amount=money(amount, field="--amount"),
             eviction_at=eviction_at,
@@ -285,13 +287,13 @@ def add(
             note=note,
             correct_by=optional_date(correct_by, field="--correct-by"),
             especially_serious=especially_serious,
-            copy_received_on=optional_date(copy_received, field="--copy-received"),
-            step_on=optional_date(step_on, field="--date"),
+            copy_received_on=record_date(copy_received, field="--copy-received"),
+            step_on=record_date(step_on, field="--date"),
             decision_by=decision_by.value if decision_by else None,
-            final_on=optional_date(final, field="--final"),
+            final_on=record_date(final, field="--final"),
             confirm_non_working_day=confirm_non_working_day,
         ),
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
     )
     for warning in notice_warnings(notice):
         typer.echo(_("warning: {message}").format(message=warning), err=True)
@@ -391,9 +393,9 @@ def edit(
     given = {
         "kind": kind.value if kind else None,
         "ground": ground.value if ground else None,
-        "served_on": optional_date(served, field="--served"),
-        "notified_on": optional_date(received, field="--notified"),
-        "terminated_on": optional_date(terminated, field="--terminated"),
+        "served_on": record_date(served, field="--served"),
+        "notified_on": record_date(received, field="--notified"),
+        "terminated_on": record_date(terminated, field="--terminated"),
         "service_method": service_method.value if service_method else None,
         "amount": money(amount, field="--amount"),
         "eviction_at": eviction_at,
@@ -405,7 +407,7 @@ def edit(
         notice_id,
         changes={k: v for k, v in given.items() if v is not None},
         reason=reason,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
         confirm_non_working_day=confirm_non_working_day,
     )
     if diff:
@@ -415,8 +417,48 @@ def edit(
             ),
             err=True,
         )
+        _say_cleared(diff)
     else:
         typer.echo(_("Nothing changed."), err=True)
+
+
+def _say_cleared(diff: dict[str, tuple[Any, Any]]) -> None:
+    """A corrected kind clears what the new kind cannot have: say what, and what it was."""
+    from bostadcli.corrections import KIND_ONLY_FIELDS
+
+    if "kind" not in diff:
+        return
+    new_kind = label(NoticeKind, diff["kind"][1])
+    # The day social services was notified is kept only for the kinds the landlord must
+    # notify of (notices.NOTIFIED_KINDS): it goes with them too.
+    for name in (*KIND_ONLY_FIELDS, "notified_on"):
+        old, new = diff.get(name, (None, None))
+        if old not in (None, 0) and new in (None, 0):
+            typer.echo(
+                _(
+                    "Cleared {option} (was {value}): a notice of kind {kind} has none;"
+                    " the old value stays in the case's history."
+                ).format(
+                    option=_KIND_ONLY_OPTIONS[name],
+                    value=_("yes") if old == 1 else old,
+                    kind=new_kind,
+                ),
+                err=True,
+            )
+
+
+# The option that sets each field of one kind of notice only (corrections.KIND_ONLY_FIELDS).
+_KIND_ONLY_OPTIONS = {
+    "terminated_on": "--terminated",
+    "especially_serious": "--especially-serious",
+    "copy_received_on": "--copy-received",
+    "correct_by": "--correct-by",
+    "step_on": "--date",
+    "decision_by": "--decision-by",
+    "final_on": "--final",
+    "eviction_at": "--eviction-at",
+    "notified_on": "--notified",
+}
 
 
 @app.command(

@@ -15,6 +15,8 @@ from bostadcli.i18n import _
 from bostadcli.vocab import IdentityLevel
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlite_utils import Database
 
 
@@ -115,6 +117,38 @@ AsOfOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def write_as_of(value: str | None, *, writes: bool = True) -> "date":
+    """``--as-of`` on a command that writes: the day it dates its records by (default
+    today), refused in one line when it is not a day such a record can have on the real
+    date (``dates.check_record_day``, rules.WRITE_AS_OF_*). ``writes=False`` (a dry run,
+    a letter not recorded) takes any day, as a listing does."""
+    from bostadcli.cli.context import as_of
+
+    day = as_of(value)
+    if value is None or not writes:
+        return day
+    from bostadcli.dates import check_record_day
+
+    return check_record_day(day, field="--as-of")
+
+
+def record_date(value: str | None, *, field: str) -> "date | None":
+    """A date option of a command that writes, for the day something happened (a
+    contact, a payment, a service, a consent given): parsed, and refused like
+    ``write_as_of`` when no record can have that day (a birth date, an end ahead or a
+    deadline are not such days: they use ``context.optional_date``)."""
+    from bostadcli.cli.context import optional_date
+
+    day = optional_date(value, field=field)
+    if day is None:
+        return None
+    from bostadcli.dates import check_record_day
+
+    return check_record_day(day, field=field)
+
+
 RefArg = Annotated[
     str,
     typer.Argument(metavar=_("REF"), help=_("Case reference, e.g. 2026-0042."), show_default=False),

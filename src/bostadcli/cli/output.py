@@ -26,6 +26,8 @@ from bostadcli.tabular import (
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
+    from bostadcli.tabular import CsvDialect
+
 __all__ = [
     "Column",
     "Format",
@@ -312,6 +314,23 @@ def write_table(
     console.print(table)
 
 
+def unit_csv_dialect() -> CsvDialect:
+    """The unit's CSV dialect, for every CSV a command writes: ``[general] csv_dialect``
+    of the config file the command runs with, read and checked in one place
+    (``config.load_config``: a bad value stops the command in one line naming the file
+    and the key). Outside a command, the standard dialect."""
+    from typer._click.globals import get_current_context
+
+    from bostadcli.tabular import csv_dialect
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return csv_dialect("standard")
+    from bostadcli.cli.context import state
+
+    return csv_dialect(state(cast(Any, ctx)).config().csv_dialect, field="csv_dialect")
+
+
 def emit(
     rows: Iterable[dict[str, Any]],
     columns: list[Column],
@@ -325,7 +344,15 @@ def emit(
     if fmt is Format.table:
         write_table(rows, columns, title=title, empty=empty, drop=drop)
     elif fmt is Format.csv:
-        write_csv(rows, columns, sys.stdout)
+        style = unit_csv_dialect()
+        write_csv(
+            rows,
+            columns,
+            sys.stdout,
+            delimiter=style.delimiter,
+            bom=style.bom,
+            plain_money=style.plain_money,
+        )
     elif fmt is Format.json:
         write_json(rows, columns, sys.stdout)
     else:

@@ -15,7 +15,9 @@ from bostadcli.cli.options import (
     ReasonOpt,
     RefArg,
     ShowFormatOpt,
+    record_date,
     whole,
+    write_as_of,
 )
 from bostadcli.cli.output import Format, emit, write_document
 from bostadcli.i18n import _
@@ -145,7 +147,7 @@ def create(
         app_state.database(),
         ref,
         new,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_, writes=not dry_run),
         dry_run=dry_run,
         policy=config.policy,
         normalbelopp=config.normalbelopp,
@@ -241,12 +243,12 @@ def pay(
     from bostadcli.money import Money, format_money
     from bostadcli.plans import record_payment
 
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     result = record_payment(
         state(ctx).database(),
         plan,
         amount=money(amount, field="--amount", allow_zero=False),
-        paid_on=optional_date(on, field="--date") or today,
+        paid_on=record_date(on, field="--date") or today,
         as_of=today,
         allow_overpay=allow_overpay,
         note=note,
@@ -281,7 +283,7 @@ def check(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt = N
 
     app_state = state(ctx)
     changed = check_plans(
-        app_state.database(), as_of=as_of(as_of_), policy=app_state.config().policy
+        app_state.database(), as_of=write_as_of(as_of_), policy=app_state.config().policy
     )
     emit(changed, plan_columns(changes=True), fmt, empty=_("No plan changed state."))
 
@@ -303,11 +305,11 @@ def cancel(
     from bostadcli.money import Money, format_money
     from bostadcli.plans import cancel_plan
 
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     result = cancel_plan(
         state(ctx).database(),
         plan,
-        cancelled_on=optional_date(on, field="--date") or today,
+        cancelled_on=record_date(on, field="--date") or today,
         as_of=today,
         note=note,
     )
@@ -345,7 +347,7 @@ def void_payment(
     from bostadcli.corrections import void_payment as void
     from bostadcli.money import Money, format_money
 
-    result = void(state(ctx).database(), plan, payment, reason=reason, as_of=as_of(as_of_))
+    result = void(state(ctx).database(), plan, payment, reason=reason, as_of=write_as_of(as_of_))
     typer.echo(
         _("Voided payment {id} of {plan}; {remaining} remains.").format(
             id=payment,

@@ -7,7 +7,17 @@ import typer
 
 from bostadcli import rules
 from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, CaseFilterArg, FormatOpt, NoteOpt, RefArg, YearOpt, whole
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseFilterArg,
+    FormatOpt,
+    NoteOpt,
+    RefArg,
+    YearOpt,
+    record_date,
+    whole,
+    write_as_of,
+)
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.screen import changed_fields
 from bostadcli.dates import MAX_YEAR, MIN_YEAR
@@ -259,7 +269,7 @@ def add(
         cap_months=cap_months,
         claimed=money(claimed, field="--claimed"),
         reclaimed=money(reclaimed, field="--reclaimed"),
-        granted_on=optional_date(granted, field="--granted"),
+        granted_on=record_date(granted, field="--granted"),
         flat_offered=flat,
         place=place,
         nights_from=optional_date(nights_from, field="--nights-from"),
@@ -272,7 +282,7 @@ def add(
         app_state.database(),
         ref,
         new,
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
         max_nights=policy.emergency_housing_max_nights,
         quota=app_state.config().priority_quota,
     )
@@ -308,11 +318,11 @@ def end(
     from bostadcli.dates import format_date
     from bostadcli.supports import end_support
 
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     ended = end_support(
         state(ctx).database(),
         support_id,
-        ended_on=optional_date(on, field="--date") or today,
+        ended_on=record_date(on, field="--date") or today,
         reason=reason,
         as_of=today,
     )
@@ -369,7 +379,7 @@ def edit(
         state(ctx).database(),
         support_id,
         changes={k: v for k, v in given.items() if v is not None},
-        as_of=as_of(as_of_),
+        as_of=write_as_of(as_of_),
     )
     _warn(warnings)
     typer.echo(

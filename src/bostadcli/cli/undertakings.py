@@ -4,8 +4,17 @@ from typing import Annotated
 
 import typer
 
-from bostadcli.cli.context import as_of, money, optional_date, state
-from bostadcli.cli.options import AsOfOpt, CaseArg, CaseFilterArg, FormatOpt, NoteOpt, whole
+from bostadcli.cli.context import as_of, money, state
+from bostadcli.cli.options import (
+    AsOfOpt,
+    CaseArg,
+    CaseFilterArg,
+    FormatOpt,
+    NoteOpt,
+    record_date,
+    whole,
+    write_as_of,
+)
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
@@ -98,12 +107,12 @@ def add(
 ) -> None:
     from bostadcli.undertakings import NewUndertaking, add_undertaking
 
-    today = as_of(as_of_)
+    today = write_as_of(as_of_)
     found = add_undertaking(
         state(ctx).database(),
         ref,
         NewUndertaking(
-            given_on=optional_date(given, field="--given") or today,
+            given_on=record_date(given, field="--given") or today,
             covers=covers,
             decided_by=decided_by,
             landlord=landlord,

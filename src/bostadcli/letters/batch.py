@@ -237,16 +237,101 @@ def preview_monthly(
     daily: bool = False,
 ) -> list[BatchItem]:
     """What a run would make (``--dry-run``), writing nothing: the letterhead and the
-    templates are checked as in a real run. A daily run makes only new letters."""
+    templates are checked as in a real run. A daily run makes only new letters, and none
+    on a day the post does not go (``preview_daily`` says which)."""
+    if daily:
+        return preview_daily(
+            db, config=config, as_of=as_of, out_dir=out_dir, fmt=fmt, only=only, user_dir=user_dir
+        ).items
     run = LetterRun(config, month, as_of, out_dir, fmt, only, user_dir, daily)
     prepare_templates(templating.environment(user_dir), run.kinds, fmt)
-    items = plan_monthly(db, run, out_dir.expanduser().absolute())
+    items = plan_monthly(db, run, planned_folder(out_dir))
     for item in items:
         if item.state == "new":
             _preview_item(db, run, item)
-    if daily:
-        return [i for i in items if i.state in ("new", "broken", "not_sent", "in_contact")]
     return [i for i in items if i.state != "done"]
+
+
+def preview_daily(
+    db: Database,
+    *,
+    config: Config,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None = None,
+    user_dir: Path | None = None,
+) -> BatchResult:
+    """What ``run_daily`` on ``as_of`` would do (``--dry-run``), decided by the same code
+    (``_plan_daily``), writing nothing: on a day the post does not go, nothing
+    (``day_off`` says why); else its letters (``items``), and the households it leaves
+    because they are in contact already."""
+    run, result = _plan_daily(
+        db, config=config, as_of=as_of, out_dir=out_dir, fmt=fmt, only=only, user_dir=user_dir
+    )
+    # Unlike the run, the dry run compiles the templates on any day: it is how a changed
+    # template is tried before the run meets it.
+    prepare_templates(templating.environment(user_dir), run.kinds, run.fmt)
+    todo = _daily_todo(result.items)
+    for item in todo:
+        if item.state == "new":
+            _preview_item(db, run, item)
+    made = {id(i) for i in todo}
+    result.items = [i for i in result.items if id(i) in made or i.state == "in_contact"]
+    return result
+
+
+def planned_folder(out_dir: Path) -> Path:
+    """Where a run's letters go, as ``prepare_out_dir`` names it, without making it; a
+    file there is refused at once, on a day with nothing to make too."""
+    from bostadcli import validate
+    from bostadcli.errors import BostadError
+
+    folder = validate.path(out_dir.expanduser(), field="--out-dir")
+    if folder.exists() and not folder.is_dir():
+        raise BostadError(_("--out-dir is not a folder: {path}").format(path=folder))
+    try:
+        return folder.resolve()
+    except (OSError, RuntimeError):
+        return folder.absolute()
+
+
+def _daily_todo(items: list[BatchItem]) -> list[BatchItem]:
+    """What a daily run makes: the letters not yet made (a broken one fails). A lost file
+    of an earlier day was in that day's print file already."""
+    return [i for i in items if i.state in ("new", "broken")]
+
+
+def _plan_daily(
+    db: Database,
+    *,
+    config: Config,
+    as_of: date,
+    out_dir: Path,
+    fmt: str,
+    only: str | None,
+    user_dir: Path | None,
+) -> tuple[LetterRun, BatchResult]:
+    """The one decision of a daily run and its dry run: nothing on a day that is not a
+    working day (``day_off`` says why); else the month's letters as
+    they stand, planned into the folder they would go to (not made here). What is asked
+    (format, --only, letterhead, that --out-dir is no file) is checked first, whatever
+    the day, so a mistake in a cron line shows on a Saturday too."""
+    from bostadcli.workdays import non_working_reason
+
+    fmt = letter_format(fmt)
+    run = LetterRun(config, as_of.replace(day=1), as_of, out_dir, fmt, only, user_dir, daily=True)
+    folder = planned_folder(run.out_dir)
+    reason = non_working_reason(as_of)
+    if reason is not None:
+        return run, BatchResult(period=run.period, out_dir=out_dir, items=[], day_off=reason)
+    result = BatchResult(
+        period=run.period,
+        out_dir=folder,
+        items=plan_monthly(db, run, folder),
+        csv_dialect=run.config.csv_dialect,
+    )
+    return run, result
 
 
 def _preview_item(db: Database, run: LetterRun, item: BatchItem) -> None:
@@ -326,53 +411,53 @@ def run_daily(
     them written by the next run. On a day that is not a working day nothing is made
     (``day_off`` says why): the post does not go.
     """
-    from bostadcli.workdays import non_working_reason
-
-    fmt = letter_format(fmt)
-    reason = non_working_reason(as_of)
-    if reason is not None:
-        return BatchResult(
-            period=as_of.strftime("%Y-%m"), out_dir=out_dir, items=[], day_off=reason
-        )
-    run = LetterRun(config, as_of.replace(day=1), as_of, out_dir, fmt, only, user_dir, daily=True)
-    return _run_batch(db, run, progress=progress)
+    run, result = _plan_daily(
+        db, config=config, as_of=as_of, out_dir=out_dir, fmt=fmt, only=only, user_dir=user_dir
+    )
+    if result.day_off is not None:
+        return result
+    return _run_batch(db, run, progress=progress, planned=result)
 
 
-def _run_batch(db: Database, run: LetterRun, *, progress: Progress | None) -> BatchResult:
+def _run_batch(
+    db: Database, run: LetterRun, *, progress: Progress | None, planned: BatchResult | None = None
+) -> BatchResult:
+    """Make a run's letters. The folder is made (and proved writable) only when the run
+    has something to write in it: a run that makes nothing leaves no empty folder."""
     from bostadcli.letters.making import Batch
 
     owner = RunOwner.current()
     if run.daily:
         # Cron runs it every working day, and most days little or nothing is due: find
-        # out first, and only when there is something to make load the templates and
-        # WeasyPrint (a second or more). The letterhead was checked already (LetterRun).
-        folder = prepare_out_dir(run.out_dir)
-        items = plan_monthly(db, run, folder)
-        result = BatchResult(
-            period=run.period, out_dir=folder, items=items, csv_dialect=run.config.csv_dialect
-        )
-        # A daily run makes what is new; a lost file of an earlier day was in that
-        # day's print file already.
-        todo = [i for i in items if i.state in ("new", "broken")]
+        # out first (``_plan_daily``), and only when there is something to make load the
+        # templates and WeasyPrint (a second or more) and make the folder. The
+        # letterhead was checked already (LetterRun).
+        assert planned is not None
+        result = planned
+        todo = _daily_todo(result.items)
         if not todo:
             result.finished_for = finish_dead_batches(
                 db, owner, pages={}, csv_dialect=run.config.csv_dialect
             )
             return result
         env, versions, workers = _prepared(run)
+        folder = prepare_out_dir(run.out_dir)
         result.finished_for = finish_dead_batches(
             db, owner, pages={}, csv_dialect=run.config.csv_dialect
         )
         result.batch = _open_batch(db, owner, day=run.as_of, folder=folder, fmt=run.fmt)
     else:
         env, versions, workers = _prepared(run)
-        folder = prepare_out_dir(run.out_dir)
+        folder = planned_folder(run.out_dir)
         items = plan_monthly(db, run, folder)
         result = BatchResult(
             period=run.period, out_dir=folder, items=items, csv_dialect=run.config.csv_dialect
         )
         todo = [i for i in items if i.state not in ("done", "in_contact")]
         result.already = [i for i in items if i.state == "done"]
+        if not todo and not result.already:
+            return result  # nothing to make, nothing to list: no folder
+        prepare_out_dir(run.out_dir)
     batch = Batch(
         db,
         env,

@@ -25,6 +25,7 @@ from bostadcli.letters.rendering import Rendered, _chosen, render_context, rende
 from bostadcli.letters.words import joined_names
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Future
 
     from jinja2 import Environment
@@ -75,6 +76,35 @@ class _PageGuess:
             self.fitted[template] = max(self.fitted.get(template, size), size)
         else:
             self.spilled[template] = min(self.spilled.get(template, size), size)
+
+
+class _InOrder:
+    """The drafts of a parallel run in the order they were taken, until each is stored:
+    a letter is stored once it and every letter before it are back from the workers,
+    so the letters are numbered in the run's order whoever finishes first."""
+
+    def __init__(self, store: Callable[[_Draft, bytes], None]) -> None:
+        from collections import deque
+
+        self._line: deque[_Draft] = deque()
+        self._back: dict[int, bytes | None] = {}  # by draft: its bytes, None if it failed
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._line)
+
+    def take(self, draft: _Draft) -> None:
+        self._line.append(draft)
+
+    def back(self, draft: _Draft, content: bytes | None) -> None:
+        self._back[id(draft)] = content
+
+    def store_ready(self) -> None:
+        while self._line and id(self._line[0]) in self._back:
+            first = self._line.popleft()
+            content = self._back.pop(id(first))
+            if content is not None:
+                self._store(first, content)
 
 
 class Batch:
@@ -161,7 +191,8 @@ class Batch:
         """PDF layout in ``workers`` processes while this one drafts the next letters.
 
         A few letters per worker wait in line, so no worker idles; each letter is
-        written and recorded here as soon as its PDF is back.
+        written and recorded here in the order of ``todo`` (``_InOrder``), once its PDF
+        and those of the letters before it are back.
         """
         from concurrent.futures import FIRST_COMPLETED, wait
 
@@ -169,13 +200,9 @@ class Batch:
 
         window = 2 * workers
         pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
+        line = _InOrder(self._store)
         queue = iter(todo)
         guess = _PageGuess()
-
-        def numbered(draft: _Draft) -> str:
-            item = draft.item
-            return render_text(self.env, item.kind, item.format, draft.context, multipage=True)
-
         with RenderPool(workers) as pool:
 
             def submit(draft: _Draft, *, one_page: bool) -> None:
@@ -184,24 +211,23 @@ class Batch:
                 pending[job] = draft
 
             def fill() -> None:
-                while len(pending) < window and (item := next(queue, None)) is not None:
-                    if not self.claim(item):
+                while len(line) < window and (item := next(queue, None)) is not None:
+                    if (draft := self._take(item, guess)) is None:
                         continue
-                    try:
-                        draft = _draft(
-                            self.db, self.env, item, config=self.config, as_of=self.as_of
-                        )
-                        if item.format == "pdf" and guess.long(draft.template, draft.text):
-                            draft.single, draft.text = draft.text, numbered(draft)
-                    except Exception as exc:
-                        self._fail(item, exc)
-                        continue
+                    line.take(draft)
                     if item.format == "pdf":
                         submit(draft, one_page=draft.single is None)
                     else:  # a lost HTML or text letter of an earlier run
-                        self._store(draft, draft.text.encode("utf-8"))
+                        line.back(draft, draft.text.encode("utf-8"))
 
-            fill()
+            def advance() -> None:  # until the workers have work, or all is done
+                line.store_ready()
+                fill()
+                while not pending and len(line):
+                    line.store_ready()
+                    fill()
+
+            advance()
             while pending:
                 done, _running = wait(pending, return_when=FIRST_COMPLETED)
                 for job in done:
@@ -211,6 +237,7 @@ class Batch:
                         content, pages = job.result()
                     except Exception as exc:
                         self._fail(item, exc)
+                        line.back(draft, None)
                         continue
                     if not draft.again and draft.single is not None:
                         # Laid out with page numbers at once (it looked long).
@@ -223,17 +250,36 @@ class Batch:
                         guess.learn(draft.template, draft.text, pages)
                     if content is not None:
                         self.pages[str(item.file)] = pages
-                        self._store(draft, content)
+                        line.back(draft, content)
                         continue
                     # Longer than a page: again with page numbers, as in render_context.
                     try:
-                        draft.text = numbered(draft)
+                        draft.text = self._numbered(draft)
                     except Exception as exc:
                         self._fail(item, exc)
+                        line.back(draft, None)
                         continue
                     draft.again = True
                     submit(draft, one_page=False)
-                fill()
+                advance()
+
+    def _take(self, item: BatchItem, guess: _PageGuess) -> _Draft | None:
+        """A letter of a parallel run claimed and drafted (None: left to another run, or
+        failed); one that looks long is laid out with page numbers at once."""
+        if not self.claim(item):
+            return None
+        try:
+            draft = _draft(self.db, self.env, item, config=self.config, as_of=self.as_of)
+            if item.format == "pdf" and guess.long(draft.template, draft.text):
+                draft.single, draft.text = draft.text, self._numbered(draft)
+        except Exception as exc:
+            self._fail(item, exc)
+            return None
+        return draft
+
+    def _numbered(self, draft: _Draft) -> str:
+        item = draft.item
+        return render_text(self.env, item.kind, item.format, draft.context, multipage=True)
 
     def _store(self, draft: _Draft, content: bytes) -> None:
         item = draft.item

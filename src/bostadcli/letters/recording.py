@@ -49,9 +49,11 @@ def prepare_out_dir(folder: Path) -> Path:
         os.close(fd)
         probe.unlink()
     except OSError as exc:
+        from bostadcli.os_errors import os_problem
+
         raise BostadError(
             _("cannot write letters to {path}: {error}").format(
-                path=folder, error=exc.strerror or exc
+                path=folder, error=os_problem(exc, folder)
             )
         ) from None
     remove_stale_temporaries(folder)

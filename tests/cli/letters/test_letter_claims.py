@@ -2,8 +2,9 @@
 
 Each batch letter is claimed in the database (a row per household, kind and period, in
 a transaction of its own) before its file is written. These tests run real processes:
-two runs started at the same instant into two folders and into one folder, and a run
-killed after writing a letter it never recorded.
+two runs that go through the letters together into two folders and into one folder
+(each waits, holding its first claim, until the other holds one too: no timing
+decides whether they meet), and a run killed after writing a letter it never recorded.
 """
 
 from __future__ import annotations
@@ -37,18 +38,40 @@ email = "boende@angby.example"
 socialjouren_phone = "08-465 004 01"
 """
 
-# `bostad ARGS…` started at a common instant (after the slow imports), so that two runs
-# really go through the same letters together. With KILL_AFTER > 0 the process kills
-# itself (SIGKILL: no clean-up) right after writing that many letter files, before the
-# last one is recorded.
+# `bostad ARGS…` started at a given instant (after the slow imports). With KILL_AFTER > 0
+# the process kills itself (SIGKILL: no clean-up) right after writing that many letter
+# files, before the last one is recorded. With a BARRIER folder, the run stops after its
+# first claim of a letter, still holding it, and says so with a file there; it goes on
+# when every run (PARTIES) has said so. So two runs really go through the same letters
+# together whatever the load: the second to reach the first letter finds it claimed.
 RUN_AT = textwrap.dedent(
     """
     import os, signal, sys, time
+    from pathlib import Path
     import typer
     from bostadcli import letters
     from bostadcli.cli.app import app
+    import bostadcli.letters.making as making
 
-    start, kill_after, args = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+    start, kill_after = float(sys.argv[1]), int(sys.argv[2])
+    barrier, parties, args = sys.argv[3], int(sys.argv[4]), sys.argv[5:]
+    if barrier:
+        real_claim, held = making.claim_letter, []
+
+        def claim(db, item, owner):
+            got = real_claim(db, item, owner)
+            if got and not held:
+                held.append(item)
+                folder = Path(barrier)
+                (folder / f"{os.getpid()}.claimed").write_text("")
+                give_up = time.monotonic() + 120
+                while len(list(folder.glob("*.claimed"))) < parties:
+                    if time.monotonic() > give_up:
+                        sys.exit("barrier: the other run never claimed a letter")
+                    time.sleep(0.01)
+            return got
+
+        making.claim_letter = claim
     if kill_after:
         real = letters.write_private_file
         written = []
@@ -99,9 +122,18 @@ def _monthly(out: Path, fmt: str = "html") -> list[str]:
     return ["letter", "monthly", "-f", fmt, "--out-dir", str(out), "--as-of", AS_OF]
 
 
-def _start(env: dict[str, str], args: list[str], *, at: float, kill_after: int = 0) -> Any:
+def _start(
+    env: dict[str, str],
+    args: list[str],
+    *,
+    at: float,
+    kill_after: int = 0,
+    barrier: Path | None = None,
+    parties: int = 2,
+) -> Any:
+    wait = [str(barrier) if barrier else "", str(parties)]
     return subprocess.Popen(
-        [sys.executable, "-c", RUN_AT, str(at), str(kill_after), *args],
+        [sys.executable, "-c", RUN_AT, str(at), str(kill_after), *wait, *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -141,8 +173,10 @@ def _assert_each_letter_once(env: dict[str, str], *folders: Path, n: int = REPOR
 def test_two_runs_at_once_make_each_letter_once(tmp_path: Path, same_folder: bool) -> None:
     env = _prepare(tmp_path)
     a, b = tmp_path / "brev-a", tmp_path / ("brev-a" if same_folder else "brev-b")
-    at = time.time() + 4
-    procs = [_start(env, _monthly(a), at=at), _start(env, _monthly(b), at=at)]
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    now = time.time()
+    procs = [_start(env, _monthly(out), at=now, barrier=barrier) for out in (a, b)]
     outcomes = [p.communicate(timeout=240) for p in procs]
     for proc, (_out, err) in zip(procs, outcomes, strict=True):
         assert proc.returncode == 0, err
@@ -152,6 +186,7 @@ def test_two_runs_at_once_make_each_letter_once(tmp_path: Path, same_folder: boo
         int(err.strip().splitlines()[-1].split(": ", 1)[1].split(" new")[0]) for _o, err in outcomes
     ]
     assert sum(made) == REPORTED, outcomes
+    assert min(made) >= 1, outcomes  # each held a letter at the barrier, and made it
     # Both runs really went through the letters together: the one that got to a
     # letter second left it to the other and said so.
     assert any("another run at the same time" in err for _o, err in outcomes), outcomes
