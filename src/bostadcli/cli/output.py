@@ -283,6 +283,26 @@ def write_table(
         return
     texts = [[cell_text(c, row) for row in data] for c in shown]
     keep, widths = fit_columns(shown, texts, console.width, drop)
+    if title is None:
+        from bostadcli.cli.table_lines import Grid, GridColumn, markup_plain
+
+        grid = Grid(
+            [
+                GridColumn(
+                    markup_plain(wrap_text(shown[i].heading, w)),
+                    w,
+                    justify="right" if shown[i].kind == "money" else shown[i].justify,
+                    ellipsis=unbreakable(shown[i]),
+                )
+                for i, w in zip(keep, widths, strict=True)
+            ]
+        )
+        if grid.fits(console):
+            _fill_grid(
+                grid, data, [(shown[i], texts[i], w) for i, w in zip(keep, widths, strict=True)]
+            )
+            grid.print(console)
+            return
     table = Table(
         title=title,
         header_style="bold",
@@ -310,6 +330,22 @@ def write_table(
             cells.append(f"[{style}]{text}[/]" if style and text else text)
         table.add_row(*cells)
     console.print(table)
+
+
+def _fill_grid(
+    grid: Any, data: list[dict[str, Any]], kept: list[tuple[Column, list[str], int]]
+) -> None:
+    """The rows of ``write_table`` as the grid's runs: the same texts, wrapped the same
+    way, and the deadline in its urgency colour."""
+    from bostadcli.cli.table_lines import text_plain
+
+    for r, row in enumerate(data):
+        cells = []
+        for c, column_texts, w in kept:
+            text = column_texts[r] if unbreakable(c) else wrap_text(column_texts[r], w)
+            style = deadline_style(row.get("days_left")) if c.kind == "deadline" else ""
+            cells.append([(text_plain(text), style if text else "")])
+        grid.add_row(*cells)
 
 
 def emit(

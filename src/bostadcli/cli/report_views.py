@@ -255,6 +255,17 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     titles = {b: band_label(b) for b in BAND_STYLE}
     texts = _deadline_texts(entries, as_of=as_of)
     layout = _deadline_layout(texts, titles, width=console.width)
+    grid = _deadline_grid(layout)
+    if grid.fits(console):
+        for i, entry in enumerate(entries):
+            band = entry["band"]
+            if i == 0 or entries[i - 1]["band"] != band:
+                grid.add_row([(titles[band], "")], bases=[BAND_STYLE[band]])
+            last = i + 1 == len(entries) or entries[i + 1]["band"] != band
+            cells, bases = _deadline_runs(entry, texts, i, layout)
+            grid.add_row(*cells, end_section=last, bases=bases)
+        grid.print(console)
+        return
     table = _deadline_table(layout)
     for i, entry in enumerate(entries):
         band = entry["band"]
@@ -356,6 +367,63 @@ def _deadline_table(layout: _DeadlineLayout) -> "Table":
     if not layout.stacked:
         table.columns[-1].style = "dim"
     return table
+
+
+def _deadline_grid(layout: _DeadlineLayout) -> Any:
+    """The table of ``_deadline_table``, to be drawn line by line (``cli.table_lines``)."""
+    from bostadcli.cli.output import wrap_text
+    from bostadcli.cli.table_lines import Grid, GridColumn, markup_plain
+
+    child_at = len(layout.headings) - (1 if layout.stacked else 2)
+    last = len(layout.headings) - 1
+    return Grid(
+        [
+            GridColumn(
+                markup_plain(wrap_text(heading, layout.widths[i])),
+                layout.widths[i],
+                ellipsis=i != layout.what_at,
+                style="bold magenta"
+                if i == child_at
+                else "dim"
+                if i == last and not layout.stacked
+                else "",
+            )
+            for i, heading in enumerate(layout.headings)
+        ],
+        collapse_padding=True,
+    )
+
+
+def _deadline_runs(
+    entry: dict[str, Any], t: _DeadlineTexts, i: int, layout: _DeadlineLayout
+) -> tuple[list[list[tuple[str, str]]], list[str]]:
+    """``_deadline_cells`` as runs of text for ``_deadline_grid``, and each cell's own
+    style: the same texts in the same colours."""
+    from bostadcli.cli.output import wrap_text
+    from bostadcli.cli.table_lines import markup_plain
+
+    band_style = BAND_STYLES[entry["band"]]
+    what_width = layout.widths[layout.what_at]
+    what = [(wrap_text(t.whats[i], what_width), "")]
+    kind_style = KIND_STYLE.get(entry["kind"], "")
+    if layout.stacked:
+        head = [(t.days[i] + "\n", ""), (t.whens[i], band_style)]
+        ref = [(t.refs[i], "")]
+        for extra, extra_style in ((t.tenants[i], ""), (t.workers[i], "dim")):
+            if extra:
+                ref.append(("\n" + extra, extra_style))
+        children = [(markup_plain(t.children[i]), "")]
+        return [head, what, ref, children], ["", kind_style, "", ""]
+    cells = [
+        [(markup_plain(t.days[i]), "")],
+        [(t.whens[i], "")],
+        what,
+        [(markup_plain(t.refs[i]), "")],
+        [(t.tenants[i], "")],
+        [(markup_plain(t.children[i]), "")],
+        [(t.workers[i], "")],
+    ]
+    return cells, ["", band_style, kind_style, "", "", "", ""]
 
 
 def _deadline_cells(

@@ -1,0 +1,347 @@
+"""A long table drawn line by line, as rich draws a table whose columns have fixed widths.
+
+Rich lays out every cell of a table through its general machinery (padding, measuring,
+wrapping, cropping, one renderable at a time), which for a listing of a few thousand
+cases takes most of a second. The listings and the deadline screen already decide every
+column's width themselves (``output.fit_columns``, ``report_views._deadline_layout``)
+and wrap their text before it reaches the table, so what is left to do is simple: pad
+each line of each cell to its column, cut a line that is still too long the way the
+column says (``…`` or plain), put the header over a rule, and join the columns with the
+box's dividers. This module does that in one pass and writes the lines through the same
+console, with the same colours, so the screen looks as it did.
+
+The output is rich's own for these tables (a borderless ``SIMPLE_HEAD`` box, no outer
+padding, optional collapsed padding and section breaks), character for character; the
+tests compare the two. A table rich would have to squeeze (wider than the console) or
+text with tabs, which rich expands, is left to rich: ``fits`` says which.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions
+    from rich.segment import Segment
+    from rich.style import Style
+
+# A piece of a cell: its text (may hold newlines) and its rich style ('' for none).
+Run = tuple[str, str]
+
+# Control codes rich removes from text (rich.control.strip_control_codes), and the tab,
+# which it expands: a table holding one is drawn by rich itself.
+_CONTROL = re.compile("[\x07\x08\x0b\x0c\r\t]")
+_STRIPPED = dict.fromkeys(map(ord, "\x07\x08\x0b\x0c\r"))
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """A column of a fixed ``width`` (cells of text, without padding)."""
+
+    heading: str
+    width: int
+    justify: str = "left"
+    # A line too long for the column ends in "…" (else it is cut short).
+    ellipsis: bool = False
+    style: str = ""
+
+
+@dataclass
+class Grid:
+    """A borderless table: its columns, its rows (a list of runs per cell) and whether
+    a row ends a section (a blank line follows it)."""
+
+    columns: list[GridColumn]
+    collapse_padding: bool = False
+    header_style: str = "bold"
+    rows: list[list[list[Run]]] = field(default_factory=list)
+    section_ends: set[int] = field(default_factory=set)
+    # A row's cells' own styles (as of ``rich.text.Text(..., style=)``), where given.
+    bases: dict[int, list[str]] = field(default_factory=dict)
+
+    def add_row(
+        self, *cells: str | Sequence[Run], end_section: bool = False, bases: Sequence[str] = ()
+    ) -> None:
+        """Cells as plain text or runs; missing cells are empty. ``bases`` styles a whole
+        cell, its padding to the column's width too; a run's style, its text alone."""
+        row = [[(c, "")] if isinstance(c, str) else list(c) for c in cells]
+        row += [[] for _i in range(len(self.columns) - len(row))]
+        if end_section:
+            self.section_ends.add(len(self.rows))
+        if any(bases):
+            self.bases[len(self.rows)] = list(bases)
+        self.rows.append(row)
+
+    def _pads(self) -> list[tuple[int, int]]:
+        last = len(self.columns) - 1
+        if self.collapse_padding:
+            return [(0, 0 if i == last else 1) for i in range(last + 1)]
+        return [(0 if i == 0 else 1, 0 if i == last else 1) for i in range(last + 1)]
+
+    def width(self) -> int:
+        """The table's width on screen: the columns, their padding, the dividers."""
+        pads = self._pads()
+        return sum(
+            c.width + left + right for c, (left, right) in zip(self.columns, pads, strict=True)
+        ) + (len(self.columns) - 1)
+
+    def fits(self, console: Console) -> bool:
+        """Whether this module draws the table as rich would: it fits the console, every
+        column has room, and no text holds a tab."""
+        if not self.columns or self.width() > console.width:
+            return False
+        if any(c.width < 1 for c in self.columns):
+            return False
+        return not any(
+            "\t" in text for row in self.rows for cell in row for text, _style in cell
+        ) and not any("\t" in c.heading for c in self.columns)
+
+    def print(self, console: Console) -> None:
+        """The table on ``console``: fast when it ``fits``, else through rich."""
+        if self.fits(console):
+            console.print(_Drawn(self), soft_wrap=False)
+        else:
+            console.print(self.as_rich_table())
+
+    def as_rich_table(self) -> Any:
+        """The same table built for rich (the slow path, for what ``fits`` refuses)."""
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            header_style=self.header_style,
+            show_edge=False,
+            pad_edge=False,
+            collapse_padding=self.collapse_padding,
+        )
+        for c in self.columns:
+            table.add_column(
+                Text(c.heading),
+                justify="right" if c.justify == "right" else "left",
+                no_wrap=True,
+                width=c.width,
+                overflow="ellipsis" if c.ellipsis else "fold",
+                style=c.style or None,
+            )
+        for r, row in enumerate(self.rows):
+            cells = [Text.assemble(*((t, s) for t, s in cell if t)) for cell in row]
+            table.add_row(*cells, end_section=r in self.section_ends)
+        return table
+
+
+class _Drawn:
+    """The grid's lines as segments: one segment a line without colour, one a piece with."""
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        from rich import box
+        from rich.segment import Segment
+
+        grid = self.grid
+        colour = console.color_system is not None
+        styles: dict[str, Style] = {}
+
+        def style_of(name: str) -> Style:
+            found = styles.get(name)
+            if found is None:
+                found = styles[name] = console.get_style(name)
+            return found
+
+        drawn_box = box.SIMPLE_HEAD.substitute(options, safe=console.safe_box)
+        pads = grid._pads()
+        widths = [
+            c.width + left + right for c, (left, right) in zip(grid.columns, pads, strict=True)
+        ]
+        newline = Segment.line()
+        header = [[(c.heading, "")] for c in grid.columns]
+        rows: Iterable[tuple[int, list[list[Run]]]] = enumerate([header, *grid.rows])
+        last_row = len(grid.rows)
+        for index, row in rows:
+            is_header = index == 0
+            divider = drawn_box.head_vertical if is_header else drawn_box.mid_vertical
+            cells = []
+            for column, cell in zip(grid.columns, row, strict=True):
+                cells.append(_cell_lines(cell, column.width, column.justify, column.ellipsis))
+            height = max(len(lines) for lines in cells)
+            if colour:
+                yield from self._coloured(
+                    cells,
+                    height,
+                    divider,
+                    pads,
+                    style_of,
+                    header=is_header,
+                    bases=grid.bases.get(index - 1, []),
+                )
+            else:
+                if is_header:
+                    # Headings of fewer lines sit at the bottom, over the rule.
+                    cells = [[[]] * (height - len(lines)) + lines for lines in cells]
+                for n in range(height):
+                    parts = []
+                    for i, (column, lines) in enumerate(zip(grid.columns, cells, strict=True)):
+                        left, right = pads[i]
+                        if i:
+                            parts.append(divider)
+                        text = "".join(t for t, _s in lines[n]) if n < len(lines) else ""
+                        parts.append(" " * left)
+                        parts.append(_justified(text, column.width, column.justify))
+                        parts.append(" " * right)
+                    yield Segment("".join(parts))
+                    yield newline
+            if is_header:
+                yield Segment(drawn_box.get_row(widths, "head", edge=False))
+                yield newline
+            elif index - 1 in grid.section_ends and index != last_row:
+                yield Segment(drawn_box.get_row(widths, "row", edge=False))
+                yield newline
+
+    def _coloured(
+        self,
+        cells: list[list[list[Run]]],
+        height: int,
+        divider: str,
+        pads: list[tuple[int, int]],
+        style_of: Any,
+        *,
+        header: bool,
+        bases: list[str],
+    ) -> Iterator[Segment]:
+        """The lines with colour, in the pieces rich gives them: the padding in the
+        column's style, the text padded to the column's width in the cell's own style,
+        each styled run of it apart."""
+        from rich.cells import cell_len
+        from rich.segment import Segment
+
+        grid = self.grid
+        newline = Segment.line()
+        for n in range(height):
+            for i, (column, lines) in enumerate(zip(grid.columns, cells, strict=True)):
+                left, right = pads[i]
+                outer = grid.header_style if header else column.style
+                own = f"{outer} {bases[i]}".strip() if i < len(bases) and bases[i] else outer
+                if i:
+                    yield Segment(divider)
+                # A heading of fewer lines sits at the bottom, over the rule; other cells
+                # at the top. A line a cell does not fill is blank.
+                at = n - (height - len(lines)) if header else n
+                if not 0 <= at < len(lines):
+                    yield Segment(" " * (left + column.width + right), style_of(outer))
+                    continue
+                if left:
+                    yield Segment(" " * left, style_of(outer))
+                line = lines[at]
+                room = " " * (column.width - sum(cell_len(t) for t, _s in line))
+                pieces = [(room, ""), *line] if column.justify == "right" else [*line, (room, "")]
+                merged: list[Run] = []
+                for text, style in pieces:
+                    if merged and not style and not merged[-1][1]:
+                        merged[-1] = (merged[-1][0] + text, "")
+                    elif text:
+                        merged.append((text, style))
+                for text, style in merged:
+                    yield Segment(text, style_of(f"{own} {style}".strip()))
+                if right:
+                    yield Segment(" " * right, style_of(outer))
+            yield newline
+
+
+def _justified(text: str, width: int, justify: str) -> str:
+    from rich.cells import cell_len
+
+    room = width - cell_len(text)
+    if room <= 0:
+        return text
+    return " " * room + text if justify == "right" else text + " " * room
+
+
+def _cell_lines(cell: list[Run], width: int, justify: str, ellipsis: bool) -> list[list[Run]]:
+    """A cell's lines, each cut to ``width`` as rich cuts a line it may not wrap:
+    right-justified text loses its trailing spaces first; "…" ends a line cut short in
+    a column that asks for it."""
+    from rich.cells import cell_len
+
+    lines: list[list[Run]] = [[]]
+    for text, style in cell:
+        if _CONTROL.search(text):
+            text = text.translate(_STRIPPED)
+        if "\n" not in text:
+            if text:
+                lines[-1].append((text, style))
+            continue
+        for k, part in enumerate(text.split("\n")):
+            if k:
+                lines.append([])
+            if part:
+                lines[-1].append((part, style))
+    for n, line in enumerate(lines):
+        if justify == "right":
+            line = _rstrip(line)
+            lines[n] = line
+        if len(line) == 1:
+            if cell_len(line[0][0]) > width:
+                lines[n] = _cut(line, width, ellipsis)
+        elif sum(cell_len(t) for t, _s in line) > width:
+            lines[n] = _cut(line, width, ellipsis)
+    return lines
+
+
+def _rstrip(line: list[Run]) -> list[Run]:
+    line = list(line)
+    while line:
+        text, style = line[-1]
+        stripped = text.rstrip()
+        if stripped:
+            line[-1] = (stripped, style)
+            break
+        line.pop()
+    return line
+
+
+def _cut(line: list[Run], width: int, ellipsis: bool) -> list[Run]:
+    """The line cut to ``width`` cells (the last one "…" if ``ellipsis``)."""
+    from rich.cells import cell_len, set_cell_size
+
+    room = width - 1 if ellipsis else width
+    out: list[Run] = []
+    used = 0
+    for text, style in line:
+        size = cell_len(text)
+        if used + size <= room:
+            out.append((text, style))
+            used += size
+            continue
+        if room - used > 0:
+            # A wide character cut in two leaves a space, as in rich.
+            out.append((set_cell_size(text, room - used), style))
+        used = room
+        break
+    if ellipsis:
+        out.append(("…", out[-1][1] if out else ""))
+    return out
+
+
+def markup_plain(markup: str) -> str:
+    """The text rich shows for ``markup`` (a heading given to a table as a string)."""
+    if "[" not in markup and ":" not in markup and not _CONTROL.search(markup):
+        return markup
+    from rich.text import Text
+
+    return Text.from_markup(markup).plain
+
+
+def text_plain(text: str) -> str:
+    """The text rich shows for ``text`` given to a table escaped, as markup: the same
+    text, save that rich turns an emoji code (":house:") into its emoji."""
+    if ":" not in text:
+        return text
+    from rich.markup import escape
+
+    return markup_plain(escape(text))
