@@ -159,6 +159,8 @@ def fit_columns(
     """
     from rich.cells import cell_len
 
+    # Each column's distinct texts: a long listing repeats many (reasons, landlords).
+    texts = [list(dict.fromkeys(t)) for t in texts]
     floors = [column_floor(c, t) for c, t in zip(columns, texts, strict=True)]
     # What a column needs to be read with ease: free text some twenty cells wide.
     easy = [
@@ -233,6 +235,15 @@ def wrap_text(text: str, width: int) -> str:
     after a slash where it can).
     """
     if width <= 0:
+        return text
+    if (
+        len(text) <= width
+        and "\n" not in text
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    ):
+        # One line that fits, its words one space apart: wrapped, it is itself.
         return text
     lines: list[str] = []
     for paragraph in text.split("\n"):

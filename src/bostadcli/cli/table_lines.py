@@ -142,7 +142,6 @@ class _Drawn:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
         from rich import box
-        from rich.segment import Segment
 
         grid = self.grid
         colour = console.color_system is not None
@@ -159,10 +158,11 @@ class _Drawn:
         widths = [
             c.width + left + right for c, (left, right) in zip(grid.columns, pads, strict=True)
         ]
-        newline = Segment.line()
         header = [[(c.heading, "")] for c in grid.columns]
         rows: Iterable[tuple[int, list[list[Run]]]] = enumerate([header, *grid.rows])
-        last_row = len(grid.rows)
+        if not colour:
+            yield from self._plain(rows, drawn_box=drawn_box, pads=pads)
+            return
         for index, row in rows:
             is_header = index == 0
             divider = drawn_box.head_vertical if is_header else drawn_box.mid_vertical
@@ -170,38 +170,68 @@ class _Drawn:
             for column, cell in zip(grid.columns, row, strict=True):
                 cells.append(_cell_lines(cell, column.width, column.justify, column.ellipsis))
             height = max(len(lines) for lines in cells)
-            if colour:
-                yield from self._coloured(
-                    cells,
-                    height,
-                    divider,
-                    pads,
-                    style_of,
-                    header=is_header,
-                    bases=grid.bases.get(index - 1, []),
-                )
+            yield from self._coloured(
+                cells,
+                height,
+                divider,
+                pads,
+                style_of,
+                header=is_header,
+                bases=grid.bases.get(index - 1, []),
+            )
+            yield from self._rule(index, widths, drawn_box)
+
+    def _rule(self, index: int, widths: list[int], drawn_box: Any) -> Iterator[Segment]:
+        """The rule under the header, or the blank line that ends a section."""
+        from rich.segment import Segment
+
+        if index == 0:
+            yield Segment(drawn_box.get_row(widths, "head", edge=False))
+            yield Segment.line()
+        elif index - 1 in self.grid.section_ends and index != len(self.grid.rows):
+            yield Segment(drawn_box.get_row(widths, "row", edge=False))
+            yield Segment.line()
+
+    def _plain(
+        self,
+        rows: Iterable[tuple[int, list[list[Run]]]],
+        *,
+        drawn_box: Any,
+        pads: list[tuple[int, int]],
+    ) -> Iterator[Segment]:
+        """The lines without colour: one segment a line, the styles left out."""
+        from rich.segment import Segment
+
+        grid = self.grid
+        widths = [
+            c.width + left + right for c, (left, right) in zip(grid.columns, pads, strict=True)
+        ]
+        specs = [
+            (c.width, c.justify == "right", c.ellipsis, " " * left, " " * right)
+            for c, (left, right) in zip(grid.columns, pads, strict=True)
+        ]
+        blanks = [" " * w for w in widths]
+        newline = Segment.line()
+        for index, row in rows:
+            divider = drawn_box.head_vertical if index == 0 else drawn_box.mid_vertical
+            cells = [
+                _plain_lines(cell[0][0] if len(cell) == 1 else "".join(t for t, _s in cell), *spec)
+                for spec, cell in zip(specs, row, strict=True)
+            ]
+            if len(cells) == 1 or all(len(lines) == 1 for lines in cells):
+                yield Segment(divider.join(lines[0] for lines in cells))
+                yield newline
             else:
-                if is_header:
-                    # Headings of fewer lines sit at the bottom, over the rule.
-                    cells = [[[]] * (height - len(lines)) + lines for lines in cells]
+                height = max(len(lines) for lines in cells)
                 for n in range(height):
                     parts = []
-                    for i, (column, lines) in enumerate(zip(grid.columns, cells, strict=True)):
-                        left, right = pads[i]
-                        if i:
-                            parts.append(divider)
-                        text = "".join(t for t, _s in lines[n]) if n < len(lines) else ""
-                        parts.append(" " * left)
-                        parts.append(_justified(text, column.width, column.justify))
-                        parts.append(" " * right)
-                    yield Segment("".join(parts))
+                    for lines, blank in zip(cells, blanks, strict=True):
+                        # A heading of fewer lines sits at the bottom, over the rule.
+                        at = n - (height - len(lines)) if index == 0 else n
+                        parts.append(lines[at] if 0 <= at < len(lines) else blank)
+                    yield Segment(divider.join(parts))
                     yield newline
-            if is_header:
-                yield Segment(drawn_box.get_row(widths, "head", edge=False))
-                yield newline
-            elif index - 1 in grid.section_ends and index != last_row:
-                yield Segment(drawn_box.get_row(widths, "row", edge=False))
-                yield newline
+            yield from self._rule(index, widths, drawn_box)
 
     def _coloured(
         self,
@@ -253,13 +283,26 @@ class _Drawn:
             yield newline
 
 
-def _justified(text: str, width: int, justify: str) -> str:
+def _plain_lines(
+    text: str, width: int, right: bool, ellipsis: bool, before: str, after: str
+) -> list[str]:
+    """A cell's lines without colour, padded to the column: ``_cell_lines`` for one
+    run of text, with the column's padding ``before`` and ``after``."""
     from rich.cells import cell_len
 
-    room = width - cell_len(text)
-    if room <= 0:
-        return text
-    return " " * room + text if justify == "right" else text + " " * room
+    if _CONTROL.search(text):
+        text = text.translate(_STRIPPED)
+    out = []
+    for line in text.split("\n") if "\n" in text else (text,):
+        if right:
+            line = line.rstrip()
+        size = cell_len(line)
+        if size > width:
+            line = "".join(t for t, _s in _cut([(line, "")], width, ellipsis))
+            size = width
+        room = " " * (width - size)
+        out.append(before + (room + line if right else line + room) + after)
+    return out
 
 
 def _cell_lines(cell: list[Run], width: int, justify: str, ellipsis: bool) -> list[list[Run]]:
