@@ -124,9 +124,7 @@ def what_text(entry: dict[str, Any]) -> str:
         return _("#{id} {contact} booked").format(id=entry["contact_id"], contact=what)
     if kind == "no_contact":
         if entry["last_contact_on"]:
-            from bostadcli.dates import format_date
-
-            last = format_date(date.fromisoformat(entry["last_contact_on"]), "long")
+            last = _date_words(entry["last_contact_on"], "long")
             return _("last contact {date}").format(date=last)
         return _("no contact since the case opened")
     return label(DeadlineKind, kind)
@@ -200,13 +198,30 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
 
 def deadline_day(due_on: str | None, *, as_of: date) -> str:
     """The entry's date, short ("fre 11 dec."), with the year when it is not this one."""
-    from bostadcli.dates import format_date
-
     if not due_on:
         return "—"
-    day = date.fromisoformat(due_on)
-    text = format_date(day, "short")
-    return text if day.year == as_of.year else f"{text} {day.year}"
+    text = _date_words(due_on, "short")
+    year = int(due_on[:4])
+    return text if year == as_of.year else f"{text} {year}"
+
+
+# Dates in words by (ISO date, style, language): the screen names the same few days
+# over and over, and babel takes a while over each.
+_DATE_WORDS: dict[tuple[str, str, str], str] = {}
+
+
+def _date_words(iso: str, style: str) -> str:
+    from bostadcli.i18n import current_language
+
+    key = (iso, style, current_language())
+    found = _DATE_WORDS.get(key)
+    if found is None:
+        from bostadcli.dates import format_date
+
+        found = format_date(date.fromisoformat(iso), style)
+        if len(_DATE_WORDS) < 10_000:
+            _DATE_WORDS[key] = found
+    return found
 
 
 # Below this many cells for what an entry is about, the screen stacks its columns: the
