@@ -129,7 +129,13 @@ class Grid:
                 style=c.style or None,
             )
         for r, row in enumerate(self.rows):
-            cells = [Text.assemble(*((t, s) for t, s in cell if t)) for cell in row]
+            bases = self.bases.get(r, [])
+            cells = [
+                Text.assemble(
+                    *((t, s) for t, s in cell if t), style=bases[i] if i < len(bases) else ""
+                )
+                for i, cell in enumerate(row)
+            ]
             table.add_row(*cells, end_section=r in self.section_ends)
         return table
 
@@ -349,7 +355,8 @@ def _rstrip(line: list[Run]) -> list[Run]:
 
 
 def _cut(line: list[Run], width: int, ellipsis: bool) -> list[Run]:
-    """The line cut to ``width`` cells (the last one "…" if ``ellipsis``)."""
+    """The line cut to ``width`` cells (the last one "…" if ``ellipsis``). The "…" is
+    part of the run that was cut, in its style, as rich's spans reach it."""
     from rich.cells import cell_len, set_cell_size
 
     room = width - 1 if ellipsis else width
@@ -361,13 +368,13 @@ def _cut(line: list[Run], width: int, ellipsis: bool) -> list[Run]:
             out.append((text, style))
             used += size
             continue
-        if room - used > 0:
-            # A wide character cut in two leaves a space, as in rich.
-            out.append((set_cell_size(text, room - used), style))
-        used = room
+        # A wide character cut in two leaves a space, as in rich.
+        piece = set_cell_size(text, room - used) if room > used else ""
+        if ellipsis:
+            piece += "…"
+        if piece:
+            out.append((piece, style))
         break
-    if ellipsis:
-        out.append(("…", out[-1][1] if out else ""))
     return out
 
 
