@@ -280,10 +280,7 @@ def write_table(
 ) -> None:
     """A listing as a table that fits the terminal: amounts, dates and references are
     never broken, free text wraps at words, and low-value columns give way first."""
-    from rich import box
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
 
     # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
@@ -314,6 +311,10 @@ def write_table(
             )
             grid.print(console)
             return
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(
         title=title,
         header_style="bold",
@@ -350,13 +351,19 @@ def _fill_grid(
     way, and the deadline in its urgency colour."""
     from bostadcli.cli.table_lines import text_plain
 
+    columns = [(unbreakable(c), c.kind == "deadline", texts, w) for c, texts, w in kept]
+    coloured = any(is_deadline for _whole, is_deadline, _t, _w in columns)
+    rows = grid.rows
     for r, row in enumerate(data):
+        style = deadline_style(row.get("days_left")) if coloured else ""
         cells = []
-        for c, column_texts, w in kept:
-            text = column_texts[r] if unbreakable(c) else wrap_text(column_texts[r], w)
-            style = deadline_style(row.get("days_left")) if c.kind == "deadline" else ""
-            cells.append([(text_plain(text), style if text else "")])
-        grid.add_row(*cells)
+        for whole, is_deadline, texts, w in columns:
+            text = texts[r] if whole else wrap_text(texts[r], w)
+            if ":" in text:
+                text = text_plain(text)
+            cells.append([(text, style if is_deadline and text else "")])
+        rows.append(cells)
+    grid.tabs = any("\t" in "".join(texts) for _whole, _d, texts, _w in columns)
 
 
 def emit(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,32 +34,54 @@ Run = tuple[str, str]
 # which it expands: a table holding one is drawn by rich itself.
 _CONTROL = re.compile("[\x07\x08\x0b\x0c\r\t]")
 _STRIPPED = dict.fromkeys(map(ord, "\x07\x08\x0b\x0c\r"))
+# A cell of more than one line, or one with a control code.
+_MANY_LINES = re.compile("[\n\x07\x08\x0b\x0c\r\t]")
 
 
-@dataclass(frozen=True)
 class GridColumn:
-    """A column of a fixed ``width`` (cells of text, without padding)."""
+    """A column of a fixed ``width`` (cells of text, without padding). ``ellipsis``: a
+    line too long for the column ends in "…" (else it is cut short)."""
 
-    heading: str
-    width: int
-    justify: str = "left"
-    # A line too long for the column ends in "…" (else it is cut short).
-    ellipsis: bool = False
-    style: str = ""
+    __slots__ = ("ellipsis", "heading", "justify", "style", "width")
+
+    def __init__(
+        self,
+        heading: str,
+        width: int,
+        justify: str = "left",
+        ellipsis: bool = False,
+        style: str = "",
+    ) -> None:
+        self.heading = heading
+        self.width = width
+        self.justify = justify
+        self.ellipsis = ellipsis
+        self.style = style
 
 
-@dataclass
 class Grid:
-    """A borderless table: its columns, its rows (a list of runs per cell) and whether
-    a row ends a section (a blank line follows it)."""
+    """A borderless table: its columns, its rows (a list of runs per cell), which rows
+    end a section (a blank line follows them) and the cells' own styles.
 
-    columns: list[GridColumn]
-    collapse_padding: bool = False
-    header_style: str = "bold"
-    rows: list[list[list[Run]]] = field(default_factory=list)
-    section_ends: set[int] = field(default_factory=set)
-    # A row's cells' own styles (as of ``rich.text.Text(..., style=)``), where given.
-    bases: dict[int, list[str]] = field(default_factory=dict)
+    (Plain classes, not dataclasses: a listing's start-up pays for every class made.)
+    """
+
+    def __init__(
+        self,
+        columns: list[GridColumn],
+        collapse_padding: bool = False,
+        header_style: str = "bold",
+    ) -> None:
+        self.columns = columns
+        self.collapse_padding = collapse_padding
+        self.header_style = header_style
+        self.rows: list[list[list[Run]]] = []
+        self.section_ends: set[int] = set()
+        # A row's cells' own styles (as of ``rich.text.Text(..., style=)``), where given.
+        self.bases: dict[int, list[str]] = {}
+        # Whether a cell holds a tab (rich expands tabs: such a table is left to rich).
+        # Kept by ``add_row``; who appends to ``rows`` directly sets it.
+        self.tabs = False
 
     def add_row(
         self, *cells: str | Sequence[Run], end_section: bool = False, bases: Sequence[str] = ()
@@ -69,6 +90,8 @@ class Grid:
         cell, its padding to the column's width too; a run's style, its text alone."""
         row = [[(c, "")] if isinstance(c, str) else list(c) for c in cells]
         row += [[] for _i in range(len(self.columns) - len(row))]
+        if not self.tabs:
+            self.tabs = "\t" in "".join(t for cell in row for t, _s in cell)
         if end_section:
             self.section_ends.add(len(self.rows))
         if any(bases):
@@ -95,9 +118,7 @@ class Grid:
             return False
         if any(c.width < 1 for c in self.columns):
             return False
-        return not any(
-            "\t" in text for row in self.rows for cell in row for text, _style in cell
-        ) and not any("\t" in c.heading for c in self.columns)
+        return not self.tabs and not any("\t" in c.heading for c in self.columns)
 
     def print(self, console: Console) -> None:
         """The table on ``console``: fast when it ``fits``, else through rich."""
@@ -218,12 +239,21 @@ class _Drawn:
         ]
         blanks = [" " * w for w in widths]
         newline = Segment.line()
+        sizes: dict[str, int] = {}
         for index, row in rows:
             divider = drawn_box.head_vertical if index == 0 else drawn_box.mid_vertical
-            cells = [
-                _plain_lines(cell[0][0] if len(cell) == 1 else "".join(t for t, _s in cell), *spec)
-                for spec, cell in zip(specs, row, strict=True)
-            ]
+            texts = [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row]
+            if not _MANY_LINES.search("".join(texts)):
+                # The common row: one line a cell, nothing to strip.
+                yield Segment(
+                    divider.join(
+                        _one_line(t, sizes, *spec) for spec, t in zip(specs, texts, strict=True)
+                    )
+                )
+                yield newline
+                yield from self._rule(index, widths, drawn_box)
+                continue
+            cells = [_plain_lines(t, *spec) for spec, t in zip(specs, texts, strict=True)]
             if len(cells) == 1 or all(len(lines) == 1 for lines in cells):
                 yield Segment(divider.join(lines[0] for lines in cells))
                 yield newline
@@ -287,6 +317,32 @@ class _Drawn:
                 if right:
                     yield Segment(" " * right, style_of(outer))
             yield newline
+
+
+def _one_line(
+    text: str,
+    sizes: dict[str, int],
+    width: int,
+    right: bool,
+    ellipsis: bool,
+    before: str,
+    after: str,
+) -> str:
+    """``_plain_lines`` of a cell of one line without control codes; ``sizes`` keeps
+    the widths of the texts met so far."""
+    if right:
+        text = text.rstrip()
+    size = sizes.get(text)
+    if size is None:
+        from rich.cells import cell_len
+
+        size = sizes[text] = cell_len(text)
+    if size > width:
+        text = "".join(t for t, _s in _cut([(text, "")], width, ellipsis))
+        size = width
+    if right:
+        return before + " " * (width - size) + text + after
+    return before + text + " " * (width - size) + after
 
 
 def _plain_lines(
