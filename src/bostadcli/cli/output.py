@@ -127,7 +127,7 @@ def _words(text: str) -> list[str]:
 def column_floor(column: Column, cells: list[str]) -> int:
     """The narrowest a column should be: whole values where they must not break, else
     its longest word (of the heading too: key words stay whole), capped for free text."""
-    from rich.cells import cell_len
+    from bostadcli.cli.table_lines import text_width as cell_len
 
     head = max((cell_len(w) for w in _words(column.heading)), default=0)
     if unbreakable(column):
@@ -138,7 +138,7 @@ def column_floor(column: Column, cells: list[str]) -> int:
 
 def column_natural(column: Column, cells: list[str]) -> int:
     """The width a column takes when nothing presses on it."""
-    from rich.cells import cell_len
+    from bostadcli.cli.table_lines import text_width as cell_len
 
     return max([cell_len(column.heading), *(cell_len(ln) for c in cells for ln in c.split("\n"))])
 
@@ -354,13 +354,19 @@ def _fill_grid(
     columns = [(unbreakable(c), c.kind == "deadline", texts, w) for c, texts, w in kept]
     coloured = any(is_deadline for _whole, is_deadline, _t, _w in columns)
     rows = grid.rows
+    # Each text as shown, by column and text: a listing repeats many (reasons, landlords).
+    shown: list[dict[str, str]] = [{} for _c in columns]
     for r, row in enumerate(data):
         style = deadline_style(row.get("days_left")) if coloured else ""
         cells = []
-        for whole, is_deadline, texts, w in columns:
-            text = texts[r] if whole else wrap_text(texts[r], w)
-            if ":" in text:
-                text = text_plain(text)
+        for (whole, is_deadline, texts, w), seen in zip(columns, shown, strict=True):
+            raw = texts[r]
+            text = seen.get(raw)
+            if text is None:
+                text = raw if whole else wrap_text(raw, w)
+                if ":" in text:
+                    text = text_plain(text)
+                seen[raw] = text
             cells.append([(text, style if is_deadline and text else "")])
         rows.append(cells)
     grid.tabs = any("\t" in "".join(texts) for _whole, _d, texts, _w in columns)

@@ -334,9 +334,7 @@ def _one_line(
         text = text.rstrip()
     size = sizes.get(text)
     if size is None:
-        from rich.cells import cell_len
-
-        size = sizes[text] = cell_len(text)
+        size = sizes[text] = text_width(text)
     if size > width:
         text = "".join(t for t, _s in _cut([(text, "")], width, ellipsis))
         size = width
@@ -451,3 +449,13 @@ def text_plain(text: str) -> str:
     from rich.markup import escape
 
     return markup_plain(escape(text))
+
+
+def text_width(text: str) -> int:
+    """The cells ``text`` takes on screen, as rich counts them (``rich.cells.cell_len``);
+    printable ASCII without asking rich, which for text it has not seen is slower."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
