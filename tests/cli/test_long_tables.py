@@ -269,3 +269,17 @@ def test_grid_cuts_and_pads_as_rich(monkeypatch: pytest.MonkeyPatch) -> None:
             grid().print(console)
             out.append(buffer.getvalue())
         assert out[0] == out[1], terminal
+
+
+def test_deadline_dates_in_words_are_babels(lang: str) -> None:
+    """The deadline screen names its days itself from babel's names of weekdays and
+    months: the same words as ``dates.format_date``, every day of two years."""
+    from bostadcli.cli import report_views
+    from bostadcli.dates import format_date
+
+    report_views._DATE_WORDS.clear()
+    day = date(2025, 1, 1)
+    while day < date(2027, 1, 1):
+        for style in ("short", "long"):
+            assert report_views._date_words(day.isoformat(), style) == format_date(day, style)
+        day += timedelta(days=1)
