@@ -342,15 +342,15 @@ def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineT
 
 
 def _widest(heading: str, texts: list[str]) -> int:
-    from rich.cells import cell_len
+    from bostadcli.cli.table_lines import text_width
 
-    return max([cell_len(heading), *map(cell_len, texts)])
+    return max([text_width(heading), *map(text_width, dict.fromkeys(texts))])
 
 
 def _longest_word(texts: list[str]) -> int:
-    from rich.cells import cell_len
+    from bostadcli.cli.table_lines import text_width
 
-    return max([0, *(cell_len(w) for t in texts for w in t.split(" "))])
+    return max([0, *(text_width(w) for t in dict.fromkeys(texts) for w in t.split(" "))])
 
 
 def _deadline_layout(t: _DeadlineTexts, titles: dict[str, str], *, width: int) -> _DeadlineLayout:

@@ -123,7 +123,8 @@ class Grid:
     def print(self, console: Console) -> None:
         """The table on ``console``: fast when it ``fits``, else through rich."""
         if self.fits(console):
-            console.print(_Drawn(self), soft_wrap=False)
+            # Every line fits already: rich need not measure each again to crop it.
+            console.print(_Drawn(self), soft_wrap=True)
         else:
             console.print(self.as_rich_table())
 
@@ -348,15 +349,13 @@ def _plain_lines(
 ) -> list[str]:
     """A cell's lines without colour, padded to the column: ``_cell_lines`` for one
     run of text, with the column's padding ``before`` and ``after``."""
-    from rich.cells import cell_len
-
     if _CONTROL.search(text):
         text = text.translate(_STRIPPED)
     out = []
     for line in text.split("\n") if "\n" in text else (text,):
         if right:
             line = line.rstrip()
-        size = cell_len(line)
+        size = text_width(line)
         if size > width:
             line = "".join(t for t, _s in _cut([(line, "")], width, ellipsis))
             size = width
