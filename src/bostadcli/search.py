@@ -62,10 +62,23 @@ def _latin_table() -> dict[int, str]:
     return table
 
 
+# Names folded so far: a caseload repeats its names (and SQLite asks for each row).
+_FOLDED: dict[str, str] = {}
+
+
 def fold_text(value: str | None) -> str | None:
     """Lower case without accents, hyphens as spaces, spaces collapsed ('' stays '')."""
     if not isinstance(value, str):
         return value
+    found = _FOLDED.get(value)
+    if found is None:
+        found = _fold(value)
+        if len(_FOLDED) < 100_000:
+            _FOLDED[value] = found
+    return found
+
+
+def _fold(value: str) -> str:
     text = value.casefold()
     if not text.isascii():
         text = text.translate(_latin_table())
@@ -170,13 +183,13 @@ def _matches(db: Database, query: str) -> dict[int, dict[str, Any]]:
     squeezed = compact_text(query) or ""
     if squeezed:
         # Contract numbers are typed with or without their dashes, slashes and spaces.
-        # A contract number of plain ASCII holds every letter and digit of the
+        # A contract number in ASCII holds every letter and digit of the
         # squeezed text, in its lower case: checking the first and the last of them
         # spares folding most numbers.
         for row in rows(
             db,
             f"""SELECT id FROM live_households WHERE CASE
-                WHEN contract_number GLOB '{_NOT_ASCII}'
+                WHEN {_not_ascii("contract_number")}
                     OR (instr(lower(contract_number), ?) > 0
                         AND instr(lower(contract_number), ?) > 0)
                 THEN instr({COMPACT_FUNCTION}(contract_number), ?) > 0 ELSE 0 END""",
@@ -193,22 +206,24 @@ def _matches(db: Database, query: str) -> dict[int, dict[str, Any]]:
     return found
 
 
-# Text with a character outside printable ASCII (an accent, a tab), as an SQLite GLOB.
-_NOT_ASCII = "*[^ -~]*"
+def _not_ascii(column: str) -> str:
+    """SQL: ``column`` holds a character outside ASCII (more bytes than characters; a
+    NUL, which ends SQLite's count of characters, counts as one too)."""
+    return f"length(CAST({column} AS BLOB)) != length({column})"
 
 
 def _folded_contains(column: str) -> str:
     """SQL for "the folded ``column`` contains the folded word ``?``" (its two
     parameters both the word, which holds no space or hyphen).
 
-    Text of printable ASCII folds to its lower case with hyphens as spaces and spaces
-    collapsed, none of which a word without spaces or hyphens can span: it contains the
-    word exactly when its lower case does. So only other text (most names with an
+    ASCII text folds to its lower case with hyphens as spaces and white space
+    collapsed, none of which a word without white space or hyphens can span: it
+    contains the word exactly when its lower case does. So only other text (most names with an
     accent) goes through the folding function, which on 10 000 households is the bulk
     of a search's time.
     """
     return (
-        f"CASE WHEN {column} GLOB '{_NOT_ASCII}' THEN instr({FOLD_FUNCTION}({column}), ?) > 0"
+        f"CASE WHEN {_not_ascii(column)} THEN instr({FOLD_FUNCTION}({column}), ?) > 0"
         f" ELSE instr(lower({column}), ?) > 0 END"
     )
 

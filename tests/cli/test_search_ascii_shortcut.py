@@ -28,6 +28,8 @@ NAMES = [
     "",
     "Mc'Donald [bold]x[/]",
     "100% Ek_Berg",
+    # Control characters in ASCII text, white space to Python's split (\x1c) or not.
+    "Ek\x1cBerg\x07Son",
 ]
 STREETS = ["Storgatan 12", "Östra  Långgatan 3-5", "Ågatan 3", None, "Björk-vägen 7", "Gata\t9"]
 CONTRACTS = ["AH-2231/04", "07-100123", "Ｋ-４７１１", "k 4711", None, "", "ÅB-12", "x/1-2"]
@@ -64,6 +66,9 @@ QUERIES = [
     "100%",
     "_berg",
     "gata",
+    "ekberg",
+    "bergson",
+    "son",
 ]
 
 
