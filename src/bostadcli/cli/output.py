@@ -280,17 +280,21 @@ def write_table(
 ) -> None:
     """A listing as a table that fits the terminal: amounts, dates and references are
     never broken, free text wraps at words, and low-value columns give way first."""
-    from rich.console import Console
+    from bostadcli.cli.table_lines import plain_pipe
 
-    # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
-    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
     shown = [c for c in columns if c.in_table]
     data = list(rows)
     if not data and empty:
+        from rich.console import Console
+
         Console(stderr=True).print(empty)
         return
+    # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
+    # Without colour (most pipes) the table is written without rich's console at all.
+    console = None if plain_pipe(sys.stdout) else _console()
+    width = PIPED_WIDTH if console is None else console.width
     texts = [[cell_text(c, row) for row in data] for c in shown]
-    keep, widths = fit_columns(shown, texts, console.width, drop)
+    keep, widths = fit_columns(shown, texts, width, drop)
     if title is None:
         from bostadcli.cli.table_lines import Grid, GridColumn, markup_plain
 
@@ -305,12 +309,16 @@ def write_table(
                 for i, w in zip(keep, widths, strict=True)
             ]
         )
-        if grid.fits(console):
+        if grid.fits(width):
             _fill_grid(
                 grid, data, [(shown[i], texts[i], w) for i, w in zip(keep, widths, strict=True)]
             )
-            grid.print(console)
+            if console is None and grid.fits(width):
+                grid.write(sys.stdout)
+            else:
+                grid.print(console or _console())
             return
+    console = console or _console()
     from rich import box
     from rich.markup import escape
     from rich.table import Table
@@ -342,6 +350,17 @@ def write_table(
             cells.append(f"[{style}]{text}[/]" if style and text else text)
         table.add_row(*cells)
     console.print(table)
+
+
+# How wide a listing is when piped (it is not wrapped at a terminal's width).
+PIPED_WIDTH = 200
+
+
+def _console() -> Any:
+    """The console of ``write_table``: the terminal's width, or ``PIPED_WIDTH`` piped."""
+    from rich.console import Console
+
+    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
 
 
 def _fill_grid(

@@ -309,7 +309,7 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     texts = _deadline_texts(entries, as_of=as_of)
     layout = _deadline_layout(texts, titles, width=console.width)
     grid = _deadline_grid(layout)
-    if grid.fits(console):
+    if grid.fits(console.width):
         for i, entry in enumerate(entries):
             band = entry["band"]
             if i == 0 or entries[i - 1]["band"] != band:

@@ -19,6 +19,7 @@ text with tabs, which rich expands, is left to rich: ``fits`` says which.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -111,10 +112,10 @@ class Grid:
             c.width + left + right for c, (left, right) in zip(self.columns, pads, strict=True)
         ) + (len(self.columns) - 1)
 
-    def fits(self, console: Console) -> bool:
-        """Whether this module draws the table as rich would: it fits the console, every
-        column has room, and no text holds a tab."""
-        if not self.columns or self.width() > console.width:
+    def fits(self, width: int) -> bool:
+        """Whether this module draws the table as rich would: it fits in ``width`` (the
+        console's), every column has room, and no text holds a tab."""
+        if not self.columns or self.width() > width:
             return False
         if any(c.width < 1 for c in self.columns):
             return False
@@ -122,11 +123,20 @@ class Grid:
 
     def print(self, console: Console) -> None:
         """The table on ``console``: fast when it ``fits``, else through rich."""
-        if self.fits(console):
+        if self.fits(console.width):
             # Every line fits already: rich need not measure each again to crop it.
             console.print(_Drawn(self), soft_wrap=True)
         else:
             console.print(self.as_rich_table())
+
+    def write(self, file: Any) -> None:
+        """The table without colour straight to ``file``, as ``print`` would write it to
+        a console that has no colour (``plain_pipe``): one string, then a flush."""
+        from rich import box
+
+        text = "".join(f"{line}\n" for line in _Drawn(self).plain_lines(box.SIMPLE_HEAD))
+        file.write(text)
+        file.flush()
 
     def as_rich_table(self) -> Any:
         """The same table built for rich (the slow path, for what ``fits`` refuses)."""
@@ -230,7 +240,16 @@ class _Drawn:
         """The lines without colour: one segment a line, the styles left out."""
         from rich.segment import Segment
 
+        newline = Segment.line()
+        for line in self.plain_lines(drawn_box):
+            yield Segment(line)
+            yield newline
+
+    def plain_lines(self, drawn_box: Any) -> Iterator[str]:
+        """The table's lines without colour, in ``drawn_box`` (rich's ``SIMPLE_HEAD``
+        as the console gives it)."""
         grid = self.grid
+        pads = grid._pads()
         widths = [
             c.width + left + right for c, (left, right) in zip(grid.columns, pads, strict=True)
         ]
@@ -239,26 +258,21 @@ class _Drawn:
             for c, (left, right) in zip(grid.columns, pads, strict=True)
         ]
         blanks = [" " * w for w in widths]
-        newline = Segment.line()
+        header = [[(c.heading, "")] for c in grid.columns]
         sizes: dict[str, int] = {}
-        for index, row in rows:
+        head_rule = drawn_box.get_row(widths, "head", edge=False)
+        section_rule = drawn_box.get_row(widths, "row", edge=False)
+        last = len(grid.rows)
+        for index, row in enumerate([header, *grid.rows]):
             divider = drawn_box.head_vertical if index == 0 else drawn_box.mid_vertical
             texts = [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row]
             if not _MANY_LINES.search("".join(texts)):
                 # The common row: one line a cell, nothing to strip.
-                yield Segment(
-                    divider.join(
-                        _one_line(t, sizes, *spec) for spec, t in zip(specs, texts, strict=True)
-                    )
+                yield divider.join(
+                    _one_line(t, sizes, *spec) for spec, t in zip(specs, texts, strict=True)
                 )
-                yield newline
-                yield from self._rule(index, widths, drawn_box)
-                continue
-            cells = [_plain_lines(t, *spec) for spec, t in zip(specs, texts, strict=True)]
-            if len(cells) == 1 or all(len(lines) == 1 for lines in cells):
-                yield Segment(divider.join(lines[0] for lines in cells))
-                yield newline
             else:
+                cells = [_plain_lines(t, *spec) for spec, t in zip(specs, texts, strict=True)]
                 height = max(len(lines) for lines in cells)
                 for n in range(height):
                     parts = []
@@ -266,9 +280,11 @@ class _Drawn:
                         # A heading of fewer lines sits at the bottom, over the rule.
                         at = n - (height - len(lines)) if index == 0 else n
                         parts.append(lines[at] if 0 <= at < len(lines) else blank)
-                    yield Segment(divider.join(parts))
-                    yield newline
-            yield from self._rule(index, widths, drawn_box)
+                    yield divider.join(parts)
+            if index == 0:
+                yield head_rule
+            elif index - 1 in grid.section_ends and index != last:
+                yield section_rule
 
     def _coloured(
         self,
@@ -458,3 +474,33 @@ def text_width(text: str) -> int:
     from rich.cells import cell_len
 
     return cell_len(text)
+
+
+def plain_pipe(file: Any) -> bool:
+    """Whether a rich console writing to ``file`` would have no colour and the plain
+    box, so that ``Grid.write`` may write to it without loading rich's console: not a
+    terminal, nothing in the environment that makes rich treat it as one (FORCE_COLOR,
+    TTY_COMPATIBLE, TTY_INTERACTIVE, a notebook), and UTF-8. In doubt, no."""
+    import builtins
+    import os
+
+    if sys.platform == "win32" or hasattr(builtins, "get_ipython"):
+        return False
+    environ = os.environ
+    if any(
+        name in environ
+        for name in (
+            "FORCE_COLOR",
+            "TTY_COMPATIBLE",
+            "TTY_INTERACTIVE",
+            "DATABRICKS_RUNTIME_VERSION",
+        )
+    ):
+        return False
+    try:
+        if file.isatty():
+            return False
+    except (AttributeError, ValueError):
+        return False
+    encoding = getattr(file, "encoding", None) or "utf-8"
+    return str(encoding).lower().startswith("utf")
