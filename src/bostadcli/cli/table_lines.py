@@ -123,18 +123,34 @@ class Grid:
 
     def print(self, console: Console) -> None:
         """The table on ``console``: fast when it ``fits``, else through rich."""
-        if self.fits(console.width):
+        if not self.fits(console.width):
+            console.print(self.as_rich_table())
+        elif (
+            console.color_system is None
+            and not console.record
+            and not console.legacy_windows
+            and console.encoding.startswith("utf")
+        ):
+            # No colour: the lines as they are, with the box the console would use. (Not
+            # in another encoding: rich words a character it cannot write its own way.)
+            from rich import box
+
+            self.write(
+                console.file, box.SIMPLE_HEAD.substitute(console.options, safe=console.safe_box)
+            )
+        else:
             # Every line fits already: rich need not measure each again to crop it.
             console.print(_Drawn(self), soft_wrap=True)
-        else:
-            console.print(self.as_rich_table())
 
-    def write(self, file: Any) -> None:
+    def write(self, file: Any, drawn_box: Any = None) -> None:
         """The table without colour straight to ``file``, as ``print`` would write it to
-        a console that has no colour (``plain_pipe``): one string, then a flush."""
-        from rich import box
+        a console that has no colour (``plain_pipe``): one string, then a flush.
+        ``drawn_box`` is rich's ``SIMPLE_HEAD`` as the console has it (itself when None)."""
+        if drawn_box is None:
+            from rich import box
 
-        text = "".join(f"{line}\n" for line in _Drawn(self).plain_lines(box.SIMPLE_HEAD))
+            drawn_box = box.SIMPLE_HEAD
+        text = "".join(f"{line}\n" for line in _Drawn(self).plain_lines(drawn_box))
         file.write(text)
         file.flush()
 
