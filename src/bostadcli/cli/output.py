@@ -129,7 +129,7 @@ def _words(text: str) -> list[str]:
 def column_floor(column: Column, cells: list[str]) -> int:
     """The narrowest a column should be: whole values where they must not break, else
     its longest word (of the heading too: key words stay whole), capped for free text."""
-    from rich.cells import cell_len
+    from bostadcli.cli.table_lines import text_width as cell_len
 
     head = max((cell_len(w) for w in _words(column.heading)), default=0)
     if unbreakable(column):
@@ -140,7 +140,7 @@ def column_floor(column: Column, cells: list[str]) -> int:
 
 def column_natural(column: Column, cells: list[str]) -> int:
     """The width a column takes when nothing presses on it."""
-    from rich.cells import cell_len
+    from bostadcli.cli.table_lines import text_width as cell_len
 
     return max([cell_len(column.heading), *(cell_len(ln) for c in cells for ln in c.split("\n"))])
 
@@ -161,6 +161,8 @@ def fit_columns(
     """
     from rich.cells import cell_len
 
+    # Each column's distinct texts: a long listing repeats many (reasons, landlords).
+    texts = [list(dict.fromkeys(t)) for t in texts]
     floors = [column_floor(c, t) for c, t in zip(columns, texts, strict=True)]
     # What a column needs to be read with ease: free text some twenty cells wide.
     easy = [
@@ -236,6 +238,15 @@ def wrap_text(text: str, width: int) -> str:
     """
     if width <= 0:
         return text
+    if (
+        len(text) <= width
+        and "\n" not in text
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    ):
+        # One line that fits, its words one space apart: wrapped, it is itself.
+        return text
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
@@ -271,20 +282,49 @@ def write_table(
 ) -> None:
     """A listing as a table that fits the terminal: amounts, dates and references are
     never broken, free text wraps at words, and low-value columns give way first."""
-    from rich import box
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    from bostadcli.cli.table_lines import plain_pipe
 
-    # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
-    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
     shown = [c for c in columns if c.in_table]
     data = list(rows)
     if not data and empty:
+        from rich.console import Console
+
         Console(stderr=True).print(empty)
         return
+    # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
+    # Without colour (most pipes) the table is written without rich's console at all.
+    console = None if plain_pipe(sys.stdout) else _console()
+    width = PIPED_WIDTH if console is None else console.width
     texts = [[cell_text(c, row) for row in data] for c in shown]
-    keep, widths = fit_columns(shown, texts, console.width, drop)
+    keep, widths = fit_columns(shown, texts, width, drop)
+    if title is None:
+        from bostadcli.cli.table_lines import Grid, GridColumn, markup_plain
+
+        grid = Grid(
+            [
+                GridColumn(
+                    markup_plain(wrap_text(shown[i].heading, w)),
+                    w,
+                    justify="right" if shown[i].kind == "money" else shown[i].justify,
+                    ellipsis=unbreakable(shown[i]),
+                )
+                for i, w in zip(keep, widths, strict=True)
+            ]
+        )
+        if grid.fits(width):
+            _fill_grid(
+                grid, data, [(shown[i], texts[i], w) for i, w in zip(keep, widths, strict=True)]
+            )
+            if console is None and grid.fits(width):
+                grid.write(sys.stdout)
+            else:
+                grid.print(console or _console())
+            return
+    console = console or _console()
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(
         title=title,
         header_style="bold",
@@ -329,6 +369,45 @@ def unit_csv_dialect() -> CsvDialect:
     from bostadcli.cli.context import state
 
     return csv_dialect(state(cast(Any, ctx)).config().csv_dialect, field="csv_dialect")
+
+
+# How wide a listing is when piped (it is not wrapped at a terminal's width).
+PIPED_WIDTH = 200
+
+
+def _console() -> Any:
+    """The console of ``write_table``: the terminal's width, or ``PIPED_WIDTH`` piped."""
+    from rich.console import Console
+
+    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+
+
+def _fill_grid(
+    grid: Any, data: list[dict[str, Any]], kept: list[tuple[Column, list[str], int]]
+) -> None:
+    """The rows of ``write_table`` as the grid's runs: the same texts, wrapped the same
+    way, and the deadline in its urgency colour."""
+    from bostadcli.cli.table_lines import text_plain
+
+    columns = [(unbreakable(c), c.kind == "deadline", texts, w) for c, texts, w in kept]
+    coloured = any(is_deadline for _whole, is_deadline, _t, _w in columns)
+    rows = grid.rows
+    # Each text as shown, by column and text: a listing repeats many (reasons, landlords).
+    shown: list[dict[str, str]] = [{} for _c in columns]
+    for r, row in enumerate(data):
+        style = deadline_style(row.get("days_left")) if coloured else ""
+        cells = []
+        for (whole, is_deadline, texts, w), seen in zip(columns, shown, strict=True):
+            raw = texts[r]
+            text = seen.get(raw)
+            if text is None:
+                text = raw if whole else wrap_text(raw, w)
+                if ":" in text:
+                    text = text_plain(text)
+                seen[raw] = text
+            cells.append([(text, style if is_deadline and text else "")])
+        rows.append(cells)
+    grid.tabs = any("\t" in "".join(texts) for _whole, _d, texts, _w in columns)
 
 
 def emit(

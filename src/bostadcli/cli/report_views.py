@@ -124,9 +124,7 @@ def what_text(entry: dict[str, Any]) -> str:
         return _("#{id} {contact} booked").format(id=entry["contact_id"], contact=what)
     if kind == "no_contact":
         if entry["last_contact_on"]:
-            from bostadcli.dates import format_date
-
-            last = format_date(date.fromisoformat(entry["last_contact_on"]), "long")
+            last = _date_words(entry["last_contact_on"], "long")
             return _("last contact {date}").format(date=last)
         return _("no contact since the case opened")
     return label(DeadlineKind, kind)
@@ -200,13 +198,68 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
 
 def deadline_day(due_on: str | None, *, as_of: date) -> str:
     """The entry's date, short ("fre 11 dec."), with the year when it is not this one."""
-    from bostadcli.dates import format_date
-
     if not due_on:
         return "—"
-    day = date.fromisoformat(due_on)
-    text = format_date(day, "short")
-    return text if day.year == as_of.year else f"{text} {day.year}"
+    text = _date_words(due_on, "short")
+    year = int(due_on[:4])
+    return text if year == as_of.year else f"{text} {year}"
+
+
+# Dates in words by (ISO date, style, language): the screen names the same few days
+# over and over, and babel takes a while over each.
+_DATE_WORDS: dict[tuple[str, str, str], str] = {}
+
+
+def _date_words(iso: str, style: str) -> str:
+    from bostadcli.i18n import current_language
+
+    key = (iso, style, current_language())
+    found = _DATE_WORDS.get(key)
+    if found is None:
+        day = date.fromisoformat(iso)
+        found = _assembled(day, style, key[2])
+        if found is None:
+            from bostadcli.dates import format_date
+
+            found = format_date(day, style)
+        if len(_DATE_WORDS) < 10_000:
+            _DATE_WORDS[key] = found
+    return found
+
+
+# The names of the weekdays and months by (language, babel field, number), each
+# asked of babel once: a thousand different days cost a tenth of a second in babel.
+_DATE_NAMES: dict[tuple[str, str, int], str] = {}
+# The patterns ``_assembled`` puts together itself, by style; any other goes to babel.
+_ASSEMBLED = {"short": "EEE d MMM", "long": "d MMMM y"}
+
+
+def _assembled(day: date, style: str, language: str) -> str | None:
+    """``dates.format_date(day, style)`` from its parts: the weekday's and the month's
+    names (from babel, kept), the day and the year as numbers. None when the style's
+    pattern is not one of ``_ASSEMBLED``."""
+    from bostadcli.dates import _BABEL_FORMATS
+
+    if _BABEL_FORMATS.get(style) != _ASSEMBLED.get(style):
+        return None
+
+    def name(field: str, number: int, sample: date) -> str:
+        key = (language, field, number)
+        found = _DATE_NAMES.get(key)
+        if found is None:
+            from babel.dates import format_date
+
+            # The locale of ``dates.format_date`` (tests compare the two day by day).
+            locale = "en_GB" if language == "en" else "sv_SE"
+            found = _DATE_NAMES[key] = str(format_date(sample, format=field, locale=locale))
+        return found
+
+    month = name("MMM" if style == "short" else "MMMM", day.month, day.replace(day=1))
+    if style == "short":
+        # The weekday's name of a day in 2024 (which began on a Monday) with the same weekday.
+        weekday = name("EEE", day.weekday(), date(2024, 1, 1 + day.weekday()))
+        return f"{weekday} {day.day} {month}"
+    return f"{day.day} {month} {day.year}"
 
 
 # Below this many cells for what an entry is about, the screen stacks its columns: the
@@ -255,6 +308,17 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     titles = {b: band_label(b) for b in BAND_STYLE}
     texts = _deadline_texts(entries, as_of=as_of)
     layout = _deadline_layout(texts, titles, width=console.width)
+    grid = _deadline_grid(layout)
+    if grid.fits(console.width):
+        for i, entry in enumerate(entries):
+            band = entry["band"]
+            if i == 0 or entries[i - 1]["band"] != band:
+                grid.add_row([(titles[band], "")], bases=[BAND_STYLE[band]])
+            last = i + 1 == len(entries) or entries[i + 1]["band"] != band
+            cells, bases = _deadline_runs(entry, texts, i, layout)
+            grid.add_row(*cells, end_section=last, bases=bases)
+        grid.print(console)
+        return
     table = _deadline_table(layout)
     for i, entry in enumerate(entries):
         band = entry["band"]
@@ -278,15 +342,15 @@ def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineT
 
 
 def _widest(heading: str, texts: list[str]) -> int:
-    from rich.cells import cell_len
+    from bostadcli.cli.table_lines import text_width
 
-    return max([cell_len(heading), *map(cell_len, texts)])
+    return max([text_width(heading), *map(text_width, dict.fromkeys(texts))])
 
 
 def _longest_word(texts: list[str]) -> int:
-    from rich.cells import cell_len
+    from bostadcli.cli.table_lines import text_width
 
-    return max([0, *(cell_len(w) for t in texts for w in t.split(" "))])
+    return max([0, *(text_width(w) for t in dict.fromkeys(texts) for w in t.split(" "))])
 
 
 def _deadline_layout(t: _DeadlineTexts, titles: dict[str, str], *, width: int) -> _DeadlineLayout:
@@ -356,6 +420,63 @@ def _deadline_table(layout: _DeadlineLayout) -> "Table":
     if not layout.stacked:
         table.columns[-1].style = "dim"
     return table
+
+
+def _deadline_grid(layout: _DeadlineLayout) -> Any:
+    """The table of ``_deadline_table``, to be drawn line by line (``cli.table_lines``)."""
+    from bostadcli.cli.output import wrap_text
+    from bostadcli.cli.table_lines import Grid, GridColumn, markup_plain
+
+    child_at = len(layout.headings) - (1 if layout.stacked else 2)
+    last = len(layout.headings) - 1
+    return Grid(
+        [
+            GridColumn(
+                markup_plain(wrap_text(heading, layout.widths[i])),
+                layout.widths[i],
+                ellipsis=i != layout.what_at,
+                style="bold magenta"
+                if i == child_at
+                else "dim"
+                if i == last and not layout.stacked
+                else "",
+            )
+            for i, heading in enumerate(layout.headings)
+        ],
+        collapse_padding=True,
+    )
+
+
+def _deadline_runs(
+    entry: dict[str, Any], t: _DeadlineTexts, i: int, layout: _DeadlineLayout
+) -> tuple[list[list[tuple[str, str]]], list[str]]:
+    """``_deadline_cells`` as runs of text for ``_deadline_grid``, and each cell's own
+    style: the same texts in the same colours."""
+    from bostadcli.cli.output import wrap_text
+    from bostadcli.cli.table_lines import markup_plain
+
+    band_style = BAND_STYLES[entry["band"]]
+    what_width = layout.widths[layout.what_at]
+    what = [(wrap_text(t.whats[i], what_width), "")]
+    kind_style = KIND_STYLE.get(entry["kind"], "")
+    if layout.stacked:
+        head = [(t.days[i] + "\n", ""), (t.whens[i], band_style)]
+        ref = [(t.refs[i], "")]
+        for extra, extra_style in ((t.tenants[i], ""), (t.workers[i], "dim")):
+            if extra:
+                ref.append(("\n" + extra, extra_style))
+        children = [(markup_plain(t.children[i]), "")]
+        return [head, what, ref, children], ["", kind_style, "", ""]
+    cells = [
+        [(markup_plain(t.days[i]), "")],
+        [(t.whens[i], "")],
+        what,
+        [(markup_plain(t.refs[i]), "")],
+        [(t.tenants[i], "")],
+        [(markup_plain(t.children[i]), "")],
+        [(t.workers[i], "")],
+    ]
+    return cells, ["", band_style, kind_style, "", "", "", ""]
 
 
 def _deadline_cells(

@@ -1,6 +1,6 @@
 """One colour scale for urgency, used by every screen that colours a date or a state.
 
-The scale follows the deadline screen's bands (``reports.deadlines.band``): a date that
+The scale follows the deadline screen's bands (``deadline_bands.band``): a date that
 has passed is bold red, one within the coming week yellow, a deadline that cannot start
 yet magenta, a case gone quiet blue, and anything later plain. Listings, the case view,
 plans and the deadline screen all take their colours from here, so "yellow" means the
@@ -28,7 +28,7 @@ def urgency_band(days_left: int | None) -> str | None:
     """The band a date falls in by its days left (None: no date)."""
     if days_left is None:
         return None
-    from bostadcli.reports.deadlines import band
+    from bostadcli.deadline_bands import band
 
     return band(days_left)
 

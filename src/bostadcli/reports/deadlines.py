@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import rules, undertakings, validate
 from bostadcli.config import Policy
 from bostadcli.db import rows
+from bostadcli.deadline_bands import band as band
 from bostadcli.households import child_cutoff, tenant_sql
 from bostadcli.vocab import DeadlineKind
 
@@ -106,15 +107,6 @@ class DeadlineWindows:
             consent=policy.consent_expiry_warning_days if days is None else days,
             no_contact=policy.no_contact_warning_days,
         )
-
-
-def band(days_left: int) -> str:
-    """overdue (passed), this_week (today and the next six days), later."""
-    if days_left < 0:
-        return "overdue"
-    if days_left < rules.DEADLINE_THIS_WEEK_DAYS:
-        return "this_week"
-    return "later"
 
 
 def entry(kind: str, due_on: str | None, row: dict[str, Any], as_of: date) -> dict[str, Any]:

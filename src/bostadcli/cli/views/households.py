@@ -1,11 +1,12 @@
-"""How a case looks in a terminal: the listing's columns and the one-screen case view."""
+"""How a case looks in a terminal: the listing's columns and the one-screen case view.
+
+The case view's helpers from other screens are imported where they are used: the
+listing, which needs only the columns, does not load them."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bostadcli.cli.contacts import contact_kind_text
-from bostadcli.cli.notices import notice_warnings, recovery_text, step_text
 from bostadcli.cli.output import Column, deadline_style
 from bostadcli.cli.screen import (
     Wrapped,
@@ -16,9 +17,7 @@ from bostadcli.cli.screen import (
     kr,
     plain_table,
 )
-from bostadcli.cli.supports import support_status_text
 from bostadcli.cli.urgency import BAND_STYLES, OVERDUE
-from bostadcli.cli.views.plans import plan_state_text
 from bostadcli.i18n import _
 from bostadcli.vocab import (
     CaseStatus,
@@ -192,6 +191,8 @@ def _notices(case: dict[str, Any]) -> list[Any]:
     """The notices with their deadlines, then what the caseworker must be warned of."""
     from rich.markup import escape as esc
 
+    from bostadcli.cli.notices import notice_warnings, recovery_text, step_text
+
     if not case["notices"]:
         return []
     table = plain_table(_("Notice"), _("Notified"), _("Served"), _("Amount"), _("Deadline"))
@@ -267,6 +268,8 @@ def _consent_line(c: dict[str, Any]) -> str:
 def _consents_and_plans(case: dict[str, Any]) -> list[Any]:
     from rich.markup import escape as esc
 
+    from bostadcli.cli.views.plans import plan_state_text
+
     consent_lines = [_consent_line(c) for c in case["consents"]]
     parts: list[Any] = [
         "",
@@ -290,6 +293,8 @@ def _records(case: dict[str, Any]) -> list[Any]:
     """Supports, and the latest letters and contacts (ten of each)."""
     from rich.markup import escape as esc
 
+    from bostadcli.cli.contacts import contact_kind_text
+    from bostadcli.cli.supports import support_status_text
     from bostadcli.letters import kind_label
 
     parts: list[Any] = []
