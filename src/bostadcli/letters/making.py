@@ -40,41 +40,6 @@ class _Draft:
     text: str
     dated_on: date
     template: str
-    # In a worker: the text without page numbers (``text`` then has them), laid out
-    # first when the letter looked long (``_PageGuess``).
-    single: str | None = None
-    # Laid out a second time: the first layout decided how.
-    again: bool = False
-
-
-class _PageGuess:
-    """Which letters will be longer than a page, guessed from their length.
-
-    A letter is laid out without page numbers and, when it comes out longer than a
-    page, laid out again with them: for a batch in which many letters take two pages,
-    half again the work. Page numbers sit in the page margin and the letter's text does
-    not move for them, so a letter whose text (without them) is longer than every one of
-    its template that fitted on a page, and as long as one that did not, is laid out
-    with page numbers at once; if it fits on a page after all it is laid out again
-    without, so every letter ends as it would have: without page numbers when it fits on
-    one page.
-    """
-
-    def __init__(self) -> None:
-        self.fitted: dict[str, int] = {}  # template: the longest text that fitted
-        self.spilled: dict[str, int] = {}  # template: the shortest that did not
-
-    def long(self, template: str, text: str) -> bool:
-        size = len(text)
-        spilled = self.spilled.get(template)
-        return spilled is not None and size >= spilled and size > self.fitted.get(template, -1)
-
-    def learn(self, template: str, text: str, pages: int) -> None:
-        size = len(text)
-        if pages == 1:
-            self.fitted[template] = max(self.fitted.get(template, size), size)
-        else:
-            self.spilled[template] = min(self.spilled.get(template, size), size)
 
 
 class Batch:
@@ -161,27 +126,18 @@ class Batch:
         """PDF layout in ``workers`` processes while this one drafts the next letters.
 
         A few letters per worker wait in line, so no worker idles; each letter is
-        written and recorded here as soon as its PDF is back.
+        written and recorded here as soon as its PDF is back. A worker gets the letter's
+        text with and without page numbers, and lays it out once (``pdf.letter_pdf``).
         """
         from concurrent.futures import FIRST_COMPLETED, wait
 
         from bostadcli.pdf import RenderPool, letter_meta
 
         window = 2 * workers
-        pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
+        pending: dict[Future[tuple[bytes, int]], _Draft] = {}
         queue = iter(todo)
-        guess = _PageGuess()
-
-        def numbered(draft: _Draft) -> str:
-            item = draft.item
-            return render_text(self.env, item.kind, item.format, draft.context, multipage=True)
 
         with RenderPool(workers) as pool:
-
-            def submit(draft: _Draft, *, one_page: bool) -> None:
-                meta = letter_meta(draft.context, KINDS[draft.item.kind].label)
-                job = pool.submit(draft.text, self.base_url, one_page=one_page, meta=meta)
-                pending[job] = draft
 
             def fill() -> None:
                 while len(pending) < window and (item := next(queue, None)) is not None:
@@ -191,13 +147,17 @@ class Batch:
                         draft = _draft(
                             self.db, self.env, item, config=self.config, as_of=self.as_of
                         )
-                        if item.format == "pdf" and guess.long(draft.template, draft.text):
-                            draft.single, draft.text = draft.text, numbered(draft)
+                        if item.format == "pdf":
+                            numbered = render_text(
+                                self.env, item.kind, item.format, draft.context, multipage=True
+                            )
+                            meta = letter_meta(draft.context, KINDS[item.kind].label)
                     except Exception as exc:
                         self._fail(item, exc)
                         continue
                     if item.format == "pdf":
-                        submit(draft, one_page=draft.single is None)
+                        job = pool.submit(draft.text, self.base_url, numbered=numbered, meta=meta)
+                        pending[job] = draft
                     else:  # a lost HTML or text letter of an earlier run
                         self._store(draft, draft.text.encode("utf-8"))
 
@@ -206,33 +166,13 @@ class Batch:
                 done, _running = wait(pending, return_when=FIRST_COMPLETED)
                 for job in done:
                     draft = pending.pop(job)
-                    item = draft.item
                     try:
                         content, pages = job.result()
                     except Exception as exc:
-                        self._fail(item, exc)
+                        self._fail(draft.item, exc)
                         continue
-                    if not draft.again and draft.single is not None:
-                        # Laid out with page numbers at once (it looked long).
-                        guess.learn(draft.template, draft.single, pages)
-                        if pages == 1:  # it fits after all: again without them
-                            draft.text, draft.single, draft.again = draft.single, None, True
-                            submit(draft, one_page=True)
-                            continue
-                    elif not draft.again:
-                        guess.learn(draft.template, draft.text, pages)
-                    if content is not None:
-                        self.pages[str(item.file)] = pages
-                        self._store(draft, content)
-                        continue
-                    # Longer than a page: again with page numbers, as in render_context.
-                    try:
-                        draft.text = numbered(draft)
-                    except Exception as exc:
-                        self._fail(item, exc)
-                        continue
-                    draft.again = True
-                    submit(draft, one_page=False)
+                    self.pages[str(draft.item.file)] = pages
+                    self._store(draft, content)
                 fill()
 
     def _store(self, draft: _Draft, content: bytes) -> None:
