@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -271,6 +272,32 @@ def _fonts_dated(day: date | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+def _finisher(document: Any) -> Any:
+    """What is done to the PDF before it is written: PDF/UA claimed (when it has a
+    title), and its objects written each by itself rather than packed in compressed
+    object streams.
+
+    The print file reads every letter again, and pypdf reads a letter three times
+    faster when it need not unpack object streams (a tagged letter has a few hundred
+    small objects); the page content, fonts and images stay compressed, so a letter
+    is about 15 KB larger, and the print file is the same."""
+    titled = bool(document.metadata.title)
+
+    def finish(document: Any, pdf: Any) -> None:
+        if titled:
+            claim_pdf_ua(document, pdf)
+        write = pdf.write
+
+        def unpacked(
+            output: Any, version: Any = b"1.7", identifier: Any = False, compress: bool = False
+        ) -> Any:
+            return write(output, version, identifier, False)
+
+        pdf.write = unpacked
+
+    return finish
+
+
 def _write(document: Any, meta: PdfMeta | None = None) -> bytes:
     # Attachments (<link rel="attachment">) are fetched only now, through the same
     # fetcher: a refusal here fails the letter too.
@@ -282,7 +309,7 @@ def _write(document: Any, meta: PdfMeta | None = None) -> bytes:
             data = document.write_pdf(
                 pdf_variant=ARCHIVE_VARIANT,
                 pdf_tags=True,
-                finisher=claim_pdf_ua if document.metadata.title else None,
+                finisher=_finisher(document),
             )
     except fatal as exc:
         raise ResourceRefused(str(exc)) from None
@@ -311,18 +338,139 @@ def copies_to_pdf(
     return _write(documents[0].copy(pages), meta), len(pages)
 
 
-def one_page_pdf(
-    html: str, *, base_url: str | None = None, meta: PdfMeta | None = None
-) -> tuple[bytes | None, int]:
-    """The PDF of a document that fits on one page, and its number of pages; for a
-    longer document only the number of pages.
+# The boxes in a page's margins (CSS Paged Media 3, 5.3).
+_MARGIN_BOXES = frozenset(
+    f"{side}-{where}"
+    for side, wheres in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for where in wheres
+)
+_STYLE_OPEN = re.compile(r"<style\b", re.IGNORECASE)
+_STYLE_CLOSE = re.compile(r"</style\b", re.IGNORECASE)
 
-    A letter of several pages is laid out again with page numbers, so its first PDF
-    would be thrown away: writing it is a third of the time of a one-page letter.
-    """
-    document = _layout(html, base_url)
-    pages = len(document.pages)
-    return (_write(document, meta) if pages == 1 else None), pages
+
+def margin_boxes_added(single: str, numbered: str) -> frozenset[str] | None:
+    """The margin boxes that ``numbered`` adds to ``single`` when that is all it adds:
+    one or more whole margin at-rules (``@top-right { … }``) inserted inside an
+    ``@page`` rule of a <style>, boxes that ``single`` names nowhere. None when the two
+    differ in any other way (or in a way this cannot be sure of).
+
+    The content of such a document is laid out exactly as that of ``single``: margin
+    boxes are made after the pages, in the page margins, and take no room from the
+    text. So a letter laid out with page numbers that fits on one page is, without
+    those boxes, the letter laid out without them."""
+    import tinycss2  # type: ignore[import-untyped]  # WeasyPrint's CSS parser
+
+    added = len(numbered) - len(single)
+    if added <= 0:
+        return None
+    # Where they start to differ, by halving (whole slices compare at C speed).
+    start, high = 0, min(len(single), len(numbered))
+    while start < high:
+        middle = (start + high + 1) // 2
+        if single[:middle] == numbered[:middle]:
+            start = middle
+        else:
+            high = middle - 1
+    if numbered[start + added :] != single[start:]:
+        return None
+    # The inserted text may begin a little earlier where it repeats what precedes it
+    # ("\n  @top-right" after "\n"): try each such place.
+    for at in range(start, max(start - 200, 0) - 1, -1):
+        if at < start and numbered[at] != numbered[at + added]:
+            break
+        names = _margin_rules(numbered[at : at + added], tinycss2)
+        if names is not None and _inside_page_rule(numbered[:at]):
+            lowered = single.lower()
+            if any(f"@{name}" in lowered for name in names):
+                return None
+            return names
+    return None
+
+
+def _margin_rules(css: str, tinycss2: Any) -> frozenset[str] | None:
+    nodes = tinycss2.parse_blocks_contents(css, skip_comments=False, skip_whitespace=False)
+    names = set()
+    for node in nodes:
+        if node.type in ("whitespace", "comment"):
+            continue
+        if node.type != "at-rule" or node.lower_at_keyword not in _MARGIN_BOXES:
+            return None
+        names.add(node.lower_at_keyword)
+    # Unclosed blocks, strings or comments are closed by serializing: not a whole rule.
+    if not names or tinycss2.serialize(nodes) != css:
+        return None
+    return frozenset(names)
+
+
+def _inside_page_rule(before: str) -> bool:
+    """Whether the end of ``before`` is directly inside an @page rule of a <style>."""
+    opened = [m.end() for m in _STYLE_OPEN.finditer(before)]
+    if not opened or any(m.start() > opened[-1] for m in _STYLE_CLOSE.finditer(before)):
+        return False
+    css = before[before.index(">", opened[-1]) + 1 :] if ">" in before[opened[-1] :] else ""
+    page = css.lower().rfind("@page")
+    if page < 0:
+        return False
+    rest = css[page:]
+    if len(rest) > 20_000 or any(mark in rest for mark in ("/*", "'", '"', "\\")):
+        return False
+    depth = 0
+    for char in rest:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth <= 0:
+                return False
+    return depth == 1
+
+
+def _without_margin_boxes(document: Any, names: frozenset[str]) -> None:
+    """Take the margin boxes ``names`` off the document's pages (their links, anchors
+    and bookmarks with them)."""
+    from weasyprint.document import Page
+
+    pages = []
+    for page in document.pages:
+        box = page._page_box
+        box.children = [
+            child
+            for child in box.children
+            if str(getattr(child, "at_keyword", "")).removeprefix("@") not in names
+        ]
+        pages.append(Page(box))
+    document.pages[:] = pages
+
+
+def letter_pdf(
+    html: str,
+    numbered: str | None = None,
+    *,
+    base_url: str | None = None,
+    meta: PdfMeta | None = None,
+) -> tuple[bytes, int]:
+    """The PDF of a letter with page numbers only when it is longer than a page, and
+    its number of pages: ``html`` without them, ``numbered`` with them.
+
+    When ``numbered`` only adds margin boxes (``margin_boxes_added``), the letter is
+    laid out once, with them, and a letter that fits on one page loses them again;
+    otherwise it is laid out without and, when longer than a page, again with them."""
+    names = margin_boxes_added(html, numbered) if numbered is not None else None
+    if names is not None:
+        assert numbered is not None
+        document = _layout(numbered, base_url)
+        if len(document.pages) == 1:
+            _without_margin_boxes(document, names)
+    else:
+        document = _layout(html, base_url)
+        if numbered is not None and len(document.pages) > 1:
+            document = _layout(numbered, base_url)
+    return _write(document, meta), len(document.pages)
 
 
 def _template_base_url(user_dir: Path | None) -> str | None:
@@ -505,13 +653,11 @@ class RenderPool:
         html: str,
         base_url: str | None,
         *,
-        one_page: bool = False,
+        numbered: str | None = None,
         meta: PdfMeta | None = None,
-    ) -> Future[tuple[bytes | None, int]]:
-        """``html_to_pdf`` in a worker; with ``one_page``, ``one_page_pdf``."""
-        return self._executor.submit(
-            one_page_pdf if one_page else html_to_pdf, html, base_url=base_url, meta=meta
-        )
+    ) -> Future[tuple[bytes, int]]:
+        """``letter_pdf`` in a worker."""
+        return self._executor.submit(letter_pdf, html, numbered, base_url=base_url, meta=meta)
 
     def __enter__(self) -> RenderPool:
         return self

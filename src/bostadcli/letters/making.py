@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from sqlite_utils import Database
 
+    from bostadcli.pdf_meta import PdfMeta
+
 
 @dataclass
 class _Draft:
@@ -41,41 +43,6 @@ class _Draft:
     text: str
     dated_on: date
     template: str
-    # In a worker: the text without page numbers (``text`` then has them), laid out
-    # first when the letter looked long (``_PageGuess``).
-    single: str | None = None
-    # Laid out a second time: the first layout decided how.
-    again: bool = False
-
-
-class _PageGuess:
-    """Which letters will be longer than a page, guessed from their length.
-
-    A letter is laid out without page numbers and, when it comes out longer than a
-    page, laid out again with them: for a batch in which many letters take two pages,
-    half again the work. Page numbers sit in the page margin and the letter's text does
-    not move for them, so a letter whose text (without them) is longer than every one of
-    its template that fitted on a page, and as long as one that did not, is laid out
-    with page numbers at once; if it fits on a page after all it is laid out again
-    without, so every letter ends as it would have: without page numbers when it fits on
-    one page.
-    """
-
-    def __init__(self) -> None:
-        self.fitted: dict[str, int] = {}  # template: the longest text that fitted
-        self.spilled: dict[str, int] = {}  # template: the shortest that did not
-
-    def long(self, template: str, text: str) -> bool:
-        size = len(text)
-        spilled = self.spilled.get(template)
-        return spilled is not None and size >= spilled and size > self.fitted.get(template, -1)
-
-    def learn(self, template: str, text: str, pages: int) -> None:
-        size = len(text)
-        if pages == 1:
-            self.fitted[template] = max(self.fitted.get(template, size), size)
-        else:
-            self.spilled[template] = min(self.spilled.get(template, size), size)
 
 
 class _InOrder:
@@ -192,31 +159,28 @@ class Batch:
 
         A few letters per worker wait in line, so no worker idles; each letter is
         written and recorded here in the order of ``todo`` (``_InOrder``), once its PDF
-        and those of the letters before it are back.
+        and those of the letters before it are back. A worker gets the letter's text with
+        and without page numbers, and lays it out once (``pdf.letter_pdf``).
         """
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        from bostadcli.pdf import RenderPool, letter_meta
+        from bostadcli.pdf import RenderPool
 
         window = 2 * workers
-        pending: dict[Future[tuple[bytes | None, int]], _Draft] = {}
+        pending: dict[Future[tuple[bytes, int]], _Draft] = {}
         line = _InOrder(self._store)
         queue = iter(todo)
-        guess = _PageGuess()
         with RenderPool(workers) as pool:
-
-            def submit(draft: _Draft, *, one_page: bool) -> None:
-                meta = letter_meta(draft.context, KINDS[draft.item.kind].label)
-                job = pool.submit(draft.text, self.base_url, one_page=one_page, meta=meta)
-                pending[job] = draft
 
             def fill() -> None:
                 while len(line) < window and (item := next(queue, None)) is not None:
-                    if (draft := self._take(item, guess)) is None:
+                    if (taken := self._take(item)) is None:
                         continue
+                    draft, numbered, meta = taken
                     line.take(draft)
                     if item.format == "pdf":
-                        submit(draft, one_page=draft.single is None)
+                        job = pool.submit(draft.text, self.base_url, numbered=numbered, meta=meta)
+                        pending[job] = draft
                     else:  # a lost HTML or text letter of an earlier run
                         line.back(draft, draft.text.encode("utf-8"))
 
@@ -232,54 +196,36 @@ class Batch:
                 done, _running = wait(pending, return_when=FIRST_COMPLETED)
                 for job in done:
                     draft = pending.pop(job)
-                    item = draft.item
                     try:
                         content, pages = job.result()
                     except Exception as exc:
-                        self._fail(item, exc)
+                        self._fail(draft.item, exc)
                         line.back(draft, None)
                         continue
-                    if not draft.again and draft.single is not None:
-                        # Laid out with page numbers at once (it looked long).
-                        guess.learn(draft.template, draft.single, pages)
-                        if pages == 1:  # it fits after all: again without them
-                            draft.text, draft.single, draft.again = draft.single, None, True
-                            submit(draft, one_page=True)
-                            continue
-                    elif not draft.again:
-                        guess.learn(draft.template, draft.text, pages)
-                    if content is not None:
-                        self.pages[str(item.file)] = pages
-                        line.back(draft, content)
-                        continue
-                    # Longer than a page: again with page numbers, as in render_context.
-                    try:
-                        draft.text = self._numbered(draft)
-                    except Exception as exc:
-                        self._fail(item, exc)
-                        line.back(draft, None)
-                        continue
-                    draft.again = True
-                    submit(draft, one_page=False)
+                    self.pages[str(draft.item.file)] = pages
+                    line.back(draft, content)
                 advance()
 
-    def _take(self, item: BatchItem, guess: _PageGuess) -> _Draft | None:
-        """A letter of a parallel run claimed and drafted (None: left to another run, or
-        failed); one that looks long is laid out with page numbers at once."""
+    def _take(self, item: BatchItem) -> tuple[_Draft, str | None, PdfMeta | None] | None:
+        """A letter of a parallel run claimed and drafted, with its text with page numbers
+        and its PDF metadata when it is a PDF (None: left to another run, or failed)."""
+        from bostadcli.pdf import letter_meta
+
         if not self.claim(item):
             return None
         try:
             draft = _draft(self.db, self.env, item, config=self.config, as_of=self.as_of)
-            if item.format == "pdf" and guess.long(draft.template, draft.text):
-                draft.single, draft.text = draft.text, self._numbered(draft)
+            numbered: str | None = None
+            meta: PdfMeta | None = None
+            if item.format == "pdf":
+                numbered = render_text(
+                    self.env, item.kind, item.format, draft.context, multipage=True
+                )
+                meta = letter_meta(draft.context, KINDS[item.kind].label)
         except Exception as exc:
             self._fail(item, exc)
             return None
-        return draft
-
-    def _numbered(self, draft: _Draft) -> str:
-        item = draft.item
-        return render_text(self.env, item.kind, item.format, draft.context, multipage=True)
+        return draft, numbered, meta
 
     def _store(self, draft: _Draft, content: bytes) -> None:
         item = draft.item

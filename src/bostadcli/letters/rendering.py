@@ -129,7 +129,7 @@ def render_context(
     if fmt != "pdf":
         return text.encode("utf-8"), None
     from bostadcli.letters.registry import KINDS
-    from bostadcli.pdf import copies_to_pdf, html_to_pdf, letter_meta, one_page_pdf
+    from bostadcli.pdf import copies_to_pdf, letter_meta, letter_pdf
 
     meta = letter_meta(context, KINDS[kind].label)
     if len(context["copies"]) > 1:
@@ -141,13 +141,9 @@ def render_context(
             base_url=base_url,
             meta=meta,
         )
-
-    data, pages = one_page_pdf(text, base_url=base_url, meta=meta)
-    if data is None:
-        # Page numbers only on letters that need them; the layout decides on a second pass.
-        text = render_text(env, kind, fmt, context, multipage=True)
-        data, pages = html_to_pdf(text, base_url=base_url, meta=meta)
-    return data, pages
+    # Page numbers only on letters that need them (``letter_pdf``).
+    numbered = render_text(env, kind, fmt, context, multipage=True)
+    return letter_pdf(text, numbered, base_url=base_url, meta=meta)
 
 
 def render_letter(

@@ -23,18 +23,17 @@ class BackwardsPool:
     back newest first, so the letters finish in the reverse of the order they went in."""
 
     def __init__(self, workers: int) -> None:
-        self.waiting: list[tuple[Future[tuple[bytes | None, int]], Any]] = []
+        self.waiting: list[tuple[Future[tuple[bytes, int]], Any]] = []
         self.lock = threading.Lock()
         self.stop = False
         self.thread = threading.Thread(target=self._finish_newest_first, daemon=True)
         self.thread.start()
 
     def submit(
-        self, html: str, base_url: str | None, *, one_page: bool = False, meta: Any = None
-    ) -> Future[tuple[bytes | None, int]]:
-        render = pdf.one_page_pdf if one_page else pdf.html_to_pdf
-        result = render(html, base_url=base_url, meta=meta)
-        future: Future[tuple[bytes | None, int]] = Future()
+        self, html: str, base_url: str | None, *, numbered: str | None = None, meta: Any = None
+    ) -> Future[tuple[bytes, int]]:
+        result = pdf.letter_pdf(html, numbered, base_url=base_url, meta=meta)
+        future: Future[tuple[bytes, int]] = Future()
         with self.lock:
             self.waiting.append((future, result))
         return future
