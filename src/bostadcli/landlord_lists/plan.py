@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
+    from bostadcli.landlord_lists.bulk_audit import BulkAudit
+
 # SQLite's NOCASE folds the ASCII letters only; the lookups in the plan must do the same.
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -361,7 +363,22 @@ class Snapshot:
 
 def write(db: Database, plan: Plan) -> None:
     """Copy a plan into the database inside the caller's write transaction: one
-    statement per table, every row at once."""
+    statement per table, every row at once, and the audit rows of the new rows one
+    statement per table too (``bulk_audit``)."""
+    from bostadcli.landlord_lists.bulk_audit import insert_triggers_held
+
+    tables = _BULK_AUDITED if BULK_AUDIT else ()
+    with insert_triggers_held(db.conn, tables) as audit:
+        _write(db, plan, audit)
+
+
+# The tables an import inserts many rows into, whose audit rows are written in bulk.
+_BULK_AUDITED = ("households", "household_reasons", "members", "notices")
+# Off: every row's audit row is written by its trigger (the tests compare the two).
+BULK_AUDIT = True
+
+
+def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
     from bostadcli.db import now_utc
     from bostadcli.landlords import add_landlord
 
@@ -385,10 +402,26 @@ def write(db: Database, plan: Plan) -> None:
     ).fetchone()
     if tuple(added) != (plan.households, households_before + plan.households):
         raise AssertionError("households numbered out of order")  # pragma: no cover
+    audit.record("households", where="NEW.id > ?", order="NEW.id", params=(households_before,))
+    # The reasons not yet recorded, each once, in the order the list gave them.
+    conn.execute("DROP TABLE IF EXISTS temp.import_new_reasons")
+    conn.execute("CREATE TEMP TABLE import_new_reasons (household_id INTEGER, reason TEXT)")
     conn.execute(
-        "INSERT OR IGNORE INTO household_reasons (household_id, reason)"
-        f" SELECT {case_id}, t.reason FROM temp.import_reasons t ORDER BY t.rowid"
+        "INSERT INTO temp.import_new_reasons (household_id, reason)"
+        " SELECT n.hid, n.reason FROM"
+        f" (SELECT {case_id} AS hid, t.reason AS reason, min(t.rowid) AS first"
+        "  FROM temp.import_reasons t GROUP BY 1, 2) AS n"
+        " WHERE NOT EXISTS (SELECT 1 FROM household_reasons r"
+        "  WHERE r.household_id = n.hid AND r.reason = n.reason)"
+        " ORDER BY n.first"
     )
+    conn.execute(
+        "INSERT INTO household_reasons (household_id, reason)"
+        " SELECT household_id, reason FROM temp.import_new_reasons ORDER BY rowid"
+    )
+    audit.record("household_reasons", source="temp.import_new_reasons")
+    conn.execute("DROP TABLE temp.import_new_reasons")
+    (members_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM members").fetchone()
     columns = ", ".join(_MEMBER_COLUMNS)
     values = ", ".join(f"t.{c}" for c in _MEMBER_COLUMNS)
     conn.execute(
@@ -396,6 +429,7 @@ def write(db: Database, plan: Plan) -> None:
         f" SELECT {int(households_before)} + 1 + t.idx, {values}"
         " FROM temp.import_members t ORDER BY t.rowid"
     )
+    audit.record("members", where="NEW.id > ?", order="NEW.id", params=(members_before,))
     (notices_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM notices").fetchone()
     columns = ", ".join(_NOTICE_COLUMNS)
     conn.execute(
@@ -408,6 +442,7 @@ def write(db: Database, plan: Plan) -> None:
     ).fetchone()
     if tuple(added) != (plan.notices, notices_before + plan.notices):
         raise AssertionError("notices numbered out of order")  # pragma: no cover
+    audit.record("notices", where="NEW.id > ?", order="NEW.id", params=(notices_before,))
     conn.execute(
         "UPDATE households SET updated_at = ? WHERE id IN"
         " (SELECT hid FROM temp.import_notices WHERE new_case = 0 AND hid IS NOT NULL)",
