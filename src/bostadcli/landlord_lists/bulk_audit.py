@@ -98,8 +98,9 @@ class BulkAudit:
 @contextmanager
 def insert_triggers_held(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Iterator[BulkAudit]:
     """Inside the caller's write transaction: the insert triggers of ``tables`` set
-    aside, and put back as they were when the block ends without an error (after one,
-    the caller's rollback puts them back)."""
+    aside, and put back as they were when the block ends. The block runs in a savepoint:
+    after an error, everything it did is undone, the triggers back, whatever the
+    caller then does with its transaction."""
     if not conn.in_transaction:
         raise RuntimeError("insert_triggers_held needs a write transaction")
     saved: list[tuple[str, str]] = []
@@ -117,8 +118,16 @@ def insert_triggers_held(conn: sqlite3.Connection, tables: tuple[str, ...]) -> I
             continue
         statements[table] = statement
         saved.append((name, str(found[0])))
-    for name, _sql in saved:
-        conn.execute(f'DROP TRIGGER "{name}"')
-    yield BulkAudit(conn, statements)
-    for _name, sql in saved:
-        conn.execute(sql)
+    conn.execute("SAVEPOINT bulk_audit")
+    try:
+        for name, _sql in saved:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        yield BulkAudit(conn, statements)
+        for _name, sql in saved:
+            conn.execute(sql)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO bulk_audit")
+            conn.execute("RELEASE bulk_audit")
+        raise
+    conn.execute("RELEASE bulk_audit")

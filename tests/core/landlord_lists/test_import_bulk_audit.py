@@ -212,3 +212,20 @@ def test_a_trigger_not_made_by_the_audit_stays(tmp_path: Path) -> None:
         assert "audit_households_insert" not in names
         assert "audit_members_insert" in names
     assert "audit_households_insert" in {r[0] for r in triggers(db)}
+
+
+def test_an_error_inside_undoes_the_block_whatever_the_caller_does(tmp_path: Path) -> None:
+    db = database(tmp_path / "t.sqlite")
+    before = triggers(db)
+    with transaction(db):
+        with pytest.raises(RuntimeError), insert_triggers_held(db.conn, ("households",)):
+            db.execute("DELETE FROM counters")
+            raise RuntimeError("a caller that goes on")
+        # The caller swallowed the error and commits: the triggers are there.
+        assert triggers(db) == before
+    assert triggers(db) == before
+    with transaction(db):
+        db.execute("UPDATE households SET note = 'x'")
+    assert db.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'update'").fetchone() == (
+        1,
+    )
