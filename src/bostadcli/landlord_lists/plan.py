@@ -103,6 +103,32 @@ def nocase(text: str) -> str:
     return text.translate(_NOCASE)
 
 
+# The members a row of a list is matched with by name and address.
+_PARTIES = ("tenant", "co_tenant")
+
+
+class _Filter:
+    """A set that may answer yes for what it does not hold, never no for what it does
+    (a Bloom filter of two probes over a megabyte): whether a lookup in the plan is
+    worth a query."""
+
+    _BITS = 1 << 23
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self._BITS // 8)
+
+    def _probes(self, key: object) -> tuple[int, int]:
+        h = hash(key)
+        return h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
+
+    def add(self, key: object) -> None:
+        for i in self._probes(key):
+            self._bits[i >> 3] |= 1 << (i & 7)
+
+    def __contains__(self, key: object) -> bool:
+        return all(self._bits[i >> 3] & (1 << (i & 7)) for i in self._probes(key))
+
+
 @dataclass(frozen=True)
 class Case:
     """The case a row's notice goes to: one in the database (``hid``) or one this
@@ -162,6 +188,11 @@ class Snapshot:
         for sql in _INDEXES:
             conn.execute(sql)
         self._landlords: dict[str, bool] = {}
+        # What this import has added so far, as far as its lookups ask: a row of a
+        # fresh list is rarely in the plan already, and the filter says so without a
+        # query (it never says no when the answer is yes), in the same memory for any
+        # length of list.
+        self._added = _Filter()
         # What the database has at all: a list imported into a database with no open
         # case, no closed case or no imported row need not look for one row by row.
         self.has_open = (
@@ -209,7 +240,7 @@ class Snapshot:
                 " WHERE r.fingerprint = ?",
                 [fingerprint],
             )
-        if found is None:
+        if found is None and ("fingerprint", fingerprint) in self._added:
             found = self._one(
                 "SELECT ref FROM temp.import_notices WHERE fingerprint = ? ORDER BY seq LIMIT 1",
                 [fingerprint],
@@ -227,11 +258,13 @@ class Snapshot:
             )
             if found is not None:
                 return Case(ref=str(found[1]), hid=int(found[0]))
-            found = self._one(
-                "SELECT h.idx, h.ref FROM temp.import_members m JOIN temp.import_households h"
-                " ON h.idx = m.idx WHERE m.pnr = ? ORDER BY h.idx LIMIT 1",
-                [pnr],
-            )
+            found = None
+            if ("pnr", pnr) in self._added:
+                found = self._one(
+                    "SELECT h.idx, h.ref FROM temp.import_members m JOIN temp.import_households h"
+                    " ON h.idx = m.idx WHERE m.pnr = ? ORDER BY h.idx LIMIT 1",
+                    [pnr],
+                )
             if found is not None:
                 return Case(ref=str(found[1]), idx=int(found[0]))
         if street is None:
@@ -245,6 +278,8 @@ class Snapshot:
         )
         if found is not None:
             return Case(ref=str(found[1]), hid=int(found[0]))
+        if ("tenant", nocase(name), nocase(street)) not in self._added:
+            return None
         found = self._one(
             "SELECT h.idx, h.ref FROM temp.import_members m JOIN temp.import_households h"
             " ON h.idx = m.idx WHERE m.name_nc = :name AND h.street_nc = :street"
@@ -314,6 +349,7 @@ class Snapshot:
             + [notice[c] for c in _NOTICE_COLUMNS],
         )
         self.plan.notices += 1
+        self._added.add(("fingerprint", fingerprint))
         if notice["ground"] is not None:
             self.add_reasons(case, [notice["ground"]])
 
@@ -341,6 +377,11 @@ class Snapshot:
             + [record[c] for c in _HOUSEHOLD_COLUMNS],
         )
         self.plan.households += 1
+        for m in members:
+            if m.get("pnr") is not None:
+                self._added.add(("pnr", m["pnr"]))
+            if m["name"] is not None and street is not None and m["role"] in _PARTIES:
+                self._added.add(("tenant", nocase(m["name"]), nocase(street)))
         self.add_reasons(case, reasons)
         self.conn.executemany(
             "INSERT INTO temp.import_members (idx, name_nc, "
