@@ -7,7 +7,7 @@ import pytest
 from bostadcli.landlord_lists.summary import ImportSummary, RowRefs
 
 
-@pytest.mark.parametrize("n", [0, 1, 999, 1000, 1001, 2500])
+@pytest.mark.parametrize("n", [0, 1, 999, 1000, 1001, 2500, 4000, 5000, 5001, 12345])
 def test_row_refs_keep_every_pair_in_order(n: int) -> None:
     refs = RowRefs()
     pairs = [(i + 2, f"2026-{i:04d}" if i % 7 else 'od"d\\ ref, ö\n') for i in range(n)]
