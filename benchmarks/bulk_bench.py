@@ -2,7 +2,7 @@
 
 Not a test: run it by hand (about two minutes for 100 000 rows).
 
-    python benchmarks/bulk_bench.py [--rows 100000] [--keep DIR]
+    python benchmarks/bulk_bench.py [--rows 100000] [--keep DIR] [--src DIR] [--growth]
 
 The machine this runs on may be shared: each tool runs as its own process and is
 measured by the CPU seconds it used (user + system, ``os.wait4``), which other people's
@@ -15,6 +15,8 @@ work disturbs far less than wall time; compare the ratios in one run.
 - export: ``bostad export households --format csv`` of those N households, next to the
   sqlite3 shell running the export's own query (printed below the table, derived from
   the export registry) and ``sqlite-utils rows --csv`` of the raw table.
+- growth (``--growth``): the same import and export of a tenth as many rows first, and
+  the peak memory of each at N next to that at N/10 (flat: at most 1.1x).
 """
 
 from __future__ import annotations
@@ -107,12 +109,37 @@ def export_sql() -> str:
     return build("households", as_of=date.fromisoformat(AS_OF))
 
 
+def _smaller(folder: Path, n: int, bostad: list[str]) -> dict[str, Run]:
+    """The import and the export of ``n`` rows, for their peak memory."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.sqlite*"):
+        stale.unlink()
+    source = folder / "landlord.csv"
+    landlord_file(source, n)
+    db = folder / "bostad.sqlite"
+    env = os.environ | ({"PYTHONPATH": str(SRC)} if SRC else {})
+    subprocess.run([*bostad, "--db", str(db), "init"], check=True, capture_output=True, env=env)
+    imported = run(
+        "bostad import notices",
+        [*bostad, "--db", str(db), "import", "notices", str(source), "--as-of", AS_OF],
+    )
+    exported = run(
+        "bostad export households --format csv",
+        [*bostad, "--db", str(db), "export", "households", "--format", "csv", "--as-of", AS_OF],
+        stdout=folder / "households.csv",
+    )
+    return {r.tool: r for r in (imported, exported)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="keep the files in this folder")
     parser.add_argument(
         "--src", type=Path, help="run bostad from this source folder (an older version)"
+    )
+    parser.add_argument(
+        "--growth", action="store_true", help="also a tenth as many rows: is memory flat?"
     )
     args = parser.parse_args()
     global SRC
@@ -124,6 +151,7 @@ def main() -> None:
         stale.unlink()
     os.environ["BOSTAD_CONFIG"] = str(folder / "config.toml")
     bostad = [sys.executable, "-m", "bostadcli"]
+    smaller = _smaller(folder / "tenth", n // 10, bostad) if args.growth else None
     sqlite3_cli = shutil.which("sqlite3")
     sqlite_utils = find("sqlite-utils")
     source = folder / "landlord.csv"
@@ -217,6 +245,15 @@ def main() -> None:
         print(
             f"export / sqlite-utils rows (CPU): {ratio:.2f}x ({'met' if ratio < 1 else 'not met'})"
         )
+    if smaller is not None:
+        for r in (imported, exported):
+            small = smaller[r.tool]
+            ratio = r.peak_mib / small.peak_mib
+            print(
+                f"{r.tool}: peak memory {r.peak_mib:.0f} MiB at {n:,} rows,"
+                f" {small.peak_mib:.0f} MiB at {n // 10:,}: {ratio:.2f}x"
+                f" (flat: {'met' if ratio <= 1.1 else 'not met'})"
+            )
     if sql:
         print("\nThe export's query:\n")
         print(sql)

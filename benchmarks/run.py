@@ -1398,7 +1398,8 @@ def run(plan: Plan, folder: Path) -> list[Row]:
                 what += f" ({made[n]:,} letters)"
             text = times(m.seconds / base.seconds, f"the time at {small:,}") if n != small else ""
             goal = ""
-            if key in ("export", "monthly") and n == large:
+            # Issue 18: memory flat from 10,000 to 100,000 for every command in the table.
+            if n == large:
                 memory = m.peak_mib / by_size[mid].peak_mib
                 text += f"; memory {memory:.2f}× that at {mid:,}"
                 goal = f"memory flat from {mid:,}: {verdict(memory, 1.1)}"

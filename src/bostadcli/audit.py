@@ -23,6 +23,7 @@ shown on screen, a backup) are recorded by ``record_disclosure``.
 from __future__ import annotations
 
 import getpass
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -270,6 +271,7 @@ def record_disclosure(
     refs: Iterable[str] = (),
     household_ids: Iterable[int] = (),
     all_cases: bool = False,
+    ref_batches: Iterable[str] = (),
     recipient: str | None = None,
     recipient_name: str | None = None,
     command: str | None = None,
@@ -281,7 +283,9 @@ def record_disclosure(
     ``export_log`` says who (the OS user), when, the command, what (a table, a letter
     kind, "backup"), how many rows, with or without personnummer and for whom; the
     cases are named in ``disclosures`` by ``refs`` or ``household_ids``, or as
-    ``all_cases`` (a backup holds every case there was). Returns the log row's id.
+    ``all_cases`` (a backup holds every case there was); a long export gives its refs
+    as ``ref_batches``, JSON arrays of them, so that they are never all in memory at
+    once. Returns the log row's id.
     """
     from bostadcli.db import now_utc, transaction
 
@@ -313,11 +317,12 @@ def record_disclosure(
                 [(log_id, i) for i in ids],
             )
         names = sorted(set(refs))
-        if names:
+        batches = [json.dumps(names)] if names else []
+        for batch in itertools.chain(batches, ref_batches):
             db.execute(
                 "INSERT OR IGNORE INTO disclosures (export_id, household_id)"
                 " SELECT ?, h.id FROM json_each(?) AS j JOIN households h ON h.ref = j.value",
-                [log_id, json.dumps(names)],
+                [log_id, batch],
             )
     return log_id
 

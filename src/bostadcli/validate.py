@@ -26,6 +26,11 @@ _PHONE = re.compile(r"^\+?[0-9 ()\-/]{5,30}$")
 # lookalike ("Exempel\u200bhem AB" is not "Exempelhem AB" to a computer).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
 _SPACES = re.compile(r"[^\S\n\t]+|\t+")
+_HAS_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+# Control characters (Unicode category Cc) and surrogates (Cs), found in C; with line
+# breaks and tabs allowed.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def normalise_name(text: str) -> str:
@@ -36,7 +41,9 @@ def normalise_name(text: str) -> str:
     The one normalisation of names: every name input (``clean_text``) and every lookup
     by name (``name_key``) goes through it.
     """
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text)
+    if not text.isascii() and _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -57,18 +64,14 @@ def clean_text(
     """
     if value is None:
         return None
-    allowed = {"\n", "\t"} if multiline else set()
     # Windows line breaks are line breaks, not control characters to refuse.
     text = value.replace("\r\n", "\n") if multiline else value
-    for ch in text:
-        if ch in allowed:
-            continue
-        category = unicodedata.category(ch)
-        if category == "Cc":
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(text)
+    if found is not None:
+        if unicodedata.category(found.group()) == "Cc":
             raise InvalidInput(field, value, _("contains a control character"))
-        if category == "Cs":
-            # What Python makes of bytes that are not UTF-8 (a mis-set terminal).
-            raise InvalidInput(field, value, _("is not valid UTF-8 text"))
+        # What Python makes of bytes that are not UTF-8 (a mis-set terminal).
+        raise InvalidInput(field, value, _("is not valid UTF-8 text"))
     if len(text) > max_length * 4:
         # Far too long whatever normalising would remove: no need to look closer.
         raise InvalidInput(field, value, _("longer than {n} characters").format(n=max_length))

@@ -100,10 +100,17 @@ def _report_rows(summary: "ImportSummary") -> None:
         (_("Unchanged"), summary.unchanged_rows),
     ):
         if pairs:
-            lines = ", ".join(
-                _("line {line}: {ref}").format(line=line, ref=ref) for line, ref in pairs
-            )
-            say(f"  {heading}: {lines}.", err=True)
+            # Written a thousand at a time: a list of 100 000 rows names every one.
+            entry = _("line {line}: {ref}")
+            say(f"  {heading}: ", err=True, nl=False)
+            separator = ""
+            batch: list[str] = []
+            for line, ref in pairs:
+                batch.append(entry.format(line=line, ref=ref))
+                if len(batch) == 1000:
+                    say(separator + ", ".join(batch), err=True, nl=False)
+                    separator, batch = ", ", []
+            say((separator + ", ".join(batch) if batch else "") + ".", err=True)
     if summary.blank_lines:
         say(
             "  "

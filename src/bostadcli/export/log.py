@@ -29,6 +29,7 @@ def record_export(
     recipient_name: str | None = None,
     refs: Iterable[str] = (),
     household_ids: Iterable[int] = (),
+    ref_batches: Iterable[str] = (),
 ) -> None:
     """Log an export as a disclosure of the cases it carried (``audit.record_disclosure``)."""
     from bostadcli.audit import record_disclosure
@@ -39,6 +40,7 @@ def record_export(
         row_count=row_count,
         include_pnr=include_pnr,
         refs=refs,
+        ref_batches=ref_batches,
         household_ids=household_ids,
         recipient=recipient.value if recipient else None,
         recipient_name=recipient_name,

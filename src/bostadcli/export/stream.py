@@ -10,7 +10,7 @@ personnummer) for the audit log, even when writing stops half-way.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -123,8 +123,11 @@ class _Counted:
     def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
         self.rows = rows
         self.count = 0
-        # The cases whose rows left, for the disclosure log.
+        # The cases whose rows left, for the disclosure log: from rows computed in
+        # Python one by one, from a CSV written straight from the query a JSON array of
+        # them a chunk (a few bytes a case, where a set of strings grows by 70).
         self.refs: set[str] = set()
+        self.ref_batches: list[str] = []
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for row in self.rows:
@@ -133,6 +136,15 @@ class _Counted:
             if isinstance(ref, str):
                 self.refs.add(ref)
             yield row
+
+    def add_refs(self, refs: Iterable[Any]) -> None:
+        import json
+
+        batch = list(refs)
+        try:
+            self.ref_batches.append(json.dumps(batch))
+        except TypeError:  # a cell that is no JSON value names no case
+            self.ref_batches.append(json.dumps([r for r in batch if isinstance(r, str)]))
 
     def close(self) -> None:
         # Ends the cursor now, not whenever the generator is collected (the database
@@ -230,6 +242,7 @@ def export_table(
             recipient=audience.who,
             recipient_name=audience.landlord_name,
             refs=rows.refs,
+            ref_batches=rows.ref_batches,
         )
     return rows.count
 
@@ -342,28 +355,84 @@ def _write_csv_query(
     """A CSV export whose cells SQLite computes (``csv_sql``): the rows go from the
     cursor to the csv module in chunks, as they are, but for the few that hold text
     the formula guard looks at; ``counted`` counts them and keeps their case
-    references for the disclosure log."""
+    references for the disclosure log.
+
+    Which rows need the guard is found a chunk at a time, in C: whether any text cell
+    of the chunk (in the columns of ``_guarded_keys``) starts with a character a
+    formula starts with, or has a carriage return. Only in a chunk that has one is
+    every row looked at, and only the rows found go through the guard
+    (``tabular._csv_cell``, as the row-by-row writer does).
+    """
     import csv
+    from operator import itemgetter
 
     if style.bom:
         out.write("\ufeff")
     writer = csv.writer(out, delimiter=style.delimiter, lineterminator="\n")
     writer.writerow(data_fields(columns))
     cursor = db.conn.execute(sql, params)
+    starts = _FORMULA_START
+
+    def risky(cells: Iterable[Any]) -> bool:
+        return any(type(v) is str and (v.startswith(starts) or "\r" in v) for v in cells)
 
     def guarded(row: tuple[Any, ...]) -> list[Any]:
-        return [_csv_cell(v) if type(v) is str else v for v in row[:-1]]
+        return [_csv_cell(v) if type(v) is str else v for v in row]
 
     try:
         names = [d[0] for d in cursor.description]
-        ref = names.index("ref") if "ref" in names else None
-        while chunk := cursor.fetchmany(1000):
-            writer.writerows([guarded(r) if r[-1] else r[:-1] for r in chunk])
+        watched = [names.index(key) for key in _guarded_keys(columns) if key in names]
+        # A row's cells to look at, as a tuple (itemgetter of one index gives the cell).
+        cells = itemgetter(*watched, *watched[:1]) if watched else None
+        ref = itemgetter(names.index("ref")) if "ref" in names else None
+        while chunk := cursor.fetchmany(_CHUNK):
+            if cells is not None and _chunk_may_need_guard(chunk, cells):
+                writer.writerows([guarded(r) if risky(cells(r)) else r for r in chunk])
+            else:
+                writer.writerows(chunk)
             counted.count += len(chunk)
             if ref is not None:
-                counted.refs.update(r[ref] for r in chunk if isinstance(r[ref], str))
+                counted.add_refs(map(ref, chunk))
     finally:
         cursor.close()
+
+
+def _chunk_may_need_guard(
+    chunk: list[tuple[Any, ...]], cells: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+) -> bool:
+    """Whether a text cell of ``chunk`` (the cells ``cells`` picks from each row) starts
+    with a character a formula starts with or holds a carriage return: a few passes in
+    C over the chunk, where a test of each cell in Python would cost more than writing
+    it."""
+    from itertools import chain
+    from operator import itemgetter
+
+    picked = list(filter(None, chain.from_iterable(map(cells, chunk))))
+    try:
+        return not _FIRST_OF_FORMULA.isdisjoint(map(itemgetter(0), picked)) or (
+            "\r" in "".join(picked)
+        )
+    except TypeError:  # not only text: the rows are looked at one by one
+        return True
+
+
+# The first characters of a cell a spreadsheet may read as a formula (every entry of
+# _FORMULA_START is one character, which the chunk test relies on).
+_FIRST_OF_FORMULA = frozenset(_FORMULA_START)
+assert all(len(c) == 1 for c in _FORMULA_START)
+
+
+# Rows read from the cursor at a time by the CSV export: memory does not grow with the
+# number of rows, and the per-chunk work (the guard's search, the case references) is
+# done in C over a chunk at a time.
+_CHUNK = 500
+
+
+def _guarded_keys(columns: Sequence[Column]) -> list[str]:
+    """The columns of a CSV export (``csv_sql``) whose text may need the formula guard:
+    the text the export writes as it is stored, not the numbers and not the cells the
+    export makes itself (personnummer, amounts, true/false)."""
+    return [c.key for c in columns if c.kind not in ("int", "money", "pnr", "bool")]
 
 
 def write_rows_csv(
@@ -409,8 +478,6 @@ _DERIVED_SQL: dict[str, dict[str, str]] = {
         "days_left": "CAST(julianday(substr(next_deadline, 1, 10)) - julianday(:as_of) AS INTEGER)",
     },
 }
-# The column csv_sql adds: 1 when a text cell of the row may need the formula guard.
-_CARE = "__care"
 
 
 def _sql_literal(value: Any) -> str:
@@ -438,24 +505,21 @@ def _money_cell(x: str, *, plain: bool = False) -> str:
 
 
 def csv_sql(
-    table: ExportTable, sql: str, *, include_pnr: bool, plain_money: bool = False, care: bool = True
+    table: ExportTable, sql: str, *, include_pnr: bool, plain_money: bool = False
 ) -> str | None:
     """The query of a CSV export whose cells SQLite computes: the table's query
     (``sql``) with the fields the export computes per row in Python (personnummer masked
     or formatted, money formatted, booleans, the table's derived fields) computed in SQL.
-    With ``care``, a last column says which rows hold text that may need the formula
-    guard (``tabular.is_formula``, which stays in Python): a line break or a first
-    character a formula starts with, which few rows have. None for a table whose derived
-    fields are computed in Python only."""
+    The formula guard (``tabular.is_formula``) stays in Python, for the few cells that
+    may need it (``_write_csv_query``). None for a table whose derived fields are
+    computed in Python only."""
     derived: dict[str, str] = {}
     if table.derive is not None:
         found = _DERIVED_SQL.get(f"{table.derive.__module__}.{table.derive.__qualname__}")
         if found is None:
             return None
         derived = found
-    starts = ", ".join(str(ord(c)) for c in _FORMULA_START)
     cells: list[str] = []
-    watch: list[str] = []
     for c in table.columns:
         x = f'"{c.key}"'
         if c.key in derived:
@@ -470,13 +534,8 @@ def csv_sql(
             )
         else:
             cells.append(x)
-            if c.kind not in ("int", "money"):
-                risky = f"instr({x}, char(13)) OR unicode({x}) IN ({starts})"
-                watch.append(f"(typeof({x}) = 'text' AND ({risky}))")
         if c.kind == "money":
             cells.append(f'{_money_cell(x, plain=plain_money)} AS "{c.formatted_name}"')
-    if care:
-        cells.append(f"({' OR '.join(watch) or '0'}) AS {_CARE}")
     return f"SELECT {', '.join(cells)} FROM ({sql.strip()})"
 
 
@@ -489,13 +548,13 @@ def export_sql(
     include_pnr: bool = False,
 ) -> str:
     """The CSV export of a table as ONE SQL statement with its parameters written in:
-    the query ``export_table`` runs (``csv_sql``), less the formula guard. The
+    the query ``export_table`` runs (``csv_sql``); the formula guard is Python's. The
     benchmarks run it in the sqlite3 shell, the floor of an export."""
     import re
 
     table = get_table(name)
     sql, params = query(table, as_of=as_of, since=since, status=status)
-    whole = csv_sql(table, sql, include_pnr=include_pnr, care=False)
+    whole = csv_sql(table, sql, include_pnr=include_pnr)
     if whole is None:
         raise InvalidInput("table", name, _("this table has no export query"))
     return re.sub(

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
+    from bostadcli.landlord_lists.bulk_audit import BulkAudit
+
 # SQLite's NOCASE folds the ASCII letters only; the lookups in the plan must do the same.
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -101,6 +103,32 @@ def nocase(text: str) -> str:
     return text.translate(_NOCASE)
 
 
+# The members a row of a list is matched with by name and address.
+_PARTIES = ("tenant", "co_tenant")
+
+
+class _Filter:
+    """A set that may answer yes for what it does not hold, never no for what it does
+    (a Bloom filter of two probes over a megabyte): whether a lookup in the plan is
+    worth a query."""
+
+    _BITS = 1 << 23
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self._BITS // 8)
+
+    def _probes(self, key: object) -> tuple[int, int]:
+        h = hash(key)
+        return h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
+
+    def add(self, key: object) -> None:
+        for i in self._probes(key):
+            self._bits[i >> 3] |= 1 << (i & 7)
+
+    def __contains__(self, key: object) -> bool:
+        return all(self._bits[i >> 3] & (1 << (i & 7)) for i in self._probes(key))
+
+
 @dataclass(frozen=True)
 class Case:
     """The case a row's notice goes to: one in the database (``hid``) or one this
@@ -160,6 +188,11 @@ class Snapshot:
         for sql in _INDEXES:
             conn.execute(sql)
         self._landlords: dict[str, bool] = {}
+        # What this import has added so far, as far as its lookups ask: a row of a
+        # fresh list is rarely in the plan already, and the filter says so without a
+        # query (it never says no when the answer is yes), in the same memory for any
+        # length of list.
+        self._added = _Filter()
         # What the database has at all: a list imported into a database with no open
         # case, no closed case or no imported row need not look for one row by row.
         self.has_open = (
@@ -207,7 +240,7 @@ class Snapshot:
                 " WHERE r.fingerprint = ?",
                 [fingerprint],
             )
-        if found is None:
+        if found is None and ("fingerprint", fingerprint) in self._added:
             found = self._one(
                 "SELECT ref FROM temp.import_notices WHERE fingerprint = ? ORDER BY seq LIMIT 1",
                 [fingerprint],
@@ -225,11 +258,13 @@ class Snapshot:
             )
             if found is not None:
                 return Case(ref=str(found[1]), hid=int(found[0]))
-            found = self._one(
-                "SELECT h.idx, h.ref FROM temp.import_members m JOIN temp.import_households h"
-                " ON h.idx = m.idx WHERE m.pnr = ? ORDER BY h.idx LIMIT 1",
-                [pnr],
-            )
+            found = None
+            if ("pnr", pnr) in self._added:
+                found = self._one(
+                    "SELECT h.idx, h.ref FROM temp.import_members m JOIN temp.import_households h"
+                    " ON h.idx = m.idx WHERE m.pnr = ? ORDER BY h.idx LIMIT 1",
+                    [pnr],
+                )
             if found is not None:
                 return Case(ref=str(found[1]), idx=int(found[0]))
         if street is None:
@@ -243,6 +278,8 @@ class Snapshot:
         )
         if found is not None:
             return Case(ref=str(found[1]), hid=int(found[0]))
+        if ("tenant", nocase(name), nocase(street)) not in self._added:
+            return None
         found = self._one(
             "SELECT h.idx, h.ref FROM temp.import_members m JOIN temp.import_households h"
             " ON h.idx = m.idx WHERE m.name_nc = :name AND h.street_nc = :street"
@@ -312,6 +349,7 @@ class Snapshot:
             + [notice[c] for c in _NOTICE_COLUMNS],
         )
         self.plan.notices += 1
+        self._added.add(("fingerprint", fingerprint))
         if notice["ground"] is not None:
             self.add_reasons(case, [notice["ground"]])
 
@@ -339,6 +377,11 @@ class Snapshot:
             + [record[c] for c in _HOUSEHOLD_COLUMNS],
         )
         self.plan.households += 1
+        for m in members:
+            if m.get("pnr") is not None:
+                self._added.add(("pnr", m["pnr"]))
+            if m["name"] is not None and street is not None and m["role"] in _PARTIES:
+                self._added.add(("tenant", nocase(m["name"]), nocase(street)))
         self.add_reasons(case, reasons)
         self.conn.executemany(
             "INSERT INTO temp.import_members (idx, name_nc, "
@@ -361,7 +404,22 @@ class Snapshot:
 
 def write(db: Database, plan: Plan) -> None:
     """Copy a plan into the database inside the caller's write transaction: one
-    statement per table, every row at once."""
+    statement per table, every row at once, and the audit rows of the new rows one
+    statement per table too (``bulk_audit``)."""
+    from bostadcli.landlord_lists.bulk_audit import insert_triggers_held
+
+    tables = _BULK_AUDITED if BULK_AUDIT else ()
+    with insert_triggers_held(db.conn, tables) as audit:
+        _write(db, plan, audit)
+
+
+# The tables an import inserts many rows into, whose audit rows are written in bulk.
+_BULK_AUDITED = ("households", "household_reasons", "members", "notices")
+# Off: every row's audit row is written by its trigger (the tests compare the two).
+BULK_AUDIT = True
+
+
+def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
     from bostadcli.db import now_utc
     from bostadcli.landlords import add_landlord
 
@@ -385,10 +443,26 @@ def write(db: Database, plan: Plan) -> None:
     ).fetchone()
     if tuple(added) != (plan.households, households_before + plan.households):
         raise AssertionError("households numbered out of order")  # pragma: no cover
+    audit.record("households", where="NEW.id > ?", order="NEW.id", params=(households_before,))
+    # The reasons not yet recorded, each once, in the order the list gave them.
+    conn.execute("DROP TABLE IF EXISTS temp.import_new_reasons")
+    conn.execute("CREATE TEMP TABLE import_new_reasons (household_id INTEGER, reason TEXT)")
     conn.execute(
-        "INSERT OR IGNORE INTO household_reasons (household_id, reason)"
-        f" SELECT {case_id}, t.reason FROM temp.import_reasons t ORDER BY t.rowid"
+        "INSERT INTO temp.import_new_reasons (household_id, reason)"
+        " SELECT n.hid, n.reason FROM"
+        f" (SELECT {case_id} AS hid, t.reason AS reason, min(t.rowid) AS first"
+        "  FROM temp.import_reasons t GROUP BY 1, 2) AS n"
+        " WHERE NOT EXISTS (SELECT 1 FROM household_reasons r"
+        "  WHERE r.household_id = n.hid AND r.reason = n.reason)"
+        " ORDER BY n.first"
     )
+    conn.execute(
+        "INSERT INTO household_reasons (household_id, reason)"
+        " SELECT household_id, reason FROM temp.import_new_reasons ORDER BY rowid"
+    )
+    audit.record("household_reasons", source="temp.import_new_reasons")
+    conn.execute("DROP TABLE temp.import_new_reasons")
+    (members_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM members").fetchone()
     columns = ", ".join(_MEMBER_COLUMNS)
     values = ", ".join(f"t.{c}" for c in _MEMBER_COLUMNS)
     conn.execute(
@@ -396,6 +470,7 @@ def write(db: Database, plan: Plan) -> None:
         f" SELECT {int(households_before)} + 1 + t.idx, {values}"
         " FROM temp.import_members t ORDER BY t.rowid"
     )
+    audit.record("members", where="NEW.id > ?", order="NEW.id", params=(members_before,))
     (notices_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM notices").fetchone()
     columns = ", ".join(_NOTICE_COLUMNS)
     conn.execute(
@@ -408,6 +483,7 @@ def write(db: Database, plan: Plan) -> None:
     ).fetchone()
     if tuple(added) != (plan.notices, notices_before + plan.notices):
         raise AssertionError("notices numbered out of order")  # pragma: no cover
+    audit.record("notices", where="NEW.id > ?", order="NEW.id", params=(notices_before,))
     conn.execute(
         "UPDATE households SET updated_at = ? WHERE id IN"
         " (SELECT hid FROM temp.import_notices WHERE new_case = 0 AND hid IS NOT NULL)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date
@@ -29,6 +30,9 @@ def one_line(text: str, joiner: str = " ") -> str:
     return joiner.join(part.strip() for part in text.splitlines() if part.strip())
 
 
+# A list repeats its dates, amounts and places from row to row: each distinct cell is
+# read once (a bounded cache; a cell refused is refused again, with its own line).
+@functools.lru_cache(maxsize=4096)
 def day_cell(text: str, heading: str) -> date | None:
     from bostadcli.dates import parse_swedish_date
 
@@ -41,6 +45,7 @@ def day_cell(text: str, heading: str) -> date | None:
     return parse_swedish_date(value, field=heading)
 
 
+@functools.lru_cache(maxsize=4096)
 def money_cell(text: str, heading: str) -> Money | None:
     from bostadcli.money import parse_money
 
@@ -153,6 +158,9 @@ def notice_recorded(db: Database, hid: int, served_on: date | None, amount: Mone
     )
 
 
+_name_key = functools.lru_cache(maxsize=4096)(validate.name_key)
+
+
 def fingerprint_of(**values: Any) -> str:
     """What identifies a row of a landlord's list, whatever file it came in: its values
     as parsed (names normalised, dates and amounts as values, not as typed), so the
@@ -162,7 +170,7 @@ def fingerprint_of(**values: Any) -> str:
 
     def plain(value: Any) -> Any:
         if isinstance(value, str):
-            return validate.name_key(value)
+            return _name_key(value)
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, (list, tuple)):

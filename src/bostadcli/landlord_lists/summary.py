@@ -2,8 +2,70 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
+
+
+class RowRefs:
+    """The rows behind a count, (line, case reference) pairs in the order added: a
+    summary of 100 000 rows names every row. Kept as JSON a thousand at a time, and
+    past a few thousand in a temporary file, so that memory does not grow with the
+    list."""
+
+    _CHUNK = 1000
+    # Chunks kept in memory before they go to the temporary file.
+    _KEEP = 4
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+        self._spilled: IO[str] | None = None
+        self._open: list[tuple[int, str]] = []
+        self._count = 0
+
+    def append(self, pair: tuple[int, str]) -> None:
+        self._open.append(pair)
+        self._count += 1
+        if len(self._open) < self._CHUNK:
+            return
+        self._chunks.append(json.dumps(self._open))
+        self._open = []
+        if len(self._chunks) > self._KEEP:
+            if self._spilled is None:
+                # Closed (and gone) with the summary.
+                self._spilled = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            self._spilled.seek(0, 2)
+            self._spilled.writelines(chunk + "\n" for chunk in self._chunks)
+            self._chunks = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        chunks: Iterable[str] = list(self._chunks)
+        if self._spilled is not None:
+            self._spilled.seek(0)
+            chunks = itertools.chain(self._spilled, chunks)
+        opened = list(self._open)
+        for chunk in chunks:
+            for line, ref in json.loads(chunk):
+                yield int(line), str(ref)
+        yield from opened
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowRefs):
+            return list(self) == list(other)
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RowRefs({list(self)!r})"
 
 
 @dataclass
@@ -25,9 +87,9 @@ class ImportSummary:
     first_ref: str | None = None
     last_ref: str | None = None
     # The rows behind each count: (line, case reference).
-    new_household_rows: list[tuple[int, str]] = field(default_factory=list)
-    known_rows: list[tuple[int, str]] = field(default_factory=list)
-    unchanged_rows: list[tuple[int, str]] = field(default_factory=list)
+    new_household_rows: RowRefs = field(default_factory=RowRefs)
+    known_rows: RowRefs = field(default_factory=RowRefs)
+    unchanged_rows: RowRefs = field(default_factory=RowRefs)
     blank_lines: list[int] = field(default_factory=list)
     children_lines: list[int] = field(default_factory=list)
     # Rows for a person whose case closed lately: line, the closed case, the day it

@@ -146,3 +146,35 @@ def test_money_in_sql_is_money_in_python(ore: int | None, plain: bool) -> None:
     (found,) = conn.execute(sql, [ore]).fetchone()
     expected = None if ore is None else (format_ore_plain if plain else format_ore)(ore)
     assert found == expected
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7])
+def test_chunks_of_any_size_write_the_same_bytes(db: Any, chunk: int, monkeypatch: Any) -> None:
+    """The guard's check runs a chunk at a time: a hostile cell at any place of a chunk
+    (first, last, alone) is guarded, and the cases disclosed are every row's."""
+    import bostadcli.export.stream as stream
+
+    monkeypatch.setattr(stream, "_CHUNK", chunk)
+    out = io.StringIO()
+    count = export_table(db, "households", out, as_of=AS_OF, command="test")
+    assert out.getvalue() == by_rows(db, "households", include_pnr=False)
+    (disclosed,) = db.conn.execute(
+        "SELECT count(*) FROM disclosures WHERE export_id = (SELECT max(id) FROM export_log)"
+    ).fetchone()
+    assert disclosed == count == len(HOSTILE) + 1
+
+
+def test_the_chunk_check_finds_every_risky_cell() -> None:
+    from operator import itemgetter
+
+    from bostadcli.export.stream import _chunk_may_need_guard
+    from bostadcli.tabular import _FORMULA_START
+
+    cells = itemgetter(0, 1)
+    assert not _chunk_may_need_guard([("a", None), ("", "b c"), (None, "x-1")], cells)
+    for start in _FORMULA_START:
+        assert _chunk_may_need_guard([("a", "b"), ("c", start + "x")], cells)
+    assert _chunk_may_need_guard([("a", "b\rc")], cells)
+    # Not only text (a number, bytes): every row is looked at.
+    assert _chunk_may_need_guard([("a", 5)], cells)
+    assert _chunk_may_need_guard([("a", b"\r")], cells)
