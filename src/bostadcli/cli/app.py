@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from bostadcli import __version__
-from bostadcli.cli import aliases, completion, typer_i18n
+from bostadcli.cli import aliases, completion, typer_coercion, typer_i18n
 from bostadcli.cli.context import AppState
 from bostadcli.cli.lazy import LazyCommands, Noun
 from bostadcli.errors import BostadError, one_line, shown
@@ -269,6 +269,7 @@ class BostadGroup(TyperGroup):
 
 
 typer_i18n.install()
+typer_coercion.install()
 aliases.install()
 completion.install()
 
