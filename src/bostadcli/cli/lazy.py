@@ -3,7 +3,8 @@
 ``bostad household show`` needs the household group, not the letters, exports or
 reports. The root group knows each noun by name, the module that holds it and its help;
 the module is imported and turned into a Click command the first time that name is
-looked up (to run it, to complete it on Tab, or to list it in ``bostad --help``).
+looked up (to run it, or to complete its words on Tab). ``bostad --help`` lists the
+nouns from their ``summary`` alone, without building any.
 
 The commands stay a mapping, as Click expects: iterating gives every name in the order
 they were declared without building any; ``commands[name]`` builds that one.
@@ -24,13 +25,23 @@ Builder = Callable[[], Any]
 @dataclass(frozen=True)
 class Noun:
     """One entry of the root group: a sub-app (``attr`` names a ``typer.Typer``) or a
-    single command (``attr`` names its function, ``help_attr`` its help text)."""
+    single command (``attr`` names its function, ``help_attr`` its help text).
+
+    ``summary`` is what ``bostad --help`` shows for it: the first paragraph of its
+    help (a test holds it to the built command's), so the list needs no module."""
 
     name: str
     module: str
     attr: str = "app"
     help: str | None = None
     help_attr: str | None = None
+    summary: str | None = None
+
+    def listing(self) -> Any:
+        """A stand-in command for the root's help: the name and the summary."""
+        from typer.core import TyperCommand
+
+        return TyperCommand(self.name, help=self.summary or self.help)
 
     def build(self, parent: typer.Typer) -> Any:
         module = importlib.import_module(self.module)
