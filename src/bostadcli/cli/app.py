@@ -36,21 +36,22 @@ def _silence_stdout() -> None:
 
 # Usage errors come from Typer's Click in English; these are the common ones.
 _CLICK_MESSAGES = [
-    (re.compile(r"^No such option: (.+?)(?: Did you mean (.+)\?)?$"), "no_option"),
-    (re.compile(r"^Invalid value for (.+?): (.+?) is not a valid integer\.?$"), "not_integer"),
-    (re.compile(r"^Invalid value for (.+?): (.+?) is not one of (.+?)\.?$"), "not_choice"),
-    (re.compile(r"^Invalid value for (.+?): (.+)$"), "invalid"),
-    (re.compile(r"^Missing argument (.+?)\.?$"), "missing_argument"),
-    (re.compile(r"^Missing option (\S+?)(?:\. Choose from: (.+?))?\.?$"), "missing_option"),
-    (re.compile(r"^No such command (.+?)(?:\. Did you mean (.+?)\?)?\.?$"), "no_command"),
-    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "extra"),
-    (re.compile(r"^Option (.+?) requires an argument\.?$"), "needs_value"),
+    (r"^No such option: (.+?)(?: Did you mean (.+)\?)?$", "no_option"),
+    (r"^Invalid value for (.+?): (.+?) is not a valid integer\.?$", "not_integer"),
+    (r"^Invalid value for (.+?): (.+?) is not one of (.+?)\.?$", "not_choice"),
+    (r"^Invalid value for (.+?): (.+)$", "invalid"),
+    (r"^Missing argument (.+?)\.?$", "missing_argument"),
+    (r"^Missing option (\S+?)(?:\. Choose from: (.+?))?\.?$", "missing_option"),
+    (r"^No such command (.+?)(?:\. Did you mean (.+?)\?)?\.?$", "no_command"),
+    (r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$", "extra"),
+    (r"^Option (.+?) requires an argument\.?$", "needs_value"),
 ]
 
 
 def translate_usage_message(message: str) -> str:
+    # The patterns are compiled on the first usage error (re caches them), not at start.
     for pattern, key in _CLICK_MESSAGES:
-        m = pattern.match(message.strip())
+        m = re.match(pattern, message.strip())
         if not m:
             continue
         g = m.groups()
