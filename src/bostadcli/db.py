@@ -206,6 +206,9 @@ class LazyDatabase:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._full: Database | None = None
+        # As sqlite-utils' Database sets up every connection: a REPLACE that deletes a
+        # row fires its delete triggers (the audit log's) too.
+        self.execute("PRAGMA recursive_triggers=on;")
 
     def full(self) -> Database:
         """sqlite-utils' ``Database`` on this connection (imports sqlite-utils)."""

@@ -75,6 +75,14 @@ def test_execute_is_sqlite_utils_execute(tmp_path: Path, script: list[tuple[str,
     assert results[0] == results[1]
 
 
+def test_the_connection_is_set_up_as_sqlite_utils_does(tmp_path: Path) -> None:
+    theirs = Database(sqlite3.connect(tmp_path / "theirs.sqlite"), execute_plugins=False)
+    ours = open_database(tmp_path / "bostad.sqlite", create=True)
+    pragma = "PRAGMA recursive_triggers"
+    assert ours.execute(pragma).fetchone() == theirs.execute(pragma).fetchone() == (1,)
+    assert not ours.conn.in_transaction
+
+
 def test_the_rest_is_sqlite_utils(tmp_path: Path) -> None:
     db = open_database(tmp_path / "bostad.sqlite", create=True)
     assert isinstance(db, LazyDatabase)
