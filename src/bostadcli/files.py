@@ -32,7 +32,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterator, Sequence
@@ -238,6 +237,8 @@ def check_target(
 
 def temporary_path(target: Path) -> Path:
     """A new temporary's name beside ``target``: ``.bostad-tmp-NAME-PID-RANDOM``."""
+    import secrets  # with hmac and OpenSSL's hashes: only for a command that writes files
+
     name = target.name[:_TEMP_NAME_KEEP]
     return target.with_name(f"{TEMP_PREFIX}{name}-{os.getpid()}-{secrets.token_hex(4)}")
 

@@ -30,7 +30,7 @@ def _config_language(argv: list[str]) -> str | None:
     else:
         candidate = Path(path)
     from bostadcli.errors import BostadError
-    from bostadcli.files import open_for_reading, read_bounded
+    from bostadcli.file_reading import open_for_reading, read_bounded
 
     try:
         # A pipe or a device named as the config must not hang the start: refused here
