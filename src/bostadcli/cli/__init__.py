@@ -47,7 +47,7 @@ def main() -> None:
     from bostadcli import i18n
 
     argv = sys.argv[1:]
-    i18n.setup(i18n.detect_language(argv, os.environ, _config_language(argv)))
+    i18n.setup(i18n.detect_language(argv, os.environ, lambda: _config_language(argv)))
     from bostadcli.cli.app import app
 
     app(prog_name="bostad")
