@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("sqlite_utils", "jinja2", "babel", "holidays", "weasyprint", "rich.table")
+HEAVY = ("sqlite_utils", "jinja2", "babel", "holidays", "weasyprint", "rich.table", "pydantic")
 
 PROBE = """
 import json, sys
