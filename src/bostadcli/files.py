@@ -237,10 +237,9 @@ def check_target(
 
 def temporary_path(target: Path) -> Path:
     """A new temporary's name beside ``target``: ``.bostad-tmp-NAME-PID-RANDOM``."""
-    import secrets  # with hmac and OpenSSL's hashes: only for a command that writes files
-
     name = target.name[:_TEMP_NAME_KEEP]
-    return target.with_name(f"{TEMP_PREFIX}{name}-{os.getpid()}-{secrets.token_hex(4)}")
+    # os.urandom is what secrets.token_hex uses, without importing hmac and OpenSSL.
+    return target.with_name(f"{TEMP_PREFIX}{name}-{os.getpid()}-{os.urandom(4).hex()}")
 
 
 def is_temporary(path: Path) -> bool:
