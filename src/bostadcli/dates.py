@@ -26,6 +26,41 @@ _DAY_FIRST_DATE = re.compile(r"([0-9]{1,2})([/.])([0-9]{1,2})\2([0-9]{4})")
 
 _BABEL_FORMATS = {"long": "d MMMM y", "short": "EEE d MMM", "month": "LLLL y"}
 
+# The month names of the two interface locales, as Babel's CLDR data has them (formatted
+# and stand-alone alike): "long" and "month" dates without loading Babel's locale data,
+# which a command that prints one date in passing would otherwise pay for. A test holds
+# them to Babel's output.
+_MONTHS = {
+    "sv_SE": [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en_GB": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
 
 def _build(text: str, field: str, year: int, month: int, day: int) -> date:
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -154,10 +189,15 @@ def format_date(d: date, style: str = "long", locale: str | None = None) -> str:
         return d.isoformat()
     if style not in _BABEL_FORMATS:
         raise ValueError(f"unknown date style {style!r}; expected one of {DATE_STYLES}")
-    from babel.dates import format_date as babel_format_date
-
     if locale is None:
         locale = "en_GB" if current_language() == "en" else "sv_SE"
+    months = _MONTHS.get(locale)
+    if months is not None and style == "long":
+        return f"{d.day} {months[d.month - 1]} {d.year}"
+    if months is not None and style == "month":
+        return f"{months[d.month - 1]} {d.year}"
+    from babel.dates import format_date as babel_format_date
+
     return str(babel_format_date(d, format=_BABEL_FORMATS[style], locale=locale))
 
 

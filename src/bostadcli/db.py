@@ -1,9 +1,14 @@
 """The one door to the database.
 
-``open_database`` is the only place that builds a ``sqlite_utils.Database``. It creates
+``open_database`` is the only place that opens the database for a command. It creates
 the file owner-only, turns on foreign keys and WAL, sets a busy timeout, and applies the
 migrations. ``transaction`` is how every command writes: one ``BEGIN IMMEDIATE`` per
 command, so a command either happens whole or not at all.
+
+What it returns is a ``LazyDatabase``: a ``sqlite_utils.Database`` to the code (the same
+connection, ``execute`` as sqlite-utils has it, and everything else of sqlite-utils'
+``Database`` on first use), so that a command that only reads and writes with SQL
+does not import sqlite-utils, a sixth of a short command's start.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bostadcli.errors import BostadError, NotFound
 from bostadcli.i18n import _
@@ -171,8 +176,94 @@ def _unknown_migrations(db: Database) -> list[str]:
     """Migrations applied by a newer bostadcli that this version does not know."""
     from bostadcli.migrations import migrations
 
-    known = {m.name for m in migrations._migrations}
-    return [m.name for m in migrations.applied(db) if m.name not in known]
+    known = set(migrations.names())
+    return [name for name in migrations.applied_names(db.conn) if name not in known]
+
+
+def _pending_migrations(db: Database) -> list[str]:
+    """Migrations of this version not yet applied to the database, in their order."""
+    from bostadcli.migrations import migrations
+
+    applied = set(migrations.applied_names(db.conn))
+    return [name for name in migrations.names() if name not in applied]
+
+
+# The statements that start or end a transaction: sqlite-utils' ``execute`` does not
+# commit the transaction one of them opened (sqlite_utils.db._TRANSACTION_CONTROL_KEYWORDS).
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE")
+# Statements Python's sqlite3 opens a transaction for: never one of those.
+_PLAIN_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class LazyDatabase:
+    """The connection a command works on, as a ``sqlite_utils.Database``.
+
+    ``conn``, ``execute`` and ``close`` are here, with sqlite-utils' meaning (4.x: a
+    statement that opened a transaction of its own is committed, a failed one rolled
+    back); anything else (``table``, ``atomic``, ``db[name]``, ...) is sqlite-utils'
+    own ``Database`` on the same connection, built the first time it is needed.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._full: Database | None = None
+        # As sqlite-utils' Database sets up every connection: a REPLACE that deletes a
+        # row fires its delete triggers (the audit log's) too.
+        self.execute("PRAGMA recursive_triggers=on;")
+
+    def full(self) -> Database:
+        """sqlite-utils' ``Database`` on this connection (imports sqlite-utils)."""
+        if self._full is None:
+            from sqlite_utils import Database
+
+            # No sqlite-utils plugins: a plugin installed beside bostadcli would run its
+            # code on every connection to the case files.
+            self._full = Database(self.conn, execute_plugins=False)
+        return self._full
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for what this class does not have itself. Private names are ours (marks
+        # such as _bostad_file, looked up with a default) or sqlite-utils' own.
+        if name.startswith("_") or name == "conn":
+            raise AttributeError(name)
+        return getattr(self.full(), name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.full()[name]
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        conn = self.conn
+        if _in_transaction(conn):
+            return conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
+        try:
+            cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
+        except Exception:
+            if _in_transaction(conn):
+                # The failed statement opened a transaction nothing would ever commit.
+                conn.execute("ROLLBACK")
+            raise
+        opened = _in_transaction(conn) and cursor.description is None
+        if opened and not _opens_its_own(sql):
+            conn.execute("COMMIT")
+        return cursor
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _in_transaction(conn: sqlite3.Connection) -> bool:
+    return conn.in_transaction
+
+
+def _opens_its_own(sql: str) -> bool:
+    """True for a statement that began a transaction on purpose (BEGIN, SAVEPOINT), as
+    sqlite-utils tells them apart; a plain write is told without importing it."""
+    head = sql.lstrip()[:8].upper()
+    if head.startswith(_PLAIN_WRITES):
+        return False
+    from sqlite_utils.db import _first_keyword
+
+    return _first_keyword(sql) in _TRANSACTION_CONTROL
 
 
 def newer_version_message(db: Database) -> str | None:
@@ -199,8 +290,6 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
     one migrated by a newer version is opened for reading only (``transaction`` refuses
     to write). A damaged file is ``DatabaseDamaged``.
     """
-    from sqlite_utils import Database
-
     identity: tuple[int, int] | None = None
     if str(path) == MEMORY:
         conn = sqlite3.connect(MEMORY, timeout=BUSY_TIMEOUT_SECONDS)
@@ -210,10 +299,9 @@ def open_database(path: str | Path, *, create: bool = False, migrate: bool = Tru
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
         st = os.stat(path)
         identity = (st.st_dev, st.st_ino)
-    # No sqlite-utils plugins: a plugin installed beside bostadcli would run its code on
-    # every connection to the case files, and finding plugins reads the metadata of
-    # every installed package, a good part of a command's start.
-    db = Database(conn, execute_plugins=False)
+    # sqlite-utils' Database to the code, imported only when a command needs more of it
+    # than SQL (see LazyDatabase).
+    db = cast("Database", LazyDatabase(conn))
     _add_functions(conn)
     try:
         _set_up(db, conn, path, migrate=migrate)
@@ -281,7 +369,6 @@ def _set_up(db: Database, conn: sqlite3.Connection, path: str | Path, *, migrate
     """Foreign keys, the busy timeout, the owner and WAL for a file, the migrations, and
     the audit log's actor. A database migrated by a newer version is marked read-only."""
     from bostadcli import audit
-    from bostadcli.migrations import migrations
 
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
@@ -293,7 +380,7 @@ def _set_up(db: Database, conn: sqlite3.Connection, path: str | Path, *, migrate
     unknown = _unknown_migrations(db)
     if unknown:
         db._bostad_unknown_migrations = unknown  # type: ignore[attr-defined]
-    elif migrate and migrations.pending(db):
+    elif migrate and _pending_migrations(db):
         _migrate(db)
     audit.set_actor(db, command="bostadcli")
 

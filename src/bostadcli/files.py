@@ -32,7 +32,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterator, Sequence
@@ -114,14 +113,14 @@ def give_to_group(path: Path, *, folder: bool) -> None:
 TEMP_PREFIX = ".bostad-tmp-"
 # NAME is cut short so that the temporary's name stays within the file system's limit.
 _TEMP_NAME_KEEP = 60
-_TEMP_PATTERN = re.compile(r"^\.bostad-tmp-(?P<name>.*)-(?P<pid>\d+)-(?P<token>[0-9a-f]{8})$")
+_TEMP_PATTERN = r"^\.bostad-tmp-(?P<name>.*)-(?P<pid>\d+)-(?P<token>[0-9a-f]{8})$"
 # A temporary this old is a leftover even if a process of its number exists (the number
 # may have been given to another process since).
 STALE_AFTER_SECONDS = 24 * 3600
 # Temporaries of letters under their old name (``.NAME.PID.bostad-tmp``): removed the
 # same way. The old names of exports (``.NAME.PID.tmp``) and backups (``NAME.part``)
 # are too common to be told from another program's files; they are left alone.
-_OLD_TEMP_PATTERNS = (re.compile(r"^\..+\.(?P<pid>\d+)\.bostad-tmp$"),)
+_OLD_TEMP_PATTERNS = (r"^\..+\.(?P<pid>\d+)\.bostad-tmp$",)
 _REGISTRY_NAME = "temporary-folders"
 _REGISTRY_MAX = 200
 
@@ -241,7 +240,8 @@ def check_target(
 def temporary_path(target: Path) -> Path:
     """A new temporary's name beside ``target``: ``.bostad-tmp-NAME-PID-RANDOM``."""
     name = target.name[:_TEMP_NAME_KEEP]
-    return target.with_name(f"{TEMP_PREFIX}{name}-{os.getpid()}-{secrets.token_hex(4)}")
+    # os.urandom is what secrets.token_hex uses, without importing hmac and OpenSSL.
+    return target.with_name(f"{TEMP_PREFIX}{name}-{os.getpid()}-{os.urandom(4).hex()}")
 
 
 def is_temporary(path: Path) -> bool:
@@ -250,8 +250,9 @@ def is_temporary(path: Path) -> bool:
 
 
 def _temporary_pid(name: str) -> int | None:
+    # Compiled (and cached by re) on first use: most commands never look at a temporary.
     for pattern in (_TEMP_PATTERN, *_OLD_TEMP_PATTERNS):
-        m = pattern.match(name)
+        m = re.match(pattern, name)
         if m:
             return int(m.group("pid"))
     return None

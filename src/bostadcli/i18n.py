@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 DOMAIN = "bostadcli"
@@ -85,9 +85,13 @@ def _normalise(value: str | None) -> str | None:
 def detect_language(
     argv: Sequence[str],
     environ: Mapping[str, str] | None = None,
-    config_language: str | None = None,
+    config_language: str | Callable[[], str | None] | None = None,
 ) -> str:
-    """Pick the interface language from the command line, environment and config."""
+    """Pick the interface language from the command line, environment and config.
+
+    ``config_language`` may be a function that reads it: called only when neither the
+    command line nor BOSTAD_LANG has decided (the config file is not read for nothing).
+    """
     env = os.environ if environ is None else environ
     for i, arg in enumerate(argv):
         if arg == "--":
@@ -100,10 +104,14 @@ def detect_language(
             found = _normalise(arg.split("=", 1)[1])
             if found:
                 return found
-    for candidate in (env.get("BOSTAD_LANG"), config_language):
-        found = _normalise(candidate)
-        if found:
-            return found
+    found = _normalise(env.get("BOSTAD_LANG"))
+    if found:
+        return found
+    if callable(config_language):
+        config_language = config_language()
+    found = _normalise(config_language)
+    if found:
+        return found
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var)
         if value:

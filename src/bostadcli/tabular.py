@@ -63,8 +63,10 @@ _OPERAND = (
     r"[(\s]*(?:\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?%?"
     r"|\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)[)\s]*"
 )
-_EXPRESSION = re.compile(rf"{_OPERAND}(?:(?:<=|>=|<>|[-+*/^&<>=]){_OPERAND})*")
-_CALL_OR_LINK = re.compile(r"[A-Za-z_][\w.]*\(|[|]|!\$?[A-Za-z]")
+# Patterns as text: compiled (and cached by re) the first time a cell needs them, not
+# when a command that writes no CSV starts.
+_EXPRESSION = rf"{_OPERAND}(?:(?:<=|>=|<>|[-+*/^&<>=]){_OPERAND})*"
+_CALL_OR_LINK = r"[A-Za-z_][\w.]*\(|[|]|!\$?[A-Za-z]"
 
 
 def is_formula(value: str) -> bool:
@@ -79,7 +81,7 @@ def is_formula(value: str) -> bool:
     if not first.startswith(("+", "-")):
         return False
     rest = first[1:]
-    return _EXPRESSION.fullmatch(rest) is not None or _CALL_OR_LINK.search(rest) is not None
+    return re.fullmatch(_EXPRESSION, rest) is not None or re.search(_CALL_OR_LINK, rest) is not None
 
 
 def neutralise(value: str) -> str:

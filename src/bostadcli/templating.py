@@ -16,14 +16,11 @@ error names the template file and line.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -45,6 +42,8 @@ from bostadcli.template_bounds import (
 )
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from jinja2 import Environment, Template
 
 TEMPLATE_SUFFIX = ".j2"
@@ -110,6 +109,8 @@ def has_template(env: Environment, name: str) -> bool:
 
 def packaged_templates() -> Traversable:
     """The built-in templates: inside the installed package, else the source checkout's."""
+    from importlib import resources
+
     inside = resources.files("bostadcli").joinpath("templates")
     if inside.is_dir():
         return inside
@@ -392,6 +393,8 @@ def template_version(env: Environment, names: Iterable[str]) -> str:
     for name in names:
         closure.add(name)
         closure.update(referenced_templates(env, name))
+    import hashlib  # when a letter is made, not when a command that makes none starts
+
     digest = hashlib.sha256()
     for name in sorted(closure):
         source, _filename, _uptodate = env.loader.get_source(env, name)

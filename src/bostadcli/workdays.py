@@ -49,8 +49,8 @@ _CACHE_FORMAT = 1
 
 
 def _cache_file(year: int) -> Path | None:
-    import hashlib
     import importlib.util
+    import zlib
 
     import platformdirs
 
@@ -68,7 +68,9 @@ def _cache_file(year: int) -> Path | None:
         except OSError:
             return None
         key.append(f"{part}:{st.st_size}:{st.st_mtime_ns}")
-    digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
+    # A cache key, not a secret: two checksums (64 bits) need no OpenSSL loaded at start.
+    data = "\n".join(key).encode()
+    digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
     folder = platformdirs.user_cache_path("bostadcli", appauthor=False)
     return folder / f"holidays-SE-{year}-{digest}.json"
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("sqlite_utils", "jinja2", "babel", "holidays", "weasyprint", "rich.table")
+HEAVY = ("sqlite_utils", "jinja2", "babel", "holidays", "weasyprint", "rich.table", "pydantic")
 
 PROBE = """
 import json, sys
@@ -37,6 +37,7 @@ def test_cli_import_is_light(module: str) -> None:
 
 def test_the_probe_notices_a_heavy_import() -> None:
     imports = (
-        "import datetime, bostadcli.dates\nbostadcli.dates.format_date(datetime.date(2026, 11, 21))"
+        "import datetime, bostadcli.dates\n"
+        "bostadcli.dates.format_date(datetime.date(2026, 11, 21), 'short')"
     )
     assert loaded_after(imports) == ["babel"]

@@ -30,7 +30,7 @@ def _config_language(argv: list[str]) -> str | None:
     else:
         candidate = Path(path)
     from bostadcli.errors import BostadError
-    from bostadcli.files import open_for_reading, read_bounded
+    from bostadcli.file_reading import open_for_reading, read_bounded
 
     try:
         # A pipe or a device named as the config must not hang the start: refused here
@@ -47,7 +47,7 @@ def main() -> None:
     from bostadcli import i18n
 
     argv = sys.argv[1:]
-    i18n.setup(i18n.detect_language(argv, os.environ, _config_language(argv)))
+    i18n.setup(i18n.detect_language(argv, os.environ, lambda: _config_language(argv)))
     from bostadcli.cli.app import app
 
     app(prog_name="bostad")

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from bostadcli import __version__
-from bostadcli.cli import aliases, completion, typer_i18n
+from bostadcli.cli import aliases, completion, typer_coercion, typer_i18n
 from bostadcli.cli.context import AppState
 from bostadcli.cli.lazy import LazyCommands, Noun
 from bostadcli.errors import BostadError, one_line, shown
@@ -36,21 +36,22 @@ def _silence_stdout() -> None:
 
 # Usage errors come from Typer's Click in English; these are the common ones.
 _CLICK_MESSAGES = [
-    (re.compile(r"^No such option: (.+?)(?: Did you mean (.+)\?)?$"), "no_option"),
-    (re.compile(r"^Invalid value for (.+?): (.+?) is not a valid integer\.?$"), "not_integer"),
-    (re.compile(r"^Invalid value for (.+?): (.+?) is not one of (.+?)\.?$"), "not_choice"),
-    (re.compile(r"^Invalid value for (.+?): (.+)$"), "invalid"),
-    (re.compile(r"^Missing argument (.+?)\.?$"), "missing_argument"),
-    (re.compile(r"^Missing option (\S+?)(?:\. Choose from: (.+?))?\.?$"), "missing_option"),
-    (re.compile(r"^No such command (.+?)(?:\. Did you mean (.+?)\?)?\.?$"), "no_command"),
-    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "extra"),
-    (re.compile(r"^Option (.+?) requires an argument\.?$"), "needs_value"),
+    (r"^No such option: (.+?)(?: Did you mean (.+)\?)?$", "no_option"),
+    (r"^Invalid value for (.+?): (.+?) is not a valid integer\.?$", "not_integer"),
+    (r"^Invalid value for (.+?): (.+?) is not one of (.+?)\.?$", "not_choice"),
+    (r"^Invalid value for (.+?): (.+)$", "invalid"),
+    (r"^Missing argument (.+?)\.?$", "missing_argument"),
+    (r"^Missing option (\S+?)(?:\. Choose from: (.+?))?\.?$", "missing_option"),
+    (r"^No such command (.+?)(?:\. Did you mean (.+?)\?)?\.?$", "no_command"),
+    (r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$", "extra"),
+    (r"^Option (.+?) requires an argument\.?$", "needs_value"),
 ]
 
 
 def translate_usage_message(message: str) -> str:
+    # The patterns are compiled on the first usage error (re caches them), not at start.
     for pattern, key in _CLICK_MESSAGES:
-        m = pattern.match(message.strip())
+        m = re.match(pattern, message.strip())
         if not m:
             continue
         g = m.groups()
@@ -177,6 +178,22 @@ class BostadGroup(TyperGroup):
         # every noun to complete one.
         return list(self.commands)
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # The list of nouns needs their names and summaries, not the nouns built.
+        self._listing = {noun.name: noun for noun in NOUNS}
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = {}
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        noun = getattr(self, "_listing", {}).get(cmd_name)
+        commands = self.commands
+        if noun is not None and isinstance(commands, LazyCommands):
+            built = commands.built().get(cmd_name)
+            return built if built is not None else noun.listing()
+        return super().get_command(ctx, cmd_name)
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from typer import _click
 
@@ -271,6 +288,7 @@ class BostadGroup(TyperGroup):
 
 
 typer_i18n.install()
+typer_coercion.install()
 aliases.install()
 completion.install()
 
@@ -339,15 +357,65 @@ def root(
 
 
 # The root's nouns in the order `bostad --help` lists them (single commands first, as
-# Typer lists them). Each module is imported only
-# when its name is looked up (see lazy.py).
+# Typer lists them). Each module is imported only when its name is looked up (see
+# lazy.py); the help lists them from their summaries (a group's is the first paragraph
+# of its help), which tests/cli/test_root_help.py holds to the built commands'.
 NOUNS = (
-    Noun("init", "bostadcli.cli.database", "init", help_attr="INIT_HELP"),
-    Noun("backup", "bostadcli.cli.backup", "backup", help_attr="BACKUP_HELP"),
-    Noun("audit", "bostadcli.cli.audit", "audit", help_attr="AUDIT_HELP"),
-    Noun("purge", "bostadcli.cli.purge", "purge", help_attr="PURGE_HELP"),
-    Noun("demo", "bostadcli.cli.demo", "demo", help_attr="DEMO_HELP"),
-    Noun("search", "bostadcli.cli.search", "search", help_attr="SEARCH_HELP"),
+    Noun(
+        "init",
+        "bostadcli.cli.database",
+        "init",
+        help_attr="INIT_HELP",
+        summary=_(
+            "Create the database and a config file to edit. Running it again changes nothing."
+            " With --shared GROUP the database folder is set up for the caseworkers of that"
+            " group on one server: theirs and nobody else's."
+        ),
+    ),
+    Noun(
+        "backup",
+        "bostadcli.cli.backup",
+        "backup",
+        help_attr="BACKUP_HELP",
+        summary=_("Make a consistent, verified copy of the database, even while others use it."),
+    ),
+    Noun(
+        "audit",
+        "bostadcli.cli.audit",
+        "audit",
+        help_attr="AUDIT_HELP",
+        summary=_("Show who changed or exported what, and when. Nobody can edit the log."),
+    ),
+    Noun(
+        "purge",
+        "bostadcli.cli.purge",
+        "purge",
+        help_attr="PURGE_HELP",
+        summary=_(
+            "Delete case files whose retention period has run out (gallring): closed cases"
+            " and open ones, five years after their last entry."
+        ),
+    ),
+    Noun(
+        "demo",
+        "bostadcli.cli.demo",
+        "demo",
+        help_attr="DEMO_HELP",
+        summary=_(
+            "Make a demo: a fictional caseload and this month's letters in a folder of its own."
+        ),
+    ),
+    Noun(
+        "search",
+        "bostadcli.cli.search",
+        "search",
+        help_attr="SEARCH_HELP",
+        summary=_(
+            "Find cases by name, personnummer (any form, or its last four digits), address,"
+            " contract number or case reference; open and closed cases. Names match without"
+            " regard to case or accents: ostlund finds Östlund."
+        ),
+    ),
     Noun(
         "household",
         "bostadcli.cli.households",

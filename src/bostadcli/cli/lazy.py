@@ -3,7 +3,8 @@
 ``bostad household show`` needs the household group, not the letters, exports or
 reports. The root group knows each noun by name, the module that holds it and its help;
 the module is imported and turned into a Click command the first time that name is
-looked up (to run it, to complete it on Tab, or to list it in ``bostad --help``).
+looked up (to run it, or to complete its words on Tab). ``bostad --help`` lists the
+nouns from their ``summary`` alone, without building any.
 
 The commands stay a mapping, as Click expects: iterating gives every name in the order
 they were declared without building any; ``commands[name]`` builds that one.
@@ -11,6 +12,8 @@ they were declared without building any; ``commands[name]`` builds that one.
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -24,13 +27,23 @@ Builder = Callable[[], Any]
 @dataclass(frozen=True)
 class Noun:
     """One entry of the root group: a sub-app (``attr`` names a ``typer.Typer``) or a
-    single command (``attr`` names its function, ``help_attr`` its help text)."""
+    single command (``attr`` names its function, ``help_attr`` its help text).
+
+    ``summary`` is what ``bostad --help`` shows for it: the first paragraph of its
+    help (a test holds it to the built command's), so the list needs no module."""
 
     name: str
     module: str
     attr: str = "app"
     help: str | None = None
     help_attr: str | None = None
+    summary: str | None = None
+
+    def listing(self) -> Any:
+        """A stand-in command for the root's help: the name and the summary."""
+        from typer.core import TyperCommand
+
+        return TyperCommand(self.name, help=self.summary or self.help)
 
     def build(self, parent: typer.Typer) -> Any:
         module = importlib.import_module(self.module)
@@ -38,13 +51,7 @@ class Noun:
         holder = typer.Typer()
         if isinstance(target, typer.Typer):
             holder.add_typer(target, name=self.name, help=self.help)
-            info = holder.registered_groups[0]
-            return typer.main.get_group_from_info(
-                info,
-                pretty_exceptions_short=parent.pretty_exceptions_short,
-                rich_markup_mode=parent.rich_markup_mode,
-                suggest_commands=parent.suggest_commands,
-            )
+            return lazy_group(holder.registered_groups[0], parent)
         help_text = getattr(module, self.help_attr) if self.help_attr else self.help
         holder.command(self.name, help=help_text)(target)
         return typer.main.get_command_from_info(
@@ -52,6 +59,37 @@ class Noun:
             pretty_exceptions_short=parent.pretty_exceptions_short,
             rich_markup_mode=parent.rich_markup_mode,
         )
+
+
+def lazy_group(info: Any, parent: typer.Typer) -> Any:
+    """The Click group of a sub-app (``info``, as ``add_typer`` registered it) whose
+    commands are built when looked up, as Typer's ``get_group_from_info`` builds them:
+    ``household show`` does not build ``household add`` and its 35 options. Sub-groups,
+    which no noun has today, are built with the group."""
+    from typer import main
+
+    options: dict[str, Any] = {
+        "pretty_exceptions_short": parent.pretty_exceptions_short,
+        "rich_markup_mode": parent.rich_markup_mode,
+    }
+    target = info.typer_instance
+    # The group itself (its callback, options and help) from a copy without commands.
+    shell = copy.copy(target)
+    shell.registered_commands = []
+    shell_info = copy.copy(info)
+    shell_info.typer_instance = shell
+    group = main.get_group_from_info(
+        shell_info, suggest_commands=parent.suggest_commands, **options
+    )
+    pending: dict[str, Builder] = {}
+    for command in target.registered_commands:
+        name = command.name or main.get_command_name(command.callback.__name__)
+        pending[name] = functools.partial(
+            main.get_command_from_info, command_info=command, **options
+        )
+    # Typer lists a group's commands first, then its sub-groups: so do these.
+    group.commands = LazyCommands(group.commands, pending)
+    return group
 
 
 class LazyCommands(MutableMapping[str, Any]):

@@ -39,7 +39,6 @@ _EXPORTS: dict[str, str] = {
             "KINDS",
             "batch_kinds",
             "kind_help",
-            "kind_label",
             "kinds_markdown",
             "letter_kind",
             "monthly_kinds",
@@ -128,6 +127,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("_finish_daily", "finish_dead_batches"), "daily"),
     **dict.fromkeys(("MANIFEST_FIELDS",), "manifest"),
     "failure_message": "failures",
+    # The name alone, without loading the kinds (labels.py).
+    "kind_label": "labels",
     "joined_names": "words",
     "_reminder_candidates": "kinds.plan_reminder:select",
 }
@@ -139,6 +140,7 @@ _MODULES = (
     "claims",
     "context",
     "daily",
+    "labels",
     "late",
     "making",
     "manifest",
@@ -287,6 +289,7 @@ if TYPE_CHECKING:
     from bostadcli.letters.failures import failure_message
     from bostadcli.letters.kind import Addressee, Candidate, LetterKind, LetterRequest, Reference
     from bostadcli.letters.kinds.plan_reminder import select as _reminder_candidates
+    from bostadcli.letters.labels import kind_label
     from bostadcli.letters.late import (
         LateLetter,
         call_note,
@@ -308,7 +311,6 @@ if TYPE_CHECKING:
         KINDS,
         batch_kinds,
         kind_help,
-        kind_label,
         kinds_markdown,
         letter_kind,
         monthly_kinds,

@@ -26,14 +26,13 @@ from bostadcli.files import (
 )
 from bostadcli.households import household_id
 from bostadcli.i18n import _
-from bostadcli.letters.kind import Addressee
-from bostadcli.letters.late import LateLetter, record_late
-from bostadcli.letters.registry import KINDS, kind_label
-from bostadcli.letters.rendering import EXTENSIONS, Rendered, render_letter
 from bostadcli.vocab import ContactKind, Recipient
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from bostadcli.letters.late import LateLetter
+    from bostadcli.letters.rendering import Rendered
 
 
 def prepare_out_dir(folder: Path) -> Path:
@@ -81,6 +80,8 @@ def record_letter(
     import json
 
     from bostadcli.contacts import add_contact
+    from bostadcli.letters.late import record_late
+    from bostadcli.letters.registry import kind_label
 
     if not file.exists():
         raise BostadError(f"record_letter: {file} does not exist")
@@ -132,6 +133,8 @@ class OneOff:
 
 
 def default_file_name(ref: str, kind: str, fmt: str) -> str:
+    from bostadcli.letters.rendering import EXTENSIONS
+
     return f"{ref}-{kind}.{EXTENSIONS[fmt]}"
 
 
@@ -163,6 +166,10 @@ def make_letter(
 ) -> OneOff:
     """Render one letter; with ``out``, write it (owner-only) and, with ``record``,
     record it and log it. Without ``out`` the caller shows the content (a preview)."""
+    from bostadcli.letters.kind import Addressee
+    from bostadcli.letters.registry import KINDS
+    from bostadcli.letters.rendering import render_letter
+
     if record and out is None:
         raise InvalidInput("--record", "-", _("only a letter written to a file is recorded"))
     if out is not None:

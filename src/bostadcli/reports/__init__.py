@@ -15,6 +15,8 @@ homelessness count alike. The names below are what callers import from
 ``bostadcli.reports``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from bostadcli.reports.caseload import caseload
 from bostadcli.reports.deadline_sources import DEADLINE_SOURCES
 from bostadcli.reports.deadlines import (
@@ -27,15 +29,54 @@ from bostadcli.reports.deadlines import (
     deadlines,
     entry,
 )
-from bostadcli.reports.homeless import (
-    HOMELESS_FIGURES,
-    HOMELESS_SITUATIONS,
-    LONG_TERM_MUNICIPAL_TENANCIES,
-    homeless_count,
-    homeless_situation,
-)
-from bostadcli.reports.year import HOUSED_OUTCOMES, children_reached, year_figures, year_report
-from bostadcli.reports.year_tree import YearReport, as_dict, comparison_rows, figure_rows
+
+if TYPE_CHECKING:
+    from bostadcli.reports.homeless import (
+        HOMELESS_FIGURES,
+        HOMELESS_SITUATIONS,
+        LONG_TERM_MUNICIPAL_TENANCIES,
+        homeless_count,
+        homeless_situation,
+    )
+    from bostadcli.reports.year import (
+        HOUSED_OUTCOMES,
+        children_reached,
+        year_figures,
+        year_report,
+    )
+    from bostadcli.reports.year_tree import YearReport, as_dict, comparison_rows, figure_rows
+
+# The year's and the homelessness reports load when one of their names is first used:
+# every screen that colours a deadline imports this package (for ``band``), and the
+# year report's tree of dataclasses is a good part of a short command's start. (The
+# deadline names stay eager: ``deadlines`` and ``caseload`` are also submodules, which
+# an import would otherwise put in the functions' place.)
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "HOMELESS_FIGURES",
+            "HOMELESS_SITUATIONS",
+            "LONG_TERM_MUNICIPAL_TENANCIES",
+            "homeless_count",
+            "homeless_situation",
+        ),
+        "homeless",
+    ),
+    **dict.fromkeys(("HOUSED_OUTCOMES", "children_reached", "year_figures", "year_report"), "year"),
+    **dict.fromkeys(("YearReport", "as_dict", "comparison_rows", "figure_rows"), "year_tree"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BANDS",
