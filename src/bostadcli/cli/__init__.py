@@ -50,4 +50,42 @@ def main() -> None:
     i18n.setup(i18n.detect_language(argv, os.environ, lambda: _config_language(argv)))
     from bostadcli.cli.app import app
 
-    app(prog_name="bostad")
+    try:
+        app(prog_name="bostad")
+    except SystemExit as done:
+        _leave(done.code)
+    _leave(0)
+
+
+def _leave(code: str | int | None) -> None:
+    """End the process once the command is done, without Python's teardown.
+
+    By now the command has closed its database and flushed its output. What is left for
+    the interpreter is to tear down every module and object one by one, which costs a
+    short command about a tenth of its time. The exit handlers are run and the
+    standard streams flushed as at a normal exit; then the process ends with its code.
+    """
+    import atexit
+    import threading
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.exit(code)  # a thread still at work: the normal exit waits for it
+    atexit._run_exitfuncs()
+    status = _status(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or 120  # what Python's own exit gives for an unflushable stream
+    os._exit(status)
+
+
+def _status(code: str | int | None) -> int:
+    """The exit status ``sys.exit(code)`` gives."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
