@@ -287,9 +287,9 @@ def write_table(
     shown = [c for c in columns if c.in_table]
     data = list(rows)
     if not data and empty:
-        from rich.console import Console
+        from bostadcli.cli.rich_console import make_console
 
-        Console(stderr=True).print(empty)
+        make_console(stderr=True).print(empty)
         return
     # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
     # Without colour (most pipes) the table is written without rich's console at all.
@@ -326,7 +326,7 @@ def write_table(
     from rich.table import Table
 
     table = Table(
-        title=title,
+        title=escape(title) if title else None,
         header_style="bold",
         title_justify="left",
         box=box.SIMPLE_HEAD,
@@ -377,9 +377,9 @@ PIPED_WIDTH = 200
 
 def _console() -> Any:
     """The console of ``write_table``: the terminal's width, or ``PIPED_WIDTH`` piped."""
-    from rich.console import Console
+    from bostadcli.cli.rich_console import make_console
 
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+    return make_console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
 
 
 def _fill_grid(
@@ -387,8 +387,6 @@ def _fill_grid(
 ) -> None:
     """The rows of ``write_table`` as the grid's runs: the same texts, wrapped the same
     way, and the deadline in its urgency colour."""
-    from bostadcli.cli.table_lines import text_plain
-
     columns = [(unbreakable(c), c.kind == "deadline", texts, w) for c, texts, w in kept]
     coloured = any(is_deadline for _whole, is_deadline, _t, _w in columns)
     rows = grid.rows
@@ -402,8 +400,6 @@ def _fill_grid(
             text = seen.get(raw)
             if text is None:
                 text = raw if whole else wrap_text(raw, w)
-                if ":" in text:
-                    text = text_plain(text)
                 seen[raw] = text
             cells.append([(text, style if is_deadline and text else "")])
         rows.append(cells)
