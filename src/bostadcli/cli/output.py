@@ -53,7 +53,11 @@ class Format(StrEnum):
 
 def write_document(data: Any, out: IO[str] | None = None) -> None:
     """One JSON document (``show --format json``)."""
-    write_json_document(data, out or sys.stdout)
+    if out is None or out is sys.stdout:
+        from bostadcli.cli.encoding import data_stdout
+
+        data_stdout()
+    write_json_document(data, sys.stdout if out is None else out)
 
 
 def deadline_style(days_left: int | None) -> str:
@@ -418,7 +422,11 @@ def emit(
     """Render a listing in the requested format on stdout."""
     if fmt is Format.table:
         write_table(rows, columns, title=title, empty=empty, drop=drop)
-    elif fmt is Format.csv:
+        return
+    from bostadcli.cli.encoding import data_stdout
+
+    data_stdout()
+    if fmt is Format.csv:
         style = unit_csv_dialect()
         write_csv(
             rows,
