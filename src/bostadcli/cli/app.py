@@ -198,6 +198,9 @@ class BostadGroup(TyperGroup):
         from typer import _click
 
         kwargs["standalone_mode"] = False
+        from bostadcli.cli.encoding import guard_streams
+
+        guard_streams()
         _refuse_undecodable_arguments(kwargs.get("args", args[0] if args else None))
         typer_i18n.translate_root_options(self)
         completion.localise_installer(self)
@@ -266,6 +269,13 @@ class BostadGroup(TyperGroup):
 
             named = Path(os.fsdecode(exc.filename)) if exc.filename else None
             message = (f"{named}: " if named else "") + os_problem(exc, named)
+            typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
+            raise typer.Exit(1) from None
+        except UnicodeError as exc:
+            # The output's encoding (or a file's), never the database: said as it is.
+            from bostadcli.cli.encoding import problem
+
+            message = problem(exc)
             typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
             raise typer.Exit(1) from None
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:

@@ -150,14 +150,15 @@ def _progress(enabled: bool) -> Any:
     """A rich progress bar on a terminal; nothing otherwise (cron mails stay short)."""
     if not enabled:
         return None, None
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bostadcli.cli.rich_console import make_console
 
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=Console(stderr=True),
+        console=make_console(stderr=True),
         transient=True,
     )
     task = bar.add_task(_("Letters"), total=None)

@@ -53,7 +53,11 @@ class Format(StrEnum):
 
 def write_document(data: Any, out: IO[str] | None = None) -> None:
     """One JSON document (``show --format json``)."""
-    write_json_document(data, out or sys.stdout)
+    if out is None or out is sys.stdout:
+        from bostadcli.cli.encoding import data_stdout
+
+        data_stdout()
+    write_json_document(data, sys.stdout if out is None else out)
 
 
 def deadline_style(days_left: int | None) -> str:
@@ -287,9 +291,9 @@ def write_table(
     shown = [c for c in columns if c.in_table]
     data = list(rows)
     if not data and empty:
-        from rich.console import Console
+        from bostadcli.cli.rich_console import make_console
 
-        Console(stderr=True).print(empty)
+        make_console(stderr=True).print(empty)
         return
     # Piped to a file or a pager, a wide table reads better than one wrapped at 80.
     # Without colour (most pipes) the table is written without rich's console at all.
@@ -326,7 +330,7 @@ def write_table(
     from rich.table import Table
 
     table = Table(
-        title=title,
+        title=escape(title) if title else None,
         header_style="bold",
         title_justify="left",
         box=box.SIMPLE_HEAD,
@@ -377,9 +381,9 @@ PIPED_WIDTH = 200
 
 def _console() -> Any:
     """The console of ``write_table``: the terminal's width, or ``PIPED_WIDTH`` piped."""
-    from rich.console import Console
+    from bostadcli.cli.rich_console import make_console
 
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+    return make_console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
 
 
 def _fill_grid(
@@ -387,8 +391,6 @@ def _fill_grid(
 ) -> None:
     """The rows of ``write_table`` as the grid's runs: the same texts, wrapped the same
     way, and the deadline in its urgency colour."""
-    from bostadcli.cli.table_lines import text_plain
-
     columns = [(unbreakable(c), c.kind == "deadline", texts, w) for c, texts, w in kept]
     coloured = any(is_deadline for _whole, is_deadline, _t, _w in columns)
     rows = grid.rows
@@ -402,8 +404,6 @@ def _fill_grid(
             text = seen.get(raw)
             if text is None:
                 text = raw if whole else wrap_text(raw, w)
-                if ":" in text:
-                    text = text_plain(text)
                 seen[raw] = text
             cells.append([(text, style if is_deadline and text else "")])
         rows.append(cells)
@@ -422,7 +422,11 @@ def emit(
     """Render a listing in the requested format on stdout."""
     if fmt is Format.table:
         write_table(rows, columns, title=title, empty=empty, drop=drop)
-    elif fmt is Format.csv:
+        return
+    from bostadcli.cli.encoding import data_stdout
+
+    data_stdout()
+    if fmt is Format.csv:
         style = unit_csv_dialect()
         write_csv(
             rows,

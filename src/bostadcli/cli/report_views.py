@@ -297,10 +297,11 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     wraps at words. In a narrow terminal (80 columns) the date stands over the days left
     and the tenant and caseworker under the case, so the text keeps room to be read.
     """
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console()
+    from bostadcli.cli.rich_console import make_console
+
+    console = make_console()
     _print_deadline_heading(console, entries, as_of=as_of)
     if not entries:
         console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
@@ -471,7 +472,7 @@ def _deadline_runs(
         [(markup_plain(t.days[i]), "")],
         [(t.whens[i], "")],
         what,
-        [(markup_plain(t.refs[i]), "")],
+        [(t.refs[i], "")],
         [(t.tenants[i], "")],
         [(markup_plain(t.children[i]), "")],
         [(t.workers[i], "")],
@@ -499,7 +500,8 @@ def _deadline_cells(
             if extra:
                 ref.append("\n" + extra, style=extra_style)
         return [head, what, ref, t.children[i]]
-    cells: list[Any] = [t.days[i], when, what, t.refs[i], Text(t.tenants[i]), t.children[i]]
+    cells: list[Any] = [t.days[i], when, what, Text(t.refs[i]), Text(t.tenants[i])]
+    cells.append(t.children[i])
     cells.append(Text(t.workers[i]))
     return cells
 
@@ -532,13 +534,13 @@ def caseload_columns() -> list[Column]:
 
 
 def print_caseload(load: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    from bostadcli.cli.rich_console import make_console
     from bostadcli.money import Money, format_money
 
-    console = Console()
+    console = make_console()
     heading = _("Open cases")
     console.print(f"[bold]{heading}[/] {load['total']}  [dim]{escape(load['as_of'])}[/]")
     headings = {

@@ -220,6 +220,10 @@ def _write_year_html(
     from bostadcli.report_html import render_year_html
 
     letterhead = state(ctx).config().letterhead
+    if stream is sys.stdout:
+        from bostadcli.cli.encoding import data_stdout
+
+        data_stdout()  # the page says it is UTF-8: it is, whatever the locale
     stream.write(
         render_year_html(
             report,

@@ -35,7 +35,8 @@ class Wrapped:
     def __init__(self, markup: str) -> None:
         from rich.text import Text
 
-        self.text = Text.from_markup(markup)
+        # Without emoji codes, as every console (rich_console.make_console).
+        self.text = Text.from_markup(markup, emoji=False)
 
     def __rich_measure__(self, console: Any, options: Any) -> Any:
         from rich.cells import cell_len

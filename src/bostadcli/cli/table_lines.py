@@ -464,22 +464,14 @@ def _cut(line: list[Run], width: int, ellipsis: bool) -> list[Run]:
 
 
 def markup_plain(markup: str) -> str:
-    """The text rich shows for ``markup`` (a heading given to a table as a string)."""
-    if "[" not in markup and ":" not in markup and not _CONTROL.search(markup):
+    """The text rich shows for ``markup`` (the program's own string, a heading, given to
+    a table as a string): without emoji codes, as every console of the CLI
+    (``rich_console.make_console``). Data is never markup: it is drawn as it is."""
+    if "[" not in markup and not _CONTROL.search(markup):
         return markup
     from rich.text import Text
 
-    return Text.from_markup(markup).plain
-
-
-def text_plain(text: str) -> str:
-    """The text rich shows for ``text`` given to a table escaped, as markup: the same
-    text, save that rich turns an emoji code (":house:") into its emoji."""
-    if ":" not in text:
-        return text
-    from rich.markup import escape
-
-    return markup_plain(escape(text))
+    return Text.from_markup(markup, emoji=False).plain
 
 
 def text_width(text: str) -> int:

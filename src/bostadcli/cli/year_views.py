@@ -150,11 +150,11 @@ def _help_sections(r: "YearReport") -> list[Section]:
 
 def print_year(report: "YearReport") -> None:
     """The year's figures in one table, a section at a time, each beside last year's."""
-    from rich.console import Console
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
+    from bostadcli.cli.rich_console import make_console
     from bostadcli.dates import format_date
     from bostadcli.year_words import previous_heading
 
@@ -180,7 +180,7 @@ def print_year(report: "YearReport") -> None:
     )
     if not report.complete:
         period += "  " + _("(the year is not over)")
-    Console().print(
+    make_console().print(
         Panel(
             table,
             title=_("Annual report {year}").format(year=report.year),

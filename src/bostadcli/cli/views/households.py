@@ -327,9 +327,11 @@ def _records(case: dict[str, Any]) -> list[Any]:
 
 def print_household(case: dict[str, Any]) -> None:
     """One screen: who lives there, the landlord, what is due, consent, latest contacts."""
-    from rich.console import Console, Group
-    from rich.markup import escape as esc
+    from rich.console import Group
     from rich.panel import Panel
+    from rich.text import Text
+
+    from bostadcli.cli.rich_console import make_console
 
     parts: list[Any] = [_head(case), "", bold(_("Members")), _members(case)]
     parts += _landlord(case)
@@ -337,9 +339,10 @@ def print_household(case: dict[str, Any]) -> None:
     parts += _undertakings(case)
     parts += _consents_and_plans(case)
     parts += _records(case)
-    title = f"{case['ref']}  {esc(case['tenant'] or '')}"
+    # Data as a Text: a panel reads a string title as markup with emoji codes.
+    title = Text(f"{case['ref']}  {case['tenant'] or ''}")
     body = Group(*(Wrapped(p) if isinstance(p, str) else p for p in parts))
-    Console().print(Panel(body, title=title, title_align="left"))
+    make_console().print(Panel(body, title=title, title_align="left"))
 
 
 def _history_status(code: str) -> str:

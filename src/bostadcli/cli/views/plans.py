@@ -189,9 +189,12 @@ def _schedule_table(plan: dict[str, Any]) -> Table:
 
 def print_plan(plan: dict[str, Any]) -> None:
     """A plan on one screen: terms, where it stands, the schedule, the payments."""
-    from rich.console import Console, Group
+    from rich.console import Group
     from rich.markup import escape as esc
     from rich.panel import Panel
+    from rich.text import Text
+
+    from bostadcli.cli.rich_console import make_console
 
     parts: list[Any] = [_plan_head(plan), "", bold(_("Schedule")), _schedule_table(plan)]
     if plan["payments"]:
@@ -209,7 +212,7 @@ def print_plan(plan: dict[str, Any]) -> None:
         parts += ["", bold(_("Affordability"))]
         parts += [esc(line) for line in affordability_lines(plan["affordability"])]
     title = plan["ref"] or _("New plan (not saved)")
-    Console().print(Panel(Group(*parts), title=esc(title), title_align="left"))
+    make_console().print(Panel(Group(*parts), title=Text(title), title_align="left"))
 
 
 def report_new_plan(plan: dict[str, Any], *, dry_run: bool, as_document: bool) -> None:
