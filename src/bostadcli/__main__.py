@@ -1,3 +1,3 @@
-from bostadcli.cli import main
+from bostadcli.cli import run
 
-main()
+run()

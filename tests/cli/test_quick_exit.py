@@ -1,4 +1,4 @@
-"""The program ends without Python's module teardown once a command is done (``cli._leave``),
+"""The program ends without Python's module teardown once a command is done (``cli.run``),
 and still ends as a normal exit would: the exit handlers run, the output is whole, the
 exit status is the command's, and a thread still at work is waited for."""
 
@@ -14,14 +14,14 @@ import pytest
 
 
 def _run(snippet: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``bostadcli.cli.main`` run as the ``bostad`` script runs it, after ``snippet``."""
+    """``bostadcli.cli.run`` run as the ``bostad`` script runs it, after ``snippet``."""
     code = textwrap.dedent(snippet) + textwrap.dedent(
         f"""
         import sys
         sys.argv = ["bostad", *{list(args)!r}]
-        from bostadcli.cli import main
-        main()
-        raise SystemExit("main returned")
+        from bostadcli.cli import run
+        run()
+        raise SystemExit("run returned")
         """
     )
     env = dict(os.environ, BOSTAD_LANG="en", BOSTAD_CONFIG=str(cwd / "missing.toml"))
@@ -44,7 +44,7 @@ def test_exit_handlers_run_and_the_output_is_whole(tmp_path: Path) -> None:
     assert marker.read_text() == "yes"
     # The whole help, to its last line, not cut at a buffer's edge.
     assert "household" in done.stdout and done.stdout.rstrip().endswith("─╯")
-    assert "main returned" not in done.stderr
+    assert "run returned" not in done.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The command-line face of bostadcli: thin Typer modules over the plain core.
 
 Importing this package does no work; ``main`` picks the language first (help texts are
-translated when the command modules are imported), then builds and runs the app.
+translated when the command modules are imported), then builds and runs the app;
+``run``, the program's entry point, then ends the process without Python's teardown.
 """
 
 from __future__ import annotations
@@ -50,8 +51,15 @@ def main() -> None:
     i18n.setup(i18n.detect_language(argv, os.environ, lambda: _config_language(argv)))
     from bostadcli.cli.app import app
 
+    app(prog_name="bostad")
+
+
+def run() -> None:
+    """The ``bostad`` program (the script and ``python -m bostadcli``): ``main``, then
+    the process ends at once. Code that calls ``main`` itself gets its ``SystemExit``,
+    as from any Click program."""
     try:
-        app(prog_name="bostad")
+        main()
     except SystemExit as done:
         _leave(done.code)
     _leave(0)

@@ -444,24 +444,7 @@ def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
     if tuple(added) != (plan.households, households_before + plan.households):
         raise AssertionError("households numbered out of order")  # pragma: no cover
     audit.record("households", where="NEW.id > ?", order="NEW.id", params=(households_before,))
-    # The reasons not yet recorded, each once, in the order the list gave them.
-    conn.execute("DROP TABLE IF EXISTS temp.import_new_reasons")
-    conn.execute("CREATE TEMP TABLE import_new_reasons (household_id INTEGER, reason TEXT)")
-    conn.execute(
-        "INSERT INTO temp.import_new_reasons (household_id, reason)"
-        " SELECT n.hid, n.reason FROM"
-        f" (SELECT {case_id} AS hid, t.reason AS reason, min(t.rowid) AS first"
-        "  FROM temp.import_reasons t GROUP BY 1, 2) AS n"
-        " WHERE NOT EXISTS (SELECT 1 FROM household_reasons r"
-        "  WHERE r.household_id = n.hid AND r.reason = n.reason)"
-        " ORDER BY n.first"
-    )
-    conn.execute(
-        "INSERT INTO household_reasons (household_id, reason)"
-        " SELECT household_id, reason FROM temp.import_new_reasons ORDER BY rowid"
-    )
-    audit.record("household_reasons", source="temp.import_new_reasons")
-    conn.execute("DROP TABLE temp.import_new_reasons")
+    _write_reasons(conn, case_id, audit)
     (members_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM members").fetchone()
     columns = ", ".join(_MEMBER_COLUMNS)
     values = ", ".join(f"t.{c}" for c in _MEMBER_COLUMNS)
@@ -471,19 +454,7 @@ def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
         " FROM temp.import_members t ORDER BY t.rowid"
     )
     audit.record("members", where="NEW.id > ?", order="NEW.id", params=(members_before,))
-    (notices_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM notices").fetchone()
-    columns = ", ".join(_NOTICE_COLUMNS)
-    conn.execute(
-        f"INSERT INTO notices (household_id, {columns})"
-        f" SELECT {case_id}, {', '.join(f't.{c}' for c in _NOTICE_COLUMNS)}"
-        " FROM temp.import_notices t ORDER BY t.seq"
-    )
-    added = conn.execute(
-        "SELECT count(*), coalesce(max(id), ?1) FROM notices WHERE id > ?1", [notices_before]
-    ).fetchone()
-    if tuple(added) != (plan.notices, notices_before + plan.notices):
-        raise AssertionError("notices numbered out of order")  # pragma: no cover
-    audit.record("notices", where="NEW.id > ?", order="NEW.id", params=(notices_before,))
+    notices_before = _write_notices(conn, plan, case_id, audit)
     conn.execute(
         "UPDATE households SET updated_at = ? WHERE id IN"
         " (SELECT hid FROM temp.import_notices WHERE new_case = 0 AND hid IS NOT NULL)",
@@ -512,3 +483,42 @@ def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
             " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
             [plan.counter, plan.households],
         )
+
+
+def _write_reasons(conn: Any, case_id: str, audit: BulkAudit) -> None:
+    """The list's reasons a case has not yet recorded, each once, in the list's order."""
+    conn.execute("DROP TABLE IF EXISTS temp.import_new_reasons")
+    conn.execute("CREATE TEMP TABLE import_new_reasons (household_id INTEGER, reason TEXT)")
+    conn.execute(
+        "INSERT INTO temp.import_new_reasons (household_id, reason)"
+        " SELECT n.hid, n.reason FROM"
+        f" (SELECT {case_id} AS hid, t.reason AS reason, min(t.rowid) AS first"
+        "  FROM temp.import_reasons t GROUP BY 1, 2) AS n"
+        " WHERE NOT EXISTS (SELECT 1 FROM household_reasons r"
+        "  WHERE r.household_id = n.hid AND r.reason = n.reason)"
+        " ORDER BY n.first"
+    )
+    conn.execute(
+        "INSERT INTO household_reasons (household_id, reason)"
+        " SELECT household_id, reason FROM temp.import_new_reasons ORDER BY rowid"
+    )
+    audit.record("household_reasons", source="temp.import_new_reasons")
+    conn.execute("DROP TABLE temp.import_new_reasons")
+
+
+def _write_notices(conn: Any, plan: Plan, case_id: str, audit: BulkAudit) -> int:
+    """The list's notices, numbered on from the largest id before (returned)."""
+    (notices_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM notices").fetchone()
+    columns = ", ".join(_NOTICE_COLUMNS)
+    conn.execute(
+        f"INSERT INTO notices (household_id, {columns})"
+        f" SELECT {case_id}, {', '.join(f't.{c}' for c in _NOTICE_COLUMNS)}"
+        " FROM temp.import_notices t ORDER BY t.seq"
+    )
+    added = conn.execute(
+        "SELECT count(*), coalesce(max(id), ?1) FROM notices WHERE id > ?1", [notices_before]
+    ).fetchone()
+    if tuple(added) != (plan.notices, notices_before + plan.notices):
+        raise AssertionError("notices numbered out of order")  # pragma: no cover
+    audit.record("notices", where="NEW.id > ?", order="NEW.id", params=(notices_before,))
+    return int(notices_before)
