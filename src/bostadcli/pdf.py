@@ -327,14 +327,26 @@ def html_to_pdf(
 
 
 def copies_to_pdf(
-    htmls: Sequence[str], *, base_url: str | None = None, meta: PdfMeta | None = None
+    htmls: Sequence[str],
+    *,
+    base_url: str | None = None,
+    meta: PdfMeta | None = None,
+    numbered: Sequence[str] | None = None,
 ) -> tuple[bytes, int]:
     """One PDF of several documents laid out each by itself (each copy of a letter
-    numbers its own pages), and its number of pages.
+    numbers its own pages), and its number of pages. With ``numbered`` (each copy's
+    text with page numbers), a copy has page numbers only when it is longer than a page,
+    as ``letter_pdf`` gives them.
 
     Written as one document, not joined afterwards, so that it keeps one structure
     tree, language and PDF/A identification."""
-    documents = [_layout(html, base_url) for html in htmls]
+    if numbered is None:
+        documents = [_layout(html, base_url) for html in htmls]
+    else:
+        documents = [
+            _letter_document(html, with_numbers, base_url)
+            for html, with_numbers in zip(htmls, numbered, strict=True)
+        ]
     pages = [page for document in documents for page in document.pages]
     return _write(documents[0].copy(pages), meta), len(pages)
 
@@ -352,6 +364,12 @@ def letter_pdf(
     When ``numbered`` only adds margin boxes (``margin_boxes_added``), the letter is
     laid out once, with them, and a letter that fits on one page loses them again;
     otherwise it is laid out without and, when longer than a page, again with them."""
+    document = _letter_document(html, numbered, base_url)
+    return _write(document, meta), len(document.pages)
+
+
+def _letter_document(html: str, numbered: str | None, base_url: str | None) -> Any:
+    """The laid-out document of ``letter_pdf``."""
     names = margin_boxes_added(html, numbered) if numbered is not None else None
     if names is not None:
         assert numbered is not None
@@ -362,7 +380,7 @@ def letter_pdf(
         document = _layout(html, base_url)
         if numbered is not None and len(document.pages) > 1:
             document = _layout(numbered, base_url)
-    return _write(document, meta), len(document.pages)
+    return document
 
 
 def _template_base_url(user_dir: Path | None) -> str | None:

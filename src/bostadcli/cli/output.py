@@ -242,6 +242,10 @@ def wrap_text(text: str, width: int) -> str:
     """
     if width <= 0:
         return text
+    if not text.isascii():
+        # Wide characters (CJK, emoji) take two cells, combining marks none: measured
+        # as the screen shows them, or a line wider than its column loses its end.
+        return _wrap_cells(text, width)
     if (
         len(text) <= width
         and "\n" not in text
@@ -268,6 +272,44 @@ def wrap_text(text: str, width: int) -> str:
             if not line:
                 line = word
             elif len(line) + 1 + len(word) <= width:
+                line += " " + word
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _wrap_cells(text: str, width: int) -> str:
+    """``wrap_text`` for text that is not plain ASCII: the same rules, with widths in
+    screen cells (``table_lines.text_width``) instead of characters."""
+    from rich.cells import set_cell_size
+
+    from bostadcli.cli.table_lines import text_width
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in (w for w in paragraph.split(" ") if w):
+            while len(word) > 1 and text_width(word) > width:
+                if line:
+                    lines.append(line)
+                    line = ""
+                slash = word.rfind("/", 0, width) + 1
+                if slash and text_width(word[:slash]) <= width:
+                    cut = slash
+                else:
+                    # As many characters as fit in the line, at least one.
+                    cut = max(1, len(set_cell_size(word, width).rstrip(" ")))
+                    while cut > 1 and text_width(word[:cut]) > width:
+                        cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            if not word:
+                continue
+            if not line:
+                line = word
+            elif text_width(line) + 1 + text_width(word) <= width:
                 line += " " + word
             else:
                 lines.append(line)

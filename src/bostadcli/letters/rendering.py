@@ -133,13 +133,13 @@ def render_context(
 
     meta = letter_meta(context, KINDS[kind].label)
     if len(context["copies"]) > 1:
+        # Each copy numbered by itself, and only when it is longer than a page.
+        copies = [context | {"copies": [copy]} for copy in context["copies"]]
         return copies_to_pdf(
-            [
-                render_text(env, kind, fmt, context | {"copies": [copy]}, multipage=True)
-                for copy in context["copies"]
-            ],
+            [render_text(env, kind, fmt, one) for one in copies],
             base_url=base_url,
             meta=meta,
+            numbered=[render_text(env, kind, fmt, one, multipage=True) for one in copies],
         )
     # Page numbers only on letters that need them (``letter_pdf``).
     numbered = render_text(env, kind, fmt, context, multipage=True)
