@@ -77,8 +77,50 @@ def _margin_rules(css: str, tinycss2: Any) -> frozenset[str] | None:
     return frozenset(names)
 
 
+# Elements whose content an HTML parser reads as text (HTML Living Standard 13.1.2):
+# "<style>" inside one of them is not a style element.
+_TEXT_ELEMENTS = frozenset(
+    {"title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
+)
+
+
+class _StyleFinder:
+    """Whether a document's text ends inside a real <style> element, read as an HTML
+    parser reads it: not a "<style" in an attribute, a comment, a script or a title."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        finder = self
+
+        class _Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: Any) -> None:
+                if tag in _TEXT_ELEMENTS:
+                    finder.text_depth += 1
+                elif tag == "style":
+                    finder.in_style = finder.text_depth == 0
+                    finder.unsure = finder.unsure or finder.text_depth > 0
+
+            def handle_endtag(self, tag: str) -> None:
+                if tag in _TEXT_ELEMENTS:
+                    finder.text_depth = max(finder.text_depth - 1, 0)
+                elif tag == "style":
+                    finder.in_style = False
+
+        self.parser = _Parser(convert_charrefs=False)
+        self.text_depth = 0
+        self.in_style = False
+        self.unsure = False
+
+    def ends_in_style(self, before: str) -> bool:
+        self.parser.feed(before)
+        return self.in_style and not self.unsure and self.text_depth == 0
+
+
 def _inside_page_rule(before: str) -> bool:
     """Whether the end of ``before`` is directly inside an @page rule of a <style>."""
+    if not _StyleFinder().ends_in_style(before):
+        return False
     opened = [m.end() for m in _STYLE_OPEN.finditer(before)]
     if not opened or any(m.start() > opened[-1] for m in _STYLE_CLOSE.finditer(before)):
         return False

@@ -44,9 +44,33 @@ def _config_language(argv: list[str]) -> str | None:
     return str(value) if value else None
 
 
+# The widest terminal a screen is drawn for: a larger COLUMNS (a typo, a hostile
+# environment) would have help and tables padded to millions of characters.
+MAX_COLUMNS = 1000
+
+
+def _sane_environment() -> None:
+    """A terminal width the screens can be drawn at, and a standard output to write to.
+
+    ``COLUMNS`` that is not a whole number from 1 is ignored (the terminal's own width
+    is asked), and a larger one than ``MAX_COLUMNS`` is taken as that. A standard
+    output closed by the caller (``>&-``) becomes the null device, as the output would
+    go nowhere anyway, instead of a traceback."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None:
+        digits = columns.strip()
+        if not (digits.isascii() and digits.isdigit() and int(digits) > 0):
+            del os.environ["COLUMNS"]
+        elif len(digits) > 6 or int(digits) > MAX_COLUMNS:
+            os.environ["COLUMNS"] = str(MAX_COLUMNS)
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+
+
 def main() -> None:
     from bostadcli import i18n
 
+    _sane_environment()
     argv = sys.argv[1:]
     i18n.setup(i18n.detect_language(argv, os.environ, lambda: _config_language(argv)))
     from bostadcli.cli.app import app
