@@ -31,11 +31,6 @@ _HAS_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 # breaks and tabs allowed.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-# Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they turn
-# the rest of a line around on screen (a row of a listing, a line of a letter), so a name
-# could show as another. Refused like control characters; the marks (U+200E, U+200F,
-# U+061C), which turn nothing around, are kept.
-_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def normalise_name(text: str) -> str:
@@ -77,8 +72,6 @@ def clean_text(
             raise InvalidInput(field, value, _("contains a control character"))
         # What Python makes of bytes that are not UTF-8 (a mis-set terminal).
         raise InvalidInput(field, value, _("is not valid UTF-8 text"))
-    if not text.isascii() and _BIDI_CONTROL.search(text):
-        raise InvalidInput(field, value, _("contains a character that turns the text around"))
     if len(text) > max_length * 4:
         # Far too long whatever normalising would remove: no need to look closer.
         raise InvalidInput(field, value, _("longer than {n} characters").format(n=max_length))
