@@ -36,15 +36,17 @@ def _silence_stdout() -> None:
 
 # Usage errors come from Typer's Click in English; these are the common ones.
 _CLICK_MESSAGES = [
-    (r"^No such option: (.+?)(?: Did you mean (.+)\?)?$", "no_option"),
+    (r"^No such option: (.+?)(?: Did you mean (.+)\?| \(Possible options: (.+)\))?$", "no_option"),
     (r"^Invalid value for (.+?): (.+?) is not a valid integer\.?$", "not_integer"),
     (r"^Invalid value for (.+?): (.+?) is not one of (.+?)\.?$", "not_choice"),
     (r"^Invalid value for (.+?): (.+)$", "invalid"),
     (r"^Missing argument (.+?)\.?$", "missing_argument"),
+    (r"^Missing parameter:? (.+?)\.?$", "missing_argument"),
     (r"^Missing option (\S+?)(?:\. Choose from: (.+?))?\.?$", "missing_option"),
     (r"^No such command (.+?)(?:\. Did you mean (.+?)\?)?\.?$", "no_command"),
     (r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$", "extra"),
-    (r"^Option (.+?) requires an argument\.?$", "needs_value"),
+    (r"^Option (.+?) requires (?:an argument|\d+ arguments)\.?$", "needs_value"),
+    (r"^Option (.+?) does not take a value\.?$", "takes_no_value"),
 ]
 
 
@@ -57,7 +59,15 @@ def translate_usage_message(message: str) -> str:
         g = m.groups()
         if key == "no_option":
             text = _("no such option: {option}").format(option=g[0])
-            return text + (_(" (did you mean {option}?)").format(option=g[1]) if g[1] else "")
+            # Click suggests one option as "Did you mean", several as "Possible options".
+            close = [o.strip() for o in (g[1] or g[2] or "").split(",") if o.strip()]
+            if len(close) == 1:
+                return text + _(" (did you mean {option}?)").format(option=close[0])
+            if close:
+                return text + _(" (did you mean one of {options}?)").format(
+                    options=", ".join(close)
+                )
+            return text
         if key == "not_integer":
             return _("{option}: not a whole number: {value}").format(option=g[0], value=g[1])
         if key == "not_choice":
@@ -77,6 +87,8 @@ def translate_usage_message(message: str) -> str:
             return _("unexpected extra argument: {args}").format(args=g[0])
         if key == "needs_value":
             return _("option {option} needs a value").format(option=g[0])
+        if key == "takes_no_value":
+            return _("option {option} takes no value").format(option=g[0])
     return message
 
 
