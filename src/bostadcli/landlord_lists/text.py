@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator
 from typing import IO
 
@@ -78,7 +79,31 @@ def read_records(
             start = first_line + reader.line_num
     except csv.Error as exc:
         where = _("{file}, line {line}").format(file=source, line=start)
-        raise InvalidInput("CSV", "", str(exc)).located(where) from None
+        err = InvalidInput("CSV", "", csv_problem(exc))
+        err.message = f"{where}: {err.reason}"
+        raise err from None
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """The csv module's English reason in the user's words, with what usually caused it."""
+    text = str(exc)
+    limit = re.search(r"field larger than field limit \((\d+)\)", text)
+    if limit:
+        return _(
+            "a field is longer than {limit} characters (is a quotation mark left open?)"
+        ).format(limit=limit.group(1))
+    if "expected after" in text:
+        return _(
+            "a quotation mark ends a field in the middle; write a quotation mark inside"
+            ' a field twice ("")'
+        )
+    if "unexpected end of data" in text:
+        return _("the file ends inside a quoted field (a quotation mark is not closed)")
+    if "NUL" in text:
+        return _("the line contains a NUL character; the file is not plain text")
+    if "new-line character" in text:
+        return _("a line break inside a field that is not in quotation marks")
+    return _("the line cannot be read as CSV ({error})").format(error=text)
 
 
 def decode_error(raw: IO[bytes], source: str, encoding: str) -> InvalidInput:
