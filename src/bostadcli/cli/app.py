@@ -329,6 +329,39 @@ app = typer.Typer(
 )
 
 
+def _language(ctx: typer.Context, value: str | None) -> str | None:
+    """An unknown --lang is refused; an unknown BOSTAD_LANG is named once and passed over.
+
+    The language itself was chosen before the commands were built (i18n.detect_language,
+    which skips what it does not know); this only says so instead of falling back in
+    silence. The environment warns rather than refuses: it is set once for every run.
+    """
+    from typer import _click
+
+    from bostadcli.i18n import LANGUAGES, _normalise
+
+    if value is None or _normalise(value) is not None:
+        return value
+    languages = ", ".join(LANGUAGES)
+    source = ctx.get_parameter_source("lang")
+    if source is not None and source.name == "ENVIRONMENT":
+        typer.echo(
+            "bostad: "
+            + _(
+                "warning: BOSTAD_LANG={value} is not a language of bostad ({languages});"
+                " it is passed over"
+            ).format(value=shown(value), languages=languages),
+            err=True,
+        )
+        return None
+    raise _click.exceptions.UsageError(
+        _("--lang: unknown language '{value}'; the languages are {languages}").format(
+            value=shown(value), languages=languages
+        ),
+        ctx,
+    )
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"bostadcli {__version__}")
@@ -364,6 +397,8 @@ def root(
             "--lang",
             envvar="BOSTAD_LANG",
             metavar="sv|en",
+            callback=_language,
+            is_eager=True,
             help=_("Language of screens and messages."),
             show_default=False,
         ),
