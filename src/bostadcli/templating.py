@@ -129,7 +129,12 @@ def user_templates_dir(explicit: Path | None, configured: Path | None) -> Path |
     folder = explicit or configured
     if folder is None:
         return None
-    if not validate.path(folder, field="--templates").is_dir():
+    checked = validate.path(folder, field="--templates")
+    if checked.exists() and not checked.is_dir():
+        raise BostadError(
+            _("the template folder is a file, not a folder: {path}").format(path=folder)
+        )
+    if not checked.is_dir():
         raise NotFound(_("the template folder does not exist: {path}").format(path=folder))
     return folder
 
