@@ -1,5 +1,6 @@
 """The root command: global options, the noun groups, and the one error translator."""
 
+import contextlib
 import functools
 import os
 import re
@@ -21,6 +22,18 @@ from bostadcli.i18n import _
 # A reader that stopped reading (`bostad export households | head`) is not an error: end
 # quietly with the status a process killed by SIGPIPE has in the shell, 128 + 13.
 EXIT_BROKEN_PIPE = 141
+
+
+def _output_refused(exc: OSError) -> None:
+    """The system refused what was written (a full disk, /dev/full): one line, exit 1."""
+    from bostadcli.os_errors import os_problem
+
+    _silence_stdout()  # what is still buffered would fail again at exit
+    named = Path(os.fsdecode(exc.filename)) if exc.filename else None
+    message = (f"{named}: " if named else "") + os_problem(exc, named)
+    with contextlib.suppress(OSError):  # stderr refused too: the exit code is left
+        typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
+    sys.exit(1)
 
 
 def _silence_stdout() -> None:
@@ -235,11 +248,20 @@ class BostadGroup(TyperGroup):
         except typer.Abort:
             typer.echo(_("interrupted"), err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+        except OSError as exc:
+            # Output written before any command runs (--help, --version) or a usage
+            # error's own lines: the same one line as a command's (invoke below).
+            _output_refused(exc)
         try:
             sys.stdout.flush()
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(EXIT_BROKEN_PIPE)
+        except OSError as exc:
+            _output_refused(exc)
         sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
