@@ -54,7 +54,9 @@ def swedish() -> Iterator[None]:
         ("household", "list", "--with-children=3"),  # a flag given a value
         ("household", "add", "Anna", "--note"),  # an option without its value
         ("household", "list", "extra"),  # an extra argument
-        ("household", "list", "--limit", "many"),  # not a whole number
+        ("household", "list", "--reason", "foo"),  # not one of the choices
+        ("--db",),  # a root option without its value
+        ("household", "show"),  # missing argument again, deeper
     ],
 )
 def test_usage_errors_are_swedish(initialised: Cli, swedish: None, args: tuple[str, ...]) -> None:
