@@ -71,3 +71,24 @@ def test_unknown_environment_language_warns_once(tmp_path: Path) -> None:
     result = bostad(["--lang", "en", "household", "list"], tmp_path, BOSTAD_LANG="de")
     assert result.returncode == 0
     assert "BOSTAD_LANG" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("words", "env"),
+    [("bostad hou", {"BOSTAD_LANG": "de"}), ("bostad --lang de hou", {})],
+)
+def test_completion_says_nothing_about_the_language(
+    tmp_path: Path, words: str, env: dict[str, str]
+) -> None:
+    """The shell shows what completion writes on stderr in the middle of the line."""
+    result = bostad(
+        [],
+        tmp_path,
+        _BOSTAD_COMPLETE="complete_bash",
+        COMP_WORDS=words,
+        COMP_CWORD=str(len(words.split(" ")) - 1),
+        **env,
+    )
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert "household" in result.stdout

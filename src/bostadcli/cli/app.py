@@ -362,8 +362,8 @@ def _language(ctx: typer.Context, value: str | None) -> str | None:
 
     from bostadcli.i18n import LANGUAGES, _normalise
 
-    if value is None or _normalise(value) is not None:
-        return value
+    if value is None or _normalise(value) is not None or ctx.resilient_parsing:
+        return value  # completing a word in the shell: nothing may be said
     languages = ", ".join(LANGUAGES)
     source = ctx.get_parameter_source("lang")
     if source is not None and source.name == "ENVIRONMENT":
