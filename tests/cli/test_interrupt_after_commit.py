@@ -83,3 +83,19 @@ def test_the_message_is_swedish_by_default(
     code, stderr = _import(initialised)
     assert code == 130
     assert "avbrutet efter att ändringarna sparats: bostad import notices" in stderr
+
+
+def test_ctrl_c_at_a_question_names_the_command(
+    initialised: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+
+    from bostadcli.cli import importing
+
+    def abort(*args: object) -> None:
+        raise typer.Abort
+
+    monkeypatch.setattr(importing, "_report", abort)
+    code, stderr = _import(initialised)
+    assert code == 130
+    assert "interrupted after the changes were saved: bostad import notices" in stderr

@@ -277,7 +277,8 @@ class BostadGroup(TyperGroup):
             else:
                 typer.echo(_("database error: {error}").format(error=one_line(str(exc))), err=True)
             raise typer.Exit(1) from None
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, typer.Abort):
+            # Abort: Ctrl-C at a question the command asked (click's prompt).
             saved = _commits() > getattr(self, "_commits_before", 0)
             command = ctx.obj.command if isinstance(ctx.obj, AppState) else "bostad"
             typer.echo(interrupted_message(command, saved=saved), err=True)
