@@ -483,7 +483,27 @@ def transaction(db: Database) -> Iterator[Database]:
         conn.rollback()  # a no-op when the failing statement already ended it
         raise
     else:
-        conn.commit()
+        try:
+            conn.commit()
+        finally:
+            # Counted even when an interrupt lands right after the commit returned.
+            if not conn.in_transaction:
+                _count_commit()
+
+
+# Write transactions this process has committed. An interrupted command (Ctrl-C) tells
+# "nothing was saved" from "interrupted after saving" by it (cli/app.py).
+_commits = 0
+
+
+def _count_commit() -> None:
+    global _commits
+    _commits += 1
+
+
+def commits() -> int:
+    """How many write transactions this process has committed so far."""
+    return _commits
 
 
 def now_utc() -> str:

@@ -380,7 +380,7 @@ BAD_INPUT = [
         ("--child", "2015-3-2 Alva"),
         id="child",
     ),
-    pytest.param(["household", "list", "--within", "-1"], 1, ("within", "-1"), id="within-neg"),
+    pytest.param(["household", "list", "--within", "-1"], 2, ("within", "-1"), id="within-neg"),
     pytest.param(
         ["household", "list", "--status", "pending"], 2, ("--status", "pending", "all"), id="status"
     ),

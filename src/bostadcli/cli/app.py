@@ -47,6 +47,25 @@ def _silence_stdout() -> None:
         pass
 
 
+def _commits() -> int:
+    """Write transactions committed so far (none when no command opened the database)."""
+    db = sys.modules.get("bostadcli.db")
+    return int(db.commits()) if db is not None else 0
+
+
+def interrupted_message(command: str, *, saved: bool) -> str:
+    """What an interrupt (Ctrl-C) says: whether the command's changes were saved.
+
+    The exit code is 130 either way (CLI.md); the message tells a script's log, and
+    the user, that a change committed before the interrupt stays saved.
+    """
+    if saved:
+        return _(
+            "interrupted after the changes were saved: {command}; what was saved stays saved"
+        ).format(command=command)
+    return _("interrupted: {command}; nothing was saved in the database").format(command=command)
+
+
 # Usage errors come from Typer's Click in English; these are the common ones.
 _CLICK_MESSAGES = [
     (r"^No such option: (.+?)(?: Did you mean (.+)\?| \(Possible options: (.+)\))?$", "no_option"),
@@ -229,6 +248,7 @@ class BostadGroup(TyperGroup):
         _refuse_undecodable_arguments(kwargs.get("args", args[0] if args else None))
         typer_i18n.translate_root_options(self)
         completion.localise_installer(self)
+        self._commits_before = _commits()
         try:
             result = super().main(*args, **kwargs)
         except _click.exceptions.UsageError as exc:
@@ -246,7 +266,8 @@ class BostadGroup(TyperGroup):
             typer.echo(f"bostad: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         except typer.Abort:
-            typer.echo(_("interrupted"), err=True)
+            saved = _commits() > self._commits_before
+            typer.echo(interrupted_message("bostad", saved=saved), err=True)
             sys.exit(130)
         except BrokenPipeError:
             _silence_stdout()
@@ -290,8 +311,11 @@ class BostadGroup(TyperGroup):
             else:
                 typer.echo(_("database error: {error}").format(error=one_line(str(exc))), err=True)
             raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            typer.echo(_("interrupted"), err=True)
+        except (KeyboardInterrupt, typer.Abort):
+            # Abort: Ctrl-C at a question the command asked (click's prompt).
+            saved = _commits() > getattr(self, "_commits_before", 0)
+            command = ctx.obj.command if isinstance(ctx.obj, AppState) else "bostad"
+            typer.echo(interrupted_message(command, saved=saved), err=True)
             raise typer.Exit(130) from None
         except BrokenPipeError:
             _silence_stdout()

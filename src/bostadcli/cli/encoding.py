@@ -42,10 +42,37 @@ def _is_utf8(stream: Any) -> bool:
         return False
 
 
+def _buffer_stdout() -> None:
+    """Standard output with a buffer, also under ``PYTHONUNBUFFERED``.
+
+    Unbuffered, the text layer writes straight to the file and drops what a short
+    write left over: a reader that stops early (``| head``) would cut the output
+    without the error that ends the command as a closed pipe (exit 141). A buffer
+    writes the whole text or fails. On a terminal it still writes each line at once.
+    """
+    import io
+
+    stream = sys.stdout
+    if not isinstance(getattr(stream, "buffer", None), io.FileIO):
+        return
+    try:
+        stream.flush()
+        raw = io.FileIO(stream.fileno(), "w", closefd=False)
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(raw),
+            encoding=stream.encoding,
+            errors=stream.errors,
+            line_buffering=stream.isatty(),
+        )
+    except (OSError, ValueError):
+        return
+
+
 def guard_streams() -> None:
     """Standard output and standard error in an encoding other than UTF-8 write "?"
     for a character they cannot carry instead of failing the command."""
     global _guarded
+    _buffer_stdout()
     streams = [s for s in (sys.stdout, sys.stderr) if s is not None and not _is_utf8(s)]
     if not streams:
         return

@@ -196,7 +196,7 @@ def whole(field: str, *, low: int, high: int) -> Callable[[str], int]:
     command line is checked the same way, before any command runs."""
 
     def parse(text: str) -> int:
-        from bostadcli.errors import UsageError, shown
+        from bostadcli.errors import InvalidInput, UsageError, shown
         from bostadcli.validate import bounded_int
 
         digits = text.strip().removeprefix("-").removeprefix("+")
@@ -205,7 +205,12 @@ def whole(field: str, *, low: int, high: int) -> Callable[[str], int]:
             raise UsageError(
                 _("{option}: not a whole number: {value}").format(option=field, value=shown(text))
             )
-        return bounded_int(text, field=field, low=low, high=high)
+        try:
+            return bounded_int(text, field=field, low=low, high=high)
+        except InvalidInput as exc:
+            # Out of its limits (a negative count, too many days): as much a bad value
+            # for the option as one that is no number, so a usage error (exit 2) too.
+            raise UsageError(exc.message) from None
 
     parse.__name__ = "integer"  # the type's name in usage messages
     return parse

@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 
 
 def make_console(**options: Any) -> Console:
-    """A rich console with ``options``, which never turns an emoji code into an emoji."""
+    """A rich console with ``options``, which never turns an emoji code into an emoji.
+
+    A reader that went away (``| head``) ends the command as it does for every other
+    writer (exit 141, nothing on stderr; cli/app.py), not with rich's own exit 1."""
     from rich.console import Console
 
-    return Console(emoji=False, **options)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _Console(emoji=False, **options)
