@@ -1,6 +1,5 @@
 """The root command: global options, the noun groups, and the one error translator."""
 
-import contextlib
 import functools
 import os
 import re
@@ -16,35 +15,14 @@ from bostadcli import __version__
 from bostadcli.cli import aliases, completion, typer_coercion, typer_i18n
 from bostadcli.cli.context import AppState
 from bostadcli.cli.lazy import LazyCommands, Noun
+from bostadcli.cli.streams import output_refused as _output_refused
+from bostadcli.cli.streams import silence_stdout as _silence_stdout
 from bostadcli.errors import BostadError, one_line, shown
 from bostadcli.i18n import _
 
 # A reader that stopped reading (`bostad export households | head`) is not an error: end
 # quietly with the status a process killed by SIGPIPE has in the shell, 128 + 13.
 EXIT_BROKEN_PIPE = 141
-
-
-def _output_refused(exc: OSError) -> None:
-    """The system refused what was written (a full disk, /dev/full): one line, exit 1."""
-    from bostadcli.os_errors import os_problem
-
-    _silence_stdout()  # what is still buffered would fail again at exit
-    named = Path(os.fsdecode(exc.filename)) if exc.filename else None
-    message = (f"{named}: " if named else "") + os_problem(exc, named)
-    with contextlib.suppress(OSError):  # stderr refused too: the exit code is left
-        typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
-    sys.exit(1)
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        # No real file descriptor (a test runner's buffer): nothing will flush to a pipe.
-        pass
 
 
 def _commits() -> int:
@@ -323,10 +301,12 @@ class BostadGroup(TyperGroup):
         except OSError as exc:
             # The system refused a file no check could foresee (a full disk, a folder
             # made read-only meanwhile): one line, not a traceback.
+            if not exc.filename:  # the output itself: said once, not again at exit
+                _output_refused(exc)
             from bostadcli.os_errors import os_problem
 
-            named = Path(os.fsdecode(exc.filename)) if exc.filename else None
-            message = (f"{named}: " if named else "") + os_problem(exc, named)
+            named = Path(os.fsdecode(exc.filename))
+            message = f"{named}: " + os_problem(exc, named)
             typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
             raise typer.Exit(1) from None
         except UnicodeError as exc:

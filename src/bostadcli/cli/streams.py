@@ -1,0 +1,35 @@
+"""The program's own standard output when the system refuses it: a full disk, a closed
+descriptor. Said in one line, once, and never again by the interpreter's final flush."""
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from bostadcli.errors import one_line
+from bostadcli.i18n import _
+
+
+def output_refused(exc: OSError) -> None:
+    """The system refused what was written (a full disk, /dev/full): one line, exit 1."""
+    from bostadcli.os_errors import os_problem
+
+    silence_stdout()  # what is still buffered would fail again at exit
+    named = Path(os.fsdecode(exc.filename)) if exc.filename else None
+    message = (f"{named}: " if named else "") + os_problem(exc, named)
+    with contextlib.suppress(OSError):  # stderr refused too: the exit code is left
+        typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
+    sys.exit(1)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        # No real file descriptor (a test runner's buffer): nothing will flush to a pipe.
+        pass
