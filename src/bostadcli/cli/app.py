@@ -1,7 +1,6 @@
 """The root command: global options, the noun groups, and the one error translator."""
 
 import functools
-import os
 import re
 import sqlite3
 import sys
@@ -15,6 +14,7 @@ from bostadcli import __version__
 from bostadcli.cli import aliases, completion, typer_coercion, typer_i18n
 from bostadcli.cli.context import AppState
 from bostadcli.cli.lazy import LazyCommands, Noun
+from bostadcli.cli.streams import os_error_line
 from bostadcli.cli.streams import output_refused as _output_refused
 from bostadcli.cli.streams import silence_stdout as _silence_stdout
 from bostadcli.errors import BostadError, one_line, shown
@@ -303,11 +303,7 @@ class BostadGroup(TyperGroup):
             # made read-only meanwhile): one line, not a traceback.
             if not exc.filename:  # the output itself: said once, not again at exit
                 _output_refused(exc)
-            from bostadcli.os_errors import os_problem
-
-            named = Path(os.fsdecode(exc.filename))
-            message = f"{named}: " + os_problem(exc, named)
-            typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
+            typer.echo(os_error_line(exc), err=True)
             raise typer.Exit(1) from None
         except UnicodeError as exc:
             # The output's encoding (or a file's), never the database: said as it is.

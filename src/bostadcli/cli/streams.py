@@ -14,14 +14,20 @@ from bostadcli.i18n import _
 
 def output_refused(exc: OSError) -> None:
     """The system refused what was written (a full disk, /dev/full): one line, exit 1."""
+    silence_stdout()  # what is still buffered would fail again at exit
+    with contextlib.suppress(OSError):  # stderr refused too: the exit code is left
+        typer.echo(os_error_line(exc), err=True)
+    sys.exit(1)
+
+
+def os_error_line(exc: OSError) -> str:
+    """The one line that reports what the system refused: the path it names, if any,
+    and the problem in the user's words (``os_errors.os_problem``)."""
     from bostadcli.os_errors import os_problem
 
-    silence_stdout()  # what is still buffered would fail again at exit
     named = Path(os.fsdecode(exc.filename)) if exc.filename else None
     message = (f"{named}: " if named else "") + os_problem(exc, named)
-    with contextlib.suppress(OSError):  # stderr refused too: the exit code is left
-        typer.echo(_("error: {message}").format(message=one_line(message)), err=True)
-    sys.exit(1)
+    return _("error: {message}").format(message=one_line(message))
 
 
 def silence_stdout() -> None:
