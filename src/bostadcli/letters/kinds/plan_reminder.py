@@ -36,9 +36,10 @@ def select(
     # unreadable: its overdue day is read then), and a household reminded this month
     # is not reminded again: the standing is worked out for those plans alone, and on
     # a day with none (most days) nothing more is read.
-    could_be_due = f"""{plan_overdue_sql("p.id", ":as_of")} AND NOT EXISTS (
+    could_be_due = f"""NOT EXISTS (
         SELECT 1 FROM letters l WHERE l.household_id = p.household_id
-        AND l.kind = 'plan_reminder' AND l.period = :period)"""
+        AND l.kind = 'plan_reminder' AND l.period = :period
+    ) AND {plan_overdue_sql("p.id", ":as_of")}"""
     params = {"as_of": as_of.isoformat(), "period": period}
     try:
         sql = f"SELECT 1 FROM plans p WHERE p.status = 'active' AND {could_be_due} LIMIT 1"
