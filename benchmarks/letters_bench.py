@@ -95,6 +95,7 @@ def run(plan: bench.Plan, folder: Path, *, daily: bool, pdf: bool) -> list[bench
             bostad=bostad,
             env=env,
             typer_app=typer_app,
+            peer=[sys.executable, str(mini), "--name", "x"],
         )
     if pdf:
         n = plan.pdf_letters

@@ -682,6 +682,21 @@ def measure(
     return Measured(samples)
 
 
+def measure_alternating(
+    label: str, argvs: Sequence[Sequence[str]], *, runs: int, env: dict[str, str]
+) -> list[Measured]:
+    """Medians of ``runs`` of each command, run in turn (a warm-up of each first): on a
+    shared machine a command and its peer then meet the same load, in wall time too."""
+    log(f"  {label} ×{runs}, in turn with its peer")
+    for argv in argvs:
+        run_once(argv, env=env)
+    samples: list[list[Sample]] = [[] for _argv in argvs]
+    for _i in range(runs):
+        for found, argv in zip(samples, argvs, strict=True):
+            found.append(run_once(argv, env=env))
+    return [Measured(found) for found in samples]
+
+
 SPIN = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
 
 
@@ -875,9 +890,13 @@ def daily_rows(
     bostad: Sequence[str],
     env: dict[str, str],
     typer_app: Measured,
+    peer: Sequence[str] | None = None,
 ) -> list[Row]:
     """``letter daily`` as cron runs it (PDF) on ``households``: with nothing due, next to
-    the minimal Typer app, and with DAILY_DUE letters due, the time a letter."""
+    the minimal Typer app, and with DAILY_DUE letters due, the time a letter. With
+    ``peer`` (the Typer app's command line) the idle run and the app are run in turn, and
+    the ratio is of those runs: measured minutes apart, a change in the machine's load
+    shows as a difference in wall time."""
     none, due, count = prepare_daily(source, folder, bostad=bostad, env=env)
     out = folder / "daily-out"
 
@@ -894,7 +913,12 @@ def daily_rows(
             AS_OF.isoformat(),
         ]
 
-    idle = measure("daily, nothing due", daily(none), runs=plan.fast_runs, env=env, warmup=True)
+    if peer is None:
+        idle = measure("daily, nothing due", daily(none), runs=plan.fast_runs, env=env, warmup=True)
+    else:
+        idle, typer_app = measure_alternating(
+            "daily, nothing due", [daily(none), peer], runs=plan.fast_runs, env=env
+        )
     work = folder / "daily-work.sqlite"
 
     def fresh() -> None:
@@ -904,7 +928,13 @@ def daily_rows(
     made = measure(f"daily, {count} due", daily(work), runs=plan.runs, env=env, before=fresh)
     idle_ratio = ratio(idle, typer_app)
     cpu_ratio = idle.cpu_seconds / typer_app.cpu_seconds if typer_app.cpu_seconds else None
+    paired = (
+        [Row("daily", "the minimal Typer app, run in turn with the idle daily run", typer_app)]
+        if peer is not None
+        else []
+    )
     return [
+        *paired,
         Row(
             "daily",
             f"`bostad letter daily`, nothing due ({households:,} households)",
@@ -1119,7 +1149,14 @@ def run(plan: Plan, folder: Path) -> list[Row]:
 
     log("daily letters")
     rows += daily_rows(
-        dbs[mid], mid, folder, plan=plan, bostad=bostad, env=env, typer_app=typer_app
+        dbs[mid],
+        mid,
+        folder,
+        plan=plan,
+        bostad=bostad,
+        env=env,
+        typer_app=typer_app,
+        peer=[sys.executable, str(mini), "--name", "x"],
     )
 
     log("export")

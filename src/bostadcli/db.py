@@ -453,11 +453,31 @@ def _casefold(value: str | None) -> str | None:
 
 
 @contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """A transaction inside the one open: a savepoint, as sqlite-utils' ``atomic`` makes
+    it (without importing sqlite-utils for it)."""
+    import secrets
+
+    name = f"bostad_{secrets.token_hex(16)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        # An error such as a RAISE(ROLLBACK) trigger can end the whole transaction,
+        # savepoints and all: then there is nothing to roll back to.
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
+@contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """One write transaction: taken immediately, so concurrent writers queue politely."""
     conn = db.conn
     if conn.in_transaction:
-        with db.atomic():
+        with _savepoint(conn):
             yield db
         return
     from bostadcli import audit

@@ -411,3 +411,10 @@ CREATE UNIQUE INDEX members_partner_of_tenant ON members (household_id)
     WHERE partner_of_tenant = 1
 """,
     )
+
+
+@migrations(name="0023_letter_selection_index")
+def m0023_letter_selection_index(db: Database) -> None:
+    # The batch runs ask the letters of a kind (a month's reminders, every support_ending
+    # letter ever sent): by this index, not by reading every letter.
+    _run(db, "CREATE INDEX letters_kind ON letters (kind, period)")

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from bostadcli.config import Policy
-from bostadcli.repayment_schedule import allocate
 from bostadcli.vocab import InstallmentStatus, PlanState, PlanStatus
 
 _CLOSED = {PlanStatus.cancelled.value, PlanStatus.replaced.value}
@@ -71,6 +70,20 @@ def installment_paid_sql(
     )
 
 
+def plan_overdue_sql(plan: str = "p.id", on: str = ":as_of") -> str:
+    """SQL: whether the plan whose id is the SQL expression ``plan`` has an installment
+    due before ``on`` and not paid on ``on`` (payments applied oldest installment first,
+    as ``installment_paid_sql``). It holds for every open plan that is behind or broken
+    on ``on`` (``standing``), and for some that are not (overdue for fewer days than the
+    policy allows, paid off, or closed): a query's first sieve, before ``standing``."""
+    cumulative = (
+        f"(SELECT coalesce(sum(e.amount_ore), 0) FROM installments e"
+        f" WHERE e.plan_id = {plan} AND e.seq <= (SELECT max(d.seq) FROM installments d"
+        f" WHERE d.plan_id = {plan} AND d.due_on < {on}))"
+    )
+    return f"({cumulative} > {plan_paid_sql(plan, on)})"
+
+
 def paid_by(payments: Iterable[Mapping[str, Any]], on: date) -> int:
     """Python for ``plan_paid_sql``: öre applied by the (live) ``payments`` dated on or
     before ``on``."""
@@ -107,6 +120,8 @@ def standing(
     policy: Policy | None = None,
 ) -> Standing:
     """The state of a plan on ``as_of`` from its installments and payments (pure)."""
+    from bostadcli.repayment_schedule import allocate  # not needed by the SQL fragments
+
     rules = _policy(policy)
     # A cancelled or replaced plan no longer falls due: nothing in it is overdue.
     closed = plan["status"] in _CLOSED and plan_closed(plan.get("cancelled_on"), as_of)

@@ -486,16 +486,26 @@ def _summaries(
 
 
 def iter_open_case_plans(
-    db: Database, *, as_of: date, policy: Policy | None = None
+    db: Database,
+    *,
+    as_of: date,
+    policy: Policy | None = None,
+    only: str | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The active plans as they stand on ``as_of`` (with the household's id), in no
     useful order: those of open cases, and those kept running when their case closed
-    (``household close --keep-running``); never those of a voided case.
+    (``household close --keep-running``); never those of a voided case. ``only``: an
+    SQL condition on the plan ``p`` as well (its named parameters in ``params``), so
+    that the standing is worked out only for the plans that could matter.
 
     Read a chunk of plans at a time, so a run over every plan (the monthly reminders)
     needs the same memory for a hundred cases as for a hundred thousand.
     """
-    cursor = db.execute(f"{_PLAN_SQL} WHERE p.status = 'active' ORDER BY p.id")
+    also = f" AND ({only})" if only else ""
+    cursor = db.execute(
+        f"{_PLAN_SQL} WHERE p.status = 'active'{also} ORDER BY p.id", dict(params or {})
+    )
     names = [d[0] for d in cursor.description]
     try:
         # A hundred plans' installments and payments at a time: a few megabytes.

@@ -424,8 +424,6 @@ def _run_batch(
 ) -> BatchResult:
     """Make a run's letters. The folder is made (and proved writable) only when the run
     has something to write in it: a run that makes nothing leaves no empty folder."""
-    from bostadcli.letters.making import Batch
-
     owner = RunOwner.current()
     if run.daily:
         # Cron runs it every working day, and most days little or nothing is due: find
@@ -458,6 +456,8 @@ def _run_batch(
         if not todo and not result.already:
             return result  # nothing to make, nothing to list: no folder
         prepare_out_dir(run.out_dir)
+    from bostadcli.letters.making import Batch
+
     batch = Batch(
         db,
         env,

@@ -36,11 +36,13 @@ def select(
 
     from bostadcli.db import rows
 
+    # The plans of a live household are live: ``plans``, not the view ``live_plans``,
+    # whose list of every live household would be built for the few cases left.
     found = rows(
         db,
         """
         SELECT h.id, h.ref,
-            (SELECT p.ref FROM live_plans p WHERE p.household_id = h.id AND p.status = 'active'
+            (SELECT p.ref FROM plans p WHERE p.household_id = h.id AND p.status = 'active'
              ORDER BY p.id LIMIT 1) AS plan,
             (SELECT c.kind || ' ' || c.contact_on FROM live_contacts c
              WHERE c.household_id = h.id AND c.automatic = 0 AND c.status = 'held'

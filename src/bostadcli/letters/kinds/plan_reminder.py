@@ -20,8 +20,8 @@ def select(
     db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
 ) -> list[Candidate]:
     """Open households with a plan behind or broken on ``as_of``: one reminder a month."""
-    from bostadcli.db import rows
-    from bostadcli.plans import iter_open_case_plans, urgency
+    from bostadcli.db import one, rows
+    from bostadcli.plan_standing import plan_overdue_sql
     from bostadcli.vocab import PlanState
 
     reminded = {
@@ -32,12 +32,31 @@ def select(
             [period],
         )
     }
+    # Only a plan with an installment overdue and unpaid can be behind or broken (or
+    # unreadable: its overdue day is read then), and a household reminded this month
+    # is not reminded again: the standing is worked out for those plans alone, and on
+    # a day with none (most days) nothing more is read.
+    could_be_due = f"""NOT EXISTS (
+        SELECT 1 FROM letters l WHERE l.household_id = p.household_id
+        AND l.kind = 'plan_reminder' AND l.period = :period
+    ) AND {plan_overdue_sql("p.id", ":as_of")}"""
+    params = {"as_of": as_of.isoformat(), "period": period}
+    try:
+        sql = f"SELECT 1 FROM plans p WHERE p.status = 'active' AND {could_be_due} LIMIT 1"
+        if one(db, sql, params) is None:
+            return []
+    except Exception:
+        pass  # judged below, plan by plan
+    from bostadcli.plans import iter_open_case_plans, urgency
+
     # A household with two plans is reminded of the more urgent one (broken before
     # behind, as plans are listed).
     found: dict[str, dict[str, Any]] = {}
     broken: list[Candidate] = []
     try:
-        plans = list(iter_open_case_plans(db, as_of=as_of, policy=policy))
+        plans = list(
+            iter_open_case_plans(db, as_of=as_of, policy=policy, only=could_be_due, params=params)
+        )
     except Exception:
         # A plan whose records cannot be read: judge the plans case by case, so that
         # only that household's reminder fails.
