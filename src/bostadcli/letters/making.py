@@ -19,6 +19,7 @@ from bostadcli.letters.context import build_context
 from bostadcli.letters.failures import failure_message
 from bostadcli.letters.kind import LetterRequest
 from bostadcli.letters.late import _late_of, _TooLateToPost, letter_deadline, post_days, record_late
+from bostadcli.letters.manifest import MadeLetters, print_bookmark
 from bostadcli.letters.recording import record_letter
 from bostadcli.letters.registry import KINDS
 from bostadcli.letters.rendering import Rendered, _chosen, render_context, render_text
@@ -101,8 +102,8 @@ class Batch:
         # the rest would wait as long again; they fail at once with the same reason.
         self.stopped: dict[str, str] = {}
         # Pages of the PDF letters made in this run, for the manifest: no need to read
-        # the files again.
-        self.pages: dict[str, int] = {}
+        # the files again; and, in a parallel run, the print file begun with them.
+        self.pages = MadeLetters()
 
     def claim(self, item: BatchItem) -> bool:
         """Claim a new letter before anything is made of it; a letter another run holds
@@ -164,8 +165,11 @@ class Batch:
         """
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        from bostadcli.pdf import RenderPool
+        from bostadcli.pdf import PrintFile, RenderPool
 
+        # The main process combines each letter into the print file as it is stored,
+        # while the workers lay out the next ones.
+        self.pages.print_file = PrintFile()
         window = 2 * workers
         pending: dict[Future[tuple[bytes, int]], _Draft] = {}
         line = _InOrder(self._store)
@@ -246,6 +250,13 @@ class Batch:
         except Exception as exc:
             self._fail(item, exc)
             return
+        printed = self.pages.print_file
+        if printed is not None and item.format == "pdf":
+            if item.state == "new" and item.letter_id is None:
+                # Recorded by another run meanwhile: the print file reads the files.
+                self.pages.print_file = None
+            else:
+                printed.add(item.file, content, print_bookmark(item.ref, item.kind))
         self._tick(item)
 
     def _fail(self, item: BatchItem, exc: Exception) -> None:
