@@ -502,19 +502,38 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+class WorkerStopped(BostadError):
+    """The process laying out a letter ended abruptly, each time it was tried."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "not made: the process laying out the letter stopped abruptly (it crashed or"
+                " was killed); run again to try once more"
+            )
+        )
+
+
 class RenderPool:
     """Worker processes that turn HTML into PDF, for a batch.
 
     Only HTML goes in and only the PDF and its page count come out: the workers never
-    touch the database or the letter files.
+    touch the database or the letter files. A worker that ends abruptly breaks the
+    whole pool: ``renew`` starts new workers.
     """
 
     def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
-        self._executor: ProcessPoolExecutor = ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker
-        )
+        return ProcessPoolExecutor(max_workers=self._workers, initializer=_start_worker)
+
+    def renew(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = self._start()
 
     def submit(
         self,
@@ -524,8 +543,16 @@ class RenderPool:
         numbered: str | None = None,
         meta: PdfMeta | None = None,
     ) -> Future[tuple[bytes, int]]:
-        """``letter_pdf`` in a worker."""
-        return self._executor.submit(letter_pdf, html, numbered, base_url=base_url, meta=meta)
+        """``letter_pdf`` in a worker (a broken pool's job fails as its letters do)."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._executor.submit(letter_pdf, html, numbered, base_url=base_url, meta=meta)
+        except BrokenProcessPool as exc:
+            failed: Future[tuple[bytes, int]] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def __enter__(self) -> RenderPool:
         return self

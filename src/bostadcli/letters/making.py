@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from sqlite_utils import Database
 
+    from bostadcli.pdf import RenderPool
     from bostadcli.pdf_meta import PdfMeta
 
 
@@ -44,6 +45,17 @@ class _Draft:
     text: str
     dated_on: date
     template: str
+
+
+# A PDF letter handed to a worker: its draft, its text with page numbers, its metadata.
+_Job = tuple[_Draft, "str | None", "PdfMeta | None"]
+
+
+def _stopped(job: Future[tuple[bytes, int]]) -> bool:
+    """Whether a finished job's worker ended abruptly."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(job.exception(), BrokenProcessPool)
 
 
 class _InOrder:
@@ -171,7 +183,7 @@ class Batch:
         # while the workers lay out the next ones.
         self.pages.print_file = PrintFile()
         window = 2 * workers
-        pending: dict[Future[tuple[bytes, int]], _Draft] = {}
+        pending: dict[Future[tuple[bytes, int]], _Job] = {}
         line = _InOrder(self._store)
         queue = iter(todo)
         with RenderPool(workers) as pool:
@@ -184,7 +196,7 @@ class Batch:
                     line.take(draft)
                     if item.format == "pdf":
                         job = pool.submit(draft.text, self.base_url, numbered=numbered, meta=meta)
-                        pending[job] = draft
+                        pending[job] = taken
                     else:  # a lost HTML or text letter of an earlier run
                         line.back(draft, draft.text.encode("utf-8"))
 
@@ -198,17 +210,52 @@ class Batch:
             advance()
             while pending:
                 done, _running = wait(pending, return_when=FIRST_COMPLETED)
+                if any(_stopped(job) for job in done):
+                    # A worker ended abruptly (killed, or crashed inside a library): the
+                    # pool is gone with every letter in it. Each is laid out again alone,
+                    # so that only a letter that stops its worker again fails.
+                    wait(pending)
+                    lost = [pending.pop(job) for job in list(pending) if _stopped(job)]
+                    done = set(pending)
+                    self._alone(pool, lost, line)
                 for job in done:
-                    draft = pending.pop(job)
-                    try:
-                        content, pages = job.result()
-                    except Exception as exc:
-                        self._fail(draft.item, exc)
-                        line.back(draft, None)
-                        continue
-                    self.pages[str(draft.item.file)] = pages
-                    line.back(draft, content)
+                    draft = pending.pop(job)[0]
+                    self._back(job, draft, line)
                 advance()
+
+    def _back(self, job: Future[tuple[bytes, int]], draft: _Draft, line: _InOrder) -> bool:
+        """A letter's PDF back from a worker, or its failure; False when its worker
+        ended abruptly."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            content, pages = job.result()
+        except BrokenProcessPool:
+            return False
+        except Exception as exc:
+            self._fail(draft.item, exc)
+            line.back(draft, None)
+            return True
+        self.pages[str(draft.item.file)] = pages
+        line.back(draft, content)
+        return True
+
+    def _alone(self, pool: RenderPool, lost: list[_Job], line: _InOrder) -> None:
+        """The letters of a pool whose worker ended abruptly, each laid out alone by new
+        workers; a letter whose worker ends again fails, naming it."""
+        from bostadcli.pdf import WorkerStopped
+
+        broken = True
+        for draft, numbered, meta in lost:
+            if broken:
+                pool.renew()
+            job = pool.submit(draft.text, self.base_url, numbered=numbered, meta=meta)
+            broken = not self._back(job, draft, line)
+            if broken:
+                self._fail(draft.item, WorkerStopped())
+                line.back(draft, None)
+        if broken:
+            pool.renew()
 
     def _take(self, item: BatchItem) -> tuple[_Draft, str | None, PdfMeta | None] | None:
         """A letter of a parallel run claimed and drafted, with its text with page numbers

@@ -200,3 +200,56 @@ def test_a_parallel_month_begins_its_print_file_and_a_rerun_reads_the_files(
     assert read_files and again.combined is not None
     assert again.combined.read_bytes() == read_again()
     db.close()
+
+
+def _dies_on_person_1(html: str, numbered: str | None = None, **kwargs: Any) -> Any:
+    """``letter_pdf`` whose process ends abruptly on one letter, as a crash would."""
+    import os
+
+    if "Person 1" in html:
+        os._exit(3)
+    return _LETTER_PDF(html, numbered, **kwargs)
+
+
+_LETTER_PDF = pdf.letter_pdf
+
+
+def test_a_worker_that_dies_on_a_letter_fails_only_that_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letters in the dead worker's pool are laid out again, each alone: the one that
+    stops its worker again fails, named, and the others are made and printed."""
+    from bostadcli import letters
+    from bostadcli.db import open_database
+    from bostadcli.households import NewHousehold, add_household
+    from golden_letters import AS_OF, CONFIG
+
+    db = open_database(tmp_path / "t.sqlite", create=True)
+    refs = [
+        add_household(
+            db,
+            NewHousehold(
+                tenant_name=f"Person {i}", street=f"Gatan {i}", postal_code="44130", city="Ängby"
+            ),
+            as_of=AS_OF,
+        )
+        for i in range(5)
+    ]
+    monkeypatch.setattr(pdf, "worker_count", lambda: 2)
+    monkeypatch.setattr(pdf, "letter_pdf", _dies_on_person_1)
+    result = letters.run_monthly(
+        db,
+        config=CONFIG,
+        month=date(2026, 11, 1),
+        as_of=AS_OF,
+        out_dir=tmp_path / "brev",
+        fmt="pdf",
+    )
+    assert [(ref, kind) for ref, kind, _message in result.failed] == [(refs[1], "outreach")]
+    assert "stopped abruptly" in result.failed[0][2]
+    assert sorted(item.ref for item in result.made) == sorted(refs[:1] + refs[2:])
+    assert db.execute("SELECT count(*) FROM letters").fetchone()[0] == 4
+    assert result.combined is not None
+    outline = pdf.pypdf().PdfReader(str(result.combined)).outline
+    assert [item.title.split()[0] for item in outline] == sorted(refs[:1] + refs[2:])
+    db.close()
