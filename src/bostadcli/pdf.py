@@ -514,6 +514,24 @@ class WorkerStopped(BostadError):
         )
 
 
+# Letters in a row whose worker ends abruptly, each laid out alone, before a batch stops:
+# then it is not the letters but the machine (memory, a broken library).
+WORKER_STOPS_MAX = 3
+
+
+class WorkersStopping(BostadError):
+    """The workers ended abruptly on several letters in a row: the batch stops."""
+
+    def __init__(self, letters: int) -> None:
+        super().__init__(
+            _(
+                "PDF letters cannot be made now: the process laying them out stopped abruptly"
+                " on {n} letters in a row; the letters made so far are kept, run again to make"
+                " the rest"
+            ).format(n=letters)
+        )
+
+
 class RenderPool:
     """Worker processes that turn HTML into PDF, for a batch.
 

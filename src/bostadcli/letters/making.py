@@ -113,6 +113,8 @@ class Batch:
         # Kinds whose template took too long to make a letter: it loops, and each of
         # the rest would wait as long again; they fail at once with the same reason.
         self.stopped: dict[str, str] = {}
+        # Letters in a row whose PDF worker ended abruptly each time (``run_parallel``).
+        self.stops_in_a_row = 0
         # Pages of the PDF letters made in this run, for the manifest: no need to read
         # the files again; and, in a parallel run, the print file begun with them.
         self.pages = MadeLetters()
@@ -243,7 +245,7 @@ class Batch:
     def _alone(self, pool: RenderPool, lost: list[_Job], line: _InOrder) -> None:
         """The letters of a pool whose worker ended abruptly, each laid out alone by new
         workers; a letter whose worker ends again fails, naming it."""
-        from bostadcli.pdf import WorkerStopped
+        from bostadcli.pdf import WORKER_STOPS_MAX, WorkersStopping, WorkerStopped
 
         broken = True
         for draft, numbered, meta in lost:
@@ -251,9 +253,13 @@ class Batch:
                 pool.renew()
             job = pool.submit(draft.text, self.base_url, numbered=numbered, meta=meta)
             broken = not self._back(job, draft, line)
+            self.stops_in_a_row = self.stops_in_a_row + 1 if broken else 0
             if broken:
                 self._fail(draft.item, WorkerStopped())
                 line.back(draft, None)
+                if self.stops_in_a_row >= WORKER_STOPS_MAX:
+                    # Not this letter's doing: PDF cannot be made here now.
+                    raise WorkersStopping(self.stops_in_a_row)
         if broken:
             pool.renew()
 

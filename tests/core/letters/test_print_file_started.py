@@ -253,3 +253,47 @@ def test_a_worker_that_dies_on_a_letter_fails_only_that_letter(
     outline = pdf.pypdf().PdfReader(str(result.combined)).outline
     assert [item.title.split()[0] for item in outline] == sorted(refs[:1] + refs[2:])
     db.close()
+
+
+def _always_dies(html: str, numbered: str | None = None, **kwargs: Any) -> Any:
+    import os
+
+    os._exit(3)
+
+
+def test_workers_that_die_on_every_letter_stop_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a letter's doing but the machine's: after a few letters in a row the batch
+    stops with one message, nothing half made and every claim given back."""
+    from bostadcli import letters
+    from bostadcli.db import open_database
+    from bostadcli.households import NewHousehold, add_household
+    from golden_letters import AS_OF, CONFIG
+
+    db = open_database(tmp_path / "t.sqlite", create=True)
+    for i in range(6):
+        add_household(
+            db,
+            NewHousehold(
+                tenant_name=f"Person {i}", street=f"Gatan {i}", postal_code="44130", city="Ängby"
+            ),
+            as_of=AS_OF,
+        )
+    monkeypatch.setattr(pdf, "worker_count", lambda: 2)
+    monkeypatch.setattr(pdf, "letter_pdf", _always_dies)
+    out = tmp_path / "brev"
+    with pytest.raises(pdf.WorkersStopping) as stopped:
+        letters.run_monthly(
+            db, config=CONFIG, month=date(2026, 11, 1), as_of=AS_OF, out_dir=out, fmt="pdf"
+        )
+    assert f"on {pdf.WORKER_STOPS_MAX} letters in a row" in stopped.value.message
+    assert db.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM letter_claims").fetchone()[0] == 0
+    assert not [p for p in out.iterdir() if p.name.endswith(".pdf") or "tmp" in p.name]
+    monkeypatch.setattr(pdf, "letter_pdf", _LETTER_PDF)
+    again = letters.run_monthly(
+        db, config=CONFIG, month=date(2026, 11, 1), as_of=AS_OF, out_dir=out, fmt="pdf"
+    )
+    assert len(again.made) == 6 and not again.failed
+    db.close()
