@@ -113,7 +113,8 @@ class Batch:
         # Kinds whose template took too long to make a letter: it loops, and each of
         # the rest would wait as long again; they fail at once with the same reason.
         self.stopped: dict[str, str] = {}
-        # Letters in a row whose PDF worker ended abruptly each time (``run_parallel``).
+        # Letters in a row whose PDF worker ended abruptly each time, with no letter
+        # made between them (``run_parallel``).
         self.stops_in_a_row = 0
         # Pages of the PDF letters made in this run, for the manifest: no need to read
         # the files again; and, in a parallel run, the print file begun with them.
@@ -238,6 +239,7 @@ class Batch:
             self._fail(draft.item, exc)
             line.back(draft, None)
             return True
+        self.stops_in_a_row = 0
         self.pages[str(draft.item.file)] = pages
         line.back(draft, content)
         return True
@@ -253,8 +255,8 @@ class Batch:
                 pool.renew()
             job = pool.submit(draft.text, self.base_url, numbered=numbered, meta=meta)
             broken = not self._back(job, draft, line)
-            self.stops_in_a_row = self.stops_in_a_row + 1 if broken else 0
             if broken:
+                self.stops_in_a_row += 1
                 self._fail(draft.item, WorkerStopped())
                 line.back(draft, None)
                 if self.stops_in_a_row >= WORKER_STOPS_MAX:
