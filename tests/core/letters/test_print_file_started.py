@@ -297,3 +297,47 @@ def test_workers_that_die_on_every_letter_stop_the_batch(
     )
     assert len(again.made) == 6 and not again.failed
     db.close()
+
+
+def test_with_many_workers_the_print_file_is_read_from_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond PRINT_FILE_WORKERS_MAX workers the main process would hold them up: the
+    print file is joined from the files at the end, as before."""
+    from bostadcli import letters
+    from bostadcli.db import open_database
+    from bostadcli.households import NewHousehold, add_household
+    from bostadcli.letters import making
+    from golden_letters import AS_OF, CONFIG
+
+    db = open_database(tmp_path / "t.sqlite", create=True)
+    for i in range(3):
+        add_household(
+            db,
+            NewHousehold(
+                tenant_name=f"Person {i}", street=f"Gatan {i}", postal_code="44130", city="Ängby"
+            ),
+            as_of=AS_OF,
+        )
+    read_files: list[int] = []
+    append_files = pdf._append_files
+
+    def counted(writer: object, paths: list[Path], marks: list[str | None]) -> None:
+        read_files.append(len(paths))
+        append_files(writer, paths, marks)
+
+    monkeypatch.setattr(pdf, "_append_files", counted)
+    monkeypatch.setattr(pdf, "worker_count", lambda: 2)
+    monkeypatch.setattr(making, "PRINT_FILE_WORKERS_MAX", 1)
+    result = letters.run_monthly(
+        db,
+        config=CONFIG,
+        month=date(2026, 11, 1),
+        as_of=AS_OF,
+        out_dir=tmp_path / "brev",
+        fmt="pdf",
+    )
+    assert len(result.made) == 3 and result.combined is not None
+    assert read_files == [3]
+    assert len(pdf.pypdf().PdfReader(str(result.combined)).outline) == 3
+    db.close()
