@@ -21,6 +21,15 @@ from pathlib import Path
 
 import run as bench
 
+JOIN_PRINT_FILE = """
+import sys
+from pathlib import Path
+from bostadcli import pdf
+pdf.worker_count = lambda: 1
+letters = sorted(Path(sys.argv[1]).glob("*-outreach.pdf"))
+pdf.combine(letters, title="print file", bookmarks=[p.stem for p in letters])
+"""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,6 +141,9 @@ def run(plan: bench.Plan, folder: Path, *, daily: bool, pdf: bool) -> list[bench
             made.append(bench.run_once(monthly("pdf", out), env=env))
             fresh_alone()
             alone_samples.append(bench.run_once(weasy_argv, env=env))
+        # The print file by itself, from the letters of the last run: pypdf reading and
+        # joining them in one process (the batch joins them as it stores each letter).
+        joined = bench.run_once([sys.executable, "-c", JOIN_PRINT_FILE, str(out)], env=env)
         pdf_m, weasy = bench.Measured(made), bench.Measured(alone_samples)
         pdf_ratio = bench.ratio(pdf_m, weasy)
         rows += [
@@ -147,6 +159,12 @@ def run(plan: bench.Plan, folder: Path, *, daily: bool, pdf: bool) -> list[bench
                 f"WeasyPrint alone, one process, the same HTML ({n:,} letters)",
                 weasy,
                 f"{weasy.seconds / n * 1000:.0f} ms a letter",
+            ),
+            bench.Row(
+                "letters",
+                f"the print file alone: pypdf joining the {n:,} PDF letters, one process",
+                bench.Measured([joined]),
+                f"{joined.cpu_seconds / n * 1000:.1f} ms CPU a letter",
             ),
         ]
     return rows

@@ -12,10 +12,9 @@ personnummer or address (docs/pdf.md).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -25,16 +24,13 @@ from bostadcli.errors import BostadError
 from bostadcli.i18n import _
 from bostadcli.pdf_margins import margin_boxes_added as margin_boxes_added
 from bostadcli.pdf_margins import without_margin_boxes
-from bostadcli.pdf_meta import (
-    ARCHIVE_VARIANT,
-    PdfMeta,
-    claim_pdf_ua,
-    set_metadata,
-    year_report_meta,
-)
+from bostadcli.pdf_meta import ARCHIVE_VARIANT, PdfMeta, set_metadata, year_report_meta
 from bostadcli.pdf_meta import letter_meta as letter_meta
 from bostadcli.pdf_meta import print_title as print_title
+from bostadcli.pdf_print import PrintFile as PrintFile
+from bostadcli.pdf_print import append_pdf
 from bostadcli.pdf_styles import prepare_svg, reuse_style_sheets
+from bostadcli.pdf_write import compress_quicker, finisher, fonts_dated
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -249,68 +245,19 @@ def _layout(html: str, base_url: str | None) -> Any:
     return document
 
 
-@contextlib.contextmanager
-def _fonts_dated(day: date | None) -> Iterator[None]:
-    """Date the embedded font subsets by the document, not the clock.
-
-    Without the HarfBuzz subsetter WeasyPrint subsets fonts with fontTools, which
-    stamps each subset with the time it was made, so the same letter would differ in a
-    few bytes each time; fontTools takes SOURCE_DATE_EPOCH instead when it is set (the
-    reproducible-builds convention)."""
-    if day is None:
-        yield
-        return
-    from calendar import timegm
-
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(timegm(day.timetuple()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-def _finisher(document: Any) -> Any:
-    """What is done to the PDF before it is written: PDF/UA claimed (when it has a
-    title), and its objects written each by itself rather than packed in compressed
-    object streams.
-
-    The print file reads every letter again, and pypdf reads a letter three times
-    faster when it need not unpack object streams (a tagged letter has a few hundred
-    small objects); the page content, fonts and images stay compressed, so a letter
-    is about 15 KB larger, and the print file is the same."""
-    titled = bool(document.metadata.title)
-
-    def finish(document: Any, pdf: Any) -> None:
-        if titled:
-            claim_pdf_ua(document, pdf)
-        write = pdf.write
-
-        def unpacked(
-            output: Any, version: Any = b"1.7", identifier: Any = False, compress: bool = False
-        ) -> Any:
-            return write(output, version, identifier, False)
-
-        pdf.write = unpacked
-
-    return finish
-
-
 def _write(document: Any, meta: PdfMeta | None = None) -> bytes:
     # Attachments (<link rel="attachment">) are fetched only now, through the same
     # fetcher: a refusal here fails the letter too.
     module = weasyprint()
+    compress_quicker()
     fatal = getattr(getattr(module, "urls", None), "FatalURLFetchingError", ValueError)
     set_metadata(document, meta)
     try:
-        with _fonts_dated(meta.created if meta else None):
+        with fonts_dated(meta.created if meta else None):
             data = document.write_pdf(
                 pdf_variant=ARCHIVE_VARIANT,
                 pdf_tags=True,
-                finisher=_finisher(document),
+                finisher=finisher(document),
             )
     except fatal as exc:
         raise ResourceRefused(str(exc)) from None
@@ -432,11 +379,16 @@ COMBINE_PART_MIN = 40
 
 
 def combine(
-    paths: Sequence[Path], *, title: str | None = None, bookmarks: Sequence[str] | None = None
+    paths: Sequence[Path],
+    *,
+    title: str | None = None,
+    bookmarks: Sequence[str] | None = None,
+    started: PrintFile | None = None,
 ) -> bytes:
     """One PDF of several, page by page, without rendering anything again: the print
     file. ``bookmarks`` names each file's first page in the outline (the letters' own
-    outlines are left out), ``title`` names the whole.
+    outlines are left out), ``title`` names the whole. ``started``: the print file begun
+    while the letters were made, used when it holds just these files.
 
     With many files and more than one core, all but the first part are combined in
     worker processes while this one reads the first part's files; the parts are then
@@ -447,20 +399,10 @@ def combine(
     if bookmarks is not None and len(bookmarks) != len(paths):
         raise ValueError("one bookmark per file")
     marks: Sequence[str | None] = bookmarks if bookmarks is not None else [None] * len(paths)
-    parts = min(worker_count(), len(paths) // COMBINE_PART_MIN)
-    writer = module.PdfWriter()
-    if parts > 1:
-        size = -(-len(paths) // parts)
-        chunks = [(paths[i : i + size], marks[i : i + size]) for i in range(0, len(paths), size)]
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=len(chunks) - 1, initializer=_start_worker) as pool:
-            later = [pool.submit(_combined_part, list(p), list(m)) for p, m in chunks[1:]]
-            _append_files(writer, *chunks[0])
-            for job in later:
-                writer.append(BytesIO(job.result()), import_outline=True)
-    else:
-        _append_files(writer, paths, marks)
+    writer = started.writer_for(paths, marks) if started is not None else None
+    if writer is None:
+        writer = module.PdfWriter()
+        _combine_into(writer, paths, marks)
     if title:
         writer.add_metadata({"/Title": title})
     if bookmarks:
@@ -470,12 +412,28 @@ def combine(
     return buffer.getvalue()
 
 
+def _combine_into(writer: Any, paths: Sequence[Path], marks: Sequence[str | None]) -> None:
+    """The files' pages and bookmarks appended to ``writer``, in parts with many files."""
+    from io import BytesIO
+
+    parts = min(worker_count(), len(paths) // COMBINE_PART_MIN)
+    if parts <= 1:
+        _append_files(writer, paths, marks)
+        return
+    size = -(-len(paths) // parts)
+    chunks = [(paths[i : i + size], marks[i : i + size]) for i in range(0, len(paths), size)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=len(chunks) - 1, initializer=_start_worker) as pool:
+        later = [pool.submit(_combined_part, list(p), list(m)) for p, m in chunks[1:]]
+        _append_files(writer, *chunks[0])
+        for job in later:
+            writer.append(BytesIO(job.result()), import_outline=True)
+
+
 def _append_files(writer: Any, paths: Sequence[Path], marks: Sequence[str | None]) -> None:
     for path, mark in zip(paths, marks, strict=True):
-        if mark is None:
-            writer.append(str(path))
-        else:
-            writer.append(str(path), outline_item=mark, import_outline=False)
+        append_pdf(writer, str(path), mark)
 
 
 def _combined_part(paths: list[Path], marks: list[str | None]) -> bytes:
@@ -544,19 +502,56 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+class WorkerStopped(BostadError):
+    """The process laying out a letter ended abruptly, each time it was tried."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "not made: the process laying out the letter stopped abruptly (it crashed or"
+                " was killed); run again to try once more"
+            )
+        )
+
+
+# Letters in a row whose worker ends abruptly, each laid out alone, before a batch stops:
+# then it is not the letters but the machine (memory, a broken library).
+WORKER_STOPS_MAX = 3
+
+
+class WorkersStopping(BostadError):
+    """The workers ended abruptly on several letters in a row: the batch stops."""
+
+    def __init__(self, letters: int) -> None:
+        super().__init__(
+            _(
+                "PDF letters cannot be made now: the process laying them out stopped abruptly"
+                " on {n} letters in a row; the letters made so far are kept, run again to make"
+                " the rest"
+            ).format(n=letters)
+        )
+
+
 class RenderPool:
     """Worker processes that turn HTML into PDF, for a batch.
 
     Only HTML goes in and only the PDF and its page count come out: the workers never
-    touch the database or the letter files.
+    touch the database or the letter files. A worker that ends abruptly breaks the
+    whole pool: ``renew`` starts new workers.
     """
 
     def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
-        self._executor: ProcessPoolExecutor = ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker
-        )
+        return ProcessPoolExecutor(max_workers=self._workers, initializer=_start_worker)
+
+    def renew(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = self._start()
 
     def submit(
         self,
@@ -566,8 +561,16 @@ class RenderPool:
         numbered: str | None = None,
         meta: PdfMeta | None = None,
     ) -> Future[tuple[bytes, int]]:
-        """``letter_pdf`` in a worker."""
-        return self._executor.submit(letter_pdf, html, numbered, base_url=base_url, meta=meta)
+        """``letter_pdf`` in a worker (a broken pool's job fails as its letters do)."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._executor.submit(letter_pdf, html, numbered, base_url=base_url, meta=meta)
+        except BrokenProcessPool as exc:
+            failed: Future[tuple[bytes, int]] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def __enter__(self) -> RenderPool:
         return self

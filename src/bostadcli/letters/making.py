@@ -19,6 +19,7 @@ from bostadcli.letters.context import build_context
 from bostadcli.letters.failures import failure_message
 from bostadcli.letters.kind import LetterRequest
 from bostadcli.letters.late import _late_of, _TooLateToPost, letter_deadline, post_days, record_late
+from bostadcli.letters.manifest import MadeLetters, print_bookmark
 from bostadcli.letters.recording import record_letter
 from bostadcli.letters.registry import KINDS
 from bostadcli.letters.rendering import Rendered, _chosen, render_context, render_text
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from sqlite_utils import Database
 
+    from bostadcli.pdf import RenderPool
     from bostadcli.pdf_meta import PdfMeta
 
 
@@ -43,6 +45,20 @@ class _Draft:
     text: str
     dated_on: date
     template: str
+
+
+# The most workers for which the main process begins the print file as it goes.
+PRINT_FILE_WORKERS_MAX = 4
+
+# A PDF letter handed to a worker: its draft, its text with page numbers, its metadata.
+_Job = tuple[_Draft, "str | None", "PdfMeta | None"]
+
+
+def _stopped(job: Future[tuple[bytes, int]]) -> bool:
+    """Whether a finished job's worker ended abruptly."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(job.exception(), BrokenProcessPool)
 
 
 class _InOrder:
@@ -100,9 +116,12 @@ class Batch:
         # Kinds whose template took too long to make a letter: it loops, and each of
         # the rest would wait as long again; they fail at once with the same reason.
         self.stopped: dict[str, str] = {}
+        # Letters in a row whose PDF worker ended abruptly each time, with no letter
+        # made between them (``run_parallel``).
+        self.stops_in_a_row = 0
         # Pages of the PDF letters made in this run, for the manifest: no need to read
-        # the files again.
-        self.pages: dict[str, int] = {}
+        # the files again; and, in a parallel run, the print file begun with them.
+        self.pages = MadeLetters()
 
     def claim(self, item: BatchItem) -> bool:
         """Claim a new letter before anything is made of it; a letter another run holds
@@ -164,10 +183,16 @@ class Batch:
         """
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        from bostadcli.pdf import RenderPool
+        from bostadcli.pdf import PrintFile, RenderPool
 
+        # The main process combines each letter into the print file as it is stored,
+        # while the workers lay out the next ones: about 3 ms a letter on top of its 6 ms
+        # drafting and storing, against some 60 ms a worker takes. With many workers it
+        # would hold them up: the print file is then combined from the files at the end.
+        if workers <= PRINT_FILE_WORKERS_MAX:
+            self.pages.print_file = PrintFile()
         window = 2 * workers
-        pending: dict[Future[tuple[bytes, int]], _Draft] = {}
+        pending: dict[Future[tuple[bytes, int]], _Job] = {}
         line = _InOrder(self._store)
         queue = iter(todo)
         with RenderPool(workers) as pool:
@@ -180,7 +205,7 @@ class Batch:
                     line.take(draft)
                     if item.format == "pdf":
                         job = pool.submit(draft.text, self.base_url, numbered=numbered, meta=meta)
-                        pending[job] = draft
+                        pending[job] = taken
                     else:  # a lost HTML or text letter of an earlier run
                         line.back(draft, draft.text.encode("utf-8"))
 
@@ -194,17 +219,57 @@ class Batch:
             advance()
             while pending:
                 done, _running = wait(pending, return_when=FIRST_COMPLETED)
+                if any(_stopped(job) for job in done):
+                    # A worker ended abruptly (killed, or crashed inside a library): the
+                    # pool is gone with every letter in it. Each is laid out again alone,
+                    # so that only a letter that stops its worker again fails.
+                    wait(pending)
+                    lost = [pending.pop(job) for job in list(pending) if _stopped(job)]
+                    done = set(pending)
+                    self._alone(pool, lost, line)
                 for job in done:
-                    draft = pending.pop(job)
-                    try:
-                        content, pages = job.result()
-                    except Exception as exc:
-                        self._fail(draft.item, exc)
-                        line.back(draft, None)
-                        continue
-                    self.pages[str(draft.item.file)] = pages
-                    line.back(draft, content)
+                    draft = pending.pop(job)[0]
+                    self._back(job, draft, line)
                 advance()
+
+    def _back(self, job: Future[tuple[bytes, int]], draft: _Draft, line: _InOrder) -> bool:
+        """A letter's PDF back from a worker, or its failure; False when its worker
+        ended abruptly."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            content, pages = job.result()
+        except BrokenProcessPool:
+            return False
+        except Exception as exc:
+            self._fail(draft.item, exc)
+            line.back(draft, None)
+            return True
+        self.stops_in_a_row = 0
+        self.pages[str(draft.item.file)] = pages
+        line.back(draft, content)
+        return True
+
+    def _alone(self, pool: RenderPool, lost: list[_Job], line: _InOrder) -> None:
+        """The letters of a pool whose worker ended abruptly, each laid out alone by new
+        workers; a letter whose worker ends again fails, naming it."""
+        from bostadcli.pdf import WORKER_STOPS_MAX, WorkersStopping, WorkerStopped
+
+        broken = True
+        for draft, numbered, meta in lost:
+            if broken:
+                pool.renew()
+            job = pool.submit(draft.text, self.base_url, numbered=numbered, meta=meta)
+            broken = not self._back(job, draft, line)
+            if broken:
+                self.stops_in_a_row += 1
+                self._fail(draft.item, WorkerStopped())
+                line.back(draft, None)
+                if self.stops_in_a_row >= WORKER_STOPS_MAX:
+                    # Not this letter's doing: PDF cannot be made here now.
+                    raise WorkersStopping(self.stops_in_a_row)
+        if broken:
+            pool.renew()
 
     def _take(self, item: BatchItem) -> tuple[_Draft, str | None, PdfMeta | None] | None:
         """A letter of a parallel run claimed and drafted, with its text with page numbers
@@ -246,6 +311,13 @@ class Batch:
         except Exception as exc:
             self._fail(item, exc)
             return
+        printed = self.pages.print_file
+        if printed is not None and item.format == "pdf":
+            if item.state == "new" and item.letter_id is None:
+                # Recorded by another run meanwhile: the print file reads the files.
+                self.pages.print_file = None
+            else:
+                printed.add(item.file, content, print_bookmark(item.ref, item.kind))
         self._tick(item)
 
     def _fail(self, item: BatchItem, exc: Exception) -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from bostadcli.letters.batch import BatchResult
+    from bostadcli.pdf_print import PrintFile
 
 
 # status: made, or failed (with the reason as the note): the post room sees which
@@ -30,6 +31,22 @@ MANIFEST_FIELDS = (
     "status",
     "note",
 )
+
+
+class MadeLetters(dict[str, int]):
+    """The pages of the PDF letters a run made, by file, and the print file begun with
+    them while they were made (``pdf.PrintFile``), if any."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.print_file: PrintFile | None = None
+
+
+def print_bookmark(ref: str, kind: str) -> str:
+    """A letter's bookmark in the print file."""
+    from bostadcli.letters.registry import kind_label
+
+    return f"{ref} {kind_label(kind)}"
 
 
 def _manifest_letters(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -97,14 +114,13 @@ def _write_outputs(
             for path in pdfs:
                 known = pages_made.get(str(path))
                 pages[str(path)] = known if known is not None else pdf.page_count(path)
-            from bostadcli.letters.registry import kind_label
-
             data = pdf.combine(
                 pdfs,
                 title=pdf.print_title(result.batch or result.period),
                 bookmarks=[
-                    f"{r['ref']} {kind_label(r['kind'])}" for r in present if r["format"] == "pdf"
+                    print_bookmark(r["ref"], r["kind"]) for r in present if r["format"] == "pdf"
                 ],
+                started=pages_made.print_file if isinstance(pages_made, MadeLetters) else None,
             )
             write_private_file(combined, data, force=True, protect=database_files(db))
             result.combined = combined
