@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
+from bostadcli import rules
 from bostadcli.errors import InvalidInput, UsageError
 from bostadcli.export.consent import (
     cases_without_consent,
@@ -473,9 +474,21 @@ def write_rows_csv(
 # Fields an export table derives in Python (its ``derive``, by name), written in SQL:
 # a table whose derive is listed here (or one that derives nothing) is written as CSV
 # straight from its query (``csv_sql``); another derive keeps the row-by-row writer.
+# A member's age in whole years on :as_of (``dates.age_on`` on ISO dates: the years
+# between, less one before the birthday, MM-DD compared as text, which gives the 1 March
+# rule for a leap-day birth); none without a birth date or before it.
+_AGE_SQL = (
+    "(CASE WHEN birth_date != '' AND birth_date <= :as_of"
+    " THEN CAST(substr(:as_of, 1, 4) AS INTEGER) - CAST(substr(birth_date, 1, 4) AS INTEGER)"
+    " - (substr(:as_of, 6, 5) < substr(birth_date, 6, 5)) END)"
+)
 _DERIVED_SQL: dict[str, dict[str, str]] = {
     "bostadcli.export.tables._derive_household": {
         "days_left": "CAST(julianday(substr(next_deadline, 1, 10)) - julianday(:as_of) AS INTEGER)",
+    },
+    "bostadcli.export.tables._derive_member": {
+        "age": _AGE_SQL,
+        "is_child": f"CASE WHEN {_AGE_SQL} < {rules.CHILD_AGE_LIMIT} THEN 'true' ELSE 'false' END",
     },
 }
 
