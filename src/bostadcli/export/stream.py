@@ -124,24 +124,31 @@ class _Counted:
     def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
         self.rows = rows
         self.count = 0
-        # The cases whose rows left, for the disclosure log: from rows computed in
-        # Python one by one, from a CSV written straight from the query a JSON array of
-        # them a chunk (a few bytes a case, where a set of strings grows by 70).
+        # The cases whose rows left, for the disclosure log: a JSON array of them a
+        # chunk (a few bytes a case, where a set of strings grows by 70), whether the
+        # rows are computed in Python one by one or written straight from the query.
         self.refs: set[str] = set()
         self.ref_batches: list[str] = []
+        self._pending: list[str] = []
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        pending = self._pending
         for row in self.rows:
             self.count += 1
             ref = row.get("ref")
             if isinstance(ref, str):
-                self.refs.add(ref)
+                pending.append(ref)
+                if len(pending) >= _CHUNK:
+                    self.add_refs(pending)
+                    pending.clear()
             yield row
 
     def add_refs(self, refs: Iterable[Any]) -> None:
         import json
 
-        batch = list(refs)
+        # Each case once a chunk: the rows of a case come together (every table is
+        # ordered by case first), and the log names cases, not rows.
+        batch = list(dict.fromkeys(refs))
         try:
             self.ref_batches.append(json.dumps(batch))
         except TypeError:  # a cell that is no JSON value names no case
@@ -149,10 +156,14 @@ class _Counted:
 
     def close(self) -> None:
         # Ends the cursor now, not whenever the generator is collected (the database
-        # may be closed by then).
+        # may be closed by then), and keeps the references of the last chunk of rows,
+        # also of one cut short, before the export is logged.
         close = getattr(self.rows, "close", None)
         if close is not None:
             close()
+        if self._pending:
+            self.add_refs(self._pending)
+            self._pending.clear()
 
 
 def _check_format(
@@ -482,6 +493,7 @@ _AGE_SQL = (
     " THEN CAST(substr(:as_of, 1, 4) AS INTEGER) - CAST(substr(birth_date, 1, 4) AS INTEGER)"
     " - (substr(:as_of, 6, 5) < substr(birth_date, 6, 5)) END)"
 )
+_OVERDUE_SQL = "(due_on < :as_of AND NOT (plan_closed_on IS NOT NULL AND plan_closed_on <= :as_of))"
 _DERIVED_SQL: dict[str, dict[str, str]] = {
     "bostadcli.export.tables._derive_household": {
         "days_left": "CAST(julianday(substr(next_deadline, 1, 10)) - julianday(:as_of) AS INTEGER)",
@@ -489,6 +501,21 @@ _DERIVED_SQL: dict[str, dict[str, str]] = {
     "bostadcli.export.tables._derive_member": {
         "age": _AGE_SQL,
         "is_child": f"CASE WHEN {_AGE_SQL} < {rules.CHILD_AGE_LIMIT} THEN 'true' ELSE 'false' END",
+    },
+    "bostadcli.export.plan_tables._derive_plan": {
+        "remaining_ore": "debt_ore - paid_ore",
+    },
+    # plan_standing.installment_status: paid when paid in full, overdue when due before
+    # :as_of in a plan not closed by then (plan_closed), otherwise unpaid.
+    "bostadcli.export.plan_tables._derive_installment": {
+        "status": (
+            "CASE WHEN paid_ore >= amount_ore THEN 'paid'"
+            f" WHEN {_OVERDUE_SQL} THEN 'overdue' ELSE 'unpaid' END"
+        ),
+        "days_overdue": (
+            "CASE WHEN paid_ore < amount_ore AND "
+            f"{_OVERDUE_SQL} THEN CAST(julianday(:as_of) - julianday(due_on) AS INTEGER) END"
+        ),
     },
 }
 
@@ -548,7 +575,8 @@ def csv_sql(
         else:
             cells.append(x)
         if c.kind == "money":
-            cells.append(f'{_money_cell(x, plain=plain_money)} AS "{c.formatted_name}"')
+            amount = f"({derived[c.key]})" if c.key in derived else x
+            cells.append(f'{_money_cell(amount, plain=plain_money)} AS "{c.formatted_name}"')
     return f"SELECT {', '.join(cells)} FROM ({sql.strip()})"
 
 
