@@ -1,4 +1,4 @@
-"""Every export whose derived fields SQLite computes (export.stream._DERIVED_SQL) writes
+"""Every export whose derived fields SQLite computes (export.derived_sql) writes
 the same bytes as the row-by-row writer, which derives them in Python, on the demo
 caseload (plans paid, behind, cancelled and replaced; members of every age) replayed on
 days before, during and long after it, in every CSV dialect, and logs the same
@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from bostadcli.db import open_database
+from bostadcli.export.derived_sql import DERIVED_SQL
 from bostadcli.export.registry import TABLES
-from bostadcli.export.stream import _DERIVED_SQL, csv_sql, export_table, iter_rows
+from bostadcli.export.stream import csv_sql, export_table, iter_rows
 from bostadcli.tabular import CSV_DIALECTS, write_csv
 
 DEMO_DAY = date(2026, 11, 16)
@@ -47,7 +48,7 @@ def db(demo: Path, tmp_path: Path) -> Any:
 
 def test_the_derived_tables() -> None:
     assert {"households", "members", "plans", "installments"} <= set(DERIVED)
-    assert len(_DERIVED_SQL) == len(DERIVED)
+    assert len(DERIVED_SQL) == len(DERIVED)
 
 
 def _by_rows(db: Any, name: str, as_of: date, dialect: str, include_pnr: bool) -> str:

@@ -1,4 +1,4 @@
-"""The members export computes age and is_child in SQL (export.stream._DERIVED_SQL): the
+"""The members export computes age and is_child in SQL (export.derived_sql): the
 same bytes as the row-by-row writer, which computes them with dates.age_on, on any
 --as-of: leap-day births, birthdays on the day, people born after --as-of, no birth date,
 the last day before the child age limit."""
