@@ -398,13 +398,16 @@ def _write_csv_query(
         cells = itemgetter(*watched, *watched[:1]) if watched else None
         ref = itemgetter(names.index("ref")) if "ref" in names else None
         while chunk := cursor.fetchmany(_CHUNK):
+            # Counted as they leave the database, before they are written (as the rows
+            # computed in Python are): a write that fails half-way through a chunk
+            # (a closed pipe) may have passed some of its rows on.
+            counted.count += len(chunk)
+            if ref is not None:
+                counted.add_refs(map(ref, chunk))
             if cells is not None and _chunk_may_need_guard(chunk, cells):
                 writer.writerows([guarded(r) if risky(cells(r)) else r for r in chunk])
             else:
                 writer.writerows(chunk)
-            counted.count += len(chunk)
-            if ref is not None:
-                counted.add_refs(map(ref, chunk))
     finally:
         cursor.close()
 
