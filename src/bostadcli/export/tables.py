@@ -10,7 +10,7 @@ from bostadcli import rules
 from bostadcli.casemove.adapt import notice_moved
 from bostadcli.consents import consent_valid_sql
 from bostadcli.export.registry import ExportTable, Part, col, register
-from bostadcli.households import HOUSEHOLD_FIGURE_COLUMNS, HOUSEHOLD_FIGURE_JOIN, TENANT_JOIN
+from bostadcli.households import HOUSEHOLD_FIGURES, TENANT_JOIN
 from bostadcli.i18n import N_
 from bostadcli.notices import BARRED_RISK
 from bostadcli.vocab import (
@@ -62,13 +62,12 @@ SELECT h.ref, h.status, h.opened_on, h.closed_on, h.outcome,
     h.street, h.postal_code, h.city, l.name AS landlord, h.contract_number,
     h.rent_ore, h.arrears_ore,
     h.source, h.housing_situation, h.caseworker,
-    {HOUSEHOLD_FIGURE_COLUMNS},
+    {HOUSEHOLD_FIGURES},
     h.note, h.origin_ref, h.letter_language, h.tenancy_type, h.housing_allowance_ore,
     h.created_at, h.updated_at
 FROM live_households h
 LEFT JOIN landlords l ON l.id = h.landlord_id
 {TENANT_JOIN}
-{HOUSEHOLD_FIGURE_JOIN}
 WHERE {{where}}
 ORDER BY h.ref
 """,

@@ -9,8 +9,6 @@ The modules of the package, by step: ``case`` (what a case is), ``opening``,
 
 from bostadcli.households.case import (
     CONTACT_DETAILS,
-    HOUSEHOLD_FIGURE_COLUMNS,
-    HOUSEHOLD_FIGURE_JOIN,
     HOUSEHOLD_FIGURES,
     TENANT_JOIN,
     ChildSpec,
@@ -50,8 +48,6 @@ __all__ = [
     "CONTACT_DETAILS",
     "EDITABLE",
     "HOUSEHOLD_FIGURES",
-    "HOUSEHOLD_FIGURE_COLUMNS",
-    "HOUSEHOLD_FIGURE_JOIN",
     "TENANT_JOIN",
     "ChildSpec",
     "NewHousehold",

@@ -278,7 +278,7 @@ def figure_params(as_of: date) -> dict[str, Any]:
 # `household show` and the households export), with the parameters of ``figure_params``:
 # children are members under 18 on :as_of (born after :cutoff, and born by then), the next
 # deadline is the first one not passed more than DEADLINE_OVERDUE_VISIBLE_DAYS ago.
-_COUNT_FIGURES = """
+HOUSEHOLD_FIGURES = """
     (SELECT group_concat(reason, ',') FROM (SELECT r.reason FROM household_reasons r
      WHERE r.household_id = h.id ORDER BY r.reason)) AS reasons,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id) AS members,
@@ -286,32 +286,11 @@ _COUNT_FIGURES = """
      AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 0) AS children,
     (SELECT count(*) FROM members m WHERE m.household_id = h.id
      AND m.birth_date > :cutoff AND m.birth_date <= :as_of AND m.part_time = 1)
-        AS children_part_time,"""
-HOUSEHOLD_FIGURES = (
-    _COUNT_FIGURES
-    + """
+        AS children_part_time,
     (SELECT d.due_on FROM household_deadlines d WHERE d.household_id = h.id
      AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline,
     (SELECT d.kind FROM household_deadlines d WHERE d.household_id = h.id
      AND d.due_on >= :window ORDER BY d.due_on LIMIT 1) AS next_deadline_kind"""
-)
-
-# The same figures for every household at once (the households export): the next
-# deadlines of all households found in one pass over the notices, grouped by household
-# and joined as ``fd`` (HOUSEHOLD_FIGURE_JOIN), where the scalar subqueries above sort
-# each household's notices in turn, twice. Same parameters, same values: the kind is
-# that of the row min() picks, the first notice (in the order of notices_household: by
-# id) with the nearest deadline, as the first of ORDER BY due_on LIMIT 1.
-HOUSEHOLD_FIGURE_COLUMNS = (
-    _COUNT_FIGURES
-    + """
-    fd.due_on AS next_deadline,
-    fd.kind AS next_deadline_kind"""
-)
-HOUSEHOLD_FIGURE_JOIN = """
-LEFT JOIN (SELECT d.household_id, min(d.due_on) AS due_on, d.kind
-    FROM household_deadlines d WHERE d.due_on >= :window GROUP BY d.household_id) fd
-    ON fd.household_id = h.id"""
 
 
 # Who the tenant of a household is, the one rule every listing, view and export uses:
