@@ -220,7 +220,7 @@ def list_(
     include_pnr: IncludePnrOpt = False,
 ) -> None:
     from bostadcli.cli.views.households import household_columns
-    from bostadcli.households import list_households
+    from bostadcli.households import iter_households, list_households
 
     db = state(ctx).database()
     if mine:
@@ -230,7 +230,9 @@ def list_(
         if caseworker is not None:
             raise UsageError(_("give --mine or --caseworker, not both"))
         caseworker = me(db, os_user())["initials"]
-    rows = list_households(
+    # A table is laid out from all its rows; the other formats stream them.
+    listing = list_households if fmt is Format.table else iter_households
+    rows = listing(
         db,
         as_of=as_of(as_of_),
         status=None if status is StatusFilter.all else status.value,
@@ -241,7 +243,14 @@ def list_(
         caseworker=caseworker,
         include_pnr=include_pnr,
     )
-    emit(rows, household_columns(), fmt, empty=_("No households match."))
+    try:
+        emit(rows, household_columns(), fmt, empty=_("No households match."))
+    finally:
+        # The cursor ends here, also when the reader went away half-way, not whenever
+        # the generator is collected (the database is closed by then).
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
 
 
 @app.command(

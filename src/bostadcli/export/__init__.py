@@ -3,8 +3,9 @@
 The parts: ``registry`` declares what an export table is and how its rows travel in a
 household document; ``tables`` and ``plan_tables`` hold the tables themselves (loaded
 here, in the order of the commands); ``stream`` writes a table's rows as CSV, JSON,
-JSON Lines or an xlsx workbook; ``consent`` judges an export for someone outside social
-services; ``log`` records every export as a disclosure. The household document itself
+JSON Lines or an xlsx workbook (``derived_sql``: the derived fields its CSV computes in
+SQL); ``consent`` judges an export for someone outside social services; ``log``
+records every export as a disclosure. The household document itself
 (``bostad export household``) is ``bostadcli.casemove``.
 
 The names below are the package's public face, for the CLI and the other modules.

@@ -24,6 +24,7 @@ from bostadcli.export.consent import (
     recipient_landlord,
     refuse_without_consent,
 )
+from bostadcli.export.derived_sql import DERIVED_SQL
 from bostadcli.export.log import record_export
 from bostadcli.export.registry import ExportTable, get_table, query
 from bostadcli.i18n import _
@@ -123,24 +124,31 @@ class _Counted:
     def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
         self.rows = rows
         self.count = 0
-        # The cases whose rows left, for the disclosure log: from rows computed in
-        # Python one by one, from a CSV written straight from the query a JSON array of
-        # them a chunk (a few bytes a case, where a set of strings grows by 70).
+        # The cases whose rows left, for the disclosure log: a JSON array of them a
+        # chunk (a few bytes a case, where a set of strings grows by 70), whether the
+        # rows are computed in Python one by one or written straight from the query.
         self.refs: set[str] = set()
         self.ref_batches: list[str] = []
+        self._pending: list[str] = []
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        pending = self._pending
         for row in self.rows:
             self.count += 1
             ref = row.get("ref")
             if isinstance(ref, str):
-                self.refs.add(ref)
+                pending.append(ref)
+                if len(pending) >= _CHUNK:
+                    self.add_refs(pending)
+                    pending.clear()
             yield row
 
     def add_refs(self, refs: Iterable[Any]) -> None:
         import json
 
-        batch = list(refs)
+        # Each case once a chunk: the rows of a case come together (every table is
+        # ordered by case first), and the log names cases, not rows.
+        batch = list(dict.fromkeys(refs))
         try:
             self.ref_batches.append(json.dumps(batch))
         except TypeError:  # a cell that is no JSON value names no case
@@ -148,10 +156,14 @@ class _Counted:
 
     def close(self) -> None:
         # Ends the cursor now, not whenever the generator is collected (the database
-        # may be closed by then).
+        # may be closed by then), and keeps the references of the last chunk of rows,
+        # also of one cut short, before the export is logged.
         close = getattr(self.rows, "close", None)
         if close is not None:
             close()
+        if self._pending:
+            self.add_refs(self._pending)
+            self._pending.clear()
 
 
 def _check_format(
@@ -386,13 +398,16 @@ def _write_csv_query(
         cells = itemgetter(*watched, *watched[:1]) if watched else None
         ref = itemgetter(names.index("ref")) if "ref" in names else None
         while chunk := cursor.fetchmany(_CHUNK):
+            # Counted as they leave the database, before they are written (as the rows
+            # computed in Python are): a write that fails half-way through a chunk
+            # (a closed pipe) may have passed some of its rows on.
+            counted.count += len(chunk)
+            if ref is not None:
+                counted.add_refs(map(ref, chunk))
             if cells is not None and _chunk_may_need_guard(chunk, cells):
                 writer.writerows([guarded(r) if risky(cells(r)) else r for r in chunk])
             else:
                 writer.writerows(chunk)
-            counted.count += len(chunk)
-            if ref is not None:
-                counted.add_refs(map(ref, chunk))
     finally:
         cursor.close()
 
@@ -470,16 +485,6 @@ def write_rows_csv(
     return count
 
 
-# Fields an export table derives in Python (its ``derive``, by name), written in SQL:
-# a table whose derive is listed here (or one that derives nothing) is written as CSV
-# straight from its query (``csv_sql``); another derive keeps the row-by-row writer.
-_DERIVED_SQL: dict[str, dict[str, str]] = {
-    "bostadcli.export.tables._derive_household": {
-        "days_left": "CAST(julianday(substr(next_deadline, 1, 10)) - julianday(:as_of) AS INTEGER)",
-    },
-}
-
-
 def _sql_literal(value: Any) -> str:
     if value is None:
         return "NULL"
@@ -515,7 +520,7 @@ def csv_sql(
     computed in Python only."""
     derived: dict[str, str] = {}
     if table.derive is not None:
-        found = _DERIVED_SQL.get(f"{table.derive.__module__}.{table.derive.__qualname__}")
+        found = DERIVED_SQL.get(f"{table.derive.__module__}.{table.derive.__qualname__}")
         if found is None:
             return None
         derived = found
@@ -535,7 +540,8 @@ def csv_sql(
         else:
             cells.append(x)
         if c.kind == "money":
-            cells.append(f'{_money_cell(x, plain=plain_money)} AS "{c.formatted_name}"')
+            amount = f"({derived[c.key]})" if c.key in derived else x
+            cells.append(f'{_money_cell(amount, plain=plain_money)} AS "{c.formatted_name}"')
     return f"SELECT {', '.join(cells)} FROM ({sql.strip()})"
 
 

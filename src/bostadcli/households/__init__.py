@@ -30,7 +30,12 @@ from bostadcli.households.closing import (
     running_items,
 )
 from bostadcli.households.editing import EDITABLE, edit_household
-from bostadcli.households.listing import list_households, list_members, show_household
+from bostadcli.households.listing import (
+    iter_households,
+    list_households,
+    list_members,
+    show_household,
+)
 from bostadcli.households.members import (
     add_member,
     century_problems,
@@ -58,6 +63,7 @@ __all__ = [
     "figure_params",
     "fix_member_century",
     "household_id",
+    "iter_households",
     "list_households",
     "list_members",
     "other_open_cases",

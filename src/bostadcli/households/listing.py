@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from bostadcli.pnr import IdentityNumber
 from bostadcli.vocab import CaseStatus, Reason
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlite_utils import Database
 
     from bostadcli.config import Policy
@@ -45,6 +48,88 @@ def list_households(
     include_pnr: bool = False,
 ) -> list[dict[str, Any]]:
     """Households, most urgent first: nearest deadline, then families with children."""
+    return list(
+        iter_households(
+            db,
+            as_of=as_of,
+            status=status,
+            landlord=landlord,
+            with_children=with_children,
+            reason=reason,
+            within_days=within_days,
+            caseworker=caseworker,
+            include_pnr=include_pnr,
+        )
+    )
+
+
+def iter_households(
+    db: Database,
+    *,
+    as_of: date,
+    status: str | None = CaseStatus.open.value,
+    landlord: str | None = None,
+    with_children: bool | None = None,
+    reason: str | None = None,
+    within_days: int | None = None,
+    caseworker: str | None = None,
+    include_pnr: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``list_households``, one at a time from the cursor, in the order SQL
+    sorts them: a listing of any size in constant memory.
+
+    The filters are checked, and a listing with personnummer logged as a disclosure of
+    every case it lists, when this is called; only the reading is lazy."""
+    where, params = _list_filters(
+        db,
+        as_of=as_of,
+        status=status,
+        landlord=landlord,
+        with_children=with_children,
+        reason=reason,
+        within_days=within_days,
+        caseworker=caseworker,
+    )
+    sql = f"SELECT * FROM ({_LIST_SQL}) AS x"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if include_pnr:
+        # Logged before a row is shown, for every case listed.
+        found = db.execute(f"SELECT id FROM ({sql})", params).fetchall()
+        _disclosed(db, "household list", [row[0] for row in found])
+    sql += (
+        " ORDER BY next_deadline IS NULL, next_deadline,"
+        " (children + children_part_time) = 0, opened_on, ref"
+    )
+    cursor = db.execute(sql, params)
+    return _decorated(cursor, as_of=as_of, include_pnr=include_pnr)
+
+
+def _decorated(
+    cursor: sqlite3.Cursor, *, as_of: date, include_pnr: bool
+) -> Iterator[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    try:
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            _decorate(row, as_of=as_of, include_pnr=include_pnr)
+            yield row
+    finally:
+        cursor.close()
+
+
+def _list_filters(
+    db: Database,
+    *,
+    as_of: date,
+    status: str | None,
+    landlord: str | None,
+    with_children: bool | None,
+    reason: str | None,
+    within_days: int | None,
+    caseworker: str | None,
+) -> tuple[list[str], dict[str, Any]]:
+    """The WHERE conditions of the listing and the query's parameters."""
     where: list[str] = []
     params: dict[str, Any] = figure_params(as_of)
     if status:
@@ -71,19 +156,7 @@ def list_households(
         validate.whole_number(within_days, field="within", low=0, high=rules.DEADLINE_VIEW_MAX_DAYS)
         params["limit_on"] = (as_of + timedelta(days=within_days)).isoformat()
         where.append("next_deadline IS NOT NULL AND next_deadline <= :limit_on")
-    sql = f"SELECT * FROM ({_LIST_SQL}) AS x"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += (
-        " ORDER BY next_deadline IS NULL, next_deadline,"
-        " (children + children_part_time) = 0, opened_on, ref"
-    )
-    result = rows(db, sql, params)
-    if include_pnr:
-        _disclosed(db, "household list", [row["id"] for row in result])
-    for row in result:
-        _decorate(row, as_of=as_of, include_pnr=include_pnr)
-    return result
+    return where, params
 
 
 def _disclosed(db: Database, what: str, ids: list[int]) -> None:
