@@ -10,7 +10,7 @@ from bostadcli import rules
 # rule for a leap-day birth); none without a birth date that is a real day, or before it
 # (a damaged date reads as no date, never as a made-up age).
 _AGE_SQL = (
-    "(CASE WHEN date(birth_date) IS birth_date AND birth_date <= :as_of"
+    "(CASE WHEN date(birth_date, '+0 days') IS birth_date AND birth_date <= :as_of"
     " THEN CAST(substr(:as_of, 1, 4) AS INTEGER) - CAST(substr(birth_date, 1, 4) AS INTEGER)"
     " - (substr(:as_of, 6, 5) < substr(birth_date, 6, 5)) END)"
 )

@@ -108,3 +108,23 @@ def test_the_ages_themselves(families: Any) -> None:
     assert ages["2008-02-29"] == ("17", "true")  # 18 on 1 March
     assert ages["2008-03-01"] == ("17", "true")
     assert ages["2026-11-02"] == ("", "false")  # not born yet
+
+
+@pytest.mark.parametrize(
+    "damaged", ["2010-02-30", "2010-13-01", "abcd-ef-gh", "2010-1-1", "20100101"]
+)
+def test_a_damaged_birth_date_reads_as_no_date(families: Any, damaged: str) -> None:
+    """A birth date that is not a real day (written past the program) gives no age, as a
+    missing one does, never a made-up age or a wrong child flag."""
+    member = families.execute("SELECT id FROM members WHERE birth_date = '2008-11-02'").fetchone()[
+        0
+    ]
+    families.execute("UPDATE members SET birth_date = ? WHERE id = ?", [damaged, member])
+    families.conn.commit()
+    out = io.StringIO()
+    export_table(families, "members", out, as_of=date(2026, 2, 28), command="test")
+    lines = out.getvalue().splitlines()
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
+    (row,) = [r for r in rows if r["birth_date"] == damaged]
+    assert (row["age"], row["is_child"]) == ("", "false")
