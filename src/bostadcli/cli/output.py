@@ -242,17 +242,24 @@ def wrap_text(text: str, width: int) -> str:
     """
     if width <= 0:
         return text
-    if not text.isascii():
-        # Wide characters (CJK, emoji) take two cells, combining marks none: measured
-        # as the screen shows them, or a line wider than its column loses its end.
-        return _wrap_cells(text, width)
-    if (
-        len(text) <= width
-        and "\n" not in text
+    one_line = (
+        "\n" not in text
         and "  " not in text
         and not text.startswith(" ")
         and not text.endswith(" ")
-    ):
+    )
+    if not text.isascii():
+        # Wide characters (CJK, emoji) take two cells, combining marks none: measured
+        # as the screen shows them, or a line wider than its column loses its end.
+        # Without the joiners that make characters one (ZWJ, VS16), a text's width is
+        # the sum of its words' and spaces': one line that fits is itself.
+        if one_line and "\u200d" not in text and "\ufe0f" not in text:
+            from bostadcli.cli.table_lines import text_width
+
+            if text_width(text) <= width:
+                return text
+        return _wrap_cells(text, width)
+    if one_line and len(text) <= width:
         # One line that fits, its words one space apart: wrapped, it is itself.
         return text
     lines: list[str] = []

@@ -182,7 +182,7 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
 
     from bostadcli.dates import format_date
 
-    counts = {b: sum(1 for e in entries if e["band"] == b) for b in BAND_STYLE}
+    counts = _band_counts(entries)
     console.print(
         Text.assemble((_("What needs action"), "bold"), "  ", (format_date(as_of, "long"), "dim"))
     )
@@ -196,6 +196,28 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
         console.print(_("Children: full-time + part-time."), style="magenta")
 
 
+def _plain_deadline_heading(entries: list[dict[str, Any]], *, as_of: date) -> list[str]:
+    """``_print_deadline_heading``'s lines without colour, before they are wrapped."""
+    from bostadcli.cli.table_lines import markup_plain
+    from bostadcli.dates import format_date
+
+    counts = _band_counts(entries)
+    lines = [
+        _("What needs action") + "  " + format_date(as_of, "long"),
+        "  ·  ".join(f"{band_label(b)} {counts[b]}" for b in BAND_STYLE),
+    ]
+    if any(e["children"] or e["children_part_time"] for e in entries):
+        lines.append(markup_plain(_("Children: full-time + part-time.")))
+    return lines
+
+
+def _band_counts(entries: list[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(BAND_STYLE, 0)
+    for e in entries:
+        counts[e["band"]] += 1
+    return counts
+
+
 def deadline_day(due_on: str | None, *, as_of: date) -> str:
     """The entry's date, short ("fre 11 dec."), with the year when it is not this one."""
     if not due_on:
@@ -206,7 +228,7 @@ def deadline_day(due_on: str | None, *, as_of: date) -> str:
 
 
 # Dates in words by (ISO date, style, language): the screen names the same few days
-# over and over, and babel takes a while over each.
+# over and over.
 _DATE_WORDS: dict[tuple[str, str, str], str] = {}
 
 
@@ -216,50 +238,12 @@ def _date_words(iso: str, style: str) -> str:
     key = (iso, style, current_language())
     found = _DATE_WORDS.get(key)
     if found is None:
-        day = date.fromisoformat(iso)
-        found = _assembled(day, style, key[2])
-        if found is None:
-            from bostadcli.dates import format_date
+        from bostadcli.dates import format_date
 
-            found = format_date(day, style)
+        found = format_date(date.fromisoformat(iso), style)
         if len(_DATE_WORDS) < 10_000:
             _DATE_WORDS[key] = found
     return found
-
-
-# The names of the weekdays and months by (language, babel field, number), each
-# asked of babel once: a thousand different days cost a tenth of a second in babel.
-_DATE_NAMES: dict[tuple[str, str, int], str] = {}
-# The patterns ``_assembled`` puts together itself, by style; any other goes to babel.
-_ASSEMBLED = {"short": "EEE d MMM", "long": "d MMMM y"}
-
-
-def _assembled(day: date, style: str, language: str) -> str | None:
-    """``dates.format_date(day, style)`` from its parts: the weekday's and the month's
-    names (from babel, kept), the day and the year as numbers. None when the style's
-    pattern is not one of ``_ASSEMBLED``."""
-    from bostadcli.dates import _BABEL_FORMATS
-
-    if _BABEL_FORMATS.get(style) != _ASSEMBLED.get(style):
-        return None
-
-    def name(field: str, number: int, sample: date) -> str:
-        key = (language, field, number)
-        found = _DATE_NAMES.get(key)
-        if found is None:
-            from babel.dates import format_date
-
-            # The locale of ``dates.format_date`` (tests compare the two day by day).
-            locale = "en_GB" if language == "en" else "sv_SE"
-            found = _DATE_NAMES[key] = str(format_date(sample, format=field, locale=locale))
-        return found
-
-    month = name("MMM" if style == "short" else "MMMM", day.month, day.replace(day=1))
-    if style == "short":
-        # The weekday's name of a day in 2024 (which began on a Monday) with the same weekday.
-        weekday = name("EEE", day.weekday(), date(2024, 1, 1 + day.weekday()))
-        return f"{weekday} {day.day} {month}"
-    return f"{day.day} {month} {day.year}"
 
 
 # Below this many cells for what an entry is about, the screen stacks its columns: the
@@ -296,21 +280,37 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     Dates, days left, amounts and case numbers are never broken; what an entry is about
     wraps at words. In a narrow terminal (80 columns) the date stands over the days left
     and the tenant and caseworker under the case, so the text keeps room to be read.
+    Piped without colour (``table_lines.plain_pipe``) the same lines are written without
+    rich's console.
     """
-    from rich.text import Text
+    import sys
 
-    from bostadcli.cli.rich_console import make_console
+    from bostadcli.cli.table_lines import console_width, plain_pipe, wrapped_lines
 
-    console = make_console()
-    _print_deadline_heading(console, entries, as_of=as_of)
+    console: Any = None
+    if plain_pipe(sys.stdout):
+        width = console_width()
+        heading = _plain_deadline_heading(entries, as_of=as_of)
+        if not entries:
+            heading.append(_("Nothing needs action in the next {n} days.").format(n=days))
+        sys.stdout.write("".join(f"{ln}\n" for t in heading for ln in wrapped_lines(t, width)))
+    else:
+        from bostadcli.cli.rich_console import make_console
+
+        console = make_console()
+        width = console.width
+        _print_deadline_heading(console, entries, as_of=as_of)
+        if not entries:
+            console.print(
+                _("Nothing needs action in the next {n} days.").format(n=days), style="green"
+            )
     if not entries:
-        console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
         return
     titles = {b: band_label(b) for b in BAND_STYLE}
     texts = _deadline_texts(entries, as_of=as_of)
-    layout = _deadline_layout(texts, titles, width=console.width)
+    layout = _deadline_layout(texts, titles, width=width)
     grid = _deadline_grid(layout)
-    if grid.fits(console.width):
+    if grid.fits(width):
         for i, entry in enumerate(entries):
             band = entry["band"]
             if i == 0 or entries[i - 1]["band"] != band:
@@ -318,8 +318,30 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
             last = i + 1 == len(entries) or entries[i + 1]["band"] != band
             cells, bases = _deadline_runs(entry, texts, i, layout)
             grid.add_row(*cells, end_section=last, bases=bases)
-        grid.print(console)
+        if console is None and grid.fits(width):
+            grid.write(sys.stdout)
+        else:
+            from bostadcli.cli.rich_console import make_console
+
+            grid.print(console or make_console())
         return
+    _print_deadline_table(entries, texts, layout, titles, console)
+
+
+def _print_deadline_table(
+    entries: list[dict[str, Any]],
+    texts: _DeadlineTexts,
+    layout: _DeadlineLayout,
+    titles: dict[str, str],
+    console: Any,
+) -> None:
+    """The screen through rich's table, for what the line drawer leaves to rich."""
+    from rich.text import Text
+
+    if console is None:
+        from bostadcli.cli.rich_console import make_console
+
+        console = make_console()
     table = _deadline_table(layout)
     for i, entry in enumerate(entries):
         band = entry["band"]

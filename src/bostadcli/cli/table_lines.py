@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -276,6 +277,9 @@ class _Drawn:
         blanks = [" " * w for w in widths]
         header = [[(c.heading, "")] for c in grid.columns]
         sizes: dict[str, int] = {}
+        # Each column's cells of many lines as drawn, by text: a long screen repeats
+        # many (a day and its days left, a child count, a band's heading).
+        drawn: list[dict[str, list[str]]] = [{} for _c in specs]
         head_rule = drawn_box.get_row(widths, "head", edge=False)
         section_rule = drawn_box.get_row(widths, "row", edge=False)
         last = len(grid.rows)
@@ -288,7 +292,12 @@ class _Drawn:
                     _one_line(t, sizes, *spec) for spec, t in zip(specs, texts, strict=True)
                 )
             else:
-                cells = [_plain_lines(t, *spec) for spec, t in zip(specs, texts, strict=True)]
+                cells = []
+                for spec, t, seen in zip(specs, texts, drawn, strict=True):
+                    lines = seen.get(t)
+                    if lines is None:
+                        lines = seen[t] = _plain_lines(t, sizes, *spec)
+                    cells.append(lines)
                 height = max(len(lines) for lines in cells)
                 for n in range(height):
                     parts = []
@@ -377,17 +386,26 @@ def _one_line(
 
 
 def _plain_lines(
-    text: str, width: int, right: bool, ellipsis: bool, before: str, after: str
+    text: str,
+    sizes: dict[str, int],
+    width: int,
+    right: bool,
+    ellipsis: bool,
+    before: str,
+    after: str,
 ) -> list[str]:
     """A cell's lines without colour, padded to the column: ``_cell_lines`` for one
-    run of text, with the column's padding ``before`` and ``after``."""
+    run of text, with the column's padding ``before`` and ``after``; ``sizes`` keeps
+    the widths of the texts met so far."""
     if _CONTROL.search(text):
         text = text.translate(_STRIPPED)
     out = []
     for line in text.split("\n") if "\n" in text else (text,):
         if right:
             line = line.rstrip()
-        size = text_width(line)
+        size = sizes.get(line)
+        if size is None:
+            size = sizes[line] = text_width(line)
         if size > width:
             line = "".join(t for t, _s in _cut([(line, "")], width, ellipsis))
             size = width
@@ -512,3 +530,53 @@ def plain_pipe(file: Any) -> bool:
         return False
     encoding = getattr(file, "encoding", None) or "utf-8"
     return str(encoding).lower().startswith("utf")
+
+
+def console_width() -> int:
+    """The width a rich console made without one would have (``Console.size``): the
+    terminal's of standard input, output or error, the first that is one; ``COLUMNS``
+    when it is a number; else 80. For the plain path of ``plain_pipe``."""
+    import os
+
+    width = 0
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    return width or 80
+
+
+# Whitespace at the end of a line (rich.text._re_whitespace).
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def wrapped_lines(text: str, width: int) -> list[str]:
+    """The lines rich's console prints for plain ``text`` (no markup, no tabs) ``width``
+    cells wide, without colour: broken at words (``rich._wrap.divide_line``), a word
+    wider than a line folded, spaces past the width dropped (``Text.wrap``)."""
+    if _CONTROL.search(text):
+        text = text.translate(_STRIPPED)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if text_width(line) <= width:
+            out.append(line)
+            continue
+        from rich._wrap import divide_line
+        from rich.cells import cell_len, set_cell_size
+
+        offsets = [0, *divide_line(line, width, fold=True), len(line)]
+        for start, end in pairwise(offsets):
+            piece = line[start:end]
+            if len(piece) > width:
+                space = _TRAILING_SPACE.search(piece)
+                if space is not None:
+                    piece = piece[: len(piece) - min(len(space.group()), len(piece) - width)]
+            if cell_len(piece) > width:
+                piece = set_cell_size(piece, width)
+            out.append(piece)
+    return out
