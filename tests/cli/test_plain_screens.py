@@ -14,8 +14,8 @@ from rich.text import Text
 
 from bostadcli import i18n
 from bostadcli.cli import report_views, table_lines
+from bostadcli.cli.plain_text import console_width, wrapped_lines
 from bostadcli.cli.rich_console import make_console
-from bostadcli.cli.table_lines import console_width, wrapped_lines
 from bostadcli.reports import entry
 from bostadcli.vocab import DeadlineKind
 
@@ -105,3 +105,17 @@ def test_the_deadline_screen_piped_is_as_rich_writes_it(
         return out.getvalue()
 
     assert screen(True) == screen(False)
+
+
+def test_widths_without_rich_are_richs() -> None:
+    from rich.cells import cell_len
+
+    from bostadcli.cli.table_lines import text_width, widest
+
+    for code in range(0x2FFF):
+        char = chr(code)
+        assert text_width(char) == cell_len(char), hex(code)
+        assert text_width(f"a{char}\xa0b") == cell_len(f"a{char}\xa0b"), hex(code)
+    texts = ["Åsa Öberg", "12\xa0500\xa0kr", "漢字", "e\u0301", "", "a\tb"]
+    for n in range(len(texts)):
+        assert widest(texts[n:]) == max(map(cell_len, texts[n:]), default=0)

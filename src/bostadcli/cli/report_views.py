@@ -25,7 +25,7 @@ from bostadcli.vocab import (
 )
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    pass
 
 # The bands' colours: the one urgency scale of cli.urgency, bold for a band's heading.
 BAND_STYLE = {band: heading_style(band) for band in BAND_STYLES}
@@ -285,7 +285,8 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     """
     import sys
 
-    from bostadcli.cli.table_lines import console_width, plain_pipe, wrapped_lines
+    from bostadcli.cli.plain_text import console_width, wrapped_lines
+    from bostadcli.cli.table_lines import plain_pipe
 
     console: Any = None
     if plain_pipe(sys.stdout):
@@ -325,31 +326,9 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
 
             grid.print(console or make_console())
         return
-    _print_deadline_table(entries, texts, layout, titles, console)
+    from bostadcli.cli.deadline_table import print_deadline_table
 
-
-def _print_deadline_table(
-    entries: list[dict[str, Any]],
-    texts: _DeadlineTexts,
-    layout: _DeadlineLayout,
-    titles: dict[str, str],
-    console: Any,
-) -> None:
-    """The screen through rich's table, for what the line drawer leaves to rich."""
-    from rich.text import Text
-
-    if console is None:
-        from bostadcli.cli.rich_console import make_console
-
-        console = make_console()
-    table = _deadline_table(layout)
-    for i, entry in enumerate(entries):
-        band = entry["band"]
-        if i == 0 or entries[i - 1]["band"] != band:
-            table.add_row(Text(titles[band], style=BAND_STYLE[band]))
-        last = i + 1 == len(entries) or entries[i + 1]["band"] != band
-        table.add_row(*_deadline_cells(entry, texts, i, layout), end_section=last)
-    console.print(table)
+    print_deadline_table(entries, texts, layout, titles, console)
 
 
 def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineTexts:
@@ -418,33 +397,6 @@ def _deadline_layout(t: _DeadlineTexts, titles: dict[str, str], *, width: int) -
     return _DeadlineLayout(stacked=stacked, headings=headings, widths=fixed, what_at=what_at)
 
 
-def _deadline_table(layout: _DeadlineLayout) -> "Table":
-    from rich import box
-    from rich.table import Table
-
-    from bostadcli.cli.output import wrap_text
-
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    for i, heading in enumerate(layout.headings):
-        table.add_column(
-            wrap_text(heading, layout.widths[i]),
-            width=layout.widths[i],
-            no_wrap=True,
-            overflow="fold" if i == layout.what_at else "ellipsis",
-        )
-    child_at = len(layout.headings) - (1 if layout.stacked else 2)
-    table.columns[child_at].style = "bold magenta"
-    if not layout.stacked:
-        table.columns[-1].style = "dim"
-    return table
-
-
 def _deadline_grid(layout: _DeadlineLayout) -> Any:
     """The table of ``_deadline_table``, to be drawn line by line (``cli.table_lines``)."""
     from bostadcli.cli.output import wrap_text
@@ -500,32 +452,6 @@ def _deadline_runs(
         [(t.workers[i], "")],
     ]
     return cells, ["", band_style, kind_style, "", "", "", ""]
-
-
-def _deadline_cells(
-    entry: dict[str, Any], t: _DeadlineTexts, i: int, layout: _DeadlineLayout
-) -> list[Any]:
-    """One entry's row: the date over the days left and the case over the tenant and
-    the caseworker when stacked, each in a column of its own when not."""
-    from rich.text import Text
-
-    from bostadcli.cli.output import wrap_text
-
-    when = Text(t.whens[i], style=BAND_STYLES[entry["band"]])
-    what_width = layout.widths[layout.what_at]
-    what = Text(wrap_text(t.whats[i], what_width), style=KIND_STYLE.get(entry["kind"], ""))
-    if layout.stacked:
-        head = Text(t.days[i] + "\n")
-        head.append_text(when)
-        ref = Text(t.refs[i])
-        for extra, extra_style in ((t.tenants[i], ""), (t.workers[i], "dim")):
-            if extra:
-                ref.append("\n" + extra, style=extra_style)
-        return [head, what, ref, t.children[i]]
-    cells: list[Any] = [t.days[i], when, what, Text(t.refs[i]), Text(t.tenants[i])]
-    cells.append(t.children[i])
-    cells.append(Text(t.workers[i]))
-    return cells
 
 
 # --- caseload ----------------------------------------------------------------------------

@@ -19,10 +19,10 @@ text with tabs, which rich expands, is left to rich: ``fits`` says which.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
+
+from bostadcli.cli.plain_text import plain_pipe as plain_pipe
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions
@@ -275,7 +275,6 @@ class _Drawn:
             for c, (left, right) in zip(grid.columns, pads, strict=True)
         ]
         blanks = [" " * w for w in widths]
-        header = [[(c.heading, "")] for c in grid.columns]
         sizes: dict[str, int] = {}
         # Each column's cells of many lines as drawn, by text: a long screen repeats
         # many (a day and its days left, a child count, a band's heading).
@@ -283,17 +282,35 @@ class _Drawn:
         head_rule = drawn_box.get_row(widths, "head", edge=False)
         section_rule = drawn_box.get_row(widths, "row", edge=False)
         last = len(grid.rows)
-        for index, row in enumerate([header, *grid.rows]):
+        body = [
+            [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row]
+            for row in grid.rows
+        ]
+        # The columns whose every cell is one line that fits, drawn a column at a time.
+        padded = [
+            _padded_column([texts[j] for texts in body], *spec) for j, spec in enumerate(specs)
+        ]
+        if all(cells is not None for cells in padded) and not any(
+            _MANY_LINES.search(c.heading) for c in grid.columns
+        ):
+            # Every cell one line that fits: the rows are their columns side by side.
+            yield from self._simple_lines(drawn_box, padded, specs, sizes)
+            return
+        for index, texts in enumerate([[c.heading for c in grid.columns], *body]):
             divider = drawn_box.head_vertical if index == 0 else drawn_box.mid_vertical
-            texts = [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row]
+            done: list[list[str] | None] = padded if index else [None] * len(specs)
             if not _MANY_LINES.search("".join(texts)):
                 # The common row: one line a cell, nothing to strip.
                 yield divider.join(
-                    _one_line(t, sizes, *spec) for spec, t in zip(specs, texts, strict=True)
+                    _one_line(t, sizes, *spec) if whole is None else whole[index - 1]
+                    for spec, t, whole in zip(specs, texts, done, strict=True)
                 )
             else:
                 cells = []
-                for spec, t, seen in zip(specs, texts, drawn, strict=True):
+                for spec, t, seen, whole in zip(specs, texts, drawn, done, strict=True):
+                    if whole is not None:
+                        cells.append([whole[index - 1]])
+                        continue
                     lines = seen.get(t)
                     if lines is None:
                         lines = seen[t] = _plain_lines(t, sizes, *spec)
@@ -309,6 +326,33 @@ class _Drawn:
             if index == 0:
                 yield head_rule
             elif index - 1 in grid.section_ends and index != last:
+                yield section_rule
+
+    def _simple_lines(
+        self,
+        drawn_box: Any,
+        padded: list[list[str] | None],
+        specs: list[tuple[int, bool, bool, str, str]],
+        sizes: dict[str, int],
+    ) -> Iterator[str]:
+        """``plain_lines`` when every column is ``_padded_column``'s and every heading one
+        line: the header, its rule, then each row's cells joined, a rule after each
+        section."""
+        grid = self.grid
+        widths = [width + len(before) + len(after) for width, _r, _e, before, after in specs]
+        yield drawn_box.head_vertical.join(
+            _one_line(c.heading, sizes, *spec) for c, spec in zip(grid.columns, specs, strict=True)
+        )
+        yield drawn_box.get_row(widths, "head", edge=False)
+        lines = map(drawn_box.mid_vertical.join, zip(*padded, strict=True))
+        if not grid.section_ends:
+            yield from lines
+            return
+        section_rule = drawn_box.get_row(widths, "row", edge=False)
+        last = len(grid.rows) - 1
+        for index, line in enumerate(lines):
+            yield line
+            if index in grid.section_ends and index != last:
                 yield section_rule
 
     def _coloured(
@@ -359,6 +403,22 @@ class _Drawn:
                 if right:
                     yield Segment(" " * right, style_of(outer))
             yield newline
+
+
+def _padded_column(
+    texts: list[str], width: int, right: bool, _ellipsis: bool, before: str, after: str
+) -> list[str] | None:
+    """``_one_line`` of every cell of a column, when each is printable text of one cell
+    a character that fits the column (else None): padded by ``str.ljust``/``rjust``."""
+    if not _one_cell_each("".join(texts)):
+        return None
+    if right:
+        texts = [t.rstrip() for t in texts]
+    if max(map(len, texts), default=0) > width:
+        return None
+    if right:
+        return [before + t.rjust(width) + after for t in texts]
+    return [before + t.ljust(width) + after for t in texts]
 
 
 def _one_line(
@@ -492,91 +552,35 @@ def markup_plain(markup: str) -> str:
     return Text.from_markup(markup, emoji=False).plain
 
 
+# Every printable character below this one takes one cell in rich (the combining marks
+# begin here); a test checks it character by character.
+_FIRST_NOT_ONE_CELL = "\u0300"
+
+
+def _one_cell_each(text: str) -> bool:
+    """Whether every character of ``text`` takes one cell in rich: printable text below
+    U+0300 (ASCII and the Latin letters), the no-break space too."""
+    if text.isascii():
+        return text.isprintable()
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")
+    return text.isprintable() and max(text) < _FIRST_NOT_ONE_CELL
+
+
+def widest(texts: list[str]) -> int:
+    """The width of the widest of ``texts`` (``text_width``), 0 for none: in one pass
+    when every character of them takes one cell."""
+    if _one_cell_each("".join(texts)):
+        return max(map(len, texts), default=0)
+    return max(map(text_width, texts), default=0)
+
+
 def text_width(text: str) -> int:
     """The cells ``text`` takes on screen, as rich counts them (``rich.cells.cell_len``);
-    printable ASCII without asking rich, which for text it has not seen is slower."""
-    if text.isascii() and text.isprintable():
+    text of one cell a character (``_one_cell_each``) without asking rich, which for
+    text it has not seen is slower."""
+    if _one_cell_each(text):
         return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
-
-
-def plain_pipe(file: Any) -> bool:
-    """Whether a rich console writing to ``file`` would have no colour and the plain
-    box, so that ``Grid.write`` may write to it without loading rich's console: not a
-    terminal, nothing in the environment that makes rich treat it as one (FORCE_COLOR,
-    TTY_COMPATIBLE, TTY_INTERACTIVE, a notebook), and UTF-8. In doubt, no."""
-    import builtins
-    import os
-
-    if sys.platform == "win32" or hasattr(builtins, "get_ipython"):
-        return False
-    environ = os.environ
-    if any(
-        name in environ
-        for name in (
-            "FORCE_COLOR",
-            "TTY_COMPATIBLE",
-            "TTY_INTERACTIVE",
-            "DATABRICKS_RUNTIME_VERSION",
-        )
-    ):
-        return False
-    try:
-        if file.isatty():
-            return False
-    except (AttributeError, ValueError):
-        return False
-    encoding = getattr(file, "encoding", None) or "utf-8"
-    return str(encoding).lower().startswith("utf")
-
-
-def console_width() -> int:
-    """The width a rich console made without one would have (``Console.size``): the
-    terminal's of standard input, output or error, the first that is one; ``COLUMNS``
-    when it is a number; else 80. For the plain path of ``plain_pipe``."""
-    import os
-
-    width = 0
-    for descriptor in (0, 1, 2):
-        try:
-            width = os.get_terminal_size(descriptor).columns
-        except (AttributeError, ValueError, OSError):
-            continue
-        break
-    columns = os.environ.get("COLUMNS")
-    if columns is not None and columns.isdigit():
-        width = int(columns)
-    return width or 80
-
-
-# Whitespace at the end of a line (rich.text._re_whitespace).
-_TRAILING_SPACE = re.compile(r"\s+$")
-
-
-def wrapped_lines(text: str, width: int) -> list[str]:
-    """The lines rich's console prints for plain ``text`` (no markup, no tabs) ``width``
-    cells wide, without colour: broken at words (``rich._wrap.divide_line``), a word
-    wider than a line folded, spaces past the width dropped (``Text.wrap``)."""
-    if _CONTROL.search(text):
-        text = text.translate(_STRIPPED)
-    out: list[str] = []
-    for line in text.split("\n"):
-        if text_width(line) <= width:
-            out.append(line)
-            continue
-        from rich._wrap import divide_line
-        from rich.cells import cell_len, set_cell_size
-
-        offsets = [0, *divide_line(line, width, fold=True), len(line)]
-        for start, end in pairwise(offsets):
-            piece = line[start:end]
-            if len(piece) > width:
-                space = _TRAILING_SPACE.search(piece)
-                if space is not None:
-                    piece = piece[: len(piece) - min(len(space.group()), len(piece) - width)]
-            if cell_len(piece) > width:
-                piece = set_cell_size(piece, width)
-            out.append(piece)
-    return out
