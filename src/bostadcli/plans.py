@@ -462,6 +462,18 @@ def list_plans(
     return _summaries(db, " AND ".join(where), params, as_of=as_of, policy=policy, state=wanted)
 
 
+def plans_overdue(
+    db: Database, *, as_of: date, policy: Policy | None = None
+) -> list[dict[str, Any]]:
+    """The active plans with an installment overdue on ``as_of``, as ``list_plans``
+    lists them: only their installments and payments are read (the deadline screen)."""
+    overdue = (
+        "p.status = 'active' AND EXISTS (SELECT 1 FROM installments i WHERE i.plan_id = p.id"
+        f" AND i.due_on < :as_of AND {installment_paid_sql('i', ':as_of')} < i.amount_ore)"
+    )
+    return _summaries(db, overdue, {"as_of": as_of.isoformat()}, as_of=as_of, policy=policy)
+
+
 def _summaries(
     db: Database,
     where: str,

@@ -344,15 +344,15 @@ def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineT
 
 
 def _widest(heading: str, texts: list[str]) -> int:
-    from bostadcli.cli.table_lines import text_width
+    from bostadcli.cli.table_lines import text_width, widest
 
-    return max([text_width(heading), *map(text_width, dict.fromkeys(texts))])
+    return max(text_width(heading), widest(list(dict.fromkeys(texts))))
 
 
 def _longest_word(texts: list[str]) -> int:
-    from bostadcli.cli.table_lines import text_width
+    from bostadcli.cli.table_lines import widest
 
-    return max([0, *(text_width(w) for t in dict.fromkeys(texts) for w in t.split(" "))])
+    return widest([w for t in dict.fromkeys(texts) for w in t.split(" ")])
 
 
 def _deadline_layout(t: _DeadlineTexts, titles: dict[str, str], *, width: int) -> _DeadlineLayout:

@@ -296,37 +296,59 @@ class _Drawn:
             # Every cell one line that fits: the rows are their columns side by side.
             yield from self._simple_lines(drawn_box, padded, specs, sizes)
             return
-        for index, texts in enumerate([[c.heading for c in grid.columns], *body]):
-            divider = drawn_box.head_vertical if index == 0 else drawn_box.mid_vertical
-            done: list[list[str] | None] = padded if index else [None] * len(specs)
-            if not _MANY_LINES.search("".join(texts)):
-                # The common row: one line a cell, nothing to strip.
-                yield divider.join(
-                    _one_line(t, sizes, *spec) if whole is None else whole[index - 1]
-                    for spec, t, whole in zip(specs, texts, done, strict=True)
-                )
+        yield from self._header_lines(drawn_box, specs, blanks, sizes)
+        yield head_rule
+        # The other columns' cells as lines, a column at a time where they fit.
+        many = [
+            None if cells is not None else _padded_lines([texts[j] for texts in body], *spec)
+            for j, (spec, cells) in enumerate(zip(specs, padded, strict=True))
+        ]
+        divider = drawn_box.mid_vertical
+        for index, texts in enumerate(body):
+            row = []
+            for j, t in enumerate(texts):
+                whole = padded[j]
+                if whole is not None:
+                    row.append([whole[index]])
+                    continue
+                lines = many[j]
+                if lines is not None:
+                    row.append(lines[index])
+                    continue
+                cell = drawn[j].get(t)
+                if cell is None:
+                    cell = drawn[j][t] = _plain_lines(t, sizes, *specs[j])
+                row.append(cell)
+            height = max(map(len, row))
+            if height == 1:
+                yield divider.join([cell[0] for cell in row])
             else:
-                cells = []
-                for spec, t, seen, whole in zip(specs, texts, drawn, done, strict=True):
-                    if whole is not None:
-                        cells.append([whole[index - 1]])
-                        continue
-                    lines = seen.get(t)
-                    if lines is None:
-                        lines = seen[t] = _plain_lines(t, sizes, *spec)
-                    cells.append(lines)
-                height = max(len(lines) for lines in cells)
                 for n in range(height):
-                    parts = []
-                    for lines, blank in zip(cells, blanks, strict=True):
-                        # A heading of fewer lines sits at the bottom, over the rule.
-                        at = n - (height - len(lines)) if index == 0 else n
-                        parts.append(lines[at] if 0 <= at < len(lines) else blank)
-                    yield divider.join(parts)
-            if index == 0:
-                yield head_rule
-            elif index - 1 in grid.section_ends and index != last:
+                    yield divider.join(
+                        [c[n] if n < len(c) else b for c, b in zip(row, blanks, strict=True)]
+                    )
+            if index in grid.section_ends and index + 1 != last:
                 yield section_rule
+
+    def _header_lines(
+        self,
+        drawn_box: Any,
+        specs: list[tuple[int, bool, bool, str, str]],
+        blanks: list[str],
+        sizes: dict[str, int],
+    ) -> Iterator[str]:
+        """The header's lines: a heading of fewer lines sits at the bottom, over the rule."""
+        cells = [
+            _plain_lines(c.heading, sizes, *spec)
+            for c, spec in zip(self.grid.columns, specs, strict=True)
+        ]
+        height = max(len(lines) for lines in cells)
+        for n in range(height):
+            parts = []
+            for lines, blank in zip(cells, blanks, strict=True):
+                at = n - (height - len(lines))
+                parts.append(lines[at] if 0 <= at < len(lines) else blank)
+            yield drawn_box.head_vertical.join(parts)
 
     def _simple_lines(
         self,
@@ -419,6 +441,23 @@ def _padded_column(
     if right:
         return [before + t.rjust(width) + after for t in texts]
     return [before + t.ljust(width) + after for t in texts]
+
+
+def _padded_lines(
+    texts: list[str], width: int, right: bool, _ellipsis: bool, before: str, after: str
+) -> list[list[str]] | None:
+    """``_plain_lines`` of every cell of a column, when every line of each is printable
+    text of one cell a character that fits the column (else None)."""
+    if not _one_cell_each("".join(texts).replace("\n", " ")):
+        return None
+    cells = [t.split("\n") for t in texts]
+    if right:
+        cells = [[line.rstrip() for line in lines] for lines in cells]
+    if max((len(line) for lines in cells for line in lines), default=0) > width:
+        return None
+    if right:
+        return [[before + line.rjust(width) + after for line in lines] for lines in cells]
+    return [[before + line.ljust(width) + after for line in lines] for lines in cells]
 
 
 def _one_line(
@@ -579,7 +618,10 @@ def text_width(text: str) -> int:
     """The cells ``text`` takes on screen, as rich counts them (``rich.cells.cell_len``);
     text of one cell a character (``_one_cell_each``) without asking rich, which for
     text it has not seen is slower."""
-    if _one_cell_each(text):
+    if text.isprintable():
+        if text.isascii() or max(text) < _FIRST_NOT_ONE_CELL:
+            return len(text)
+    elif "\xa0" in text and _one_cell_each(text):
         return len(text)
     from rich.cells import cell_len
 

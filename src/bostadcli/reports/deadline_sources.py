@@ -15,7 +15,7 @@ from typing import Any
 
 from bostadcli.db import rows
 from bostadcli.errors import InvalidInput
-from bostadcli.plans import list_plans
+from bostadcli.plans import plans_overdue
 from bostadcli.reports.deadlines import (
     HOUSEHOLD,
     OPEN,
@@ -179,7 +179,7 @@ def _installments_overdue(scope: Scope) -> list[dict[str, Any]]:
     unpaid installment, with the amount overdue and the plan's state under the policy."""
     by_ref = {case["ref"]: case for case in scope.households.values()}
     out = []
-    for plan in list_plans(scope.db, as_of=scope.as_of, policy=scope.policy):
+    for plan in plans_overdue(scope.db, as_of=scope.as_of, policy=scope.policy):
         case = by_ref.get(plan["household"])
         if case is not None and plan["overdue_ore"] and plan["next_due_on"]:
             extra = {

@@ -79,6 +79,8 @@ DEADLINE_FIELDS = (
     "meeting_time",
 )
 
+_FIELD_SET = frozenset(DEADLINE_FIELDS)
+
 
 @dataclass(frozen=True)
 class DeadlineWindows:
@@ -114,7 +116,7 @@ def entry(kind: str, due_on: str | None, row: dict[str, Any], as_of: date) -> di
     and the kind's own fields in ``row``; ``due_on`` None for a deadline that cannot be
     computed yet. Keys of ``row`` that are not ``DEADLINE_FIELDS`` are left out."""
     out: dict[str, Any] = dict.fromkeys(DEADLINE_FIELDS)
-    out.update({k: v for k, v in row.items() if k in DEADLINE_FIELDS})
+    out.update({k: v for k, v in row.items() if k in _FIELD_SET})
     if due_on is None:
         out.update(kind=str(kind), due_on=None, days_left=None, band="not_started")
         return out
