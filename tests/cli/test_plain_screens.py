@@ -119,3 +119,24 @@ def test_widths_without_rich_are_richs() -> None:
     texts = ["Åsa Öberg", "12\xa0500\xa0kr", "漢字", "e\u0301", "", "a\tb"]
     for n in range(len(texts)):
         assert widest(texts[n:]) == max(map(cell_len, texts[n:]), default=0)
+
+
+@pytest.mark.parametrize("columns", ["40", "200"])
+def test_a_tab_in_the_deadline_screen_is_left_to_rich(
+    monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    i18n.setup("sv")
+    entries = _entries(5)
+    entries[2]["tenant"] = "Anna\tTab"
+    entries[3]["caseworker"] = "K\tE"
+    outputs = []
+    for plain in (True, False):
+        monkeypatch.setattr(table_lines, "plain_pipe", lambda _file, plain=plain: plain)
+        out = io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        report_views.print_deadlines(entries, as_of=date(2026, 11, 16), days=14)
+        monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+        outputs.append(out.getvalue())
+    assert "Anna" in outputs[0]
+    assert outputs[0] == outputs[1]
