@@ -18,6 +18,7 @@ from bostadcli.cli.plain_text import console_width, wrapped_lines
 from bostadcli.cli.rich_console import make_console
 from bostadcli.reports import entry
 from bostadcli.vocab import DeadlineKind
+from conftest import Cli
 
 TEXTS = [
     "",
@@ -140,3 +141,65 @@ def test_a_tab_in_the_deadline_screen_is_left_to_rich(
         outputs.append(out.getvalue())
     assert "Anna" in outputs[0]
     assert outputs[0] == outputs[1]
+
+
+def test_the_child_cutoff_is_relativedeltas() -> None:
+    from dateutil.relativedelta import relativedelta
+
+    from bostadcli.households import child_cutoff
+
+    day = date(2019, 1, 1)
+    while day < date(2034, 1, 1):
+        assert child_cutoff(day) == (day - relativedelta(years=18)).isoformat()
+        day += timedelta(days=1)
+    for day in (date(1918, 2, 28), date(2096, 2, 29), date(2200, 2, 28)):
+        assert child_cutoff(day) == (day - relativedelta(years=18)).isoformat()
+
+
+PROBE = """
+import json, sys
+sys.argv = ["bostad", *json.loads(sys.argv[1])]
+from bostadcli.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "deadlines", "--as-of", "2026-11-16"],
+        ["household", "list", "--as-of", "2026-11-16"],
+        ["search", "Östlund"],
+    ],
+)
+def test_a_screen_piped_loads_no_console(initialised: Cli, args: list[str]) -> None:
+    """Piped, the screens need neither rich's console nor Babel's or dateutil's data."""
+    import json
+    import os
+    import subprocess
+
+    cli = initialised
+    ref = cli.ok(
+        "household", "add", "Anna Östlund", "--pnr", "811218-9876", "--as-of", "2026-03-01"
+    ).stdout.strip()
+    assert ref
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "BOSTAD_DB": str(cli.db_path),
+            "BOSTAD_CONFIG": str(cli.config_path),
+            "BOSTAD_LANG": "sv",
+        },
+        check=True,
+    )
+    assert "2026-" in result.stdout
+    modules = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    for heavy in ("rich.console", "rich.table", "rich.text", "babel", "dateutil", "pydantic"):
+        assert heavy not in modules, heavy

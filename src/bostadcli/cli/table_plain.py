@@ -51,35 +51,38 @@ def plain_lines(grid: Grid, drawn_box: Any) -> Iterator[str]:
         return
     yield from _header_lines(grid, drawn_box, specs, blanks, sizes)
     yield head_rule
-    # The other columns' cells as lines, a column at a time where they fit.
-    many = [
-        None if cells is not None else _padded_lines([texts[j] for texts in body], *spec)
-        for j, (spec, cells) in enumerate(zip(specs, padded, strict=True))
-    ]
+    # Every cell as its lines, a column at a time: padded in one go where they allow it.
+    columns: list[list[list[str]]] = []
+    for j, (spec, whole, seen) in enumerate(zip(specs, padded, drawn, strict=True)):
+        if whole is not None:
+            columns.append([[line] for line in whole])
+            continue
+        texts = [row[j] for row in body]
+        found = _padded_lines(texts, sizes, *spec)
+        if found is None:
+            found = []
+            for t in texts:
+                cell = seen.get(t)
+                if cell is None:
+                    cell = seen[t] = _plain_lines(t, sizes, *spec)
+                found.append(cell)
+        columns.append(found)
     divider = drawn_box.mid_vertical
-    for index, texts in enumerate(body):
-        row = []
-        for j, t in enumerate(texts):
-            whole = padded[j]
-            if whole is not None:
-                row.append([whole[index]])
-                continue
-            lines = many[j]
-            if lines is not None:
-                row.append(lines[index])
-                continue
-            cell = drawn[j].get(t)
-            if cell is None:
-                cell = drawn[j][t] = _plain_lines(t, sizes, *specs[j])
-            row.append(cell)
+    for index, row in enumerate(zip(*columns, strict=True)):
         height = max(map(len, row))
         if height == 1:
             yield divider.join([cell[0] for cell in row])
         else:
-            for n in range(height):
-                yield divider.join(
-                    [c[n] if n < len(c) else b for c, b in zip(row, blanks, strict=True)]
-                )
+            yield from map(
+                divider.join,
+                zip(
+                    *(
+                        cell if len(cell) == height else [*cell, *[blank] * (height - len(cell))]
+                        for cell, blank in zip(row, blanks, strict=True)
+                    ),
+                    strict=True,
+                ),
+            )
         if index in grid.section_ends and index + 1 != last:
             yield section_rule
 
@@ -148,20 +151,32 @@ def _padded_column(
 
 
 def _padded_lines(
-    texts: list[str], width: int, right: bool, _ellipsis: bool, before: str, after: str
+    texts: list[str],
+    sizes: dict[str, int],
+    width: int,
+    right: bool,
+    ellipsis: bool,
+    before: str,
+    after: str,
 ) -> list[list[str]] | None:
     """``_plain_lines`` of every cell of a column, when every line of each is printable
-    text of one cell a character that fits the column (else None)."""
+    text of one cell a character (else None): padded by ``str.ljust``/``rjust``, a cell
+    with a line too long for the column cut by ``_plain_lines``."""
     if not _one_cell_each("".join(texts).replace("\n", " ")):
         return None
-    cells = [t.split("\n") for t in texts]
-    if right:
-        cells = [[line.rstrip() for line in lines] for lines in cells]
-    if max((len(line) for lines in cells for line in lines), default=0) > width:
-        return None
-    if right:
-        return [[before + line.rjust(width) + after for line in lines] for lines in cells]
-    return [[before + line.ljust(width) + after for line in lines] for lines in cells]
+    spec = (width, right, ellipsis, before, after)
+    out = []
+    for text in texts:
+        lines = text.split("\n")
+        if right:
+            lines = [line.rstrip() for line in lines]
+        if max(map(len, lines)) > width:
+            out.append(_plain_lines(text, sizes, *spec))
+        elif right:
+            out.append([before + line.rjust(width) + after for line in lines])
+        else:
+            out.append([before + line.ljust(width) + after for line in lines])
+    return out
 
 
 def _one_line(
