@@ -19,6 +19,7 @@ from bostadcli.plans import plans_overdue
 from bostadcli.reports.deadlines import (
     HOUSEHOLD,
     OPEN,
+    OPEN_CASE,
     RENT_TERMINATION,
     UNDERTAKING,
     Scope,
@@ -41,7 +42,7 @@ def _recovery_deadlines(scope: Scope) -> list[dict[str, Any]]:
         SELECT {HOUSEHOLD}, n.id AS notice_id, n.recovery_deadline AS due_on, n.amount_ore,
             {UNDERTAKING} AS undertaking_on
         FROM live_notices n JOIN live_households h ON h.id = n.household_id
-        WHERE {OPEN} AND n.recovery_deadline BETWEEN :from AND :legal_to
+        WHERE {OPEN_CASE} AND n.recovery_deadline BETWEEN :from AND :legal_to
         """,
         scope.params,
     ):
@@ -62,7 +63,7 @@ def _earliest_decisions(scope: Scope) -> list[dict[str, Any]]:
         f"""
         SELECT {HOUSEHOLD}, n.id AS notice_id, n.recovery_deadline, n.amount_ore
         FROM live_notices n JOIN live_households h ON h.id = n.household_id
-        WHERE {OPEN} AND n.recovery_deadline < :as_of AND n.recovery_deadline >= :decision_from
+        WHERE {OPEN_CASE} AND n.recovery_deadline < :as_of AND n.recovery_deadline >= :decision_from
             AND {UNDERTAKING} IS NULL
         """,
         scope.params,
@@ -84,7 +85,7 @@ def _recovery_not_started(scope: Scope) -> list[dict[str, Any]]:
         SELECT {HOUSEHOLD}, n.id AS notice_id, n.amount_ore, n.served_on, n.notified_on,
             {UNDERTAKING} AS undertaking_on
         FROM live_notices n JOIN live_households h ON h.id = n.household_id
-        WHERE {OPEN} AND {RENT_TERMINATION} AND n.recovery_deadline IS NULL
+        WHERE {OPEN_CASE} AND {RENT_TERMINATION} AND n.recovery_deadline IS NULL
             AND NOT EXISTS (SELECT 1 FROM live_notices d WHERE d.household_id = n.household_id
                 AND d.kind = 'decision')
         """,
@@ -105,7 +106,7 @@ def _evictions(scope: Scope) -> list[dict[str, Any]]:
             SELECT {HOUSEHOLD}, n.id AS notice_id, n.eviction_at, n.amount_ore,
                 n.enforcement_case AS case_number
             FROM live_notices n JOIN live_households h ON h.id = n.household_id
-            WHERE {OPEN} AND n.kind = 'eviction'
+            WHERE {OPEN_CASE} AND n.kind = 'eviction'
                 AND substr(n.eviction_at, 1, 10) BETWEEN :from AND :legal_to
             """,
             scope.params,
@@ -124,7 +125,7 @@ def _decisions(scope: Scope) -> list[dict[str, Any]]:
             SELECT {HOUSEHOLD}, n.id AS notice_id, coalesce(n.final_on, n.step_on) AS due_on,
                 n.decision_by, n.enforcement_case AS case_number
             FROM live_notices n JOIN live_households h ON h.id = n.household_id
-            WHERE {OPEN} AND n.kind = 'decision'
+            WHERE {OPEN_CASE} AND n.kind = 'decision'
                 AND coalesce(n.final_on, n.step_on) BETWEEN :from AND :legal_to
             """,
             scope.params,
@@ -141,7 +142,7 @@ def _warnings(scope: Scope) -> list[dict[str, Any]]:
             f"""
             SELECT {HOUSEHOLD}, n.id AS notice_id, n.correct_by AS due_on, n.ground
             FROM live_notices n JOIN live_households h ON h.id = n.household_id
-            WHERE {OPEN} AND n.kind = 'warning'
+            WHERE {OPEN_CASE} AND n.kind = 'warning'
                 AND n.correct_by BETWEEN :from AND :legal_to
             """,
             scope.params,
@@ -219,7 +220,7 @@ def _consents_expiring(scope: Scope) -> list[dict[str, Any]]:
             f"""
             SELECT {HOUSEHOLD}, c.expires_on AS due_on, c.recipient
             FROM consents c JOIN live_households h ON h.id = c.household_id
-            WHERE {OPEN} AND c.revoked_on IS NULL
+            WHERE {OPEN_CASE} AND c.revoked_on IS NULL
                 AND c.expires_on BETWEEN :from AND :consent_to
                 AND NOT EXISTS (
                     SELECT 1 FROM consents later
@@ -275,7 +276,7 @@ def _planned_contacts(scope: Scope) -> list[dict[str, Any]]:
             SELECT {HOUSEHOLD}, c.contact_on AS due_on, c.id AS contact_id,
                 c.kind AS contact_kind, c.at_time
             FROM live_contacts c JOIN live_households h ON h.id = c.household_id
-            WHERE {OPEN} AND c.status = 'planned'
+            WHERE {OPEN_CASE} AND c.status = 'planned'
                 AND c.contact_on BETWEEN :from AND :legal_to
             """,
             scope.params,
@@ -294,7 +295,7 @@ def _late_letters(scope: Scope) -> list[dict[str, Any]]:
             f"""
             SELECT {HOUSEHOLD}, ll.deadline AS due_on
             FROM late_letters ll JOIN live_households h ON h.id = ll.household_id
-            WHERE {OPEN} AND ll.deadline BETWEEN :from AND :legal_to
+            WHERE {OPEN_CASE} AND ll.deadline BETWEEN :from AND :legal_to
                 AND NOT EXISTS (
                     SELECT 1 FROM live_contacts c WHERE c.household_id = h.id
                         AND c.automatic = 0 AND c.status = 'held'
