@@ -377,15 +377,38 @@ def _add_plain_rows(
 
 
 def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineTexts:
+    # Each distinct date, count of days and quiet case worded once: most entries are
+    # cases gone quiet, which share a few dates.
+    days: dict[str | None, str] = {}
+    whens: dict[tuple[bool, int | None], str] = {}
+    quiet: dict[str | None, str] = {}
+    for e in entries:
+        if e["due_on"] not in days:
+            days[e["due_on"]] = deadline_day(e["due_on"], as_of=as_of)
+        key = _when_key(e)
+        if key not in whens:
+            whens[key] = when_text(e)
+        if e["kind"] == "no_contact" and e["last_contact_on"] not in quiet:
+            quiet[e["last_contact_on"]] = what_text(e)
     return _DeadlineTexts(
-        days=[deadline_day(e["due_on"], as_of=as_of) for e in entries],
-        whens=[when_text(e) for e in entries],
-        whats=[what_text(e) for e in entries],
+        days=[days[e["due_on"]] for e in entries],
+        whens=[whens[_when_key(e)] for e in entries],
+        whats=[
+            quiet[e["last_contact_on"]] if e["kind"] == "no_contact" else what_text(e)
+            for e in entries
+        ],
         refs=[e["ref"] for e in entries],
         tenants=[e["tenant"] or "" for e in entries],
         children=[children_count(e["children"], e["children_part_time"]) for e in entries],
         workers=[e["caseworker"] or "" for e in entries],
     )
+
+
+def _when_key(entry: dict[str, Any]) -> tuple[bool, int | None]:
+    """What ``when_text`` reads of an entry."""
+    if entry["kind"] == "no_contact" and entry["days_left"] is not None:
+        return True, entry["quiet_days"]
+    return False, entry["days_left"]
 
 
 def _widest(heading: str, texts: list[str]) -> int:

@@ -241,6 +241,8 @@ def _no_contact(scope: Scope) -> list[dict[str, Any]]:
     sent by the monthly batch (``automatic``) do not count as contact: nobody spoke to
     the family; nor do booked or cancelled contacts."""
     out = []
+    # The day a contact became due and the days since, by the day of the last contact.
+    days: dict[str, tuple[str, int]] = {}
     for found in rows(
         scope.db,
         f"""
@@ -256,11 +258,17 @@ def _no_contact(scope: Scope) -> list[dict[str, Any]]:
     ):
         # The household columns as the scope has them (every open case is in view):
         # most open cases are here, and computing them twice is a tenth of the screen.
-        row = {**scope.households[found["household_id"]], **found}
-        since = date.fromisoformat(row["last_contact_on"] or row["opened_on"])
-        due = (since + timedelta(days=scope.windows.no_contact)).isoformat()
-        row["quiet_days"] = (scope.as_of - since).days
-        out.append(entry(DeadlineKind.no_contact, due, row, scope.as_of))
+        since_on = found["last_contact_on"] or found["opened_on"]
+        dated = days.get(since_on)
+        if dated is None:
+            since = date.fromisoformat(since_on)
+            due = (since + timedelta(days=scope.windows.no_contact)).isoformat()
+            dated = days[since_on] = (due, (scope.as_of - since).days)
+        row = scope.households[found["household_id"]] | {
+            "last_contact_on": found["last_contact_on"],
+            "quiet_days": dated[1],
+        }
+        out.append(entry(DeadlineKind.no_contact, dated[0], row, scope.as_of))
     return out
 
 

@@ -84,7 +84,8 @@ DEADLINE_FIELDS = (
     "meeting_time",
 )
 
-_FIELD_SET = frozenset(DEADLINE_FIELDS)
+# An entry before its values: every field None.
+_BLANK: dict[str, Any] = dict.fromkeys(DEADLINE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,8 @@ def entry(kind: str, due_on: str | None, row: dict[str, Any], as_of: date) -> di
     """One entry of the view, of ``kind`` (a ``DeadlineKind``), for the household columns
     and the kind's own fields in ``row``; ``due_on`` None for a deadline that cannot be
     computed yet. Keys of ``row`` that are not ``DEADLINE_FIELDS`` are left out."""
-    out: dict[str, Any] = dict.fromkeys(DEADLINE_FIELDS)
-    out.update({k: v for k, v in row.items() if k in _FIELD_SET})
+    out = _BLANK.copy()
+    out.update({k: v for k, v in row.items() if k in _BLANK})
     if due_on is None:
         out.update(kind=str(kind), due_on=None, days_left=None, band="not_started")
         return out
@@ -204,9 +205,10 @@ def deadlines(
             )
         }
         ranked = [(rank, e) for rank, e in ranked if e["ref"] in theirs]
+    band_order = {b: i for i, b in enumerate(BANDS)}
     ranked.sort(
         key=lambda pair: (
-            BANDS.index(pair[1]["band"]),
+            band_order[pair[1]["band"]],
             pair[1]["due_on"] or "",
             (pair[1]["children"] + pair[1]["children_part_time"]) == 0,
             pair[0],
