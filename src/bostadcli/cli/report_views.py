@@ -312,7 +312,9 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     layout = _deadline_layout(texts, titles, width=width)
     grid = _deadline_grid(layout)
     if console is None and grid.fits(width):
-        _add_plain_rows(grid, entries, texts, layout, titles)
+        from bostadcli.cli.deadline_table import add_plain_rows
+
+        add_plain_rows(grid, entries, texts, layout, titles)
         if grid.fits(width):
             grid.write(sys.stdout)
             return
@@ -336,44 +338,6 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     from bostadcli.cli.deadline_table import print_deadline_table
 
     print_deadline_table(entries, texts, layout, titles, console)
-
-
-def _add_plain_rows(
-    grid: Any,
-    entries: list[dict[str, Any]],
-    t: _DeadlineTexts,
-    layout: _DeadlineLayout,
-    titles: dict[str, str],
-) -> None:
-    """The rows of ``print_deadlines`` for a screen without colour: the same texts, each
-    cell one run (the lines drawn without colour read no styles)."""
-    from bostadcli.cli.output import wrap_text
-    from bostadcli.cli.table_lines import markup_plain
-
-    what_width = layout.widths[layout.what_at]
-    whats = {w: wrap_text(w, what_width) for w in dict.fromkeys(t.whats)}
-    children = {c: markup_plain(c) for c in dict.fromkeys(t.children)}
-    rows = grid.rows
-    blank: list[list[tuple[str, str]]] = [[] for _c in grid.columns[1:]]
-    band = None
-    for i, entry in enumerate(entries):
-        if entry["band"] != band:
-            if rows:
-                grid.section_ends.add(len(rows) - 1)
-            band = entry["band"]
-            rows.append([[(titles[band], "")], *blank])
-        if layout.stacked:
-            ref = t.refs[i]
-            for extra in (t.tenants[i], t.workers[i]):
-                if extra:
-                    ref += "\n" + extra
-            cells = [t.days[i] + "\n" + t.whens[i], whats[t.whats[i]], ref, children[t.children[i]]]
-        else:
-            cells = [markup_plain(t.days[i]), t.whens[i], whats[t.whats[i]], t.refs[i]]
-            cells += [t.tenants[i], children[t.children[i]], t.workers[i]]
-        rows.append([[(c, "")] for c in cells])
-    grid.section_ends.add(len(rows) - 1)
-    grid.tabs = "\t" in "".join(text for row in rows for cell in row for text, _s in cell)
 
 
 def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineTexts:
