@@ -60,6 +60,32 @@ _MONTHS = {
         "December",
     ],
 }
+# The short weekday (Monday first) and month names of "short" dates, as Babel's CLDR
+# data has them for the two locales: a screen that names a thousand days needs no
+# locale data either. The same test holds them to Babel's output.
+_SHORT_NAMES = {
+    "sv_SE": (
+        ["mån", "tis", "ons", "tors", "fre", "lör", "sön"],
+        [
+            "jan.",
+            "feb.",
+            "mars",
+            "apr.",
+            "maj",
+            "juni",
+            "juli",
+            "aug.",
+            "sep.",
+            "okt.",
+            "nov.",
+            "dec.",
+        ],
+    ),
+    "en_GB": (
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
+    ),
+}
 
 
 def _build(text: str, field: str, year: int, month: int, day: int) -> date:
@@ -196,6 +222,9 @@ def format_date(d: date, style: str = "long", locale: str | None = None) -> str:
         return f"{d.day} {months[d.month - 1]} {d.year}"
     if months is not None and style == "month":
         return f"{months[d.month - 1]} {d.year}"
+    short = _SHORT_NAMES.get(locale)
+    if short is not None and style == "short":
+        return f"{short[0][d.weekday()]} {d.day} {short[1][d.month - 1]}"
     from babel.dates import format_date as babel_format_date
 
     return str(babel_format_date(d, format=_BABEL_FORMATS[style], locale=locale))

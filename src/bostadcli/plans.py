@@ -462,6 +462,23 @@ def list_plans(
     return _summaries(db, " AND ".join(where), params, as_of=as_of, policy=policy, state=wanted)
 
 
+def plans_overdue(
+    db: Database, *, as_of: date, policy: Policy | None = None
+) -> list[dict[str, Any]]:
+    """The active plans with an installment overdue on ``as_of``, as ``list_plans``
+    lists them: only their installments and payments are read (the deadline screen)."""
+    # An installment is overdue when its due day has passed and what was paid by then,
+    # spread oldest first, does not reach the end of it (``plan_standing``): some does
+    # exactly when less was paid than the installments up to the last one due before
+    # ``as_of`` add up to (amounts are positive, a CHECK of the table).
+    overdue = (
+        f"p.status = 'active' AND {plan_paid_sql()} < (SELECT sum(e.amount_ore)"
+        " FROM installments e WHERE e.plan_id = p.id AND e.seq <= (SELECT max(i.seq)"
+        " FROM installments i WHERE i.plan_id = p.id AND i.due_on < :as_of))"
+    )
+    return _summaries(db, overdue, {"as_of": as_of.isoformat()}, as_of=as_of, policy=policy)
+
+
 def _summaries(
     db: Database,
     where: str,

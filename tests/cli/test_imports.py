@@ -38,6 +38,6 @@ def test_cli_import_is_light(module: str) -> None:
 def test_the_probe_notices_a_heavy_import() -> None:
     imports = (
         "import datetime, bostadcli.dates\n"
-        "bostadcli.dates.format_date(datetime.date(2026, 11, 21), 'short')"
+        "bostadcli.dates.format_date(datetime.date(2026, 11, 21), 'short', locale='nb_NO')"
     )
     assert loaded_after(imports) == ["babel"]

@@ -130,23 +130,30 @@ def _words(text: str) -> list[str]:
     return [w for line in text.split("\n") for w in line.split(" ") if w]
 
 
+def _lines(cells: list[str]) -> list[str]:
+    """Every line of every cell."""
+    if not any("\n" in c for c in cells):
+        return cells
+    return [line for c in cells for line in c.split("\n")]
+
+
 def column_floor(column: Column, cells: list[str]) -> int:
     """The narrowest a column should be: whole values where they must not break, else
     its longest word (of the heading too: key words stay whole), capped for free text."""
-    from bostadcli.cli.table_lines import text_width as cell_len
+    from bostadcli.cli.table_lines import widest
 
-    head = max((cell_len(w) for w in _words(column.heading)), default=0)
+    head = widest(_words(column.heading))
     if unbreakable(column):
-        return max([head, *(cell_len(line) for c in cells for line in c.split("\n"))])
-    longest = max((cell_len(w) for c in cells for w in _words(c)), default=0)
+        return max(head, widest(_lines(cells)))
+    longest = widest([w for line in _lines(cells) for w in line.split(" ") if w])
     return max(head, min(longest, TEXT_CAP))
 
 
 def column_natural(column: Column, cells: list[str]) -> int:
     """The width a column takes when nothing presses on it."""
-    from bostadcli.cli.table_lines import text_width as cell_len
+    from bostadcli.cli.table_lines import text_width, widest
 
-    return max([cell_len(column.heading), *(cell_len(ln) for c in cells for ln in c.split("\n"))])
+    return max(text_width(column.heading), widest(_lines(cells)))
 
 
 def fit_columns(
@@ -242,17 +249,24 @@ def wrap_text(text: str, width: int) -> str:
     """
     if width <= 0:
         return text
-    if not text.isascii():
-        # Wide characters (CJK, emoji) take two cells, combining marks none: measured
-        # as the screen shows them, or a line wider than its column loses its end.
-        return _wrap_cells(text, width)
-    if (
-        len(text) <= width
-        and "\n" not in text
+    one_line = (
+        "\n" not in text
         and "  " not in text
         and not text.startswith(" ")
         and not text.endswith(" ")
-    ):
+    )
+    if not text.isascii():
+        # Wide characters (CJK, emoji) take two cells, combining marks none: measured
+        # as the screen shows them, or a line wider than its column loses its end.
+        # Without the joiners that make characters one (ZWJ, VS16), a text's width is
+        # the sum of its words' and spaces': one line that fits is itself.
+        if one_line and "\u200d" not in text and "\ufe0f" not in text:
+            from bostadcli.cli.table_lines import text_width
+
+            if text_width(text) <= width:
+                return text
+        return _wrap_cells(text, width)
+    if one_line and len(text) <= width:
         # One line that fits, its words one space apart: wrapped, it is itself.
         return text
     lines: list[str] = []
@@ -433,23 +447,22 @@ def _fill_grid(
 ) -> None:
     """The rows of ``write_table`` as the grid's runs: the same texts, wrapped the same
     way, and the deadline in its urgency colour."""
-    columns = [(unbreakable(c), c.kind == "deadline", texts, w) for c, texts, w in kept]
-    coloured = any(is_deadline for _whole, is_deadline, _t, _w in columns)
-    rows = grid.rows
-    # Each text as shown, by column and text: a listing repeats many (reasons, landlords).
-    shown: list[dict[str, str]] = [{} for _c in columns]
-    for r, row in enumerate(data):
-        style = deadline_style(row.get("days_left")) if coloured else ""
-        cells = []
-        for (whole, is_deadline, texts, w), seen in zip(columns, shown, strict=True):
-            raw = texts[r]
-            text = seen.get(raw)
-            if text is None:
-                text = raw if whole else wrap_text(raw, w)
-                seen[raw] = text
-            cells.append([(text, style if is_deadline and text else "")])
-        rows.append(cells)
-    grid.tabs = any("\t" in "".join(texts) for _whole, _d, texts, _w in columns)
+    coloured = any(c.kind == "deadline" for c, _t, _w in kept)
+    styles = [deadline_style(row.get("days_left")) for row in data] if coloured else []
+    cells_by_column = []
+    for column, texts, w in kept:
+        shown = texts
+        if not unbreakable(column):
+            # Each text as shown: a listing repeats many (reasons, landlords).
+            wrapped = {t: wrap_text(t, w) for t in dict.fromkeys(texts)}
+            shown = [wrapped[t] for t in texts]
+        if column.kind == "deadline":
+            cells = [[(t, style if t else "")] for t, style in zip(shown, styles, strict=True)]
+        else:
+            cells = [[(t, "")] for t in shown]
+        cells_by_column.append(cells)
+    grid.rows.extend(map(list, zip(*cells_by_column, strict=True)))
+    grid.tabs = any("\t" in "".join(texts) for _c, texts, _w in kept)
 
 
 def emit(

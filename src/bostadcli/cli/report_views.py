@@ -25,7 +25,7 @@ from bostadcli.vocab import (
 )
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    pass
 
 # The bands' colours: the one urgency scale of cli.urgency, bold for a band's heading.
 BAND_STYLE = {band: heading_style(band) for band in BAND_STYLES}
@@ -182,7 +182,7 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
 
     from bostadcli.dates import format_date
 
-    counts = {b: sum(1 for e in entries if e["band"] == b) for b in BAND_STYLE}
+    counts = _band_counts(entries)
     console.print(
         Text.assemble((_("What needs action"), "bold"), "  ", (format_date(as_of, "long"), "dim"))
     )
@@ -196,6 +196,28 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
         console.print(_("Children: full-time + part-time."), style="magenta")
 
 
+def _plain_deadline_heading(entries: list[dict[str, Any]], *, as_of: date) -> list[str]:
+    """``_print_deadline_heading``'s lines without colour, before they are wrapped."""
+    from bostadcli.cli.table_lines import markup_plain
+    from bostadcli.dates import format_date
+
+    counts = _band_counts(entries)
+    lines = [
+        _("What needs action") + "  " + format_date(as_of, "long"),
+        "  ·  ".join(f"{band_label(b)} {counts[b]}" for b in BAND_STYLE),
+    ]
+    if any(e["children"] or e["children_part_time"] for e in entries):
+        lines.append(markup_plain(_("Children: full-time + part-time.")))
+    return lines
+
+
+def _band_counts(entries: list[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(BAND_STYLE, 0)
+    for e in entries:
+        counts[e["band"]] += 1
+    return counts
+
+
 def deadline_day(due_on: str | None, *, as_of: date) -> str:
     """The entry's date, short ("fre 11 dec."), with the year when it is not this one."""
     if not due_on:
@@ -206,7 +228,7 @@ def deadline_day(due_on: str | None, *, as_of: date) -> str:
 
 
 # Dates in words by (ISO date, style, language): the screen names the same few days
-# over and over, and babel takes a while over each.
+# over and over.
 _DATE_WORDS: dict[tuple[str, str, str], str] = {}
 
 
@@ -216,50 +238,12 @@ def _date_words(iso: str, style: str) -> str:
     key = (iso, style, current_language())
     found = _DATE_WORDS.get(key)
     if found is None:
-        day = date.fromisoformat(iso)
-        found = _assembled(day, style, key[2])
-        if found is None:
-            from bostadcli.dates import format_date
+        from bostadcli.dates import format_date
 
-            found = format_date(day, style)
+        found = format_date(date.fromisoformat(iso), style)
         if len(_DATE_WORDS) < 10_000:
             _DATE_WORDS[key] = found
     return found
-
-
-# The names of the weekdays and months by (language, babel field, number), each
-# asked of babel once: a thousand different days cost a tenth of a second in babel.
-_DATE_NAMES: dict[tuple[str, str, int], str] = {}
-# The patterns ``_assembled`` puts together itself, by style; any other goes to babel.
-_ASSEMBLED = {"short": "EEE d MMM", "long": "d MMMM y"}
-
-
-def _assembled(day: date, style: str, language: str) -> str | None:
-    """``dates.format_date(day, style)`` from its parts: the weekday's and the month's
-    names (from babel, kept), the day and the year as numbers. None when the style's
-    pattern is not one of ``_ASSEMBLED``."""
-    from bostadcli.dates import _BABEL_FORMATS
-
-    if _BABEL_FORMATS.get(style) != _ASSEMBLED.get(style):
-        return None
-
-    def name(field: str, number: int, sample: date) -> str:
-        key = (language, field, number)
-        found = _DATE_NAMES.get(key)
-        if found is None:
-            from babel.dates import format_date
-
-            # The locale of ``dates.format_date`` (tests compare the two day by day).
-            locale = "en_GB" if language == "en" else "sv_SE"
-            found = _DATE_NAMES[key] = str(format_date(sample, format=field, locale=locale))
-        return found
-
-    month = name("MMM" if style == "short" else "MMMM", day.month, day.replace(day=1))
-    if style == "short":
-        # The weekday's name of a day in 2024 (which began on a Monday) with the same weekday.
-        weekday = name("EEE", day.weekday(), date(2024, 1, 1 + day.weekday()))
-        return f"{weekday} {day.day} {month}"
-    return f"{day.day} {month} {day.year}"
 
 
 # Below this many cells for what an entry is about, the screen stacks its columns: the
@@ -296,21 +280,47 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     Dates, days left, amounts and case numbers are never broken; what an entry is about
     wraps at words. In a narrow terminal (80 columns) the date stands over the days left
     and the tenant and caseworker under the case, so the text keeps room to be read.
+    Piped without colour (``table_lines.plain_pipe``) the same lines are written without
+    rich's console.
     """
-    from rich.text import Text
+    import sys
 
-    from bostadcli.cli.rich_console import make_console
+    from bostadcli.cli.plain_text import console_width, wrapped_lines
+    from bostadcli.cli.table_lines import plain_pipe
 
-    console = make_console()
-    _print_deadline_heading(console, entries, as_of=as_of)
+    console: Any = None
+    if plain_pipe(sys.stdout):
+        width = console_width()
+        heading = _plain_deadline_heading(entries, as_of=as_of)
+        if not entries:
+            heading.append(_("Nothing needs action in the next {n} days.").format(n=days))
+        sys.stdout.write("".join(f"{ln}\n" for t in heading for ln in wrapped_lines(t, width)))
+    else:
+        from bostadcli.cli.rich_console import make_console
+
+        console = make_console()
+        width = console.width
+        _print_deadline_heading(console, entries, as_of=as_of)
+        if not entries:
+            console.print(
+                _("Nothing needs action in the next {n} days.").format(n=days), style="green"
+            )
     if not entries:
-        console.print(_("Nothing needs action in the next {n} days.").format(n=days), style="green")
         return
     titles = {b: band_label(b) for b in BAND_STYLE}
     texts = _deadline_texts(entries, as_of=as_of)
-    layout = _deadline_layout(texts, titles, width=console.width)
+    layout = _deadline_layout(texts, titles, width=width)
     grid = _deadline_grid(layout)
-    if grid.fits(console.width):
+    if console is None and grid.fits(width):
+        from bostadcli.cli.deadline_table import add_plain_rows
+
+        add_plain_rows(grid, entries, texts, layout, titles)
+        if grid.fits(width):
+            grid.write(sys.stdout)
+            return
+        # A tab in the text: rich draws the screen, from the rows with their colours.
+        grid = _deadline_grid(layout)
+    if grid.fits(width):
         for i, entry in enumerate(entries):
             band = entry["band"]
             if i == 0 or entries[i - 1]["band"] != band:
@@ -318,23 +328,39 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
             last = i + 1 == len(entries) or entries[i + 1]["band"] != band
             cells, bases = _deadline_runs(entry, texts, i, layout)
             grid.add_row(*cells, end_section=last, bases=bases)
-        grid.print(console)
+        if console is None and grid.fits(width):
+            grid.write(sys.stdout)
+        else:
+            from bostadcli.cli.rich_console import make_console
+
+            grid.print(console or make_console())
         return
-    table = _deadline_table(layout)
-    for i, entry in enumerate(entries):
-        band = entry["band"]
-        if i == 0 or entries[i - 1]["band"] != band:
-            table.add_row(Text(titles[band], style=BAND_STYLE[band]))
-        last = i + 1 == len(entries) or entries[i + 1]["band"] != band
-        table.add_row(*_deadline_cells(entry, texts, i, layout), end_section=last)
-    console.print(table)
+    from bostadcli.cli.deadline_table import print_deadline_table
+
+    print_deadline_table(entries, texts, layout, titles, console)
 
 
 def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineTexts:
+    # Each distinct date, count of days and quiet case worded once: most entries are
+    # cases gone quiet, which share a few dates.
+    days: dict[str | None, str] = {}
+    whens: dict[tuple[bool, int | None], str] = {}
+    quiet: dict[str | None, str] = {}
+    for e in entries:
+        if e["due_on"] not in days:
+            days[e["due_on"]] = deadline_day(e["due_on"], as_of=as_of)
+        key = _when_key(e)
+        if key not in whens:
+            whens[key] = when_text(e)
+        if e["kind"] == "no_contact" and e["last_contact_on"] not in quiet:
+            quiet[e["last_contact_on"]] = what_text(e)
     return _DeadlineTexts(
-        days=[deadline_day(e["due_on"], as_of=as_of) for e in entries],
-        whens=[when_text(e) for e in entries],
-        whats=[what_text(e) for e in entries],
+        days=[days[e["due_on"]] for e in entries],
+        whens=[whens[_when_key(e)] for e in entries],
+        whats=[
+            quiet[e["last_contact_on"]] if e["kind"] == "no_contact" else what_text(e)
+            for e in entries
+        ],
         refs=[e["ref"] for e in entries],
         tenants=[e["tenant"] or "" for e in entries],
         children=[children_count(e["children"], e["children_part_time"]) for e in entries],
@@ -342,16 +368,23 @@ def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineT
     )
 
 
-def _widest(heading: str, texts: list[str]) -> int:
-    from bostadcli.cli.table_lines import text_width
+def _when_key(entry: dict[str, Any]) -> tuple[bool, int | None]:
+    """What ``when_text`` reads of an entry."""
+    if entry["kind"] == "no_contact" and entry["days_left"] is not None:
+        return True, entry["quiet_days"]
+    return False, entry["days_left"]
 
-    return max([text_width(heading), *map(text_width, dict.fromkeys(texts))])
+
+def _widest(heading: str, texts: list[str]) -> int:
+    from bostadcli.cli.table_lines import text_width, widest
+
+    return max(text_width(heading), widest(list(dict.fromkeys(texts))))
 
 
 def _longest_word(texts: list[str]) -> int:
-    from bostadcli.cli.table_lines import text_width
+    from bostadcli.cli.table_lines import widest
 
-    return max([0, *(text_width(w) for t in dict.fromkeys(texts) for w in t.split(" "))])
+    return widest([w for t in dict.fromkeys(texts) for w in t.split(" ")])
 
 
 def _deadline_layout(t: _DeadlineTexts, titles: dict[str, str], *, width: int) -> _DeadlineLayout:
@@ -394,33 +427,6 @@ def _deadline_layout(t: _DeadlineTexts, titles: dict[str, str], *, width: int) -
         share_widths([min(floor, max(room, 1))], [_widest("", t.whats)], room)[0], 12
     )
     return _DeadlineLayout(stacked=stacked, headings=headings, widths=fixed, what_at=what_at)
-
-
-def _deadline_table(layout: _DeadlineLayout) -> "Table":
-    from rich import box
-    from rich.table import Table
-
-    from bostadcli.cli.output import wrap_text
-
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    for i, heading in enumerate(layout.headings):
-        table.add_column(
-            wrap_text(heading, layout.widths[i]),
-            width=layout.widths[i],
-            no_wrap=True,
-            overflow="fold" if i == layout.what_at else "ellipsis",
-        )
-    child_at = len(layout.headings) - (1 if layout.stacked else 2)
-    table.columns[child_at].style = "bold magenta"
-    if not layout.stacked:
-        table.columns[-1].style = "dim"
-    return table
 
 
 def _deadline_grid(layout: _DeadlineLayout) -> Any:
@@ -478,32 +484,6 @@ def _deadline_runs(
         [(t.workers[i], "")],
     ]
     return cells, ["", band_style, kind_style, "", "", "", ""]
-
-
-def _deadline_cells(
-    entry: dict[str, Any], t: _DeadlineTexts, i: int, layout: _DeadlineLayout
-) -> list[Any]:
-    """One entry's row: the date over the days left and the case over the tenant and
-    the caseworker when stacked, each in a column of its own when not."""
-    from rich.text import Text
-
-    from bostadcli.cli.output import wrap_text
-
-    when = Text(t.whens[i], style=BAND_STYLES[entry["band"]])
-    what_width = layout.widths[layout.what_at]
-    what = Text(wrap_text(t.whats[i], what_width), style=KIND_STYLE.get(entry["kind"], ""))
-    if layout.stacked:
-        head = Text(t.days[i] + "\n")
-        head.append_text(when)
-        ref = Text(t.refs[i])
-        for extra, extra_style in ((t.tenants[i], ""), (t.workers[i], "dim")):
-            if extra:
-                ref.append("\n" + extra, style=extra_style)
-        return [head, what, ref, t.children[i]]
-    cells: list[Any] = [t.days[i], when, what, Text(t.refs[i]), Text(t.tenants[i])]
-    cells.append(t.children[i])
-    cells.append(Text(t.workers[i]))
-    return cells
 
 
 # --- caseload ----------------------------------------------------------------------------

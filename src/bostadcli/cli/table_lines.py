@@ -19,9 +19,10 @@ text with tabs, which rich expands, is left to rich: ``fits`` says which.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
+
+from bostadcli.cli.plain_text import plain_pipe as plain_pipe
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions
@@ -263,44 +264,10 @@ class _Drawn:
 
     def plain_lines(self, drawn_box: Any) -> Iterator[str]:
         """The table's lines without colour, in ``drawn_box`` (rich's ``SIMPLE_HEAD``
-        as the console gives it)."""
-        grid = self.grid
-        pads = grid._pads()
-        widths = [
-            c.width + left + right for c, (left, right) in zip(grid.columns, pads, strict=True)
-        ]
-        specs = [
-            (c.width, c.justify == "right", c.ellipsis, " " * left, " " * right)
-            for c, (left, right) in zip(grid.columns, pads, strict=True)
-        ]
-        blanks = [" " * w for w in widths]
-        header = [[(c.heading, "")] for c in grid.columns]
-        sizes: dict[str, int] = {}
-        head_rule = drawn_box.get_row(widths, "head", edge=False)
-        section_rule = drawn_box.get_row(widths, "row", edge=False)
-        last = len(grid.rows)
-        for index, row in enumerate([header, *grid.rows]):
-            divider = drawn_box.head_vertical if index == 0 else drawn_box.mid_vertical
-            texts = [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row]
-            if not _MANY_LINES.search("".join(texts)):
-                # The common row: one line a cell, nothing to strip.
-                yield divider.join(
-                    _one_line(t, sizes, *spec) for spec, t in zip(specs, texts, strict=True)
-                )
-            else:
-                cells = [_plain_lines(t, *spec) for spec, t in zip(specs, texts, strict=True)]
-                height = max(len(lines) for lines in cells)
-                for n in range(height):
-                    parts = []
-                    for lines, blank in zip(cells, blanks, strict=True):
-                        # A heading of fewer lines sits at the bottom, over the rule.
-                        at = n - (height - len(lines)) if index == 0 else n
-                        parts.append(lines[at] if 0 <= at < len(lines) else blank)
-                    yield divider.join(parts)
-            if index == 0:
-                yield head_rule
-            elif index - 1 in grid.section_ends and index != last:
-                yield section_rule
+        as the console gives it): ``table_plain.plain_lines``."""
+        from bostadcli.cli.table_plain import plain_lines
+
+        return plain_lines(self.grid, drawn_box)
 
     def _coloured(
         self,
@@ -350,50 +317,6 @@ class _Drawn:
                 if right:
                     yield Segment(" " * right, style_of(outer))
             yield newline
-
-
-def _one_line(
-    text: str,
-    sizes: dict[str, int],
-    width: int,
-    right: bool,
-    ellipsis: bool,
-    before: str,
-    after: str,
-) -> str:
-    """``_plain_lines`` of a cell of one line without control codes; ``sizes`` keeps
-    the widths of the texts met so far."""
-    if right:
-        text = text.rstrip()
-    size = sizes.get(text)
-    if size is None:
-        size = sizes[text] = text_width(text)
-    if size > width:
-        text = "".join(t for t, _s in _cut([(text, "")], width, ellipsis))
-        size = width
-    if right:
-        return before + " " * (width - size) + text + after
-    return before + text + " " * (width - size) + after
-
-
-def _plain_lines(
-    text: str, width: int, right: bool, ellipsis: bool, before: str, after: str
-) -> list[str]:
-    """A cell's lines without colour, padded to the column: ``_cell_lines`` for one
-    run of text, with the column's padding ``before`` and ``after``."""
-    if _CONTROL.search(text):
-        text = text.translate(_STRIPPED)
-    out = []
-    for line in text.split("\n") if "\n" in text else (text,):
-        if right:
-            line = line.rstrip()
-        size = text_width(line)
-        if size > width:
-            line = "".join(t for t, _s in _cut([(line, "")], width, ellipsis))
-            size = width
-        room = " " * (width - size)
-        out.append(before + (room + line if right else line + room) + after)
-    return out
 
 
 def _cell_lines(cell: list[Run], width: int, justify: str, ellipsis: bool) -> list[list[Run]]:
@@ -474,41 +397,38 @@ def markup_plain(markup: str) -> str:
     return Text.from_markup(markup, emoji=False).plain
 
 
+# Every printable character below this one takes one cell in rich (the combining marks
+# begin here); a test checks it character by character.
+_FIRST_NOT_ONE_CELL = "\u0300"
+
+
+def _one_cell_each(text: str) -> bool:
+    """Whether every character of ``text`` takes one cell in rich: printable text below
+    U+0300 (ASCII and the Latin letters), the no-break space too."""
+    if text.isascii():
+        return text.isprintable()
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")
+    return text.isprintable() and max(text) < _FIRST_NOT_ONE_CELL
+
+
+def widest(texts: list[str]) -> int:
+    """The width of the widest of ``texts`` (``text_width``), 0 for none: in one pass
+    when every character of them takes one cell."""
+    if _one_cell_each("".join(texts)):
+        return max(map(len, texts), default=0)
+    return max(map(text_width, texts), default=0)
+
+
 def text_width(text: str) -> int:
     """The cells ``text`` takes on screen, as rich counts them (``rich.cells.cell_len``);
-    printable ASCII without asking rich, which for text it has not seen is slower."""
-    if text.isascii() and text.isprintable():
+    text of one cell a character (``_one_cell_each``) without asking rich, which for
+    text it has not seen is slower."""
+    if text.isprintable():
+        if text.isascii() or max(text) < _FIRST_NOT_ONE_CELL:
+            return len(text)
+    elif "\xa0" in text and _one_cell_each(text):
         return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
-
-
-def plain_pipe(file: Any) -> bool:
-    """Whether a rich console writing to ``file`` would have no colour and the plain
-    box, so that ``Grid.write`` may write to it without loading rich's console: not a
-    terminal, nothing in the environment that makes rich treat it as one (FORCE_COLOR,
-    TTY_COMPATIBLE, TTY_INTERACTIVE, a notebook), and UTF-8. In doubt, no."""
-    import builtins
-    import os
-
-    if sys.platform == "win32" or hasattr(builtins, "get_ipython"):
-        return False
-    environ = os.environ
-    if any(
-        name in environ
-        for name in (
-            "FORCE_COLOR",
-            "TTY_COMPATIBLE",
-            "TTY_INTERACTIVE",
-            "DATABRICKS_RUNTIME_VERSION",
-        )
-    ):
-        return False
-    try:
-        if file.isatty():
-            return False
-    except (AttributeError, ValueError):
-        return False
-    encoding = getattr(file, "encoding", None) or "utf-8"
-    return str(encoding).lower().startswith("utf")

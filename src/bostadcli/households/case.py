@@ -258,11 +258,14 @@ def _touch(db: Database, hid: int) -> None:
 
 
 def child_cutoff(as_of: date) -> str:
-    """Members born after this date are children on ``as_of`` (under 18)."""
-    from dateutil.relativedelta import relativedelta
-
-    cutoff: date = as_of - relativedelta(years=rules.CHILD_AGE_LIMIT)
-    return cutoff.isoformat()
+    """Members born after this date are children on ``as_of`` (under 18): the same day
+    18 years before, or 28 February when that year has no 29th (as dateutil's
+    ``relativedelta`` counts; the standard library alone keeps the command quick)."""
+    year = as_of.year - rules.CHILD_AGE_LIMIT
+    try:
+        return as_of.replace(year=year).isoformat()
+    except ValueError:
+        return as_of.replace(year=year, day=28).isoformat()
 
 
 def figure_params(as_of: date) -> dict[str, Any]:

@@ -15,10 +15,11 @@ from typing import Any
 
 from bostadcli.db import rows
 from bostadcli.errors import InvalidInput
-from bostadcli.plans import list_plans
+from bostadcli.plans import plans_overdue
 from bostadcli.reports.deadlines import (
     HOUSEHOLD,
     OPEN,
+    OPEN_CASE,
     RENT_TERMINATION,
     UNDERTAKING,
     Scope,
@@ -41,7 +42,7 @@ def _recovery_deadlines(scope: Scope) -> list[dict[str, Any]]:
         SELECT {HOUSEHOLD}, n.id AS notice_id, n.recovery_deadline AS due_on, n.amount_ore,
             {UNDERTAKING} AS undertaking_on
         FROM live_notices n JOIN live_households h ON h.id = n.household_id
-        WHERE {OPEN} AND n.recovery_deadline BETWEEN :from AND :legal_to
+        WHERE {OPEN_CASE} AND n.recovery_deadline BETWEEN :from AND :legal_to
         """,
         scope.params,
     ):
@@ -62,7 +63,7 @@ def _earliest_decisions(scope: Scope) -> list[dict[str, Any]]:
         f"""
         SELECT {HOUSEHOLD}, n.id AS notice_id, n.recovery_deadline, n.amount_ore
         FROM live_notices n JOIN live_households h ON h.id = n.household_id
-        WHERE {OPEN} AND n.recovery_deadline < :as_of AND n.recovery_deadline >= :decision_from
+        WHERE {OPEN_CASE} AND n.recovery_deadline < :as_of AND n.recovery_deadline >= :decision_from
             AND {UNDERTAKING} IS NULL
         """,
         scope.params,
@@ -84,7 +85,7 @@ def _recovery_not_started(scope: Scope) -> list[dict[str, Any]]:
         SELECT {HOUSEHOLD}, n.id AS notice_id, n.amount_ore, n.served_on, n.notified_on,
             {UNDERTAKING} AS undertaking_on
         FROM live_notices n JOIN live_households h ON h.id = n.household_id
-        WHERE {OPEN} AND {RENT_TERMINATION} AND n.recovery_deadline IS NULL
+        WHERE {OPEN_CASE} AND {RENT_TERMINATION} AND n.recovery_deadline IS NULL
             AND NOT EXISTS (SELECT 1 FROM live_notices d WHERE d.household_id = n.household_id
                 AND d.kind = 'decision')
         """,
@@ -105,7 +106,7 @@ def _evictions(scope: Scope) -> list[dict[str, Any]]:
             SELECT {HOUSEHOLD}, n.id AS notice_id, n.eviction_at, n.amount_ore,
                 n.enforcement_case AS case_number
             FROM live_notices n JOIN live_households h ON h.id = n.household_id
-            WHERE {OPEN} AND n.kind = 'eviction'
+            WHERE {OPEN_CASE} AND n.kind = 'eviction'
                 AND substr(n.eviction_at, 1, 10) BETWEEN :from AND :legal_to
             """,
             scope.params,
@@ -124,7 +125,7 @@ def _decisions(scope: Scope) -> list[dict[str, Any]]:
             SELECT {HOUSEHOLD}, n.id AS notice_id, coalesce(n.final_on, n.step_on) AS due_on,
                 n.decision_by, n.enforcement_case AS case_number
             FROM live_notices n JOIN live_households h ON h.id = n.household_id
-            WHERE {OPEN} AND n.kind = 'decision'
+            WHERE {OPEN_CASE} AND n.kind = 'decision'
                 AND coalesce(n.final_on, n.step_on) BETWEEN :from AND :legal_to
             """,
             scope.params,
@@ -141,7 +142,7 @@ def _warnings(scope: Scope) -> list[dict[str, Any]]:
             f"""
             SELECT {HOUSEHOLD}, n.id AS notice_id, n.correct_by AS due_on, n.ground
             FROM live_notices n JOIN live_households h ON h.id = n.household_id
-            WHERE {OPEN} AND n.kind = 'warning'
+            WHERE {OPEN_CASE} AND n.kind = 'warning'
                 AND n.correct_by BETWEEN :from AND :legal_to
             """,
             scope.params,
@@ -179,7 +180,7 @@ def _installments_overdue(scope: Scope) -> list[dict[str, Any]]:
     unpaid installment, with the amount overdue and the plan's state under the policy."""
     by_ref = {case["ref"]: case for case in scope.households.values()}
     out = []
-    for plan in list_plans(scope.db, as_of=scope.as_of, policy=scope.policy):
+    for plan in plans_overdue(scope.db, as_of=scope.as_of, policy=scope.policy):
         case = by_ref.get(plan["household"])
         if case is not None and plan["overdue_ore"] and plan["next_due_on"]:
             extra = {
@@ -219,7 +220,7 @@ def _consents_expiring(scope: Scope) -> list[dict[str, Any]]:
             f"""
             SELECT {HOUSEHOLD}, c.expires_on AS due_on, c.recipient
             FROM consents c JOIN live_households h ON h.id = c.household_id
-            WHERE {OPEN} AND c.revoked_on IS NULL
+            WHERE {OPEN_CASE} AND c.revoked_on IS NULL
                 AND c.expires_on BETWEEN :from AND :consent_to
                 AND NOT EXISTS (
                     SELECT 1 FROM consents later
@@ -240,6 +241,8 @@ def _no_contact(scope: Scope) -> list[dict[str, Any]]:
     sent by the monthly batch (``automatic``) do not count as contact: nobody spoke to
     the family; nor do booked or cancelled contacts."""
     out = []
+    # The day a contact became due and the days since, by the day of the last contact.
+    days: dict[str, tuple[str, int]] = {}
     for found in rows(
         scope.db,
         f"""
@@ -255,11 +258,17 @@ def _no_contact(scope: Scope) -> list[dict[str, Any]]:
     ):
         # The household columns as the scope has them (every open case is in view):
         # most open cases are here, and computing them twice is a tenth of the screen.
-        row = {**scope.households[found["household_id"]], **found}
-        since = date.fromisoformat(row["last_contact_on"] or row["opened_on"])
-        due = (since + timedelta(days=scope.windows.no_contact)).isoformat()
-        row["quiet_days"] = (scope.as_of - since).days
-        out.append(entry(DeadlineKind.no_contact, due, row, scope.as_of))
+        since_on = found["last_contact_on"] or found["opened_on"]
+        dated = days.get(since_on)
+        if dated is None:
+            since = date.fromisoformat(since_on)
+            due = (since + timedelta(days=scope.windows.no_contact)).isoformat()
+            dated = days[since_on] = (due, (scope.as_of - since).days)
+        row = scope.households[found["household_id"]] | {
+            "last_contact_on": found["last_contact_on"],
+            "quiet_days": dated[1],
+        }
+        out.append(entry(DeadlineKind.no_contact, dated[0], row, scope.as_of))
     return out
 
 
@@ -275,7 +284,7 @@ def _planned_contacts(scope: Scope) -> list[dict[str, Any]]:
             SELECT {HOUSEHOLD}, c.contact_on AS due_on, c.id AS contact_id,
                 c.kind AS contact_kind, c.at_time
             FROM live_contacts c JOIN live_households h ON h.id = c.household_id
-            WHERE {OPEN} AND c.status = 'planned'
+            WHERE {OPEN_CASE} AND c.status = 'planned'
                 AND c.contact_on BETWEEN :from AND :legal_to
             """,
             scope.params,
@@ -294,7 +303,7 @@ def _late_letters(scope: Scope) -> list[dict[str, Any]]:
             f"""
             SELECT {HOUSEHOLD}, ll.deadline AS due_on
             FROM late_letters ll JOIN live_households h ON h.id = ll.household_id
-            WHERE {OPEN} AND ll.deadline BETWEEN :from AND :legal_to
+            WHERE {OPEN_CASE} AND ll.deadline BETWEEN :from AND :legal_to
                 AND NOT EXISTS (
                     SELECT 1 FROM live_contacts c WHERE c.household_id = h.id
                         AND c.automatic = 0 AND c.status = 'held'

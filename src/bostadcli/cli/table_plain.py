@@ -1,0 +1,232 @@
+"""A table of ``table_lines`` drawn without colour: its lines as plain text, in one
+pass, as rich would draw them to a console that has no colour (``Grid.write``).
+
+Columns whose every line is text of one cell a character that fits are padded a
+column at a time (``str.ljust``); any other cell is measured and cut as rich does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from bostadcli.cli.table_lines import (
+    _CONTROL,
+    _MANY_LINES,
+    _STRIPPED,
+    Grid,
+    _cut,
+    _one_cell_each,
+    text_width,
+)
+
+
+def plain_lines(grid: Grid, drawn_box: Any) -> Iterator[str]:
+    """The table's lines without colour, in ``drawn_box`` (rich's ``SIMPLE_HEAD``
+    as the console gives it)."""
+    pads = grid._pads()
+    widths = [c.width + left + right for c, (left, right) in zip(grid.columns, pads, strict=True)]
+    specs = [
+        (c.width, c.justify == "right", c.ellipsis, " " * left, " " * right)
+        for c, (left, right) in zip(grid.columns, pads, strict=True)
+    ]
+    blanks = [" " * w for w in widths]
+    sizes: dict[str, int] = {}
+    # Each column's cells of many lines as drawn, by text: a long screen repeats
+    # many (a day and its days left, a child count, a band's heading).
+    drawn: list[dict[str, list[str]]] = [{} for _c in specs]
+    head_rule = drawn_box.get_row(widths, "head", edge=False)
+    section_rule = drawn_box.get_row(widths, "row", edge=False)
+    last = len(grid.rows)
+    body = [
+        [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row] for row in grid.rows
+    ]
+    # The columns whose every cell is one line that fits, drawn a column at a time.
+    padded = [_padded_column([texts[j] for texts in body], *spec) for j, spec in enumerate(specs)]
+    if all(cells is not None for cells in padded) and not any(
+        _MANY_LINES.search(c.heading) for c in grid.columns
+    ):
+        # Every cell one line that fits: the rows are their columns side by side.
+        yield from _simple_lines(grid, drawn_box, padded, specs, sizes)
+        return
+    yield from _header_lines(grid, drawn_box, specs, blanks, sizes)
+    yield head_rule
+    # Every cell as its lines, a column at a time: padded in one go where they allow it.
+    columns: list[list[list[str]]] = []
+    for j, (spec, whole, seen) in enumerate(zip(specs, padded, drawn, strict=True)):
+        if whole is not None:
+            columns.append([[line] for line in whole])
+            continue
+        texts = [row[j] for row in body]
+        found = _padded_lines(texts, sizes, *spec)
+        if found is None:
+            found = []
+            for t in texts:
+                cell = seen.get(t)
+                if cell is None:
+                    cell = seen[t] = _plain_lines(t, sizes, *spec)
+                found.append(cell)
+        columns.append(found)
+    divider = drawn_box.mid_vertical
+    for index, row in enumerate(zip(*columns, strict=True)):
+        height = max(map(len, row))
+        if height == 1:
+            yield divider.join([cell[0] for cell in row])
+        else:
+            yield from map(
+                divider.join,
+                zip(
+                    *(
+                        cell if len(cell) == height else [*cell, *[blank] * (height - len(cell))]
+                        for cell, blank in zip(row, blanks, strict=True)
+                    ),
+                    strict=True,
+                ),
+            )
+        if index in grid.section_ends and index + 1 != last:
+            yield section_rule
+
+
+def _header_lines(
+    grid: Grid,
+    drawn_box: Any,
+    specs: list[tuple[int, bool, bool, str, str]],
+    blanks: list[str],
+    sizes: dict[str, int],
+) -> Iterator[str]:
+    """The header's lines: a heading of fewer lines sits at the bottom, over the rule."""
+    cells = [
+        _plain_lines(c.heading, sizes, *spec) for c, spec in zip(grid.columns, specs, strict=True)
+    ]
+    height = max(len(lines) for lines in cells)
+    for n in range(height):
+        parts = []
+        for lines, blank in zip(cells, blanks, strict=True):
+            at = n - (height - len(lines))
+            parts.append(lines[at] if 0 <= at < len(lines) else blank)
+        yield drawn_box.head_vertical.join(parts)
+
+
+def _simple_lines(
+    grid: Grid,
+    drawn_box: Any,
+    padded: list[list[str] | None],
+    specs: list[tuple[int, bool, bool, str, str]],
+    sizes: dict[str, int],
+) -> Iterator[str]:
+    """``plain_lines`` when every column is ``_padded_column``'s and every heading one
+    line: the header, its rule, then each row's cells joined, a rule after each
+    section."""
+    widths = [width + len(before) + len(after) for width, _r, _e, before, after in specs]
+    yield drawn_box.head_vertical.join(
+        _one_line(c.heading, sizes, *spec) for c, spec in zip(grid.columns, specs, strict=True)
+    )
+    yield drawn_box.get_row(widths, "head", edge=False)
+    lines = map(drawn_box.mid_vertical.join, zip(*padded, strict=True))
+    if not grid.section_ends:
+        yield from lines
+        return
+    section_rule = drawn_box.get_row(widths, "row", edge=False)
+    last = len(grid.rows) - 1
+    for index, line in enumerate(lines):
+        yield line
+        if index in grid.section_ends and index != last:
+            yield section_rule
+
+
+def _padded_column(
+    texts: list[str], width: int, right: bool, _ellipsis: bool, before: str, after: str
+) -> list[str] | None:
+    """``_one_line`` of every cell of a column, when each is printable text of one cell
+    a character that fits the column (else None): padded by ``str.ljust``/``rjust``."""
+    if not _one_cell_each("".join(texts)):
+        return None
+    if right:
+        texts = [t.rstrip() for t in texts]
+    if max(map(len, texts), default=0) > width:
+        return None
+    if right:
+        return [before + t.rjust(width) + after for t in texts]
+    return [before + t.ljust(width) + after for t in texts]
+
+
+def _padded_lines(
+    texts: list[str],
+    sizes: dict[str, int],
+    width: int,
+    right: bool,
+    ellipsis: bool,
+    before: str,
+    after: str,
+) -> list[list[str]] | None:
+    """``_plain_lines`` of every cell of a column, when every line of each is printable
+    text of one cell a character (else None): padded by ``str.ljust``/``rjust``, a cell
+    with a line too long for the column cut by ``_plain_lines``."""
+    if not _one_cell_each("".join(texts).replace("\n", " ")):
+        return None
+    spec = (width, right, ellipsis, before, after)
+    out = []
+    for text in texts:
+        lines = text.split("\n")
+        if right:
+            lines = [line.rstrip() for line in lines]
+        if max(map(len, lines)) > width:
+            out.append(_plain_lines(text, sizes, *spec))
+        elif right:
+            out.append([before + line.rjust(width) + after for line in lines])
+        else:
+            out.append([before + line.ljust(width) + after for line in lines])
+    return out
+
+
+def _one_line(
+    text: str,
+    sizes: dict[str, int],
+    width: int,
+    right: bool,
+    ellipsis: bool,
+    before: str,
+    after: str,
+) -> str:
+    """``_plain_lines`` of a cell of one line without control codes; ``sizes`` keeps
+    the widths of the texts met so far."""
+    if right:
+        text = text.rstrip()
+    size = sizes.get(text)
+    if size is None:
+        size = sizes[text] = text_width(text)
+    if size > width:
+        text = "".join(t for t, _s in _cut([(text, "")], width, ellipsis))
+        size = width
+    if right:
+        return before + " " * (width - size) + text + after
+    return before + text + " " * (width - size) + after
+
+
+def _plain_lines(
+    text: str,
+    sizes: dict[str, int],
+    width: int,
+    right: bool,
+    ellipsis: bool,
+    before: str,
+    after: str,
+) -> list[str]:
+    """A cell's lines without colour, padded to the column: ``_cell_lines`` for one
+    run of text, with the column's padding ``before`` and ``after``; ``sizes`` keeps
+    the widths of the texts met so far."""
+    if _CONTROL.search(text):
+        text = text.translate(_STRIPPED)
+    out = []
+    for line in text.split("\n") if "\n" in text else (text,):
+        if right:
+            line = line.rstrip()
+        size = sizes.get(line)
+        if size is None:
+            size = sizes[line] = text_width(line)
+        if size > width:
+            line = "".join(t for t, _s in _cut([(line, "")], width, ellipsis))
+            size = width
+        room = " " * (width - size)
+        out.append(before + (room + line if right else line + room) + after)
+    return out
