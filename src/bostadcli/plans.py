@@ -39,7 +39,7 @@ from bostadcli.landlords import get_landlord
 from bostadcli.money import Money, format_money
 
 # How a plan stands is plan_standing.py; "X as X": its names stay importable from here.
-from bostadcli.plan_standing import Standing
+from bostadcli.plan_standing import Standing, plan_overdue_sql
 from bostadcli.plan_standing import installment_paid_sql as installment_paid_sql
 from bostadcli.plan_standing import installment_status as installment_status
 from bostadcli.plan_standing import paid_by as paid_by
@@ -468,14 +468,9 @@ def plans_overdue(
     """The active plans with an installment overdue on ``as_of``, as ``list_plans``
     lists them: only their installments and payments are read (the deadline screen)."""
     # An installment is overdue when its due day has passed and what was paid by then,
-    # spread oldest first, does not reach the end of it (``plan_standing``): some does
-    # exactly when less was paid than the installments up to the last one due before
-    # ``as_of`` add up to (amounts are positive, a CHECK of the table).
-    overdue = (
-        f"p.status = 'active' AND {plan_paid_sql()} < (SELECT sum(e.amount_ore)"
-        " FROM installments e WHERE e.plan_id = p.id AND e.seq <= (SELECT max(i.seq)"
-        " FROM installments i WHERE i.plan_id = p.id AND i.due_on < :as_of))"
-    )
+    # spread oldest first, does not reach the end of it: the daily run's sieve
+    # (``plan_overdue_sql``), then ``standing`` for the plans it lets through.
+    overdue = f"p.status = 'active' AND {plan_overdue_sql()}"
     return _summaries(db, overdue, {"as_of": as_of.isoformat()}, as_of=as_of, policy=policy)
 
 
