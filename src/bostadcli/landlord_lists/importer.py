@@ -13,7 +13,7 @@ from bostadcli.errors import BostadError, InvalidInput
 from bostadcli.files import copy_bounded
 from bostadcli.i18n import _
 from bostadcli.landlord_lists.headings import parse_map, read_columns
-from bostadcli.landlord_lists.plan import Plan, data_version, drop, write
+from bostadcli.landlord_lists.plan import Plan, data_version, drop, stage_plan, write
 from bostadcli.landlord_lists.prepare import ListRows
 from bostadcli.landlord_lists.summary import ImportSummary
 from bostadcli.landlord_lists.text import (
@@ -173,6 +173,9 @@ def _run(db: Database, rows: ListRows, summary: ImportSummary, *, locked: bool) 
         conn.execute("BEGIN")
         try:
             plan = rows.plan(db)
+            if not summary.dry_run:
+                # The rows and audit rows it writes, made on the same snapshot.
+                stage_plan(db, plan)
         finally:
             # A read transaction of the database; what it wrote is the plan, in the
             # connection's temporary tables.

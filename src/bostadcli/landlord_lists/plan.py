@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from bostadcli.landlord_lists.bulk_audit import BulkAudit
+    from bostadcli.landlord_lists.stage import Staged
 
 # SQLite's NOCASE folds the ASCII letters only; the lookups in the plan must do the same.
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -90,6 +91,12 @@ _TABLES = {
     "import_arrears": "seq INTEGER PRIMARY KEY, hid INTEGER, idx INTEGER, arrears_ore INTEGER",
     "import_landlords": "seq INTEGER PRIMARY KEY, key TEXT UNIQUE, name TEXT",
 }
+# The tables stage.py adds: the rows as they will be written, and their audit rows.
+_STAGE_TABLES = (
+    "import_new_reasons",
+    *(f"import_rows_{t}" for t in ("households", "members", "notices")),
+    *(f"import_audit_{t}" for t in ("households", "household_reasons", "members", "notices")),
+)
 _INDEXES = (
     "CREATE INDEX temp.import_members_pnr ON import_members (pnr)",
     "CREATE INDEX temp.import_members_name ON import_members (name_nc)",
@@ -150,6 +157,8 @@ class Plan:
     households: int = 0
     notices: int = 0
     landlords: int = 0
+    # The rows made ready before the write lock (stage.py), if they were.
+    staged: Staged | None = None
 
     @property
     def empty(self) -> bool:
@@ -161,7 +170,7 @@ def data_version(conn: sqlite3.Connection) -> int:
 
 
 def drop(conn: sqlite3.Connection) -> None:
-    for table in _TABLES:
+    for table in (*_TABLES, *_STAGE_TABLES):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -402,31 +411,56 @@ class Snapshot:
         return f"{year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
 
 
+def stage_plan(db: Database, plan: Plan) -> None:
+    """Make the rows of ``plan`` and their audit rows ready (``stage``), in the current
+    transaction; a plan that adds landlords is written as it is (their ids are not
+    known before)."""
+    from bostadcli.landlord_lists.stage import stage
+
+    if STAGE and not plan.landlords and not plan.empty:
+        stage(db.conn, plan, audited=_BULK_AUDITED if BULK_AUDIT else ())
+
+
 def write(db: Database, plan: Plan) -> None:
     """Copy a plan into the database inside the caller's write transaction: one
     statement per table, every row at once, and the audit rows of the new rows one
-    statement per table too (``bulk_audit``)."""
+    statement per table too (``bulk_audit``). The rows made ready before the lock
+    (``stage``) are copied as they are, when the ids they took are still the next."""
     from bostadcli.landlord_lists.bulk_audit import insert_triggers_held
+    from bostadcli.landlord_lists.stage import current, write_staged
 
-    tables = _BULK_AUDITED if BULK_AUDIT else ()
-    with insert_triggers_held(db.conn, tables) as audit:
-        _write(db, plan, audit)
+    conn = db.conn
+    if plan.staged is None:
+        stage_plan(db, plan)
+    staged = plan.staged
+    tables = staged.audited if staged else _BULK_AUDITED if BULK_AUDIT else ()
+    with insert_triggers_held(conn, tables) as audit:
+        if staged and set(audit.statements) == set(tables) and current(conn, plan):
+            notices_before = write_staged(conn, plan, audit)
+            _finish(
+                conn,
+                plan,
+                f"coalesce(t.hid, {staged.before['households']} + 1 + t.idx)",
+                notices_before,
+            )
+        else:
+            _write(db, plan, audit)
 
 
 # The tables an import inserts many rows into, whose audit rows are written in bulk.
 _BULK_AUDITED = ("households", "household_reasons", "members", "notices")
 # Off: every row's audit row is written by its trigger (the tests compare the two).
 BULK_AUDIT = True
+# Off: every row is made inside the write transaction (the tests compare the two).
+STAGE = True
 
 
 def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
-    from bostadcli.db import now_utc
     from bostadcli.landlords import add_landlord
 
     conn = db.conn
     for (name,) in conn.execute("SELECT name FROM temp.import_landlords ORDER BY seq").fetchall():
         add_landlord(db, name=name)
-    now = now_utc()
     (households_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM households").fetchone()
     # A new case's id: the rows are inserted in order into a table whose largest id is
     # households_before, so SQLite numbers them on from there (checked below).
@@ -455,6 +489,14 @@ def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
     )
     audit.record("members", where="NEW.id > ?", order="NEW.id", params=(members_before,))
     notices_before = _write_notices(conn, plan, case_id, audit)
+    _finish(conn, plan, case_id, notices_before)
+
+
+def _finish(conn: Any, plan: Plan, case_id: str, notices_before: int) -> None:
+    """The known cases' new amounts, the rows remembered, the case counter."""
+    from bostadcli.db import now_utc
+
+    now = now_utc()
     conn.execute(
         "UPDATE households SET updated_at = ? WHERE id IN"
         " (SELECT hid FROM temp.import_notices WHERE new_case = 0 AND hid IS NOT NULL)",
@@ -487,6 +529,17 @@ def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
 
 def _write_reasons(conn: Any, case_id: str, audit: BulkAudit) -> None:
     """The list's reasons a case has not yet recorded, each once, in the list's order."""
+    new_reasons(conn, case_id)
+    conn.execute(
+        "INSERT INTO household_reasons (household_id, reason)"
+        " SELECT household_id, reason FROM temp.import_new_reasons ORDER BY rowid"
+    )
+    audit.record("household_reasons", source="temp.import_new_reasons")
+    conn.execute("DROP TABLE temp.import_new_reasons")
+
+
+def new_reasons(conn: Any, case_id: str) -> None:
+    """``temp.import_new_reasons``: the reasons to add, in the order they are added."""
     conn.execute("DROP TABLE IF EXISTS temp.import_new_reasons")
     conn.execute("CREATE TEMP TABLE import_new_reasons (household_id INTEGER, reason TEXT)")
     conn.execute(
@@ -498,12 +551,6 @@ def _write_reasons(conn: Any, case_id: str, audit: BulkAudit) -> None:
         "  WHERE r.household_id = n.hid AND r.reason = n.reason)"
         " ORDER BY n.first"
     )
-    conn.execute(
-        "INSERT INTO household_reasons (household_id, reason)"
-        " SELECT household_id, reason FROM temp.import_new_reasons ORDER BY rowid"
-    )
-    audit.record("household_reasons", source="temp.import_new_reasons")
-    conn.execute("DROP TABLE temp.import_new_reasons")
 
 
 def _write_notices(conn: Any, plan: Plan, case_id: str, audit: BulkAudit) -> int:
@@ -522,3 +569,9 @@ def _write_notices(conn: Any, plan: Plan, case_id: str, audit: BulkAudit) -> int
         raise AssertionError("notices numbered out of order")  # pragma: no cover
     audit.record("notices", where="NEW.id > ?", order="NEW.id", params=(notices_before,))
     return int(notices_before)
+
+
+# The columns stage.py copies from the plan's tables.
+HOUSEHOLD_COLUMNS = _HOUSEHOLD_COLUMNS
+MEMBER_COLUMNS = _MEMBER_COLUMNS
+NOTICE_COLUMNS = _NOTICE_COLUMNS
