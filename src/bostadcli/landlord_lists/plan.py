@@ -106,6 +106,25 @@ _INDEXES = (
 )
 
 
+# Rows added to the plan's tables are written this many at a time.
+_BATCH = 5000
+_INSERT_NOTICE = (
+    "INSERT INTO temp.import_notices (hid, idx, ref, new_case, fingerprint, "
+    + ", ".join(_NOTICE_COLUMNS)
+    + f") VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_NOTICE_COLUMNS))})"
+)
+_INSERT_HOUSEHOLD = (
+    "INSERT INTO temp.import_households (idx, landlord_key, street_nc, "
+    + ", ".join(_HOUSEHOLD_COLUMNS)
+    + f") VALUES (?, ?, ?, {', '.join('?' * len(_HOUSEHOLD_COLUMNS))})"
+)
+_INSERT_MEMBER = (
+    "INSERT INTO temp.import_members (idx, name_nc, "
+    + ", ".join(_MEMBER_COLUMNS)
+    + f") VALUES (?, ?, {', '.join('?' * len(_MEMBER_COLUMNS))})"
+)
+
+
 def nocase(text: str) -> str:
     return text.translate(_NOCASE)
 
@@ -197,6 +216,10 @@ class Snapshot:
         for sql in _INDEXES:
             conn.execute(sql)
         self._landlords: dict[str, bool] = {}
+        # Rows for the plan's tables not yet written, by statement: written a few
+        # thousand at a time, and before any query of the plan's tables.
+        self._pending: dict[str, list[Any]] = {}
+        self._pending_rows = 0
         # What this import has added so far, as far as its lookups ask: a row of a
         # fresh list is rarely in the plan already, and the filter says so without a
         # query (it never says no when the answer is yes), in the same memory for any
@@ -214,8 +237,24 @@ class Snapshot:
         self.has_imported = self._one("SELECT 1 FROM imported_rows LIMIT 1", []) is not None
 
     def _one(self, sql: str, params: Any) -> tuple[Any, ...] | None:
+        if self._pending and "temp." in sql:
+            self.flush()
         found: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
         return found
+
+    def _add(self, sql: str, rows: list[Any]) -> None:
+        """Rows for one of the plan's tables, in the order given."""
+        self._pending.setdefault(sql, []).extend(rows)
+        self._pending_rows += len(rows)
+        if self._pending_rows >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the rows added to the plan's tables so far."""
+        for sql, rows in self._pending.items():
+            self.conn.executemany(sql, rows)
+        self._pending = {}
+        self._pending_rows = 0
 
     def _open(self, sql: str, params: Any) -> tuple[Any, ...] | None:
         """A query over the open cases of the database (none: no need to ask)."""
@@ -331,13 +370,14 @@ class Snapshot:
         return int(found[0]) if found and found[0] is not None else 0
 
     def set_arrears(self, case: Case, ore: int) -> None:
-        self.conn.execute(
+        self._add(
             "INSERT INTO temp.import_arrears (hid, idx, arrears_ore) VALUES (?, ?, ?)",
-            [case.hid, case.idx, ore],
+            [(case.hid, case.idx, ore)],
         )
 
     def other_open_cases(self, pnr: str) -> list[str]:
         """``households.other_open_cases`` over the database and this import's cases."""
+        self.flush()
         found = self.conn.execute(
             "SELECT h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
             " WHERE m.pnr = :pnr AND m.role != 'child' AND h.status = 'open'"
@@ -350,12 +390,12 @@ class Snapshot:
     def add_notice(
         self, case: Case, fingerprint: str, notice: dict[str, Any], *, new_case: bool
     ) -> None:
-        self.conn.execute(
-            "INSERT INTO temp.import_notices (hid, idx, ref, new_case, fingerprint, "
-            + ", ".join(_NOTICE_COLUMNS)
-            + f") VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_NOTICE_COLUMNS))})",
-            [case.hid, case.idx, case.ref, int(new_case), fingerprint]
-            + [notice[c] for c in _NOTICE_COLUMNS],
+        self._add(
+            _INSERT_NOTICE,
+            [
+                [case.hid, case.idx, case.ref, int(new_case), fingerprint]
+                + [notice[c] for c in _NOTICE_COLUMNS]
+            ],
         )
         self.plan.notices += 1
         self._added.add(("fingerprint", fingerprint))
@@ -363,7 +403,7 @@ class Snapshot:
             self.add_reasons(case, [notice["ground"]])
 
     def add_reasons(self, case: Case, reasons: list[str]) -> None:
-        self.conn.executemany(
+        self._add(
             "INSERT INTO temp.import_reasons (hid, idx, reason) VALUES (?, ?, ?)",
             [(case.hid, case.idx, r) for r in reasons],
         )
@@ -378,12 +418,12 @@ class Snapshot:
         """A new case of this import, found by later rows as the database would."""
         case = Case(ref=record["ref"], idx=self.plan.households)
         street = record["street"]
-        self.conn.execute(
-            "INSERT INTO temp.import_households (idx, landlord_key, street_nc, "
-            + ", ".join(_HOUSEHOLD_COLUMNS)
-            + f") VALUES (?, ?, ?, {', '.join('?' * len(_HOUSEHOLD_COLUMNS))})",
-            [case.idx, landlord_key, nocase(street) if street is not None else None]
-            + [record[c] for c in _HOUSEHOLD_COLUMNS],
+        self._add(
+            _INSERT_HOUSEHOLD,
+            [
+                [case.idx, landlord_key, nocase(street) if street is not None else None]
+                + [record[c] for c in _HOUSEHOLD_COLUMNS]
+            ],
         )
         self.plan.households += 1
         for m in members:
@@ -392,10 +432,8 @@ class Snapshot:
             if m["name"] is not None and street is not None and m["role"] in _PARTIES:
                 self._added.add(("tenant", nocase(m["name"]), nocase(street)))
         self.add_reasons(case, reasons)
-        self.conn.executemany(
-            "INSERT INTO temp.import_members (idx, name_nc, "
-            + ", ".join(_MEMBER_COLUMNS)
-            + f") VALUES (?, ?, {', '.join('?' * len(_MEMBER_COLUMNS))})",
+        self._add(
+            _INSERT_MEMBER,
             [
                 [case.idx, nocase(m["name"]) if m["name"] is not None else None]
                 + [m.get(c) for c in _MEMBER_COLUMNS]

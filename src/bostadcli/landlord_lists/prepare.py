@@ -503,4 +503,5 @@ class ListRows:
                     _("{file}, line {line}").format(file=summary.source, line=line)
                 ) from None
             summary.rows += 1
+        snap.flush()
         return snap.plan
