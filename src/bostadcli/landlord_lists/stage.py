@@ -152,9 +152,10 @@ def write_staged(conn: sqlite3.Connection, plan: Plan, audit: BulkAudit) -> int:
     counts = {"households": plan.households, "members": None, "notices": plan.notices}
     for table in STAGED:
         names = ", ".join(f'"{c}"' for c in staged.columns[table])
+        # The staged rows were inserted in the order of their ids: no sort needed.
         conn.execute(
             f"INSERT INTO {table} ({names}) SELECT {names}"
-            f" FROM temp.import_rows_{table} ORDER BY id"
+            f" FROM temp.import_rows_{table} ORDER BY rowid"
         )
         expected: Any = counts[table]
         if expected is not None:
