@@ -13,8 +13,9 @@ from bostadcli.errors import BostadError, InvalidInput
 from bostadcli.files import copy_bounded
 from bostadcli.i18n import _
 from bostadcli.landlord_lists.headings import parse_map, read_columns
-from bostadcli.landlord_lists.plan import Plan, data_version, drop, stage_plan, write
+from bostadcli.landlord_lists.plan import Plan, data_version, drop, write
 from bostadcli.landlord_lists.prepare import ListRows
+from bostadcli.landlord_lists.stage import stage_plan
 from bostadcli.landlord_lists.summary import ImportSummary
 from bostadcli.landlord_lists.text import (
     DELIMITERS,

@@ -449,29 +449,19 @@ class Snapshot:
         return f"{year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
 
 
-def stage_plan(db: Database, plan: Plan) -> None:
-    """Make the rows of ``plan`` and their audit rows ready (``stage``), in the current
-    transaction; a plan that adds landlords is written as it is (their ids are not
-    known before)."""
-    from bostadcli.landlord_lists.stage import stage
-
-    if STAGE and not plan.landlords and not plan.empty:
-        stage(db.conn, plan, audited=_BULK_AUDITED if BULK_AUDIT else ())
-
-
 def write(db: Database, plan: Plan) -> None:
     """Copy a plan into the database inside the caller's write transaction: one
     statement per table, every row at once, and the audit rows of the new rows one
     statement per table too (``bulk_audit``). The rows made ready before the lock
     (``stage``) are copied as they are, when the ids they took are still the next."""
     from bostadcli.landlord_lists.bulk_audit import insert_triggers_held
-    from bostadcli.landlord_lists.stage import current, write_staged
+    from bostadcli.landlord_lists.stage import current, stage_plan, write_staged
 
     conn = db.conn
     if plan.staged is None:
         stage_plan(db, plan)
     staged = plan.staged
-    tables = staged.audited if staged else _BULK_AUDITED if BULK_AUDIT else ()
+    tables = staged.audited if staged else bulk_audited()
     with insert_triggers_held(conn, tables) as audit:
         if staged and set(audit.statements) == set(tables) and current(conn, plan):
             notices_before = write_staged(conn, plan, audit)
@@ -491,6 +481,11 @@ _BULK_AUDITED = ("households", "household_reasons", "members", "notices")
 BULK_AUDIT = True
 # Off: every row is made inside the write transaction (the tests compare the two).
 STAGE = True
+
+
+def bulk_audited() -> tuple[str, ...]:
+    """The tables whose audit rows the import writes itself (``BULK_AUDIT``)."""
+    return _BULK_AUDITED if BULK_AUDIT else ()
 
 
 def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
@@ -567,6 +562,8 @@ def _finish(conn: Any, plan: Plan, case_id: str, notices_before: int) -> None:
 
 def _write_reasons(conn: Any, case_id: str, audit: BulkAudit) -> None:
     """The list's reasons a case has not yet recorded, each once, in the list's order."""
+    from bostadcli.landlord_lists.stage import new_reasons
+
     new_reasons(conn, case_id)
     conn.execute(
         "INSERT INTO household_reasons (household_id, reason)"
@@ -574,21 +571,6 @@ def _write_reasons(conn: Any, case_id: str, audit: BulkAudit) -> None:
     )
     audit.record("household_reasons", source="temp.import_new_reasons")
     conn.execute("DROP TABLE temp.import_new_reasons")
-
-
-def new_reasons(conn: Any, case_id: str) -> None:
-    """``temp.import_new_reasons``: the reasons to add, in the order they are added."""
-    conn.execute("DROP TABLE IF EXISTS temp.import_new_reasons")
-    conn.execute("CREATE TEMP TABLE import_new_reasons (household_id INTEGER, reason TEXT)")
-    conn.execute(
-        "INSERT INTO temp.import_new_reasons (household_id, reason)"
-        " SELECT n.hid, n.reason FROM"
-        f" (SELECT {case_id} AS hid, t.reason AS reason, min(t.rowid) AS first"
-        "  FROM temp.import_reasons t GROUP BY 1, 2) AS n"
-        " WHERE NOT EXISTS (SELECT 1 FROM household_reasons r"
-        "  WHERE r.household_id = n.hid AND r.reason = n.reason)"
-        " ORDER BY n.first"
-    )
 
 
 def _write_notices(conn: Any, plan: Plan, case_id: str, audit: BulkAudit) -> int:

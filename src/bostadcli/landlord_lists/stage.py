@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sqlite3
 
+    from sqlite_utils import Database
+
     from bostadcli.landlord_lists.bulk_audit import BulkAudit
     from bostadcli.landlord_lists.plan import Plan
 
@@ -72,12 +74,7 @@ def stage(conn: sqlite3.Connection, plan: Plan, *, audited: tuple[str, ...]) -> 
     """Make the rows ``plan`` writes, and the audit rows of the tables in ``audited``
     whose insert trigger is the one ``audit`` makes, in the current transaction."""
     from bostadcli.landlord_lists.bulk_audit import bulk_statement
-    from bostadcli.landlord_lists.plan import (
-        HOUSEHOLD_COLUMNS,
-        MEMBER_COLUMNS,
-        NOTICE_COLUMNS,
-        new_reasons,
-    )
+    from bostadcli.landlord_lists.plan import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, NOTICE_COLUMNS
 
     before = _max_ids(conn)
     case_id = f"coalesce(t.hid, {before['households']} + 1 + t.idx)"
@@ -122,6 +119,31 @@ def stage(conn: sqlite3.Connection, plan: Plan, *, audited: tuple[str, ...]) -> 
         )
         kept.append(table)
     plan.staged = Staged(before=before, columns=columns, audited=tuple(kept))
+
+
+def stage_plan(db: Database, plan: Plan) -> None:
+    """Make the rows of ``plan`` and their audit rows ready (``stage``), in the current
+    transaction; a plan that adds landlords is written as it is (their ids are not
+    known before)."""
+    from bostadcli.landlord_lists import plan as plans
+
+    if plans.STAGE and not plan.landlords and not plan.empty:
+        stage(db.conn, plan, audited=plans.bulk_audited())
+
+
+def new_reasons(conn: Any, case_id: str) -> None:
+    """``temp.import_new_reasons``: the reasons to add, in the order they are added."""
+    conn.execute("DROP TABLE IF EXISTS temp.import_new_reasons")
+    conn.execute("CREATE TEMP TABLE import_new_reasons (household_id INTEGER, reason TEXT)")
+    conn.execute(
+        "INSERT INTO temp.import_new_reasons (household_id, reason)"
+        " SELECT n.hid, n.reason FROM"
+        f" (SELECT {case_id} AS hid, t.reason AS reason, min(t.rowid) AS first"
+        "  FROM temp.import_reasons t GROUP BY 1, 2) AS n"
+        " WHERE NOT EXISTS (SELECT 1 FROM household_reasons r"
+        "  WHERE r.household_id = n.hid AND r.reason = n.reason)"
+        " ORDER BY n.first"
+    )
 
 
 def _of(alias: str, columns: tuple[str, ...]) -> str:
