@@ -185,3 +185,54 @@ def test_staged_rows_are_not_in_the_database_file(tmp_path: Path) -> None:
     conn.rollback()
     with pytest.raises(sqlite3.OperationalError):
         conn.execute("SELECT 1 FROM main.import_rows_households")
+
+
+def test_a_long_list_is_not_prepared_holding_the_lock(tmp_path: Path, monkeypatch: Any) -> None:
+    """A list that takes long to check is checked on a snapshot again and again, never
+    while holding the write lock (a colleague's command would wait that long); when
+    others keep writing it stops with nothing written."""
+    from bostadcli.errors import Conflict
+
+    path = tmp_path / "t.sqlite"
+    db = database(path)
+    before = db.conn.execute("SELECT count(*) FROM households").fetchone()
+    monkeypatch.setattr(importer, "_LOCKED_PREPARE_MAX", -1.0)
+    calls: list[int] = []
+
+    def prepared(made: Any) -> None:
+        calls.append(made.households)
+        other = open_database(path)
+        add_household(other, NewHousehold(tenant_name=f"Ny {len(calls)}"), as_of=AS_OF)
+        other.close()
+
+    monkeypatch.setattr(importer, "prepared", prepared)
+    with (
+        landlord_file(tmp_path / "list.csv").open("rb") as fh,
+        pytest.raises(Conflict, match=r"list\.csv: other commands wrote to the database 6 times"),
+    ):
+        import_notices(db, fh, source="list.csv", as_of=AS_OF)
+    # Six preparations, each on a snapshot (prepared() runs only for those).
+    assert calls == [60] * 6
+    count = db.conn.execute("SELECT count(*) FROM households").fetchone()
+    assert count == (before[0] + 6,)
+    assert db.conn.execute("SELECT count(*) FROM imported_rows").fetchone() == (0,)
+
+
+def test_a_long_list_is_written_once_the_others_stop(tmp_path: Path, monkeypatch: Any) -> None:
+    path = tmp_path / "t.sqlite"
+    db = database(path)
+    monkeypatch.setattr(importer, "_LOCKED_PREPARE_MAX", -1.0)
+    calls: list[int] = []
+
+    def prepared(made: Any) -> None:
+        calls.append(made.households)
+        if len(calls) <= 4:
+            other = open_database(path)
+            add_household(other, NewHousehold(tenant_name=f"Ny {len(calls)}"), as_of=AS_OF)
+            other.close()
+
+    monkeypatch.setattr(importer, "prepared", prepared)
+    with landlord_file(tmp_path / "list.csv").open("rb") as fh:
+        summary = import_notices(db, fh, source="list.csv", as_of=AS_OF)
+    assert calls == [60] * 5
+    assert summary.new_households == 60 and summary.first_ref == "2026-0006"
