@@ -100,14 +100,29 @@ def _report_rows(summary: "ImportSummary") -> None:
         (_("Unchanged"), summary.unchanged_rows),
     ):
         if pairs:
-            # Written a thousand at a time: a list of 100 000 rows names every one.
+            # Every row named; rows one after the other that made cases numbered one
+            # after the other as one stretch (a fresh list of 10 000 rows is one).
+            # Written a thousand at a time: a mixed list of 100 000 rows is long.
+            from bostadcli.landlord_lists.summary import RUN_MIN, runs
+
             entry = _("line {line}: {ref}")
+            stretch = _("lines {first}–{last}: {first_ref}–{last_ref}")
             say(f"  {heading}: ", err=True, nl=False)
             separator = ""
             batch: list[str] = []
-            for line, ref in pairs:
-                batch.append(entry.format(line=line, ref=ref))
-                if len(batch) == 1000:
+            for first, last, first_ref, last_ref in runs(pairs):
+                if last - first + 1 >= RUN_MIN:
+                    batch.append(
+                        stretch.format(
+                            first=first, last=last, first_ref=first_ref, last_ref=last_ref
+                        )
+                    )
+                else:
+                    batch.extend(
+                        entry.format(line=line, ref=ref)
+                        for line, ref in _pairs_of(first, last, first_ref)
+                    )
+                if len(batch) >= 1000:
                     say(separator + ", ".join(batch), err=True, nl=False)
                     separator, batch = ", ", []
             say((separator + ", ".join(batch) if batch else "") + ".", err=True)
@@ -130,6 +145,16 @@ def _report_rows(summary: "ImportSummary") -> None:
             ),
             err=True,
         )
+
+
+def _pairs_of(first: int, last: int, first_ref: str) -> list[tuple[int, str]]:
+    """The (line, reference) pairs of a short stretch (``summary.runs``)."""
+    head, _sep, number = first_ref.rpartition("-")
+    if first == last:
+        return [(first, first_ref)]
+    return [
+        (first + i, f"{head}-{int(number) + i:0{len(number)}d}") for i in range(last - first + 1)
+    ]
 
 
 @app.command(

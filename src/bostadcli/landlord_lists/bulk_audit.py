@@ -83,12 +83,19 @@ class BulkAudit:
         where: str = "1",
         order: str = "NEW.rowid",
         params: tuple[object, ...] = (),
+        staged: bool = False,
     ) -> None:
         """The audit rows of the rows inserted into ``table``: those of ``source`` (the
         table itself unless named: a table with the same columns) that ``where``
-        keeps, in the order they were inserted (``order``)."""
+        keeps, in the order they were inserted (``order``); or, ``staged``, the audit
+        rows made before the write lock (``stage``)."""
         statement = self.statements.get(table)
         if statement is None:
+            return
+        if staged:
+            from bostadcli.landlord_lists.stage import record_staged
+
+            record_staged(self.conn, table)
             return
         self.conn.execute(
             statement.format(source=source or f'"{table}"', where=where, order=order), params

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import re
 import tempfile
+import time
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
-from bostadcli.errors import BostadError, InvalidInput
+from bostadcli.errors import BostadError, Conflict, InvalidInput
 from bostadcli.files import copy_bounded
 from bostadcli.i18n import _
 from bostadcli.landlord_lists.headings import parse_map, read_columns
 from bostadcli.landlord_lists.plan import Plan, data_version, drop, write
 from bostadcli.landlord_lists.prepare import ListRows
+from bostadcli.landlord_lists.stage import stage_plan
 from bostadcli.landlord_lists.summary import ImportSummary
 from bostadcli.landlord_lists.text import (
     DELIMITERS,
@@ -37,6 +40,12 @@ class _Stale(Exception):
 
 # Preparations on a snapshot before the import prepares while holding the write lock.
 _ATTEMPTS = 3
+# A list whose preparation took longer than this (wall seconds) is not prepared while
+# holding the write lock: a colleague's command would wait as long, and it waits at most
+# its busy timeout (db.BUSY_TIMEOUT_SECONDS). It is prepared on a snapshot again, up to
+# _LONG_ATTEMPTS times in all, and then refused with nothing written.
+_LOCKED_PREPARE_MAX = 7.5
+_LONG_ATTEMPTS = 6
 
 
 def import_notices(
@@ -73,7 +82,9 @@ def import_notices(
             stream.seek(0)
         found_encoding = detect_encoding(stream, encoding)
         start = stream.tell()
-        for attempt in range(_ATTEMPTS):
+        locked = False
+        for attempt in itertools.count(1):
+            began = time.monotonic()
             summary = ImportSummary(source=source, dry_run=dry_run, encoding=found_encoding)
             stream.seek(start)
             text = io.TextIOWrapper(stream, encoding=summary.encoding, newline="")
@@ -88,17 +99,33 @@ def import_notices(
                     create_landlord,
                     as_of,
                     recently_closed_months,
-                    locked=attempt == _ATTEMPTS - 1,
+                    locked=locked,
                 )
             except UnicodeDecodeError:
                 # The reader decodes ahead in blocks; find the line in the bytes themselves.
                 raise decode_error(stream, summary.source, summary.encoding) from None
             except _Stale:
+                locked = _next_locked(attempt, time.monotonic() - began, source)
                 continue
             finally:
                 text.detach()
             return summary
-    raise AssertionError("the last attempt holds the write lock")  # pragma: no cover
+    raise AssertionError("an attempt returns or raises")  # pragma: no cover
+
+
+def _next_locked(attempts: int, took: float, source: str) -> bool:
+    """After ``attempts`` preparations that another command's write made stale, the last
+    taking ``took`` seconds: whether to prepare the next while holding the write lock."""
+    if took <= _LOCKED_PREPARE_MAX:
+        return attempts >= _ATTEMPTS - 1
+    if attempts >= _LONG_ATTEMPTS:
+        raise Conflict(
+            _(
+                "{file}: other commands wrote to the database {n} times while the list was"
+                " being checked; nothing was saved: import it again when fewer are writing"
+            ).format(file=source, n=attempts)
+        )
+    return False
 
 
 def _read(
@@ -173,6 +200,9 @@ def _run(db: Database, rows: ListRows, summary: ImportSummary, *, locked: bool) 
         conn.execute("BEGIN")
         try:
             plan = rows.plan(db)
+            if not summary.dry_run:
+                # The rows and audit rows it writes, made on the same snapshot.
+                stage_plan(db, plan)
         finally:
             # A read transaction of the database; what it wrote is the plan, in the
             # connection's temporary tables.

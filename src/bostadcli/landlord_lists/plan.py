@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from bostadcli.landlord_lists.bulk_audit import BulkAudit
+    from bostadcli.landlord_lists.stage import Staged
 
 # SQLite's NOCASE folds the ASCII letters only; the lookups in the plan must do the same.
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -90,12 +91,37 @@ _TABLES = {
     "import_arrears": "seq INTEGER PRIMARY KEY, hid INTEGER, idx INTEGER, arrears_ore INTEGER",
     "import_landlords": "seq INTEGER PRIMARY KEY, key TEXT UNIQUE, name TEXT",
 }
+# The tables stage.py adds: the rows as they will be written, and their audit rows.
+_STAGE_TABLES = (
+    "import_new_reasons",
+    *(f"import_rows_{t}" for t in ("households", "members", "notices")),
+    *(f"import_audit_{t}" for t in ("households", "household_reasons", "members", "notices")),
+)
 _INDEXES = (
     "CREATE INDEX temp.import_members_pnr ON import_members (pnr)",
     "CREATE INDEX temp.import_members_name ON import_members (name_nc)",
     "CREATE INDEX temp.import_notices_fingerprint ON import_notices (fingerprint)",
     "CREATE INDEX temp.import_notices_ref ON import_notices (ref, served_on)",
     "CREATE INDEX temp.import_arrears_case ON import_arrears (hid, idx)",
+)
+
+
+# Rows added to the plan's tables are written this many at a time.
+_BATCH = 5000
+_INSERT_NOTICE = (
+    "INSERT INTO temp.import_notices (hid, idx, ref, new_case, fingerprint, "
+    + ", ".join(_NOTICE_COLUMNS)
+    + f") VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_NOTICE_COLUMNS))})"
+)
+_INSERT_HOUSEHOLD = (
+    "INSERT INTO temp.import_households (idx, landlord_key, street_nc, "
+    + ", ".join(_HOUSEHOLD_COLUMNS)
+    + f") VALUES (?, ?, ?, {', '.join('?' * len(_HOUSEHOLD_COLUMNS))})"
+)
+_INSERT_MEMBER = (
+    "INSERT INTO temp.import_members (idx, name_nc, "
+    + ", ".join(_MEMBER_COLUMNS)
+    + f") VALUES (?, ?, {', '.join('?' * len(_MEMBER_COLUMNS))})"
 )
 
 
@@ -150,6 +176,8 @@ class Plan:
     households: int = 0
     notices: int = 0
     landlords: int = 0
+    # The rows made ready before the write lock (stage.py), if they were.
+    staged: Staged | None = None
 
     @property
     def empty(self) -> bool:
@@ -161,7 +189,7 @@ def data_version(conn: sqlite3.Connection) -> int:
 
 
 def drop(conn: sqlite3.Connection) -> None:
-    for table in _TABLES:
+    for table in (*_TABLES, *_STAGE_TABLES):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -188,6 +216,10 @@ class Snapshot:
         for sql in _INDEXES:
             conn.execute(sql)
         self._landlords: dict[str, bool] = {}
+        # Rows for the plan's tables not yet written, by statement: written a few
+        # thousand at a time, and before any query of the plan's tables.
+        self._pending: dict[str, list[Any]] = {}
+        self._pending_rows = 0
         # What this import has added so far, as far as its lookups ask: a row of a
         # fresh list is rarely in the plan already, and the filter says so without a
         # query (it never says no when the answer is yes), in the same memory for any
@@ -205,8 +237,24 @@ class Snapshot:
         self.has_imported = self._one("SELECT 1 FROM imported_rows LIMIT 1", []) is not None
 
     def _one(self, sql: str, params: Any) -> tuple[Any, ...] | None:
+        if self._pending and "temp." in sql:
+            self.flush()
         found: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
         return found
+
+    def _add(self, sql: str, rows: list[Any]) -> None:
+        """Rows for one of the plan's tables, in the order given."""
+        self._pending.setdefault(sql, []).extend(rows)
+        self._pending_rows += len(rows)
+        if self._pending_rows >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the rows added to the plan's tables so far."""
+        for sql, rows in self._pending.items():
+            self.conn.executemany(sql, rows)
+        self._pending = {}
+        self._pending_rows = 0
 
     def _open(self, sql: str, params: Any) -> tuple[Any, ...] | None:
         """A query over the open cases of the database (none: no need to ask)."""
@@ -322,13 +370,14 @@ class Snapshot:
         return int(found[0]) if found and found[0] is not None else 0
 
     def set_arrears(self, case: Case, ore: int) -> None:
-        self.conn.execute(
+        self._add(
             "INSERT INTO temp.import_arrears (hid, idx, arrears_ore) VALUES (?, ?, ?)",
-            [case.hid, case.idx, ore],
+            [(case.hid, case.idx, ore)],
         )
 
     def other_open_cases(self, pnr: str) -> list[str]:
         """``households.other_open_cases`` over the database and this import's cases."""
+        self.flush()
         found = self.conn.execute(
             "SELECT h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
             " WHERE m.pnr = :pnr AND m.role != 'child' AND h.status = 'open'"
@@ -341,12 +390,12 @@ class Snapshot:
     def add_notice(
         self, case: Case, fingerprint: str, notice: dict[str, Any], *, new_case: bool
     ) -> None:
-        self.conn.execute(
-            "INSERT INTO temp.import_notices (hid, idx, ref, new_case, fingerprint, "
-            + ", ".join(_NOTICE_COLUMNS)
-            + f") VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_NOTICE_COLUMNS))})",
-            [case.hid, case.idx, case.ref, int(new_case), fingerprint]
-            + [notice[c] for c in _NOTICE_COLUMNS],
+        self._add(
+            _INSERT_NOTICE,
+            [
+                [case.hid, case.idx, case.ref, int(new_case), fingerprint]
+                + [notice[c] for c in _NOTICE_COLUMNS]
+            ],
         )
         self.plan.notices += 1
         self._added.add(("fingerprint", fingerprint))
@@ -354,7 +403,7 @@ class Snapshot:
             self.add_reasons(case, [notice["ground"]])
 
     def add_reasons(self, case: Case, reasons: list[str]) -> None:
-        self.conn.executemany(
+        self._add(
             "INSERT INTO temp.import_reasons (hid, idx, reason) VALUES (?, ?, ?)",
             [(case.hid, case.idx, r) for r in reasons],
         )
@@ -369,12 +418,12 @@ class Snapshot:
         """A new case of this import, found by later rows as the database would."""
         case = Case(ref=record["ref"], idx=self.plan.households)
         street = record["street"]
-        self.conn.execute(
-            "INSERT INTO temp.import_households (idx, landlord_key, street_nc, "
-            + ", ".join(_HOUSEHOLD_COLUMNS)
-            + f") VALUES (?, ?, ?, {', '.join('?' * len(_HOUSEHOLD_COLUMNS))})",
-            [case.idx, landlord_key, nocase(street) if street is not None else None]
-            + [record[c] for c in _HOUSEHOLD_COLUMNS],
+        self._add(
+            _INSERT_HOUSEHOLD,
+            [
+                [case.idx, landlord_key, nocase(street) if street is not None else None]
+                + [record[c] for c in _HOUSEHOLD_COLUMNS]
+            ],
         )
         self.plan.households += 1
         for m in members:
@@ -383,10 +432,8 @@ class Snapshot:
             if m["name"] is not None and street is not None and m["role"] in _PARTIES:
                 self._added.add(("tenant", nocase(m["name"]), nocase(street)))
         self.add_reasons(case, reasons)
-        self.conn.executemany(
-            "INSERT INTO temp.import_members (idx, name_nc, "
-            + ", ".join(_MEMBER_COLUMNS)
-            + f") VALUES (?, ?, {', '.join('?' * len(_MEMBER_COLUMNS))})",
+        self._add(
+            _INSERT_MEMBER,
             [
                 [case.idx, nocase(m["name"]) if m["name"] is not None else None]
                 + [m.get(c) for c in _MEMBER_COLUMNS]
@@ -405,28 +452,48 @@ class Snapshot:
 def write(db: Database, plan: Plan) -> None:
     """Copy a plan into the database inside the caller's write transaction: one
     statement per table, every row at once, and the audit rows of the new rows one
-    statement per table too (``bulk_audit``)."""
+    statement per table too (``bulk_audit``). The rows made ready before the lock
+    (``stage``) are copied as they are, when the ids they took are still the next."""
     from bostadcli.landlord_lists.bulk_audit import insert_triggers_held
+    from bostadcli.landlord_lists.stage import current, stage_plan, write_staged
 
-    tables = _BULK_AUDITED if BULK_AUDIT else ()
-    with insert_triggers_held(db.conn, tables) as audit:
-        _write(db, plan, audit)
+    conn = db.conn
+    if plan.staged is None:
+        stage_plan(db, plan)
+    staged = plan.staged
+    tables = staged.audited if staged else bulk_audited()
+    with insert_triggers_held(conn, tables) as audit:
+        if staged and set(audit.statements) == set(tables) and current(conn, plan):
+            notices_before = write_staged(conn, plan, audit)
+            _finish(
+                conn,
+                plan,
+                f"coalesce(t.hid, {staged.before['households']} + 1 + t.idx)",
+                notices_before,
+            )
+        else:
+            _write(db, plan, audit)
 
 
 # The tables an import inserts many rows into, whose audit rows are written in bulk.
 _BULK_AUDITED = ("households", "household_reasons", "members", "notices")
 # Off: every row's audit row is written by its trigger (the tests compare the two).
 BULK_AUDIT = True
+# Off: every row is made inside the write transaction (the tests compare the two).
+STAGE = True
+
+
+def bulk_audited() -> tuple[str, ...]:
+    """The tables whose audit rows the import writes itself (``BULK_AUDIT``)."""
+    return _BULK_AUDITED if BULK_AUDIT else ()
 
 
 def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
-    from bostadcli.db import now_utc
     from bostadcli.landlords import add_landlord
 
     conn = db.conn
     for (name,) in conn.execute("SELECT name FROM temp.import_landlords ORDER BY seq").fetchall():
         add_landlord(db, name=name)
-    now = now_utc()
     (households_before,) = conn.execute("SELECT coalesce(max(id), 0) FROM households").fetchone()
     # A new case's id: the rows are inserted in order into a table whose largest id is
     # households_before, so SQLite numbers them on from there (checked below).
@@ -455,6 +522,14 @@ def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
     )
     audit.record("members", where="NEW.id > ?", order="NEW.id", params=(members_before,))
     notices_before = _write_notices(conn, plan, case_id, audit)
+    _finish(conn, plan, case_id, notices_before)
+
+
+def _finish(conn: Any, plan: Plan, case_id: str, notices_before: int) -> None:
+    """The known cases' new amounts, the rows remembered, the case counter."""
+    from bostadcli.db import now_utc
+
+    now = now_utc()
     conn.execute(
         "UPDATE households SET updated_at = ? WHERE id IN"
         " (SELECT hid FROM temp.import_notices WHERE new_case = 0 AND hid IS NOT NULL)",
@@ -487,17 +562,9 @@ def _write(db: Database, plan: Plan, audit: BulkAudit) -> None:
 
 def _write_reasons(conn: Any, case_id: str, audit: BulkAudit) -> None:
     """The list's reasons a case has not yet recorded, each once, in the list's order."""
-    conn.execute("DROP TABLE IF EXISTS temp.import_new_reasons")
-    conn.execute("CREATE TEMP TABLE import_new_reasons (household_id INTEGER, reason TEXT)")
-    conn.execute(
-        "INSERT INTO temp.import_new_reasons (household_id, reason)"
-        " SELECT n.hid, n.reason FROM"
-        f" (SELECT {case_id} AS hid, t.reason AS reason, min(t.rowid) AS first"
-        "  FROM temp.import_reasons t GROUP BY 1, 2) AS n"
-        " WHERE NOT EXISTS (SELECT 1 FROM household_reasons r"
-        "  WHERE r.household_id = n.hid AND r.reason = n.reason)"
-        " ORDER BY n.first"
-    )
+    from bostadcli.landlord_lists.stage import new_reasons
+
+    new_reasons(conn, case_id)
     conn.execute(
         "INSERT INTO household_reasons (household_id, reason)"
         " SELECT household_id, reason FROM temp.import_new_reasons ORDER BY rowid"
@@ -522,3 +589,9 @@ def _write_notices(conn: Any, plan: Plan, case_id: str, audit: BulkAudit) -> int
         raise AssertionError("notices numbered out of order")  # pragma: no cover
     audit.record("notices", where="NEW.id > ?", order="NEW.id", params=(notices_before,))
     return int(notices_before)
+
+
+# The columns stage.py copies from the plan's tables.
+HOUSEHOLD_COLUMNS = _HOUSEHOLD_COLUMNS
+MEMBER_COLUMNS = _MEMBER_COLUMNS
+NOTICE_COLUMNS = _NOTICE_COLUMNS

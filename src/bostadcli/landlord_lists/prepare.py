@@ -379,6 +379,16 @@ def _refuse_co_tenant_elsewhere(
             )
 
 
+# A list repeats its towns and postal codes: each distinct one is checked once here (one
+# refused is refused again on every row, with that row's line).
+_postal_code = functools.lru_cache(maxsize=4096)(validate.postal_code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _city(text: str, heading: str) -> str | None:
+    return validate.clean_text(validate.clean_text(text, field=heading), field="city")
+
+
 def _household_record(
     snap: Snapshot, row: ListRow, parsed: _Parsed, arrears: int, as_of: date
 ) -> dict[str, Any]:
@@ -391,11 +401,8 @@ def _household_record(
         "status": "open",
         "opened_on": as_of.isoformat(),
         "street": validate.clean_text(parsed.street, field="street"),
-        "postal_code": validate.postal_code(parsed.postal_code),
-        "city": validate.clean_text(
-            validate.clean_text(one_line(row.text("city")), field=row.heading("city")),
-            field="city",
-        ),
+        "postal_code": _postal_code(parsed.postal_code),
+        "city": _city(one_line(row.text("city")), row.heading("city")),
         "contract_number": validate.clean_text(
             one_line(row.text("contract_number")) or None, field="contract"
         ),
@@ -503,4 +510,5 @@ class ListRows:
                     _("{file}, line {line}").format(file=summary.source, line=line)
                 ) from None
             summary.rows += 1
+        snap.flush()
         return snap.plan

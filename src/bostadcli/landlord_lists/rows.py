@@ -25,8 +25,14 @@ _NO_CHILDREN = {"", "0", "nej", "no", "-", "inga"}
 _SOME_CHILDREN = {"ja", "yes", "x"}
 
 
+# What str.splitlines splits at.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def one_line(text: str, joiner: str = " ") -> str:
     # A name or address split over lines in a spreadsheet cell is one line here.
+    if _LINE_BREAK.search(text) is None:
+        return text.strip()
     return joiner.join(part.strip() for part in text.splitlines() if part.strip())
 
 
@@ -169,6 +175,13 @@ def fingerprint_of(**values: Any) -> str:
     import hashlib
 
     def plain(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return _name_key(value)
+        if value is None or kind is int:
+            return value
+        if kind is date:
+            return value.isoformat()
         if isinstance(value, str):
             return _name_key(value)
         if isinstance(value, date):

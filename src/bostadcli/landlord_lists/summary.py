@@ -68,6 +68,37 @@ class RowRefs:
         return f"RowRefs({list(self)!r})"
 
 
+# Rows one after the other that made cases numbered one after the other are named as
+# one stretch from this many on ("lines 2–10001: 2026-0001–2026-10000").
+RUN_MIN = 3
+
+
+def _follows(ref: str, previous: str) -> bool:
+    """Whether ``ref`` is the case number after ``previous`` (2026-0041, 2026-0042)."""
+    head, _sep, number = previous.rpartition("-")
+    if not head or not number.isdigit() or not number.isascii():
+        return False
+    return ref == f"{head}-{int(number) + 1:0{len(number)}d}"
+
+
+def runs(pairs: Iterable[tuple[int, str]]) -> Iterator[tuple[int, int, str, str]]:
+    """The (line, reference) pairs in their order as stretches: (first line, last line,
+    first reference, last reference), each line one after the other and each reference
+    the number after the one before; a pair alone is a stretch of one. Nothing is left
+    out: every line and reference of a stretch follows from its ends."""
+    start: tuple[int, str] | None = None
+    last: tuple[int, str] | None = None
+    for line, ref in pairs:
+        if start is not None and last is not None:
+            if line == last[0] + 1 and _follows(ref, last[1]):
+                last = (line, ref)
+                continue
+            yield start[0], last[0], start[1], last[1]
+        start = last = (line, ref)
+    if start is not None and last is not None:
+        yield start[0], last[0], start[1], last[1]
+
+
 @dataclass
 class ImportSummary:
     """What an import did (or, in a dry run, would do)."""
