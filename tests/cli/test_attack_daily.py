@@ -94,3 +94,39 @@ def test_a_plan_just_ended_is_contact_no_first_letter(unit: Cli, tmp_path: Path)
     for ref in (paid, cancelled, reopened):
         assert found[ref][0] == "new", ref
     assert found[active][0] == "in_contact"
+
+
+def test_a_reminder_sent_by_hand_this_month_is_the_months_reminder(
+    unit: Cli, tmp_path: Path
+) -> None:
+    """One reminder a month: one a caseworker made herself (``letter render``, recorded
+    without a period) counts, as a one-off first letter does for outreach; one of last
+    month does not."""
+    ref = unit.ok(
+        "household", "add", "Eva Hand", "--street", "Storgatan 2", "--postal-code", "441 30",
+        "--city", "Ängby", "--landlord", "Hem AB", "--source", "self_referral",
+        "--as-of", "2026-10-01",
+    ).stdout.strip().splitlines()[0]  # fmt: skip
+    unit.ok(
+        "plan", "create", ref, "--debt", "3000", "--installment", "1000", "--start", "2026-11",
+        "--as-of", "2026-10-01",
+    )  # fmt: skip
+
+    def reminders(day: str) -> list[str]:
+        result = unit.ok(
+            "letter", "daily", "--dry-run", "--as-of", day, "--out-dir", str(tmp_path / "b")
+        )
+        return [
+            row["reference"]
+            for row in csv.DictReader(io.StringIO(result.stdout))
+            if row["kind"] == "plan_reminder" and row["state"] == "new"
+        ]
+
+    assert reminders("2026-11-10") == [ref]  # due 30 October, unpaid: behind
+    unit.ok(
+        "letter", "render", ref, "plan_reminder", "--plan", "P-0001", "--format", "txt",
+        "--out", str(tmp_path / "by-hand.txt"), "--as-of", "2026-11-09",
+    )  # fmt: skip
+    assert reminders("2026-11-10") == []
+    assert reminders("2026-11-30") == []
+    assert reminders("2026-12-01") == [ref]  # a new month
