@@ -194,9 +194,9 @@ def test_the_batch_writes_each_household_in_its_language(
 ) -> None:
     out = tmp_path / "brev"
     # Without its repayment plan the tricky household is not in contact yet, and gets
-    # the first letter.
+    # the first letter (a plan ended within the policy's recent days would be contact).
     with letter_db.conn:
-        letter_db.execute("UPDATE plans SET status = 'cancelled', cancelled_on = '2026-11-16'")
+        letter_db.execute("UPDATE plans SET status = 'cancelled', cancelled_on = '2026-01-01'")
     result = letters.run_monthly(
         letter_db, config=CONFIG, month=date(2026, 11, 1), as_of=AS_OF, out_dir=out, fmt="txt"
     )

@@ -28,10 +28,11 @@ def select(
     # (in the morning) writes to the cases that arrived before that day: a case opened
     # today gets its letter on the next working day.
     #
-    # A household already in contact with the unit (an active repayment plan, or a
-    # call, a meeting or a home visit within the policy's recent_contact_days) gets no
-    # "your landlord has told us" letter: it would tell the family what they know, as
-    # if nobody had spoken to them. The dry run says why.
+    # A household already in contact with the unit (a repayment plan in force or ended
+    # within the policy's recent_contact_days: paid off, cancelled, ended with the case;
+    # or a call, a meeting or a home visit within those days) gets no "your landlord
+    # has told us" letter: it would tell the family what they know, as if nobody had
+    # spoken to them. The dry run says why.
     from datetime import timedelta
 
     from bostadcli.db import rows
@@ -42,8 +43,9 @@ def select(
         db,
         """
         SELECT h.id, h.ref,
-            (SELECT p.ref FROM plans p WHERE p.household_id = h.id AND p.status = 'active'
-             ORDER BY p.id LIMIT 1) AS plan,
+            (SELECT p.ref FROM plans p WHERE p.household_id = h.id AND (p.status = 'active'
+                OR coalesce(p.cancelled_on, p.completed_on) >= :since)
+             ORDER BY p.status != 'active', p.id LIMIT 1) AS plan,
             (SELECT c.kind || ' ' || c.contact_on FROM live_contacts c
              WHERE c.household_id = h.id AND c.automatic = 0 AND c.status = 'held'
                 AND c.kind IN ('phone', 'meeting', 'home_visit')

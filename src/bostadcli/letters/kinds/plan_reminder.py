@@ -24,23 +24,22 @@ def select(
     from bostadcli.plan_standing import plan_overdue_sql
     from bostadcli.vocab import PlanState
 
+    # The month's reminder: the batch's, or one a caseworker made in that month
+    # (``letter render``, recorded without a period), as a one-off first letter counts.
+    this_month = """l.kind = 'plan_reminder' AND (l.period = :period
+        OR (l.period IS NULL AND l.dated_on BETWEEN :period || '-01' AND :period || '-31'))"""
+    params = {"as_of": as_of.isoformat(), "period": period}
     reminded = {
         r["household_id"]
-        for r in rows(
-            db,
-            "SELECT household_id FROM letters WHERE kind = 'plan_reminder' AND period = ?",
-            [period],
-        )
+        for r in rows(db, f"SELECT l.household_id FROM letters l WHERE {this_month}", params)
     }
     # Only a plan with an installment overdue and unpaid can be behind or broken (or
     # unreadable: its overdue day is read then), and a household reminded this month
     # is not reminded again: the standing is worked out for those plans alone, and on
     # a day with none (most days) nothing more is read.
     could_be_due = f"""NOT EXISTS (
-        SELECT 1 FROM letters l WHERE l.household_id = p.household_id
-        AND l.kind = 'plan_reminder' AND l.period = :period
+        SELECT 1 FROM letters l WHERE l.household_id = p.household_id AND {this_month}
     ) AND {plan_overdue_sql("p.id", ":as_of")}"""
-    params = {"as_of": as_of.isoformat(), "period": period}
     try:
         sql = f"SELECT 1 FROM plans p WHERE p.status = 'active' AND {could_be_due} LIMIT 1"
         if one(db, sql, params) is None:
