@@ -108,3 +108,39 @@ def test_workers_that_die_on_any_document_stop_the_run(month_db: Database, tmp_p
     with pytest.raises(WorkersStopping):
         _monthly(month_db, tmp_path / "brev")
     assert not list((tmp_path / "brev").glob("utskrift-*.pdf"))
+
+
+@needs_pdf
+def test_a_run_that_finishes_meanwhile_does_not_leave_its_letter_out(
+    month_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs at once: the second records its letter and writes the month's print
+    file while the first is between reading the month's letters and writing them. The
+    first must not leave behind a print file and manifest without the second's letter."""
+    from bostadcli.letters import manifest
+
+    out = tmp_path / "brev"
+    real_write = manifest._write_outputs
+    calls: list[int] = []
+
+    def other_run_meanwhile(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            add_household(
+                month_db,
+                NewHousehold(
+                    tenant_name="Sen Person", street="Gatan 99", postal_code="44130", city="Ängby"
+                ),
+                as_of=AS_OF,
+            )
+            other = _monthly(month_db, out)  # finishes first, with every letter
+            assert len(other.made) == 1
+        real_write(*args, **kwargs)
+
+    monkeypatch.setattr(manifest, "_write_outputs", other_run_meanwhile)
+    _monthly(month_db, out)
+    refs = _refs(month_db)
+    assert len(refs) == 8
+    assert _print_file_refs(out / "utskrift-2026-11.pdf") == refs
+    with (out / "manifest-2026-11.csv").open(encoding="utf-8") as fh:
+        assert [r["reference"] for r in csv.DictReader(fh)] == refs
