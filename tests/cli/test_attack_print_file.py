@@ -144,3 +144,40 @@ def test_a_run_that_finishes_meanwhile_does_not_leave_its_letter_out(
     assert _print_file_refs(out / "utskrift-2026-11.pdf") == refs
     with (out / "manifest-2026-11.csv").open(encoding="utf-8") as fh:
         assert [r["reference"] for r in csv.DictReader(fh)] == refs
+
+
+@needs_pdf
+def test_a_print_file_that_cannot_be_written_leaves_no_stale_one_behind(
+    month_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up as the month's print file is written again after new letters:
+    the print file of the earlier run must not stay, looking finished, without them."""
+    import errno
+
+    from bostadcli.letters import manifest
+
+    out = tmp_path / "brev"
+    _monthly(month_db, out)
+    printed = out / "utskrift-2026-11.pdf"
+    assert len(_print_file_refs(printed)) == 7
+    add_household(
+        month_db,
+        NewHousehold(
+            tenant_name="Sen Person", street="Gatan 99", postal_code="44130", city="Ängby"
+        ),
+        as_of=AS_OF,
+    )
+    real_write = manifest.write_private_file
+
+    def disk_full(path: Path, data: bytes | str, **kwargs: Any) -> Path:
+        if path.name.startswith("utskrift-"):
+            from bostadcli.files import _cannot_write
+
+            raise _cannot_write(path, OSError(errno.ENOSPC, "No space left on device"))
+        return real_write(path, data, **kwargs)
+
+    monkeypatch.setattr(manifest, "write_private_file", disk_full)
+    result = _monthly(month_db, out)
+    assert len(result.made) == 1
+    assert any(kind == "combined PDF" for _ref, kind, _message in result.failed)
+    assert not printed.exists() or len(_print_file_refs(printed)) == 8

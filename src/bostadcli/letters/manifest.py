@@ -95,6 +95,7 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
             _not_sent_rows(db, "ll.period = ?", [result.period]),
         )
 
+    combined = result.out_dir / f"utskrift-{result.period}.pdf"
     for _try in range(FINISH_TRIES):
         letters, not_sent = month()
         failures = len(result.failed)
@@ -105,10 +106,22 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
             not_sent,
             pages_made,
             manifest=result.out_dir / f"manifest-{result.period}.csv",
-            combined=result.out_dir / f"utskrift-{result.period}.pdf",
+            combined=combined,
         )
-        if len(result.failed) != failures or month() == (letters, not_sent):
+        if len(result.failed) != failures:  # the print file could not be written
+            _no_print_file(combined)
             return
+        if month() == (letters, not_sent):
+            return
+
+
+def _no_print_file(path: Path) -> None:
+    """An earlier run's print file of the month, when this run's could not be written:
+    it may lack this run's letters and must not be printed as if it held them all."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _write_outputs(
