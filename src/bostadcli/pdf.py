@@ -514,8 +514,9 @@ class WorkerStopped(BostadError):
         )
 
 
-# Letters in a row whose worker ends abruptly, each laid out alone, before a batch stops:
-# then it is not the letters but the machine (memory, a broken library).
+# Letters in a row whose worker ends abruptly, each laid out alone, before a plain
+# document is tried (``RenderPool.works``); when that stops its worker too, it is not the
+# letters but the machine (memory, a broken library), and the batch stops.
 WORKER_STOPS_MAX = 3
 
 
@@ -552,6 +553,20 @@ class RenderPool:
     def renew(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._executor = self._start()
+
+    def works(self) -> bool:
+        """Whether new workers lay out a plain document without ending abruptly: if
+        they do, the letters that stopped their workers did it themselves."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.renew()
+        try:
+            self.submit("<!DOCTYPE html><p>PDF</p>", None).result()
+        except BrokenProcessPool:
+            return False
+        except Exception:
+            pass  # refused, but by a worker that is still there
+        return True
 
     def submit(
         self,

@@ -266,8 +266,13 @@ class Batch:
                 self._fail(draft.item, WorkerStopped())
                 line.back(draft, None)
                 if self.stops_in_a_row >= WORKER_STOPS_MAX:
-                    # Not this letter's doing: PDF cannot be made here now.
-                    raise WorkersStopping(self.stops_in_a_row)
+                    if not pool.works():
+                        # Not these letters' doing: PDF cannot be made here now.
+                        raise WorkersStopping(self.stops_in_a_row)
+                    # A new worker lays out a plain document: the letters stopped their
+                    # workers themselves (they fail, named). Stopping here would stop
+                    # every rerun at the same letters, and no later letter would be made.
+                    self.stops_in_a_row, broken = 0, False
         if broken:
             pool.renew()
 

@@ -75,20 +75,53 @@ def _not_sent_rows(db: Database, where: str, params: list[Any]) -> list[dict[str
     )
 
 
+# Times a monthly run writes its manifest and print file again because another run
+# recorded letters of the month while it wrote them.
+FINISH_TRIES = 5
+
+
 def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int]) -> None:
     """The manifest and the combined PDF describe the whole month, so that a rerun
-    after a crash gives the post room the complete set."""
-    letters = _manifest_letters(db, "l.period = ?", [result.period])
-    not_sent = _not_sent_rows(db, "ll.period = ?", [result.period])
-    _write_outputs(
-        db,
-        result,
-        letters,
-        not_sent,
-        pages_made,
-        manifest=result.out_dir / f"manifest-{result.period}.csv",
-        combined=result.out_dir / f"utskrift-{result.period}.pdf",
-    )
+    after a crash gives the post room the complete set.
+
+    Another run of the month may record its letters and write these files while this
+    one writes them from what it read before: whichever writes last must not leave out
+    the other's letters, so they are written again until the month reads the same after
+    writing them as before."""
+
+    def month() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return (
+            _manifest_letters(db, "l.period = ?", [result.period]),
+            _not_sent_rows(db, "ll.period = ?", [result.period]),
+        )
+
+    combined = result.out_dir / f"utskrift-{result.period}.pdf"
+    for _try in range(FINISH_TRIES):
+        letters, not_sent = month()
+        failures = len(result.failed)
+        _write_outputs(
+            db,
+            result,
+            letters,
+            not_sent,
+            pages_made,
+            manifest=result.out_dir / f"manifest-{result.period}.csv",
+            combined=combined,
+        )
+        if len(result.failed) != failures:  # the print file could not be written
+            _no_print_file(combined)
+            return
+        if month() == (letters, not_sent):
+            return
+
+
+def _no_print_file(path: Path) -> None:
+    """An earlier run's print file of the month, when this run's could not be written:
+    it may lack this run's letters and must not be printed as if it held them all."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _write_outputs(
