@@ -217,16 +217,5 @@ def _plain_lines(
     the widths of the texts met so far."""
     if _CONTROL.search(text):
         text = text.translate(_STRIPPED)
-    out = []
-    for line in text.split("\n") if "\n" in text else (text,):
-        if right:
-            line = line.rstrip()
-        size = sizes.get(line)
-        if size is None:
-            size = sizes[line] = text_width(line)
-        if size > width:
-            line = "".join(t for t, _s in _cut([(line, "")], width, ellipsis))
-            size = width
-        room = " " * (width - size)
-        out.append(before + (room + line if right else line + room) + after)
-    return out
+    lines = text.split("\n") if "\n" in text else (text,)
+    return [_one_line(line, sizes, width, right, ellipsis, before, after) for line in lines]
