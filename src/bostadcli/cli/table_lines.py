@@ -402,14 +402,17 @@ def markup_plain(markup: str) -> str:
 _FIRST_NOT_ONE_CELL = "\u0300"
 
 
+# A character that is not such: below U+0300 only the control codes and the soft hyphen
+# are not printable (the no-break space is not either, but takes one cell).
+_NOT_ONE_CELL = re.compile(f"[^\x20-\x7e\xa0-\xac\xae-{chr(ord(_FIRST_NOT_ONE_CELL) - 1)}]")
+
+
 def _one_cell_each(text: str) -> bool:
     """Whether every character of ``text`` takes one cell in rich: printable text below
     U+0300 (ASCII and the Latin letters), the no-break space too."""
     if text.isascii():
         return text.isprintable()
-    if "\xa0" in text:
-        text = text.replace("\xa0", " ")
-    return text.isprintable() and max(text) < _FIRST_NOT_ONE_CELL
+    return _NOT_ONE_CELL.search(text) is None
 
 
 def widest(texts: list[str]) -> int:

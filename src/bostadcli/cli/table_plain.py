@@ -8,6 +8,7 @@ column at a time (``str.ljust``); any other cell is measured and cut as rich doe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 from bostadcli.cli.table_lines import (
@@ -32,9 +33,6 @@ def plain_lines(grid: Grid, drawn_box: Any) -> Iterator[str]:
     ]
     blanks = [" " * w for w in widths]
     sizes: dict[str, int] = {}
-    # Each column's cells of many lines as drawn, by text: a long screen repeats
-    # many (a day and its days left, a child count, a band's heading).
-    drawn: list[dict[str, list[str]]] = [{} for _c in specs]
     head_rule = drawn_box.get_row(widths, "head", edge=False)
     section_rule = drawn_box.get_row(widths, "row", edge=False)
     last = len(grid.rows)
@@ -51,40 +49,39 @@ def plain_lines(grid: Grid, drawn_box: Any) -> Iterator[str]:
         return
     yield from _header_lines(grid, drawn_box, specs, blanks, sizes)
     yield head_rule
-    # Every cell as its lines, a column at a time: padded in one go where they allow it.
+    # Every cell as its lines, a column at a time: each distinct text drawn once (a long
+    # screen repeats many: a day and its days left, a child count, a band's heading),
+    # padded in one go where the column allows it.
     columns: list[list[list[str]]] = []
-    for j, (spec, whole, seen) in enumerate(zip(specs, padded, drawn, strict=True)):
+    for j, (spec, whole) in enumerate(zip(specs, padded, strict=True)):
         if whole is not None:
             columns.append([[line] for line in whole])
             continue
         texts = [row[j] for row in body]
-        found = _padded_lines(texts, sizes, *spec)
+        distinct = list(dict.fromkeys(texts))
+        found = _padded_lines(distinct, sizes, *spec)
         if found is None:
-            found = []
-            for t in texts:
-                cell = seen.get(t)
-                if cell is None:
-                    cell = seen[t] = _plain_lines(t, sizes, *spec)
-                found.append(cell)
-        columns.append(found)
-    divider = drawn_box.mid_vertical
-    for index, row in enumerate(zip(*columns, strict=True)):
-        height = max(map(len, row))
-        if height == 1:
-            yield divider.join([cell[0] for cell in row])
-        else:
-            yield from map(
-                divider.join,
-                zip(
-                    *(
-                        cell if len(cell) == height else [*cell, *[blank] * (height - len(cell))]
-                        for cell, blank in zip(row, blanks, strict=True)
-                    ),
-                    strict=True,
-                ),
-            )
-        if index in grid.section_ends and index + 1 != last:
-            yield section_rule
+            found = [_plain_lines(t, sizes, *spec) for t in distinct]
+        columns.append(list(map(dict(zip(distinct, found, strict=True)).__getitem__, texts)))
+    # Each row as tall as its tallest cell, the others given blank lines below; then the
+    # lines of every column side by side, a section's rule after its last row.
+    heights = list(map(max, zip(*(list(map(len, cells)) for cells in columns), strict=True)))
+    flat: list[list[str]] = []
+    for cells, blank in zip(columns, blanks, strict=True):
+        lines: list[str] = []
+        for cell, height in zip(cells, heights, strict=True):
+            lines += cell
+            if len(cell) != height:
+                lines += [blank] * (height - len(cell))
+        flat.append(lines)
+    drawn_lines = list(map(drawn_box.mid_vertical.join, zip(*flat, strict=True)))
+    ends = list(accumulate(heights))
+    start = 0
+    for index in sorted(i for i in grid.section_ends if 0 <= i < last - 1):
+        yield from drawn_lines[start : ends[index]]
+        yield section_rule
+        start = ends[index]
+    yield from drawn_lines[start:]
 
 
 def _header_lines(

@@ -245,14 +245,16 @@ def _no_contact(scope: Scope) -> list[dict[str, Any]]:
     days: dict[str, tuple[str, int]] = {}
     for found in rows(
         scope.db,
+        # Materialized: else SQLite looks up each case's last contact twice, for the
+        # condition and for the column; the newest one by the index, not by a max().
         f"""
-        SELECT * FROM (
+        WITH last AS MATERIALIZED (
             SELECT h.id AS household_id, h.opened_on,
-                (SELECT max(c.contact_on) FROM live_contacts c WHERE c.household_id = h.id
-                 AND c.automatic = 0 AND c.status = 'held' AND c.contact_on <= :as_of)
-                 AS last_contact_on
+                (SELECT c.contact_on FROM live_contacts c WHERE c.household_id = h.id
+                 AND c.automatic = 0 AND c.status = 'held' AND c.contact_on <= :as_of
+                 ORDER BY c.contact_on DESC LIMIT 1) AS last_contact_on
             FROM live_households h WHERE {OPEN})
-        WHERE coalesce(last_contact_on, opened_on) <= :silent_since
+        SELECT * FROM last WHERE coalesce(last_contact_on, opened_on) <= :silent_since
         """,
         scope.params,
     ):
