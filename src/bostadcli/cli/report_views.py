@@ -314,9 +314,9 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     if console is None and grid.fits(width):
         from bostadcli.cli.deadline_table import add_plain_rows
 
-        add_plain_rows(grid, entries, texts, layout, titles)
+        columns = add_plain_rows(grid, entries, texts, layout, titles)
         if grid.fits(width):
-            grid.write(sys.stdout)
+            grid.write(sys.stdout, columns=columns)
             return
         # A tab in the text: rich draws the screen, from the rows with their colours.
         grid = _deadline_grid(layout)
@@ -341,29 +341,46 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
 
 
 def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineTexts:
-    # Each distinct date, count of days and quiet case worded once: most entries are
-    # cases gone quiet, which share a few dates.
-    days: dict[str | None, str] = {}
-    whens: dict[tuple[bool, int | None], str] = {}
+    # Each distinct date, count of days, quiet case and count of children worded once:
+    # most entries are cases gone quiet, which share a few dates.
+    days_of: dict[str | None, str] = {}
+    whens_of: dict[tuple[bool, int | None], str] = {}
     quiet: dict[str | None, str] = {}
+    counts: dict[tuple[int, int], str] = {}
+    days: list[str] = []
+    whens: list[str] = []
+    whats: list[str] = []
+    children: list[str] = []
     for e in entries:
-        if e["due_on"] not in days:
-            days[e["due_on"]] = deadline_day(e["due_on"], as_of=as_of)
+        due = e["due_on"]
+        day = days_of.get(due)
+        if day is None:
+            day = days_of[due] = deadline_day(due, as_of=as_of)
+        days.append(day)
         key = _when_key(e)
-        if key not in whens:
-            whens[key] = when_text(e)
-        if e["kind"] == "no_contact" and e["last_contact_on"] not in quiet:
-            quiet[e["last_contact_on"]] = what_text(e)
+        when = whens_of.get(key)
+        if when is None:
+            when = whens_of[key] = when_text(e)
+        whens.append(when)
+        if e["kind"] == "no_contact":
+            what = quiet.get(e["last_contact_on"])
+            if what is None:
+                what = quiet[e["last_contact_on"]] = what_text(e)
+        else:
+            what = what_text(e)
+        whats.append(what)
+        count = (e["children"], e["children_part_time"])
+        child = counts.get(count)
+        if child is None:
+            child = counts[count] = children_count(*count)
+        children.append(child)
     return _DeadlineTexts(
-        days=[days[e["due_on"]] for e in entries],
-        whens=[whens[_when_key(e)] for e in entries],
-        whats=[
-            quiet[e["last_contact_on"]] if e["kind"] == "no_contact" else what_text(e)
-            for e in entries
-        ],
+        days=days,
+        whens=whens,
+        whats=whats,
         refs=[e["ref"] for e in entries],
         tenants=[e["tenant"] or "" for e in entries],
-        children=[children_count(e["children"], e["children_part_time"]) for e in entries],
+        children=children,
         workers=[e["caseworker"] or "" for e in entries],
     )
 

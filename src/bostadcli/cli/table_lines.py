@@ -143,15 +143,19 @@ class Grid:
             # Every line fits already: rich need not measure each again to crop it.
             console.print(_Drawn(self), soft_wrap=True)
 
-    def write(self, file: Any, drawn_box: Any = None) -> None:
+    def write(
+        self, file: Any, drawn_box: Any = None, columns: list[list[str]] | None = None
+    ) -> None:
         """The table without colour straight to ``file``, as ``print`` would write it to
         a console that has no colour (``plain_pipe``): one string, then a flush.
-        ``drawn_box`` is rich's ``SIMPLE_HEAD`` as the console has it (itself when None)."""
+        ``drawn_box`` is rich's ``SIMPLE_HEAD`` as the console has it (itself when None).
+        ``columns``: the rows' cells as plain text, a list per column, in place of
+        ``rows`` (for a long table whose every cell is one run without a style)."""
         if drawn_box is None:
             from rich import box
 
             drawn_box = box.SIMPLE_HEAD
-        text = "".join(f"{line}\n" for line in _Drawn(self).plain_lines(drawn_box))
+        text = "".join(f"{line}\n" for line in _Drawn(self).plain_lines(drawn_box, columns))
         file.write(text)
         file.flush()
 
@@ -262,12 +266,12 @@ class _Drawn:
             yield Segment(line)
             yield newline
 
-    def plain_lines(self, drawn_box: Any) -> Iterator[str]:
+    def plain_lines(self, drawn_box: Any, columns: list[list[str]] | None = None) -> Iterator[str]:
         """The table's lines without colour, in ``drawn_box`` (rich's ``SIMPLE_HEAD``
         as the console gives it): ``table_plain.plain_lines``."""
         from bostadcli.cli.table_plain import plain_lines
 
-        return plain_lines(self.grid, drawn_box)
+        return plain_lines(self.grid, drawn_box, columns)
 
     def _coloured(
         self,

@@ -22,9 +22,12 @@ from bostadcli.cli.table_lines import (
 )
 
 
-def plain_lines(grid: Grid, drawn_box: Any) -> Iterator[str]:
+def plain_lines(
+    grid: Grid, drawn_box: Any, columns: list[list[str]] | None = None
+) -> Iterator[str]:
     """The table's lines without colour, in ``drawn_box`` (rich's ``SIMPLE_HEAD``
-    as the console gives it)."""
+    as the console gives it); the cells' texts a list per column, ``columns``, when
+    given, else those of ``grid.rows`` (their runs' texts joined)."""
     pads = grid._pads()
     widths = [c.width + left + right for c, (left, right) in zip(grid.columns, pads, strict=True)]
     specs = [
@@ -35,39 +38,44 @@ def plain_lines(grid: Grid, drawn_box: Any) -> Iterator[str]:
     sizes: dict[str, int] = {}
     head_rule = drawn_box.get_row(widths, "head", edge=False)
     section_rule = drawn_box.get_row(widths, "row", edge=False)
-    last = len(grid.rows)
-    body = [
-        [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row] for row in grid.rows
-    ]
+    if columns is None:
+        body = [
+            [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row]
+            for row in grid.rows
+        ]
+        # (A row given more cells than the grid has columns draws only the first ones.)
+        columns = [list(texts) for texts in zip(*body, strict=False)][: len(grid.columns)]
+    if not columns:
+        columns = [[] for _c in grid.columns]
+    last = len(columns[0]) if columns else 0
     # The columns whose every cell is one line that fits, drawn a column at a time.
-    padded = [_padded_column([texts[j] for texts in body], *spec) for j, spec in enumerate(specs)]
+    padded = [_padded_column(texts, *spec) for texts, spec in zip(columns, specs, strict=True)]
     if all(cells is not None for cells in padded) and not any(
         _MANY_LINES.search(c.heading) for c in grid.columns
     ):
         # Every cell one line that fits: the rows are their columns side by side.
-        yield from _simple_lines(grid, drawn_box, padded, specs, sizes)
+        yield from _simple_lines(grid, drawn_box, padded, specs, sizes, last)
         return
     yield from _header_lines(grid, drawn_box, specs, blanks, sizes)
     yield head_rule
     # Every cell as its lines, a column at a time: each distinct text drawn once (a long
     # screen repeats many: a day and its days left, a child count, a band's heading),
     # padded in one go where the column allows it.
-    columns: list[list[list[str]]] = []
-    for j, (spec, whole) in enumerate(zip(specs, padded, strict=True)):
+    drawn: list[list[list[str]]] = []
+    for texts, spec, whole in zip(columns, specs, padded, strict=True):
         if whole is not None:
-            columns.append([[line] for line in whole])
+            drawn.append([[line] for line in whole])
             continue
-        texts = [row[j] for row in body]
         distinct = list(dict.fromkeys(texts))
         found = _padded_lines(distinct, sizes, *spec)
         if found is None:
             found = [_plain_lines(t, sizes, *spec) for t in distinct]
-        columns.append(list(map(dict(zip(distinct, found, strict=True)).__getitem__, texts)))
+        drawn.append(list(map(dict(zip(distinct, found, strict=True)).__getitem__, texts)))
     # Each row as tall as its tallest cell, the others given blank lines below; then the
     # lines of every column side by side, a section's rule after its last row.
-    heights = list(map(max, zip(*(list(map(len, cells)) for cells in columns), strict=True)))
+    heights = list(map(max, zip(*(list(map(len, cells)) for cells in drawn), strict=True)))
     flat: list[list[str]] = []
-    for cells, blank in zip(columns, blanks, strict=True):
+    for cells, blank in zip(drawn, blanks, strict=True):
         lines: list[str] = []
         for cell, height in zip(cells, heights, strict=True):
             lines += cell
@@ -110,6 +118,7 @@ def _simple_lines(
     padded: list[list[str] | None],
     specs: list[tuple[int, bool, bool, str, str]],
     sizes: dict[str, int],
+    rows: int,
 ) -> Iterator[str]:
     """``plain_lines`` when every column is ``_padded_column``'s and every heading one
     line: the header, its rule, then each row's cells joined, a rule after each
@@ -124,7 +133,7 @@ def _simple_lines(
         yield from lines
         return
     section_rule = drawn_box.get_row(widths, "row", edge=False)
-    last = len(grid.rows) - 1
+    last = rows - 1
     for index, line in enumerate(lines):
         yield line
         if index in grid.section_ends and index != last:
