@@ -7,6 +7,7 @@ column at a time (``str.ljust``); any other cell is measured and cut as rich doe
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
@@ -168,20 +169,25 @@ def _padded_lines(
     """``_plain_lines`` of every cell of a column, when every line of each is printable
     text of one cell a character (else None): padded by ``str.ljust``/``rjust``, a cell
     with a line too long for the column cut by ``_plain_lines``."""
-    if not _one_cell_each("".join(texts).replace("\n", " ")):
+    joined = "\n".join(texts)
+    if not _one_cell_each(joined.replace("\n", " ")):
         return None
+    # Every line of the column padded in one go, then shared out to the cells; a cell
+    # with a line too long is drawn by ``_plain_lines`` instead.
+    lines = joined.split("\n")
+    if right:
+        lines = [line.rstrip() for line in lines]
+        padded = [before + line.rjust(width) + after for line in lines]
+    else:
+        padded = [before + line.ljust(width) + after for line in lines]
+    ends = list(accumulate(text.count("\n") + 1 for text in texts))
+    cut = {bisect_right(ends, at) for at, line in enumerate(lines) if len(line) > width}
     spec = (width, right, ellipsis, before, after)
     out = []
-    for text in texts:
-        lines = text.split("\n")
-        if right:
-            lines = [line.rstrip() for line in lines]
-        if max(map(len, lines)) > width:
-            out.append(_plain_lines(text, sizes, *spec))
-        elif right:
-            out.append([before + line.rjust(width) + after for line in lines])
-        else:
-            out.append([before + line.ljust(width) + after for line in lines])
+    start = 0
+    for k, (text, end) in enumerate(zip(texts, ends, strict=True)):
+        out.append(_plain_lines(text, sizes, *spec) if k in cut else padded[start:end])
+        start = end
     return out
 
 
