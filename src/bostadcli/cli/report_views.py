@@ -12,7 +12,8 @@ from bostadcli.cli.year_views import print_year as print_year
 from bostadcli.cli.year_views import write_year_xlsx as write_year_xlsx
 from bostadcli.cli.year_views import year_columns as year_columns
 from bostadcli.cli.year_views import year_sections as year_sections
-from bostadcli.i18n import _, ngettext
+from bostadcli.dates import format_date
+from bostadcli.i18n import _, current_language, ngettext
 from bostadcli.vocab import (
     ContactKind,
     DeadlineKind,
@@ -123,11 +124,15 @@ def what_text(entry: dict[str, Any]) -> str:
             )
         return _("#{id} {contact} booked").format(id=entry["contact_id"], contact=what)
     if kind == "no_contact":
-        if entry["last_contact_on"]:
-            last = _date_words(entry["last_contact_on"], "long")
-            return _("last contact {date}").format(date=last)
-        return _("no contact since the case opened")
+        return _quiet_text(entry["last_contact_on"])
     return label(DeadlineKind, kind)
+
+
+def _quiet_text(last_contact_on: str | None) -> str:
+    """``what_text`` of a case gone quiet, by its last contact."""
+    if last_contact_on:
+        return _("last contact {date}").format(date=_date_words(last_contact_on, "long"))
+    return _("no contact since the case opened")
 
 
 def when_text(entry: dict[str, Any]) -> str:
@@ -180,8 +185,6 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
     """The day, how many entries in each band, and what the children column means."""
     from rich.text import Text
 
-    from bostadcli.dates import format_date
-
     counts = _band_counts(entries)
     console.print(
         Text.assemble((_("What needs action"), "bold"), "  ", (format_date(as_of, "long"), "dim"))
@@ -199,7 +202,6 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
 def _plain_deadline_heading(entries: list[dict[str, Any]], *, as_of: date) -> list[str]:
     """``_print_deadline_heading``'s lines without colour, before they are wrapped."""
     from bostadcli.cli.table_lines import markup_plain
-    from bostadcli.dates import format_date
 
     counts = _band_counts(entries)
     lines = [
@@ -233,13 +235,9 @@ _DATE_WORDS: dict[tuple[str, str, str], str] = {}
 
 
 def _date_words(iso: str, style: str) -> str:
-    from bostadcli.i18n import current_language
-
     key = (iso, style, current_language())
     found = _DATE_WORDS.get(key)
     if found is None:
-        from bostadcli.dates import format_date
-
         found = format_date(date.fromisoformat(iso), style)
         if len(_DATE_WORDS) < 10_000:
             _DATE_WORDS[key] = found
@@ -365,7 +363,7 @@ def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineT
         if e["kind"] == "no_contact":
             what = quiet.get(e["last_contact_on"])
             if what is None:
-                what = quiet[e["last_contact_on"]] = what_text(e)
+                what = quiet[e["last_contact_on"]] = _quiet_text(e["last_contact_on"])
         else:
             what = what_text(e)
         whats.append(what)
