@@ -28,7 +28,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.affordability import household_affordability
 from bostadcli.config import Policy
 from bostadcli.contacts import add_contact
 from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
@@ -184,6 +183,9 @@ def _document(
         affordability=None,
     )
     if plan["income_ore"] is not None:
+        # Here, not at the top: the deadline screen loads this module and needs no norms.
+        from bostadcli.affordability import household_affordability
+
         doc["affordability"] = household_affordability(
             db,
             plan["household_id"],

@@ -52,8 +52,6 @@ def _cache_file(year: int) -> Path | None:
     import importlib.util
     import zlib
 
-    import platformdirs
-
     try:
         spec = importlib.util.find_spec("holidays")
     except (ImportError, ValueError):
@@ -71,8 +69,27 @@ def _cache_file(year: int) -> Path | None:
     # A cache key, not a secret: two checksums (64 bits) need no OpenSSL loaded at start.
     data = "\n".join(key).encode()
     digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
-    folder = platformdirs.user_cache_path("bostadcli", appauthor=False)
-    return folder / f"holidays-SE-{year}-{digest}.json"
+    return _cache_folder() / f"holidays-SE-{year}-{digest}.json"
+
+
+def _cache_folder() -> Path:
+    """The user's cache folder for the program (``platformdirs.user_cache_path``). On
+    Linux platformdirs' rule, $XDG_CACHE_HOME when absolute, else ~/.cache, without
+    loading platformdirs (with what it loads, several milliseconds of a short command's
+    start, for one path)."""
+    import os
+    import sys
+
+    if sys.platform == "linux" and not hasattr(sys, "getandroidapilevel"):
+        for base, below in (
+            (os.environ.get("XDG_CACHE_HOME", ""), ()),
+            (os.environ.get("HOME", ""), (".cache",)),
+        ):
+            if os.path.isabs(base):
+                return Path(base, *below, "bostadcli")
+    import platformdirs
+
+    return platformdirs.user_cache_path("bostadcli", appauthor=False)
 
 
 def _cached_holidays(year: int) -> dict[date, str] | None:

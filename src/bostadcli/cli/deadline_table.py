@@ -96,33 +96,39 @@ def add_plain_rows(
     t: _DeadlineTexts,
     layout: _DeadlineLayout,
     titles: dict[str, str],
-) -> None:
-    """The rows of ``print_deadlines`` for a screen without colour: the same texts, each
-    cell one run (the lines drawn without colour read no styles)."""
+) -> list[list[str]]:
+    """The rows of ``print_deadlines`` for a screen without colour, a list of texts per
+    column (for ``Grid.write``): the same texts, each cell one run (the lines drawn
+    without colour read no styles); the band's heading over each band. Sets the grid's
+    section ends and whether a cell holds a tab."""
     from bostadcli.cli.output import wrap_text
     from bostadcli.cli.table_lines import markup_plain
 
     what_width = layout.widths[layout.what_at]
-    whats = {w: wrap_text(w, what_width) for w in dict.fromkeys(t.whats)}
-    children = {c: markup_plain(c) for c in dict.fromkeys(t.children)}
-    rows = grid.rows
-    blank: list[list[tuple[str, str]]] = [[] for _c in grid.columns[1:]]
-    band = None
-    for i, entry in enumerate(entries):
-        if entry["band"] != band:
-            if rows:
-                grid.section_ends.add(len(rows) - 1)
-            band = entry["band"]
-            rows.append([[(titles[band], "")], *blank])
-        if layout.stacked:
-            ref = t.refs[i]
-            for extra in (t.tenants[i], t.workers[i]):
-                if extra:
-                    ref += "\n" + extra
-            cells = [t.days[i] + "\n" + t.whens[i], whats[t.whats[i]], ref, children[t.children[i]]]
-        else:
-            cells = [markup_plain(t.days[i]), t.whens[i], whats[t.whats[i]], t.refs[i]]
-            cells += [t.tenants[i], children[t.children[i]], t.workers[i]]
-        rows.append([[(c, "")] for c in cells])
-    grid.section_ends.add(len(rows) - 1)
-    grid.tabs = "\t" in "".join(text for row in rows for cell in row for text, _s in cell)
+    wrapped = {w: wrap_text(w, what_width) for w in dict.fromkeys(t.whats)}
+    whats = list(map(wrapped.__getitem__, t.whats))
+    plain = {c: markup_plain(c) for c in dict.fromkeys(t.children)}
+    children = list(map(plain.__getitem__, t.children))
+    if layout.stacked:
+        refs = [
+            "\n".join([ref, *(extra for extra in others if extra)])
+            for ref, *others in zip(t.refs, t.tenants, t.workers, strict=True)
+        ]
+        whens = [f"{day}\n{when}" for day, when in zip(t.days, t.whens, strict=True)]
+        body = [whens, whats, refs, children]
+    else:
+        days = {d: markup_plain(d) for d in dict.fromkeys(t.days)}
+        body = [list(map(days.__getitem__, t.days)), t.whens, whats, t.refs, t.tenants]
+        body += [children, t.workers]
+    # Each band: its heading (in the first column, the others empty), then its rows.
+    starts = [i for i, e in enumerate(entries) if i == 0 or entries[i - 1]["band"] != e["band"]]
+    columns: list[list[str]] = [[] for _c in body]
+    for k, begin in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(entries)
+        title = titles[entries[begin]["band"]]
+        for j, (column, texts) in enumerate(zip(columns, body, strict=True)):
+            column.append(title if j == 0 else "")
+            column += texts[begin:end]
+        grid.section_ends.add(len(columns[0]) - 1)
+    grid.tabs = any("\t" in "".join(column) for column in columns)
+    return columns

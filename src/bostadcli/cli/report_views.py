@@ -12,7 +12,8 @@ from bostadcli.cli.year_views import print_year as print_year
 from bostadcli.cli.year_views import write_year_xlsx as write_year_xlsx
 from bostadcli.cli.year_views import year_columns as year_columns
 from bostadcli.cli.year_views import year_sections as year_sections
-from bostadcli.i18n import _, ngettext
+from bostadcli.dates import format_date
+from bostadcli.i18n import _, current_language, ngettext
 from bostadcli.vocab import (
     ContactKind,
     DeadlineKind,
@@ -123,11 +124,15 @@ def what_text(entry: dict[str, Any]) -> str:
             )
         return _("#{id} {contact} booked").format(id=entry["contact_id"], contact=what)
     if kind == "no_contact":
-        if entry["last_contact_on"]:
-            last = _date_words(entry["last_contact_on"], "long")
-            return _("last contact {date}").format(date=last)
-        return _("no contact since the case opened")
+        return _quiet_text(entry["last_contact_on"])
     return label(DeadlineKind, kind)
+
+
+def _quiet_text(last_contact_on: str | None) -> str:
+    """``what_text`` of a case gone quiet, by its last contact."""
+    if last_contact_on:
+        return _("last contact {date}").format(date=_date_words(last_contact_on, "long"))
+    return _("no contact since the case opened")
 
 
 def when_text(entry: dict[str, Any]) -> str:
@@ -180,8 +185,6 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
     """The day, how many entries in each band, and what the children column means."""
     from rich.text import Text
 
-    from bostadcli.dates import format_date
-
     counts = _band_counts(entries)
     console.print(
         Text.assemble((_("What needs action"), "bold"), "  ", (format_date(as_of, "long"), "dim"))
@@ -199,7 +202,6 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
 def _plain_deadline_heading(entries: list[dict[str, Any]], *, as_of: date) -> list[str]:
     """``_print_deadline_heading``'s lines without colour, before they are wrapped."""
     from bostadcli.cli.table_lines import markup_plain
-    from bostadcli.dates import format_date
 
     counts = _band_counts(entries)
     lines = [
@@ -233,13 +235,9 @@ _DATE_WORDS: dict[tuple[str, str, str], str] = {}
 
 
 def _date_words(iso: str, style: str) -> str:
-    from bostadcli.i18n import current_language
-
     key = (iso, style, current_language())
     found = _DATE_WORDS.get(key)
     if found is None:
-        from bostadcli.dates import format_date
-
         found = format_date(date.fromisoformat(iso), style)
         if len(_DATE_WORDS) < 10_000:
             _DATE_WORDS[key] = found
@@ -314,9 +312,9 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     if console is None and grid.fits(width):
         from bostadcli.cli.deadline_table import add_plain_rows
 
-        add_plain_rows(grid, entries, texts, layout, titles)
+        columns = add_plain_rows(grid, entries, texts, layout, titles)
         if grid.fits(width):
-            grid.write(sys.stdout)
+            grid.write(sys.stdout, columns=columns)
             return
         # A tab in the text: rich draws the screen, from the rows with their colours.
         grid = _deadline_grid(layout)
@@ -341,29 +339,46 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
 
 
 def _deadline_texts(entries: list[dict[str, Any]], *, as_of: date) -> _DeadlineTexts:
-    # Each distinct date, count of days and quiet case worded once: most entries are
-    # cases gone quiet, which share a few dates.
-    days: dict[str | None, str] = {}
-    whens: dict[tuple[bool, int | None], str] = {}
+    # Each distinct date, count of days, quiet case and count of children worded once:
+    # most entries are cases gone quiet, which share a few dates.
+    days_of: dict[str | None, str] = {}
+    whens_of: dict[tuple[bool, int | None], str] = {}
     quiet: dict[str | None, str] = {}
+    counts: dict[tuple[int, int], str] = {}
+    days: list[str] = []
+    whens: list[str] = []
+    whats: list[str] = []
+    children: list[str] = []
     for e in entries:
-        if e["due_on"] not in days:
-            days[e["due_on"]] = deadline_day(e["due_on"], as_of=as_of)
+        due = e["due_on"]
+        day = days_of.get(due)
+        if day is None:
+            day = days_of[due] = deadline_day(due, as_of=as_of)
+        days.append(day)
         key = _when_key(e)
-        if key not in whens:
-            whens[key] = when_text(e)
-        if e["kind"] == "no_contact" and e["last_contact_on"] not in quiet:
-            quiet[e["last_contact_on"]] = what_text(e)
+        when = whens_of.get(key)
+        if when is None:
+            when = whens_of[key] = when_text(e)
+        whens.append(when)
+        if e["kind"] == "no_contact":
+            what = quiet.get(e["last_contact_on"])
+            if what is None:
+                what = quiet[e["last_contact_on"]] = _quiet_text(e["last_contact_on"])
+        else:
+            what = what_text(e)
+        whats.append(what)
+        count = (e["children"], e["children_part_time"])
+        child = counts.get(count)
+        if child is None:
+            child = counts[count] = children_count(*count)
+        children.append(child)
     return _DeadlineTexts(
-        days=[days[e["due_on"]] for e in entries],
-        whens=[whens[_when_key(e)] for e in entries],
-        whats=[
-            quiet[e["last_contact_on"]] if e["kind"] == "no_contact" else what_text(e)
-            for e in entries
-        ],
+        days=days,
+        whens=whens,
+        whats=whats,
         refs=[e["ref"] for e in entries],
         tenants=[e["tenant"] or "" for e in entries],
-        children=[children_count(e["children"], e["children_part_time"]) for e in entries],
+        children=children,
         workers=[e["caseworker"] or "" for e in entries],
     )
 

@@ -143,15 +143,19 @@ class Grid:
             # Every line fits already: rich need not measure each again to crop it.
             console.print(_Drawn(self), soft_wrap=True)
 
-    def write(self, file: Any, drawn_box: Any = None) -> None:
+    def write(
+        self, file: Any, drawn_box: Any = None, columns: list[list[str]] | None = None
+    ) -> None:
         """The table without colour straight to ``file``, as ``print`` would write it to
         a console that has no colour (``plain_pipe``): one string, then a flush.
-        ``drawn_box`` is rich's ``SIMPLE_HEAD`` as the console has it (itself when None)."""
+        ``drawn_box`` is rich's ``SIMPLE_HEAD`` as the console has it (itself when None).
+        ``columns``: the rows' cells as plain text, a list per column, in place of
+        ``rows`` (for a long table whose every cell is one run without a style)."""
         if drawn_box is None:
             from rich import box
 
             drawn_box = box.SIMPLE_HEAD
-        text = "".join(f"{line}\n" for line in _Drawn(self).plain_lines(drawn_box))
+        text = "".join(f"{line}\n" for line in _Drawn(self).plain_lines(drawn_box, columns))
         file.write(text)
         file.flush()
 
@@ -262,12 +266,12 @@ class _Drawn:
             yield Segment(line)
             yield newline
 
-    def plain_lines(self, drawn_box: Any) -> Iterator[str]:
+    def plain_lines(self, drawn_box: Any, columns: list[list[str]] | None = None) -> Iterator[str]:
         """The table's lines without colour, in ``drawn_box`` (rich's ``SIMPLE_HEAD``
         as the console gives it): ``table_plain.plain_lines``."""
         from bostadcli.cli.table_plain import plain_lines
 
-        return plain_lines(self.grid, drawn_box)
+        return plain_lines(self.grid, drawn_box, columns)
 
     def _coloured(
         self,
@@ -402,14 +406,17 @@ def markup_plain(markup: str) -> str:
 _FIRST_NOT_ONE_CELL = "\u0300"
 
 
+# A character that is not such: below U+0300 only the control codes and the soft hyphen
+# are not printable (the no-break space is not either, but takes one cell).
+_NOT_ONE_CELL = re.compile(f"[^\x20-\x7e\xa0-\xac\xae-{chr(ord(_FIRST_NOT_ONE_CELL) - 1)}]")
+
+
 def _one_cell_each(text: str) -> bool:
     """Whether every character of ``text`` takes one cell in rich: printable text below
     U+0300 (ASCII and the Latin letters), the no-break space too."""
     if text.isascii():
         return text.isprintable()
-    if "\xa0" in text:
-        text = text.replace("\xa0", " ")
-    return text.isprintable() and max(text) < _FIRST_NOT_ONE_CELL
+    return _NOT_ONE_CELL.search(text) is None
 
 
 def widest(texts: list[str]) -> int:

@@ -7,7 +7,9 @@ column at a time (``str.ljust``); any other cell is measured and cut as rich doe
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 from bostadcli.cli.table_lines import (
@@ -21,9 +23,12 @@ from bostadcli.cli.table_lines import (
 )
 
 
-def plain_lines(grid: Grid, drawn_box: Any) -> Iterator[str]:
+def plain_lines(
+    grid: Grid, drawn_box: Any, columns: list[list[str]] | None = None
+) -> Iterator[str]:
     """The table's lines without colour, in ``drawn_box`` (rich's ``SIMPLE_HEAD``
-    as the console gives it)."""
+    as the console gives it); the cells' texts a list per column, ``columns``, when
+    given, else those of ``grid.rows`` (their runs' texts joined)."""
     pads = grid._pads()
     widths = [c.width + left + right for c, (left, right) in zip(grid.columns, pads, strict=True)]
     specs = [
@@ -32,59 +37,60 @@ def plain_lines(grid: Grid, drawn_box: Any) -> Iterator[str]:
     ]
     blanks = [" " * w for w in widths]
     sizes: dict[str, int] = {}
-    # Each column's cells of many lines as drawn, by text: a long screen repeats
-    # many (a day and its days left, a child count, a band's heading).
-    drawn: list[dict[str, list[str]]] = [{} for _c in specs]
     head_rule = drawn_box.get_row(widths, "head", edge=False)
     section_rule = drawn_box.get_row(widths, "row", edge=False)
-    last = len(grid.rows)
-    body = [
-        [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row] for row in grid.rows
-    ]
+    if columns is None:
+        body = [
+            [c[0][0] if len(c) == 1 else "".join(t for t, _s in c) for c in row]
+            for row in grid.rows
+        ]
+        # (A row given more cells than the grid has columns draws only the first ones.)
+        columns = [list(texts) for texts in zip(*body, strict=False)][: len(grid.columns)]
+    if not columns:
+        columns = [[] for _c in grid.columns]
+    last = len(columns[0]) if columns else 0
     # The columns whose every cell is one line that fits, drawn a column at a time.
-    padded = [_padded_column([texts[j] for texts in body], *spec) for j, spec in enumerate(specs)]
+    padded = [_padded_column(texts, *spec) for texts, spec in zip(columns, specs, strict=True)]
     if all(cells is not None for cells in padded) and not any(
         _MANY_LINES.search(c.heading) for c in grid.columns
     ):
         # Every cell one line that fits: the rows are their columns side by side.
-        yield from _simple_lines(grid, drawn_box, padded, specs, sizes)
+        yield from _simple_lines(grid, drawn_box, padded, specs, sizes, last)
         return
     yield from _header_lines(grid, drawn_box, specs, blanks, sizes)
     yield head_rule
-    # Every cell as its lines, a column at a time: padded in one go where they allow it.
-    columns: list[list[list[str]]] = []
-    for j, (spec, whole, seen) in enumerate(zip(specs, padded, drawn, strict=True)):
+    # Every cell as its lines, a column at a time: each distinct text drawn once (a long
+    # screen repeats many: a day and its days left, a child count, a band's heading),
+    # padded in one go where the column allows it.
+    drawn: list[list[list[str]]] = []
+    for texts, spec, whole in zip(columns, specs, padded, strict=True):
         if whole is not None:
-            columns.append([[line] for line in whole])
+            drawn.append([[line] for line in whole])
             continue
-        texts = [row[j] for row in body]
-        found = _padded_lines(texts, sizes, *spec)
+        distinct = list(dict.fromkeys(texts))
+        found = _padded_lines(distinct, sizes, *spec)
         if found is None:
-            found = []
-            for t in texts:
-                cell = seen.get(t)
-                if cell is None:
-                    cell = seen[t] = _plain_lines(t, sizes, *spec)
-                found.append(cell)
-        columns.append(found)
-    divider = drawn_box.mid_vertical
-    for index, row in enumerate(zip(*columns, strict=True)):
-        height = max(map(len, row))
-        if height == 1:
-            yield divider.join([cell[0] for cell in row])
-        else:
-            yield from map(
-                divider.join,
-                zip(
-                    *(
-                        cell if len(cell) == height else [*cell, *[blank] * (height - len(cell))]
-                        for cell, blank in zip(row, blanks, strict=True)
-                    ),
-                    strict=True,
-                ),
-            )
-        if index in grid.section_ends and index + 1 != last:
-            yield section_rule
+            found = [_plain_lines(t, sizes, *spec) for t in distinct]
+        drawn.append(list(map(dict(zip(distinct, found, strict=True)).__getitem__, texts)))
+    # Each row as tall as its tallest cell, the others given blank lines below; then the
+    # lines of every column side by side, a section's rule after its last row.
+    heights = list(map(max, zip(*(list(map(len, cells)) for cells in drawn), strict=True)))
+    flat: list[list[str]] = []
+    for cells, blank in zip(drawn, blanks, strict=True):
+        lines: list[str] = []
+        for cell, height in zip(cells, heights, strict=True):
+            lines += cell
+            if len(cell) != height:
+                lines += [blank] * (height - len(cell))
+        flat.append(lines)
+    drawn_lines = list(map(drawn_box.mid_vertical.join, zip(*flat, strict=True)))
+    ends = list(accumulate(heights))
+    start = 0
+    for index in sorted(i for i in grid.section_ends if 0 <= i < last - 1):
+        yield from drawn_lines[start : ends[index]]
+        yield section_rule
+        start = ends[index]
+    yield from drawn_lines[start:]
 
 
 def _header_lines(
@@ -113,6 +119,7 @@ def _simple_lines(
     padded: list[list[str] | None],
     specs: list[tuple[int, bool, bool, str, str]],
     sizes: dict[str, int],
+    rows: int,
 ) -> Iterator[str]:
     """``plain_lines`` when every column is ``_padded_column``'s and every heading one
     line: the header, its rule, then each row's cells joined, a rule after each
@@ -127,7 +134,7 @@ def _simple_lines(
         yield from lines
         return
     section_rule = drawn_box.get_row(widths, "row", edge=False)
-    last = len(grid.rows) - 1
+    last = rows - 1
     for index, line in enumerate(lines):
         yield line
         if index in grid.section_ends and index != last:
@@ -162,20 +169,25 @@ def _padded_lines(
     """``_plain_lines`` of every cell of a column, when every line of each is printable
     text of one cell a character (else None): padded by ``str.ljust``/``rjust``, a cell
     with a line too long for the column cut by ``_plain_lines``."""
-    if not _one_cell_each("".join(texts).replace("\n", " ")):
+    joined = "\n".join(texts)
+    if not _one_cell_each(joined.replace("\n", " ")):
         return None
+    # Every line of the column padded in one go, then shared out to the cells; a cell
+    # with a line too long is drawn by ``_plain_lines`` instead.
+    lines = joined.split("\n")
+    if right:
+        lines = [line.rstrip() for line in lines]
+        padded = [before + line.rjust(width) + after for line in lines]
+    else:
+        padded = [before + line.ljust(width) + after for line in lines]
+    ends = list(accumulate(text.count("\n") + 1 for text in texts))
+    cut = {bisect_right(ends, at) for at, line in enumerate(lines) if len(line) > width}
     spec = (width, right, ellipsis, before, after)
     out = []
-    for text in texts:
-        lines = text.split("\n")
-        if right:
-            lines = [line.rstrip() for line in lines]
-        if max(map(len, lines)) > width:
-            out.append(_plain_lines(text, sizes, *spec))
-        elif right:
-            out.append([before + line.rjust(width) + after for line in lines])
-        else:
-            out.append([before + line.ljust(width) + after for line in lines])
+    start = 0
+    for k, (text, end) in enumerate(zip(texts, ends, strict=True)):
+        out.append(_plain_lines(text, sizes, *spec) if k in cut else padded[start:end])
+        start = end
     return out
 
 

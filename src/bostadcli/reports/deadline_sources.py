@@ -17,8 +17,8 @@ from bostadcli.db import rows
 from bostadcli.errors import InvalidInput
 from bostadcli.plans import plans_overdue
 from bostadcli.reports.deadlines import (
+    DEADLINE_FIELDS,
     HOUSEHOLD,
-    OPEN,
     OPEN_CASE,
     RENT_TERMINATION,
     UNDERTAKING,
@@ -240,35 +240,35 @@ def _no_contact(scope: Scope) -> list[dict[str, Any]]:
     ``windows.no_contact`` days old or more, dated the day a contact became due. Letters
     sent by the monthly batch (``automatic``) do not count as contact: nobody spoke to
     the family; nor do booked or cancelled contacts."""
-    out = []
-    # The day a contact became due and the days since, by the day of the last contact.
-    days: dict[str, tuple[str, int]] = {}
-    for found in rows(
-        scope.db,
-        f"""
-        SELECT * FROM (
-            SELECT h.id AS household_id, h.opened_on,
-                (SELECT max(c.contact_on) FROM live_contacts c WHERE c.household_id = h.id
-                 AND c.automatic = 0 AND c.status = 'held' AND c.contact_on <= :as_of)
-                 AS last_contact_on
-            FROM live_households h WHERE {OPEN})
-        WHERE coalesce(last_contact_on, opened_on) <= :silent_since
-        """,
-        scope.params,
-    ):
-        # The household columns as the scope has them (every open case is in view):
-        # most open cases are here, and computing them twice is a tenth of the screen.
-        since_on = found["last_contact_on"] or found["opened_on"]
-        dated = days.get(since_on)
-        if dated is None:
+    # Every open case is in view, with its last contact (``deadlines.LAST_HELD``), and
+    # most of them are here: each entry is the first one ``entry`` made, copied, with
+    # its own day, days left and days without contact (worked out once for each day a
+    # case went quiet) and the case's fields.
+    out: list[dict[str, Any]] = []
+    silent_since = scope.params["silent_since"]
+    as_of = scope.as_of
+    window = timedelta(days=scope.windows.no_contact)
+    dated: dict[str, tuple[str, int, int]] = {}
+    first: dict[str, Any] = {}
+    fields: list[str] = []
+    for case in scope.households.values():
+        since_on = case["last_held_on"] or case["opened_on"]
+        if since_on is None or since_on > silent_since:
+            continue
+        days = dated.get(since_on)
+        if days is None:
             since = date.fromisoformat(since_on)
-            due = (since + timedelta(days=scope.windows.no_contact)).isoformat()
-            dated = days[since_on] = (due, (scope.as_of - since).days)
-        row = scope.households[found["household_id"]] | {
-            "last_contact_on": found["last_contact_on"],
-            "quiet_days": dated[1],
-        }
-        out.append(entry(DeadlineKind.no_contact, dated[0], row, scope.as_of))
+            due = since + window
+            days = dated[since_on] = (due.isoformat(), (due - as_of).days, (as_of - since).days)
+        if not first:
+            first = entry(DeadlineKind.no_contact, days[0], {}, as_of)
+            fields = [k for k in case if k in DEADLINE_FIELDS]
+        made = first.copy()
+        made["due_on"], made["days_left"], made["quiet_days"] = days
+        for k in fields:
+            made[k] = case[k]
+        made["last_contact_on"] = case["last_held_on"]
+        out.append(made)
     return out
 
 

@@ -218,16 +218,30 @@ def deadlines(
     return [e for _rank, e in ranked]
 
 
+# An open case's last contact held by someone of the unit: not a letter of the monthly
+# batch, not one booked or cancelled. The newest one by the index, not by a max().
+LAST_HELD = """
+    (SELECT c.contact_on FROM live_contacts c WHERE c.household_id = h.id
+     AND c.automatic = 0 AND c.status = 'held' AND c.contact_on <= :as_of
+     ORDER BY c.contact_on DESC LIMIT 1)"""
+
+
 def _households_in_view(db: Database, params: dict[str, Any]) -> dict[int, dict[str, Any]]:
-    """Open cases, and closed ones whose plan or support was kept running at closing."""
+    """Open cases, and closed ones whose plan or support was kept running at closing.
+
+    Besides the ``HOUSEHOLD`` columns, an open case has the day it opened
+    (``opened_on``) and its last contact (``last_held_on``, ``LAST_HELD``), for the
+    cases gone quiet; a closed one None in both. (Neither is a field of an entry:
+    ``entry`` leaves them out.)"""
     return {
         r["household_id"]: r
         for r in rows(
             db,
             f"""
-            SELECT {HOUSEHOLD} FROM live_households h WHERE {OPEN}
+            SELECT {HOUSEHOLD}, h.opened_on, {LAST_HELD} AS last_held_on
+            FROM live_households h WHERE {OPEN}
             UNION ALL
-            SELECT {HOUSEHOLD} FROM live_households h
+            SELECT {HOUSEHOLD}, NULL, NULL FROM live_households h
             WHERE h.id IN (
                 SELECT p.household_id FROM plans p WHERE p.status = 'active'
                 UNION SELECT s.household_id FROM supports s WHERE s.ended_on IS NULL)
