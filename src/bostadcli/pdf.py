@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from bostadcli.errors import BostadError
 from bostadcli.i18n import _
+from bostadcli.pdf_load import import_weasyprint
 from bostadcli.pdf_margins import margin_boxes_added as margin_boxes_added
 from bostadcli.pdf_margins import without_margin_boxes
 from bostadcli.pdf_meta import ARCHIVE_VARIANT, PdfMeta, set_metadata, year_report_meta
@@ -48,7 +49,7 @@ class PdfUnavailable(BostadError):
 
 def weasyprint() -> ModuleType:
     try:
-        import weasyprint as module
+        module = import_weasyprint()
     except ImportError:
         raise PdfUnavailable(
             _("PDF letters need WeasyPrint: {command} (or choose --format html)").format(
@@ -63,8 +64,7 @@ def weasyprint() -> ModuleType:
                 " 'apt-get install libpango-1.0-0 libpangoft2-1.0-0' (or choose --format html)"
             ).format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         ) from None
-    result: ModuleType = module
-    return result
+    return module
 
 
 def pdf_problem() -> str | None:

@@ -71,3 +71,20 @@ def test_usage_errors_are_swedish(initialised: Cli, swedish: None, args: tuple[s
 def test_close_options_are_named(initialised: Cli, swedish: None) -> None:
     first = initialised("household", "add", "Anna", "--nte", "x").stderr.splitlines()[0]
     assert "okänd flagga: --nte (menade du någon av --note" in first
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (("household", "list", "--with-children=3"), "bostad household list"),
+        (("household", "show", "2026-0001", "--include-pnr=ja"), "bostad household show"),
+        (("household", "list", "--nosuch"), "bostad household list"),
+    ],
+)
+def test_a_usage_error_names_its_command(
+    initialised: Cli, swedish: None, args: tuple[str, ...], command: str
+) -> None:
+    """Also the errors Click's parser raises without the command's context."""
+    lines = initialised(*args).stderr.splitlines()
+    assert lines[0].startswith(f"{command}: "), lines
+    assert lines[1] == f"Skriv '{command} --help' för hjälp.", lines

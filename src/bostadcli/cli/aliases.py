@@ -109,7 +109,15 @@ def alias_help(enum: type[Enum]) -> str:
 
 def _with_aliases(original: Callable[..., Any]) -> Callable[..., Any]:
     def parse_args(self: Any, ctx: Any, args: list[str]) -> Any:
-        return original(self, ctx, rewrite(list(args), enum_options(self)))
+        try:
+            return original(self, ctx, rewrite(list(args), enum_options(self)))
+        except Exception as exc:
+            # Click's parser raises some usage errors ("--flag=value" on a flag) without
+            # the command's context, so they would name "bostad", not the command.
+            if hasattr(exc, "cmd") and getattr(exc, "ctx", False) is None:
+                setattr(exc, "ctx", ctx)  # noqa: B010 (an attribute of Click's errors)
+                setattr(exc, "cmd", ctx.command)  # noqa: B010
+            raise
 
     return parse_args
 

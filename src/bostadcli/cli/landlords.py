@@ -124,12 +124,13 @@ def show(
     fmt: Annotated[Format, typer.Option("--format", "-f", help=_("table or json."))] = Format.table,
 ) -> None:
     from bostadcli.cli.output import cell_text
+    from bostadcli.cli.terminal_text import shown
     from bostadcli.landlords import list_landlords
 
     row = list_landlords(state(ctx).database(), name=name)[0]
     if fmt is Format.table:
         for column in _columns():
-            typer.echo(f"{column.heading}: {cell_text(column, row)}")
+            typer.echo(f"{column.heading}: {shown(cell_text(column, row))}")
     else:
         write_document(row)
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bostadcli.cli.plain_text import plain_pipe as plain_pipe
+from bostadcli.cli.terminal_text import HIDDEN_CHARS, HIDDEN_REMOVED
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions
@@ -32,12 +33,14 @@ if TYPE_CHECKING:
 # A piece of a cell: its text (may hold newlines) and its rich style ('' for none).
 Run = tuple[str, str]
 
-# Control codes rich removes from text (rich.control.strip_control_codes), and the tab,
-# which it expands: a table holding one is drawn by rich itself.
-_CONTROL = re.compile("[\x07\x08\x0b\x0c\r\t]")
-_STRIPPED = dict.fromkeys(map(ord, "\x07\x08\x0b\x0c\r"))
+# Control codes rich's text removes as it is made (rich.control.strip_control_codes: its
+# own five, and with ``rich_console`` every character a screen leaves out,
+# ``terminal_text``), and the tab, which rich expands: a table holding one is drawn by
+# rich itself.
+_CONTROL = re.compile(f"[\t{HIDDEN_CHARS}]")
+_STRIPPED = HIDDEN_REMOVED
 # A cell of more than one line, or one with a control code.
-_MANY_LINES = re.compile("[\n\x07\x08\x0b\x0c\r\t]")
+_MANY_LINES = re.compile(f"[\n\t{HIDDEN_CHARS}]")
 
 
 class GridColumn:
