@@ -13,6 +13,7 @@ again on what is now there.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
     from bostadcli.landlord_lists.bulk_audit import BulkAudit
     from bostadcli.landlord_lists.stage import Staged
+
+# A list names the same few landlords on every row.
+_name_key = functools.lru_cache(maxsize=256)(validate.name_key)
 
 # SQLite's NOCASE folds the ASCII letters only; the lookups in the plan must do the same.
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -143,16 +147,19 @@ class _Filter:
     def __init__(self) -> None:
         self._bits = bytearray(self._BITS // 8)
 
-    def _probes(self, key: object) -> tuple[int, int]:
-        h = hash(key)
-        return h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
-
+    # The two probes of a key: bits h and h >> 23 of its hash, each below _BITS.
     def add(self, key: object) -> None:
-        for i in self._probes(key):
-            self._bits[i >> 3] |= 1 << (i & 7)
+        h = hash(key)
+        i, j = h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
+        bits = self._bits
+        bits[i >> 3] |= 1 << (i & 7)
+        bits[j >> 3] |= 1 << (j & 7)
 
     def __contains__(self, key: object) -> bool:
-        return all(self._bits[i >> 3] & (1 << (i & 7)) for i in self._probes(key))
+        h = hash(key)
+        i, j = h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
+        bits = self._bits
+        return bool(bits[i >> 3] & (1 << (i & 7))) and bool(bits[j >> 3] & (1 << (j & 7)))
 
 
 @dataclass(frozen=True)
@@ -263,7 +270,7 @@ class Snapshot:
     def landlord_exists(self, name: str) -> bool:
         from bostadcli.landlords import find_landlord
 
-        key = validate.name_key(name)
+        key = _name_key(name)
         if key not in self._landlords:
             self._landlords[key] = find_landlord(self.db, name) is not None
         return self._landlords[key]
@@ -418,28 +425,23 @@ class Snapshot:
         """A new case of this import, found by later rows as the database would."""
         case = Case(ref=record["ref"], idx=self.plan.households)
         street = record["street"]
+        street_nc = nocase(street) if street is not None else None
         self._add(
             _INSERT_HOUSEHOLD,
-            [
-                [case.idx, landlord_key, nocase(street) if street is not None else None]
-                + [record[c] for c in _HOUSEHOLD_COLUMNS]
-            ],
+            [[case.idx, landlord_key, street_nc] + [record[c] for c in _HOUSEHOLD_COLUMNS]],
         )
         self.plan.households += 1
+        rows = []
         for m in members:
+            name = m["name"]
+            name_nc = nocase(name) if name is not None else None
             if m.get("pnr") is not None:
                 self._added.add(("pnr", m["pnr"]))
-            if m["name"] is not None and street is not None and m["role"] in _PARTIES:
-                self._added.add(("tenant", nocase(m["name"]), nocase(street)))
+            if name is not None and street is not None and m["role"] in _PARTIES:
+                self._added.add(("tenant", name_nc, street_nc))
+            rows.append([case.idx, name_nc] + [m.get(c) for c in _MEMBER_COLUMNS])
         self.add_reasons(case, reasons)
-        self._add(
-            _INSERT_MEMBER,
-            [
-                [case.idx, nocase(m["name"]) if m["name"] is not None else None]
-                + [m.get(c) for c in _MEMBER_COLUMNS]
-                for m in members
-            ],
-        )
+        self._add(_INSERT_MEMBER, rows)
         return case
 
     def next_ref(self, year: int) -> str:

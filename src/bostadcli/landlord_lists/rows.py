@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ _TRAILING_TIME = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)$")
 _CHILD_SEPARATORS = re.compile(r"[,;\s]+")
 _NO_CHILDREN = {"", "0", "nej", "no", "-", "inga"}
 _SOME_CHILDREN = {"ja", "yes", "x"}
+_REASONS = {r.value for r in Reason}
 
 
 # What str.splitlines splits at.
@@ -58,11 +60,12 @@ def money_cell(text: str, heading: str) -> Money | None:
     return parse_money(text, field=heading) if text.strip() else None
 
 
+@functools.lru_cache(maxsize=4096)
 def ground_of(text: str) -> Reason | None:
     value = text.strip()
     if not value:
         return None
-    if value in {r.value for r in Reason}:
+    if value in _REASONS:
         return Reason(value)
     key = normalise_heading(value)
     if any(word in key for word in ("hyr", "skuld", "obetal", "betalning")):
@@ -88,6 +91,17 @@ def children_of(text: str, heading: str, *, part_time: bool) -> tuple[list[Child
         for part in _CHILD_SEPARATORS.split(value)
         if part and (birth := day_cell(part, heading)) is not None
     ], False
+
+
+def clean_again(text: str | None, *, field: str) -> str | None:
+    """``validate.clean_text`` of a text that is its result already (single line, the
+    same length limit): the text itself when it is in NFC. Its first check left no
+    control or invisible character, no space but single " " between words and nothing
+    longer than the limit, so only NFC could change it (an invisible character removed
+    between a letter and its accent joins them) and the check runs again only then."""
+    if text is None or unicodedata.is_normalized("NFC", text):
+        return text
+    return validate.clean_text(text, field=field)
 
 
 def find_household(
@@ -192,6 +206,65 @@ def fingerprint_of(**values: Any) -> str:
         return ore if ore is not None else value
 
     text = json.dumps({k: plain(v) for k, v in sorted(values.items())}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The JSON text of a string as json.dumps writes it (ASCII, escaped): the same function.
+_quoted = json.encoder.encode_basestring_ascii
+
+
+def row_fingerprint(
+    *,
+    landlord: str | None,
+    name: str,
+    pnr: str | None,
+    co_tenant: tuple[str, str],
+    street: str | None,
+    postal_code: str | None,
+    city: str,
+    contract: str,
+    rent: Money | None,
+    amount: Money | None,
+    terminated_on: date | None,
+    served_on: date | None,
+    notified_on: date | None,
+    ground: str,
+    children: list[tuple[date, bool]],
+    note: str,
+) -> str:
+    """``fingerprint_of`` of a row's values, its JSON text written directly: the same
+    text (keys in order, the separators and escapes of ``json.dumps``), the same hash."""
+    import hashlib
+
+    city_, co_name, co_pnr, contract_, ground_, landlord_, name_, note_, pnr_, code, street_ = (
+        "null" if v is None else _quoted(_name_key(v))
+        for v in (
+            city,
+            co_tenant[0],
+            co_tenant[1],
+            contract,
+            ground,
+            landlord,
+            name,
+            note,
+            pnr,
+            postal_code,
+            street,
+        )
+    )
+    terminated, served, notified = (
+        "null" if d is None else f'"{d.isoformat()}"'
+        for d in (terminated_on, served_on, notified_on)
+    )
+    kids = ", ".join(f'["{d.isoformat()}", {"true" if part else "false"}]' for d, part in children)
+    text = (
+        f'{{"amount": {"null" if amount is None else amount.ore}, "children": [{kids}],'
+        f' "city": {city_}, "co_tenant": [{co_name}, {co_pnr}], "contract": {contract_},'
+        f' "ground": {ground_}, "landlord": {landlord_}, "name": {name_}, "note": {note_},'
+        f' "notified_on": {notified}, "pnr": {pnr_}, "postal_code": {code},'
+        f' "rent": {"null" if rent is None else rent.ore}, "served_on": {served},'
+        f' "street": {street_}, "terminated_on": {terminated}}}'
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
