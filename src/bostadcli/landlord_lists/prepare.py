@@ -555,7 +555,8 @@ class ListRows:
         }
         places = [(c.field, c.index) for c in self.columns]
         for line, record in self.records:
-            if not any(cell.strip() for cell in record):
+            # No cell with more than spaces: nothing but spaces in them all.
+            if not "".join(record).strip():
                 summary.blank_rows += 1
                 summary.blank_lines.append(line)
                 continue

@@ -31,6 +31,8 @@ _REASONS = {r.value for r in Reason}
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+# A list repeats its cells (an empty one most of all): each distinct one is made once.
+@functools.lru_cache(maxsize=4096)
 def one_line(text: str, joiner: str = " ") -> str:
     # A name or address split over lines in a spreadsheet cell is one line here.
     if _LINE_BREAK.search(text) is None:
@@ -53,10 +55,19 @@ def day_cell(text: str, heading: str) -> date | None:
     return parse_swedish_date(value, field=heading)
 
 
+# An amount as most lists write it, "1234", "1234,5" or "1234.50": read as parse_money
+# reads it (no suffix, sign, group or third decimal to look at; below its limit).
+_PLAIN_AMOUNT = re.compile(r"([0-9]{1,9})(?:[,.]([0-9]{1,2}))?")
+
+
 @functools.lru_cache(maxsize=4096)
 def money_cell(text: str, heading: str) -> Money | None:
-    from bostadcli.money import parse_money
+    from bostadcli.money import Money, parse_money
 
+    plain = _PLAIN_AMOUNT.fullmatch(text.strip())
+    if plain is not None:
+        kronor, ore = plain.groups()
+        return Money(int(kronor) * 100 + int((ore or "").ljust(2, "0")))
     return parse_money(text, field=heading) if text.strip() else None
 
 
@@ -236,7 +247,7 @@ def row_fingerprint(
     text (keys in order, the separators and escapes of ``json.dumps``), the same hash."""
     import hashlib
 
-    city_, co_name, co_pnr, contract_, ground_, landlord_, name_, note_, pnr_, code, street_ = (
+    city_, co_name, co_pnr, contract_, ground_, landlord_, name_, note_, code, street_ = [
         "null" if v is None else _quoted(_name_key(v))
         for v in (
             city,
@@ -247,15 +258,21 @@ def row_fingerprint(
             landlord,
             name,
             note,
-            pnr,
             postal_code,
             street,
         )
-    )
-    terminated, served, notified = (
+    ]
+    # A personnummer's 12 digits are their own name_key.
+    if pnr is None:
+        pnr_ = "null"
+    elif pnr.isascii() and pnr.isdigit():
+        pnr_ = f'"{pnr}"'
+    else:
+        pnr_ = _quoted(_name_key(pnr))
+    terminated, served, notified = [
         "null" if d is None else f'"{d.isoformat()}"'
         for d in (terminated_on, served_on, notified_on)
-    )
+    ]
     kids = ", ".join(f'["{d.isoformat()}", {"true" if part else "false"}]' for d, part in children)
     text = (
         f'{{"amount": {"null" if amount is None else amount.ore}, "children": [{kids}],'
