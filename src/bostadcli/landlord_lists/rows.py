@@ -190,6 +190,22 @@ def notice_recorded(db: Database, hid: int, served_on: date | None, amount: Mone
 
 
 _name_key = functools.lru_cache(maxsize=4096)(validate.name_key)
+# What validate.normalise_name changes besides NFC and invisible characters: a space
+# other than " ", two in a row, one at either end.
+_UNSPACED = re.compile(r"[^\S ]|  |^ | $")
+
+
+def _key(text: str) -> str:
+    """``validate.name_key``: a text normalise_name leaves as it is (in NFC, no invisible
+    character, single plain spaces between words, as every checked name is) is only
+    case-folded."""
+    if (
+        unicodedata.is_normalized("NFC", text)
+        and _UNSPACED.search(text) is None
+        and (text.isascii() or validate._HAS_INVISIBLE.search(text) is None)
+    ):
+        return text.casefold()
+    return _name_key(text)
 
 
 def fingerprint_of(**values: Any) -> str:
@@ -248,7 +264,7 @@ def row_fingerprint(
     import hashlib
 
     city_, co_name, co_pnr, contract_, ground_, landlord_, name_, note_, code, street_ = [
-        "null" if v is None else _quoted(_name_key(v))
+        "null" if v is None else _quoted(_key(v))
         for v in (
             city,
             co_tenant[0],
@@ -268,7 +284,7 @@ def row_fingerprint(
     elif pnr.isascii() and pnr.isdigit():
         pnr_ = f'"{pnr}"'
     else:
-        pnr_ = _quoted(_name_key(pnr))
+        pnr_ = _quoted(_key(pnr))
     terminated, served, notified = [
         "null" if d is None else f'"{d.isoformat()}"'
         for d in (terminated_on, served_on, notified_on)

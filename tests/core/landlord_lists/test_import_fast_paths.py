@@ -15,6 +15,7 @@ from bostadcli.errors import InvalidInput
 from bostadcli.landlord_lists.prepare import _notice_record
 from bostadcli.landlord_lists.rows import (
     _PLAIN_AMOUNT,
+    _key,
     clean_again,
     fingerprint_of,
     money_cell,
@@ -94,6 +95,15 @@ def test_row_fingerprint_is_fingerprint_of() -> None:
             "note": _text(rnd),
         }
         assert row_fingerprint(**values) == fingerprint_of(**values)  # type: ignore[arg-type]
+
+
+def test_key_is_name_key() -> None:
+    rnd = random.Random(18)
+    for text in ("", " ", "Storgatan 1", "Hyresgäst Nummer 1", "o\u0308", "a\u200bb", "İ ß ﬁ"):
+        assert _key(text) == validate.name_key(text), text
+    for _ in range(50_000):
+        text = _text(rnd)
+        assert _key(text) == validate.name_key(text), text
 
 
 def _money_or_error(text: str) -> object:
