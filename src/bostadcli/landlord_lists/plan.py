@@ -13,7 +13,6 @@ again on what is now there.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +26,6 @@ if TYPE_CHECKING:
 
     from bostadcli.landlord_lists.bulk_audit import BulkAudit
     from bostadcli.landlord_lists.stage import Staged
-
-# A list names the same few landlords on every row.
-_name_key = functools.lru_cache(maxsize=256)(validate.name_key)
 
 # SQLite's NOCASE folds the ASCII letters only; the lookups in the plan must do the same.
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -147,18 +143,15 @@ class _Filter:
     def __init__(self) -> None:
         self._bits = bytearray(self._BITS // 8)
 
-    # The two probes of a key: bits h and h >> 23 of its hash, each below _BITS.
     def add(self, key: object) -> None:
-        h = hash(key)
+        h, bits = hash(key), self._bits  # two probes: bits h and h >> 23 of its hash
         i, j = h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
-        bits = self._bits
         bits[i >> 3] |= 1 << (i & 7)
         bits[j >> 3] |= 1 << (j & 7)
 
     def __contains__(self, key: object) -> bool:
-        h = hash(key)
+        h, bits = hash(key), self._bits
         i, j = h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
-        bits = self._bits
         return bool(bits[i >> 3] & (1 << (i & 7))) and bool(bits[j >> 3] & (1 << (j & 7)))
 
 
@@ -220,8 +213,8 @@ class Snapshot:
         drop(conn)
         for table, columns in _TABLES.items():
             conn.execute(f"CREATE TEMP TABLE {table} ({columns})")
-        for sql in _INDEXES:
-            conn.execute(sql)
+        # Indexed when first queried or all rows are in (``ready``): cheaper than row by row.
+        self._indexed = False
         self._landlords: dict[str, bool] = {}
         # Rows for the plan's tables not yet written, by statement: written a few
         # thousand at a time, and before any query of the plan's tables.
@@ -244,8 +237,8 @@ class Snapshot:
         self.has_imported = self._one("SELECT 1 FROM imported_rows LIMIT 1", []) is not None
 
     def _one(self, sql: str, params: Any) -> tuple[Any, ...] | None:
-        if self._pending and "temp." in sql:
-            self.flush()
+        if "temp." in sql:
+            self.ready()
         found: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
         return found
 
@@ -255,6 +248,14 @@ class Snapshot:
         self._pending_rows += len(rows)
         if self._pending_rows >= _BATCH:
             self.flush()
+
+    def ready(self) -> None:
+        """The rows added so far written to the plan's tables, the tables indexed."""
+        self.flush()
+        if not self._indexed:
+            for sql in _INDEXES:
+                self.conn.execute(sql)
+            self._indexed = True
 
     def flush(self) -> None:
         """Write the rows added to the plan's tables so far."""
@@ -270,7 +271,7 @@ class Snapshot:
     def landlord_exists(self, name: str) -> bool:
         from bostadcli.landlords import find_landlord
 
-        key = _name_key(name)
+        key = validate.name_key(name)
         if key not in self._landlords:
             self._landlords[key] = find_landlord(self.db, name) is not None
         return self._landlords[key]
@@ -384,7 +385,7 @@ class Snapshot:
 
     def other_open_cases(self, pnr: str) -> list[str]:
         """``households.other_open_cases`` over the database and this import's cases."""
-        self.flush()
+        self.ready()
         found = self.conn.execute(
             "SELECT h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
             " WHERE m.pnr = :pnr AND m.role != 'child' AND h.status = 'open'"

@@ -582,5 +582,5 @@ class ListRows:
                     _("{file}, line {line}").format(file=summary.source, line=line)
                 ) from None
             summary.rows += 1
-        snap.flush()
+        snap.ready()
         return snap.plan
