@@ -264,7 +264,7 @@ def row_fingerprint(
     import hashlib
 
     city_, co_name, co_pnr, contract_, ground_, landlord_, name_, note_, code, street_ = [
-        "null" if v is None else _quoted(_key(v))
+        "null" if v is None else _quoted(_key(v)) if v else '""'
         for v in (
             city,
             co_tenant[0],
