@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bostadcli import validate
+from bostadcli import rules, validate
 
 if TYPE_CHECKING:
     import sqlite3
@@ -446,8 +446,6 @@ class Snapshot:
         return case
 
     def next_ref(self, year: int) -> str:
-        from bostadcli import rules
-
         number = self.plan.counter_start + self.plan.households + 1
         return f"{year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
 

@@ -5,6 +5,7 @@ with the case it is about, and its notice, new case or landlord added to the pla
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,8 @@ from bostadcli.landlord_lists.rows import (
     row_fingerprint,
 )
 from bostadcli.landlord_lists.summary import ImportSummary
-from bostadcli.vocab import NoticeKind, Reason, Source
+from bostadcli.pnr import parse_pnr
+from bostadcli.vocab import HousingSituation, NoticeKind, Reason, Role, Source
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -117,8 +119,6 @@ def plan_row(
 
 def _parse_row(row: ListRow, as_of: date) -> _Parsed:
     """The tenant, the home and the termination of a row, each refused with its heading."""
-    from bostadcli.pnr import parse_pnr
-
     text = row.texts.get
     heading = row.headings
     name = one_line(text("tenant_name", "")) or one_line(
@@ -318,6 +318,20 @@ def _new_case(
     summary.last_ref = ref
 
 
+# The second now_utc was last asked in, and what it gave.
+_clock: list[Any] = [-1, ""]
+
+
+def _now() -> str:
+    """``now_utc``, asked again only when the second has changed: rows made within the
+    same second carry the same time, to the second, as now_utc gives it."""
+    second = time.time_ns() // 1_000_000_000
+    if second != _clock[0]:
+        _clock[1] = now_utc()
+        _clock[0] = second
+    return str(_clock[1])
+
+
 def _notice_record(notice: NewNotice, as_of: date) -> dict[str, Any]:
     """``notices.notice_record`` of a row's notice. Its checks and columns but the
     amount and the time are those of the row's days, ground and note, which a list
@@ -340,7 +354,7 @@ def _notice_record(notice: NewNotice, as_of: date) -> dict[str, Any]:
         )
     )
     record["amount_ore"] = amount.ore if amount is not None else None
-    record["created_at"] = now_utc()
+    record["created_at"] = _now()
     return record
 
 
@@ -399,8 +413,6 @@ def _co_tenant(
     row: ListRow, parsed: _Parsed, as_of: date
 ) -> tuple[str | None, IdentityNumber | None]:
     """The co-tenant's name and personnummer; a personnummer needs a name."""
-    from bostadcli.pnr import parse_pnr
-
     co_name = validate.clean_text(one_line(row.text("co_tenant_name")) or None, field="co_tenant")
     co_pnr = (
         parse_pnr(parsed.co_pnr_text, as_of=as_of, field="co_tenant_pnr")
@@ -430,8 +442,6 @@ def _refuse_co_tenant_elsewhere(
     snap: Snapshot, row: ListRow, parsed: _Parsed, co_pnr: IdentityNumber | None, as_of: date
 ) -> None:
     """Refuse a co-tenant whose personnummer is in another open case already."""
-    from bostadcli.pnr import parse_pnr
-
     # The tenant's personnummer is in no open case: find_household looked for it.
     for number in (co_pnr,):
         if number is not None and snap.other_open_cases(number.digits):
@@ -462,9 +472,7 @@ def _household_record(
     snap: Snapshot, row: ListRow, parsed: _Parsed, arrears: int, as_of: date
 ) -> dict[str, Any]:
     """The new case's household row: open today, from the landlord, at risk."""
-    from bostadcli.vocab import HousingSituation
-
-    now = now_utc()
+    now = _now()
     return {
         "ref": snap.next_ref(as_of.year),
         "status": "open",
@@ -492,7 +500,6 @@ def _member_records(
 ) -> list[dict[str, Any]]:
     """The tenant, the co-tenant if any, and the children, as member rows."""
     from bostadcli.households.case import member_record
-    from bostadcli.vocab import Role
 
     members = [
         member_record(
