@@ -1,7 +1,7 @@
 """Swedish personal identity numbers (personnummer) and coordination numbers.
 
 Samordningsnummer have 60 added to the day of birth. ``stdnum.se.personnummer``
-rejects them, so both kinds are checked here with ``stdnum.luhn`` directly. The
+rejects them, so both kinds are checked here with the Luhn check directly. The
 12-digit form is what gets stored; what gets shown is the masked form.
 """
 
@@ -108,6 +108,17 @@ class CenturyError(ValueError):
         self.year = year
 
 
+# A digit doubled and its digits summed, as the Luhn algorithm does: 7 -> 14 -> 5.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
+def luhn_valid(digits: str) -> bool:
+    """``stdnum.luhn.is_valid`` of a string of the digits 0-9: every second digit from
+    the right doubled (its digits summed), the sum a multiple of ten."""
+    doubled = digits[-2::-2].translate(_DOUBLED)
+    return (sum(map(int, digits[::-2])) + sum(map(int, doubled))) % 10 == 0
+
+
 _LOOSE = re.compile(r"([0-9]+)(?:\s*([-+])\s*[0-9]*)?")
 
 
@@ -133,16 +144,14 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     ``birth_year``: ``-`` for people who turn at most 99 in the calendar year of
     ``as_of``, ``+`` from the year they turn 100.
     """
-    from stdnum import luhn
-
-    shown = masked_input(text)
+    # What the messages show (masked_input) is made only for a number refused.
     match = _PATTERN.fullmatch(text.strip())
     if match is None:
-        raise InvalidInput(field, shown, _("expected YYMMDD-NNNC or YYYYMMDDNNNC"))
+        raise InvalidInput(field, masked_input(text), _("expected YYMMDD-NNNC or YYYYMMDDNNNC"))
     head, separator, tail = match.groups()
     if len(head) == 8 and separator == "+":
         # The plus only stands in for a missing century; with one given it is a typo.
-        raise InvalidInput(field, shown, _("expected YYMMDD-NNNC or YYYYMMDDNNNC"))
+        raise InvalidInput(field, masked_input(text), _("expected YYMMDD-NNNC or YYYYMMDDNNNC"))
 
     month = int(head[-4:-2])
     raw_day = int(head[-2:])
@@ -158,7 +167,7 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
         except CenturyError as err:
             raise InvalidInput(
                 field,
-                shown,
+                masked_input(text),
                 _(
                     "the birth date is later this year: someone born in {year} turns 100"
                     " this year and writes + instead of -"
@@ -168,12 +177,12 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     try:
         born = date(year, month, day)
     except ValueError:
-        raise InvalidInput(field, shown, _("no such date")) from None
+        raise InvalidInput(field, masked_input(text), _("no such date")) from None
 
-    if not luhn.is_valid(head[-6:] + tail):
-        raise InvalidInput(field, shown, _("check digit is wrong"))
+    if not luhn_valid(head[-6:] + tail):
+        raise InvalidInput(field, masked_input(text), _("check digit is wrong"))
     if born > as_of:
-        raise InvalidInput(field, shown, _("birth date is in the future"))
+        raise InvalidInput(field, masked_input(text), _("birth date is in the future"))
     return IdentityNumber(f"{year:04d}{month:02d}{raw_day:02d}{tail}")
 
 

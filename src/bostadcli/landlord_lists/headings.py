@@ -191,16 +191,22 @@ class ListColumn:
     field: str
 
 
-@dataclass
 class ListRow:
-    line: int
-    values: dict[str, tuple[str, str]]  # field -> (text, heading as in the file)
+    """A row's cells by field (the list's columns only), each without the spaces around
+    it, and every field's heading (one dict for every row of a list)."""
+
+    __slots__ = ("headings", "line", "texts")
+
+    def __init__(self, line: int, texts: dict[str, str], headings: dict[str, str]) -> None:
+        self.line = line
+        self.texts = texts
+        self.headings = headings
 
     def text(self, name: str) -> str:
-        return self.values[name][0].strip() if name in self.values else ""
+        return self.texts.get(name, "")
 
     def heading(self, name: str) -> str:
-        return self.values[name][1] if name in self.values else name
+        return self.headings.get(name, name)
 
 
 def read_columns(

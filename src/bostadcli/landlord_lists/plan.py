@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bostadcli import validate
+from bostadcli import rules, validate
 
 if TYPE_CHECKING:
     import sqlite3
@@ -143,16 +143,16 @@ class _Filter:
     def __init__(self) -> None:
         self._bits = bytearray(self._BITS // 8)
 
-    def _probes(self, key: object) -> tuple[int, int]:
-        h = hash(key)
-        return h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
-
     def add(self, key: object) -> None:
-        for i in self._probes(key):
-            self._bits[i >> 3] |= 1 << (i & 7)
+        h, bits = hash(key), self._bits  # two probes: bits h and h >> 23 of its hash
+        i, j = h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
+        bits[i >> 3] |= 1 << (i & 7)
+        bits[j >> 3] |= 1 << (j & 7)
 
     def __contains__(self, key: object) -> bool:
-        return all(self._bits[i >> 3] & (1 << (i & 7)) for i in self._probes(key))
+        h, bits = hash(key), self._bits
+        i, j = h & (self._BITS - 1), (h >> 23) & (self._BITS - 1)
+        return bool(bits[i >> 3] & (1 << (i & 7))) and bool(bits[j >> 3] & (1 << (j & 7)))
 
 
 @dataclass(frozen=True)
@@ -213,8 +213,8 @@ class Snapshot:
         drop(conn)
         for table, columns in _TABLES.items():
             conn.execute(f"CREATE TEMP TABLE {table} ({columns})")
-        for sql in _INDEXES:
-            conn.execute(sql)
+        # Indexed when first queried or all rows are in (``ready``): cheaper than row by row.
+        self._indexed = False
         self._landlords: dict[str, bool] = {}
         # Rows for the plan's tables not yet written, by statement: written a few
         # thousand at a time, and before any query of the plan's tables.
@@ -237,8 +237,8 @@ class Snapshot:
         self.has_imported = self._one("SELECT 1 FROM imported_rows LIMIT 1", []) is not None
 
     def _one(self, sql: str, params: Any) -> tuple[Any, ...] | None:
-        if self._pending and "temp." in sql:
-            self.flush()
+        if "temp." in sql:
+            self.ready()
         found: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
         return found
 
@@ -248,6 +248,14 @@ class Snapshot:
         self._pending_rows += len(rows)
         if self._pending_rows >= _BATCH:
             self.flush()
+
+    def ready(self) -> None:
+        """The rows added so far written to the plan's tables, the tables indexed."""
+        self.flush()
+        if not self._indexed:
+            for sql in _INDEXES:
+                self.conn.execute(sql)
+            self._indexed = True
 
     def flush(self) -> None:
         """Write the rows added to the plan's tables so far."""
@@ -377,7 +385,7 @@ class Snapshot:
 
     def other_open_cases(self, pnr: str) -> list[str]:
         """``households.other_open_cases`` over the database and this import's cases."""
-        self.flush()
+        self.ready()
         found = self.conn.execute(
             "SELECT h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
             " WHERE m.pnr = :pnr AND m.role != 'child' AND h.status = 'open'"
@@ -418,33 +426,26 @@ class Snapshot:
         """A new case of this import, found by later rows as the database would."""
         case = Case(ref=record["ref"], idx=self.plan.households)
         street = record["street"]
+        street_nc = nocase(street) if street is not None else None
         self._add(
             _INSERT_HOUSEHOLD,
-            [
-                [case.idx, landlord_key, nocase(street) if street is not None else None]
-                + [record[c] for c in _HOUSEHOLD_COLUMNS]
-            ],
+            [[case.idx, landlord_key, street_nc] + [record[c] for c in _HOUSEHOLD_COLUMNS]],
         )
         self.plan.households += 1
+        rows = []
         for m in members:
+            name = m["name"]
+            name_nc = nocase(name) if name is not None else None
             if m.get("pnr") is not None:
                 self._added.add(("pnr", m["pnr"]))
-            if m["name"] is not None and street is not None and m["role"] in _PARTIES:
-                self._added.add(("tenant", nocase(m["name"]), nocase(street)))
+            if name is not None and street is not None and m["role"] in _PARTIES:
+                self._added.add(("tenant", name_nc, street_nc))
+            rows.append([case.idx, name_nc] + [m.get(c) for c in _MEMBER_COLUMNS])
         self.add_reasons(case, reasons)
-        self._add(
-            _INSERT_MEMBER,
-            [
-                [case.idx, nocase(m["name"]) if m["name"] is not None else None]
-                + [m.get(c) for c in _MEMBER_COLUMNS]
-                for m in members
-            ],
-        )
+        self._add(_INSERT_MEMBER, rows)
         return case
 
     def next_ref(self, year: int) -> str:
-        from bostadcli import rules
-
         number = self.plan.counter_start + self.plan.households + 1
         return f"{year}-{number:0{rules.CASE_NUMBER_DIGITS}d}"
 

@@ -5,6 +5,7 @@ with the case it is about, and its notice, new case or landlord added to the pla
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -13,19 +14,21 @@ from bostadcli import validate
 from bostadcli.db import now_utc
 from bostadcli.errors import InvalidInput
 from bostadcli.i18n import _
-from bostadcli.landlord_lists.headings import ListColumn, ListRow
+from bostadcli.landlord_lists.headings import FIELDS, ListColumn, ListRow
 from bostadcli.landlord_lists.plan import Case, Plan, Snapshot
 from bostadcli.landlord_lists.rows import (
     children_of,
+    clean_again,
     day_cell,
-    fingerprint_of,
     ground_of,
     money_cell,
     one_line,
     recently_closed,
+    row_fingerprint,
 )
 from bostadcli.landlord_lists.summary import ImportSummary
-from bostadcli.vocab import NoticeKind, Reason, Source
+from bostadcli.pnr import parse_pnr
+from bostadcli.vocab import HousingSituation, NoticeKind, Reason, Role, Source
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,6 +39,9 @@ if TYPE_CHECKING:
     from bostadcli.money import Money
     from bostadcli.notices import NewNotice
     from bostadcli.pnr import IdentityNumber
+
+
+_TERMINATION = NoticeKind.termination.value
 
 
 @dataclass
@@ -84,7 +90,7 @@ def plan_row(
         summary.unchanged_rows.append((line, earlier))
         return
     notice = NewNotice(
-        kind=NoticeKind.termination.value,
+        kind=_TERMINATION,
         ground=parsed.ground.value if parsed.ground else None,
         notified_on=parsed.notified_on,
         terminated_on=parsed.terminated_on,
@@ -113,26 +119,26 @@ def plan_row(
 
 def _parse_row(row: ListRow, as_of: date) -> _Parsed:
     """The tenant, the home and the termination of a row, each refused with its heading."""
-    from bostadcli.pnr import parse_pnr
-
-    name = one_line(row.text("tenant_name")) or one_line(
-        f"{row.text('first_name')} {row.text('last_name')}"
+    text = row.texts.get
+    heading = row.headings
+    name = one_line(text("tenant_name", "")) or one_line(
+        f"{text('first_name', '')} {text('last_name', '')}"
     )
-    name_heading = row.heading("tenant_name" if "tenant_name" in row.values else "last_name")
+    name_heading = heading["tenant_name" if "tenant_name" in row.texts else "last_name"]
     name = validate.required_text(name, field=name_heading)
-    pnr_text = row.text("pnr")
-    pnr = parse_pnr(pnr_text, as_of=as_of, field=row.heading("pnr")) if pnr_text else None
-    co_pnr_text = row.text("co_tenant_pnr")
+    pnr_text = text("pnr", "")
+    pnr = parse_pnr(pnr_text, as_of=as_of, field=heading["pnr"]) if pnr_text else None
+    co_pnr_text = text("co_tenant_pnr", "")
     if co_pnr_text:
-        parse_pnr(co_pnr_text, as_of=as_of, field=row.heading("co_tenant_pnr"))
-    street = validate.clean_text(one_line(row.text("street"), ", "), field=row.heading("street"))
-    postal_code = validate.postal_code(row.text("postal_code"), field=row.heading("postal_code"))
-    rent = money_cell(row.text("rent"), row.heading("rent"))
-    amount = money_cell(row.text("amount"), row.heading("amount"))
-    terminated_on = day_cell(row.text("terminated_on"), row.heading("terminated_on"))
-    served_on = day_cell(row.text("served_on"), row.heading("served_on"))
+        parse_pnr(co_pnr_text, as_of=as_of, field=heading["co_tenant_pnr"])
+    street = validate.clean_text(one_line(text("street", ""), ", "), field=heading["street"])
+    postal_code = _postal_code(text("postal_code", ""), field=heading["postal_code"])
+    rent = money_cell(text("rent", ""), heading["rent"])
+    amount = money_cell(text("amount", ""), heading["amount"])
+    terminated_on = day_cell(text("terminated_on", ""), heading["terminated_on"])
+    served_on = day_cell(text("served_on", ""), heading["served_on"])
     # A landlord's list that social services imports has reached it today at the latest.
-    notified_on = day_cell(row.text("notified_on"), row.heading("notified_on")) or as_of
+    notified_on = day_cell(text("notified_on", ""), heading["notified_on"]) or as_of
     dated = (
         ("terminated_on", terminated_on),
         ("served_on", served_on),
@@ -165,14 +171,22 @@ def _parse_row(row: ListRow, as_of: date) -> _Parsed:
 def _describe(row: ListRow, parsed: _Parsed, summary: ImportSummary, line: int) -> None:
     """The ground, the children and the note of a row; what the program cannot read as
     a value goes to the note as the list gave it."""
-    parsed.ground_text = one_line(row.text("ground"))
+    text = row.texts.get
+    parsed.ground_text = one_line(text("ground", ""))
     ground = parsed.ground = ground_of(parsed.ground_text)
-    children, reported = children_of(row.text("children"), row.heading("children"), part_time=False)
-    part_time, reported_pt = children_of(
-        row.text("children_part_time"), row.heading("children_part_time"), part_time=True
+    # An empty cell: no children (children_of of "").
+    kids, kids_part_time = text("children", ""), text("children_part_time", "")
+    children, reported = (
+        children_of(kids, row.headings["children"], part_time=False) if kids else ([], False)
+    )
+    part_time, reported_pt = (
+        children_of(kids_part_time, row.headings["children_part_time"], part_time=True)
+        if kids_part_time
+        else ([], False)
     )
     parsed.children = children + part_time
-    note_lines = parsed.note_lines = [row.text("note")] if row.text("note") else []
+    note = text("note", "")
+    note_lines = parsed.note_lines = [note] if note else []
     if parsed.ground_text and parsed.ground_text != (ground.value if ground else ""):
         note_lines.append(f"{row.heading('ground')}: {parsed.ground_text}")
     if reported or reported_pt:
@@ -192,7 +206,7 @@ def _find_landlord(
     summary: ImportSummary,
 ) -> None:
     """The row's landlord (its own column, else --landlord), known or to be added."""
-    landlord_name = parsed.landlord_name = one_line(row.text("landlord")) or landlord
+    landlord_name = parsed.landlord_name = one_line(row.texts.get("landlord", "")) or landlord
     if landlord_name and not snap.landlord_exists(landlord_name):
         if not create_landlord:
             raise InvalidInput(
@@ -204,25 +218,26 @@ def _find_landlord(
 
 
 def _fingerprint(row: ListRow, parsed: _Parsed) -> str:
-    return fingerprint_of(
+    text = row.texts.get
+    return row_fingerprint(
         landlord=parsed.landlord_name,
         name=parsed.name,
         pnr=parsed.pnr.digits if parsed.pnr else None,
-        co_tenant=(one_line(row.text("co_tenant_name")), parsed.co_pnr_text),
+        co_tenant=(one_line(text("co_tenant_name", "")), parsed.co_pnr_text),
         street=parsed.street,
         postal_code=parsed.postal_code,
-        city=one_line(row.text("city")),
-        contract=one_line(row.text("contract_number")),
+        city=one_line(text("city", "")),
+        contract=one_line(text("contract_number", "")),
         rent=parsed.rent,
         amount=parsed.amount,
         terminated_on=parsed.terminated_on,
         served_on=parsed.served_on,
         # As the list gives it: a list without the column was notified on the day it
         # was imported, which is not what makes a row another row.
-        notified_on=day_cell(row.text("notified_on"), row.heading("notified_on")),
+        notified_on=day_cell(text("notified_on", ""), row.headings["notified_on"]),
         ground=parsed.ground_text,
         children=[(c.birth_date, c.part_time) for c in parsed.children],
-        note=row.text("note"),
+        note=text("note", ""),
     )
 
 
@@ -237,14 +252,12 @@ def _notice_on_known(
     line: int,
 ) -> None:
     """The row's notice on the open case already known for the person, unless there."""
-    from bostadcli.notices import notice_record
-
     amount = parsed.amount.ore if parsed.amount is not None else None
     if snap.notice_recorded(known, parsed.served_on, amount):
         summary.unchanged += 1
         summary.unchanged_rows.append((line, known.ref))
         return
-    snap.add_notice(known, fingerprint, notice_record(notice, as_of=as_of), new_case=False)
+    snap.add_notice(known, fingerprint, _notice_record(notice, as_of), new_case=False)
     if amount is not None and amount != snap.arrears_of(known):
         # As 'bostad household edit --arrears': the list's amount is what is owed now.
         snap.set_arrears(known, amount)
@@ -267,8 +280,6 @@ def _new_case(
 ) -> None:
     """A new case for the row, with its notice; an earlier case of the person closed
     lately is named in the note and in the summary."""
-    from bostadcli.notices import notice_record
-
     closed = None
     if snap.has_closed:
         closed = recently_closed(
@@ -290,7 +301,7 @@ def _new_case(
             ]
         )
     case = _add_household(snap, row, parsed, as_of=as_of, create_landlord=create_landlord)
-    snap.add_notice(case, fingerprint, notice_record(notice, as_of=as_of), new_case=True)
+    snap.add_notice(case, fingerprint, _notice_record(notice, as_of), new_case=True)
     ref = case.ref
     if closed is not None:
         summary.recently_closed.append(
@@ -307,6 +318,70 @@ def _new_case(
     summary.last_ref = ref
 
 
+# The second now_utc was last asked in, and what it gave.
+_clock: list[Any] = [-1, ""]
+
+
+def _now() -> str:
+    """``now_utc``, asked again only when the second has changed: rows made within the
+    same second carry the same time, to the second, as now_utc gives it."""
+    second = time.time_ns() // 1_000_000_000
+    if second != _clock[0]:
+        _clock[1] = now_utc()
+        _clock[0] = second
+    return str(_clock[1])
+
+
+def _notice_record(notice: NewNotice, as_of: date) -> dict[str, Any]:
+    """``notices.notice_record`` of a row's notice. Its checks and columns but the
+    amount and the time are those of the row's days, ground and note, which a list
+    repeats: they are made once for each (``_notice_columns``), the amount and the time
+    then set. A negative amount (which the list's reading refuses before) takes the
+    whole check, for its message."""
+    from bostadcli.notices import notice_record
+
+    amount = notice.amount
+    if notice.kind != _TERMINATION or (amount is not None and amount.ore < 0):
+        return notice_record(notice, as_of=as_of)
+    record = dict(
+        _notice_columns(
+            notice.ground,
+            notice.notified_on,
+            notice.terminated_on,
+            notice.served_on,
+            notice.note,
+            as_of,
+        )
+    )
+    record["amount_ore"] = amount.ore if amount is not None else None
+    record["created_at"] = _now()
+    return record
+
+
+@functools.lru_cache(maxsize=1024)
+def _notice_columns(
+    ground: str | None,
+    notified_on: date | None,
+    terminated_on: date | None,
+    served_on: date | None,
+    note: str | None,
+    as_of: date,
+) -> dict[str, Any]:
+    from bostadcli.notices import NewNotice, notice_record
+
+    return notice_record(
+        NewNotice(
+            kind=_TERMINATION,
+            ground=ground,
+            notified_on=notified_on,
+            terminated_on=terminated_on,
+            served_on=served_on,
+            note=note,
+        ),
+        as_of=as_of,
+    )
+
+
 @functools.cache
 def _months_before(day: date, months: int) -> date:
     from dateutil.relativedelta import relativedelta
@@ -320,7 +395,10 @@ def _add_household(
 ) -> Case:
     """The checks and rows of ``households.add_household`` for a row of a list (opened
     today, from the landlord, nobody's yet), added to the plan."""
-    tenant_name = validate.required_text(parsed.name, field="tenant")
+    # _parse_row checked the name: required_text again gives it back (clean_again).
+    tenant_name = clean_again(parsed.name, field="tenant") or validate.required_text(
+        parsed.name, field="tenant"
+    )
     co_name, co_pnr = _co_tenant(row, parsed, as_of)
     arrears, reasons = _arrears_and_reasons(parsed)
     # _find_landlord refused an unknown landlord without --create-landlord.
@@ -335,8 +413,6 @@ def _co_tenant(
     row: ListRow, parsed: _Parsed, as_of: date
 ) -> tuple[str | None, IdentityNumber | None]:
     """The co-tenant's name and personnummer; a personnummer needs a name."""
-    from bostadcli.pnr import parse_pnr
-
     co_name = validate.clean_text(one_line(row.text("co_tenant_name")) or None, field="co_tenant")
     co_pnr = (
         parse_pnr(parsed.co_pnr_text, as_of=as_of, field="co_tenant_pnr")
@@ -366,8 +442,6 @@ def _refuse_co_tenant_elsewhere(
     snap: Snapshot, row: ListRow, parsed: _Parsed, co_pnr: IdentityNumber | None, as_of: date
 ) -> None:
     """Refuse a co-tenant whose personnummer is in another open case already."""
-    from bostadcli.pnr import parse_pnr
-
     # The tenant's personnummer is in no open case: find_household looked for it.
     for number in (co_pnr,):
         if number is not None and snap.other_open_cases(number.digits):
@@ -389,23 +463,24 @@ def _city(text: str, heading: str) -> str | None:
     return validate.clean_text(validate.clean_text(text, field=heading), field="city")
 
 
+@functools.lru_cache(maxsize=4096)
+def _contract(text: str | None) -> str | None:
+    return validate.clean_text(text, field="contract")
+
+
 def _household_record(
     snap: Snapshot, row: ListRow, parsed: _Parsed, arrears: int, as_of: date
 ) -> dict[str, Any]:
     """The new case's household row: open today, from the landlord, at risk."""
-    from bostadcli.vocab import HousingSituation
-
-    now = now_utc()
+    now = _now()
     return {
         "ref": snap.next_ref(as_of.year),
         "status": "open",
         "opened_on": as_of.isoformat(),
-        "street": validate.clean_text(parsed.street, field="street"),
+        "street": clean_again(parsed.street, field="street"),
         "postal_code": _postal_code(parsed.postal_code),
-        "city": _city(one_line(row.text("city")), row.heading("city")),
-        "contract_number": validate.clean_text(
-            one_line(row.text("contract_number")) or None, field="contract"
-        ),
+        "city": _city(one_line(row.text("city")), row.headings["city"]),
+        "contract_number": _contract(one_line(row.text("contract_number")) or None),
         "rent_ore": parsed.rent.ore if parsed.rent is not None else None,
         "arrears_ore": arrears,
         "source": Source.landlord.value,
@@ -425,7 +500,6 @@ def _member_records(
 ) -> list[dict[str, Any]]:
     """The tenant, the co-tenant if any, and the children, as member rows."""
     from bostadcli.households.case import member_record
-    from bostadcli.vocab import Role
 
     members = [
         member_record(
@@ -481,18 +555,23 @@ class ListRows:
         """Every row checked and matched, and what it writes (in the current transaction)."""
         summary = self.summary
         snap = Snapshot(db, counter=f"case:{self.as_of.year}")
-        columns = self.columns
+        # Every field's heading in the list, or its own name when the list has no such
+        # column (what the messages name).
+        headings = dict(zip(FIELDS, FIELDS, strict=True)) | {
+            c.field: c.heading for c in self.columns
+        }
+        places = [(c.field, c.index) for c in self.columns]
         for line, record in self.records:
-            if not any(cell.strip() for cell in record):
+            # No cell with more than spaces: nothing but spaces in them all.
+            if not "".join(record).strip():
                 summary.blank_rows += 1
                 summary.blank_lines.append(line)
                 continue
+            size = len(record)
             row = ListRow(
-                line=line,
-                values={
-                    c.field: (record[c.index] if c.index < len(record) else "", c.heading)
-                    for c in columns
-                },
+                line,
+                {name: record[index].strip() if index < size else "" for name, index in places},
+                headings,
             )
             try:
                 plan_row(
@@ -510,5 +589,5 @@ class ListRows:
                     _("{file}, line {line}").format(file=summary.source, line=line)
                 ) from None
             summary.rows += 1
-        snap.flush()
+        snap.ready()
         return snap.plan

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +24,15 @@ _TRAILING_TIME = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)$")
 _CHILD_SEPARATORS = re.compile(r"[,;\s]+")
 _NO_CHILDREN = {"", "0", "nej", "no", "-", "inga"}
 _SOME_CHILDREN = {"ja", "yes", "x"}
+_REASONS = {r.value for r in Reason}
 
 
 # What str.splitlines splits at.
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+# A list repeats its cells (an empty one most of all): each distinct one is made once.
+@functools.lru_cache(maxsize=4096)
 def one_line(text: str, joiner: str = " ") -> str:
     # A name or address split over lines in a spreadsheet cell is one line here.
     if _LINE_BREAK.search(text) is None:
@@ -51,18 +55,28 @@ def day_cell(text: str, heading: str) -> date | None:
     return parse_swedish_date(value, field=heading)
 
 
+# An amount as most lists write it, "1234", "1234,5" or "1234.50": read as parse_money
+# reads it (no suffix, sign, group or third decimal to look at; below its limit).
+_PLAIN_AMOUNT = re.compile(r"([0-9]{1,9})(?:[,.]([0-9]{1,2}))?")
+
+
 @functools.lru_cache(maxsize=4096)
 def money_cell(text: str, heading: str) -> Money | None:
-    from bostadcli.money import parse_money
+    from bostadcli.money import Money, parse_money
 
+    plain = _PLAIN_AMOUNT.fullmatch(text.strip())
+    if plain is not None:
+        kronor, ore = plain.groups()
+        return Money(int(kronor) * 100 + int((ore or "").ljust(2, "0")))
     return parse_money(text, field=heading) if text.strip() else None
 
 
+@functools.lru_cache(maxsize=4096)
 def ground_of(text: str) -> Reason | None:
     value = text.strip()
     if not value:
         return None
-    if value in {r.value for r in Reason}:
+    if value in _REASONS:
         return Reason(value)
     key = normalise_heading(value)
     if any(word in key for word in ("hyr", "skuld", "obetal", "betalning")):
@@ -88,6 +102,17 @@ def children_of(text: str, heading: str, *, part_time: bool) -> tuple[list[Child
         for part in _CHILD_SEPARATORS.split(value)
         if part and (birth := day_cell(part, heading)) is not None
     ], False
+
+
+def clean_again(text: str | None, *, field: str) -> str | None:
+    """``validate.clean_text`` of a text that is its result already (single line, the
+    same length limit): the text itself when it is in NFC. Its first check left no
+    control or invisible character, no space but single " " between words and nothing
+    longer than the limit, so only NFC could change it (an invisible character removed
+    between a letter and its accent joins them) and the check runs again only then."""
+    if text is None or unicodedata.is_normalized("NFC", text):
+        return text
+    return validate.clean_text(text, field=field)
 
 
 def find_household(
@@ -165,6 +190,22 @@ def notice_recorded(db: Database, hid: int, served_on: date | None, amount: Mone
 
 
 _name_key = functools.lru_cache(maxsize=4096)(validate.name_key)
+# What validate.normalise_name changes besides NFC and invisible characters: a space
+# other than " ", two in a row, one at either end.
+_UNSPACED = re.compile(r"[^\S ]|  |^ | $")
+
+
+def _key(text: str) -> str:
+    """``validate.name_key``: a text normalise_name leaves as it is (in NFC, no invisible
+    character, single plain spaces between words, as every checked name is) is only
+    case-folded."""
+    if (
+        unicodedata.is_normalized("NFC", text)
+        and _UNSPACED.search(text) is None
+        and (text.isascii() or validate._HAS_INVISIBLE.search(text) is None)
+    ):
+        return text.casefold()
+    return _name_key(text)
 
 
 def fingerprint_of(**values: Any) -> str:
@@ -192,6 +233,71 @@ def fingerprint_of(**values: Any) -> str:
         return ore if ore is not None else value
 
     text = json.dumps({k: plain(v) for k, v in sorted(values.items())}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The JSON text of a string as json.dumps writes it (ASCII, escaped): the same function.
+_quoted = json.encoder.encode_basestring_ascii
+
+
+def row_fingerprint(
+    *,
+    landlord: str | None,
+    name: str,
+    pnr: str | None,
+    co_tenant: tuple[str, str],
+    street: str | None,
+    postal_code: str | None,
+    city: str,
+    contract: str,
+    rent: Money | None,
+    amount: Money | None,
+    terminated_on: date | None,
+    served_on: date | None,
+    notified_on: date | None,
+    ground: str,
+    children: list[tuple[date, bool]],
+    note: str,
+) -> str:
+    """``fingerprint_of`` of a row's values, its JSON text written directly: the same
+    text (keys in order, the separators and escapes of ``json.dumps``), the same hash."""
+    import hashlib
+
+    city_, co_name, co_pnr, contract_, ground_, landlord_, name_, note_, code, street_ = [
+        "null" if v is None else _quoted(_key(v)) if v else '""'
+        for v in (
+            city,
+            co_tenant[0],
+            co_tenant[1],
+            contract,
+            ground,
+            landlord,
+            name,
+            note,
+            postal_code,
+            street,
+        )
+    ]
+    # A personnummer's 12 digits are their own name_key.
+    if pnr is None:
+        pnr_ = "null"
+    elif pnr.isascii() and pnr.isdigit():
+        pnr_ = f'"{pnr}"'
+    else:
+        pnr_ = _quoted(_key(pnr))
+    terminated, served, notified = [
+        "null" if d is None else f'"{d.isoformat()}"'
+        for d in (terminated_on, served_on, notified_on)
+    ]
+    kids = ", ".join(f'["{d.isoformat()}", {"true" if part else "false"}]' for d, part in children)
+    text = (
+        f'{{"amount": {"null" if amount is None else amount.ore}, "children": [{kids}],'
+        f' "city": {city_}, "co_tenant": [{co_name}, {co_pnr}], "contract": {contract_},'
+        f' "ground": {ground_}, "landlord": {landlord_}, "name": {name_}, "note": {note_},'
+        f' "notified_on": {notified}, "pnr": {pnr_}, "postal_code": {code},'
+        f' "rent": {"null" if rent is None else rent.ore}, "served_on": {served},'
+        f' "street": {street_}, "terminated_on": {terminated}}}'
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
