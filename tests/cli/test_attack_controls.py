@@ -178,3 +178,31 @@ def test_a_monthly_run_names_the_letter_it_could_not_make(demo: Path) -> None:
     made = list(out.glob("*.txt"))
     assert [m.name for m in made] == ["2026-0005-plan_reminder.txt"], made
     assert _unsafe(made[0].read_bytes()) == []
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_completion_offers_no_stored_control_characters(demo: Path, shell: str) -> None:
+    with sqlite3.connect(demo / "bostad.sqlite") as db:
+        db.execute(
+            "UPDATE landlords SET name = name || ? WHERE name LIKE 'Fastighets%'", (HOSTILE,)
+        )
+        db.execute("UPDATE landlords SET name = 'Två\nrader' WHERE name LIKE 'Exempel%'")
+        db.execute("UPDATE caseworkers SET initials = 'K\u202e' WHERE initials = 'KE'")
+    db.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOSTAD_")}
+    env["BOSTAD_DB"] = str(demo / "bostad.sqlite")
+    for words, kept in (
+        ("bostad household list --landlord F", b""),
+        ("bostad household list --landlord T", b""),
+        ("bostad household list --caseworker K", b""),
+        ("bostad household list --caseworker O", b"OB"),
+    ):
+        if shell == "bash":
+            env |= {"_BOSTAD_COMPLETE": "complete_bash", "COMP_WORDS": words}
+            env["COMP_CWORD"] = str(len(words.split(" ")) - 1)
+        else:
+            env |= {"_BOSTAD_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": words}
+        done = subprocess.run(_base(demo, "sv")[:3], capture_output=True, env=env)
+        assert done.returncode == 0 and done.stderr == b"", done.stderr
+        assert kept in done.stdout and b"rader" not in done.stdout, done.stdout
+        assert _unsafe(done.stdout) == [], done.stdout
