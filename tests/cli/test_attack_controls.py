@@ -56,11 +56,11 @@ def _poison(demo: Path, sql: str) -> None:
 
 
 def _run(demo: Path, args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
-    environment = dict(os.environ, COLUMNS="100", **env)
+    environment = {**os.environ, "COLUMNS": "100", **env}
     return subprocess.run(_base(demo, "sv") + args, capture_output=True, env=environment)
 
 
-def _in_terminal(demo: Path, args: list[str]) -> bytes:
+def _in_terminal(demo: Path, args: list[str], columns: int = 100) -> bytes:
     """The raw bytes a terminal receives (stdout and stderr), rich's own codes removed."""
     import fcntl
     import pty
@@ -69,7 +69,7 @@ def _in_terminal(demo: Path, args: list[str]) -> bytes:
     import termios
 
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     env = dict(os.environ, TERM="xterm-256color")
     env.pop("NO_COLOR", None)
     env.pop("COLUMNS", None)
@@ -206,3 +206,35 @@ def test_completion_offers_no_stored_control_characters(demo: Path, shell: str) 
         assert done.returncode == 0 and done.stderr == b"", done.stderr
         assert kept in done.stdout and b"rader" not in done.stdout, done.stdout
         assert _unsafe(done.stdout) == [], done.stdout
+
+
+# Stored texts with characters no screen shows, and the same texts without them.
+LAYOUT = [
+    ("UPDATE landlords SET name = ? WHERE id = 1", "[link=http://x]\x1b[5mBlink[/link]"),
+    ("UPDATE caseworkers SET name = ? WHERE id = 1", "Karin\x1b]0;t\x07 Ek"),
+    ("UPDATE members SET name = ? WHERE id = 1", "Amira\x1b[2J\u202e\x9b\x07 Hassan"),
+    ("UPDATE members SET name = ? WHERE id = 2", "Yusuf" + "\x1b" * 3000 + "\u202e" * 2000),
+    ("UPDATE members SET name = ? WHERE id = 5", "Johan\x1b\u0301 Lind\u202e\u0308qvist"),
+    ("UPDATE contacts SET text = text || ?", "\x1b[1A\x1b[2Kraderad\u2066 \x85slut"),
+]
+
+
+@pytest.mark.parametrize("columns", [100, 72])
+@pytest.mark.parametrize(
+    "args",
+    [["household", "list"], ["caseworker", "list"], ["plan", "list"], ["search", "Hassan"]],
+)
+def test_a_table_is_laid_out_as_without_the_characters(
+    demo: Path, args: list[str], columns: int
+) -> None:
+    clean = demo.with_name("clean")
+    shutil.copytree(demo, clean)
+    for folder, hostile in ((demo, True), (clean, False)):
+        with sqlite3.connect(folder / "bostad.sqlite") as db:
+            for sql, text in LAYOUT:
+                db.execute(sql, (text if hostile else UNSAFE.sub("", text),))
+        db.close()
+    piped = [_run(f, args, COLUMNS=str(columns)).stdout for f in (demo, clean)]
+    assert piped[0] == piped[1]
+    shown = [_in_terminal(f, args, columns) for f in (demo, clean)]
+    assert shown[0] == shown[1]
