@@ -19,6 +19,7 @@ import pytest
 from test_screen_widths import AS_OF, _base
 
 from bostadcli.cli.terminal_text import ScreenStream
+from conftest import Cli
 
 HOSTILE = "\x1b]0;PWN\x07\x1b[2J\x9b31m\u202eRTL\u2066\x00\x08\r\x1bc\u0085\x7f"
 # What no message may carry: every control but the newline and the tab, C1, bidi.
@@ -238,3 +239,26 @@ def test_a_table_is_laid_out_as_without_the_characters(
     assert piped[0] == piped[1]
     shown = [_in_terminal(f, args, columns) for f in (demo, clean)]
     assert shown[0] == shown[1]
+
+
+@pytest.mark.parametrize(
+    ("args", "command", "problem"),
+    [
+        (["household", "--help=1"], "bostad household", "option '--help' takes no value"),
+        (["household", "--help=1", "list"], "bostad household", "takes no value"),
+        (["report", "--help=x", "deadlines"], "bostad report", "takes no value"),
+        (["export", "--help=1"], "bostad export", "takes no value"),
+        (["household", "list", "--mine=1"], "bostad household list", "takes no value"),
+        (["--help=1"], "bostad", "option '--help' takes no value"),
+        (["--version=1", "household"], "bostad", "option '--version' takes no value"),
+    ],
+)
+def test_a_group_usage_error_names_the_group(
+    cli: Cli, args: list[str], command: str, problem: str
+) -> None:
+    done = cli(*args)
+    assert done.exit_code == 2, done.output
+    first, second = done.stderr.splitlines()
+    assert first.startswith(f"{command}: ") and problem in first, first
+    assert second == f"Try '{command} --help' for help."
+    assert done.stdout == ""
