@@ -36,7 +36,9 @@ _IMPORTING = threading.Lock()
 def import_weasyprint() -> ModuleType:
     """The ``weasyprint`` module (ImportError or OSError as its import raises them)."""
     module = sys.modules.get("weasyprint")
-    if module is not None and not getattr(module.__spec__, "_initializing", False):
+    if module is not None and not getattr(
+        getattr(module, "__spec__", None), "_initializing", False
+    ):
         return module
     with _IMPORTING, _held_back():
         if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
