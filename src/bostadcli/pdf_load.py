@@ -21,16 +21,26 @@ install.
 from __future__ import annotations
 
 import contextlib
-import io
 import sys
+import threading
+from collections.abc import Iterator
 from types import ModuleType
+from typing import Any, TextIO
+
+# One import at a time: two threads making their first PDF at once would otherwise
+# each swap ``ctypes.util.find_library`` and standard output, and one of them could put
+# back what the other had put in (standard output left pointing at nothing).
+_IMPORTING = threading.Lock()
 
 
 def import_weasyprint() -> ModuleType:
     """The ``weasyprint`` module (ImportError or OSError as its import raises them)."""
-    # WeasyPrint's words on a missing library go to standard output, where a letter
-    # may be going; the caller says what to install instead (``pdf.weasyprint``).
-    with contextlib.redirect_stdout(io.StringIO()):
+    module = sys.modules.get("weasyprint")
+    if module is not None and not getattr(
+        getattr(module, "__spec__", None), "_initializing", False
+    ):
+        return module
+    with _IMPORTING, _held_back():
         if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
             return _imported()
         import ctypes.util
@@ -45,6 +55,35 @@ def import_weasyprint() -> ModuleType:
         finally:
             ctypes.util.find_library = looking
         return _imported()
+
+
+@contextlib.contextmanager
+def _held_back() -> Iterator[None]:
+    """What this thread writes to standard output meanwhile is left out: WeasyPrint's
+    words on a missing library, where a letter may be going (the caller says what to
+    install instead, ``pdf.weasyprint``). Other threads' output passes."""
+    stream = sys.stdout
+    sys.stdout = _OtherThreads(stream, threading.current_thread())
+    try:
+        yield
+    finally:
+        sys.stdout = stream
+
+
+class _OtherThreads:
+    """Standard output for every thread but ``held``, whose writes are dropped."""
+
+    def __init__(self, stream: TextIO, held: threading.Thread) -> None:
+        self._stream = stream
+        self._held = held
+
+    def write(self, text: str) -> int:
+        if threading.current_thread() is self._held:
+            return len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _imported() -> ModuleType:

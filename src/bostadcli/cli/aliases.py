@@ -112,14 +112,32 @@ def _with_aliases(original: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return original(self, ctx, rewrite(list(args), enum_options(self)))
         except Exception as exc:
-            # Click's parser raises some usage errors ("--flag=value" on a flag) without
-            # the command's context, so they would name "bostad", not the command.
-            if hasattr(exc, "cmd") and getattr(exc, "ctx", False) is None:
-                setattr(exc, "ctx", ctx)  # noqa: B010 (an attribute of Click's errors)
-                setattr(exc, "cmd", ctx.command)  # noqa: B010
+            _name_the_command(exc, ctx)
             raise
 
     return parse_args
+
+
+def _with_the_command(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A group's parsing (``bostad household --help=x``), naming the group as a
+    command's parsing names the command."""
+
+    def parse_args(self: Any, ctx: Any, args: list[str]) -> Any:
+        try:
+            return original(self, ctx, args)
+        except Exception as exc:
+            _name_the_command(exc, ctx)
+            raise
+
+    return parse_args
+
+
+def _name_the_command(exc: Exception, ctx: Any) -> None:
+    # Click's parser raises some usage errors ("--flag=value" on a flag) without the
+    # command's context, so they would name "bostad", not the command.
+    if hasattr(exc, "cmd") and getattr(exc, "ctx", False) is None:
+        setattr(exc, "ctx", ctx)  # noqa: B010 (an attribute of Click's errors)
+        setattr(exc, "cmd", ctx.command)  # noqa: B010
 
 
 def _with_alias_help(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -156,3 +174,6 @@ def install() -> None:
     if isinstance(cls, type):
         _wrap(cls, "parse_args", _with_aliases)
         _wrap(cls, "format_help", _with_alias_help)
+    group = getattr(core, "TyperGroup", None)
+    if isinstance(group, type):
+        _wrap(group, "parse_args", _with_the_command)

@@ -223,6 +223,9 @@ class BostadGroup(TyperGroup):
         from bostadcli.cli.encoding import guard_streams
 
         guard_streams()
+        from bostadcli.cli.terminal_text import screen_stderr
+
+        screen_stderr()
         _refuse_undecodable_arguments(kwargs.get("args", args[0] if args else None))
         typer_i18n.translate_root_options(self)
         completion.localise_installer(self)

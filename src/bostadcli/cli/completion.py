@@ -123,6 +123,13 @@ def kind_of(param: Any, ctx: Any) -> Lister | str | None:
 
 
 def _shown(values: list[str]) -> list[str]:
+    # A stored value with a control character, a line break or a bidi override
+    # (written past the program) is not offered: the shell would put its escape
+    # sequence on the terminal, a line break would make it two suggestions, and what
+    # the line showed could not be typed back.
+    from bostadcli.cli.terminal_text import HIDDEN
+
+    values = [v for v in values if "\n" not in v and "\t" not in v and not HIDDEN.search(v)]
     # bash puts a suggestion on the line as it is: quote one with a space in it.
     if os.environ.get("_BOSTAD_COMPLETE", "").endswith("bash"):
         return [shlex.quote(v) if v != shlex.quote(v) else v for v in values]

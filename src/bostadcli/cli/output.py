@@ -249,6 +249,11 @@ def wrap_text(text: str, width: int) -> str:
     """
     if width <= 0:
         return text
+    from bostadcli.cli.terminal_text import shown
+
+    # Without the characters no screen shows (``terminal_text``): an escape is ASCII
+    # but takes no cell, so a length would count it.
+    text = shown(text)
     one_line = (
         "\n" not in text
         and "  " not in text

@@ -47,6 +47,14 @@ def make_console(**options: Any) -> Console:
                 else:
                     yield segment
 
+    if options.get("stderr") and options.get("file") is None:
+        import sys
+
+        # Standard error itself, not the ``ScreenStream`` over it (``terminal_text``):
+        # rich's text is already without those characters, and its own control codes
+        # (a progress bar's) must pass, also through the proxy rich's live display
+        # puts over standard error, which looks through one proxy only.
+        options["file"] = getattr(sys.stderr, "rich_proxied_file", sys.stderr)
     return _Console(emoji=False, **options)
 
 

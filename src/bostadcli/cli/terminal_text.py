@@ -12,6 +12,9 @@ machine formats (CSV, JSON, xlsx) keep the data exactly as stored.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 # The control characters but the tab and the newline (a screen lays those out), DEL,
 # the C1 controls (U+0080-U+009F, which some terminals read as escapes), and the bidi
@@ -28,3 +31,62 @@ HIDDEN_REMOVED: dict[int, None] = {
 def shown(text: str) -> str:
     """``text`` as a screen shows it: without the characters of ``HIDDEN``."""
     return text.translate(HIDDEN_REMOVED) if HIDDEN.search(text) else text
+
+
+# The same characters in UTF-8, for bytes written to standard error's buffer (click
+# writes there in UTF-8 when the stream's own encoding is ASCII). None of them is part
+# of another character's bytes.
+_HIDDEN_UTF8 = re.compile(
+    rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+
+
+class _ScreenBuffer:
+    """Standard error's byte buffer, without the characters of ``HIDDEN`` (UTF-8)."""
+
+    def __init__(self, buffer: Any) -> None:
+        self._buffer = buffer
+
+    def write(self, data: bytes) -> int:
+        self._buffer.write(_HIDDEN_UTF8.sub(b"", data))
+        return len(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._buffer, name)
+
+
+class ScreenStream:
+    """Standard error, which carries only messages for a person: what is written to it
+    is left without the characters of ``HIDDEN``, so a message that quotes stored text
+    (a name, a caseworker, a group) cannot send an escape sequence to the terminal.
+    Rich's consoles write to the stream itself (``rich_proxied_file``): their text is
+    already without them (``rich_console``) and their own control codes (a progress
+    bar's cursor) must pass."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.rich_proxied_file = stream
+
+    def write(self, text: str) -> int:
+        # Bytes fail here as on any text stream (click tells the kinds apart so).
+        self._stream.write(shown(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    @property
+    def buffer(self) -> Any:
+        buffer = getattr(self._stream, "buffer", None)
+        return None if buffer is None else _ScreenBuffer(buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def screen_stderr() -> None:
+    """Standard error from now on a ``ScreenStream`` (once)."""
+    stream = sys.stderr
+    if stream is not None and not isinstance(stream, ScreenStream):
+        sys.stderr = ScreenStream(stream)

@@ -4,7 +4,7 @@ checks that a name or address can go on paper; and how a letter says "you"."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from bostadcli.errors import InvalidInput
@@ -89,3 +89,23 @@ def check_printable(context: dict[str, Any]) -> None:
                 text,
                 _("the name or address holds control characters; correct the case"),
             )
+    # Every other stored text the letter may quote (the landlord's name, a support's
+    # place, a plan's note) no more: the letter text may go to a terminal (-o -), an
+    # e-mail or an SMS.
+    for where, text in _texts(context, ""):
+        if _UNPRINTABLE.search(text):
+            raise InvalidInput(
+                where, text, _("holds control characters; correct it in the case's records")
+            )
+
+
+def _texts(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """Each text in a letter's context, with where it is (``landlord.name``)."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item, where)
