@@ -152,11 +152,20 @@ def _of(alias: str, columns: tuple[str, ...]) -> str:
 
 def record_staged(conn: sqlite3.Connection, table: str) -> None:
     """The staged audit rows of ``table`` into the audit log, with the actor of this
-    transaction (``audit_context``), as its trigger would write them."""
+    transaction (``audit_context``), as its trigger would write them.
+
+    The log's time (``at``) is its column's default, worked out once for the statement
+    instead of once for each row (most of the time of this insert, while holding the
+    write lock): the same value, since SQLite's 'now' stays the same throughout one
+    statement."""
+    found = conn.execute(
+        "SELECT dflt_value FROM pragma_table_info('audit_log') WHERE name = 'at'"
+    ).fetchone()
+    at = ("at, ", f"(SELECT {found[0]}), ") if found and found[0] is not None else ("", "")
     conn.execute(
-        f"INSERT INTO audit_log {_AUDIT_COLUMNS}"
-        " SELECT c.os_user, c.command, s.action, s.table_name, s.row_id, s.household_id,"
-        f" s.changes FROM temp.import_audit_{table} AS s"
+        f"INSERT INTO audit_log ({at[0]}{_AUDIT_COLUMNS[1:]}"
+        f" SELECT {at[1]}c.os_user, c.command, s.action, s.table_name, s.row_id,"
+        f" s.household_id, s.changes FROM temp.import_audit_{table} AS s"
         " LEFT JOIN audit_context AS c ON c.id = 1 ORDER BY s.rowid"
     )
 
