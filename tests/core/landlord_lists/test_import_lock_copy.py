@@ -127,3 +127,34 @@ def test_the_audit_time_is_the_columns_default_once_a_statement(
     assert [(t, n) for t, n, _at in times] == [("households", 1), ("members", 1), ("notices", 1)]
     for _table, _n, at in times:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", at)
+
+
+def test_an_error_in_the_copy_leaves_the_triggers_and_rows(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The copy fails after the households went in (their triggers set aside): nothing
+    is written, and every trigger is there as it was."""
+    db = open_database(tmp_path / "t.sqlite", create=True)
+    db.conn.execute("CREATE TABLE seen (household_id INTEGER, note TEXT)")
+    db.conn.execute(RENT_TRIGGER)
+    db.conn.commit()
+    triggers = state(db)["triggers"]
+    record_staged = stage.record_staged
+
+    def failing(conn: Any, table: str) -> None:
+        record_staged(conn, table)
+        if table == "households":
+            raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(stage, "record_staged", failing)
+    with (
+        landlord_file(tmp_path / "list.csv", rents=False).open("rb") as fh,
+        pytest.raises(RuntimeError, match="the disk is full"),
+    ):
+        import_notices(db, fh, source="list.csv", as_of=AS_OF)
+    assert state(db)["triggers"] == triggers
+    assert db.conn.execute("SELECT count(*) FROM households").fetchone() == (0,)
+    audited = "SELECT count(*) FROM audit_log WHERE table_name = 'households'"
+    assert db.conn.execute(audited).fetchone() == (0,)
+    assert not db.conn.in_transaction
+    assert db.conn.execute("PRAGMA main.cache_size").fetchone() == (-2000,)
