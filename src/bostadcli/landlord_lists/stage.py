@@ -15,7 +15,8 @@ ones; the audit rows take the actor of the transaction, as a trigger's do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class Staged:
     before: dict[str, int]
     columns: dict[str, list[str]]
     audited: tuple[str, ...]
+    # Per table: the insert triggers that do nothing for any staged row (``idle``).
+    idle: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def mirror(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -118,7 +121,43 @@ def stage(conn: sqlite3.Connection, plan: Plan, *, audited: tuple[str, ...]) -> 
             )
         )
         kept.append(table)
-    plan.staged = Staged(before=before, columns=columns, audited=tuple(kept))
+    idle = {table: idle_triggers(conn, table, columns[table]) for table in STAGED}
+    plan.staged = Staged(before=before, columns=columns, audited=tuple(kept), idle=idle)
+
+
+# An insert trigger that runs only for a row with a value in one column (its whole WHEN).
+_WHEN_NOT_NULL = re.compile(
+    r'CREATE TRIGGER "?(\w+)"? (?:BEFORE |AFTER )?INSERT ON "?(\w+)"?\s+(?:FOR EACH ROW\s+)?'
+    r'WHEN NEW\."?(\w+)"? IS NOT NULL\s+BEGIN\b',
+    re.IGNORECASE,
+)
+
+
+def idle_triggers(
+    conn: sqlite3.Connection, table: str, columns: list[str]
+) -> list[tuple[str, str]]:
+    """The insert triggers of ``table`` (name, text) that run only when a column (of
+    ``columns``, those staged) has a value, and no staged row has one there: they would
+    do nothing for the copy. SQLite still calls such a trigger for every row, and first
+    copies the rows aside because a trigger is there; the copy sets them aside
+    (``write_staged``), as ``bulk_audit`` sets aside the audit triggers."""
+    idle: list[tuple[str, str]] = []
+    for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
+        [table],
+    ).fetchall():
+        match = _WHEN_NOT_NULL.match(str(sql))
+        if match is None or match.group(1) != name or match.group(2) != table:
+            continue
+        column = match.group(3)
+        if column not in columns:
+            continue
+        busy = conn.execute(
+            f'SELECT 1 FROM temp.import_rows_{table} WHERE "{column}" IS NOT NULL LIMIT 1'
+        ).fetchone()
+        if busy is None:
+            idle.append((str(name), str(sql)))
+    return idle
 
 
 def stage_plan(db: Database, plan: Plan) -> None:
@@ -152,11 +191,20 @@ def _of(alias: str, columns: tuple[str, ...]) -> str:
 
 def record_staged(conn: sqlite3.Connection, table: str) -> None:
     """The staged audit rows of ``table`` into the audit log, with the actor of this
-    transaction (``audit_context``), as its trigger would write them."""
+    transaction (``audit_context``), as its trigger would write them.
+
+    The log's time (``at``) is its column's default, worked out once for the statement
+    instead of once for each row (most of the time of this insert, while holding the
+    write lock): the same value, since SQLite's 'now' stays the same throughout one
+    statement."""
+    found = conn.execute(
+        "SELECT dflt_value FROM pragma_table_info('audit_log') WHERE name = 'at'"
+    ).fetchone()
+    at = ("at, ", f"(SELECT {found[0]}), ") if found and found[0] is not None else ("", "")
     conn.execute(
-        f"INSERT INTO audit_log {_AUDIT_COLUMNS}"
-        " SELECT c.os_user, c.command, s.action, s.table_name, s.row_id, s.household_id,"
-        f" s.changes FROM temp.import_audit_{table} AS s"
+        f"INSERT INTO audit_log ({at[0]}{_AUDIT_COLUMNS[1:]}"
+        f" SELECT {at[1]}c.os_user, c.command, s.action, s.table_name, s.row_id,"
+        f" s.household_id, s.changes FROM temp.import_audit_{table} AS s"
         " LEFT JOIN audit_context AS c ON c.id = 1 ORDER BY s.rowid"
     )
 
@@ -174,18 +222,23 @@ def write_staged(conn: sqlite3.Connection, plan: Plan, audit: BulkAudit) -> int:
     counts = {"households": plan.households, "members": None, "notices": plan.notices}
     for table in STAGED:
         names = ", ".join(f'"{c}"' for c in staged.columns[table])
+        # Inside the caller's savepoint: an error puts the triggers back too.
+        idle = staged.idle.get(table, [])
+        for name, _sql in idle:
+            conn.execute(f'DROP TRIGGER "{name}"')
         # The staged rows were inserted in the order of their ids: no sort needed.
-        conn.execute(
+        added = conn.execute(
             f"INSERT INTO {table} ({names}) SELECT {names}"
             f" FROM temp.import_rows_{table} ORDER BY rowid"
-        )
+        ).rowcount
+        for _name, sql in idle:
+            conn.execute(sql)
         expected: Any = counts[table]
         if expected is not None:
-            added = conn.execute(
-                f"SELECT count(*), coalesce(max(id), ?1) FROM {table} WHERE id > ?1",
-                [staged.before[table]],
-            ).fetchone()
-            if tuple(added) != (expected, staged.before[table] + expected):
+            # Every row has the id it was staged with, numbered on from the largest id
+            # (``current``): as many rows, the last the largest id.
+            (top,) = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+            if (added, top) != (expected, staged.before[table] + expected):
                 raise AssertionError(f"{table} numbered out of order")  # pragma: no cover
         audit.record(table, staged=True)
         if table == "households":
