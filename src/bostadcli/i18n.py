@@ -29,11 +29,63 @@ def setup(language: str) -> None:
     if language == "en":
         translation: gettext.NullTranslations = gettext.NullTranslations()
     else:
-        translation = gettext.translation(
+        translation = _ready_catalog(language) or gettext.translation(
             DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
         )
     _state["translation"] = translation
     _state["language"] = language
+
+
+# Beside each compiled catalog (.mo), the same messages as gettext reads them from it,
+# written by ``scripts/i18n.py compile`` with ``marshal``: reading that is a fifth of
+# the time of gettext's own reading of the .mo, which every command in Swedish paid
+# (about 4 ms of a 150 ms start). It names the .mo it was made from (length and CRC-32);
+# one that does not match, cannot be read or is not there is ignored, and gettext reads
+# the .mo as before.
+READY_SUFFIX = ".catalog"
+
+
+def ready_catalog_data(mo: bytes) -> dict[str, object]:
+    """What ``scripts/i18n.py compile`` writes beside a .mo of content ``mo``."""
+    import io
+    import zlib
+
+    parsed = gettext.GNUTranslations(io.BytesIO(mo))
+    header = str(parsed.info().get("plural-forms", ""))
+    # The plural expression as gettext takes it from the header, "n != 1" without one.
+    plural = header.split(";")[1].split("plural=")[1] if header else "n != 1"
+    return {
+        "mo": [len(mo), zlib.crc32(mo)],
+        "plural": plural,
+        "catalog": dict(parsed._catalog),  # type: ignore[attr-defined]
+    }
+
+
+def _ready_catalog(language: str) -> gettext.GNUTranslations | None:
+    """The catalog of ``language`` from its ready-made file, None when there is none
+    that matches its .mo."""
+    import marshal
+    import zlib
+
+    mo_file = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        mo = mo_file.read_bytes()
+        data = marshal.loads(mo_file.with_suffix(READY_SUFFIX).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("mo") != [len(mo), zlib.crc32(mo)]:
+        return None
+    catalog, plural = data.get("catalog"), data.get("plural")
+    if not isinstance(catalog, dict) or not isinstance(plural, str):
+        return None
+    try:
+        choose = gettext.c2py(plural)
+    except (ValueError, RecursionError):
+        return None
+    translation = gettext.GNUTranslations()  # an empty one: nothing is parsed
+    translation._catalog = catalog  # type: ignore[attr-defined]
+    translation.plural = choose  # type: ignore[attr-defined]
+    return translation
 
 
 def current_language() -> str:

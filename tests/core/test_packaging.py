@@ -101,3 +101,17 @@ def test_wheel_with_the_pdf_extra_makes_the_demo_as_pdf(installed: Path, tmp_pat
     letters = sorted(p.name for p in (out / "brev-2026-11").iterdir())
     assert "utskrift-2026-11.pdf" in letters
     assert any(name.endswith("-outreach.pdf") for name in letters)
+
+
+def test_the_ready_catalog_is_in_the_wheel_and_used(installed: Path) -> None:
+    """The Swedish catalog's ready-made copy ships beside the .mo and matches it."""
+    done = _run(
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "from bostadcli import i18n; print(i18n._ready_catalog('sv') is not None)",
+        ],
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
