@@ -27,10 +27,13 @@ _PHONE = re.compile(r"^\+?[0-9 ()\-/]{5,30}$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
 _SPACES = re.compile(r"[^\S\n\t]+|\t+")
 _HAS_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
-# Control characters (Unicode category Cc) and surrogates (Cs), found in C; with line
-# breaks and tabs allowed.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters (Unicode category Cc), surrogates (Cs) and the bidi embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069: they show the letters of what
+# follows in another order than they are stored, and no screen or letter shows them);
+# with line breaks and tabs allowed.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}]")
+_CONTROL_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}]")
 
 
 def normalise_name(text: str) -> str:
@@ -58,8 +61,9 @@ def clean_text(
     """Trimmed text, or None when empty. Control characters are refused, not stripped.
 
     A single line (a name, an address) is normalised (``normalise_name``); text of
-    several lines is put in NFC. Everything else (any script, right-to-left marks,
-    quotes, braces) is kept as typed: names are rendered as text everywhere, never
+    several lines is put in NFC. Bidi embeddings, overrides and isolates are refused
+    like control characters. Everything else (any script, right-to-left marks, quotes,
+    braces) is kept as typed: names are rendered as text everywhere, never
     evaluated.
     """
     if value is None:
@@ -70,6 +74,14 @@ def clean_text(
     if found is not None:
         if unicodedata.category(found.group()) == "Cc":
             raise InvalidInput(field, value, _("contains a control character"))
+        if unicodedata.category(found.group()) == "Cf":
+            raise InvalidInput(
+                field,
+                value,
+                _("contains a control character (U+{code}) that reorders the text").format(
+                    code=f"{ord(found.group()):04X}"
+                ),
+            )
         # What Python makes of bytes that are not UTF-8 (a mis-set terminal).
         raise InvalidInput(field, value, _("is not valid UTF-8 text"))
     if len(text) > max_length * 4:

@@ -42,6 +42,8 @@ REFUSED_TEXT = {
     "escape": "\x1b[31mred",
     "delete": "a\x7fb",
     "c1_control": "a\x85b",
+    "rtl_override": "\u202eevil.exe\u202c",
+    "bidi_isolate": "Bo\u2066 AB\u2069",
 }
 # Text that is data like any other: stored and shown exactly as typed.
 KEPT_TEXT = {
@@ -50,7 +52,6 @@ KEPT_TEXT = {
     "jinja": "{{ 7*7 }}",
     "jinja_block": "{% for x in range(3) %}{{ x }}{% endfor %}",
     "jinja_comment": "{# not a comment #}",
-    "rtl_override": "\u202eevil.exe\u202c",
     "rtl_mark": "\u200fسارة\u200e",
     "zero_width": "a\u200bb\u200dc",
     "rich_markup": "[red]Evil[/red] [link=file:///etc/passwd]x[/link]",
@@ -907,7 +908,6 @@ def test_hostile_cells_in_a_landlords_list(case: tuple[Cli, str], tmp_path: Path
     kept = [
         "'; DROP TABLE households; --",
         "{{ 7*7 }}",
-        "\u202eevil",
         '=HYPERLINK("x")',
         "[red]x[/red]",
     ]
@@ -920,6 +920,7 @@ def test_hostile_cells_in_a_landlords_list(case: tuple[Cli, str], tmp_path: Path
     assert set(kept) <= tenants
     for cell, reason in (
         ("Anna\x07", "control character"),
+        ("\u202eevil", "control character (U+202E)"),
         ("x" * 10_000, "longer than"),
         ("Anna", None),
     ):
@@ -950,7 +951,11 @@ GENERATED = settings(
 def has_control(text: str, allowed: str = "") -> bool:
     import unicodedata
 
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+    # The bidi embeddings, overrides and isolates are refused as control characters.
+    bidi = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    return any(
+        (unicodedata.category(ch) == "Cc" or ch in bidi) and ch not in allowed for ch in text
+    )
 
 
 @GENERATED

@@ -89,3 +89,27 @@ def test_org_number() -> None:
     assert validate.org_number(None) is None
     with pytest.raises(InvalidInput, match="organisation number"):
         validate.org_number("556035-6930")
+
+
+@pytest.mark.parametrize(
+    "char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2069"]
+)
+@pytest.mark.parametrize("multiline", [False, True])
+def test_bidi_embeddings_overrides_and_isolates_are_refused(char: str, multiline: bool) -> None:
+    """They would show a name's letters in another order than stored (and a letter
+    refuses them): refused with the character named, as a control character is."""
+    from bostadcli.errors import InvalidInput
+    from bostadcli.validate import clean_text
+
+    with pytest.raises(InvalidInput) as info:
+        clean_text(f"Anna {char}Berg", field="name", multiline=multiline)
+    assert f"U+{ord(char):04X}" in info.value.message
+
+
+def test_right_to_left_marks_and_scripts_are_kept() -> None:
+    from bostadcli.validate import clean_text
+
+    assert (
+        clean_text("\u0633\u0627\u0631\u0627 Berg\u200f", field="name")
+        == "\u0633\u0627\u0631\u0627 Berg\u200f"
+    )

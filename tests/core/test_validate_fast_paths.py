@@ -13,10 +13,12 @@ from bostadcli import validate
 from bostadcli.errors import InvalidInput
 
 
-def test_every_control_character_and_surrogate_is_found_and_nothing_else() -> None:
+def test_every_control_character_surrogate_and_bidi_control_is_found_and_nothing_else() -> None:
     for code in range(0x110000):
         ch = chr(code)
-        refused = unicodedata.category(ch) in ("Cc", "Cs")
+        # And the bidi embeddings, overrides and isolates, refused as control characters.
+        bidi = 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+        refused = unicodedata.category(ch) in ("Cc", "Cs") or bidi
         assert (validate._CONTROL.search(ch) is not None) == refused, hex(code)
         assert (validate._CONTROL_MULTILINE.search(ch) is not None) == (
             refused and ch not in "\n\t"
