@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_screen_widths import AS_OF, _base
+from test_screen_widths import AS_OF, _base, terminal_output
 
 from bostadcli.cli.terminal_text import ScreenStream
 from conftest import Cli
@@ -63,32 +63,8 @@ def _run(demo: Path, args: list[str], **env: str) -> subprocess.CompletedProcess
 
 def _in_terminal(demo: Path, args: list[str], columns: int = 100) -> bytes:
     """The raw bytes a terminal receives (stdout and stderr), rich's own codes removed."""
-    import fcntl
-    import pty
-    import select
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color")
-    env.pop("NO_COLOR", None)
-    env.pop("COLUMNS", None)
-    proc = subprocess.Popen(
-        _base(demo, "sv") + args, stdin=slave, stdout=slave, stderr=slave, env=env
-    )
-    os.close(slave)
-    out = b""
-    while select.select([master], [], [], 60)[0]:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    proc.wait(timeout=60)
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    out, _code = terminal_output(_base(demo, "sv") + args, columns, env, timeout=60)
     return out
 
 

@@ -88,17 +88,20 @@ def _base(demo: Path, lang: str) -> list[str]:
     ]
 
 
-def in_terminal(args: list[str], columns: int) -> str:
-    """What a terminal of ``columns`` shows for ``args``, colour codes removed."""
+def terminal_output(
+    args: list[str], columns: int, env: dict[str, str], *, timeout: float = 30
+) -> tuple[bytes, int]:
+    """Every byte a terminal of ``columns`` receives for ``args`` run with ``env`` (colour
+    on: TERM set, NO_COLOR unset), and the exit code."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    env = dict(os.environ, COLUMNS=str(columns), LINES="50", TERM="xterm-256color")
+    env = dict(env, TERM="xterm-256color")
     env.pop("NO_COLOR", None)
     proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env)
     os.close(slave)
     out = b""
     while True:
-        ready, _, _ = select.select([master], [], [], 30)
+        ready, _, _ = select.select([master], [], [], timeout)
         if not ready:
             break
         try:
@@ -109,7 +112,14 @@ def in_terminal(args: list[str], columns: int) -> str:
             break
         out += chunk
     os.close(master)
-    assert proc.wait(timeout=30) == 0, out.decode("utf-8", "replace")
+    return out, proc.wait(timeout=timeout)
+
+
+def in_terminal(args: list[str], columns: int) -> str:
+    """What a terminal of ``columns`` shows for ``args``, colour codes removed."""
+    env = dict(os.environ, COLUMNS=str(columns), LINES="50")
+    out, code = terminal_output(args, columns, env)
+    assert code == 0, out.decode("utf-8", "replace")
     text = out.decode("utf-8").replace("\r\n", "\n")
     return ANSI.sub("", text)
 

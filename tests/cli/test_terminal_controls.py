@@ -7,20 +7,15 @@ be without them; the machine formats keep the data exactly."""
 from __future__ import annotations
 
 import csv
-import fcntl
 import io
 import os
-import pty
-import select
 import sqlite3
-import struct
 import subprocess
-import termios
 from datetime import date
 from pathlib import Path
 
 import pytest
-from test_screen_widths import AS_OF, _base
+from test_screen_widths import AS_OF, _base, terminal_output
 
 from bostadcli.cli.terminal_text import HIDDEN, shown
 
@@ -89,26 +84,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _raw_terminal(args: list[str], columns: int) -> str:
     """Everything a terminal of ``columns`` receives for ``args``, colour codes too."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    env = dict(os.environ, COLUMNS=str(columns), LINES="50", TERM="xterm-256color")
-    env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    out = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    assert proc.wait(timeout=30) == 0, out.decode("utf-8", "replace")
+    env = dict(os.environ, COLUMNS=str(columns), LINES="50")
+    out, code = terminal_output(args, columns, env)
+    assert code == 0, out.decode("utf-8", "replace")
     return out.decode("utf-8")
 
 

@@ -33,14 +33,6 @@ def shown(text: str) -> str:
     return text.translate(HIDDEN_REMOVED) if HIDDEN.search(text) else text
 
 
-# The same characters in UTF-8, for bytes written to standard error's buffer (click
-# writes there in UTF-8 when the stream's own encoding is ASCII). None of them is part
-# of another character's bytes.
-_HIDDEN_UTF8 = re.compile(
-    rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
-)
-
-
 class _ScreenBuffer:
     """Standard error's byte buffer, without the characters of ``HIDDEN`` (UTF-8)."""
 
@@ -48,7 +40,10 @@ class _ScreenBuffer:
         self._buffer = buffer
 
     def write(self, data: bytes) -> int:
-        self._buffer.write(_HIDDEN_UTF8.sub(b"", data))
+        # Click writes UTF-8 here when the stream's own encoding is ASCII; bytes that
+        # are not UTF-8 (or a character split between two writes) pass unchanged.
+        text = data.decode("utf-8", "surrogateescape")
+        self._buffer.write(shown(text).encode("utf-8", "surrogateescape"))
         return len(data)
 
     def __getattr__(self, name: str) -> Any:

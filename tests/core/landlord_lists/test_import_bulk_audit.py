@@ -45,9 +45,11 @@ def pnr(i: int) -> str:
     return fictional_pnr(date(1960 + i % 40, 1 + i % 12, 1 + i % 28), f"{i % 900 + 2:03d}")
 
 
-def landlord_file(path: Path) -> Path:
+def landlord_file(path: Path, count: int = 40, hand_reason: str = "") -> Path:
+    """A landlord's list of ``count`` varied rows, one for the case opened by hand (the
+    same personnummer, the ground ``hand_reason``) and one repeated."""
     rows: list[list[str]] = []
-    for i in range(40):
+    for i in range(count):
         rows.append(
             [
                 f"Hyresgäst {i}",
@@ -66,9 +68,8 @@ def landlord_file(path: Path) -> Path:
             ]
         )
     # A row for the case opened by hand (same personnummer), and one repeated.
-    rows.append(
-        ["Kvar Ek", pnr(1000), "Ekvägen 1", "", "", "", "5 000", "2026-11-03", "", "", "", "", ""]
-    )
+    hand = ["Kvar Ek", pnr(1000), "Ekvägen 1", "", "", "", "5 000", "2026-11-03", hand_reason]
+    rows.append([*hand, "", "", "", ""])
     rows.append(rows[3])
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")

@@ -4,7 +4,6 @@ included, is the one that inserting row by row with the triggers leaves."""
 
 from __future__ import annotations
 
-import csv
 import re
 import sqlite3
 from datetime import date
@@ -12,52 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_import_bulk_audit import landlord_file as bulk_audit_list
+from test_import_bulk_audit import pnr
 
 from bostadcli.db import open_database
-from bostadcli.demo import fictional_pnr
 from bostadcli.households import NewHousehold, add_household
 from bostadcli.landlord_lists import import_notices, importer, plan, stage
 from bostadcli.landlords import add_landlord
 from bostadcli.money import Money
 
 AS_OF = date(2026, 11, 20)
-HEADER = ["Namn", "Personnummer", "Adress", "Postnr", "Ort", "Hyra", "Skuld", "Delgiven"]
-HEADER += ["Orsak", "Barn", "Medhyresgäst", "Hyresvärd", "Anteckning"]
 TABLES = ("households", "members", "notices", "household_reasons", "imported_rows", "counters")
 
 
-def pnr(i: int) -> str:
-    return fictional_pnr(date(1960 + i % 40, 1 + i % 12, 1 + i % 28), f"{i % 900 + 2:03d}")
-
-
 def landlord_file(path: Path) -> Path:
-    rows: list[list[str]] = []
-    for i in range(60):
-        rows.append(
-            [
-                f"Hyresgäst {i}",
-                pnr(i) if i % 5 else "",
-                f"Gatan {i % 30}",
-                "123 45",
-                "Exempelby",
-                f"{7000 + i},50" if i % 3 else "",
-                f"{1000 + i * 10} kr" if i % 4 else "",
-                "2026-11-02",
-                ["hyresskuld", "störningar", "", "annat skäl"][i % 4],
-                "2015-03-04, 2019-05-06" if i % 6 == 0 else ("2" if i % 7 == 0 else ""),
-                f"Medboende {i}" if i % 8 == 0 else "",
-                "Bostadsbolaget" if i % 2 else "Nya Hem AB",
-                "=1+1 ringde" if i % 9 == 0 else "",
-            ]
-        )
-    rows.append(["Kvar Ek", pnr(1000), "Ekvägen 1", "", "", "", "5 000", "2026-11-03"])
-    rows[-1] += ["störningar", "", "", "", ""]
-    rows.append(rows[3])
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
+    return bulk_audit_list(path, count=60, hand_reason="störningar")
 
 
 def database(path: Path) -> Any:
