@@ -30,6 +30,9 @@ from bostadcli.pdf_meta import letter_meta as letter_meta
 from bostadcli.pdf_meta import print_title as print_title
 from bostadcli.pdf_print import PrintFile as PrintFile
 from bostadcli.pdf_print import append_pdf
+from bostadcli.pdf_stops import WORKER_STOPS_MAX as WORKER_STOPS_MAX
+from bostadcli.pdf_stops import WorkersStopping as WorkersStopping
+from bostadcli.pdf_stops import WorkerStopped as WorkerStopped
 from bostadcli.pdf_styles import prepare_svg, reuse_style_sheets
 from bostadcli.pdf_write import compress_quicker, finisher, fonts_dated
 
@@ -500,37 +503,6 @@ def _exit_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-class WorkerStopped(BostadError):
-    """The process laying out a letter ended abruptly, each time it was tried."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "not made: the process laying out the letter stopped abruptly (it crashed or"
-                " was killed); run again to try once more"
-            )
-        )
-
-
-# Letters in a row whose worker ends abruptly, each laid out alone, before a plain
-# document is tried (``RenderPool.works``); when that stops its worker too, it is not the
-# letters but the machine (memory, a broken library), and the batch stops.
-WORKER_STOPS_MAX = 3
-
-
-class WorkersStopping(BostadError):
-    """The workers ended abruptly on several letters in a row: the batch stops."""
-
-    def __init__(self, letters: int) -> None:
-        super().__init__(
-            _(
-                "PDF letters cannot be made now: the process laying them out stopped abruptly"
-                " on {n} letters in a row; the letters made so far are kept, run again to make"
-                " the rest"
-            ).format(n=letters)
-        )
 
 
 class RenderPool:

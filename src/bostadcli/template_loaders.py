@@ -74,6 +74,32 @@ def checked_loader() -> Any:
                         file=filename, n=len(source)
                     )
                 )
+            # Saved by an editor that marks UTF-8 (Notepad): the mark is not text.
+            source = source.removeprefix("\ufeff")
+            _refuse_unprintable(source, filename)
             return source, filename, uptodate
 
     return CheckedFileSystemLoader
+
+
+def _refuse_unprintable(source: str, filename: str) -> None:
+    """A template with a control character (an escape sequence, a bidi override) would
+    put it in every letter, and on the screen of whoever looks at the template: refused,
+    naming the file, the line and the character."""
+    from bostadcli.letters.address import UNPRINTABLE
+
+    # Line breaks of every kind are line breaks (Jinja reads them so).
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    found = UNPRINTABLE.search(text)
+    if found is None:
+        return
+    raise TemplateProblem(
+        _(
+            "{file}, line {line}: holds a control character (U+{code}) that cannot go in a"
+            " letter; remove it"
+        ).format(
+            file=filename,
+            line=text.count("\n", 0, found.start()) + 1,
+            code=f"{ord(found.group()):04X}",
+        )
+    )

@@ -74,7 +74,11 @@ def _shown(text: str, limit: int) -> str:
     return shown(text, limit)
 
 
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# What cannot go on paper or into an e-mail: the control characters but the tab, the
+# line feed and the carriage return, DEL, the C1 controls, the line and paragraph
+# separators and the bidi embeddings, overrides and isolates. Also for a user's
+# template (``template_loaders``).
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def check_printable(context: dict[str, Any]) -> None:
@@ -83,7 +87,7 @@ def check_printable(context: dict[str, Any]) -> None:
     lines = (line for copy in context["copies"] for line in copy["lines"])
     texts = [*context["recipient"]["names"], *lines]
     for text in texts:
-        if _UNPRINTABLE.search(text):
+        if UNPRINTABLE.search(text):
             raise InvalidInput(
                 "address",
                 text,
@@ -93,7 +97,7 @@ def check_printable(context: dict[str, Any]) -> None:
     # place, a plan's note) no more: the letter text may go to a terminal (-o -), an
     # e-mail or an SMS.
     for where, text in _texts(context, ""):
-        if _UNPRINTABLE.search(text):
+        if UNPRINTABLE.search(text):
             raise InvalidInput(
                 where, text, _("holds control characters; correct it in the case's records")
             )

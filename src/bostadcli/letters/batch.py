@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from sqlite_utils import Database
 
+    from bostadcli.letters.making import Batch
+    from bostadcli.pdf_stops import WorkersStopping
+
 
 @dataclass
 class BatchItem:
@@ -473,12 +476,10 @@ def _run_batch(
     )
     if progress:
         progress(0, len(todo), None)
+    from bostadcli.pdf_stops import WorkersStopping
+
     try:
-        if workers > 1 and sum(1 for i in todo if i.format == "pdf") > 1:
-            batch.run_parallel(todo, min(workers, len(todo)))
-        else:
-            for item in todo:
-                batch.run_one(item)
+        stopped = _make(batch, todo, workers)
     finally:
         # Interrupted: the letters this run claimed and did not finish go to the next run.
         release_claims(db, owner)
@@ -486,7 +487,30 @@ def _run_batch(
         _finish_daily(db, result, batch.pages)
     else:
         _finish_batch(db, result, batch.pages)
+    if stopped is not None:
+        raise WorkersStopping(stopped.letters, made=result)
     return result
+
+
+def _make(batch: Batch, todo: list[BatchItem], workers: int) -> WorkersStopping | None:
+    """Make the letters ``todo``; the stop of a run whose PDF workers kept ending
+    abruptly after it made letters (``WorkersStopping``): those letters still get their
+    print file and manifest, so that they can go out today. With none made, the stop
+    goes on at once, and the next run writes them."""
+    from bostadcli.pdf_stops import WorkersStopping
+
+    result = batch.result
+    try:
+        if workers > 1 and sum(1 for i in todo if i.format == "pdf") > 1:
+            batch.run_parallel(todo, min(workers, len(todo)))
+        else:
+            for item in todo:
+                batch.run_one(item)
+    except WorkersStopping as stopped:
+        if not (result.made or result.recreated):
+            raise
+        return stopped
+    return None
 
 
 def _prepared(run: LetterRun) -> tuple[Environment, dict[str, str], int]:

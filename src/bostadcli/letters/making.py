@@ -89,6 +89,15 @@ class _InOrder:
             if content is not None:
                 self._store(first, content)
 
+    def store_back(self) -> None:
+        """The run stops: every letter back from the workers is stored, in the run's
+        order; a letter still out is left to the next run (its claim is given back)."""
+        while self._line:
+            first = self._line.popleft()
+            content = self._back.pop(id(first), None)
+            if content is not None:
+                self._store(first, content)
+
 
 class Batch:
     """The letters of one monthly run, made, written and recorded one at a time."""
@@ -183,7 +192,7 @@ class Batch:
         """
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        from bostadcli.pdf import PrintFile, RenderPool
+        from bostadcli.pdf import PrintFile, RenderPool, WorkersStopping
 
         # The main process combines each letter into the print file as it is stored,
         # while the workers lay out the next ones: about 3 ms a letter on top of its 6 ms
@@ -216,21 +225,30 @@ class Batch:
                     line.store_ready()
                     fill()
 
-            advance()
-            while pending:
-                done, _running = wait(pending, return_when=FIRST_COMPLETED)
-                if any(_stopped(job) for job in done):
-                    # A worker ended abruptly (killed, or crashed inside a library): the
-                    # pool is gone with every letter in it. Each is laid out again alone,
-                    # so that only a letter that stops its worker again fails.
-                    wait(pending)
-                    lost = [pending.pop(job) for job in list(pending) if _stopped(job)]
-                    done = set(pending)
-                    self._alone(pool, lost, line)
-                for job in done:
-                    draft = pending.pop(job)[0]
-                    self._back(job, draft, line)
+            try:
                 advance()
+                while pending:
+                    done, _running = wait(pending, return_when=FIRST_COMPLETED)
+                    if any(_stopped(job) for job in done):
+                        # A worker ended abruptly (killed, or crashed inside a library):
+                        # the pool is gone with every letter in it. The letters it had
+                        # finished are taken; the others are laid out again alone, so
+                        # that only a letter that stops its worker again fails.
+                        wait(pending)
+                        lost = [pending.pop(job) for job in list(pending) if _stopped(job)]
+                        done = set(pending)
+                        for job in done:
+                            self._back(job, pending.pop(job)[0], line)
+                        self._alone(pool, lost, line)
+                        done = set()
+                    for job in done:
+                        draft = pending.pop(job)[0]
+                        self._back(job, draft, line)
+                    advance()
+            except WorkersStopping:
+                # PDF cannot be made here now: the letters laid out so far are kept.
+                line.store_back()
+                raise
 
     def _back(self, job: Future[tuple[bytes, int]], draft: _Draft, line: _InOrder) -> bool:
         """A letter's PDF back from a worker, or its failure; False when its worker

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -286,6 +287,71 @@ def test_a_letter_from_a_template_that_is_not_utf8_is_one_line(
     (folder / "outreach.txt.j2").write_bytes("Hej {{ ref }} åäö".encode("latin-1"))
     error = _render(case_db, folder, fmt="txt")
     assert str(folder / "outreach.txt.j2") in error.message and "UTF-8" in error.message
+
+
+# What a template must not put in a letter, or on the screen of whoever looks at it:
+# an escape sequence (a window title, a cleared screen), a C1 control, a bidi override,
+# a line separator, DEL.
+UNPRINTABLE = ["\x1b]0;x\x07", "\x1b[2J", "\x9b31m", "\u202e", "\u2028", "\x7f", "\x00"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+@pytest.mark.parametrize("bad", UNPRINTABLE)
+def test_a_template_with_a_control_character_is_one_line_naming_it(
+    case_db: object, tmp_path: Path, fmt: str, bad: str
+) -> None:
+    folder = tmp_path / "mallar"
+    folder.mkdir()
+    # In a template the letter includes, on its third line.
+    (folder / f"outreach.{fmt}.j2").write_text(
+        "Hej {{ ref }}\r\n{% include 'fot.j2' %}\n", encoding="utf-8"
+    )
+    (folder / "fot.j2").write_text(f"Med\r\nvänlig\nhälsning {bad}!\n", encoding="utf-8")
+    error = _render(case_db, folder, fmt=fmt)
+    code = f"U+{ord(bad[0]):04X}"
+    assert error.message.startswith(f"{folder / 'fot.j2'}, line 3: "), error.message
+    assert code in error.message
+    assert not any(c in error.message for c in "\x1b\x9b\u202e\u2028\x7f\x00")
+
+
+def test_template_show_refuses_a_control_character(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "mallar"
+    folder.mkdir()
+    (folder / "outreach.txt.j2").write_text("Hej\n{{ ref }}\x1b]0;x\x07\n", encoding="utf-8")
+    result = cli("template", "show", "outreach", "--format", "txt", "--templates", str(folder))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: {folder / 'outreach.txt.j2'}, line 2: holds a control character (U+001B)"
+        " that cannot go in a letter; remove it\n"
+    )
+    listed = cli("template", "list", "--templates", str(folder))
+    assert listed.exit_code == 1
+    assert "U+001B" in listed.stderr and "\x1b" not in listed.stderr
+
+
+def test_a_template_saved_by_a_windows_editor_makes_the_same_letter(
+    case_db: object, tmp_path: Path
+) -> None:
+    """A byte order mark and CRLF line breaks (Notepad): the letter is the one the same
+    template with plain line breaks makes, without the mark."""
+    source = (templating.packaged_templates() / "outreach.txt.j2").read_text(encoding="utf-8")
+    made = {}
+    for name, text in (("plain", source), ("windows", "\ufeff" + source.replace("\n", "\r\n"))):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "outreach.txt.j2").write_bytes(text.encode("utf-8"))
+        made[name] = letters.render_letter(
+            case_db,  # type: ignore[arg-type]
+            "2026-0001",
+            "outreach",
+            config=CONFIG,
+            as_of=AS_OF,
+            fmt="txt",
+            user_dir=folder,
+        )
+    assert made["windows"] == made["plain"]
+    assert "\ufeff" not in str(made["plain"])
 
 
 def test_real_letters_fit_well_inside_the_limits(case_db: object) -> None:

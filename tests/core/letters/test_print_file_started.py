@@ -341,3 +341,73 @@ def test_with_many_workers_the_print_file_is_read_from_the_files(
     assert read_files == [3]
     assert len(pdf.pypdf().PdfReader(str(result.combined)).outline) == 3
     db.close()
+
+
+def _dies_after_the_first_two(html: str, numbered: str | None = None, **kwargs: Any) -> Any:
+    import os
+
+    if "Person 0" in html or "Person 1" in html:
+        return _LETTER_PDF(html, numbered, **kwargs)
+    os._exit(3)
+
+
+@pytest.mark.parametrize("daily", [False, True])
+def test_a_batch_stopped_by_its_workers_lists_the_letters_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, daily: bool
+) -> None:
+    """The workers stop dying only after two letters were made: the batch stops, but
+    those two get their print file and manifest now, to go out today; the message
+    names the manifest. The next run makes the rest, in files of its own (daily) or
+    in the month's files written again (monthly)."""
+    import csv
+    from datetime import timedelta
+
+    from bostadcli import letters
+    from bostadcli.db import open_database
+    from bostadcli.households import NewHousehold, add_household
+    from golden_letters import AS_OF, CONFIG
+
+    db = open_database(tmp_path / "t.sqlite", create=True)
+    for i in range(6):
+        add_household(
+            db,
+            NewHousehold(
+                tenant_name=f"Person {i}", street=f"Gatan {i}", postal_code="44130", city="Ängby"
+            ),
+            as_of=AS_OF,
+        )
+    monkeypatch.setattr(pdf, "worker_count", lambda: 2)
+    monkeypatch.setattr(pdf, "letter_pdf", _dies_after_the_first_two)
+    out = tmp_path / "brev"
+    day = AS_OF + timedelta(days=1)
+
+    def run() -> Any:
+        if daily:
+            return letters.run_daily(db, config=CONFIG, as_of=day, out_dir=out, fmt="pdf")
+        return letters.run_monthly(
+            db, config=CONFIG, month=date(2026, 11, 1), as_of=AS_OF, out_dir=out, fmt="pdf"
+        )
+
+    with pytest.raises(pdf.WorkersStopping) as stopped:
+        run()
+    result = stopped.value.result
+    assert result is not None and result.manifest is not None and result.combined is not None
+    assert f"(2 letters made: {result.manifest})" in stopped.value.message
+    made = sorted(item.ref for item in result.made)
+    assert len(made) == 2
+    outline = pdf.pypdf().PdfReader(str(result.combined)).outline
+    assert sorted(item.title.split()[0] for item in outline) == made
+    with result.manifest.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["reference"] for r in rows if r["status"] == "made") == made
+    assert db.execute("SELECT count(*) FROM letter_claims").fetchone()[0] == 0
+
+    monkeypatch.setattr(pdf, "letter_pdf", _LETTER_PDF)
+    again = run()
+    assert len(again.made) == 4 and not again.failed
+    assert not {item.ref for item in again.made} & set(made)
+    if daily:
+        # Its own files: the first run's are left as they were.
+        assert again.manifest != result.manifest
+        assert result.manifest.exists()
+    db.close()
