@@ -58,6 +58,7 @@ def checked_loader() -> Any:
         def get_source(
             self, environment: Environment, template: str
         ) -> tuple[str, str, Callable[[], bool]]:
+            _refuse_other_than_files(self.searchpath[0], template)
             try:
                 source, filename, uptodate = super().get_source(environment, template)
             except UnicodeDecodeError as exc:
@@ -80,6 +81,47 @@ def checked_loader() -> Any:
             return source, filename, uptodate
 
     return CheckedFileSystemLoader
+
+
+def _refuse_other_than_files(folder: str, template: str) -> None:
+    """A template name in the user's folder that is there but is no file (a folder, a
+    pipe, a device, a link to one): refused, naming it, rather than passed over for the
+    built-in template the user meant to replace; and one that links out of the folder
+    (``_refuse_outside``), before a byte of it is read."""
+    import os
+    import stat
+
+    from jinja2.loaders import split_template_path
+
+    path = os.path.join(folder, *split_template_path(template))
+    if not os.path.lexists(path):
+        return
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0  # a link to nothing
+    if not stat.S_ISREG(mode):
+        raise TemplateProblem(
+            _("{file}: not a file; a template must be a text file in the folder").format(file=path)
+        )
+    _refuse_outside(folder, path)
+
+
+def _refuse_outside(folder: str, filename: str) -> None:
+    """A template file that is a symbolic link to a file outside the user's template
+    folder (``/etc/passwd``, the database): refused, naming it, before a letter quotes a
+    byte of it. A link to another file inside the folder is followed."""
+    import os
+
+    root = os.path.realpath(folder)
+    target = os.path.realpath(filename)
+    if os.path.commonpath([root, target]) != root:
+        raise TemplateProblem(
+            _(
+                "{file}: a link to a file outside the template folder ({target});"
+                " a template must be in the folder itself"
+            ).format(file=filename, target=target)
+        )
 
 
 def _refuse_unprintable(source: str, filename: str) -> None:

@@ -353,9 +353,13 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
     parts: list[str] = []
     size = 0
     stream: Any = template.generate(context)
+    from bostadcli.letters.address import UNPRINTABLE
+
     try:
         for part in stream:
             size += len(part)
+            if UNPRINTABLE.search(part) is not None:
+                _refuse_written(part, *generator_where(stream), name)
             if size > MAX_LETTER_CHARS:
                 filename, lineno = generator_where(stream)
                 raise TemplateProblem(
@@ -368,6 +372,25 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
     finally:
         stream.close()
     return "".join(parts)
+
+
+def _refuse_written(part: str, filename: str | None, lineno: int | None, name: str) -> None:
+    """A control character a template wrote (a string escape such as ``"\\x1b"``,
+    ``"%c"|format(27)``, or stored text that holds one): the letter is refused, naming
+    where the template wrote it."""
+    from bostadcli.letters.address import UNPRINTABLE
+
+    found = UNPRINTABLE.search(part)
+    assert found is not None
+    if lineno is not None:
+        # Jinja writes a run of text and values as one part, from the line it starts on.
+        lineno += part.count("\n", 0, found.start())
+    raise TemplateProblem(
+        _(
+            "{where}: writes a control character (U+{code}), which cannot go in a letter;"
+            " remove it from the template, or correct the text it shows"
+        ).format(where=_where(filename, name, lineno), code=f"{ord(found.group()):04X}")
+    )
 
 
 def referenced_templates(env: Environment, name: str) -> list[str]:

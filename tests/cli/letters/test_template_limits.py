@@ -351,7 +351,92 @@ def test_a_template_saved_by_a_windows_editor_makes_the_same_letter(
             user_dir=folder,
         )
     assert made["windows"] == made["plain"]
-    assert "\ufeff" not in str(made["plain"])
+    assert made["windows"].content.startswith("Ängby".encode())
+    assert b"\xef\xbb\xbf" not in made["windows"].content and b"\r" not in made["windows"].content
+
+
+def test_a_template_linked_to_a_file_outside_its_folder_is_refused(
+    case_db: object, tmp_path: Path, cli: Any
+) -> None:
+    """A link in the folder to a file outside it (/etc/passwd, the database) is never
+    read into a letter; a link to a file inside the folder is followed."""
+    folder = tmp_path / "mallar"
+    folder.mkdir()
+    secret = tmp_path / "hemligt.txt"
+    secret.write_text("HEMLIGT", encoding="utf-8")
+    (folder / "outreach.txt.j2").write_text(
+        "Hej {{ ref }}\n{% include 'fot.txt.j2' %}\n", encoding="utf-8"
+    )
+    for target in (secret, tmp_path / "t.sqlite", Path("/etc/passwd")):
+        (folder / "fot.txt.j2").unlink(missing_ok=True)
+        (folder / "fot.txt.j2").symlink_to(target)
+        error = _render(case_db, folder, fmt="txt")
+        assert error.message.startswith(f"{folder / 'fot.txt.j2'}: a link to a file outside")
+        assert str(target.resolve()) in error.message
+    listed = cli("template", "list", "--templates", str(folder))
+    assert listed.exit_code == 1 and "a link to a file outside" in listed.stderr
+    assert "HEMLIGT" not in listed.stdout + listed.stderr
+    # The letter template itself a link out of the folder.
+    (folder / "fot.txt.j2").unlink()
+    (folder / "outreach.txt.j2").rename(tmp_path / "outreach.txt.j2")
+    (folder / "outreach.txt.j2").symlink_to(tmp_path / "outreach.txt.j2")
+    assert "a link to a file outside" in _render(case_db, folder, fmt="txt").message
+    # A link to a file inside the folder is the file.
+    (folder / "outreach.txt.j2").unlink()
+    (folder / "riktig.txt.j2").write_text("Hej {{ ref }} från mappen\n", encoding="utf-8")
+    (folder / "outreach.txt.j2").symlink_to(folder / "riktig.txt.j2")
+    made = letters.render_letter(
+        case_db,  # type: ignore[arg-type]
+        "2026-0001",
+        "outreach",
+        config=CONFIG,
+        as_of=AS_OF,
+        fmt="txt",
+        user_dir=folder,
+    )
+    assert "från mappen" in made.content.decode("utf-8")
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "dangling"])
+def test_a_template_name_that_is_no_file_is_refused(
+    case_db: object, tmp_path: Path, kind: str
+) -> None:
+    """Not passed over for the built-in template the user meant to replace."""
+    import os
+
+    folder = tmp_path / "mallar"
+    folder.mkdir()
+    path = folder / "outreach.txt.j2"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(folder / "saknas.txt.j2")
+    error = _render(case_db, folder, fmt="txt")
+    assert error.message == f"{path}: not a file; a template must be a text file in the folder"
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ['{{ "\\x1b]0;x\\x07" }}', '{{ "%c"|format(27) }}', '{{ "\\u202e" }}', '{{ "a\\rb" }}'],
+)
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_a_control_character_the_template_writes_is_refused(
+    case_db: object, tmp_path: Path, expression: str, fmt: str
+) -> None:
+    folder = tmp_path / "mallar"
+    folder.mkdir()
+    (folder / f"outreach.{fmt}.j2").write_text(
+        "Hej {{ ref }}\nrad två\n" + expression + "\n", encoding="utf-8"
+    )
+    before = case_db.execute("SELECT count(*) FROM letters").fetchone()  # type: ignore[attr-defined]
+    error = _render(case_db, folder, fmt=fmt)
+    where = folder / f"outreach.{fmt}.j2"
+    assert error.message.startswith(f"{where}:3: writes a control character")
+    assert not any(c in error.message for c in "\x1b\u202e\r")
+    after = case_db.execute("SELECT count(*) FROM letters").fetchone()  # type: ignore[attr-defined]
+    assert before == after
 
 
 def test_real_letters_fit_well_inside_the_limits(case_db: object) -> None:
