@@ -125,6 +125,10 @@ def _show_letter(made: "OneOff") -> None:
             ),
             err=True,
         )
+    if made.late is not None:
+        _warn_late(
+            made.letter.ref, made.letter.kind, made.late.arrives_on, made.late.deadline, sent=True
+        )
     if made.file is None:
         sys.stdout.buffer.write(made.letter.content)
         sys.stdout.flush()
@@ -252,37 +256,44 @@ def monthly(
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
 
 
+def _warn_late(ref: str, kind: str, arrives: Any, deadline: Any, *, sent: bool) -> None:
+    """A letter that cannot reach the family by post before its deadline, on stderr:
+    the same line for a batch's letter and one made by hand."""
+    from bostadcli.dates import format_date
+    from bostadcli.errors import one_line
+
+    typer.echo(
+        one_line(
+            (
+                _(
+                    "{ref} {kind}: phone or visit: the letter arrives {arrives}, too late"
+                    " for {deadline}"
+                )
+                if sent
+                else _(
+                    "{ref} {kind}: phone or visit: not sent, it would arrive {arrives},"
+                    " after {deadline}"
+                )
+            ).format(
+                ref=ref,
+                kind=kind,
+                arrives=format_date(arrives),
+                deadline=format_date(deadline),
+            )
+        ),
+        err=True,
+    )
+
+
 def _report(result: Any) -> None:
     """What a run says before its summary line: failures, letters to follow up by
     phone or visit, letters another run is making, letters in Swedish."""
-    from bostadcli.dates import format_date
     from bostadcli.errors import one_line
 
     for ref, kind, message in result.failed:
         typer.echo(one_line(f"{ref} {kind}: {message}".strip()), err=True)
     for item in [*result.late, *result.not_sent]:
-        sent = item in result.late
-        typer.echo(
-            one_line(
-                (
-                    _(
-                        "{ref} {kind}: phone or visit: the letter arrives {arrives}, too late"
-                        " for {deadline}"
-                    )
-                    if sent
-                    else _(
-                        "{ref} {kind}: phone or visit: not sent, it would arrive {arrives},"
-                        " after {deadline}"
-                    )
-                ).format(
-                    ref=item.ref,
-                    kind=item.kind,
-                    arrives=format_date(item.arrives_on),
-                    deadline=format_date(item.deadline),
-                )
-            ),
-            err=True,
-        )
+        _warn_late(item.ref, item.kind, item.arrives_on, item.deadline, sent=item in result.late)
     if result.elsewhere:
         typer.echo(
             ngettext(

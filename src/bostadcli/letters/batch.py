@@ -20,7 +20,7 @@ from bostadcli.letters.context import build_context, check_letterhead
 from bostadcli.letters.daily import _finish_daily, _open_batch, finish_dead_batches
 from bostadcli.letters.failures import failure_message
 from bostadcli.letters.kind import LetterRequest
-from bostadcli.letters.late import letter_deadline, post_days
+from bostadcli.letters.late import arrives_by_post, arrives_too_late, letter_deadline, post_days
 from bostadcli.letters.manifest import _finish_batch
 from bostadcli.letters.recording import _file_safe, default_file_name, prepare_out_dir
 from bostadcli.letters.registry import KINDS, monthly_kinds
@@ -338,8 +338,6 @@ def _plan_daily(
 
 
 def _preview_item(db: Database, run: LetterRun, item: BatchItem) -> None:
-    from bostadcli.workdays import add_working_days
-
     try:
         context = build_context(
             db,
@@ -357,8 +355,8 @@ def _preview_item(db: Database, run: LetterRun, item: BatchItem) -> None:
         item.state, item.problem = "broken", context["address_problem"]
     item.deadline = letter_deadline(item.kind, context)
     if item.deadline is not None:
-        item.arrives_on = add_working_days(run.as_of, run.post_days)
-        item.late = item.arrives_on >= item.deadline
+        item.arrives_on = arrives_by_post(run.as_of, run.post_days)
+        item.late = arrives_too_late(item.arrives_on, item.deadline)
         if KINDS[item.kind].unsent_when_late and item.arrives_on > item.deadline:
             item.state = "not_sent"
 

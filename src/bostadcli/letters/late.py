@@ -46,6 +46,53 @@ def post_days(policy: Policy) -> int:
     return days
 
 
+def arrives_by_post(made_on: date, days: int) -> date:
+    """The day a letter made on ``made_on`` reaches the family: posted that day, or on
+    the first working day after it when the post does not go (a Saturday, a holiday),
+    it arrives ``days`` working days later (rules 14)."""
+    from bostadcli.workdays import add_working_days, next_working_day
+
+    return add_working_days(next_working_day(made_on), days)
+
+
+def arrives_too_late(arrives_on: date, deadline: date) -> bool:
+    """Whether a letter arriving on ``arrives_on`` is late for ``deadline``: in time
+    only when it arrives before the deadline day (the family has a day to act)."""
+    return arrives_on >= deadline
+
+
+def one_off_late(
+    household_id: int,
+    kind: str,
+    deadline: date | None,
+    *,
+    made_on: date,
+    policy: Policy,
+    params: dict[str, Any] | None = None,
+) -> LateLetter | None:
+    """A letter made by hand (``letter render``) on ``made_on`` that cannot reach the
+    family by post before its ``deadline``, judged as the daily and monthly runs judge
+    theirs; None when it arrives in time or has no deadline. It is keyed by its
+    deadline (one-off letters have no period): the same letter made again for the same
+    deadline is flagged once. ``posted_on`` is the letter's day, so that a call or a
+    visit from that day on clears the flag."""
+    if deadline is None:
+        return None
+    arrives_on = arrives_by_post(made_on, post_days(policy))
+    if not arrives_too_late(arrives_on, deadline):
+        return None
+    return LateLetter(
+        household_id=household_id,
+        kind=kind,
+        period=deadline.isoformat(),
+        deadline=deadline,
+        posted_on=made_on,
+        arrives_on=arrives_on,
+        sent=True,
+        params=params or None,
+    )
+
+
 def letter_deadline(kind: str, context: dict[str, Any]) -> date | None:
     """The day a letter of ``kind`` must reach the family before (the kind's rule:
     a recovery deadline, an eviction, a support's end), or None."""

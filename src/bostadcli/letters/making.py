@@ -18,7 +18,15 @@ from bostadcli.letters.claims import RunOwner, claim_letter, release_claims
 from bostadcli.letters.context import build_context
 from bostadcli.letters.failures import failure_message
 from bostadcli.letters.kind import LetterRequest
-from bostadcli.letters.late import _late_of, _TooLateToPost, letter_deadline, post_days, record_late
+from bostadcli.letters.late import (
+    _late_of,
+    _TooLateToPost,
+    arrives_by_post,
+    arrives_too_late,
+    letter_deadline,
+    post_days,
+    record_late,
+)
 from bostadcli.letters.manifest import MadeLetters, print_bookmark
 from bostadcli.letters.recording import record_letter
 from bostadcli.letters.registry import KINDS
@@ -404,14 +412,12 @@ def _draft(
         request=LetterRequest(as_of=dated_on, about=item.about),
     )
     if item.state == "new":
-        from bostadcli.workdays import add_working_days
-
         item.deadline = letter_deadline(item.kind, context)
         if item.deadline is not None:
             # Posted today, it arrives after the post's working days; it is in time when
             # that is before the deadline day (the family has a day to act).
-            item.arrives_on = add_working_days(as_of, post_days(config.policy))
-            item.late = item.arrives_on >= item.deadline
+            item.arrives_on = arrives_by_post(as_of, post_days(config.policy))
+            item.late = arrives_too_late(item.arrives_on, item.deadline)
             unsent = KINDS[item.kind].unsent_when_late
             if unsent and item.arrives_on > item.deadline:
                 raise _TooLateToPost(_(unsent))

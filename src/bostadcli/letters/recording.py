@@ -130,6 +130,9 @@ class OneOff:
     letter: Rendered
     file: Path | None
     letter_id: int | None
+    # Set when the letter cannot reach the family by post before its deadline (recorded
+    # in late_letters when the letter is recorded): the caseworker phones or visits.
+    late: LateLetter | None = None
 
 
 def default_file_name(ref: str, kind: str, fmt: str) -> str:
@@ -186,6 +189,7 @@ def make_letter(
         user_dir=user_dir,
         today=today,
     )
+    late = _one_off_late(db, letter, config=config, as_of=as_of, params=params)
     if out is not None:
         write_private_file(out, letter.content, force=overwrite, protect=database_files(db))
     if not record:
@@ -208,7 +212,7 @@ def make_letter(
             recipient_name=None if out is None else str(out),
         )
     if out is None:
-        return OneOff(letter, None, None)
+        return OneOff(letter, None, None, late)
     letter_id = None
     if record:
         case = one(db, "SELECT caseworker FROM households WHERE ref = ?", [letter.ref])
@@ -220,8 +224,33 @@ def make_letter(
             params=(params or {}) | dict(letter.about),
             caseworker=(case or {}).get("caseworker") or config.letterhead.default_caseworker,
             as_of=as_of,
+            late=late,
         )
-    return OneOff(letter, out, letter_id)
+    return OneOff(letter, out, letter_id, late)
+
+
+def _one_off_late(
+    db: Database,
+    letter: Rendered,
+    *,
+    config: Config,
+    as_of: date,
+    params: dict[str, str] | None,
+) -> LateLetter | None:
+    """Whether a letter made by hand on ``as_of`` cannot reach the family in time, as
+    the daily and monthly runs judge theirs (``late.one_off_late``)."""
+    from bostadcli.letters.late import one_off_late
+
+    if letter.deadline is None:
+        return None
+    return one_off_late(
+        household_id(db, letter.ref),
+        letter.kind,
+        letter.deadline,
+        made_on=as_of,
+        policy=config.policy,
+        params=(params or {}) | dict(letter.about),
+    )
 
 
 def list_letters(

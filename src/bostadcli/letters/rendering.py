@@ -50,6 +50,9 @@ class Rendered:
     # household's letters go out in another language (the kind has no variant for it).
     language: str = templating.DEFAULT_LANGUAGE
     swedish_instead: bool = False
+    # The day the letter must reach the family before (the kind's deadline rule), or
+    # None: what a letter made by hand is judged late against.
+    deadline: date | None = None
 
     @property
     def plan(self) -> str | None:
@@ -164,6 +167,7 @@ def render_letter(
     real date consent is judged on (see ``build_context``)."""
     from bostadcli.letters.context import build_context, check_letterhead, check_plan_option
     from bostadcli.letters.kind import LetterRequest
+    from bostadcli.letters.late import letter_deadline
     from bostadcli.letters.registry import letter_kind
 
     kind_ = letter_kind(kind)
@@ -189,4 +193,5 @@ def render_letter(
         about=kind_.about(context),
         language=language,
         swedish_instead=language != context["household"]["letter_language"],
+        deadline=letter_deadline(kind_.code, context),
     )

@@ -293,9 +293,10 @@ def _planned_contacts(scope: Scope) -> list[dict[str, Any]]:
 
 
 def _late_letters(scope: Scope) -> list[dict[str, Any]]:
-    """Letters the daily or monthly run flagged: they could not reach the family by
-    post before the deadline (``letters.late_letters``), dated by that deadline, until
-    someone has phoned, met or visited the family since the letter's day."""
+    """Letters the daily or monthly run, or ``letter render``, flagged: they could not
+    reach the family by post before the deadline (``letters.late_letters``), dated by
+    that deadline, until someone has phoned, met or visited the family since the
+    letter's day."""
     return [
         entry(DeadlineKind.letter_late, row["due_on"], row, scope.as_of)
         for row in rows(
