@@ -291,14 +291,20 @@ def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> list[
             st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        folder_of_parts = stat.S_ISDIR(st.st_mode)  # a spreadsheet's parts (xlsx.py)
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode) or folder_of_parts):
             continue
         too_old = moment - st.st_mtime > STALE_AFTER_SECONDS
         if pid == os.getpid() and not too_old:
             continue
         if too_old or not process_alive(pid):
             with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+                if folder_of_parts:
+                    import shutil
+
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
                 removed.append(Path(entry.path))
     return removed
 
@@ -474,8 +480,13 @@ def _private_output(path: Path, *, force: bool, binary: bool, make_folder: bool)
     try:
         if binary:
             fh: IO[Any] = os.fdopen(fd, "wb")
+            raw: Any = fh.raw  # type: ignore[attr-defined]
         else:
             fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            raw = fh.buffer.raw  # type: ignore[attr-defined]
+        # Named by its path, as a file opened by name is (not by its descriptor): a
+        # writer that keeps its own scratch files beside it finds the folder (xlsx.py).
+        raw.name = str(tmp)
         with fh:
             yield fh
             fh.flush()

@@ -16,7 +16,8 @@ find its columns whatever the language); both are frozen, with a filter on row 2
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from enum import Enum
 from math import isfinite
@@ -266,10 +267,24 @@ def write_xlsx(
     longer than a spreadsheet allows (nothing is cut off silently); the caller's
     output then does not appear.
     """
+    with _scratch_beside(out) as scratch:
+        return _write_book(rows, columns, out, sheet=sheet, scratch=scratch)
+
+
+def _write_book(
+    rows: Iterable[dict[str, Any]],
+    columns: list[Column],
+    out: IO[bytes],
+    *,
+    sheet: str,
+    scratch: str | None,
+) -> int:
     workbook_class = _workbook_class()
     book = workbook_class(
         out,
         {
+            # Its rows and parts on disk, beside the workbook (``_scratch_beside``).
+            "tmpdir": scratch,
             "constant_memory": True,
             # Strings stay strings: never turned into numbers, formulas or links.
             "strings_to_numbers": False,
@@ -384,6 +399,33 @@ def _sheet_name(name: str) -> str:
     """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in name).strip(" '")
     return cleaned[:31] or "Blad1"
+
+
+@contextlib.contextmanager
+def _scratch_beside(out: IO[bytes]) -> Iterator[str | None]:
+    """A private folder for XlsxWriter's own temporary files (the rows, then each part
+    of the workbook: every cell of the export), beside the workbook being written,
+    named as the program's temporaries are (``files.temporary_path``): removed when the
+    workbook is done or fails, and by the next command that writes there, or by ``bostad
+    db check``, when the process was killed. Not the system's temporary folder, where a
+    killed export would leave the names and personnummer it held. None for an output
+    that is no file (the system's folder then, as XlsxWriter does)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from bostadcli.files import temporary_path
+
+    name = getattr(out, "name", None)
+    if not isinstance(name, str) or not os.path.isfile(name):
+        yield None
+        return
+    folder = temporary_path(Path(name).parent / "xlsx")
+    os.mkdir(folder, 0o700)
+    try:
+        yield str(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _discard(book: Any) -> None:
