@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from datetime import datetime
@@ -49,13 +50,15 @@ def backup_database(
     force = force or overwrite
     raw = str(dest)
     dest = validate.path(Path(dest), field="DEST")
-    if dest.is_dir() and not dest.is_symlink():
+    named = dest.is_dir() and not dest.is_symlink()
+    if named:
         # A folder gets a timestamped file, so nightly backups sort and never collide.
         dest = dest / f"bostad-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
     elif raw.endswith(("/", os.sep)):
         raise BostadError(_("DEST: no such folder: {path}").format(path=raw))
     protect = database_files(db)
-    check_target(dest, field="DEST", force=force, protect=protect)
+    # A name given here that is taken gets a number when the copy is put in place.
+    check_target(dest, field="DEST", force=force or named, protect=protect)
     try:
         private_folder(dest.parent)
     except OSError as exc:
@@ -66,35 +69,73 @@ def backup_database(
         ) from None
     with private_temporary(dest) as tmp:
         source = db.conn
-        target = sqlite3.connect(tmp)
         try:
-            source.execute("BEGIN")  # a read snapshot: counts and pages from the same moment
-            try:
-                expected = _counts(source)
-                source.backup(target)
-            finally:
-                source.rollback()
-            target.execute("PRAGMA journal_mode = DELETE")
-            problems = [r[0] for r in target.execute("PRAGMA integrity_check") if r[0] != "ok"]
-            actual = _counts(target)
-        finally:
-            target.close()
-        if problems or actual != expected:
+            actual = _copy(source, tmp)
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            # The copy's disk, not the database's.
             raise BostadError(
-                _("the backup did not verify and was removed: {detail}").format(
-                    detail="; ".join(problems) or _("row counts differ")
-                )
-            )
-        publish_file(tmp, dest, force=force)
+                _("cannot write {path}: the disk is full; no backup was made").format(path=dest)
+            ) from None
+        dest = _publish(tmp, dest, force=force, named=named)
     from bostadcli.audit import record_disclosure
 
-    # A copy of every case, full personnummer included, now exists outside the database.
-    record_disclosure(
-        db,
-        what="backup",
-        row_count=actual.get("households", 0),
-        include_pnr=True,
-        all_cases=True,
-        recipient_name=str(dest),
-    )
+    try:
+        # A copy of every case, full personnummer included, now exists outside the
+        # database: it stays only when that is recorded.
+        record_disclosure(
+            db,
+            what="backup",
+            row_count=actual.get("households", 0),
+            include_pnr=True,
+            all_cases=True,
+            recipient_name=str(dest),
+        )
+    except BaseException:
+        with contextlib.suppress(OSError):
+            dest.unlink()
+        raise
     return {"path": str(dest), "bytes": dest.stat().st_size, "counts": actual}
+
+
+def _publish(tmp: Path, dest: Path, *, force: bool, named: bool) -> Path:
+    """Put the copy in place. A name the program gave it in a folder (``named``) that
+    another backup took in the same second gets a number (``-2``, ``-3``) instead of
+    failing: two caseworkers' nightly backups at once both stay."""
+    from bostadcli.errors import Conflict
+
+    stem, number = dest.stem, 1
+    while True:
+        try:
+            publish_file(tmp, dest, force=force)
+            return dest
+        except Conflict:
+            if not named or number >= 99:
+                raise
+            number += 1
+            dest = dest.with_name(f"{stem}-{number}{dest.suffix}")
+
+
+def _copy(source: sqlite3.Connection, tmp: Path) -> dict[str, int]:
+    """The database copied into ``tmp`` at one moment and verified; its row counts."""
+    target = sqlite3.connect(tmp)
+    try:
+        source.execute("BEGIN")  # a read snapshot: counts and pages from the same moment
+        try:
+            expected = _counts(source)
+            source.backup(target)
+        finally:
+            source.rollback()
+        target.execute("PRAGMA journal_mode = DELETE")
+        problems = [r[0] for r in target.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        actual = _counts(target)
+    finally:
+        target.close()
+    if problems or actual != expected:
+        raise BostadError(
+            _("the backup did not verify and was removed: {detail}").format(
+                detail="; ".join(problems) or _("row counts differ")
+            )
+        )
+    return actual

@@ -290,7 +290,7 @@ class BostadGroup(TyperGroup):
                     err=True,
                 )
             else:
-                typer.echo(_("database error: {error}").format(error=one_line(str(exc))), err=True)
+                typer.echo(_database_problem(ctx, exc), err=True)
             raise typer.Exit(1) from None
         except (KeyboardInterrupt, typer.Abort):
             # Abort: Ctrl-C at a question the command asked (click's prompt).
@@ -579,3 +579,25 @@ NOUNS = (
         help=_("The built-in letter templates, and your own."),
     ),
 )
+
+
+# SQLite's primary result codes for a database the login may not write, and a full disk.
+_SQLITE_READONLY = 8
+_SQLITE_FULL = 13
+
+
+def _database_problem(ctx: typer.Context, exc: sqlite3.DatabaseError) -> str:
+    """The one line for an error SQLite gave: what is wrong with which file, and what
+    to do, where that is known."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    where = ctx.obj.resolved_db_path() if isinstance(ctx.obj, AppState) else "--db"
+    if code == _SQLITE_READONLY:
+        return _(
+            "error: cannot write the database {path}: the file, its -wal or -shm file, or"
+            " its folder is read-only for your login; nothing was changed"
+        ).format(path=where)
+    if code == _SQLITE_FULL:
+        return _(
+            "error: the disk that holds the database {path} is full; nothing was changed"
+        ).format(path=where)
+    return _("database error: {error}").format(error=one_line(str(exc)))
