@@ -201,7 +201,8 @@ def notices(
 ) -> None:
     from bostadcli.landlord_lists import import_notices
 
-    day = write_as_of(as_of_, writes=not dry_run)
+    # The list reached the unit on that day: its deadlines are counted from it.
+    day = write_as_of(as_of_, writes=not dry_run, happened=True)
     db = state(ctx).database()
     with _input(file) as (raw, source):
         summary = import_notices(

@@ -119,18 +119,32 @@ AsOfOpt = Annotated[
 ]
 
 
-def write_as_of(value: str | None, *, writes: bool = True) -> "date":
+def write_as_of(value: str | None, *, writes: bool = True, happened: bool = False) -> "date":
     """``--as-of`` on a command that writes: the day it dates its records by (default
     today), refused in one line when it is not a day such a record can have on the real
     date (``dates.check_record_day``, rules.WRITE_AS_OF_*). ``writes=False`` (a dry run,
-    a letter not recorded) takes any day, as a listing does."""
+    a letter not recorded) takes any day, as a listing does. ``happened``: the day is
+    the day of a fact the command records (a landlord's list reached the unit), which
+    cannot be after the real date: a legal period counted from it would run late."""
     from bostadcli.cli.context import as_of
 
     day = as_of(value)
     if value is None or not writes:
         return day
-    from bostadcli.dates import check_record_day
+    from bostadcli.dates import check_record_day, real_today
 
+    if happened and day > real_today():
+        from bostadcli.errors import InvalidInput
+        from bostadcli.i18n import _
+
+        raise InvalidInput(
+            "--as-of",
+            day.isoformat(),
+            _(
+                "is after today ({today}): this command records what reached the unit on"
+                " that day, and the day has not come (--dry-run takes any date)"
+            ).format(today=real_today().isoformat()),
+        )
     return check_record_day(day, field="--as-of")
 
 
