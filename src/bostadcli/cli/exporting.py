@@ -216,6 +216,8 @@ def _table_command(name: str) -> Callable[..., None]:
                 recipient=recipient.value if recipient else None,
                 landlord=landlord,
                 command=_command_line(ctx),
+                # A file appears only when whole: one that fails disclosed nothing.
+                partial_leaves=out is None,
             )
         _left_out(db, name, landlord, as_of=day, since=since_on, status=status)
         if out is not None:

@@ -203,6 +203,7 @@ def export_table(
     landlord: str | None = None,
     command: str,
     today: date | None = None,
+    partial_leaves: bool = True,
 ) -> int:
     """Write one table to ``out`` as CSV, JSON, JSON Lines or xlsx; returns the row count.
 
@@ -216,7 +217,9 @@ def export_table(
     names which one, and the export holds only that landlord's tenants who consent to
     their landlord (``cases_without_consent`` with ``landlord_id`` lists those left out).
     The export is logged even when writing stops half-way (a closed pipe): the log
-    says how many rows left the database, and for whom.
+    says how many rows left the database, and for whom. Not so with ``partial_leaves``
+    false, for an ``out`` that reaches no one unless it is finished (a file put in place
+    only when whole): an export that fails there disclosed nothing, and is not logged.
     """
     style = _check_format(fmt, out, bom=bom, delimiter=delimiter, dialect=dialect)
     table = get_table(name)
@@ -236,6 +239,7 @@ def export_table(
         status=status,
         include_pnr=include_pnr,
     )
+    finished = False
     try:
         if fast is not None:
             sql, params = fast
@@ -243,20 +247,35 @@ def export_table(
         else:
             _write_rows(rows, columns, out, fmt=fmt, style=style, sheet=name)
         out.flush()
+        finished = True
     finally:
         rows.close()
-        record_export(
-            db,
-            command=command,
-            table_name=name,
-            row_count=rows.count,
-            include_pnr=include_pnr and table.has_pnr,
-            recipient=audience.who,
-            recipient_name=audience.landlord_name,
-            refs=rows.refs,
-            ref_batches=rows.ref_batches,
-        )
+        if finished or partial_leaves:
+            _log(db, rows, command, name, table, audience, include_pnr=include_pnr)
     return rows.count
+
+
+def _log(
+    db: Database,
+    rows: _Counted,
+    command: str,
+    name: str,
+    table: ExportTable,
+    audience: _Audience,
+    *,
+    include_pnr: bool,
+) -> None:
+    record_export(
+        db,
+        command=command,
+        table_name=name,
+        row_count=rows.count,
+        include_pnr=include_pnr and table.has_pnr,
+        recipient=audience.who,
+        recipient_name=audience.landlord_name,
+        refs=rows.refs,
+        ref_batches=rows.ref_batches,
+    )
 
 
 class _Audience(NamedTuple):
