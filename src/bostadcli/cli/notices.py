@@ -18,7 +18,7 @@ from bostadcli.cli.options import (
     write_as_of,
 )
 from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
-from bostadcli.cli.screen import changed_fields, days_text
+from bostadcli.cli.screen import changed_fields, since_text
 from bostadcli.i18n import _
 from bostadcli.validate import ROW_ID_MAX
 from bostadcli.vocab import DecisionBy, NoticeKind, Reason, ServiceMethod, label
@@ -62,11 +62,31 @@ def notice_warnings(notice: dict[str, Any]) -> list[str]:
 
 def step_text(notice: dict[str, Any]) -> str:
     """One of Kronofogden's steps: its day, the day a decision became final, the case."""
-    text = notice["step_on"] or ""
+    parts = [notice.get("step_on") or ""]
     if notice.get("decision_by"):
-        text += ", " + label(DecisionBy, notice["decision_by"])
+        parts.append(label(DecisionBy, notice["decision_by"]))
     if notice.get("final_on"):
-        text += ", " + _("final {date}").format(date=notice["final_on"])
+        parts.append(_("final {date}").format(date=notice["final_on"]))
+    if notice.get("enforcement_case"):
+        parts.append(_("case {number}").format(number=notice["enforcement_case"]))
+    return ", ".join(part for part in parts if part)
+
+
+def deadline_text(notice: dict[str, Any]) -> str:
+    """A notice's deadline as the listing and the case view show it: the date, with the
+    time of an eviction, and the days left (a passed date is a record: "9 days ago",
+    never "late"), then Kronofogden's case number; Kronofogden's other steps by
+    ``step_text``; a recovery period that has not started by what it waits for."""
+    if notice.get("recovery_missing"):
+        return recovery_text(notice)
+    deadline = notice.get("deadline")
+    if not deadline:
+        return step_text(notice)
+    text = str(deadline)
+    at = notice.get("eviction_at") or ""
+    if len(at) > 10 and at[:10] == deadline:
+        text += " " + _("at {time}").format(time=at[11:16])
+    text += f" ({since_text(notice.get('days_left'))})"
     if notice.get("enforcement_case"):
         text += ", " + _("case {number}").format(number=notice["enforcement_case"])
     return text
@@ -167,7 +187,7 @@ def _columns() -> list[Column]:
             "deadline",
             _("Deadline"),
             kind="deadline",
-            show=lambda v, r: f"{v} ({days_text(r['days_left'])})" if v else recovery_text(r),
+            show=lambda v, r: deadline_text(r),
         ),
         Column("recovery_missing", _("Period waits for"), in_table=False),
         Column("earliest_decision_on", _("Earliest eviction decision"), in_table=False),
@@ -301,7 +321,7 @@ def add(
         typer.echo(
             _("Recovery deadline {date} ({left}); earliest eviction decision {decision}.").format(
                 date=notice["recovery_deadline"],
-                left=days_text(notice["days_left"]),
+                left=since_text(notice["days_left"]),
                 decision=notice["earliest_decision_on"],
             )
         )
@@ -310,7 +330,7 @@ def add(
     elif notice["correct_by"]:
         typer.echo(
             _("To correct by {date} ({left}).").format(
-                date=notice["correct_by"], left=days_text(notice["days_left"])
+                date=notice["correct_by"], left=since_text(notice["days_left"])
             )
         )
     else:

@@ -5,8 +5,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli.cli.output import Column
-from bostadcli.cli.screen import days_text
-from bostadcli.cli.urgency import BAND_STYLES, heading_style
+from bostadcli.cli.screen import days_text, since_text
+from bostadcli.cli.urgency import BAND_STYLES, band_label, count_lines, heading_style, missable
 from bostadcli.cli.year_views import Section as Section
 from bostadcli.cli.year_views import print_year as print_year
 from bostadcli.cli.year_views import write_year_xlsx as write_year_xlsx
@@ -45,16 +45,6 @@ KIND_STYLE = {
     "no_contact": "blue",
     "letter_late": "bold red",
 }
-
-
-def band_label(band: str) -> str:
-    return {
-        "overdue": _("Overdue"),
-        "this_week": _("This week"),
-        "not_started": _("Not started"),
-        "later": _("Later"),
-        "no_contact": _("No contact"),
-    }[band]
 
 
 def children_text(full: int, part: int) -> str:
@@ -143,7 +133,9 @@ def when_text(entry: dict[str, Any]) -> str:
         # Under the band "No contact" this reads "no contact … for 130 days"; short, so
         # the column stays narrow and leaves room for what the entry is about.
         return ngettext("for {n} day", "for {n} days", n).format(n=n)
-    return days_text(entry["days_left"])
+    if missable(entry):
+        return days_text(entry["days_left"])
+    return since_text(entry["days_left"])
 
 
 def deadline_columns() -> list[Column]:
@@ -189,24 +181,26 @@ def _print_deadline_heading(console: Any, entries: list[dict[str, Any]], *, as_o
     console.print(
         Text.assemble((_("What needs action"), "bold"), "  ", (format_date(as_of, "long"), "dim"))
     )
-    console.print(
-        Text("  ·  ").join(
-            Text(f"{band_label(b)} {counts[b]}", style=BAND_STYLE[b] if counts[b] else "dim")
-            for b in BAND_STYLE
+    for line in count_lines(counts, console.width):
+        console.print(
+            Text("  ·  ").join(
+                Text(f"{band_label(b)} {counts[b]}", style=BAND_STYLE[b] if counts[b] else "dim")
+                for b in line
+            )
         )
-    )
     if any(e["children"] or e["children_part_time"] for e in entries):
         console.print(_("Children: full-time + part-time."), style="magenta")
 
 
-def _plain_deadline_heading(entries: list[dict[str, Any]], *, as_of: date) -> list[str]:
+def _plain_deadline_heading(entries: list[dict[str, Any]], *, as_of: date, width: int) -> list[str]:
     """``_print_deadline_heading``'s lines without colour, before they are wrapped."""
     from bostadcli.cli.table_lines import markup_plain
 
     counts = _band_counts(entries)
-    lines = [
-        _("What needs action") + "  " + format_date(as_of, "long"),
-        "  ·  ".join(f"{band_label(b)} {counts[b]}" for b in BAND_STYLE),
+    lines = [_("What needs action") + "  " + format_date(as_of, "long")]
+    lines += [
+        "  ·  ".join(f"{band_label(b)} {counts[b]}" for b in line)
+        for line in count_lines(counts, width)
     ]
     if any(e["children"] or e["children_part_time"] for e in entries):
         lines.append(markup_plain(_("Children: full-time + part-time.")))
@@ -289,7 +283,7 @@ def print_deadlines(entries: list[dict[str, Any]], *, as_of: date, days: int) ->
     console: Any = None
     if plain_pipe(sys.stdout):
         width = console_width()
-        heading = _plain_deadline_heading(entries, as_of=as_of)
+        heading = _plain_deadline_heading(entries, as_of=as_of, width=width)
         if not entries:
             heading.append(_("Nothing needs action in the next {n} days.").format(n=days))
         sys.stdout.write("".join(f"{ln}\n" for t in heading for ln in wrapped_lines(t, width)))

@@ -240,6 +240,8 @@ def changed_fields(keys: Any) -> str:
 
 
 def days_text(days: int | None) -> str:
+    """The days left to a deadline the unit can still miss or has missed: a passed one
+    reads "N days overdue". For a date that simply passed, ``since_text``."""
     if days is None:
         return ""
     if days < 0:
@@ -247,3 +249,13 @@ def days_text(days: int | None) -> str:
     if days == 0:
         return _("today")
     return ngettext("{n} day left", "{n} days left", days).format(n=days)
+
+
+def since_text(days: int | None) -> str:
+    """The days left to a date, or, once it has passed, how long ago it was ("9 days
+    ago"): for a milestone (an eviction day, the earliest eviction decision, a deadline
+    already met) or a recorded date, which nobody can miss any more. Only a deadline to
+    act on is "overdue" (``days_text``)."""
+    if days is not None and days < 0:
+        return ngettext("{n} day ago", "{n} days ago", -days).format(n=-days)
+    return days_text(days)

@@ -203,9 +203,9 @@ def test_deadlines_on_the_terminal(bostad: Bostad) -> None:
     out = bostad("report", "deadlines", "--as-of", AS_OF).stdout
     lines = out.splitlines()
     assert "What needs action" in lines[0]
-    assert "Overdue 1" in lines[1] and "This week 2" in lines[1]
-    overdue = next(i for i, x in enumerate(lines) if x.strip() == "Overdue")
-    this_week = next(i for i, x in enumerate(lines) if x.strip() == "This week")
+    assert "Passed 1" in lines[1] and "Within 7 days 2" in lines[1]
+    overdue = next(i for i, x in enumerate(lines) if x.strip() == "Passed")
+    this_week = next(i for i, x in enumerate(lines) if x.strip() == "Within 7 days")
     assert overdue < this_week
     assert "eviction at 09:00" in lines[overdue + 1]
     assert "1 + 1" in lines[this_week + 1] and "2026-0001" in lines[this_week + 1]

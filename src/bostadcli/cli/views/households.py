@@ -12,10 +12,10 @@ from bostadcli.cli.screen import (
     Wrapped,
     bold,
     changed_fields,
-    days_text,
     detail_grid,
     kr,
     plain_table,
+    since_text,
 )
 from bostadcli.cli.urgency import BAND_STYLES, OVERDUE
 from bostadcli.i18n import _
@@ -44,7 +44,7 @@ def _deadline(value: Any, row: dict[str, Any]) -> str:
     kind = row.get("next_deadline_kind") or row.get("kind")
     what = _("recovery") if kind == "recovery_deadline" else _("eviction")
     # The days left are one unit on screen ("(7 dagar kvar)"), never split over lines.
-    left = days_text(row.get("days_left")).replace(" ", "\u00a0")
+    left = since_text(row.get("days_left")).replace(" ", "\u00a0")
     return f"{value} {what} ({left})"
 
 
@@ -191,23 +191,20 @@ def _notices(case: dict[str, Any]) -> list[Any]:
     """The notices with their deadlines, then what the caseworker must be warned of."""
     from rich.markup import escape as esc
 
-    from bostadcli.cli.notices import notice_warnings, recovery_text, step_text
+    from bostadcli.cli.notices import deadline_text, notice_warnings
 
     if not case["notices"]:
         return []
     table = plain_table(_("Notice"), _("Notified"), _("Served"), _("Amount"), _("Deadline"))
     for n in case["notices"]:
-        deadline = n["deadline"] or ""
         style = deadline_style(n["days_left"])
-        text = f"{deadline} ({days_text(n['days_left'])})" if deadline else ""
+        text = deadline_text(n)
         if n["earliest_decision_on"]:
             text += "; " + _("eviction decision at the earliest {date}").format(
                 date=n["earliest_decision_on"]
             )
         if n["recovery_missing"]:
-            text, style = recovery_text(n), BAND_STYLES["not_started"]
-        elif n["step_on"] and not deadline:
-            text = step_text(n)
+            style = BAND_STYLES["not_started"]
         table.add_row(
             esc(label(NoticeKind, n["kind"])),
             n["notified_on"] or "",
