@@ -9,6 +9,23 @@ from __future__ import annotations
 import re
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM: a cron job's time limit, a shutdown): it
+    stops as after Ctrl-C, undoing what it had not saved and giving back what it had
+    claimed, and exits with 143 (128 + the signal's number), as a program killed by it."""
+
+
+def stop_on_terminate() -> None:
+    """From now on, SIGTERM raises ``Terminated`` in the main thread, as Ctrl-C raises
+    KeyboardInterrupt: the command's ``finally`` blocks and rollbacks run."""
+    import signal
+
+    def terminated(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminated)
+
+
 class BostadError(Exception):
     """A domain error: not found, invalid input, refused. Exit code 1."""
 

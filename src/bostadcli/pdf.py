@@ -476,6 +476,8 @@ def _start_worker() -> None:
 
     # Ctrl-C reaches the whole process group; the parent stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Stopped by the pool (it may terminate its workers): at once, as a worker is.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A worker forked from a process that made PDF itself sets up its own fonts.
     _font_config.cache_clear()
     _exit_with_parent()

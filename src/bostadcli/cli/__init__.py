@@ -69,7 +69,9 @@ def _sane_environment() -> None:
 
 def main() -> None:
     from bostadcli import i18n
+    from bostadcli.errors import stop_on_terminate
 
+    stop_on_terminate()
     _sane_environment()
     argv = sys.argv[1:]
     i18n.setup(i18n.detect_language(argv, os.environ, lambda: _config_language(argv)))

@@ -246,10 +246,10 @@ class BostadGroup(TyperGroup):
         except _click.exceptions.ClickException as exc:
             typer.echo(f"bostad: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
-        except typer.Abort:
+        except typer.Abort as exc:
             saved = _commits() > self._commits_before
             typer.echo(interrupted_message("bostad", saved=saved), err=True)
-            sys.exit(130)
+            sys.exit(_interrupt_code(exc))
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(EXIT_BROKEN_PIPE)
@@ -292,12 +292,12 @@ class BostadGroup(TyperGroup):
             else:
                 typer.echo(_database_problem(ctx, exc), err=True)
             raise typer.Exit(1) from None
-        except (KeyboardInterrupt, typer.Abort):
+        except (KeyboardInterrupt, typer.Abort) as exc:
             # Abort: Ctrl-C at a question the command asked (click's prompt).
             saved = _commits() > getattr(self, "_commits_before", 0)
             command = ctx.obj.command if isinstance(ctx.obj, AppState) else "bostad"
             typer.echo(interrupted_message(command, saved=saved), err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(_interrupt_code(exc)) from None
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
@@ -601,3 +601,12 @@ def _database_problem(ctx: typer.Context, exc: sqlite3.DatabaseError) -> str:
             "error: the disk that holds the database {path} is full; nothing was changed"
         ).format(path=where)
     return _("database error: {error}").format(error=one_line(str(exc)))
+
+
+def _interrupt_code(exc: BaseException) -> int:
+    """130 after Ctrl-C (CLI.md), 143 after SIGTERM (``errors.Terminated``; Click turns
+    an interrupt outside a command into an Abort caused by it)."""
+    from bostadcli.errors import Terminated
+
+    stopped = isinstance(exc, Terminated) or isinstance(exc.__context__, Terminated)
+    return 143 if stopped else 130
