@@ -50,7 +50,7 @@ def test_a_command_stopped_by_sigterm_saves_nothing_and_exits_143(
         stderr=subprocess.PIPE,
     )
     assert proc.stdin is not None
-    proc.stdin.write("Namn;Skuld\nFia Lund;9000\n".encode())
+    proc.stdin.write(b"Namn;Skuld\nFia Lund;9000\n")
     proc.stdin.flush()
     time.sleep(1.5)
     proc.send_signal(signal.SIGTERM)

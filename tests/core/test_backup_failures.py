@@ -103,9 +103,9 @@ def test_a_full_disk_is_the_copys(db: Any, tmp_path: Path, monkeypatch: pytest.M
 def test_what_sqlite_refused_is_said_with_the_file(code: int, text: str, expected: str) -> None:
     from types import SimpleNamespace
 
-    from bostadcli.cli.app import _database_problem
+    from bostadcli.cli.failures import database_problem
 
     exc = sqlite3.OperationalError(text)
     exc.sqlite_errorcode = code
-    line = _database_problem(SimpleNamespace(obj=None), exc)  # type: ignore[arg-type]
+    line = database_problem(SimpleNamespace(obj=None), exc)  # type: ignore[arg-type]
     assert expected in line and "\n" not in line

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from bostadcli import __version__
 from bostadcli.cli import aliases, completion, typer_coercion, typer_i18n
 from bostadcli.cli.context import AppState
+from bostadcli.cli.failures import database_problem, interrupt_code
 from bostadcli.cli.lazy import LazyCommands, Noun
 from bostadcli.cli.streams import os_error_line
 from bostadcli.cli.streams import output_refused as _output_refused
@@ -249,7 +250,7 @@ class BostadGroup(TyperGroup):
         except typer.Abort as exc:
             saved = _commits() > self._commits_before
             typer.echo(interrupted_message("bostad", saved=saved), err=True)
-            sys.exit(_interrupt_code(exc))
+            sys.exit(interrupt_code(exc))
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(EXIT_BROKEN_PIPE)
@@ -290,14 +291,14 @@ class BostadGroup(TyperGroup):
                     err=True,
                 )
             else:
-                typer.echo(_database_problem(ctx, exc), err=True)
+                typer.echo(database_problem(ctx, exc), err=True)
             raise typer.Exit(1) from None
         except (KeyboardInterrupt, typer.Abort) as exc:
             # Abort: Ctrl-C at a question the command asked (click's prompt).
             saved = _commits() > getattr(self, "_commits_before", 0)
             command = ctx.obj.command if isinstance(ctx.obj, AppState) else "bostad"
             typer.echo(interrupted_message(command, saved=saved), err=True)
-            raise typer.Exit(_interrupt_code(exc)) from None
+            raise typer.Exit(interrupt_code(exc)) from None
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
@@ -579,34 +580,3 @@ NOUNS = (
         help=_("The built-in letter templates, and your own."),
     ),
 )
-
-
-# SQLite's primary result codes for a database the login may not write, and a full disk.
-_SQLITE_READONLY = 8
-_SQLITE_FULL = 13
-
-
-def _database_problem(ctx: typer.Context, exc: sqlite3.DatabaseError) -> str:
-    """The one line for an error SQLite gave: what is wrong with which file, and what
-    to do, where that is known."""
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    where = ctx.obj.resolved_db_path() if isinstance(ctx.obj, AppState) else "--db"
-    if code == _SQLITE_READONLY:
-        return _(
-            "error: cannot write the database {path}: the file, its -wal or -shm file, or"
-            " its folder is read-only for your login; nothing was changed"
-        ).format(path=where)
-    if code == _SQLITE_FULL:
-        return _(
-            "error: the disk that holds the database {path} is full; nothing was changed"
-        ).format(path=where)
-    return _("database error: {error}").format(error=one_line(str(exc)))
-
-
-def _interrupt_code(exc: BaseException) -> int:
-    """130 after Ctrl-C (CLI.md), 143 after SIGTERM (``errors.Terminated``; Click turns
-    an interrupt outside a command into an Abort caused by it)."""
-    from bostadcli.errors import Terminated
-
-    stopped = isinstance(exc, Terminated) or isinstance(exc.__context__, Terminated)
-    return 143 if stopped else 130
