@@ -55,6 +55,8 @@ def backup_database(
         # A folder gets a timestamped file, so nightly backups sort and never collide.
         dest = dest / f"bostad-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
     elif raw.endswith(("/", os.sep)):
+        if os.path.lexists(raw.rstrip("/" + os.sep)):
+            raise BostadError(_("DEST: not a folder: {path}").format(path=raw))
         raise BostadError(_("DEST: no such folder: {path}").format(path=raw))
     protect = database_files(db)
     # A name given here that is taken gets a number when the copy is put in place.

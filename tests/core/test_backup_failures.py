@@ -109,3 +109,13 @@ def test_what_sqlite_refused_is_said_with_the_file(code: int, text: str, expecte
     exc.sqlite_errorcode = code
     line = database_problem(SimpleNamespace(obj=None), exc)  # type: ignore[arg-type]
     assert expected in line and "\n" not in line
+
+
+def test_a_folder_name_that_is_a_file_says_so(db: Any, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(BostadError) as caught:
+        backup_database(db, f"{tmp_path / 'afile'}/")
+    assert caught.value.message == f"DEST: not a folder: {tmp_path / 'afile'}/"
+    with pytest.raises(BostadError) as caught:
+        backup_database(db, f"{tmp_path / 'none'}/")
+    assert caught.value.message == f"DEST: no such folder: {tmp_path / 'none'}/"
