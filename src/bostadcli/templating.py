@@ -215,9 +215,41 @@ def load_template(env: Environment, name: str) -> Template:
             )
         ) from None
     except TemplateNotFound as exc:
-        raise NotFound(_("no template named {name}").format(name=exc.name)) from None
+        raise NotFound(_missing(env, name, str(exc.name))) from None
     checked.add(name)
     return template
+
+
+def _missing(env: Environment, name: str, missing: str) -> str:
+    """'no template named X', from the file and line that names it when another
+    template does (an include, an extends, an import)."""
+    assert env.loader is not None
+    quoted = (f'"{missing}"', f"'{missing}'")
+    for candidate in (name, *_loadable_references(env, name)):
+        try:
+            source, filename, _uptodate = env.loader.get_source(env, candidate)
+        except Exception:  # the one that cannot be read is the missing one
+            continue
+        for number, line in enumerate(source.splitlines(), start=1):
+            if missing != candidate and any(q in line for q in quoted):
+                where = _where(filename, candidate, number)
+                return _(
+                    "{where}: no template named {name} (a template can use those in its"
+                    " own folder and the built-in ones)"
+                ).format(where=where, name=missing)
+    return _("no template named {name}").format(name=missing)
+
+
+def _loadable_references(env: Environment, name: str) -> list[str]:
+    """The templates ``name`` names, as far as they can be read."""
+    from jinja2 import meta
+
+    assert env.loader is not None
+    try:
+        source = env.loader.get_source(env, name)[0]
+        return [r for r in meta.find_referenced_templates(env.parse(source)) if r]
+    except Exception:
+        return []
 
 
 def _filename(env: Environment, name: str) -> str:

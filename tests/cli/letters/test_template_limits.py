@@ -439,6 +439,22 @@ def test_a_control_character_the_template_writes_is_refused(
     assert before == after
 
 
+@pytest.mark.parametrize("missing", ["../t.sqlite", "saknas.txt.j2", "/etc/passwd"])
+def test_a_missing_or_outside_include_names_its_file_and_line(
+    case_db: object, tmp_path: Path, missing: str
+) -> None:
+    folder = tmp_path / "mallar"
+    folder.mkdir()
+    (folder / "outreach.txt.j2").write_text(
+        f"Hej {{{{ ref }}}}\nrad två\n{{% include '{missing}' %}}\n", encoding="utf-8"
+    )
+    error = _render(case_db, folder, fmt="txt")
+    assert error.message == (
+        f"{folder / 'outreach.txt.j2'}:3: no template named {missing} (a template can use"
+        " those in its own folder and the built-in ones)"
+    )
+
+
 def test_real_letters_fit_well_inside_the_limits(case_db: object) -> None:
     # The longest real letter: a plan agreement (two copies, the whole schedule).
     made = letters.render_letter(
