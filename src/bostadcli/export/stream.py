@@ -19,9 +19,12 @@ from bostadcli.errors import InvalidInput, UsageError
 from bostadcli.export.consent import (
     cases_without_consent,
     for_landlord,
+    for_named,
     name_of_landlord,
     recipient_choice,
     recipient_landlord,
+    recipient_named,
+    recorded_name,
     refuse_without_consent,
 )
 from bostadcli.export.derived_sql import DERIVED_SQL
@@ -67,18 +70,22 @@ def iter_rows(
     status: str | None = None,
     landlord_id: int | None = None,
     today: date | None = None,
+    recipient: Recipient | None = None,
+    recipient_name: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The rows of an export table, one at a time from the cursor.
 
     ``status`` is open, closed or all (None: all); ``since`` keeps rows whose date
     (the table's ``since_meaning``) is on or after it. ``landlord_id`` keeps the rows of
-    that landlord's tenants who consent to their landlord on the real date ``today``.
+    that landlord's tenants who consent to their landlord on the real date ``today``;
+    ``recipient_name`` the rows of the cases that consent to ``recipient`` of that name.
     """
     from bostadcli.consents import consent_day
 
     table = get_table(name)
     sql, params = query(table, as_of=as_of, since=since, status=status)
     sql, params = for_landlord(table, sql, params, landlord_id, consent_day(today))
+    sql, params = for_named(table, sql, params, recipient, recipient_name, consent_day(today))
     return _stream(db, table, sql, params, as_of, include_pnr)
 
 
@@ -203,6 +210,7 @@ def export_table(
     landlord: str | None = None,
     command: str,
     today: date | None = None,
+    recipient_name: str | None = None,
 ) -> int:
     """Write one table to ``out`` as CSV, JSON, JSON Lines or xlsx; returns the row count.
 
@@ -211,17 +219,25 @@ def export_table(
 
     With a ``recipient`` outside social services, consent is judged on the real date
     ``today`` (default: the machine's date), whatever ``as_of`` replays. For Kronofogden
-    or a debt collector every case in the export must have valid consent, or nothing is
-    written (ConsentRequired names the cases without it). For a landlord, ``landlord``
-    names which one, and the export holds only that landlord's tenants who consent to
-    their landlord (``cases_without_consent`` with ``landlord_id`` lists those left out).
+    every case in the export must have valid consent, or nothing is written
+    (ConsentRequired names the cases without it). For a landlord (``landlord``), a debt
+    collector or another recipient (``recipient_name``), the export holds only the
+    cases that consent to the one named (``cases_without_consent`` lists the others).
     The export is logged even when writing stops half-way (a closed pipe): the log
     says how many rows left the database, and for whom.
     """
     style = _check_format(fmt, out, bom=bom, delimiter=delimiter, dialect=dialect)
     table = get_table(name)
     audience = _audience(
-        db, name, recipient, landlord, as_of=as_of, since=since, status=status, today=today
+        db,
+        name,
+        recipient,
+        landlord,
+        recipient_name,
+        as_of=as_of,
+        since=since,
+        status=status,
+        today=today,
     )
     columns = list(table.columns)
     fast, rows = _source(
@@ -252,7 +268,7 @@ def export_table(
             row_count=rows.count,
             include_pnr=include_pnr and table.has_pnr,
             recipient=audience.who,
-            recipient_name=audience.landlord_name,
+            recipient_name=audience.landlord_name or audience.named,
             refs=rows.refs,
             ref_batches=rows.ref_batches,
         )
@@ -266,6 +282,7 @@ class _Audience(NamedTuple):
     landlord_id: int | None
     landlord_name: str | None
     on: date  # the real date consent is judged on
+    named: str | None = None  # the debt collector or other recipient, by name
 
 
 def _audience(
@@ -273,27 +290,31 @@ def _audience(
     name: str,
     recipient: str | None,
     landlord: str | None,
+    recipient_name: str | None,
     *,
     as_of: date,
     since: date | None,
     status: str | None,
     today: date | None,
 ) -> _Audience:
-    """The recipient of an export of table ``name`` and, for a landlord, which one; for
-    another recipient outside social services every case must have valid consent."""
+    """The recipient of an export of table ``name`` and, for a landlord, a debt collector
+    or another recipient, which one; for Kronofogden every case must have valid consent."""
     from bostadcli.consents import consent_day
 
     who = recipient_choice(recipient)
     landlord_id = recipient_landlord(db, who, landlord)
     landlord_name = name_of_landlord(db, landlord_id)
+    named = recipient_named(who, recipient_name)
     on = consent_day(today)
-    if who is not None and who is not Recipient.landlord:
+    if who is not None and named is not None:
+        named = recorded_name(db, who, named)
+    elif who is not None and who is not Recipient.landlord:
         refuse_without_consent(
             cases_without_consent(db, name, who, as_of=as_of, since=since, status=status, today=on),
             who,
             on,
         )
-    return _Audience(who, landlord_id, landlord_name, on)
+    return _Audience(who, landlord_id, landlord_name, on, named)
 
 
 def _source(
@@ -315,6 +336,7 @@ def _source(
     if fmt == "csv":
         sql, params = query(table, as_of=as_of, since=since, status=status)
         sql, params = for_landlord(table, sql, params, audience.landlord_id, audience.on)
+        sql, params = for_named(table, sql, params, audience.who, audience.named, audience.on)
         fast = csv_sql(table, sql, include_pnr=include_pnr, plain_money=style.plain_money)
         if fast is not None:
             return (fast, params), _Counted(iter(()))
@@ -327,6 +349,8 @@ def _source(
         status=status,
         landlord_id=audience.landlord_id,
         today=audience.on,
+        recipient=audience.who,
+        recipient_name=audience.named,
     )
     return None, _Counted(rows)
 
