@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import validate
 from bostadcli.dates import format_date, real_today
 from bostadcli.db import insert, now_utc, one, rows, transaction
-from bostadcli.errors import ConsentRequired, InvalidInput, NotFound
+from bostadcli.errors import ConsentRequired, InvalidInput, NotFound, shown
 from bostadcli.households import household_id
 from bostadcli.i18n import _
 from bostadcli.vocab import Recipient
@@ -76,6 +76,25 @@ def consent_valid(consent: Mapping[str, Any], on: date, *, household_landlord: i
     (``landlord_id``), for ``household_landlord``, the household's landlord now."""
     named = consent["landlord_id"]
     return valid_dates(consent, on) and (named is None or named == household_landlord)
+
+
+def invalid_reason(
+    consent: Mapping[str, Any], on: date, *, household_landlord: int | None
+) -> str | None:
+    """Why a consent is not valid on ``on`` (None when ``consent_valid``): the first of
+    not_yet_given, revoked, expired and other_landlord (it names a landlord the
+    household no longer has) that holds."""
+    day = on.isoformat()
+    if consent["given_on"] > day:
+        return "not_yet_given"
+    if consent["revoked_on"] is not None and consent["revoked_on"] <= day:
+        return "revoked"
+    if consent["expires_on"] is not None and consent["expires_on"] < day:
+        return "expired"
+    named = consent["landlord_id"]
+    if named is not None and named != household_landlord:
+        return "other_landlord"
+    return None
 
 
 # The two forms every query here uses, with ``c`` for the consent and ``:on`` for the day.
@@ -186,21 +205,48 @@ def revoke_consent(
         return int(cursor.rowcount)
 
 
-def valid_consent(db: Database, hid: int, recipient: Recipient, on: date) -> dict[str, Any] | None:
+# A consent to a debt collector or another recipient is for the recipient it names
+# (``recipient_name``), compared as names are (``validate.name_key``); bind ``:who_name``.
+NAMED_SQL = "casefold(c.recipient_name) = :who_name"
+
+
+def valid_consent(
+    db: Database, hid: int, recipient: Recipient, on: date, name: str | None = None
+) -> dict[str, Any] | None:
+    """The household's consent for ``recipient`` valid on ``on``; with ``name``, only one
+    recorded for the recipient of that name."""
+    named = "" if name is None else f" AND {NAMED_SQL}"
     return one(
         db,
         f"SELECT * FROM consents AS c WHERE c.household_id = :hid AND c.recipient = :who"
-        f" AND {VALID_ON} ORDER BY c.given_on DESC LIMIT 1",
-        {"hid": hid, "who": recipient.value, "on": on.isoformat()},
+        f" AND {VALID_ON}{named} ORDER BY c.given_on DESC LIMIT 1",
+        {
+            "hid": hid,
+            "who": recipient.value,
+            "on": on.isoformat(),
+            "who_name": None if name is None else validate.name_key(name),
+        },
     )
 
 
 def require_consent(
-    db: Database, ref: str, recipient: Recipient, *, today: date | None = None
+    db: Database,
+    ref: str,
+    recipient: Recipient,
+    *,
+    today: date | None = None,
+    name: str | None = None,
 ) -> dict[str, Any]:
-    """The consent valid on the real date (``consent_day``), or ConsentRequired."""
+    """The consent valid on the real date (``consent_day``), or ConsentRequired.
+
+    With ``name`` (a debt collector, another recipient) the consent must be recorded for
+    the recipient of that name: one recorded without a name matches no named recipient.
+    """
     on = consent_day(today)
-    found = valid_consent(db, household_id(db, ref), recipient, on)
+    hid = household_id(db, ref)
+    found = valid_consent(db, hid, recipient, on, name)
+    if found is None and name is not None:
+        raise ConsentRequired(_refusal_for_named(db, hid, ref, recipient, name, on))
     if found is None:
         raise ConsentRequired(
             _(
@@ -222,15 +268,26 @@ def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[
     if ref is not None:
         where.append("c.household_id = :hid")
         params["hid"] = household_id(db, ref)
+    # ``invalid_reason`` says why a consent is not valid (``invalid_reason()``);
+    # ``landlord`` names the landlord a consent for the landlord was given for.
     return [
-        row | {"valid": bool(row["valid"]), "backdated": bool(row["backdated"])}
+        {k: v for k, v in row.items() if k not in ("landlord_id", "household_landlord")}
+        | {
+            "valid": bool(row["valid"]),
+            "backdated": bool(row["backdated"]),
+            "invalid_reason": invalid_reason(
+                row, as_of, household_landlord=row["household_landlord"]
+            ),
+        }
         for row in rows(
             db,
             f"""
             SELECT c.id, h.ref, c.recipient, c.recipient_name, c.given_on, c.expires_on,
                 c.revoked_on, ({VALID_ON}) AS valid, c.note, c.recorded_on,
-                c.given_on < c.recorded_on AS backdated, c.backdate_reason
+                c.given_on < c.recorded_on AS backdated, c.backdate_reason,
+                c.landlord_id, h.landlord_id AS household_landlord, cl.name AS landlord
             FROM consents c JOIN live_households h ON h.id = c.household_id
+                LEFT JOIN landlords cl ON cl.id = c.landlord_id
             WHERE {" AND ".join(where)}
             ORDER BY h.ref, c.given_on, c.id
             """,
@@ -239,10 +296,42 @@ def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[
     ]
 
 
-def cases_without_consent_sql(ref_expr: str) -> str:
+def cases_without_consent_sql(ref_expr: str, *, named: bool = False) -> str:
     """A condition true when the case whose reference is ``ref_expr`` has no consent for
-    ``:who`` valid on ``:on`` (bind ``:on`` to ``consent_day(...)``)."""
+    ``:who`` valid on ``:on`` (bind ``:on`` to ``consent_day(...)``). With ``named``, no
+    such consent for the recipient named ``:who_name`` (a ``validate.name_key``)."""
+    name = f" AND {NAMED_SQL}" if named else ""
     return (
         "NOT EXISTS (SELECT 1 FROM consents c JOIN households ch ON ch.id = c.household_id"
-        f" WHERE ch.ref = {ref_expr} AND c.recipient = :who AND {VALID_ON})"
+        f" WHERE ch.ref = {ref_expr} AND c.recipient = :who AND {VALID_ON}{name})"
     )
+
+
+def _refusal_for_named(
+    db: Database, hid: int, ref: str, recipient: Recipient, name: str, on: date
+) -> str:
+    """Why ``ref`` may not go to the recipient named ``name``, and how to put it right."""
+    shown_name = shown(validate.normalise_name(name))
+    unnamed = one(
+        db,
+        f"SELECT c.id FROM consents AS c WHERE c.household_id = :hid AND c.recipient = :who"
+        f" AND c.recipient_name IS NULL AND {VALID_ON}",
+        {"hid": hid, "who": recipient.value, "on": on.isoformat()},
+    )
+    values = {
+        "ref": ref,
+        "recipient": recipient.label,
+        "name": shown_name,
+        "date": format_date(on, "long"),
+        "code": recipient.value,
+    }
+    if unnamed is not None:
+        return _(
+            "{ref} has no valid consent for {recipient} '{name}' on {date}: its consent for"
+            " {recipient} was recorded without a name and matches no named recipient;"
+            " record it with 'bostad consent add {ref} --recipient {code} --name \"{name}\"'"
+        ).format(**values)
+    return _(
+        "{ref} has no valid consent for {recipient} '{name}' on {date}: record it with"
+        " 'bostad consent add {ref} --recipient {code} --name \"{name}\" --given DATE'"
+    ).format(**values)

@@ -215,41 +215,11 @@ def load_template(env: Environment, name: str) -> Template:
             )
         ) from None
     except TemplateNotFound as exc:
-        raise NotFound(_missing(env, name, str(exc.name))) from None
+        from bostadcli.template_problems import missing
+
+        raise NotFound(missing(env, name, str(exc.name))) from None
     checked.add(name)
     return template
-
-
-def _missing(env: Environment, name: str, missing: str) -> str:
-    """'no template named X', from the file and line that names it when another
-    template does (an include, an extends, an import)."""
-    assert env.loader is not None
-    quoted = (f'"{missing}"', f"'{missing}'")
-    for candidate in (name, *_loadable_references(env, name)):
-        try:
-            source, filename, _uptodate = env.loader.get_source(env, candidate)
-        except Exception:  # the one that cannot be read is the missing one
-            continue
-        for number, line in enumerate(source.splitlines(), start=1):
-            if missing != candidate and any(q in line for q in quoted):
-                where = _where(filename, candidate, number)
-                return _(
-                    "{where}: no template named {name} (a template can use those in its"
-                    " own folder and the built-in ones)"
-                ).format(where=where, name=missing)
-    return _("no template named {name}").format(name=missing)
-
-
-def _loadable_references(env: Environment, name: str) -> list[str]:
-    """The templates ``name`` names, as far as they can be read."""
-    from jinja2 import meta
-
-    assert env.loader is not None
-    try:
-        source = env.loader.get_source(env, name)[0]
-        return [r for r in meta.find_referenced_templates(env.parse(source)) if r]
-    except Exception:
-        return []
 
 
 def _filename(env: Environment, name: str) -> str:
@@ -386,12 +356,13 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
     size = 0
     stream: Any = template.generate(context)
     from bostadcli.letters.address import UNPRINTABLE
+    from bostadcli.template_problems import refuse_written
 
     try:
         for part in stream:
             size += len(part)
             if UNPRINTABLE.search(part) is not None:
-                _refuse_written(part, *generator_where(stream), name)
+                refuse_written(part, *generator_where(stream), name)
             if size > MAX_LETTER_CHARS:
                 filename, lineno = generator_where(stream)
                 raise TemplateProblem(
@@ -404,25 +375,6 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
     finally:
         stream.close()
     return "".join(parts)
-
-
-def _refuse_written(part: str, filename: str | None, lineno: int | None, name: str) -> None:
-    """A control character a template wrote (a string escape such as ``"\\x1b"``,
-    ``"%c"|format(27)``, or stored text that holds one): the letter is refused, naming
-    where the template wrote it."""
-    from bostadcli.letters.address import UNPRINTABLE
-
-    found = UNPRINTABLE.search(part)
-    assert found is not None
-    if lineno is not None:
-        # Jinja writes a run of text and values as one part, from the line it starts on.
-        lineno += part.count("\n", 0, found.start())
-    raise TemplateProblem(
-        _(
-            "{where}: writes a control character (U+{code}), which cannot go in a letter;"
-            " remove it from the template, or correct the text it shows"
-        ).format(where=_where(filename, name, lineno), code=f"{ord(found.group()):04X}")
-    )
 
 
 def referenced_templates(env: Environment, name: str) -> list[str]:

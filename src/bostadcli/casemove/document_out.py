@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 from bostadcli.casemove.fields import HOUSEHOLD_FIELDS, LANDLORD_FIELDS
 from bostadcli.errors import ConsentRequired, NotFound
 from bostadcli.errors import shown as shown_name
-from bostadcli.export.consent import name_of_landlord, recipient_choice, recipient_landlord
+from bostadcli.export.consent import (
+    name_of_landlord,
+    recipient_choice,
+    recipient_landlord,
+    recipient_named,
+    recorded_name,
+)
 from bostadcli.export.log import record_export
 from bostadcli.export.registry import DOCUMENT_FORMAT, DOCUMENT_VERSION, document_parts
 from bostadcli.export.stream import show_pnr
@@ -30,6 +36,7 @@ def export_household(
     as_of: date,
     command: str,
     today: date | None = None,
+    recipient_name: str | None = None,
 ) -> dict[str, Any]:
     """One case with everything recorded about it, as one JSON-ready document.
 
@@ -39,7 +46,8 @@ def export_household(
     its plans and supports name in ``landlords``. Letters travel as records; their
     files stay where they were written. With a ``recipient`` outside social services
     the case needs consent for it valid on the real date ``today`` (not ``as_of``); for
-    a landlord, ``landlord`` must name the household's own landlord.
+    a landlord, ``landlord`` must name the household's own landlord; for a debt collector
+    or another recipient, ``recipient_name`` names the recipient the consent is for.
     """
     from bostadcli.db import now_utc
     from bostadcli.households import household_id
@@ -47,7 +55,10 @@ def export_household(
     hid = household_id(db, ref)
     who = recipient_choice(recipient)
     landlord_id = recipient_landlord(db, who, landlord)
-    stored = _shared_household(db, hid, ref, who, landlord_id, landlord, today)
+    named = recipient_named(who, recipient_name)
+    stored = _shared_household(db, hid, ref, who, landlord_id, landlord, named, today)
+    if who is not None and named is not None:
+        named = recorded_name(db, who, named)  # as the consent names it, for the log
     landlords = _Landlords(db)
     own = stored["landlord_id"]
     document: dict[str, Any] = {
@@ -70,7 +81,7 @@ def export_household(
         row_count=count,
         include_pnr=include_pnr,
         recipient=who,
-        recipient_name=name_of_landlord(db, landlord_id),
+        recipient_name=name_of_landlord(db, landlord_id) or named,
         household_ids=[hid],
     )
     return document
@@ -83,10 +94,12 @@ def _shared_household(
     who: Recipient | None,
     landlord_id: int | None,
     landlord: str | None,
+    named: str | None,
     today: date | None,
 ) -> dict[str, Any]:
     """The household's row, once the case may go to ``who`` (consent on ``today``; for
-    a landlord, only the household's own)."""
+    a landlord, only the household's own; for a debt collector or another recipient,
+    consent to the one named ``named``)."""
     from bostadcli.consents import require_consent
     from bostadcli.db import one
 
@@ -101,7 +114,7 @@ def _shared_household(
             ).format(ref=ref, landlord=shown_name(landlord or ""))
         )
     if who is not None:
-        require_consent(db, ref, who, today=today)
+        require_consent(db, ref, who, today=today, name=named)
     return stored
 
 

@@ -1,6 +1,6 @@
 """bostad consent add|revoke|list."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,6 +25,21 @@ RecipientOpt = Annotated[
 ]
 
 
+def _why_not_valid(code: str | None, row: dict[str, Any]) -> str:
+    """Why a consent is not valid, in words (``consents.invalid_reason``)."""
+    if code == "not_yet_given":
+        return _("given only on {date}").format(date=row["given_on"])
+    if code == "revoked":
+        return _("revoked {date}").format(date=row["revoked_on"])
+    if code == "expired":
+        return _("expired after {date}").format(date=row["expires_on"])
+    if code == "other_landlord" and row.get("landlord"):
+        return _("for former landlord {name}").format(name=row["landlord"])
+    if code == "other_landlord":
+        return _("for a former landlord")
+    return ""
+
+
 def _columns() -> list[Column]:
     return [
         Column("ref", _("Case")),
@@ -33,11 +48,13 @@ def _columns() -> list[Column]:
         Column("given_on", _("Given")),
         Column("expires_on", _("Expires")),
         Column("revoked_on", _("Revoked")),
-        Column("valid", _("Valid"), kind="bool"),
+        Column("valid", _("Valid"), kind="bool", show=lambda v, r: _("yes") if v else _("no")),
+        Column("invalid_reason", _("Why not valid"), show=_why_not_valid),
         Column("recorded_on", _("Recorded")),
         Column("backdated", _("Back-dated"), kind="bool"),
         Column("backdate_reason", _("Why back-dated")),
         Column("note", _("Note"), in_table=False),
+        Column("landlord", _("Landlord"), in_table=False),
     ]
 
 

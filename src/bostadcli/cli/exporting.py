@@ -97,9 +97,10 @@ RecipientOpt = Annotated[
         "--recipient",
         help=_(
             "Who the data is for, outside social services. Consent is judged on today's"
-            " date, not --as-of: for Kronofogden or a debt collector every case needs it;"
-            " for a landlord (name it with --landlord) only that landlord's tenants who"
-            " consented are exported."
+            " date, not --as-of: for Kronofogden every case needs it; for a landlord (name"
+            " it with --landlord) only that landlord's tenants who consented are exported;"
+            " for a debt collector or other recipient (name it with --recipient-name) only"
+            " the cases that consented to that recipient."
         ),
         show_default=False,
     ),
@@ -110,6 +111,18 @@ LandlordOpt = Annotated[
         "--landlord",
         metavar=_("NAME"),
         help=_("With --recipient landlord: the landlord the export is for."),
+        show_default=False,
+    ),
+]
+RecipientNameOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--recipient-name",
+        metavar=_("NAME"),
+        help=_(
+            "With --recipient debt_collector or other: the recipient the export is for,"
+            " as named in the consent (consent add --name)."
+        ),
         show_default=False,
     ),
 ]
@@ -150,6 +163,40 @@ def _left_out(
         )
 
 
+def _left_out_unnamed(
+    db: "Database",
+    name: str,
+    recipient: Recipient | None,
+    recipient_name: str | None,
+    *,
+    as_of: date,
+    since: date | None,
+    status: str | None,
+) -> None:
+    """Say which cases an export for a named recipient left out because their consent
+    for that kind of recipient was recorded without a name."""
+    from bostadcli.export.consent import cases_with_unnamed_consent
+
+    if recipient is None or recipient_name is None:
+        return
+    found = cases_with_unnamed_consent(
+        db, name, recipient, recipient_name, as_of=as_of, since=since, status=status
+    )
+    if found:
+        typer.echo(
+            ngettext(
+                "Left out {n} case whose consent for {recipient} names no recipient: {refs};"
+                " record it with 'bostad consent add REF --recipient {code} --name NAME'",
+                "Left out {n} cases whose consent for {recipient} names no recipient: {refs};"
+                " record them with 'bostad consent add REF --recipient {code} --name NAME'",
+                len(found),
+            ).format(
+                n=len(found), recipient=recipient.label, refs=", ".join(found), code=recipient.value
+            ),
+            err=True,
+        )
+
+
 OutOpt = Annotated[
     Path | None,
     out_option(_("Write to FILE (readable by you only) instead of standard output (-).")),
@@ -186,6 +233,7 @@ def _table_command(name: str) -> Callable[..., None]:
         dialect: DialectOpt = None,
         recipient: RecipientOpt = None,
         landlord: LandlordOpt = None,
+        recipient_name: RecipientNameOpt = None,
         out: OutOpt = None,
         force: ForceOpt = False,
     ) -> None:
@@ -215,11 +263,15 @@ def _table_command(name: str) -> Callable[..., None]:
                 dialect=dialect.value if dialect else state(ctx).config().csv_dialect,
                 recipient=recipient.value if recipient else None,
                 landlord=landlord,
+                recipient_name=recipient_name,
                 command=_command_line(ctx),
                 # A file appears only when whole: one that fails disclosed nothing.
                 partial_leaves=out is None,
             )
         _left_out(db, name, landlord, as_of=day, since=since_on, status=status)
+        _left_out_unnamed(
+            db, name, recipient, recipient_name, as_of=day, since=since_on, status=status
+        )
         if out is not None:
             typer.echo(
                 ngettext("Wrote {n} row to {path}.", "Wrote {n} rows to {path}.", count).format(
@@ -261,6 +313,7 @@ def household(
     include_pnr: IncludePnrOpt = False,
     recipient: RecipientOpt = None,
     landlord: LandlordOpt = None,
+    recipient_name: RecipientNameOpt = None,
     as_of_: AsOfOpt = None,
     out: OutOpt = None,
     force: ForceOpt = False,
@@ -277,6 +330,7 @@ def household(
             include_pnr=include_pnr,
             recipient=recipient.value if recipient else None,
             landlord=landlord,
+            recipient_name=recipient_name,
             as_of=as_of(as_of_),
             command=_command_line(ctx),
         )

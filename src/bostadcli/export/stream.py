@@ -19,12 +19,17 @@ from bostadcli.errors import InvalidInput, UsageError
 from bostadcli.export.consent import (
     cases_without_consent,
     for_landlord,
+    for_named,
     name_of_landlord,
     recipient_choice,
     recipient_landlord,
+    recipient_named,
+    recorded_name,
     refuse_without_consent,
 )
-from bostadcli.export.derived_sql import DERIVED_SQL
+from bostadcli.export.csv_sql import _money_cell as _money_cell
+from bostadcli.export.csv_sql import csv_sql as csv_sql
+from bostadcli.export.csv_sql import export_sql as export_sql
 from bostadcli.export.log import record_export
 from bostadcli.export.registry import ExportTable, get_table, query
 from bostadcli.i18n import _
@@ -67,18 +72,22 @@ def iter_rows(
     status: str | None = None,
     landlord_id: int | None = None,
     today: date | None = None,
+    recipient: Recipient | None = None,
+    recipient_name: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The rows of an export table, one at a time from the cursor.
 
     ``status`` is open, closed or all (None: all); ``since`` keeps rows whose date
     (the table's ``since_meaning``) is on or after it. ``landlord_id`` keeps the rows of
-    that landlord's tenants who consent to their landlord on the real date ``today``.
+    that landlord's tenants who consent to their landlord on the real date ``today``;
+    ``recipient_name`` the rows of the cases that consent to ``recipient`` of that name.
     """
     from bostadcli.consents import consent_day
 
     table = get_table(name)
     sql, params = query(table, as_of=as_of, since=since, status=status)
     sql, params = for_landlord(table, sql, params, landlord_id, consent_day(today))
+    sql, params = for_named(table, sql, params, recipient, recipient_name, consent_day(today))
     return _stream(db, table, sql, params, as_of, include_pnr)
 
 
@@ -203,6 +212,7 @@ def export_table(
     landlord: str | None = None,
     command: str,
     today: date | None = None,
+    recipient_name: str | None = None,
     partial_leaves: bool = True,
 ) -> int:
     """Write one table to ``out`` as CSV, JSON, JSON Lines or xlsx; returns the row count.
@@ -212,10 +222,10 @@ def export_table(
 
     With a ``recipient`` outside social services, consent is judged on the real date
     ``today`` (default: the machine's date), whatever ``as_of`` replays. For Kronofogden
-    or a debt collector every case in the export must have valid consent, or nothing is
-    written (ConsentRequired names the cases without it). For a landlord, ``landlord``
-    names which one, and the export holds only that landlord's tenants who consent to
-    their landlord (``cases_without_consent`` with ``landlord_id`` lists those left out).
+    every case in the export must have valid consent, or nothing is written
+    (ConsentRequired names the cases without it). For a landlord (``landlord``), a debt
+    collector or another recipient (``recipient_name``), the export holds only the
+    cases that consent to the one named (``cases_without_consent`` lists the others).
     The export is logged even when writing stops half-way (a closed pipe): the log
     says how many rows left the database, and for whom. Not so with ``partial_leaves``
     false, for an ``out`` that reaches no one unless it is finished (a file put in place
@@ -224,7 +234,15 @@ def export_table(
     style = _check_format(fmt, out, bom=bom, delimiter=delimiter, dialect=dialect)
     table = get_table(name)
     audience = _audience(
-        db, name, recipient, landlord, as_of=as_of, since=since, status=status, today=today
+        db,
+        name,
+        recipient,
+        landlord,
+        recipient_name,
+        as_of=as_of,
+        since=since,
+        status=status,
+        today=today,
     )
     columns = list(table.columns)
     fast, rows = _source(
@@ -272,7 +290,7 @@ def _log(
         row_count=rows.count,
         include_pnr=include_pnr and table.has_pnr,
         recipient=audience.who,
-        recipient_name=audience.landlord_name,
+        recipient_name=audience.landlord_name or audience.named,
         refs=rows.refs,
         ref_batches=rows.ref_batches,
     )
@@ -285,6 +303,7 @@ class _Audience(NamedTuple):
     landlord_id: int | None
     landlord_name: str | None
     on: date  # the real date consent is judged on
+    named: str | None = None  # the debt collector or other recipient, by name
 
 
 def _audience(
@@ -292,27 +311,31 @@ def _audience(
     name: str,
     recipient: str | None,
     landlord: str | None,
+    recipient_name: str | None,
     *,
     as_of: date,
     since: date | None,
     status: str | None,
     today: date | None,
 ) -> _Audience:
-    """The recipient of an export of table ``name`` and, for a landlord, which one; for
-    another recipient outside social services every case must have valid consent."""
+    """The recipient of an export of table ``name`` and, for a landlord, a debt collector
+    or another recipient, which one; for Kronofogden every case must have valid consent."""
     from bostadcli.consents import consent_day
 
     who = recipient_choice(recipient)
     landlord_id = recipient_landlord(db, who, landlord)
     landlord_name = name_of_landlord(db, landlord_id)
+    named = recipient_named(who, recipient_name)
     on = consent_day(today)
-    if who is not None and who is not Recipient.landlord:
+    if who is not None and named is not None:
+        named = recorded_name(db, who, named)
+    elif who is not None and who is not Recipient.landlord:
         refuse_without_consent(
             cases_without_consent(db, name, who, as_of=as_of, since=since, status=status, today=on),
             who,
             on,
         )
-    return _Audience(who, landlord_id, landlord_name, on)
+    return _Audience(who, landlord_id, landlord_name, on, named)
 
 
 def _source(
@@ -334,6 +357,7 @@ def _source(
     if fmt == "csv":
         sql, params = query(table, as_of=as_of, since=since, status=status)
         sql, params = for_landlord(table, sql, params, audience.landlord_id, audience.on)
+        sql, params = for_named(table, sql, params, audience.who, audience.named, audience.on)
         fast = csv_sql(table, sql, include_pnr=include_pnr, plain_money=style.plain_money)
         if fast is not None:
             return (fast, params), _Counted(iter(()))
@@ -346,6 +370,8 @@ def _source(
         status=status,
         landlord_id=audience.landlord_id,
         today=audience.on,
+        recipient=audience.who,
+        recipient_name=audience.named,
     )
     return None, _Counted(rows)
 
@@ -502,88 +528,3 @@ def write_rows_csv(
     count = write_csv(by_field(), columns, buffer)
     write_private_file(path, buffer.getvalue(), field=field, force=force, protect=protect)
     return count
-
-
-def _sql_literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _money_cell(x: str, *, plain: bool = False) -> str:
-    """SQL for ``tabular.format_ore`` (``format_ore_plain`` when ``plain``)."""
-    sign = f"(CASE WHEN {x} < 0 THEN '-' ELSE '' END)"
-    cents = f"printf('%02d', abs({x}) % 100)"
-    if plain:
-        whole = f"(abs({x}) / 100)"
-        return f"CASE WHEN typeof({x}) = 'integer' THEN {sign} || {whole} || ',' || {cents} END"
-    return (
-        f"CASE WHEN typeof({x}) = 'integer' THEN {sign}"
-        f" || replace(printf('%,d', abs({x}) / 100), ',', char(160))"
-        f" || (CASE WHEN abs({x}) % 100 THEN ',' || {cents} ELSE '' END) || char(160) || 'kr' END"
-    )
-
-
-def csv_sql(
-    table: ExportTable, sql: str, *, include_pnr: bool, plain_money: bool = False
-) -> str | None:
-    """The query of a CSV export whose cells SQLite computes: the table's query
-    (``sql``) with the fields the export computes per row in Python (personnummer masked
-    or formatted, money formatted, booleans, the table's derived fields) computed in SQL.
-    The formula guard (``tabular.is_formula``) stays in Python, for the few cells that
-    may need it (``_write_csv_query``). None for a table whose derived fields are
-    computed in Python only."""
-    derived: dict[str, str] = {}
-    if table.derive is not None:
-        found = DERIVED_SQL.get(f"{table.derive.__module__}.{table.derive.__qualname__}")
-        if found is None:
-            return None
-        derived = found
-    cells: list[str] = []
-    for c in table.columns:
-        x = f'"{c.key}"'
-        if c.key in derived:
-            cells.append(f"{derived[c.key]} AS {x}")
-        elif c.kind == "pnr":
-            full = f"substr({x}, 1, 8) || '-' || substr({x}, 9)"
-            shown = full if include_pnr else f"substr({x}, 1, 8) || '-****'"
-            cells.append(f"CASE WHEN {x} THEN {shown} ELSE {x} END AS {x}")
-        elif c.kind == "bool":
-            cells.append(
-                f"CASE WHEN {x} IS NULL THEN NULL WHEN {x} THEN 'true' ELSE 'false' END AS {x}"
-            )
-        else:
-            cells.append(x)
-        if c.kind == "money":
-            amount = f"({derived[c.key]})" if c.key in derived else x
-            cells.append(f'{_money_cell(amount, plain=plain_money)} AS "{c.formatted_name}"')
-    return f"SELECT {', '.join(cells)} FROM ({sql.strip()})"
-
-
-def export_sql(
-    name: str,
-    *,
-    as_of: date,
-    since: date | None = None,
-    status: str | None = None,
-    include_pnr: bool = False,
-) -> str:
-    """The CSV export of a table as ONE SQL statement with its parameters written in:
-    the query ``export_table`` runs (``csv_sql``); the formula guard is Python's. The
-    benchmarks run it in the sqlite3 shell, the floor of an export."""
-    import re
-
-    table = get_table(name)
-    sql, params = query(table, as_of=as_of, since=since, status=status)
-    whole = csv_sql(table, sql, include_pnr=include_pnr)
-    if whole is None:
-        raise InvalidInput("table", name, _("this table has no export query"))
-    return re.sub(
-        r"(?<![:\w]):(\w+)",
-        lambda m: _sql_literal(params[m.group(1)]) if m.group(1) in params else m.group(0),
-        whole,
-    )

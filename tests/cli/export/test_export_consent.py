@@ -249,9 +249,9 @@ def test_many_cases_are_counted_not_all_named(tmp_path: Path) -> None:
             _case(db, f"Person {i}", date(2026, 1, 1), landlord=None)
         with pytest.raises(ConsentRequired) as caught:
             export_table(
-                db, "households", io.StringIO(), as_of=AS_OF, recipient="debt_collector", command=""
+                db, "households", io.StringIO(), as_of=AS_OF, recipient="enforcement", command=""
             )
-        assert caught.value.message.startswith("13 cases have no valid consent for debt collector")
+        assert caught.value.message.startswith("13 cases have no valid consent for Kronofogden")
         assert "2026-0010 and 3 more;" in caught.value.message
         assert "2026-0011" not in caught.value.message
     finally:
