@@ -17,8 +17,10 @@ cache, config or state folder, or inside a hidden folder of the home folder (``~
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -44,31 +46,51 @@ def homes() -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _roots() -> tuple[list[Path], list[Path]]:
-    """(folders kept private with every folder above them, folders private throughout)."""
+_XDG = ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME")
+
+
+@dataclass(frozen=True)
+class _Roots:
+    homes: tuple[Path, ...]
+    above: tuple[Path, ...]  # private with every folder above them
+    trees: tuple[Path, ...]  # private with everything in them
+
+
+def _roots() -> _Roots:
+    """The user's own folders, worked out once for the user and environment they depend
+    on: a monthly run asks for every letter it writes."""
+    return _roots_for(os.getuid(), tuple(os.environ.get(name) for name in _XDG))
+
+
+@functools.lru_cache(maxsize=4)
+def _roots_for(uid: int, env: tuple[str | None, ...]) -> _Roots:
     import platformdirs
 
-    private_trees = [
+    trees = (
         _resolved(platformdirs.user_cache_path()),
         _resolved(platformdirs.user_config_path()),
         _resolved(platformdirs.user_state_path()),
-    ]
-    return [*homes(), *private_trees, _resolved(platformdirs.user_data_path())], private_trees
+    )
+    home = tuple(homes())
+    return _Roots(home, (*home, *trees, _resolved(platformdirs.user_data_path())), trees)
+
+
+def _inside(child: str, parent: str) -> bool:
+    """Whether the resolved path ``child`` is below ``parent`` (not the same)."""
+    return child != parent and child.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 def is_users_own(path: Path) -> bool:
     """Whether ``path`` (a folder, or a file's folder) is one of the user's own."""
-    target = _resolved(path)
-    above, trees = _roots()
-    if any(target == root or target in root.parents for root in above):
+    target = str(_resolved(path))
+    roots = _roots()
+    if any(target == str(root) or _inside(str(root), target) for root in roots.above):
         return True
-    if any(tree in target.parents for tree in trees):
+    if any(_inside(target, str(tree)) for tree in roots.trees):
         return True
-    for home in homes():
-        if home in target.parents:
-            first = target.relative_to(home).parts[0]
-            if first.startswith("."):
-                return True
+    for home in map(str, roots.homes):
+        if _inside(target, home) and target[len(home.rstrip(os.sep)) + 1 :].startswith("."):
+            return True
     return False
 
 
@@ -97,7 +119,10 @@ def not_its_own(folder: Path) -> str | None:
     from bostadcli.i18n import _
 
     if is_users_own(folder) or owners_home(folder):
-        return _("it is a home folder or one of your own folders (settings, cache, data)")
+        return _(
+            "it is a home folder, a folder above one, or one of your own folders"
+            " (settings, cache, data)"
+        )
     try:
         mode = folder.stat().st_mode
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)

@@ -99,7 +99,9 @@ def _cached_holidays(year: int) -> dict[date, str] | None:
     if path is None:
         return None
     try:
-        with path.open(encoding="utf-8") as fh:
+        # Never through a symbolic link: the file itself must be the user's.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, encoding="utf-8") as fh:
             if not _trusted(os.fstat(fh.fileno())):
                 return None
             data = json.load(fh)

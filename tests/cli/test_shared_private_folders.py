@@ -216,6 +216,18 @@ def test_a_holiday_cache_others_could_write_is_not_used(
     assert "Falsk" not in cache.read_text(encoding="utf-8")
 
 
+def test_a_holiday_cache_behind_a_symbolic_link_is_not_used(home: Path, tmp_path: Path) -> None:
+    workdays._holidays(2026)
+    (cache,) = _cache_files(home)
+    planted = tmp_path / "planted.json"
+    planted.write_text(json.dumps(FAKE), encoding="utf-8")
+    os.chmod(planted, 0o600)
+    cache.unlink()
+    cache.symlink_to(planted)
+    workdays._holidays.cache_clear()
+    assert workdays.non_working_reason(date(2026, 12, 1)) is None
+
+
 def test_a_private_holiday_cache_is_still_used(home: Path) -> None:
     workdays._holidays(2026)
     (cache,) = _cache_files(home)
