@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bostadcli.db import one, rows, transaction
-from bostadcli.errors import BostadError, InvalidInput
+from bostadcli.errors import BostadError, Conflict, InvalidInput, shown
 from bostadcli.i18n import _
 
 if TYPE_CHECKING:
@@ -142,6 +142,10 @@ def apply_sharing(db: Database, path: Path) -> tuple[str, int] | None:
     except InvalidInput:
         gid = os.stat(path).st_gid
     share_with_group(gid)
+    from bostadcli.user_folders import take_back
+
+    # Earlier versions gave the user's own folders (~/.local) to the group too.
+    take_back(gid)
     return group, gid
 
 
@@ -149,15 +153,26 @@ def init_shared(path: Path, group: str, opener: Callable[..., Database]) -> bool
     """Create (or convert) the database at ``path`` for a group of caseworkers.
 
     The folder becomes the group's (setgid, rwx for owner and group, nothing for
-    others); the database, its -wal and -shm and the config made beside it rw for both;
+    others), so it must be the database's own: a home folder, one of the user's own
+    folders or one with hidden files in it is refused (``user_folders.not_its_own``);
+    the database, its -wal and -shm and the config made beside it rw for both;
     the group is recorded in the database, so every later command, whoever runs it and
     whatever their umask, makes its files for the group. Returns True when the database
     was created.
     """
     from bostadcli.files import give_to_group, private_folder, share_with_group
+    from bostadcli.user_folders import not_its_own
 
     gid = group_id(group)
     folder = path.parent
+    reason = not_its_own(folder)
+    if reason is not None:
+        raise Conflict(
+            _(
+                "cannot share {folder} with the group {group}: {reason}; put the database"
+                " in a folder of its own, such as /srv/bostad"
+            ).format(folder=shown(folder, 200), group=shown(group), reason=reason)
+        )
     share_with_group(gid)
     try:
         private_folder(folder)

@@ -16,9 +16,10 @@ or ``write_private_file``:
   a socket or a symbolic link is refused, and an existing file is replaced only with
   ``--force``. One rule for every command.
 - The content goes to a temporary file in the same folder, created owner-only (mode 0600,
-  which the umask can only narrow; 0660 for the group when shared) and never through a
-  symbolic link; it is synced to disk, then renamed over the target and the folder
-  synced, so a reader (or a rerun after a crash) sees the whole file or none of it.
+  which the umask can only narrow; 0660 for the group when shared, but never in the
+  user's own folders, see ``user_folders``) and never through a symbolic link; it is
+  synced to disk, then renamed over the target and the folder synced, so a reader (or
+  a rerun after a crash) sees the whole file or none of it.
 - Temporaries are named ``.bostad-tmp-NAME-PID-RANDOM``. A run that is killed leaves
   one behind; ``remove_stale_temporaries`` deletes those whose process is gone (or that
   are older than a day), and every writer calls it for its folder, and ``bostad db
@@ -90,16 +91,28 @@ def file_mode() -> int:
     return PRIVATE_FILE if _SHARING.gid is None else SHARED_FILE
 
 
-def claim(fd: int) -> int:
-    """A file just created: the shared group's, group-writable (no-op if not shared).
+def claim(fd: int, *, personal: bool = False) -> int:
+    """A file just created: the shared group's, group-writable (no-op if not shared, or
+    for a ``personal`` file: one in the user's own folders, see ``user_folders``).
 
     A file made outside the shared folder (an export to /tmp) would otherwise belong to
     the user's own group, which may hold other people.
     """
-    if _SHARING.gid is not None:
+    if _SHARING.gid is not None and not personal:
         os.fchown(fd, -1, _SHARING.gid)
         os.fchmod(fd, SHARED_FILE)
     return fd
+
+
+def _personal(path: Path) -> bool:
+    """Whether the file or folder ``path`` stays the user's alone though the caseload is
+    shared: the home folder and its hidden folders, the user's cache, config, state and
+    data folders and what is in them (``user_folders``)."""
+    if _SHARING.gid is None:
+        return True
+    from bostadcli.user_folders import is_users_own
+
+    return is_users_own(path)
 
 
 def give_to_group(path: Path, *, folder: bool) -> None:
@@ -142,8 +155,10 @@ def private_folder(folder: Path) -> Path:
     while not current.exists() and current.parent != current:
         missing.append(current)
         current = current.parent
-    shared = _SHARING.gid is not None
     for path in reversed(missing):
+        # The user's own folders (~/.local, ~/.cache/bostadcli) stay owner-only when the
+        # caseload is shared: only the unit's folders are the group's.
+        shared = not _personal(path)
         try:
             path.mkdir(mode=SHARED_FOLDER & 0o777 if shared else PRIVATE_FOLDER)
         except FileExistsError:
@@ -470,10 +485,14 @@ def _private_output(path: Path, *, force: bool, binary: bool, make_folder: bool)
             private_folder(folder)
         _prepare_folder(folder)
         tmp = temporary_path(path)
+        personal = _personal(path)
         fd = claim(
             os.open(
-                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC, file_mode()
-            )
+                tmp,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC,
+                PRIVATE_FILE if personal else file_mode(),
+            ),
+            personal=personal,
         )
     except OSError as exc:
         raise _cannot_write(path, exc) from None
@@ -533,13 +552,15 @@ def private_temporary(target: Path) -> Iterator[Path]:
     try:
         _prepare_folder(folder)
         tmp = temporary_path(target)
+        personal = _personal(target)
         os.close(
             claim(
                 os.open(
                     tmp,
                     os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC,
-                    file_mode(),
-                )
+                    PRIVATE_FILE if personal else file_mode(),
+                ),
+                personal=personal,
             )
         )
     except OSError as exc:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import stat
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -44,7 +46,8 @@ def _holidays(year: int) -> Mapping[date, str]:
 # costs more than the rest of a command's start. A year's Swedish holidays are kept in
 # the user's cache folder, keyed by the installed library's files, so that a new release
 # of it (a corrected holiday) is read afresh; any fault with the cache means asking the
-# library again, never a wrong day.
+# library again, never a wrong day. A cache file someone else could have written (not the
+# user's own, or writable by the group or others) counts as a fault.
 _CACHE_FORMAT = 1
 
 
@@ -77,7 +80,6 @@ def _cache_folder() -> Path:
     Linux platformdirs' rule, $XDG_CACHE_HOME when absolute, else ~/.cache, without
     loading platformdirs (with what it loads, several milliseconds of a short command's
     start, for one path)."""
-    import os
     import sys
 
     if sys.platform == "linux" and not hasattr(sys, "getandroidapilevel"):
@@ -97,7 +99,11 @@ def _cached_holidays(year: int) -> dict[date, str] | None:
     if path is None:
         return None
     try:
-        with path.open(encoding="utf-8") as fh:
+        # Never through a symbolic link: the file itself must be the user's.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, encoding="utf-8") as fh:
+            if not _trusted(os.fstat(fh.fileno())):
+                return None
             data = json.load(fh)
         if not isinstance(data, dict) or data.get("year") != year:
             return None
@@ -108,6 +114,16 @@ def _cached_holidays(year: int) -> dict[date, str] | None:
     if not all(d.year == year and isinstance(n, str) and n for d, n in table.items()):
         return None
     return table
+
+
+def _trusted(st: os.stat_result) -> bool:
+    """A cache file only its user could have written: theirs, an ordinary file, and
+    writable by no one else (a file a colleague could edit would move deadlines)."""
+    return (
+        stat.S_ISREG(st.st_mode)
+        and st.st_uid == os.getuid()
+        and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
 
 
 def _store_holidays(year: int, table: Mapping[date, str]) -> None:
