@@ -437,3 +437,19 @@ def m0023_letter_selection_index(db: Database) -> None:
     # The batch runs ask the letters of a kind (a month's reminders, every support_ending
     # letter ever sent): by this index, not by reading every letter.
     _run(db, "CREATE INDEX letters_kind ON letters (kind, period)")
+
+
+@migrations(name="0024_undertaking_backdate")
+def m0024_undertaking_backdate(db: Database) -> None:
+    # recorded_on: the real date an undertaking was written down; one given before it is
+    # back-dated (it moves whether the tenant can be evicted, jordabalken 12 kap. 44 §
+    # 4 st 1) and backdate_reason says why, as for consents. Existing undertakings were
+    # recorded on their created_at day.
+    _run(
+        db,
+        """
+ALTER TABLE undertakings ADD COLUMN recorded_on TEXT;
+ALTER TABLE undertakings ADD COLUMN backdate_reason TEXT;
+UPDATE undertakings SET recorded_on = substr(created_at, 1, 10)
+""",
+    )

@@ -328,6 +328,7 @@ def record_payment(
         "household": plan["household"],
         "payment": payment_id,
         "paid_on": paid_on.isoformat(),
+        "agreed_on": plan["created_on"],
         "amount_ore": amount.ore,
         "applied_ore": applied,
         "excess_ore": amount.ore - applied,
@@ -548,13 +549,12 @@ def household_plans(
     return sorted(found, key=lambda r: r["ref"])
 
 
-def check_plans(db: Database, *, as_of: date, policy: Policy | None = None) -> list[dict[str, Any]]:
-    """Compute every plan's state on ``as_of``, store it, and return the plans whose
-    state changed since the last check.
-
-    A change to behind, broken or back on track also goes into the household's contact
-    log; completion, cancellation and replacement were logged when they happened.
-    """
+def check_plans(
+    db: Database, *, as_of: date, policy: Policy | None = None, record: bool = True
+) -> list[dict[str, Any]]:
+    """The plans whose state on ``as_of`` differs from the last check. ``record`` (today
+    only) stores the states and logs a change to behind, broken or back on track in the
+    contact log (completion and closing were logged when they happened); else no write."""
     changed: list[dict[str, Any]] = []
     with transaction(db):
         plans = rows(
@@ -568,12 +568,14 @@ def check_plans(db: Database, *, as_of: date, policy: Policy | None = None) -> l
             )
             if now.state.value == plan["checked_state"]:
                 continue
-            db.table("plans").update(
-                plan["id"], {"checked_state": now.state.value, "checked_on": as_of.isoformat()}
-            )
             row = _summary(plan, now)
             row["previous_state"] = plan["checked_state"]
             changed.append(row)
+            if not record:
+                continue
+            db.table("plans").update(
+                plan["id"], {"checked_state": now.state.value, "checked_on": as_of.isoformat()}
+            )
             text = _state_text(plan["ref"], now)
             if text:
                 _log(db, plan["household"], text, on=as_of, as_of=as_of)

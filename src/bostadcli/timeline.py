@@ -2,8 +2,8 @@
 
 What was recorded, on which day and by whom (the login of the audit log's insert), and
 each correction with why; voided and corrected records stay in it, marked. Each source
-(the case, its members, notices, contacts, plans, payments, supports, letters) gives its
-events in turn; ties on the same day and moment keep that order.
+(the case, its members, notices, contacts, plans, payments, supports, undertakings,
+letters) gives its events in turn; ties on the same day and moment keep that order.
 """
 
 from __future__ import annotations
@@ -147,6 +147,23 @@ def _support_events(db: Database, hid: int) -> Iterator[Event]:
         yield Event(s["start_on"], s["created_at"], "support", "supports", s["id"], text)
 
 
+def _undertaking_events(db: Database, hid: int) -> Iterator[Event]:
+    for u in rows(
+        db,
+        "SELECT u.*, l.name AS landlord FROM undertakings u"
+        " JOIN landlords l ON l.id = u.landlord_id WHERE u.household_id = ?",
+        [hid],
+    ):
+        text = _("Undertaking to pay the rent to {landlord}: {covers}").format(
+            landlord=u["landlord"], covers=u["covers"]
+        )
+        if u["recorded_on"] and u["given_on"] < u["recorded_on"]:
+            text += " " + _("(recorded {day}, back-dated: {reason})").format(
+                day=u["recorded_on"], reason=u["backdate_reason"] or ""
+            )
+        yield Event(u["given_on"], u["created_at"], "undertaking", "undertakings", u["id"], text)
+
+
 def _letter_events(db: Database, hid: int) -> Iterator[Event]:
     for lt in rows(db, "SELECT * FROM letters WHERE household_id = ?", [hid]):
         text = f"{lt['kind']} → {lt['recipient']}"
@@ -161,6 +178,7 @@ _SOURCES: tuple[Callable[[Database, int], Iterator[Event]], ...] = (
     _plan_events,
     _payment_events,
     _support_events,
+    _undertaking_events,
     _letter_events,
 )
 

@@ -6,6 +6,8 @@ the landlord in writing that it will pay the rent. An undertaking is recorded wi
 day it was given, the landlord it was given to, what it covers and who decided it; it
 answers a termination for unpaid rent (the household's latest one unless another is
 named); one given before that termination or after its recovery deadline is refused.
+It is recorded on the real date: one given before it is back-dated and, as a consent,
+needs a reason (it moves whether the tenant can be evicted), stored and shown with it.
 It stops the eviction only as ``STOPS_EVICTION`` says (to the landlord who terminated,
 while the termination stands).
 """
@@ -17,6 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
+from bostadcli.dates import real_today
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import InvalidInput, NotFound
 from bostadcli.households import household_id
@@ -52,6 +55,13 @@ class NewUndertaking:
     amount: Money | None = None
     notice_id: int | None = None
     note: str | None = None
+    # Why one given before the day it is recorded is written down only now.
+    reason: str | None = None
+
+
+def record_day() -> date:
+    """The real date an undertaking is recorded on (tests pin it)."""
+    return real_today()
 
 
 def _termination(db: Database, hid: int, notice_id: int | None) -> dict[str, Any] | None:
@@ -76,16 +86,31 @@ def _termination(db: Database, hid: int, notice_id: int | None) -> dict[str, Any
     )
 
 
-def add_undertaking(db: Database, ref: str, new: NewUndertaking, *, as_of: date) -> dict[str, Any]:
-    """Record an undertaking; refused when given after the recovery deadline."""
+def add_undertaking(
+    db: Database, ref: str, new: NewUndertaking, *, as_of: date, today: date | None = None
+) -> dict[str, Any]:
+    """Record an undertaking on ``today`` (the real date: the command line passes
+    ``record_day()``; default ``as_of``); refused when given after the recovery deadline
+    or after ``today``. One given before ``today`` is back-dated and needs
+    ``new.reason``, stored with it."""
     from bostadcli.landlords import get_landlord
 
+    recorded_on = as_of if today is None else today
     if new.given_on > as_of:
         raise InvalidInput("--given", new.given_on.isoformat(), _("is in the future"))
+    if new.given_on > recorded_on:
+        raise InvalidInput(
+            "--given",
+            new.given_on.isoformat(),
+            _("is after today: an undertaking cannot be dated ahead"),
+        )
     if new.amount is not None and new.amount.ore <= 0:
         raise InvalidInput("--amount", str(new.amount), _("must be more than 0"))
+    why = validate.clean_text(new.reason, field="--reason", max_length=validate.TEXT_MAX)
     record: dict[str, Any] = {
         "given_on": new.given_on.isoformat(),
+        "recorded_on": recorded_on.isoformat(),
+        "backdate_reason": why if new.given_on < recorded_on else None,
         "covers": validate.required_text(new.covers, field="--covers"),
         "decided_by": validate.required_text(new.decided_by, field="--decided-by"),
         "amount_ore": new.amount.ore if new.amount is not None else None,
@@ -123,6 +148,15 @@ def add_undertaking(db: Database, ref: str, new: NewUndertaking, *, as_of: date)
                 _(
                     "is after the recovery deadline ({date}): it no longer stops the eviction"
                 ).format(date=deadline),
+            )
+        if new.given_on < recorded_on and why is None:
+            raise InvalidInput(
+                "--given",
+                new.given_on.isoformat(),
+                _(
+                    "is before today, the day the undertaking is recorded: say why with"
+                    " --reason (e.g. 'sent to the landlord last week, written down afterwards')"
+                ),
             )
         record |= {
             "household_id": hid,
@@ -162,6 +196,7 @@ def list_undertakings(
         f"""
         SELECT u.id, h.ref, u.given_on, l.name AS landlord, u.covers, u.amount_ore,
             u.decided_by, n.id AS notice_id, n.recovery_deadline, u.note, u.created_at,
+            u.recorded_on, u.given_on < u.recorded_on AS backdated, u.backdate_reason,
             {STOPS_EVICTION} AS stops_eviction
         FROM undertakings u JOIN live_households h ON h.id = u.household_id
         JOIN landlords l ON l.id = u.landlord_id
@@ -174,6 +209,7 @@ def list_undertakings(
     for row in found:
         deadline = row["recovery_deadline"]
         row["stops_eviction"] = bool(row["stops_eviction"])
+        row["backdated"] = bool(row["backdated"])
         row["days_left"] = (date.fromisoformat(deadline) - as_of).days if deadline else None
     return found
 

@@ -227,14 +227,23 @@ def test_pay_carry_forward_and_overpay(run: Run, db_path: Path) -> None:
     assert shown["payments"][-1]["excess_ore"] == 10_000
 
 
-def test_check_for_cron(run: Run) -> None:
+def checked_on(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
+    """plan check records on the real date only: make ``day`` the real date."""
+    monkeypatch.setattr("bostadcli.dates.real_today", lambda: date.fromisoformat(day))
+
+
+def test_check_for_cron(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     ok(run("plan", "create", "2026-0001", *EXAMPLE, "--as-of", CREATED))
+    checked_on(monkeypatch, "2027-01-06")
     assert as_json(run("plan", "check", "-f", "json", "--as-of", "2027-01-06")) == []
+    checked_on(monkeypatch, "2027-01-07")
     [changed] = as_json(run("plan", "check", "-f", "json", "--as-of", "2027-01-07"))
     assert changed["ref"] == "P-0001"
     assert (changed["previous_state"], changed["state"]) == ("on_track", "behind")
     assert changed["overdue_ore"] == 150_000
+    checked_on(monkeypatch, "2027-01-08")
     assert as_json(run("plan", "check", "-f", "json", "--as-of", "2027-01-08")) == []
+    checked_on(monkeypatch, "2027-02-06")
     table = ok(run("plan", "check", "--as-of", "2027-02-06"))
     assert "broken" in table.stdout
     quiet = ok(run("plan", "check", "--as-of", "2027-02-06"))
@@ -289,8 +298,9 @@ def test_replaces_from_the_command_line(run: Run) -> None:
     assert old["state"] == "replaced" and old["replaced_by"] == "P-0002"
 
 
-def test_household_show_tells_the_story(run: Run) -> None:
+def test_household_show_tells_the_story(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     ok(run("plan", "create", "2026-0001", *EXAMPLE, "--as-of", CREATED))
+    checked_on(monkeypatch, "2027-01-07")
     ok(run("plan", "check", "--as-of", "2027-01-07"))
     case = as_json(run("household", "show", "2026-0001", "-f", "json", "--as-of", "2027-01-07"))
     [plan] = case["plans"]

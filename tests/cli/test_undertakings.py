@@ -164,7 +164,9 @@ def test_the_letter_without_an_undertaking(db: Database, ref: str) -> None:
         _render(db, ref, params={"undertaking": "x"})
 
 
-def test_cli(initialised: Cli) -> None:
+def test_cli(initialised: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Recorded on the real date: the day of the story.
+    monkeypatch.setattr("bostadcli.undertakings.record_day", lambda: AS_OF)
     initialised.ok("landlord", "add", "Exempelhem AB", "--kind", "municipal")
     initialised.ok(
         "household", "add", "Anna", "--landlord", "Exempelhem AB", "--as-of", "2027-02-01"

@@ -82,8 +82,6 @@ WRITES: dict[str, tuple[list[list[str]], list[str]]] = {
     "contact correct": ([], ["contact", "correct", "1", "--text", "Rättad", "--reason", "r"]),
     "plan create": ([], ["plan", "create", "2026-0001", "--debt", "1000", "--installment", "100"]),
     "plan pay": ([], ["plan", "pay", "P-0001", "--amount", "100"]),
-    # It stores each plan's state and logs a change in the case, dated --as-of.
-    "plan check": ([], ["plan", "check"]),
     "plan cancel": ([], ["plan", "cancel", "P-0002"]),
     "plan void-payment": ([], ["plan", "void-payment", "P-0001", "1", "--reason", "r"]),
     "support add": (
@@ -114,6 +112,9 @@ WRITES: dict[str, tuple[list[list[str]], list[str]]] = {
             "Karin Ek",
             "--amount",
             "7450",
+            # The window's days are before the real date: a back-dated undertaking says why.
+            "--reason",
+            "r",
         ],
     ),
     "caseworker retire": ([], ["caseworker", "retire", "OB", "--move-to", "KE"]),
@@ -159,6 +160,8 @@ READS: dict[str, list[str]] = {
     "consent list": ["consent", "list"],
     "plan show": ["plan", "show", "P-0001"],
     "plan list": ["plan", "list"],
+    # It records states on the real date only: any other --as-of only shows.
+    "plan check": ["plan", "check"],
     "support list": ["support", "list"],
     "support quota": ["support", "quota"],
     "undertaking list": ["undertaking", "list"],
@@ -295,7 +298,7 @@ RECORD_DATES: list[list[str]] = [
     ["plan", "cancel", "P-0002", "--date", "{day}"],
     ["consent", "add", "2026-0004", "--recipient", "landlord", "--given", "{day}", "--reason", "r"],
     ["undertaking", "add", "2026-0001", "--covers", "hyran", "--decided-by", "Karin Ek",
-     "--given", "{day}"],
+     "--given", "{day}", "--reason", "r"],
     ["support", "end", "1", "--date", "{day}"],
 ]  # fmt: skip
 

@@ -206,6 +206,7 @@ def test_overpayment_is_refused_unless_allowed(db: Database, case: str) -> None:
         "household": case,
         "payment": 1,
         "paid_on": "2026-12-29",
+        "agreed_on": "2026-11-20",
         "amount_ore": 1_500_000,
         "applied_ore": 1_490_000,
         "excess_ore": 10_000,

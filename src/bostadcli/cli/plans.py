@@ -262,6 +262,14 @@ def pay(
         ),
         err=True,
     )
+    if result["paid_on"] < result["agreed_on"]:
+        # Money paid toward the debt before the plan was signed is still paid: kept.
+        typer.echo(
+            _("warning: {date} is before {plan} was agreed ({agreed}); the payment counts.").format(
+                date=result["paid_on"], plan=result["plan"], agreed=result["agreed_on"]
+            ),
+            err=True,
+        )
     if result["excess_ore"]:
         excess = format_money(Money(result["excess_ore"]))
         typer.echo(_("{excess} was more than the debt.").format(excess=excess), err=True)
@@ -274,18 +282,32 @@ def pay(
     help=_(
         "Work out every plan's state (on track, behind, broken, completed) and list those "
         "that changed since the last check; they are logged in the case. For cron: "
-        "--format json.\n\nExample: bostad plan check --format json"
+        "--format json. States are recorded on today's date only: --as-of only shows how"
+        " the plans would stand on another day.\n\nExample: bostad plan check --format json"
     ),
 )
 def check(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of_: AsOfOpt = None) -> None:
     from bostadcli.cli.views.plans import plan_columns
+    from bostadcli.dates import real_today
     from bostadcli.plans import check_plans
 
     app_state = state(ctx)
+    today = real_today()
+    day = today if as_of_ is None else as_of(as_of_)
+    # Like purge: a check replays another day, and only today's is written down.
+    record = day == today
     changed = check_plans(
-        app_state.database(), as_of=write_as_of(as_of_), policy=app_state.config().policy
+        app_state.database(), as_of=day, policy=app_state.config().policy, record=record
     )
     emit(changed, plan_columns(changes=True), fmt, empty=_("No plan changed state."))
+    if not record:
+        typer.echo(
+            _(
+                "Only shown: the plans' states on {date} against the last check; states are"
+                " recorded on today's date only."
+            ).format(date=day.isoformat()),
+            err=True,
+        )
 
 
 @app.command(

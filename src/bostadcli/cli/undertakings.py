@@ -47,6 +47,8 @@ def _columns() -> list[Column]:
         Column("stops_eviction", _("Effect"), show=_stops),
         Column("days_left", _("Days left"), in_table=False),
         Column("note", _("Note"), in_table=False),
+        Column("backdated", _("Back-dated"), kind="bool", in_table=False),
+        Column("backdate_reason", _("Why back-dated")),
         Column("created_at", _("Recorded"), in_table=False),
     ]
 
@@ -78,7 +80,17 @@ def add(
         typer.Option(
             "--given",
             metavar=_("YYYY-MM-DD"),
-            help=_("The day it was given to the landlord in writing (default: today)."),
+            help=_(
+                "The day it was given to the landlord in writing (default: today). Not after"
+                " today; before today needs --reason."
+            ),
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help=_("Why an undertaking given before today is recorded only now (stored, shown)."),
         ),
     ] = None,
     landlord: Annotated[
@@ -105,7 +117,7 @@ def add(
     note: NoteOpt = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.undertakings import NewUndertaking, add_undertaking
+    from bostadcli.undertakings import NewUndertaking, add_undertaking, record_day
 
     today = write_as_of(as_of_)
     found = add_undertaking(
@@ -119,8 +131,10 @@ def add(
             amount=money(amount, field="--amount"),
             notice_id=notice,
             note=note,
+            reason=reason,
         ),
         as_of=today,
+        today=record_day(),
     )
     typer.echo(
         _("Recorded undertaking {id} to {landlord}: {effect}.").format(

@@ -123,7 +123,9 @@ def test_once_the_termination_is_gone_it_stops_nothing(db: Database, ref: str, c
     assert (seen["list"], seen["export"], seen["show"]) == ([False], [False], [False])
 
 
-def test_cli_messages(initialised: Cli) -> None:
+def test_cli_messages(initialised: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Recorded on the real date: the day of the story.
+    monkeypatch.setattr("bostadcli.undertakings.record_day", lambda: AS_OF)
     initialised.ok("landlord", "add", "Exempelhem AB", "--kind", "municipal")
     initialised.ok("landlord", "add", "Lärkan AB", "--kind", "municipal")
     initialised.ok("household", "add", "Bo", "--as-of", "2027-02-01")

@@ -132,7 +132,12 @@ def rich_case(db: Any) -> str:
     add_undertaking(
         db,
         ref,
-        NewUndertaking(given_on=date(2026, 10, 30), covers="Hyran oktober", decided_by="Karin Ek"),
+        NewUndertaking(
+            given_on=date(2026, 10, 30),
+            covers="Hyran oktober",
+            decided_by="Karin Ek",
+            reason="skrivet i efterhand",
+        ),
         as_of=AS_OF,
     )
     add_consent(

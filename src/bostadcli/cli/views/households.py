@@ -238,6 +238,14 @@ def _undertakings(case: dict[str, Any]) -> list[Any]:
                 _("{date} to {landlord}: {covers}; {effect}").format(
                     date=u["given_on"], landlord=u["landlord"], covers=u["covers"], effect=effect
                 )
+                + (
+                    " "
+                    + _("(recorded {day}, back-dated: {reason})").format(
+                        day=u["recorded_on"], reason=u["backdate_reason"] or ""
+                    )
+                    if u.get("backdated")
+                    else ""
+                )
             )
         )
     return parts
@@ -374,6 +382,7 @@ def _history_event(code: str) -> str:
         "plan": _("plan"),
         "payment": _("payment"),
         "support": _("support"),
+        "undertaking": _("undertaking"),
         "letter": _("letter"),
         "correction": _("correction"),
     }
