@@ -15,6 +15,8 @@ from bostadcli.i18n import _, ngettext
 from bostadcli.letters.registry import kind_help
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from bostadcli.letters import OneOff
 
 app = typer.Typer(no_args_is_help=True)
@@ -216,6 +218,7 @@ def monthly(
         "only": only,
         "user_dir": user_dir(ctx, templates),
     }
+    _past_month_note(first, today)
     if dry_run:
         items = preview_monthly(app_state.database(), **options)
         _emit_plan(items)
@@ -250,6 +253,18 @@ def monthly(
     )
     if result.failed:
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+
+
+def _past_month_note(month: "date", as_of: "date") -> None:
+    """A monthly run for an earlier month makes no new letters: say so."""
+    if month < as_of.replace(day=1):
+        typer.echo(
+            _(
+                "Note: {month} is before the month of --as-of, so no new letters are made for"
+                " it: only lost files, and the month's print file and manifest, are made again."
+            ).format(month=month.strftime("%Y-%m")),
+            err=True,
+        )
 
 
 def _report(result: Any) -> None:
