@@ -129,4 +129,7 @@ def test_a_reminder_sent_by_hand_this_month_is_the_months_reminder(
     )  # fmt: skip
     assert reminders("2026-11-10") == []
     assert reminders("2026-11-30") == []
-    assert reminders("2026-12-01") == [ref]  # a new month
+    # A new month, but the same missed installment: reminded of once; the next is
+    # reminded of when it is missed (due 30 November, more than seven days late).
+    assert reminders("2026-12-01") == []
+    assert reminders("2026-12-08") == [ref]

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SRC = Path(__file__).resolve().parents[2] / "src"
 AS_OF = "2026-11-16"  # the demo's day; its letters are for 2026-11
-NEXT_MONTH = "2026-12-01"
+# The demo's plan behind has its next installment (due 30 November) missed: a reminder.
+NEXT_MONTH = "2026-12-08"
 TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING|ERROR) ")
 
 needs_flock = pytest.mark.skipif(
@@ -185,7 +186,7 @@ def test_crontab_jobs_run_and_stay_quiet(demo: Path, bin_dir: Path, tmp_path: Pa
     (check,) = (srv / "plan-check").glob("*.json")
     assert isinstance(json.loads(check.read_text()), list)
     # The daily run's own files, named by the day.
-    assert (srv / "brev" / "2026-12" / "manifest-2026-12-01.csv").exists()
+    assert (srv / "brev" / "2026-12" / f"manifest-{NEXT_MONTH}.csv").exists()
     log = (srv / "log" / "monthly.log").read_text().splitlines()
     assert log and all(TIMESTAMPED.match(line) for line in log)
 
@@ -232,19 +233,19 @@ def test_monthly_wrapper_ok_is_quiet_and_logged(wrapper: Wrapper) -> None:
     run = wrapper(NEXT_MONTH)
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
     month = wrapper.letters / "2026-12"
-    # The demo's plan that is behind gets December's reminder; outreach went in November.
+    # The demo's plans behind get December's reminders; outreach went in November.
     assert (month / "2026-0006-plan_reminder.html").exists()
     assert (month / "manifest-2026-12.csv").exists()
     assert stat.S_IMODE(wrapper.log.stat().st_mode) == 0o600
     lines = wrapper.log_lines()
     assert "INFO start: bostad letter monthly --format html" in lines[0]
     assert f"--as-of {NEXT_MONTH}" in lines[0]
-    assert "2026-12: 1 new" in lines[1]
+    assert "2026-12: 2 new" in lines[1]
     assert "INFO done: exit 0" in lines[-1]
 
     again = wrapper(NEXT_MONTH)
     assert again.returncode == 0 and again.stderr == ""
-    assert "0 new, 0 re-created, 1 already made" in wrapper.log_lines()[-2]
+    assert "0 new, 0 re-created, 2 already made" in wrapper.log_lines()[-2]
 
 
 @needs_flock
@@ -253,14 +254,14 @@ def test_wrapper_runs_the_daily_letters(wrapper: Wrapper) -> None:
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
     month = wrapper.letters / "2026-12"
     assert (month / "2026-0006-plan_reminder.html").exists()
-    assert (month / "manifest-2026-12-01.csv").exists()
+    assert (month / f"manifest-{NEXT_MONTH}.csv").exists()
     assert not (month / "manifest-2026-12.csv").exists()
     lines = wrapper.log_lines()
     assert "INFO start: bostad letter daily --format html" in lines[0]
     # A second run the same day has nothing new, and writes no file.
     again = wrapper(NEXT_MONTH, BOSTAD_RUN="daily")
     assert again.returncode == 0 and again.stderr == ""
-    assert sorted(p.name for p in month.glob("manifest-*")) == ["manifest-2026-12-01.csv"]
+    assert sorted(p.name for p in month.glob("manifest-*")) == [f"manifest-{NEXT_MONTH}.csv"]
     wrong = wrapper(NEXT_MONTH, BOSTAD_RUN="weekly")
     assert wrong.returncode == 2 and "BOSTAD_RUN" in wrong.stderr
 

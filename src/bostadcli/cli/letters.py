@@ -15,6 +15,8 @@ from bostadcli.i18n import _, ngettext
 from bostadcli.letters.registry import kind_help
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from bostadcli.letters import OneOff
 
 app = typer.Typer(no_args_is_help=True)
@@ -220,6 +222,7 @@ def monthly(
         "only": only,
         "user_dir": user_dir(ctx, templates),
     }
+    _past_month_note(first, today)
     if dry_run:
         items = preview_monthly(app_state.database(), **options)
         _emit_plan(items)
@@ -283,6 +286,18 @@ def _warn_late(ref: str, kind: str, arrives: Any, deadline: Any, *, sent: bool) 
         ),
         err=True,
     )
+
+
+def _past_month_note(month: "date", as_of: "date") -> None:
+    """A monthly run for an earlier month makes no new letters: say so."""
+    if month < as_of.replace(day=1):
+        typer.echo(
+            _(
+                "Note: {month} is before the month of --as-of, so no new letters are made for"
+                " it: only lost files, and the month's print file and manifest, are made again."
+            ).format(month=month.strftime("%Y-%m")),
+            err=True,
+        )
 
 
 def _report(result: Any) -> None:

@@ -15,7 +15,7 @@ from bostadcli.config import Config
 from bostadcli.db import rows
 from bostadcli.errors import InvalidInput
 from bostadcli.i18n import _
-from bostadcli.letters.claims import RunOwner, release_claims
+from bostadcli.letters.claims import RunOwner, release_claims, release_dead_claims
 from bostadcli.letters.context import build_context, check_letterhead
 from bostadcli.letters.daily import _finish_daily, _open_batch, finish_dead_batches
 from bostadcli.letters.failures import failure_message
@@ -141,6 +141,12 @@ class LetterRun:
     def period(self) -> str:
         return self.month.strftime("%Y-%m")
 
+    @property
+    def past(self) -> bool:
+        """A month before the month of ``as_of``: the run makes no new letters (it makes
+        lost files again, and the month's print file and manifest)."""
+        return (self.month.year, self.month.month) < (self.as_of.year, self.as_of.month)
+
 
 def default_out_dir(period: str) -> Path:
     return Path(f"brev-{period}")
@@ -150,9 +156,10 @@ def plan_monthly(db: Database, run: LetterRun, folder: Path) -> list[BatchItem]:
     """Who gets which letter this month: new ones, and recorded ones (with or without
     their file). The policy decides how far ahead a support's end is announced; a daily
     run's first letters go to cases that arrived before ``as_of``."""
+    # A month before --as-of's is over: its letters are re-made, none is new.
     items = [
         _new_item(run, folder, kind, found)
-        for kind in run.kinds
+        for kind in ([] if run.past else run.kinds)
         for found in _select(db, run, kind)
     ]
     marks = ", ".join("?" for _k in run.kinds)
@@ -426,6 +433,8 @@ def _run_batch(
     """Make a run's letters. The folder is made (and proved writable) only when the run
     has something to write in it: a run that makes nothing leaves no empty folder."""
     owner = RunOwner.current()
+    # Claims of runs that died, of any month, go back (with their unrecorded files).
+    release_dead_claims(db, owner)
     if run.daily:
         # Cron runs it every working day, and most days little or nothing is due: find
         # out first (``_plan_daily``), and only when there is something to make load the

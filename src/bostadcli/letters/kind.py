@@ -96,6 +96,10 @@ Selector = Callable[["Database", date, str, "Policy", bool], list[Candidate]]
 DeadlineRule = Callable[[dict[str, Any]], "date | None"]
 # What the letter is about, from its context, recorded with it (e.g. {"plan": ...}).
 AboutRule = Callable[[dict[str, Any]], dict[str, Any]]
+# (db, household id, about, as_of, policy): whether a letter recorded already, of any
+# period or made by hand, makes this one needless (a first letter, a support's end, an
+# overdue installment told of once).
+MadeBefore = Callable[["Database", int, Mapping[str, Any], date, "Policy"], bool]
 
 
 def _nothing(context: dict[str, Any]) -> dict[str, Any]:
@@ -128,6 +132,15 @@ class LetterKind:
     # why, N_().
     unsent_when_late: str | None = None
     about: AboutRule = _nothing
+    # What the key (household, kind, month) does not cover: a letter that exists once
+    # whatever the month. The batch asks it when it chooses, claims and records a letter
+    # (in the record's transaction), so that two runs at once, runs for two months and a
+    # letter made by hand meanwhile never make it twice; a run holding such a letter's
+    # claim for another month holds it for every month.
+    made_before: MadeBefore | None = None
+    # Once per household, ever (the first letter): ``letter render`` refuses to record a
+    # second one as well.
+    once_ever: bool = False
     refers_to: tuple[Reference, ...] = ()
     # One line for the table of kinds (docs/letter-kinds.md): when it is written.
     when: str = ""

@@ -14,7 +14,13 @@ from bostadcli.errors import BostadError
 from bostadcli.files import database_files, private_folder, write_private_file
 from bostadcli.i18n import _
 from bostadcli.letters.batch import BatchItem, BatchResult, Progress
-from bostadcli.letters.claims import RunOwner, claim_letter, release_claims
+from bostadcli.letters.claims import (
+    RunOwner,
+    _remove_unrecorded,
+    claim_letter,
+    made_before,
+    release_claims,
+)
 from bostadcli.letters.context import build_context
 from bostadcli.letters.failures import failure_message
 from bostadcli.letters.kind import LetterRequest
@@ -28,7 +34,7 @@ from bostadcli.letters.late import (
     record_late,
 )
 from bostadcli.letters.manifest import MadeLetters, print_bookmark
-from bostadcli.letters.recording import record_letter
+from bostadcli.letters.recording import MadeElsewhere, record_letter
 from bostadcli.letters.registry import KINDS
 from bostadcli.letters.rendering import Rendered, _chosen, render_context, render_text
 from bostadcli.letters.words import joined_names
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from sqlite_utils import Database
 
+    from bostadcli.config import Policy
     from bostadcli.pdf import RenderPool
     from bostadcli.pdf_meta import PdfMeta
 
@@ -152,11 +159,21 @@ class Batch:
                 BostadError(_("not made: {reason}").format(reason=self.stopped[item.kind])),
             )
             return False
-        if item.state != "new" or claim_letter(self.db, item, self.owner):
+        if item.state != "new" or claim_letter(
+            self.db, item, self.owner, as_of=self.as_of, policy=self.config.policy
+        ):
             return True
         self.result.elsewhere.append(item)
         self._tick(item)
         return False
+
+    def _elsewhere(self, item: BatchItem) -> None:
+        """Recorded by another run, or by hand, while this run made it: its file goes
+        (the post room prints the other), and the letter is left to the other."""
+        _remove_unrecorded(self.db, item.file)
+        release_claims(self.db, self.owner, [item])
+        self.result.elsewhere.append(item)
+        self._tick(item)
 
     def run_one(self, item: BatchItem) -> None:
         if not self.claim(item):
@@ -185,6 +202,9 @@ class Batch:
                     pages=self.pages,
                 )
             self._sort(item)
+        except MadeElsewhere:
+            self._elsewhere(item)
+            return
         except Exception as exc:
             self._fail(item, exc)
             return
@@ -333,12 +353,16 @@ class Batch:
                     content,
                     version=self.versions[draft.template],
                     as_of=self.as_of,
+                    policy=self.config.policy,
                     claim_run=self.owner.run_id,
                     batch=self.batch,
                 )
             else:
                 _store_recreated_letter(self.db, self.env, draft, content)
             self._sort(item)
+        except MadeElsewhere:
+            self._elsewhere(item)
+            return
         except Exception as exc:
             self._fail(item, exc)
             return
@@ -458,6 +482,7 @@ def _make_batch_letter(
         content,
         version=versions[draft.template],
         as_of=as_of,
+        policy=config.policy,
         claim_run=claim_run,
         batch=batch,
     )
@@ -470,10 +495,12 @@ def _store_new_letter(
     *,
     version: str,
     as_of: date,
+    policy: Policy,
     claim_run: str | None = None,
     batch: str | None = None,
 ) -> None:
-    """Write the file, then record it (one transaction): never a record without a file."""
+    """Write the file, then record it (one transaction): never a record without a file;
+    ``MadeElsewhere`` when a letter recorded meanwhile makes it needless."""
     import sqlite3
 
     item, context = draft.item, draft.context
@@ -500,6 +527,8 @@ def _store_new_letter(
             claim_run=claim_run,
             batch=batch,
             late=_late_of(item, as_of, sent=True) if item.late else None,
+            # Made once whatever the month: asked again in the record's transaction.
+            made_before=lambda: made_before(db, item, as_of=as_of, policy=policy),
         )
     except sqlite3.IntegrityError:
         # Another run recorded this key meanwhile; its file is the same letter.

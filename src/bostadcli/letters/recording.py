@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import validate
 from bostadcli.config import Config
 from bostadcli.db import insert, now_utc, one, rows, transaction
-from bostadcli.errors import BostadError, InvalidInput
+from bostadcli.errors import BostadError, Conflict, InvalidInput
 from bostadcli.files import (
     check_target,
     claim,
@@ -29,6 +29,8 @@ from bostadcli.i18n import _
 from bostadcli.vocab import ContactKind, Recipient
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlite_utils import Database
 
     from bostadcli.letters.late import LateLetter
@@ -74,9 +76,12 @@ def record_letter(
     claim_run: str | None = None,
     batch: str | None = None,
     late: LateLetter | None = None,
+    made_before: Callable[[], bool] | None = None,
 ) -> int:
     """Record a letter whose file exists, and log it in the household's contacts; a
-    batch letter's claim (held by run ``claim_run``) goes in the same transaction."""
+    batch letter's claim (held by run ``claim_run``) goes in the same transaction.
+    ``made_before``: asked in that transaction, whether a letter recorded meanwhile
+    makes this one needless (``MadeElsewhere``, nothing recorded)."""
     import json
 
     from bostadcli.contacts import add_contact
@@ -86,6 +91,8 @@ def record_letter(
     if not file.exists():
         raise BostadError(f"record_letter: {file} does not exist")
     with transaction(db):
+        if made_before is not None and made_before():
+            raise MadeElsewhere(letter.ref, letter.kind)
         letter_id = insert(
             db,
             "letters",
@@ -123,6 +130,15 @@ def record_letter(
                 [household_id(db, letter.ref), letter.kind, period, claim_run],
             )
     return letter_id
+
+
+class MadeElsewhere(Exception):
+    """A letter made once whatever the month was recorded by another run, or by hand,
+    since this one was chosen: it is not recorded again."""
+
+    def __init__(self, ref: str, kind: str) -> None:
+        super().__init__(f"{ref} {kind}")
+        self.ref, self.kind = ref, kind
 
 
 @dataclass(frozen=True)
@@ -189,6 +205,9 @@ def make_letter(
         user_dir=user_dir,
         today=today,
     )
+    made_before = _made_once(db, letter, config=config, as_of=as_of) if record else None
+    if made_before is not None and made_before():
+        raise _made_already(letter)
     late = _one_off_late(db, letter, config=config, as_of=as_of, params=params)
     if out is not None:
         write_private_file(out, letter.content, force=overwrite, protect=database_files(db))
@@ -215,8 +234,33 @@ def make_letter(
         return OneOff(letter, None, None, late)
     letter_id = None
     if record:
-        case = one(db, "SELECT caseworker FROM households WHERE ref = ?", [letter.ref])
-        letter_id = record_letter(
+        letter_id = _record_one_off(
+            db,
+            letter,
+            out,
+            config=config,
+            as_of=as_of,
+            params=params,
+            made_before=made_before,
+            late=late,
+        )
+    return OneOff(letter, out, letter_id, late)
+
+
+def _record_one_off(
+    db: Database,
+    letter: Rendered,
+    out: Path,
+    *,
+    config: Config,
+    as_of: date,
+    params: dict[str, str] | None,
+    made_before: Callable[[], bool] | None,
+    late: LateLetter | None,
+) -> int:
+    case = one(db, "SELECT caseworker FROM households WHERE ref = ?", [letter.ref])
+    try:
+        return record_letter(
             db,
             letter,
             period=None,
@@ -225,8 +269,37 @@ def make_letter(
             caseworker=(case or {}).get("caseworker") or config.letterhead.default_caseworker,
             as_of=as_of,
             late=late,
+            made_before=made_before,
         )
-    return OneOff(letter, out, letter_id, late)
+    except MadeElsewhere:
+        # A run recorded it while this one was written: nothing is left behind.
+        out.unlink(missing_ok=True)
+        raise _made_already(letter) from None
+
+
+def _made_once(
+    db: Database, letter: Rendered, *, config: Config, as_of: date
+) -> Callable[[], bool] | None:
+    """For a kind made once per household (the first letter): whether it has been."""
+    from bostadcli.letters.registry import KINDS
+
+    kind = KINDS[letter.kind]
+    rule = kind.made_before
+    if not kind.once_ever or rule is None:
+        return None
+    hid = household_id(db, letter.ref)
+    return lambda: rule(db, hid, letter.about, as_of, config.policy)
+
+
+def _made_already(letter: Rendered) -> Conflict:
+    from bostadcli.letters.registry import kind_label
+
+    return Conflict(
+        _(
+            "{ref} has had a letter “{kind}” already, and it is recorded once:"
+            " --no-record writes it again without recording it"
+        ).format(ref=letter.ref, kind=kind_label(letter.kind))
+    )
 
 
 def _one_off_late(

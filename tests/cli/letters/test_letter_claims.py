@@ -58,8 +58,8 @@ RUN_AT = textwrap.dedent(
     if barrier:
         real_claim, held = making.claim_letter, []
 
-        def claim(db, item, owner):
-            got = real_claim(db, item, owner)
+        def claim(db, item, owner, **options):
+            got = real_claim(db, item, owner, **options)
             if got and not held:
                 held.append(item)
                 folder = Path(barrier)

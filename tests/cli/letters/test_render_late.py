@@ -115,9 +115,12 @@ def test_a_late_letter_is_made_flagged_and_recorded(bostad: Cli, tmp_path: Path)
     assert late["posted_on"] == "2026-12-05" and late["batch"] is None
     assert "letter_late" in _screen(bostad, "2026-12-05")
 
-    # Made again for the same deadline: warned again, flagged once.
-    again = _render(bostad, tmp_path / "o2.txt", "2026-12-07")
-    assert LATE_LINE in again.stderr
+    # A first letter is recorded once: made again it is refused, and flagged once.
+    again = bostad(
+        "letter", "render", REF, "outreach", "--format", "txt",
+        "--out", str(tmp_path / "o2.txt"), "--as-of", "2026-12-07",
+    )  # fmt: skip
+    assert again.exit_code == 1 and "recorded once" in again.stderr
     assert len(_late_rows(bostad)) == 1
 
     # A phone call from the letter's day on clears the flag, as for a batch letter.
@@ -169,8 +172,9 @@ def test_a_preview_or_an_unrecorded_letter_warns_without_recording(
 
 def test_a_letter_in_time_is_not_flagged(bostad: Cli, tmp_path: Path) -> None:
     _notice(bostad)
-    # Made on Thursday 3 December: it arrives on Monday 7 December, before the deadline.
-    result = _render(bostad, tmp_path / "o.txt", "2026-12-03")
+    # Made on Thursday 3 December: it arrives on Monday 7 December, before the deadline
+    # (not recorded: a first letter is recorded once, and the next one is).
+    result = _render(bostad, tmp_path / "o.txt", "2026-12-03", "--no-record")
     assert "phone or visit" not in result.stderr
     assert _late_rows(bostad) == []
     assert "letter_late" not in _screen(bostad, "2026-12-03")
@@ -182,8 +186,9 @@ def test_a_letter_in_time_is_not_flagged(bostad: Cli, tmp_path: Path) -> None:
 
 
 def test_a_letter_with_no_deadline_is_not_flagged(bostad: Cli, tmp_path: Path) -> None:
-    # No notice: the first letter has no deadline to be late for, nor has a meeting.
-    first = _render(bostad, tmp_path / "o.txt", "2026-12-05")
+    # No notice: the first letter has no deadline to be late for, nor has a meeting (the
+    # first letter not recorded: it is recorded once, below).
+    first = _render(bostad, tmp_path / "o.txt", "2026-12-05", "--no-record")
     meeting = bostad.ok(
         "letter", "render", REF, "meeting", "--format", "txt", "--out", str(tmp_path / "m.txt"),
         "--param", "date=2026-12-08", "--param", "time=10:00", "--param", "place=Storgatan 1",

@@ -221,7 +221,20 @@ def test_make_letter_writes_records_and_logs(
             "automatic": 1,
         }
     ]
-    # A second one-off letter is recorded too (period NULL never collides) ...
+    # A second first letter is not recorded (the first letter is made once per
+    # household), nor written; without a record it is written ...
+    with pytest.raises(Conflict, match="recorded once"):
+        letters.make_letter(
+            letter_db,
+            refs["plain"],
+            "outreach",
+            config=CONFIG,
+            as_of=AS_OF,
+            fmt="txt",
+            out=tmp_path / "brev.txt",
+            record=True,
+        )
+    assert not (tmp_path / "brev.txt").exists()
     letters.make_letter(
         letter_db,
         refs["plain"],
@@ -230,9 +243,9 @@ def test_make_letter_writes_records_and_logs(
         as_of=AS_OF,
         fmt="txt",
         out=tmp_path / "brev.txt",
-        record=True,
+        record=False,
     )
-    assert len(letters.list_letters(letter_db, month=MONTH)) == 2
+    assert len(letters.list_letters(letter_db, month=MONTH)) == 1
     # ... but an existing file is not overwritten without asking.
     with pytest.raises(Conflict):
         letters.make_letter(
@@ -245,7 +258,7 @@ def test_make_letter_writes_records_and_logs(
             out=out,
             record=True,
         )
-    assert len(letters.list_letters(letter_db)) == 2
+    assert len(letters.list_letters(letter_db)) == 1
 
 
 def test_preview_is_not_recorded(letter_db: Database, refs: dict[str, str]) -> None:

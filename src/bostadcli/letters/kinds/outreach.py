@@ -3,6 +3,7 @@ help. Once per household, ever; not to a household already in contact with the u
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,17 @@ def _in_contact(row: dict[str, Any]) -> str | None:
     )
 
 
+def made_before(
+    db: Database, household_id: int, about: Mapping[str, Any], as_of: date, policy: Policy
+) -> bool:
+    """Whether the household has had its first letter: by any run, of any month, or by
+    hand."""
+    from bostadcli.db import one
+
+    sql = "SELECT 1 AS x FROM letters WHERE household_id = ? AND kind = 'outreach' LIMIT 1"
+    return one(db, sql, [household_id]) is not None
+
+
 def deadline(context: dict[str, Any]) -> date | None:
     """The recovery deadline or the eviction, whichever comes first, or, when neither is
     ahead, the one that passed recently (it cannot be met by post: the letter is late)."""
@@ -102,5 +114,7 @@ KIND = LetterKind(
     label=N_("first letter: how we can help"),
     select=select,
     deadline=deadline,
+    made_before=made_before,
+    once_ever=True,
     when="once per household reported by a landlord or Kronofogden, unless already in contact",
 )

@@ -1,8 +1,9 @@
-"""A reminder that a plan installment is overdue: once a month to a household whose
-plan is behind or broken."""
+"""A reminder that a plan installment is overdue: to a household whose plan is behind
+or broken, once for each missed installment and at most once a month."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -66,15 +67,50 @@ def select(
         known = found.get(plan["household"])
         if known is None or urgency(plan) < urgency(known):
             found[plan["household"]] = plan
+    chosen = [
+        Candidate(found[ref]["household_id"], ref, about={"plan": found[ref]["ref"]})
+        for ref in found
+        if found[ref]["household_id"] not in reminded
+    ]
     return sorted(
-        [
-            Candidate(found[ref]["household_id"], ref, about={"plan": found[ref]["ref"]})
-            for ref in found
-            if found[ref]["household_id"] not in reminded
-        ]
+        [c for c in chosen if not made_before(db, c.household_id, c.about, as_of, policy)]
         + [c for c in broken if c.household_id not in reminded],
         key=lambda c: c.ref,
     )
+
+
+def made_before(
+    db: Database, household_id: int, about: Mapping[str, Any], as_of: date, policy: Policy
+) -> bool:
+    """Whether a reminder about the plan (of any month, or by hand) was written when its
+    newest missed installment (more than ``plan_behind_days`` late on ``as_of``) was
+    due already: each overdue installment is reminded of once, not every month."""
+    from datetime import timedelta
+
+    from bostadcli.db import one
+
+    plan = about.get("plan")
+    if plan is None:
+        return False
+    found = one(
+        db,
+        """
+        SELECT (SELECT max(i.due_on) FROM installments i JOIN plans p ON p.id = i.plan_id
+                WHERE p.ref = :plan AND p.household_id = :hid AND i.due_on < :missed) AS due,
+            (SELECT max(l.dated_on) FROM letters l
+             WHERE l.household_id = :hid AND l.kind = 'plan_reminder'
+                AND coalesce(CASE WHEN json_valid(l.params)
+                    THEN json_extract(l.params, '$.plan') END, :plan) = :plan) AS told
+        """,
+        {
+            "plan": str(plan),
+            "hid": household_id,
+            "missed": (as_of - timedelta(days=policy.plan_behind_days)).isoformat(),
+        },
+    )
+    # A reminder written after the installment fell due told of it (a reminder naming
+    # no plan counts for each).
+    return bool(found and found["due"] and found["told"] and found["due"] < found["told"])
 
 
 def _plans_one_by_one(
@@ -116,6 +152,7 @@ KIND = LetterKind(
     add_context=_plan.add_plan,
     about=_plan.about_plan,
     select=select,
+    made_before=made_before,
     refers_to=_plan.REFERS_TO,
-    when="once a month while a plan is behind or broken",
+    when="while a plan is behind or broken: once for each missed installment, at most once a month",
 )

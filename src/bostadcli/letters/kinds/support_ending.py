@@ -5,7 +5,7 @@ gets one letter naming all of them. By hand, ``--param support=ID[,ID]`` names t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +120,36 @@ def deadline(context: dict[str, Any]) -> date | None:
     return min(ends)
 
 
+def _told(db: Database, household_id: int | None = None) -> set[int]:
+    """The supports a letter has named (or a letter not sent, too late, would have):
+    every household's, or one household's."""
+    from bostadcli.db import rows
+
+    only = "" if household_id is None else " AND household_id = :hid"
+    return {
+        int(r["value"])
+        for r in rows(
+            db,
+            f"""
+            SELECT DISTINCT j.value FROM letters l, json_each(l.params, '$.supports') j
+            WHERE l.kind = 'support_ending' AND json_valid(l.params){only}
+            UNION
+            SELECT DISTINCT j.value FROM late_letters ll, json_each(ll.params, '$.supports') j
+            WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params){only}
+            """,
+            {"hid": household_id},
+        )
+    }
+
+
+def made_before(
+    db: Database, household_id: int, about: Mapping[str, Any], as_of: date, policy: Policy
+) -> bool:
+    """Whether a letter (of any month, or by hand) has named one of the supports."""
+    named = {int(s) for s in about.get("supports", ())}
+    return bool(named & _told(db, household_id))
+
+
 def select(
     db: Database, as_of: date, period: str, policy: Policy, daily: bool = False
 ) -> list[Candidate]:
@@ -136,19 +166,7 @@ def select(
     from bostadcli.db import rows
     from bostadcli.supports import support_ending_candidates
 
-    told = {
-        int(r["value"])
-        for r in rows(
-            db,
-            """
-            SELECT DISTINCT j.value FROM letters l, json_each(l.params, '$.supports') j
-            WHERE l.kind = 'support_ending' AND json_valid(l.params)
-            UNION
-            SELECT DISTINCT j.value FROM late_letters ll, json_each(ll.params, '$.supports') j
-            WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params)
-            """,
-        )
-    }
+    told = _told(db)
     this_month = {
         r["household_id"]
         for r in rows(
@@ -220,6 +238,7 @@ KIND = LetterKind(
     about=about,
     select=select,
     deadline=deadline,
+    made_before=made_before,
     unsent_when_late=N_("it would arrive after the support has ended: not sent"),
     # The batch records the supports it chose (so each gets one letter);
     # --param support=ID[,ID] names them by hand. Both follow a moved case.
