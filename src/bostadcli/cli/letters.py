@@ -117,7 +117,9 @@ def render(
 
 def _show_letter(made: "OneOff") -> None:
     """The letter on standard output when it went to no file, else the file's name; the
-    notes on standard error."""
+    notes and warnings on standard error."""
+    for warning in made.letter.warnings:
+        typer.echo(_("warning: {message}").format(message=warning), err=True)
     if made.letter.swedish_instead:
         typer.echo(
             _("Note: there is no English {kind} template, so this letter is in Swedish.").format(
@@ -227,27 +229,17 @@ def monthly(
     else:
         result = run_monthly(app_state.database(), **options)
     _report(result)
-    typer.echo(
-        (
-            _(
-                "{period}: {made} new, {recreated} re-created, {already} already made,"
-                " {failed} failed; in {folder}"
-            )
-            if result.out_dir.is_dir()
-            else _(
-                "{period}: {made} new, {recreated} re-created, {already} already made,"
-                " {failed} failed; nothing to write, no folder made"
-            )
-        ).format(
-            period=result.period,
-            made=len(result.made),
-            recreated=len(result.recreated),
-            already=len(result.already),
-            failed=len(result.failed),
-            folder=result.out_dir,
+    counts = [
+        ngettext("{n} new", "{n} new", len(result.made)).format(n=len(result.made)),
+        ngettext("{n} re-created", "{n} re-created", len(result.recreated)).format(
+            n=len(result.recreated)
         ),
-        err=True,
-    )
+        ngettext("{n} already made", "{n} already made", len(result.already)).format(
+            n=len(result.already)
+        ),
+        ngettext("{n} failed", "{n} failed", len(result.failed)).format(n=len(result.failed)),
+    ]
+    _summary(result.period, counts, result.out_dir)
     if result.failed:
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
 
@@ -257,6 +249,7 @@ def _report(result: Any) -> None:
     phone or visit, letters another run is making, letters in Swedish."""
     from bostadcli.dates import format_date
     from bostadcli.errors import one_line
+    from bostadcli.letters.late import deadline_words
 
     for ref, kind, message in result.failed:
         typer.echo(one_line(f"{ref} {kind}: {message}".strip()), err=True)
@@ -278,7 +271,7 @@ def _report(result: Any) -> None:
                     ref=item.ref,
                     kind=item.kind,
                     arrives=format_date(item.arrives_on),
-                    deadline=format_date(item.deadline),
+                    deadline=deadline_words(item.deadline, item.deadline_of),
                 )
             ),
             err=True,
@@ -362,29 +355,27 @@ def daily(
             ).format(name=name),
             err=True,
         )
-    typer.echo(
-        (
-            _(
-                "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
-                " {failed} failed; in {folder}"
-            )
-            if result.out_dir.is_dir()
-            else _(
-                "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
-                " {failed} failed; nothing to write, no folder made"
-            )
-        ).format(
-            run=result.batch or today.isoformat(),
-            made=len(result.made),
-            late=len(result.late),
-            not_sent=len(result.not_sent),
-            failed=len(result.failed),
-            folder=result.out_dir,
+    counts = [
+        ngettext("{n} new", "{n} new", len(result.made)).format(n=len(result.made)),
+        _("{n} to phone or visit").format(n=len(result.late)),
+        ngettext("{n} not sent", "{n} not sent", len(result.not_sent)).format(
+            n=len(result.not_sent)
         ),
-        err=True,
-    )
+        ngettext("{n} failed", "{n} failed", len(result.failed)).format(n=len(result.failed)),
+    ]
+    _summary(result.batch or today.isoformat(), counts, result.out_dir)
     if result.failed:
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+
+
+def _summary(run: str, counts: list[str], folder: Path) -> None:
+    """A run's last line: what it made, by count, and where."""
+    text = (
+        _("{run}: {counts}; in {folder}")
+        if folder.is_dir()
+        else _("{run}: {counts}; nothing to write, no folder made")
+    )
+    typer.echo(text.format(run=run, counts=", ".join(counts), folder=folder), err=True)
 
 
 def _day_off(day: Any, reason: str) -> None:
@@ -400,7 +391,9 @@ def _plan_note(item: Any) -> str:
     from bostadcli.letters import call_note
 
     if item.late and item.deadline and item.arrives_on:
-        return call_note(item.deadline, item.arrives_on, sent=item.state != "not_sent")
+        return call_note(
+            item.deadline, item.arrives_on, sent=item.state != "not_sent", what=item.deadline_of
+        )
     return ""
 
 

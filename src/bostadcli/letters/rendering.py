@@ -50,6 +50,8 @@ class Rendered:
     # household's letters go out in another language (the kind has no variant for it).
     language: str = templating.DEFAULT_LANGUAGE
     swedish_instead: bool = False
+    # What the kind warns about this letter (``LetterKind.warn``), one line each.
+    warnings: tuple[str, ...] = ()
 
     @property
     def plan(self) -> str | None:
@@ -189,4 +191,5 @@ def render_letter(
         about=kind_.about(context),
         language=language,
         swedish_instead=language != context["household"]["letter_language"],
+        warnings=tuple(kind_.warn(context)) if kind_.warn is not None else (),
     )

@@ -220,6 +220,7 @@ KIND = LetterKind(
     about=about,
     select=select,
     deadline=deadline,
+    deadline_of=lambda _context, _day: "support_end",
     unsent_when_late=N_("it would arrive after the support has ended: not sent"),
     # The batch records the supports it chose (so each gets one letter);
     # --param support=ID[,ID] names them by hand. Both follow a moved case.
