@@ -119,7 +119,9 @@ def render(
 
 def _show_letter(made: "OneOff") -> None:
     """The letter on standard output when it went to no file, else the file's name; the
-    notes on standard error."""
+    notes and warnings on standard error."""
+    for warning in made.letter.warnings:
+        typer.echo(_("warning: {message}").format(message=warning), err=True)
     if made.letter.swedish_instead:
         typer.echo(
             _("Note: there is no English {kind} template, so this letter is in Swedish.").format(
@@ -129,7 +131,12 @@ def _show_letter(made: "OneOff") -> None:
         )
     if made.late is not None:
         _warn_late(
-            made.letter.ref, made.letter.kind, made.late.arrives_on, made.late.deadline, sent=True
+            made.letter.ref,
+            made.letter.kind,
+            made.late.arrives_on,
+            made.late.deadline,
+            sent=True,
+            deadline_of=made.letter.deadline_of,
         )
     if made.file is None:
         sys.stdout.buffer.write(made.letter.content)
@@ -234,36 +241,29 @@ def monthly(
     else:
         result = run_monthly(app_state.database(), **options)
     _report(result)
-    typer.echo(
-        (
-            _(
-                "{period}: {made} new, {recreated} re-created, {already} already made,"
-                " {failed} failed; in {folder}"
-            )
-            if result.out_dir.is_dir()
-            else _(
-                "{period}: {made} new, {recreated} re-created, {already} already made,"
-                " {failed} failed; nothing to write, no folder made"
-            )
-        ).format(
-            period=result.period,
-            made=len(result.made),
-            recreated=len(result.recreated),
-            already=len(result.already),
-            failed=len(result.failed),
-            folder=result.out_dir,
+    counts = [
+        ngettext("{n} new", "{n} new", len(result.made)).format(n=len(result.made)),
+        ngettext("{n} re-created", "{n} re-created", len(result.recreated)).format(
+            n=len(result.recreated)
         ),
-        err=True,
-    )
+        ngettext("{n} already made", "{n} already made", len(result.already)).format(
+            n=len(result.already)
+        ),
+        ngettext("{n} failed", "{n} failed", len(result.failed)).format(n=len(result.failed)),
+    ]
+    _summary(result.period, counts, result.out_dir)
     if result.failed:
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
 
 
-def _warn_late(ref: str, kind: str, arrives: Any, deadline: Any, *, sent: bool) -> None:
+def _warn_late(
+    ref: str, kind: str, arrives: Any, deadline: Any, *, sent: bool, deadline_of: str | None = None
+) -> None:
     """A letter that cannot reach the family by post before its deadline, on stderr:
     the same line for a batch's letter and one made by hand."""
     from bostadcli.dates import format_date
     from bostadcli.errors import one_line
+    from bostadcli.letters.late import deadline_words
 
     typer.echo(
         one_line(
@@ -281,7 +281,7 @@ def _warn_late(ref: str, kind: str, arrives: Any, deadline: Any, *, sent: bool) 
                 ref=ref,
                 kind=kind,
                 arrives=format_date(arrives),
-                deadline=format_date(deadline),
+                deadline=deadline_words(deadline, deadline_of),
             )
         ),
         err=True,
@@ -308,7 +308,14 @@ def _report(result: Any) -> None:
     for ref, kind, message in result.failed:
         typer.echo(one_line(f"{ref} {kind}: {message}".strip()), err=True)
     for item in [*result.late, *result.not_sent]:
-        _warn_late(item.ref, item.kind, item.arrives_on, item.deadline, sent=item in result.late)
+        _warn_late(
+            item.ref,
+            item.kind,
+            item.arrives_on,
+            item.deadline,
+            sent=item in result.late,
+            deadline_of=item.deadline_of,
+        )
     if result.elsewhere:
         typer.echo(
             ngettext(
@@ -388,29 +395,27 @@ def daily(
             ).format(name=name),
             err=True,
         )
-    typer.echo(
-        (
-            _(
-                "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
-                " {failed} failed; in {folder}"
-            )
-            if result.out_dir.is_dir()
-            else _(
-                "{run}: {made} new, {late} to phone or visit, {not_sent} not sent,"
-                " {failed} failed; nothing to write, no folder made"
-            )
-        ).format(
-            run=result.batch or today.isoformat(),
-            made=len(result.made),
-            late=len(result.late),
-            not_sent=len(result.not_sent),
-            failed=len(result.failed),
-            folder=result.out_dir,
+    counts = [
+        ngettext("{n} new", "{n} new", len(result.made)).format(n=len(result.made)),
+        _("{n} to phone or visit").format(n=len(result.late)),
+        ngettext("{n} not sent", "{n} not sent", len(result.not_sent)).format(
+            n=len(result.not_sent)
         ),
-        err=True,
-    )
+        ngettext("{n} failed", "{n} failed", len(result.failed)).format(n=len(result.failed)),
+    ]
+    _summary(result.batch or today.isoformat(), counts, result.out_dir)
     if result.failed:
         raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+
+
+def _summary(run: str, counts: list[str], folder: Path) -> None:
+    """A run's last line: what it made, by count, and where."""
+    text = (
+        _("{run}: {counts}; in {folder}")
+        if folder.is_dir()
+        else _("{run}: {counts}; nothing to write, no folder made")
+    )
+    typer.echo(text.format(run=run, counts=", ".join(counts), folder=folder), err=True)
 
 
 def _day_off(day: Any, reason: str) -> None:
@@ -426,7 +431,9 @@ def _plan_note(item: Any) -> str:
     from bostadcli.letters import call_note
 
     if item.late and item.deadline and item.arrives_on:
-        return call_note(item.deadline, item.arrives_on, sent=item.state != "not_sent")
+        return call_note(
+            item.deadline, item.arrives_on, sent=item.state != "not_sent", what=item.deadline_of
+        )
     return ""
 
 

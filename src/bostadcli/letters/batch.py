@@ -20,7 +20,7 @@ from bostadcli.letters.context import build_context, check_letterhead
 from bostadcli.letters.daily import _finish_daily, _open_batch, finish_dead_batches
 from bostadcli.letters.failures import failure_message
 from bostadcli.letters.kind import LetterRequest
-from bostadcli.letters.late import arrives_by_post, arrives_too_late, letter_deadline, post_days
+from bostadcli.letters.late import judge_post, post_days
 from bostadcli.letters.manifest import _finish_batch
 from bostadcli.letters.recording import _file_safe, default_file_name, prepare_out_dir
 from bostadcli.letters.registry import KINDS, monthly_kinds
@@ -61,6 +61,8 @@ class BatchItem:
     deadline: date | None = None
     arrives_on: date | None = None
     late: bool = False
+    # What the deadline is (a key of ``late.DEADLINE_NAMES``), for the notes.
+    deadline_of: str | None = None
 
     @property
     def plan(self) -> str | None:
@@ -360,12 +362,8 @@ def _preview_item(db: Database, run: LetterRun, item: BatchItem) -> None:
     item.address = "\n".join(context["recipient"]["lines"])
     if run.fmt != "txt" and context["address_problem"]:
         item.state, item.problem = "broken", context["address_problem"]
-    item.deadline = letter_deadline(item.kind, context)
-    if item.deadline is not None:
-        item.arrives_on = arrives_by_post(run.as_of, run.post_days)
-        item.late = arrives_too_late(item.arrives_on, item.deadline)
-        if KINDS[item.kind].unsent_when_late and item.arrives_on > item.deadline:
-            item.state = "not_sent"
+    if judge_post(item, context, as_of=run.as_of, policy=run.config.policy) is not None:
+        item.state = "not_sent"
 
 
 Progress = Callable[[int, int, BatchItem | None], None]
@@ -449,6 +447,7 @@ def _run_batch(
             )
             return result
         env, versions, workers = _prepared(run)
+        made_folder = not planned_folder(run.out_dir).exists()
         folder = prepare_out_dir(run.out_dir)
         result.finished_for = finish_dead_batches(
             db, owner, pages={}, csv_dialect=run.config.csv_dialect
@@ -465,6 +464,7 @@ def _run_batch(
         result.already = [i for i in items if i.state == "done"]
         if not todo and not result.already:
             return result  # nothing to make, nothing to list: no folder
+        made_folder = not folder.exists()
         prepare_out_dir(run.out_dir)
     from bostadcli.letters.making import Batch
 
@@ -490,13 +490,49 @@ def _run_batch(
     finally:
         # Interrupted: the letters this run claimed and did not finish go to the next run.
         release_claims(db, owner)
+    _finish_run(db, batch, folder if made_folder else None)
+    if stopped is not None:
+        raise WorkersStopping(stopped.letters, made=result)
+    return result
+
+
+def _finish_run(db: Database, batch: Batch, made_folder: Path | None) -> None:
+    """The run's print file and manifest; or, when one template fault failed every
+    letter, nothing written or recorded and that fault raised (``made_folder``: the
+    folder this run made, removed when left empty)."""
+    result = batch.result
+    fault = whole_run_fault(result, batch.template_faults)
+    if fault is not None:
+        # The template's fault, not the households': nothing is written or recorded,
+        # as for a template that does not compile (the batch opened is given up).
+        result.failed = []
+        if result.batch is not None:
+            _finish_daily(db, result, batch.pages)
+        if made_folder is not None:
+            _remove_if_empty(made_folder)
+        raise templating.TemplateProblem(fault)
     if result.batch is not None:
         _finish_daily(db, result, batch.pages)
     else:
         _finish_batch(db, result, batch.pages)
-    if stopped is not None:
-        raise WorkersStopping(stopped.letters, made=result)
-    return result
+
+
+def whole_run_fault(result: BatchResult, template_faults: list[str]) -> str | None:
+    """The one template problem that made every letter of a run fail, when the run made
+    none (its template is at fault, not a household), or None."""
+    if result.made or result.recreated or result.not_sent or not result.failed:
+        return None
+    if len(template_faults) != len(result.failed) or len(set(template_faults)) != 1:
+        return None
+    return template_faults[0]
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """A folder this run made, left empty: removed, so the run leaves nothing behind."""
+    try:
+        folder.rmdir()
+    except OSError:
+        return  # something is in it (or it cannot be removed): kept
 
 
 def _make(batch: Batch, todo: list[BatchItem], workers: int) -> WorkersStopping | None:

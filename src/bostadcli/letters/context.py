@@ -194,6 +194,7 @@ def _household(facts: LetterFacts) -> dict[str, Any]:
         "reported_by_enforcement": facts.source == Source.enforcement.value,
         "contract_number": facts.contract_number,
         "letter_language": facts.letter_language,
+        "housing_situation": facts.housing_situation,
     }
 
 
@@ -219,13 +220,21 @@ def _deadlines(facts: LetterFacts) -> dict[str, Any]:
     recovery = next((n for n in upcoming if n.recovery_deadline), None)
     eviction = next((n for n in upcoming if n.kind == "eviction"), None)
     passed = [
-        n.deadline
+        (n.deadline, "eviction" if n.kind == "eviction" else "recovery_deadline")
         for n in facts.notices
         if (n.recovery_deadline or n.kind == "eviction")
         and n.days_left is not None
         and n.deadline is not None
         and -rules.DEADLINE_OVERDUE_VISIBLE_DAYS <= n.days_left < 0
     ]
+    # The latest eviction day that has passed, when none is ahead: the family has
+    # (most likely) lost the home.
+    evicted = [
+        n.deadline
+        for n in facts.notices
+        if n.kind == "eviction" and n.days_left is not None and n.days_left < 0 and n.deadline
+    ]
+    latest = max(passed, default=None)
     return {
         "deadline": (
             {
@@ -245,7 +254,11 @@ def _deadlines(facts: LetterFacts) -> dict[str, Any]:
             if eviction
             else None
         ),
-        "passed_deadline": date.fromisoformat(max(passed)) if passed else None,
+        "passed_deadline": date.fromisoformat(latest[0]) if latest else None,
+        "passed_deadline_of": latest[1] if latest else None,
+        "passed_eviction": (
+            date.fromisoformat(max(evicted)[:10]) if evicted and eviction is None else None
+        ),
     }
 
 

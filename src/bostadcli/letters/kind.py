@@ -94,6 +94,11 @@ ContextPart = Callable[["Database", dict[str, Any], LetterRequest], None]
 Selector = Callable[["Database", date, str, "Policy", bool], list[Candidate]]
 # The day a letter must reach the family before, from its context, or None.
 DeadlineRule = Callable[[dict[str, Any]], "date | None"]
+# (context, the deadline day) -> what that day is, a key of ``late.DEADLINE_NAMES``
+# ("recovery_deadline", "eviction", "support_end"), or None.
+DeadlineName = Callable[[dict[str, Any], date], "str | None"]
+# What a letter made by hand is warned about, from its context (one line each).
+WarnRule = Callable[[dict[str, Any]], list[str]]
 # What the letter is about, from its context, recorded with it (e.g. {"plan": ...}).
 AboutRule = Callable[[dict[str, Any]], dict[str, Any]]
 # (db, household id, about, as_of, policy): whether a letter recorded already, of any
@@ -125,12 +130,20 @@ class LetterKind:
     # kind's context (templates are strict: a key a shared template reads must be there).
     context_keys: Mapping[str, Any] = field(default_factory=dict)
     add_context: ContextPart | None = None
+    # Warnings on a letter made by hand, no refusal (e.g. a meeting on a Sunday).
+    warn: WarnRule | None = None
     # Made by the daily and monthly batches for the households this selects.
     select: Selector | None = None
     deadline: DeadlineRule | None = None
     # Not made at all when it would arrive after its deadline (the caseworker phones):
     # why, N_().
     unsent_when_late: str | None = None
+    # What the deadline day is, named in the notes on a late letter.
+    deadline_of: DeadlineName | None = None
+    # Not made at all once a day has passed, whatever the post (the caseworker phones):
+    # that day, from the context (None: made), and why, N_().
+    unsent_after: DeadlineRule | None = None
+    unsent_after_reason: str | None = None
     about: AboutRule = _nothing
     # What the key (household, kind, month) does not cover: a letter that exists once
     # whatever the month. The batch asks it when it chooses, claims and records a letter

@@ -46,6 +46,14 @@ def post_days(policy: Policy) -> int:
     return days
 
 
+# What a deadline day is, for the notes on a late letter (a kind's ``deadline_of``).
+DEADLINE_NAMES = {
+    "recovery_deadline": N_("the recovery deadline"),
+    "eviction": N_("the eviction"),
+    "support_end": N_("the support's end"),
+}
+
+
 def arrives_by_post(made_on: date, days: int) -> date:
     """The day a letter made on ``made_on`` reaches the family: posted that day, or on
     the first working day after it when the post does not go (a Saturday, a holiday),
@@ -102,8 +110,34 @@ def letter_deadline(kind: str, context: dict[str, Any]) -> date | None:
     return rule(context) if rule is not None else None
 
 
+def judge_post(
+    item: BatchItem, context: dict[str, Any], *, as_of: date, policy: Policy
+) -> str | None:
+    """Set a new batch letter's deadline, what that day is, the day it arrives by post
+    posted on ``as_of``, and whether that is late (the family has a day to act); return
+    why it is not sent at all (N_(): a day passed that makes it pointless, or it would
+    arrive after a deadline its kind does not post past), or None."""
+    from bostadcli.letters.registry import KINDS
+
+    kind = KINDS[item.kind]
+    passed = kind.unsent_after(context) if kind.unsent_after is not None else None
+    item.deadline = passed or letter_deadline(item.kind, context)
+    if item.deadline is None:
+        return None
+    if kind.deadline_of is not None:
+        item.deadline_of = kind.deadline_of(context, item.deadline)
+    item.arrives_on = arrives_by_post(as_of, post_days(policy))
+    item.late = arrives_too_late(item.arrives_on, item.deadline)
+    if passed is not None:
+        return kind.unsent_after_reason
+    if kind.unsent_when_late and item.arrives_on > item.deadline:
+        return kind.unsent_when_late
+    return None
+
+
 class _TooLateToPost(BostadError):
-    """A support_ending letter that would arrive after the support has ended."""
+    """A batch letter not sent: it would arrive after its deadline (a support's end),
+    or a day has passed that makes it pointless (an eviction)."""
 
 
 def record_late(
@@ -135,6 +169,10 @@ def record_late(
 
 def _late_of(item: BatchItem, posted_on: date, *, sent: bool) -> LateLetter:
     assert item.deadline is not None and item.arrives_on is not None
+    params = item.params()
+    if item.deadline_of is not None:
+        # What the deadline is, for the notes (the manifest names it).
+        params = (params or {}) | {"deadline_of": item.deadline_of}
     return LateLetter(
         household_id=item.household_id,
         kind=item.kind,
@@ -143,16 +181,43 @@ def _late_of(item: BatchItem, posted_on: date, *, sent: bool) -> LateLetter:
         posted_on=posted_on,
         arrives_on=item.arrives_on,
         sent=sent,
-        params=item.params(),
+        params=params,
     )
 
 
-def call_note(deadline: date, arrives_on: date, *, sent: bool) -> str:
-    """The manifest's note for a letter that cannot arrive in time. In Swedish, like
-    the letters and the manifest's other text meant for the post room and the unit."""
+def deadline_words(deadline: date, what: str | None, *, locale: str | None = None) -> str:
+    """A deadline day with what it is ("the eviction 16 December 2026"), in the
+    program's language, or with ``locale`` in that one (Swedish: the manifest)."""
     from bostadcli.dates import format_date
 
-    when = format_date(deadline, "long", locale="sv_SE")
+    when = format_date(deadline, "long", locale=locale)
+    name = DEADLINE_NAMES.get(what or "")
+    if name is None:
+        return when
+    if locale:
+        return swedish(N_("{what} on {day}")).format(what=swedish(name), day=when)
+    return _("{what} on {day}").format(what=_(name), day=when)
+
+
+def late_params_deadline_of(params: str | None) -> str | None:
+    """What a late letter's deadline is, from its recorded parameters."""
+    import json
+
+    try:
+        found = json.loads(params) if params else None
+    except ValueError:
+        return None
+    what = found.get("deadline_of") if isinstance(found, dict) else None
+    return what if isinstance(what, str) else None
+
+
+def call_note(deadline: date, arrives_on: date, *, sent: bool, what: str | None = None) -> str:
+    """The manifest's note for a letter that cannot arrive in time, naming the deadline
+    (``what``, a key of DEADLINE_NAMES). In Swedish, like the letters and the
+    manifest's other text meant for the post room and the unit."""
+    from bostadcli.dates import format_date
+
+    when = deadline_words(deadline, what, locale="sv_SE")
     arrives = format_date(arrives_on, "long", locale="sv_SE")
     if sent:
         note = N_("call or visit: the letter arrives {arrives}, too late for {deadline}")

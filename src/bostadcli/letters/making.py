@@ -24,15 +24,7 @@ from bostadcli.letters.claims import (
 from bostadcli.letters.context import build_context
 from bostadcli.letters.failures import failure_message
 from bostadcli.letters.kind import LetterRequest
-from bostadcli.letters.late import (
-    _late_of,
-    _TooLateToPost,
-    arrives_by_post,
-    arrives_too_late,
-    letter_deadline,
-    post_days,
-    record_late,
-)
+from bostadcli.letters.late import _late_of, _TooLateToPost, judge_post, record_late
 from bostadcli.letters.manifest import MadeLetters, print_bookmark
 from bostadcli.letters.recording import MadeElsewhere, record_letter
 from bostadcli.letters.registry import KINDS
@@ -146,6 +138,10 @@ class Batch:
         # Pages of the PDF letters made in this run, for the manifest: no need to read
         # the files again; and, in a parallel run, the print file begun with them.
         self.pages = MadeLetters()
+        # Why each failed letter failed, when its template failed (a fault of the
+        # template, not of the household): a run whose every letter failed on one such
+        # problem stops as a template error would (``batch.whole_run_fault``).
+        self.template_faults: list[str] = []
 
     def claim(self, item: BatchItem) -> bool:
         """Claim a new letter before anything is made of it; a letter another run holds
@@ -154,6 +150,7 @@ class Batch:
             self._fail(item, BostadError(item.problem or ""))
             return False
         if item.kind in self.stopped:
+            self.template_faults.append(self.stopped[item.kind])
             self._fail(
                 item,
                 BostadError(_("not made: {reason}").format(reason=self.stopped[item.kind])),
@@ -393,6 +390,8 @@ class Batch:
             self._tick(item)
             return
         self.result.failed.append((item.ref, item.kind, failure_message(exc)))
+        if isinstance(exc, templating.TemplateProblem):
+            self.template_faults.append(exc.message)
         if isinstance(exc, templating.TemplateTimeout):
             self.stopped.setdefault(item.kind, exc.message)
         if item.state == "new":
@@ -436,15 +435,11 @@ def _draft(
         request=LetterRequest(as_of=dated_on, about=item.about),
     )
     if item.state == "new":
-        item.deadline = letter_deadline(item.kind, context)
-        if item.deadline is not None:
-            # Posted today, it arrives after the post's working days; it is in time when
-            # that is before the deadline day (the family has a day to act).
-            item.arrives_on = arrives_by_post(as_of, post_days(config.policy))
-            item.late = arrives_too_late(item.arrives_on, item.deadline)
-            unsent = KINDS[item.kind].unsent_when_late
-            if unsent and item.arrives_on > item.deadline:
-                raise _TooLateToPost(_(unsent))
+        # Posted today, it arrives after the post's working days; it is in time when
+        # that is before the deadline day (the family has a day to act).
+        unsent = judge_post(item, context, as_of=as_of, policy=config.policy)
+        if unsent is not None:
+            raise _TooLateToPost(_(unsent))
     name, language = _chosen(env, item.kind, item.format, context)
     item.swedish_instead = language != context["household"]["letter_language"]
     text = render_text(env, item.kind, item.format, context)
@@ -514,7 +509,9 @@ def _store_new_letter(
         template_version=version,
         dated_on=as_of,
     )
-    write_private_file(item.file, content, force=True, protect=database_files(db))
+    write_private_file(
+        item.file, content, force=True, protect=database_files(db), field="--out-dir"
+    )
     try:
         item.letter_id = record_letter(
             db,
@@ -558,7 +555,9 @@ def _recreate_batch_letter(
 def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, content: bytes) -> None:
     item = draft.item
     private_folder(item.file.parent)
-    write_private_file(item.file, content, force=True, protect=database_files(db))
+    write_private_file(
+        item.file, content, force=True, protect=database_files(db), field="--out-dir"
+    )
     version = templating.template_version(env, [draft.template])
     with transaction(db):
         db.execute(

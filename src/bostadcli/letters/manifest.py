@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli.db import rows
 from bostadcli.errors import BostadError
 from bostadcli.files import database_files, write_private_file
-from bostadcli.letters.late import call_note
+from bostadcli.letters.late import call_note, late_params_deadline_of
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -54,7 +54,7 @@ def _manifest_letters(db: Database, where: str, params: list[Any]) -> list[dict[
         db,
         f"""
         SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format,
-            ll.deadline, ll.arrives_on
+            ll.deadline, ll.arrives_on, ll.params AS late_params
         FROM letters l JOIN live_households h ON h.id = l.household_id
         LEFT JOIN late_letters ll ON ll.letter_id = l.id
         WHERE {where} ORDER BY h.ref, l.kind
@@ -67,7 +67,7 @@ def _not_sent_rows(db: Database, where: str, params: list[Any]) -> list[dict[str
     return rows(
         db,
         f"""
-        SELECT h.ref, ll.kind, ll.deadline, ll.arrives_on
+        SELECT h.ref, ll.kind, ll.deadline, ll.arrives_on, ll.params AS late_params
         FROM late_letters ll JOIN live_households h ON h.id = ll.household_id
         WHERE ll.sent = 0 AND {where} ORDER BY h.ref, ll.kind
         """,
@@ -124,6 +124,19 @@ def _no_print_file(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _late_note(row: dict[str, Any], *, sent: bool) -> str:
+    """The manifest's note on a letter that cannot arrive in time ("" for the others),
+    naming the deadline it misses."""
+    if not row["deadline"]:
+        return ""
+    return call_note(
+        date.fromisoformat(row["deadline"]),
+        date.fromisoformat(row["arrives_on"]),
+        sent=sent,
+        what=late_params_deadline_of(row["late_params"]),
+    )
+
+
 def _write_outputs(
     db: Database,
     result: BatchResult,
@@ -155,7 +168,9 @@ def _write_outputs(
                 ],
                 started=pages_made.print_file if isinstance(pages_made, MadeLetters) else None,
             )
-            write_private_file(combined, data, force=True, protect=database_files(db))
+            write_private_file(
+                combined, data, force=True, protect=database_files(db), field="--out-dir"
+            )
             result.combined = combined
         except BostadError as exc:
             result.failed.append(("", "combined PDF", exc.message))
@@ -180,19 +195,11 @@ def _write_outputs(
                 r["format"],
                 pages.get(str(path), ""),
                 "made",
-                call_note(
-                    date.fromisoformat(r["deadline"]),
-                    date.fromisoformat(r["arrives_on"]),
-                    sent=True,
-                )
-                if r["deadline"]
-                else "",
+                _late_note(r, sent=True),
             ]
         )
     for r in not_sent:
-        note = call_note(
-            date.fromisoformat(r["deadline"]), date.fromisoformat(r["arrives_on"]), sent=False
-        )
+        note = _late_note(r, sent=False)
         lines.append([r["ref"], r["kind"], "", "", "", "", "", "not_sent", note])
     for ref, kind, message in failed:
         lines.append([ref, kind, "", "", "", "", "", "failed", message])
@@ -201,5 +208,5 @@ def _write_outputs(
         [Column(key=name, heading=name) for name in MANIFEST_FIELDS],
         dialect=result.csv_dialect,
     )
-    write_private_file(manifest, data, force=True, protect=database_files(db))
+    write_private_file(manifest, data, force=True, protect=database_files(db), field="--out-dir")
     result.manifest = manifest

@@ -53,6 +53,10 @@ class Rendered:
     # The day the letter must reach the family before (the kind's deadline rule), or
     # None: what a letter made by hand is judged late against.
     deadline: date | None = None
+    # What that day is (``late.DEADLINE_NAMES``), named in the warning.
+    deadline_of: str | None = None
+    # What the kind warns about this letter (``LetterKind.warn``), one line each.
+    warnings: tuple[str, ...] = ()
 
     @property
     def plan(self) -> str | None:
@@ -193,5 +197,11 @@ def render_letter(
         about=kind_.about(context),
         language=language,
         swedish_instead=language != context["household"]["letter_language"],
-        deadline=letter_deadline(kind_.code, context),
+        deadline=(deadline := letter_deadline(kind_.code, context)),
+        deadline_of=(
+            kind_.deadline_of(context, deadline)
+            if deadline is not None and kind_.deadline_of is not None
+            else None
+        ),
+        warnings=tuple(kind_.warn(context)) if kind_.warn is not None else (),
     )

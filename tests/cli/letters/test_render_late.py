@@ -27,7 +27,7 @@ REF = "2026-0001"
 DEADLINE = "2026-12-08"
 LATE_LINE = (
     f"{REF} outreach: phone or visit: the letter arrives 9 December 2026, too late for"
-    " 8 December 2026"
+    " the recovery deadline on 8 December 2026"
 )
 
 
@@ -181,7 +181,9 @@ def test_a_letter_in_time_is_not_flagged(bostad: Cli, tmp_path: Path) -> None:
     # Made on Friday 4 December it arrives on the deadline day itself: too late, as for
     # the daily run (the family needs a day to act).
     result = _render(bostad, tmp_path / "o2.txt", "2026-12-04")
-    assert "arrives 8 December 2026, too late for 8 December 2026" in result.stderr
+    assert "arrives 8 December 2026, too late for the recovery deadline on 8 December 2026" in (
+        result.stderr
+    )
     assert [r["arrives_on"] for r in _late_rows(bostad)] == [DEADLINE]
 
 
@@ -219,7 +221,7 @@ def test_a_support_ending_letter_after_the_end_is_made_and_flagged(
     assert (tmp_path / "s.txt").exists()
     assert (
         f"{REF} support_ending: phone or visit: the letter arrives 9 December 2026, too late"
-        " for 8 December 2026"
+        " for the support's end on 8 December 2026"
     ) in result.stderr
     [late] = _late_rows(bostad)
     assert late["kind"] == "support_ending" and json.loads(late["params"])["supports"]

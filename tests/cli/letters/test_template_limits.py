@@ -231,8 +231,10 @@ def test_a_looping_template_fails_the_batch_letters_fast_and_the_rest_are_made(
     result = letters.run_monthly(
         case_db,  # type: ignore[arg-type]
         config=CONFIG,
-        month=date(2027, 1, 1),
-        as_of=date(2027, 1, 20),
+        # Before 2026-0002's eviction day (15 December): after it, its first letter
+        # is not sent at all, and only one would be left to fail.
+        month=date(2026, 12, 1),
+        as_of=date(2026, 12, 14),
         out_dir=tmp_path / "brev",
         fmt="html",
         user_dir=folder,

@@ -33,7 +33,8 @@ def select(
     # within the policy's recent_contact_days: paid off, cancelled, ended with the case;
     # or a call, a meeting or a home visit within those days) gets no "your landlord
     # has told us" letter: it would tell the family what they know, as if nobody had
-    # spoken to them. The dry run says why.
+    # spoken to them. The dry run says why. One not sent because the eviction had
+    # taken place (``evicted``) counts as its letter: the caseworker phones or visits.
     from datetime import timedelta
 
     from bostadcli.db import rows
@@ -57,6 +58,9 @@ def select(
             AND (h.opened_on < :as_of OR (h.opened_on = :as_of AND NOT :daily))
             AND NOT EXISTS (SELECT 1 FROM letters l
                             WHERE l.household_id = h.id AND l.kind = 'outreach')
+            AND NOT EXISTS (SELECT 1 FROM late_letters ll
+                            WHERE ll.household_id = h.id AND ll.kind = 'outreach'
+                                AND ll.sent = 0)
         ORDER BY h.ref
         """,
         {
@@ -109,6 +113,28 @@ def deadline(context: dict[str, Any]) -> date | None:
     return passed
 
 
+def deadline_of(context: dict[str, Any], day: date) -> str | None:
+    """What the deadline day is: the eviction or the recovery deadline."""
+    eviction = context.get("eviction")
+    if day == context.get("passed_eviction") or (eviction and eviction["date"] == day):
+        return "eviction"
+    recovery = context.get("deadline")
+    if recovery and recovery["date"] == day:
+        return "recovery_deadline"
+    if day == context.get("passed_deadline"):
+        found: str | None = context.get("passed_deadline_of")
+        return found
+    return None
+
+
+def evicted(context: dict[str, Any]) -> date | None:
+    """The eviction day, when Kronofogden's day has passed and none is ahead: a letter
+    about keeping the home would reach a family that has lost it, at the address they
+    had to leave. The batch does not send it; the caseworker phones or visits."""
+    passed: date | None = context.get("passed_eviction")
+    return passed
+
+
 KIND = LetterKind(
     code="outreach",
     label=N_("first letter: how we can help"),
@@ -116,5 +142,8 @@ KIND = LetterKind(
     deadline=deadline,
     made_before=made_before,
     once_ever=True,
+    deadline_of=deadline_of,
+    unsent_after=evicted,
+    unsent_after_reason=N_("the eviction has taken place: not sent"),
     when="once per household reported by a landlord or Kronofogden, unless already in contact",
 )

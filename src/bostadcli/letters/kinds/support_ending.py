@@ -239,6 +239,7 @@ KIND = LetterKind(
     select=select,
     deadline=deadline,
     made_before=made_before,
+    deadline_of=lambda _context, _day: "support_end",
     unsent_when_late=N_("it would arrive after the support has ended: not sent"),
     # The batch records the supports it chose (so each gets one letter);
     # --param support=ID[,ID] names them by hand. Both follow a moved case.
