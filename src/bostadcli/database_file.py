@@ -83,17 +83,19 @@ def integrity_check(db: Database) -> dict[str, Any]:
                 " altered outside bostadcli; restore it from a backup"
             )
         )
-    # Two landlords the same but for spaces, invisible characters or composed letters
-    # (kept apart when names were normalised): one of them should be renamed or merged.
+    # Two landlords the same but for spaces, invisible characters, composed letters or
+    # accents (landlords.landlord_key; kept apart when names were compared otherwise):
+    # one of them should be renamed or merged.
     for pair in rows(
         db,
         "SELECT group_concat(name, ' | ') AS names FROM landlords"
-        " GROUP BY casefold(name) HAVING count(*) > 1",
+        " GROUP BY bostad_fold(casefold(name)) HAVING count(*) > 1",
     ):
         problems.append(
             _(
-                "landlords with the same name once spaces and invisible characters are"
-                " normalised: {names}; rename one with 'bostad landlord edit NAME --name NEW'"
+                "landlords with the same name once case, accents, spaces and invisible"
+                " characters are set aside: {names}; rename one with"
+                " 'bostad landlord edit NAME --name NEW'"
             ).format(names=_visible(pair["names"]))
         )
     counts = {

@@ -54,11 +54,24 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {k: cleaners[k](v) for k, v in values.items()}
 
 
+def landlord_key(name: str) -> str:
+    """What landlord names are compared by: normalised (``validate.name_key``), then
+    folded as a search folds them (``search.fold_text``): case, accents and hyphens do
+    not count, so "FASTIGHETS AB LARKAN", from a system that writes no å/ä/ö, is
+    "Fastighets AB Lärkan". The SQL of the same is ``bostad_fold(casefold(name))``."""
+    from bostadcli.search import fold_text
+
+    return fold_text(validate.name_key(name)) or ""
+
+
 def find_landlord(db: Database, name: str) -> dict[str, Any] | None:
+    """The landlord of this name (``landlord_key``): the one spelled so if several (two
+    added before names were folded can still be told apart), else the first added."""
     return one(
         db,
-        "SELECT * FROM landlords WHERE casefold(name) = ? ORDER BY id",
-        [validate.name_key(name)],
+        "SELECT * FROM landlords WHERE bostad_fold(casefold(name)) = ?"
+        " ORDER BY casefold(name) IS NOT ?, id",
+        [landlord_key(name), validate.name_key(name)],
     )
 
 
@@ -74,16 +87,18 @@ def get_landlord(db: Database, name: str) -> dict[str, Any]:
 
 
 def add_landlord(db: Database, **values: Any) -> dict[str, Any]:
-    """Add a landlord; the name must be new (case-insensitive)."""
+    """Add a landlord; the name must be new (``landlord_key``: case and accents folded)."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise BostadError(f"unknown landlord fields: {sorted(unknown)}")
     values.setdefault("kind", LandlordKind.other.value)
     record = _clean(values)
     with transaction(db):
-        if find_landlord(db, record["name"]) is not None:
+        existing = find_landlord(db, record["name"])
+        if existing is not None:
+            # Named as it is spelled: "Larkan" is taken by "Lärkan".
             raise Conflict(
-                _("a landlord named '{name}' exists already").format(name=record["name"])
+                _("a landlord named '{name}' exists already").format(name=existing["name"])
             )
         now = now_utc()
         record.update(created_at=now, updated_at=now)
@@ -101,13 +116,10 @@ def edit_landlord(
     cleaned = _clean({k: v for k, v in changes.items() if k in EDITABLE})
     with transaction(db):
         current = get_landlord(db, name)
-        renamed = "name" in cleaned and validate.name_key(cleaned["name"]) != validate.name_key(
-            current["name"]
-        )
-        if renamed and find_landlord(db, cleaned["name"]) is not None:
-            raise Conflict(
-                _("a landlord named '{name}' exists already").format(name=cleaned["name"])
-            )
+        # Another landlord of that name (a new spelling of its own name is no clash).
+        clash = find_landlord(db, cleaned["name"]) if "name" in cleaned else None
+        if clash is not None and clash["id"] != current["id"]:
+            raise Conflict(_("a landlord named '{name}' exists already").format(name=clash["name"]))
         diff = {k: (current[k], v) for k, v in cleaned.items() if current[k] != v}
         if diff:
             db.table("landlords").update(

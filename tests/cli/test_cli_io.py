@@ -289,7 +289,7 @@ def test_import_empty_and_header_only(db_path: Path, tmp_path: Path) -> None:
 
 def test_import_warns_about_unknown_columns(db_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "l.csv"
-    path.write_bytes(b"Namn,Telefon\r\nBo Ek,070-1\r\n")
+    path.write_bytes(b"Namn,Skuld,Telefon\r\nBo Ek,100,070-1\r\n")
     result = bostad(db_path, "import", "notices", str(path))
     assert result.exit_code == 0
     assert "warning: ignored columns: Telefon" in result.stderr

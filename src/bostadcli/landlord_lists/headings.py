@@ -157,6 +157,8 @@ MEANINGS: dict[str, str] = {
     "note": N_("a note, kept on the notice"),
     "ignore": N_("a column to skip without a warning (only with --map)"),
 }
+# The fields that make a file a landlord's list of tenants at risk: it has one at least.
+LIST_FIELDS = frozenset({"pnr", "amount", "terminated_on", "served_on", "notified_on"})
 ALIASES = {alias: name for name, aliases in HEADINGS.items() for alias in aliases}
 
 
@@ -242,6 +244,18 @@ def read_columns(
         if key not in found_mapped:
             raise InvalidInput("--map", f"{key}={name}", _("the file has no such column"))
     names = {c.field for c in columns}
+    if not LIST_FIELDS & names:
+        # A list of staff, of phone numbers, any file with a name column: not a list of
+        # tenants at risk, whose rows would each open a case.
+        raise InvalidInput(
+            _("heading"),
+            ", ".join(h.strip() for h in header if h.strip()),
+            _(
+                "not a landlord's list of tenants at risk: no column with a personnummer,"
+                " a debt or a day of termination, service or notification (Personnummer,"
+                " Skuld, Uppsägning, Delgiven, Underrättad); name one with --map COLUMN=FIELD"
+            ),
+        ).located(where)
     if "tenant_name" not in names and not {"first_name", "last_name"} & names:
         raise InvalidInput(
             _("heading"),

@@ -22,8 +22,10 @@ from bostadcli.landlord_lists.summary import ImportSummary
 from bostadcli.landlord_lists.text import (
     DELIMITERS,
     IMPORT_MAX_BYTES,
+    checked_widths,
     decode_error,
     detect_encoding,
+    heading_width,
     is_seekable,
     read_records,
     sniff_delimiter,
@@ -83,7 +85,7 @@ def import_notices(
             stream = stack.enter_context(tempfile.TemporaryFile())
             copy_bounded(raw, stream, limit=IMPORT_MAX_BYTES, field=source)
             stream.seek(0)
-        found_encoding = detect_encoding(stream, encoding)
+        found_encoding = detect_encoding(stream, encoding, source)
         start = stream.tell()
         locked = False
         for attempt in itertools.count(1):
@@ -182,7 +184,13 @@ def _read(
         _("{file}, line {line}").format(file=summary.source, line=header_line),
     )
     rows = ListRows(
-        records, columns, summary, landlord, create_landlord, as_of, recently_closed_months
+        checked_widths(records, heading_width(header), source),
+        columns,
+        summary,
+        landlord,
+        create_landlord,
+        as_of,
+        recently_closed_months,
     )
     _run(db, rows, summary, locked=locked)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
+from bostadcli.landlords import landlord_key
 
 if TYPE_CHECKING:
     import sqlite3
@@ -215,7 +216,7 @@ class Snapshot:
             conn.execute(f"CREATE TEMP TABLE {table} ({columns})")
         # Indexed when first queried or all rows are in (``ready``): cheaper than row by row.
         self._indexed = False
-        self._landlords: dict[str, bool] = {}
+        self._landlords: dict[str, str] = {}
         # Rows for the plan's tables not yet written, by statement: written a few
         # thousand at a time, and before any query of the plan's tables.
         self._pending: dict[str, list[Any]] = {}
@@ -271,22 +272,23 @@ class Snapshot:
     def landlord_exists(self, name: str) -> bool:
         from bostadcli.landlords import find_landlord
 
-        key = validate.name_key(name)
-        if key not in self._landlords:
-            self._landlords[key] = find_landlord(self.db, name) is not None
-        return self._landlords[key]
+        folded = landlord_key(name)  # "LARKAN" is the landlord "Lärkan"
+        if folded not in self._landlords:
+            found = find_landlord(self.db, name)
+            self._landlords[folded] = validate.name_key(found["name"]) if found else ""
+        return bool(self._landlords[folded])
 
     def add_landlord(self, name: str) -> str:
-        """The landlord's key; an unknown one is added first."""
-        key = validate.name_key(name)
+        """The key the landlord's row is found by (``casefold`` of the name it has or
+        will have); an unknown one is added first."""
         if not self.landlord_exists(name):
-            self._landlords[key] = True
+            self._landlords[landlord_key(name)] = key = validate.name_key(name)
             self.conn.execute(
                 "INSERT INTO temp.import_landlords (key, name) VALUES (?, ?)",
                 [key, validate.required_text(name, field="name")],
             )
             self.plan.landlords += 1
-        return key
+        return self._landlords[landlord_key(name)]
 
     def row_imported(self, fingerprint: str) -> str | None:
         found = None

@@ -19,11 +19,13 @@ from bostadcli.landlord_lists.plan import Case, Plan, Snapshot
 from bostadcli.landlord_lists.rows import (
     children_of,
     clean_again,
+    co_tenant_number,
     day_cell,
     ground_of,
     money_cell,
     one_line,
     recently_closed,
+    refuse_future_children,
     row_fingerprint,
 )
 from bostadcli.landlord_lists.summary import ImportSummary
@@ -82,6 +84,7 @@ def plan_row(
 
     parsed = _parse_row(row, as_of)
     _describe(row, parsed, summary, line)
+    refuse_future_children(row, parsed.children, as_of)
     _find_landlord(snap, row, parsed, landlord, create_landlord, summary)
     fingerprint = _fingerprint(row, parsed)
     earlier = snap.row_imported(fingerprint)
@@ -129,8 +132,7 @@ def _parse_row(row: ListRow, as_of: date) -> _Parsed:
     pnr_text = text("pnr", "")
     pnr = parse_pnr(pnr_text, as_of=as_of, field=heading["pnr"]) if pnr_text else None
     co_pnr_text = text("co_tenant_pnr", "")
-    if co_pnr_text:
-        parse_pnr(co_pnr_text, as_of=as_of, field=heading["co_tenant_pnr"])
+    co_tenant_number(co_pnr_text, pnr, as_of, heading["co_tenant_pnr"])
     street = validate.clean_text(one_line(text("street", ""), ", "), field=heading["street"])
     postal_code = _postal_code(text("postal_code", ""), field=heading["postal_code"])
     rent = money_cell(text("rent", ""), heading["rent"])

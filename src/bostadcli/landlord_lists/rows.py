@@ -10,7 +10,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.landlord_lists.headings import normalise_heading
+from bostadcli.errors import InvalidInput
+from bostadcli.i18n import _
+from bostadcli.landlord_lists.headings import ListRow, normalise_heading
 from bostadcli.vocab import Reason
 
 if TYPE_CHECKING:
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
     from bostadcli.households import ChildSpec
     from bostadcli.money import Money
+    from bostadcli.pnr import IdentityNumber
 
 # Excel writes a date cell as "2026-11-03 00:00:00" when the column is a date-time.
 _TRAILING_TIME = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)$")
@@ -102,6 +105,31 @@ def children_of(text: str, heading: str, *, part_time: bool) -> tuple[list[Child
         for part in _CHILD_SEPARATORS.split(value)
         if part and (birth := day_cell(part, heading)) is not None
     ], False
+
+
+def refuse_future_children(row: ListRow, children: list[ChildSpec], as_of: date) -> None:
+    """A child born after the import day is refused, named by the list's own heading."""
+    for child in children:
+        if child.birth_date > as_of:
+            key = "children_part_time" if child.part_time else "children"
+            raise InvalidInput(
+                row.heading(key), child.birth_date.isoformat(), _("is in the future")
+            )
+
+
+def co_tenant_number(
+    text: str, tenant: IdentityNumber | None, as_of: date, heading: str
+) -> IdentityNumber | None:
+    """The co-tenant's personnummer, checked; the tenant's own is refused (as
+    ``households.add_household`` refuses it: one person cannot be both)."""
+    from bostadcli.pnr import parse_pnr
+
+    if not text:
+        return None
+    number = parse_pnr(text, as_of=as_of, field=heading)
+    if tenant is not None and number.digits == tenant.digits:
+        raise InvalidInput(heading, number.masked(), _("is the tenant's own personnummer"))
+    return number
 
 
 def clean_again(text: str | None, *, field: str) -> str | None:

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
-from bostadcli.errors import InvalidInput
-from bostadcli.i18n import _
+from bostadcli.errors import BostadError, InvalidInput
+from bostadcli.i18n import _, ngettext
 
 # A landlord's list of 100 000 tenants is some 20 MB; a file far beyond that is a
 # mistake (a disk image, /dev/zero through a pipe), refused before it fills the disk.
@@ -40,7 +40,7 @@ def is_utf8(raw: IO[bytes]) -> bool:
     return True
 
 
-def detect_encoding(raw: IO[bytes], encoding: str = "auto") -> str:
+def detect_encoding(raw: IO[bytes], encoding: str = "auto", source: str = "-") -> str:
     """auto: a BOM means UTF-8; a file that is valid UTF-8 is UTF-8; else Windows-1252."""
     if encoding not in ENCODINGS:
         raise InvalidInput(
@@ -48,15 +48,36 @@ def detect_encoding(raw: IO[bytes], encoding: str = "auto") -> str:
             encoding,
             _("must be one of: {allowed}").format(allowed="auto, utf-8, cp1252"),
         )
+    head = raw.read(4)
+    raw.seek(0)
+    refuse_binary(head, source)
     if encoding == "cp1252":
         return "cp1252"
     if encoding == "utf-8":
         return "utf-8-sig"  # tolerates a BOM, and does not need one
-    head = raw.read(3)
-    raw.seek(0)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     return "utf-8" if is_utf8(raw) else "cp1252"
+
+
+# What a file that is no CSV text starts with: a workbook (.xlsx is a zip file, .xls an
+# OLE2 compound file), or UTF-16 text (with its byte-order mark).
+_WORKBOOK = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def refuse_binary(head: bytes, source: str) -> None:
+    """Refuse a workbook or UTF-16 text by its first bytes, saying how to save it."""
+    if head.startswith(_WORKBOOK):
+        reason = _("this is an Excel workbook: save it as CSV UTF-8 (in Excel: Save As)")
+    elif head.startswith(_UTF16) or (
+        # UTF-16 without a byte-order mark: every other byte of Latin text is zero.
+        len(head) == 4 and (head[1] == head[3] == 0 or head[0] == head[2] == 0) and any(head)
+    ):
+        reason = _("this is UTF-16 text: save it as CSV UTF-8 (in Excel: Save As)")
+    else:
+        return
+    raise BostadError(f"{source}: {reason}")
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -82,6 +103,39 @@ def read_records(
         err = InvalidInput("CSV", "", csv_problem(exc))
         err.message = f"{where}: {err.reason}"
         raise err from None
+
+
+def heading_width(header: list[str]) -> int:
+    """The fields a row must have: up to the last heading that is not empty."""
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1
+    return width
+
+
+def checked_widths(
+    records: Iterator[tuple[int, list[str]]], width: int, source: str
+) -> Iterator[tuple[int, list[str]]]:
+    """The records after the heading row; a row with fewer fields than the heading (a
+    file cut off, a separator missing) or with something in fields beyond it is refused,
+    so that no value is read from another column. A blank row passes (it is skipped)."""
+    for line, record in records:
+        size = len(record)
+        if size != width and (
+            any(cell.strip() for cell in record[width:])
+            if size > width
+            else "".join(record).strip()
+        ):
+            where = _("{file}, line {line}").format(file=source, line=line)
+            reason = ngettext(
+                "{n} field, the heading has {width}",
+                "{n} fields, the heading has {width}",
+                size,
+            ).format(n=size, width=width)
+            err = InvalidInput("CSV", "", reason)
+            err.message = f"{where}: {reason}"
+            raise err
+        yield line, record
 
 
 def csv_problem(exc: csv.Error) -> str:

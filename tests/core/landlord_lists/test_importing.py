@@ -377,8 +377,8 @@ def test_an_unknown_landlord_is_refused_unless_created(db: Any, tmp_path: Path) 
 
 
 def test_children_as_counts_and_part_time_dates(db: Any, tmp_path: Path) -> None:
-    header = ["Namn", "Barn", "Barn växelvis"]
-    records = [["A", "2", ""], ["B", "2015-01-01, 2017-02-02", "3/4/2019"]]
+    header = ["Namn", "Barn", "Barn växelvis", "Skuld"]
+    records = [["A", "2", "", ""], ["B", "2015-01-01, 2017-02-02", "3/4/2019", ""]]
     summary = run(db, landlord_file(tmp_path / "l.csv", records, header=header))
     assert summary.children_without_birth_dates == 1
     children = rows(
