@@ -17,7 +17,7 @@ from bostadcli.db import one, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
 from bostadcli.i18n import _
-from bostadcli.pnr import IdentityNumber, parse_pnr
+from bostadcli.pnr import IdentityNumber, YearOutOfRange, parse_typed_pnr
 from bostadcli.vocab import Role
 
 if TYPE_CHECKING:
@@ -54,7 +54,12 @@ def edit_member(
         old = one(db, "SELECT * FROM members WHERE id = ? AND household_id = ?", [member_id, hid])
         if old is None:
             raise NotFound(_("MEMBER: no member {id} in {ref}").format(id=member_id, ref=ref))
-        record, role, number = _edited_member(old, changes, household=hid, as_of=as_of)
+        try:
+            record, role, number = _edited_member(old, changes, household=hid, as_of=as_of)
+        except YearOutOfRange as err:
+            from bostadcli.households.case import refused_with_twin
+
+            raise refused_with_twin(db, err) from None
         if old["role"] == Role.tenant.value and role is not Role.tenant:
             raise Conflict(
                 _("--role: member {id} is the tenant of {ref}; a case keeps its tenant").format(
@@ -116,7 +121,9 @@ def _edited_member(
         raise InvalidInput("--name", "", _("an adult needs a name: give --name too"))
     number: IdentityNumber | None
     if "pnr" in changes:
-        number = parse_pnr(changes["pnr"], as_of=as_of, field="--pnr") if changes["pnr"] else None
+        number = (
+            parse_typed_pnr(changes["pnr"], as_of=as_of, field="--pnr") if changes["pnr"] else None
+        )
     else:
         number = IdentityNumber(old["pnr"]) if old["pnr"] else None
     if "birth_date" in changes:

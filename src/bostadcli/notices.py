@@ -370,17 +370,25 @@ def notice_record(notice: NewNotice, *, as_of: date) -> dict[str, Any]:
 # especially serious, may be barred (12 kap. 42 § 3 st): 'no_warning' when the case has
 # no warning on that ground dated on or before the termination, 'warning_not_notified'
 # when there is one but no record that social services was notified of it (12 kap. 25 a
-# §, for disturbance and misconduct). NULL otherwise.
+# §, for disturbance and misconduct), 'before_correct_by' when every such warning gave the
+# tenant time to correct up to or past the day of the termination: the landlord may
+# terminate only when the tenant has not corrected in the time given (12 kap. 42 § 3
+# st), so not before that time has run out. A warning without a correct_by day, or one
+# whose time ran out before the termination, lifts this risk. NULL otherwise.
 _WARNED = """EXISTS (SELECT 1 FROM live_notices w WHERE w.household_id = n.household_id
     AND w.kind = 'warning' AND (w.ground IS NULL OR w.ground = n.ground)
     AND coalesce(w.notified_on, w.received_on) <= coalesce(n.terminated_on, n.received_on)
     {extra})"""
+_NOTIFIED = "AND (w.notified_on IS NOT NULL OR n.ground NOT IN ('disturbance', 'misconduct'))"
+_TIME_RUN_OUT = (
+    "AND (w.correct_by IS NULL OR w.correct_by < coalesce(n.terminated_on, n.received_on))"
+)
 BARRED_RISK = f"""(CASE WHEN n.kind = 'termination' AND n.especially_serious = 0
     AND n.ground IN ({", ".join(f"'{g}'" for g in rules.WARNING_GROUNDS)}) THEN
     CASE WHEN NOT {_WARNED.format(extra="")} THEN 'no_warning'
-        WHEN n.ground IN ('disturbance', 'misconduct')
-            AND NOT {_WARNED.format(extra="AND w.notified_on IS NOT NULL")}
-        THEN 'warning_not_notified' END END)"""
+        WHEN NOT {_WARNED.format(extra=_NOTIFIED)} THEN 'warning_not_notified'
+        WHEN NOT {_WARNED.format(extra=_NOTIFIED + " " + _TIME_RUN_OUT)}
+        THEN 'before_correct_by' END END)"""
 
 
 def list_notices(

@@ -136,14 +136,66 @@ def masked_input(text: str) -> str:
     return _("({n} characters)").format(n=len(compact))
 
 
-def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
+class YearOutOfRange(InvalidInput):
+    """A number whose birth year no ``--born`` or ``--child`` date could have
+    (``dates.MIN_YEAR`` to ``dates.MAX_YEAR``): most often a ``+`` typed for ``-``.
+    ``twin`` is the same ten digits read with the other separator, so that the caller
+    can name the open case that holds it (``in_cases``)."""
+
+    def __init__(
+        self, field: str, value: str, year: int, *, plus: bool, twin: IdentityNumber | None
+    ) -> None:
+        self.year = year
+        self.twin = twin
+        super().__init__(field, value, self._reason(year, plus))
+
+    @staticmethod
+    def _reason(year: int, plus: bool) -> str:
+        from bostadcli.dates import MAX_YEAR, MIN_YEAR
+
+        if plus:
+            return _(
+                "year must be between {low} and {high}; the '+' means the person is 100 or"
+                " older, so this reads as born in {year}"
+            ).format(low=MIN_YEAR, high=MAX_YEAR, year=year)
+        return _("year must be between {low} and {high}").format(low=MIN_YEAR, high=MAX_YEAR)
+
+    def in_cases(self, refs: list[str]) -> InvalidInput:
+        """The same refusal, naming the open cases that hold the twin: the number
+        typed with the other separator."""
+        if self.twin is None or not refs:
+            return self
+        reason = self.reason + _("; with '-' it is {pnr}, in open case {refs}").format(
+            pnr=self.twin.masked(), refs=", ".join(refs)
+        )
+        return InvalidInput(self.field, self.value, reason)
+
+
+def _twin(head: str, tail: str, month: int, day: int, written_on: date) -> IdentityNumber | None:
+    """A ``+`` number read with ``-`` instead, when that is a number at all."""
+    try:
+        year = birth_year(int(head[:2]), month=month, day=day, separator="-", as_of=written_on)
+        date(year, month, day)
+    except ValueError:
+        return None
+    return IdentityNumber(f"{year:04d}{head[2:]}{tail}")
+
+
+def parse_pnr(
+    text: str, *, as_of: date, field: str = "pnr", written_on: date | None = None
+) -> IdentityNumber:
     """Parse and validate a personnummer or samordningsnummer.
 
     Accepted: ``YYMMDD-NNNC``, ``YYMMDDNNNC`` (read as ``-``), ``YYMMDD+NNNC``,
     ``YYYYMMDDNNNC`` and ``YYYYMMDD-NNNC``. For the 10-digit forms the century follows
-    ``birth_year``: ``-`` for people who turn at most 99 in the calendar year of
-    ``as_of``, ``+`` from the year they turn 100.
+    ``birth_year``: ``-`` for people who turn at most 99 in the calendar year the
+    number is written, ``+`` from the year they turn 100. The number is written on
+    ``written_on`` (the real date, for a number typed or imported now; default
+    ``as_of``); the birth date must not be later than ``as_of``, the day the record is
+    dated. A birth year outside what a typed date may have is refused
+    (``YearOutOfRange``).
     """
+    written_on = written_on or as_of
     # What the messages show (masked_input) is made only for a number refused.
     match = _PATTERN.fullmatch(text.strip())
     if match is None:
@@ -162,7 +214,7 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
     else:
         try:
             year = birth_year(
-                int(head[:2]), month=month, day=day, separator=separator or "-", as_of=as_of
+                int(head[:2]), month=month, day=day, separator=separator or "-", as_of=written_on
             )
         except CenturyError as err:
             raise InvalidInput(
@@ -181,9 +233,34 @@ def parse_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
 
     if not luhn_valid(head[-6:] + tail):
         raise InvalidInput(field, masked_input(text), _("check digit is wrong"))
-    if born > as_of:
+    from bostadcli.dates import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        twin = _twin(head, tail, month, day, written_on) if separator == "+" else None
+        raise YearOutOfRange(field, masked_input(text), year, plus=separator == "+", twin=twin)
+    if born > written_on:
         raise InvalidInput(field, masked_input(text), _("birth date is in the future"))
+    if born > as_of:
+        raise InvalidInput(
+            field,
+            masked_input(text),
+            _("born after {day}, the day the record is dated (--as-of)").format(
+                day=as_of.isoformat()
+            ),
+        )
     return IdentityNumber(f"{year:04d}{month:02d}{raw_day:02d}{tail}")
+
+
+def parse_typed_pnr(text: str, *, as_of: date, field: str = "pnr") -> IdentityNumber:
+    """``parse_pnr`` of a number typed in a command or read from a landlord's list now.
+
+    The century rule is decided by the day the number is written: the real date, not a
+    back-dated (or forward-dated) ``--as-of``, which still dates the record and bounds
+    the birth date. ``century_disagrees`` judges a stored number by the same day (the
+    day it was recorded)."""
+    from bostadcli import dates
+
+    return parse_pnr(text, as_of=as_of, field=field, written_on=dates.real_today())
 
 
 def century_disagrees(n: IdentityNumber, *, entered_on: date) -> int | None:

@@ -29,7 +29,7 @@ from bostadcli.db import rows
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import TENANT_JOIN
 from bostadcli.i18n import _
-from bostadcli.pnr import IdentityNumber, masked_input, parse_pnr
+from bostadcli.pnr import IdentityNumber, masked_input, parse_typed_pnr
 from bostadcli.vocab import CaseStatus
 
 if TYPE_CHECKING:
@@ -294,7 +294,7 @@ def resolve_case(db: Database, text: str, *, as_of: date) -> str:
             masked_input(text) if digits >= 10 else text,
             _("a case reference looks like 2026-0042; a personnummer like 811218-9876"),
         )
-    number = parse_pnr(compact, as_of=as_of, field="reference")
+    number = parse_typed_pnr(compact, as_of=as_of, field="reference")
     refs = [
         r["ref"]
         for r in rows(

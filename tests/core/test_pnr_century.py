@@ -15,7 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bostadcli.errors import InvalidInput
-from bostadcli.pnr import IdentityNumber, birth_year, century_disagrees, parse_pnr, separator_for
+from bostadcli.pnr import (
+    IdentityNumber,
+    YearOutOfRange,
+    birth_year,
+    century_disagrees,
+    parse_pnr,
+    separator_for,
+)
 
 
 def luhn_digit(nine: str) -> str:
@@ -33,11 +40,12 @@ def ten(yymmdd: str, separator: str, serial: str = "123") -> str:
 def oracle(yy: int, month: int, day: int, separator: str, as_of: date) -> int | None:
     """The independent formulation: of all years ending in ``yy`` up to two centuries
     back, those where the date exists, is not after ``as_of`` and where the person's age
-    reached in the calendar year of ``as_of`` (0-99 or 100 and up) matches the separator.
-    The rule must leave at most one; None when none is left (refused)."""
+    reached in the calendar year of ``as_of`` (0-99 or 100 and up) matches the separator,
+    within the years a typed date may have (1900-2200). The rule must leave at most one;
+    None when none is left (refused)."""
     found = []
     for year in range(as_of.year - 199, as_of.year + 1):
-        if year % 100 != yy:
+        if year % 100 != yy or not 1900 <= year <= 2200:
             continue
         if day > calendar.monthrange(year, month)[1]:
             continue
@@ -172,8 +180,12 @@ def test_refused(who: str, text: str) -> None:
 
 
 def test_plus_on_someone_turning_99_is_a_century_earlier() -> None:
-    # '+' takes the number a whole century back: 271201+NNNC is born 1827, never 1927.
-    assert parse_pnr(ten("271201", "+"), as_of=ON).birth_date == date(1827, 12, 1)
+    # '+' takes the number a whole century back: 271201+NNNC is born 1827, never 1927,
+    # and a birth year no typed date may have is refused (a '+' typed for '-').
+    with pytest.raises(YearOutOfRange) as info:
+        parse_pnr(ten("271201", "+"), as_of=ON)
+    assert info.value.year == 1827
+    assert info.value.twin is not None and info.value.twin.birth_date == date(1927, 12, 1)
 
 
 def test_dash_number_of_someone_turning_100_names_the_plus() -> None:
@@ -220,7 +232,7 @@ def test_a_baby_recorded_at_the_turn_of_the_year_is_not_flagged() -> None:
 
 
 @given(
-    born=st.dates(min_value=date(1830, 1, 1), max_value=date(2030, 12, 31)),
+    born=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
     entered=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
 )
 def test_a_number_read_by_the_rule_is_never_flagged(born: date, entered: date) -> None:

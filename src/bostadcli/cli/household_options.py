@@ -137,16 +137,22 @@ ChildOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--child",
-        metavar=_("YYYY-MM-DD [NAME]"),
-        help=_("A child living here: birth date, optionally a name (repeatable)."),
+        metavar=_('"YYYY-MM-DD NAME"'),
+        help=_(
+            "A child living here: the birth date and the name in one quoted value, the name"
+            ' optional, e.g. --child "2015-03-02 Alva Andersson" (repeatable).'
+        ),
     ),
 ]
 PartTimeChildOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--part-time-child",
-        metavar=_("YYYY-MM-DD [NAME]"),
-        help=_("A child living here part of the time (repeatable)."),
+        metavar=_('"YYYY-MM-DD NAME"'),
+        help=_(
+            "A child living here part of the time, written as for --child, e.g."
+            ' --part-time-child "2019-06-10 Elsa" (repeatable).'
+        ),
     ),
 ]
 OpenedOpt = Annotated[

@@ -78,7 +78,7 @@ app = typer.Typer(no_args_is_help=True)
         "Open a case for a household; prints the new reference.\n\n"
         'Example: bostad household add "Anna Andersson" --pnr 811218-9876'
         " --landlord Alingsåshem --rent 7450 --arrears 14900"
-        " --child 2015-03-02 --part-time-child 2019-06-10"
+        ' --child "2015-03-02 Alva Andersson" --part-time-child 2019-06-10'
     ),
 )
 def add(
@@ -163,6 +163,7 @@ def add(
         tenancy_type=tenancy.value if tenancy else None,
         housing_allowance=money(housing_allowance, field="--housing-allowance"),
     )
+    warnings: list[str] = []
     ref = add_household(
         app_state.database(),
         new,
@@ -170,9 +171,12 @@ def add(
         create_landlord=create_landlord,
         default_caseworker=app_state.config().letterhead.default_caseworker or None,
         login=os_user(),
+        warnings=warnings,
     )
     typer.echo(ref)
     typer.echo(_("Opened case {ref}.").format(ref=ref), err=True)
+    for warning in warnings:
+        typer.echo(_("warning: {message}").format(message=warning), err=True)
 
 
 @app.command(

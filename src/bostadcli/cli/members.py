@@ -89,6 +89,7 @@ def add(
 ) -> None:
     from bostadcli.households import add_member
 
+    warnings: list[str] = []
     member_id = add_member(
         state(ctx).database(),
         ref,
@@ -102,9 +103,12 @@ def add(
         allow_duplicate=allow_duplicate,
         reason=reason,
         partner=partner,
+        warnings=warnings,
     )
     typer.echo(member_id)
     typer.echo(_("Added member {id} to {ref}.").format(id=member_id, ref=ref), err=True)
+    for warning in warnings:
+        typer.echo(_("warning: {message}").format(message=warning), err=True)
 
 
 @app.command(

@@ -55,6 +55,13 @@ def notice_warnings(notice: dict[str, Any]) -> list[str]:
                 " may be barred (12 kap. 25 a §, 42 § 3 st)"
             )
         )
+    elif notice.get("barred_risk") == "before_correct_by":
+        out.append(
+            _(
+                "the termination is dated before the tenant's time to correct (the warning's"
+                " correct-by day) had run out: the termination may be barred (12 kap. 42 § 3 st)"
+            )
+        )
     if notice.get("kind") == "decision":
         out.append(decision_text())
     return out

@@ -295,8 +295,8 @@ ORDER BY h.ref, n.id
             col(
                 "barred_risk",
                 N_(
-                    "a termination that may be barred: no_warning, warning_not_notified"
-                    " (12 kap. 42 § 3 st)"
+                    "a termination that may be barred: no_warning, warning_not_notified,"
+                    " before_correct_by (12 kap. 42 § 3 st)"
                 ),
             ),
             col("note", N_("free-text note")),

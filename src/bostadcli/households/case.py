@@ -13,7 +13,7 @@ from bostadcli.db import next_counter, now_utc, one, rows
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.i18n import _
 from bostadcli.money import Money
-from bostadcli.pnr import IdentityNumber
+from bostadcli.pnr import IdentityNumber, YearOutOfRange
 from bostadcli.vocab import HousingSituation, IdentityLevel, LetterLanguage, Reason, Role, Source
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ class ChildSpec:
     birth_date: date
     name: str | None = None
     part_time: bool = False
+    # The option it was typed with, for a message about its birth date.
+    option: str = field(default="birth_date", compare=False)
 
 
 def parse_child(text: str, *, part_time: bool = False, field: str = "child") -> ChildSpec:
@@ -36,7 +38,7 @@ def parse_child(text: str, *, part_time: bool = False, field: str = "child") -> 
         # Name the whole value the user typed, not the slice that failed.
         raise InvalidInput(field, text, err.reason) from None
     name = validate.clean_text(parts[1] if len(parts) > 1 else None, field=field)
-    return ChildSpec(birth_date=birth, name=name, part_time=part_time)
+    return ChildSpec(birth_date=birth, name=name, part_time=part_time, option=field)
 
 
 @dataclass
@@ -78,22 +80,32 @@ class NewHousehold:
 
 
 def other_open_cases(
-    db: Database, number: IdentityNumber, *, exclude: int | None = None
+    db: Database, number: IdentityNumber, *, exclude: int | None = None, children: bool = False
 ) -> list[str]:
     """The open cases (not voided) with an adult member who has this personnummer.
 
     A child may belong to two open cases (living with each parent in turn): only adults
-    are checked, so one person does not get two cases by mistake."""
+    are checked, so one person does not get two cases by mistake. ``children`` counts a
+    child's number too (to name where a mistyped number belongs)."""
+    roles = "" if children else " AND m.role != 'child'"
     return [
         r["ref"]
         for r in rows(
             db,
             "SELECT DISTINCT h.ref FROM members m JOIN live_households h ON h.id = m.household_id"
-            " WHERE m.pnr = ? AND m.role != 'child' AND h.status = 'open' AND h.id IS NOT ?"
+            f" WHERE m.pnr = ?{roles} AND h.status = 'open' AND h.id IS NOT ?"
             " ORDER BY h.ref",
             [number.digits, exclude],
         )
     ]
+
+
+def refused_with_twin(db: Database, err: YearOutOfRange) -> InvalidInput:
+    """A personnummer refused for its birth year (``pnr.YearOutOfRange``: most often a
+    '+' typed for '-'), naming the open cases that hold the same ten digits with '-'."""
+    if err.twin is None:
+        return err
+    return err.in_cases(other_open_cases(db, err.twin, children=True))
 
 
 def household_id(db: Database, ref: str, *, voided_ok: bool = False) -> int:
@@ -124,10 +136,12 @@ def member_record(
     identity_level: str | None = None,
     level_field: str = "identity_level",
     partner: bool | None = None,
+    birth_field: str = "birth_date",
 ) -> dict[str, Any]:
-    """A member's row, checked. ``partner`` (None: as the role says) marks the tenant's
-    spouse, registered partner or sambo, who may be a co-tenant too; the role
-    ``partner`` always is one, a child or the tenant never."""
+    """A member's row, checked (``birth_field`` names the option of the birth date).
+    ``partner`` (None: as the role says) marks the tenant's spouse, registered partner or
+    sambo, who may be a co-tenant too; the role ``partner`` always is one, a child or the
+    tenant never."""
     level = _identity_level(identity_level, pnr, field=level_field)
     partner = partner_of_tenant(role, partner)
     if pnr is not None:
@@ -137,7 +151,7 @@ def member_record(
             )
         birth_date = pnr.birth_date
     if birth_date is not None and birth_date > as_of:
-        raise InvalidInput("birth_date", birth_date.isoformat(), _("is in the future"))
+        raise InvalidInput(birth_field, birth_date.isoformat(), _("is in the future"))
     if partner and birth_date is not None and age_on(birth_date, as_of) < rules.CHILD_AGE_LIMIT:
         # A minor is a child for the norm whatever the role typed (DOMAIN rule 13).
         raise InvalidInput(

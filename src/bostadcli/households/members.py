@@ -15,9 +15,10 @@ from bostadcli.households.case import (
     member_record,
     other_open_cases,
     partner_of_tenant,
+    refused_with_twin,
 )
 from bostadcli.i18n import _
-from bostadcli.pnr import IdentityNumber, parse_pnr
+from bostadcli.pnr import IdentityNumber, YearOutOfRange, parse_typed_pnr
 from bostadcli.vocab import Role
 
 if TYPE_CHECKING:
@@ -38,16 +39,21 @@ def add_member(
     allow_duplicate: bool = False,
     reason: str | None = None,
     partner: bool | None = None,
+    warnings: list[str] | None = None,
 ) -> int:
     """Add a person to a household; returns the member's id. A personnummer already in
     another open case is refused unless ``allow_duplicate`` with a ``reason``.
     ``partner`` marks the tenant's spouse, registered partner or sambo (None: only the
-    role ``partner`` is one); a case has at most one."""
+    role ``partner`` is one); a case has at most one. A role the birth date disagrees
+    with (``role_age_warnings``) is added to ``warnings``, not refused."""
     role_ = validate.choice(Role, role, field="role")
     clean_name = validate.clean_text(name, field="name")
     if clean_name is None and role_ is not Role.child:
         raise InvalidInput("name", name or "", _("must not be empty"))
-    number = parse_pnr(pnr, as_of=as_of, field="pnr") if pnr else None
+    try:
+        number = parse_typed_pnr(pnr, as_of=as_of, field="pnr") if pnr else None
+    except YearOutOfRange as err:
+        raise refused_with_twin(db, err) from None
     partner_of_tenant(role_, partner)  # what cannot be, refused before the case is read
     with transaction(db):
         hid = household_id(db, ref)
@@ -91,7 +97,57 @@ def add_member(
             check_one_partner(db, hid, ref=ref)
         member_id = insert(db, "members", record)
         _touch(db, hid)
+        if warnings is not None:
+            warnings += role_age_warnings(db, hid, ref, as_of=as_of, member_id=member_id)
     return member_id
+
+
+# The roles a person under 18 is most likely given by mistake; the tenant keeps the
+# lease whatever the age, and a partner under 18 is refused (member_record).
+_ADULT_ROLES = (Role.adult.value, Role.co_tenant.value)
+
+
+def role_age_warnings(
+    db: Database, hid: int, ref: str, *, as_of: date, member_id: int | None = None
+) -> list[str]:
+    """Members of a case (or the one ``member_id``) whose role their birth date
+    disagrees with on ``as_of``: an adult or co-tenant under 18 (rules.CHILD_AGE_LIMIT),
+    a child 18 or older. One line each, saying how to set the role."""
+    from bostadcli.dates import is_child
+    from bostadcli.rules import CHILD_AGE_LIMIT
+    from bostadcli.vocab import label
+
+    found = rows(
+        db,
+        "SELECT id, role, birth_date FROM members WHERE household_id = ? AND id IS coalesce(?, id)"
+        " AND birth_date IS NOT NULL ORDER BY id",
+        [hid, member_id],
+    )
+    out = []
+    for m in found:
+        born = date.fromisoformat(m["birth_date"])
+        if born > as_of:
+            continue
+        child = is_child(born, as_of)
+        if m["role"] in _ADULT_ROLES and child:
+            text = _(
+                "member {id} is under {limit} by the birth date {born} but was added as {role};"
+                " if this is a child, set the role: bostad member edit {ref} {id} --role child"
+                " --reason TEXT"
+            )
+        elif m["role"] == Role.child.value and not child:
+            text = _(
+                "member {id} is {limit} or older by the birth date {born} but was added as {role};"
+                " if this is an adult, set the role: bostad member edit {ref} {id} --role adult"
+                " --reason TEXT"
+            )
+        else:
+            continue
+        role = label(Role, m["role"])
+        out.append(
+            text.format(id=m["id"], born=m["birth_date"], role=role, ref=ref, limit=CHILD_AGE_LIMIT)
+        )
+    return out
 
 
 def remove_member(db: Database, ref: str, member_id: int) -> dict[str, Any]:

@@ -18,10 +18,11 @@ from bostadcli.households.case import (
     allocate_ref,
     member_record,
     other_open_cases,
+    refused_with_twin,
 )
 from bostadcli.i18n import _
 from bostadcli.landlords import find_landlord
-from bostadcli.pnr import IdentityNumber, parse_pnr
+from bostadcli.pnr import IdentityNumber, YearOutOfRange, parse_typed_pnr
 from bostadcli.vocab import (
     CaseStatus,
     HousingSituation,
@@ -54,16 +55,22 @@ def add_household(
     create_landlord: bool = False,
     default_caseworker: str | None = None,
     login: str | None = None,
+    warnings: list[str] | None = None,
 ) -> str:
     """Record a new case with its tenant, co-tenant and children. Returns the reference.
 
     ``new.caseworker`` names a working caseworker by initials or login (an error
     otherwise); without it the case goes to the caseworker of ``login``, else to
     ``default_caseworker`` (the config's) if that names one (``caseworkers.default_caseworker``).
+    A role the birth date disagrees with (``members.role_age_warnings``) is added to
+    ``warnings``, not refused.
     """
     from bostadcli.corrections import log_allowed_duplicate
 
-    record, reasons, adults = _checked_case(new, as_of=as_of)
+    try:
+        record, reasons, adults = _checked_case(new, as_of=as_of)
+    except YearOutOfRange as err:
+        raise refused_with_twin(db, err) from None
     with transaction(db):
         if new.landlord:
             record["landlord_id"] = _landlord_id(db, new.landlord, create=create_landlord)
@@ -82,6 +89,10 @@ def add_household(
             )
         insert_many(db, "household_reasons", [{"household_id": hid, "reason": r} for r in reasons])
         insert_many(db, "members", _new_members(new, adults, household=hid, as_of=as_of))
+        if warnings is not None:
+            from bostadcli.households.members import role_age_warnings
+
+            warnings += role_age_warnings(db, hid, ref, as_of=as_of)
     return ref
 
 
@@ -123,10 +134,12 @@ def _checked_case(new: NewHousehold, *, as_of: date) -> tuple[dict[str, Any], li
 
 def _checked_adults(new: NewHousehold, *, as_of: date) -> _Adults:
     tenant_name = validate.required_text(new.tenant_name, field="tenant")
-    tenant_pnr = parse_pnr(new.tenant_pnr, as_of=as_of, field="pnr") if new.tenant_pnr else None
+    tenant_pnr = (
+        parse_typed_pnr(new.tenant_pnr, as_of=as_of, field="pnr") if new.tenant_pnr else None
+    )
     co_name = validate.clean_text(new.co_tenant_name, field="co_tenant")
     co_pnr = (
-        parse_pnr(new.co_tenant_pnr, as_of=as_of, field="co_tenant_pnr")
+        parse_typed_pnr(new.co_tenant_pnr, as_of=as_of, field="co_tenant_pnr")
         if new.co_tenant_pnr
         else None
     )
@@ -244,6 +257,7 @@ def _new_members(
                 role=Role.child,
                 part_time=child.part_time,
                 as_of=as_of,
+                birth_field=child.option,
             )
         )
     return members

@@ -29,7 +29,7 @@ from bostadcli.landlord_lists.rows import (
     row_fingerprint,
 )
 from bostadcli.landlord_lists.summary import ImportSummary
-from bostadcli.pnr import parse_pnr
+from bostadcli.pnr import parse_typed_pnr
 from bostadcli.vocab import HousingSituation, NoticeKind, Reason, Role, Source
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _parse_row(row: ListRow, as_of: date) -> _Parsed:
     name_heading = heading["tenant_name" if "tenant_name" in row.texts else "last_name"]
     name = validate.required_text(name, field=name_heading)
     pnr_text = text("pnr", "")
-    pnr = parse_pnr(pnr_text, as_of=as_of, field=heading["pnr"]) if pnr_text else None
+    pnr = parse_typed_pnr(pnr_text, as_of=as_of, field=heading["pnr"]) if pnr_text else None
     co_pnr_text = text("co_tenant_pnr", "")
     co_tenant_number(co_pnr_text, pnr, as_of, heading["co_tenant_pnr"])
     street = validate.clean_text(one_line(text("street", ""), ", "), field=heading["street"])
@@ -417,7 +417,7 @@ def _co_tenant(
     """The co-tenant's name and personnummer; a personnummer needs a name."""
     co_name = validate.clean_text(one_line(row.text("co_tenant_name")) or None, field="co_tenant")
     co_pnr = (
-        parse_pnr(parsed.co_pnr_text, as_of=as_of, field="co_tenant_pnr")
+        parse_typed_pnr(parsed.co_pnr_text, as_of=as_of, field="co_tenant_pnr")
         if parsed.co_pnr_text
         else None
     )
@@ -450,7 +450,7 @@ def _refuse_co_tenant_elsewhere(
             # A co-tenant's personnummer already in another open case.
             raise InvalidInput(
                 row.heading("co_tenant_pnr"),
-                parse_pnr(parsed.co_pnr_text, as_of=as_of).masked(),
+                parse_typed_pnr(parsed.co_pnr_text, as_of=as_of).masked(),
                 _("already in another open case: add this row by hand"),
             )
 

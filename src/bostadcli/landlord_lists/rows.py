@@ -122,11 +122,12 @@ def co_tenant_number(
 ) -> IdentityNumber | None:
     """The co-tenant's personnummer, checked; the tenant's own is refused (as
     ``households.add_household`` refuses it: one person cannot be both)."""
-    from bostadcli.pnr import parse_pnr
+    from bostadcli.pnr import parse_typed_pnr
 
     if not text:
         return None
-    number = parse_pnr(text, as_of=as_of, field=heading)
+    # Read now: its century by the real date (``parse_typed_pnr``).
+    number = parse_typed_pnr(text, as_of=as_of, field=heading)
     if tenant is not None and number.digits == tenant.digits:
         raise InvalidInput(heading, number.masked(), _("is the tenant's own personnummer"))
     return number
