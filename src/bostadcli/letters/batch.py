@@ -61,6 +61,9 @@ class BatchItem:
     deadline: date | None = None
     arrives_on: date | None = None
     late: bool = False
+    # Due but not to be made: the household had this month's letter of the kind already
+    # and next month's would come too late (the kind's ``Candidate.unsent_period``).
+    unsent: bool = False
 
     @property
     def plan(self) -> str | None:
@@ -180,12 +183,13 @@ def _new_item(run: LetterRun, folder: Path, kind: str, found: Any) -> BatchItem:
         ref=found.ref,
         household_id=found.household_id,
         kind=kind,
-        period=run.period,
+        period=found.unsent_period or run.period,
         file=folder / default_file_name(_file_safe(found.ref), kind, run.fmt),
         format=run.fmt,
         state=("broken" if found.problem else "in_contact" if found.skip else "new"),
         about=dict(found.about),
         problem=found.problem or found.skip,
+        unsent=found.unsent_period is not None,
     )
 
 
@@ -357,8 +361,8 @@ def _preview_item(db: Database, run: LetterRun, item: BatchItem) -> None:
     if item.deadline is not None:
         item.arrives_on = arrives_by_post(run.as_of, run.post_days)
         item.late = arrives_too_late(item.arrives_on, item.deadline)
-        if KINDS[item.kind].unsent_when_late and item.arrives_on > item.deadline:
-            item.state = "not_sent"
+        if item.unsent or (KINDS[item.kind].unsent_when_late and item.arrives_on > item.deadline):
+            item.state, item.late = "not_sent", True
 
 
 Progress = Callable[[int, int, BatchItem | None], None]

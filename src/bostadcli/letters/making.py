@@ -421,6 +421,9 @@ def _draft(
             unsent = KINDS[item.kind].unsent_when_late
             if unsent and item.arrives_on > item.deadline:
                 raise _TooLateToPost(_(unsent))
+            if item.unsent:
+                item.late = True
+                raise _TooLateToPost(_("the household has had this month's letter of this kind"))
     name, language = _chosen(env, item.kind, item.format, context)
     item.swedish_instead = language != context["household"]["letter_language"]
     text = render_text(env, item.kind, item.format, context)

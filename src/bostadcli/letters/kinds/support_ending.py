@@ -131,7 +131,8 @@ def select(
     A household whose supports end close together gets one letter naming all of them
     that have had none. The key is (household, kind, month): a household that has had
     its letter this month waits until next month for a support that came into the
-    window since (if the support has not ended by then).
+    window since, unless next month's letter would arrive too late for its end: then it
+    is listed as not sent (``_cannot_wait``).
     """
     from bostadcli.db import rows
     from bostadcli.supports import support_ending_candidates
@@ -164,17 +165,51 @@ def select(
         ending = support_ending_candidates(db, as_of, days)
     except Exception:
         ending, broken = _supports_one_by_one(db, as_of, days)
+    waiting: dict[str, list[dict[str, Any]]] = {}
     for support in ending:
-        if support["id"] in told or support["household_id"] in this_month:
+        if support["id"] in told:
             continue
-        by_household.setdefault(support["ref"], []).append(support)
+        into = waiting if support["household_id"] in this_month else by_household
+        into.setdefault(support["ref"], []).append(support)
     return [
         broken.get(ref)
         or Candidate(
             found[0]["household_id"], ref, about={"supports": tuple(s["id"] for s in found)}
         )
         for ref, found in sorted(by_household.items())
-    ]
+    ] + _cannot_wait(waiting, as_of, period, policy)
+
+
+def _cannot_wait(
+    waiting: dict[str, list[dict[str, Any]]], as_of: date, period: str, policy: Policy
+) -> list[Candidate]:
+    """The supports that wait for next month's letter (the household had this month's)
+    and end before a letter made on next month's first working day could arrive: no
+    letter can tell the family in time, so they are listed as not sent, keyed by the
+    month and the supports (``2026-11/7``), for the caseworker to phone or visit. A
+    support that next month's letter reaches in time waits for it."""
+    from bostadcli.letters.late import arrives_by_post, arrives_too_late, post_days
+    from bostadcli.workdays import next_working_day
+
+    year, month = (int(part) for part in period.split("-"))
+    next_run = next_working_day(date(year + month // 12, month % 12 + 1, 1))
+    if next_run <= as_of:
+        return []  # a run of a past month: this month's run can still make the letter
+    arrives = arrives_by_post(next_run, post_days(policy))
+    found: list[Candidate] = []
+    for ref, supports in sorted(waiting.items()):
+        ending = [s for s in supports if arrives_too_late(arrives, date.fromisoformat(s["end_on"]))]
+        if ending:
+            ids = tuple(s["id"] for s in ending)
+            found.append(
+                Candidate(
+                    ending[0]["household_id"],
+                    ref,
+                    about={"supports": ids},
+                    unsent_period=f"{period}/{','.join(str(i) for i in ids)}",
+                )
+            )
+    return found
 
 
 def _supports_one_by_one(
