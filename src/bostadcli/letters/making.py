@@ -530,11 +530,18 @@ def _recreate_batch_letter(
 
 
 def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, content: bytes) -> None:
-    item = draft.item
+    """Write a lost letter's file again and record what it now is: the template
+    version, and the recipient and address it was made for. It is made for the
+    household as it is now, so it goes to the address the post reaches them at; the
+    record and the manifest say so too (the change is in the audit log)."""
+    item, recipient = draft.item, draft.context["recipient"]
+    names, address = joined_names(recipient["names"]), "\n".join(recipient["lines"])
     private_folder(item.file.parent)
     write_private_file(item.file, content, force=True, protect=database_files(db))
     version = templating.template_version(env, [draft.template])
     with transaction(db):
         db.execute(
-            "UPDATE letters SET template_version = ? WHERE id = ?", [version, item.letter_id]
+            "UPDATE letters SET template_version = ?, recipient = ?, address = ? WHERE id = ?",
+            [version, names, address, item.letter_id],
         )
+    item.recipient, item.address = names, address
