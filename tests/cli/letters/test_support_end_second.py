@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -100,7 +101,12 @@ def test_a_support_ending_before_next_months_letter_is_not_sent(
     result = daily(letter_db, tmp_path / "b", NOV18)
     assert result.made == [] and [i.supports for i in result.not_sent] == [(emergency,)]
     assert late_rows(letter_db) == [
-        (f"2026-11/{emergency}", "2026-11-24", 0, f'{{"supports": [{emergency}]}}')
+        (
+            f"2026-11/{emergency}:2026-11-24",
+            "2026-11-24",
+            0,
+            f'{{"supports": [{emergency}], "ends": ["2026-11-24"]}}',
+        )
     ]
     assert result.manifest is not None
     [line] = list(csv.DictReader(io.StringIO(result.manifest.read_text(encoding="utf-8"))))
@@ -159,7 +165,59 @@ def test_two_supports_added_one_after_the_other_each_flagged(
     two = support(letter_db, told, "housing_support", date(2026, 11, 18), date(2026, 11, 27))
     result = daily(letter_db, tmp_path / "b", date(2026, 11, 19))
     assert [i.supports for i in result.not_sent] == [(two,)]
-    assert [p for p, *_rest in late_rows(letter_db)] == [f"2026-11/{one}", f"2026-11/{two}"]
+    assert [p for p, *_rest in late_rows(letter_db)] == [
+        f"2026-11/{one}:2026-11-24",
+        f"2026-11/{two}:2026-11-27",
+    ]
+
+
+def test_the_same_support_ending_sooner_than_its_letter_said(
+    letter_db: Database, told: str, tmp_path: Path
+) -> None:
+    """The month's letter said 7 December; the end moved to 24 November since."""
+    from bostadcli.supports import edit_support
+
+    [guarantee] = [r["id"] for r in rows(letter_db, "SELECT id FROM supports")]
+    assert [json.loads(r["params"]) for r in rows(letter_db, "SELECT params FROM letters")] == [
+        {"supports": [guarantee], "ends": ["2026-12-07"]}
+    ]
+    edit_support(
+        letter_db, guarantee, changes={"end_on": date(2026, 11, 24)}, as_of=date(2026, 11, 17)
+    )
+    result = daily(letter_db, tmp_path / "b", NOV18)
+    assert [i.supports for i in result.not_sent] == [(guarantee,)]
+    assert daily(letter_db, tmp_path / "b", date(2026, 11, 19)).not_sent == []
+    kinds = [e["kind"] for e in deadlines(letter_db, as_of=NOV18) if e["ref"] == told]
+    assert "letter_late" in kinds
+
+
+def test_an_end_moved_later_is_not_told_again(
+    letter_db: Database, told: str, tmp_path: Path
+) -> None:
+    from bostadcli.supports import edit_support
+
+    [guarantee] = [r["id"] for r in rows(letter_db, "SELECT id FROM supports")]
+    edit_support(
+        letter_db, guarantee, changes={"end_on": date(2026, 12, 20)}, as_of=date(2026, 11, 17)
+    )
+    assert daily(letter_db, tmp_path / "b", NOV18).not_sent == []
+    assert daily(letter_db, tmp_path / "dec", date(2026, 12, 1)).made == []
+
+
+def test_a_letter_recorded_without_ends_still_counts(
+    letter_db: Database, told: str, tmp_path: Path
+) -> None:
+    """Letters recorded before the ends were kept name the supports alone."""
+    from bostadcli.db import transaction
+    from bostadcli.supports import edit_support
+
+    [guarantee] = [r["id"] for r in rows(letter_db, "SELECT id FROM supports")]
+    with transaction(letter_db):
+        letter_db.execute("UPDATE letters SET params = ?", [json.dumps({"supports": [guarantee]})])
+    edit_support(
+        letter_db, guarantee, changes={"end_on": date(2026, 11, 24)}, as_of=date(2026, 11, 17)
+    )
+    assert daily(letter_db, tmp_path / "b", NOV18).not_sent == []
 
 
 def test_the_demo_family_loses_emergency_housing(tmp_path: Path, cli: Cli) -> None:

@@ -109,7 +109,15 @@ def add_context(db: Database, context: dict[str, Any], request: LetterRequest) -
 
 
 def about(context: dict[str, Any]) -> dict[str, Any]:
-    return {"supports": [s["id"] for s in context["supports"]]} if context["supports"] else {}
+    """The supports the letter names and the ends it gives them (a support whose end
+    moves earlier afterwards is told again)."""
+    supports = context["supports"]
+    if not supports:
+        return {}
+    return {
+        "supports": [s["id"] for s in supports],
+        "ends": [s["end"].isoformat() for s in supports],
+    }
 
 
 def deadline(context: dict[str, Any]) -> date | None:
@@ -137,19 +145,23 @@ def select(
     from bostadcli.db import rows
     from bostadcli.supports import support_ending_candidates
 
-    told = {
-        int(r["value"])
-        for r in rows(
-            db,
-            """
-            SELECT DISTINCT j.value FROM letters l, json_each(l.params, '$.supports') j
-            WHERE l.kind = 'support_ending' AND json_valid(l.params)
-            UNION
-            SELECT DISTINCT j.value FROM late_letters ll, json_each(ll.params, '$.supports') j
-            WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params)
-            """,
-        )
-    }
+    # Each support a letter (or a letter not sent) named, with the end it gave (none
+    # recorded by older letters): a support whose end has moved earlier since is told
+    # again, its letter gave a day too late.
+    told: dict[int, list[str | None]] = {}
+    for r in rows(
+        db,
+        """
+        SELECT j.value, json_extract(l.params, '$.ends[' || j.key || ']') AS said
+        FROM letters l, json_each(l.params, '$.supports') j
+        WHERE l.kind = 'support_ending' AND json_valid(l.params)
+        UNION
+        SELECT j.value, json_extract(ll.params, '$.ends[' || j.key || ']') AS said
+        FROM late_letters ll, json_each(ll.params, '$.supports') j
+        WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params)
+        """,
+    ):
+        told.setdefault(int(r["value"]), []).append(r["said"])
     this_month = {
         r["household_id"]
         for r in rows(
@@ -167,15 +179,13 @@ def select(
         ending, broken = _supports_one_by_one(db, as_of, days)
     waiting: dict[str, list[dict[str, Any]]] = {}
     for support in ending:
-        if support["id"] in told:
+        said = told.get(support["id"], [])
+        if any(end is None or str(end) <= str(support.get("end_on")) for end in said):
             continue
         into = waiting if support["household_id"] in this_month else by_household
         into.setdefault(support["ref"], []).append(support)
     return [
-        broken.get(ref)
-        or Candidate(
-            found[0]["household_id"], ref, about={"supports": tuple(s["id"] for s in found)}
-        )
+        broken.get(ref) or Candidate(found[0]["household_id"], ref, about=_about(found))
         for ref, found in sorted(by_household.items())
     ] + _cannot_wait(waiting, as_of, period, policy)
 
@@ -198,18 +208,33 @@ def _cannot_wait(
     arrives = arrives_by_post(next_run, post_days(policy))
     found: list[Candidate] = []
     for ref, supports in sorted(waiting.items()):
-        ending = [s for s in supports if arrives_too_late(arrives, date.fromisoformat(s["end_on"]))]
+        ending = [s for s in supports if arrives_too_late(arrives, _end(s) or date.max)]
         if ending:
-            ids = tuple(s["id"] for s in ending)
+            ids = ",".join(str(s["id"]) for s in ending)
             found.append(
                 Candidate(
                     ending[0]["household_id"],
                     ref,
-                    about={"supports": ids},
-                    unsent_period=f"{period}/{','.join(str(i) for i in ids)}",
+                    about=_about(ending),
+                    unsent_period=f"{period}/{ids}:{ending[0]['end_on']}",
                 )
             )
     return found
+
+
+def _end(support: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(str(support.get("end_on")))
+    except ValueError:
+        return None  # a record that cannot be read: its household's letter fails
+
+
+def _about(supports: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a letter about ``supports`` records: their numbers and the ends it gives."""
+    return {
+        "supports": tuple(s["id"] for s in supports),
+        "ends": tuple(str(s["end_on"]) for s in supports),
+    }
 
 
 def _supports_one_by_one(
@@ -228,7 +253,7 @@ def _supports_one_by_one(
     for row in rows(
         db,
         f"""
-        SELECT s.id, s.household_id, h.ref FROM supports s
+        SELECT s.id, s.household_id, h.ref, s.end_on FROM supports s
         JOIN live_households h ON h.id = s.household_id
         WHERE {ending_between_sql(":from", ":to")}
         ORDER BY s.end_on, h.ref, s.id
