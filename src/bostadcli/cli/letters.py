@@ -263,7 +263,7 @@ def _warn_late(
     the same line for a batch's letter and one made by hand."""
     from bostadcli.dates import format_date
     from bostadcli.errors import one_line
-    from bostadcli.letters.late import deadline_words
+    from bostadcli.letters.late import deadline_words, not_sent_for_month
 
     typer.echo(
         one_line(
@@ -273,6 +273,12 @@ def _warn_late(
                     " for {deadline}"
                 )
                 if sent
+                else _(
+                    "{ref} {kind}: phone or visit: not sent, the household has had this"
+                    " month's letter of this kind and next month's would come too late for"
+                    " {deadline}"
+                )
+                if not_sent_for_month(deadline, arrives)
                 else _(
                     "{ref} {kind}: phone or visit: not sent, it would arrive {arrives},"
                     " after {deadline}"

@@ -63,6 +63,9 @@ class BatchItem:
     late: bool = False
     # What the deadline is (a key of ``late.DEADLINE_NAMES``), for the notes.
     deadline_of: str | None = None
+    # Due but not to be made: the household had this month's letter of the kind already
+    # and next month's would come too late (the kind's ``Candidate.unsent_period``).
+    unsent: bool = False
 
     @property
     def plan(self) -> str | None:
@@ -189,12 +192,13 @@ def _new_item(run: LetterRun, folder: Path, kind: str, found: Any) -> BatchItem:
         ref=found.ref,
         household_id=found.household_id,
         kind=kind,
-        period=run.period,
+        period=found.unsent_period or run.period,
         file=folder / default_file_name(_file_safe(found.ref), kind, run.fmt),
         format=run.fmt,
         state=("broken" if found.problem else "in_contact" if found.skip else "new"),
         about=dict(found.about),
         problem=found.problem or found.skip,
+        unsent=found.unsent_period is not None,
     )
 
 
@@ -362,8 +366,9 @@ def _preview_item(db: Database, run: LetterRun, item: BatchItem) -> None:
     item.address = "\n".join(context["recipient"]["lines"])
     if run.fmt != "txt" and context["address_problem"]:
         item.state, item.problem = "broken", context["address_problem"]
-    if judge_post(item, context, as_of=run.as_of, policy=run.config.policy) is not None:
-        item.state = "not_sent"
+    unsent = judge_post(item, context, as_of=run.as_of, policy=run.config.policy)
+    if unsent is not None or (item.unsent and item.deadline is not None):
+        item.state, item.late = "not_sent", True
 
 
 Progress = Callable[[int, int, BatchItem | None], None]

@@ -64,6 +64,10 @@ class Candidate:
     problem: str | None = None
     # Why the household gets no such letter although it would otherwise (in contact).
     skip: str | None = None
+    # Due, but it cannot be made under the month's key (the household had this month's
+    # letter of the kind already) and cannot wait for next month's: it is listed and
+    # recorded as not sent (the caseworker phones or visits), under this key of its own.
+    unsent_period: str | None = None
 
     @property
     def plan(self) -> str | None:

@@ -221,8 +221,20 @@ def call_note(deadline: date, arrives_on: date, *, sent: bool, what: str | None 
     arrives = format_date(arrives_on, "long", locale="sv_SE")
     if sent:
         note = N_("call or visit: the letter arrives {arrives}, too late for {deadline}")
+    elif not_sent_for_month(deadline, arrives_on):
+        note = N_(
+            "call or visit: the letter was not sent, the household has had this month's"
+            " letter of this kind and next month's would come too late for {deadline}"
+        )
     else:
         note = N_(
             "call or visit: the letter was not sent, it would arrive {arrives}, after {deadline}"
         )
     return swedish(note).format(arrives=arrives, deadline=when)
+
+
+def not_sent_for_month(deadline: date, arrives_on: date) -> bool:
+    """Whether a letter not sent would have arrived in time: then it was not sent
+    because the household had the month's letter of its kind already (a letter that
+    would arrive after its deadline is not sent for that reason alone)."""
+    return arrives_on <= deadline

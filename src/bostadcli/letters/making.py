@@ -440,6 +440,9 @@ def _draft(
         unsent = judge_post(item, context, as_of=as_of, policy=config.policy)
         if unsent is not None:
             raise _TooLateToPost(_(unsent))
+        if item.unsent and item.deadline is not None:
+            item.late = True
+            raise _TooLateToPost(_("the household has had this month's letter of this kind"))
     name, language = _chosen(env, item.kind, item.format, context)
     item.swedish_instead = language != context["household"]["letter_language"]
     text = render_text(env, item.kind, item.format, context)
@@ -553,7 +556,12 @@ def _recreate_batch_letter(
 
 
 def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, content: bytes) -> None:
-    item = draft.item
+    """Write a lost letter's file again and record what it now is: the template
+    version, and the recipient and address it was made for. It is made for the
+    household as it is now, so it goes to the address the post reaches them at; the
+    record and the manifest say so too (the change is in the audit log)."""
+    item, recipient = draft.item, draft.context["recipient"]
+    names, address = joined_names(recipient["names"]), "\n".join(recipient["lines"])
     private_folder(item.file.parent)
     write_private_file(
         item.file, content, force=True, protect=database_files(db), field="--out-dir"
@@ -561,5 +569,7 @@ def _store_recreated_letter(db: Database, env: Environment, draft: _Draft, conte
     version = templating.template_version(env, [draft.template])
     with transaction(db):
         db.execute(
-            "UPDATE letters SET template_version = ? WHERE id = ?", [version, item.letter_id]
+            "UPDATE letters SET template_version = ?, recipient = ?, address = ? WHERE id = ?",
+            [version, names, address, item.letter_id],
         )
+    item.recipient, item.address = names, address

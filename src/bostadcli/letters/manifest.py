@@ -92,7 +92,10 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
     def month() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return (
             _manifest_letters(db, "l.period = ?", [result.period]),
-            _not_sent_rows(db, "ll.period = ?", [result.period]),
+            # A letter not sent under a key of its own (``Candidate.unsent_period``).
+            _not_sent_rows(
+                db, "(ll.period = ? OR ll.period LIKE ?)", [result.period, f"{result.period}/%"]
+            ),
         )
 
     combined = result.out_dir / f"utskrift-{result.period}.pdf"

@@ -109,7 +109,15 @@ def add_context(db: Database, context: dict[str, Any], request: LetterRequest) -
 
 
 def about(context: dict[str, Any]) -> dict[str, Any]:
-    return {"supports": [s["id"] for s in context["supports"]]} if context["supports"] else {}
+    """The supports the letter names and the ends it gives them (a support whose end
+    moves earlier afterwards is told again)."""
+    supports = context["supports"]
+    if not supports:
+        return {}
+    return {
+        "supports": [s["id"] for s in supports],
+        "ends": [s["end"].isoformat() for s in supports],
+    }
 
 
 def deadline(context: dict[str, Any]) -> date | None:
@@ -120,34 +128,49 @@ def deadline(context: dict[str, Any]) -> date | None:
     return min(ends)
 
 
-def _told(db: Database, household_id: int | None = None) -> set[int]:
-    """The supports a letter has named (or a letter not sent, too late, would have):
-    every household's, or one household's."""
+def _told(db: Database, household_id: int | None = None) -> dict[int, list[str | None]]:
+    """Each support a letter named (or a letter not sent, too late, would have), with
+    the end it gave (None: an older letter, which recorded none): every household's,
+    or one household's."""
     from bostadcli.db import rows
 
     only = "" if household_id is None else " AND household_id = :hid"
-    return {
-        int(r["value"])
-        for r in rows(
-            db,
-            f"""
-            SELECT DISTINCT j.value FROM letters l, json_each(l.params, '$.supports') j
-            WHERE l.kind = 'support_ending' AND json_valid(l.params){only}
-            UNION
-            SELECT DISTINCT j.value FROM late_letters ll, json_each(ll.params, '$.supports') j
-            WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params){only}
-            """,
-            {"hid": household_id},
-        )
-    }
+    told: dict[int, list[str | None]] = {}
+    for r in rows(
+        db,
+        f"""
+        SELECT j.value, json_extract(l.params, '$.ends[' || j.key || ']') AS said
+        FROM letters l, json_each(l.params, '$.supports') j
+        WHERE l.kind = 'support_ending' AND json_valid(l.params){only}
+        UNION
+        SELECT j.value, json_extract(ll.params, '$.ends[' || j.key || ']') AS said
+        FROM late_letters ll, json_each(ll.params, '$.supports') j
+        WHERE ll.kind = 'support_ending' AND ll.sent = 0 AND json_valid(ll.params){only}
+        """,
+        {"hid": household_id},
+    ):
+        told.setdefault(int(r["value"]), []).append(r["said"])
+    return told
+
+
+def _told_already(said: list[str | None], end: object) -> bool:
+    """Whether a support ending on ``end`` has been told (a letter gave that end or a
+    later one: a support whose end has moved earlier since is told again)."""
+    return any(given is None or str(given) <= str(end) for given in said)
 
 
 def made_before(
     db: Database, household_id: int, about: Mapping[str, Any], as_of: date, policy: Policy
 ) -> bool:
-    """Whether a letter (of any month, or by hand) has named one of the supports."""
-    named = {int(s) for s in about.get("supports", ())}
-    return bool(named & _told(db, household_id))
+    """Whether a letter (of any month, or by hand) has told one of the supports."""
+    told = _told(db, household_id)
+    ends = list(about.get("ends", ()))
+    for i, support in enumerate(about.get("supports", ())):
+        said = told.get(int(support), [])
+        end = ends[i] if i < len(ends) else None
+        if said and (end is None or _told_already(said, end)):
+            return True
+    return False
 
 
 def select(
@@ -161,7 +184,8 @@ def select(
     A household whose supports end close together gets one letter naming all of them
     that have had none. The key is (household, kind, month): a household that has had
     its letter this month waits until next month for a support that came into the
-    window since (if the support has not ended by then).
+    window since, unless next month's letter would arrive too late for its end: then it
+    is listed as not sent (``_cannot_wait``).
     """
     from bostadcli.db import rows
     from bostadcli.supports import support_ending_candidates
@@ -182,17 +206,63 @@ def select(
         ending = support_ending_candidates(db, as_of, days)
     except Exception:
         ending, broken = _supports_one_by_one(db, as_of, days)
+    waiting: dict[str, list[dict[str, Any]]] = {}
     for support in ending:
-        if support["id"] in told or support["household_id"] in this_month:
+        if _told_already(told.get(support["id"], []), support.get("end_on")):
             continue
-        by_household.setdefault(support["ref"], []).append(support)
+        into = waiting if support["household_id"] in this_month else by_household
+        into.setdefault(support["ref"], []).append(support)
     return [
-        broken.get(ref)
-        or Candidate(
-            found[0]["household_id"], ref, about={"supports": tuple(s["id"] for s in found)}
-        )
+        broken.get(ref) or Candidate(found[0]["household_id"], ref, about=_about(found))
         for ref, found in sorted(by_household.items())
-    ]
+    ] + _cannot_wait(waiting, as_of, period, policy)
+
+
+def _cannot_wait(
+    waiting: dict[str, list[dict[str, Any]]], as_of: date, period: str, policy: Policy
+) -> list[Candidate]:
+    """The supports that wait for next month's letter (the household had this month's)
+    and end before a letter made on next month's first working day could arrive: no
+    letter can tell the family in time, so they are listed as not sent, keyed by the
+    month and the supports (``2026-11/7``), for the caseworker to phone or visit. A
+    support that next month's letter reaches in time waits for it."""
+    from bostadcli.letters.late import arrives_by_post, arrives_too_late, post_days
+    from bostadcli.workdays import next_working_day
+
+    year, month = (int(part) for part in period.split("-"))
+    next_run = next_working_day(date(year + month // 12, month % 12 + 1, 1))
+    if next_run <= as_of:
+        return []  # a run of a past month: this month's run can still make the letter
+    arrives = arrives_by_post(next_run, post_days(policy))
+    found: list[Candidate] = []
+    for ref, supports in sorted(waiting.items()):
+        ending = [s for s in supports if arrives_too_late(arrives, _end(s) or date.max)]
+        if ending:
+            ids = ",".join(str(s["id"]) for s in ending)
+            found.append(
+                Candidate(
+                    ending[0]["household_id"],
+                    ref,
+                    about=_about(ending),
+                    unsent_period=f"{period}/{ids}:{ending[0]['end_on']}",
+                )
+            )
+    return found
+
+
+def _end(support: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(str(support.get("end_on")))
+    except ValueError:
+        return None  # a record that cannot be read: its household's letter fails
+
+
+def _about(supports: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a letter about ``supports`` records: their numbers and the ends it gives."""
+    return {
+        "supports": tuple(s["id"] for s in supports),
+        "ends": tuple(str(s["end_on"]) for s in supports),
+    }
 
 
 def _supports_one_by_one(
@@ -211,7 +281,7 @@ def _supports_one_by_one(
     for row in rows(
         db,
         f"""
-        SELECT s.id, s.household_id, h.ref FROM supports s
+        SELECT s.id, s.household_id, h.ref, s.end_on FROM supports s
         JOIN live_households h ON h.id = s.household_id
         WHERE {ending_between_sql(":from", ":to")}
         ORDER BY s.end_on, h.ref, s.id
