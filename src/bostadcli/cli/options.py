@@ -133,6 +133,7 @@ def write_as_of(value: str | None, *, writes: bool = True, happened: bool = Fals
         return day
     from bostadcli.dates import check_record_day, real_today
 
+    check_record_day(day, field="--as-of")
     if happened and day > real_today():
         from bostadcli.errors import InvalidInput
         from bostadcli.i18n import _
@@ -145,7 +146,7 @@ def write_as_of(value: str | None, *, writes: bool = True, happened: bool = Fals
                 " that day, and the day has not come (--dry-run takes any date)"
             ).format(today=real_today().isoformat()),
         )
-    return check_record_day(day, field="--as-of")
+    return day
 
 
 def record_date(value: str | None, *, field: str) -> "date | None":
