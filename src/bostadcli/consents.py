@@ -150,9 +150,14 @@ def add_consent(
                 " (e.g. 'oral consent on the phone, written down afterwards')"
             ),
         )
+    named = validate.clean_text(recipient_name, field="name")
+    if recipient_name is not None and named is None:
+        raise InvalidInput(
+            "--name", recipient_name, _("is empty: give the recipient's name, or leave it out")
+        )
     record: dict[str, Any] = {
         "recipient": who.value,
-        "recipient_name": validate.clean_text(recipient_name, field="name"),
+        "recipient_name": named,
         "given_on": given_on.isoformat(),
         "expires_on": expires_on.isoformat() if expires_on else None,
         "note": validate.clean_text(
@@ -208,6 +213,13 @@ def revoke_consent(
 # A consent to a debt collector or another recipient is for the recipient it names
 # (``recipient_name``), compared as names are (``validate.name_key``); bind ``:who_name``.
 NAMED_SQL = "casefold(c.recipient_name) = :who_name"
+# A consent to the landlord that counts for the household's own: it names no landlord,
+# or names that one (folded as ``landlords.landlord_key``).
+OWN_LANDLORD_SQL = (
+    "(c.recipient_name IS NULL OR bostad_fold(casefold(c.recipient_name)) ="
+    " (SELECT bostad_fold(casefold(ol.name)) FROM households oh"
+    " JOIN landlords ol ON ol.id = oh.landlord_id WHERE oh.id = c.household_id))"
+)
 
 
 def valid_consent(
@@ -216,6 +228,9 @@ def valid_consent(
     """The household's consent for ``recipient`` valid on ``on``; with ``name``, only one
     recorded for the recipient of that name."""
     named = "" if name is None else f" AND {NAMED_SQL}"
+    if name is None and recipient is Recipient.landlord:
+        # For the household's own landlord: a consent that names another one is not it.
+        named = f" AND {OWN_LANDLORD_SQL}"
     return one(
         db,
         f"SELECT * FROM consents AS c WHERE c.household_id = :hid AND c.recipient = :who"
@@ -296,11 +311,22 @@ def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[
     ]
 
 
-def cases_without_consent_sql(ref_expr: str, *, named: bool = False) -> str:
+def cases_without_consent_sql(
+    ref_expr: str, *, named: bool = False, landlord_named: bool = False
+) -> str:
     """A condition true when the case whose reference is ``ref_expr`` has no consent for
     ``:who`` valid on ``:on`` (bind ``:on`` to ``consent_day(...)``). With ``named``, no
-    such consent for the recipient named ``:who_name`` (a ``validate.name_key``)."""
+    such consent for the recipient named ``:who_name`` (a ``validate.name_key``). With
+    ``landlord_named``, a consent to the landlord that names one counts only for the
+    landlord ``:export_landlord`` of that name (folded as ``landlords.landlord_key``): a
+    consent naming another landlord never reaches the household's own."""
     name = f" AND {NAMED_SQL}" if named else ""
+    if landlord_named:
+        name += (
+            " AND (c.recipient_name IS NULL OR bostad_fold(casefold(c.recipient_name)) ="
+            " (SELECT bostad_fold(casefold(el.name)) FROM landlords el"
+            " WHERE el.id = :export_landlord))"
+        )
     return (
         "NOT EXISTS (SELECT 1 FROM consents c JOIN households ch ON ch.id = c.household_id"
         f" WHERE ch.ref = {ref_expr} AND c.recipient = :who AND {VALID_ON}{name})"

@@ -51,6 +51,11 @@ def refuse_written(part: str, filename: str | None, lineno: int | None, name: st
     from bostadcli.letters.address import UNPRINTABLE
 
     found = UNPRINTABLE.search(part)
+    if found is None:  # written as an HTML character reference (&#x1b;)
+        import html
+
+        part = html.unescape(part)
+        found = UNPRINTABLE.search(part)
     assert found is not None
     if lineno is not None:
         # Jinja writes a run of text and values as one part, from the line it starts on.

@@ -361,7 +361,9 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
     try:
         for part in stream:
             size += len(part)
-            if UNPRINTABLE.search(part) is not None:
+            if UNPRINTABLE.search(part) is not None or (
+                "&#" in part and UNPRINTABLE.search(_unescaped(part)) is not None
+            ):
                 refuse_written(part, *generator_where(stream), name)
             if size > MAX_LETTER_CHARS:
                 filename, lineno = generator_where(stream)
@@ -375,6 +377,14 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
     finally:
         stream.close()
     return "".join(parts)
+
+
+def _unescaped(part: str) -> str:
+    """``part`` with its HTML character references read (``&#x1b;``, ``&#8238;``), as
+    the PDF renderer and a browser read them."""
+    import html
+
+    return html.unescape(part)
 
 
 def referenced_templates(env: Environment, name: str) -> list[str]:

@@ -253,7 +253,11 @@ def monthly(
     ]
     _summary(result.period, counts, result.out_dir)
     if result.failed:
-        raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+        raise BatchFailed(
+            ngettext("{n} letter failed", "{n} letters failed", len(result.failed)).format(
+                n=len(result.failed)
+            )
+        )
 
 
 def _warn_late(
@@ -411,7 +415,11 @@ def daily(
     ]
     _summary(result.batch or today.isoformat(), counts, result.out_dir)
     if result.failed:
-        raise BatchFailed(_("{n} letters failed").format(n=len(result.failed)))
+        raise BatchFailed(
+            ngettext("{n} letter failed", "{n} letters failed", len(result.failed)).format(
+                n=len(result.failed)
+            )
+        )
 
 
 def _summary(run: str, counts: list[str], folder: Path) -> None:

@@ -51,6 +51,7 @@ DEADLINE_NAMES = {
     "recovery_deadline": N_("the recovery deadline"),
     "eviction": N_("the eviction"),
     "support_end": N_("the support's end"),
+    "meeting": N_("the meeting"),
 }
 
 

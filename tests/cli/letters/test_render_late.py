@@ -188,12 +188,13 @@ def test_a_letter_in_time_is_not_flagged(bostad: Cli, tmp_path: Path) -> None:
 
 
 def test_a_letter_with_no_deadline_is_not_flagged(bostad: Cli, tmp_path: Path) -> None:
-    # No notice: the first letter has no deadline to be late for, nor has a meeting (the
-    # first letter not recorded: it is recorded once, below).
+    # No notice: the first letter has no deadline to be late for, and a meeting far
+    # enough ahead is reached in time (the first letter not recorded: it is recorded
+    # once, below).
     first = _render(bostad, tmp_path / "o.txt", "2026-12-05", "--no-record")
     meeting = bostad.ok(
         "letter", "render", REF, "meeting", "--format", "txt", "--out", str(tmp_path / "m.txt"),
-        "--param", "date=2026-12-08", "--param", "time=10:00", "--param", "place=Storgatan 1",
+        "--param", "date=2026-12-14", "--param", "time=10:00", "--param", "place=Storgatan 1",
         "--as-of", "2026-12-05",
     )  # fmt: skip
     for result in (first, meeting):
@@ -226,3 +227,52 @@ def test_a_support_ending_letter_after_the_end_is_made_and_flagged(
     [late] = _late_rows(bostad)
     assert late["kind"] == "support_ending" and json.loads(late["params"])["supports"]
     assert "letter_late" in _screen(bostad, "2026-12-07")
+
+
+def test_a_meeting_invitation_that_arrives_after_the_meeting_is_flagged(
+    bostad: Cli, tmp_path: Path
+) -> None:
+    """Made on Saturday 5 December for a meeting on Tuesday the 8th: posted on Monday,
+    it arrives on Wednesday, after the meeting."""
+    late = bostad.ok(
+        "letter", "render", REF, "meeting", "--format", "txt", "--out", str(tmp_path / "m.txt"),
+        "--param", "date=2026-12-08", "--param", "time=10:00", "--param", "place=Kontoret",
+        "--as-of", "2026-12-05",
+    )  # fmt: skip
+    assert (
+        f"{REF} meeting: phone or visit: the letter arrives 9 December 2026, too late for"
+        " the meeting on 8 December 2026"
+    ) in late.stderr
+    [row] = _late_rows(bostad)
+    assert row["kind"] == "meeting" and row["deadline"] == "2026-12-08"
+    in_time = bostad.ok(
+        "letter", "render", REF, "meeting", "--format", "txt", "--out", str(tmp_path / "n.txt"),
+        "--param", "date=2026-12-14", "--param", "time=10:00", "--param", "place=Kontoret",
+        "--as-of", "2026-12-05",
+    )  # fmt: skip
+    assert "phone or visit" not in in_time.stderr
+    assert len(_late_rows(bostad)) == 1
+
+
+def test_an_undertaking_letter_that_reaches_the_landlord_too_late_is_flagged(
+    bostad: Cli, tmp_path: Path
+) -> None:
+    """The landlord must be told in writing within the recovery period: a letter made
+    on Saturday 5 December for a deadline of Tuesday the 8th arrives on the 9th."""
+    _notice(bostad)
+    bostad.ok("landlord", "edit", "Testhem AB", "--street", "Hyrvägen 1", "--postal-code",
+              "441 30", "--city", "Alingsås")  # fmt: skip
+    bostad.ok("consent", "add", REF, "--recipient", "landlord", "--given", "2026-11-20",
+              "--reason", "muntligt", "--as-of", "2026-11-20")  # fmt: skip
+    bostad.ok("undertaking", "add", REF, "--covers", "hyran", "--decided-by", "KE",
+              "--given", "2026-11-20", "--reason", "skrevs in sent",
+              "--as-of", "2026-11-20")  # fmt: skip
+    result = bostad.ok(
+        "letter", "render", REF, "undertaking", "--format", "txt",
+        "--out", str(tmp_path / "u.txt"), "--as-of", "2026-12-05",
+    )  # fmt: skip
+    assert (
+        f"{REF} undertaking: phone or visit: the letter arrives 9 December 2026, too late for"
+        " the recovery deadline on 8 December 2026"
+    ) in result.stderr
+    assert [r["kind"] for r in _late_rows(bostad)] == ["undertaking"]

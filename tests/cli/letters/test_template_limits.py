@@ -421,7 +421,14 @@ def test_a_template_name_that_is_no_file_is_refused(
 
 @pytest.mark.parametrize(
     "expression",
-    ['{{ "\\x1b]0;x\\x07" }}', '{{ "%c"|format(27) }}', '{{ "\\u202e" }}', '{{ "a\\rb" }}'],
+    [
+        '{{ "\\x1b]0;x\\x07" }}',
+        '{{ "%c"|format(27) }}',
+        '{{ "\\u202e" }}',
+        '{{ "a\\rb" }}',
+        "&#x202E;2102-21-60&#x202C;",
+        '{{ "&#27;"|safe }}',
+    ],
 )
 @pytest.mark.parametrize("fmt", ["txt", "html"])
 def test_a_control_character_the_template_writes_is_refused(

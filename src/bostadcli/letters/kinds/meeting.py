@@ -97,5 +97,8 @@ KIND = LetterKind(
     check_params=check_params,
     add_context=check_visit,
     warn=warnings,
+    # The invitation must reach the household before the meeting (rules 14).
+    deadline=lambda context: context["params"]["date"],
+    deadline_of=lambda _context, _day: "meeting",
     when="by hand (letter render)",
 )

@@ -108,9 +108,14 @@ def made_before(
             "missed": (as_of - timedelta(days=policy.plan_behind_days)).isoformat(),
         },
     )
-    # A reminder written after the installment fell due told of it (a reminder naming
-    # no plan counts for each).
-    return bool(found and found["due"] and found["told"] and found["due"] < found["told"])
+    # A reminder told of the installments missed by its day (more than
+    # plan_behind_days late then; a reminder naming no plan counts for each plan): one
+    # written in an installment's grace days did not tell of that one.
+    if not (found and found["due"] and found["told"]):
+        return False
+    told = date.fromisoformat(str(found["told"])[:10])
+    missed_by_then = told - timedelta(days=policy.plan_behind_days)
+    return date.fromisoformat(str(found["due"])[:10]) < missed_by_then
 
 
 def _plans_one_by_one(

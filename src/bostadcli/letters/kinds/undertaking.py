@@ -46,13 +46,11 @@ def _require_landlord_consent(
     """A consent for "the landlord" is for the household's own, and one that names a
     landlord is for that one alone. Judged on the day the letter is made (``today``),
     never on ``as_of``."""
-    from bostadcli.consents import VALID_ON, consent_day, require_consent
+    from bostadcli.consents import VALID_ON, consent_day
     from bostadcli.db import rows
     from bostadcli.errors import ConsentRequired
     from bostadcli.households import household_id
-    from bostadcli.vocab import Recipient
 
-    require_consent(db, ref, Recipient.landlord, today=today)
     named = [
         r["recipient_name"]
         for r in rows(
@@ -104,6 +102,15 @@ def add_context(db: Database, context: dict[str, Any], request: LetterRequest) -
     )
 
 
+def _within(context: dict[str, Any]) -> date | None:
+    """The recovery deadline the undertaking stops the eviction within, or None."""
+    found = context.get("undertaking")
+    if not found or not found["stops_eviction"]:
+        return None
+    day: date | None = found["deadline"]
+    return day
+
+
 def about(context: dict[str, Any]) -> dict[str, Any]:
     """The undertaking the letter is about, recorded with it as if named with --param
     undertaking=ID: made again, or moved with the case, it is about the same one."""
@@ -120,5 +127,9 @@ KIND = LetterKind(
     add_context=add_context,
     about=about,
     refers_to=(Reference("undertaking", "undertakings", label="undertaking"),),
+    # The landlord must be told in writing within the recovery period (JB 12:44 4 st 1):
+    # a letter that cannot reach them by then is warned about and flagged.
+    deadline=_within,
+    deadline_of=lambda _context, _day: "recovery_deadline",
     when="by hand (letter render), when an undertaking is given",
 )
