@@ -380,11 +380,16 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
 
 
 def _unescaped(part: str) -> str:
-    """``part`` with its HTML character references read (``&#x1b;``, ``&#8238;``), as
-    the PDF renderer and a browser read them."""
-    import html
+    """``part`` with its numeric HTML character references read (``&#x1b;``,
+    ``&#8238;``) as the PDF renderer reads them: a control character too (Python's
+    ``html.unescape`` drops those, the renderer keeps them)."""
+    import re
 
-    return html.unescape(part)
+    def character(found: re.Match[str]) -> str:
+        code = int(found.group(1), 16) if found.group(1) else int(found.group(2))
+        return chr(code) if code < 0x110000 else ""
+
+    return re.sub(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?", character, part)
 
 
 def referenced_templates(env: Environment, name: str) -> list[str]:
