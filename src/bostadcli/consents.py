@@ -311,25 +311,17 @@ def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[
     ]
 
 
-def cases_without_consent_sql(
-    ref_expr: str, *, named: bool = False, landlord_named: bool = False
-) -> str:
+def cases_without_consent_sql(ref_expr: str, *, named: bool = False) -> str:
     """A condition true when the case whose reference is ``ref_expr`` has no consent for
     ``:who`` valid on ``:on`` (bind ``:on`` to ``consent_day(...)``). With ``named``, no
-    such consent for the recipient named ``:who_name`` (a ``validate.name_key``). With
-    ``landlord_named``, a consent to the landlord that names one counts only for the
-    landlord ``:export_landlord`` of that name (folded as ``landlords.landlord_key``): a
-    consent naming another landlord never reaches the household's own."""
+    such consent for the recipient named ``:who_name`` (a ``validate.name_key``). A
+    consent to the landlord counts for the household's own landlord only
+    (``OWN_LANDLORD_SQL``): one naming another landlord never reaches it."""
     name = f" AND {NAMED_SQL}" if named else ""
-    if landlord_named:
-        name += (
-            " AND (c.recipient_name IS NULL OR bostad_fold(casefold(c.recipient_name)) ="
-            " (SELECT bostad_fold(casefold(el.name)) FROM landlords el"
-            " WHERE el.id = :export_landlord))"
-        )
     return (
         "NOT EXISTS (SELECT 1 FROM consents c JOIN households ch ON ch.id = c.household_id"
-        f" WHERE ch.ref = {ref_expr} AND c.recipient = :who AND {VALID_ON}{name})"
+        f" WHERE ch.ref = {ref_expr} AND c.recipient = :who AND {VALID_ON}{name}"
+        f" AND (c.recipient <> 'landlord' OR {OWN_LANDLORD_SQL}))"
     )
 
 

@@ -52,9 +52,9 @@ def refuse_written(part: str, filename: str | None, lineno: int | None, name: st
 
     found = UNPRINTABLE.search(part)
     if found is None:  # written as an HTML character reference (&#x1b;)
-        from bostadcli.templating import _unescaped
+        from bostadcli.templating import unescaped_references
 
-        part = _unescaped(part)
+        part = unescaped_references(part)
         found = UNPRINTABLE.search(part)
     assert found is not None
     if lineno is not None:

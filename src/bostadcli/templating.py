@@ -362,7 +362,7 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
         for part in stream:
             size += len(part)
             if UNPRINTABLE.search(part) is not None or (
-                "&#" in part and UNPRINTABLE.search(_unescaped(part)) is not None
+                "&#" in part and UNPRINTABLE.search(unescaped_references(part)) is not None
             ):
                 refuse_written(part, *generator_where(stream), name)
             if size > MAX_LETTER_CHARS:
@@ -379,7 +379,7 @@ def _bounded_text(template: Template, name: str, context: dict[str, Any]) -> str
     return "".join(parts)
 
 
-def _unescaped(part: str) -> str:
+def unescaped_references(part: str) -> str:
     """``part`` with its numeric HTML character references read (``&#x1b;``,
     ``&#8238;``) as the PDF renderer reads them: a control character too (Python's
     ``html.unescape`` drops those, the renderer keeps them)."""

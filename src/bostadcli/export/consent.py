@@ -89,12 +89,10 @@ def cases_without_consent(
     if landlord_id is not None:
         only = "AND x.ref IN (SELECT ref FROM households WHERE landlord_id = :export_landlord)"
         params["export_landlord"] = landlord_id
-    landlord_named = landlord_id is not None
     cursor = db.execute(
         f"""
         SELECT DISTINCT x.ref FROM ({sql}) AS x
-        WHERE {cases_without_consent_sql("x.ref", named=named, landlord_named=landlord_named)}
-        {only}
+        WHERE {cases_without_consent_sql("x.ref", named=named)} {only}
         ORDER BY x.ref
         """,
         params,
@@ -288,6 +286,6 @@ def for_landlord(
     return (
         f"SELECT x.* FROM ({sql}) AS x"
         " WHERE x.ref IN (SELECT ref FROM households WHERE landlord_id = :export_landlord)"
-        f" AND NOT {cases_without_consent_sql('x.ref', landlord_named=True)}",
+        f" AND NOT {cases_without_consent_sql('x.ref')}",
         params,
     )
