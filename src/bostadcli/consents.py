@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import validate
 from bostadcli.dates import format_date, real_today
 from bostadcli.db import insert, now_utc, one, rows, transaction
-from bostadcli.errors import ConsentRequired, InvalidInput, NotFound, shown
+from bostadcli.errors import Conflict, ConsentRequired, InvalidInput, NotFound, shown
 from bostadcli.households import household_id
 from bostadcli.i18n import _
 from bostadcli.vocab import Recipient
@@ -39,13 +39,21 @@ if TYPE_CHECKING:
 # before it. And a consent to share with "the landlord" names the landlord the household
 # had when it was given (landlord_id): it does not pass to a new landlord after a move.
 # (Consents recorded before 0015, or when the household had no landlord, name none and
-# cover the household's landlord.)
+# cover the household's landlord.) A consent to a debt collector or another recipient
+# must name the recipient (``recipient_name``): an export to one of them names it
+# (``--recipient-name``) and counts only a consent recording that name, so one recorded
+# without a name can be used for nothing and is not valid.
+
+# The recipients a consent is given to by name (``consent add --name``).
+NAMED_RECIPIENTS = (Recipient.debt_collector, Recipient.other)
+_NAMED_CODES = ", ".join(f"'{r.value}'" for r in NAMED_RECIPIENTS)
 
 
 def consent_valid_sql(on: str = ":on", *, landlord: bool = True, consent: str = "c") -> str:
     """SQL condition: the consent row ``consent`` (an alias of ``consents``) is valid on the
-    ISO date ``on`` (an SQL expression, by default the parameter ``:on``). With
-    ``landlord=False``, by its dates alone (``valid_dates``)."""
+    ISO date ``on`` (an SQL expression, by default the parameter ``:on``): in force by its
+    dates, for the household's landlord, and naming its recipient where one must be
+    named. With ``landlord=False``, by its dates alone (``valid_dates``)."""
     c = consent
     dates = (
         f"{c}.given_on <= {on} AND ({c}.expires_on IS NULL OR {c}.expires_on >= {on})"
@@ -56,7 +64,25 @@ def consent_valid_sql(on: str = ":on", *, landlord: bool = True, consent: str = 
     return (
         f"{dates} AND ({c}.landlord_id IS NULL OR {c}.landlord_id IS"
         f" (SELECT vh.landlord_id FROM households vh WHERE vh.id = {c}.household_id))"
+        f" AND ({c}.recipient NOT IN ({_NAMED_CODES}) OR {c}.recipient_name IS NOT NULL)"
     )
+
+
+def same_recipient_sql(consent: str, other: str) -> str:
+    """SQL condition: the consent row ``consent`` is for the recipient ``other`` is for: the
+    same kind and, for a debt collector or another recipient, the same name (compared as
+    ``NAMED_SQL`` compares; a consent without a name is for no named recipient)."""
+    return (
+        f"{consent}.recipient = {other}.recipient AND ({consent}.recipient NOT IN"
+        f" ({_NAMED_CODES}) OR casefold({consent}.recipient_name) ="
+        f" casefold({other}.recipient_name))"
+    )
+
+
+def lacks_name(consent: Mapping[str, Any]) -> bool:
+    """A consent to a debt collector or another recipient recorded without the recipient's
+    name: no export can use it (``consent_valid_sql``)."""
+    return consent.get("recipient") in NAMED_RECIPIENTS and consent.get("recipient_name") is None
 
 
 def valid_dates(consent: Mapping[str, Any], on: date) -> bool:
@@ -72,18 +98,23 @@ def valid_dates(consent: Mapping[str, Any], on: date) -> bool:
 
 
 def consent_valid(consent: Mapping[str, Any], on: date, *, household_landlord: int | None) -> bool:
-    """Python for ``consent_valid_sql()``: in force on ``on`` and, when it names a landlord
-    (``landlord_id``), for ``household_landlord``, the household's landlord now."""
+    """Python for ``consent_valid_sql()``: in force on ``on``; when it names a landlord
+    (``landlord_id``), for ``household_landlord``, the household's landlord now; and not
+    ``lacks_name``."""
     named = consent["landlord_id"]
-    return valid_dates(consent, on) and (named is None or named == household_landlord)
+    return (
+        valid_dates(consent, on)
+        and (named is None or named == household_landlord)
+        and not lacks_name(consent)
+    )
 
 
 def invalid_reason(
     consent: Mapping[str, Any], on: date, *, household_landlord: int | None
 ) -> str | None:
     """Why a consent is not valid on ``on`` (None when ``consent_valid``): the first of
-    not_yet_given, revoked, expired and other_landlord (it names a landlord the
-    household no longer has) that holds."""
+    not_yet_given, revoked, expired, other_landlord (it names a landlord the household
+    no longer has) and unnamed (``lacks_name``) that holds."""
     day = on.isoformat()
     if consent["given_on"] > day:
         return "not_yet_given"
@@ -94,6 +125,8 @@ def invalid_reason(
     named = consent["landlord_id"]
     if named is not None and named != household_landlord:
         return "other_landlord"
+    if lacks_name(consent):
+        return "unnamed"
     return None
 
 
@@ -183,31 +216,117 @@ def revoke_consent(
     *,
     recipient: str,
     revoked_on: date,
+    name: str | None = None,
     as_of: date | None = None,
     today: date | None = None,
-) -> int:
-    """Revoke every consent for the recipient that is valid on ``revoked_on``.
+) -> list[dict[str, Any]]:
+    """Revoke the consents for the recipient that are valid by their dates on
+    ``revoked_on``; with ``name``, only those for the recipient of that name
+    (``name_key_for``). Returns the revoked consents' ``id`` and ``name``.
 
-    A revocation may be dated back (it only withholds more), never after the real date.
+    Without ``name``, consents that name more than one recipient (two debt collectors)
+    are refused: the household withdraws its consent from someone, and revoking the
+    others too would record a withdrawal that was never made. A revocation may be dated
+    back (it only withholds more), never after the real date.
     """
     del as_of
     who = validate.choice(Recipient, recipient, field="recipient")
     if revoked_on > consent_day(today):
         raise InvalidInput("date", revoked_on.isoformat(), _("is in the future"))
+    wanted = None
+    if name is not None:
+        cleaned = validate.clean_text(name, field="name")
+        if cleaned is None:
+            raise InvalidInput(
+                "--name", name, _("is empty: give the recipient's name, or leave it out")
+            )
+        wanted = name_key_for(who, cleaned)
     with transaction(db):
         hid = household_id(db, ref)
-        cursor = db.execute(
-            f"UPDATE consents AS c SET revoked_on = :on WHERE household_id = :hid"
-            f" AND recipient = :who AND {VALID_DATES}",
+        in_force = rows(
+            db,
+            f"SELECT c.id, {_CONSENT_NAME} AS name FROM consents AS c"
+            " LEFT JOIN landlords cl ON cl.id = c.landlord_id AND c.recipient = 'landlord'"
+            f" WHERE c.household_id = :hid AND c.recipient = :who AND {VALID_DATES}"
+            " ORDER BY c.given_on, c.id",
             {"on": revoked_on.isoformat(), "hid": hid, "who": who.value},
         )
-        if cursor.rowcount == 0:
-            raise NotFound(
-                _("{ref} has no valid consent for {recipient} on {date}").format(
-                    ref=ref, recipient=who.label, date=format_date(revoked_on, "long")
-                )
-            )
-        return int(cursor.rowcount)
+        names = consent_names(who, in_force)
+        if wanted is not None:
+            chosen = [c for c in in_force if c["name"] and name_key_for(who, c["name"]) == wanted]
+        elif len(names) > 1:
+            raise Conflict(_ambiguous_revocation(ref, who, names))
+        else:
+            chosen = in_force
+        if not chosen:
+            raise NotFound(_nothing_to_revoke(ref, who, name, revoked_on, names, in_force))
+        db.execute(
+            f"UPDATE consents SET revoked_on = ? WHERE id IN ({', '.join('?' * len(chosen))})",
+            [revoked_on.isoformat(), *(c["id"] for c in chosen)],
+        )
+        return chosen
+
+
+# The name a consent is for: the one recorded with it or, for a landlord, the landlord it
+# was given for (``landlord_id``, joined as ``cl``).
+_CONSENT_NAME = "coalesce(c.recipient_name, cl.name)"
+
+
+def name_key_for(who: Recipient, name: str) -> str:
+    """What a consent's name is compared by: for a landlord as landlord names are
+    (``landlords.landlord_key``: case, accents and hyphens do not count), for anyone else
+    as an export's ``--recipient-name`` is (``validate.name_key``, ``NAMED_SQL``)."""
+    from bostadcli.landlords import landlord_key
+
+    return landlord_key(name) if who is Recipient.landlord else validate.name_key(name)
+
+
+def consent_names(who: Recipient, consents: list[dict[str, Any]]) -> list[str]:
+    """The different names of ``consents`` (rows with ``name``), each as first spelled."""
+    found: dict[str, str] = {}
+    for c in consents:
+        if c["name"]:
+            found.setdefault(name_key_for(who, c["name"]), c["name"])
+    return list(found.values())
+
+
+def _ambiguous_revocation(ref: str, who: Recipient, names: list[str]) -> str:
+    return _(
+        "{ref} has consents in force for {recipient} to {n} recipients: {names}; say whose"
+        " consent is revoked with --name NAME (once for each)"
+    ).format(
+        ref=ref,
+        recipient=who.label,
+        n=len(names),
+        names=", ".join(shown(n, 40) for n in names),
+    )
+
+
+def _nothing_to_revoke(
+    ref: str,
+    who: Recipient,
+    name: str | None,
+    on: date,
+    names: list[str],
+    in_force: list[dict[str, Any]],
+) -> str:
+    """Why nothing was revoked, and what there is to revoke."""
+    values = {"ref": ref, "recipient": who.label, "date": format_date(on, "long")}
+    if name is None:
+        return _("{ref} has no valid consent for {recipient} on {date}").format(**values)
+    message = _("{ref} has no consent for {recipient} '{name}' in force on {date}").format(
+        **values, name=shown(validate.normalise_name(name))
+    )
+    if names:
+        message += "; " + _("the consents in force name: {names}").format(
+            names=", ".join(shown(n, 40) for n in names)
+        )
+    elif in_force:
+        message += "; " + _(
+            "its consent for {recipient} in force was recorded without a name: revoke it"
+            " without --name"
+        ).format(recipient=who.label)
+    return message
 
 
 # A consent to a debt collector or another recipient is for the recipient it names
@@ -333,7 +452,7 @@ def _refusal_for_named(
     unnamed = one(
         db,
         f"SELECT c.id FROM consents AS c WHERE c.household_id = :hid AND c.recipient = :who"
-        f" AND c.recipient_name IS NULL AND {VALID_ON}",
+        f" AND c.recipient_name IS NULL AND {VALID_DATES}",
         {"hid": hid, "who": recipient.value, "on": on.isoformat()},
     )
     values = {

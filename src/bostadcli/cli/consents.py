@@ -15,7 +15,7 @@ from bostadcli.cli.options import (
     write_as_of,
 )
 from bostadcli.cli.output import LOW_VALUE, Column, Format, emit
-from bostadcli.i18n import _
+from bostadcli.i18n import _, ngettext
 from bostadcli.vocab import Recipient, label
 
 app = typer.Typer(no_args_is_help=True)
@@ -25,7 +25,7 @@ RecipientOpt = Annotated[
 ]
 
 
-def _why_not_valid(code: str | None, row: dict[str, Any]) -> str:
+def why_not_valid(code: str | None, row: dict[str, Any]) -> str:
     """Why a consent is not valid, in words (``consents.invalid_reason``)."""
     if code == "not_yet_given":
         return _("given only on {date}").format(date=row["given_on"])
@@ -37,6 +37,8 @@ def _why_not_valid(code: str | None, row: dict[str, Any]) -> str:
         return _("for former landlord {name}").format(name=row["landlord"])
     if code == "other_landlord":
         return _("for a former landlord")
+    if code == "unnamed":
+        return _("no recipient name: no export can use it")
     return ""
 
 
@@ -49,7 +51,7 @@ def _columns() -> list[Column]:
         Column("expires_on", _("Expires")),
         Column("revoked_on", _("Revoked")),
         Column("valid", _("Valid"), kind="bool", show=lambda v, r: _("yes") if v else _("no")),
-        Column("invalid_reason", _("Why not valid"), show=_why_not_valid),
+        Column("invalid_reason", _("Why not valid"), show=why_not_valid),
         Column("recorded_on", _("Recorded")),
         Column("backdated", _("Back-dated"), kind="bool"),
         Column("backdate_reason", _("Why back-dated")),
@@ -120,7 +122,9 @@ def add(
     "revoke",
     help=_(
         "Revoke the household's consent for a recipient.\n\n"
-        "Example: bostad consent revoke 2026-0042 --recipient landlord"
+        "With --name, only the consent for the recipient of that name.\n\n"
+        "Example: bostad consent revoke 2026-0042 --recipient debt_collector"
+        ' --name "Intrum AB"'
     ),
 )
 def revoke(
@@ -135,20 +139,50 @@ def revoke(
             help=_("The day consent was revoked (default: today)."),
         ),
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help=_(
+                "The recipient's name, e.g. the company: only its consent is revoked."
+                " Needed when the household's consents name more than one."
+            ),
+        ),
+    ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.consents import consent_day, revoke_consent
+    from bostadcli.consents import consent_day, consent_names, revoke_consent
+    from bostadcli.errors import shown
 
     today = consent_day()
     write_as_of(as_of_)  # a revocation is recorded on the real date
-    revoke_consent(
+    revoked = revoke_consent(
         state(ctx).database(),
         ref,
         recipient=recipient.value,
         revoked_on=record_date(on, field="--date") or today,
+        name=name,
         today=today,
     )
-    typer.echo(_("Revoked consent for {recipient}.").format(recipient=recipient.label), err=True)
+    names = [shown(n, 40) for n in consent_names(recipient, revoked)]
+    unnamed = sum(1 for c in revoked if not c["name"])
+    if names and unnamed:
+        names.append(
+            ngettext("{n} recorded without a name", "{n} recorded without a name", unnamed).format(
+                n=unnamed
+            )
+        )
+    if names:
+        typer.echo(
+            _("Revoked consent for {recipient}: {names}.").format(
+                recipient=recipient.label, names=", ".join(names)
+            ),
+            err=True,
+        )
+    else:
+        typer.echo(
+            _("Revoked consent for {recipient}.").format(recipient=recipient.label), err=True
+        )
 
 
 @app.command(

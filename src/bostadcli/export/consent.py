@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
+from bostadcli.consents import NAMED_RECIPIENTS
 from bostadcli.errors import ConsentRequired, InvalidInput
 from bostadcli.export.registry import ExportTable, get_table, query
 from bostadcli.i18n import _, ngettext
@@ -121,10 +122,6 @@ def recipient_landlord(db: Database, who: Recipient | None, landlord: str | None
     return int(get_landlord(db, landlord)["id"])
 
 
-# The recipients a consent names by the name recorded with it (``consent add --name``).
-NAMED_RECIPIENTS = (Recipient.debt_collector, Recipient.other)
-
-
 def recipient_named(who: Recipient | None, name: str | None) -> str | None:
     """The name of the debt collector or other recipient an export is for
     (``--recipient-name NAME``), as names are stored.
@@ -210,7 +207,7 @@ def cases_with_unnamed_consent(
     """The cases an export for the recipient named ``recipient_name`` leaves out although
     they have a consent for ``recipient`` valid on the real date: one recorded without a
     name, which matches no named recipient."""
-    from bostadcli.consents import VALID_ON, consent_day
+    from bostadcli.consents import VALID_DATES, consent_day
 
     table = get_table(name)
     if not table.has_cases:
@@ -219,7 +216,7 @@ def cases_with_unnamed_consent(
     params |= {"who": recipient.value, "on": consent_day(today).isoformat()}
     unnamed = (
         "SELECT ch.ref FROM consents c JOIN households ch ON ch.id = c.household_id"
-        f" WHERE c.recipient = :who AND c.recipient_name IS NULL AND {VALID_ON}"
+        f" WHERE c.recipient = :who AND c.recipient_name IS NULL AND {VALID_DATES}"
     )
     without = cases_without_consent(
         db,

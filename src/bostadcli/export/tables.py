@@ -364,7 +364,7 @@ register(
         description=N_("Consent per recipient, and whether it is valid on --as-of."),
         sql=f"""
 SELECT h.ref, c.id, c.recipient, c.recipient_name, c.given_on, c.expires_on, c.revoked_on,
-    ({consent_valid_sql(":as_of", landlord=False)}) AS valid,
+    ({consent_valid_sql(":as_of")}) AS valid,
     c.note, c.created_at
 FROM consents c JOIN live_households h ON h.id = c.household_id
 WHERE {{where}}

@@ -212,7 +212,9 @@ def _supports_ending(scope: Scope) -> list[dict[str, Any]]:
 
 def _consents_expiring(scope: Scope) -> list[dict[str, Any]]:
     """Consents that expire within ``windows.consent`` days or expired lately, unless a
-    later consent for the same recipient takes over."""
+    later consent for the same recipient (for a named one, of the same name) takes over."""
+    from bostadcli.consents import same_recipient_sql
+
     return [
         entry(DeadlineKind.consent_expiring, row["due_on"], row, scope.as_of)
         for row in rows(
@@ -225,7 +227,7 @@ def _consents_expiring(scope: Scope) -> list[dict[str, Any]]:
                 AND NOT EXISTS (
                     SELECT 1 FROM consents later
                     WHERE later.household_id = c.household_id
-                        AND later.recipient = c.recipient
+                        AND {same_recipient_sql("later", "c")}
                         AND later.id != c.id AND later.revoked_on IS NULL
                         AND later.given_on <= :consent_to
                         AND (later.expires_on IS NULL OR later.expires_on > c.expires_on))

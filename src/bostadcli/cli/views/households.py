@@ -254,11 +254,15 @@ def _undertakings(case: dict[str, Any]) -> list[Any]:
 def _consent_line(c: dict[str, Any]) -> str:
     from rich.markup import escape as esc
 
+    from bostadcli.cli.consents import why_not_valid
+
+    why = why_not_valid(c.get("invalid_reason"), c)
     return (
         f"{esc(label(Recipient, c['recipient']))}"
         + (f" ({esc(c['recipient_name'])})" if c["recipient_name"] else "")
         + f": {c['given_on']}–{c['revoked_on'] or c['expires_on'] or ''} "
         + (_("valid") if c["valid"] else _("not valid"))
+        + (f" ({esc(why)})" if why and not c["valid"] else "")
         + (
             " "
             + _("(recorded {day}, back-dated: {reason})").format(
