@@ -47,7 +47,8 @@ def private_state_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
 @pytest.fixture(autouse=True)
 def any_record_day(monkeypatch: pytest.MonkeyPatch) -> None:
     """The suite replays cases on fixed days (2026-11-16, 2027-03-15) whatever the
-    machine's date: here a command that writes takes any --as-of the date parser takes.
+    machine's date: here a command that writes takes any --as-of the date parser takes,
+    a day after the real one as the day something happened too.
     The rule that refuses a write dated far from the real date (``dates.
     record_day_window``) has its own tests, with the real date fixed
     (tests/cli/test_write_as_of.py)."""
@@ -60,6 +61,9 @@ def any_record_day(monkeypatch: pytest.MonkeyPatch) -> None:
         "record_day_window",
         lambda today=None: (date(dates.MIN_YEAR, 1, 1), date(dates.MAX_YEAR, 12, 31)),
     )
+    # Nor is a fact refused for a day after the real date (``dates.latest_fact_day``): its
+    # own tests fix the real date (tests/cli/test_future_facts.py).
+    monkeypatch.setattr(dates, "latest_fact_day", lambda: date(dates.MAX_YEAR, 12, 31))
 
 
 @pytest.fixture

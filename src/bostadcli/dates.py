@@ -129,11 +129,44 @@ def record_day_window(today: date | None = None) -> tuple[date, date]:
 
 
 def check_record_day(day: date, *, field: str = "--as-of") -> date:
-    """``day`` when a command that writes may date its records by it (``--as-of``), or
-    record it as the day something happened (``--served``, ``--date`` of a payment…);
-    otherwise an ``InvalidInput`` naming the option, the day and the days allowed.
+    """``day`` when a command that writes may date its records by it (``--as-of``) on
+    the real date: in ``record_day_window``, days ahead included (a letter made ahead, a
+    booked contact); otherwise an ``InvalidInput`` naming the option, the day and the
+    days allowed. The day something happened is checked by ``check_fact_day``.
     Reading (a listing, a report, a dry run) takes any day and never asks this."""
     first, last = record_day_window()
+    return _in_window(day, field, first, last)
+
+
+def latest_fact_day() -> date:
+    """The last day a fact a command records can have happened on: the real date.
+    (The test suite lifts it, as it lifts ``record_day_window``.)"""
+    return real_today()
+
+
+def check_fact_day(day: date, *, field: str = "--as-of") -> date:
+    """``day`` when a command that writes may record it as the day something happened
+    (a contact held, a payment made, a case opened or closed, a consent given, a notice
+    served…): in ``record_day_window`` and not after today, since what has not happened
+    cannot be recorded (a letter, a booked contact, a deadline or a planned end may be
+    ahead: ``check_record_day``). Otherwise an ``InvalidInput`` that names the option,
+    the day and today (or the days allowed)."""
+    today = latest_fact_day()
+    if day > today:
+        reason = (
+            _(
+                "is after today ({today}): a command that records what has happened takes"
+                " no day to come (a listing, a report or --dry-run takes any date)"
+            )
+            if field == "--as-of"
+            else _("is after today ({today}): the day something happened cannot be one to come")
+        )
+        raise InvalidInput(field, day.isoformat(), reason.format(today=today.isoformat()))
+    first, last = record_day_window()
+    return _in_window(day, field, first, min(last, today))
+
+
+def _in_window(day: date, field: str, first: date, last: date) -> date:
     if not first <= day <= last:
         reason = (
             _(

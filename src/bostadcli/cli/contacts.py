@@ -119,7 +119,8 @@ def add(
     from bostadcli.errors import UsageError
 
     app_state = state(ctx)
-    today = write_as_of(as_of_)
+    # A contact logged has happened; one booked may be booked as on a day ahead.
+    today = write_as_of(as_of_, happened=not planned)
     if planned != (at is not None):
         raise UsageError(_("--planned and --at go together"))
     if planned and on is not None:

@@ -30,7 +30,8 @@ def demo(
         from bostadcli.errors import InvalidInput
 
         raise InvalidInput("--out", out, _("a demo needs a folder, not standard output"))
-    result = build_demo(out, as_of=write_as_of(as_of_))
+    # Made-up cases: the demo may be dated ahead, as a letter may.
+    result = build_demo(out, as_of=write_as_of(as_of_, happened=False))
     batch = result.batch
     assert batch is not None
     typer.echo(_("Demo in {folder}").format(folder=result.folder))

@@ -119,49 +119,39 @@ AsOfOpt = Annotated[
 ]
 
 
-def write_as_of(value: str | None, *, writes: bool = True, happened: bool = False) -> "date":
+def write_as_of(value: str | None, *, writes: bool = True, happened: bool = True) -> "date":
     """``--as-of`` on a command that writes: the day it dates its records by (default
     today), refused in one line when it is not a day such a record can have on the real
-    date (``dates.check_record_day``, rules.WRITE_AS_OF_*). ``writes=False`` (a dry run,
-    a letter not recorded) takes any day, as a listing does. ``happened``: the day is
-    the day of a fact the command records (a landlord's list reached the unit), which
-    cannot be after the real date: a legal period counted from it would run late."""
+    date. ``happened`` (the default): the day of what the command records, a contact, a
+    payment, a case opened, a list that reached the unit, which cannot be after the real
+    date (``dates.check_fact_day``); ``happened=False`` for what may be made or booked
+    ahead, a letter or a booked contact (``dates.check_record_day``, the days ahead in
+    rules.WRITE_AS_OF_DAYS_AHEAD). ``writes=False`` (a dry run, a letter not recorded)
+    takes any day, as a listing does."""
     from bostadcli.cli.context import as_of
 
     day = as_of(value)
     if value is None or not writes:
         return day
-    from bostadcli.dates import check_record_day, real_today
+    from bostadcli.dates import check_fact_day, check_record_day
 
-    check_record_day(day, field="--as-of")
-    if happened and day > real_today():
-        from bostadcli.errors import InvalidInput
-        from bostadcli.i18n import _
-
-        raise InvalidInput(
-            "--as-of",
-            day.isoformat(),
-            _(
-                "is after today ({today}): this command records what reached the unit on"
-                " that day, and the day has not come (--dry-run takes any date)"
-            ).format(today=real_today().isoformat()),
-        )
-    return day
+    return (check_fact_day if happened else check_record_day)(day, field="--as-of")
 
 
 def record_date(value: str | None, *, field: str) -> "date | None":
     """A date option of a command that writes, for the day something happened (a
     contact, a payment, a service, a consent given): parsed, and refused like
-    ``write_as_of`` when no record can have that day (a birth date, an end ahead or a
-    deadline are not such days: they use ``context.optional_date``)."""
+    ``write_as_of`` when no such fact can have that day, after today among them
+    (``dates.check_fact_day``). A birth date, a start or an end ahead, a deadline or an
+    installment's day are not such days: they use ``context.optional_date``."""
     from bostadcli.cli.context import optional_date
 
     day = optional_date(value, field=field)
     if day is None:
         return None
-    from bostadcli.dates import check_record_day
+    from bostadcli.dates import check_fact_day
 
-    return check_record_day(day, field=field)
+    return check_fact_day(day, field=field)
 
 
 RefArg = Annotated[

@@ -18,6 +18,7 @@ TODAY = date(2026, 12, 5)
 @pytest.fixture
 def listed(initialised: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(dates, "real_today", lambda: TODAY)
+    monkeypatch.setattr(dates, "latest_fact_day", lambda: TODAY)  # the suite lifts it
     initialised.ok("landlord", "add", "Alingsåshem")
     source = tmp_path / "lista.csv"
     source.write_text(
@@ -33,8 +34,8 @@ def test_a_list_dated_after_today_is_refused(listed: Any) -> None:
     result = cli("import", "notices", str(source), "--landlord", "Alingsåshem", "--as-of", ahead)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: --as-of: is after today (2026-12-05): this command records what reached"
-        f" the unit on that day, and the day has not come (--dry-run takes any date):"
+        f"error: --as-of: is after today (2026-12-05): a command that records what has"
+        f" happened takes no day to come (a listing, a report or --dry-run takes any date):"
         f" '{ahead}'\n"
     )
     assert cli.dump() == before
