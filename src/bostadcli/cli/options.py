@@ -119,13 +119,18 @@ AsOfOpt = Annotated[
 ]
 
 
-def write_as_of(value: str | None, *, writes: bool = True, happened: bool = False) -> "date":
+def write_as_of(
+    value: str | None, *, writes: bool = True, happened: bool = False, letters: str = ""
+) -> "date":
     """``--as-of`` on a command that writes: the day it dates its records by (default
     today), refused in one line when it is not a day such a record can have on the real
     date (``dates.check_record_day``, rules.WRITE_AS_OF_*). ``writes=False`` (a dry run,
     a letter not recorded) takes any day, as a listing does. ``happened``: the day is
     the day of a fact the command records (a landlord's list reached the unit), which
-    cannot be after the real date: a legal period counted from it would run late."""
+    cannot be after the real date: a legal period counted from it would run late.
+    ``letters``: the command records letters (``"one"``: ``letter render``, ``"run"``: a
+    daily or monthly run), which are dated and posted on the day they are made: not
+    before the real date (``dates.check_letter_day``)."""
     from bostadcli.cli.context import as_of
 
     day = as_of(value)
@@ -134,6 +139,10 @@ def write_as_of(value: str | None, *, writes: bool = True, happened: bool = Fals
     from bostadcli.dates import check_record_day, real_today
 
     check_record_day(day, field="--as-of")
+    if letters:
+        from bostadcli.dates import check_letter_day
+
+        check_letter_day(day, run=letters == "run")
     if happened and day > real_today():
         from bostadcli.errors import InvalidInput
         from bostadcli.i18n import _
