@@ -72,8 +72,6 @@ def run(plan: bench.Plan, folder: Path, *, daily: bool, pdf: bool) -> list[bench
     for name in ("BOSTAD_DB", "BOSTAD_TEMPLATES", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     (folder / "config.toml").write_text(bench.CONFIG, encoding="utf-8")
-    entry = bench.find("bostad")
-    bostad = [entry] if entry else [sys.executable, "-m", "bostadcli"]
     rows: list[bench.Row] = []
 
     def build(path: Path, n: int, *, fresh: bool = False) -> Path:
@@ -101,7 +99,7 @@ def run(plan: bench.Plan, folder: Path, *, daily: bool, pdf: bool) -> list[bench
             households,
             folder,
             plan=plan,
-            bostad=bostad,
+            bostad=bench.on_the_day(folder),
             env=env,
             typer_app=typer_app,
             peer=[sys.executable, str(mini), "--name", "x"],
@@ -115,7 +113,8 @@ def run(plan: bench.Plan, folder: Path, *, daily: bool, pdf: bool) -> list[bench
 
         def monthly(fmt: str, out_dir: Path) -> list[str]:
             return [
-                *(*bostad, "--db", str(work), "letter", "monthly", "--only", "outreach"),
+                *(*bench.on_the_day(folder), "--db", str(work), "letter", "monthly"),
+                *("--only", "outreach"),
                 *("--format", fmt, "--out-dir", str(out_dir), "--month", bench.MONTH),
                 *("--as-of", bench.AS_OF.isoformat()),
             ]

@@ -66,6 +66,30 @@ def any_record_day(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dates, "latest_fact_day", lambda: date(dates.MAX_YEAR, 12, 31))
 
 
+@pytest.fixture(autouse=True)
+def any_letter_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``any_record_day``: the suite makes letters on fixed days whatever the
+    machine's date, so here a recorded letter may be dated by any day. The rule that a
+    recorded letter is not dated before the real date (``dates.first_letter_day``) has
+    its own tests, with the real date fixed (tests/cli/test_letter_day.py)."""
+    from datetime import date
+
+    from bostadcli import dates
+
+    monkeypatch.setattr(dates, "first_letter_day", lambda: date(dates.MIN_YEAR, 1, 1))
+
+
+# The first line of a program a test runs in a process of its own (``python -c``) that
+# makes letters on the suite's fixed days, as ``any_letter_day`` lets the tests run
+# in-process do.
+LETTERS_ON_ANY_DAY = (
+    "import datetime as _dt; from bostadcli import dates as _dates;"
+    " _dates.first_letter_day = lambda: _dt.date(_dates.MIN_YEAR, 1, 1)\n"
+)
+# ``python -m bostadcli`` so.
+BOSTAD_ON_ANY_DAY = ("-c", LETTERS_ON_ANY_DAY + "from bostadcli.cli import run; run()")
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     from bostadcli.db import open_database

@@ -182,6 +182,40 @@ def _in_window(day: date, field: str, first: date, last: date) -> date:
     return day
 
 
+def first_letter_day() -> date:
+    """The first day a recorded letter may be dated by: the real date. A letter is dated
+    and posted on the day it is made, and whether it reaches the family before its
+    deadline is counted from that day (``letters.late``): a letter made today and dated
+    on a day gone by would be judged by a post that has already gone."""
+    return real_today()
+
+
+def check_letter_day(day: date, *, run: bool) -> date:
+    """``day`` when a letter that is recorded may be dated by it (``--as-of`` of ``letter
+    render`` or, ``run``, of a daily or monthly run): not before ``first_letter_day``.
+    A day ahead is allowed within the window of ``check_record_day`` (letters made
+    ahead are posted on their day); a preview, ``--no-record`` and ``--dry-run`` take
+    any day and never ask this."""
+    first = first_letter_day()
+    if day < first:
+        reason = (
+            _(
+                "is before today ({today}): a letter is dated and posted on the day it is"
+                " made, and whether it reaches the family in time is counted from that day"
+                " (--dry-run takes any date; a run without --as-of makes every letter still"
+                " due)"
+            )
+            if run
+            else _(
+                "is before today ({today}): a letter is dated and posted on the day it is"
+                " made, and whether it reaches the family in time is counted from that day"
+                " (a preview, --out -, or --no-record takes any date)"
+            )
+        )
+        raise InvalidInput("--as-of", day.isoformat(), reason.format(today=first.isoformat()))
+    return day
+
+
 def parse_date(text: str, *, field: str = "date") -> date:
     """Parse a strict ISO date, ``YYYY-MM-DD``."""
     match = _ISO_DATE.fullmatch(text.strip())

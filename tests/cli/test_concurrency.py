@@ -20,6 +20,7 @@ import pytest
 from bostadcli.db import open_database, rows
 from bostadcli.households import NewHousehold, add_household
 from bostadcli.landlords import add_landlord
+from conftest import BOSTAD_ON_ANY_DAY
 
 AS_OF = "2026-11-16"
 WRITERS = 3
@@ -135,8 +136,7 @@ def test_caseworkers_and_the_monthly_batch_at_once(tmp_path: Path) -> None:
     out = tmp_path / "brev"
     monthly = [
         sys.executable,
-        "-m",
-        "bostadcli",
+        *BOSTAD_ON_ANY_DAY,
         "letter",
         "monthly",
         "-f",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from conftest import LETTERS_ON_ANY_DAY, Cli
 
 LETTERHEAD = """\
 [letterhead]
@@ -51,7 +51,12 @@ print(json.dumps([code, sorted({{m.split(".")[0] for m in sys.modules}} & set(wa
 
 def loaded(cli: Cli, args: list[str], env: dict[str, str] | None = None) -> set[str]:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(watched=WATCHED), json.dumps(args)],
+        [
+            sys.executable,
+            "-c",
+            LETTERS_ON_ANY_DAY + PROBE.format(watched=WATCHED),
+            json.dumps(args),
+        ],
         capture_output=True,
         text=True,
         env={

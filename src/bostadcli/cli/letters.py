@@ -99,8 +99,8 @@ def render(
     app_state = state(ctx)
     target = None if out == "-" else Path(out or default_file_name(ref, kind, fmt.value))
     recorded = (target is not None) if record is None else record
-    # A letter may be made ahead, to be sent on its day.
-    today = write_as_of(as_of_, writes=recorded, happened=False)
+    # A letter may be made ahead, to be sent on its day, never back-dated.
+    today = write_as_of(as_of_, writes=recorded, happened=False, letters="one")
     made = make_letter(
         app_state.database(),
         ref,
@@ -218,7 +218,7 @@ def monthly(
     from bostadcli.letters import default_out_dir, preview_monthly, run_monthly
 
     app_state = state(ctx)
-    today = write_as_of(as_of_, writes=not dry_run, happened=False)
+    today = write_as_of(as_of_, writes=not dry_run, happened=False, letters="run")
     first = parse_month(month, field="--month") if month is not None else today.replace(day=1)
     folder = out_dir or default_out_dir(first.strftime("%Y-%m"))
     options: dict[str, Any] = {
@@ -373,7 +373,7 @@ def daily(
     from bostadcli.letters import default_out_dir, preview_daily, run_daily
 
     app_state = state(ctx)
-    today = write_as_of(as_of_, writes=not dry_run, happened=False)
+    today = write_as_of(as_of_, writes=not dry_run, happened=False, letters="run")
     folder = out_dir or default_out_dir(today.strftime("%Y-%m"))
     options: dict[str, Any] = {
         "config": app_state.config(),

@@ -119,7 +119,9 @@ AsOfOpt = Annotated[
 ]
 
 
-def write_as_of(value: str | None, *, writes: bool = True, happened: bool = True) -> "date":
+def write_as_of(
+    value: str | None, *, writes: bool = True, happened: bool = True, letters: str = ""
+) -> "date":
     """``--as-of`` on a command that writes: the day it dates its records by (default
     today), refused in one line when it is not a day such a record can have on the real
     date. ``happened`` (the default): the day of what the command records, a contact, a
@@ -127,7 +129,10 @@ def write_as_of(value: str | None, *, writes: bool = True, happened: bool = True
     date (``dates.check_fact_day``); ``happened=False`` for what may be made or booked
     ahead, a letter or a booked contact (``dates.check_record_day``, the days ahead in
     rules.WRITE_AS_OF_DAYS_AHEAD). ``writes=False`` (a dry run, a letter not recorded)
-    takes any day, as a listing does."""
+    takes any day, as a listing does. ``letters``: the command records letters
+    (``"one"``: ``letter render``, ``"run"``: a daily or monthly run), which are dated
+    and posted on the day they are made: not before the real date either
+    (``dates.check_letter_day``)."""
     from bostadcli.cli.context import as_of
 
     day = as_of(value)
@@ -135,7 +140,12 @@ def write_as_of(value: str | None, *, writes: bool = True, happened: bool = True
         return day
     from bostadcli.dates import check_fact_day, check_record_day
 
-    return (check_fact_day if happened else check_record_day)(day, field="--as-of")
+    (check_fact_day if happened else check_record_day)(day, field="--as-of")
+    if letters:
+        from bostadcli.dates import check_letter_day
+
+        check_letter_day(day, run=letters == "run")
+    return day
 
 
 def record_date(value: str | None, *, field: str) -> "date | None":

@@ -25,6 +25,7 @@ import pytest
 from bostadcli import letters
 from bostadcli.db import open_database, rows
 from bostadcli.households import NewHousehold, add_household
+from conftest import BOSTAD_ON_ANY_DAY, LETTERS_ON_ANY_DAY
 
 AS_OF = "2026-11-16"
 REPORTED = 40
@@ -133,7 +134,7 @@ def _start(
 ) -> Any:
     wait = [str(barrier) if barrier else "", str(parties)]
     return subprocess.Popen(
-        [sys.executable, "-c", RUN_AT, str(at), str(kill_after), *wait, *args],
+        [sys.executable, "-c", LETTERS_ON_ANY_DAY + RUN_AT, str(at), str(kill_after), *wait, *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -206,7 +207,7 @@ def test_a_run_killed_after_writing_a_letter_loses_and_doubles_nothing(tmp_path:
     # The next run goes into another folder: it takes the dead run's claim over and
     # removes the file that run never recorded, so the post room cannot print it twice.
     rerun = subprocess.run(
-        [sys.executable, "-m", "bostadcli", *_monthly(b)],
+        [sys.executable, *BOSTAD_ON_ANY_DAY, *_monthly(b)],
         env=env,
         capture_output=True,
         text=True,
