@@ -421,9 +421,11 @@ import sys
 import bostadcli.dates
 
 # The screens replay fixed days, as the tests do: a command that writes takes any
-# --as-of here, a day after the real one too (the rules have their own tests).
+# --as-of here, a day after the real one too, and letters are recorded on it (the rules
+# have their own tests).
 bostadcli.dates.record_day_window = lambda today=None: (datetime.date.min, datetime.date.max)
 bostadcli.dates.latest_fact_day = lambda: datetime.date.max
+bostadcli.dates.letter_days = lambda: (datetime.date.min, datetime.date.max)
 day = os.environ.get("DOCGEN_PRETEND_TODAY")
 if day:
     import bostadcli.dates

@@ -70,24 +70,30 @@ def any_record_day(monkeypatch: pytest.MonkeyPatch) -> None:
 def any_letter_day(monkeypatch: pytest.MonkeyPatch) -> None:
     """As ``any_record_day``: the suite makes letters on fixed days whatever the
     machine's date, so here a recorded letter may be dated by any day. The rule that a
-    recorded letter is not dated before the real date (``dates.first_letter_day``) has
+    recorded letter is dated the real date (``dates.letter_days``) has
     its own tests, with the real date fixed (tests/cli/test_letter_day.py)."""
     from datetime import date
 
     from bostadcli import dates
 
-    monkeypatch.setattr(dates, "first_letter_day", lambda: date(dates.MIN_YEAR, 1, 1))
+    monkeypatch.setattr(
+        dates,
+        "letter_days",
+        lambda: (date(dates.MIN_YEAR, 1, 1), date(dates.MAX_YEAR, 12, 31)),
+    )
 
 
 # The first line of a program a test runs in a process of its own (``python -c``) that
-# makes letters on the suite's fixed days, as ``any_letter_day`` lets the tests run
-# in-process do.
-LETTERS_ON_ANY_DAY = (
+# records facts and makes letters on the suite's fixed days, as ``any_record_day`` and
+# ``any_letter_day`` let the tests run in-process do.
+ON_ANY_DAY = (
     "import datetime as _dt; from bostadcli import dates as _dates;"
-    " _dates.first_letter_day = lambda: _dt.date(_dates.MIN_YEAR, 1, 1)\n"
+    " _dates.letter_days = lambda: (_dt.date(_dates.MIN_YEAR, 1, 1),"
+    " _dt.date(_dates.MAX_YEAR, 12, 31));"
+    " _dates.latest_fact_day = lambda: _dt.date(_dates.MAX_YEAR, 12, 31)\n"
 )
 # ``python -m bostadcli`` so.
-BOSTAD_ON_ANY_DAY = ("-c", LETTERS_ON_ANY_DAY + "from bostadcli.cli import run; run()")
+BOSTAD_ON_ANY_DAY = ("-c", ON_ANY_DAY + "from bostadcli.cli import run; run()")
 
 
 @pytest.fixture

@@ -25,8 +25,10 @@
 #   BOSTAD_LOCK               the lock file (default: monthly.lock next to the log)
 #   BOSTAD_RUN                daily, or monthly (the default)
 #   BOSTAD_FORMAT             pdf (default), html or txt
-#   BOSTAD_AS_OF              run as on this day, YYYY-MM-DD (default today): to redo a
-#                             month that was missed, and for tests
+#   BOSTAD_AS_OF              run as on this day, YYYY-MM-DD (default today): for tests
+#                             that replay a fixed day. bostad records letters only on
+#                             the real date; a day that was missed needs no redo: the
+#                             next run makes every letter still due
 #   BOSTAD                    the bostad program (default: bostad on PATH)
 set -euo pipefail
 

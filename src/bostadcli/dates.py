@@ -182,37 +182,39 @@ def _in_window(day: date, field: str, first: date, last: date) -> date:
     return day
 
 
-def first_letter_day() -> date:
-    """The first day a recorded letter may be dated by: the real date. A letter is dated
-    and posted on the day it is made, and whether it reaches the family before its
-    deadline is counted from that day (``letters.late``): a letter made today and dated
-    on a day gone by would be judged by a post that has already gone."""
-    return real_today()
+def letter_days() -> tuple[date, date]:
+    """The first and last day a recorded letter may be dated by: the real date, both. A
+    letter is dated and posted on the day it is made, and whether it reaches the family
+    before its deadline is counted from that day (``letters.late``). Dated on a day gone
+    by, it would be judged by a post that has gone; dated ahead, a run would decide on a
+    day that has not come what cannot be undone (a first letter used up, a letter
+    recorded as not sent), and a letter to a landlord would be judged by a consent on a
+    day it may no longer hold."""
+    today = real_today()
+    return today, today
 
 
 def check_letter_day(day: date, *, run: bool) -> date:
     """``day`` when a letter that is recorded may be dated by it (``--as-of`` of ``letter
-    render`` or, ``run``, of a daily or monthly run): not before ``first_letter_day``.
-    A day ahead is allowed within the window of ``check_record_day`` (letters made
-    ahead are posted on their day); a preview, ``--no-record`` and ``--dry-run`` take
-    any day and never ask this."""
-    first = first_letter_day()
-    if day < first:
+    render`` or, ``run``, of a daily or monthly run): one of ``letter_days``. A preview,
+    ``--no-record`` and ``--dry-run`` take any day and never ask this."""
+    first, last = letter_days()
+    if not first <= day <= last:
         reason = (
             _(
-                "is before today ({today}): a letter is dated and posted on the day it is"
-                " made, and whether it reaches the family in time is counted from that day"
-                " (--dry-run takes any date; a run without --as-of makes every letter still"
-                " due)"
+                "a run that records letters dates them by the day it runs, today ({today}):"
+                " leave out --as-of (--dry-run shows what any day would make)"
             )
             if run
             else _(
-                "is before today ({today}): a letter is dated and posted on the day it is"
-                " made, and whether it reaches the family in time is counted from that day"
-                " (a preview, --out -, or --no-record takes any date)"
+                "a recorded letter is dated the day it is made, today ({today}): leave out"
+                " --as-of (a preview, --out -, or a letter not recorded, --no-record, takes"
+                " any date)"
             )
         )
-        raise InvalidInput("--as-of", day.isoformat(), reason.format(today=first.isoformat()))
+        raise InvalidInput(
+            "--as-of", day.isoformat(), reason.format(today=real_today().isoformat())
+        )
     return day
 
 

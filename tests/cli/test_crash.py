@@ -32,7 +32,7 @@ import pytest
 from stdnum import luhn
 
 from bostadcli.db import open_database, rows
-from conftest import LETTERS_ON_ANY_DAY
+from conftest import ON_ANY_DAY
 
 pytestmark = pytest.mark.slow
 
@@ -153,7 +153,7 @@ class Setup:
         # pipe open, and reading it would wait for that child instead of the command.
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             proc = subprocess.Popen(
-                [sys.executable, "-c", LETTERS_ON_ANY_DAY + KILLABLE, str(kill_at), *args],
+                [sys.executable, "-c", ON_ANY_DAY + KILLABLE, str(kill_at), *args],
                 env=self.env() | (env or {}),
                 cwd=self.folder,
                 stdout=out,

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from conftest import ON_ANY_DAY
+
 if TYPE_CHECKING:
     from typer.testing import Result
 
@@ -73,11 +75,12 @@ def demo(pristine_demo: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def bin_dir(tmp_path: Path) -> Path:
-    """A folder with a ``bostad`` that runs this checkout with this Python."""
+    """A folder with a ``bostad`` that runs this checkout with this Python, on the
+    suite's fixed days (``conftest.ON_ANY_DAY``)."""
     folder = tmp_path / "bin"
     folder.mkdir()
     shim = folder / "bostad"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m bostadcli "$@"\n')
+    shim.write_text(f"#!{sys.executable}\n{ON_ANY_DAY}from bostadcli.cli import run\n\nrun()\n")
     shim.chmod(0o755)
     return folder
 

@@ -1,7 +1,9 @@
 """A recorded letter is dated and posted on the day it is made: whether it reaches the
 family before its deadline is counted from that day, so a letter run, or a letter
-written to a file and recorded, refuses an --as-of before the real date. A dry run, a
-preview and a letter not recorded take any day; a day ahead is still allowed."""
+written to a file and recorded, refuses an --as-of other than the real date (a day gone
+by, or one to come, on which a run would decide what cannot be undone). A dry run, a
+preview and a letter not recorded take any day; a letter not recorded but written to a
+file on another day says so."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bostadcli import dates, i18n
-from bostadcli.dates import first_letter_day as real_first_letter_day
+from bostadcli.dates import letter_days as real_letter_days
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -21,9 +23,8 @@ if TYPE_CHECKING:
 TODAY = date(2026, 12, 7)  # a Monday
 CONFIG = '[letterhead]\nphone = "08-1"\nsocialjouren_phone = "08-2"\n'
 RUN_REASON = (
-    "is before today (2026-12-07): a letter is dated and posted on the day it is made,"
-    " and whether it reaches the family in time is counted from that day (--dry-run takes"
-    " any date; a run without --as-of makes every letter still due)"
+    "a run that records letters dates them by the day it runs, today (2026-12-07): leave"
+    " out --as-of (--dry-run shows what any day would make)"
 )
 
 
@@ -31,7 +32,7 @@ RUN_REASON = (
 def case(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> str:
     """Hanna's case arrived on 1 December; the real date is 7 December."""
     monkeypatch.setattr(dates, "real_today", lambda: TODAY)
-    monkeypatch.setattr(dates, "first_letter_day", real_first_letter_day)
+    monkeypatch.setattr(dates, "letter_days", real_letter_days)
     cli.ok("init")
     cli.config_path.write_text(CONFIG, encoding="utf-8")
     return str(
@@ -44,28 +45,29 @@ def case(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.mark.parametrize("run", ["daily", "monthly"])
-def test_a_run_dated_before_today_is_refused(cli: Cli, case: str, tmp_path: Path, run: str) -> None:
+@pytest.mark.parametrize("day", ["2026-12-04", "2026-12-08", "2027-01-05"])
+def test_a_run_dated_another_day_is_refused(
+    cli: Cli, case: str, tmp_path: Path, run: str, day: str
+) -> None:
     before = cli.dump()
     out = tmp_path / "brev"
-    result = cli("letter", run, "--as-of", "2026-12-04", "--out-dir", str(out), "-f", "txt")
+    result = cli("letter", run, "--as-of", day, "--out-dir", str(out), "-f", "txt")
     assert result.exit_code == 1
-    assert result.stderr == f"error: --as-of: {RUN_REASON}: '2026-12-04'\n"
+    assert result.stderr == f"error: --as-of: {RUN_REASON}: '{day}'\n"
     assert cli.dump() == before
     assert not out.exists()
-    # What that day would have made can still be looked at.
-    plan = cli("letter", run, "--as-of", "2026-12-04", "--dry-run", "-f", "txt")
+    # What that day would make can still be looked at.
+    plan = cli("letter", run, "--as-of", day, "--dry-run", "-f", "txt")
     assert plan.exit_code == 0, plan.stderr
     assert f"{case},outreach" in plan.stdout
     assert cli.dump() == before
 
 
-def test_a_run_of_today_or_ahead_is_made(cli: Cli, case: str, tmp_path: Path) -> None:
+def test_a_run_of_today_is_made(cli: Cli, case: str, tmp_path: Path) -> None:
     out = tmp_path / "brev"
     cli.ok("letter", "daily", "--as-of", "2026-12-07", "--out-dir", str(out), "-f", "txt")
     letter = (out / f"{case}-outreach.txt").read_text(encoding="utf-8")
     assert "7 december 2026" in letter
-    # A day ahead: letters made ahead are posted on their day.
-    cli.ok("letter", "monthly", "--as-of", "2026-12-08", "--out-dir", str(out), "-f", "txt")
 
 
 def test_a_recorded_letter_dated_before_today_is_refused(
@@ -79,9 +81,9 @@ def test_a_recorded_letter_dated_before_today_is_refused(
     )  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: --as-of: is before today (2026-12-07): a letter is dated and posted on the"
-        " day it is made, and whether it reaches the family in time is counted from that"
-        " day (a preview, --out -, or --no-record takes any date): '2026-12-04'\n"
+        "error: --as-of: a recorded letter is dated the day it is made, today (2026-12-07):"
+        " leave out --as-of (a preview, --out -, or a letter not recorded, --no-record,"
+        " takes any date): '2026-12-04'\n"
     )
     assert cli.dump() == before and not target.exists()
     # A preview and a letter not recorded take any day, and record nothing.
@@ -94,6 +96,10 @@ def test_a_recorded_letter_dated_before_today_is_refused(
         "--no-record", "--as-of", "2026-12-04",
     )  # fmt: skip
     assert kept.exit_code == 0, kept.stderr
+    assert (
+        "warning: the letter is dated 2026-12-04, not today: whether it arrives in time"
+        " was judged as if it were posted that day"
+    ) in kept.stderr
     # Written to a file, it is logged as personal data that left the database; no
     # letter is recorded.
     assert _letters(cli) == []

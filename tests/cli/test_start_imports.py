@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LETTERS_ON_ANY_DAY, Cli
+from conftest import ON_ANY_DAY, Cli
 
 LETTERHEAD = """\
 [letterhead]
@@ -54,7 +54,7 @@ def loaded(cli: Cli, args: list[str], env: dict[str, str] | None = None) -> set[
         [
             sys.executable,
             "-c",
-            LETTERS_ON_ANY_DAY + PROBE.format(watched=WATCHED),
+            ON_ANY_DAY + PROBE.format(watched=WATCHED),
             json.dumps(args),
         ],
         capture_output=True,

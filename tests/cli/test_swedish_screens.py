@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bostadcli import i18n
+from conftest import BOSTAD_ON_ANY_DAY
 
 AS_OF = "2026-12-04"
 # A file name carries a letter kind on purpose ("2026-0001-outreach.pdf"): not a word.
@@ -67,8 +68,7 @@ def run(demo: Path, *args: str) -> str:
     done = subprocess.run(
         [
             sys.executable,
-            "-m",
-            "bostadcli",
+            *BOSTAD_ON_ANY_DAY,
             "--db",
             str(demo / "bostad.sqlite"),
             "--config",
@@ -167,7 +167,7 @@ def test_no_english_code_on_a_swedish_screen(demo: Path) -> None:
         "2026-12-07",
     )
     daily = ["letter", "daily", "--dry-run", "--as-of", "2026-12-08"]
-    base = [sys.executable, "-m", "bostadcli", "--db", str(demo / "bostad.sqlite")]
+    base = [sys.executable, *BOSTAD_ON_ANY_DAY, "--db", str(demo / "bostad.sqlite")]
     base += ["--config", str(demo / "config.toml"), "--lang", "sv"]
     shown = FILE_NAME.sub("", in_terminal([*base, *daily], 120))
     problems += [(daily, m.group(1)) for m in pattern.finditer(shown)]
@@ -203,8 +203,7 @@ def test_the_demos_summary_names_letters_in_swedish(tmp_path: Path) -> None:
     done = subprocess.run(
         [
             sys.executable,
-            "-m",
-            "bostadcli",
+            *BOSTAD_ON_ANY_DAY,
             "--lang",
             "sv",
             "demo",

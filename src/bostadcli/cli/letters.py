@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bostadcli.cli.context import state
-from bostadcli.cli.options import AsOfOpt, FormatOpt, RefArg, write_as_of
+from bostadcli.cli.options import FormatOpt, LetterAsOfOpt, RefArg, write_as_of
 from bostadcli.cli.output import Column, Format, emit
 from bostadcli.cli.templates import TemplatesOpt, user_dir
 from bostadcli.i18n import _, ngettext
@@ -91,7 +91,7 @@ def render(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file."))] = False,
-    as_of_: AsOfOpt = None,
+    as_of_: LetterAsOfOpt = None,
     templates: TemplatesOpt = None,
 ) -> None:
     from bostadcli.letters import default_file_name, make_letter, parse_params
@@ -116,6 +116,24 @@ def render(
         user_dir=user_dir(ctx, templates),
     )
     _show_letter(made)
+    if target is not None and not recorded:
+        _note_other_day(today)
+
+
+def _note_other_day(day: "date") -> None:
+    """A letter written to a file, not recorded, and dated by another day than today:
+    it could be posted, but its date and whether it arrives in time are that day's."""
+    from bostadcli.dates import letter_days
+
+    first, last = letter_days()
+    if not first <= day <= last:
+        typer.echo(
+            _(
+                "warning: the letter is dated {day}, not today: whether it arrives in time"
+                " was judged as if it were posted that day"
+            ).format(day=day.isoformat()),
+            err=True,
+        )
 
 
 def _show_letter(made: "OneOff") -> None:
@@ -197,7 +215,7 @@ def monthly(
         str | None,
         typer.Option("--month", metavar=_("YYYY-MM"), help=_("The month (default: this month).")),
     ] = None,
-    as_of_: AsOfOpt = None,
+    as_of_: LetterAsOfOpt = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -351,7 +369,7 @@ def _report(result: Any) -> None:
 )
 def daily(
     ctx: typer.Context,
-    as_of_: AsOfOpt = None,
+    as_of_: LetterAsOfOpt = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(

@@ -117,6 +117,19 @@ AsOfOpt = Annotated[
         show_default=False,
     ),
 ]
+# The letter commands: a recorded letter is dated the real date (dates.check_letter_day).
+LetterAsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar=_("YYYY-MM-DD"),
+        help=_(
+            "Treat this date as today: only to look (--dry-run, a preview); a letter"
+            " that is recorded is dated the day it is made."
+        ),
+        show_default=False,
+    ),
+]
 
 
 def write_as_of(
@@ -131,8 +144,7 @@ def write_as_of(
     rules.WRITE_AS_OF_DAYS_AHEAD). ``writes=False`` (a dry run, a letter not recorded)
     takes any day, as a listing does. ``letters``: the command records letters
     (``"one"``: ``letter render``, ``"run"``: a daily or monthly run), which are dated
-    and posted on the day they are made: not before the real date either
-    (``dates.check_letter_day``)."""
+    and posted on the day they are made: the real date (``dates.check_letter_day``)."""
     from bostadcli.cli.context import as_of
 
     day = as_of(value)
@@ -140,12 +152,11 @@ def write_as_of(
         return day
     from bostadcli.dates import check_fact_day, check_record_day
 
-    (check_fact_day if happened else check_record_day)(day, field="--as-of")
     if letters:
         from bostadcli.dates import check_letter_day
 
-        check_letter_day(day, run=letters == "run")
-    return day
+        return check_letter_day(day, run=letters == "run")
+    return (check_fact_day if happened else check_record_day)(day, field="--as-of")
 
 
 def record_date(value: str | None, *, field: str) -> "date | None":

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import LETTERS_ON_ANY_DAY, Cli
+from conftest import ON_ANY_DAY, Cli
 
 LETTERHEAD = '[letterhead]\nphone = "08-1"\nsocialjouren_phone = "08-2"\n'
 
@@ -33,7 +33,7 @@ def _daily(cli: Cli, out: Path, day: str) -> tuple[int, bool, str]:
     """Exit code, whether the plans module was loaded, and what the run said."""
     args = ["letter", "daily", "--format", "html", "--out-dir", str(out), "--as-of", day]
     result = subprocess.run(
-        [sys.executable, "-c", LETTERS_ON_ANY_DAY + PROBE, json.dumps(args)],
+        [sys.executable, "-c", ON_ANY_DAY + PROBE, json.dumps(args)],
         capture_output=True,
         text=True,
         env={

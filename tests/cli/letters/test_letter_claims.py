@@ -25,7 +25,7 @@ import pytest
 from bostadcli import letters
 from bostadcli.db import open_database, rows
 from bostadcli.households import NewHousehold, add_household
-from conftest import BOSTAD_ON_ANY_DAY, LETTERS_ON_ANY_DAY
+from conftest import BOSTAD_ON_ANY_DAY, ON_ANY_DAY
 
 AS_OF = "2026-11-16"
 REPORTED = 40
@@ -134,7 +134,7 @@ def _start(
 ) -> Any:
     wait = [str(barrier) if barrier else "", str(parties)]
     return subprocess.Popen(
-        [sys.executable, "-c", LETTERS_ON_ANY_DAY + RUN_AT, str(at), str(kill_after), *wait, *args],
+        [sys.executable, "-c", ON_ANY_DAY + RUN_AT, str(at), str(kill_after), *wait, *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

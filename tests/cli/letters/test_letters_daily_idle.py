@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import LETTERS_ON_ANY_DAY
+from conftest import ON_ANY_DAY
 
 # Runs the CLI in a process of its own, with some packages made impossible to import,
 # and says on stderr which of the heavy ones were loaded when it ended.
@@ -73,7 +73,7 @@ def setup(tmp_path: Path) -> dict[str, Any]:
 
 def _run(env: dict[str, str], blocked: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", LETTERS_ON_ANY_DAY + SCRIPT, blocked, *args],
+        [sys.executable, "-c", ON_ANY_DAY + SCRIPT, blocked, *args],
         env=env,
         capture_output=True,
         text=True,

@@ -21,7 +21,7 @@ import pytest
 
 from bostadcli.config import load_config
 from bostadcli.db import insert, open_database, rows
-from conftest import LETTERS_ON_ANY_DAY, Cli
+from conftest import ON_ANY_DAY, Cli
 
 AS_OF = date(2026, 11, 16)
 ALI = "2026-0006"  # the demo's plan behind: its installment due 30 October is missed
@@ -110,7 +110,7 @@ def test_two_daily_runs_for_days_of_two_months_at_once_make_each_first_letter_on
             [
                 sys.executable,
                 "-c",
-                LETTERS_ON_ANY_DAY + RUN,
+                ON_ANY_DAY + RUN,
                 str(barrier),
                 *("letter", "daily", "--as-of", day),
                 *("--out-dir", str(tmp_path / folder), "--format", "txt"),
