@@ -9,7 +9,6 @@ from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from bostadcli import rules
 from bostadcli.config import Config
 from bostadcli.errors import BostadError, InvalidInput
 from bostadcli.i18n import N_, _
@@ -143,7 +142,8 @@ def context_of(
         # the first letter speaks of the warning and offers talks and housing support.
         "conduct": bool(conduct)
         and Reason.unpaid_rent.value not in reasons
-        and deadlines["deadline"] is None,
+        and deadlines["deadline"] is None
+        and deadlines["recovery_passed"] is None,
         "conduct_reasons": sorted(conduct),
         "warning": _warning(facts),
         "address_problem": (
@@ -213,9 +213,10 @@ def _address(facts: LetterFacts) -> tuple[list[str], bool]:
 
 
 def _deadlines(facts: LetterFacts) -> dict[str, Any]:
-    """The nearest recovery deadline and eviction ahead, and a recovery deadline or
-    eviction day that passed within the days the deadline screen still shows it (no
-    letter can meet it, so the first letter needs a call)."""
+    """The nearest recovery deadline and eviction ahead, and the latest recovery
+    deadline or eviction day that has passed, however long ago (no letter can meet it,
+    so the first letter needs a call: the deadline screen's window of
+    DEADLINE_OVERDUE_VISIBLE_DAYS is what it shows, not what a letter is late for)."""
     upcoming = [n for n in facts.notices if n.days_left is not None and n.days_left >= 0]
     recovery = next((n for n in upcoming if n.recovery_deadline), None)
     eviction = next((n for n in upcoming if n.kind == "eviction"), None)
@@ -225,8 +226,11 @@ def _deadlines(facts: LetterFacts) -> dict[str, Any]:
         if (n.recovery_deadline or n.kind == "eviction")
         and n.days_left is not None
         and n.deadline is not None
-        and -rules.DEADLINE_OVERDUE_VISIBLE_DAYS <= n.days_left < 0
+        and n.days_left < 0
     ]
+    # The latest recovery deadline that has passed, when none is ahead: the tenant can
+    # no longer keep the home by paying (jordabalken 12 kap. 44 §).
+    recovered = [d for d, what in passed if what == "recovery_deadline"]
     # The latest eviction day that has passed, when none is ahead: the family has
     # (most likely) lost the home.
     evicted = [
@@ -253,6 +257,9 @@ def _deadlines(facts: LetterFacts) -> dict[str, Any]:
             }
             if eviction
             else None
+        ),
+        "recovery_passed": (
+            date.fromisoformat(max(recovered)) if recovered and recovery is None else None
         ),
         "passed_deadline": date.fromisoformat(latest[0]) if latest else None,
         "passed_deadline_of": latest[1] if latest else None,

@@ -298,7 +298,9 @@ def _late_letters(scope: Scope) -> list[dict[str, Any]]:
     """Letters the daily or monthly run, or ``letter render``, flagged: they could not
     reach the family by post before the deadline (``letters.late_letters``), dated by
     that deadline, until someone has phoned, met or visited the family since the
-    letter's day."""
+    letter's day. It shows for ``DEADLINE_OVERDUE_VISIBLE_DAYS`` from the later of the
+    deadline and the letter's day: a letter made today for a deadline passed long ago
+    still needs its call."""
     return [
         entry(DeadlineKind.letter_late, row["due_on"], row, scope.as_of)
         for row in rows(
@@ -306,7 +308,8 @@ def _late_letters(scope: Scope) -> list[dict[str, Any]]:
             f"""
             SELECT {HOUSEHOLD}, ll.deadline AS due_on
             FROM late_letters ll JOIN live_households h ON h.id = ll.household_id
-            WHERE {OPEN_CASE} AND ll.deadline BETWEEN :from AND :legal_to
+            WHERE {OPEN_CASE} AND ll.deadline <= :legal_to
+                AND max(ll.deadline, ll.posted_on) >= :from
                 AND NOT EXISTS (
                     SELECT 1 FROM live_contacts c WHERE c.household_id = h.id
                         AND c.automatic = 0 AND c.status = 'held'
