@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import BOSTAD_ON_ANY_DAY
+
 AS_OF = "2026-12-04"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 # An amount cut at the end of a line: digits, then "kr" (or the rest of the number)
@@ -77,8 +79,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _base(demo: Path, lang: str) -> list[str]:
     return [
         sys.executable,
-        "-m",
-        "bostadcli",
+        *BOSTAD_ON_ANY_DAY,
         "--db",
         str(demo / "bostad.sqlite"),
         "--config",

@@ -155,7 +155,7 @@ def write_as_of(
     if letters:
         from bostadcli.dates import check_letter_day
 
-        return check_letter_day(day, run=letters == "run")
+        check_letter_day(day, run=letters == "run")
     return (check_fact_day if happened else check_record_day)(day, field="--as-of")
 
 
