@@ -97,8 +97,9 @@ def test_a_recorded_letter_dated_before_today_is_refused(
     )  # fmt: skip
     assert kept.exit_code == 0, kept.stderr
     assert (
-        "warning: the letter is dated 2026-12-04, not today: whether it arrives in time"
-        " was judged as if it were posted that day"
+        "warning: the letter is dated 2026-12-04, not today, and whether it arrives in"
+        " time was judged for a letter posted that day: if you post it today, check"
+        " that it arrives before its deadline"
     ) in kept.stderr
     # Written to a file, it is logged as personal data that left the database; no
     # letter is recorded.

@@ -129,8 +129,9 @@ def _note_other_day(day: "date") -> None:
     if not first <= day <= last:
         typer.echo(
             _(
-                "warning: the letter is dated {day}, not today: whether it arrives in time"
-                " was judged as if it were posted that day"
+                "warning: the letter is dated {day}, not today, and whether it arrives in"
+                " time was judged for a letter posted that day: if you post it today, check"
+                " that it arrives before its deadline"
             ).format(day=day.isoformat()),
             err=True,
         )
