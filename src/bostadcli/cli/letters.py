@@ -425,6 +425,15 @@ def daily(
             ).format(name=name),
             err=True,
         )
+        if name[:10] < today.isoformat():
+            # Its letters were dated, and judged for the post, on the day of that run.
+            typer.echo(
+                _(
+                    "warning: the letters of run {name} are dated {day}: if they are posted"
+                    " today, check that each still arrives before its deadline"
+                ).format(name=name, day=name[:10]),
+                err=True,
+            )
     counts = [
         ngettext("{n} new", "{n} new", len(result.made)).format(n=len(result.made)),
         _("{n} to phone or visit").format(n=len(result.late)),
