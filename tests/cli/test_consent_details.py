@@ -135,3 +135,21 @@ def test_an_export_counts_only_unnamed_consents_in_force(cli: Cli) -> None:
                  "--recipient-name", "Lowell")  # fmt: skip
     assert second.exit_code != 0
     assert "1 case has a consent for debt collector recorded without a name" in second.stderr
+
+
+def test_a_letter_to_a_landlord_compares_names_by_the_same_rule() -> None:
+    from bostadcli.consents import add_consent
+    from bostadcli.errors import ConsentRequired
+    from bostadcli.households import NewHousehold, add_household
+    from bostadcli.landlords import add_landlord
+    from bostadcli.letters.kinds.undertaking import _require_landlord_consent
+
+    db = open_database(":memory:")
+    add_landlord(db, name="Exempelhem AB", kind="municipal")
+    ref = add_household(db, NewHousehold("Anna Andersson", landlord="Exempelhem AB"), as_of=TODAY)
+    add_consent(
+        db, ref, recipient="landlord", recipient_name="Lärkans Hem AB", given_on=TODAY, today=TODAY
+    )
+    _require_landlord_consent(db, ref, "LARKANS-HEM AB", "Exempelhem AB", TODAY)
+    with pytest.raises(ConsentRequired):
+        _require_landlord_consent(db, ref, "Ekhem AB", "Exempelhem AB", TODAY)
