@@ -70,13 +70,28 @@ def consent_valid_sql(on: str = ":on", *, landlord: bool = True, consent: str = 
 
 def same_recipient_sql(consent: str, other: str) -> str:
     """SQL condition: the consent row ``consent`` is for the recipient ``other`` is for: the
-    same kind and, for a debt collector or another recipient, the same name (compared as
-    ``NAMED_SQL`` compares; a consent without a name is for no named recipient)."""
+    same kind and, for a debt collector or another recipient, the same name (compared by
+    ``recipient_key_sql``; a consent without a name is for no named recipient)."""
     return (
         f"{consent}.recipient = {other}.recipient AND ({consent}.recipient NOT IN"
-        f" ({_NAMED_CODES}) OR casefold({consent}.recipient_name) ="
-        f" casefold({other}.recipient_name))"
+        f" ({_NAMED_CODES}) OR {recipient_key_sql(f'{consent}.recipient_name')} ="
+        f" {recipient_key_sql(f'{other}.recipient_name')})"
     )
+
+
+def recipient_key(name: str) -> str:
+    """What a recipient's name is compared by, wherever consents are matched to a name
+    (``consent revoke --name``, an export's ``--recipient-name``, a letter to a landlord):
+    as landlord names are (``landlords.landlord_key``), so case, å/ä/ö against a/a/o,
+    hyphens against spaces and spacing do not count. In SQL: ``recipient_key_sql``."""
+    from bostadcli.landlords import landlord_key
+
+    return landlord_key(name)
+
+
+def recipient_key_sql(expr: str) -> str:
+    """SQL for ``recipient_key`` of the name ``expr`` (as ``landlords.find_landlord``)."""
+    return f"bostad_fold(casefold({expr}))"
 
 
 def lacks_name(consent: Mapping[str, Any]) -> bool:
@@ -188,6 +203,16 @@ def add_consent(
         raise InvalidInput(
             "--name", recipient_name, _("is empty: give the recipient's name, or leave it out")
         )
+    if who in NAMED_RECIPIENTS and named is None:
+        # Without a name no export could use it (``consent_valid_sql``): refuse it here.
+        raise InvalidInput(
+            "--name",
+            "",
+            _(
+                "a consent for {recipient} is given to a named recipient: add --name NAME"
+                " (e.g. the company)"
+            ).format(recipient=who.label),
+        )
     record: dict[str, Any] = {
         "recipient": who.value,
         "recipient_name": named,
@@ -222,7 +247,7 @@ def revoke_consent(
 ) -> list[dict[str, Any]]:
     """Revoke the consents for the recipient that are valid by their dates on
     ``revoked_on``; with ``name``, only those for the recipient of that name
-    (``name_key_for``). Returns the revoked consents' ``id`` and ``name``.
+    (``recipient_key``). Returns the revoked consents' ``id`` and ``name``.
 
     Without ``name``, consents that name more than one recipient (two debt collectors)
     are refused: the household withdraws its consent from someone, and revoking the
@@ -240,7 +265,7 @@ def revoke_consent(
             raise InvalidInput(
                 "--name", name, _("is empty: give the recipient's name, or leave it out")
             )
-        wanted = name_key_for(who, cleaned)
+        wanted = recipient_key(cleaned)
     with transaction(db):
         hid = household_id(db, ref)
         in_force = rows(
@@ -251,15 +276,16 @@ def revoke_consent(
             " ORDER BY c.given_on, c.id",
             {"on": revoked_on.isoformat(), "hid": hid, "who": who.value},
         )
-        names = consent_names(who, in_force)
+        names = consent_names(in_force)
         if wanted is not None:
-            chosen = [c for c in in_force if c["name"] and name_key_for(who, c["name"]) == wanted]
+            chosen = [c for c in in_force if c["name"] and recipient_key(c["name"]) == wanted]
         elif len(names) > 1:
             raise Conflict(_ambiguous_revocation(ref, who, names))
         else:
             chosen = in_force
         if not chosen:
-            raise NotFound(_nothing_to_revoke(ref, who, name, revoked_on, names, in_force))
+            revoked = _revoked_before(db, hid, who, wanted, revoked_on)
+            raise NotFound(_nothing_to_revoke(ref, who, name, revoked_on, names, in_force, revoked))
         db.execute(
             f"UPDATE consents SET revoked_on = ? WHERE id IN ({', '.join('?' * len(chosen))})",
             [revoked_on.isoformat(), *(c["id"] for c in chosen)],
@@ -272,22 +298,34 @@ def revoke_consent(
 _CONSENT_NAME = "coalesce(c.recipient_name, cl.name)"
 
 
-def name_key_for(who: Recipient, name: str) -> str:
-    """What a consent's name is compared by: for a landlord as landlord names are
-    (``landlords.landlord_key``: case, accents and hyphens do not count), for anyone else
-    as an export's ``--recipient-name`` is (``validate.name_key``, ``NAMED_SQL``)."""
-    from bostadcli.landlords import landlord_key
-
-    return landlord_key(name) if who is Recipient.landlord else validate.name_key(name)
-
-
-def consent_names(who: Recipient, consents: list[dict[str, Any]]) -> list[str]:
-    """The different names of ``consents`` (rows with ``name``), each as first spelled."""
+def consent_names(consents: list[dict[str, Any]]) -> list[str]:
+    """The different names of ``consents`` (rows with ``name``, ``recipient_key``), each
+    as first spelled."""
     found: dict[str, str] = {}
     for c in consents:
         if c["name"]:
-            found.setdefault(name_key_for(who, c["name"]), c["name"])
+            found.setdefault(recipient_key(c["name"]), c["name"])
     return list(found.values())
+
+
+def _revoked_before(
+    db: Database, hid: int, who: Recipient, wanted: str | None, on: date
+) -> date | None:
+    """The latest day on or before ``on`` a consent of the household for ``who`` (with
+    ``wanted``, for the recipient of that ``recipient_key``) was revoked, if any."""
+    found = [
+        c["revoked_on"]
+        for c in rows(
+            db,
+            f"SELECT c.revoked_on, {_CONSENT_NAME} AS name FROM consents AS c"
+            " LEFT JOIN landlords cl ON cl.id = c.landlord_id AND c.recipient = 'landlord'"
+            " WHERE c.household_id = :hid AND c.recipient = :who AND c.given_on <= :on"
+            " AND c.revoked_on <= :on",
+            {"on": on.isoformat(), "hid": hid, "who": who.value},
+        )
+        if wanted is None or (c["name"] and recipient_key(c["name"]) == wanted)
+    ]
+    return date.fromisoformat(max(found)) if found else None
 
 
 def _ambiguous_revocation(ref: str, who: Recipient, names: list[str]) -> str:
@@ -309,14 +347,27 @@ def _nothing_to_revoke(
     on: date,
     names: list[str],
     in_force: list[dict[str, Any]],
+    revoked: date | None = None,
 ) -> str:
-    """Why nothing was revoked, and what there is to revoke."""
+    """Why nothing was revoked (it was already, on ``revoked``), and what there is to
+    revoke."""
     values = {"ref": ref, "recipient": who.label, "date": format_date(on, "long")}
+    if revoked is not None:
+        values["date"] = format_date(revoked, "long")
+    if name is None and revoked is not None:
+        return _("{ref}: the consent for {recipient} was already revoked on {date}").format(
+            **values
+        )
     if name is None:
         return _("{ref} has no valid consent for {recipient} on {date}").format(**values)
-    message = _("{ref} has no consent for {recipient} '{name}' in force on {date}").format(
-        **values, name=shown(validate.normalise_name(name))
-    )
+    if revoked is not None:
+        message = _(
+            "{ref}: the consent for {recipient} '{name}' was already revoked on {date}"
+        ).format(**values, name=shown(validate.normalise_name(name)))
+    else:
+        message = _("{ref} has no consent for {recipient} '{name}' in force on {date}").format(
+            **values, name=shown(validate.normalise_name(name))
+        )
     if names:
         message += "; " + _("the consents in force name: {names}").format(
             names=", ".join(shown(n, 40) for n in names)
@@ -330,13 +381,13 @@ def _nothing_to_revoke(
 
 
 # A consent to a debt collector or another recipient is for the recipient it names
-# (``recipient_name``), compared as names are (``validate.name_key``); bind ``:who_name``.
-NAMED_SQL = "casefold(c.recipient_name) = :who_name"
+# (``recipient_name``), compared by ``recipient_key``: bind ``:who_name`` to one.
+NAMED_SQL = f"{recipient_key_sql('c.recipient_name')} = :who_name"
 # A consent to the landlord that counts for the household's own: it names no landlord,
-# or names that one (folded as ``landlords.landlord_key``).
+# or names that one (``recipient_key``, as ``landlords.landlord_key``).
 OWN_LANDLORD_SQL = (
-    "(c.recipient_name IS NULL OR bostad_fold(casefold(c.recipient_name)) ="
-    " (SELECT bostad_fold(casefold(ol.name)) FROM households oh"
+    f"(c.recipient_name IS NULL OR {recipient_key_sql('c.recipient_name')} ="
+    f" (SELECT {recipient_key_sql('ol.name')} FROM households oh"
     " JOIN landlords ol ON ol.id = oh.landlord_id WHERE oh.id = c.household_id))"
 )
 
@@ -358,7 +409,7 @@ def valid_consent(
             "hid": hid,
             "who": recipient.value,
             "on": on.isoformat(),
-            "who_name": None if name is None else validate.name_key(name),
+            "who_name": None if name is None else recipient_key(name),
         },
     )
 
@@ -433,7 +484,7 @@ def list_consents(db: Database, *, as_of: date, ref: str | None = None) -> list[
 def cases_without_consent_sql(ref_expr: str, *, named: bool = False) -> str:
     """A condition true when the case whose reference is ``ref_expr`` has no consent for
     ``:who`` valid on ``:on`` (bind ``:on`` to ``consent_day(...)``). With ``named``, no
-    such consent for the recipient named ``:who_name`` (a ``validate.name_key``). A
+    such consent for the recipient named ``:who_name`` (a ``recipient_key``). A
     consent to the landlord counts for the household's own landlord only
     (``OWN_LANDLORD_SQL``): one naming another landlord never reaches it."""
     name = f" AND {NAMED_SQL}" if named else ""

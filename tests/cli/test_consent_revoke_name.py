@@ -11,10 +11,26 @@ from datetime import date
 import pytest
 
 from bostadcli import i18n
+from bostadcli.db import insert, now_utc, open_database, transaction
+from bostadcli.households import household_id
 from conftest import Cli
 
 TODAY = date(2026, 12, 5)
 REF = "2026-0001"
+
+
+def _stored_without_name(cli: Cli, ref: str, recipient: str) -> None:
+    """A consent stored without the recipient's name, as ``consent add`` allowed before it
+    required one for a debt collector or another recipient."""
+    db = open_database(cli.db_path)
+    try:
+        with transaction(db):
+            record = {"household_id": household_id(db, ref), "recipient": recipient}
+            insert(
+                db, "consents", record | {"given_on": TODAY.isoformat(), "created_at": now_utc()}
+            )
+    finally:
+        db.close()
 
 
 @pytest.fixture
@@ -79,7 +95,7 @@ def test_a_blank_name_is_refused(two_collectors: Cli) -> None:
 
 def test_without_a_name_two_named_recipients_are_refused(two_collectors: Cli) -> None:
     cli = two_collectors
-    cli.ok("consent", "add", REF, "--recipient", "debt_collector")  # recorded without a name
+    _stored_without_name(cli, REF, "debt_collector")
     before = cli.dump()
     result = cli("consent", "revoke", REF, "--recipient", "debt_collector")
     assert result.exit_code == 1
@@ -88,7 +104,9 @@ def test_without_a_name_two_named_recipients_are_refused(two_collectors: Cli) ->
     # One name left: a revocation without --name is unambiguous and says what it revoked.
     cli.ok("consent", "revoke", REF, "--recipient", "debt_collector", "--name", "Lindorff AB")
     done = cli.ok("consent", "revoke", REF, "--recipient", "debt_collector")
-    assert "Intrum AB, 1 recorded without a name" in done.stderr
+    assert "Revoked 2 consents for debt collector: Intrum AB, 1 recorded without a name." in (
+        done.stderr
+    )
     assert not any(_valid(cli).values())
 
 

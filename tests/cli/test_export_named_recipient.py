@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bostadcli.db import insert, now_utc, open_database, transaction
+from bostadcli.households import household_id
 from conftest import Cli
 
 TODAY = date(2026, 12, 5)
@@ -31,7 +33,16 @@ def two_cases(initialised: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     )
     cli.ok("household", "add", "Utan Namn", "--landlord", "Testhem AB", "--as-of", "2026-12-05")
     cli.ok("consent", "add", "2026-0001", "--recipient", "debt_collector", "--name", "Intrum AB")
-    cli.ok("consent", "add", "2026-0002", "--recipient", "debt_collector")
+    # Stored without a name, as consent add allowed before it required one.
+    db = open_database(cli.db_path)
+    try:
+        with transaction(db):
+            record = {"household_id": household_id(db, "2026-0002"), "recipient": "debt_collector"}
+            insert(
+                db, "consents", record | {"given_on": TODAY.isoformat(), "created_at": now_utc()}
+            )
+    finally:
+        db.close()
     return cli
 
 

@@ -690,7 +690,10 @@ def test_months_far_away_or_impossible_are_refused(
 def test_the_oldest_and_latest_dates_allowed_are_kept(case: tuple[Cli, str]) -> None:
     cli, ref = case
     cli.ok("member", "add", ref, "--name", "Äldst", "--born", "1900-01-01", *ASOF)
-    cli.ok("consent", "add", ref, "--recipient", "other", "--expires", "2200-12-31", *ASOF)
+    cli.ok(
+        "consent", "add", ref, "--recipient", "other", "--name", "Hyresgästföreningen",
+        "--expires", "2200-12-31", *ASOF,
+    )  # fmt: skip
     case_ = show(cli, ref)
     assert latest(case_["member_list"])["birth_date"] == "1900-01-01"
     assert latest(case_["member_list"])["age"] == 126

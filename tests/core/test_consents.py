@@ -78,7 +78,7 @@ def test_revoked_on_the_day_of_revocation(db: Database, ref: str) -> None:
     assert not valid_on(db, ref, date(2026, 5, 10))
     assert not valid_on(db, ref, AS_OF)
     # Nothing valid left to revoke.
-    with pytest.raises(NotFound, match="no valid consent"):
+    with pytest.raises(NotFound, match="was already revoked on 10 May 2026"):
         revoke_consent(db, ref, recipient="landlord", revoked_on=AS_OF, today=AS_OF)
 
 

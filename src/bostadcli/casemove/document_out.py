@@ -58,7 +58,7 @@ def export_household(
     named = recipient_named(who, recipient_name)
     stored = _shared_household(db, hid, ref, who, landlord_id, landlord, named, today)
     if who is not None and named is not None:
-        named = recorded_name(db, who, named)  # as the consent names it, for the log
+        named = recorded_name(db, who, named, today=today)  # as the consent names it
     landlords = _Landlords(db)
     own = stored["landlord_id"]
     document: dict[str, Any] = {

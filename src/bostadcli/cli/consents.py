@@ -38,7 +38,7 @@ def why_not_valid(code: str | None, row: dict[str, Any]) -> str:
     if code == "other_landlord":
         return _("for a former landlord")
     if code == "unnamed":
-        return _("no recipient name: no export can use it")
+        return _("no recipient name: no export can use it; record the consent again with --name")
     return ""
 
 
@@ -94,7 +94,14 @@ def add(
         typer.Option("--expires", metavar=_("YYYY-MM-DD"), help=_("The day consent expires.")),
     ] = None,
     name: Annotated[
-        str | None, typer.Option("--name", help=_("The recipient's name, e.g. the company."))
+        str | None,
+        typer.Option(
+            "--name",
+            help=_(
+                "The recipient's name, e.g. the company. Needed for debt_collector and other:"
+                " their consent is to a named recipient."
+            ),
+        ),
     ] = None,
     note: NoteOpt = None,
     as_of_: AsOfOpt = None,
@@ -151,7 +158,7 @@ def revoke(
     ] = None,
     as_of_: AsOfOpt = None,
 ) -> None:
-    from bostadcli.consents import consent_day, consent_names, revoke_consent
+    from bostadcli.consents import consent_day, revoke_consent
     from bostadcli.errors import shown
 
     today = consent_day()
@@ -164,7 +171,9 @@ def revoke(
         name=name,
         today=today,
     )
-    names = [shown(n, 40) for n in consent_names(recipient, revoked)]
+    # Each consent revoked, by its name as spelled ("Intrum AB" and "INTRUM AB" are both
+    # named), and how many: one --name can revoke several.
+    names = list(dict.fromkeys(shown(c["name"], 40) for c in revoked if c["name"]))
     unnamed = sum(1 for c in revoked if not c["name"])
     if names and unnamed:
         names.append(
@@ -172,17 +181,16 @@ def revoke(
                 n=unnamed
             )
         )
-    if names:
-        typer.echo(
-            _("Revoked consent for {recipient}: {names}.").format(
-                recipient=recipient.label, names=", ".join(names)
-            ),
-            err=True,
-        )
+    values = {"n": len(revoked), "recipient": recipient.label, "names": ", ".join(names)}
+    if len(revoked) > 1:  # never one: the message for one names no number
+        message = _("Revoked {n} consents for {recipient}: {names}.").format(**values)
+        if not names:
+            message = _("Revoked {n} consents for {recipient}.").format(**values)
+    elif names:
+        message = _("Revoked consent for {recipient}: {names}.").format(**values)
     else:
-        typer.echo(
-            _("Revoked consent for {recipient}.").format(recipient=recipient.label), err=True
-        )
+        message = _("Revoked consent for {recipient}.").format(**values)
+    typer.echo(message, err=True)
 
 
 @app.command(

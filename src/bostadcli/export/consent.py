@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.consents import NAMED_RECIPIENTS
+from bostadcli.consents import NAMED_RECIPIENTS, recipient_key, recipient_key_sql
 from bostadcli.errors import ConsentRequired, InvalidInput
 from bostadcli.export.registry import ExportTable, get_table, query
 from bostadcli.i18n import _, ngettext
@@ -85,7 +85,7 @@ def cases_without_consent(
     params |= {"who": recipient.value, "on": consent_day(today).isoformat()}
     named = recipient_name is not None
     if named:
-        params["who_name"] = validate.name_key(recipient_name or "")
+        params["who_name"] = recipient_key(recipient_name or "")
     only = ""
     if landlord_id is not None:
         only = "AND x.ref IN (SELECT ref FROM households WHERE landlord_id = :export_landlord)"
@@ -148,19 +148,21 @@ def recipient_named(who: Recipient | None, name: str | None) -> str | None:
     return cleaned
 
 
-def recorded_name(db: Database, who: Recipient, name: str) -> str:
-    """The name of the recipient ``name`` stands for as the latest consent for ``who``
-    records it. A name no consent records (most likely a typo) is refused: the export
-    would carry nobody. Consents recorded without a name match no name."""
+def recorded_name(db: Database, who: Recipient, name: str, *, today: date | None = None) -> str:
+    """The name of the recipient ``name`` stands for (``recipient_key``) as the latest
+    consent for ``who`` records it. A name no consent records (most likely a typo) is
+    refused: the export would carry nobody. Consents recorded without a name match no
+    name; the refusal counts those in force on the real date (``consent_day(today)``)."""
+    from bostadcli.consents import VALID_DATES, consent_day
     from bostadcli.errors import shown
 
-    key = validate.name_key(name)
+    key = recipient_key(name)
     known, unnamed = db.execute(
         "SELECT (SELECT recipient_name FROM consents WHERE recipient = :who"
-        " AND casefold(recipient_name) = :key ORDER BY id DESC LIMIT 1),"
-        " (SELECT count(DISTINCT household_id) FROM consents WHERE recipient = :who"
-        " AND recipient_name IS NULL)",
-        {"key": key, "who": who.value},
+        f" AND {recipient_key_sql('recipient_name')} = :key ORDER BY id DESC LIMIT 1),"
+        " (SELECT count(DISTINCT c.household_id) FROM consents c WHERE c.recipient = :who"
+        f" AND c.recipient_name IS NULL AND {VALID_DATES})",
+        {"key": key, "who": who.value, "on": consent_day(today).isoformat()},
     ).fetchone()
     if known is not None:
         return str(known)
@@ -171,8 +173,8 @@ def recorded_name(db: Database, who: Recipient, name: str) -> str:
         str(r[0])
         for r in db.execute(
             "SELECT min(recipient_name) FROM consents WHERE recipient = ?"
-            " AND recipient_name IS NOT NULL GROUP BY casefold(recipient_name)"
-            " ORDER BY casefold(recipient_name) LIMIT ?",
+            f" AND recipient_name IS NOT NULL GROUP BY {recipient_key_sql('recipient_name')}"
+            f" ORDER BY {recipient_key_sql('recipient_name')} LIMIT ?",
             [who.value, _REFUSAL_REFS_SHOWN],
         )
     ]
@@ -251,7 +253,7 @@ def for_named(
         return sql, params
     params = params | {
         "who": who.value,
-        "who_name": validate.name_key(name),
+        "who_name": recipient_key(name),
         "on": on.isoformat(),
     }
     return (

@@ -328,7 +328,7 @@ def _audience(
     named = recipient_named(who, recipient_name)
     on = consent_day(today)
     if who is not None and named is not None:
-        named = recorded_name(db, who, named)
+        named = recorded_name(db, who, named, today=on)
     elif who is not None and who is not Recipient.landlord:
         refuse_without_consent(
             cases_without_consent(db, name, who, as_of=as_of, since=since, status=status, today=on),

@@ -13,11 +13,11 @@ from sqlite_utils import Database
 
 from bostadcli.casemove.document_out import export_household
 from bostadcli.consents import add_consent, require_consent, revoke_consent
-from bostadcli.db import rows
+from bostadcli.db import insert, now_utc, rows, transaction
 from bostadcli.errors import ConsentRequired, InvalidInput
 from bostadcli.export import cases_without_consent, export_table
 from bostadcli.export.consent import cases_with_unnamed_consent
-from bostadcli.households import NewHousehold, add_household
+from bostadcli.households import NewHousehold, add_household, household_id
 from bostadcli.vocab import Recipient
 
 TODAY = date(2026, 11, 2)
@@ -30,6 +30,12 @@ def _case(db: Database, name: str) -> str:
 
 
 def _consent(db: Database, ref: str, recipient: str, name: str | None, **dates: date) -> None:
+    if name is None:  # stored before consent add required the name: written as it was
+        with transaction(db):
+            record = {"household_id": household_id(db, ref), "recipient": recipient}
+            given = dates.get("given_on", TODAY).isoformat()
+            insert(db, "consents", record | {"given_on": given, "created_at": now_utc()})
+        return
     add_consent(
         db,
         ref,

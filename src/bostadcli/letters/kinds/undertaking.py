@@ -46,7 +46,7 @@ def _require_landlord_consent(
     """A consent for "the landlord" is for the household's own, and one that names a
     landlord is for that one alone. Judged on the day the letter is made (``today``),
     never on ``as_of``."""
-    from bostadcli.consents import VALID_ON, consent_day
+    from bostadcli.consents import VALID_ON, consent_day, recipient_key
     from bostadcli.db import rows
     from bostadcli.errors import ConsentRequired
     from bostadcli.households import household_id
@@ -60,8 +60,8 @@ def _require_landlord_consent(
             {"hid": household_id(db, ref), "on": consent_day(today).isoformat()},
         )
     ]
-    to = landlord.casefold()
-    if not any((name or own or "").strip().casefold() == to for name in named):
+    to = recipient_key(landlord)
+    if not any(recipient_key(name or own or "") == to for name in named):
         raise ConsentRequired(
             _(
                 "{ref} has no valid consent for the landlord {landlord}: record it with"
