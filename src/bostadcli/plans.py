@@ -514,16 +514,15 @@ def iter_open_case_plans(
     SQL condition on the plan ``p`` as well (its named parameters in ``params``), so
     that the standing is worked out only for the plans that could matter.
 
-    Read a chunk of plans at a time, so a run over every plan (the monthly reminders)
-    needs the same memory for a hundred cases as for a hundred thousand.
-    """
+    Read a hundred plans at a time (a megabyte or so with their installments and
+    payments), let go before the next hundred, so a run over every plan (the monthly
+    reminders) needs the same memory for a hundred cases as for a hundred thousand."""
     also = f" AND ({only})" if only else ""
     cursor = db.execute(
         f"{_PLAN_SQL} WHERE p.status = 'active'{also} ORDER BY p.id", dict(params or {})
     )
     names = [d[0] for d in cursor.description]
     try:
-        # A hundred plans' installments and payments at a time: a few megabytes.
         while chunk := cursor.fetchmany(100):
             plans = [dict(zip(names, values, strict=True)) for values in chunk]
             installments, payments = _children(db, [p["id"] for p in plans])
@@ -532,6 +531,7 @@ def iter_open_case_plans(
                     plan, installments[plan["id"]], payments[plan["id"]], as_of=as_of, policy=policy
                 )
                 yield _summary(plan, position) | {"household_id": plan["household_id"]}
+            del chunk, plans, installments, payments
     finally:
         cursor.close()
 

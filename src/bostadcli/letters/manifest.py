@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Generator, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,18 +51,63 @@ def print_bookmark(ref: str, kind: str) -> str:
     return f"{ref} {kind_label(kind)}"
 
 
+_MANIFEST_SQL = """
+    SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format,
+        ll.deadline, ll.arrives_on, ll.params AS late_params
+    FROM letters l JOIN live_households h ON h.id = l.household_id
+    LEFT JOIN late_letters ll ON ll.letter_id = l.id
+    WHERE {where} ORDER BY h.ref, l.kind
+"""
+
+
 def _manifest_letters(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
-    return rows(
-        db,
-        f"""
-        SELECT h.ref, l.kind, l.recipient, l.address, l.file, l.format,
-            ll.deadline, ll.arrives_on, ll.params AS late_params
-        FROM letters l JOIN live_households h ON h.id = l.household_id
-        LEFT JOIN late_letters ll ON ll.letter_id = l.id
-        WHERE {where} ORDER BY h.ref, l.kind
-        """,
-        params,
-    )
+    return rows(db, _MANIFEST_SQL.format(where=where), params)
+
+
+def _each_manifest_letter(
+    db: Database, where: str, params: list[Any]
+) -> Generator[dict[str, Any], None, None]:
+    """``_manifest_letters`` one at a time, as they are read: a month's letters are
+    never all in memory at once."""
+    cursor = db.execute(_MANIFEST_SQL.format(where=where), params)
+    names = [d[0] for d in cursor.description]
+    try:
+        for values in cursor:
+            yield dict(zip(names, values, strict=True))
+    finally:
+        cursor.close()
+
+
+class _Digested:
+    """Rows as they are read, and a digest of them all: whether a query reads the same
+    later is told without keeping its rows."""
+
+    def __init__(self, found: Generator[dict[str, Any], None, None]) -> None:
+        import hashlib
+
+        self._found = found
+        self._hash = hashlib.sha256()
+
+    def __enter__(self) -> _Digested:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._found.close()  # its query ends now, read to the end or not
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self
+
+    def __next__(self) -> dict[str, Any]:
+        row = next(self._found)
+        # Each value's repr (type and value): rows that differ read differently.
+        self._hash.update(repr(tuple(row.values())).encode("utf-8", "backslashreplace"))
+        return row
+
+    def digest(self) -> bytes:
+        """The digest of every row (those not read yet are read now)."""
+        for _row in self:
+            pass
+        return self._hash.digest()
 
 
 def _not_sent_rows(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -89,9 +136,11 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
     the other's letters, so they are written again until the month reads the same after
     writing them as before."""
 
-    def month() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def month() -> tuple[_Digested, list[dict[str, Any]]]:
         return (
-            _manifest_letters(db, "l.period = ?", [result.period]),
+            # The letters are read as they are written out: a digest tells whether they
+            # read the same afterwards.
+            _Digested(_each_manifest_letter(db, "l.period = ?", [result.period])),
             # A letter not sent under a key of its own (``Candidate.unsent_period``).
             _not_sent_rows(
                 db, "(ll.period = ? OR ll.period LIKE ?)", [result.period, f"{result.period}/%"]
@@ -102,20 +151,24 @@ def _finish_batch(db: Database, result: BatchResult, pages_made: dict[str, int])
     for _try in range(FINISH_TRIES):
         letters, not_sent = month()
         failures = len(result.failed)
-        _write_outputs(
-            db,
-            result,
-            letters,
-            not_sent,
-            pages_made,
-            manifest=result.out_dir / f"manifest-{result.period}.csv",
-            combined=combined,
-        )
+        with letters:  # the query ends here, also when the files cannot be written
+            _write_outputs(
+                db,
+                result,
+                letters,
+                not_sent,
+                pages_made,
+                manifest=result.out_dir / f"manifest-{result.period}.csv",
+                combined=combined,
+            )
+            written = letters.digest()
         if len(result.failed) != failures:  # the print file could not be written
             _no_print_file(combined)
             return
-        if month() == (letters, not_sent):
-            return
+        again, not_sent_again = month()
+        with again:
+            if (again.digest(), not_sent_again) == (written, not_sent):
+                return
 
 
 def _no_print_file(path: Path) -> None:
@@ -143,73 +196,140 @@ def _late_note(row: dict[str, Any], *, sent: bool) -> str:
 def _write_outputs(
     db: Database,
     result: BatchResult,
-    letters: list[dict[str, Any]],
+    letters: Iterable[dict[str, Any]],
     not_sent: list[dict[str, Any]],
     pages_made: dict[str, int],
     *,
     manifest: Path,
     combined: Path,
 ) -> None:
-    from bostadcli import pdf
+    """The manifest and the print file of ``letters``, read once, one at a time (those
+    whose file is there are listed), and of the letters ``not_sent`` and the run's
+    failures; nothing when there is none. The manifest is written as the letters are
+    read, the print file once they all are (before the manifest is in place)."""
+    from bostadcli.files import _cannot_write, private_output
+    from bostadcli.tabular import Column, csv_dialect, write_csv
 
-    present = [r for r in letters if r["file"] and Path(r["file"]).exists()]
+    present = (r for r in letters if r["file"] and Path(r["file"]).exists())
+    first = next(present, None)
     failed = [(ref, kind, message) for ref, kind, message in result.failed if ref]
-    if not present and not failed and not not_sent:
+    if first is None and not failed and not not_sent:
         return
-    pdfs = [Path(r["file"]) for r in present if r["format"] == "pdf"]
-    pages: dict[str, int] = {}
-    if pdfs:
-        try:
-            for path in pdfs:
-                known = pages_made.get(str(path))
-                pages[str(path)] = known if known is not None else pdf.page_count(path)
-            data = pdf.combine(
-                pdfs,
-                title=pdf.print_title(result.batch or result.period),
-                bookmarks=[
-                    print_bookmark(r["ref"], r["kind"]) for r in present if r["format"] == "pdf"
-                ],
-                started=pages_made.print_file if isinstance(pages_made, MadeLetters) else None,
-            )
-            write_private_file(
-                combined, data, force=True, protect=database_files(db), field="--out-dir"
-            )
-            result.combined = combined
-        except BostadError as exc:
-            result.failed.append(("", "combined PDF", exc.message))
-        except Exception as exc:  # pypdf's errors on a damaged letter file
-            result.failed.append(("", "combined PDF", f"{type(exc).__name__}: {exc}"))
-    from bostadcli.tabular import Column, table_bytes
-
+    made = present if first is None else itertools.chain([first], present)
+    printed = _PrintFile(pages_made)
     # The cells go through the exports' CSV writer, in the unit's CSV dialect; it makes
     # text a spreadsheet would run as a formula inert (OWASP "CSV injection"): a name,
     # an address or a message is the household's or the system's text.
-    lines: list[list[Any]] = []
-    for r in present:
+    style = csv_dialect(result.csv_dialect, field="csv_dialect")
+    try:
+        with private_output(
+            manifest, field="--out-dir", force=True, protect=database_files(db)
+        ) as fh:
+            write_csv(
+                _manifest_rows(result, made, not_sent, failed, printed),
+                [Column(key=name, heading=name) for name in MANIFEST_FIELDS],
+                fh,
+                delimiter=style.delimiter,
+                bom=style.bom,
+                plain_money=style.plain_money,
+            )
+            printed.write(db, result, combined)
+    except OSError as exc:
+        raise _cannot_write(manifest, exc) from None
+    result.manifest = manifest
+
+
+def _manifest_rows(
+    result: BatchResult,
+    made: Iterable[dict[str, Any]],
+    not_sent: list[dict[str, Any]],
+    failed: list[tuple[str, str, str]],
+    printed: _PrintFile,
+) -> Iterator[dict[str, Any]]:
+    """The manifest's rows: the letters made (their PDF ones taken into the print file
+    as they come), those not sent, and the failures."""
+    for r in made:
         path = Path(r["file"])
         shown = path.name if path.parent == result.out_dir else str(path)
-        lines.append(
-            [
-                r["ref"],
-                r["kind"],
-                r["recipient"],
-                ", ".join(r["address"].splitlines()),
-                shown,
-                r["format"],
-                pages.get(str(path), ""),
-                "made",
-                _late_note(r, sent=True),
-            ]
-        )
+        line = [
+            r["ref"],
+            r["kind"],
+            r["recipient"],
+            ", ".join(r["address"].splitlines()),
+            shown,
+            r["format"],
+            printed.take(r, path) if r["format"] == "pdf" else "",
+            "made",
+            _late_note(r, sent=True),
+        ]
+        yield dict(zip(MANIFEST_FIELDS, line, strict=True))
     for r in not_sent:
         note = _late_note(r, sent=False)
-        lines.append([r["ref"], r["kind"], "", "", "", "", "", "not_sent", note])
+        line = [r["ref"], r["kind"], "", "", "", "", "", "not_sent", note]
+        yield dict(zip(MANIFEST_FIELDS, line, strict=True))
     for ref, kind, message in failed:
-        lines.append([ref, kind, "", "", "", "", "", "failed", message])
-    data = table_bytes(
-        (dict(zip(MANIFEST_FIELDS, line, strict=True)) for line in lines),
-        [Column(key=name, heading=name) for name in MANIFEST_FIELDS],
-        dialect=result.csv_dialect,
-    )
-    write_private_file(manifest, data, force=True, protect=database_files(db), field="--out-dir")
-    result.manifest = manifest
+        line = [ref, kind, "", "", "", "", "", "failed", message]
+        yield dict(zip(MANIFEST_FIELDS, line, strict=True))
+
+
+class _PrintFile:
+    """The PDF letters of a manifest, for the print file: their pages counted as they
+    are listed (known from the run, or read from the file), combined once all are."""
+
+    def __init__(self, pages_made: dict[str, int]) -> None:
+        self.pages_made = pages_made
+        self.files: list[Path] = []
+        self.bookmarks: list[str] = []
+        # Why the print file cannot be made (a damaged letter file): pages are counted
+        # no further.
+        self.problem: str | None = None
+
+    def take(self, row: dict[str, Any], path: Path) -> int | str:
+        """A PDF letter listed: its pages ("" when they cannot be told)."""
+        from bostadcli import pdf
+
+        self.files.append(path)
+        self.bookmarks.append(print_bookmark(row["ref"], row["kind"]))
+        if self.problem is not None:
+            return ""
+        known = self.pages_made.get(str(path))
+        try:
+            return known if known is not None else pdf.page_count(path)
+        except Exception as exc:  # pypdf's errors on a damaged letter file
+            self.problem = _problem(exc)
+            return ""
+
+    def write(self, db: Database, result: BatchResult, combined: Path) -> None:
+        """The print file of the letters taken, if any; a failure when it cannot be."""
+        if not self.files:
+            return  # (a month without PDF letters does not load the PDF code)
+        from bostadcli import pdf
+
+        if self.problem is None:
+            try:
+                data = pdf.combine(
+                    self.files,
+                    title=pdf.print_title(result.batch or result.period),
+                    bookmarks=self.bookmarks,
+                    started=(
+                        self.pages_made.print_file
+                        if isinstance(self.pages_made, MadeLetters)
+                        else None
+                    ),
+                )
+                write_private_file(
+                    combined, data, force=True, protect=database_files(db), field="--out-dir"
+                )
+                result.combined = combined
+                return
+            except Exception as exc:
+                self.problem = _problem(exc)
+        result.failed.append(("", "combined PDF", self.problem))
+
+
+def _problem(exc: Exception) -> str:
+    """Why the print file cannot be made: a BostadError's message, or another error's
+    kind and text (pypdf's errors on a damaged letter file)."""
+    if isinstance(exc, BostadError):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}"

@@ -3,7 +3,7 @@ or broken, once for each missed installment and at most once a month."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,6 @@ def select(
     """Open households with a plan behind or broken on ``as_of``: one reminder a month."""
     from bostadcli.db import one, rows
     from bostadcli.plan_standing import plan_overdue_sql
-    from bostadcli.vocab import PlanState
 
     # The month's reminder: the batch's, or one a caseworker made in that month
     # (``letter render``, recorded without a period), as a one-off first letter counts.
@@ -47,26 +46,21 @@ def select(
             return []
     except Exception:
         pass  # judged below, plan by plan
-    from bostadcli.plans import iter_open_case_plans, urgency
+    from bostadcli.plans import iter_open_case_plans
 
     # A household with two plans is reminded of the more urgent one (broken before
     # behind, as plans are listed).
-    found: dict[str, dict[str, Any]] = {}
     broken: list[Candidate] = []
     try:
-        plans = list(
+        # Plan by plan as they are read: only the plans behind or broken are kept.
+        found = _most_urgent(
             iter_open_case_plans(db, as_of=as_of, policy=policy, only=could_be_due, params=params)
         )
     except Exception:
         # A plan whose records cannot be read: judge the plans case by case, so that
         # only that household's reminder fails.
         plans, broken = _plans_one_by_one(db, as_of=as_of, policy=policy)
-    for plan in plans:
-        if plan["state"] not in (PlanState.behind.value, PlanState.broken.value):
-            continue
-        known = found.get(plan["household"])
-        if known is None or urgency(plan) < urgency(known):
-            found[plan["household"]] = plan
+        found = _most_urgent(plans)
     chosen = [
         Candidate(found[ref]["household_id"], ref, about={"plan": found[ref]["ref"]})
         for ref in found
@@ -116,6 +110,25 @@ def made_before(
     told = date.fromisoformat(str(found["told"])[:10])
     missed_by_then = told - timedelta(days=policy.plan_behind_days)
     return date.fromisoformat(str(found["due"])[:10]) < missed_by_then
+
+
+def _most_urgent(plans: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per household (by reference), its most urgent plan of those behind or broken:
+    what a reminder needs of it (its household, reference, and the fields ``urgency``
+    orders by)."""
+    from bostadcli.plans import urgency
+    from bostadcli.vocab import PlanState
+
+    due = (PlanState.behind.value, PlanState.broken.value)
+    found: dict[str, dict[str, Any]] = {}
+    for plan in plans:
+        if plan["state"] not in due:
+            continue
+        kept = {k: plan[k] for k in ("household_id", "ref", "state", "next_due_on")}
+        known = found.get(plan["household"])
+        if known is None or urgency(kept) < urgency(known):
+            found[plan["household"]] = kept
+    return found
 
 
 def _plans_one_by_one(
