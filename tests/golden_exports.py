@@ -11,8 +11,8 @@ not when they were made.
 The data exercises every column: a case with every kind of notice (one voided, one
 edited), a corrected and a cancelled contact, consents valid, revoked and expired, a
 plan replaced by another with paid, overdue and unpaid installments and a voided
-payment, supports ended and ongoing, an undertaking, a letter; a closed case with a
-samordningsnummer; a voided case that no export may show. Text that a spreadsheet
+payment, supports ended, ongoing and withdrawn, an undertaking, a letter; a closed case
+with a samordningsnummer; a voided case that no export may show. Text that a spreadsheet
 would run as a formula (guarded in CSV), ordinary text that starts with + or - (left
 alone), quotes, a line break and Swedish letters are in it too.
 """
@@ -423,6 +423,16 @@ def _supports(db: Database, ref: str) -> None:
             cap=Money.kronor(50_700),
         ),
         as_of=date(2027, 1, 11),
+    )
+    # Housing support planned for the spring, which the family declined: withdrawn.
+    declined = add_support(
+        db,
+        ref,
+        NewSupport(kind="housing_support", start_on=date(2027, 3, 1)),
+        as_of=date(2027, 1, 12),
+    )
+    end_support(
+        db, declined.id, ended_on=date(2027, 1, 14), reason="Tackade nej", as_of=date(2027, 1, 14)
     )
 
 

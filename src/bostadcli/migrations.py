@@ -453,3 +453,19 @@ ALTER TABLE undertakings ADD COLUMN backdate_reason TEXT;
 UPDATE undertakings SET recorded_on = substr(created_at, 1, 10)
 """,
     )
+
+
+@migrations(name="0025_support_withdrawn")
+def m0025_support_withdrawn(db: Database) -> None:
+    # withdrawn_on: the day a planned support was called off before it began (the family
+    # declined, or the unit changed its plan); it never ran (support_rules.WITHDRAWN).
+    # Closing a case used to end such a support on its start, a day still to come when
+    # written: those are withdrawn on the day they were written instead.
+    _run(
+        db,
+        """
+ALTER TABLE supports ADD COLUMN withdrawn_on TEXT;
+UPDATE supports SET withdrawn_on = substr(updated_at, 1, 10), ended_on = NULL
+    WHERE ended_on = start_on AND ended_on > substr(updated_at, 1, 10)
+""",
+    )

@@ -42,18 +42,22 @@ def quota_usage(
 ) -> list[dict[str, Any]]:
     """Priority allocations granted in ``year`` per housing company, against the quota.
 
+    An allocation withdrawn before it began (the family declined) uses no place.
     One row per company that has a quota in the config or an allocation in the year:
     ``company``, ``quota`` (None when the config has none), ``used``, ``left`` (None
     without a quota; negative when exceeded). Company names match as landlord names do
     (``landlords.find_landlord``: case and Å/Ä/Ö folded).
     """
     validate.whole_number(year, field="year", low=MIN_YEAR, high=MAX_YEAR)
+    from bostadcli.support_rules import WITHDRAWN
+
     counted = rows(
         db,
-        """
+        f"""
         SELECT l.name AS company, count(*) AS used
         FROM live_supports s JOIN landlords l ON l.id = s.landlord_id
         WHERE s.kind = 'priority_allocation' AND substr(s.granted_on, 1, 4) = ?
+            AND NOT {WITHDRAWN}
         GROUP BY l.id
         """,
         [f"{year:04d}"],

@@ -10,21 +10,30 @@ from typing import overload
 
 # When a support runs, the one rule, in Python and as SQL over a support ``s`` (dates are
 # ISO text, so the SQL compares them as text as Python compares the strings):
-# - its effective end is the earlier of the planned end (end_on) and the day it actually
-#   ended (ended_on), either when only one is known, none when neither is:
-#   ``effective_end`` / ``EFFECTIVE_END``;
-# - on a day it is planned before it starts, ended after its effective end, else active:
-#   ``support_status`` / ``support_status_sql``;
-# - it is in force some time from ``first`` to ``last`` when it starts by ``last`` and does
-#   not end before ``first``: ``in_force_between`` / ``in_force_between_sql``;
-# - it is still running to a planned end that falls from ``first`` to ``last`` (what the
-#   support_ending letter and the deadline view are about): ``ending_between`` /
-#   ``ending_between_sql``;
+# - a planned support called off before it began (the family declined, the plan
+#   changed) is *withdrawn*: withdrawn_on is the day it was called off (before start_on,
+#   never after the real date), ended_on stays empty, and it never ran: ``WITHDRAWN``;
+# - its effective end is the day it was withdrawn, else the earlier of the planned end
+#   (end_on) and the day it actually ended (ended_on), either when only one is known,
+#   none when neither is: ``effective_end`` / ``EFFECTIVE_END``;
+# - on a day it is withdrawn from the day it was called off, planned before it starts,
+#   ended after its effective end, else active: ``support_status`` /
+#   ``support_status_sql``;
+# - it is in force some time from ``first`` to ``last`` when it starts by ``last``, does
+#   not end before ``first`` and was not withdrawn: ``in_force_between`` /
+#   ``in_force_between_sql``;
+# - it is still running (neither ended nor withdrawn) to a planned end that falls from
+#   ``first`` to ``last`` (what the support_ending letter and the deadline view are
+#   about): ``ending_between`` / ``ending_between_sql``;
 # - an emergency stay's last morning is the earlier of nights_to and ended_on:
 #   ``stay_left_on`` / ``STAY_LEFT_ON``, and its nights ``stay_nights`` / ``STAY_NIGHTS``.
 
-# The earlier of the planned and the actual end (SQLite's min() is NULL if either is).
-EFFECTIVE_END = "coalesce(min(s.ended_on, s.end_on), s.ended_on, s.end_on)"
+# The day it was withdrawn, else the earlier of the planned and the actual end (SQLite's
+# min() is NULL if either is).
+EFFECTIVE_END = "coalesce(s.withdrawn_on, min(s.ended_on, s.end_on), s.ended_on, s.end_on)"
+
+# True when support ``s`` was withdrawn: called off before it began.
+WITHDRAWN = "(s.withdrawn_on IS NOT NULL)"
 
 # The morning an emergency stay ended (nights_to, or ended_on when earlier), and the
 # nights from nights_from to then; NULL without nights_from and nights_to.
@@ -32,26 +41,37 @@ STAY_LEFT_ON = "CASE WHEN s.ended_on < s.nights_to THEN s.ended_on ELSE s.nights
 STAY_NIGHTS = f"CAST(julianday({STAY_LEFT_ON}) - julianday(s.nights_from) AS INTEGER)"
 
 
-def effective_end(end_on: str | None, ended_on: str | None) -> str | None:
-    """Python for ``EFFECTIVE_END``: the earlier of the planned and the actual end."""
+def effective_end(
+    end_on: str | None, ended_on: str | None, *, withdrawn_on: str | None = None
+) -> str | None:
+    """Python for ``EFFECTIVE_END``: the day it was withdrawn, else the earlier of the
+    planned and the actual end."""
+    if withdrawn_on is not None:
+        return withdrawn_on
     if end_on is None or ended_on is None:
         return ended_on if end_on is None else end_on
     return min(end_on, ended_on)
 
 
 def support_status_sql(on: str = ":as_of") -> str:
-    """SQL: 'planned', 'active' or 'ended' for support ``s`` on the ISO date ``on`` (an SQL
-    expression, by default the parameter ``:as_of``)."""
+    """SQL: 'withdrawn', 'planned', 'active' or 'ended' for support ``s`` on the ISO date
+    ``on`` (an SQL expression, by default the parameter ``:as_of``)."""
     return (
-        f"CASE WHEN s.start_on > {on} THEN 'planned'"
+        f"CASE WHEN s.withdrawn_on <= {on} THEN 'withdrawn'"
+        f" WHEN s.start_on > {on} THEN 'planned'"
         f" WHEN {EFFECTIVE_END} < {on} THEN 'ended' ELSE 'active' END"
     )
 
 
-def support_status(start_on: str, end: str | None, on: date) -> str:
-    """Python for ``support_status_sql``: 'planned', 'active' or 'ended' on ``on`` for a
-    support starting ``start_on`` with the effective end ``end`` (ISO dates)."""
+def support_status(
+    start_on: str, end: str | None, on: date, *, withdrawn_on: str | None = None
+) -> str:
+    """Python for ``support_status_sql``: 'withdrawn' (from the day it was called off),
+    'planned', 'active' or 'ended' on ``on`` for a support starting ``start_on`` with the
+    effective end ``end`` (ISO dates)."""
     day = on.isoformat()
+    if withdrawn_on is not None and withdrawn_on <= day:
+        return "withdrawn"
     if start_on > day:
         return "planned"
     if end is not None and end < day:
@@ -62,26 +82,45 @@ def support_status(start_on: str, end: str | None, on: date) -> str:
 def in_force_between_sql(first: str = ":start", last: str = ":end") -> str:
     """SQL condition: support ``s`` is in force some day from ``first`` to ``last`` (SQL
     expressions for ISO dates, by default the parameters ``:start`` and ``:end``)."""
-    return f"s.start_on <= {last} AND coalesce({EFFECTIVE_END}, {first}) >= {first}"
+    return (
+        f"s.start_on <= {last} AND coalesce({EFFECTIVE_END}, {first}) >= {first}"
+        " AND s.withdrawn_on IS NULL"
+    )
 
 
-def in_force_between(start_on: str, end: str | None, first: date, last: date) -> bool:
+def in_force_between(
+    start_on: str, end: str | None, first: date, last: date, *, withdrawn_on: str | None = None
+) -> bool:
     """Python for ``in_force_between_sql`` (``end`` is the effective end)."""
-    return start_on <= last.isoformat() and (end is None or end >= first.isoformat())
+    return (
+        start_on <= last.isoformat()
+        and (end is None or end >= first.isoformat())
+        and withdrawn_on is None
+    )
 
 
 def ending_between_sql(first: str = ":from", last: str = ":to") -> str:
-    """SQL condition: support ``s`` has not been ended and its planned end falls from
-    ``first`` to ``last`` (by default the parameters ``:from`` and ``:to``)."""
-    return f"s.ended_on IS NULL AND s.end_on IS NOT NULL AND s.end_on BETWEEN {first} AND {last}"
+    """SQL condition: support ``s`` has been neither ended nor withdrawn and its planned
+    end falls from ``first`` to ``last`` (by default the parameters ``:from`` and
+    ``:to``)."""
+    return (
+        "s.ended_on IS NULL AND s.withdrawn_on IS NULL AND s.end_on IS NOT NULL"
+        f" AND s.end_on BETWEEN {first} AND {last}"
+    )
 
 
 def ending_between(
-    end_on: str | None, ended_on: str | None, first: date, last: date | None = None
+    end_on: str | None,
+    ended_on: str | None,
+    first: date,
+    last: date | None = None,
+    *,
+    withdrawn_on: str | None = None,
 ) -> bool:
     """Python for ``ending_between_sql``; without ``last``, any planned end from ``first``."""
     return (
         ended_on is None
+        and withdrawn_on is None
         and end_on is not None
         and first.isoformat() <= end_on
         and (last is None or end_on <= last.isoformat())

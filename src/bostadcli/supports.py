@@ -7,7 +7,10 @@ no report looks for it.
 Dates: ``start_on`` is the first day of the support, ``end_on`` its planned last day (a
 rent guarantee is always time-limited), ``ended_on`` the day it actually ended. A
 support is *active* on a day from ``start_on`` up to and including the earlier of
-``end_on`` and ``ended_on``. An emergency stay runs from ``nights_from`` (the first
+``end_on`` and ``ended_on``. A planned support called off before it began (the family
+declined, or the unit changed its plan) is *withdrawn*: ``withdrawn_on`` is the day it
+was called off, before ``start_on``, and it is never in force (``support_rules``).
+ An emergency stay runs from ``nights_from`` (the first
 night) to ``nights_to`` (the morning the person leaves): ``nights_to - nights_from``
 nights.
 
@@ -43,6 +46,7 @@ from bostadcli.state_grant import state_grant_note as state_grant_note
 from bostadcli.support_rules import EFFECTIVE_END as EFFECTIVE_END
 from bostadcli.support_rules import STAY_LEFT_ON as STAY_LEFT_ON
 from bostadcli.support_rules import STAY_NIGHTS as STAY_NIGHTS
+from bostadcli.support_rules import WITHDRAWN as WITHDRAWN
 from bostadcli.support_rules import effective_end as effective_end
 from bostadcli.support_rules import ending_between as ending_between
 from bostadcli.support_rules import ending_between_sql as ending_between_sql
@@ -132,6 +136,21 @@ def _check_order(start: date, end: date | None, name: str) -> None:
         )
 
 
+def _check_planned_end(current: dict[str, Any], end: date, support_id: int) -> None:
+    """A planned end from the start on; one before it may mean calling the support off."""
+    start = date.fromisoformat(current["start_on"])
+    if end >= start:
+        return
+    raise InvalidInput(
+        "end",
+        end.isoformat(),
+        _(
+            "is before the start ({date}); to call off a support that has not begun:"
+            " bostad support end {id}"
+        ).format(date=format_date(start, "long"), id=support_id),
+    )
+
+
 def add_support(
     db: Database,
     ref: str,
@@ -163,7 +182,8 @@ def add_support(
     if kind is SupportKind.rent_guarantee:
         _check_rent_guarantee(new, record, end)
     if kind is SupportKind.priority_allocation:
-        record["granted_on"] = (new.granted_on or start).isoformat()
+        # Decided by now: granted today unless said, or on the start if that has passed.
+        record["granted_on"] = (new.granted_on or min(start, as_of)).isoformat()
     record.update(start_on=start.isoformat(), end_on=end.isoformat() if end else None)
     with transaction(db):
         hid = household_id(db, ref)
@@ -319,6 +339,7 @@ _SELECT = f"""
 SELECT s.id, h.ref, s.household_id,
     {tenant_sql("name")} AS tenant,
     s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason, {EFFECTIVE_END} AS effective_end,
+    s.withdrawn_on,
     l.name AS landlord, l.cooperation_agreement_on,
     s.cap_ore, s.cap_months,
     CASE WHEN s.cap_ore IS NOT NULL THEN s.cap_ore
@@ -336,10 +357,15 @@ LEFT JOIN landlords l ON l.id = s.landlord_id
 
 def _decorate(row: dict[str, Any], as_of: date) -> dict[str, Any]:
     end = row["effective_end"]
-    row["status"] = support_status(row["start_on"], end, as_of)
-    row["days_left"] = (date.fromisoformat(end) - as_of).days if end else None
+    row["status"] = support_status(row["start_on"], end, as_of, withdrawn_on=row["withdrawn_on"])
+    row["withdrawn"] = row["withdrawn_on"] is not None
+    row["days_left"] = (
+        (date.fromisoformat(end) - as_of).days if end and not row["withdrawn"] else None
+    )
     left_on = stay_left_on(row["nights_to"], row["ended_on"])
-    if row["nights_from"] and left_on:
+    if row["withdrawn"]:
+        row["nights"] = 0 if row["nights_from"] else None  # never began
+    elif row["nights_from"] and left_on:
         row["nights"] = stay_nights(
             date.fromisoformat(row["nights_from"]), date.fromisoformat(left_on)
         )
@@ -380,8 +406,9 @@ def list_supports(
 ) -> list[dict[str, Any]]:
     """Supports, soonest ending first.
 
-    By default the current and planned ones (not ended before ``as_of``); with
-    ``include_ended`` all of them; with ``year`` those active at some time in that year.
+    By default the current and planned ones (not ended before ``as_of``, nor withdrawn);
+    with ``include_ended`` all of them; with ``year`` those active at some time in that
+    year (a withdrawn support never is).
     """
     where: list[str] = ["1 = 1"]
     params: dict[str, Any] = {"as_of": as_of.isoformat()}
@@ -396,7 +423,7 @@ def list_supports(
         where.append(in_force_between_sql(":year_start", ":year_end"))
         params.update(year_start=f"{year:04d}-01-01", year_end=f"{year:04d}-12-31")
     elif not include_ended:
-        where.append(f"{support_status_sql(':as_of')} != 'ended'")
+        where.append(f"{support_status_sql(':as_of')} NOT IN ('ended', 'withdrawn')")
     found = rows(
         db,
         _SELECT
@@ -416,7 +443,11 @@ def end_support(
     reason: str | None = None,
     as_of: date,
 ) -> dict[str, Any]:
-    """Record that a support ended (earlier or later than planned)."""
+    """Record that a support ended (earlier or later than planned).
+
+    A support that has not begun on ``as_of`` is withdrawn: called off on ``ended_on``
+    (which is never after ``as_of``), it never begins and no report counts it.
+    """
     if ended_on > as_of:
         raise InvalidInput("date", ended_on.isoformat(), _("is in the future"))
     clean_reason = validate.clean_text(
@@ -424,16 +455,22 @@ def end_support(
     )
     with transaction(db):
         current = get_support(db, support_id, as_of=as_of)
-        if current["ended_on"] is not None:
-            raise Conflict(
-                _("support {id} ended already on {date}").format(
-                    id=support_id, date=format_date(date.fromisoformat(current["ended_on"]), "long")
-                )
+        if current["ended_on"] is not None or current["withdrawn"]:
+            done = date.fromisoformat(current["withdrawn_on"] or current["ended_on"])
+            message = (
+                _("support {id} was withdrawn already on {date}")
+                if current["withdrawn"]
+                else _("support {id} ended already on {date}")
             )
-        _check_order(date.fromisoformat(current["start_on"]), ended_on, "date")
+            raise Conflict(message.format(id=support_id, date=format_date(done, "long")))
+        record = {"ended_on": ended_on.isoformat()}
+        if current["start_on"] > as_of.isoformat():
+            # Not begun: withdrawn on the day, it never runs (support_rules.WITHDRAWN).
+            record = {"withdrawn_on": ended_on.isoformat()}
+        else:
+            _check_order(date.fromisoformat(current["start_on"]), ended_on, "date")
         db.table("supports").update(
-            support_id,
-            {"ended_on": ended_on.isoformat(), "end_reason": clean_reason, "updated_at": now_utc()},
+            support_id, record | {"end_reason": clean_reason, "updated_at": now_utc()}
         )
     return get_support(db, support_id, as_of=as_of)
 
@@ -474,7 +511,7 @@ def edit_support(
             if key in ("claimed", "reclaimed", "cap", "cost"):
                 cleaned[f"{key}_ore"] = _amount(value, key)
             elif key == "end_on":
-                _check_order(date.fromisoformat(current["start_on"]), value, "end")
+                _check_planned_end(current, value, support_id)
                 cleaned[key] = value.isoformat()
             elif key == "note":
                 cleaned[key] = validate.clean_text(

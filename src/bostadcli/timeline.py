@@ -142,7 +142,9 @@ def _payment_events(db: Database, hid: int) -> Iterator[Event]:
 def _support_events(db: Database, hid: int) -> Iterator[Event]:
     for s in rows(db, "SELECT * FROM supports WHERE household_id = ?", [hid]):
         text = SupportKind(s["kind"]).label
-        if s["ended_on"]:
+        if s["withdrawn_on"]:
+            text += " – " + _("withdrawn {day}, never begun").format(day=s["withdrawn_on"])
+        elif s["ended_on"]:
             text += " – " + _("ended {day}").format(day=s["ended_on"])
         yield Event(s["start_on"], s["created_at"], "support", "supports", s["id"], text)
 

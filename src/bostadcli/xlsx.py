@@ -157,6 +157,7 @@ LABELS: Mapping[str, str] = {
     "start_on": N_("Start"),
     "end_on": N_("Planned end"),
     "ended_on": N_("Ended"),
+    "withdrawn_on": N_("Withdrawn"),
     "end_reason": N_("End reason"),
     "effective_end": N_("End"),
     "cap": N_("Cap"),

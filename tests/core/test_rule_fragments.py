@@ -196,6 +196,8 @@ support = st.fixed_dictionaries(
         "start": offsets,
         "end_after": st.one_of(st.none(), st.integers(0, 5)),
         "ended_after": st.one_of(st.none(), st.integers(0, 5)),
+        # Withdrawn (called off before it began) this many days before its start.
+        "withdrawn_before": st.one_of(st.none(), st.none(), st.integers(1, 3)),
         "nights_from": maybe_offset,
         "stay": st.one_of(st.none(), st.integers(0, 4)),
         "voided": st.booleans(),
@@ -225,9 +227,9 @@ def test_support_sql_agrees_with_python(
             else (date.fromisoformat(nights_from) + timedelta(s["stay"])).isoformat()
         )
         db.execute(
-            "INSERT INTO supports (household_id, kind, start_on, end_on, ended_on, nights_from,"
-            " nights_to, created_at, updated_at)"
-            " VALUES (?, 'housing_support', ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO supports (household_id, kind, start_on, end_on, ended_on, withdrawn_on,"
+            " nights_from, nights_to, created_at, updated_at)"
+            " VALUES (?, 'housing_support', ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 voided if s["voided"] else live,
                 start.isoformat(),
@@ -235,6 +237,9 @@ def test_support_sql_agrees_with_python(
                 None
                 if s["ended_after"] is None
                 else (start + timedelta(s["ended_after"])).isoformat(),
+                None
+                if s["withdrawn_before"] is None
+                else (start - timedelta(s["withdrawn_before"])).isoformat(),
                 nights_from,
                 nights_to,
                 NOW,
@@ -256,11 +261,16 @@ def test_support_sql_agrees_with_python(
     )
     assert len(found) == len(supports)
     for row in found:
-        end = effective_end(row["end_on"], row["ended_on"])
+        withdrawn = row["withdrawn_on"]
+        end = effective_end(row["end_on"], row["ended_on"], withdrawn_on=withdrawn)
         assert row["effective_end"] == end
-        assert row["status"] == support_status(row["start_on"], end, when)
-        assert bool(row["in_force"]) == in_force_between(row["start_on"], end, frm, to)
-        assert bool(row["ending"]) == ending_between(row["end_on"], row["ended_on"], frm, to)
+        assert row["status"] == support_status(row["start_on"], end, when, withdrawn_on=withdrawn)
+        assert bool(row["in_force"]) == in_force_between(
+            row["start_on"], end, frm, to, withdrawn_on=withdrawn
+        )
+        assert bool(row["ending"]) == ending_between(
+            row["end_on"], row["ended_on"], frm, to, withdrawn_on=withdrawn
+        )
         assert row["left_on"] == stay_left_on(row["nights_to"], row["ended_on"])
         if row["nights_from"] and row["left_on"]:
             nights = stay_nights(
@@ -270,7 +280,13 @@ def test_support_sql_agrees_with_python(
         else:
             assert row["nights"] is None
         # Active on a day is in force from that day to that day.
-        assert (row["status"] == "active") == in_force_between(row["start_on"], end, when, when)
+        assert (row["status"] == "active") == in_force_between(
+            row["start_on"], end, when, when, withdrawn_on=withdrawn
+        )
+        # A withdrawn support is never in force, nor ending.
+        if withdrawn is not None:
+            assert not row["in_force"] and not row["ending"]
+            assert row["status"] == ("withdrawn" if withdrawn <= when.isoformat() else "planned")
     # live_supports leaves the voided household's supports out, whatever the fragments say.
     live_count = rows(db, "SELECT count(*) AS n FROM live_supports")[0]["n"]
     assert live_count == sum(not s["voided"] for s in supports)

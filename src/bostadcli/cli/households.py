@@ -1,6 +1,6 @@
 """bostad household add|list|show|edit|close|reopen|void|history."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -377,6 +377,17 @@ def edit(
         typer.echo(_("Nothing changed."), err=True)
 
 
+EndRunningOpt = Annotated[
+    bool,
+    typer.Option(
+        "--end-running",
+        help=_(
+            "End active plans and supports on the close date; a support not begun yet is withdrawn."
+        ),
+    ),
+]
+
+
 @app.command(
     "close",
     help=_(
@@ -396,10 +407,7 @@ def close(
             "--date", metavar=_("YYYY-MM-DD"), help=_("The day the case closed (default: today).")
         ),
     ] = None,
-    end_running: Annotated[
-        bool,
-        typer.Option("--end-running", help=_("End active plans and supports on the close date.")),
-    ] = False,
+    end_running: EndRunningOpt = False,
     keep_running: Annotated[
         bool,
         typer.Option(
@@ -461,10 +469,24 @@ def close(
             reason=reason,
         )
     typer.echo(_("Closed {ref}: {outcome}.").format(ref=ref, outcome=outcome.label), err=True)
-    if running:
-        items = ", ".join(r["label"] for r in running)
+    _say_running(running, choice=choice, day=closed_on.isoformat())
+
+
+def _say_running(running: list[dict[str, Any]], *, choice: str | None, day: str) -> None:
+    """What closing did with the plans and supports still running: ended on the close
+    day, withdrawn that day (a support that had not begun), or left running."""
+    withdrawn = [r["label"] for r in running if r.get("withdrawn")]
+    ended = [r["label"] for r in running if not r.get("withdrawn")]
+    if ended:
         message = _("Ended on {day}: {items}.") if choice == "end" else _("Still running: {items}.")
-        typer.echo(message.format(day=closed_on.isoformat(), items=items), err=True)
+        typer.echo(message.format(day=day, items=", ".join(ended)), err=True)
+    if withdrawn:
+        typer.echo(
+            _("Withdrawn on {day}, never begun: {items}.").format(
+                day=day, items=", ".join(withdrawn)
+            ),
+            err=True,
+        )
 
 
 @app.command(

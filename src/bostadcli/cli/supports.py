@@ -125,7 +125,10 @@ def _details(_value: Any, row: dict[str, Any]) -> str:
         parts.append(f"{sek(row['cost_ore'])} ({decision[row['cost_granted']]})")
     if row["support_person"]:
         parts.append(_("support person {name}").format(name=row["support_person"]))
-    if row["end_reason"]:
+    if row.get("withdrawn_on"):
+        withdrawn = _("withdrawn on {date}").format(date=row["withdrawn_on"])
+        parts.append(f"{withdrawn}: {row['end_reason']}" if row["end_reason"] else withdrawn)
+    elif row["end_reason"]:
         parts.append(_("ended: {reason}").format(reason=row["end_reason"]))
     if row.get("state_grant_note"):
         parts.append(row["state_grant_note"])
@@ -135,8 +138,14 @@ def _details(_value: Any, row: dict[str, Any]) -> str:
 
 
 def support_status_text(code: str) -> str:
-    """Where a support stands (planned, active, ended), in words; an unknown code as is."""
-    words = {"planned": _("planned"), "active": _("active"), "ended": _("ended")}
+    """Where a support stands (planned, active, ended, withdrawn: called off before it
+    began), in words; an unknown code as is."""
+    words = {
+        "planned": _("planned"),
+        "active": _("active"),
+        "ended": _("ended"),
+        "withdrawn": _("withdrawn"),
+    }
     return words.get(code, code)
 
 
@@ -150,6 +159,7 @@ def _columns() -> list[Column]:
         Column("start_on", _("Start")),
         Column("end_on", _("Planned end"), in_table=False),
         Column("ended_on", _("Ended"), in_table=False),
+        Column("withdrawn_on", _("Withdrawn"), in_table=False),
         Column("effective_end", _("End"), kind="deadline"),
         Column("days_left", _("Days left"), in_table=False),
         Column("landlord", _("Landlord")),
@@ -204,7 +214,7 @@ GrantedOpt = Annotated[
     typer.Option(
         "--granted",
         metavar=_("YYYY-MM-DD"),
-        help=_("Priority allocation: day granted (start)."),
+        help=_("Priority allocation: day granted (default: today, or the start if earlier)."),
     ),
 ]
 NightsFromOpt = Annotated[
@@ -299,7 +309,8 @@ def add(
 @app.command(
     "end",
     help=_(
-        "Record that a support ended.\n\n"
+        "Record that a support ended. A support that has not begun yet is withdrawn"
+        " (called off: it never begins, and no report counts it).\n\n"
         'Example: bostad support end 7 --date 2026-04-30 --reason "Moved to own flat"'
     ),
 )
@@ -309,7 +320,9 @@ def end(
     on: Annotated[
         str | None,
         typer.Option(
-            "--date", metavar=_("YYYY-MM-DD"), help=_("The day it ended (default: today).")
+            "--date",
+            metavar=_("YYYY-MM-DD"),
+            help=_("The day it ended, or was called off (default: today)."),
         ),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help=_("Why it ended."))] = None,
@@ -326,12 +339,19 @@ def end(
         reason=reason,
         as_of=today,
     )
+    message = (
+        _("Support {id} ({kind}, {ref}) withdrawn on {date}; it never began.")
+        if ended["withdrawn"]
+        else _("Support {id} ({kind}, {ref}) ended on {date}.")
+    )
     typer.echo(
-        _("Support {id} ({kind}, {ref}) ended on {date}.").format(
+        message.format(
             id=support_id,
             kind=label(SupportKind, ended["kind"]),
             ref=ended["ref"],
-            date=format_date(date.fromisoformat(ended["ended_on"]), "long"),
+            date=format_date(
+                date.fromisoformat(ended["withdrawn_on"] or ended["ended_on"]), "long"
+            ),
         ),
         err=True,
     )

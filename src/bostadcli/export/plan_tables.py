@@ -39,8 +39,12 @@ def _derive_installment(row: dict[str, Any], as_of: date) -> None:
 
 
 def _derive_support(row: dict[str, Any], as_of: date) -> None:
-    row["status"] = support_status(row["start_on"], row["effective_end"], as_of)
+    row["status"] = support_status(
+        row["start_on"], row["effective_end"], as_of, withdrawn_on=row["withdrawn_on"]
+    )
     days_left(row, as_of, "effective_end")
+    if row["withdrawn_on"] is not None and row["nights"] is not None:
+        row["nights"] = 0  # never began
     missed = state_grant_missed(
         kind=row["kind"],
         start_on=row["start_on"],
@@ -258,7 +262,7 @@ register(
         name="supports",
         description=N_("Support measures: rent guarantees, priority allocations, stays, …"),
         sql=f"""
-SELECT h.ref, s.id, s.kind, s.start_on, s.end_on, s.ended_on, s.end_reason,
+SELECT h.ref, s.id, s.kind, s.start_on, s.end_on, s.ended_on, s.withdrawn_on, s.end_reason,
     {EFFECTIVE_END} AS effective_end,
     l.name AS landlord, s.cap_ore, s.cap_months,
     CASE WHEN s.cap_ore IS NOT NULL THEN s.cap_ore
@@ -286,8 +290,15 @@ ORDER BY h.ref, s.start_on, s.id
             col("end_on", N_("its planned last day"), "date"),
             col("ended_on", N_("the day it actually ended"), "date"),
             col("end_reason", N_("why it ended")),
-            col("effective_end", N_("the earlier of end_on and ended_on"), "date"),
-            col("status", N_("planned, active or ended on --as-of")),
+            col(
+                "effective_end",
+                N_("withdrawn_on, else the earlier of end_on and ended_on"),
+                "date",
+            ),
+            col(
+                "status",
+                N_("planned, active, ended or withdrawn (called off before it began) on --as-of"),
+            ),
             col("days_left", N_("days from --as-of to effective_end (negative: passed)"), "int"),
             col("landlord", N_("the landlord or housing company it concerns")),
             col("cap_ore", N_("a rent guarantee's cap in öre"), "money"),
@@ -325,6 +336,7 @@ ORDER BY h.ref, s.start_on, s.id
                 "list",
             ),
             col("state_grant_note", N_("the same in words, in the user's language")),
+            col("withdrawn_on", N_("the day it was called off before it began"), "date"),
         ),
         since="s.start_on",
         since_meaning=N_("starting on or after"),

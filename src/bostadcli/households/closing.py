@@ -53,11 +53,12 @@ def running_items(db: Database, hid: int, *, on: date) -> list[dict[str, Any]]:
             [hid],
         )
     ]
-    # Not ended on ``on`` (planned or active), and no end recorded yet.
+    # Not ended on ``on`` (planned or active), and no end nor withdrawal recorded yet.
     for r in rows(
         db,
         "SELECT s.id, s.kind, s.start_on FROM supports s WHERE s.household_id = :hid"
-        f" AND s.ended_on IS NULL AND {support_status_sql(':on')} != 'ended' ORDER BY s.id",
+        " AND s.ended_on IS NULL AND s.withdrawn_on IS NULL"
+        f" AND {support_status_sql(':on')} != 'ended' ORDER BY s.id",
         {"hid": hid, "on": on.isoformat()},
     ):
         label = _("support {id} ({kind})").format(id=r["id"], kind=SupportKind(r["kind"]).label)
@@ -84,7 +85,8 @@ def close_household(
     reason: str | None = None,
 ) -> list[dict[str, Any]]:
     """Close a case. Its active plans and supports are ended on the close date
-    (``running="end"``) or go on (``"keep"``); without a choice, a case with any is
+    (``running="end"``; a support planned to start later is withdrawn that day, and its
+    item says ``withdrawn``) or go on (``"keep"``); without a choice, a case with any is
     refused (``RunningOnClose``, which lists them). The choice is recorded in the
     case's corrections. Returns the plans and supports that were running."""
     from bostadcli import corrections
@@ -150,12 +152,13 @@ def _end_running(
                 note=_("The case {ref} was closed.").format(ref=ref),
             )
         else:
-            # A support planned to start after the close ends the day it was to start.
-            day = max(on.isoformat(), item["start_on"])
+            # A support planned to start after the close never begins: it is withdrawn
+            # on the close day (support_rules.WITHDRAWN).
+            item["withdrawn"] = item["start_on"] > on.isoformat()
             db.table("supports").update(
                 item["id"],
-                {
-                    "ended_on": day,
+                {("withdrawn_on" if item["withdrawn"] else "ended_on"): on.isoformat()}
+                | {
                     "end_reason": _("The case {ref} was closed.").format(ref=ref),
                     "updated_at": now_utc(),
                 },

@@ -244,7 +244,8 @@ def _households_in_view(db: Database, params: dict[str, Any]) -> dict[int, dict[
             SELECT {HOUSEHOLD}, NULL, NULL FROM live_households h
             WHERE h.id IN (
                 SELECT p.household_id FROM plans p WHERE p.status = 'active'
-                UNION SELECT s.household_id FROM supports s WHERE s.ended_on IS NULL)
+                UNION SELECT s.household_id FROM supports s
+                    WHERE s.ended_on IS NULL AND s.withdrawn_on IS NULL)
                 AND h.opened_on <= :as_of AND NOT ({OPEN})
             """,
             params,

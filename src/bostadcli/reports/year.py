@@ -35,7 +35,7 @@ from bostadcli.reports.year_tree import (
     as_dict,
     counts,
 )
-from bostadcli.supports import in_force_between_sql, stay_left_on, stay_nights
+from bostadcli.supports import WITHDRAWN, in_force_between_sql, stay_left_on, stay_nights
 from bostadcli.vocab import HousingSituation, Outcome, PlanState, Reason, Source, SupportKind
 
 if TYPE_CHECKING:
@@ -371,10 +371,11 @@ def _support_figures(db: Database, start: date, end: date) -> Supports:
 def _emergency_figures(db: Database, start: date, end: date) -> EmergencyHousing:
     stays = rows(
         db,
-        """
+        f"""
         SELECT household_id, nights_from, nights_to, ended_on, cost_ore, cost_granted
-        FROM live_supports
+        FROM live_supports s
         WHERE kind = 'emergency_housing' AND nights_from <= :end AND nights_to > :start
+            AND NOT {WITHDRAWN}
         """,
         {"start": start.isoformat(), "end": end.isoformat()},
     )

@@ -552,6 +552,7 @@ CASE_TABLES = {
         "reclaimed", "granted_on", "flat_offered", "place", "nights_from", "nights_to",
         "nights", "cost_ore", "cost", "cost_granted", "support_person", "note",
         "created_at", "updated_at", "state_grant_missed", "state_grant_note",
+        "withdrawn_on",
     ],
 }  # fmt: skip
 

@@ -314,7 +314,7 @@ def _records(case: dict[str, Any]) -> list[Any]:
                 str(s["id"]),
                 esc(label(SupportKind, s["kind"])),
                 s["start_on"],
-                s["effective_end"] or "",
+                "" if s["withdrawn"] else s["effective_end"] or "",
                 esc(support_status_text(s["status"])),
             )
         parts += ["", bold(_("Supports")), table]

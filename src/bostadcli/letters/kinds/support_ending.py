@@ -32,11 +32,21 @@ def _support_param(db: Database, ref: str, text: str, *, as_of: date) -> dict[st
         raise InvalidInput(
             field, text, _("belongs to {other}, not to {ref}").format(other=found["ref"], ref=ref)
         )
-    if ending_between(found["end_on"], found["ended_on"], as_of):
+    if ending_between(
+        found["end_on"], found["ended_on"], as_of, withdrawn_on=found["withdrawn_on"]
+    ):
         return found
     # Not ending from today on (the rule of supports.ending_between): say why.
     if found["end_on"] is None:
         raise InvalidInput(field, text, _("has no end date"))
+    if found["withdrawn"]:
+        raise InvalidInput(
+            field,
+            text,
+            _("was withdrawn on {date}; it never began").format(
+                date=format_date(date.fromisoformat(found["withdrawn_on"]), "long")
+            ),
+        )
     if found["ended_on"] is not None:
         raise InvalidInput(
             field,
@@ -73,7 +83,7 @@ def _supports_for(
         ahead = [
             s
             for s in list_supports(db, as_of=as_of, ref=ref)
-            if ending_between(s["end_on"], s["ended_on"], as_of)
+            if ending_between(s["end_on"], s["ended_on"], as_of, withdrawn_on=s["withdrawn_on"])
         ]
         if not ahead:
             raise InvalidInput(
