@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
+from bostadcli.dates import check_not_after_as_of
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound, shown
 from bostadcli.i18n import _
@@ -282,8 +283,7 @@ def retire_caseworker(
     nobody's). Closed cases keep the name they were handled under. Returns the references
     of the cases moved.
     """
-    if on > as_of:
-        raise InvalidInput("date", on.isoformat(), _("is in the future"))
+    check_not_after_as_of(on, as_of, field="date")
     with transaction(db):
         leaving = find_caseworker(db, who, field="CASEWORKER")
         if leaving["retired_on"] is not None:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
+from bostadcli.dates import check_not_after_as_of
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
@@ -52,12 +53,15 @@ def add_contact(
     planned: bool = False,
     at_time: str | None = None,
     now: datetime | None = None,
+    warnings: list[str] | None = None,
 ) -> int:
     """Log a contact; a referral names the service it went to.
 
     With ``planned`` the contact is booked for ``on`` (and ``at_time``), which must not
     have passed on ``as_of`` (nor, on today's date, at ``now``); it is marked held or
-    cancelled later (``settle_contact``).
+    cancelled later (``settle_contact``). A contact logged on a day before its case was
+    opened is added to ``warnings``, not refused: a first call may come before the case
+    is registered.
     """
     kind_ = validate.choice(ContactKind, kind, field="kind")
     if planned:
@@ -76,8 +80,7 @@ def add_contact(
     else:
         if at_time is not None:
             raise InvalidInput("at", at_time, _("only a booked contact has a time"))
-        if on > as_of:
-            raise InvalidInput("date", on.isoformat(), _("is in the future"))
+        check_not_after_as_of(on, as_of, field="date")
     target = None
     if referral_to:
         target = validate.choice(ReferralTarget, referral_to, field="to").value
@@ -102,6 +105,8 @@ def add_contact(
     with transaction(db):
         hid = household_id(db, ref)
         record["household_id"] = hid
+        if warnings is not None and not planned:
+            warnings += _before_opening(db, hid, on)
         who = record["caseworker"]
         if isinstance(who, str):
             # Initials or a login stand for the caseworker's name; other text is kept.
@@ -113,6 +118,19 @@ def add_contact(
         contact_id = insert(db, "contacts", record)
         db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [now_utc(), hid])
     return contact_id
+
+
+def _before_opening(db: Database, hid: int, on: date) -> list[str]:
+    """A line for a contact logged on ``on``, before case ``hid`` was opened; none after."""
+    case = one(db, "SELECT opened_on FROM households WHERE id = ?", [hid])
+    if case is None or on.isoformat() >= case["opened_on"]:
+        return []
+    return [
+        _(
+            "the contact is dated {day}, before the case was opened ({opened}): check --date"
+            " unless it came before the case was registered"
+        ).format(day=on.isoformat(), opened=case["opened_on"])
+    ]
 
 
 def settle_contact(
@@ -147,12 +165,24 @@ def settle_contact(
                     id=contact_id, status=ContactStatus(contact["status"]).label
                 )
             )
+        _refuse_corrected(db, contact_id)
         changes: dict[str, Any] = {"status": outcome.value, "settled_note": cleaned_note}
         if outcome is ContactStatus.held:
             held_on = on or date.fromisoformat(contact["contact_on"])
-            if held_on > as_of:
+            if on is None and held_on > as_of:
+                _refuse_not_come(contact_id, held_on, as_of)
+            check_not_after_as_of(held_on, as_of, field="date")
+            opened = one(
+                db, "SELECT opened_on FROM households WHERE id = ?", [contact["household_id"]]
+            )
+            if opened is not None and held_on.isoformat() < opened["opened_on"]:
                 raise InvalidInput(
-                    "date", held_on.isoformat(), _("is in the future; give --date of the contact")
+                    "date",
+                    held_on.isoformat(),
+                    _(
+                        "is before the case was opened ({opened}): a booked contact is held"
+                        " after its case was opened; check --date"
+                    ).format(opened=opened["opened_on"]),
                 )
             if on is not None:
                 changes["contact_on"] = held_on.isoformat()
@@ -164,6 +194,38 @@ def settle_contact(
             [now_utc(), contact["household_id"]],
         )
     return contact
+
+
+def _refuse_corrected(db: Database, contact_id: int) -> None:
+    """A booking corrected by a newer entry is settled at the newest of the chain."""
+    first = contact_id
+    newest = None
+    while newer := one(db, "SELECT id FROM contacts WHERE corrects_id = ?", [contact_id]):
+        newest = contact_id = newer["id"]
+    if newest is not None:
+        raise Conflict(
+            _("contact {id} was corrected by entry {new}: mark that one").format(
+                id=first, new=newest
+            )
+        )
+
+
+def _refuse_not_come(contact_id: int, booked: date, as_of: date) -> None:
+    """A booking marked held, without --date, before its day has come."""
+    from bostadcli.dates import real_today
+
+    if as_of >= real_today():
+        message = _(
+            "contact {id} is booked for {day}, which has not come yet: mark it held on that"
+            " day or later, give --date if it was held earlier, or call it off with"
+            " 'bostad contact cancel {id}'"
+        )
+    else:
+        message = _(
+            "contact {id} is booked for {day}, after --as-of ({as_of}): mark it held on"
+            " that day or later, or give --date"
+        )
+    raise Conflict(message.format(id=contact_id, day=booked.isoformat(), as_of=as_of.isoformat()))
 
 
 def list_contacts(

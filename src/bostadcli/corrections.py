@@ -18,13 +18,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
+from bostadcli.contacts import PLANNABLE
+from bostadcli.dates import check_fact_day, check_not_after_as_of, check_record_day
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id
 from bostadcli.i18n import _
 from bostadcli.money import Money, format_money
 from bostadcli.pnr import IdentityNumber
-from bostadcli.vocab import ContactKind, NoticeKind, PlanStatus, ReferralTarget
+from bostadcli.vocab import ContactKind, ContactStatus, NoticeKind, PlanStatus, ReferralTarget
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -435,9 +437,11 @@ def _corrected_contact(
 ) -> dict[str, Any]:
     """The correcting entry's row: the old entry's values with the corrected ones, checked."""
     kind = validate.choice(ContactKind, correction.kind or old["kind"], field="--kind")
-    on = correction.on or date.fromisoformat(old["contact_on"])
-    if on > as_of:
-        raise InvalidInput("--date", on.isoformat(), _("is in the future"))
+    if old["status"] == ContactStatus.planned.value and kind not in PLANNABLE:
+        raise InvalidInput(
+            "--kind", kind.value, _("only a meeting, a home visit or a phone call can be booked")
+        )
+    on = _corrected_contact_day(old, correction.on, as_of=as_of)
     target = correction.referral_to or (
         old["referral_to"] if kind is ContactKind.referral else None
     )
@@ -462,9 +466,31 @@ def _corrected_contact(
         "referral_to": target,
         "caseworker": validate.clean_text(caseworker, field="--caseworker") or old["caseworker"],
         "automatic": 0,
+        # A booking corrected stays booked, at its time; a held contact stays held.
+        "status": old["status"],
+        "at_time": old["at_time"],
+        "settled_note": old["settled_note"],
         "corrects_id": old["id"],
         "created_at": now_utc(),
     }
+
+
+def _corrected_contact_day(old: dict[str, Any], on: date | None, *, as_of: date) -> date:
+    """The corrected entry's day: a held contact's has happened (not after ``as_of`` nor
+    the real date); a booking's may lie ahead, and one moved (``on``) is not moved into
+    the past; a booking's text is corrected whatever its day."""
+    day = on or date.fromisoformat(old["contact_on"])
+    if old["status"] == ContactStatus.held.value:
+        if on is not None:
+            check_fact_day(on, field="--date")
+        return check_not_after_as_of(day, as_of, field="--date")
+    if on is None:
+        return day
+    if old["status"] == ContactStatus.planned.value and on < as_of:
+        raise InvalidInput(
+            "--date", on.isoformat(), _("is in the past; a booked contact lies ahead")
+        )
+    return check_record_day(on, field="--date")
 
 
 # --- a personnummer in another open case (a member's edits: member_corrections.py) ---

@@ -151,27 +151,48 @@ def check_fact_day(day: date, *, field: str = "--as-of") -> date:
     cannot be recorded (a letter, a booked contact, a deadline or a planned end may be
     ahead: ``check_record_day``). Otherwise an ``InvalidInput`` that names the option,
     the day and today (or the days allowed)."""
+    check_happened(day, field=field)
+    first, last = record_day_window()
+    return _in_window(day, field, first, min(last, latest_fact_day()))
+
+
+def check_happened(day: date, *, field: str) -> date:
+    """``day`` when it is not after today (``latest_fact_day``), as the day something
+    happened must not be, however long ago (a landlord's agreement signed years back);
+    otherwise an ``InvalidInput`` naming the option, the day and today."""
     today = latest_fact_day()
     if day > today:
         reason = (
             _(
-                "is after today ({today}): a command that records what has happened takes"
-                " no day to come (a listing, a report or --dry-run takes any date)"
+                "is after today ({today}): a command that records what has happened is dated"
+                " today or earlier (a listing, a report or --dry-run accepts any date)"
             )
             if field == "--as-of"
-            else _("is after today ({today}): the day something happened cannot be one to come")
+            else _("is after today ({today}): give the day it happened, today or earlier")
         )
         raise InvalidInput(field, day.isoformat(), reason.format(today=today.isoformat()))
-    first, last = record_day_window()
-    return _in_window(day, field, first, min(last, today))
+    return day
+
+
+def check_not_after_as_of(day: date, as_of: date, *, field: str) -> date:
+    """``day`` when it is not after ``as_of``, the day a command dates its records by;
+    otherwise an ``InvalidInput`` that says which of the two it is after: the real date
+    ("in the future"), or only a back-dated ``--as-of``, which it names with its day."""
+    if day <= as_of:
+        return day
+    if as_of < real_today() and day <= real_today():
+        reason = _("is after --as-of ({day})").format(day=as_of.isoformat())
+    else:
+        reason = _("is in the future")
+    raise InvalidInput(field, day.isoformat(), reason)
 
 
 def _in_window(day: date, field: str, first: date, last: date) -> date:
     if not first <= day <= last:
         reason = (
             _(
-                "a command that writes takes a date from {first} to {last}"
-                " (a listing, a report or --dry-run takes any date)"
+                "a command that writes accepts a date from {first} to {last}"
+                " (a listing, a report or --dry-run accepts any date)"
             )
             if field == "--as-of"
             else _("the day of what is recorded must be from {first} to {last}")

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
+from bostadcli.dates import check_not_after_as_of
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import InvalidInput
 from bostadcli.households import household_id
@@ -163,8 +164,8 @@ def _check_main_dates(
         ("--terminated", notice.terminated_on),
     )
     for name, value in dated:
-        if value is not None and value > as_of:
-            raise InvalidInput(name, value.isoformat(), _("is in the future"))
+        if value is not None:
+            check_not_after_as_of(value, as_of, field=name)
     if notice.terminated_on is not None and kind is not NoticeKind.termination:
         raise InvalidInput(
             "--terminated",
@@ -200,8 +201,8 @@ def _check_kind_options(kind: NoticeKind, notice: NewNotice, as_of: date) -> Non
         ("--date", notice.step_on),
         ("--final", notice.final_on),
     ):
-        if value is not None and value > as_of:
-            raise InvalidInput(name, value.isoformat(), _("is in the future"))
+        if value is not None:
+            check_not_after_as_of(value, as_of, field=name)
 
 
 def _check_correct_by(notice: NewNotice, notified: date | None) -> None:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from bostadcli import validate
 from bostadcli.config import Policy
 from bostadcli.contacts import add_contact
+from bostadcli.dates import check_not_after_as_of
 from bostadcli.db import insert, next_counter, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id, tenant_sql
@@ -297,8 +298,7 @@ def record_payment(
     """
     if amount.ore <= 0:
         raise InvalidInput("amount", format_money(amount), _("must be more than zero"))
-    if paid_on > as_of:
-        raise InvalidInput("date", paid_on.isoformat(), _("is in the future"))
+    check_not_after_as_of(paid_on, as_of, field="date")
     clean_note = validate.clean_text(
         note, field="note", max_length=validate.TEXT_MAX, multiline=True
     )
@@ -406,8 +406,7 @@ def cancel_plan(
     note: str | None = None,
 ) -> dict[str, Any]:
     """Close an active plan without replacing it; its unpaid remainder stays owed."""
-    if cancelled_on > as_of:
-        raise InvalidInput("date", cancelled_on.isoformat(), _("is in the future"))
+    check_not_after_as_of(cancelled_on, as_of, field="date")
     reason = validate.clean_text(note, field="note", max_length=validate.TEXT_MAX, multiline=True)
     with transaction(db):
         plan = _plan_row(db, plan_ref)

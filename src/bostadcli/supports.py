@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import rules, validate
-from bostadcli.dates import MAX_YEAR, MIN_YEAR, format_date
+from bostadcli.dates import MAX_YEAR, MIN_YEAR, check_not_after_as_of, format_date
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput, NotFound
 from bostadcli.households import household_id, tenant_sql
@@ -448,8 +448,7 @@ def end_support(
     A support that has not begun on ``as_of`` is withdrawn: called off on ``ended_on``
     (which is never after ``as_of``), it never begins and no report counts it.
     """
-    if ended_on > as_of:
-        raise InvalidInput("date", ended_on.isoformat(), _("is in the future"))
+    check_not_after_as_of(ended_on, as_of, field="date")
     clean_reason = validate.clean_text(
         reason, field="reason", max_length=validate.TEXT_MAX, multiline=True
     )

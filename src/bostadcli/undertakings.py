@@ -19,7 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
-from bostadcli.dates import real_today
+from bostadcli.dates import check_not_after_as_of, real_today
 from bostadcli.db import insert, now_utc, one, rows, transaction
 from bostadcli.errors import InvalidInput, NotFound
 from bostadcli.households import household_id
@@ -96,8 +96,7 @@ def add_undertaking(
     from bostadcli.landlords import get_landlord
 
     recorded_on = as_of if today is None else today
-    if new.given_on > as_of:
-        raise InvalidInput("--given", new.given_on.isoformat(), _("is in the future"))
+    check_not_after_as_of(new.given_on, as_of, field="--given")
     if new.given_on > recorded_on:
         raise InvalidInput(
             "--given",

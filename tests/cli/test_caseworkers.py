@@ -114,7 +114,7 @@ def test_retire_moves_open_cases_and_keeps_closed_ones(staff: Database) -> None:
         retire_caseworker(staff, "OB", move_to=None, on=AS_OF, as_of=AS_OF)
     with pytest.raises(InvalidInput, match="is the caseworker who retires"):
         retire_caseworker(staff, "OB", move_to="omar", on=AS_OF, as_of=AS_OF)
-    with pytest.raises(InvalidInput, match="future"):
+    with pytest.raises(InvalidInput, match=r"is after --as-of \(2026-03-02\)"):
         retire_caseworker(staff, "OB", move_to="KE", on=date(2026, 3, 3), as_of=AS_OF)
     assert list(staff.conn.iterdump()) == before
     assert retire_caseworker(staff, "OB", move_to="KE", on=AS_OF, as_of=AS_OF) == [open_]

@@ -102,7 +102,7 @@ def test_book_then_hold_or_call_off(db: Database, homeless: str) -> None:
     )
     booked = {c["id"]: c for c in list_contacts(db, status="planned")}
     assert booked[visit]["at_time"] == "10:00" and set(booked) == {visit, meeting}
-    with pytest.raises(InvalidInput, match="in the future"):
+    with pytest.raises(Conflict, match="is booked for 2026-03-05"):
         settle_contact(db, visit, status="held", as_of=AS_OF)  # not yet
     settle_contact(db, visit, status="held", note="Good talk", as_of=date(2026, 3, 5))
     settle_contact(db, meeting, status="cancelled", note="Ill", as_of=AS_OF)
@@ -223,7 +223,7 @@ def test_cli(initialised: Cli) -> None:
         ),
         (["contact", "add", ref, "--kind", "meeting", "--planned"], "--planned"),
         (["contact", "add", ref, "--kind", "meeting", "--at", "2026-03-09"], "--at"),
-        (["contact", "held", contact_id, "--as-of", "2026-03-02"], "future"),
+        (["contact", "held", contact_id, "--as-of", "2026-03-02"], "is booked for"),
         (["contact", "cancel", "999"], "999"),
     ]:
         result = cli(*args)

@@ -255,7 +255,7 @@ def test_the_message_is_swedish_in_swedish(demo: Cli) -> None:
     result = demo("contact", "add", "2026-0004", "--kind", "phone", "--as-of", AHEAD)
     assert result.exit_code == 1
     assert result.stderr == (
-        "fel: --as-of: ligger efter i dag (2026-11-16): ett kommando som sparar det som har"
-        " hänt tar inte en dag som inte har kommit än (listor, rapporter och --dry-run tar"
-        f" vilket datum som helst): '{AHEAD}'\n"
+        "fel: --as-of: är efter dagens datum (2026-11-16): ett kommando som sparar något som"
+        " har hänt kan ha dagens datum eller ett tidigare (listor, rapporter och --dry-run"
+        f" godtar vilket datum som helst): '{AHEAD}'\n"
     )

@@ -257,8 +257,9 @@ def test_the_message_is_swedish_in_swedish(demo: Cli) -> None:
     result = demo("letter", "daily", "--as-of", "2200-12-31")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "fel: --as-of: ett kommando som sparar något tar ett datum från 2021-11-16 till och med"
-        " 2026-12-17 (listor, rapporter och --dry-run tar vilket datum som helst): '2200-12-31'"
+        "fel: --as-of: ett kommando som sparar något godtar ett datum från och med 2021-11-16"
+        " till och med 2026-12-17 (listor, rapporter och --dry-run godtar vilket datum som"
+        " helst): '2200-12-31'"
     )
 
 

@@ -116,6 +116,7 @@ def check_document_rules(document: Mapping[str, Any], source: str, today: date) 
     wrong shape are left to the rows' own checks."""
     _check_household_dates(document, source, today)
     _check_members(document, source, today)
+    _check_fact_days(document, source, today)
     for i, notice in enumerate(_rows_of(document, "notices") or []):
         _check_notice_rules(notice, f"{source}: notices[{i}]", today)
     _check_plans(document, source)
@@ -156,6 +157,58 @@ def _check_household_dates(document: Mapping[str, Any], source: str, today: date
             raise InvalidInput(
                 f"{where}.closed_on", closed.isoformat(), _("is before the case was opened")
             )
+
+
+# The days of what has happened, by part, as the commands that record them refuse a day
+# after today (``dates.check_fact_day``). A booked contact's day, a due day, a planned
+# start or end, a consent's expiry lie ahead and are not here.
+_FACT_DAYS = {
+    "payments": ("paid_on",),
+    "consents": ("given_on", "revoked_on", "recorded_on"),
+    "plans": ("created_on", "cancelled_on", "completed_on"),
+    "letters": ("dated_on",),
+    "supports": ("granted_on", "ended_on"),
+    "undertakings": ("given_on", "recorded_on"),
+    "landlords": ("cooperation_agreement_on",),
+}
+
+
+def _check_fact_days(document: Mapping[str, Any], source: str, today: date) -> None:
+    """No payment, consent, plan, letter, support decision, undertaking, landlord
+    agreement or held contact dated after ``today``: what has not happened cannot have
+    been recorded where the case comes from."""
+    from bostadcli.vocab import ContactStatus
+
+    dated: list[tuple[str, int | None, dict[str, Any]]] = [
+        (part, i, row)
+        for part in _FACT_DAYS
+        for i, row in enumerate(_rows_of(document, part) or [])
+    ]
+    dated += [
+        ("contacts", i, row)
+        for i, row in enumerate(_rows_of(document, "contacts") or [])
+        # A document written before contacts were booked has no status: all were held.
+        if row.get("status") in (None, ContactStatus.held.value)
+    ]
+    landlord = document.get("landlord")
+    if isinstance(landlord, dict):
+        dated.append(("landlord", None, landlord))
+    for part, i, row in dated:
+        keys = _FACT_DAYS.get(
+            part, ("contact_on",) if part == "contacts" else ("cooperation_agreement_on",)
+        )
+        for key in keys:
+            day = _day_or_none(row.get(key))
+            if day is not None and day > today:
+                at = part if i is None else f"{part}[{i}]"
+                raise InvalidInput(
+                    f"{source}: {at}.{key}",
+                    day.isoformat(),
+                    _(
+                        "is after today ({today}): what has happened cannot be dated ahead;"
+                        " correct the document where it was exported"
+                    ).format(today=today.isoformat()),
+                )
 
 
 def _check_members(document: Mapping[str, Any], source: str, today: date) -> None:

@@ -126,6 +126,7 @@ def add(
     if planned and on is not None:
         raise UsageError(_("a booked contact takes --at, not --date"))
     day, time = parse_at(at, field="--at") if at is not None else (None, None)
+    warnings: list[str] = []
     contact_id = add_contact(
         app_state.database(),
         ref,
@@ -137,6 +138,7 @@ def add(
         as_of=today,
         planned=planned,
         at_time=time,
+        warnings=warnings,
     )
     if planned:
         typer.echo(str(contact_id))
@@ -148,6 +150,8 @@ def add(
         )
     else:
         typer.echo(_("Logged {kind} for {ref}.").format(kind=kind.label, ref=ref), err=True)
+    for warning in warnings:
+        typer.echo(_("warning: {message}").format(message=warning), err=True)
 
 
 IdArg = Annotated[
@@ -285,7 +289,8 @@ def correct(
         contact_id,
         correction=ContactCorrection(
             text=text,
-            on=record_date(on, field="--date"),
+            # A held contact's day is checked as a fact, a booking's as a day ahead.
+            on=optional_date(on, field="--date"),
             kind=kind.value if kind else None,
             referral_to=to.value if to else None,
         ),

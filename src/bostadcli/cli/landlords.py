@@ -1,5 +1,6 @@
 """bostad landlord add|list|show|edit."""
 
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -88,12 +89,20 @@ def add(
             street=street,
             postal_code=postal_code,
             city=city,
-            cooperation_agreement_on=optional_date(
-                cooperation_agreement, field="--cooperation-agreement"
-            ),
+            cooperation_agreement_on=_agreement_day(cooperation_agreement),
         ),
     )
     typer.echo(_("Added landlord {name}.").format(name=added["name"]), err=True)
+
+
+def _agreement_day(value: str | None) -> "date | None":
+    """--cooperation-agreement: the day the landlord signed, which has happened."""
+    day = optional_date(value, field="--cooperation-agreement")
+    if day is None:
+        return None
+    from bostadcli.dates import check_happened
+
+    return check_happened(day, field="--cooperation-agreement")
 
 
 @app.command(
@@ -171,9 +180,7 @@ def edit(
             street=street,
             postal_code=postal_code,
             city=city,
-            cooperation_agreement_on=optional_date(
-                cooperation_agreement, field="--cooperation-agreement"
-            ),
+            cooperation_agreement_on=_agreement_day(cooperation_agreement),
         ),
     )
     typer.echo(

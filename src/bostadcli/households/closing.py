@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
+from bostadcli.dates import check_not_after_as_of
 from bostadcli.db import now_utc, one, rows, transaction
 from bostadcli.errors import Conflict, InvalidInput
 from bostadcli.households.case import household_id, other_open_cases
@@ -93,8 +94,7 @@ def close_household(
 
     result = validate.choice(Outcome, outcome, field="outcome")
     choice = validate.choice(Running, running, field="running") if running else None
-    if closed_on > as_of:
-        raise InvalidInput("date", closed_on.isoformat(), _("is in the future"))
+    check_not_after_as_of(closed_on, as_of, field="date")
     why = corrections.reason_text(reason) if reason is not None else None
     with transaction(db):
         hid = household_id(db, ref)

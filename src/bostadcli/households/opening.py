@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bostadcli import validate
+from bostadcli.dates import check_not_after_as_of
 from bostadcli.db import insert, insert_many, now_utc, transaction
 from bostadcli.errors import InvalidInput, NotFound
 from bostadcli.households.case import (
@@ -104,8 +105,7 @@ def _checked_case(new: NewHousehold, *, as_of: date) -> tuple[dict[str, Any], li
     language = validate.choice(LetterLanguage, new.letter_language, field="letter_language")
     reasons = _reasons(new.reasons)
     opened_on = new.opened_on or as_of
-    if opened_on > as_of:
-        raise InvalidInput("opened", opened_on.isoformat(), _("is in the future"))
+    check_not_after_as_of(opened_on, as_of, field="opened")
     adults = _checked_adults(new, as_of=as_of)
     if situation is HousingSituation.tenancy_at_risk and not reasons:
         reasons = [Reason.unpaid_rent.value] if new.arrears else []

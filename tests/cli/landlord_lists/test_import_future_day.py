@@ -35,8 +35,8 @@ def test_a_list_dated_after_today_is_refused(listed: Any) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: --as-of: is after today (2026-12-05): a command that records what has"
-        f" happened takes no day to come (a listing, a report or --dry-run takes any date):"
-        f" '{ahead}'\n"
+        f" happened is dated today or earlier (a listing, a report or --dry-run accepts any"
+        f" date): '{ahead}'\n"
     )
     assert cli.dump() == before
     preview = cli(
