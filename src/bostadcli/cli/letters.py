@@ -418,22 +418,7 @@ def daily(
         _day_off(today, result.day_off)
         return
     _report(result)
-    for name in result.finished_for:
-        typer.echo(
-            _(
-                "Wrote the print file and manifest of run {name}, which stopped before it could."
-            ).format(name=name),
-            err=True,
-        )
-        if name[:10] < today.isoformat():
-            # Its letters were dated, and judged for the post, on the day of that run.
-            typer.echo(
-                _(
-                    "warning: the letters of run {name} are dated {day}: if they are posted"
-                    " today, check that each still arrives before its deadline"
-                ).format(name=name, day=name[:10]),
-                err=True,
-            )
+    _finished_for(result.finished_for, today)
     counts = [
         ngettext("{n} new", "{n} new", len(result.made)).format(n=len(result.made)),
         _("{n} to phone or visit").format(n=len(result.late)),
@@ -449,6 +434,26 @@ def daily(
                 n=len(result.failed)
             )
         )
+
+
+def _finished_for(names: list[str], today: "date") -> None:
+    """The earlier runs whose print file and manifest this run wrote; a warning for one
+    of an earlier day, whose letters were dated, and judged for the post, on its day."""
+    for name in names:
+        typer.echo(
+            _(
+                "Wrote the print file and manifest of run {name}, which stopped before it could."
+            ).format(name=name),
+            err=True,
+        )
+        if name[:10] < today.isoformat():
+            typer.echo(
+                _(
+                    "warning: the letters of run {name} are dated {day}: if they are posted"
+                    " today, check that each still arrives before its deadline"
+                ).format(name=name, day=name[:10]),
+                err=True,
+            )
 
 
 def _summary(run: str, counts: list[str], folder: Path) -> None:
