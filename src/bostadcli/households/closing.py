@@ -107,6 +107,8 @@ def close_household(
         items = running_items(db, hid, on=closed_on)
         if items and choice is None:
             raise RunningOnClose(ref, items)
+        if choice is Running.end:
+            _check_begun(items, on=closed_on, as_of=as_of)
         db.table("households").update(
             hid,
             {
@@ -135,6 +137,23 @@ def close_household(
                 changes={"running": [r["label"] for r in items]},
             )
     return items
+
+
+def _check_begun(items: list[dict[str, Any]], *, on: date, as_of: date) -> None:
+    """A support that began after the close day but by ``as_of`` can neither end before
+    it began nor be withdrawn as if it never did: such a close is refused."""
+    for item in items:
+        start = item.get("start_on")
+        if item["type"] != "plan" and start and on.isoformat() < start <= as_of.isoformat():
+            raise InvalidInput(
+                "date",
+                on.isoformat(),
+                _(
+                    "is before support {id} began ({start}): it cannot end before it"
+                    " began, nor be withdrawn as if it never did; close on {start} or"
+                    " later, or keep it running with --keep-running"
+                ).format(id=item["id"], start=start),
+            )
 
 
 def _end_running(

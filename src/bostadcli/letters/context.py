@@ -220,10 +220,12 @@ def _deadlines(facts: LetterFacts) -> dict[str, Any]:
     upcoming = [n for n in facts.notices if n.days_left is not None and n.days_left >= 0]
     recovery = next((n for n in upcoming if n.recovery_deadline), None)
     eviction = next((n for n in upcoming if n.kind == "eviction"), None)
+    # A recovery deadline met by an undertaking (förbindelse) is no deadline the family
+    # missed: the eviction for that rent is stopped (jordabalken 12 kap. 44 § 4 st 1).
     passed = [
         (n.deadline, "eviction" if n.kind == "eviction" else "recovery_deadline")
         for n in facts.notices
-        if (n.recovery_deadline or n.kind == "eviction")
+        if (n.kind == "eviction" or (n.recovery_deadline and not n.stopped))
         and n.days_left is not None
         and n.deadline is not None
         and n.days_left < 0

@@ -38,6 +38,9 @@ class NoticeFacts:
     served_on: str | None
     received_on: str | None
     ground: str | None
+    # An undertaking (socialnämndens förbindelse) given by ``as_of`` stops the eviction
+    # for this termination's rent (undertakings.STOPS_EVICTION).
+    stopped: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ def read_facts(db: Database, ref: str, *, as_of: date) -> LetterFacts:
     members = tuple(_member(m) for m in member_rows)
     chosen = tenant_of(member_rows)
     tenant = next((f for m, f in zip(member_rows, members, strict=True) if m is chosen), None)
+    stopped = _stopped(db, hid, as_of)
     return LetterFacts(
         ref=row["ref"],
         as_of=as_of,
@@ -140,7 +144,9 @@ def read_facts(db: Database, ref: str, *, as_of: date) -> LetterFacts:
         caseworker=CaseworkerFacts(row["caseworker"], assigned.get("phone"), assigned.get("email")),
         members=members,
         tenant=tenant,
-        notices=tuple(_notice(n) for n in list_notices(db, ref=row["ref"], as_of=as_of)),
+        notices=tuple(
+            _notice(n, n["id"] in stopped) for n in list_notices(db, ref=row["ref"], as_of=as_of)
+        ),
         landlord=_landlord(row),
     )
 
@@ -149,7 +155,24 @@ def _member(m: dict[str, Any]) -> MemberFacts:
     return MemberFacts(m["name"], m["pnr"], m["role"], m["age"], m["is_child"], m["part_time"])
 
 
-def _notice(n: dict[str, Any]) -> NoticeFacts:
+def _stopped(db: Database, hid: int, as_of: date) -> set[int]:
+    """The household's terminations whose eviction an undertaking given by ``as_of``
+    stops."""
+    from bostadcli.undertakings import STOPS_EVICTION
+
+    return {
+        int(r["id"])
+        for r in rows(
+            db,
+            f"""SELECT n.id FROM live_notices n WHERE n.household_id = :hid AND EXISTS (
+                SELECT 1 FROM undertakings u WHERE u.notice_id = n.id
+                AND u.given_on <= :as_of AND {STOPS_EVICTION})""",
+            {"hid": hid, "as_of": as_of.isoformat()},
+        )
+    }
+
+
+def _notice(n: dict[str, Any], stopped: bool = False) -> NoticeFacts:
     return NoticeFacts(
         kind=n["kind"],
         deadline=n["deadline"],
@@ -160,6 +183,7 @@ def _notice(n: dict[str, Any]) -> NoticeFacts:
         served_on=n["served_on"],
         received_on=n["received_on"],
         ground=n["ground"],
+        stopped=stopped,
     )
 
 
