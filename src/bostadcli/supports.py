@@ -503,6 +503,17 @@ def edit_support(
             raise InvalidInput(key, changes[key], _("cannot be edited"))
     with transaction(db):
         current = get_support(db, support_id, as_of=as_of)
+        if current["withdrawn"] and set(changes) - {"note"}:
+            # It never began: no end, cost, claim or cap to learn later; a note may say why.
+            raise Conflict(
+                _(
+                    "support {id} was withdrawn on {date} and never began: only its note"
+                    " can be changed"
+                ).format(
+                    id=support_id,
+                    date=format_date(date.fromisoformat(current["withdrawn_on"]), "long"),
+                )
+            )
         kind = SupportKind(current["kind"])
         _check_fields(kind, set(changes) & SPECIFIC_FIELDS)
         cleaned: dict[str, Any] = {}

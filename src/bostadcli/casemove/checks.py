@@ -117,6 +117,8 @@ def check_document_rules(document: Mapping[str, Any], source: str, today: date) 
     _check_household_dates(document, source, today)
     _check_members(document, source, today)
     _check_fact_days(document, source, today)
+    _check_stamps(document, source, today)
+    _check_withdrawn(document, source)
     for i, notice in enumerate(_rows_of(document, "notices") or []):
         _check_notice_rules(notice, f"{source}: notices[{i}]", today)
     _check_plans(document, source)
@@ -165,9 +167,9 @@ def _check_household_dates(document: Mapping[str, Any], source: str, today: date
 _FACT_DAYS = {
     "payments": ("paid_on",),
     "consents": ("given_on", "revoked_on", "recorded_on"),
-    "plans": ("created_on", "cancelled_on", "completed_on"),
+    "plans": ("created_on", "cancelled_on", "completed_on", "checked_on"),
     "letters": ("dated_on",),
-    "supports": ("granted_on", "ended_on"),
+    "supports": ("granted_on", "ended_on", "withdrawn_on"),
     "undertakings": ("given_on", "recorded_on"),
     "landlords": ("cooperation_agreement_on",),
 }
@@ -209,6 +211,83 @@ def _check_fact_days(document: Mapping[str, Any], source: str, today: date) -> N
                         " correct the document where it was exported"
                     ).format(today=today.isoformat()),
                 )
+
+
+def _check_stamps(document: Mapping[str, Any], source: str, today: date) -> None:
+    """No payment voided after ``today`` and no letter of a month after today's: a
+    correction and a month's letters are written when they happen."""
+    from datetime import datetime
+
+    for i, row in enumerate(_rows_of(document, "payments") or []):
+        stamp = row.get("voided_at")
+        try:
+            moment = datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+        except ValueError:
+            continue  # refused by the row's own check
+        # A stamp is written in UTC: its day is the day here (the real date is local).
+        day = (
+            None
+            if moment is None
+            else moment.astimezone().date()
+            if moment.tzinfo
+            else moment.date()
+        )
+        if day is not None and day > today:
+            raise InvalidInput(
+                f"{source}: payments[{i}].voided_at",
+                str(stamp),
+                _(
+                    "is after today ({today}): what has happened cannot be dated ahead;"
+                    " correct the document where it was exported"
+                ).format(today=today.isoformat()),
+            )
+    from bostadcli.dates import parse_month
+
+    month = today.strftime("%Y-%m")
+    for i, row in enumerate(_rows_of(document, "letters") or []):
+        period = row.get("period")
+        try:
+            first = parse_month(period) if isinstance(period, str) and len(period) == 7 else None
+        except InvalidInput:
+            continue  # refused by the row's own check
+        if first is not None and first.strftime("%Y-%m") > month:
+            raise InvalidInput(
+                f"{source}: letters[{i}].period",
+                period,
+                _(
+                    "is after this month ({month}): a letter is written in its month or later;"
+                    " correct the document where it was exported"
+                ).format(month=month),
+            )
+
+
+def _check_withdrawn(document: Mapping[str, Any], source: str) -> None:
+    """A withdrawn support was called off before it began (``support_rules``): its
+    ``withdrawn_on`` is before its start, and it has no ``ended_on``."""
+    for i, row in enumerate(_rows_of(document, "supports") or []):
+        withdrawn = _day_or_none(row.get("withdrawn_on"))
+        if withdrawn is None:
+            continue
+        at = f"{source}: supports[{i}]"
+        if row.get("ended_on") not in (None, ""):
+            raise InvalidInput(
+                f"{at}.ended_on",
+                str(row["ended_on"]),
+                _(
+                    "a support withdrawn on {date} never began, so it cannot have ended;"
+                    " keep withdrawn_on or ended_on, not both"
+                ).format(date=withdrawn.isoformat()),
+            )
+        start = _day_or_none(row.get("start_on"))
+        if start is not None and withdrawn >= start:
+            raise InvalidInput(
+                f"{at}.withdrawn_on",
+                withdrawn.isoformat(),
+                _(
+                    "is not before the start ({start}): a support is withdrawn only before it"
+                    " begins; one that began has ended_on instead"
+                ).format(start=start.isoformat()),
+            )
 
 
 def _check_members(document: Mapping[str, Any], source: str, today: date) -> None:
