@@ -44,6 +44,10 @@ STOPS_EVICTION = f"""(CASE WHEN n.id IS NOT NULL AND {RENT_TERMINATION}
     AND (n.terminated_on IS NULL OR u.given_on >= n.terminated_on)
     AND (n.recovery_deadline IS NULL OR u.given_on <= n.recovery_deadline)
     THEN 1 ELSE 0 END)"""
+# The day the first undertaking that stops the eviction of termination ``n`` was given,
+# or NULL (the deadline screen, the first letter).
+STOPPED_ON = f"""(SELECT min(u.given_on) FROM undertakings u WHERE u.notice_id = n.id
+    AND {STOPS_EVICTION})"""
 
 
 @dataclass

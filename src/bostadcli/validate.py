@@ -168,17 +168,20 @@ def file_path(value: Path, *, field: str) -> Path:
 ROW_ID_MAX = 2**63 - 1
 
 
-def whole_number(value: int, *, field: str, low: int, high: int, shown: str | None = None) -> int:
-    """A whole number typed by someone, within what makes sense for ``field``
-    (``shown``: the text typed, when ``value`` stands for it)."""
+def _out_of_range(field: str, typed: str, low: int, high: int) -> InvalidInput:
+    """The refusal of ``typed``, a number outside ``low``..``high``."""
+    if (low, high) == (1, ROW_ID_MAX):
+        # A record's number: SQLite's limit means nothing to the one who typed it.
+        return InvalidInput(field, typed, _("is not a record's number: a number from 1 up"))
+    return InvalidInput(
+        field, typed, _("must be between {low} and {high}").format(low=low, high=high)
+    )
+
+
+def whole_number(value: int, *, field: str, low: int, high: int) -> int:
+    """A whole number typed by someone, within what makes sense for ``field``."""
     if not low <= value <= high:
-        typed = str(value) if shown is None else shown
-        if (low, high) == (1, ROW_ID_MAX):
-            # A record's number: SQLite's limit means nothing to the one who typed it.
-            raise InvalidInput(field, typed, _("is not a record's number: a number from 1 up"))
-        raise InvalidInput(
-            field, typed, _("must be between {low} and {high}").format(low=low, high=high)
-        )
+        raise _out_of_range(field, str(value), low, high)
     return value
 
 
@@ -200,8 +203,7 @@ def bounded_int(value: str | int, *, field: str, low: int, high: int) -> int:
         raise InvalidInput(field, value, _("not a whole number"))
     widest = max(len(str(abs(low))), len(str(abs(high))))
     if len(digits.lstrip("0")) > widest:
-        # Too many digits to be in range: say so as for any number out of it.
-        return whole_number(high + 1, field=field, low=low, high=high, shown=value)
+        raise _out_of_range(field, value, low, high)
     return whole_number(int(text), field=field, low=low, high=high)
 
 

@@ -181,36 +181,37 @@ def _check_fact_days(document: Mapping[str, Any], source: str, today: date) -> N
     been recorded where the case comes from."""
     from bostadcli.vocab import ContactStatus
 
-    dated: list[tuple[str, int | None, dict[str, Any]]] = [
-        (part, i, row)
-        for part in _FACT_DAYS
+    dated: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
+        (f"{part}[{i}]", row, keys)
+        for part, keys in _FACT_DAYS.items()
         for i, row in enumerate(_rows_of(document, part) or [])
     ]
     dated += [
-        ("contacts", i, row)
+        (f"contacts[{i}]", row, ("contact_on",))
         for i, row in enumerate(_rows_of(document, "contacts") or [])
         # A document written before contacts were booked has no status: all were held.
         if row.get("status") in (None, ContactStatus.held.value)
     ]
     landlord = document.get("landlord")
     if isinstance(landlord, dict):
-        dated.append(("landlord", None, landlord))
-    for part, i, row in dated:
-        keys = _FACT_DAYS.get(
-            part, ("contact_on",) if part == "contacts" else ("cooperation_agreement_on",)
-        )
+        dated.append(("landlord", landlord, ("cooperation_agreement_on",)))
+    for at, row, keys in dated:
         for key in keys:
             day = _day_or_none(row.get(key))
             if day is not None and day > today:
-                at = part if i is None else f"{part}[{i}]"
-                raise InvalidInput(
-                    f"{source}: {at}.{key}",
-                    day.isoformat(),
-                    _(
-                        "is after today ({today}): what has happened cannot be dated ahead;"
-                        " correct the document where it was exported"
-                    ).format(today=today.isoformat()),
-                )
+                raise _after_today(f"{source}: {at}.{key}", day.isoformat(), today)
+
+
+def _after_today(field: str, value: str, today: date) -> InvalidInput:
+    """The refusal of a moved case's record dated after ``today``."""
+    return InvalidInput(
+        field,
+        value,
+        _(
+            "is after today ({today}): what has happened cannot be dated ahead;"
+            " correct the document where it was exported"
+        ).format(today=today.isoformat()),
+    )
 
 
 def _check_stamps(document: Mapping[str, Any], source: str, today: date) -> None:
@@ -233,14 +234,7 @@ def _check_stamps(document: Mapping[str, Any], source: str, today: date) -> None
             else moment.date()
         )
         if day is not None and day > today:
-            raise InvalidInput(
-                f"{source}: payments[{i}].voided_at",
-                str(stamp),
-                _(
-                    "is after today ({today}): what has happened cannot be dated ahead;"
-                    " correct the document where it was exported"
-                ).format(today=today.isoformat()),
-            )
+            raise _after_today(f"{source}: payments[{i}].voided_at", str(stamp), today)
     from bostadcli.dates import parse_month
 
     month = today.strftime("%Y-%m")

@@ -158,15 +158,14 @@ def _member(m: dict[str, Any]) -> MemberFacts:
 def _stopped(db: Database, hid: int, as_of: date) -> set[int]:
     """The household's terminations whose eviction an undertaking given by ``as_of``
     stops."""
-    from bostadcli.undertakings import STOPS_EVICTION
+    from bostadcli.undertakings import STOPPED_ON
 
     return {
         int(r["id"])
         for r in rows(
             db,
-            f"""SELECT n.id FROM live_notices n WHERE n.household_id = :hid AND EXISTS (
-                SELECT 1 FROM undertakings u WHERE u.notice_id = n.id
-                AND u.given_on <= :as_of AND {STOPS_EVICTION})""",
+            f"SELECT n.id FROM live_notices n WHERE n.household_id = :hid"
+            f" AND {STOPPED_ON} <= :as_of",
             {"hid": hid, "as_of": as_of.isoformat()},
         )
     }

@@ -47,8 +47,7 @@ OPEN_CASE = "+h.status = 'open' AND h.opened_on <= :as_of"
 # A termination for unpaid rent, as ``n``.
 RENT_TERMINATION = undertakings.RENT_TERMINATION
 # The undertaking that stops an eviction for the rent of termination ``n``, if any.
-UNDERTAKING = f"""(SELECT min(u.given_on) FROM undertakings u WHERE u.notice_id = n.id
-    AND {undertakings.STOPS_EVICTION})"""
+UNDERTAKING = undertakings.STOPPED_ON
 
 # Every entry has all of these keys, so CSV and JSON have one fixed set of fields.
 DEADLINE_FIELDS = (
