@@ -90,8 +90,10 @@ def recipient_key(name: str) -> str:
 
 
 def recipient_key_sql(expr: str) -> str:
-    """SQL for ``recipient_key`` of the name ``expr`` (as ``landlords.find_landlord``)."""
-    return f"bostad_fold(casefold({expr}))"
+    """SQL for ``recipient_key`` of the name ``expr``."""
+    from bostadcli.landlords import landlord_key_sql
+
+    return landlord_key_sql(expr)
 
 
 def lacks_name(consent: Mapping[str, Any]) -> bool:

@@ -86,10 +86,12 @@ def integrity_check(db: Database) -> dict[str, Any]:
     # Two landlords the same but for spaces, invisible characters, composed letters or
     # accents (landlords.landlord_key; kept apart when names were compared otherwise):
     # one of them should be renamed or merged.
+    from bostadcli.landlords import landlord_key_sql
+
     for pair in rows(
         db,
         "SELECT group_concat(name, ' | ') AS names FROM landlords"
-        " GROUP BY bostad_fold(casefold(name)) HAVING count(*) > 1",
+        f" GROUP BY {landlord_key_sql('name')} HAVING count(*) > 1",
     ):
         problems.append(
             _(

@@ -58,10 +58,15 @@ def landlord_key(name: str) -> str:
     """What landlord names are compared by: normalised (``validate.name_key``), then
     folded as a search folds them (``search.fold_text``): case, accents and hyphens do
     not count, so "FASTIGHETS AB LARKAN", from a system that writes no å/ä/ö, is
-    "Fastighets AB Lärkan". The SQL of the same is ``bostad_fold(casefold(name))``."""
+    "Fastighets AB Lärkan". The SQL of the same is ``landlord_key_sql``."""
     from bostadcli.search import fold_text
 
     return fold_text(validate.name_key(name)) or ""
+
+
+def landlord_key_sql(expr: str) -> str:
+    """SQL for ``landlord_key`` of the name ``expr``."""
+    return f"bostad_fold(casefold({expr}))"
 
 
 def find_landlord(db: Database, name: str) -> dict[str, Any] | None:
@@ -69,7 +74,7 @@ def find_landlord(db: Database, name: str) -> dict[str, Any] | None:
     added before names were folded can still be told apart), else the first added."""
     return one(
         db,
-        "SELECT * FROM landlords WHERE bostad_fold(casefold(name)) = ?"
+        f"SELECT * FROM landlords WHERE {landlord_key_sql('name')} = ?"
         " ORDER BY casefold(name) IS NOT ?, id",
         [landlord_key(name), validate.name_key(name)],
     )
